@@ -1,0 +1,12 @@
+"""The `kaoping` console script: Flask's CLI group (run, shell, routes) plus Kaoping's own commands."""
+
+from flask.cli import FlaskGroup
+
+from webapp import create_app
+
+
+def _create_app():
+    return create_app()
+
+
+main = FlaskGroup(create_app=_create_app, help="Kaoping 考评 command line.")

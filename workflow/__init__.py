@@ -1,0 +1,1 @@
+"""Kaoping's pure domain: state machines, authority, eligibility, calendar and scoring engines."""

@@ -1,0 +1,1 @@
+"""Pure scoring engines driven by scheme data (see docs/schemes.md)."""
