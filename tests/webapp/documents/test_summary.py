@@ -1,0 +1,110 @@
+import datetime as dt
+from dataclasses import replace
+from io import BytesIO
+
+import pytest
+from openpyxl import load_workbook
+
+from webapp.documents.summary import (
+    SUMMARY_COLUMNS,
+    SummaryData,
+    SummaryRow,
+    annual_summary_counts,
+    annual_summary_rows,
+    annual_summary_xlsx,
+    summary_due_date,
+)
+
+ROWS = [
+    SummaryRow("宜昌市财政局", "CITY_DIRECT", "L1", "EVALUATION", "宜昌市档案局", dt.date(2027, 3, 15),
+               "鄂档证〔2027〕第0123号", dt.date(2030, 3, 14)),
+    SummaryRow("夷陵区人民政府办公室", "COUNTY_DIRECT", "SPECIAL", "RECHECK", "宜昌市档案局", dt.date(2027, 7, 20),
+               "鄂档复证〔2027〕第0031号", dt.date(2030, 7, 19), filed_with="湖北省档案局"),
+    SummaryRow("小溪塔街道办事处", "TOWNSHIP", "L1", "RECHECK", "夷陵区档案局", dt.date(2027, 5, 8),
+               valid_until=dt.date(2030, 5, 7), filed_with="宜昌市档案局", remark="证书待颁发"),
+    SummaryRow("当阳市教育局", "县直机关", "省二级", "考评", "当阳市档案局", dt.date(2027, 1, 20),
+               "鄂档证〔2027〕第0007号", dt.date(2030, 1, 19)),
+]  # fmt: skip
+SUMMARY = SummaryData("宜昌市档案局", 2027, ROWS, prepared_on=dt.date(2027, 12, 15))
+
+
+def test_rows_are_in_approval_order_and_numbered():
+    rows = annual_summary_rows(SUMMARY)
+    assert [row["seq"] for row in rows] == [1, 2, 3, 4]
+    assert [row["organ_name"] for row in rows] == [
+        "当阳市教育局",
+        "宜昌市财政局",
+        "小溪塔街道办事处",
+        "夷陵区人民政府办公室",
+    ]
+    assert set(rows[0]) == {key for key, _, _ in SUMMARY_COLUMNS}
+
+
+def test_rows_carry_labels_and_filing_for_the_page():
+    township = annual_summary_rows(SUMMARY)[2]
+    assert township["tier"] == "乡（镇）机关"
+    assert township["level"] == "省一级"
+    assert township["kind"] == "复查"
+    assert township["filing"] == "宜昌市档案局"  # ARC-9.5
+    assert township["approved_on"] == "2027年5月8日"
+    assert annual_summary_rows(SUMMARY)[0]["filing"] == "—"
+
+
+def test_counts_by_level_and_kind():
+    counts = {line["level"]: line for line in annual_summary_counts(SUMMARY)}
+    assert counts["省特级"] == {"level": "省特级", "evaluation": 0, "recheck": 1, "total": 1}
+    assert counts["省一级"]["total"] == 2
+    assert counts["合计"] == {"level": "合计", "evaluation": 2, "recheck": 2, "total": 4}
+
+
+def test_the_summary_is_due_on_20_december_arc_10_5_3():
+    assert summary_due_date(SUMMARY) == dt.date(2027, 12, 20)
+
+
+def test_an_approval_from_another_year_is_refused_gap_19():
+    late = replace(ROWS[0], organ_name="兴山县档案局", approved_on=dt.date(2028, 1, 3))
+    with pytest.raises(ValueError, match="兴山县档案局"):
+        annual_summary_rows(replace(SUMMARY, rows=[*ROWS, late]))
+
+
+def _sheet(data: SummaryData):
+    return load_workbook(BytesIO(annual_summary_xlsx(data))).active
+
+
+def _cells(sheet) -> list[list]:
+    return [list(row) for row in sheet.iter_rows(values_only=True)]
+
+
+def test_workbook_has_title_header_frozen_and_one_row_per_approval():
+    sheet = _sheet(SUMMARY)
+    assert sheet["A1"].value == "宜昌市档案局 2027年度机关档案工作目标管理等级考评审批情况汇总表"
+    assert "于12月20日前报湖北省档案局" in sheet["A2"].value
+    assert [cell.value for cell in sheet[3]] == [
+        "序号", "机关名称", "机关层级", "考评等级", "考评类型", "审批机关", "审批日期", "证书编号", "有效期至", "备案", "备注",
+    ]  # fmt: skip
+    assert sheet.freeze_panes == "A4"
+    assert [sheet.cell(row=r, column=2).value for r in range(4, 8)] == [
+        "当阳市教育局", "宜昌市财政局", "小溪塔街道办事处", "夷陵区人民政府办公室",
+    ]  # fmt: skip
+    special = [cell.value for cell in sheet[7]]
+    assert special[2:6] == ["县直机关", "省特级", "复查", "宜昌市档案局"]
+    assert special[6].date() == dt.date(2027, 7, 20)  # a real date, formatted in Chinese
+    assert sheet.cell(row=7, column=7).number_format == 'yyyy"年"m"月"d"日"'
+    assert special[9] == "湖北省档案局"
+    assert sheet.column_dimensions["B"].width >= 20
+
+
+def test_workbook_ends_with_counts_and_the_due_note():
+    cells = _cells(_sheet(SUMMARY))
+    flat = [value for row in cells for value in row if value is not None]
+    header = cells.index(next(row for row in cells if row[1] == "考评等级"))
+    assert cells[header][1:5] == ["考评等级", "考评", "复查", "合计"]
+    assert cells[header + 1][1:5] == ["省特级", 0, 1, 1]
+    assert cells[header + 4][1:5] == ["合计", 2, 2, 4]
+    assert any("于12月20日前报湖北省档案局" in str(value) and "说明" in str(value) for value in flat)
+
+
+def test_an_empty_year_still_gives_a_workbook_with_zero_counts():
+    cells = _cells(_sheet(replace(SUMMARY, rows=[])))
+    totals = next(row for row in cells if row[1] == "合计")
+    assert totals[1:5] == ["合计", 0, 0, 0]
