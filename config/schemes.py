@@ -44,7 +44,9 @@ def _shipped(directory: Path) -> list[Scheme]:
 
 
 def _version_key(version: str) -> tuple[Any, ...]:
-    return tuple((0, int(part), "") if part.isdigit() else (1, 0, part) for part in re.split(r"[.\-]", version))
+    return tuple(
+        (0, int(part), "") if part.isdigit() else (1, 0, part) for part in re.split(r"[.\-]", version)
+    )
 
 
 def available_schemes(directory: Path = SCHEMES_DIR) -> list[tuple[str, str, str]]:

@@ -164,6 +164,19 @@ class Item:
         keys += list(self.measures)
         return tuple(dict.fromkeys(keys))
 
+    def rule_measures(self) -> set[str]:
+        """The measured values the item's scoring rule needs (checks and labels excluded)."""
+        keys: set[str] = {c.measure for c in self.conditions}
+        for s in self.shortfalls:
+            keys |= {s.measure} | ({s.threshold_measure} if s.threshold_measure else set())
+        for band in (self.ratio,):
+            if band is not None:
+                keys |= {band.measure} | ({band.of} if band.of else set())
+        if self.excess is not None:
+            keys |= {self.excess.measure}
+            keys |= {self.excess.threshold_measure} if self.excess.threshold_measure else set()
+        return keys
+
     def flags(self) -> tuple[str, ...]:
         return tuple(c.flag for c in self.zero_when + self.veto_when)
 

@@ -398,7 +398,8 @@ class _Scorer:
                 for n, claim in enumerate(self._entry(item.id).claims)
             ]
             best: dict[str, tuple[Item, int]] = {}
-            for item, n, claim in claims:
+            # Equal points: the lowest item id wins, so the outcome does not depend on table order.
+            for item, n, claim in sorted(claims, key=lambda c: (c[0].id, c[1])):
                 assert item.points is not None
                 held = best.get(claim.content)
                 if held is None or item.points > (held[0].points or ZERO):
@@ -573,7 +574,7 @@ class _Scorer:
     def _measures(self, item: Item, where: str) -> Mapping[str, Decimal] | None:
         """The measured values the item's rule reads; None when none were entered (the item is missing)."""
         source = self._entry(item.measures_from) if item.measures_from else self._entry(item.id)
-        needed = sorted(_rule_measures(item))
+        needed = sorted(item.rule_measures())
         absent = [k for k in needed if k not in source.measures]
         if len(absent) == len(needed):
             return None
@@ -697,19 +698,6 @@ class _Scorer:
                     f"未达要求：{c.text or c.measure}{fmt_points(value)}，少于{fmt_points(required)}（{item.id}）"
                 )
         return out
-
-
-def _rule_measures(item: Item) -> set[str]:
-    keys: set[str] = {c.measure for c in item.conditions}
-    for s in item.shortfalls:
-        keys |= {s.measure} | ({s.threshold_measure} if s.threshold_measure else set())
-    if item.ratio:
-        keys |= {item.ratio.measure} | ({item.ratio.of} if item.ratio.of else set())
-    if item.excess:
-        keys |= {item.excess.measure} | (
-            {item.excess.threshold_measure} if item.excess.threshold_measure else set()
-        )
-    return keys
 
 
 # --------------------------------------------------------------------------------------------------------

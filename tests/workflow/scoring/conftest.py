@@ -11,7 +11,6 @@ from config.schemes import SCHEMES_DIR, load_scheme
 from workflow.scoring.scheme import Scheme, parse_scheme
 
 
-
 def _raw_scheme(file_stem: str) -> dict:
     path = Path(SCHEMES_DIR) / f"{file_stem}.toml"
     return copy.deepcopy(tomllib.loads(path.read_text(encoding="utf-8"), parse_float=Decimal))

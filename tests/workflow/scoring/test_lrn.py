@@ -25,7 +25,9 @@ def test_lrn_example_1_a_station_scores_90_of_100(lrn):
 
 def test_lrn_3_1_discretionary_deduction_needs_a_reason(lrn):
     """LRN GAP-1: manual entry with a required reason."""
-    with pytest.raises(SheetError, match=r"item LRN-3\.1: a discretionary deduction \(酌情扣分\) needs a reason"):
+    with pytest.raises(
+        SheetError, match=r"item LRN-3\.1: a discretionary deduction \(酌情扣分\) needs a reason"
+    ):
         score_sheet(lrn, {"LRN-3.1": ItemEntry(deduction=D(3))})
 
 
@@ -37,7 +39,9 @@ def test_lrn_3_1_discretionary_deduction_cannot_exceed_the_area_weight(lrn):
 
 def test_lrn_example_2_five_study_sessions_in_six_months_is_flagged(lrn):
     """LRN-3.2, Example 2: 1 session a month × 6 months = 6 needed; 5 held is non-compliant."""
-    entry = ItemEntry(measures={"study_sessions": D(5), "months": D(6)}, deduction=D(2), reason="集中学习少1次")
+    entry = ItemEntry(
+        measures={"study_sessions": D(5), "months": D(6)}, deduction=D(2), reason="集中学习少1次"
+    )
     result = score_sheet(lrn, {"LRN-3.2": entry}).item("LRN-3.2")
     assert result.score == 28
     assert "未达要求：集中学习次数（每月1次）5，少于6（LRN-3.2）" in result.reasons
@@ -62,6 +66,8 @@ def test_lrn_3_4_serious_violation_vetoes_when_the_switch_is_on(raw_scheme, buil
     """LRN-3.4, GAP-5: the configurable veto switch."""
     data = raw_scheme("lrn")
     data["sections"][0]["items"][3]["veto_when"][0]["enabled"] = True
-    result = score_sheet(build(data, "lrn.toml"), {"LRN-3.4": ItemEntry(flags=frozenset({"serious_violation"}))})
+    result = score_sheet(
+        build(data, "lrn.toml"), {"LRN-3.4": ItemEntry(flags=frozenset({"serious_violation"}))}
+    )
     assert result.vetoed and result.passed is False
     assert result.veto_reasons == ("一票否决：有严重违纪违法问题（LRN-3.4）",)

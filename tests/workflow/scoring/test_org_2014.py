@@ -52,7 +52,9 @@ def test_org_t4_a_once_only_defect_cannot_be_counted_twice(org):
         score_sheet(org, {"ORG-T4": ItemEntry(defects={"no_code_of_conduct": 2})})
 
 
-@pytest.mark.parametrize(("built", "item", "bonus"), [(14, 4, 3), (11, 4, 1), (8, 2, 0), (10, 4, 0), (13, 4, 3)])
+@pytest.mark.parametrize(
+    ("built", "item", "bonus"), [(14, 4, 3), (11, 4, 1), (8, 2, 0), (10, 4, 0), (13, 4, 3)]
+)
 def test_org_example_3_red_coverage_shortfall_and_capped_excess_bonus(org, built, item, bonus):
     """ORG-T6, Example 3, GAP-5/6: −1 per organisation short; +1 per extra, 3 or more → +3."""
     entry = ItemEntry(measures={"built": D(built), "target": D(10)})
@@ -97,7 +99,10 @@ def test_org_example_5_two_major_and_one_innovation_project_reach_the_cap(org):
 
 def test_org_6_2_bonus_total_is_capped_at_50(org):
     """ORG-6.2, Example 5: adding innovation project D → 60, capped at 50."""
-    entries = {"ORG-6.4.1": ItemEntry(claims=claims("A", "B")), "ORG-6.4.2": ItemEntry(claims=claims("C", "D"))}
+    entries = {
+        "ORG-6.4.1": ItemEntry(claims=claims("A", "B")),
+        "ORG-6.4.2": ItemEntry(claims=claims("C", "D")),
+    }
     result = score_sheet(org, entries)
     assert (result.bonus_raw, result.bonus_total) == (60, 50)
     assert result.bonus_reasons == ("加分合计60分，超过上限50分，按50分计（ORG-6.2）",)
@@ -120,7 +125,9 @@ def test_org_6_3_same_content_counts_once_at_the_highest_item(org):
     result = score_sheet(org, entries)
     assert result.bonus_total == 20
     assert result.item("ORG-6.4.2").score == 0
-    assert result.item("ORG-6.4.2").reasons == ("同一内容「A」已按最高项ORG-6.4.1计分，不重复加分（ORG-6.3）",)
+    assert result.item("ORG-6.4.2").reasons == (
+        "同一内容「A」已按最高项ORG-6.4.1计分，不重复加分（ORG-6.3）",
+    )
 
 
 def test_org_6_4_claims_item_is_capped_by_its_own_maximum(org):
@@ -135,7 +142,14 @@ def test_org_6_5_recognition_worth_more_replaces_the_project_bonus(org, raw_sche
     data = raw_scheme("org-2014-streets")
     bonus_section = data["sections"][1]
     bonus_section["items"].append(
-        {"id": "ORG-6.5", "name": "受到上级表彰（示例值）", "max": 50, "rule": "claims", "bonus": True, "points": 30}
+        {
+            "id": "ORG-6.5",
+            "name": "受到上级表彰（示例值）",
+            "max": 50,
+            "rule": "claims",
+            "bonus": True,
+            "points": 30,
+        }
     )
     data["bonus"]["groups"][0]["items"].append("ORG-6.5")
     data["bonus"]["cap_items"].append("ORG-6.5")

@@ -39,7 +39,9 @@ def test_a_complete_sta_sheet_reaches_110(sta):
     ("pass_rate", "sampling", "expected"),
     [(87, 32, 7), (78, 32, 0), (92, 28, 8), (90, 30, 10), (D("87.5"), 32, D("7.5"))],
 )
-def test_sta_3_1_2_loses_a_point_per_percentage_point_below_and_stops_at_zero(sta, pass_rate, sampling, expected):
+def test_sta_3_1_2_loses_a_point_per_percentage_point_below_and_stops_at_zero(
+    sta, pass_rate, sampling, expected
+):
     """STA-3.1.2, Example 1, GAP-2 (each shortfall separately; fractions proportional)."""
     entry = ItemEntry(measures={"pass_rate": D(pass_rate), "sampling_ratio": D(sampling)})
     result = score_sheet(sta, {"STA-3.1.2": entry}).item("STA-3.1.2")
@@ -139,6 +141,26 @@ def test_sta_4_1_four_excellent_breaches_the_two_to_three_quota(sta):
 
 def test_sta_4_1_default_takes_the_maximum_but_does_not_split_a_tie(sta):
     """STA-4.1, GAP-6: the default cut steps down within the quota rather than split equal totals."""
-    totals = [("A", 99), ("B", 98), ("C", 97), ("D", 97), ("E", 90), ("F", 89), ("G", 88), ("H", 87), ("I", 80)]
+    totals = [
+        ("A", 99),
+        ("B", 98),
+        ("C", 97),
+        ("D", 97),
+        ("E", 90),
+        ("F", 89),
+        ("G", 88),
+        ("H", 87),
+        ("I", 80),
+    ]
     grades = rank_grades(totals, sta)
-    assert [grades[u] for u, _ in totals] == ["优秀", "优秀", "良好", "良好", "良好", "良好", "合格", "合格", "合格"]
+    assert [grades[u] for u, _ in totals] == [
+        "优秀",
+        "优秀",
+        "良好",
+        "良好",
+        "良好",
+        "良好",
+        "合格",
+        "合格",
+        "合格",
+    ]

@@ -111,11 +111,21 @@ def test_whole_units_switch_deducts_only_complete_points(build):
 
 def test_grade_bands_give_the_grade_and_a_veto_gives_the_veto_grade(build):
     item = dict(PER_COPY, max=100, deductions=[{"defect": "d", "text": "缺", "points": 1}])
-    veto = {"id": "V", "name": "否决", "max": 0, "rule": "veto", "veto_when": [{"flag": "x", "text": "重大事故"}]}
+    veto = {
+        "id": "V",
+        "name": "否决",
+        "max": 0,
+        "rule": "veto",
+        "veto_when": [{"flag": "x", "text": "重大事故"}],
+    }
     data = one_item(
         item,
         extra_items=[veto],
-        grade_bands=[{"grade": "良好", "min": 80}, {"grade": "优秀", "min": 90}, {"grade": "合格", "min": 60}],
+        grade_bands=[
+            {"grade": "良好", "min": 80},
+            {"grade": "优秀", "min": 90},
+            {"grade": "合格", "min": 60},
+        ],
         veto_grade="不合格",
     )
     scheme = build(data)
@@ -147,7 +157,9 @@ def test_zero_when_switch_off_keeps_the_points_and_says_so(build):
         "rule": "condition",
         "zero_when": [{"flag": "dispersed", "text": "分散管理", "enabled": False}],
     }
-    result = score_sheet(build(one_item(item)), {"T-1": ItemEntry(flags=frozenset({"dispersed"}))}).item("T-1")
+    result = score_sheet(build(one_item(item)), {"T-1": ItemEntry(flags=frozenset({"dispersed"}))}).item(
+        "T-1"
+    )
     assert result.score == 5
     assert result.reasons == ("分散管理（该不得分条款未启用）（T-1）",)
 
@@ -179,7 +191,10 @@ def test_parse_sheet_reads_the_documented_json_shape(sta):
     ("items", "message"),
     [
         ({"STA-9": {}}, "item STA-9: not in scheme sta-2017"),
-        ({"STA-3.1.2": {"measures": {"pass_rate": "高"}}}, "item STA-3.1.2: measure 'pass_rate' must be a number"),
+        (
+            {"STA-3.1.2": {"measures": {"pass_rate": "高"}}},
+            "item STA-3.1.2: measure 'pass_rate' must be a number",
+        ),
         ({"STA-3.1.2": {"score": 3}}, r"item STA-3.1.2: unknown field\(s\) score"),
         ({"STA-3.1.2": {"defects": {"x": -1}}}, "item STA-3.1.2: defect 'x' count must be a whole number"),
         ({"STA-3.1.2": {"flags": "not_met"}}, "item STA-3.1.2: flags must be a list"),
@@ -199,7 +214,9 @@ def test_a_sheet_made_for_another_scheme_or_version_is_refused(sta):
 
 
 def test_result_to_dict_has_the_cli_shape(sta):
-    data = score_sheet(sta, {"STA-3.1.6": ItemEntry(measures={"appointed": D(15), "town_units": D(20)})}).to_dict()
+    data = score_sheet(
+        sta, {"STA-3.1.6": ItemEntry(measures={"appointed": D(15), "town_units": D(20)})}
+    ).to_dict()
     assert {"total", "max", "sections", "items", "vetoed", "veto_reasons", "passed", "grade"} <= set(data)
     item = next(i for i in data["items"] if i["id"] == "STA-3.1.6")
     assert item == {
