@@ -132,7 +132,8 @@ def test_a_sheet_without_the_id_column_is_matched_by_item_name(sta):
     assert errors == [CellError("评分表", "B5", "未知考核项目「不存在的项目」")]
 
 
-def test_veto_rows_take_the_word_foujue(hubei=None):
+def test_veto_rows_take_the_word_foujue():
+    """ARC-5.5 (HBS-4.2): a veto row reads 否决 in the score column."""
     scheme = load_scheme("hubei-archive-sample")
     xlsx = fill(sheet_to_xlsx(scheme, level="first"), {"HBS-4.2": ("否决", "2023年发生档案损毁")})
     entries, errors = sheet_from_xlsx(xlsx, scheme, level="first")
