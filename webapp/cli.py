@@ -3,6 +3,7 @@
 from flask.cli import FlaskGroup
 
 from webapp import create_app
+from webapp.commands.scoring import score
 
 
 def _create_app():
@@ -10,3 +11,4 @@ def _create_app():
 
 
 main = FlaskGroup(create_app=_create_app, help="Kaoping 考评 command line.")
+main.add_command(score)

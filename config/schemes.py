@@ -1,0 +1,93 @@
+"""Scoring schemes on disk: `config/schemes/*.toml` → `workflow.scoring.scheme.Scheme`.
+
+A scheme is addressed by a path, by its id (the highest version shipped) or by `id@version` (the exact version a
+running case started with). Errors name the file: `sta-2017.toml: item STA-3.1.2: ...`.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Mapping
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import tomli_w
+
+from workflow.scoring.scheme import Scheme, SchemeError, parse_scheme, scheme_to_data
+
+SCHEMES_DIR = Path(__file__).resolve().parent / "schemes"
+
+
+def read_scheme_file(path: str | Path) -> Scheme:
+    """Load and validate one TOML scheme file."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise SchemeError(f"{path.name}: cannot read: {exc.strerror or exc}") from None
+    return parse_scheme_text(text, path.name)
+
+
+def parse_scheme_text(text: str, source: str) -> Scheme:
+    """Validate TOML text (e.g. an uploaded file); `source` names it in errors."""
+    try:
+        data = tomllib.loads(text, parse_float=Decimal)
+    except tomllib.TOMLDecodeError as exc:
+        raise SchemeError(f"{source}: invalid TOML: {exc}") from None
+    return parse_scheme(data, source)
+
+
+def _shipped(directory: Path) -> list[Scheme]:
+    return [read_scheme_file(p) for p in sorted(directory.glob("*.toml"))]
+
+
+def _version_key(version: str) -> tuple[Any, ...]:
+    return tuple(
+        (0, int(part), "") if part.isdigit() else (1, 0, part) for part in re.split(r"[.\-]", version)
+    )
+
+
+def available_schemes(directory: Path = SCHEMES_DIR) -> list[tuple[str, str, str]]:
+    """(id, version, name) of every scheme in `directory`, sorted by id then version."""
+    schemes = _shipped(directory)
+    return sorted(((s.id, s.version, s.name) for s in schemes), key=lambda t: (t[0], _version_key(t[1])))
+
+
+def load_scheme(id_or_path: str | Path, version: str | None = None, directory: Path = SCHEMES_DIR) -> Scheme:
+    """A scheme by file path, by id (highest version) or by `id@version` / `version=`."""
+    candidate = Path(id_or_path)
+    if candidate.suffix == ".toml" or candidate.is_file():
+        scheme = read_scheme_file(candidate)
+        if version is not None and scheme.version != version:
+            raise SchemeError(f"{candidate.name}: version is {scheme.version!r}, not {version!r}")
+        return scheme
+    scheme_id = str(id_or_path)
+    if "@" in scheme_id:
+        scheme_id, version = scheme_id.split("@", 1)
+    matches = [s for s in _shipped(directory) if s.id == scheme_id]
+    if version is not None:
+        matches = [s for s in matches if s.version == version]
+    if not matches:
+        known = ", ".join(sorted({s[0] for s in available_schemes(directory)}))
+        wanted = f"{scheme_id}@{version}" if version else scheme_id
+        raise SchemeError(f"no scheme {wanted!r} in {directory.name}/ (available: {known})")
+    return max(matches, key=lambda s: _version_key(s.version))
+
+
+def scheme_to_toml(scheme_or_data: Scheme | Mapping[str, Any]) -> str:
+    """TOML text for a scheme (or scheme data, e.g. from an xlsx import) that `load_scheme` reads back."""
+    data = scheme_to_data(scheme_or_data) if isinstance(scheme_or_data, Scheme) else scheme_or_data
+    return tomli_w.dumps(_plain(data))
+
+
+def _plain(value: Any) -> Any:
+    """Decimals as int when whole (TOML 10, not 10.0), else float; None dropped; tuples as lists."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value

@@ -1,0 +1,114 @@
+"""`kaoping score` through click's CliRunner: JSON out, exit 2 naming the item on bad input."""
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from config.schemes import SCHEMES_DIR
+from webapp.cli import main
+from webapp.commands.scoring import score
+
+
+@pytest.fixture
+def runner():
+    return CliRunner()
+
+
+def write(tmp_path, data, name="sheet.json"):
+    path = tmp_path / name
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return str(path)
+
+
+HUBEI_89_5 = {
+    "scheme": "hubei-archive-sample",
+    "level": "first",
+    "items": {
+        "HBS-5.1": {"awarded": 10},
+        "HBS-5.2": {"measures": {"entry_rate": 100}},
+        "HBS-3.1": {"defects": {"missing_file": 10}},
+        "HBS-3.2": {"defects": {"bad_item": 1}},
+    },
+}
+
+
+def test_score_prints_the_result_json_with_the_documented_shape(runner, tmp_path):
+    """ARC-7.2: 89.5 misses the 省一级 line of 90."""
+    result = runner.invoke(
+        score, ["--scheme", "hubei-archive-sample", "--sheet", write(tmp_path, HUBEI_89_5)]
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert {"total", "max", "sections", "items", "vetoed", "veto_reasons", "passed", "grade"} <= set(data)
+    assert (data["total"], data["max"], data["passed"], data["grade"], data["vetoed"]) == (
+        89.5,
+        100,
+        False,
+        None,
+        False,
+    )
+    assert set(data["sections"][0]) >= {"id", "score", "max"}
+    item = next(i for i in data["items"] if i["id"] == "HBS-3.2")
+    assert item == {
+        "id": "HBS-3.2",
+        "score": 9.5,
+        "max": 10,
+        "reasons": ["抽查整理不合格1件，每件扣0.5分，扣0.5分（HBS-3.2）"],
+    }
+
+
+def test_level_option_overrides_the_sheet_level(runner, tmp_path):
+    sheet = dict(HUBEI_89_5, items=HUBEI_89_5["items"] | {"HBS-5.3": {"measures": {"entry_rate": 90}}})
+    args = ["--scheme", "hubei-archive-sample", "--sheet", write(tmp_path, sheet), "--level", "second"]
+    data = json.loads(runner.invoke(score, args).output)
+    assert (data["level"], data["passed"], data["grade"]) == ("second", True, "省二级")
+
+
+def test_scheme_can_be_given_as_a_path_and_through_the_kaoping_group(runner, tmp_path):
+    sheet = write(tmp_path, {"items": {"STA-3.1.6": {"measures": {"appointed": 15, "town_units": 20}}}})
+    result = runner.invoke(main, ["score", "--scheme", str(SCHEMES_DIR / "sta-2017.toml"), "--sheet", sheet])
+    assert result.exit_code == 0, result.output
+    item = next(i for i in json.loads(result.output)["items"] if i["id"] == "STA-3.1.6")
+    assert item["score"] == 3.75
+
+
+@pytest.mark.parametrize(
+    ("sheet", "message"),
+    [
+        ({"items": {"HBS-9": {}}}, "sheet.json: item HBS-9: not in scheme hubei-archive-sample"),
+        ({"items": {"HBS-5.1": {"awarded": 11}}}, "sheet.json: item HBS-5.1: score 11 is outside 1–10"),
+        ({"items": {"HBS-3.3": {"deduction": 2}}}, "sheet.json: item HBS-3.3: a discretionary deduction"),
+        ({"level": "special", "items": {}}, "level 'special' is not one of second, first"),
+    ],
+)
+def test_invalid_sheet_exits_2_naming_the_item(runner, tmp_path, sheet, message):
+    sheet.setdefault("level", "first")
+    result = runner.invoke(score, ["--scheme", "hubei-archive-sample", "--sheet", write(tmp_path, sheet)])
+    assert result.exit_code == 2
+    assert message in result.output
+
+
+def test_invalid_json_and_unknown_scheme_exit_2(runner, tmp_path):
+    bad = tmp_path / "bad.json"
+    bad.write_text("{", encoding="utf-8")
+    result = runner.invoke(score, ["--scheme", "lrn", "--sheet", str(bad)])
+    assert result.exit_code == 2 and "bad.json: invalid JSON" in result.output
+    result = runner.invoke(score, ["--scheme", "nope", "--sheet", str(bad)])
+    assert result.exit_code == 2 and "no scheme 'nope'" in result.output
+
+
+def test_broken_scheme_file_exits_2_naming_file_and_item(runner, tmp_path):
+    text = (
+        (SCHEMES_DIR / "lrn.toml")
+        .read_text(encoding="utf-8")
+        .replace("discretionary = 25", "discretionary = 26")
+    )
+    scheme = tmp_path / "lrn-broken.toml"
+    scheme.write_text(text, encoding="utf-8")
+    result = runner.invoke(score, ["--scheme", str(scheme), "--sheet", write(tmp_path, {"items": {}})])
+    assert result.exit_code == 2
+    assert (
+        "lrn-broken.toml: item LRN-3.1: discretionary deduction 26 must be within [0, max 25]"
+        in result.output
+    )

@@ -1,0 +1,62 @@
+"""`kaoping score`: score one sheet (JSON) against a scheme and print the result as JSON. No database needed."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+from typing import NoReturn
+
+import click
+
+from config.schemes import load_scheme
+from workflow.scoring.scheme import SchemeError
+from workflow.scoring.table import SheetError, parse_sheet, score_sheet
+
+
+def _fail(message: str) -> NoReturn:
+    click.echo(f"Error: {message}", err=True)
+    raise click.exceptions.Exit(2)
+
+
+@click.command("score")
+@click.option(
+    "--scheme",
+    "scheme_ref",
+    required=True,
+    help="Scheme file (.toml) or shipped scheme id, optionally id@version (e.g. sta-2017, lrn@1).",
+)
+@click.option(
+    "--sheet",
+    "sheet_path",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Sheet JSON (format: docs/schemes.md, 'Sheet JSON').",
+)
+@click.option(
+    "--level", default=None, help="Level to score for (e.g. first, second); default: the sheet's level."
+)
+def score(scheme_ref: str, sheet_path: Path, level: str | None) -> None:
+    """Score a sheet and print {total, max, sections, items, vetoed, passed, grade, …} as JSON.
+
+    Exits 2 with a message naming the file and the item when the scheme or the sheet is invalid.
+    """
+    try:
+        scheme = load_scheme(scheme_ref)
+    except SchemeError as exc:
+        _fail(str(exc))
+    try:
+        data = json.loads(sheet_path.read_text(encoding="utf-8"), parse_float=Decimal)
+    except OSError as exc:
+        _fail(f"{sheet_path.name}: cannot read: {exc.strerror or exc}")
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        _fail(f"{sheet_path.name}: invalid JSON: {exc}")
+    if not isinstance(data, dict):
+        _fail(f"{sheet_path.name}: expected a JSON object")
+    if level is None and data.get("level") is not None:
+        level = str(data["level"])
+    try:
+        result = score_sheet(scheme, parse_sheet(data, scheme), level)
+    except SheetError as exc:
+        _fail(f"{sheet_path.name}: {exc}")
+    click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
