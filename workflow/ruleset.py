@@ -106,6 +106,10 @@ class Procedure:
     delegated_precheck_attachment: str
     #: Rule requiring the delegated pre-check's written result.
     delegated_precheck_rule: str
+    #: Bureau tier that collects the yearly approvals summary (ARC-10.5.3).
+    summary_bureau: str
+    #: Rule setting the yearly summary.
+    summary_rule: str
 
 
 @dataclass(frozen=True)
@@ -451,6 +455,8 @@ def parse_ruleset(data: Mapping[str, Any], source: str) -> Ruleset:
         acceptance_attachments=procedure_table.strings("acceptance_attachments", attachment_kinds),
         delegated_precheck_attachment=procedure_table.choice("delegated_precheck_attachment", attachment_kinds),
         delegated_precheck_rule=known_rule(procedure_table, "delegated_precheck_rule"),
+        summary_bureau=procedure_table.choice("summary_bureau", bureau_ids),
+        summary_rule=known_rule(procedure_table, "summary_rule"),
     )
     procedure_table.done()
 
