@@ -113,7 +113,9 @@ def incident_window_start(rules: Ruleset | CalendarSettings, on: date) -> date:
     return add_months(on, -settings_of(rules).incident_window_months)
 
 
-def incidents_in_window(rules: Ruleset | CalendarSettings, incidents: tuple[date, ...], on: date) -> list[date]:
+def incidents_in_window(
+    rules: Ruleset | CalendarSettings, incidents: tuple[date, ...], on: date
+) -> list[date]:
     start = incident_window_start(rules, on)
     return sorted(incident for incident in incidents if start <= incident <= on)
 

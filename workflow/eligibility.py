@@ -55,11 +55,15 @@ def check_application(
     if ruleset.kind(kind).renews:
         refusals += recheck_refusals(ruleset, organ, level, on)
     else:
-        refusals += promotion_refusals(ruleset, organ, level, on, check_wait=_wait_checked_at(ruleset, "application"))
+        refusals += promotion_refusals(
+            ruleset, organ, level, on, check_wait=_wait_checked_at(ruleset, "application")
+        )
     for precondition in ruleset.preconditions:
         if preconditions is not None and not preconditions.get(precondition.id, False):
             refusals.append(
-                ruleset.refusal("preconditions_not_met", precondition.id, f"申请单位未确认：{precondition.text}")
+                ruleset.refusal(
+                    "preconditions_not_met", precondition.id, f"申请单位未确认：{precondition.text}"
+                )
             )
         if precondition.from_incidents:
             refusals += incident_refusals(ruleset, organ, on, precondition.id)
@@ -87,11 +91,15 @@ def candidate_refusals(ruleset: Ruleset, organ: OrganFacts, level: str, kind: st
     level_rules = ruleset.level(level)
     tier_name = next(tier.name for tier in ruleset.tiers if tier.id == organ.tier)
     if not row.candidate:
-        detail = f"{tier_name}不是{level_rules.name}{ruleset.kind(kind).name}对象" + (f"，{row.gap}" if row.gap else "")
+        detail = f"{tier_name}不是{level_rules.name}{ruleset.kind(kind).name}对象" + (
+            f"，{row.gap}" if row.gap else ""
+        )
         return [ruleset.refusal("not_a_candidate", row.rule, detail)]
     override = organ.special_candidate_override and ruleset.switches.gap20_candidate_override_allowed
     if level_rules.requires_system_guidance and not organ.has_system_guidance and not override:
-        return [ruleset.refusal("not_a_candidate", level_rules.rule, "本机关没有系统档案工作指导任务，GAP-20")]
+        return [
+            ruleset.refusal("not_a_candidate", level_rules.rule, "本机关没有系统档案工作指导任务，GAP-20")
+        ]
     return []
 
 
@@ -100,7 +108,9 @@ def recheck_refusals(ruleset: Ruleset, organ: OrganFacts, level: str, on: date) 
     status = organ_grade_status(ruleset, organ, on)
     level_name = ruleset.level(level).name
     if not status.in_force or status.level != level:
-        return [ruleset.refusal("not_eligible", "ARC-11.2", f"本机关未持有有效的{level_name}证书，不能申请复查")]
+        return [
+            ruleset.refusal("not_eligible", "ARC-11.2", f"本机关未持有有效的{level_name}证书，不能申请复查")
+        ]
     if on.year != status.recheck_due_year:
         return [
             ruleset.refusal(
@@ -123,7 +133,9 @@ def promotion_refusals(
         held = ruleset.level(status.level or "")
         return [
             ruleset.refusal(
-                "not_eligible", "ARC-3.1", f"本机关已持有{held.name}（有效期至{status.valid_to}），应申请复查或晋升"
+                "not_eligible",
+                "ARC-3.1",
+                f"本机关已持有{held.name}（有效期至{status.valid_to}），应申请复查或晋升",
             )
         ]
     if rank == 0:

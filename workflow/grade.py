@@ -74,6 +74,7 @@ def grade_status(grade: Grade | None, today: date, recheck_open: bool, ruleset: 
     if grade is None:
         return UNGRADED_STATUS
     day_after = grade.valid_to + timedelta(days=1)
+    expires_on: date | None
     if grade.superseded_on is not None and today >= grade.superseded_on:
         state, expires_on = GradeState.SUPERSEDED, grade.superseded_on
     elif today <= grade.valid_to:

@@ -219,7 +219,8 @@ class Ruleset:
     tiers: tuple[Named, ...]
     #: Bureau tiers, highest first; the first is the top bureau (GAP-24).
     bureau_tiers: tuple[Named, ...]
-    attachment_kinds: tuple[str, ...]
+    #: Kinds of uploaded file the procedure knows (``application_form`` …).
+    attachment_kinds: tuple[Named, ...]
     calendar: CalendarSettings
     procedure: Procedure
     authority: tuple[AuthorityRow, ...]
@@ -259,6 +260,12 @@ class Ruleset:
             if (row.level, row.kind, row.tier) == (level_id, kind_id, tier_id):
                 return row
         raise KeyError((level_id, kind_id, tier_id))
+
+    def attachment_name(self, kind_id: str) -> str:
+        return next((kind.name for kind in self.attachment_kinds if kind.id == kind_id), kind_id)
+
+    def tier_name(self, tier_id: str) -> str:
+        return next((tier.name for tier in (*self.tiers, *self.bureau_tiers) if tier.id == tier_id), tier_id)
 
     @property
     def top_bureau_tier(self) -> str:
@@ -332,14 +339,18 @@ class _Table:
             raise self.error(key, f"must be at least 1, got {value}")
         return value
 
-    def strings(self, key: str, allowed: Sequence[str] | None = None, default: Any = _MISSING) -> tuple[str, ...]:
+    def strings(
+        self, key: str, allowed: Sequence[str] | None = None, default: Any = _MISSING
+    ) -> tuple[str, ...]:
         values = self.get(key, list, default)
         for index, value in enumerate(values):
             if not isinstance(value, str):
                 raise RulesetError(self.source, f"{self.field(key)}[{index}]", "expected a string")
             if allowed is not None and value not in allowed:
                 raise RulesetError(
-                    self.source, f"{self.field(key)}[{index}]", f"unknown {value!r} (known: {', '.join(allowed)})"
+                    self.source,
+                    f"{self.field(key)}[{index}]",
+                    f"unknown {value!r} (known: {', '.join(allowed)})",
                 )
         return tuple(values)
 
@@ -356,7 +367,9 @@ class _Table:
         values = self.get(key, list)
         if not values:
             raise self.error(key, "must not be empty")
-        return [_Table(value, f"{self.field(key)}[{index}]", self.source) for index, value in enumerate(values)]
+        return [
+            _Table(value, f"{self.field(key)}[{index}]", self.source) for index, value in enumerate(values)
+        ]
 
     def done(self) -> None:
         unknown = sorted(set(self.data) - self.read)
@@ -444,16 +457,17 @@ def parse_ruleset(data: Mapping[str, Any], source: str) -> Ruleset:
     bureau_tiers = _parse_named(root, "bureau_tiers", "bureau tier")
     bureau_ids = [tier.id for tier in bureau_tiers]
 
-    attachment_kinds = root.strings("attachment_kinds")
-    if not attachment_kinds:
-        raise root.error("attachment_kinds", "must not be empty")
+    attachment_named = _parse_named(root, "attachment_kinds", "attachment kind")
+    attachment_kinds = [kind.id for kind in attachment_named]
 
     calendar = _parse_calendar(root.table("calendar"))
 
     procedure_table = root.table("procedure")
     procedure = Procedure(
         acceptance_attachments=procedure_table.strings("acceptance_attachments", attachment_kinds),
-        delegated_precheck_attachment=procedure_table.choice("delegated_precheck_attachment", attachment_kinds),
+        delegated_precheck_attachment=procedure_table.choice(
+            "delegated_precheck_attachment", attachment_kinds
+        ),
         delegated_precheck_rule=known_rule(procedure_table, "delegated_precheck_rule"),
         summary_bureau=procedure_table.choice("summary_bureau", bureau_ids),
         summary_rule=known_rule(procedure_table, "summary_rule"),
@@ -500,7 +514,7 @@ def parse_ruleset(data: Mapping[str, Any], source: str) -> Ruleset:
         kinds=tuple(kinds),
         tiers=tiers,
         bureau_tiers=bureau_tiers,
-        attachment_kinds=attachment_kinds,
+        attachment_kinds=attachment_named,
         calendar=calendar,
         procedure=procedure,
         authority=authority,
@@ -566,10 +580,14 @@ def _parse_calendar(table: _Table) -> CalendarSettings:
 def _parse_switches(table: _Table) -> Switches:
     switches = Switches(
         gap1_entry_at_lowest_level=table.get("gap1_entry_at_lowest_level", bool),
-        gap2_promotion_wait_measured_at=table.choice("gap2_promotion_wait_measured_at", ("application", "approval")),
+        gap2_promotion_wait_measured_at=table.choice(
+            "gap2_promotion_wait_measured_at", ("application", "approval")
+        ),
         gap4_pending_recheck_keeps_grade=table.get("gap4_pending_recheck_keeps_grade", bool),
         gap5_downgrade_on_failed_recheck=table.get("gap5_downgrade_on_failed_recheck", bool),
-        gap6_recheck_validity_from=table.choice("gap6_recheck_validity_from", ("certificate_date", "previous_expiry")),
+        gap6_recheck_validity_from=table.choice(
+            "gap6_recheck_validity_from", ("certificate_date", "previous_expiry")
+        ),
         gap8_resubmit_within_plan_year=table.get("gap8_resubmit_within_plan_year", bool),
         gap20_candidate_override_allowed=table.get("gap20_candidate_override_allowed", bool),
         gap21_recheck_incidents_at_approval=table.get("gap21_recheck_incidents_at_approval", bool),
@@ -590,7 +608,11 @@ def _parse_authority(
 ) -> tuple[AuthorityRow, ...]:
     rows: dict[tuple[str, str, str], AuthorityRow] = {}
     for table in root.tables("authority"):
-        key = (table.choice("level", level_ids), table.choice("kind", kind_ids), table.choice("tier", tier_ids))
+        key = (
+            table.choice("level", level_ids),
+            table.choice("kind", kind_ids),
+            table.choice("tier", tier_ids),
+        )
         if key in rows:
             raise table.error("tier", f"combination {'/'.join(key)} already covered by row {rows[key].row}")
         candidate = table.get("candidate", bool, True)
@@ -605,7 +627,9 @@ def _parse_authority(
         )
         if candidate:
             panel = table.get("panel", list)
-            if len(panel) != 2 or not all(isinstance(size, int) and not isinstance(size, bool) for size in panel):
+            if len(panel) != 2 or not all(
+                isinstance(size, int) and not isinstance(size, bool) for size in panel
+            ):
                 raise table.error("panel", "expected [min, max], two integers")
             if panel[0] < 1:
                 raise table.error("panel", f"min {panel[0]} < 1")
