@@ -97,9 +97,7 @@ def candidate_refusals(ruleset: Ruleset, organ: OrganFacts, level: str, kind: st
         return [ruleset.refusal("not_a_candidate", row.rule, detail)]
     override = organ.special_candidate_override and ruleset.switches.gap20_candidate_override_allowed
     if level_rules.requires_system_guidance and not organ.has_system_guidance and not override:
-        return [
-            ruleset.refusal("not_a_candidate", level_rules.rule, "本机关没有系统档案工作指导任务，GAP-20")
-        ]
+        return [ruleset.refusal("not_a_candidate", level_rules.rule, "本机关没有系统档案工作指导任务")]
     return []
 
 
@@ -109,13 +107,15 @@ def recheck_refusals(ruleset: Ruleset, organ: OrganFacts, level: str, on: date) 
     level_name = ruleset.level(level).name
     if not status.in_force or status.level != level:
         return [
-            ruleset.refusal("not_eligible", "ARC-11.2", f"本机关未持有有效的{level_name}证书，不能申请复查")
+            ruleset.refusal(
+                "not_eligible", "recheck_year", f"本机关未持有有效的{level_name}证书，不能申请复查"
+            )
         ]
     if on.year != status.recheck_due_year:
         return [
             ruleset.refusal(
                 "recheck_not_due",
-                "ARC-11.2",
+                "recheck_year",
                 f"证书有效期至{status.valid_to}，应在{status.recheck_due_year}年提出复查申请",
             )
         ]
@@ -134,7 +134,7 @@ def promotion_refusals(
         return [
             ruleset.refusal(
                 "not_eligible",
-                "ARC-3.1",
+                "step_by_step",
                 f"本机关已持有{held.name}（有效期至{status.valid_to}），应申请复查或晋升",
             )
         ]
@@ -147,15 +147,15 @@ def promotion_refusals(
         wait = ruleset.calendar.promotion_wait_years
         return [
             ruleset.refusal(
-                "not_eligible", "ARC-3.1", f"逐级晋升：须持有有效的{needed.name}证书满{wait}年，GAP-1"
+                "not_eligible", "step_by_step", f"逐级晋升：须持有有效的{needed.name}证书满{wait}年"
             )
         ]
     if check_wait and status.promotion_eligible_from and on < status.promotion_eligible_from:
         return [
             ruleset.refusal(
                 "promotion_wait_not_elapsed",
-                "ARC-3.2",
-                f"{needed.name}证书日期{status.valid_from}，{status.promotion_eligible_from}起方可申请晋升，GAP-2",
+                "promotion_wait",
+                f"{needed.name}证书日期{status.valid_from}，{status.promotion_eligible_from}起方可申请晋升",
             )
         ]
     return []
@@ -168,5 +168,5 @@ def incident_refusals(ruleset: Ruleset, organ: OrganFacts, on: date, rule: str) 
         return []
     last = inside[-1]
     free_from = calendar.incident_free_from(ruleset, last)
-    detail = f"{last}发生档案安全事故，{free_from}起方可申报，GAP-21"
+    detail = f"{last}发生档案安全事故，{free_from}起方可申报"
     return [ruleset.refusal("security_incident_within_window", rule, detail)]

@@ -217,7 +217,7 @@ def in_application_window(case: CaseFacts, actor: Actor, today: date, ruleset: R
         return None
     start, end = calendar.application_window(ruleset, today.year)
     detail = f"申报期为每年{start:%m-%d}至{end:%m-%d}，今天是{today}"
-    return ruleset.refusal("outside_application_window", "ARC-10.1.1", detail)
+    return ruleset.refusal("outside_application_window", "application_window", detail)
 
 
 def applicant_eligible(case: CaseFacts, actor: Actor, today: date, ruleset: Ruleset) -> Refusal | None:
@@ -230,7 +230,7 @@ def forwarding_applies(case: CaseFacts, actor: Actor, today: date, ruleset: Rule
     """ARC-10.1.2: only applications that are aggregated and sent up (特级 from city level or below)."""
     if case.assignment.forwarded_via:
         return None
-    return ruleset.refusal("wrong_bureau", "ARC-10.1.2", "本申请无需汇总报送，由计划下达机关直接下达考评计划")
+    return ruleset.refusal("wrong_bureau", "forwarding", "本申请无需汇总报送，由计划下达机关直接下达考评计划")
 
 
 def before_forwarding_deadline(
@@ -241,7 +241,7 @@ def before_forwarding_deadline(
     if today <= deadline:
         return None
     detail = f"{deadline.year}年的汇总报送截止日为{deadline}，今天是{today}"
-    return ruleset.refusal("forwarding_deadline_passed", "ARC-10.1.2", detail)
+    return ruleset.refusal("forwarding_deadline_passed", "forwarding", detail)
 
 
 def not_awaiting_forwarding(case: CaseFacts, actor: Actor, today: date, ruleset: Ruleset) -> Refusal | None:
@@ -249,7 +249,7 @@ def not_awaiting_forwarding(case: CaseFacts, actor: Actor, today: date, ruleset:
     if not case.assignment.forwarded_via:
         return None
     via = "、".join(ruleset.tier_name(tier) for tier in case.assignment.forwarded_via)
-    return ruleset.refusal("forwarding_required", "ARC-10.1.2", f"须先由{via}汇总报送后方可下达考评计划")
+    return ruleset.refusal("forwarding_required", "forwarding", f"须先由{via}汇总报送后方可下达考评计划")
 
 
 def acceptance_attachments_present(
@@ -260,15 +260,15 @@ def acceptance_attachments_present(
     if not missing:
         return None
     names = "、".join(ruleset.attachment_name(kind) for kind in missing)
-    return ruleset.refusal("attachments_missing", "ARC-10.1.4", f"缺少：{names}")
+    return ruleset.refusal("attachments_missing", "acceptance", f"缺少：{names}")
 
 
 def within_plan_year(case: CaseFacts, actor: Actor, today: date, ruleset: Ruleset) -> Refusal | None:
     """GAP-8: a returned case is resubmitted within its plan year."""
     if not ruleset.switches.gap8_resubmit_within_plan_year or case.plan_year in (None, today.year):
         return None
-    detail = f"退回补充的申请须在考评计划年度（{case.plan_year}年）内重新提交，GAP-8"
-    return ruleset.refusal("plan_year_ended", "ARC-10.1.3", detail)
+    detail = f"退回补充的申请须在考评计划年度（{case.plan_year}年）内重新提交"
+    return ruleset.refusal("plan_year_ended", "plan", detail)
 
 
 def delegated_precheck_documented(
@@ -285,29 +285,29 @@ def delegated_precheck_documented(
 def notice_period_elapsed(case: CaseFacts, actor: Actor, today: date, ruleset: Ruleset) -> Refusal | None:
     """ARC-10.3.2, GAP-10: the notice ran its minimum number of calendar days."""
     if case.notice_start is None:
-        return ruleset.refusal("notice_period_not_elapsed", "ARC-10.3.2", "尚未发布公示")
+        return ruleset.refusal("notice_period_not_elapsed", "notice_period", "尚未发布公示")
     may_close = calendar.notice_may_close_on(ruleset, case.notice_start)
     if today >= may_close:
         return None
     detail = f"公示自{case.notice_start}起，最早可于{may_close}结束"
-    return ruleset.refusal("notice_period_not_elapsed", "ARC-10.3.2", detail)
+    return ruleset.refusal("notice_period_not_elapsed", "notice_period", detail)
 
 
 def no_open_objection(case: CaseFacts, actor: Actor, today: date, ruleset: Ruleset) -> Refusal | None:
     """GAP-9: every objection is verified before the notice closes."""
     if case.open_objections <= 0:
         return None
-    detail = f"尚有{case.open_objections}件异议未核实，GAP-9"
-    return ruleset.refusal("objection_open", "ARC-10.3.1", detail)
+    detail = f"尚有{case.open_objections}件异议未核实"
+    return ruleset.refusal("objection_open", "notice_publication", detail)
 
 
 def review_result_recorded(case: CaseFacts, actor: Actor, today: date, ruleset: Ruleset) -> Refusal | None:
     """ARC-10.4.5: the panel's conclusion — a total for scored levels (ARC-7.2), pass/fail otherwise (GAP-11)."""
     level = ruleset.level(case.level)
     if level.scored and case.total_score is None:
-        return ruleset.refusal("review_result_missing", "ARC-10.4.5", "尚未录入评审总分")
+        return ruleset.refusal("review_result_missing", "review_result", "尚未录入评审总分")
     if not level.scored and case.conclusion not in ("pass", "fail"):
-        return ruleset.refusal("review_result_missing", "ARC-10.4.5", "尚未录入评审结论（达标/不达标）")
+        return ruleset.refusal("review_result_missing", "review_result", "尚未录入评审结论（达标/不达标）")
     return None
 
 
@@ -317,8 +317,9 @@ def panel_size_in_range(case: CaseFacts, actor: Actor, today: date, ruleset: Rul
     if case.panel_size is not None and low <= case.panel_size <= high:
         return None
     actual = "未录入评审组人数" if case.panel_size is None else f"实际{case.panel_size}人"
-    rule = case.assignment.panel_rule or "ARC-10.4.2"
-    return ruleset.refusal("panel_size_out_of_range", rule, f"评审组应为{low}–{high}人，{actual}")
+    return ruleset.refusal(
+        "panel_size_out_of_range", case.assignment.panel_rule, f"评审组应为{low}–{high}人，{actual}"
+    )
 
 
 def basis_documents_present(case: CaseFacts, actor: Actor, today: date, ruleset: Ruleset) -> Refusal | None:
@@ -533,7 +534,7 @@ def check(
     notice_start = ctx.get("notice_start")
     if notice_start is not None and notice_start < today:
         return ruleset.refusal(
-            "notice_start_in_past", "ARC-10.3.1", f"公示开始日期{notice_start}早于今天{today}"
+            "notice_start_in_past", "notice_publication", f"公示开始日期{notice_start}早于今天{today}"
         )
     return None
 

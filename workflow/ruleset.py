@@ -18,6 +18,20 @@ from workflow.errors import Refusal, RulesetError
 #: (month, day) of a yearly recurring date such as the 31 March forwarding deadline.
 MonthDay = tuple[int, int]
 
+#: Roles a ruleset must name a rule for, so refusals cite that province's own rule IDs.
+CITATION_ROLES = (
+    "step_by_step",  # promotion one level at a time (Hubei ARC-3.1)
+    "promotion_wait",  # waiting period before promotion (ARC-3.2)
+    "recheck_year",  # recheck applied for in the expiry year (ARC-11.2)
+    "application_window",  # when applications are made (ARC-10.1.1)
+    "forwarding",  # aggregation and forwarding of applications (ARC-10.1.2)
+    "plan",  # the evaluation plan (ARC-10.1.3)
+    "acceptance",  # the acceptance application and its attachments (ARC-10.1.4)
+    "notice_publication",  # the public notice is published and scrutinised (ARC-10.3.1)
+    "notice_period",  # the minimum notice length (ARC-10.3.2)
+    "review_result",  # the panel's conclusion (ARC-10.4.5)
+)
+
 #: Case facts a basis document may be satisfied by (besides attachments); `grading.py` evaluates them.
 KNOWN_BASIS_FACTS = frozenset({"review_result", "notice_closed"})
 
@@ -229,6 +243,8 @@ class Ruleset:
     basis_rule: str
     preconditions: tuple[Precondition, ...]
     rule_texts: Mapping[str, RuleText]
+    #: Rule ID for each of `CITATION_ROLES`.
+    citations: Mapping[str, str]
     switches: Switches
 
     def level(self, level_id: str) -> Level:
@@ -278,6 +294,8 @@ class Ruleset:
         return f"{message}（{detail}）" if detail else message
 
     def refusal(self, code: str, rule: str, detail: str | None = None) -> Refusal:
+        """A refusal citing `rule`, a rule ID or one of `CITATION_ROLES`."""
+        rule = self.citations.get(rule, rule)
         return Refusal(code, self.cite(rule, detail), rule)
 
 
@@ -505,6 +523,10 @@ def parse_ruleset(data: Mapping[str, Any], source: str) -> Ruleset:
         )
         table.done()
 
+    citation_table = root.table("citations")
+    citations = MappingProxyType({role: known_rule(citation_table, role) for role in CITATION_ROLES})
+    citation_table.done()
+
     switches = _parse_switches(root.table("switches"))
     root.done()
     return Ruleset(
@@ -522,6 +544,7 @@ def parse_ruleset(data: Mapping[str, Any], source: str) -> Ruleset:
         basis_rule=basis_rule,
         preconditions=tuple(preconditions),
         rule_texts=rule_texts,
+        citations=citations,
         switches=switches,
     )
 
