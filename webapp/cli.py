@@ -3,6 +3,7 @@
 from flask.cli import FlaskGroup
 
 from webapp import create_app
+from webapp.commands.domain import authority_command, diagram_command
 from webapp.commands.scoring import score
 
 
@@ -11,4 +12,6 @@ def _create_app():
 
 
 main = FlaskGroup(create_app=_create_app, help="Kaoping 考评 command line.")
+main.add_command(authority_command)
+main.add_command(diagram_command)
 main.add_command(score)
