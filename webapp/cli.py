@@ -3,6 +3,7 @@
 from flask.cli import FlaskGroup
 
 from webapp import create_app
+from webapp.commands.db import COMMANDS as DB_COMMANDS
 
 
 def _create_app():
@@ -10,3 +11,5 @@ def _create_app():
 
 
 main = FlaskGroup(create_app=_create_app, help="Kaoping 考评 command line.")
+for _command in DB_COMMANDS:
+    main.add_command(_command)

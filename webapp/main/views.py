@@ -1,0 +1,25 @@
+"""The home page: sends each user to their workspace (for now a page of organisation, roles and links)."""
+
+from __future__ import annotations
+
+from flask import render_template
+from flask_login import current_user
+
+from webapp.auth.permissions import login_required
+from webapp.models import Role
+
+
+def workspace_links(user) -> list[tuple[str, str, str]]:  # noqa: ANN001 - a User
+    """(title, description, endpoint) per role; worklists for units, bureaus and reviewers arrive next."""
+    links: list[tuple[str, str, str]] = []
+    if user.has_role(Role.SYS_ADMIN):
+        links += [
+            ("单位管理", "档案局与机关（单位）组织树", "admin.organisations"),
+            ("用户管理", "账号、角色与密码", "admin.users"),
+        ]
+    return links
+
+
+@login_required
+def home() -> str:
+    return render_template("main/home.html", user=current_user, links=workspace_links(current_user))
