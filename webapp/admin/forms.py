@@ -3,7 +3,7 @@ from wtforms.fields import DateField
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from webapp.forms import KaopingForm
+from webapp.forms import KaopingForm, choices
 from webapp.models import (
     AUTHORITY_STATUS_LABELS,
     BUREAU_TIER_LABELS,
@@ -14,9 +14,9 @@ from webapp.models import (
 from webapp.services.accounts import MIN_PASSWORD_LENGTH
 
 
-def _choices(labels: dict, blank: str | None = None) -> list[tuple[str, str]]:
-    out = [(str(key), label) for key, label in labels.items()]
-    return [("", blank), *out] if blank is not None else out
+def _choices(labels: dict, blank: str | None = None) -> list:
+    pairs = [(str(key), label) for key, label in labels.items()]
+    return choices([("", blank), *pairs] if blank is not None else pairs)
 
 
 class OrganisationForm(KaopingForm):

@@ -21,6 +21,7 @@ from webapp.admin.forms import (
 )
 from webapp.auth.permissions import roles_required
 from webapp.extensions import db
+from webapp.forms import choices
 from webapp.models import ROLE_LABELS, AuthorityStatus, Organisation, OrgKind, Role, User, UserRole
 from webapp.services import ServiceError, accounts, demo_clock, organisations
 from webapp.services.accounts import UserData
@@ -104,10 +105,10 @@ def _organisation_form_data(form: OrganisationForm) -> OrganisationData:
 
 def _organisation_form(org: Organisation | None) -> OrganisationForm:
     form = OrganisationForm(obj=org) if org is not None else OrganisationForm()
-    choices = [(0, "（无上级：省档案局）")] + [
+    parent_choices = [(0, "（无上级：省档案局）")] + [
         (oid, label) for oid, label in _indented_choices(only_bureaus=True) if org is None or oid != org.id
     ]
-    form.parent_id.choices = choices
+    form.parent_id.choices = choices(parent_choices)
     if org is not None and request.method == "GET":
         form.parent_id.data = org.parent_id or 0
         form.bureau_tier.data = org.bureau_tier or ""
@@ -195,7 +196,7 @@ def _user_form_data(form: UserForm) -> UserData:
 @admin_only
 def user_new() -> Response | str:
     form = NewUserForm()
-    form.organisation_id.choices = _indented_choices(only_bureaus=False)
+    form.organisation_id.choices = choices(_indented_choices(only_bureaus=False))
     if request.method == "GET" and request.args.get("org", type=int):
         form.organisation_id.data = request.args.get("org", type=int)
     if form.validate_on_submit():
@@ -213,7 +214,7 @@ def user_new() -> Response | str:
 def user_edit(user_id: int) -> Response | str:
     user = db.session.get(User, user_id) or abort(404)
     form = UserForm(obj=user)
-    form.organisation_id.choices = _indented_choices(only_bureaus=False)
+    form.organisation_id.choices = choices(_indented_choices(only_bureaus=False))
     if request.method == "GET":
         form.roles.data = sorted(user.roles)
     if form.validate_on_submit():

@@ -74,7 +74,12 @@ def demo_logins_command() -> None:
 @click.argument("username")
 @click.option("--org", "org_ref", required=True, help="organisation code or exact name")
 @click.option(
-    "--role", "roles", multiple=True, required=True, type=click.Choice(sorted(ROLE_LABELS)), help="repeatable"
+    "--role",
+    "roles",
+    multiple=True,
+    required=True,
+    type=click.Choice(sorted(str(role) for role in ROLE_LABELS)),
+    help="repeatable",
 )
 @click.option("--name", "display_name", default=None, help="display name (default: the username)")
 @click.option("--password", default=None, help="prompted (hidden) when omitted")
