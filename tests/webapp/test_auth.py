@@ -87,3 +87,12 @@ def test_weak_passwords_are_refused(demo, password):
 
     with demo.app_context(), pytest.raises(ServiceError):
         accounts.reset_password(1, password)
+
+
+def test_home_shows_the_organisations_grades(demo, client, auth):
+    auth.login("unit-city")
+    page = client.get("/").get_data(as_text=True)
+    assert "省二级" in page and "2025-03-10 至 2028-03-09" in page and "有效" in page
+    auth.logout()
+    auth.login("unit-county")
+    assert "暂无等级" in client.get("/").get_data(as_text=True)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from flask import render_template
 from flask_login import current_user
 
+from webapp import clock
 from webapp.auth.permissions import login_required
-from webapp.models import Role
+from webapp.extensions import db
+from webapp.models import Grade, Role
 
 
 def workspace_links(user) -> list[tuple[str, str, str]]:  # noqa: ANN001 - a User
@@ -22,4 +25,16 @@ def workspace_links(user) -> list[tuple[str, str, str]]:  # noqa: ANN001 - a Use
 
 @login_required
 def home() -> str:
-    return render_template("main/home.html", user=current_user, links=workspace_links(current_user))
+    org = current_user.organisation
+    grades = []
+    if org.is_organ:
+        grades = db.session.scalars(
+            sa.select(Grade).where(Grade.organ_id == org.id).order_by(Grade.valid_from.desc())
+        ).all()
+    return render_template(
+        "main/home.html",
+        user=current_user,
+        links=workspace_links(current_user),
+        grades=grades,
+        today=clock.today(),
+    )
