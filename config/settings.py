@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -66,8 +66,12 @@ class BaseConfig:
     )
     WTF_CSRF_ENABLED = True
     WTF_CSRF_TIME_LIMIT = 8 * 3600
+    SESSION_COOKIE_NAME = "kaoping_session"
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_DURATION = timedelta(days=14)
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
     PASSWORD_HASH_METHOD = "scrypt"
     API_TOKEN_TTL_DAYS = 30
     ITEMS_PER_PAGE = 20
@@ -93,7 +97,8 @@ class BaseConfig:
 
 class DevelopmentConfig(BaseConfig):
     NAME = "development"
-    DEBUG = True
+    # DEBUG stays off so the Chinese error pages show in demos; `kaoping run --debug` turns the debugger on.
+    TEMPLATES_AUTO_RELOAD = True
     DEMO_CLOCK_ENABLED = True
 
 
@@ -111,7 +116,9 @@ class TestingConfig(BaseConfig):
 class ProductionConfig(BaseConfig):
     NAME = "production"
     DEMO_CLOCK_ENABLED = False
+    # served over HTTPS behind the load balancer
     SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
 
     def default_secret_key(self) -> str | None:
         return None

@@ -40,7 +40,7 @@ def demo_offset_days() -> int:
         return int(g.kaoping_demo_offset)
     try:
         raw = db.session.scalar(sa.select(SettingKV.value).where(SettingKV.key == DEMO_OFFSET_KEY))
-    except sa.exc.OperationalError:  # tables not created yet (init-db still to run)
+    except (sa.exc.OperationalError, sa.exc.ProgrammingError):  # no tables yet (init-db still to run)
         db.session.rollback()
         raw = None
     try:

@@ -29,3 +29,19 @@ def test_init_db_command_migrates_and_demo_runs_on_it(tmp_path):
     result = runner.invoke(args=["demo"])
     assert result.exit_code == 0, result.output
     assert (tmp_path / "test.sqlite3").exists()
+
+
+def test_every_table_compiles_for_postgresql():
+    """No SQLite-only types: the same models (and so the same migrations) serve PostgreSQL."""
+    from sqlalchemy.dialects import postgresql
+    from sqlalchemy.schema import CreateIndex, CreateTable
+
+    dialect = postgresql.dialect()
+    for table in db.metadata.sorted_tables:
+        ddl = str(CreateTable(table).compile(dialect=dialect))
+        assert "CREATE TABLE" in ddl
+        for index in table.indexes:
+            str(CreateIndex(index).compile(dialect=dialect))
+    assert "TIMESTAMP WITH TIME ZONE" in str(
+        CreateTable(db.metadata.tables["case_events"]).compile(dialect=dialect)
+    )

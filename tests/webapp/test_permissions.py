@@ -86,3 +86,32 @@ def test_unknown_page_is_a_chinese_404(demo, client, auth):
     auth.login("admin")
     response = client.get("/no-such-page")
     assert response.status_code == 404 and "页面不存在" in response.get_data(as_text=True)
+
+
+def test_unexpected_errors_are_a_chinese_500_page_or_json(tmp_path):
+    from tests.factories import make_test_app
+    from webapp.auth.permissions import public
+
+    app = make_test_app(tmp_path, PROPAGATE_EXCEPTIONS=False)
+
+    @public
+    def boom():
+        raise RuntimeError("boom")
+
+    app.add_url_rule("/boom", "boom", boom)
+    app.add_url_rule("/api/v1/boom", "api_boom", boom)
+    client = app.test_client()
+    page = client.get("/boom")
+    assert page.status_code == 500 and "系统出错" in page.get_data(as_text=True)
+    api = client.get("/api/v1/boom")
+    assert api.status_code == 500 and api.get_json()["error"] == "internal_error"
+
+
+def test_state_badge_macro_shows_chinese_labels(app):
+    with app.test_request_context():
+        from flask import render_template_string
+
+        html = render_template_string(
+            '{% from "_macros.html" import state_badge %}{{ state_badge("public_notice") }}'
+        )
+    assert "公示中" in html and 'data-state="public_notice"' in html

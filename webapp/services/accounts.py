@@ -170,6 +170,8 @@ def user_for_token(token: str) -> User | None:
     wall = datetime.now(UTC)
     if row is None or row.expires_at <= wall or not row.user.active:
         return None
-    with transaction():
-        row.last_used_at = wall
+    # one write a minute per token is plenty for "last used" and keeps reads cheap
+    if row.last_used_at is None or wall - row.last_used_at > timedelta(minutes=1):
+        with transaction():
+            row.last_used_at = wall
     return row.user
