@@ -1,7 +1,8 @@
 """Browser tests: a live server in a thread and headless Debian Chromium driven by Playwright (sync API).
 
 Never downloads a browser: Playwright launches the system ``/usr/bin/chromium`` (``KAOPING_CHROMIUM`` overrides).
-Tests are marked ``@pytest.mark.browser`` and skipped when no Chromium is installed.
+Tests are marked ``@pytest.mark.browser`` and skipped when no Chromium is installed. Helpers (``shot``,
+``login``) live in tests/browser/helpers.py.
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ from tests.factories import make_test_app
 from webapp.demo import load_demo
 from webapp.extensions import db
 
-ARTIFACTS = Path(__file__).parent / "artifacts"
 CHROMIUM = os.environ.get("KAOPING_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -83,18 +83,3 @@ def page(browser, live_server: LiveServer) -> Iterator[object]:  # noqa: ANN001
     page = context.new_page()
     yield page
     context.close()
-
-
-def shot(page, name: str) -> Path:  # noqa: ANN001 - a Playwright page
-    """Save a full-page screenshot to tests/browser/artifacts/<name>.png (git-ignored) and return its path."""
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    path = ARTIFACTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
-    return path
-
-
-def login(page, username: str, password: str = "kaoping-demo") -> None:  # noqa: ANN001
-    page.goto("/auth/login")
-    page.fill("#username", username)
-    page.fill("#password", password)
-    page.click("#login-form button[type=submit]")

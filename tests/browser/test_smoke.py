@@ -1,6 +1,6 @@
 import pytest
 
-from tests.browser.conftest import login, shot
+from tests.browser.helpers import login, shot
 
 pytestmark = pytest.mark.browser
 
@@ -39,3 +39,22 @@ def test_bootstrap_is_served_locally(page):
     hrefs = page.eval_on_selector_all("link[rel=stylesheet]", "els => els.map(e => e.href)")
     assert hrefs and all(href.startswith(page.url.split("/auth")[0]) for href in hrefs)
     assert page.evaluate("getComputedStyle(document.querySelector('.btn-primary')).display") != ""
+
+
+def test_admin_user_form_keeps_typed_values_on_error(page):
+    login(page, "admin")
+    page.goto("/admin/users/new")
+    page.fill("#username", "yl-new")
+    page.fill("#display_name", "钱伟")
+    page.select_option("#organisation_id", label="\u3000\u3000\u3000夷陵区财政局")
+    page.check("input[value=bureau_head]")
+    page.fill("#password", "long-enough-1")
+    page.get_by_role("button", name="保存").click()
+    assert "只能设在档案局" in page.content()
+    assert page.input_value("#username") == "yl-new"
+    assert page.input_value("#display_name") == "钱伟"
+    assert page.is_checked("input[value=bureau_head]")
+    shot(page, "admin-user-form-error")
+    page.goto("/admin/users?role=reviewer")
+    assert page.locator("tr[data-username]").count() == 9
+    shot(page, "admin-users-reviewers")
