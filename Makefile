@@ -7,6 +7,10 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 PORT   ?= 5000
 HOST   ?= 127.0.0.1
+# `make run` fixes "today" for the demo (start of the 2027 application round); `make run KAOPING_TODAY=` uses
+# the real date. DATABASE_URL (default: SQLite instance/kaoping.sqlite3) passes through from the environment.
+KAOPING_TODAY ?= 2027-01-05
+RUN_ENV := KAOPING_TODAY=$(KAOPING_TODAY)
 # Debian packages: headless Chromium for the browser tests, a CJK TrueType font embedded in generated PDFs.
 APT_BROWSER := chromium chromium-driver
 APT_FONTS   := fonts-wqy-microhei
@@ -33,14 +37,15 @@ system-browser:
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(APT_BROWSER) >/dev/null; }
 
 run: venv system-fonts
-	$(VENV)/bin/kaoping init-db
-	$(VENV)/bin/kaoping demo
-	$(VENV)/bin/kaoping demo-logins
-	$(VENV)/bin/kaoping run --host $(HOST) --port $(PORT)
+	$(RUN_ENV) $(VENV)/bin/kaoping init-db
+	$(RUN_ENV) $(VENV)/bin/kaoping demo
+	$(RUN_ENV) $(VENV)/bin/kaoping demo-logins
+	$(RUN_ENV) $(VENV)/bin/kaoping run --host $(HOST) --port $(PORT)
 
+# Tests fix their own date and database; unset the run-time variables so a developer's shell cannot leak in.
 test: venv system-fonts system-browser
 	$(VENV)/bin/lint-imports
-	$(PY) -m pytest $(PYTEST_ARGS)
+	env -u KAOPING_TODAY -u DATABASE_URL -u KAOPING_CONFIG $(PY) -m pytest $(PYTEST_ARGS)
 
 lint: venv
 	$(VENV)/bin/ruff check .

@@ -1,0 +1,85 @@
+"""Browser tests: a live server in a thread and headless Debian Chromium driven by Playwright (sync API).
+
+Never downloads a browser: Playwright launches the system ``/usr/bin/chromium`` (``KAOPING_CHROMIUM`` overrides).
+Tests are marked ``@pytest.mark.browser`` and skipped when no Chromium is installed. Helpers (``shot``,
+``login``) live in tests/browser/helpers.py.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from tests.factories import make_test_app
+from webapp.demo import load_demo
+from webapp.extensions import db
+
+CHROMIUM = os.environ.get("KAOPING_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+class LiveServer:
+    def __init__(self, app, host: str = "127.0.0.1") -> None:  # noqa: ANN001 - a Flask app
+        # port 0: the OS picks a free loopback port
+        self._server = make_server(host, 0, app, threaded=True)
+        self.url = f"http://{host}:{self._server.server_port}"
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    def start(self) -> LiveServer:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """The app on its own temp SQLite file with demo data, today fixed at 2027-01-05, CSRF on."""
+    app = make_test_app(tmp_path_factory.mktemp("live"), WTF_CSRF_ENABLED=True)
+    with app.app_context():
+        db.create_all()
+        load_demo()
+    server = LiveServer(app).start()
+    yield server
+    server.stop()
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"no Chromium at {CHROMIUM} (make system-browser installs Debian's)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server: LiveServer) -> Iterator[object]:  # noqa: ANN001
+    context = browser.new_context(
+        base_url=live_server.url, locale="zh-CN", viewport={"width": 1280, "height": 900}
+    )
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    yield page
+    context.close()

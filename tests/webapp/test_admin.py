@@ -1,0 +1,285 @@
+import re
+
+import sqlalchemy as sa
+
+from webapp.extensions import db
+from webapp.models import ApiToken, Organisation, User
+
+
+def _org(app, code):
+    with app.app_context():
+        return db.session.scalar(sa.select(Organisation).where(Organisation.code == code))
+
+
+def _user(app, username):
+    with app.app_context():
+        user = db.session.scalar(sa.select(User).where(User.username == username))
+        return user.id, user.active, user.roles, user.organisation_id
+
+
+def test_organisation_tree_shows_bureaus_and_organs_nested(demo, client, auth):
+    auth.login("admin")
+    page = client.get("/admin/organisations").get_data(as_text=True)
+    assert (
+        page.index("湖北省档案局")
+        < page.index("宜昌市档案局")
+        < page.index("夷陵区档案局")
+        < page.index("夷陵区财政局")
+    )
+    assert "兼行县级职能" in page  # 神农架林区档案局 (GAP-23)
+    assert "限期整改" in page  # 西陵区档案局 (ARC-12.2)
+
+
+def test_admin_creates_an_organ_under_its_own_level_bureau(demo, client, auth):
+    auth.login("admin")
+    county = _org(demo, "yc-yl")
+    response = client.post(
+        "/admin/organisations/new",
+        data={
+            "name": "夷陵区审计局",
+            "code": "yc-yl-sjj",
+            "kind": "organ",
+            "tier": "county_direct",
+            "bureau_tier": "",
+            "parent_id": county.id,
+            "authority_status": "active",
+            "active": "y",
+        },
+        follow_redirects=True,
+    )
+    assert "已创建单位「夷陵区审计局」" in response.get_data(as_text=True)
+    created = _org(demo, "yc-yl-sjj")
+    assert created.parent_id == county.id and created.tier == "county_direct" and created.bureau_tier is None
+
+
+def test_organ_under_a_wrong_tier_bureau_is_refused_and_typed_values_kept(demo, client, auth):
+    auth.login("admin")
+    province = _org(demo, "hb")
+    response = client.post(
+        "/admin/organisations/new",
+        data={
+            "name": "夷陵区审计局",
+            "code": "yc-yl-sjj",
+            "kind": "organ",
+            "tier": "county_direct",
+            "parent_id": province.id,
+            "authority_status": "active",
+        },
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "县直机关应挂在县级档案局之下。" in page
+    assert 'value="夷陵区审计局"' in page and 'value="yc-yl-sjj"' in page
+    assert _org(demo, "yc-yl-sjj") is None  # nothing written
+
+
+def test_township_organ_may_hang_under_a_city_bureau_acting_as_county(demo, client, auth):
+    auth.login("admin")
+    snj = _org(demo, "snj")
+    client.post(
+        "/admin/organisations/new",
+        data={
+            "name": "神农架林区松柏镇人民政府",
+            "code": "snj-sbz",
+            "kind": "organ",
+            "tier": "township",
+            "parent_id": snj.id,
+            "authority_status": "active",
+            "active": "y",
+        },
+    )
+    assert _org(demo, "snj-sbz").parent_id == snj.id
+
+
+def test_duplicate_organisation_name_is_refused(demo, client, auth):
+    auth.login("admin")
+    page = client.post(
+        "/admin/organisations/new",
+        data={
+            "name": "宜昌市财政局",
+            "code": "dup",
+            "kind": "organ",
+            "tier": "city_direct",
+            "parent_id": _org(demo, "yc").id,
+            "authority_status": "active",
+        },
+    ).get_data(as_text=True)
+    assert "单位名称「宜昌市财政局」已存在。" in page
+
+
+def test_edit_organisation_sets_authority_status(demo, client, auth):
+    auth.login("admin")
+    bureau = _org(demo, "yc-yl")
+    assert client.get(f"/admin/organisations/{bureau.id}/edit").status_code == 200
+    client.post(
+        f"/admin/organisations/{bureau.id}/edit",
+        data={
+            "name": bureau.name,
+            "code": bureau.code,
+            "kind": "bureau",
+            "bureau_tier": "county",
+            "parent_id": bureau.parent_id,
+            "authority_status": "suspended",
+            "active": "y",
+        },
+    )
+    assert _org(demo, "yc-yl").authority_status == "suspended"
+
+
+def test_failed_edit_changes_nothing(demo, client, auth):
+    auth.login("admin")
+    bureau = _org(demo, "yc-yl")
+    client.post(
+        f"/admin/organisations/{bureau.id}/edit",
+        data={
+            "name": "改名的夷陵区档案局",
+            "code": bureau.code,
+            "kind": "bureau",
+            "bureau_tier": "county",
+            "parent_id": _org(demo, "hb").id,
+            "authority_status": "active",
+            "active": "y",
+        },
+    )
+    after = _org(demo, "yc-yl")
+    assert after.name == "夷陵区档案局" and after.parent_id == bureau.parent_id
+
+
+def test_user_list_filters_by_role_and_organisation(demo, client, auth):
+    auth.login("admin")
+    page = client.get("/admin/users?role=reviewer").get_data(as_text=True)
+    assert "reviewer-1" in page and "reviewer-9" in page and "unit-county" not in page
+    page = client.get(f"/admin/users?org={_org(demo, 'yc').id}").get_data(as_text=True)
+    assert "city-staff" in page and "prov-staff" not in page
+    assert "reviewer-3" in client.get("/admin/users?q=何建平").get_data(as_text=True)
+
+
+def test_admin_creates_a_user_with_roles(demo, client, auth):
+    auth.login("admin")
+    response = client.post(
+        "/admin/users/new",
+        data={
+            "username": "yl-leader",
+            "display_name": "钱伟",
+            "organisation_id": _org(demo, "yc-yl-czj").id,
+            "roles": ["unit_leader", "reviewer"],
+            "active": "y",
+            "password": "long-enough-1",
+        },
+        follow_redirects=True,
+    )
+    assert "已创建用户「yl-leader」" in response.get_data(as_text=True)
+    _, active, roles, _ = _user(demo, "yl-leader")
+    assert active and roles == {"unit_leader", "reviewer"}
+    auth.logout()
+    assert auth.login("yl-leader", "long-enough-1").headers["Location"] == "/"
+
+
+def test_bureau_roles_at_an_organ_are_refused_and_form_keeps_values(demo, client, auth):
+    auth.login("admin")
+    page = client.post(
+        "/admin/users/new",
+        data={
+            "username": "bad-role",
+            "display_name": "错角色",
+            "organisation_id": _org(demo, "yc-yl-czj").id,
+            "roles": ["bureau_head"],
+            "password": "long-enough-1",
+        },
+    ).get_data(as_text=True)
+    assert "只能设在档案局" in page
+    assert 'value="bad-role"' in page and 'value="错角色"' in page
+    assert re.search(r'<input checked[^>]*value="bureau_head"', page)
+    with demo.app_context():
+        assert db.session.scalar(sa.select(User).where(User.username == "bad-role")) is None
+
+
+def test_duplicate_username_and_short_password_get_chinese_errors(demo, client, auth):
+    auth.login("admin")
+    page = client.post(
+        "/admin/users/new",
+        data={
+            "username": "unit-city",
+            "display_name": "重名",
+            "organisation_id": _org(demo, "yc-czj").id,
+            "roles": ["unit_applicant"],
+            "password": "long-enough-1",
+        },
+    ).get_data(as_text=True)
+    assert "用户名「unit-city」已被使用。" in page
+    page = client.post(
+        "/admin/users/new",
+        data={
+            "username": "new-one",
+            "display_name": "新人",
+            "organisation_id": _org(demo, "yc-czj").id,
+            "roles": ["unit_applicant"],
+            "password": "short",
+        },
+    ).get_data(as_text=True)
+    assert "密码至少 8 位。" in page
+
+
+def test_admin_edits_roles(demo, client, auth):
+    auth.login("admin")
+    user_id, _, _, org_id = _user(demo, "city-staff")
+    client.post(
+        f"/admin/users/{user_id}/edit",
+        data={
+            "username": "city-staff",
+            "display_name": "李晓梅",
+            "organisation_id": org_id,
+            "roles": ["bureau_staff", "reviewer"],
+            "active": "y",
+        },
+    )
+    assert _user(demo, "city-staff")[2] == {"bureau_staff", "reviewer"}
+
+
+def test_admin_cannot_remove_own_admin_role_or_deactivate_self(demo, client, auth):
+    auth.login("admin")
+    user_id, _, _, org_id = _user(demo, "admin")
+    page = client.post(
+        f"/admin/users/{user_id}/edit",
+        data={
+            "username": "admin",
+            "display_name": "系统管理员",
+            "organisation_id": org_id,
+            "roles": ["auditor"],
+            "active": "y",
+        },
+    ).get_data(as_text=True)
+    assert "不能取消自己的系统管理员角色" in page
+    assert "sys_admin" in _user(demo, "admin")[2]
+    client.post(f"/admin/users/{user_id}/active", data={"active": "0"})
+    assert _user(demo, "admin")[1] is True
+
+
+def test_reset_password_changes_login_and_revokes_tokens(demo, client, auth):
+    token = client.post(
+        "/api/v1/tokens", json={"username": "unit-town", "password": "kaoping-demo"}
+    ).get_json()["token"]
+    auth.login("admin")
+    user_id = _user(demo, "unit-town")[0]
+    page = client.post(
+        f"/admin/users/{user_id}/password", data={"password": "new-password-1", "confirm": "different"}
+    ).get_data(as_text=True)
+    assert "两次输入的密码不一致。" in page
+    client.post(
+        f"/admin/users/{user_id}/password", data={"password": "new-password-1", "confirm": "new-password-1"}
+    )
+    with demo.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(ApiToken.id))) == 0
+    assert client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"}).status_code == 401
+    auth.logout()
+    assert "用户名或密码错误" in auth.login("unit-town").get_data(as_text=True)
+    assert auth.login("unit-town", "new-password-1").headers["Location"] == "/"
+
+
+def test_admin_deactivates_and_reactivates_a_user(demo, client, auth):
+    auth.login("admin")
+    user_id = _user(demo, "reviewer-9")[0]
+    client.post(f"/admin/users/{user_id}/active", data={"active": "0"})
+    assert _user(demo, "reviewer-9")[1] is False
+    client.post(f"/admin/users/{user_id}/active", data={"active": "1"})
+    assert _user(demo, "reviewer-9")[1] is True

@@ -1,0 +1,40 @@
+"""The home page: sends each user to their workspace (for now a page of organisation, roles and links)."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import render_template
+from flask_login import current_user
+
+from webapp import clock
+from webapp.auth.permissions import login_required
+from webapp.extensions import db
+from webapp.models import Grade, Role
+
+
+def workspace_links(user) -> list[tuple[str, str, str]]:  # noqa: ANN001 - a User
+    """(title, description, endpoint) per role; worklists for units, bureaus and reviewers arrive next."""
+    links: list[tuple[str, str, str]] = []
+    if user.has_role(Role.SYS_ADMIN):
+        links += [
+            ("单位管理", "档案局与机关（单位）组织树", "admin.organisations"),
+            ("用户管理", "账号、角色与密码", "admin.users"),
+        ]
+    return links
+
+
+@login_required
+def home() -> str:
+    org = current_user.organisation
+    grades = []
+    if org.is_organ:
+        grades = db.session.scalars(
+            sa.select(Grade).where(Grade.organ_id == org.id).order_by(Grade.valid_from.desc())
+        ).all()
+    return render_template(
+        "main/home.html",
+        user=current_user,
+        links=workspace_links(current_user),
+        grades=grades,
+        today=clock.today(),
+    )

@@ -1,0 +1,183 @@
+"""A grading case (one evaluation or recheck of one organ) with its panel and filing recipients.
+
+The state is a plain string owned by the state machine in ``workflow/``; views never set it and models never
+commit — services do both.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from webapp.extensions import db
+from webapp.models.types import UTCDateTime, utcnow
+
+if TYPE_CHECKING:
+    from webapp.models.organisation import Organisation
+    from webapp.models.user import User
+
+
+class Level(StrEnum):
+    """ARC-4.1, highest first."""
+
+    SPECIAL = "special"
+    LEVEL1 = "level1"
+    LEVEL2 = "level2"
+
+
+class CaseKind(StrEnum):
+    EVALUATION = "evaluation"
+    RECHECK = "recheck"
+
+
+LEVEL_LABELS: dict[str, str] = {Level.SPECIAL: "省特级", Level.LEVEL1: "省一级", Level.LEVEL2: "省二级"}
+CASE_KIND_LABELS: dict[str, str] = {CaseKind.EVALUATION: "考评", CaseKind.RECHECK: "复查"}
+
+#: Chinese labels and Bootstrap colours for the states of §5.1 (the machine itself lives in workflow/).
+CASE_STATE_LABELS: dict[str, str] = {
+    "draft": "草稿",
+    "applied": "已申报",
+    "forwarded_to_province": "已报省档案局",
+    "planned": "已列入计划",
+    "acceptance_requested": "已申请验收",
+    "precheck": "预检中",
+    "returned_for_completion": "退回完善",
+    "public_notice": "公示中",
+    "objection_review": "异议核查中",
+    "review": "评审中",
+    "awaiting_approval": "待审批",
+    "approved": "已批准",
+    "rejected": "未通过",
+    "withdrawn": "已撤回",
+}
+CASE_STATE_COLOURS: dict[str, str] = {
+    "draft": "secondary",
+    "applied": "primary",
+    "forwarded_to_province": "primary",
+    "planned": "info",
+    "acceptance_requested": "info",
+    "precheck": "warning",
+    "returned_for_completion": "warning",
+    "public_notice": "primary",
+    "objection_review": "danger",
+    "review": "warning",
+    "awaiting_approval": "info",
+    "approved": "success",
+    "rejected": "danger",
+    "withdrawn": "dark",
+}
+CONCLUSION_LABELS: dict[str, str] = {"pass": "达标", "fail": "未达标"}
+
+
+class Case(db.Model):
+    __tablename__ = "cases"
+    __table_args__ = (
+        sa.CheckConstraint("conclusion IS NULL OR conclusion IN ('pass', 'fail')", name="conclusion"),
+        sa.CheckConstraint("kind IN ('evaluation', 'recheck')", name="kind"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organ_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"), index=True)
+    level: Mapped[str] = mapped_column(sa.String(10))
+    kind: Mapped[str] = mapped_column(sa.String(12))
+    #: the organ's tier copied at application, so a later re-organisation does not re-route a running case
+    tier: Mapped[str] = mapped_column(sa.String(20))
+    #: ruleset and scoring scheme the case started with; kept to the end (running instances finish on their version)
+    ruleset_id: Mapped[str] = mapped_column(sa.String(40))
+    scheme_id: Mapped[str | None] = mapped_column(sa.String(60))
+    scheme_version: Mapped[str | None] = mapped_column(sa.String(20))
+    state: Mapped[str] = mapped_column(sa.String(32), default="draft", index=True)
+    plan_year: Mapped[int | None] = mapped_column()
+    applied_on: Mapped[date | None] = mapped_column()
+    #: ARC-10.1.2: date C sent a 特级 application on to P
+    forwarded_on: Mapped[date | None] = mapped_column()
+
+    # Concrete bureaus per function (§6), resolved by workflow/authority.py when the case is lodged.
+    lodged_with_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisations.id"), index=True)
+    planner_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisations.id"), index=True)
+    prechecker_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisations.id"), index=True)
+    organizer_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisations.id"), index=True)
+    approver_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisations.id"), index=True)
+    panel_min: Mapped[int | None] = mapped_column()
+    panel_max: Mapped[int | None] = mapped_column()
+    #: included in the city bureau's 12月20日 approvals summary (ARC-10.5.3, GAP-19)
+    in_city_summary: Mapped[bool] = mapped_column(default=False)
+    #: ARC-5.1…5.6 as declared by the organ: {"ARC-5.1": true, …}
+    preconditions: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
+
+    #: first day of the public notice (ARC-10.3.1); the end date is computed by workflow/calendar.py
+    notice_start: Mapped[date | None] = mapped_column()
+    precheck_opinion: Mapped[str | None] = mapped_column(sa.Text)
+    total_score: Mapped[Decimal | None] = mapped_column(sa.Numeric(5, 2))
+    conclusion: Mapped[str | None] = mapped_column(sa.String(4))
+
+    # ARC-9.6: a higher bureau spot-checked this case.
+    spot_check: Mapped[bool] = mapped_column(default=False)
+    spot_checked_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    spot_checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    #: optimistic lock: an UPDATE with a stale version raises StaleDataError (two people cannot both approve)
+    version_id: Mapped[int] = mapped_column()
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+    __mapper_args__ = {"version_id_col": version_id}
+
+    organ: Mapped[Organisation] = relationship(foreign_keys=[organ_id])
+    lodged_with: Mapped[Organisation | None] = relationship(foreign_keys=[lodged_with_id])
+    planner: Mapped[Organisation | None] = relationship(foreign_keys=[planner_id])
+    prechecker: Mapped[Organisation | None] = relationship(foreign_keys=[prechecker_id])
+    organizer: Mapped[Organisation | None] = relationship(foreign_keys=[organizer_id])
+    approver: Mapped[Organisation | None] = relationship(foreign_keys=[approver_id])
+    spot_checked_by: Mapped[User | None] = relationship(foreign_keys=[spot_checked_by_id])
+    filings: Mapped[list[CaseFiling]] = relationship(back_populates="case", cascade="all, delete-orphan")
+    panel: Mapped[list[PanelMember]] = relationship(back_populates="case", cascade="all, delete-orphan")
+
+    def __repr__(self) -> str:
+        return f"<Case {self.id} {self.level}/{self.kind} {self.state}>"
+
+    @property
+    def level_label(self) -> str:
+        return LEVEL_LABELS.get(self.level, self.level)
+
+    @property
+    def kind_label(self) -> str:
+        return CASE_KIND_LABELS.get(self.kind, self.kind)
+
+    @property
+    def state_label(self) -> str:
+        return CASE_STATE_LABELS.get(self.state, self.state)
+
+
+class CaseFiling(db.Model):
+    """A bureau that receives a copy of the case materials for record (备案; ARC-9.3, ARC-9.5)."""
+
+    __tablename__ = "case_filings"
+
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True)
+    bureau_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"), primary_key=True)
+    rule_id: Mapped[str | None] = mapped_column(sa.String(20))
+    filed_on: Mapped[date | None] = mapped_column()
+
+    case: Mapped[Case] = relationship(back_populates="filings")
+    bureau: Mapped[Organisation] = relationship()
+
+
+class PanelMember(db.Model):
+    """A reviewer on the case's review panel (ARC-10.4.2–10.4.4)."""
+
+    __tablename__ = "panel_members"
+    __table_args__ = (sa.UniqueConstraint("case_id", "user_id", name="uq_panel_members_case_user"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    is_lead: Mapped[bool] = mapped_column(default=False)
+
+    case: Mapped[Case] = relationship(back_populates="panel")
+    user: Mapped[User] = relationship()
