@@ -113,7 +113,7 @@ def make_user(
 def make_case(organ: Organisation, **kwargs: Any) -> Case:
     case = Case(
         organ=organ,
-        level=kwargs.pop("level", "level2"),
+        level=kwargs.pop("level", "second"),
         kind=kwargs.pop("kind", "evaluation"),
         tier=kwargs.pop("tier", organ.tier),
         ruleset_id=kwargs.pop("ruleset_id", "hubei-2011"),

@@ -110,24 +110,24 @@ USERS: list[DemoUser] = [
 #: (certificate no, organ code, level, valid from, valid to, certificate kind, lapsed on)
 GRADES: list[tuple[str, str, str, date, date, str, date | None]] = [
     # 省一级 expiring in 2027: recheck due this year (ARC-11.2); also a 特级 candidate (ARC-4.2, ARC-3.2)
-    ("鄂档等〔2024〕015号", "hb-czt", "level1", date(2024, 4, 15), date(2027, 4, 14), "evaluation", None),
+    ("鄂档等〔2024〕015号", "hb-czt", "first", date(2024, 4, 15), date(2027, 4, 14), "evaluation", None),
     # 省特级 valid to 2028
     ("鄂档等〔2025〕003号", "hb-jyt", "special", date(2025, 9, 1), date(2028, 8, 31), "evaluation", None),
     # 省二级 granted 2025-03-10: promotion to 省一级 possible from 2026-03-10 (ARC-3.2, GAP-2)
-    ("鄂档等〔2025〕021号", "yc-czj", "level2", date(2025, 3, 10), date(2028, 3, 9), "evaluation", None),
+    ("鄂档等〔2025〕021号", "yc-czj", "second", date(2025, 3, 10), date(2028, 3, 9), "evaluation", None),
     # 省一级 that lapsed without a recheck application (ARC-11.5)
     (
         "鄂档等〔2022〕047号",
         "yc-slj",
-        "level1",
+        "first",
         date(2022, 12, 1),
         date(2025, 11, 30),
         "evaluation",
         date(2025, 12, 1),
     ),
-    ("鄂档等〔2025〕032号", "wh-czj", "level1", date(2025, 6, 30), date(2028, 6, 29), "evaluation", None),
+    ("鄂档等〔2025〕032号", "wh-czj", "first", date(2025, 6, 30), date(2028, 6, 29), "evaluation", None),
     # 省二级 recheck certificate expiring early 2027 (county bureau organises the recheck, ARC-9.4)
-    ("鄂档复〔2024〕008号", "yc-yl-jyj", "level2", date(2024, 1, 20), date(2027, 1, 19), "recheck", None),
+    ("鄂档复〔2024〕008号", "yc-yl-jyj", "second", date(2024, 1, 20), date(2027, 1, 19), "recheck", None),
 ]
 
 #: (organ code, occurred on, description) — ARC-5.5 blocks applications for two years

@@ -57,9 +57,9 @@ def test_demo_has_the_named_accounts_and_organs(demo):
         }
         assert {"yc-yl-czj", "yc-yl-xxt"} <= ungraded
         level2 = db.session.scalar(sa.select(Grade).where(Grade.organ.has(code="yc-czj")))
-        assert (level2.level, level2.valid_from.isoformat()) == ("level2", "2025-03-10")
+        assert (level2.level, level2.valid_from.isoformat()) == ("second", "2025-03-10")
         assert any(
-            g.level == "level1" and g.valid_to.year == 2027 for g in db.session.scalars(sa.select(Grade))
+            g.level == "first" and g.valid_to.year == 2027 for g in db.session.scalars(sa.select(Grade))
         )
         assert db.session.scalar(sa.select(sa.func.count(SecurityIncident.id))) >= 1
 

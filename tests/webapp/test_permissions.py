@@ -112,6 +112,6 @@ def test_state_badge_macro_shows_chinese_labels(app):
         from flask import render_template_string
 
         html = render_template_string(
-            '{% from "_macros.html" import state_badge %}{{ state_badge("public_notice") }}'
+            '{% from "_macros.html" import state_badge %}{{ state_badge("in_notice") }}'
         )
-    assert "公示中" in html and 'data-state="public_notice"' in html
+    assert "公示中" in html and 'data-state="in_notice"' in html

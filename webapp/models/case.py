@@ -16,6 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.extensions import db
 from webapp.models.types import UTCDateTime, utcnow
+from workflow.grading import STATE_LABELS
 
 if TYPE_CHECKING:
     from webapp.models.organisation import Organisation
@@ -26,8 +27,8 @@ class Level(StrEnum):
     """ARC-4.1, highest first."""
 
     SPECIAL = "special"
-    LEVEL1 = "level1"
-    LEVEL2 = "level2"
+    FIRST = "first"
+    SECOND = "second"
 
 
 class CaseKind(StrEnum):
@@ -35,37 +36,22 @@ class CaseKind(StrEnum):
     RECHECK = "recheck"
 
 
-LEVEL_LABELS: dict[str, str] = {Level.SPECIAL: "省特级", Level.LEVEL1: "省一级", Level.LEVEL2: "省二级"}
+LEVEL_LABELS: dict[str, str] = {Level.SPECIAL: "省特级", Level.FIRST: "省一级", Level.SECOND: "省二级"}
 CASE_KIND_LABELS: dict[str, str] = {CaseKind.EVALUATION: "考评", CaseKind.RECHECK: "复查"}
 
-#: Chinese labels and Bootstrap colours for the states of §5.1 (the machine itself lives in workflow/).
-CASE_STATE_LABELS: dict[str, str] = {
-    "draft": "草稿",
-    "applied": "已申报",
-    "forwarded_to_province": "已报省档案局",
-    "planned": "已列入计划",
-    "acceptance_requested": "已申请验收",
-    "precheck": "预检中",
-    "returned_for_completion": "退回完善",
-    "public_notice": "公示中",
-    "objection_review": "异议核查中",
-    "review": "评审中",
-    "awaiting_approval": "待审批",
-    "approved": "已批准",
-    "rejected": "未通过",
-    "withdrawn": "已撤回",
-}
+#: Chinese labels come from the state machine itself (workflow/grading.py); colours are this UI's.
+CASE_STATE_LABELS: dict[str, str] = dict(STATE_LABELS)
 CASE_STATE_COLOURS: dict[str, str] = {
     "draft": "secondary",
     "applied": "primary",
-    "forwarded_to_province": "primary",
+    "forwarded": "primary",
     "planned": "info",
     "acceptance_requested": "info",
-    "precheck": "warning",
-    "returned_for_completion": "warning",
-    "public_notice": "primary",
+    "prechecking": "warning",
+    "returned": "warning",
+    "in_notice": "primary",
     "objection_review": "danger",
-    "review": "warning",
+    "in_review": "warning",
     "awaiting_approval": "info",
     "approved": "success",
     "rejected": "danger",
