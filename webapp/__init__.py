@@ -8,7 +8,7 @@ from typing import Any
 from flask import Flask
 
 from config.settings import config_for
-from webapp import admin, api, auth, main
+from webapp import admin, api, auth, bureau, main
 from webapp.auth.permissions import public
 from webapp.commands.db import COMMANDS as DB_COMMANDS
 from webapp.errors import register_errorhandlers
@@ -62,6 +62,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(main.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(admin.bp)
+    app.register_blueprint(bureau.bp)
     # The API authenticates with bearer tokens and never reads the session cookie, so CSRF does not apply.
     csrf.exempt(api.bp)
     app.register_blueprint(api.bp)
