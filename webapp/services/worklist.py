@@ -104,7 +104,11 @@ def worklist(
     lower = permissions.lower_bureau_ids(org)
     supervised: list[Case] = []
     if lower:
-        own = [getattr(Case, column) == org.id for column in permissions.BUREAU_FUNCTION_COLUMNS.values()]
+        # coalesce: a NULL function column must count as "not ours", not make NOT(...) unknown
+        own = [
+            sa.func.coalesce(getattr(Case, column), 0) == org.id
+            for column in permissions.BUREAU_FUNCTION_COLUMNS.values()
+        ]
         below = [getattr(Case, column).in_(lower) for column in permissions.BUREAU_FUNCTION_COLUMNS.values()]
         supervised = list(
             db.session.scalars(
