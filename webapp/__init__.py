@@ -8,7 +8,8 @@ from typing import Any
 from flask import Flask
 
 from config.settings import config_for
-from webapp import admin, api, auth, bureau, main
+from webapp import admin, api, auth, bureau, cases, main, review, unit
+from webapp import public as public_pages
 from webapp.auth.permissions import public
 from webapp.commands.db import COMMANDS as DB_COMMANDS
 from webapp.errors import register_errorhandlers
@@ -62,6 +63,10 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(main.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(admin.bp)
+    app.register_blueprint(unit.bp)
+    app.register_blueprint(cases.bp)
+    app.register_blueprint(review.bp)
+    app.register_blueprint(public_pages.bp)
     app.register_blueprint(bureau.bp)
     # The API authenticates with bearer tokens and never reads the session cookie, so CSRF does not apply.
     csrf.exempt(api.bp)

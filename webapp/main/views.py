@@ -24,6 +24,13 @@ def workspace_links(user) -> list[tuple[str, str, str]]:  # noqa: ANN001 - a Use
             links.append(
                 ("年度审批汇总", "本局及所辖县级档案局当年审批情况，12月20日前报省档案局", "bureau.summary")
             )
+    if user.has_role(Role.UNIT_APPLICANT, Role.UNIT_LEADER):
+        links.append(
+            ("本单位申报", "本单位等级、现在可以申报什么、申报与验收材料、本单位的案件", "unit.dashboard")
+        )
+    if user.has_role(Role.REVIEWER):
+        links.append(("评审任务", "您参加的评审组及待形成的评审结论", "review.index"))
+    links.append(("案件查询", "您有权查看的全部考评案件", "cases.index"))
     if user.has_role(Role.SYS_ADMIN):
         links += [
             ("单位管理", "档案局与机关（单位）组织树", "admin.organisations"),
