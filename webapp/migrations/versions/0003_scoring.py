@@ -72,7 +72,9 @@ def upgrade():
         sa.ForeignKeyConstraint(
             ["case_id"], ["cases.id"], name=op.f("fk_score_sheets_case_id_cases"), ondelete="CASCADE"
         ),
-        sa.ForeignKeyConstraint(["reviewer_id"], ["users.id"], name=op.f("fk_score_sheets_reviewer_id_users")),
+        sa.ForeignKeyConstraint(
+            ["reviewer_id"], ["users.id"], name=op.f("fk_score_sheets_reviewer_id_users")
+        ),
         sa.ForeignKeyConstraint(
             ["submitted_by_id"], ["users.id"], name=op.f("fk_score_sheets_submitted_by_id_users")
         ),
