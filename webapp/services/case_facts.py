@@ -114,6 +114,13 @@ def attachment_kinds(case_id: int) -> set[str]:
     return set(db.session.scalars(sa.select(Attachment.kind).where(Attachment.case_id == case_id).distinct()))
 
 
+def sheet_evidence(case: Case) -> set[str]:
+    """A submitted self-check score sheet counts as the 自查评分表 (ARC-10.1.4) — score sheets, issue 4."""
+    from webapp.services.scoresheets import self_check_submitted
+
+    return {"self_check_sheet"} if self_check_submitted(case) else set()
+
+
 def open_objection_count(case_id: int) -> int:
     return (
         db.session.scalar(
@@ -157,7 +164,7 @@ def facts_for(case: Case, ruleset: Ruleset | None = None) -> CaseFacts:
         notice_closed_on=case.notice_closed_on,
         open_objections=open_objection_count(case.id) if case.id is not None else 0,
         panel_size=len(case.panel) or None,
-        attachments=attachment_kinds(case.id) if case.id is not None else set(),
+        attachments=(attachment_kinds(case.id) | sheet_evidence(case)) if case.id is not None else set(),
         total_score=float(case.total_score) if case.total_score is not None else None,
         conclusion=case.conclusion,
         decided_on=case.decided_on,

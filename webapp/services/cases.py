@@ -41,7 +41,7 @@ from webapp.models import (
     Role,
     User,
 )
-from webapp.services import Conflict, NotFound, ServiceError, permissions, transaction
+from webapp.services import Conflict, NotFound, ServiceError, permissions, scoresheets, transaction
 from webapp.services.audit import append_case_event
 from webapp.services.case_facts import (
     assignment_for,
@@ -54,6 +54,7 @@ from webapp.services.case_facts import (
     ruleset_for,
 )
 from webapp.services.permissions import Decision
+from webapp.services.schemes import active_scheme_for
 from workflow import calendar, grading
 from workflow import grade as domain_grade
 from workflow.authority import Assignment, BureauRef, assignment, resolve_bureaus
@@ -365,6 +366,8 @@ def open_case(
             )
         )
     bureaus = _resolved(organ, asg, ruleset)
+    # the scoring scheme version the case keeps to the end (running cases finish on their version)
+    scheme_ref = active_scheme_for(ruleset.id) or (None, None)
     with _unit_of_work():
         case = Case(
             organ_id=organ.id,
@@ -372,6 +375,8 @@ def open_case(
             kind=kind,
             tier=organ.tier,
             ruleset_id=ruleset.id,
+            scheme_id=scheme_ref[0],
+            scheme_version=scheme_ref[1],
             state="draft",
             lodged_with_id=int(bureaus["lodged_with"]),
             forwarder_id=int(bureaus["forwarder"]) if "forwarder" in bureaus else None,
@@ -400,12 +405,40 @@ def open_case(
     return case
 
 
+def _review_from_sheet(case: Case) -> str:
+    """conclude_review without a manual total: the submitted agreed score sheet decides (GAP-12) — its total
+    against the pass line, and any veto or section minimum fails it; the reasons go into the audit row."""
+    outcome = scoresheets.review_outcome(case)
+    if outcome is None:
+        raise Refused(
+            Decision(
+                False,
+                "review_result_missing",
+                "尚无评审结果：请录入评审总分，或由评审组组长先提交合议评分表（ARC-10.4.5）。",
+                "ARC-10.4.5",
+            )
+        )
+    case.total_score, case.conclusion = outcome.total.quantize(Decimal("0.01")), outcome.conclusion
+    return outcome.comment
+
+
 def _review_input(
     case: Case, ruleset: Ruleset, total_score: Decimal | float | None, conclusion: str | None
 ) -> str:
     """Validate and record the panel's result on the row (rolled back with the transaction if refused)."""
     level = ruleset.level(case.level)
     if level.scored:
+        if total_score is None and conclusion is None:
+            return _review_from_sheet(case)
+        if not ruleset.procedure.allow_paper_review:
+            raise Refused(
+                Decision(
+                    False,
+                    "paper_review_not_allowed",
+                    "本考评办法不允许录入纸质评分总分，评审结论须依据评审组合议评分表形成（ARC-10.4.5）。",
+                    "ARC-10.4.5",
+                )
+            )
         if total_score is None or isinstance(total_score, bool):
             raise ServiceError("请填写评审总分。", code="invalid_input", field="total_score")
         try:
