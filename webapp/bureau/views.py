@@ -361,7 +361,8 @@ def objection_decide(objection_id: int) -> Response | tuple[str, int]:
                 current_user, objection_id, row.form.outcome.data, note=row.form.note.data, today=today
             )
         except ServiceError as exc:
-            row.form.note.errors = [*row.form.note.errors, exc.message]
+            target = row.form.outcome if exc.field == "outcome" else row.form.note
+            target.errors = [*target.errors, exc.message]
             status = exc.status
         else:
             label = OBJECTION_OUTCOMES[row.form.outcome.data]
