@@ -585,9 +585,11 @@ def batch_fire(
     comment: str = "",
     today: date | None = None,
     notice_start: date | None = None,
+    opinion: str | None = None,
 ) -> list[Case]:
     """The same event on several cases (issue the year's plan, forward 特级 applications, publish a notice
-    list): all or nothing — raises `BatchRefused` listing every refusal and writes nothing."""
+    list): all or nothing — raises `BatchRefused` listing every refusal and writes nothing. ``opinion`` is
+    the written pre-check opinion for ``pass_precheck`` / ``return_for_completion``."""
     today = _today(today)
     ids = list(dict.fromkeys(int(case_id) for case_id in case_ids))
     if not ids:
@@ -610,7 +612,9 @@ def batch_fire(
         if refusals:
             raise BatchRefused(refusals)
         for case in cases:
-            _fire_checked(user, case, event, today, comment=comment, notice_start=notice_start)
+            _fire_checked(
+                user, case, event, today, comment=comment, notice_start=notice_start, opinion=opinion
+            )
     return cases
 
 
