@@ -1,8 +1,10 @@
-"""Database and demo-data commands: init-db, demo, demo-logins, create-user."""
+"""Database and demo-data commands: init-db, demo, demo-logins, create-user, tick."""
 
 from __future__ import annotations
 
+import json
 import unicodedata
+from datetime import date
 from pathlib import Path
 
 import click
@@ -108,4 +110,26 @@ def create_user_command(
     click.echo(f"已创建用户 {user.username}（{org.name}：{'、'.join(user.role_labels)}）。")
 
 
-COMMANDS = [init_db_command, demo_command, demo_logins_command, create_user_command]
+@click.command("tick")
+@click.option("--today", "today_text", default=None, metavar="YYYY-MM-DD", help="run as of this day")
+@with_appcontext
+def tick_command(today_text: str | None) -> None:
+    """Advance what is due (idempotent): lapse grades past validity without a recheck (ARC-11.5, GAP-4),
+    list organs whose recheck is due (ARC-11.2). Prints a JSON report."""
+    from webapp import clock
+    from webapp.services import grades
+
+    try:
+        today = date.fromisoformat(today_text) if today_text else clock.today()
+    except ValueError as exc:
+        raise click.BadParameter("日期格式应为 YYYY-MM-DD", param_hint="--today") from exc
+    report = grades.tick(today=today)
+    click.echo(
+        json.dumps(
+            {"today": today.isoformat(), "lapsed": report.lapsed, "recheck_due": report.recheck_due},
+            ensure_ascii=False,
+        )
+    )
+
+
+COMMANDS = [init_db_command, demo_command, demo_logins_command, create_user_command, tick_command]
