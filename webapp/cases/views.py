@@ -8,6 +8,7 @@ the user typed (no redirect that would lose it).
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 from flask import (
@@ -40,7 +41,7 @@ from webapp.cases.forms import (
 from webapp.extensions import db
 from webapp.forms import choices
 from webapp.models import ATTACHMENT_KIND_LABELS, CASE_KIND_LABELS, CASE_STATE_LABELS, LEVEL_LABELS, Case
-from webapp.services import ServiceError, cases, permissions
+from webapp.services import ServiceError, cases, documents, permissions
 from webapp.services.cases import CaseView, Refused
 from workflow.grading import EVENT_LABELS, EVENTS
 
@@ -112,12 +113,6 @@ def _render_case(
         panel_url=_panel_url(view),
         spot_form=spot_form or SpotCheckForm(formdata=None),
         today=today,
-        form_kinds={
-            "pass_precheck": PassPrecheckForm,
-            "return_for_completion": ReturnForCompletionForm,
-            "conclude_score": ConcludeScoreForm,
-            "conclude_pass_fail": ConcludePassFailForm,
-        },
     ), status
 
 
@@ -272,36 +267,17 @@ def download(case_id: int, attachment_id: int) -> Response:
 # --- documents (确认函, 证书) ---------------------------------------------------------------------------------
 
 
-def _pdf(payload: Any, fallback_name: str) -> Response:
-    """Accept what the documents service returns: bytes, or (filename, bytes)/(bytes, filename)."""
-    import io
-
-    name = fallback_name
-    data = payload
-    if isinstance(payload, tuple):
-        first, second = payload
-        name, data = (first, second) if isinstance(first, str) else (second, first)
-    elif hasattr(payload, "data") and hasattr(payload, "filename"):
-        name, data = payload.filename, payload.data
+def _pdf(data: bytes, name: str) -> Response:
     return send_file(io.BytesIO(data), mimetype="application/pdf", as_attachment=True, download_name=name)
-
-
-def _document(case_id: int, verb: str, renderer: str, fallback_name: str) -> Response:
-    view = cases.case_view(current_user, case_id)  # 404 for cases the user may not see
-    if not view.abilities.get(verb):
-        abort(403)
-    from webapp.services import documents
-
-    return _pdf(getattr(documents, renderer)(current_user, case_id), fallback_name)
 
 
 @login_required
 def letter_pdf(case_id: int) -> Response:
-    """确认函 (ARC-10.5.4), once approved."""
-    return _document(case_id, "download_letter", "confirmation_letter", f"确认函-{case_id}.pdf")
+    """确认函 (ARC-10.5.4), once approved; 404 for cases the user may not see, 403/409 when refused."""
+    return _pdf(documents.confirmation_letter(current_user, case_id), f"确认函-{case_id}.pdf")
 
 
 @login_required
 def certificate_pdf(case_id: int) -> Response:
     """证书 or 复查合格证书 (ARC-10.5.5, ARC-11.4), once approved."""
-    return _document(case_id, "download_certificate", "certificate", f"证书-{case_id}.pdf")
+    return _pdf(documents.certificate(current_user, case_id), f"证书-{case_id}.pdf")

@@ -348,3 +348,47 @@ def test_the_case_list_shows_only_visible_cases_and_filters_by_state(demo, count
 def test_every_logged_in_user_can_open_the_case_list(demo, client, auth, username):
     auth.login(username)
     assert client.get("/cases/").status_code == 200
+
+
+# --- the confirmation letter and certificate (ARC-10.5.4, ARC-10.5.5) ---------------------------------------
+
+
+@pytest.fixture
+def approved(demo):
+    demo.config["KAOPING_TODAY"] = NOTICE_OVER.isoformat()
+    with demo.app_context():
+        return walk("unit-county", to="approved")
+
+
+@pytest.mark.parametrize("document", ["letter", "certificate"])
+@pytest.mark.parametrize("username", ["unit-county", "county-head"])
+def test_the_letter_and_certificate_download_as_pdf_once_approved(approved, client, auth, username, document):
+    auth.login(username)
+    page = _page(client.get(f"/cases/{approved}"))
+    assert f'href="/cases/{approved}/{document}.pdf"' in page
+    response = client.get(f"/cases/{approved}/{document}.pdf")
+    assert response.status_code == 200
+    assert response.mimetype == "application/pdf"
+    assert response.data.startswith(b"%PDF")
+
+
+@pytest.mark.parametrize("document", ["letter", "certificate"])
+def test_documents_are_404_for_other_organs(approved, client, auth, document):
+    auth.login("unit-city")
+    assert client.get(f"/cases/{approved}/{document}.pdf").status_code == 404
+
+
+@pytest.mark.parametrize("document", ["letter", "certificate"])
+def test_documents_are_refused_before_approval(county_case, client, auth, document):
+    auth.login("unit-county")
+    assert f"/{document}.pdf" not in _page(client.get(f"/cases/{county_case}"))
+    assert client.get(f"/cases/{county_case}/{document}.pdf").status_code in (403, 409)
+
+
+def test_an_approved_case_shows_its_grade_numbers(approved, client, auth):
+    auth.login("unit-county")
+    page = _page(client.get(f"/cases/{approved}"))
+    facts = page[page.index('data-testid="case-facts"') :]
+    assert re.search(r'data-testid="certificate-no">[^<—]+号<', facts)
+    assert "总分 88.50" in facts
+    assert "审批通过" in page
