@@ -37,6 +37,7 @@ from webapp.models import (
     UserRole,
 )
 from webapp.services import transaction
+from webapp.services.schemes import register_shipped_schemes
 
 DEMO_PASSWORD = "kaoping-demo"
 
@@ -499,6 +500,7 @@ LOADERS: list[tuple[str, Callable[[], int]]] = [
     ("users", load_users),
     ("grades", load_grades),
     ("security incidents", load_incidents),
+    ("scoring schemes", register_shipped_schemes),  # before cases: a case records the active scheme
     ("cases", load_cases),
 ]
 

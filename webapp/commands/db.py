@@ -16,7 +16,8 @@ from flask_migrate import upgrade
 from webapp import demo as demo_data
 from webapp.extensions import db
 from webapp.models import ROLE_LABELS, Organisation
-from webapp.services import ServiceError, accounts
+from webapp.services import ServiceError, accounts, transaction
+from webapp.services.schemes import register_shipped_schemes
 
 
 def _ensure_sqlite_folder() -> None:
@@ -33,6 +34,8 @@ def init_db_command() -> None:
     Path(current_app.config["UPLOAD_FOLDER"]).mkdir(parents=True, exist_ok=True)
     _ensure_sqlite_folder()
     upgrade()
+    with transaction():
+        register_shipped_schemes()  # config/schemes/*.toml, idempotent
     click.echo(f"数据库已就绪：{db.engine.url.render_as_string(hide_password=True)}")
 
 
