@@ -14,6 +14,9 @@ PUBLIC_ENDPOINTS = {
     "api.create_token",
     "public.notices",
     "public.objection",
+    "api.list_notices",
+    "api.submit_objection",
+    "api.openapi_json",
 }
 
 
