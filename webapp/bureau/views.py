@@ -31,10 +31,17 @@ from webapp.bureau.forms import (
     SpotCheckForm,
     WorklistFilterForm,
 )
+from webapp.documents.summary import (
+    SUMMARY_COLUMNS,
+    annual_summary_counts,
+    annual_summary_rows,
+    summary_title,
+)
+from webapp.documents.summary import annual_summary_xlsx as annual_summary_xlsx_bytes
 from webapp.extensions import db
 from webapp.forms import choices
 from webapp.models import Case, Objection, Role, User, UserRole
-from webapp.services import ServiceError, cases, permissions, worklist
+from webapp.services import ServiceError, cases, permissions, summary, worklist
 from webapp.services.cases import BatchRefused, Refused
 from workflow import calendar
 from workflow.authority import assignment
@@ -378,43 +385,16 @@ def objection_decide(objection_id: int) -> Response | tuple[str, int]:
 
 # --- the city bureau's annual summary ----------------------------------------------------------------------
 
-NOT_A_CITY_BUREAU = (
-    "《审批情况汇总表》由市州级档案局汇总本局及所辖县级档案局当年的审批情况，于12月20日前报省档案局"
-    "（鄂档规〔2011〕1号第十条 · ARC-10.5.3）。本局不是市州级档案局，无需填报，也不能查看。"
-)
-
 
 def _summary_year() -> int:
     year = request.args.get("year", type=int)
     return year if year and 2000 <= year <= 2100 else clock.today().year
 
 
-def _summary_or_403(year: int):  # noqa: ANN202 - SummaryData or a 403 page
-    from webapp.services import summary
-
-    try:
-        return summary.annual_summary(current_user, year)
-    except ServiceError as exc:
-        if exc.status not in (403, 409):
-            raise
-        return render_template(
-            "errors/403.html", status=403, title="无权访问", message=NOT_A_CITY_BUREAU
-        ), 403
-
-
 @bureau_only
-def annual_summary() -> Any:
-    from webapp.documents.summary import (
-        SUMMARY_COLUMNS,
-        annual_summary_counts,
-        annual_summary_rows,
-        summary_title,
-    )
-
+def annual_summary() -> str:
     year = _summary_year()
-    data = _summary_or_403(year)
-    if isinstance(data, tuple):
-        return data
+    data = summary.annual_summary(current_user, year)  # Refused (403, quoting ARC-10.5.3) for other bureaus
     today = clock.today()
     deadline = calendar.summary_deadline(load_ruleset(), year)
     return render_template(
@@ -426,23 +406,19 @@ def annual_summary() -> Any:
         counts=annual_summary_counts(data),
         columns=SUMMARY_COLUMNS,
         deadline=deadline,
-        overdue=today > deadline,
+        overdue=year == today.year and today > deadline,
         rule=load_ruleset().cite("ARC-10.5.3"),
         today=today,
     )
 
 
 @bureau_only
-def annual_summary_xlsx() -> Any:
-    from webapp.documents.summary import annual_summary_xlsx as render_xlsx
-
+def annual_summary_xlsx() -> Response:
     year = _summary_year()
-    data = _summary_or_403(year)
-    if isinstance(data, tuple):
-        return data
+    data = summary.annual_summary(current_user, year)  # Refused (403, quoting ARC-10.5.3) for other bureaus
     filename = f"{data.city_bureau}{year}年度审批情况汇总表.xlsx"
     response = Response(
-        render_xlsx(data),
+        annual_summary_xlsx_bytes(data),
         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     response.headers["Content-Disposition"] = (
