@@ -144,7 +144,10 @@ def register_shipped_schemes() -> int:
     """Store every `config/schemes/*.toml` version not yet in the database and activate each ruleset's default
     when none is active. Idempotent; runs inside the caller's transaction (``kaoping demo``, ``init-db``)."""
     created = 0
-    existing = set(db.session.execute(sa.select(SchemeVersion.scheme_id, SchemeVersion.version)).tuples())
+    existing = {
+        (row[0], row[1])
+        for row in db.session.execute(sa.select(SchemeVersion.scheme_id, SchemeVersion.version))
+    }
     for path in sorted(SCHEMES_DIR.glob("*.toml")):
         text = path.read_text(encoding="utf-8")
         scheme = parse_scheme_text(text, path.name)

@@ -562,7 +562,7 @@ def _editable(user: User, sheet: ScoreSheet) -> tuple[Case, SheetAccess]:
     """The case and access when ``user`` may change ``sheet`` now; otherwise why not (403 who, 409 when)."""
     case, acc = _visible_case(user, sheet.case_id)
     if not _may_read(acc, sheet.kind, sheet.reviewer_id, user):
-        raise NotFound("评分表不存在。")
+        raise SheetRefused("您无权查看该评分表。")
     if _may_edit(acc, sheet.kind, sheet.reviewer_id, user):
         return case, acc
     if sheet.kind == SheetKind.SELF:
@@ -1016,7 +1016,7 @@ def sheet_page_access(user: User, sheet: ScoreSheet) -> tuple[Case, SheetAccess,
     """(case, access, editable) for showing one sheet; NotFound when the user may not read it."""
     case, acc = _visible_case(user, sheet.case_id)
     if not _may_read(acc, sheet.kind, sheet.reviewer_id, user):
-        raise NotFound("评分表不存在。")
+        raise SheetRefused("您无权查看该评分表。")
     return case, acc, _may_edit(acc, sheet.kind, sheet.reviewer_id, user)
 
 
@@ -1119,7 +1119,7 @@ def review_pdf(user: User, case_id: int, *, reviewed_on: date | None = None) -> 
     """The printable agreed sheet and review conclusion (评审结论, ARC-10.4.5) from the submitted agreed sheet."""
     case, acc = _visible_case(user, case_id)
     if not acc.read_agreed:
-        raise NotFound("评分表不存在。")
+        raise SheetRefused("评审结论在评审结束后公开；您现在无权查看合议评分表。")
     sheet = _find(case, SheetKind.AGREED)
     result = agreed_result(case)
     if sheet is None or result is None:
