@@ -119,6 +119,7 @@ def worklist_page() -> str:
         active_filters=active_filters,
         tab=tab,
         batch_actions=batch_actions,
+        batch_events=[action.event for action in BATCH_ACTIONS.values()],
         spot_check_form=SpotCheckForm(),
         today=today,
         **template_helpers(),

@@ -22,7 +22,14 @@ def county_cases(demo):
 
 
 def rows(html: str) -> set[int]:
-    """Case ids of the actionable rows (those with a batch checkbox)."""
+    """Case ids of the rows of the bureau's own worklist table."""
+    if 'data-testid="worklist"' not in html:
+        return set()
+    table = html.split('data-testid="worklist"')[1].split("</table>")[0]
+    return {int(n) for n in re.findall(r'<tr data-case-id="(\d+)"', table)}
+
+
+def batch_boxes(html: str) -> set[int]:
     return {int(n) for n in re.findall(r'name="case_ids" value="(\d+)"', html)}
 
 
@@ -30,6 +37,7 @@ def test_county_staff_sees_the_county_cases_it_plans_with_the_next_step(county_c
     auth.login("county-staff")
     html = client.get("/bureau/").get_data(as_text=True)
     assert rows(html) == {county_cases["county"], county_cases["town"]}
+    assert batch_boxes(html) == rows(html)  # both can go into 下达年度考评计划
     assert "夷陵区财政局" in html and "夷陵区小溪塔街道办事处" in html
     assert 'data-event="plan"' in html and "下达考评计划" in html
     assert f'href="/cases/{county_cases["county"]}"' in html
@@ -41,6 +49,7 @@ def test_city_staff_does_not_get_the_county_cases_as_actionable_only_its_own(cou
     html = client.get("/bureau/").get_data(as_text=True)
     assert rows(html) == {county_cases["city"]}
     assert 'data-event="pass_precheck"' in html
+    assert batch_boxes(html) == {county_cases["city"]}  # 发布公示名单 applies to it
 
 
 def test_city_and_province_see_the_county_cases_read_only_under_spot_checks_arc_9_6(
@@ -50,7 +59,7 @@ def test_city_and_province_see_the_county_cases_read_only_under_spot_checks_arc_
         auth.login(username)
         html = client.get("/bureau/?tab=supervised").get_data(as_text=True)
         assert f'data-case-id="{county_cases["county"]}"' in html, username
-        assert rows(html) == set(), username  # no batch checkboxes: read-only
+        assert rows(html) == set() and batch_boxes(html) == set(), username  # read-only
         assert "标记抽查" in html
         auth.logout()
     auth.login("prov-staff")
