@@ -41,7 +41,9 @@ class ImportForm(KaopingForm):
     version = StringField(
         "版本号", validators=[DataRequired("请填写版本号。"), Length(max=20)], description="如 2027.1"
     )
-    name = StringField("名称（可选）", validators=[Optional(), Length(max=200)], description="留空则用表格标题")
+    name = StringField(
+        "名称（可选）", validators=[Optional(), Length(max=200)], description="留空则用表格标题"
+    )
     ruleset_id = SelectField("用于考评办法（设置各等级达标分数线）", choices=[])
     section_min_ratio = DecimalField(
         "各部分最低得分率（可选）",
@@ -165,7 +167,10 @@ def activate(version_pk: int) -> Response:
             raise
         flash(exc.message, "danger")
         return redirect(url_for("admin_schemes.show", version_pk=version_pk))
-    flash(f"已启用 {row.scheme_id} 版本 {row.version}：此后新建的案件使用该评分表，进行中的案件不受影响。", "success")
+    flash(
+        f"已启用 {row.scheme_id} 版本 {row.version}：此后新建的案件使用该评分表，进行中的案件不受影响。",
+        "success",
+    )
     return redirect(url_for("admin_schemes.index"))
 
 
@@ -188,3 +193,4 @@ bp.add_url_rule("/save", view_func=save, endpoint="save", methods=["POST"])
 bp.add_url_rule("/<int:version_pk>", view_func=show, endpoint="show")
 bp.add_url_rule("/<int:version_pk>/activate", view_func=activate, endpoint="activate", methods=["POST"])
 bp.add_url_rule("/<int:version_pk>.toml", view_func=download, endpoint="download")
+bp.add_app_template_global(schemes.can_manage_schemes, "can_manage_schemes")

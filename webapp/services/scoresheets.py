@@ -86,6 +86,7 @@ class SheetAccess:
     is_applicant: bool = False
     is_member: bool = False
     is_lead: bool = False
+    visible: bool = False  #: may see the case (permissions.can_view), whatever the sheets
 
     @property
     def any(self) -> bool:
@@ -111,6 +112,7 @@ def access(user: User, case: Case) -> SheetAccess:
         is_applicant=applicant,
         is_member=member,
         is_lead=lead,
+        visible=True,
     )
 
 
@@ -152,7 +154,7 @@ def _case(case_id: int) -> Case:
 def _visible_case(user: User, case_id: int) -> tuple[Case, SheetAccess]:
     case = _case(case_id)
     acc = access(user, case)
-    if not acc.any:
+    if not acc.visible:
         raise NotFound("案件不存在。")  # no existence leak
     return case, acc
 
