@@ -66,27 +66,27 @@ def fill(username: str, case_id: int, kind: str, entries: dict, *, submit: bool 
     return sheet
 
 
-def planned_case() -> int:
+def planned_case(unit: str = UNIT) -> int:
     """Open, apply and plan: the unit may now fill its self-check (ARC-10.1.4)."""
     case_id = cases.open_case(
-        user(UNIT), level="second", kind="evaluation", preconditions=PRECONDITIONS, today=TODAY
+        user(unit), level="second", kind="evaluation", preconditions=PRECONDITIONS, today=TODAY
     ).id
-    upload(UNIT, case_id, "application_form")
-    fire(UNIT, case_id, "apply")
+    upload(unit, case_id, "application_form")
+    fire(unit, case_id, "apply")
     fire(STAFF, case_id, "plan")
     return case_id
 
 
-def review_case(*, self_check: dict | None = SELF_CHECK) -> int:
+def review_case(*, self_check: dict | None = SELF_CHECK, unit: str = UNIT) -> int:
     """A case in review with its panel formed; the self-check sheet (not an uploaded file) is its 自查评分表."""
-    case_id = planned_case()
+    case_id = planned_case(unit)
     if self_check is not None:
-        fill(UNIT, case_id, "self", self_check)
+        fill(unit, case_id, "self", self_check)
     else:
-        upload(UNIT, case_id, "self_check_sheet")
-    upload(UNIT, case_id, "acceptance_report")
-    upload(UNIT, case_id, "integrity_notice")
-    fire(UNIT, case_id, "request_acceptance")
+        upload(unit, case_id, "self_check_sheet")
+    upload(unit, case_id, "acceptance_report")
+    upload(unit, case_id, "integrity_notice")
+    fire(unit, case_id, "request_acceptance")
     fire(STAFF, case_id, "start_precheck")
     fire(STAFF, case_id, "pass_precheck", notice_start=TODAY, opinion="材料齐全，同意公示。")
     fire(STAFF, case_id, "close_notice", today=NOTICE_OVER)
