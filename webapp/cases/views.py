@@ -55,6 +55,10 @@ OTHER_EVENT_LABELS: dict[str, str] = {
     "objection_handled": "核实异议",
 }
 TIMELINE_LABELS: dict[str, str] = {**OTHER_EVENT_LABELS, **EVENT_LABELS}
+#: events that end, return or refuse: drawn in red so a slip of the mouse is less likely
+NEGATIVE_EVENTS = frozenset(
+    {"decline", "return_for_completion", "withdraw", "uphold_objection", "reject_on_objection", "refuse"}
+)
 UPLOAD_LIMIT_MESSAGE = "上传的文件超过 20 MiB 上限，未保存。请压缩或拆分后重新上传。"
 
 
@@ -73,6 +77,15 @@ def _panel_url(view: CaseView) -> str | None:
         if endpoint in current_app.view_functions:
             return url_for(endpoint, case_id=view.case.id)
     return None
+
+
+def _objections_url(view: CaseView) -> str | None:
+    """The bureau's objection-verification page (developer B's), for the organizer while objections are open."""
+    if not view.abilities.get("handle_objection") or "bureau.objections" not in current_app.view_functions:
+        return None
+    if not any(objection.status == "open" for objection in view.objections):
+        return None
+    return url_for("bureau.objections")
 
 
 def _render_case(
@@ -110,7 +123,9 @@ def _render_case(
         open_event=open_event,
         scored=scored,
         timeline_labels=TIMELINE_LABELS,
+        negative_events=NEGATIVE_EVENTS,
         panel_url=_panel_url(view),
+        objections_url=_objections_url(view),
         spot_form=spot_form or SpotCheckForm(formdata=None),
         today=today,
     ), status
