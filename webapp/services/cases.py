@@ -519,7 +519,7 @@ def _fire_checked(
         raise Refused(decision)
     if event in ("pass_precheck", "return_for_completion") and opinion:
         case.precheck_opinion = opinion.strip()
-        notes.append(f"预检意见：{opinion.strip()}")
+        notes.append(f"预检意见：{opinion.strip().rstrip('。；;')}")  # joined with 「；」 below: no 「。；」
     if event == "pass_precheck":
         notes.append(f"公示自{notice_start}起")
     if event in OBJECTION_EVENTS:
