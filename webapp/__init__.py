@@ -8,11 +8,14 @@ from typing import Any
 from flask import Flask
 
 from config.settings import config_for
-from webapp import admin, api, auth, main
+from webapp import admin, api, auth, bureau, cases, main, review, unit
+from webapp import public as public_pages
+from webapp.admin.schemes import bp as admin_schemes_bp
 from webapp.auth.permissions import public
 from webapp.commands.db import COMMANDS as DB_COMMANDS
 from webapp.errors import register_errorhandlers
 from webapp.extensions import bootstrap, csrf, db, login_manager, migrate
+from webapp.sheets import bp as sheets_bp
 from webapp.template_helpers import register_template_helpers
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -62,6 +65,13 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(main.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(admin.bp)
+    app.register_blueprint(unit.bp)
+    app.register_blueprint(cases.bp)
+    app.register_blueprint(review.bp)
+    app.register_blueprint(public_pages.bp)
+    app.register_blueprint(bureau.bp)
+    app.register_blueprint(sheets_bp)
+    app.register_blueprint(admin_schemes_bp)
     # The API authenticates with bearer tokens and never reads the session cookie, so CSRF does not apply.
     csrf.exempt(api.bp)
     app.register_blueprint(api.bp)

@@ -2,23 +2,31 @@
 
 Idempotent: each loader creates what is missing, matched on natural keys (organisation code, username,
 certificate number …), and never changes rows that exist, so running ``kaoping demo`` twice changes nothing.
-Add an area by writing ``load_<area>()`` and appending it to ``LOADERS`` (cases come next).
+Add an area by writing ``load_<area>()`` and appending it to ``LOADERS``.
+
+``load_cases`` drives a few cases through the real services (permissions, guards, audit rows) with explicit
+past dates, so the first screen is alive; it is skipped under TESTING unless ``DEMO_CASES`` is set, so view
+tests start from organs without cases.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
+from io import BytesIO
 
 import sqlalchemy as sa
-from flask import current_app
+from flask import current_app, g
+from werkzeug.datastructures import FileStorage
 from werkzeug.security import generate_password_hash
 
 from webapp.extensions import db
 from webapp.models import (
     AuthorityStatus,
     BureauTier,
+    Case,
     Grade,
     Organisation,
     OrganTier,
@@ -29,6 +37,7 @@ from webapp.models import (
     UserRole,
 )
 from webapp.services import transaction
+from webapp.services.schemes import register_shipped_schemes
 
 DEMO_PASSWORD = "kaoping-demo"
 
@@ -229,12 +238,270 @@ def load_incidents() -> int:
     return created
 
 
-#: run in this order; append new areas (e.g. ``load_cases``) at the end
+# -- cases -------------------------------------------------------------------------------------------------------
+
+#: Extra organ and accounts the demo cases need (created by `load_cases` only).
+CASE_ORGANISATIONS: list[tuple[str, str, str, str, str | None, dict]] = [
+    (
+        "yc-rsj",
+        "宜昌市人力资源和社会保障局",
+        ORGAN,
+        OrganTier.CITY_DIRECT,
+        "yc",
+        {"has_system_guidance": True},
+    ),
+]
+CASE_GRADES: list[tuple[str, str, str, date, date, str, date | None]] = [
+    # 省一级 held since 2025-03-01: may seek 省特级 from 2026-03-01 (ARC-3.2, ARC-4.2)
+    ("鄂档等〔2025〕018号", "yc-rsj", "first", date(2025, 3, 1), date(2028, 2, 29), "evaluation", None),
+]
+CASE_USERS: list[DemoUser] = [
+    DemoUser("unit-slt", "钱志远", "hb-slt", (R.UNIT_APPLICANT,)),
+    DemoUser("unit-rsj", "何丽娟", "yc-rsj", (R.UNIT_APPLICANT,)),
+    DemoUser("unit-slj", "蔡文涛", "yc-slj", (R.UNIT_APPLICANT,)),
+    DemoUser("unit-lqz", "宋春燕", "yc-yl-lqz", (R.UNIT_APPLICANT,)),
+]
+ALL_PRECONDITIONS = {f"ARC-5.{n}": True for n in range(1, 7)}
+ACCEPTANCE_KINDS = ("application_form", "self_check_sheet", "acceptance_report", "integrity_notice")
+
+
+@contextmanager
+def _as_of(day: date) -> Iterator[None]:
+    """Run a step as of ``day``: the audit rows get that date (the clock reads KAOPING_TODAY)."""
+    config = current_app.config
+    saved_today, saved_offset = config.get("KAOPING_TODAY"), g.get("kaoping_demo_offset")
+    config["KAOPING_TODAY"] = day.isoformat()
+    g.kaoping_demo_offset = 0
+    try:
+        yield
+    finally:
+        config["KAOPING_TODAY"] = saved_today
+        if saved_offset is None:
+            g.pop("kaoping_demo_offset", None)
+        else:
+            g.kaoping_demo_offset = saved_offset
+
+
+def _user(username: str) -> User:
+    user = db.session.scalar(sa.select(User).where(User.username == username))
+    if user is None:
+        raise LookupError(f"demo user {username!r} is missing")
+    return user
+
+
+class _Walk:
+    """One demo case driven step by step through `webapp.services.cases`, each step on its own day."""
+
+    def __init__(self, unit: str, level: str, kind: str, day: date) -> None:
+        from webapp.services import cases
+
+        self.cases = cases
+        with _as_of(day):
+            self.case = cases.open_case(
+                _user(unit), level=level, kind=kind, preconditions=ALL_PRECONDITIONS, today=day
+            )
+            for kind_id in ACCEPTANCE_KINDS:
+                name = {
+                    "application_form": "申报审批表",
+                    "self_check_sheet": "自检评分表",
+                    "acceptance_report": "验收申请报告",
+                    "integrity_notice": "廉政告知书",
+                }[kind_id]
+                cases.upload_attachment(
+                    _user(unit),
+                    self.case.id,
+                    kind_id,
+                    FileStorage(
+                        BytesIO(f"{name}（演示材料）\n".encode()),
+                        filename=f"{name}.pdf",
+                        content_type="application/pdf",
+                    ),
+                    today=day,
+                )
+
+    def fire(self, username: str, event: str, day: date, **kwargs: object) -> _Walk:
+        with _as_of(day):
+            self.cases.fire_event(_user(username), self.case.id, event, today=day, **kwargs)  # type: ignore[arg-type]
+        return self
+
+    def panel(self, username: str, reviewers: list[str], day: date) -> _Walk:
+        with _as_of(day):
+            self.cases.set_panel(_user(username), self.case.id, reviewers, today=day)
+        return self
+
+
+def _through_review(
+    walk: _Walk, unit: str, staff: str, reviewers: list[str], dates: list[date], notice_start: date
+) -> _Walk:
+    """apply → plan → request acceptance → pre-check → notice (panel formed) → close notice."""
+    apply_on, plan_on, accept_on, precheck_on, close_on = dates
+    walk.fire(unit, "apply", apply_on).fire(staff, "plan", plan_on, comment=f"{plan_on.year}年度考评计划")
+    walk.fire(unit, "request_acceptance", accept_on)
+    walk.fire(staff, "start_precheck", precheck_on)
+    walk.fire(staff, "pass_precheck", precheck_on, notice_start=notice_start, opinion="材料齐全，同意公示。")
+    walk.panel(staff, reviewers, notice_start)
+    return walk.fire(staff, "close_notice", close_on, comment="公示期满，无异议。")
+
+
+def _has_case(org_code: str) -> bool:
+    return (
+        db.session.scalar(
+            sa.select(Case.id)
+            .join(Organisation, Case.organ_id == Organisation.id)
+            .where(Organisation.code == org_code)
+            .limit(1)
+        )
+        is not None
+    )
+
+
+def load_cases() -> int:
+    """Demo cases (skipped under TESTING unless DEMO_CASES): one per state worth seeing on the first screen.
+
+    夷陵区财政局 (``unit-county``) is left ungraded and without a case for the browser walk.
+    """
+    config = current_app.config
+    if not config.get("DEMO_CASES", not config.get("TESTING", False)):
+        return 0
+    for code, name, kind, tier, parent_code, flags in CASE_ORGANISATIONS:
+        if db.session.scalar(sa.select(Organisation.id).where(Organisation.code == code)) is None:
+            db.session.add(
+                Organisation(
+                    code=code,
+                    name=name,
+                    kind=kind,
+                    tier=tier,
+                    parent=_org(parent_code or ""),
+                    has_system_guidance=flags.get("has_system_guidance", False),
+                )
+            )
+    db.session.flush()
+    for number, org_code, level, valid_from, valid_to, certificate_kind, lapsed_on in CASE_GRADES:
+        if db.session.scalar(sa.select(Grade.id).where(Grade.certificate_no == number)) is None:
+            db.session.add(
+                Grade(
+                    organ=_org(org_code),
+                    level=level,
+                    valid_from=valid_from,
+                    valid_to=valid_to,
+                    certificate_kind=certificate_kind,
+                    certificate_no=number,
+                    lapsed_on=lapsed_on,
+                )
+            )
+    password_hash = None
+    for spec in CASE_USERS:
+        if db.session.scalar(sa.select(User.id).where(User.username == spec.username)) is None:
+            password_hash = password_hash or generate_password_hash(
+                DEMO_PASSWORD, method=current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
+            )
+            db.session.add(
+                User(
+                    username=spec.username,
+                    display_name=spec.display_name,
+                    organisation=_org(spec.org_code),
+                    password_hash=password_hash,
+                    role_rows=[UserRole(role=role) for role in spec.roles],
+                )
+            )
+    db.session.commit()  # the services below each run their own transaction
+
+    created = 0
+    d = date
+    if not _has_case("hb-slt"):
+        # 湖北省水利厅: 省二级 in 2025, promoted to 省一级 in 2026 (approved, letter and certificate; GT-03)
+        walk = _Walk("unit-slt", "second", "evaluation", d(2025, 1, 10))
+        _through_review(
+            walk,
+            "unit-slt",
+            "prov-staff",
+            ["reviewer-1", "reviewer-2", "reviewer-4"],
+            [d(2025, 1, 10), d(2025, 1, 20), d(2025, 2, 20), d(2025, 3, 1), d(2025, 3, 10)],
+            d(2025, 3, 3),
+        )
+        walk.fire("reviewer-1", "conclude_review", d(2025, 3, 12), total_score=86.0)
+        walk.fire("prov-head", "approve", d(2025, 3, 15), comment="同意授予省二级。")
+        walk = _Walk("unit-slt", "first", "evaluation", d(2026, 3, 20))
+        _through_review(
+            walk,
+            "unit-slt",
+            "prov-staff",
+            ["reviewer-1", "reviewer-2", "reviewer-5"],
+            [d(2026, 3, 20), d(2026, 3, 25), d(2026, 4, 10), d(2026, 5, 10), d(2026, 5, 18)],
+            d(2026, 5, 11),
+        )
+        walk.fire("reviewer-1", "conclude_review", d(2026, 5, 20), total_score=92.5)
+        walk.fire("prov-head", "approve", d(2026, 6, 1), comment="同意晋升省一级。")
+        created += 2
+    if not _has_case("yc-yl-lqz"):
+        # 夷陵区龙泉镇: 省二级 in 2023; its 2026 recheck (county bureau, ARC-9.4) awaits the head's approval
+        team = ["reviewer-7", "reviewer-8", "reviewer-4", "reviewer-5", "reviewer-1"]
+        walk = _Walk("unit-lqz", "second", "evaluation", d(2023, 2, 1))
+        _through_review(
+            walk,
+            "unit-lqz",
+            "county-staff",
+            team,
+            [d(2023, 2, 1), d(2023, 2, 10), d(2023, 3, 1), d(2023, 4, 1), d(2023, 4, 10)],
+            d(2023, 4, 3),
+        )
+        walk.fire("reviewer-7", "conclude_review", d(2023, 4, 15), total_score=86.0)
+        walk.fire("county-head", "approve", d(2023, 4, 20))
+        walk = _Walk("unit-lqz", "second", "recheck", d(2026, 2, 15))
+        _through_review(
+            walk,
+            "unit-lqz",
+            "county-staff",
+            team,
+            [d(2026, 2, 15), d(2026, 2, 20), d(2026, 3, 10), d(2026, 3, 20), d(2026, 3, 30)],
+            d(2026, 3, 23),
+        )
+        walk.fire("reviewer-7", "conclude_review", d(2026, 4, 10), total_score=88.0)
+        created += 2
+    if not _has_case("yc-yl-xxt"):
+        # 小溪塔街道: 省二级 evaluation in review with a five-person panel (township: 5–7, ARC-10.4.3)
+        walk = _Walk("unit-town", "second", "evaluation", d(2026, 3, 2))
+        _through_review(
+            walk,
+            "unit-town",
+            "county-staff",
+            ["reviewer-7", "reviewer-8", "reviewer-4", "reviewer-5", "reviewer-6"],
+            [d(2026, 3, 2), d(2026, 3, 10), d(2026, 11, 2), d(2026, 11, 10), d(2026, 12, 28)],
+            d(2026, 12, 20),
+        )
+        created += 1
+    if not _has_case("yc-czj"):
+        # 宜昌市财政局: 省一级 evaluation (promotion), notice running 2027-01-04 … 01-10
+        walk = _Walk("unit-city", "first", "evaluation", d(2027, 1, 2))
+        walk.fire("unit-city", "apply", d(2027, 1, 2)).fire("city-staff", "plan", d(2027, 1, 2))
+        walk.fire("unit-city", "request_acceptance", d(2027, 1, 3))
+        walk.fire("city-staff", "start_precheck", d(2027, 1, 4))
+        walk.fire(
+            "city-staff", "pass_precheck", d(2027, 1, 4), notice_start=d(2027, 1, 4), opinion="材料齐全。"
+        )
+        created += 1
+    if not _has_case("yc-rsj"):
+        # 宜昌市人社局: 省特级 application forwarded by the city bureau to the province (ARC-10.1.2)
+        walk = _Walk("unit-rsj", "special", "evaluation", d(2027, 1, 4))
+        walk.fire("unit-rsj", "apply", d(2027, 1, 4)).fire("city-staff", "forward", d(2027, 1, 5))
+        created += 1
+    if not _has_case("yc-slj"):
+        # 宜昌市水利和湖泊局: an application withdrawn by the unit (ARC-3.1 自愿申报)
+        walk = _Walk("unit-slj", "second", "evaluation", d(2027, 1, 3))
+        walk.fire("unit-slj", "apply", d(2027, 1, 3))
+        walk.fire("unit-slj", "withdraw", d(2027, 1, 4), comment="自查发现差距较大，撤回申请，明年再报。")
+        created += 1
+    return created
+
+
+#: run in this order; append new areas at the end
 LOADERS: list[tuple[str, Callable[[], int]]] = [
     ("organisations", load_organisations),
     ("users", load_users),
     ("grades", load_grades),
     ("security incidents", load_incidents),
+    ("scoring schemes", register_shipped_schemes),  # before cases: a case records the active scheme
+    ("cases", load_cases),
 ]
 
 
@@ -247,7 +514,7 @@ def load_demo() -> dict[str, int]:
 def demo_logins() -> list[tuple[str, str, str, str]]:
     """(username, display name, organisation, roles) for every demo account present in the database."""
     rows = []
-    for spec in USERS:
+    for spec in [*USERS, *CASE_USERS]:
         user = db.session.scalar(sa.select(User).where(User.username == spec.username))
         if user is not None:
             rows.append(

@@ -367,13 +367,18 @@ def promotion_wait_by_approval(
 
 
 def review_passed(case: CaseFacts, today: date, ruleset: Ruleset) -> bool:
-    """ARC-7.2 (reaching the line passes, GAP-12) or the panel's conclusion for unscored levels (GAP-11)."""
+    """ARC-7.2 (reaching the line passes, GAP-12) or the panel's conclusion for unscored levels (GAP-11).
+
+    A scored review also fails whatever its total when the panel's conclusion is ``fail``: a score sheet with a
+    veto (一票否决) or a section below its minimum (the service records both the total and the conclusion).
+    """
     level = ruleset.level(case.level)
     if level.scored:
         return (
             case.total_score is not None
             and level.pass_line is not None
             and case.total_score >= level.pass_line
+            and case.conclusion != "fail"
         )
     return case.conclusion == "pass"
 

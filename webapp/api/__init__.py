@@ -9,13 +9,23 @@ from flask import Blueprint
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
-from webapp.api import errors, me, tokens
+from webapp.api import cases, errors, me, notices, openapi, organs, tokens
 from webapp.services import ServiceError
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 bp.add_url_rule("/tokens", view_func=tokens.create_token, methods=["POST"])
 bp.add_url_rule("/me", view_func=me.me)
+bp.add_url_rule("/cases", view_func=cases.list_cases, methods=["GET"])
+bp.add_url_rule("/cases", view_func=cases.create_case, methods=["POST"], endpoint="create_case")
+bp.add_url_rule("/cases/<int:case_id>", view_func=cases.get_case, methods=["GET"])
+bp.add_url_rule("/cases/<int:case_id>/events", view_func=cases.fire_event, methods=["POST"])
+bp.add_url_rule("/cases/<int:case_id>/attachments", view_func=cases.upload_attachment, methods=["POST"])
+bp.add_url_rule("/cases/<int:case_id>/panel", view_func=cases.set_panel, methods=["PUT"])
+bp.add_url_rule("/organs/<int:organ_id>/grade", view_func=organs.organ_grade, methods=["GET"])
+bp.add_url_rule("/notices", view_func=notices.list_notices, methods=["GET"])
+bp.add_url_rule("/notices/<int:case_id>/objections", view_func=notices.submit_objection, methods=["POST"])
+bp.add_url_rule("/openapi.json", view_func=openapi.openapi_json, methods=["GET"])
 
 for status in errors.ERRORS:
     if status != 500:

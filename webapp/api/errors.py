@@ -37,7 +37,15 @@ def handle_http_exception(exc: HTTPException) -> tuple[Response, int]:
 
 
 def handle_service_error(exc: ServiceError) -> tuple[Response, int]:
-    return json_error(exc.status, exc.code, exc.message)
+    """``{"error", "message"}`` plus ``rule`` (refusals quote one) and ``field`` (bad input) when known."""
+    status = getattr(exc, "status", 400)
+    body: dict[str, object] = {"error": exc.code, "message": exc.message}
+    rule = getattr(exc, "rule", None)
+    if rule is not None or status == 409 or exc.code == "forbidden":
+        body["rule"] = rule
+    if exc.field is not None or exc.code == "invalid_input":
+        body["field"] = exc.field
+    return jsonify(body), status
 
 
 def handle_stale_data(exc: StaleDataError) -> tuple[Response, int]:

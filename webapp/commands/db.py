@@ -1,8 +1,10 @@
-"""Database and demo-data commands: init-db, demo, demo-logins, create-user."""
+"""Database and demo-data commands: init-db, demo, demo-logins, create-user, tick."""
 
 from __future__ import annotations
 
+import json
 import unicodedata
+from datetime import date
 from pathlib import Path
 
 import click
@@ -14,7 +16,8 @@ from flask_migrate import upgrade
 from webapp import demo as demo_data
 from webapp.extensions import db
 from webapp.models import ROLE_LABELS, Organisation
-from webapp.services import ServiceError, accounts
+from webapp.services import ServiceError, accounts, transaction
+from webapp.services.schemes import register_shipped_schemes
 
 
 def _ensure_sqlite_folder() -> None:
@@ -31,6 +34,8 @@ def init_db_command() -> None:
     Path(current_app.config["UPLOAD_FOLDER"]).mkdir(parents=True, exist_ok=True)
     _ensure_sqlite_folder()
     upgrade()
+    with transaction():
+        register_shipped_schemes()  # config/schemes/*.toml, idempotent
     click.echo(f"数据库已就绪：{db.engine.url.render_as_string(hide_password=True)}")
 
 
@@ -108,4 +113,26 @@ def create_user_command(
     click.echo(f"已创建用户 {user.username}（{org.name}：{'、'.join(user.role_labels)}）。")
 
 
-COMMANDS = [init_db_command, demo_command, demo_logins_command, create_user_command]
+@click.command("tick")
+@click.option("--today", "today_text", default=None, metavar="YYYY-MM-DD", help="run as of this day")
+@with_appcontext
+def tick_command(today_text: str | None) -> None:
+    """Advance what is due (idempotent): lapse grades past validity without a recheck (ARC-11.5, GAP-4),
+    list organs whose recheck is due (ARC-11.2). Prints a JSON report."""
+    from webapp import clock
+    from webapp.services import grades
+
+    try:
+        today = date.fromisoformat(today_text) if today_text else clock.today()
+    except ValueError as exc:
+        raise click.BadParameter("日期格式应为 YYYY-MM-DD", param_hint="--today") from exc
+    report = grades.tick(today=today)
+    click.echo(
+        json.dumps(
+            {"today": today.isoformat(), "lapsed": report.lapsed, "recheck_due": report.recheck_due},
+            ensure_ascii=False,
+        )
+    )
+
+
+COMMANDS = [init_db_command, demo_command, demo_logins_command, create_user_command, tick_command]

@@ -28,6 +28,16 @@ from webapp.models.organisation import (
     OrgKind,
     parent_problem,
 )
+from webapp.models.scoring import (
+    SCHEME_SOURCE_LABELS,
+    SHEET_KIND_LABELS,
+    SHEET_STATUS_LABELS,
+    SchemeSource,
+    SchemeVersion,
+    ScoreSheet,
+    SheetKind,
+    SheetStatus,
+)
 from webapp.models.setting import SettingKV
 from webapp.models.user import ROLE_LABELS, ApiToken, Role, User, UserRole, hash_token
 
@@ -46,6 +56,9 @@ __all__ = [
     "OBJECTION_STATUS_LABELS",
     "ORGAN_TIER_LABELS",
     "ROLE_LABELS",
+    "SCHEME_SOURCE_LABELS",
+    "SHEET_KIND_LABELS",
+    "SHEET_STATUS_LABELS",
     "ApiToken",
     "Attachment",
     "AuditRowImmutable",
@@ -63,8 +76,13 @@ __all__ = [
     "Organisation",
     "PanelMember",
     "Role",
+    "SchemeSource",
+    "SchemeVersion",
+    "ScoreSheet",
     "SecurityIncident",
     "SettingKV",
+    "SheetKind",
+    "SheetStatus",
     "User",
     "UserRole",
     "hash_token",

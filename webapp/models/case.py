@@ -89,6 +89,10 @@ class Case(db.Model):
     prechecker_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisations.id"), index=True)
     organizer_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisations.id"), index=True)
     approver_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisations.id"), index=True)
+    #: ARC-10.1.2: the bureau that aggregates and forwards a 特级 application to the province
+    forwarder_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisations.id"), index=True)
+    #: ARC-10.5.3, GAP-19: the city bureau whose yearly approvals summary includes this case
+    summary_to_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisations.id"), index=True)
     panel_min: Mapped[int | None] = mapped_column()
     panel_max: Mapped[int | None] = mapped_column()
     #: included in the city bureau's 12月20日 approvals summary (ARC-10.5.3, GAP-19)
@@ -98,6 +102,14 @@ class Case(db.Model):
 
     #: first day of the public notice (ARC-10.3.1); the end date is computed by workflow/calendar.py
     notice_start: Mapped[date | None] = mapped_column()
+    #: day the notice was closed (公示结果, a basis document of ARC-10.5.1)
+    notice_closed_on: Mapped[date | None] = mapped_column()
+    #: day the case reached a terminal state (approved, rejected, withdrawn)
+    decided_on: Mapped[date | None] = mapped_column()
+    #: 确认函 number, e.g. 宜档函〔2027〕1号 (ARC-10.5.4)
+    letter_no: Mapped[str | None] = mapped_column(sa.String(40), unique=True)
+    #: certificate number of the grade the approval granted, e.g. 鄂档证〔2027〕0001号 (ARC-10.5.5)
+    certificate_no: Mapped[str | None] = mapped_column(sa.String(40), unique=True)
     precheck_opinion: Mapped[str | None] = mapped_column(sa.Text)
     total_score: Mapped[Decimal | None] = mapped_column(sa.Numeric(5, 2))
     conclusion: Mapped[str | None] = mapped_column(sa.String(4))
@@ -120,6 +132,8 @@ class Case(db.Model):
     prechecker: Mapped[Organisation | None] = relationship(foreign_keys=[prechecker_id])
     organizer: Mapped[Organisation | None] = relationship(foreign_keys=[organizer_id])
     approver: Mapped[Organisation | None] = relationship(foreign_keys=[approver_id])
+    forwarder: Mapped[Organisation | None] = relationship(foreign_keys=[forwarder_id])
+    summary_to: Mapped[Organisation | None] = relationship(foreign_keys=[summary_to_id])
     spot_checked_by: Mapped[User | None] = relationship(foreign_keys=[spot_checked_by_id])
     filings: Mapped[list[CaseFiling]] = relationship(back_populates="case", cascade="all, delete-orphan")
     panel: Mapped[list[PanelMember]] = relationship(back_populates="case", cascade="all, delete-orphan")

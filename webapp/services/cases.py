@@ -8,16 +8,59 @@ the domain's reason code and Chinese message quoting the rule; views show it, th
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import hashlib
+import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 from datetime import date
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
+import sqlalchemy as sa
+from flask import current_app
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.datastructures import FileStorage
 
-from webapp.models import Attachment, Case, CaseEvent, Objection, User
-from webapp.services import ServiceError
+from config.rulesets import load_ruleset
+from webapp import clock
+from webapp.extensions import db
+from webapp.models import (
+    ATTACHMENT_KIND_LABELS,
+    CONCLUSION_LABELS,
+    Attachment,
+    Case,
+    CaseEvent,
+    CaseFiling,
+    Grade,
+    Objection,
+    Organisation,
+    PanelMember,
+    Role,
+    User,
+)
+from webapp.services import Conflict, NotFound, ServiceError, permissions, scoresheets, transaction
+from webapp.services.audit import append_case_event
+from webapp.services.case_facts import (
+    assignment_for,
+    copy_back,
+    current_grade,
+    domain_grade_of,
+    facts_for,
+    open_objection_count,
+    organ_facts,
+    ruleset_for,
+)
 from webapp.services.permissions import Decision
+from webapp.services.schemes import active_scheme_for
+from workflow import calendar, grading
+from workflow import grade as domain_grade
+from workflow.authority import Assignment, BureauRef, assignment, resolve_bureaus
+from workflow.eligibility import candidate_refusals
+from workflow.errors import WorkflowError
+from workflow.ruleset import Ruleset
 
 
 class Refused(ServiceError):
@@ -81,12 +124,418 @@ class CaseView:
     read_only_reason: str = ""
 
 
+class Stale(Conflict):
+    """Someone else changed the case since the caller loaded it (optimistic lock, ``version_id``)."""
+
+    def __init__(self, message: str = "案件已被他人办理或修改，请刷新后重试。") -> None:
+        super().__init__(message)
+        self.code = "stale"
+        self.rule = None
+
+
+#: Events that decide objections, with the status the objection rows get (GAP-9).
+OBJECTION_OUTCOMES: dict[str, tuple[str, str]] = {
+    "dismiss": ("dismiss_objection", "dismissed"),
+    "uphold": ("uphold_objection", "upheld"),
+    "reject": ("reject_on_objection", "rejected_case"),
+}
+OBJECTION_EVENTS = {event: status for event, status in OBJECTION_OUTCOMES.values()}
+#: Rule cited in the audit row of each upload kind.
+UPLOAD_RULES: dict[str, str] = {
+    "application_form": "ARC-10.1.4",
+    "self_check_sheet": "ARC-10.1.4",
+    "acceptance_report": "ARC-10.1.4",
+    "integrity_notice": "ARC-10.5.1",
+    "precheck_opinion": "ARC-10.2.2",
+    "other": "ARC-10.1.4",
+}
+#: Public objector shown in the audit trail.
+PUBLIC_ACTOR = "社会公众"
+MAX_SCORE = Decimal("999.99")
+
+
+def _today(today: date | None) -> date:
+    return today or clock.today()
+
+
+def _forbidden(message: str, rule: str | None = None) -> Refused:
+    return Refused(Decision(False, "forbidden", message, rule))
+
+
+def _load(user: User | None, case_id: int, *, lock: bool = False) -> Case:
+    """The case if ``user`` may read it; NotFound otherwise (no existence leak)."""
+    query = sa.select(Case).where(Case.id == case_id)
+    if lock:
+        query = query.with_for_update()
+    case = db.session.scalar(query)
+    if case is None or user is None or not permissions.can_view(user, case):
+        raise NotFound("案件不存在或您无权查看。")
+    return case
+
+
+@contextmanager
+def _unit_of_work() -> Iterator[None]:
+    """`transaction()` that turns a lost optimistic-lock race into `Stale`."""
+    try:
+        with transaction():
+            yield
+    except StaleDataError as exc:
+        raise Stale() from exc
+
+
+def _check_version(case: Case, expected_version: int | None) -> None:
+    if expected_version is not None and case.version_id != expected_version:
+        raise Stale()
+
+
+def _bureau_chain(organ: Organisation) -> list[BureauRef]:
+    return [
+        BureauRef(str(bureau.id), bureau.bureau_tier or "", bureau.authority_status in (None, "active"))
+        for bureau in organ.bureau_chain()
+    ]
+
+
+def _resolved(case_or_organ: Organisation, asg: Assignment, ruleset: Ruleset) -> dict[str, Any]:
+    try:
+        return resolve_bureaus(asg, _bureau_chain(case_or_organ), ruleset)
+    except WorkflowError as exc:
+        raise Refused(Decision.from_refusal(exc.refusal)) from exc
+
+
+def _transition(
+    case: Case,
+    event: str,
+    actor: grading.Actor,
+    today: date,
+    *,
+    user: User | None,
+    comment: str = "",
+    notice_start: date | None = None,
+    actor_name: str | None = None,
+) -> grading.TransitionRecord:
+    """Fire ``event`` on the row inside the caller's transaction: domain → copy back → side effects → audit."""
+    ruleset = ruleset_for(case)
+    facts = facts_for(case, ruleset)
+    ctx: dict[str, Any] = {"notice_start": notice_start} if notice_start is not None else {}
+    try:
+        record = grading.fire(facts, event, actor, today, ruleset, **ctx)
+    except WorkflowError as exc:
+        raise Refused(Decision.from_refusal(exc.refusal)) from exc
+    copy_back(facts, case)
+    if record.dest == "approved":
+        _grant(case, today, ruleset)
+    append_case_event(
+        case,
+        event,
+        actor=user,
+        actor_name=actor_name,
+        from_state=record.source,
+        to_state=record.dest,
+        comment=comment,
+        rule_id=record.rule,
+    )
+    return record
+
+
+# -- approval side effects (CT-19) -----------------------------------------------------------------------------
+
+
+def _next_number(column: Any, prefix: str, suffix: str = "号") -> int:
+    """Next sequence number among ``column`` values ``{prefix}{n}{suffix}``."""
+    numbers = db.session.scalars(sa.select(column).where(column.like(f"{prefix}%"))).all()
+    highest = 0
+    for number in numbers:
+        digits = number[len(prefix) :].removesuffix(suffix)
+        if digits.isdigit():
+            highest = max(highest, int(digits))
+    return highest + 1
+
+
+def certificate_prefix(year: int) -> str:
+    return f"鄂档证〔{year}〕"
+
+
+def letter_prefix(bureau: Organisation, year: int) -> str:
+    """宜档函〔2027〕: the bureau's one-character short name (鄂 for the province) + 档函 + year."""
+    short = "鄂" if bureau.parent_id is None else bureau.name[0]
+    return f"{short}档函〔{year}〕"
+
+
+def _grant(case: Case, today: date, ruleset: Ruleset) -> Grade:
+    """Grade (GT-01/03/04/06), certificate and letter numbers, filings (ARC-9.3/9.5, ARC-10.5.4/10.5.5)."""
+    previous = current_grade(case.organ_id)
+    granted = domain_grade.grade_after_approval(
+        ruleset, domain_grade_of(previous), case.level, case.kind, today
+    )
+    prefix = certificate_prefix(today.year)
+    certificate_no = f"{prefix}{_next_number(Grade.certificate_no, prefix):04d}号"
+    grade = Grade(
+        organ_id=case.organ_id,
+        level=granted.level,
+        valid_from=granted.valid_from,
+        valid_to=granted.valid_to,
+        certificate_kind=granted.certificate_kind,
+        certificate_no=certificate_no,
+        case_id=case.id,
+    )
+    db.session.add(grade)
+    db.session.flush()
+    if previous is not None:
+        # GT-03/04 (GAP-22): a higher level replaces the lower one; GT-06: a recheck renews the same level
+        previous.superseded_by_id = grade.id
+    case.certificate_no = certificate_no
+    if case.approver is not None:
+        letter = letter_prefix(case.approver, today.year)
+        case.letter_no = f"{letter}{_next_number(Case.letter_no, letter)}号"
+    asg = assignment_for(case, ruleset)
+    if asg.filings:
+        filings = _resolved(case.organ, asg, ruleset)["filings"]
+        rule = "ARC-9.3" if case.level == "special" else "ARC-9.5"
+        present = {filing.bureau_id: filing for filing in case.filings}
+        for bureau_id in dict.fromkeys(int(i) for i in filings):
+            filing = present.get(bureau_id)
+            if filing is None:
+                case.filings.append(CaseFiling(bureau_id=bureau_id, rule_id=rule, filed_on=today))
+            else:
+                filing.filed_on, filing.rule_id = today, rule
+    return grade
+
+
+# -- use cases ---------------------------------------------------------------------------------------------------
+
+
+def list_cases(
+    user: User, *, state: str | None = None, level: str | None = None, kind: str | None = None
+) -> list[Case]:
+    """The cases ``user`` may read, newest first, optionally filtered."""
+    query = permissions.visible_cases(user)
+    if state:
+        query = query.where(Case.state == state)
+    if level:
+        query = query.where(Case.level == level)
+    if kind:
+        query = query.where(Case.kind == kind)
+    return list(db.session.scalars(query.order_by(Case.id.desc())))
+
+
+def get_case(user: User, case_id: int) -> Case:
+    """The case if ``user`` may read it; NotFound otherwise."""
+    return _load(user, case_id)
+
+
 def open_case(
     user: User, *, level: str, kind: str, preconditions: dict[str, bool], today: date | None = None
 ) -> Case:
     """A draft case for the user's organ: resolves the authority row and the concrete bureaus (ARC-9, §6).
     Raises `Refused` for combinations nobody may apply for (ARC-4.2, GAP-20)."""
-    raise NotImplementedError
+    today = _today(today)
+    if not user.has_role(*permissions.ORGAN_ROLES) or not user.organisation.is_organ:
+        raise _forbidden("只有申报单位的用户可以提出考评或复查申请。", "ARC-5.0")
+    organ = user.organisation
+    ruleset = ruleset_for()
+    if level not in {item.id for item in ruleset.levels}:
+        raise ServiceError("请选择申报等级。", code="invalid_input", field="level")
+    if kind not in {item.id for item in ruleset.kinds}:
+        raise ServiceError("请选择申报类别（考评或复查）。", code="invalid_input", field="kind")
+    known = {item.id for item in ruleset.preconditions}
+    if not isinstance(preconditions, dict) or not set(preconditions) <= known:
+        unknown = (
+            "、".join(sorted(set(preconditions or {}) - known)) if isinstance(preconditions, dict) else ""
+        )
+        raise ServiceError(
+            f"前提条件只能是 {', '.join(sorted(known))}" + (f"（未知：{unknown}）" if unknown else ""),
+            code="invalid_input",
+            field="preconditions",
+        )
+    try:
+        asg = assignment(ruleset, level, kind, organ.tier or "")
+    except WorkflowError as exc:
+        raise Refused(Decision.from_refusal(exc.refusal)) from exc
+    refusals = candidate_refusals(ruleset, organ_facts(organ), level, kind)
+    if refusals:
+        raise Refused(Decision.from_refusal(refusals[0]))
+    running = db.session.scalar(
+        sa.select(Case.id).where(Case.organ_id == organ.id, Case.state.not_in(tuple(grading.TERMINAL_STATES)))
+    )
+    if running is not None:
+        raise Refused(
+            Decision(
+                False,
+                "case_already_open",
+                f"本机关已有办理中的案件（编号 {running}），请办结或撤回后再申请。",
+            )
+        )
+    bureaus = _resolved(organ, asg, ruleset)
+    # the scoring scheme version the case keeps to the end (running cases finish on their version)
+    scheme_ref = active_scheme_for(ruleset.id) or (None, None)
+    with _unit_of_work():
+        case = Case(
+            organ_id=organ.id,
+            level=level,
+            kind=kind,
+            tier=organ.tier,
+            ruleset_id=ruleset.id,
+            scheme_id=scheme_ref[0],
+            scheme_version=scheme_ref[1],
+            state="draft",
+            lodged_with_id=int(bureaus["lodged_with"]),
+            forwarder_id=int(bureaus["forwarder"]) if "forwarder" in bureaus else None,
+            planner_id=int(bureaus["planner"]),
+            prechecker_id=int(bureaus["prechecker"]),
+            organizer_id=int(bureaus["organizer"]),
+            approver_id=int(bureaus["approver"]),
+            summary_to_id=int(bureaus["summary_to"]) if "summary_to" in bureaus else None,
+            panel_min=asg.panel[0],
+            panel_max=asg.panel[1],
+            in_city_summary=asg.in_city_summary,
+            preconditions={key: bool(value) for key, value in preconditions.items()},
+        )
+        db.session.add(case)
+        db.session.flush()
+        level_name, kind_name = ruleset.level(level).name, ruleset.kind(kind).name
+        append_case_event(
+            case,
+            "open",
+            actor=user,
+            from_state=None,
+            to_state="draft",
+            comment=f"新建{level_name}{kind_name}申请（权限矩阵第{asg.row}行）",
+            rule_id="ARC-10.1.1",
+        )
+    return case
+
+
+def _review_from_sheet(case: Case) -> str:
+    """conclude_review without a manual total: the submitted agreed score sheet decides (GAP-12) — its total
+    against the pass line, and any veto or section minimum fails it; the reasons go into the audit row."""
+    outcome = scoresheets.review_outcome(case)
+    if outcome is None:
+        raise Refused(
+            Decision(
+                False,
+                "review_result_missing",
+                "尚无评审结果：请录入评审总分，或由评审组组长先提交合议评分表（ARC-10.4.5）。",
+                "ARC-10.4.5",
+            )
+        )
+    case.total_score, case.conclusion = outcome.total.quantize(Decimal("0.01")), outcome.conclusion
+    return outcome.comment
+
+
+def _review_input(
+    case: Case, ruleset: Ruleset, total_score: Decimal | float | None, conclusion: str | None
+) -> str:
+    """Validate and record the panel's result on the row (rolled back with the transaction if refused)."""
+    level = ruleset.level(case.level)
+    if level.scored:
+        if total_score is None and conclusion is None:
+            return _review_from_sheet(case)
+        if not ruleset.procedure.allow_paper_review:
+            raise Refused(
+                Decision(
+                    False,
+                    "paper_review_not_allowed",
+                    "本考评办法不允许录入纸质评分总分，评审结论须依据评审组合议评分表形成（ARC-10.4.5）。",
+                    "ARC-10.4.5",
+                )
+            )
+        if total_score is None or isinstance(total_score, bool):
+            raise ServiceError("请填写评审总分。", code="invalid_input", field="total_score")
+        try:
+            score = Decimal(str(total_score)).quantize(Decimal("0.01"))
+        except (InvalidOperation, ValueError) as exc:
+            raise ServiceError("评审总分须为数字。", code="invalid_input", field="total_score") from exc
+        if not score.is_finite() or not Decimal(0) <= score <= MAX_SCORE:
+            raise ServiceError("评审总分须在 0 至 999.99 之间。", code="invalid_input", field="total_score")
+        case.total_score, case.conclusion = score, None
+        return f"评审总分 {score.normalize():f}"
+    if conclusion not in ("pass", "fail"):
+        raise ServiceError(
+            f"{level.name}不计分，请选择评审结论：达标（pass）或不达标（fail）。",
+            code="invalid_input",
+            field="conclusion",
+        )
+    case.total_score, case.conclusion = None, conclusion
+    return "评审结论：" + CONCLUSION_LABELS[conclusion]
+
+
+def _close_objections(
+    case: Case, user: User, status: str, note: str, *, only: Objection | None = None
+) -> list[str]:
+    """Decide open objections (all of the case's, or ``only``); returns their references."""
+    rows = (
+        [only]
+        if only is not None
+        else list(
+            db.session.scalars(
+                sa.select(Objection).where(Objection.case_id == case.id, Objection.status == "open")
+            )
+        )
+    )
+    for row in rows:
+        row.status = status
+        row.handled_by_id = user.id
+        row.handled_at = clock.now()
+        row.handling_note = note
+    db.session.flush()
+    return [row.reference for row in rows]
+
+
+def _fire_checked(
+    user: User,
+    case: Case,
+    event: str,
+    today: date,
+    *,
+    comment: str,
+    notice_start: date | None = None,
+    opinion: str | None = None,
+    total_score: Decimal | float | None = None,
+    conclusion: str | None = None,
+) -> grading.TransitionRecord:
+    """Permission → input → domain → side effects → audit, inside the caller's transaction."""
+    if event not in grading.EVENTS:
+        raise ServiceError(f"未知的操作：{event}", code="invalid_input", field="event")
+    if event == "object":
+        raise _forbidden("异议由社会公众通过公示页面提出。", "GAP-9")
+    ruleset = ruleset_for(case)
+    notes = [comment.strip()] if comment and comment.strip() else []
+    check_ctx: dict[str, Any] = {}
+    if event == "pass_precheck":
+        notice_start = notice_start or today
+        check_ctx["notice_start"] = notice_start
+    else:
+        notice_start = None
+    if event == "conclude_review":
+        # check permission and state first, so an onlooker learns nothing from input validation
+        early = permissions.can_fire(user, case, event, today)
+        if not early and early.code in ("forbidden", "invalid_transition"):
+            raise Refused(early)
+        notes.append(_review_input(case, ruleset, total_score, conclusion))
+        check_ctx["total_score"] = case.total_score
+        check_ctx["conclusion"] = case.conclusion
+    decision = permissions.can_fire(user, case, event, today, **check_ctx)
+    if not decision:
+        raise Refused(decision)
+    if event in ("pass_precheck", "return_for_completion") and opinion:
+        case.precheck_opinion = opinion.strip()
+        notes.append(f"预检意见：{opinion.strip().rstrip('。；;')}")  # joined with 「；」 below: no 「。；」
+    if event == "pass_precheck":
+        notes.append(f"公示自{notice_start}起")
+    if event in OBJECTION_EVENTS:
+        references = _close_objections(case, user, OBJECTION_EVENTS[event], comment or "")
+        if references:
+            notes.append("异议 " + "、".join(references))
+    functions = permissions.case_functions(user, case)
+    return _transition(
+        case,
+        event,
+        grading.Actor(functions),
+        today,
+        user=user,
+        comment="；".join(notes),
+        notice_start=notice_start,
+    )
 
 
 def fire_event(
@@ -110,7 +559,22 @@ def fire_event(
     one), numbers the letter and certificate and records the filings (ARC-9.3/9.5). ``expected_version`` guards
     against two people acting on the same case at once (409 ``stale``).
     """
-    raise NotImplementedError
+    today = _today(today)
+    with _unit_of_work():
+        case = _load(user, case_id)
+        _check_version(case, expected_version)
+        _fire_checked(
+            user,
+            case,
+            event,
+            today,
+            comment=comment,
+            notice_start=notice_start,
+            opinion=opinion,
+            total_score=total_score,
+            conclusion=conclusion,
+        )
+    return case
 
 
 def batch_fire(
@@ -121,17 +585,110 @@ def batch_fire(
     comment: str = "",
     today: date | None = None,
     notice_start: date | None = None,
+    opinion: str | None = None,
 ) -> list[Case]:
     """The same event on several cases (issue the year's plan, forward 特级 applications, publish a notice
-    list): all or nothing — raises `BatchRefused` listing every refusal and writes nothing."""
-    raise NotImplementedError
+    list): all or nothing — raises `BatchRefused` listing every refusal and writes nothing. ``opinion`` is
+    the written pre-check opinion for ``pass_precheck`` / ``return_for_completion``."""
+    today = _today(today)
+    ids = list(dict.fromkeys(int(case_id) for case_id in case_ids))
+    if not ids:
+        raise ServiceError("请至少选择一个案件。", code="invalid_input", field="case_ids")
+    if event in ("conclude_review", "object") or event in OBJECTION_EVENTS:
+        raise ServiceError("该操作不能批量办理。", code="invalid_input", field="event")
+    with _unit_of_work():
+        cases: list[Case] = []
+        refusals: dict[int, Decision] = {}
+        for case_id in ids:
+            case = db.session.get(Case, case_id)
+            if case is None or not permissions.can_view(user, case):
+                refusals[case_id] = Decision(False, "not_found", "案件不存在或您无权查看。")
+                continue
+            ctx: dict[str, Any] = {"notice_start": notice_start or today} if event == "pass_precheck" else {}
+            decision = permissions.can_fire(user, case, event, today, **ctx)
+            if not decision:
+                refusals[case_id] = decision
+            cases.append(case)
+        if refusals:
+            raise BatchRefused(refusals)
+        for case in cases:
+            _fire_checked(
+                user, case, event, today, comment=comment, notice_start=notice_start, opinion=opinion
+            )
+    return cases
+
+
+def _safe_filename(name: str) -> str:
+    name = name.replace("\\", "/").rsplit("/", 1)[-1].strip().replace("\x00", "")
+    return (name or "file")[-200:]
 
 
 def upload_attachment(
     user: User, case_id: int, kind: str, file: FileStorage, *, today: date | None = None
 ) -> Attachment:
     """Store a file under instance/uploads (content-addressed name), record it, audit it."""
-    raise NotImplementedError
+    today = _today(today)
+    if kind not in ATTACHMENT_KIND_LABELS:
+        raise ServiceError("请选择材料类别。", code="invalid_input", field="kind")
+    if file is None or not getattr(file, "filename", None):
+        raise ServiceError("请选择要上传的文件。", code="invalid_input", field="file")
+    folder = Path(current_app.config["UPLOAD_FOLDER"])
+    written: Path | None = None
+    try:
+        with _unit_of_work():
+            case = _load(user, case_id)
+            decision = permissions.can(user, "upload", case, today, kind=kind)
+            if not decision:
+                raise Refused(decision)
+            data = file.read()
+            if not data:
+                raise ServiceError("文件为空，请重新选择。", code="invalid_input", field="file")
+            digest = hashlib.sha256(data).hexdigest()
+            # content-derived, never from user input; the random tail keeps re-uploads of one file distinct rows
+            stored = f"{digest[:40]}-{secrets.token_hex(8)}"
+            folder.mkdir(parents=True, exist_ok=True)
+            written = folder / stored
+            written.write_bytes(data)
+            filename = _safe_filename(file.filename or "")
+            attachment = Attachment(
+                case_id=case.id,
+                kind=kind,
+                original_filename=filename,
+                stored_filename=stored,
+                size=len(data),
+                sha256=digest,
+                content_type=(file.mimetype or "application/octet-stream")[:120],
+                uploaded_by_id=user.id,
+                at=clock.now(),
+            )
+            db.session.add(attachment)
+            db.session.flush()
+            append_case_event(
+                case,
+                "upload",
+                actor=user,
+                from_state=case.state,
+                to_state=case.state,
+                comment=f"上传{ATTACHMENT_KIND_LABELS[kind]}：{filename}",
+                rule_id=UPLOAD_RULES[kind],
+            )
+    except BaseException:
+        if written is not None:
+            written.unlink(missing_ok=True)
+        raise
+    return attachment
+
+
+def attachment_file(user: User, attachment_id: int) -> tuple[Attachment, Path]:
+    """An attachment and the path of its bytes, if ``user`` may read its case (for download views)."""
+    attachment = db.session.get(Attachment, attachment_id)
+    if attachment is None:
+        raise NotFound("材料不存在或您无权查看。")
+    _load(user, attachment.case_id)
+    path = Path(current_app.config["UPLOAD_FOLDER"]) / attachment.stored_filename
+    if not path.is_file():
+        raise NotFound("材料文件已丢失，请联系管理员。")
+    return attachment, path
 
 
 def set_panel(
@@ -139,7 +696,76 @@ def set_panel(
 ) -> Case:
     """Form the review panel (organizer): reviewers with the ``reviewer`` role, none from the applicant organ,
     size within the case's range (ARC-10.4.2–10.4.4); the lead (default the first) concludes the review."""
-    raise NotImplementedError
+    today = _today(today)
+    names = [name.strip() for name in usernames if isinstance(name, str) and name.strip()]
+    if len(set(names)) != len(names):
+        raise ServiceError("评审组成员不能重复。", code="invalid_input", field="reviewers")
+    with _unit_of_work():
+        case = _load(user, case_id)
+        decision = permissions.can(user, "set_panel", case, today)
+        if not decision:
+            raise Refused(decision)
+        ruleset = ruleset_for(case)
+        asg = assignment_for(case, ruleset)
+        low, high = asg.panel
+        if not low <= len(names) <= high:
+            refusal = ruleset.refusal(
+                "panel_size_out_of_range", asg.panel_rule, f"评审组应为{low}–{high}人，实际{len(names)}人"
+            )
+            raise Refused(Decision.from_refusal(refusal))
+        users = {u.username: u for u in db.session.scalars(sa.select(User).where(User.username.in_(names)))}
+        missing = [name for name in names if name not in users]
+        if missing:
+            raise ServiceError(
+                f"找不到评审专家：{'、'.join(missing)}", code="invalid_input", field="reviewers"
+            )
+        not_reviewers = [
+            name for name in names if not users[name].active or not users[name].has_role(Role.REVIEWER)
+        ]
+        if not_reviewers:
+            raise ServiceError(
+                f"以下用户不是在岗的评审专家：{'、'.join(not_reviewers)}",
+                code="invalid_input",
+                field="reviewers",
+            )
+        conflicted = [
+            users[name].display_name for name in names if users[name].organisation_id == case.organ_id
+        ]
+        if conflicted:
+            raise Refused(
+                Decision(
+                    False,
+                    "reviewer_conflict",
+                    f"评审专家不得来自申报单位（回避）：{'、'.join(conflicted)}",
+                    "ARC-10.4.1",
+                )
+            )
+        lead_name = lead or names[0]
+        if lead_name not in names:
+            raise ServiceError("评审组组长须是评审组成员。", code="invalid_input", field="lead")
+        case.panel.clear()
+        db.session.flush()
+        for name in names:
+            case.panel.append(PanelMember(user_id=users[name].id, is_lead=name == lead_name))
+        db.session.flush()
+        members = "、".join(
+            users[name].display_name + ("（组长）" if name == lead_name else "") for name in names
+        )
+        append_case_event(
+            case,
+            "set_panel",
+            actor=user,
+            from_state=case.state,
+            to_state=case.state,
+            comment=f"评审组{len(names)}人：{members}",
+            rule_id=asg.panel_rule,
+        )
+    return case
+
+
+def _next_objection_reference(year: int) -> str:
+    prefix = f"GS-{year}-"
+    return f"{prefix}{_next_number(Objection.reference, prefix, suffix=''):04d}"
 
 
 def submit_objection(
@@ -147,21 +773,245 @@ def submit_objection(
 ) -> Objection:
     """Public objection during the notice (GAP-9): returns the objection with its reference number; moves the
     case to ``objection_review`` (or just records it when already there)."""
-    raise NotImplementedError
+    today = _today(today)
+    content = (content or "").strip()
+    if not content:
+        raise ServiceError("请填写异议内容。", code="invalid_input", field="content")
+    if len(content) > 5000:
+        raise ServiceError("异议内容不超过5000字。", code="invalid_input", field="content")
+    name, contact = (name or "").strip()[:64], (contact or "").strip()[:120]
+    with _unit_of_work():
+        case = db.session.get(Case, case_id)
+        if case is None or case.state not in ("in_notice", "objection_review") or case.notice_start is None:
+            raise NotFound("该案件不在公示中。")
+        ruleset = ruleset_for(case)
+        last_day = calendar.notice_last_day(ruleset, case.notice_start)
+        if not case.notice_start <= today <= last_day:
+            refusal = ruleset.refusal(
+                "outside_notice_period",
+                "notice_period",
+                f"公示期为{case.notice_start}至{last_day}，今天是{today}",
+            )
+            raise Refused(Decision.from_refusal(refusal))
+        objection = Objection(
+            case_id=case.id,
+            reference=_next_objection_reference(today.year),
+            name=name or None,
+            contact=contact or None,
+            content=content,
+            status="open",
+            received_at=clock.now(),
+        )
+        db.session.add(objection)
+        db.session.flush()
+        note = f"收到异议 {objection.reference}"
+        if case.state == "in_notice":
+            _transition(
+                case,
+                "object",
+                grading.Actor(frozenset({"public"})),
+                today,
+                user=None,
+                comment=note,
+                actor_name=PUBLIC_ACTOR,
+            )
+        else:
+            append_case_event(
+                case,
+                "objection_received",
+                actor=None,
+                actor_name=PUBLIC_ACTOR,
+                from_state=case.state,
+                to_state=case.state,
+                comment=note,
+                rule_id="GAP-9",
+            )
+    return objection
 
 
 def handle_objection(
     user: User, objection_id: int, outcome: str, *, note: str, today: date | None = None
 ) -> Case:
     """Organizer decides an objection: ``dismiss`` / ``uphold`` (return for completion) / ``reject``."""
-    raise NotImplementedError
+    today = _today(today)
+    if outcome not in OBJECTION_OUTCOMES:
+        raise ServiceError("请选择处理结果。", code="invalid_input", field="outcome")
+    note = (note or "").strip()
+    if not note:
+        raise ServiceError("请填写核实意见。", code="invalid_input", field="note")
+    event, status = OBJECTION_OUTCOMES[outcome]
+    with _unit_of_work():
+        objection = db.session.get(Objection, objection_id)
+        if objection is None:
+            raise NotFound("异议不存在或您无权查看。")
+        case = _load(user, objection.case_id)
+        decision = permissions.can(user, "handle_objection", case, today)
+        if not decision:
+            raise Refused(decision)
+        if objection.status != "open":
+            raise Conflict("该异议已处理。")
+        if outcome == "dismiss":
+            _close_objections(case, user, status, note, only=objection)
+            remaining = open_objection_count(case.id)
+            comment = f"异议 {objection.reference} 不成立：{note}"
+            if remaining:
+                append_case_event(
+                    case,
+                    "objection_handled",
+                    actor=user,
+                    from_state=case.state,
+                    to_state=case.state,
+                    comment=comment + f"（尚有{remaining}件待核实）",
+                    rule_id="GAP-9",
+                )
+                return case
+        else:
+            references = _close_objections(case, user, status, note)
+            comment = f"异议 {'、'.join(references)} 成立：{note}"
+        decision = permissions.can_fire(user, case, event, today)
+        if not decision:
+            raise Refused(decision)
+        _transition(
+            case,
+            event,
+            grading.Actor(permissions.case_functions(user, case)),
+            today,
+            user=user,
+            comment=comment,
+        )
+    return case
 
 
 def mark_spot_check(user: User, case_id: int, *, note: str = "", today: date | None = None) -> Case:
     """An upper bureau marks the case for spot-check (ARC-9.6); audit row, no state change."""
-    raise NotImplementedError
+    today = _today(today)
+    with _unit_of_work():
+        case = _load(user, case_id)
+        decision = permissions.can(user, "spot_check", case, today)
+        if not decision:
+            raise Refused(decision)
+        case.spot_check = True
+        case.spot_checked_by_id = user.id
+        case.spot_checked_at = clock.now()
+        append_case_event(
+            case,
+            "spot_check",
+            actor=user,
+            from_state=case.state,
+            to_state=case.state,
+            comment=("抽查：" + note.strip()) if note and note.strip() else "上级档案局抽查",
+            rule_id="ARC-9.6",
+        )
+    return case
+
+
+# -- the case page -----------------------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=64)
+def _diagram(ruleset_id: str, state: str) -> str:
+    return grading.mermaid(load_ruleset(ruleset_id), highlight=state)
+
+
+def notice_facts(case: Case, today: date) -> dict[str, Any] | None:
+    """Start, last day, first closing day and progress of the case's notice (ARC-10.3.2, GAP-10)."""
+    if case.notice_start is None:
+        return None
+    ruleset = ruleset_for(case)
+    last_day = calendar.notice_last_day(ruleset, case.notice_start)
+    may_close = calendar.notice_may_close_on(ruleset, case.notice_start)
+    return {
+        "start": case.notice_start,
+        "last_day": last_day,
+        "may_close_on": may_close,
+        "elapsed": today >= may_close,
+        "days_elapsed": max(
+            0, min((today - case.notice_start).days + 1, (last_day - case.notice_start).days + 1)
+        ),
+        "days": (last_day - case.notice_start).days + 1,
+        "closed_on": case.notice_closed_on,
+    }
+
+
+def _actions(user: User, case: Case, functions: frozenset[str], today: date) -> list[Action]:
+    if not functions:
+        return []
+    ruleset = ruleset_for(case)
+    facts = facts_for(case, ruleset)
+    actor = grading.Actor(functions)
+    actions = []
+    for event in grading.EVENTS:
+        if event == "object":
+            continue  # objections come from the public notice page
+        probe = replace(facts, attachments=set(facts.attachments), preconditions=dict(facts.preconditions))
+        permissions.apply_review_input(probe, ruleset, None, None, event)
+        refusal = grading.check(probe, event, actor, today, ruleset)
+        if refusal is None:
+            actions.append(Action(event, grading.EVENT_LABELS[event], True))
+        elif refusal.code not in ("invalid_transition", "forbidden"):
+            actions.append(Action(event, grading.EVENT_LABELS[event], False, refusal.message, refusal.rule))
+    return actions
+
+
+def _read_only_reason(user: User, case: Case, functions: frozenset[str]) -> str:
+    if functions:
+        return ""
+    if any(member.user_id == user.id for member in case.panel):
+        return "您是评审组成员；评审结论由评审组组长录入。"
+    if permissions.is_upper_bureau(user, case):
+        return "上级档案局可查阅、抽查下级档案局组织的考评，但不能代为办理（ARC-9.6）。"
+    if any(filing.bureau_id == user.organisation_id for filing in case.filings):
+        return "本局为备案机关，只能查阅（ARC-9.3、ARC-9.5）。"
+    return "您只能查阅本案件。"
+
+
+def basis_documents(case: Case, facts: grading.CaseFacts | None = None) -> list[BasisDocument]:
+    """The five approval basis documents (ARC-10.5.1) and whether the case has each."""
+    ruleset = ruleset_for(case)
+    facts = facts or facts_for(case, ruleset)
+    review = grading.review_result_recorded(facts, grading.Actor(frozenset()), clock.today(), ruleset) is None
+    fact_values = {"review_result": review, "notice_closed": case.notice_closed_on is not None}
+    return [
+        BasisDocument(
+            document.id,
+            document.name,
+            all(kind in facts.attachments for kind in document.attachments)
+            and all(fact_values[fact] for fact in document.facts),
+        )
+        for document in ruleset.basis_documents
+    ]
 
 
 def case_view(user: User, case_id: int, *, today: date | None = None) -> CaseView:
     """The case page's data; raises NotFound when ``user`` may not see the case (no existence leak)."""
-    raise NotImplementedError
+    today = _today(today)
+    case = _load(user, case_id)
+    functions = permissions.case_functions(user, case)
+    timeline = list(
+        db.session.scalars(sa.select(CaseEvent).where(CaseEvent.case_id == case.id).order_by(CaseEvent.seq))
+    )
+    attachments = list(
+        db.session.scalars(sa.select(Attachment).where(Attachment.case_id == case.id).order_by(Attachment.id))
+    )
+    objections = list(
+        db.session.scalars(sa.select(Objection).where(Objection.case_id == case.id).order_by(Objection.id))
+    )
+    upload_kinds = [
+        kind for kind in ATTACHMENT_KIND_LABELS if permissions.can(user, "upload", case, today, kind=kind)
+    ]
+    abilities: dict[str, Any] = {"upload": upload_kinds}
+    for verb in ("set_panel", "spot_check", "handle_objection", "download_letter", "download_certificate"):
+        abilities[verb] = bool(permissions.can(user, verb, case, today))
+    return CaseView(
+        case=case,
+        functions=functions,
+        actions=_actions(user, case, functions, today),
+        timeline=timeline,
+        attachments=attachments,
+        objections=objections,
+        basis_documents=basis_documents(case),
+        notice=notice_facts(case, today),
+        diagram=_diagram(case.ruleset_id, case.state),
+        abilities=abilities,
+        read_only_reason=_read_only_reason(user, case, functions),
+    )

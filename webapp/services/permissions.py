@@ -17,10 +17,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import sqlalchemy as sa
 
-from webapp.models import Case, User
+from webapp.extensions import db
+from webapp.models import Case, CaseFiling, Organisation, PanelMember, Role, User
+from workflow import grading
 from workflow.errors import Refusal
 
 
@@ -58,26 +61,238 @@ VERBS = (
 )
 
 
+#: Roles that make a user act for their organ (申报单位).
+ORGAN_ROLES = (Role.UNIT_APPLICANT, Role.UNIT_LEADER)
+#: Roles that make a user act for their bureau.
+BUREAU_ROLES = (Role.BUREAU_STAFF, Role.BUREAU_HEAD)
+#: Case columns naming the bureau that holds each function (approver needs a bureau head).
+BUREAU_FUNCTION_COLUMNS: dict[str, str] = {
+    "lodged_with": "lodged_with_id",
+    "forwarder": "forwarder_id",
+    "planner": "planner_id",
+    "prechecker": "prechecker_id",
+    "organizer": "organizer_id",
+    "approver": "approver_id",
+}
+#: Attachment kinds each function may upload (ARC-10.1.4, ARC-10.5.1; ARC-10.2.2 for the pre-checker).
+UPLOAD_KINDS: dict[str, tuple[str, ...]] = {
+    "applicant": ("application_form", "self_check_sheet", "acceptance_report", "integrity_notice", "other"),
+    "prechecker": ("precheck_opinion", "other"),
+}
+#: States in which the organizer may (re)form the review panel (ARC-10.4).
+PANEL_STATES = ("in_notice", "objection_review", "in_review")
+
+
+def _deny(message: str, rule: str | None = None, code: str = "forbidden") -> Decision:
+    return Decision(False, code, message, rule)
+
+
+def _is_organ_user(user: User) -> bool:
+    return user.has_role(*ORGAN_ROLES) and user.organisation is not None and user.organisation.is_organ
+
+
+def _is_bureau_user(user: User) -> bool:
+    return user.has_role(*BUREAU_ROLES) and user.organisation is not None and user.organisation.is_bureau
+
+
+def _is_province_auditor(user: User) -> bool:
+    org = user.organisation
+    return user.has_role(Role.AUDITOR) and org is not None and org.is_bureau and org.parent_id is None
+
+
+def bureau_functions(org_id: int, case: Case) -> frozenset[str]:
+    """Functions a bureau holds in ``case`` (all of them, whoever of its staff acts)."""
+    return frozenset(
+        function
+        for function, column in BUREAU_FUNCTION_COLUMNS.items()
+        if getattr(case, column) is not None and getattr(case, column) == org_id
+    )
+
+
+def lower_bureau_ids(org: Organisation) -> set[int]:
+    """Bureaus below ``org`` in the tree (a tree walk over bureaus, not over cases)."""
+    return {node.id for node in org.descendants() if node.is_bureau}
+
+
 def case_functions(user: User, case: Case) -> frozenset[str]:
     """Case functions ``user`` holds in ``case`` (role × jurisdiction); empty for onlookers."""
-    raise NotImplementedError
+    if user is None or not getattr(user, "is_authenticated", False) or not user.active:
+        return frozenset()
+    functions: set[str] = set()
+    if _is_organ_user(user) and user.organisation_id == case.organ_id:
+        functions.add("applicant")
+    if _is_bureau_user(user):
+        held = set(bureau_functions(user.organisation_id, case))
+        if not user.has_role(Role.BUREAU_HEAD):
+            held.discard("approver")  # ARC-10.5.2: approval is signed by the bureau's head
+        functions |= held
+    if user.has_role(Role.REVIEWER) and any(
+        member.user_id == user.id and member.is_lead for member in case.panel
+    ):
+        functions.add("panel")
+    return frozenset(functions)
+
+
+def _bureaus_with_standing(case: Case) -> set[int]:
+    """Bureaus holding a function or a filing in ``case``."""
+    ids = {getattr(case, column) for column in BUREAU_FUNCTION_COLUMNS.values()}
+    ids |= {filing.bureau_id for filing in case.filings}
+    return {i for i in ids if i is not None}
+
+
+def is_upper_bureau(user: User, case: Case) -> bool:
+    """``user``'s bureau is above one of the case's bureaus (ARC-9.6: may read and spot-check, not act)."""
+    if not _is_bureau_user(user):
+        return False
+    lower = lower_bureau_ids(user.organisation)
+    return bool(lower & _bureaus_with_standing(case))
 
 
 def can_view(user: User, case: Case) -> Decision:
     """Applicant organ users, bureaus holding a function or a filing, their upper bureaus, panel members."""
-    raise NotImplementedError
+    if user is None or not getattr(user, "is_authenticated", False) or not user.active:
+        return _deny("请先登录。", code="unauthorized")
+    if _is_organ_user(user) and user.organisation_id == case.organ_id:
+        return ALLOWED
+    if user.has_role(Role.REVIEWER) and any(member.user_id == user.id for member in case.panel):
+        return ALLOWED
+    if case.state != "draft":
+        # a draft is the organ's own until it applies
+        if _is_province_auditor(user):
+            return ALLOWED
+        if _is_bureau_user(user) and (
+            user.organisation_id in _bureaus_with_standing(case) or is_upper_bureau(user, case)
+        ):
+            return ALLOWED
+    return _deny("您无权查看该案件。")
+
+
+def _actor(functions: frozenset[str]) -> grading.Actor:
+    return grading.Actor(functions)
 
 
 def can_fire(user: User, case: Case, event: str, today: date, **ctx: object) -> Decision:
-    """Functions from `case_functions`, then the domain's transition/actor/guard check."""
-    raise NotImplementedError
+    """Functions from `case_functions`, then the domain's transition/actor/guard check.
+
+    ``ctx`` may carry ``notice_start`` (pass_precheck) and, for ``conclude_review``, the ``total_score`` or
+    ``conclusion`` about to be recorded; without them the review-result guard is assumed satisfied, so the
+    action shows as available and the caller validates the input itself.
+    """
+    from webapp.services.case_facts import facts_for, ruleset_for
+
+    if not can_view(user, case):
+        return _deny("您无权查看该案件。")
+    functions = case_functions(user, case)
+    if not functions:
+        label = grading.EVENT_LABELS.get(event, event)
+        if is_upper_bureau(user, case):
+            return _deny(f"上级档案局可查阅、抽查下级档案局组织的考评，但不能代为“{label}”", "ARC-9.6")
+        return _deny(f"您在本案件中没有“{label}”的职权")
+    ruleset = ruleset_for(case)
+    facts = facts_for(case, ruleset)
+    apply_review_input(facts, ruleset, ctx.pop("total_score", None), ctx.pop("conclusion", None), event)
+    domain_ctx: dict[str, Any] = {k: v for k, v in ctx.items() if v is not None}
+    return Decision.from_refusal(grading.check(facts, event, _actor(functions), today, ruleset, **domain_ctx))
+
+
+def apply_review_input(
+    facts: grading.CaseFacts, ruleset: Any, total_score: Any, conclusion: Any, event: str
+) -> None:
+    """Put the review result about to be recorded into ``facts`` (or a placeholder when only asking)."""
+    if event != "conclude_review":
+        return
+    level = ruleset.level(facts.level)
+    if total_score is not None:
+        facts.total_score = float(total_score)  # type: ignore[arg-type]
+    if conclusion is not None:
+        facts.conclusion = str(conclusion)
+    if total_score is None and conclusion is None:
+        if level.scored and facts.total_score is None:
+            facts.total_score = float(level.pass_line or 0)
+        if not level.scored and facts.conclusion is None:
+            facts.conclusion = "pass"
 
 
 def can(user: User, verb: str, case: Case, today: date, *, kind: str | None = None) -> Decision:
     """Non-transition verbs (see `VERBS`); ``kind`` is the attachment kind for ``upload``."""
-    raise NotImplementedError
+    if verb not in VERBS:
+        raise ValueError(f"unknown verb {verb!r}")
+    seen = can_view(user, case)
+    if not seen:
+        return seen
+    if verb == "view":
+        return ALLOWED
+    functions = case_functions(user, case)
+    terminal = case.state in grading.TERMINAL_STATES
+    if verb == "upload":
+        allowed_kinds = {k for function in functions for k in UPLOAD_KINDS.get(function, ())}
+        if not allowed_kinds:
+            return _deny("您在本案件中不能上传材料。")
+        if kind is not None and kind not in allowed_kinds:
+            return _deny("您不能上传该类材料。", "ARC-10.1.4")
+        if terminal:
+            return _deny("案件已办结，不能再上传材料。", code="case_closed")
+        return ALLOWED
+    if verb == "set_panel":
+        if "organizer" not in functions:
+            return _deny("评审组由组织考评的档案局组建（ARC-10.4.1）。", "ARC-10.4.1")
+        if case.state not in PANEL_STATES:
+            state = grading.STATE_LABELS.get(case.state, case.state)
+            return _deny(
+                f"案件当前状态为“{state}”，不能组建评审组。", "ARC-10.4.1", code="invalid_transition"
+            )
+        return ALLOWED
+    if verb == "spot_check":
+        if (
+            _is_bureau_user(user)
+            and case.organizer_id is not None
+            and case.organizer_id in lower_bureau_ids(user.organisation)
+        ):
+            return ALLOWED
+        return _deny("只有上级档案局可以抽查下级档案局组织的考评工作（ARC-9.6）。", "ARC-9.6")
+    if verb == "handle_objection":
+        if "organizer" not in functions:
+            return _deny("异议由组织考评的档案局核实处理。", "GAP-9")
+        if case.state != "objection_review":
+            return _deny("案件当前没有待核实的异议。", "GAP-9", code="invalid_transition")
+        return ALLOWED
+    # download_letter / download_certificate
+    if case.state != "approved":
+        rule = "ARC-10.5.4" if verb == "download_letter" else "ARC-10.5.5"
+        return _deny("案件批准后方可下载确认函和证书。", rule, code="not_approved")
+    return ALLOWED
 
 
 def visible_cases(user: User) -> sa.Select[tuple[Case]]:
     """A SELECT of the cases ``user`` may read (for lists and the API); same rule as `can_view`."""
-    raise NotImplementedError
+    query = sa.select(Case)
+    if user is None or not getattr(user, "is_authenticated", False) or not user.active:
+        return query.where(sa.false())
+    conditions: list[sa.ColumnElement[bool]] = []
+    if _is_organ_user(user):
+        conditions.append(Case.organ_id == user.organisation_id)
+    if user.has_role(Role.REVIEWER):
+        conditions.append(Case.id.in_(sa.select(PanelMember.case_id).where(PanelMember.user_id == user.id)))
+    if _is_province_auditor(user):
+        conditions.append(Case.state != "draft")
+    elif _is_bureau_user(user):
+        bureaus = {user.organisation_id} | lower_bureau_ids(user.organisation)
+        standing = [getattr(Case, column).in_(bureaus) for column in BUREAU_FUNCTION_COLUMNS.values()]
+        standing.append(Case.id.in_(sa.select(CaseFiling.case_id).where(CaseFiling.bureau_id.in_(bureaus))))
+        conditions.append(sa.and_(Case.state != "draft", sa.or_(*standing)))
+    if not conditions:
+        return query.where(sa.false())
+    return query.where(sa.or_(*conditions))
+
+
+def visible_case_ids(user: User) -> sa.Select[tuple[int]]:
+    """Ids of `visible_cases`, for sub-queries."""
+    return visible_cases(user).with_only_columns(Case.id)
+
+
+def load_visible(user: User, case_id: int) -> Case | None:
+    """The case if ``user`` may read it, else None (callers answer 404: no existence leak)."""
+    case = db.session.get(Case, case_id)
+    if case is None or not can_view(user, case):
+        return None
+    return case

@@ -1,0 +1,224 @@
+"""The permission matrix at the service level: every event × every demo role × jurisdiction.
+
+One county-direct 省二级 case per state (夷陵区档案局 holds every bureau function, ARC-9.4); expectations are
+written out per role here and compared with `permissions.case_functions`, `can_view` and `can_fire`, where the
+actor column of the transition table (workflow/grading.py) says which function fires each event.
+"""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from tests.factories import TODAY, make_test_app
+from tests.webapp.services.flow import drive, get, new_organ, user
+from webapp.demo import load_demo
+from webapp.extensions import db
+from webapp.models import Case
+from webapp.services import cases, permissions
+from workflow.grading import TRANSITIONS
+
+STATES = (
+    "draft",
+    "applied",
+    "planned",
+    "acceptance_requested",
+    "prechecking",
+    "returned",
+    "in_notice",
+    "objection_review",
+    "in_review",
+    "awaiting_approval",
+)
+#: role in the matrix → demo username ("applicant" is the case's own organ user)
+ROLES = {
+    "applicant": None,
+    "other-unit": "unit-county",
+    "county-staff": "county-staff",
+    "county-head": "county-head",
+    "city-staff": "city-staff",
+    "city-head": "city-head",
+    "prov-staff": "prov-staff",
+    "prov-head": "prov-head",
+    "panel-lead": "reviewer-7",
+    "panel-member": "reviewer-8",
+    "other-reviewer": "reviewer-9",
+    "admin": "admin",
+    "auditor": "auditor",
+}
+COUNTY = frozenset({"lodged_with", "planner", "prechecker", "organizer"})
+PANEL_STATES = {"in_notice", "objection_review", "in_review", "awaiting_approval"}
+
+
+def expected_functions(role: str, state: str) -> frozenset[str]:
+    if role == "applicant":
+        return frozenset({"applicant"})
+    if role == "county-staff":
+        return COUNTY
+    if role == "county-head":
+        return COUNTY | {"approver"}
+    if role == "panel-lead" and state in PANEL_STATES:
+        return frozenset({"panel"})
+    return frozenset()
+
+
+def expected_view(role: str, state: str) -> bool:
+    if role == "applicant":
+        return True
+    if state == "draft":
+        return False  # a draft is the organ's own until it applies
+    if role in (
+        "county-staff",
+        "county-head",
+        "city-staff",
+        "city-head",
+        "prov-staff",
+        "prov-head",
+        "auditor",
+    ):
+        return True  # the bureau itself, the bureaus above it (ARC-9.6), the province auditor
+    return role in ("panel-lead", "panel-member") and state in PANEL_STATES
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory):
+    """One app for the module: the demo plus a case in every state (read-only afterwards)."""
+    app = make_test_app(tmp_path_factory.mktemp("matrix"))
+    with app.app_context():
+        db.create_all()
+        load_demo()
+        ids: dict[str, int] = {}
+        for n, state in enumerate(STATES):
+            new_organ("yc-yl", username=f"unit-m{n}")
+            target = {"returned": "prechecking", "objection_review": "in_notice"}.get(state, state)
+            case_id = drive(f"unit-m{n}", to=target)
+            if state == "returned":
+                cases.fire_event(
+                    user("county-staff"), case_id, "return_for_completion", today=TODAY, opinion="补充"
+                )
+            if state == "objection_review":
+                cases.submit_objection(case_id, content="异议", today=TODAY)
+            assert get(case_id).state == state
+            ids[state] = case_id
+    yield app, ids
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def _who(role: str, state: str, ids: dict[str, int]):
+    if role == "applicant":
+        return user(f"unit-m{STATES.index(state)}")
+    return user(ROLES[role])
+
+
+@pytest.mark.parametrize("state", STATES)
+@pytest.mark.parametrize("role", ROLES)
+def test_case_functions_follow_role_and_jurisdiction(world, role, state):
+    app, ids = world
+    with app.app_context():
+        case = db.session.get(Case, ids[state])
+        assert permissions.case_functions(_who(role, state, ids), case) == expected_functions(role, state)
+
+
+@pytest.mark.parametrize("state", STATES)
+@pytest.mark.parametrize("role", ROLES)
+def test_who_may_read_the_case(world, role, state):
+    app, ids = world
+    with app.app_context():
+        case = db.session.get(Case, ids[state])
+        who = _who(role, state, ids)
+        assert bool(permissions.can_view(who, case)) is expected_view(role, state)
+        listed = db.session.scalars(permissions.visible_cases(who).where(Case.id == case.id)).first()
+        assert (listed is not None) is expected_view(role, state)  # the SQL says the same as can_view
+
+
+ROWS = [
+    (row["id"], row["event"], state, frozenset(row["actor"]))
+    for row in TRANSITIONS
+    for state in row["source"][:1]
+    if state in STATES
+]
+
+
+@pytest.mark.parametrize(("ct", "event", "state", "actors"), ROWS, ids=[f"{r[0]}-{r[1]}" for r in ROWS])
+@pytest.mark.parametrize("role", ROLES)
+def test_every_event_is_forbidden_to_every_role_without_the_function(world, role, ct, event, state, actors):
+    app, ids = world
+    with app.app_context():
+        case = db.session.get(Case, ids[state])
+        decision = permissions.can_fire(_who(role, state, ids), case, event, TODAY)
+        may = bool(expected_functions(role, state) & actors)
+        if may:
+            assert decision.code != "forbidden", decision
+        else:
+            assert not decision and decision.code == "forbidden"
+
+
+def test_upper_bureaus_are_told_they_may_read_but_not_act_arc_9_6(world):
+    app, ids = world
+    with app.app_context():
+        decision = permissions.can_fire(
+            user("city-staff"), db.session.get(Case, ids["applied"]), "plan", TODAY
+        )
+        assert (decision.code, decision.rule) == ("forbidden", "ARC-9.6")
+
+
+def test_a_first_level_case_of_a_county_organ_is_planned_by_the_city_not_the_county_arc_9_2(world):
+    app, ids = world
+    with app.app_context():
+        from datetime import date
+
+        from tests.webapp.services.flow import give_grade
+
+        organ = new_organ("yc-yl", username="unit-first")
+        give_grade(organ, "second", date(2025, 1, 2), date(2028, 1, 1), "鄂档等〔2025〕951号")
+        case_id = drive("unit-first", level="first", to="applied")
+        case = db.session.get(Case, case_id)
+        assert permissions.case_functions(user("county-staff"), case) == {"lodged_with"}
+        assert permissions.can_fire(user("county-staff"), case, "plan", TODAY).code == "forbidden"
+        assert permissions.can_fire(user("city-staff"), case, "plan", TODAY)
+        assert permissions.can(user("county-staff"), "view", case, TODAY)
+
+
+@pytest.mark.parametrize(
+    ("verb", "state", "role", "allowed"),
+    [
+        ("upload", "draft", "applicant", True),
+        ("upload", "prechecking", "county-staff", True),
+        ("upload", "in_notice", "city-staff", False),
+        ("set_panel", "in_notice", "county-staff", True),
+        ("set_panel", "prechecking", "county-staff", False),
+        ("set_panel", "in_notice", "city-staff", False),
+        ("spot_check", "in_review", "city-staff", True),
+        ("spot_check", "in_review", "prov-head", True),
+        ("spot_check", "in_review", "county-staff", False),
+        ("spot_check", "in_review", "auditor", False),
+        ("handle_objection", "objection_review", "county-staff", True),
+        ("handle_objection", "in_notice", "county-staff", False),
+        ("handle_objection", "objection_review", "prov-staff", False),
+        ("download_letter", "awaiting_approval", "applicant", False),
+        ("view", "in_review", "admin", False),
+    ],
+)
+def test_non_transition_verbs(world, verb, state, role, allowed):
+    app, ids = world
+    with app.app_context():
+        case = db.session.get(Case, ids[state])
+        assert bool(permissions.can(_who(role, state, ids), verb, case, TODAY)) is allowed
+
+
+def test_visible_cases_is_one_sql_query(world):
+    app, ids = world
+    with app.app_context():
+        sql = str(
+            permissions.visible_cases(user("city-staff")).compile(compile_kwargs={"literal_binds": True})
+        )
+        assert "FROM cases" in sql and "case_filings" in sql
+        assert len(db.session.scalars(permissions.visible_cases(user("city-staff"))).all()) >= len(STATES) - 1
+        assert (
+            db.session.scalar(
+                sa.select(sa.func.count()).select_from(permissions.visible_cases(user("admin")).subquery())
+            )
+            == 0
+        )

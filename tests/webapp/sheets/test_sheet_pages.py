@@ -1,0 +1,300 @@
+"""Score sheet pages: who may open and fill which sheet (route × role × jurisdiction), the agreed page with the
+spread, bad input kept on the form, xlsx export/import through the routes, the PDF, and the case page section."""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+
+import pytest
+import sqlalchemy as sa
+from openpyxl import load_workbook
+
+from tests.factories import make_test_app, make_user
+from tests.webapp.sheets import world as w
+from webapp.demo import DEMO_PASSWORD, load_demo
+from webapp.extensions import db
+from webapp.models import Organisation, ScoreSheet
+from webapp.services import scoresheets, transaction
+from webapp.services.schemes import register_shipped_schemes
+
+ROLES = {
+    "applicant": "unit-county",
+    "member": "reviewer-8",
+    "lead": "reviewer-7",
+    "organizer": "county-staff",
+    "upper bureau": "city-staff",
+    "other bureau": "wh-staff",
+    "other organ": "unit-city",
+    "reviewer off the panel": "reviewer-9",
+}
+
+
+@pytest.fixture(scope="module")
+def review_world(tmp_path_factory):
+    """One case in review: self-check submitted, three reviewer sheets submitted, the agreed sheet a draft."""
+    app = make_test_app(tmp_path_factory.mktemp("sheets"))
+    with app.app_context():
+        db.create_all()
+        load_demo()
+        with transaction():
+            register_shipped_schemes()
+            wuhan = db.session.scalar(sa.select(Organisation).where(Organisation.code == "wh"))
+            make_user(wuhan, "bureau_staff", username="wh-staff", password=DEMO_PASSWORD)
+        case_id = w.reviewed_case()
+        agreed = scoresheets.open_sheet(w.user(w.LEAD), case_id, "agreed")
+        ids = {
+            "case": case_id,
+            "self": scoresheets.open_sheet(w.user(w.UNIT), case_id, "self").id,
+            "member": scoresheets.open_sheet(w.user("reviewer-8"), case_id, "reviewer").id,
+            "agreed": agreed.id,
+        }
+    yield app, ids
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def client_for(app, role: str):  # noqa: ANN001
+    client = app.test_client()
+    response = client.post("/auth/login", data={"username": ROLES[role], "password": DEMO_PASSWORD})
+    assert response.status_code == 302, role
+    return client
+
+
+#: route → expected status per role (200 read, 403 visible case but not this sheet, 404 case not visible)
+READS = {
+    "/sheets/{self}": {"applicant": 200, "member": 200, "lead": 200, "organizer": 200, "upper bureau": 403},
+    "/sheets/{member}": {"applicant": 403, "member": 200, "lead": 200, "organizer": 200, "upper bureau": 403},
+    "/sheets/{agreed}": {"applicant": 403, "member": 200, "lead": 200, "organizer": 200, "upper bureau": 403},
+    "/sheets/{member}.xlsx": {
+        "applicant": 403,
+        "member": 200,
+        "lead": 200,
+        "organizer": 200,
+        "upper bureau": 403,
+    },
+    "/cases/{case}/sheets/blank.xlsx": {
+        r: 200 for r in ("applicant", "member", "lead", "organizer", "upper bureau")
+    },
+}
+
+
+@pytest.mark.parametrize("route", list(READS))
+@pytest.mark.parametrize("role", list(ROLES))
+def test_who_may_open_each_sheet_route(review_world, route, role):
+    app, ids = review_world
+    response = client_for(app, role).get(route.format(**ids))
+    assert response.status_code == READS[route].get(role, 404)
+
+
+#: (route, form) → the one role that may change it; every other role that sees the case gets 403, the rest 404
+WRITES = {
+    ("/sheets/{agreed}", "save"): "lead",
+    ("/sheets/{member}/reopen", None): "member",
+    ("/sheets/{self}/reopen", None): None,  # the self-check closed when acceptance was requested (ARC-10.1.4)
+}
+SEES_CASE = ("applicant", "member", "lead", "organizer", "upper bureau")
+
+
+@pytest.mark.parametrize(("route", "action"), list(WRITES))
+@pytest.mark.parametrize("role", list(ROLES))
+def test_who_may_change_each_sheet(review_world, route, action, role):
+    app, ids = review_world
+    data = {"action": action} if action else {}
+    response = client_for(app, role).post(route.format(**ids), data=data)
+    allowed = WRITES[(route, action)]
+    if role == allowed:
+        assert response.status_code == 302
+    elif role in SEES_CASE:
+        # the applicant's own closed self-check says why (409); everyone else is refused (403)
+        expected = 409 if (route.startswith("/sheets/{self}") and role == "applicant") else 403
+        assert response.status_code == expected
+    else:
+        assert response.status_code == 404
+    if role == allowed and "reopen" in route:  # put it back for the other parametrized runs
+        with app.app_context():
+            scoresheets.submit_sheet(w.user(ROLES[role]), ids["member"])
+
+
+def test_the_lead_sees_each_reviewers_score_the_spread_and_the_self_check_difference(review_world):
+    app, ids = review_world
+    client = client_for(app, "lead")
+    with app.app_context():
+        scoresheets.prefill_agreed(w.user(w.LEAD), ids["case"])
+    page = client.get(f"/sheets/{ids['agreed']}").get_data(as_text=True)
+    assert 'data-testid="spread-table"' in page
+    for name in ("徐长江", "马晓东", "罗静"):
+        assert name in page
+    assert "极差 <strong>3</strong>" in page  # HBS-2.2: 8, 7, 10
+    assert "与自查相差 -2" in page
+    assert "各专家：徐长江 8；马晓东 7；罗静 10" in page
+    assert 'data-testid="prefill-median"' in page
+
+
+def test_a_reviewer_sees_the_units_self_check_beside_each_item(review_world):
+    app, ids = review_world
+    page = client_for(app, "member").get(f"/sheets/{ids['member']}").get_data(as_text=True)
+    assert "单位自查：<strong>9</strong> 分" in page and "编研成果较少" in page
+    assert 'data-testid="sample-scheme"' in page
+
+
+def test_bad_input_is_shown_beside_the_field_and_the_form_keeps_what_was_typed(world, client, auth):
+    with world.app_context():
+        case_id = w.review_case()
+        sheet_id = scoresheets.open_sheet(w.user("reviewer-8"), case_id, "reviewer").id
+    auth.login("reviewer-8")
+    form = {"action": "save", "HBS-3.1:defect:missing_file": "三份", "HBS-3.1:note": "见第12页"}
+    response = client.post(f"/sheets/{sheet_id}", data=form)
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert 'data-error-for="HBS-3.1:defect:missing_file">请填写不小于0的整数' in page
+    assert 'value="三份"' in page and 'value="见第12页"' in page
+    with world.app_context():
+        assert db.session.get(ScoreSheet, sheet_id).entries == {}
+
+
+def test_a_draft_saved_through_the_page_recomputes_the_total(world, client, auth):
+    with world.app_context():
+        case_id = w.review_case()
+        sheet_id = scoresheets.open_sheet(w.user("reviewer-8"), case_id, "reviewer").id
+    auth.login("reviewer-8")
+    form = {
+        "action": "save",
+        "HBS-3.1:defect:missing_file": "3",
+        "HBS-1.1:defect:no_leader": "1",
+        "HBS-5.1:awarded": "8",
+        "HBS-5.1:reason": "编研不足",
+        "HBS-5.3:measure:entry_rate": "85",
+    }
+    response = client.post(f"/sheets/{sheet_id}", data=form, follow_redirects=True)
+    page = response.get_data(as_text=True)
+    assert "草稿已保存" in page
+    assert 'data-testid="sheet-total">94' in page  # 100 - 3 - 1 - 2
+    form["action"] = "submit"
+    response = client.post(f"/sheets/{sheet_id}", data=form, follow_redirects=True)
+    assert "评分表已提交" in response.get_data(as_text=True)
+    with world.app_context():
+        assert db.session.get(ScoreSheet, sheet_id).status == "submitted"
+
+
+# -- xlsx and PDF through the routes -----------------------------------------------------------------------
+
+
+def item_rows(ws) -> dict[str, int]:  # noqa: ANN001
+    return {ws.cell(r, 9).value: r for r in range(3, ws.max_row + 1) if ws.cell(r, 9).value}
+
+
+def test_export_fill_in_excel_and_import_round_trip_through_the_routes(world, client, auth):
+    with world.app_context():
+        case_id = w.review_case()
+        sheet_id = scoresheets.open_sheet(w.user("reviewer-8"), case_id, "reviewer").id
+    auth.login("reviewer-8")
+    response = client.get(f"/sheets/{sheet_id}.xlsx?blank=1")
+    assert response.status_code == 200
+    assert response.mimetype == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    wb = load_workbook(io.BytesIO(response.data))
+    ws = wb.active
+    assert [c.value for c in ws[2]][:8] == [
+        "序号",
+        "考核项目",
+        "分数",
+        "评分细则",
+        "自查评分",
+        "扣分原因",
+        "评审评分",
+        "扣分原因",
+    ]
+    rows = item_rows(ws)
+    for item_id, score, reason in [
+        ("HBS-3.1", 12, "缺3份"),
+        ("HBS-5.1", 8, "编研不足"),
+        ("HBS-5.3", 10, None),
+    ]:
+        ws.cell(rows[item_id], 7, score)
+        ws.cell(rows[item_id], 8, reason)
+    out = io.BytesIO()
+    wb.save(out)
+    response = client.post(
+        f"/sheets/{sheet_id}/import",
+        data={"file": (io.BytesIO(out.getvalue()), "filled.xlsx")},
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    )
+    assert "已从Excel导入评分" in response.get_data(as_text=True)
+    with world.app_context():
+        sheet = db.session.get(ScoreSheet, sheet_id)
+        assert sheet.entries["HBS-3.1"] == {"awarded": "12", "reason": "缺3份"}
+        assert sheet.total == Decimal(95) and sheet.status == "draft"
+    # and the filled sheet exports again with the self-check beside the review column
+    ws = load_workbook(io.BytesIO(client.get(f"/sheets/{sheet_id}.xlsx").data)).active
+    rows = item_rows(ws)
+    assert ws.cell(rows["HBS-3.1"], 7).value == 12 and ws.cell(rows["HBS-5.1"], 5).value == 9
+
+
+def test_an_imported_sheet_with_a_bad_cell_is_refused_cell_by_cell(world, client, auth):
+    with world.app_context():
+        case_id = w.review_case()
+        sheet_id = scoresheets.open_sheet(w.user("reviewer-8"), case_id, "reviewer").id
+    auth.login("reviewer-8")
+    wb = load_workbook(io.BytesIO(client.get(f"/sheets/{sheet_id}.xlsx?blank=1").data))
+    ws = wb.active
+    rows = item_rows(ws)
+    ws.cell(rows["HBS-3.1"], 7, 18)  # of 15
+    ws.cell(rows["HBS-2.2"], 7, 7)  # below 10 without a reason
+    ws.cell(rows["HBS-5.1"], 7, "八")
+    out = io.BytesIO()
+    wb.save(out)
+    response = client.post(
+        f"/sheets/{sheet_id}/import",
+        data={"file": (io.BytesIO(out.getvalue()), "bad.xlsx")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert f"评分表!G{rows['HBS-3.1']}：评分18超出范围0–15分" in page
+    assert f"评分表!H{rows['HBS-2.2']}：评分7低于满分10分，须填写扣分原因" in page
+    assert f"评分表!G{rows['HBS-5.1']}：评分「八」不是数字" in page
+    with world.app_context():
+        assert db.session.get(ScoreSheet, sheet_id).entries == {}
+
+
+def test_the_review_conclusion_pdf_is_served_as_pdf_once_the_agreed_sheet_is_submitted(world, client, auth):
+    with world.app_context():
+        case_id = w.reviewed_case()
+        sheet = scoresheets.open_sheet(w.user(w.LEAD), case_id, "agreed")
+        scoresheets.submit_sheet(w.user(w.LEAD), sheet.id)
+    auth.login(w.LEAD)
+    response = client.get(f"/cases/{case_id}/sheets/review-conclusion.pdf")
+    assert response.status_code == 200
+    assert response.mimetype == "application/pdf"
+    assert response.data.startswith(b"%PDF")
+
+
+def test_the_lead_concludes_the_review_from_the_agreed_sheet_page(world, client, auth):
+    with world.app_context():
+        case_id = w.reviewed_case()
+        sheet_id = scoresheets.open_sheet(w.user(w.LEAD), case_id, "agreed").id
+        scoresheets.submit_sheet(w.user(w.LEAD), sheet_id)
+    auth.login(w.LEAD)
+    page = client.get(f"/sheets/{sheet_id}").get_data(as_text=True)
+    assert 'data-testid="conclude-from-sheet"' in page
+    assert "评审总分92分，达到省二级达标分数线80分（ARC-7.2）" in page
+    response = client.post(f"/cases/{case_id}/sheets/conclude", follow_redirects=True)
+    assert "已形成评审结论" in response.get_data(as_text=True)
+    with world.app_context():
+        assert w.case(case_id).state == "awaiting_approval"
+
+
+def test_the_case_page_lists_the_sheets_the_user_may_see_and_fill(world, client, auth):
+    with world.app_context():
+        case_id = w.reviewed_case()
+    auth.login("reviewer-8")
+    page = client.get(f"/cases/{case_id}").get_data(as_text=True)
+    assert 'data-testid="case-sheets"' in page
+    assert "评审评分表 · 徐长江（组长）" in page and "评审组合议评分表" in page
+    auth.logout()
+    auth.login("unit-county")
+    page = client.get(f"/cases/{case_id}").get_data(as_text=True)
+    assert 'data-testid="case-sheets"' in page
+    assert "自查评分表" in page and "评审评分表" not in page

@@ -1,0 +1,64 @@
+"""The city bureau's annual approvals summary /bureau/summary (ARC-10.5.3, GAP-19), as a page and as .xlsx."""
+
+from __future__ import annotations
+
+from io import BytesIO
+
+import pytest
+from openpyxl import load_workbook
+
+from tests.webapp.views.bureau_cases import drive
+
+
+@pytest.fixture
+def approvals(demo):
+    """2027 approvals in 宜昌: one by the county bureau (夷陵区, ARC-9.4) and one by the city bureau itself."""
+    with demo.app_context():
+        return [drive("unit-county", to="approved"), drive("unit-city", level="first", to="approved")]
+
+
+def test_the_city_summary_lists_the_years_approvals_of_the_city_and_its_counties(approvals, client, auth):
+    auth.login("city-staff")
+    response = client.get("/bureau/summary?year=2027")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "夷陵区财政局" in html and "宜昌市财政局" in html
+    assert "夷陵区档案局" in html and "宜昌市档案局" in html  # approvers
+    assert "于12月20日前报湖北省档案局" in html and "2027-12-19" in html and "ARC-10.5.3" in html
+
+
+def test_the_summary_counts_approvals_by_level_and_kind(approvals, client, auth):
+    auth.login("city-staff")
+    html = client.get("/bureau/summary?year=2027").get_data(as_text=True)
+    counts = html.split('data-testid="summary-counts"')[1].split("</table>")[0]
+    assert "<td>省一级</td><td>1</td><td>0</td><td>1</td>" in counts
+    assert "<td>省二级</td><td>1</td><td>0</td><td>1</td>" in counts
+    assert "<td>合计</td><td>2</td><td>0</td><td>2</td>" in counts
+
+
+def test_another_year_has_no_approvals(approvals, client, auth):
+    auth.login("city-staff")
+    html = client.get("/bureau/summary?year=2026").get_data(as_text=True)
+    assert "尚无审批事项" in html and "夷陵区财政局" not in html
+
+
+def test_the_summary_exports_as_an_xlsx_workbook_with_the_approvals(approvals, client, auth):
+    auth.login("city-staff")
+    response = client.get("/bureau/summary.xlsx?year=2027")
+    assert response.status_code == 200
+    assert response.mimetype == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    assert "attachment" in response.headers["Content-Disposition"]
+    sheet = load_workbook(BytesIO(response.data)).active
+    values = [cell for row in sheet.iter_rows(values_only=True) for cell in row if cell is not None]
+    assert "夷陵区财政局" in values and "宜昌市财政局" in values
+    assert any("12月20日前" in str(value) for value in values)
+
+
+@pytest.mark.parametrize("username", ["county-staff", "county-head", "prov-staff", "prov-head"])
+@pytest.mark.parametrize("url", ["/bureau/summary?year=2027", "/bureau/summary.xlsx?year=2027"])
+def test_only_city_bureaus_have_a_summary_others_get_403_with_the_reason(demo, client, auth, username, url):
+    auth.login(username)
+    response = client.get(url)
+    assert response.status_code == 403
+    html = response.get_data(as_text=True)
+    assert "市州级档案局" in html and "ARC-10.5.3" in html

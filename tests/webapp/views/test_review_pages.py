@@ -1,0 +1,149 @@
+"""The reviewer's pages: the cases on whose panel they sit, and the lead concluding the review on the case page
+(a total score for scored levels, ARC-7.2; 达标/不达标 for 省特级, ARC-6.1)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.webapp.views.case_walk import NOTICE_OVER, case, events, walk
+
+
+def _page(response) -> str:
+    return response.get_data(as_text=True)
+
+
+@pytest.fixture
+def in_review(demo):
+    """夷陵区财政局's 省二级 evaluation after its notice, panel reviewer-7 (lead), reviewer-8, reviewer-4."""
+    demo.config["KAOPING_TODAY"] = NOTICE_OVER.isoformat()
+    with demo.app_context():
+        return walk("unit-county", to="panel")
+
+
+@pytest.mark.parametrize("username", ["reviewer-1", "reviewer-7", "reviewer-9"])
+def test_reviewers_open_their_task_list(demo, client, auth, username):
+    auth.login(username)
+    assert client.get("/review/").status_code == 200
+
+
+@pytest.mark.parametrize("username", ["unit-county", "county-staff", "city-head", "admin"])
+def test_the_task_list_is_403_for_everyone_else(demo, client, auth, username):
+    auth.login(username)
+    assert client.get("/review/").status_code == 403
+
+
+def test_the_task_list_sends_anonymous_visitors_to_the_login_page(demo, client):
+    response = client.get("/review/")
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/auth/login")
+
+
+@pytest.mark.parametrize(
+    ("username", "role"), [("reviewer-7", "组长"), ("reviewer-8", "成员"), ("reviewer-4", "成员")]
+)
+def test_panel_members_see_the_case_with_their_role_and_dates(in_review, client, auth, username, role):
+    auth.login(username)
+    page = _page(client.get("/review/"))
+    row = re.search(rf'<tr data-case-id="{in_review}".*?</tr>', page, re.S)
+    assert row, "the case is listed"
+    assert role in row.group(0)
+    assert "夷陵区财政局" in row.group(0) and "省二级 · 考评" in row.group(0)
+    assert "2027-01-05 至 2027-01-11" in row.group(0)
+    assert "评审中" in row.group(0)
+
+
+def test_a_reviewer_not_on_the_panel_neither_lists_nor_opens_the_case(in_review, client, auth):
+    auth.login("reviewer-1")
+    assert f'data-case-id="{in_review}"' not in _page(client.get("/review/"))
+    assert client.get(f"/cases/{in_review}").status_code == 404
+
+
+def test_only_the_lead_is_offered_the_conclusion_with_a_total_score(in_review, client, auth):
+    auth.login("reviewer-7")
+    page = _page(client.get(f"/cases/{in_review}"))
+    assert 'data-action="conclude_review" data-allowed="yes"' in page
+    assert 'name="conclude_review-total_score"' in page
+    auth.logout()
+    auth.login("reviewer-8")
+    page = _page(client.get(f"/cases/{in_review}"))
+    assert "/events/conclude_review" not in page
+    assert "评审结论由评审组组长录入" in page
+
+
+def test_the_lead_concludes_with_a_passing_total_and_the_case_awaits_approval(in_review, client, auth):
+    """ARC-7.2: 省二级 passes at 80 points."""
+    auth.login("reviewer-7")
+    response = client.post(
+        f"/cases/{in_review}/events/conclude_review",
+        data={"conclude_review-total_score": "85.5", "conclude_review-comment": "档案管理规范"},
+    )
+    assert response.status_code == 302
+    page = _page(client.get(f"/cases/{in_review}"))
+    assert "已办理：形成评审结论。" in page
+    assert "总分 85.50" in page
+    with client.application.app_context():
+        assert case(in_review).state == "awaiting_approval"
+
+
+def test_a_member_who_posts_a_conclusion_is_refused_and_nothing_changes(in_review, client, auth):
+    auth.login("reviewer-8")
+    with client.application.app_context():
+        before = events(in_review)
+    response = client.post(
+        f"/cases/{in_review}/events/conclude_review", data={"conclude_review-total_score": "95"}
+    )
+    assert response.status_code == 403
+    with client.application.app_context():
+        assert case(in_review).state == "in_review"
+        assert case(in_review).total_score is None
+        assert events(in_review) == before
+
+
+def test_a_score_out_of_range_is_refused_beside_the_field_and_kept(in_review, client, auth):
+    auth.login("reviewer-7")
+    response = client.post(
+        f"/cases/{in_review}/events/conclude_review",
+        data={"conclude_review-total_score": "120", "conclude_review-comment": "复核后"},
+    )
+    assert response.status_code == 400
+    page = _page(response)
+    assert "总分应在 0 到 100 之间。" in page
+    assert 'value="120"' in page
+    assert "复核后</textarea>" in page
+    with client.application.app_context():
+        assert case(in_review).state == "in_review"
+
+
+#: a panel for a provincial 省特级 case: none of them from 湖北省财政厅
+SPECIAL_PANEL = ["reviewer-1", "reviewer-2", "reviewer-4", "reviewer-7", "reviewer-9"]
+
+
+@pytest.fixture
+def special_in_review(demo):
+    """湖北省财政厅 (省一级 since 2024-04-15, system-guidance task) applies for 省特级 (ARC-4.2, ARC-3.2)."""
+    demo.config["KAOPING_TODAY"] = NOTICE_OVER.isoformat()
+    with demo.app_context():
+        return walk("unit-prov", level="special", bureau="prov", to="panel", panel=SPECIAL_PANEL)
+
+
+def test_the_lead_of_a_special_level_panel_concludes_pass_or_fail(special_in_review, client, auth):
+    """ARC-6.1, GAP-11: 省特级 has no score; the lead chooses 达标 or 不达标."""
+    auth.login("reviewer-1")
+    page = _page(client.get(f"/cases/{special_in_review}"))
+    assert 'name="conclude_review-total_score"' not in page
+    assert 'name="conclude_review-conclusion" type="radio" value="pass"' in page or re.search(
+        r'name="conclude_review-conclusion"[^>]*value="pass"', page
+    )
+    assert "达标" in page and "不达标" in page
+    response = client.post(f"/cases/{special_in_review}/events/conclude_review", data={})
+    assert response.status_code == 400
+    assert "请选择评审结论。" in _page(response)
+    response = client.post(
+        f"/cases/{special_in_review}/events/conclude_review", data={"conclude_review-conclusion": "pass"}
+    )
+    assert response.status_code == 302
+    with client.application.app_context():
+        assert case(special_in_review).state == "awaiting_approval"
+        assert case(special_in_review).conclusion == "pass"

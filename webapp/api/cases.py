@@ -1,0 +1,223 @@
+"""Cases over JSON: list, open, detail, events, attachments, panel. Each view makes one service call."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask import Response, jsonify, request
+from flask_login import current_user
+
+from webapp import clock
+from webapp.api.validation import (
+    InvalidInput,
+    json_object,
+    optional_date,
+    optional_int,
+    optional_number,
+    optional_str,
+    required_str,
+)
+from webapp.auth.permissions import login_required
+from webapp.models import ATTACHMENT_KIND_LABELS, Attachment, Case
+from webapp.services import cases as case_service
+from webapp.services.cases import CaseView
+from workflow.grading import CASE_STATES, EVENTS
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day is not None else None
+
+
+def _org(org: Any) -> dict[str, Any] | None:
+    return {"id": org.id, "code": org.code, "name": org.name} if org is not None else None
+
+
+def case_summary(case: Case) -> dict[str, Any]:
+    """The list shape: enough to pick a case, no history."""
+    return {
+        "id": case.id,
+        "state": case.state,
+        "state_label": case.state_label,
+        "level": case.level,
+        "level_label": case.level_label,
+        "kind": case.kind,
+        "kind_label": case.kind_label,
+        "tier": case.tier,
+        "organ": _org(case.organ),
+        "organizer": _org(case.organizer),
+        "approver": _org(case.approver),
+        "plan_year": case.plan_year,
+        "applied_on": _iso(case.applied_on),
+        "version": case.version_id,
+    }
+
+
+def attachment_json(attachment: Attachment) -> dict[str, Any]:
+    return {
+        "id": attachment.id,
+        "kind": attachment.kind,
+        "kind_label": ATTACHMENT_KIND_LABELS.get(attachment.kind, attachment.kind),
+        "filename": attachment.original_filename,
+        "size": attachment.size,
+        "sha256": attachment.sha256,
+        "content_type": attachment.content_type,
+        "uploaded_by": attachment.uploaded_by.username if attachment.uploaded_by else None,
+        "at": attachment.at.isoformat() if attachment.at else None,
+    }
+
+
+def case_json(view: CaseView) -> dict[str, Any]:
+    """The detail shape of ``GET /api/v1/cases/<id>`` (documented in openapi.py)."""
+    case = view.case
+    notice = view.notice
+    body = case_summary(case)
+    body.update(
+        {
+            "ruleset": case.ruleset_id,
+            "lodged_with": _org(case.lodged_with),
+            "forwarder": _org(case.forwarder),
+            "planner": _org(case.planner),
+            "prechecker": _org(case.prechecker),
+            "panel_size": [case.panel_min, case.panel_max],
+            "panel": [
+                {"username": m.user.username, "name": m.user.display_name, "lead": m.is_lead}
+                for m in sorted(case.panel, key=lambda m: (not m.is_lead, m.id))
+            ],
+            "functions": sorted(view.functions),
+            "allowed_events": [a.event for a in view.actions if a.allowed],
+            "blocked_events": [
+                {"event": a.event, "message": a.reason, "rule": a.rule} for a in view.actions if not a.allowed
+            ],
+            "abilities": view.abilities,
+            "notice": None
+            if notice is None
+            else {
+                "start": _iso(notice["start"]),
+                "last_day": _iso(notice["last_day"]),
+                "may_close_on": _iso(notice["may_close_on"]),
+                "closed_on": _iso(notice["closed_on"]),
+            },
+            "preconditions": case.preconditions or {},
+            "forwarded_on": _iso(case.forwarded_on),
+            "decided_on": _iso(case.decided_on),
+            "precheck_opinion": case.precheck_opinion,
+            "total_score": float(case.total_score) if case.total_score is not None else None,
+            "conclusion": case.conclusion,
+            "letter_no": case.letter_no,
+            "certificate_no": case.certificate_no,
+            "spot_check": case.spot_check,
+            "basis_documents": [
+                {"id": d.id, "name": d.name, "present": d.present} for d in view.basis_documents
+            ],
+            "attachments": [attachment_json(a) for a in view.attachments],
+            "objections": [
+                {"reference": o.reference, "status": o.status, "received_at": o.received_at.isoformat()}
+                for o in view.objections
+            ],
+            "history": [
+                {
+                    "seq": e.seq,
+                    "event": e.event,
+                    "from": e.from_state,
+                    "to": e.to_state,
+                    "actor": e.actor_name,
+                    "organisation": e.actor_org_name or None,
+                    "at": e.at.isoformat(),
+                    "comment": e.comment,
+                    "rule": e.rule_id,
+                }
+                for e in view.timeline
+            ],
+        }
+    )
+    return body
+
+
+def _detail(case_id: int) -> dict[str, Any]:
+    return case_json(case_service.case_view(current_user, case_id, today=clock.today()))
+
+
+@login_required
+def list_cases() -> Response:
+    filters = {}
+    for name, allowed in (
+        ("state", CASE_STATES),
+        ("level", ("second", "first", "special")),
+        ("kind", ("evaluation", "recheck")),
+    ):
+        value = request.args.get(name)
+        if value:
+            if value not in allowed:
+                raise InvalidInput(f"{name} 只能是：{'、'.join(allowed)}", name)
+            filters[name] = value
+    found = case_service.list_cases(current_user, **filters)
+    return jsonify(cases=[case_summary(case) for case in found], count=len(found))
+
+
+@login_required
+def create_case() -> tuple[Response, int]:
+    payload = json_object()
+    level = required_str(payload, "level")
+    kind = required_str(payload, "kind")
+    preconditions = payload.get("preconditions", {})
+    if not isinstance(preconditions, dict) or not all(isinstance(v, bool) for v in preconditions.values()):
+        raise InvalidInput('preconditions 须为对象，如 {"ARC-5.1": true, …}', "preconditions")
+    case = case_service.open_case(
+        current_user, level=level, kind=kind, preconditions=preconditions, today=clock.today()
+    )
+    response = jsonify(_detail(case.id))
+    response.headers["Location"] = f"/api/v1/cases/{case.id}"
+    return response, 201
+
+
+@login_required
+def get_case(case_id: int) -> Response:
+    return jsonify(_detail(case_id))
+
+
+@login_required
+def fire_event(case_id: int) -> Response:
+    payload = json_object()
+    event = required_str(payload, "event")
+    if event not in EVENTS:
+        raise InvalidInput(f"未知的操作 {event}；可用：{'、'.join(EVENTS)}", "event")
+    conclusion = optional_str(payload, "conclusion")
+    if conclusion is not None and conclusion not in ("pass", "fail"):
+        raise InvalidInput("conclusion 只能是 pass 或 fail", "conclusion")
+    case_service.fire_event(
+        current_user,
+        case_id,
+        event,
+        comment=optional_str(payload, "comment") or "",
+        today=clock.today(),
+        expected_version=optional_int(payload, "expected_version"),
+        notice_start=optional_date(payload, "notice_start"),
+        opinion=optional_str(payload, "opinion"),
+        total_score=optional_number(payload, "total_score"),
+        conclusion=conclusion,
+    )
+    return jsonify(_detail(case_id))
+
+
+@login_required
+def upload_attachment(case_id: int) -> tuple[Response, int]:
+    kind = request.form.get("kind", "")
+    if kind not in ATTACHMENT_KIND_LABELS:
+        raise InvalidInput(f"kind 只能是：{'、'.join(ATTACHMENT_KIND_LABELS)}", "kind")
+    file = request.files.get("file")
+    if file is None or not file.filename:
+        raise InvalidInput("请以 multipart/form-data 上传 file 字段", "file")
+    attachment = case_service.upload_attachment(current_user, case_id, kind, file, today=clock.today())
+    return jsonify(attachment_json(attachment)), 201
+
+
+@login_required
+def set_panel(case_id: int) -> Response:
+    payload = json_object()
+    reviewers = payload.get("reviewers")
+    if not isinstance(reviewers, list) or not all(isinstance(r, str) and r for r in reviewers):
+        raise InvalidInput("reviewers 须为用户名列表", "reviewers")
+    lead = optional_str(payload, "lead")
+    case_service.set_panel(current_user, case_id, reviewers, lead=lead, today=clock.today())
+    return jsonify(_detail(case_id))

@@ -1,0 +1,464 @@
+"""``GET /api/v1/openapi.json``: the OpenAPI 3.1 description of this API, written by hand next to the views."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, jsonify
+
+from webapp.auth.permissions import public
+from webapp.models import ATTACHMENT_KIND_LABELS
+from workflow.grading import CASE_STATES, EVENTS
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def _error(description: str) -> dict[str, Any]:
+    return _json(_ref("Error"), description)
+
+
+CASE_ID = {"name": "case_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+NULLABLE_DATE = {"type": ["string", "null"], "format": "date"}
+ORG = {
+    "type": ["object", "null"],
+    "properties": {"id": {"type": "integer"}, "code": {"type": "string"}, "name": {"type": "string"}},
+}
+AUTH_ERRORS = {
+    "401": _error("missing, invalid or expired token"),
+    "404": _error("no such case, or not visible"),
+}
+
+
+def document() -> dict[str, Any]:
+    """The OpenAPI document (a function so labels stay in sync with the models and the state machine)."""
+    bearer = [{"bearer": []}]
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Kaoping (考评) API",
+            "version": "1",
+            "description": "湖北省机关档案工作目标管理等级考评 — cases, notices and grades. Errors are "
+            '{"error": code, "message": Chinese, "rule": rule id|null, "field": field|null}.',
+        },
+        "servers": [{"url": "/api/v1"}],
+        "components": {
+            "securitySchemes": {
+                "bearer": {"type": "http", "scheme": "bearer", "description": "token from POST /tokens"}
+            },
+            "schemas": {
+                "Error": {
+                    "type": "object",
+                    "required": ["error", "message"],
+                    "properties": {
+                        "error": {
+                            "type": "string",
+                            "description": "stable reason code, e.g. forbidden, "
+                            "invalid_input, notice_period_not_elapsed, stale",
+                        },
+                        "message": {"type": "string", "description": "Chinese message quoting the rule"},
+                        "rule": {"type": ["string", "null"], "description": "rule ID, e.g. ARC-10.3.2"},
+                        "field": {"type": ["string", "null"], "description": "input field at fault"},
+                    },
+                },
+                "CaseSummary": {
+                    "type": "object",
+                    "properties": {
+                        "id": {"type": "integer"},
+                        "state": {"type": "string", "enum": list(CASE_STATES)},
+                        "level": {"type": "string", "enum": ["second", "first", "special"]},
+                        "kind": {"type": "string", "enum": ["evaluation", "recheck"]},
+                        "tier": {"type": "string"},
+                        "organ": ORG,
+                        "organizer": ORG,
+                        "approver": ORG,
+                        "plan_year": {"type": ["integer", "null"]},
+                        "applied_on": NULLABLE_DATE,
+                        "version": {"type": "integer", "description": "send as expected_version"},
+                    },
+                },
+                "Case": {
+                    "allOf": [
+                        _ref("CaseSummary"),
+                        {
+                            "type": "object",
+                            "required": [
+                                "id",
+                                "state",
+                                "level",
+                                "kind",
+                                "organ",
+                                "organizer",
+                                "approver",
+                                "panel_size",
+                                "allowed_events",
+                                "notice",
+                                "history",
+                            ],
+                            "properties": {
+                                "panel_size": {
+                                    "type": "array",
+                                    "items": {"type": "integer"},
+                                    "minItems": 2,
+                                    "maxItems": 2,
+                                },
+                                "allowed_events": {
+                                    "type": "array",
+                                    "items": {"type": "string", "enum": list(EVENTS)},
+                                },
+                                "blocked_events": {
+                                    "type": "array",
+                                    "items": {
+                                        "type": "object",
+                                        "properties": {
+                                            "event": {"type": "string"},
+                                            "message": {"type": "string"},
+                                            "rule": {"type": ["string", "null"]},
+                                        },
+                                    },
+                                },
+                                "notice": {
+                                    "type": ["object", "null"],
+                                    "properties": {
+                                        "start": {"type": "string", "format": "date"},
+                                        "last_day": {"type": "string", "format": "date"},
+                                        "may_close_on": {"type": "string", "format": "date"},
+                                        "closed_on": NULLABLE_DATE,
+                                    },
+                                },
+                                "total_score": {"type": ["number", "null"]},
+                                "conclusion": {"type": ["string", "null"], "enum": ["pass", "fail", None]},
+                                "letter_no": {"type": ["string", "null"]},
+                                "certificate_no": {"type": ["string", "null"]},
+                                "attachments": {"type": "array", "items": _ref("Attachment")},
+                                "history": {
+                                    "type": "array",
+                                    "items": {
+                                        "type": "object",
+                                        "properties": {
+                                            "event": {"type": "string"},
+                                            "from": {"type": ["string", "null"]},
+                                            "to": {"type": ["string", "null"]},
+                                            "actor": {"type": "string"},
+                                            "organisation": {"type": ["string", "null"]},
+                                            "at": {"type": "string", "format": "date-time"},
+                                            "comment": {"type": "string"},
+                                            "rule": {"type": ["string", "null"]},
+                                        },
+                                    },
+                                },
+                            },
+                        },
+                    ]
+                },
+                "Attachment": {
+                    "type": "object",
+                    "properties": {
+                        "id": {"type": "integer"},
+                        "kind": {"type": "string", "enum": list(ATTACHMENT_KIND_LABELS)},
+                        "filename": {"type": "string"},
+                        "size": {"type": "integer"},
+                        "sha256": {"type": "string"},
+                    },
+                },
+                "Notice": {
+                    "type": "object",
+                    "properties": {
+                        "case_id": {"type": "integer"},
+                        "organ": {"type": "string"},
+                        "level": {"type": "string"},
+                        "kind": {"type": "string"},
+                        "bureau": {"type": "string"},
+                        "start": {"type": "string", "format": "date"},
+                        "last_day": {"type": "string", "format": "date"},
+                        "under_objection": {"type": "boolean"},
+                    },
+                },
+                "Grade": {
+                    "type": "object",
+                    "properties": {
+                        "level": {"type": ["string", "null"]},
+                        "valid_from": NULLABLE_DATE,
+                        "valid_to": NULLABLE_DATE,
+                        "state": {
+                            "type": "string",
+                            "enum": ["ungraded", "graded", "recheck_pending", "lapsed", "superseded"],
+                        },
+                    },
+                },
+            },
+        },
+        "paths": {
+            "/tokens": {
+                "post": {
+                    "summary": "Exchange username and password for a bearer token",
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "required": ["username", "password"],
+                                    "properties": {
+                                        "username": {"type": "string"},
+                                        "password": {"type": "string"},
+                                    },
+                                }
+                            }
+                        },
+                    },
+                    "responses": {
+                        "200": _json(
+                            {"type": "object", "properties": {"token": {"type": "string"}}}, "token"
+                        ),
+                        "400": _error("not JSON / missing fields"),
+                        "401": _error("bad credentials"),
+                    },
+                }
+            },
+            "/cases": {
+                "get": {
+                    "summary": "Cases the caller may see",
+                    "security": bearer,
+                    "parameters": [
+                        {
+                            "name": "state",
+                            "in": "query",
+                            "schema": {"type": "string", "enum": list(CASE_STATES)},
+                        },
+                        {"name": "level", "in": "query", "schema": {"type": "string"}},
+                        {"name": "kind", "in": "query", "schema": {"type": "string"}},
+                    ],
+                    "responses": {
+                        "200": _json(
+                            {
+                                "type": "object",
+                                "properties": {
+                                    "cases": {"type": "array", "items": _ref("CaseSummary")},
+                                    "count": {"type": "integer"},
+                                },
+                            },
+                            "the cases",
+                        ),
+                        "400": _error("bad filter"),
+                        "401": _error("not authenticated"),
+                    },
+                },
+                "post": {
+                    "summary": "Open a draft case for the caller's organ",
+                    "security": bearer,
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "required": ["level", "kind"],
+                                    "properties": {
+                                        "level": {"type": "string", "enum": ["second", "first", "special"]},
+                                        "kind": {"type": "string", "enum": ["evaluation", "recheck"]},
+                                        "preconditions": {
+                                            "type": "object",
+                                            "additionalProperties": {"type": "boolean"},
+                                            "description": '{"ARC-5.1": true, … "ARC-5.6": true}',
+                                        },
+                                    },
+                                }
+                            }
+                        },
+                    },
+                    "responses": {
+                        "201": _json(_ref("Case"), "the new case"),
+                        "400": _error("invalid input"),
+                        "401": _error("not authenticated"),
+                        "403": _error("not an organ user"),
+                        "409": _error("not a candidate / a case is already running"),
+                    },
+                },
+            },
+            "/cases/{case_id}": {
+                "get": {
+                    "summary": "A case with its allowed events, notice and history",
+                    "security": bearer,
+                    "parameters": [CASE_ID],
+                    "responses": {"200": _json(_ref("Case"), "the case"), **AUTH_ERRORS},
+                }
+            },
+            "/cases/{case_id}/events": {
+                "post": {
+                    "summary": "Fire an event (apply, plan, pass_precheck, close_notice, conclude_review, approve …)",
+                    "security": bearer,
+                    "parameters": [CASE_ID],
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "required": ["event"],
+                                    "properties": {
+                                        "event": {"type": "string", "enum": list(EVENTS)},
+                                        "comment": {"type": "string"},
+                                        "expected_version": {"type": "integer"},
+                                        "notice_start": {"type": "string", "format": "date"},
+                                        "opinion": {"type": "string"},
+                                        "total_score": {
+                                            "type": "number",
+                                            "description": "conclude_review, scored",
+                                        },
+                                        "conclusion": {
+                                            "type": "string",
+                                            "enum": ["pass", "fail"],
+                                            "description": "conclude_review, 省特级",
+                                        },
+                                    },
+                                }
+                            }
+                        },
+                    },
+                    "responses": {
+                        "200": _json(_ref("Case"), "the case after the event"),
+                        "400": _error("invalid input"),
+                        "403": _error("the caller holds no such function"),
+                        "409": _error("a rule refuses it now (code, Chinese message, rule id) or stale"),
+                        **AUTH_ERRORS,
+                    },
+                }
+            },
+            "/cases/{case_id}/attachments": {
+                "post": {
+                    "summary": "Upload a file",
+                    "security": bearer,
+                    "parameters": [CASE_ID],
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "multipart/form-data": {
+                                "schema": {
+                                    "type": "object",
+                                    "required": ["kind", "file"],
+                                    "properties": {
+                                        "kind": {"type": "string", "enum": list(ATTACHMENT_KIND_LABELS)},
+                                        "file": {"type": "string", "format": "binary"},
+                                    },
+                                }
+                            }
+                        },
+                    },
+                    "responses": {
+                        "201": _json(_ref("Attachment"), "stored"),
+                        "400": _error("invalid input"),
+                        "403": _error("may not upload this kind"),
+                        **AUTH_ERRORS,
+                    },
+                }
+            },
+            "/cases/{case_id}/panel": {
+                "put": {
+                    "summary": "Form the review panel (organizing bureau)",
+                    "security": bearer,
+                    "parameters": [CASE_ID],
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "required": ["reviewers"],
+                                    "properties": {
+                                        "reviewers": {"type": "array", "items": {"type": "string"}},
+                                        "lead": {"type": "string"},
+                                    },
+                                }
+                            }
+                        },
+                    },
+                    "responses": {
+                        "200": _json(_ref("Case"), "the case with its panel"),
+                        "400": _error("invalid input"),
+                        "403": _error("not the organizer"),
+                        "409": _error("size out of range / reviewer from the applicant organ"),
+                        **AUTH_ERRORS,
+                    },
+                }
+            },
+            "/organs/{organ_id}/grade": {
+                "get": {
+                    "summary": "An organ's grade today",
+                    "security": bearer,
+                    "parameters": [
+                        {"name": "organ_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+                    ],
+                    "responses": {
+                        "200": _json(_ref("Grade"), "grade status"),
+                        "401": _error("not authenticated"),
+                        "404": _error("no such organ, or not visible"),
+                    },
+                }
+            },
+            "/notices": {
+                "get": {
+                    "summary": "Current public notices (no login)",
+                    "security": [],
+                    "responses": {
+                        "200": _json(
+                            {
+                                "type": "object",
+                                "properties": {"notices": {"type": "array", "items": _ref("Notice")}},
+                            },
+                            "the notice list",
+                        )
+                    },
+                }
+            },
+            "/notices/{case_id}/objections": {
+                "post": {
+                    "summary": "Raise an objection during the notice (no login)",
+                    "security": [],
+                    "parameters": [CASE_ID],
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "required": ["content"],
+                                    "properties": {
+                                        "content": {"type": "string"},
+                                        "name": {"type": "string"},
+                                        "contact": {"type": "string"},
+                                    },
+                                }
+                            }
+                        },
+                    },
+                    "responses": {
+                        "201": _json(
+                            {"type": "object", "properties": {"reference": {"type": "string"}}},
+                            "the reference number, e.g. GS-2027-0001",
+                        ),
+                        "400": _error("invalid input"),
+                        "404": _error("not in notice"),
+                        "409": _error("outside the notice period"),
+                    },
+                }
+            },
+            "/openapi.json": {
+                "get": {
+                    "summary": "This document",
+                    "security": [],
+                    "responses": {"200": {"description": "OpenAPI 3.1"}},
+                }
+            },
+        },
+    }
+
+
+@public
+def openapi_json() -> Response:
+    return jsonify(document())

@@ -1,0 +1,99 @@
+"""One small form per event on the case page; each is prefixed with its event name, so several forms can share
+one page (and one failed form is re-rendered with what was typed while the others stay empty)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask_wtf.file import FileField, FileRequired
+from wtforms import DateField, DecimalField, HiddenField, RadioField, SelectField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from webapp.forms import KaopingForm, choices
+
+COMMENT_MAX = 2000
+OPINION_MAX = 4000
+
+
+class EventForm(KaopingForm):
+    #: the case's version_id when the page was rendered (optimistic lock: two people cannot both act)
+    version = HiddenField()
+    comment = TextAreaField(
+        "备注（可选）",
+        validators=[Optional(), Length(max=COMMENT_MAX, message=f"备注不超过 {COMMENT_MAX} 字。")],
+    )
+
+
+class PassPrecheckForm(EventForm):
+    notice_start = DateField(
+        "公示开始日期",
+        validators=[InputRequired("请填写公示开始日期。")],
+        description="公示时间不少于7天（ARC-10.3.2）",
+    )
+    opinion = TextAreaField(
+        "预检意见",
+        validators=[Optional(), Length(max=OPINION_MAX, message=f"预检意见不超过 {OPINION_MAX} 字。")],
+    )
+
+
+class ReturnForCompletionForm(EventForm):
+    opinion = TextAreaField(
+        "退回意见（须写明需补充的内容）",
+        validators=[
+            DataRequired("请填写退回意见，写明需要补充的材料或整改内容。"),
+            Length(max=OPINION_MAX, message=f"退回意见不超过 {OPINION_MAX} 字。"),
+        ],
+    )
+
+
+class ConcludeScoreForm(EventForm):
+    total_score = DecimalField(
+        "评审总分",
+        places=2,
+        validators=[
+            InputRequired("请填写评审组议定的总分。"),
+            NumberRange(min=0, max=100, message="总分应在 0 到 100 之间。"),
+        ],
+        description="达到本等级分数线即为通过（ARC-7.2）",
+    )
+
+
+class ConcludePassFailForm(EventForm):
+    conclusion = RadioField(
+        "评审结论",
+        choices=choices([("pass", "达标"), ("fail", "不达标")]),
+        validators=[InputRequired("请选择评审结论。")],
+        description="省特级不计分，由评审组作出达标或不达标的结论（ARC-6.1）",
+    )
+
+
+def event_form_class(event: str, *, scored: bool = True) -> type[EventForm]:
+    if event == "pass_precheck":
+        return PassPrecheckForm
+    if event == "return_for_completion":
+        return ReturnForCompletionForm
+    if event == "conclude_review":
+        return ConcludeScoreForm if scored else ConcludePassFailForm
+    return EventForm
+
+
+def event_form(
+    event: str, *, scored: bool = True, bind: bool = False, today: date | None = None
+) -> EventForm:
+    """The form for ``event``: bound to the posted data when ``bind``, else empty with its defaults."""
+    cls = event_form_class(event, scored=scored)
+    if bind:
+        return cls(prefix=event)
+    form = cls(prefix=event, formdata=None)
+    if isinstance(form, PassPrecheckForm) and today is not None:
+        form.notice_start.data = today
+    return form
+
+
+class UploadForm(KaopingForm):
+    kind = SelectField("材料类别", validators=[DataRequired("请选择材料类别。")])
+    file = FileField("文件", validators=[FileRequired("请选择要上传的文件。")])
+
+
+class SpotCheckForm(KaopingForm):
+    note = TextAreaField("抽查说明（可选）", validators=[Optional(), Length(max=COMMENT_MAX)])

@@ -1,0 +1,298 @@
+"""The case page, shared by every role: facts, attachments, the actions this user may take now (and the blocked
+ones with the rule that blocks them), the timeline and the procedure diagram.
+
+Each POST is one service call; the service checks permission (role × jurisdiction × state) and the domain's
+guards, writes the audit row and commits. A refusal is shown with its rule and the page is re-rendered with what
+the user typed (no redirect that would lose it).
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from flask import (
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_login import current_user
+from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.wrappers import Response
+
+from config.rulesets import load_ruleset
+from webapp import clock
+from webapp.auth.permissions import login_required
+from webapp.cases.forms import (
+    ConcludePassFailForm,
+    ConcludeScoreForm,
+    EventForm,
+    PassPrecheckForm,
+    ReturnForCompletionForm,
+    SpotCheckForm,
+    UploadForm,
+    event_form,
+)
+from webapp.extensions import db
+from webapp.forms import choices
+from webapp.models import ATTACHMENT_KIND_LABELS, CASE_KIND_LABELS, CASE_STATE_LABELS, LEVEL_LABELS, Case
+from webapp.services import ServiceError, cases, documents, permissions
+from webapp.services.cases import CaseView, Refused
+from workflow.grading import EVENT_LABELS, EVENTS
+
+#: labels for audit rows that are not transitions (uploads, panel, spot-checks …); transitions use EVENT_LABELS
+OTHER_EVENT_LABELS: dict[str, str] = {
+    "open": "创建申报草稿",
+    "upload": "上传材料",
+    "set_panel": "组建评审组",
+    "spot_check": "上级抽查",
+    "objection_received": "收到异议",
+    "objection_handled": "核实异议",
+}
+TIMELINE_LABELS: dict[str, str] = {**OTHER_EVENT_LABELS, **EVENT_LABELS}
+#: events that end, return or refuse: drawn in red so a slip of the mouse is less likely
+NEGATIVE_EVENTS = frozenset(
+    {"decline", "return_for_completion", "withdraw", "uphold_objection", "reject_on_objection", "refuse"}
+)
+UPLOAD_LIMIT_MESSAGE = "上传的文件超过 20 MiB 上限，未保存。请压缩或拆分后重新上传。"
+
+
+def _is_scored(case: Case) -> bool:
+    try:
+        return load_ruleset(case.ruleset_id).level(case.level).scored
+    except KeyError:
+        return True
+
+
+def _panel_url(view: CaseView) -> str | None:
+    """The bureau's panel page (developer B's blueprint), when it exists and the user may form the panel."""
+    if not view.abilities.get("set_panel"):
+        return None
+    for endpoint in ("bureau.panel", "bureau.case_panel", "bureau.set_panel"):
+        if endpoint in current_app.view_functions:
+            return url_for(endpoint, case_id=view.case.id)
+    return None
+
+
+def _objections_url(view: CaseView) -> str | None:
+    """The bureau's objection-verification page (developer B's), for the organizer while objections are open."""
+    if not view.abilities.get("handle_objection") or "bureau.objections" not in current_app.view_functions:
+        return None
+    if not any(objection.status == "open" for objection in view.objections):
+        return None
+    return url_for("bureau.objections")
+
+
+def _render_case(
+    view: CaseView,
+    *,
+    bound: EventForm | None = None,
+    status: int = 200,
+    spot_form: SpotCheckForm | None = None,
+) -> tuple[str, int]:
+    """The case page; ``bound`` is the event form the user just submitted (kept with its values and errors)."""
+    today = clock.today()
+    scored = _is_scored(view.case)
+    version = str(view.case.version_id)
+    forms: dict[str, EventForm] = {}
+    for action in view.actions:
+        if not action.allowed:
+            continue
+        if bound is not None and bound._prefix == f"{action.event}-":
+            forms[action.event] = bound
+        else:
+            form = event_form(action.event, scored=scored, today=today)
+            form.version.data = version
+            forms[action.event] = form
+    if bound is not None:
+        # kept even when the event is now blocked: the user sees the refusal next to what they typed; the
+        # page carries the current version, so a retry is not refused as stale
+        bound.version.data = version
+        forms.setdefault(bound._prefix.rstrip("-"), bound)
+    open_event = bound._prefix.rstrip("-") if bound is not None else None
+    return render_template(
+        "cases/show.html",
+        view=view,
+        case=view.case,
+        forms=forms,
+        open_event=open_event,
+        scored=scored,
+        timeline_labels=TIMELINE_LABELS,
+        negative_events=NEGATIVE_EVENTS,
+        panel_url=_panel_url(view),
+        objections_url=_objections_url(view),
+        spot_form=spot_form or SpotCheckForm(formdata=None),
+        today=today,
+    ), status
+
+
+@login_required
+def index() -> str:
+    """The cases this user may see (``permissions.visible_cases``), with filters."""
+    stmt = permissions.visible_cases(current_user)
+    filters = {
+        "state": request.args.get("state") or None,
+        "level": request.args.get("level") or None,
+        "kind": request.args.get("kind") or None,
+        "year": request.args.get("year", type=int),
+    }
+    if filters["state"] in CASE_STATE_LABELS:
+        stmt = stmt.where(Case.state == filters["state"])
+    if filters["level"] in LEVEL_LABELS:
+        stmt = stmt.where(Case.level == filters["level"])
+    if filters["kind"] in CASE_KIND_LABELS:
+        stmt = stmt.where(Case.kind == filters["kind"])
+    if filters["year"]:
+        stmt = stmt.where(Case.plan_year == filters["year"])
+    stmt = stmt.order_by(None).order_by(Case.updated_at.desc(), Case.id.desc())
+    page = db.paginate(stmt, per_page=current_app.config.get("ITEMS_PER_PAGE", 20), error_out=False)
+    kept = {key: value for key, value in filters.items() if value}
+    return render_template("cases/index.html", page=page, filters=filters, kept=kept)
+
+
+@login_required
+def show(case_id: int) -> tuple[str, int]:
+    return _render_case(cases.case_view(current_user, case_id))
+
+
+def _event_kwargs(event: str, form: EventForm) -> dict[str, Any]:
+    kwargs: dict[str, Any] = {"comment": (form.comment.data or "").strip()}
+    if isinstance(form, PassPrecheckForm):
+        kwargs["notice_start"] = form.notice_start.data
+        kwargs["opinion"] = (form.opinion.data or "").strip() or None
+    elif isinstance(form, ReturnForCompletionForm):
+        kwargs["opinion"] = form.opinion.data.strip()
+    elif isinstance(form, ConcludeScoreForm):
+        kwargs["total_score"] = form.total_score.data
+    elif isinstance(form, ConcludePassFailForm):
+        kwargs["conclusion"] = form.conclusion.data
+    return kwargs
+
+
+@login_required
+def fire(case_id: int, event: str) -> Response | tuple[str, int]:
+    if event not in EVENTS:
+        abort(404)
+    view = cases.case_view(current_user, case_id)  # 404 for a case this user may not see
+    form = event_form(event, scored=_is_scored(view.case), bind=True)
+    if not form.validate():
+        return _render_case(view, bound=form, status=400)
+    try:
+        expected = int(form.version.data) if form.version.data else None
+    except ValueError:
+        expected = None
+    try:
+        cases.fire_event(
+            current_user, case_id, event, expected_version=expected, **_event_kwargs(event, form)
+        )
+    except Refused as refused:
+        flash(refused.message, "danger")
+        return _render_case(cases.case_view(current_user, case_id), bound=form, status=refused.status)
+    except ServiceError as error:
+        # bad input the form could not know about (e.g. the total score's range): beside the field
+        field = getattr(form, error.field, None) if error.field else None
+        if field is not None:
+            field.errors = [*field.errors, error.message]
+        else:
+            flash(error.message, "danger")
+        return _render_case(cases.case_view(current_user, case_id), bound=form, status=error.status)
+    flash(f"已办理：{EVENT_LABELS.get(event, event)}。", "success")
+    return redirect(url_for("cases.show", case_id=case_id))
+
+
+@login_required
+def spot_check(case_id: int) -> Response | tuple[str, int]:
+    form = SpotCheckForm()
+    if not form.validate():
+        return _render_case(cases.case_view(current_user, case_id), spot_form=form, status=400)
+    try:
+        cases.mark_spot_check(current_user, case_id, note=(form.note.data or "").strip())
+    except Refused as refused:
+        flash(refused.message, "danger")
+        return _render_case(cases.case_view(current_user, case_id), spot_form=form, status=refused.status)
+    flash("已标记抽查（ARC-9.6）。", "success")
+    return redirect(url_for("cases.show", case_id=case_id))
+
+
+# --- attachments --------------------------------------------------------------------------------------------
+
+
+def _upload_page(view: CaseView, form: UploadForm, status: int = 200) -> tuple[str, int]:
+    kinds = list(view.abilities.get("upload") or [])
+    form.kind.choices = choices([("", "请选择")] + [(k, ATTACHMENT_KIND_LABELS.get(k, k)) for k in kinds])
+    return render_template("cases/upload.html", view=view, case=view.case, form=form, kinds=kinds), status
+
+
+@login_required
+def upload(case_id: int) -> Response | tuple[str, int]:
+    view = cases.case_view(current_user, case_id)
+    if not view.abilities.get("upload"):
+        abort(403)
+    form = UploadForm()
+    _upload_page(view, form)  # sets the kind choices before validation
+    if request.method == "POST":
+        if form.validate():
+            try:
+                attachment = cases.upload_attachment(current_user, case_id, form.kind.data, form.file.data)
+            except Refused as refused:
+                form.file.errors = [*form.file.errors, refused.message]
+                return _upload_page(view, form, refused.status)
+            except ServiceError as error:
+                target = getattr(form, error.field or "file", form.file)
+                target.errors = [*target.errors, error.message]
+                return _upload_page(view, form, error.status)
+            flash(f"已上传：{attachment.kind_label}「{attachment.original_filename}」。", "success")
+            return redirect(url_for("cases.show", case_id=case_id) + "#attachments")
+        return _upload_page(view, form, 400)
+    form.kind.data = request.args.get("kind", "")
+    return _upload_page(view, form)
+
+
+def too_large(error: RequestEntityTooLarge) -> tuple[str, int]:
+    """413 on the upload form: say so in Chinese beside the file field, not on a bare error page."""
+    case_id = (request.view_args or {}).get("case_id")
+    if request.endpoint != "cases.upload" or not current_user.is_authenticated or case_id is None:
+        return render_template(
+            "errors/error.html", status=413, title="上传文件过大", message=UPLOAD_LIMIT_MESSAGE
+        ), 413
+    view = cases.case_view(current_user, case_id)
+    form = UploadForm(formdata=None)
+    form.file.errors = [UPLOAD_LIMIT_MESSAGE]
+    return _upload_page(view, form, 413)
+
+
+@login_required
+def download(case_id: int, attachment_id: int) -> Response:
+    attachment, path = cases.attachment_file(current_user, attachment_id)  # can_view, else 404
+    if attachment.case_id != case_id:
+        abort(404)
+    return send_file(
+        path,
+        mimetype=attachment.content_type or "application/octet-stream",
+        as_attachment=True,
+        download_name=attachment.original_filename,
+    )
+
+
+# --- documents (确认函, 证书) ---------------------------------------------------------------------------------
+
+
+def _pdf(data: bytes, name: str) -> Response:
+    return send_file(io.BytesIO(data), mimetype="application/pdf", as_attachment=True, download_name=name)
+
+
+@login_required
+def letter_pdf(case_id: int) -> Response:
+    """确认函 (ARC-10.5.4), once approved; 404 for cases the user may not see, 403/409 when refused."""
+    return _pdf(documents.confirmation_letter(current_user, case_id), f"确认函-{case_id}.pdf")
+
+
+@login_required
+def certificate_pdf(case_id: int) -> Response:
+    """证书 or 复查合格证书 (ARC-10.5.5, ARC-11.4), once approved."""
+    return _pdf(documents.certificate(current_user, case_id), f"证书-{case_id}.pdf")

@@ -1,0 +1,9 @@
+"""The reviewer's pages (role ``reviewer``): the cases on whose panel they sit. Every URL is here."""
+
+from flask import Blueprint
+
+from webapp.review import views
+
+bp = Blueprint("review", __name__, url_prefix="/review")
+
+bp.add_url_rule("/", view_func=views.index, endpoint="index")

@@ -1,0 +1,1357 @@
+"""Score sheets on a case: the applicant's self-check, each panel member's sheet on site, the panel's agreed sheet.
+
+- The applicant fills the self-check (自查评分 with 扣分原因) while the case is planned or returned, before it
+  requests acceptance; a submitted self-check counts as the 自查评分表 the request needs (ARC-10.1.4).
+- Each panel member fills their own sheet while the case is in review, saved as a draft as they go
+  (ARC-10.4.5 step 3: 「逐项评议(评分)」).
+- The panel lead keeps the agreed sheet: one agreed score per item (GAP-12), prefilled with the median (or mean)
+  of the members' submitted scores, a reason required for every deduction. `review_outcome` turns the submitted
+  agreed sheet into the review conclusion: total, vetoes (一票否决) and section minimums against the level's
+  pass line (ARC-7.2: reaching the line passes).
+- Reading: the bureaus holding a function in the case and the panel read every sheet; the applicant reads its
+  self-check, and everyone who may see the case reads the agreed sheet once the review is concluded.
+
+Sheets are scored by the pure engine (`workflow.scoring.score_sheet`) against the scheme version the case
+recorded when it was opened; every save recomputes and caches the total.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm.exc import StaleDataError
+
+from config.rulesets import load_ruleset
+from webapp import clock
+from webapp.documents.review import PanelMember as PdfPanelMember
+from webapp.documents.review import ReviewData, ReviewItem, ReviewSection, review_conclusion_pdf
+from webapp.extensions import db
+from webapp.models import Case, PanelMember, ScoreSheet, SheetKind, SheetStatus, User
+from webapp.services import Conflict, NotFound, ServiceError, permissions, transaction
+from webapp.services.schemes import get_scheme, pin_scheme, scheme_for_case
+from webapp.xlsx.scheme_io import sheet_from_xlsx, sheet_to_xlsx
+from workflow.scoring.scheme import Item, Scheme, fmt_points
+from workflow.scoring.table import BonusClaim, ItemEntry, SheetError, SheetResult, score_sheet
+
+#: The applicant fills its self-check under the plan, before requesting acceptance (ARC-10.1.4).
+SELF_CHECK_STATES = ("planned", "returned")
+#: Panel members score on site while the case is in review (ARC-10.4.5).
+REVIEW_STATES = ("in_review",)
+#: The review has a conclusion: the agreed sheet is shown to everyone who may see the case.
+CONCLUDED_STATES = ("awaiting_approval", "approved", "rejected")
+#: Rule cited when the review conclusion comes from the sheet.
+REVIEW_RULE = "ARC-10.4.5"
+
+
+class SheetRefused(ServiceError):
+    """Not allowed (403) or not now (409, with the rule)."""
+
+    def __init__(self, message: str, *, status: int = 403, code: str = "forbidden", rule: str | None = None):
+        super().__init__(message, code=code)
+        self.status = status
+        self.rule = rule
+
+
+class SheetInvalid(ServiceError):
+    """Entries that cannot be saved or submitted: ``errors`` maps a form field (or a cell) to a Chinese message."""
+
+    def __init__(
+        self, message: str, errors: Mapping[str, str] | None = None, problems: list[str] | None = None
+    ):
+        super().__init__(message, code="invalid_sheet")
+        self.errors = dict(errors or {})
+        self.problems = list(problems or [])
+
+
+# --------------------------------------------------------------------------------------------------------
+# Who may read and fill what
+
+
+@dataclass(frozen=True)
+class SheetAccess:
+    """What ``user`` may do with the sheets of one case, and why editing is closed when it is."""
+
+    read_self: bool = False
+    read_reviews: bool = False  #: every reviewer sheet (and the agreed sheet while it is being made)
+    read_agreed: bool = False
+    edit_self: bool = False
+    edit_own_review: bool = False
+    edit_agreed: bool = False
+    is_applicant: bool = False
+    is_member: bool = False
+    is_lead: bool = False
+    visible: bool = False  #: may see the case (permissions.can_view), whatever the sheets
+
+    @property
+    def any(self) -> bool:
+        return self.read_self or self.read_reviews or self.read_agreed
+
+
+def access(user: User, case: Case) -> SheetAccess:
+    if not permissions.can_view(user, case):
+        return SheetAccess()
+    functions = permissions.case_functions(user, case)
+    member = any(pm.user_id == user.id for pm in case.panel)
+    lead = member and ("panel" in functions or any(pm.user_id == user.id and pm.is_lead for pm in case.panel))
+    applicant = "applicant" in functions
+    bureau = bool(functions - {"applicant", "panel"})
+    read_reviews = member or bureau
+    return SheetAccess(
+        read_self=applicant or read_reviews,
+        read_reviews=read_reviews,
+        read_agreed=read_reviews or case.state in CONCLUDED_STATES,
+        edit_self=applicant and case.state in SELF_CHECK_STATES,
+        edit_own_review=member and case.state in REVIEW_STATES,
+        edit_agreed=lead and case.state in REVIEW_STATES,
+        is_applicant=applicant,
+        is_member=member,
+        is_lead=lead,
+        visible=True,
+    )
+
+
+def _may_read(acc: SheetAccess, kind: str, reviewer_id: int | None, user: User) -> bool:
+    if kind == SheetKind.SELF:
+        return acc.read_self
+    if kind == SheetKind.REVIEWER:
+        return acc.read_reviews or (acc.is_member and reviewer_id == user.id)
+    return acc.read_agreed
+
+
+def _may_edit(acc: SheetAccess, kind: str, reviewer_id: int | None, user: User) -> bool:
+    if kind == SheetKind.SELF:
+        return acc.edit_self
+    if kind == SheetKind.REVIEWER:
+        return acc.edit_own_review and reviewer_id == user.id
+    return acc.edit_agreed
+
+
+def _closed_reason(sheet_kind: str, case: Case) -> str:
+    if sheet_kind == SheetKind.SELF:
+        return (
+            f"自查评分在下达考评计划后、提出验收申请前填写（ARC-10.1.4），案件当前为「{case.state_label}」。"
+        )
+    return f"评审评分在评审阶段填写（ARC-10.4.5），案件当前为「{case.state_label}」。"
+
+
+# --------------------------------------------------------------------------------------------------------
+# Loading
+
+
+def _case(case_id: int) -> Case:
+    case = db.session.get(Case, case_id)
+    if case is None:
+        raise NotFound("案件不存在。")
+    return case
+
+
+def _visible_case(user: User, case_id: int) -> tuple[Case, SheetAccess]:
+    case = _case(case_id)
+    acc = access(user, case)
+    if not acc.visible:
+        raise NotFound("案件不存在。")  # no existence leak
+    return case, acc
+
+
+def _sheet(sheet_id: int) -> ScoreSheet:
+    sheet = db.session.get(ScoreSheet, sheet_id)
+    if sheet is None:
+        raise NotFound("评分表不存在。")
+    return sheet
+
+
+def sheets_of(case: Case) -> list[ScoreSheet]:
+    return list(
+        db.session.scalars(sa.select(ScoreSheet).where(ScoreSheet.case_id == case.id).order_by(ScoreSheet.id))
+    )
+
+
+def _find(case: Case, kind: str, reviewer_id: int | None = None) -> ScoreSheet | None:
+    return db.session.scalar(
+        sa.select(ScoreSheet).where(
+            ScoreSheet.case_id == case.id, ScoreSheet.slot == ScoreSheet.slot_for(kind, reviewer_id)
+        )
+    )
+
+
+def sheet_level(scheme: Scheme, case: Case) -> str | None:
+    """The level the sheet is scored at: the case's level when the scheme has levels."""
+    return case.level if scheme.levels else None
+
+
+def scored_here(scheme: Scheme | None, case: Case) -> bool:
+    """False for levels the scheme does not score (省特级: a panel conclusion without points, GAP-11)."""
+    return scheme is not None and (not scheme.levels or case.level in scheme.levels)
+
+
+def _scheme_of(sheet: ScoreSheet) -> Scheme:
+    return get_scheme(sheet.scheme_id, sheet.scheme_version)
+
+
+# --------------------------------------------------------------------------------------------------------
+# Entries: JSON in the database ↔ ItemEntry for the engine ↔ form fields
+
+
+def to_item_entry(raw: Mapping[str, Any]) -> ItemEntry:
+    def num(value: Any) -> Decimal | None:
+        return None if value in (None, "") else Decimal(str(value))
+
+    return ItemEntry(
+        defects={str(k): int(v) for k, v in (raw.get("defects") or {}).items() if int(v)},
+        measures={str(k): Decimal(str(v)) for k, v in (raw.get("measures") or {}).items()},
+        deduction=num(raw.get("deduction")),
+        awarded=num(raw.get("awarded")),
+        reason=str(raw.get("reason") or ""),
+        flags=frozenset(raw.get("flags") or ()),
+        claims=tuple(BonusClaim(content=str(c)) for c in raw.get("claims") or ()),
+        note=str(raw.get("note") or ""),
+    )
+
+
+def from_item_entry(entry: ItemEntry) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    if entry.awarded is not None:
+        out["awarded"] = fmt_points(entry.awarded)
+    if entry.deduction is not None:
+        out["deduction"] = fmt_points(entry.deduction)
+    if entry.defects:
+        out["defects"] = {k: int(v) for k, v in entry.defects.items() if v}
+    if entry.measures:
+        out["measures"] = {k: fmt_points(v) for k, v in entry.measures.items()}
+    if entry.flags:
+        out["flags"] = sorted(entry.flags)
+    if entry.claims:
+        out["claims"] = [c.content for c in entry.claims]
+    if entry.reason:
+        out["reason"] = entry.reason
+    if entry.note:
+        out["note"] = entry.note
+    return out
+
+
+def typed_entries(entries: Mapping[str, Mapping[str, Any]]) -> dict[str, ItemEntry]:
+    return {item_id: to_item_entry(raw) for item_id, raw in entries.items()}
+
+
+def field_name(item_id: str, what: str, key: str | None = None) -> str:
+    """Form field of one input, e.g. ``HBS-3.1:defect:missing_file`` or ``HBS-3.3:reason``."""
+    return f"{item_id}:{what}" + (f":{key}" if key is not None else "")
+
+
+def form_items(scheme: Scheme, level: str | None) -> list[Item]:
+    """The items that take an entry at ``level``, in table order (composites through their parts)."""
+    out = []
+    for section in scheme.sections:
+        if not section.applies_to(level):
+            continue
+        for item in section.items:
+            if not item.applies_to(level):
+                continue
+            out += list(item.parts) if item.parts else [item]
+    return out
+
+
+def own_measure_keys(scheme: Scheme, item: Item) -> list[str]:
+    """Measured values entered on ``item``'s row: its own, plus those other items read from it."""
+    keys = [] if item.measures_from else list(item.measure_keys())
+    for other in scheme.items():
+        if other.measures_from == item.id:
+            keys += [k for k in other.measure_keys() if k not in keys]
+    return keys
+
+
+def measure_label(scheme: Scheme, item: Item, key: str) -> str:
+    for candidate in [item, *(o for o in scheme.items() if o.measures_from == item.id)]:
+        if key in candidate.measures:
+            return candidate.measures[key]
+        for c in candidate.conditions:
+            if c.measure == key and c.text:
+                return c.text + (f"（{c.unit}）" if c.unit else "")
+        for s in candidate.shortfalls:
+            if s.measure == key and s.text:
+                return s.text + (f"（{s.unit}）" if s.unit else "")
+        band = candidate.ratio
+        if band is not None and band.measure == key and band.text:
+            return band.text + ("（%）" if band.of is None else "")
+        if candidate.excess is not None and candidate.excess.measure == key and candidate.excess.text:
+            return candidate.excess.text
+        for ch in candidate.checks:
+            if ch.measure == key and ch.text:
+                return ch.text
+    return key
+
+
+def _parse_number(text: str) -> Decimal | None:
+    try:
+        value = Decimal(text.strip().removesuffix("分"))
+    except InvalidOperation:
+        return None
+    return value if value.is_finite() else None
+
+
+def entries_from_form(
+    scheme: Scheme, level: str | None, form: Mapping[str, str]
+) -> tuple[dict[str, dict[str, Any]], dict[str, str], dict[str, str]]:
+    """(entries as JSON, blocking errors, warnings) from the sheet form.
+
+    Blocking errors are inputs that are not what the field takes (text in a number field, a negative count):
+    nothing is saved. Warnings are entries the engine cannot score yet (a deduction without its reason, a score
+    out of range): a draft keeps them and says so; submitting is refused until they are fixed.
+    """
+    entries: dict[str, dict[str, Any]] = {}
+    errors: dict[str, str] = {}
+    warnings: dict[str, str] = {}
+
+    def text(name: str) -> str:
+        return (form.get(name) or "").strip()
+
+    for item in form_items(scheme, level):
+        raw: dict[str, Any] = {}
+        # numbers
+        for what in ("awarded", "deduction"):
+            name = field_name(item.id, what)
+            value = text(name)
+            if not value:
+                continue
+            number = _parse_number(value)
+            if number is None:
+                errors[name] = "请填写数字"
+            elif number < 0:
+                errors[name] = "不能为负数"
+            else:
+                raw[what] = fmt_points(number)
+        defects: dict[str, int] = {}
+        for d in item.deductions:
+            name = field_name(item.id, "defect", d.defect)
+            value = text(name)
+            if not value or value == "0":
+                continue
+            if not value.isdigit():
+                errors[name] = "请填写不小于0的整数"
+                continue
+            count = int(value)
+            if d.per == "once" and count > 1:
+                errors[name] = "此项只计一次（0或1）"
+            elif d.max_count is not None and count > d.max_count:
+                errors[name] = f"最多{d.max_count}{d.unit}"
+            else:
+                defects[d.defect] = count
+        if defects:
+            raw["defects"] = defects
+        measures: dict[str, str] = {}
+        for key in own_measure_keys(scheme, item):
+            name = field_name(item.id, "measure", key)
+            value = text(name)
+            if not value:
+                continue
+            number = _parse_number(value.removesuffix("%"))
+            if number is None:
+                errors[name] = "请填写数字"
+            else:
+                measures[key] = fmt_points(number)
+        if measures:
+            raw["measures"] = measures
+        flags = [
+            c.flag for c in item.zero_when + item.veto_when if form.get(field_name(item.id, "flag", c.flag))
+        ]
+        if flags:
+            raw["flags"] = flags
+        if item.kind == "claims":
+            claims = [
+                line.strip() for line in text(field_name(item.id, "claims")).splitlines() if line.strip()
+            ]
+            if claims:
+                raw["claims"] = claims
+        for what in ("reason", "note"):
+            value = text(field_name(item.id, what))
+            if value:
+                raw[what] = value[:1000]
+        if raw:
+            entries[item.id] = raw
+        if not any(k in errors for k in _names_of(item, scheme)):
+            warnings.update(_semantic_warnings(item, raw))
+    return entries, errors, warnings
+
+
+def _names_of(item: Item, scheme: Scheme) -> list[str]:
+    names = [field_name(item.id, w) for w in ("awarded", "deduction", "reason", "note", "claims")]
+    names += [field_name(item.id, "defect", d.defect) for d in item.deductions]
+    names += [field_name(item.id, "measure", k) for k in own_measure_keys(scheme, item)]
+    return names
+
+
+def _semantic_warnings(item: Item, raw: Mapping[str, Any]) -> dict[str, str]:
+    """What the engine would refuse, said in Chinese beside the field."""
+    out: dict[str, str] = {}
+    reason = raw.get("reason", "")
+    if "awarded" in raw:
+        value = Decimal(raw["awarded"])
+        name = field_name(item.id, "awarded")
+        if item.kind == "veto":
+            out[name] = "否决项只勾选是否发生，不填分数"
+        elif raw.get("defects") or "deduction" in raw:
+            out[name] = "直接评分与扣分项只能填写一种"
+        else:
+            low = item.min if item.kind == "award" else Decimal(0)
+            if not (low <= value <= item.max or (value == 0 and item.zero_allowed)):
+                out[name] = f"评分应在{fmt_points(low)}–{fmt_points(item.max)}分之间"
+            elif value < item.max and item.reason_required and not reason:
+                out[field_name(item.id, "reason")] = "低于满分须填写扣分原因"
+    if "deduction" in raw:
+        value = Decimal(raw["deduction"])
+        name = field_name(item.id, "deduction")
+        bound = item.discretionary or Decimal(0)
+        if item.discretionary is None:
+            out[name] = "本项没有酌情扣分"
+        elif value > bound:
+            out[name] = f"酌情扣分应在0–{fmt_points(bound)}分之间"
+        elif value > 0 and not reason:
+            out[field_name(item.id, "reason")] = "酌情扣分须填写扣分原因"
+    return out
+
+
+def _score_leniently(
+    scheme: Scheme, entries: Mapping[str, ItemEntry], level: str | None
+) -> tuple[SheetResult | None, dict[str, str]]:
+    """Score the sheet; entries the engine refuses are left out (and reported) so the rest still shows."""
+    problems: dict[str, str] = {}
+    remaining = dict(entries)
+    for _ in range(len(entries) + 1):
+        try:
+            return score_sheet(scheme, remaining, level), problems
+        except SheetError as exc:
+            message = str(exc)
+            item_id = message.split(":", 1)[0].removeprefix("item ").strip()
+            if item_id not in remaining:
+                problems["_sheet"] = message
+                return None, problems
+            problems[item_id] = message
+            del remaining[item_id]
+    return None, problems  # pragma: no cover - each round removes one entry
+
+
+@dataclass
+class Computed:
+    result: SheetResult | None  #: None only when the scheme itself cannot be scored at this level
+    complete: bool  #: every entry scored (nothing left out), so the total is the sheet's total
+    problems: dict[str, str]  #: item id → the engine's message for entries left out
+
+
+def compute(scheme: Scheme, level: str | None, entries: Mapping[str, Mapping[str, Any]]) -> Computed:
+    result, problems = _score_leniently(scheme, typed_entries(entries), level)
+    return Computed(result, not problems, problems)
+
+
+# --------------------------------------------------------------------------------------------------------
+# Results as stored JSON: item id → score
+
+
+def item_scores(result: Mapping[str, Any] | None) -> dict[str, Decimal]:
+    """Flatten a stored `SheetResult.to_dict()` into item id → score (parts included)."""
+    out: dict[str, Decimal] = {}
+    if not result:
+        return out
+
+    def walk(items: Iterable[Mapping[str, Any]]) -> None:
+        for item in items:
+            out[item["id"]] = Decimal(str(item["score"]))
+            walk(item.get("parts", ()))
+
+    walk(result.get("items", ()))
+    return out
+
+
+def item_reasons(result: Mapping[str, Any] | None) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    if not result:
+        return out
+
+    def walk(items: Iterable[Mapping[str, Any]]) -> None:
+        for item in items:
+            out[item["id"]] = list(item.get("reasons", ()))
+            walk(item.get("parts", ()))
+
+    walk(result.get("items", ()))
+    return out
+
+
+def _store(
+    sheet: ScoreSheet, scheme: Scheme, level: str | None, entries: dict[str, dict[str, Any]]
+) -> Computed:
+    computed = compute(scheme, level, entries)
+    sheet.entries = entries
+    result = computed.result
+    sheet.result = result.to_dict() if result is not None else None
+    sheet.total = result.total if result is not None and computed.complete else None
+    sheet.updated_at = clock.now()  # the demo clock, like every business time shown
+    return computed
+
+
+# --------------------------------------------------------------------------------------------------------
+# Opening, saving, submitting
+
+
+def _new_sheet(
+    case: Case, scheme: Scheme, kind: str, user: User, reviewer_id: int | None = None
+) -> ScoreSheet:
+    sheet = ScoreSheet(
+        case_id=case.id,
+        kind=kind,
+        reviewer_id=reviewer_id,
+        slot=ScoreSheet.slot_for(kind, reviewer_id),
+        status=SheetStatus.DRAFT,
+        scheme_id=scheme.id,
+        scheme_version=scheme.version,
+        entries={},
+        updated_by_id=user.id,
+    )
+    db.session.add(sheet)
+    return sheet
+
+
+def open_sheet(user: User, case_id: int, kind: str, reviewer_id: int | None = None) -> ScoreSheet | None:
+    """The sheet of ``kind`` (a reviewer's own when ``reviewer_id`` is None and the user is on the panel).
+
+    Creates the draft when the user is the one to fill it and it does not exist yet (the agreed sheet starts
+    prefilled with the median of the submitted reviewer sheets). Returns None when it does not exist and the
+    user only reads.
+    """
+    case, acc = _visible_case(user, case_id)
+    if kind not in (SheetKind.SELF, SheetKind.REVIEWER, SheetKind.AGREED):
+        raise NotFound("评分表不存在。")
+    if kind == SheetKind.REVIEWER and reviewer_id is None:
+        reviewer_id = user.id
+    if not _may_read(acc, kind, reviewer_id, user):
+        raise SheetRefused("您无权查看该评分表。")
+    sheet = _find(case, kind, reviewer_id)
+    if sheet is not None:
+        return sheet
+    if kind == SheetKind.REVIEWER and reviewer_id != user.id:
+        return None
+    if not _may_edit(acc, kind, reviewer_id, user):
+        return None
+    with transaction():
+        scheme = pin_scheme(case)
+        if not scored_here(scheme, case):
+            raise SheetRefused(
+                f"{case.level_label}不采用打分方式，由评审组作出达标结论（GAP-11）。",
+                status=409,
+                code="not_scored",
+            )
+        assert scheme is not None
+        sheet = _new_sheet(case, scheme, kind, user, reviewer_id)
+        if kind == SheetKind.AGREED:
+            _store(sheet, scheme, sheet_level(scheme, case), prefill_entries(case, scheme, "median"))
+        else:
+            _store(sheet, scheme, sheet_level(scheme, case), {})
+    return sheet
+
+
+@dataclass
+class SaveOutcome:
+    sheet: ScoreSheet
+    warnings: dict[str, str]
+    problems: dict[str, str]
+    submitted: bool = False
+
+
+def _editable(user: User, sheet: ScoreSheet) -> tuple[Case, SheetAccess]:
+    """The case and access when ``user`` may change ``sheet`` now; otherwise why not (403 who, 409 when)."""
+    case, acc = _visible_case(user, sheet.case_id)
+    if not _may_read(acc, sheet.kind, sheet.reviewer_id, user):
+        raise SheetRefused("您无权查看该评分表。")
+    if _may_edit(acc, sheet.kind, sheet.reviewer_id, user):
+        return case, acc
+    if sheet.kind == SheetKind.SELF:
+        filler = acc.is_applicant
+    elif sheet.kind == SheetKind.REVIEWER:
+        filler = acc.is_member and sheet.reviewer_id == user.id
+    else:
+        filler = acc.is_lead
+    if filler:  # the right person at the wrong time
+        raise SheetRefused(
+            _closed_reason(sheet.kind, case),
+            status=409,
+            code="sheet_closed",
+            rule="ARC-10.1.4" if sheet.kind == SheetKind.SELF else REVIEW_RULE,
+        )
+    if sheet.kind == SheetKind.REVIEWER:
+        raise SheetRefused("只能填写本人的评审评分表。")
+    if sheet.kind == SheetKind.AGREED:
+        raise SheetRefused("合议评分表由评审组组长填写。")
+    raise SheetRefused("自查评分表由申报单位填写。")
+
+
+def _check_version(sheet: ScoreSheet, expected_version: int | None) -> None:
+    if expected_version is not None and sheet.version_id != expected_version:
+        raise Conflict("该评分表已在别处更新，请刷新页面后再保存（您的输入未保存）。")
+
+
+def _submit_problems(computed: Computed, warnings: Mapping[str, str]) -> list[str]:
+    problems = []
+    if warnings:
+        problems.append(f"有{len(warnings)}处需要改正（见各项提示）")
+    for item_id, message in computed.problems.items():
+        if item_id != "_sheet" and not any(k.startswith(f"{item_id}:") for k in warnings):
+            problems.append(f"考核项目{item_id}：{message}")
+    if computed.result is not None and computed.result.missing:
+        problems.append("尚未评分的项目：" + "、".join(computed.result.missing))
+    return problems
+
+
+def save_sheet(
+    user: User,
+    sheet_id: int,
+    form: Mapping[str, str],
+    *,
+    submit: bool = False,
+    expected_version: int | None = None,
+) -> SaveOutcome:
+    """Save the form as the sheet's entries (a draft), recompute the total; ``submit`` also submits it.
+
+    Raises `SheetInvalid` (nothing written) for inputs that are not numbers, and, when submitting, for entries
+    the engine cannot score or items still unscored.
+    """
+    sheet = _sheet(sheet_id)
+    case, _ = _editable(user, sheet)
+    _check_version(sheet, expected_version)
+    if sheet.submitted:
+        raise SheetRefused("该评分表已提交；如需修改，请先撤回提交。", status=409, code="sheet_submitted")
+    scheme = _scheme_of(sheet)
+    level = sheet_level(scheme, case)
+    entries, errors, warnings = entries_from_form(scheme, level, form)
+    if errors:
+        raise SheetInvalid("有输入需要改正，评分表未保存。", errors)
+    computed = compute(scheme, level, entries)
+    if submit:
+        problems = _submit_problems(computed, warnings)
+        if problems:
+            raise SheetInvalid("评分表尚不能提交：" + "；".join(problems) + "。", warnings, problems)
+    try:
+        with transaction():
+            _store(sheet, scheme, level, entries)
+            sheet.updated_by_id = user.id
+            if submit:
+                _mark_submitted(sheet, user)
+    except StaleDataError:
+        raise Conflict("该评分表已在别处更新，请刷新页面后再保存（您的输入未保存）。") from None
+    return SaveOutcome(sheet, warnings, computed.problems, submitted=submit)
+
+
+def _mark_submitted(sheet: ScoreSheet, user: User) -> None:
+    sheet.status = SheetStatus.SUBMITTED
+    sheet.submitted_by_id = user.id
+    sheet.submitted_at = clock.now()
+
+
+def submit_sheet(user: User, sheet_id: int, *, expected_version: int | None = None) -> ScoreSheet:
+    """Submit the stored entries as they are (API and tests; the page submits through `save_sheet`)."""
+    sheet = _sheet(sheet_id)
+    case, _ = _editable(user, sheet)
+    _check_version(sheet, expected_version)
+    if sheet.submitted:
+        return sheet
+    scheme = _scheme_of(sheet)
+    level = sheet_level(scheme, case)
+    warnings: dict[str, str] = {}
+    for item in form_items(scheme, level):
+        warnings.update(_semantic_warnings(item, sheet.entries.get(item.id, {})))
+    computed = compute(scheme, level, sheet.entries)
+    problems = _submit_problems(computed, warnings)
+    if problems:
+        raise SheetInvalid("评分表尚不能提交：" + "；".join(problems) + "。", warnings, problems)
+    with transaction():
+        _store(sheet, scheme, level, dict(sheet.entries))
+        _mark_submitted(sheet, user)
+    return sheet
+
+
+def reopen_sheet(user: User, sheet_id: int) -> ScoreSheet:
+    """Take a submitted sheet back to draft while it may still be filled (e.g. after a return for completion)."""
+    sheet = _sheet(sheet_id)
+    _editable(user, sheet)
+    with transaction():
+        sheet.status = SheetStatus.DRAFT
+        sheet.submitted_at = None
+        sheet.submitted_by_id = None
+        sheet.updated_by_id = user.id
+    return sheet
+
+
+def save_entries(
+    user: User, sheet_id: int, entries: Mapping[str, Mapping[str, Any]], *, submit: bool = False
+) -> SaveOutcome:
+    """Save entries given as sheet JSON (docs/schemes.md) — for services, the API and tests."""
+    sheet = _sheet(sheet_id)
+    scheme = _scheme_of(sheet)
+    case = _case(sheet.case_id)
+    return save_sheet(
+        user, sheet_id, entries_to_form(scheme, sheet_level(scheme, case), entries), submit=submit
+    )
+
+
+def entries_to_form(
+    scheme: Scheme, level: str | None, entries: Mapping[str, Mapping[str, Any]]
+) -> dict[str, str]:
+    """The form fields that represent ``entries`` (what the sheet page shows in its inputs)."""
+    form: dict[str, str] = {}
+    for item in form_items(scheme, level):
+        raw = entries.get(item.id) or {}
+        for what in ("awarded", "deduction", "reason", "note"):
+            if raw.get(what) not in (None, ""):
+                form[field_name(item.id, what)] = str(raw[what])
+        for key, count in (raw.get("defects") or {}).items():
+            form[field_name(item.id, "defect", key)] = str(count)
+        for key, value in (raw.get("measures") or {}).items():
+            form[field_name(item.id, "measure", key)] = str(value)
+        for flag in raw.get("flags") or ():
+            form[field_name(item.id, "flag", flag)] = "1"
+        if raw.get("claims"):
+            form[field_name(item.id, "claims")] = "\n".join(str(c) for c in raw["claims"])
+    return form
+
+
+# --------------------------------------------------------------------------------------------------------
+# The agreed sheet: prefill, spread between reviewers, self-check vs review
+
+
+def reviewer_sheets(case: Case, *, submitted_only: bool = False) -> list[ScoreSheet]:
+    """The panel members' sheets, lead first then in panel order."""
+    order = {pm.user_id: (not pm.is_lead, pm.id) for pm in case.panel}
+    sheets = [
+        s
+        for s in sheets_of(case)
+        if s.kind == SheetKind.REVIEWER and (s.submitted or not submitted_only) and s.reviewer_id in order
+    ]
+    return sorted(sheets, key=lambda s: order[s.reviewer_id or 0])
+
+
+def _quantize(value: Decimal, scheme: Scheme) -> Decimal:
+    return value.quantize(scheme.precision, ROUND_HALF_UP)
+
+
+def prefill_entries(case: Case, scheme: Scheme, method: str = "median") -> dict[str, dict[str, Any]]:
+    """One agreed entry per item from the submitted reviewer sheets: the median (or mean) score, the reviewers'
+    reasons, a veto flag when most reviewers flagged it. Empty when no reviewer has submitted yet."""
+    sheets = reviewer_sheets(case, submitted_only=True)
+    if not sheets:
+        return {}
+    level = sheet_level(scheme, case)
+    scores = [item_scores(s.result) for s in sheets]
+    reasons = [item_reasons(s.result) for s in sheets]
+    entries: dict[str, dict[str, Any]] = {}
+    for item in form_items(scheme, level):
+        if item.kind == "veto":
+            flags = [
+                c.flag
+                for c in item.veto_when
+                if sum(c.flag in (s.entries.get(item.id) or {}).get("flags", ()) for s in sheets) * 2
+                > len(sheets)
+            ]
+            if flags:
+                entries[item.id] = {"flags": flags, "reason": _joined(r.get(item.id, []) for r in reasons)}
+            continue
+        values = [s[item.id] for s in scores if item.id in s]
+        if not values:
+            continue
+        if method == "mean":
+            agreed = _quantize(sum(values, Decimal(0)) / len(values), scheme)
+        else:
+            agreed = _quantize(Decimal(statistics.median(values)), scheme)
+        entry: dict[str, Any] = {"awarded": fmt_points(agreed)}
+        if agreed < item.max:
+            texts = _joined(
+                r.get(item.id, []) + [(sh.entries.get(item.id) or {}).get("reason", "")]
+                for r, sh in zip(reasons, sheets, strict=True)
+            )
+            entry["reason"] = texts or ""
+        notes = _joined([(sh.entries.get(item.id) or {}).get("note", "")] for sh in sheets)
+        if notes:
+            entry["note"] = notes
+        entries[item.id] = entry
+    return entries
+
+
+def _joined(groups: Iterable[Iterable[str]]) -> str:
+    seen: list[str] = []
+    for group in groups:
+        for text in group:
+            text = (text or "").strip()
+            if text and text not in seen and not any(text in s for s in seen):
+                seen.append(text)
+    return "；".join(seen)[:1000]
+
+
+def prefill_agreed(
+    user: User, case_id: int, method: str = "median", *, expected_version: int | None = None
+) -> ScoreSheet:
+    """Replace the agreed draft with the median (``median``) or mean (``mean``) of the submitted reviewer sheets."""
+    if method not in ("median", "mean"):
+        raise ServiceError("预填方式只能是中位数或平均数。")
+    sheet = open_sheet(user, case_id, SheetKind.AGREED)
+    if sheet is None:
+        raise SheetRefused("合议评分表由评审组组长填写。")
+    case, _ = _editable(user, sheet)
+    _check_version(sheet, expected_version)
+    if sheet.submitted:
+        raise SheetRefused("合议评分表已提交；如需修改，请先撤回提交。", status=409, code="sheet_submitted")
+    scheme = _scheme_of(sheet)
+    entries = prefill_entries(case, scheme, method)
+    if not entries:
+        raise SheetRefused("尚无评审专家提交评分表，无法预填。", status=409, code="no_reviewer_sheets")
+    with transaction():
+        _store(sheet, scheme, sheet_level(scheme, case), entries)
+        sheet.updated_by_id = user.id
+    return sheet
+
+
+@dataclass
+class ItemSpread:
+    """One item across the sheets: each reviewer's score, their spread, the self-check and the agreed score."""
+
+    item: Item
+    reviewer_scores: list[Decimal | None]
+    low: Decimal | None
+    high: Decimal | None
+    self_score: Decimal | None
+    agreed_score: Decimal | None
+
+    @property
+    def spread(self) -> Decimal | None:
+        return None if self.low is None or self.high is None else self.high - self.low
+
+    @property
+    def compared(self) -> Decimal | None:
+        """The review score the self-check is compared with: the agreed one, else the reviewers' median."""
+        if self.agreed_score is not None:
+            return self.agreed_score
+        values = [v for v in self.reviewer_scores if v is not None]
+        return Decimal(statistics.median(values)) if values else None
+
+    @property
+    def self_difference(self) -> Decimal | None:
+        """Review minus self-check (negative: the panel found less than the unit claimed)."""
+        if self.self_score is None or self.compared is None:
+            return None
+        return self.compared - self.self_score
+
+
+@dataclass
+class SpreadTable:
+    reviewers: list[str]  #: names, in the column order of `ItemSpread.reviewer_scores`
+    reviewer_sheets: list[ScoreSheet]
+    rows: dict[str, ItemSpread] = field(default_factory=dict)
+
+
+def spread_table(case: Case, scheme: Scheme) -> SpreadTable:
+    sheets = reviewer_sheets(case)
+    self_sheet = _find(case, SheetKind.SELF)
+    agreed = _find(case, SheetKind.AGREED)
+    per_sheet = [item_scores(s.result) for s in sheets]
+    self_scores = item_scores(self_sheet.result) if self_sheet is not None and self_sheet.submitted else {}
+    agreed_scores = item_scores(agreed.result) if agreed is not None else {}
+    table = SpreadTable([s.reviewer.display_name if s.reviewer else "" for s in sheets], sheets)
+    for item in scheme.items():
+        values = [scores.get(item.id) for scores in per_sheet]
+        present = [v for v in values if v is not None]
+        table.rows[item.id] = ItemSpread(
+            item=item,
+            reviewer_scores=values,
+            low=min(present) if present else None,
+            high=max(present) if present else None,
+            self_score=self_scores.get(item.id),
+            agreed_score=agreed_scores.get(item.id),
+        )
+    return table
+
+
+# --------------------------------------------------------------------------------------------------------
+# The review conclusion from the agreed sheet (conclude_review without a manual total)
+
+
+def agreed_sheet(case: Case) -> ScoreSheet | None:
+    return _find(case, SheetKind.AGREED)
+
+
+def agreed_result(case: Case) -> SheetResult | None:
+    """The submitted agreed sheet scored against the case's scheme version; None when there is none yet."""
+    sheet = _find(case, SheetKind.AGREED)
+    if sheet is None or not sheet.submitted:
+        return None
+    scheme = _scheme_of(sheet)
+    return score_sheet(scheme, typed_entries(sheet.entries), sheet_level(scheme, case))
+
+
+@dataclass(frozen=True)
+class ReviewOutcome:
+    """What `conclude_review` records when the agreed sheet decides: the total, pass/fail and why."""
+
+    total: Decimal
+    passed: bool
+    reasons: tuple[str, ...]
+    result: SheetResult
+
+    @property
+    def conclusion(self) -> str:
+        return "pass" if self.passed else "fail"
+
+    @property
+    def comment(self) -> str:
+        """One paragraph for the audit row and the case page."""
+        return "依据评审组合议评分表：" + "；".join(self.reasons) + "。"
+
+
+def review_outcome(case: Case) -> ReviewOutcome | None:
+    """The conclusion the submitted agreed sheet gives: total against the level's pass line (reached when
+    equal, ARC-7.2), any veto (一票否决) and section minimums fail it. None when there is no submitted agreed
+    sheet (or the level is not scored by the scheme); raises `SheetRefused` when the sheet has no pass line."""
+    result = agreed_result(case)
+    if result is None:
+        return None
+    ruleset = load_ruleset(case.ruleset_id)
+    level = ruleset.level(case.level)
+    line = result.pass_line
+    if line is None and level.pass_line is not None:
+        line = Decimal(str(level.pass_line))
+    if line is None:
+        raise SheetRefused(
+            f"评分表未设{case.level_label}达标分数线，无法据此形成结论。",
+            status=409,
+            code="no_pass_line",
+            rule="ARC-7.2",
+        )
+    reasons: list[str] = []
+    reached = result.total >= line
+    reasons.append(
+        f"评审总分{fmt_points(result.total)}分，{'达到' if reached else '未达到'}{case.level_label}达标分数线"
+        f"{fmt_points(line)}分（ARC-7.2）"
+    )
+    reasons += list(result.veto_reasons)
+    reasons += list(result.section_failures)
+    passed = reached and not result.vetoed and not result.section_failures
+    if result.passed is False:
+        passed = False
+    return ReviewOutcome(result.total, passed, tuple(reasons), result)
+
+
+def self_check_submitted(case: Case) -> bool:
+    """A submitted self-check sheet is the 自查评分表 the acceptance request needs (ARC-10.1.4)."""
+    sheet = _find(case, SheetKind.SELF)
+    return sheet is not None and sheet.submitted
+
+
+def paper_review_allowed(case: Case) -> bool:
+    """The ruleset lets the panel record a total scored on paper (`procedure.allow_paper_review`)."""
+    return load_ruleset(case.ruleset_id).procedure.allow_paper_review
+
+
+# --------------------------------------------------------------------------------------------------------
+# The case page section
+
+
+@dataclass
+class SheetLink:
+    label: str
+    sheet: ScoreSheet | None
+    kind: str
+    reviewer_id: int | None = None
+    editable: bool = False
+
+
+@dataclass
+class SheetsOverview:
+    case: Case
+    scheme: Scheme | None
+    scored: bool
+    access: SheetAccess
+    links: list[SheetLink]
+    outcome: ReviewOutcome | None
+    paper_review: bool
+    note: str = ""
+
+
+def overview(user: User, case: Case) -> SheetsOverview | None:
+    """What the case page shows about score sheets for ``user``; None when they see none of them."""
+    acc = access(user, case)
+    if not acc.any:
+        return None
+    scheme = scheme_for_case(case)
+    scored = scored_here(scheme, case)
+    links: list[SheetLink] = []
+    sheets = {s.slot: s for s in sheets_of(case)}
+    if acc.read_self:
+        links.append(SheetLink("自查评分表", sheets.get("self"), SheetKind.SELF, editable=acc.edit_self))
+    if acc.read_reviews:
+        for pm in sorted(case.panel, key=lambda p: (not p.is_lead, p.id)):
+            slot = ScoreSheet.slot_for(SheetKind.REVIEWER, pm.user_id)
+            label = f"评审评分表 · {pm.user.display_name}" + ("（组长）" if pm.is_lead else "")
+            links.append(
+                SheetLink(
+                    label,
+                    sheets.get(slot),
+                    SheetKind.REVIEWER,
+                    pm.user_id,
+                    editable=acc.edit_own_review and pm.user_id == user.id,
+                )
+            )
+    if acc.read_agreed:
+        links.append(
+            SheetLink("评审组合议评分表", sheets.get("agreed"), SheetKind.AGREED, editable=acc.edit_agreed)
+        )
+    outcome = None
+    try:
+        outcome = review_outcome(case) if acc.read_agreed else None
+    except SheetRefused:
+        outcome = None
+    note = ""
+    if not scored:
+        note = f"{case.level_label}不采用打分方式，由评审组作出达标结论（GAP-11）。"
+    return SheetsOverview(case, scheme, scored, acc, links, outcome, paper_review_allowed(case), note)
+
+
+def sheet_page_access(user: User, sheet: ScoreSheet) -> tuple[Case, SheetAccess, bool]:
+    """(case, access, editable) for showing one sheet; NotFound when the user may not read it."""
+    case, acc = _visible_case(user, sheet.case_id)
+    if not _may_read(acc, sheet.kind, sheet.reviewer_id, user):
+        raise SheetRefused("您无权查看该评分表。")
+    return case, acc, _may_edit(acc, sheet.kind, sheet.reviewer_id, user)
+
+
+def get_sheet(user: User, sheet_id: int) -> tuple[ScoreSheet, Case, SheetAccess, bool]:
+    sheet = _sheet(sheet_id)
+    case, acc, editable = sheet_page_access(user, sheet)
+    return sheet, case, acc, editable
+
+
+def self_sheet_of(case: Case) -> ScoreSheet | None:
+    return _find(case, SheetKind.SELF)
+
+
+# --------------------------------------------------------------------------------------------------------
+# xlsx and PDF
+
+
+def _filename(case: Case, what: str, ext: str) -> str:
+    return f"{case.organ.name}-{case.level_label}{case.kind_label}-{what}.{ext}"
+
+
+def export_xlsx(user: User, sheet_id: int, *, blank: bool = False) -> tuple[str, bytes]:
+    """The sheet as .xlsx (序号 | 考核项目 | 分数 | 评分细则 | 自查评分 | 扣分原因 | 评审评分 | 扣分原因).
+
+    A reviewer or agreed sheet carries the submitted self-check beside it; ``blank`` leaves both score columns
+    empty, for filling on paper or in Excel.
+    """
+    sheet, case, acc, _ = get_sheet(user, sheet_id)
+    scheme = _scheme_of(sheet)
+    level = sheet_level(scheme, case)
+    if blank:
+        return _filename(case, "空白评分表", "xlsx"), sheet_to_xlsx(scheme, level=level)
+    self_sheet = sheet if sheet.kind == SheetKind.SELF else _find(case, SheetKind.SELF)
+    self_entries = None
+    if self_sheet is not None and acc.read_self and (self_sheet is sheet or self_sheet.submitted):
+        self_entries = _scorable(scheme, level, self_sheet.entries)
+    review_entries = None if sheet.kind == SheetKind.SELF else _scorable(scheme, level, sheet.entries)
+    content = sheet_to_xlsx(scheme, self_entries, review_entries, level=level)
+    return _filename(case, sheet.kind_label, "xlsx"), content
+
+
+def _scorable(
+    scheme: Scheme, level: str | None, entries: Mapping[str, Mapping[str, Any]]
+) -> dict[str, ItemEntry]:
+    """Entries without those the engine refuses (a draft may hold some), so an export never fails."""
+    typed = typed_entries(entries)
+    _, problems = _score_leniently(scheme, typed, level)
+    return {k: v for k, v in typed.items() if k not in problems}
+
+
+def export_blank(user: User, case_id: int) -> tuple[str, bytes]:
+    case, _ = _visible_case(user, case_id)
+    scheme = scheme_for_case(case)
+    if not scored_here(scheme, case):
+        raise NotFound("本案件没有评分表。")
+    assert scheme is not None
+    return _filename(case, "空白评分表", "xlsx"), sheet_to_xlsx(scheme, level=sheet_level(scheme, case))
+
+
+def import_xlsx(
+    user: User, sheet_id: int, content: bytes, *, expected_version: int | None = None
+) -> SaveOutcome:
+    """Read a filled .xlsx into the sheet (as a draft): 自查评分 for the self-check, 评审评分 otherwise.
+
+    Every problem is reported per cell (「评分表!G7：评分12超出范围0–10分」) and nothing is written.
+    Evidence notes already entered on the page are kept.
+    """
+    sheet = _sheet(sheet_id)
+    case, _ = _editable(user, sheet)
+    _check_version(sheet, expected_version)
+    if sheet.submitted:
+        raise SheetRefused("该评分表已提交；如需修改，请先撤回提交。", status=409, code="sheet_submitted")
+    scheme = _scheme_of(sheet)
+    level = sheet_level(scheme, case)
+    column = "self" if sheet.kind == SheetKind.SELF else "review"
+    try:
+        entries, errors = sheet_from_xlsx(content, scheme, column=column, level=level)
+    except Exception:  # not a workbook at all
+        raise SheetInvalid(
+            "无法读取该文件：请上传由本系统导出并填写的 .xlsx 评分表。", problems=["文件格式不正确"]
+        ) from None
+    if errors:
+        problems = [str(e) for e in errors]
+        raise SheetInvalid(
+            f"导入的评分表有{len(problems)}处错误，未导入。", {e.cell: e.message for e in errors}, problems
+        )
+    if not entries:
+        raise SheetInvalid("导入的评分表没有填写任何评分。", problems=["没有填写评分"])
+    stored = {item_id: from_item_entry(entry) for item_id, entry in entries.items()}
+    for item_id, raw in sheet.entries.items():
+        if raw.get("note") and item_id in stored:
+            stored[item_id].setdefault("note", raw["note"])
+    with transaction():
+        computed = _store(sheet, scheme, level, stored)
+        sheet.updated_by_id = user.id
+    return SaveOutcome(sheet, {}, computed.problems)
+
+
+def review_pdf(user: User, case_id: int, *, reviewed_on: date | None = None) -> tuple[str, bytes]:
+    """The printable agreed sheet and review conclusion (评审结论, ARC-10.4.5) from the submitted agreed sheet."""
+    case, acc = _visible_case(user, case_id)
+    if not acc.read_agreed:
+        raise SheetRefused("评审结论在评审结束后公开；您现在无权查看合议评分表。")
+    sheet = _find(case, SheetKind.AGREED)
+    result = agreed_result(case)
+    if sheet is None or result is None:
+        raise SheetRefused(
+            "评审组合议评分表尚未提交。", status=409, code="agreed_sheet_missing", rule=REVIEW_RULE
+        )
+    scheme = _scheme_of(sheet)
+    level = sheet_level(scheme, case)
+    entries = sheet.entries
+    sections = []
+    for section in scheme.sections:
+        if not section.applies_to(level):
+            continue
+        rows = []
+        for item in section.items:
+            if not item.applies_to(level):
+                continue
+            leaves = [(p, f"{item.no or item.id}（{n}）") for n, p in enumerate(item.parts, 1)] or [
+                (item, item.no or item.id)
+            ]
+            for leaf, number in leaves:
+                scored = result.item(leaf.id)
+                reason = (entries.get(leaf.id) or {}).get("reason") or "；".join(scored.reasons)
+                title = leaf.name if leaf is item else f"{item.name}：{leaf.name}"
+                rows.append(
+                    ReviewItem(
+                        number=number,
+                        title=title + ("（加分）" if leaf.bonus else ""),
+                        max_points=leaf.max,
+                        score=scored.score,
+                        reason=reason,
+                    )
+                )
+        sections.append(ReviewSection(section.no, section.name, rows))
+    panel = [
+        PdfPanelMember(pm.user.display_name, "组长" if pm.is_lead else "成员", pm.user.organisation.name)
+        for pm in sorted(case.panel, key=lambda p: (not p.is_lead, p.id))
+    ]
+    outcome = review_outcome(case)
+    remarks = "；".join(result.section_failures)
+    if scheme.sample:
+        remarks = ("本表为示例评分表。" + remarks) if remarks else "本表为示例评分表。"
+    day = reviewed_on or (clock.local(sheet.submitted_at).date() if sheet.submitted_at else clock.today())
+    data = ReviewData(
+        organ_name=case.organ.name,
+        level=case.level_label,
+        kind=case.kind_label,
+        organizer=case.organizer.name if case.organizer else "",
+        reviewed_on=day,
+        sections=sections,
+        panel=panel,
+        pass_line=outcome.result.pass_line if outcome else result.pass_line,
+        total=result.total,
+        vetoes=list(result.veto_reasons),
+        passed=outcome.passed if outcome else result.passed,
+        remarks=remarks,
+    )
+    return _filename(case, "评审结论", "pdf"), review_conclusion_pdf(data)
+
+
+def member_of(case: Case, user: User) -> PanelMember | None:
+    return next((pm for pm in case.panel if pm.user_id == user.id), None)
+
+
+# --------------------------------------------------------------------------------------------------------
+# The sheet page
+
+
+@dataclass
+class ItemRow:
+    """One line of the sheet form: an item (or a part of a composite item) with what was entered and scored."""
+
+    item: Item
+    parent: Item | None
+    measures: list[tuple[str, str]]  #: (key, label) of the measured values entered on this row
+    score: Decimal | None
+    reasons: list[str]
+    self_score: Decimal | None = None
+    self_reason: str = ""
+    spread: ItemSpread | None = None
+    problem: str = ""  #: the engine's message when the entry could not be scored
+
+    @property
+    def number(self) -> str:
+        if self.parent is None:
+            return self.item.no or self.item.id
+        index = self.parent.parts.index(self.item) + 1
+        return f"{self.parent.no or self.parent.id}（{self.item.no or index}）"
+
+
+@dataclass
+class SectionBlock:
+    id: str
+    no: str
+    name: str
+    max: Decimal
+    rows: list[ItemRow]
+    score: Decimal | None = None
+    bonus: Decimal | None = None
+    min_required: Decimal | None = None
+    failed: bool = False
+
+
+@dataclass
+class SheetPage:
+    sheet: ScoreSheet
+    case: Case
+    scheme: Scheme
+    level: str | None
+    access: SheetAccess
+    editable: bool
+    closed_reason: str
+    sections: list[SectionBlock]
+    result: Mapping[str, Any] | None
+    complete: bool
+    problems: dict[str, str]
+    form: Mapping[str, str]  #: input values (stored entries, or what was just typed)
+    show_self: bool
+    spread: SpreadTable | None
+    outcome: ReviewOutcome | None
+    self_sheet: ScoreSheet | None
+    reviewers: list[str] = field(default_factory=list)
+    #: field → what the engine will refuse in the stored entries (a draft may hold them; submitting may not)
+    warnings: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def total(self) -> Decimal | None:
+        return Decimal(str(self.result["total"])) if self.result and self.complete else None
+
+    @property
+    def max(self) -> Decimal:
+        return self.scheme.max_for(self.level) if self.scheme.levels else self.scheme.max
+
+    @property
+    def pass_line(self) -> Decimal | None:
+        return self.scheme.pass_lines.get(self.level) if self.level else None
+
+
+def sheet_page(user: User, sheet_id: int, form: Mapping[str, str] | None = None) -> SheetPage:
+    """Everything one sheet page shows; ``form`` is what the user just typed (kept when a save is refused)."""
+    sheet, case, acc, editable = get_sheet(user, sheet_id)
+    scheme = _scheme_of(sheet)
+    level = sheet_level(scheme, case)
+    computed = compute(scheme, level, sheet.entries)
+    result = computed.result.to_dict() if computed.result is not None else None
+    scores, reasons = item_scores(result), item_reasons(result)
+    self_sheet = _find(case, SheetKind.SELF)
+    show_self = (
+        sheet.kind != SheetKind.SELF and acc.read_self and self_sheet is not None and self_sheet.submitted
+    )
+    self_scores = item_scores(self_sheet.result) if show_self and self_sheet is not None else {}
+    self_entries = self_sheet.entries if show_self and self_sheet is not None else {}
+    spread = spread_table(case, scheme) if sheet.kind == SheetKind.AGREED and acc.read_reviews else None
+    section_results = {s["id"]: s for s in (result or {}).get("sections", ())}
+    blocks = []
+    for section in scheme.sections:
+        if not section.applies_to(level):
+            continue
+        rows = []
+        for item in section.items:
+            if not item.applies_to(level):
+                continue
+            leaves = [(p, item) for p in item.parts] or [(item, None)]
+            for leaf, parent in leaves:
+                self_reason = (self_entries.get(leaf.id) or {}).get("reason", "") or "；".join(
+                    item_reasons(self_sheet.result).get(leaf.id, []) if show_self and self_sheet else []
+                )
+                rows.append(
+                    ItemRow(
+                        item=leaf,
+                        parent=parent,
+                        measures=[
+                            (k, measure_label(scheme, leaf, k)) for k in own_measure_keys(scheme, leaf)
+                        ],
+                        score=scores.get(leaf.id),
+                        reasons=reasons.get(leaf.id, []),
+                        self_score=self_scores.get(leaf.id),
+                        self_reason=self_reason,
+                        spread=spread.rows.get(leaf.id) if spread else None,
+                        problem=computed.problems.get(leaf.id, ""),
+                    )
+                )
+        sr = section_results.get(section.id, {})
+        blocks.append(
+            SectionBlock(
+                id=section.id,
+                no=section.no,
+                name=section.name,
+                max=Decimal(str(sr["max"])) if sr else section.max,
+                rows=rows,
+                score=Decimal(str(sr["score"])) if sr else None,
+                bonus=Decimal(str(sr["bonus"])) if sr and sr.get("bonus") else None,
+                min_required=Decimal(str(sr["min_required"])) if sr.get("min_required") is not None else None,
+                failed=bool(sr.get("failed")),
+            )
+        )
+    filler = {
+        SheetKind.SELF: acc.is_applicant,
+        SheetKind.REVIEWER: sheet.reviewer_id == user.id,
+        SheetKind.AGREED: acc.is_lead,
+    }.get(sheet.kind, False)
+    closed = _closed_reason(sheet.kind, case) if filler and not editable else ""
+    outcome = None
+    if sheet.kind == SheetKind.AGREED and sheet.submitted:
+        try:
+            outcome = review_outcome(case)
+        except SheetRefused:
+            outcome = None
+    return SheetPage(
+        sheet=sheet,
+        case=case,
+        scheme=scheme,
+        level=level,
+        access=acc,
+        editable=editable,
+        closed_reason=closed,
+        sections=blocks,
+        result=result,
+        complete=computed.complete,
+        problems=computed.problems,
+        form=form if form is not None else entries_to_form(scheme, level, sheet.entries),
+        show_self=show_self,
+        spread=spread,
+        outcome=outcome,
+        self_sheet=self_sheet if show_self else None,
+        reviewers=spread.reviewers if spread else [],
+        warnings={
+            name: message
+            for item in form_items(scheme, level)
+            for name, message in _semantic_warnings(item, sheet.entries.get(item.id, {})).items()
+        },
+    )

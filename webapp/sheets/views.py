@@ -1,0 +1,191 @@
+"""Score sheet pages. Each view turns a request into one call of `webapp.services.scoresheets`; the service
+decides who may read or fill which sheet (applicant: self-check; each panel member: their own sheet; the lead:
+the agreed sheet) and when (ARC-10.1.4, ARC-10.4.5). A refused save re-renders the page with what was typed.
+"""
+
+from __future__ import annotations
+
+from io import BytesIO
+from typing import Any
+
+from flask import current_app, flash, redirect, render_template, request, send_file, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from webapp.auth.permissions import login_required
+from webapp.models import Case, SheetKind
+from webapp.services import Conflict, ServiceError, scoresheets
+from webapp.services.scoresheets import SheetInvalid, SheetsOverview
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+KIND_WORDS = {SheetKind.SELF: "自查评分表", SheetKind.REVIEWER: "评审评分表", SheetKind.AGREED: "合议评分表"}
+
+
+def score_sheets_overview(case: Case) -> SheetsOverview | None:
+    """Template global for the case page section (templates/sheets/_case_section.html)."""
+    if not current_user.is_authenticated or case is None:
+        return None
+    return scoresheets.overview(current_user, case)
+
+
+def case_url(case_id: int) -> str:
+    if "cases.show" in current_app.view_functions:
+        return url_for("cases.show", case_id=case_id)
+    return url_for("main.home")
+
+
+def _open(case_id: int, kind: str, reviewer_id: int | None = None) -> Response | tuple[str, int]:
+    sheet = scoresheets.open_sheet(current_user, case_id, kind, reviewer_id)
+    if sheet is None:
+        return render_template(
+            "sheets/missing.html", case_id=case_id, case_url=case_url(case_id), what=KIND_WORDS[kind]
+        ), 200
+    return redirect(url_for("sheets.show", sheet_id=sheet.id))
+
+
+@login_required
+def self_sheet(case_id: int) -> Any:
+    return _open(case_id, SheetKind.SELF)
+
+
+@login_required
+def own_review(case_id: int) -> Any:
+    return _open(case_id, SheetKind.REVIEWER)
+
+
+@login_required
+def reviewer_sheet(case_id: int, user_id: int) -> Any:
+    return _open(case_id, SheetKind.REVIEWER, user_id)
+
+
+@login_required
+def agreed_sheet(case_id: int) -> Any:
+    return _open(case_id, SheetKind.AGREED)
+
+
+def _render(
+    sheet_id: int,
+    *,
+    form: Any = None,
+    errors: dict[str, str] | None = None,
+    problems: list[str] | None = None,
+    import_problems: list[str] | None = None,
+    status: int = 200,
+) -> tuple[str, int]:
+    page = scoresheets.sheet_page(current_user, sheet_id, form)
+    return render_template(
+        "sheets/sheet.html",
+        page=page,
+        field_name=scoresheets.field_name,
+        errors=errors or {},
+        warnings=page.warnings if errors is None else {},
+        problems=problems or [],
+        import_problems=import_problems or [],
+        case_url=case_url(page.case.id),
+    ), status
+
+
+@login_required
+def show(sheet_id: int) -> tuple[str, int]:
+    return _render(sheet_id)
+
+
+def _version() -> int | None:
+    raw = request.form.get("version", "")
+    return int(raw) if raw.isdigit() else None
+
+
+@login_required
+def save(sheet_id: int) -> Any:
+    submit = request.form.get("action") == "submit"
+    try:
+        outcome = scoresheets.save_sheet(
+            current_user, sheet_id, request.form, submit=submit, expected_version=_version()
+        )
+    except SheetInvalid as exc:
+        flash(exc.message, "danger")
+        return _render(sheet_id, form=request.form, errors=exc.errors, problems=exc.problems, status=400)
+    except Conflict as exc:
+        flash(exc.message, "danger")
+        return _render(sheet_id, form=request.form, errors={}, status=409)
+    if submit:
+        flash("评分表已提交。", "success")
+    elif outcome.warnings or outcome.problems:
+        flash("草稿已保存；标出的项目在提交前须改正。", "warning")
+    else:
+        flash("草稿已保存。", "success")
+    return redirect(url_for("sheets.show", sheet_id=sheet_id))
+
+
+@login_required
+def reopen(sheet_id: int) -> Response:
+    scoresheets.reopen_sheet(current_user, sheet_id)
+    flash("已撤回提交，评分表恢复为草稿。", "info")
+    return redirect(url_for("sheets.show", sheet_id=sheet_id))
+
+
+@login_required
+def prefill_agreed(case_id: int) -> Response:
+    method = request.form.get("method", "median")
+    sheet = scoresheets.prefill_agreed(current_user, case_id, method, expected_version=_version())
+    flash("已按评审专家评分的" + ("平均数" if method == "mean" else "中位数") + "预填，请逐项核定。", "info")
+    return redirect(url_for("sheets.show", sheet_id=sheet.id))
+
+
+@login_required
+def conclude(case_id: int) -> Response:
+    """「依据合议评分表形成评审结论」: conclude_review without a manual total (the agreed sheet decides)."""
+    from webapp.services import cases
+
+    try:
+        case = cases.fire_event(
+            current_user,
+            case_id,
+            "conclude_review",
+            comment=request.form.get("comment", "").strip(),
+            expected_version=_version(),
+        )
+    except ServiceError as exc:
+        flash(exc.message, "danger")
+        return redirect(url_for("sheets.agreed_sheet", case_id=case_id))
+    flash(f"已形成评审结论，案件现为「{case.state_label}」。", "success")
+    return redirect(case_url(case_id))
+
+
+def _send(filename: str, content: bytes, mimetype: str, *, attachment: bool = True) -> Response:
+    return send_file(BytesIO(content), mimetype=mimetype, as_attachment=attachment, download_name=filename)
+
+
+@login_required
+def export_xlsx(sheet_id: int) -> Response:
+    filename, content = scoresheets.export_xlsx(
+        current_user, sheet_id, blank=request.args.get("blank") == "1"
+    )
+    return _send(filename, content, XLSX)
+
+
+@login_required
+def blank_xlsx(case_id: int) -> Response:
+    filename, content = scoresheets.export_blank(current_user, case_id)
+    return _send(filename, content, XLSX)
+
+
+@login_required
+def import_xlsx(sheet_id: int) -> Any:
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        flash("请选择要导入的 .xlsx 文件。", "danger")
+        return _render(sheet_id, import_problems=["未选择文件"], status=400)
+    try:
+        scoresheets.import_xlsx(current_user, sheet_id, upload.read(), expected_version=_version())
+    except SheetInvalid as exc:
+        flash(exc.message, "danger")
+        return _render(sheet_id, import_problems=exc.problems, status=400)
+    flash("已从Excel导入评分（草稿），请核对后提交。", "success")
+    return redirect(url_for("sheets.show", sheet_id=sheet_id))
+
+
+@login_required
+def review_pdf(case_id: int) -> Response:
+    filename, content = scoresheets.review_pdf(current_user, case_id)
+    return _send(filename, content, "application/pdf", attachment=False)
