@@ -10,6 +10,7 @@ Guards are pure functions ``(case, actor, today, ruleset) -> Refusal | None``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -597,7 +598,12 @@ def blocked_events(case: CaseFacts, actor: Actor, today: date, ruleset: Ruleset)
 
 
 def mermaid(ruleset: Ruleset | None = None, highlight: str | None = None) -> str:
-    """Mermaid source of the case machine (via `GraphMachine(graph_engine="mermaid")`), `highlight` marked active."""
+    """Mermaid source of the case machine (via `GraphMachine(graph_engine="mermaid")`), `highlight` marked active.
+
+    Drawn for people: states and events carry their Chinese labels, the diagram starts at ``draft`` whatever is
+    highlighted, and the eleven withdraw edges (CT-11: any open state) are drawn once with a note, so the
+    procedure's main path stays readable on a page.
+    """
     from transitions.extensions.diagrams import GraphMachine
 
     class _Holder:
@@ -622,4 +628,41 @@ def mermaid(ruleset: Ruleset | None = None, highlight: str | None = None) -> str
     if highlight is None:
         # The graph marks the model's state active; with nothing to highlight, draw every state alike.
         source = source.replace("Class draft s_active", "Class draft s_default")
-    return source
+    return _label_for_people(source)
+
+
+#: Edge labels for the events with two outcomes (CT-14, CT-17/18), so the two arrows say which is which.
+_BRANCH_LABELS: Mapping[tuple[str, str], str] = {
+    ("conclude_review", "awaiting_approval"): "评审达标",
+    ("conclude_review", "rejected"): "评审未达标",
+    ("dismiss_objection", "in_notice"): "异议不成立（公示继续）",
+    ("dismiss_objection", "in_review"): "异议不成立（公示期已满）",
+}
+_STATE_LINE = re.compile(r'^(\s*)state "(\w+)" as (\w+)$')
+_EDGE_LINE = re.compile(r"^(\s*)(\w+) --> (\w+): (\w+)$")
+_START_LINE = re.compile(r"^(\s*)\[\*\] --> \w+$")
+
+
+def _label_for_people(source: str) -> str:
+    lines: list[str] = []
+    withdraw_drawn = False
+    for line in source.splitlines():
+        if match := _STATE_LINE.match(line):
+            indent, state, alias = match.groups()
+            line = f'{indent}state "{STATE_LABELS.get(state, state)}" as {alias}'
+        elif match := _EDGE_LINE.match(line):
+            indent, source_state, dest, event = match.groups()
+            if event == "withdraw":
+                if withdraw_drawn:
+                    continue
+                withdraw_drawn = True
+                lines.append(f"{indent}{source_state} --> {dest}: {EVENT_LABELS[event]}")
+                lines.append(f"{indent}note right of {dest}: 申报后、办结前任一环节均可撤回（CT-11）")
+                continue
+            label = _BRANCH_LABELS.get((event, dest)) or EVENT_LABELS.get(event, event)
+            line = f"{indent}{source_state} --> {dest}: {label}"
+        elif match := _START_LINE.match(line):
+            # transitions points the start marker at the model's (highlighted) state; the procedure starts here.
+            line = f"{match.group(1)}[*] --> draft"
+        lines.append(line.replace("  Class ", "  class "))
+    return "\n".join(lines) + "\n"

@@ -14,6 +14,7 @@ from workflow.grading import (
     CASE_STATES,
     EVENTS,
     MACHINE,
+    STATE_LABELS,
     TERMINAL_STATES,
     TRANSITIONS,
     allowed_events,
@@ -460,14 +461,26 @@ def test_the_test_province_runs_with_its_own_days_lines_panels_and_documents(tes
 # -- diagram --------------------------------------------------------------------------------------------------
 
 
-def test_mermaid_diagram_lists_every_state_and_highlights_the_current_one():
+def test_mermaid_diagram_lists_every_state_in_chinese_and_highlights_the_current_one():
     source = mermaid(highlight="in_notice")
-    assert source.lstrip("-\n").split("\n", 2)[1].startswith("stateDiagram") or "stateDiagram-v2" in source
+    assert "stateDiagram-v2" in source
     for state in CASE_STATES:
-        assert f'state "{state}" as {state}' in source
-    assert "in_notice s_active" in source and "draft s_active" not in source
-    assert "in_notice --> in_review: close_notice" in source
+        assert f'state "{STATE_LABELS[state]}" as {state}' in source
+    assert "class in_notice s_active" in source and "class draft s_active" not in source
+    assert "in_notice --> in_review: 结束公示" in source
+    assert "[*] --> draft" in source and "[*] --> in_notice" not in source
     assert "s_active\n" not in mermaid().split("classDef")[-1]
+
+
+def test_mermaid_draws_withdrawal_once_with_a_note_instead_of_eleven_edges():
+    """CT-11: every open state may be withdrawn; the diagram says so once."""
+    source = mermaid()
+    assert source.count("--> withdrawn") == 1
+    assert (
+        "in_review --> rejected: 评审未达标" in source
+        and "in_review --> awaiting_approval: 评审达标" in source
+    )
+    assert "note right of withdrawn" in source
 
 
 def test_mermaid_rejects_an_unknown_state():
