@@ -47,15 +47,23 @@ class ReturnForCompletionForm(EventForm):
 
 
 class ConcludeScoreForm(EventForm):
+    """A scored review where the ruleset allows a total scored on paper: blank uses the agreed sheet."""
+
     total_score = DecimalField(
-        "评审总分",
+        "评审总分（纸质评分时填写）",
         places=2,
         validators=[
-            InputRequired("请填写评审组议定的总分。"),
-            NumberRange(min=0, max=100, message="总分应在 0 到 100 之间。"),
+            Optional(),
+            NumberRange(min=0, max=999.99, message="总分应在 0 到 999.99 之间。"),
         ],
-        description="达到本等级分数线即为通过（ARC-7.2）",
+        description="留空则依据评审组合议评分表形成结论；达到本等级分数线即为通过（ARC-7.2）",
     )
+
+
+class ConcludeFromSheetForm(EventForm):
+    """A scored review where the ruleset requires the agreed score sheet (no paper totals)."""
+
+    description = "依据评审组合议评分表形成结论：总分达到本等级分数线，且无否决项、各部分达到最低分（ARC-7.2）"
 
 
 class ConcludePassFailForm(EventForm):
@@ -67,21 +75,28 @@ class ConcludePassFailForm(EventForm):
     )
 
 
-def event_form_class(event: str, *, scored: bool = True) -> type[EventForm]:
+def event_form_class(event: str, *, scored: bool = True, paper: bool = True) -> type[EventForm]:
     if event == "pass_precheck":
         return PassPrecheckForm
     if event == "return_for_completion":
         return ReturnForCompletionForm
     if event == "conclude_review":
-        return ConcludeScoreForm if scored else ConcludePassFailForm
+        if not scored:
+            return ConcludePassFailForm
+        return ConcludeScoreForm if paper else ConcludeFromSheetForm
     return EventForm
 
 
 def event_form(
-    event: str, *, scored: bool = True, bind: bool = False, today: date | None = None
+    event: str,
+    *,
+    scored: bool = True,
+    paper: bool = True,
+    bind: bool = False,
+    today: date | None = None,
 ) -> EventForm:
     """The form for ``event``: bound to the posted data when ``bind``, else empty with its defaults."""
-    cls = event_form_class(event, scored=scored)
+    cls = event_form_class(event, scored=scored, paper=paper)
     if bind:
         return cls(prefix=event)
     form = cls(prefix=event, formdata=None)

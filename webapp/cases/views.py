@@ -41,7 +41,7 @@ from webapp.cases.forms import (
 from webapp.extensions import db
 from webapp.forms import choices
 from webapp.models import ATTACHMENT_KIND_LABELS, CASE_KIND_LABELS, CASE_STATE_LABELS, LEVEL_LABELS, Case
-from webapp.services import ServiceError, cases, documents, permissions
+from webapp.services import ServiceError, cases, documents, permissions, scoresheets
 from webapp.services.cases import CaseView, Refused
 from workflow.grading import EVENT_LABELS, EVENTS
 
@@ -98,6 +98,7 @@ def _render_case(
     """The case page; ``bound`` is the event form the user just submitted (kept with its values and errors)."""
     today = clock.today()
     scored = _is_scored(view.case)
+    paper = scoresheets.paper_review_allowed(view.case)
     version = str(view.case.version_id)
     forms: dict[str, EventForm] = {}
     for action in view.actions:
@@ -106,7 +107,7 @@ def _render_case(
         if bound is not None and bound._prefix == f"{action.event}-":
             forms[action.event] = bound
         else:
-            form = event_form(action.event, scored=scored, today=today)
+            form = event_form(action.event, scored=scored, paper=paper, today=today)
             form.version.data = version
             forms[action.event] = form
     if bound is not None:
@@ -179,7 +180,9 @@ def fire(case_id: int, event: str) -> Response | tuple[str, int]:
     if event not in EVENTS:
         abort(404)
     view = cases.case_view(current_user, case_id)  # 404 for a case this user may not see
-    form = event_form(event, scored=_is_scored(view.case), bind=True)
+    form = event_form(
+        event, scored=_is_scored(view.case), paper=scoresheets.paper_review_allowed(view.case), bind=True
+    )
     if not form.validate():
         return _render_case(view, bound=form, status=400)
     try:

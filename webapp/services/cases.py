@@ -41,7 +41,7 @@ from webapp.models import (
     Role,
     User,
 )
-from webapp.services import Conflict, NotFound, ServiceError, permissions, scoresheets, transaction
+from webapp.services import Conflict, NotFound, ServiceError, permissions, schemes, scoresheets, transaction
 from webapp.services.audit import append_case_event
 from webapp.services.case_facts import (
     assignment_for,
@@ -422,6 +422,14 @@ def _review_from_sheet(case: Case) -> str:
     return outcome.comment
 
 
+def _score_ceiling(case: Case) -> Decimal:
+    """The highest total the case's score table allows (its maximum plus the bonus cap for the level)."""
+    scheme = schemes.scheme_for_case(case)
+    if scheme is None:
+        return MAX_SCORE
+    return min(MAX_SCORE, scheme.max_for(case.level) + scheme.bonus_max(case.level))
+
+
 def _review_input(
     case: Case, ruleset: Ruleset, total_score: Decimal | float | None, conclusion: str | None
 ) -> str:
@@ -445,8 +453,13 @@ def _review_input(
             score = Decimal(str(total_score)).quantize(Decimal("0.01"))
         except (InvalidOperation, ValueError) as exc:
             raise ServiceError("评审总分须为数字。", code="invalid_input", field="total_score") from exc
-        if not score.is_finite() or not Decimal(0) <= score <= MAX_SCORE:
-            raise ServiceError("评审总分须在 0 至 999.99 之间。", code="invalid_input", field="total_score")
+        ceiling = _score_ceiling(case)
+        if not score.is_finite() or not Decimal(0) <= score <= ceiling:
+            raise ServiceError(
+                f"评审总分须在 0 至 {ceiling.normalize():f} 之间（本案评分表满分，含加分上限）。",
+                code="invalid_input",
+                field="total_score",
+            )
         case.total_score, case.conclusion = score, None
         return f"评审总分 {score.normalize():f}"
     if conclusion not in ("pass", "fail"):

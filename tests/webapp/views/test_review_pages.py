@@ -101,7 +101,7 @@ def test_a_member_who_posts_a_conclusion_is_refused_and_nothing_changes(in_revie
         assert events(in_review) == before
 
 
-def test_a_score_out_of_range_is_refused_beside_the_field_and_kept(in_review, client, auth):
+def test_a_score_above_the_score_tables_maximum_is_refused_beside_the_field_and_kept(in_review, client, auth):
     auth.login("reviewer-7")
     response = client.post(
         f"/cases/{in_review}/events/conclude_review",
@@ -109,7 +109,7 @@ def test_a_score_out_of_range_is_refused_beside_the_field_and_kept(in_review, cl
     )
     assert response.status_code == 400
     page = _page(response)
-    assert "总分应在 0 到 100 之间。" in page
+    assert "评审总分须在 0 至 100 之间（本案评分表满分，含加分上限）。" in page
     assert 'value="120"' in page
     assert "复核后</textarea>" in page
     with client.application.app_context():
@@ -147,3 +147,32 @@ def test_the_lead_of_a_special_level_panel_concludes_pass_or_fail(special_in_rev
     with client.application.app_context():
         assert case(special_in_review).state == "awaiting_approval"
         assert case(special_in_review).conclusion == "pass"
+
+
+def test_a_blank_total_concludes_from_the_agreed_sheet_and_is_refused_while_there_is_none(
+    in_review, client, auth
+):
+    """GAP-12 / ARC-10.4.5: without a paper total the agreed score sheet decides; none submitted yet → refused."""
+    auth.login("reviewer-7")
+    response = client.post(
+        f"/cases/{in_review}/events/conclude_review",
+        data={"conclude_review-total_score": "", "conclude_review-comment": "待合议"},
+    )
+    assert response.status_code == 409
+    page = _page(response)
+    assert "合议评分表" in page and "ARC-10.4.5" in page
+    assert "待合议</textarea>" in page
+    with client.application.app_context():
+        assert case(in_review).state == "in_review"
+
+
+def test_without_paper_reviews_the_conclusion_form_has_no_total_field(in_review, client, auth, monkeypatch):
+    """procedure.allow_paper_review = false: the conclusion comes from the agreed sheet only."""
+    from webapp.services import scoresheets
+
+    monkeypatch.setattr(scoresheets, "paper_review_allowed", lambda case: False)
+    auth.login("reviewer-7")
+    page = _page(client.get(f"/cases/{in_review}"))
+    assert 'data-action="conclude_review" data-allowed="yes"' in page
+    assert 'name="conclude_review-total_score"' not in page
+    assert "依据评审组合议评分表形成结论" in page
