@@ -250,6 +250,8 @@ CASE_ORGANISATIONS: list[tuple[str, str, str, str, str | None, dict]] = [
         "yc",
         {"has_system_guidance": True},
     ),
+    ("yc-sjj", "宜昌市审计局", ORGAN, OrganTier.CITY_DIRECT, "yc", {}),
+    ("yc-yl-slj", "夷陵区水利和湖泊局", ORGAN, OrganTier.COUNTY_DIRECT, "yc-yl", {}),
 ]
 CASE_GRADES: list[tuple[str, str, str, date, date, str, date | None]] = [
     # 省一级 held since 2025-03-01: may seek 省特级 from 2026-03-01 (ARC-3.2, ARC-4.2)
@@ -260,6 +262,8 @@ CASE_USERS: list[DemoUser] = [
     DemoUser("unit-rsj", "何丽娟", "yc-rsj", (R.UNIT_APPLICANT,)),
     DemoUser("unit-slj", "蔡文涛", "yc-slj", (R.UNIT_APPLICANT,)),
     DemoUser("unit-lqz", "宋春燕", "yc-yl-lqz", (R.UNIT_APPLICANT,)),
+    DemoUser("unit-sjj", "冯立新", "yc-sjj", (R.UNIT_APPLICANT,)),
+    DemoUser("unit-ylslj", "邓国华", "yc-yl-slj", (R.UNIT_APPLICANT,)),
 ]
 ALL_PRECONDITIONS = {f"ARC-5.{n}": True for n in range(1, 7)}
 ACCEPTANCE_KINDS = ("application_form", "self_check_sheet", "acceptance_report", "integrity_notice")
@@ -469,6 +473,36 @@ def load_cases() -> int:
             [d(2026, 3, 2), d(2026, 3, 10), d(2026, 11, 2), d(2026, 11, 10), d(2026, 12, 28)],
             d(2026, 12, 20),
         )
+        created += 1
+    if not _has_case("yc-sjj"):
+        # 宜昌市审计局: 省二级 approved by the city bureau in 2026 (§6 row 18) — a row of the city's 2026
+        # approvals summary (ARC-10.5.3)
+        walk = _Walk("unit-sjj", "second", "evaluation", d(2026, 2, 9))
+        _through_review(
+            walk,
+            "unit-sjj",
+            "city-staff",
+            ["reviewer-4", "reviewer-5", "reviewer-2"],
+            [d(2026, 2, 9), d(2026, 2, 16), d(2026, 4, 7), d(2026, 4, 20), d(2026, 5, 6)],
+            d(2026, 4, 27),
+        )
+        walk.fire("reviewer-4", "conclude_review", d(2026, 5, 14), total_score=84.5)
+        walk.fire("city-head", "approve", d(2026, 5, 25), comment="同意授予省二级。")
+        created += 1
+    if not _has_case("yc-yl-slj"):
+        # 夷陵区水利和湖泊局: 省二级 approved by the county bureau in 2026 (§6 row 19); the county's approvals
+        # belong in the city's summary too (GAP-19)
+        walk = _Walk("unit-ylslj", "second", "evaluation", d(2026, 3, 2))
+        _through_review(
+            walk,
+            "unit-ylslj",
+            "county-staff",
+            ["reviewer-7", "reviewer-8", "reviewer-5"],
+            [d(2026, 3, 2), d(2026, 3, 9), d(2026, 6, 1), d(2026, 6, 15), d(2026, 6, 30)],
+            d(2026, 6, 22),
+        )
+        walk.fire("reviewer-7", "conclude_review", d(2026, 7, 8), total_score=81.0)
+        walk.fire("county-head", "approve", d(2026, 7, 20), comment="同意授予省二级。")
         created += 1
     if not _has_case("yc-czj"):
         # 宜昌市财政局: 省一级 evaluation (promotion), notice running 2027-01-04 … 01-10
