@@ -42,10 +42,12 @@ run: venv system-fonts
 	$(RUN_ENV) $(VENV)/bin/kaoping demo-logins
 	$(RUN_ENV) $(VENV)/bin/kaoping run --host $(HOST) --port $(PORT)
 
+# One pytest worker per core (pytest-xdist): the suite is ~1,500 tests, many of them walking real cases.
+PYTEST_WORKERS ?= -n auto
 # Tests fix their own date and database; unset the run-time variables so a developer's shell cannot leak in.
 test: venv system-fonts system-browser
 	$(VENV)/bin/lint-imports
-	env -u KAOPING_TODAY -u DATABASE_URL -u KAOPING_CONFIG $(PY) -m pytest $(PYTEST_ARGS)
+	env -u KAOPING_TODAY -u DATABASE_URL -u KAOPING_CONFIG $(PY) -m pytest $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint: venv
 	$(VENV)/bin/ruff check .

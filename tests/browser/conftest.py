@@ -1,7 +1,7 @@
 """Browser tests: a live server in a thread and headless Debian Chromium driven by Playwright (sync API).
 
 Never downloads a browser: Playwright launches the system ``/usr/bin/chromium`` (``KAOPING_CHROMIUM`` overrides).
-Tests are marked ``@pytest.mark.browser`` and skipped when no Chromium is installed. Helpers (``shot``,
+Tests are marked ``@pytest.mark.browser`` and skipped when no Chromium is installed (they fail instead when ``CI`` is set). Helpers (``shot``,
 ``login``) live in tests/browser/helpers.py.
 """
 
@@ -66,7 +66,11 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
 @pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
     if not Path(CHROMIUM).exists():
-        pytest.skip(f"no Chromium at {CHROMIUM} (make system-browser installs Debian's)")
+        message = f"no Chromium at {CHROMIUM} (make system-browser installs Debian's)"
+        if os.environ.get("CI"):
+            # In CI a missing browser is a broken set-up, not a reason to pass without the browser tests.
+            pytest.fail(message)
+        pytest.skip(message)
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
