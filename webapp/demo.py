@@ -347,6 +347,29 @@ def _through_review(
     return walk.fire(staff, "close_notice", close_on, comment="公示期满，无异议。")
 
 
+def _reviewed_case(
+    unit: str,
+    level: str,
+    kind: str,
+    staff: str,
+    reviewers: list[str],
+    dates: list[date],
+    notice_start: date,
+    *,
+    conclude: tuple[date, float] | None = None,
+    approve: tuple[str, date, str] | None = None,
+) -> _Walk:
+    """A case taken through review (see `_through_review`); the lead (first reviewer) concludes with a total
+    when ``conclude`` = (day, total), and ``approve`` = (head, day, comment) approves it."""
+    walk = _through_review(_Walk(unit, level, kind, dates[0]), unit, staff, reviewers, dates, notice_start)
+    if conclude is not None:
+        walk.fire(reviewers[0], "conclude_review", conclude[0], total_score=conclude[1])
+    if approve is not None:
+        head, day, comment = approve
+        walk.fire(head, "approve", day, comment=comment)
+    return walk
+
+
 def _has_case(org_code: str) -> bool:
     return (
         db.session.scalar(
@@ -414,60 +437,60 @@ def load_cases() -> int:
     d = date
     if not _has_case("hb-slt"):
         # 湖北省水利厅: 省二级 in 2025, promoted to 省一级 in 2026 (approved, letter and certificate; GT-03)
-        walk = _Walk("unit-slt", "second", "evaluation", d(2025, 1, 10))
-        _through_review(
-            walk,
+        _reviewed_case(
             "unit-slt",
+            "second",
+            "evaluation",
             "prov-staff",
             ["reviewer-1", "reviewer-2", "reviewer-4"],
             [d(2025, 1, 10), d(2025, 1, 20), d(2025, 2, 20), d(2025, 3, 1), d(2025, 3, 10)],
             d(2025, 3, 3),
+            conclude=(d(2025, 3, 12), 86.0),
+            approve=("prov-head", d(2025, 3, 15), "同意授予省二级。"),
         )
-        walk.fire("reviewer-1", "conclude_review", d(2025, 3, 12), total_score=86.0)
-        walk.fire("prov-head", "approve", d(2025, 3, 15), comment="同意授予省二级。")
-        walk = _Walk("unit-slt", "first", "evaluation", d(2026, 3, 20))
-        _through_review(
-            walk,
+        _reviewed_case(
             "unit-slt",
+            "first",
+            "evaluation",
             "prov-staff",
             ["reviewer-1", "reviewer-2", "reviewer-5"],
             [d(2026, 3, 20), d(2026, 3, 25), d(2026, 4, 10), d(2026, 5, 10), d(2026, 5, 18)],
             d(2026, 5, 11),
+            conclude=(d(2026, 5, 20), 92.5),
+            approve=("prov-head", d(2026, 6, 1), "同意晋升省一级。"),
         )
-        walk.fire("reviewer-1", "conclude_review", d(2026, 5, 20), total_score=92.5)
-        walk.fire("prov-head", "approve", d(2026, 6, 1), comment="同意晋升省一级。")
         created += 2
     if not _has_case("yc-yl-lqz"):
         # 夷陵区龙泉镇: 省二级 in 2023; its 2026 recheck (county bureau, ARC-9.4) awaits the head's approval
         team = ["reviewer-7", "reviewer-8", "reviewer-4", "reviewer-5", "reviewer-1"]
-        walk = _Walk("unit-lqz", "second", "evaluation", d(2023, 2, 1))
-        _through_review(
-            walk,
+        _reviewed_case(
             "unit-lqz",
+            "second",
+            "evaluation",
             "county-staff",
             team,
             [d(2023, 2, 1), d(2023, 2, 10), d(2023, 3, 1), d(2023, 4, 1), d(2023, 4, 10)],
             d(2023, 4, 3),
+            conclude=(d(2023, 4, 15), 86.0),
+            approve=("county-head", d(2023, 4, 20), ""),
         )
-        walk.fire("reviewer-7", "conclude_review", d(2023, 4, 15), total_score=86.0)
-        walk.fire("county-head", "approve", d(2023, 4, 20))
-        walk = _Walk("unit-lqz", "second", "recheck", d(2026, 2, 15))
-        _through_review(
-            walk,
+        _reviewed_case(
             "unit-lqz",
+            "second",
+            "recheck",
             "county-staff",
             team,
             [d(2026, 2, 15), d(2026, 2, 20), d(2026, 3, 10), d(2026, 3, 20), d(2026, 3, 30)],
             d(2026, 3, 23),
+            conclude=(d(2026, 4, 10), 88.0),
         )
-        walk.fire("reviewer-7", "conclude_review", d(2026, 4, 10), total_score=88.0)
         created += 2
     if not _has_case("yc-yl-xxt"):
         # 小溪塔街道: 省二级 evaluation in review with a five-person panel (township: 5–7, ARC-10.4.3)
-        walk = _Walk("unit-town", "second", "evaluation", d(2026, 3, 2))
-        _through_review(
-            walk,
+        _reviewed_case(
             "unit-town",
+            "second",
+            "evaluation",
             "county-staff",
             ["reviewer-7", "reviewer-8", "reviewer-4", "reviewer-5", "reviewer-6"],
             [d(2026, 3, 2), d(2026, 3, 10), d(2026, 11, 2), d(2026, 11, 10), d(2026, 12, 28)],
@@ -477,32 +500,32 @@ def load_cases() -> int:
     if not _has_case("yc-sjj"):
         # 宜昌市审计局: 省二级 approved by the city bureau in 2026 (§6 row 18) — a row of the city's 2026
         # approvals summary (ARC-10.5.3)
-        walk = _Walk("unit-sjj", "second", "evaluation", d(2026, 2, 9))
-        _through_review(
-            walk,
+        _reviewed_case(
             "unit-sjj",
+            "second",
+            "evaluation",
             "city-staff",
             ["reviewer-4", "reviewer-5", "reviewer-2"],
             [d(2026, 2, 9), d(2026, 2, 16), d(2026, 4, 7), d(2026, 4, 20), d(2026, 5, 6)],
             d(2026, 4, 27),
+            conclude=(d(2026, 5, 14), 84.5),
+            approve=("city-head", d(2026, 5, 25), "同意授予省二级。"),
         )
-        walk.fire("reviewer-4", "conclude_review", d(2026, 5, 14), total_score=84.5)
-        walk.fire("city-head", "approve", d(2026, 5, 25), comment="同意授予省二级。")
         created += 1
     if not _has_case("yc-yl-slj"):
         # 夷陵区水利和湖泊局: 省二级 approved by the county bureau in 2026 (§6 row 19); the county's approvals
         # belong in the city's summary too (GAP-19)
-        walk = _Walk("unit-ylslj", "second", "evaluation", d(2026, 3, 2))
-        _through_review(
-            walk,
+        _reviewed_case(
             "unit-ylslj",
+            "second",
+            "evaluation",
             "county-staff",
             ["reviewer-7", "reviewer-8", "reviewer-5"],
             [d(2026, 3, 2), d(2026, 3, 9), d(2026, 6, 1), d(2026, 6, 15), d(2026, 6, 30)],
             d(2026, 6, 22),
+            conclude=(d(2026, 7, 8), 81.0),
+            approve=("county-head", d(2026, 7, 20), "同意授予省二级。"),
         )
-        walk.fire("reviewer-7", "conclude_review", d(2026, 7, 8), total_score=81.0)
-        walk.fire("county-head", "approve", d(2026, 7, 20), comment="同意授予省二级。")
         created += 1
     if not _has_case("yc-czj"):
         # 宜昌市财政局: 省一级 evaluation (promotion), notice running 2027-01-04 … 01-10
