@@ -946,11 +946,12 @@ def notice_facts(case: Case, today: date) -> dict[str, Any] | None:
     }
 
 
-def _actions(user: User, case: Case, functions: frozenset[str], today: date) -> list[Action]:
+def _actions(
+    case: Case, functions: frozenset[str], today: date, facts: grading.CaseFacts
+) -> list[Action]:
     if not functions:
         return []
     ruleset = ruleset_for(case)
-    facts = facts_for(case, ruleset)
     actor = grading.Actor(functions)
     actions = []
     for event in grading.EVENTS:
@@ -1009,6 +1010,7 @@ def case_view(user: User, case_id: int, *, today: date | None = None) -> CaseVie
     objections = list(
         db.session.scalars(sa.select(Objection).where(Objection.case_id == case.id).order_by(Objection.id))
     )
+    facts = facts_for(case, ruleset_for(case))
     upload_kinds = [
         kind for kind in ATTACHMENT_KIND_LABELS if permissions.can(user, "upload", case, today, kind=kind)
     ]
@@ -1018,11 +1020,11 @@ def case_view(user: User, case_id: int, *, today: date | None = None) -> CaseVie
     return CaseView(
         case=case,
         functions=functions,
-        actions=_actions(user, case, functions, today),
+        actions=_actions(case, functions, today, facts),
         timeline=timeline,
         attachments=attachments,
         objections=objections,
-        basis_documents=basis_documents(case),
+        basis_documents=basis_documents(case, facts),
         notice=notice_facts(case, today),
         diagram=_diagram(case.ruleset_id, case.state),
         abilities=abilities,

@@ -22,7 +22,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from webapp.extensions import db
-from webapp.models import Case, CaseFiling, Organisation, PanelMember, Role, User
+from webapp.models import Case, CaseFiling, Organisation, OrgKind, PanelMember, Role, User
 from workflow import grading
 from workflow.errors import Refusal
 
@@ -110,8 +110,23 @@ def bureau_functions(org_id: int, case: Case) -> frozenset[str]:
 
 
 def lower_bureau_ids(org: Organisation) -> set[int]:
-    """Bureaus below ``org`` in the tree (a tree walk over bureaus, not over cases)."""
-    return {node.id for node in org.descendants() if node.is_bureau}
+    """Bureaus below ``org`` in the tree: one query for the bureaus' (id, parent) pairs, walked in Python.
+
+    Walking ``org.descendants()`` lazily loaded every node's children, organs included — one query per
+    organisation in the jurisdiction, on every permission check of a province or city user.
+    """
+    children: dict[int | None, list[int]] = {}
+    for bureau_id, parent_id in db.session.execute(
+        sa.select(Organisation.id, Organisation.parent_id).where(Organisation.kind == OrgKind.BUREAU)
+    ):
+        children.setdefault(parent_id, []).append(bureau_id)
+    below: set[int] = set()
+    stack = list(children.get(org.id, ()))
+    while stack:
+        bureau_id = stack.pop()
+        below.add(bureau_id)
+        stack.extend(children.get(bureau_id, ()))
+    return below
 
 
 def case_functions(user: User, case: Case) -> frozenset[str]:
