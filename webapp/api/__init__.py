@@ -9,7 +9,7 @@ from flask import Blueprint
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
-from webapp.api import cases, errors, me, notices, openapi, organs, tokens
+from webapp.api import cases, errors, me, notices, openapi, organs, sheets, tokens
 from webapp.services import ServiceError
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -22,6 +22,12 @@ bp.add_url_rule("/cases/<int:case_id>", view_func=cases.get_case, methods=["GET"
 bp.add_url_rule("/cases/<int:case_id>/events", view_func=cases.fire_event, methods=["POST"])
 bp.add_url_rule("/cases/<int:case_id>/attachments", view_func=cases.upload_attachment, methods=["POST"])
 bp.add_url_rule("/cases/<int:case_id>/panel", view_func=cases.set_panel, methods=["PUT"])
+bp.add_url_rule("/cases/<int:case_id>/sheets", view_func=sheets.list_sheets, methods=["GET"])
+bp.add_url_rule("/cases/<int:case_id>/sheets", view_func=sheets.start_sheet, methods=["POST"])
+bp.add_url_rule("/sheets/<int:sheet_id>", view_func=sheets.get_sheet, methods=["GET"])
+bp.add_url_rule("/sheets/<int:sheet_id>", view_func=sheets.put_sheet, methods=["PUT"])
+bp.add_url_rule("/sheets/<int:sheet_id>/submit", view_func=sheets.submit_sheet, methods=["POST"])
+bp.add_url_rule("/sheets/<int:sheet_id>/reopen", view_func=sheets.reopen_sheet, methods=["POST"])
 bp.add_url_rule("/organs/<int:organ_id>/grade", view_func=organs.organ_grade, methods=["GET"])
 bp.add_url_rule("/notices", view_func=notices.list_notices, methods=["GET"])
 bp.add_url_rule("/notices/<int:case_id>/objections", view_func=notices.submit_objection, methods=["POST"])

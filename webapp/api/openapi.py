@@ -24,6 +24,9 @@ def _error(description: str) -> dict[str, Any]:
 
 
 CASE_ID = {"name": "case_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+SHEET_ID = {"name": "sheet_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+POINTS = {"type": "number"}
+NULLABLE_POINTS = {"type": ["number", "null"]}
 NULLABLE_DATE = {"type": ["string", "null"], "format": "date"}
 ORG = {
     "type": ["object", "null"],
@@ -33,6 +36,279 @@ AUTH_ERRORS = {
     "401": _error("missing, invalid or expired token"),
     "404": _error("no such case, or not visible"),
 }
+SHEET_ERRORS = {
+    "401": _error("missing, invalid or expired token"),
+    "404": _error("no such sheet, or the caller may not read it"),
+}
+SHEET_KINDS = ["self", "reviewer", "agreed"]
+
+
+def _sheet_schemas() -> dict[str, Any]:
+    entry = {
+        "type": "object",
+        "description": "one item's entry in the sheet JSON of docs/schemes.md",
+        "properties": {
+            "awarded": POINTS,
+            "deduction": POINTS,
+            "defects": {"type": "object", "additionalProperties": {"type": "integer", "minimum": 0}},
+            "measures": {"type": "object", "additionalProperties": POINTS},
+            "flags": {"type": "array", "items": {"type": "string"}},
+            "claims": {"type": "array", "items": {"type": "string"}},
+            "reason": {"type": "string", "description": "扣分原因; required below the maximum"},
+            "note": {"type": "string", "description": "evidence note, not scored"},
+        },
+        "additionalProperties": False,
+    }
+    item_result = {
+        "type": "object",
+        "properties": {
+            "id": {"type": "string"},
+            "score": POINTS,
+            "max": POINTS,
+            "reasons": {"type": "array", "items": {"type": "string"}},
+            "bonus": {"type": "boolean"},
+            "missing": {"type": "boolean"},
+            "parts": {"type": "array", "items": {"type": "object"}},
+        },
+    }
+    return {
+        "SheetEntry": entry,
+        "SheetResult": {
+            "type": "object",
+            "description": "the engine's result: the object `kaoping score` prints (docs/schemes.md)",
+            "properties": {
+                "scheme": {"type": "string"},
+                "version": {"type": "string"},
+                "level": {"type": ["string", "null"]},
+                "total": POINTS,
+                "max": POINTS,
+                "sections": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "properties": {
+                            "id": {"type": "string"},
+                            "name": {"type": "string"},
+                            "score": POINTS,
+                            "max": POINTS,
+                            "bonus": POINTS,
+                            "min_required": NULLABLE_POINTS,
+                            "failed": {"type": "boolean"},
+                        },
+                    },
+                },
+                "items": {"type": "array", "items": item_result},
+                "bonus_total": POINTS,
+                "vetoed": {"type": "boolean"},
+                "veto_reasons": {"type": "array", "items": {"type": "string"}},
+                "section_failures": {"type": "array", "items": {"type": "string"}},
+                "missing": {"type": "array", "items": {"type": "string"}},
+                "pass_line": NULLABLE_POINTS,
+                "passed": {"type": ["boolean", "null"]},
+                "grade": {"type": ["string", "null"]},
+            },
+        },
+        "SheetSummary": {
+            "type": "object",
+            "properties": {
+                "id": {"type": "integer"},
+                "case_id": {"type": "integer"},
+                "kind": {"type": "string", "enum": SHEET_KINDS},
+                "reviewer": {"type": ["string", "null"], "description": "username, reviewer sheets only"},
+                "status": {"type": "string", "enum": ["draft", "submitted"]},
+                "scheme": {"type": "string", "description": "id@version the sheet is scored against"},
+                "total": {"type": ["number", "null"], "description": "null while an entry cannot be scored"},
+                "max": NULLABLE_POINTS,
+                "passed": {"type": ["boolean", "null"]},
+                "vetoed": {"type": ["boolean", "null"]},
+                "version": {"type": "integer", "description": "send as version to PUT and submit"},
+                "updated_at": {"type": "string", "format": "date-time"},
+                "submitted_at": {"type": ["string", "null"], "format": "date-time"},
+            },
+        },
+        "Sheet": {
+            "allOf": [
+                _ref("SheetSummary"),
+                {
+                    "type": "object",
+                    "properties": {
+                        "level": {"type": ["string", "null"]},
+                        "editable": {
+                            "type": "boolean",
+                            "description": "the caller fills this sheet and it is open now "
+                            "(a submitted one is reopened first)",
+                        },
+                        "entries": {"type": "object", "additionalProperties": _ref("SheetEntry")},
+                        "result": {"oneOf": [_ref("SheetResult"), {"type": "null"}]},
+                        "complete": {"type": "boolean", "description": "every entry scored"},
+                        "problems": {
+                            "type": "object",
+                            "additionalProperties": {"type": "string"},
+                            "description": "item id → why the engine left its entry out",
+                        },
+                    },
+                },
+            ]
+        },
+        "Spread": {
+            "type": "object",
+            "description": "each reviewer's score per item, their range, and review minus self-check",
+            "properties": {
+                "reviewers": {"type": "array", "items": {"type": "string"}},
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "properties": {
+                            "id": {"type": "string"},
+                            "item_max": POINTS,
+                            "scores": {
+                                "type": "array",
+                                "items": {
+                                    "type": "object",
+                                    "properties": {
+                                        "reviewer": {"type": "string"},
+                                        "score": NULLABLE_POINTS,
+                                    },
+                                },
+                            },
+                            "min": NULLABLE_POINTS,
+                            "max": NULLABLE_POINTS,
+                            "spread": NULLABLE_POINTS,
+                            "self": NULLABLE_POINTS,
+                            "agreed": NULLABLE_POINTS,
+                            "self_difference": {
+                                "type": ["number", "null"],
+                                "description": "agreed (else the reviewers' median) minus the self-check",
+                            },
+                        },
+                    },
+                },
+            },
+        },
+    }
+
+
+def _sheet_paths(bearer: list[dict[str, list[str]]]) -> dict[str, Any]:
+    version_body = {
+        "required": False,
+        "content": {
+            "application/json": {"schema": {"type": "object", "properties": {"version": {"type": "integer"}}}}
+        },
+    }
+    return {
+        "/cases/{case_id}/sheets": {
+            "get": {
+                "summary": "The score sheets of a case the caller may read, with the spread for panel and bureau",
+                "security": bearer,
+                "parameters": [CASE_ID],
+                "responses": {
+                    "200": _json(
+                        {
+                            "type": "object",
+                            "properties": {
+                                "case_id": {"type": "integer"},
+                                "scored": {"type": "boolean", "description": "false: 省特级 (GAP-11)"},
+                                "scheme": {"type": ["string", "null"]},
+                                "sheets": {"type": "array", "items": _ref("SheetSummary")},
+                                "spread": {"oneOf": [_ref("Spread"), {"type": "null"}]},
+                            },
+                        },
+                        "the sheets",
+                    ),
+                    **AUTH_ERRORS,
+                },
+            },
+            "post": {
+                "summary": "Start (or get) the caller's own sheet: self-check, their reviewer sheet, the agreed sheet",
+                "security": bearer,
+                "parameters": [CASE_ID],
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/json": {
+                            "schema": {
+                                "type": "object",
+                                "required": ["kind"],
+                                "properties": {"kind": {"type": "string", "enum": SHEET_KINDS}},
+                            }
+                        }
+                    },
+                },
+                "responses": {
+                    "201": _json(_ref("Sheet"), "created (the agreed sheet prefilled with the medians)"),
+                    "200": _json(_ref("Sheet"), "it existed"),
+                    "400": _error("invalid kind"),
+                    "403": _error("the caller does not fill this sheet"),
+                    "409": _error("not now (ARC-10.1.4, ARC-10.4.5) or a level not scored (GAP-11)"),
+                    **AUTH_ERRORS,
+                },
+            },
+        },
+        "/sheets/{sheet_id}": {
+            "get": {
+                "summary": "A sheet with its entries and the engine's result",
+                "security": bearer,
+                "parameters": [SHEET_ID],
+                "responses": {"200": _json(_ref("Sheet"), "the sheet"), **SHEET_ERRORS},
+            },
+            "put": {
+                "summary": "Replace a draft's entries (the sheet's filler only, while it is open)",
+                "security": bearer,
+                "parameters": [SHEET_ID],
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/json": {
+                            "schema": {
+                                "type": "object",
+                                "required": ["entries"],
+                                "properties": {
+                                    "entries": {"type": "object", "additionalProperties": _ref("SheetEntry")},
+                                    "version": {"type": "integer"},
+                                },
+                            }
+                        }
+                    },
+                },
+                "responses": {
+                    "200": _json(_ref("Sheet"), "saved as a draft"),
+                    "400": _error("a bad entry: field entries.<item id>[.<input>]; nothing saved"),
+                    "403": _error("readable, but the caller does not fill it"),
+                    "409": _error("sheet_closed (with the rule), sheet_submitted, or stale"),
+                    **SHEET_ERRORS,
+                },
+            },
+        },
+        "/sheets/{sheet_id}/submit": {
+            "post": {
+                "summary": "Submit the stored entries",
+                "security": bearer,
+                "parameters": [SHEET_ID],
+                "requestBody": version_body,
+                "responses": {
+                    "200": _json(_ref("Sheet"), "submitted"),
+                    "400": _error("an item unscored or an entry refused: field entries.<item id>"),
+                    "403": _error("readable, but the caller does not fill it"),
+                    "409": _error("sheet_closed (with the rule) or stale"),
+                    **SHEET_ERRORS,
+                },
+            }
+        },
+        "/sheets/{sheet_id}/reopen": {
+            "post": {
+                "summary": "Take a submitted sheet back to draft while it is still open",
+                "security": bearer,
+                "parameters": [SHEET_ID],
+                "responses": {
+                    "200": _json(_ref("Sheet"), "a draft again"),
+                    "403": _error("readable, but the caller does not fill it"),
+                    "409": _error("sheet_closed (with the rule)"),
+                    **SHEET_ERRORS,
+                },
+            }
+        },
+    }
 
 
 def document() -> dict[str, Any]:
@@ -43,7 +319,7 @@ def document() -> dict[str, Any]:
         "info": {
             "title": "Kaoping (考评) API",
             "version": "1",
-            "description": "湖北省机关档案工作目标管理等级考评 — cases, notices and grades. Errors are "
+            "description": "湖北省机关档案工作目标管理等级考评 — cases, score sheets, notices and grades. Errors are "
             '{"error": code, "message": Chinese, "rule": rule id|null, "field": field|null}.',
         },
         "servers": [{"url": "/api/v1"}],
@@ -179,6 +455,7 @@ def document() -> dict[str, Any]:
                         "under_objection": {"type": "boolean"},
                     },
                 },
+                **_sheet_schemas(),
                 "Grade": {
                     "type": "object",
                     "properties": {
@@ -387,6 +664,7 @@ def document() -> dict[str, Any]:
                     },
                 }
             },
+            **_sheet_paths(bearer),
             "/organs/{organ_id}/grade": {
                 "get": {
                     "summary": "An organ's grade today",

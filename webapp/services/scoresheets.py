@@ -37,7 +37,7 @@ from webapp.services import Conflict, NotFound, ServiceError, permissions, trans
 from webapp.services.schemes import get_scheme, pin_scheme, scheme_for_case
 from webapp.xlsx.scheme_io import sheet_from_xlsx, sheet_to_xlsx
 from workflow.scoring.scheme import Item, Scheme, fmt_points
-from workflow.scoring.table import BonusClaim, ItemEntry, SheetError, SheetResult, score_sheet
+from workflow.scoring.table import BonusClaim, ItemEntry, SheetError, SheetResult, parse_sheet, score_sheet
 
 #: The applicant fills its self-check under the plan, before requesting acceptance (ARC-10.1.4).
 SELF_CHECK_STATES = ("planned", "returned")
@@ -59,14 +59,31 @@ class SheetRefused(ServiceError):
 
 
 class SheetInvalid(ServiceError):
-    """Entries that cannot be saved or submitted: ``errors`` maps a form field (or a cell) to a Chinese message."""
+    """Entries that cannot be saved or submitted: ``errors`` maps a form field (or a cell) to a Chinese message.
+
+    ``field`` is the first input at fault (a form field such as ``HBS-3.1:reason``, or an item id), so the API can
+    name it.
+    """
 
     def __init__(
-        self, message: str, errors: Mapping[str, str] | None = None, problems: list[str] | None = None
+        self,
+        message: str,
+        errors: Mapping[str, str] | None = None,
+        problems: list[str] | None = None,
+        *,
+        field: str | None = None,
     ):
-        super().__init__(message, code="invalid_sheet")
+        super().__init__(message, code="invalid_sheet", field=field)
         self.errors = dict(errors or {})
         self.problems = list(problems or [])
+
+
+class SheetStale(Conflict):
+    """The sheet changed since the caller loaded it (optimistic lock, ``version_id``); same code as a stale case."""
+
+    def __init__(self) -> None:
+        super().__init__("该评分表已在别处更新，请刷新页面后再保存（您的输入未保存）。")
+        self.code = "stale"
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -561,36 +578,57 @@ class SaveOutcome:
     submitted: bool = False
 
 
-def _editable(user: User, sheet: ScoreSheet) -> tuple[Case, SheetAccess]:
-    """The case and access when ``user`` may change ``sheet`` now; otherwise why not (403 who, 409 when)."""
+def _editable(user: User, sheet: ScoreSheet, *, hide_unreadable: bool = False) -> tuple[Case, SheetAccess]:
+    """The case and access when ``user`` may change ``sheet`` now; otherwise why not (403 who, 409 when).
+
+    ``hide_unreadable``: a sheet the user may not even read is 404, as if it did not exist (the API's rule).
+    """
     case, acc = _visible_case(user, sheet.case_id)
     if not _may_read(acc, sheet.kind, sheet.reviewer_id, user):
+        if hide_unreadable:
+            raise NotFound("评分表不存在。")
         raise SheetRefused("您无权查看该评分表。")
     if _may_edit(acc, sheet.kind, sheet.reviewer_id, user):
         return case, acc
-    if sheet.kind == SheetKind.SELF:
+    raise _refusal(user, case, acc, sheet.kind, sheet.reviewer_id)
+
+
+def _refusal(user: User, case: Case, acc: SheetAccess, kind: str, reviewer_id: int | None) -> SheetRefused:
+    """Why ``user`` may not fill the sheet of ``kind`` (of ``reviewer_id``) now: 409 for the right person at
+    the wrong time, with the rule; 403 for anyone else."""
+    if kind == SheetKind.SELF:
         filler = acc.is_applicant
-    elif sheet.kind == SheetKind.REVIEWER:
-        filler = acc.is_member and sheet.reviewer_id == user.id
+    elif kind == SheetKind.REVIEWER:
+        filler = acc.is_member and reviewer_id == user.id
     else:
         filler = acc.is_lead
-    if filler:  # the right person at the wrong time
-        raise SheetRefused(
-            _closed_reason(sheet.kind, case),
+    if filler:
+        return SheetRefused(
+            _closed_reason(kind, case),
             status=409,
             code="sheet_closed",
-            rule="ARC-10.1.4" if sheet.kind == SheetKind.SELF else REVIEW_RULE,
+            rule="ARC-10.1.4" if kind == SheetKind.SELF else REVIEW_RULE,
         )
-    if sheet.kind == SheetKind.REVIEWER:
-        raise SheetRefused("只能填写本人的评审评分表。")
-    if sheet.kind == SheetKind.AGREED:
-        raise SheetRefused("合议评分表由评审组组长填写。")
-    raise SheetRefused("自查评分表由申报单位填写。")
+    if kind == SheetKind.REVIEWER:
+        if reviewer_id == user.id:
+            return SheetRefused("评审评分表由评审组成员填写。")
+        return SheetRefused("只能填写本人的评审评分表。")
+    if kind == SheetKind.AGREED:
+        return SheetRefused("合议评分表由评审组组长填写。")
+    return SheetRefused("自查评分表由申报单位填写。")
 
 
 def _check_version(sheet: ScoreSheet, expected_version: int | None) -> None:
     if expected_version is not None and sheet.version_id != expected_version:
-        raise Conflict("该评分表已在别处更新，请刷新页面后再保存（您的输入未保存）。")
+        raise SheetStale()
+
+
+def _first_fault(warnings: Mapping[str, str], computed: Computed) -> str | None:
+    """The first input that stops a submission: a field with a warning, an entry left out, an unscored item."""
+    first = next(iter(warnings), None) or next(iter(computed.problems), None)
+    if first is None and computed.result is not None and computed.result.missing:
+        first = computed.result.missing[0]
+    return first
 
 
 def _submit_problems(computed: Computed, warnings: Mapping[str, str]) -> list[str]:
@@ -627,12 +665,17 @@ def save_sheet(
     level = sheet_level(scheme, case)
     entries, errors, warnings = entries_from_form(scheme, level, form)
     if errors:
-        raise SheetInvalid("有输入需要改正，评分表未保存。", errors)
+        raise SheetInvalid("有输入需要改正，评分表未保存。", errors, field=next(iter(errors)))
     computed = compute(scheme, level, entries)
     if submit:
         problems = _submit_problems(computed, warnings)
         if problems:
-            raise SheetInvalid("评分表尚不能提交：" + "；".join(problems) + "。", warnings, problems)
+            raise SheetInvalid(
+                "评分表尚不能提交：" + "；".join(problems) + "。",
+                warnings,
+                problems,
+                field=_first_fault(warnings, computed),
+            )
     try:
         with transaction():
             _store(sheet, scheme, level, entries)
@@ -640,7 +683,7 @@ def save_sheet(
             if submit:
                 _mark_submitted(sheet, user)
     except StaleDataError:
-        raise Conflict("该评分表已在别处更新，请刷新页面后再保存（您的输入未保存）。") from None
+        raise SheetStale() from None
     return SaveOutcome(sheet, warnings, computed.problems, submitted=submit)
 
 
@@ -650,10 +693,12 @@ def _mark_submitted(sheet: ScoreSheet, user: User) -> None:
     sheet.submitted_at = clock.now()
 
 
-def submit_sheet(user: User, sheet_id: int, *, expected_version: int | None = None) -> ScoreSheet:
+def submit_sheet(
+    user: User, sheet_id: int, *, expected_version: int | None = None, hide_unreadable: bool = False
+) -> ScoreSheet:
     """Submit the stored entries as they are (API and tests; the page submits through `save_sheet`)."""
     sheet = _sheet(sheet_id)
-    case, _ = _editable(user, sheet)
+    case, _ = _editable(user, sheet, hide_unreadable=hide_unreadable)
     _check_version(sheet, expected_version)
     if sheet.submitted:
         return sheet
@@ -665,17 +710,25 @@ def submit_sheet(user: User, sheet_id: int, *, expected_version: int | None = No
     computed = compute(scheme, level, sheet.entries)
     problems = _submit_problems(computed, warnings)
     if problems:
-        raise SheetInvalid("评分表尚不能提交：" + "；".join(problems) + "。", warnings, problems)
-    with transaction():
-        _store(sheet, scheme, level, dict(sheet.entries))
-        _mark_submitted(sheet, user)
+        raise SheetInvalid(
+            "评分表尚不能提交：" + "；".join(problems) + "。",
+            warnings,
+            problems,
+            field=_first_fault(warnings, computed),
+        )
+    try:
+        with transaction():
+            _store(sheet, scheme, level, dict(sheet.entries))
+            _mark_submitted(sheet, user)
+    except StaleDataError:
+        raise SheetStale() from None
     return sheet
 
 
-def reopen_sheet(user: User, sheet_id: int) -> ScoreSheet:
+def reopen_sheet(user: User, sheet_id: int, *, hide_unreadable: bool = False) -> ScoreSheet:
     """Take a submitted sheet back to draft while it may still be filled (e.g. after a return for completion)."""
     sheet = _sheet(sheet_id)
-    _editable(user, sheet)
+    _editable(user, sheet, hide_unreadable=hide_unreadable)
     with transaction():
         sheet.status = SheetStatus.DRAFT
         sheet.submitted_at = None
@@ -1031,6 +1084,172 @@ def get_sheet(user: User, sheet_id: int) -> tuple[ScoreSheet, Case, SheetAccess,
 
 def self_sheet_of(case: Case) -> ScoreSheet | None:
     return _find(case, SheetKind.SELF)
+
+
+# --------------------------------------------------------------------------------------------------------
+# Sheets as data (the JSON API): list, read, start, replace entries. Unlike the pages, a sheet the user may not
+# read is 404, and entries are checked strictly: a draft saved this way holds nothing the engine refuses.
+
+_KIND_ORDER = {SheetKind.SELF: 0, SheetKind.REVIEWER: 1, SheetKind.AGREED: 2}
+
+
+@dataclass
+class CaseSheets:
+    case: Case
+    scheme: Scheme | None
+    scored: bool
+    access: SheetAccess
+    sheets: list[ScoreSheet]  #: those the user may read: self-check, reviewers (lead first), agreed
+    spread: SpreadTable | None  #: only for those who read every reviewer sheet
+
+
+def case_sheets(user: User, case_id: int) -> CaseSheets:
+    case, acc = _visible_case(user, case_id)
+    scheme = scheme_for_case(case)
+    scored = scored_here(scheme, case)
+    panel = {pm.user_id: (not pm.is_lead, pm.id) for pm in case.panel}
+    readable = sorted(
+        (s for s in sheets_of(case) if _may_read(acc, s.kind, s.reviewer_id, user)),
+        key=lambda s: (_KIND_ORDER.get(s.kind, 3), panel.get(s.reviewer_id or 0, (True, 1 << 62)), s.id),
+    )
+    spread = spread_table(case, scheme) if acc.read_reviews and scored and scheme is not None else None
+    return CaseSheets(case, scheme, scored, acc, readable, spread)
+
+
+@dataclass
+class SheetView:
+    sheet: ScoreSheet
+    case: Case
+    scheme: Scheme
+    level: str | None
+    editable: bool
+    computed: Computed
+
+
+def sheet_view(user: User, sheet_id: int) -> SheetView:
+    """One sheet with its result recomputed; NotFound when the user may not read it (or see its case)."""
+    sheet = _sheet(sheet_id)
+    case, acc = _visible_case(user, sheet.case_id)
+    if not _may_read(acc, sheet.kind, sheet.reviewer_id, user):
+        raise NotFound("评分表不存在。")
+    scheme = _scheme_of(sheet)
+    level = sheet_level(scheme, case)
+    editable = _may_edit(acc, sheet.kind, sheet.reviewer_id, user)
+    return SheetView(sheet, case, scheme, level, editable, compute(scheme, level, sheet.entries))
+
+
+def start_sheet(user: User, case_id: int, kind: str) -> tuple[ScoreSheet, bool]:
+    """(sheet, created): the user's own sheet of ``kind`` — the self-check, their reviewer sheet, the agreed
+    sheet — created as a draft (the agreed one prefilled, as on the page) when it does not exist yet.
+
+    An existing sheet the user may read is returned as it is. Otherwise `SheetRefused` says why the user does
+    not fill it (403) or not now (409, with the rule).
+    """
+    case, acc = _visible_case(user, case_id)
+    if kind not in _KIND_ORDER:
+        raise NotFound("评分表不存在。")
+    reviewer_id = user.id if kind == SheetKind.REVIEWER else None
+    existing = _find(case, kind, reviewer_id)
+    if existing is not None and _may_read(acc, kind, reviewer_id, user):
+        return existing, False
+    if not _may_edit(acc, kind, reviewer_id, user):
+        raise _refusal(user, case, acc, kind, reviewer_id)
+    sheet = open_sheet(user, case_id, kind)
+    assert sheet is not None  # the user fills it and may now, so open_sheet created it
+    return sheet, True
+
+
+def _engine_message(item_id: str, exc: Exception | str) -> str:
+    return str(exc).removeprefix(f"item {item_id}:").strip()
+
+
+def checked_entries(
+    scheme: Scheme, level: str | None, entries: Mapping[str, Any], *, level_label: str = ""
+) -> tuple[dict[str, dict[str, Any]], dict[str, str]]:
+    """Sheet JSON entries (docs/schemes.md), checked as a whole: (entries as stored, errors).
+
+    ``errors`` maps an item id, or a form field such as ``HBS-3.1:reason``, to a Chinese message naming the item:
+    an item not in the scheme or taking no entry at ``level``, a value of the wrong type, a score outside the
+    item's range, a deduction or lowered score without its reason, a defect counted too often, and anything
+    else the engine refuses. Items left out are not errors: a draft may be incomplete.
+    """
+    takes = {item.id for item in form_items(scheme, level)}
+    known = {item.id: item for item in scheme.items()}
+    stored: dict[str, dict[str, Any]] = {}
+    typed: dict[str, ItemEntry] = {}
+    errors: dict[str, str] = {}
+    for item_id, raw in entries.items():
+        item = known.get(item_id)
+        if item is None:
+            errors[item_id] = f"评分表{scheme.id} {scheme.version}中没有考核项目{item_id}"
+            continue
+        if item_id not in takes:
+            errors[item_id] = f"考核项目{item_id}" + (
+                "由各分项评分，请填写分项" if item.parts else f"不适用于{level_label or '本级别'}"
+            )
+            continue
+        try:
+            entry = parse_sheet({item_id: raw}, scheme)[item_id]
+        except SheetError as exc:
+            errors[item_id] = f"考核项目{item_id}填写格式不正确：{_engine_message(item_id, exc)}"
+            continue
+        found: dict[str, str] = {}
+        for what in ("awarded", "deduction"):
+            value = getattr(entry, what)
+            if value is not None and value < 0:
+                found[field_name(item_id, what)] = "不能为负数"
+        for d in item.deductions:
+            count = entry.defects.get(d.defect, 0)
+            if d.per == "once" and count > 1:
+                found[field_name(item_id, "defect", d.defect)] = "此项只计一次（0或1）"
+            elif d.max_count is not None and count > d.max_count:
+                found[field_name(item_id, "defect", d.defect)] = f"最多{d.max_count}{d.unit}"
+        entry_json = from_item_entry(entry)
+        for what in ("reason", "note"):
+            if what in entry_json:
+                entry_json[what] = entry_json[what][:1000]
+        if not found:
+            found = _semantic_warnings(item, entry_json)
+        errors.update({name: f"考核项目{item_id}：{message}" for name, message in found.items()})
+        if not found:
+            typed[item_id] = entry
+            if entry_json:
+                stored[item_id] = entry_json
+    if not errors:
+        _, problems = _score_leniently(scheme, typed, level)
+        for item_id, message in problems.items():
+            errors[item_id] = f"考核项目{item_id}：{_engine_message(item_id, message)}"
+    return stored, errors
+
+
+def replace_entries(
+    user: User, sheet_id: int, entries: Mapping[str, Any], *, expected_version: int | None = None
+) -> ScoreSheet:
+    """Replace a draft's entries with ``entries`` (sheet JSON) and recompute it — the owner only, while open.
+
+    Nothing is written when any entry is refused (`SheetInvalid`, ``field`` the first at fault).
+    """
+    sheet = _sheet(sheet_id)
+    case, _ = _editable(user, sheet, hide_unreadable=True)
+    _check_version(sheet, expected_version)
+    if sheet.submitted:
+        raise SheetRefused("该评分表已提交；如需修改，请先撤回提交。", status=409, code="sheet_submitted")
+    scheme = _scheme_of(sheet)
+    level = sheet_level(scheme, case)
+    stored, errors = checked_entries(scheme, level, entries, level_label=case.level_label)
+    if errors:
+        first = next(iter(errors))
+        more = f"（另有{len(errors) - 1}处需要改正）" if len(errors) > 1 else ""
+        raise SheetInvalid(
+            errors[first] + more + "，评分表未保存。", errors, list(errors.values()), field=first
+        )
+    try:
+        with transaction():
+            _store(sheet, scheme, level, stored)
+            sheet.updated_by_id = user.id
+    except StaleDataError:
+        raise SheetStale() from None
+    return sheet
 
 
 # --------------------------------------------------------------------------------------------------------

@@ -13,37 +13,6 @@ from webapp.services.audit import verify_chain
 PRE = {f"ARC-5.{n}": True for n in range(1, 7)}
 
 
-@pytest.fixture
-def api(demo, client):
-    """``api(username)`` → request helpers carrying that user's bearer token."""
-    tokens: dict[str, str] = {}
-
-    class Caller:
-        def __init__(self, username: str | None) -> None:
-            self.headers = {}
-            if username:
-                if username not in tokens:
-                    response = client.post(
-                        "/api/v1/tokens", json={"username": username, "password": "kaoping-demo"}
-                    )
-                    tokens[username] = response.get_json()["token"]
-                self.headers = {"Authorization": f"Bearer {tokens[username]}"}
-
-        def get(self, url, **kw):
-            return client.get(url, headers=self.headers, **kw)
-
-        def post(self, url, **kw):
-            return client.post(url, headers=self.headers, **kw)
-
-        def put(self, url, **kw):
-            return client.put(url, headers=self.headers, **kw)
-
-        def fire(self, case_id, event, **body):
-            return self.post(f"/api/v1/cases/{case_id}/events", json={"event": event, **body})
-
-    return Caller
-
-
 def _case(demo, unit="unit-county", **kw) -> int:
     with demo.app_context():
         return drive(unit, **kw)
