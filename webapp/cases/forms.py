@@ -63,7 +63,9 @@ class ConcludeScoreForm(EventForm):
 class ConcludeFromSheetForm(EventForm):
     """A scored review where the ruleset requires the agreed score sheet (no paper totals)."""
 
-    description = "依据评审组合议评分表形成结论：总分达到本等级分数线，且无否决项、各部分达到最低分（ARC-7.2）"
+    description = (
+        "依据评审组合议评分表形成结论：总分达到本等级分数线，且无否决项、各部分达到最低分（ARC-7.2）"
+    )
 
 
 class ConcludePassFailForm(EventForm):

@@ -946,9 +946,7 @@ def notice_facts(case: Case, today: date) -> dict[str, Any] | None:
     }
 
 
-def _actions(
-    case: Case, functions: frozenset[str], today: date, facts: grading.CaseFacts
-) -> list[Action]:
+def _actions(case: Case, functions: frozenset[str], today: date, facts: grading.CaseFacts) -> list[Action]:
     if not functions:
         return []
     ruleset = ruleset_for(case)
