@@ -30,7 +30,7 @@ class WorklistFilterForm(KaopingForm):
 
     state = SelectField("状态", choices=_with_blank(CASE_STATE_LABELS, "全部状态"), validators=[Optional()])
     level = SelectField("等级", choices=_with_blank(LEVEL_LABELS, "全部等级"), validators=[Optional()])
-    kind = SelectField("类型", choices=_with_blank(CASE_KIND_LABELS, "全部类型"), validators=[Optional()])
+    kind = SelectField("类别", choices=_with_blank(CASE_KIND_LABELS, "全部类别"), validators=[Optional()])
     tier = SelectField(
         "机关层级", choices=_with_blank(ORGAN_TIER_LABELS, "全部层级"), validators=[Optional()]
     )
