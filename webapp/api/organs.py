@@ -8,27 +8,14 @@ from flask_login import current_user
 from webapp import clock
 from webapp.auth.permissions import login_required
 from webapp.extensions import db
-from webapp.models import Organisation, Role
+from webapp.models import Organisation
 from webapp.services import NotFound, grades, permissions
-
-
-def _may_read(organ: Organisation) -> bool:
-    user = current_user
-    org = user.organisation
-    if user.has_role(*permissions.ORGAN_ROLES) and user.organisation_id == organ.id:
-        return True
-    if org is not None and org.is_bureau:
-        if user.has_role(*permissions.BUREAU_ROLES) and org.id in {b.id for b in organ.bureau_chain()}:
-            return True
-        if user.has_role(Role.AUDITOR) and org.parent_id is None:
-            return True
-    return False
 
 
 @login_required
 def organ_grade(organ_id: int) -> Response:
     organ = db.session.get(Organisation, organ_id)
-    if organ is None or not organ.is_organ or not _may_read(organ):
+    if organ is None or not organ.is_organ or not permissions.can_read_organ(current_user, organ):
         raise NotFound("单位不存在或您无权查看。")
     status = grades.grade_of(organ.id, today=clock.today())
     return jsonify(

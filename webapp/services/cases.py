@@ -329,9 +329,9 @@ def open_case(
     """A draft case for the user's organ: resolves the authority row and the concrete bureaus (ARC-9, §6).
     Raises `Refused` for combinations nobody may apply for (ARC-4.2, GAP-20)."""
     today = _today(today)
-    if not user.has_role(*permissions.ORGAN_ROLES) or not user.organisation.is_organ:
+    organ = permissions.organ_of(user)
+    if organ is None:
         raise _forbidden("只有申报单位的用户可以提出考评或复查申请。", "ARC-5.0")
-    organ = user.organisation
     ruleset = ruleset_for()
     if level not in {item.id for item in ruleset.levels}:
         raise ServiceError("请选择申报等级。", code="invalid_input", field="level")

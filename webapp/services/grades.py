@@ -51,8 +51,8 @@ def organ_overview(user: User, *, today: date | None = None) -> OrganOverview:
     from webapp.services.cases import Refused
 
     today = today or clock.today()
-    org = user.organisation
-    if not user.has_role(*permissions.ORGAN_ROLES) or org is None or not org.is_organ:
+    org = permissions.organ_of(user)
+    if org is None:
         raise Refused(Decision(False, "forbidden", "只有申报单位的用户可以查看本单位的等级与申报条件。"))
     return overview_of(org, today)
 

@@ -100,6 +100,32 @@ def _is_province_auditor(user: User) -> bool:
     return user.has_role(Role.AUDITOR) and org is not None and org.is_bureau and org.parent_id is None
 
 
+def _signed_in(user: User | None) -> bool:
+    return user is not None and bool(getattr(user, "is_authenticated", False)) and bool(user.active)
+
+
+def organ_of(user: User) -> Organisation | None:
+    """The organ (申报单位) ``user`` acts for, or None: who may apply and see the organ's own standing."""
+    return user.organisation if _signed_in(user) and _is_organ_user(user) else None
+
+
+def bureau_of(user: User) -> Organisation | None:
+    """The bureau ``user`` acts for (staff or head), or None: whose worklist and summary they see."""
+    return user.organisation if _signed_in(user) and _is_bureau_user(user) else None
+
+
+def can_read_organ(user: User, organ: Organisation) -> bool:
+    """An organ's grade: its own users, the bureaus in its chain (county → city → province), the province
+    auditor."""
+    own = organ_of(user)
+    if own is not None and own.id == organ.id:
+        return True
+    bureau = bureau_of(user)
+    if bureau is not None and bureau.id in {b.id for b in organ.bureau_chain()}:
+        return True
+    return _signed_in(user) and _is_province_auditor(user)
+
+
 def bureau_functions(org_id: int, case: Case) -> frozenset[str]:
     """Functions a bureau holds in ``case`` (all of them, whoever of its staff acts)."""
     return frozenset(
@@ -131,7 +157,7 @@ def lower_bureau_ids(org: Organisation) -> set[int]:
 
 def case_functions(user: User, case: Case) -> frozenset[str]:
     """Case functions ``user`` holds in ``case`` (role × jurisdiction); empty for onlookers."""
-    if user is None or not getattr(user, "is_authenticated", False) or not user.active:
+    if not _signed_in(user):
         return frozenset()
     functions: set[str] = set()
     if _is_organ_user(user) and user.organisation_id == case.organ_id:
@@ -165,7 +191,7 @@ def is_upper_bureau(user: User, case: Case) -> bool:
 
 def can_view(user: User, case: Case) -> Decision:
     """Applicant organ users, bureaus holding a function or a filing, their upper bureaus, panel members."""
-    if user is None or not getattr(user, "is_authenticated", False) or not user.active:
+    if not _signed_in(user):
         return _deny("请先登录。", code="unauthorized")
     if _is_organ_user(user) and user.organisation_id == case.organ_id:
         return ALLOWED
@@ -281,7 +307,7 @@ def can(user: User, verb: str, case: Case, today: date, *, kind: str | None = No
 def visible_cases(user: User) -> sa.Select[tuple[Case]]:
     """A SELECT of the cases ``user`` may read (for lists and the API); same rule as `can_view`."""
     query = sa.select(Case)
-    if user is None or not getattr(user, "is_authenticated", False) or not user.active:
+    if not _signed_in(user):
         return query.where(sa.false())
     conditions: list[sa.ColumnElement[bool]] = []
     if _is_organ_user(user):

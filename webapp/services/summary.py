@@ -26,13 +26,8 @@ def annual_summary(user: User, year: int) -> SummaryData:
     """
     from webapp.services.cases import Refused
 
-    org = user.organisation
-    if (
-        not user.has_role(*permissions.BUREAU_ROLES)
-        or org is None
-        or not org.is_bureau
-        or org.bureau_tier != "city"
-    ):
+    org = permissions.bureau_of(user)
+    if org is None or org.bureau_tier != "city":
         raise Refused(Decision(False, "forbidden", NOT_A_CITY_BUREAU, "ARC-10.5.3"))
     approvers = {org.id} | permissions.lower_bureau_ids(org)
     query = (

@@ -8,7 +8,7 @@ from datetime import date
 import sqlalchemy as sa
 
 from webapp.extensions import db
-from webapp.models import Case, CaseFiling, Organisation, User
+from webapp.models import Case, CaseFiling, User
 from webapp.services import permissions
 from workflow import grading
 
@@ -77,8 +77,8 @@ def worklist(
 ) -> Worklist:
     """The bureau's cases where it acts next (counts per state over the unfiltered list), its lower bureaus'
     cases (ARC-9.6, read-only) and the cases filed with it (ARC-9.3/9.5). Empty for non-bureau users."""
-    org = user.organisation
-    if not user.has_role(*permissions.BUREAU_ROLES) or org is None or not org.is_bureau:
+    org = permissions.bureau_of(user)
+    if org is None:
         return Worklist(rows=[])
     acting = _acting_condition(org.id)
     counts = dict(
@@ -129,9 +129,3 @@ def worklist(
     return Worklist(
         rows=rows, counts={str(k): int(v) for k, v in counts.items()}, supervised=supervised, filed=filed
     )
-
-
-def bureau_of(user: User) -> Organisation | None:
-    """The user's bureau, when they act for one."""
-    org = user.organisation
-    return org if org is not None and org.is_bureau and user.has_role(*permissions.BUREAU_ROLES) else None

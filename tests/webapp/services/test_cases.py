@@ -88,6 +88,14 @@ def test_only_organ_users_open_cases(ctx, username):
     assert refused.value.status == 403
 
 
+def test_a_deactivated_organ_user_cannot_open_a_case(ctx):
+    applicant = user("unit-county")
+    applicant.active = False
+    with pytest.raises(Refused) as refused:
+        cases.open_case(applicant, level="second", kind="evaluation", preconditions=PRECONDITIONS)
+    assert refused.value.status == 403 and refused.value.rule == "ARC-5.0"
+
+
 @pytest.mark.parametrize(
     ("level", "kind", "preconditions", "field"),
     [
