@@ -32,7 +32,7 @@ from webapp import clock
 from webapp.documents.review import PanelMember as PdfPanelMember
 from webapp.documents.review import ReviewData, ReviewItem, ReviewSection, review_conclusion_pdf
 from webapp.extensions import db
-from webapp.models import Case, PanelMember, ScoreSheet, SheetKind, SheetStatus, User
+from webapp.models import Case, PanelMember, Role, ScoreSheet, SheetKind, SheetStatus, User
 from webapp.services import Conflict, NotFound, ServiceError, permissions, transaction
 from webapp.services.schemes import get_scheme, pin_scheme, scheme_for_case
 from webapp.xlsx.scheme_io import sheet_from_xlsx, sheet_to_xlsx
@@ -114,8 +114,10 @@ def access(user: User, case: Case) -> SheetAccess:
     if not permissions.can_view(user, case):
         return SheetAccess()
     functions = permissions.case_functions(user, case)
-    member = any(pm.user_id == user.id for pm in case.panel)
-    lead = member and ("panel" in functions or any(pm.user_id == user.id and pm.is_lead for pm in case.panel))
+    # A panel seat counts only while the user still holds the reviewer role; the lead is the one
+    # permissions.case_functions names ("panel"), never a stale is_lead flag on its own.
+    member = user.has_role(Role.REVIEWER) and any(pm.user_id == user.id for pm in case.panel)
+    lead = member and "panel" in functions
     applicant = "applicant" in functions
     bureau = bool(functions - {"applicant", "panel"})
     read_reviews = member or bureau

@@ -365,3 +365,18 @@ def test_the_review_conclusion_pdf_comes_from_the_submitted_agreed_sheet(world):
         agree(case_id)
         name, content = scoresheets.review_pdf(w.user(w.LEAD), case_id)
         assert content.startswith(b"%PDF") and name.endswith("评审结论.pdf")
+
+
+def test_a_panel_seat_without_the_reviewer_role_gives_no_sheet_rights(world):
+    """The lead (reviewer-7, a 夷陵区档案局 employee) loses the reviewer role but stays bureau staff: the old
+    panel seat no longer lets them fill a reviewer sheet or keep the agreed sheet (deny by default)."""
+    from webapp.models import UserRole
+
+    with world.app_context():
+        case_id = w.reviewed_case()
+        lead = w.user(w.LEAD)
+        lead.role_rows = [UserRole(role="bureau_staff")]
+        db.session.commit()
+        rights = scoresheets.access(lead, w.case(case_id))
+        assert rights.visible and rights.read_reviews  # still reads, as staff of the organising bureau
+        assert not (rights.is_member or rights.is_lead or rights.edit_own_review or rights.edit_agreed)
