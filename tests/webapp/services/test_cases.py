@@ -30,13 +30,6 @@ from webapp.services import NotFound, ServiceError, cases
 from webapp.services.audit import verify_chain
 from webapp.services.cases import BatchRefused, Refused, Stale
 
-
-@pytest.fixture
-def ctx(demo):
-    with demo.app_context():
-        yield demo
-
-
 # -- opening ----------------------------------------------------------------------------------------------------
 
 

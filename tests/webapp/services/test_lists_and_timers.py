@@ -15,13 +15,6 @@ from webapp.models import Grade
 from webapp.services import NotFound, cases, documents, grades, notices, summary, worklist
 from webapp.services.cases import Refused
 
-
-@pytest.fixture
-def ctx(demo):
-    with demo.app_context():
-        yield demo
-
-
 # -- worklist ---------------------------------------------------------------------------------------------------
 
 

@@ -3,26 +3,19 @@
 夷陵区财政局 (``unit-county``) applies; 夷陵区档案局 (``county-staff``/``county-head``) organises it (§6 row 19); the
 panel is reviewer-7 (lead), reviewer-8 and reviewer-4 — none from the organ (ARC-10.4.2). The scheme is the
 shipped Hubei sample (省二级 line 80, ARC-7.2): 100 points in five parts, a security-incident veto (HBS-4.2).
-Never sets ``.state``: every step is a service call, so guards and audit rows are the real ones.
+Never sets ``.state``: every step is a service call (`tests.walk`), so guards and audit rows are the real ones.
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
-from io import BytesIO
-from typing import Any
-
-import sqlalchemy as sa
-from werkzeug.datastructures import FileStorage
-
 from tests.factories import TODAY
-from webapp.extensions import db
-from webapp.models import Case, ScoreSheet, User
+from tests.walk import NOTICE_OVER, PRECONDITIONS, case, fire, upload, user
+from tests.webapp.views.case_walk import PANEL, walk
+from webapp.models import ScoreSheet
 from webapp.services import cases, scoresheets
 
-PRECONDITIONS = {f"ARC-5.{n}": True for n in range(1, 7)}
-NOTICE_OVER = TODAY + timedelta(days=7)
-PANEL = ["reviewer-7", "reviewer-8", "reviewer-4"]
+__all__ = ["NOTICE_OVER", "PRECONDITIONS", "TODAY", "case", "fire", "upload", "user"]
+
 LEAD = PANEL[0]
 UNIT = "unit-county"
 STAFF, HEAD = "county-staff", "county-head"
@@ -35,30 +28,6 @@ SELF_CHECK = {
 }
 
 
-def user(username: str) -> User:
-    found = db.session.scalar(sa.select(User).where(User.username == username))
-    assert found is not None, username
-    return found
-
-
-def case(case_id: int) -> Case:
-    db.session.expire_all()
-    found = db.session.get(Case, case_id)
-    assert found is not None
-    return found
-
-
-def upload(username: str, case_id: int, kind: str) -> None:
-    file = FileStorage(
-        BytesIO(b"%PDF-1.4\n% kaoping\n"), filename=f"{kind}.pdf", content_type="application/pdf"
-    )
-    cases.upload_attachment(user(username), case_id, kind, file, today=TODAY)
-
-
-def fire(username: str, case_id: int, event: str, *, today=TODAY, **kwargs: Any) -> Case:  # noqa: ANN001
-    return cases.fire_event(user(username), case_id, event, today=today, **kwargs)
-
-
 def fill(username: str, case_id: int, kind: str, entries: dict, *, submit: bool = True) -> ScoreSheet:
     sheet = scoresheets.open_sheet(user(username), case_id, kind)
     assert sheet is not None
@@ -68,13 +37,7 @@ def fill(username: str, case_id: int, kind: str, entries: dict, *, submit: bool 
 
 def planned_case(unit: str = UNIT) -> int:
     """Open, apply and plan: the unit may now fill its self-check (ARC-10.1.4)."""
-    case_id = cases.open_case(
-        user(unit), level="second", kind="evaluation", preconditions=PRECONDITIONS, today=TODAY
-    ).id
-    upload(unit, case_id, "application_form")
-    fire(unit, case_id, "apply")
-    fire(STAFF, case_id, "plan")
-    return case_id
+    return walk(unit, to="planned")
 
 
 def review_case(*, self_check: dict | None = SELF_CHECK, unit: str = UNIT) -> int:
