@@ -290,8 +290,11 @@ def test_the_public_reads_notices_and_objects_without_a_token(demo, client):
             "level": "省二级",
             "kind": "考评",
             "bureau": "夷陵区档案局",
+            "bureau_phone": "0717-7000005",
+            "bureau_address": "宜昌市夷陵区夷兴大道500号 夷陵区档案局（示例地址）",
             "start": "2027-01-05",
             "last_day": "2027-01-11",
+            "days": 7,
             "under_objection": False,
         }
     ]

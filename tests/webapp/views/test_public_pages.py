@@ -85,6 +85,7 @@ def test_an_objection_gets_a_reference_and_moves_the_case_to_objection_review(no
     response = client.post(
         f"/notices/{noticed}/objection",
         data={"content": "该单位2025年曾发生档案受潮损毁，未如实申报。", "name": "", "contact": ""},
+        follow_redirects=True,
     )
     assert response.status_code == 200
     page = _page(response)
