@@ -42,6 +42,7 @@ def test_the_openapi_document_describes_every_endpoint_the_bearer_scheme_and_the
         ("/organs/{organ_id}/grade", "get"),
         ("/notices", "get"),
         ("/notices/{case_id}/objections", "post"),
+        ("/objections/{reference}", "get"),
         ("/openapi.json", "get"),
     } <= paths
 

@@ -20,7 +20,9 @@ NOT_ORGANISER = ("unit-county", "reviewer-7", "city-staff", "prov-staff", "audit
 def objected(demo) -> int:
     with demo.app_context():
         case_id = walk("unit-county", to="in_notice")
-        cases.set_panel(user("county-staff"), case_id, ["reviewer-7", "reviewer-8", "reviewer-4"], today=TODAY)
+        cases.set_panel(
+            user("county-staff"), case_id, ["reviewer-7", "reviewer-8", "reviewer-4"], today=TODAY
+        )
         cases.submit_objection(case_id, content=CONTENT, name=NAME, contact=PHONE, today=TODAY)
         return case_id
 
