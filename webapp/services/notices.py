@@ -59,8 +59,10 @@ class NoticeRow:
 def _basis(ruleset: Ruleset) -> NoticeBasis:
     publication = ruleset.rule_texts[ruleset.citations.get("notice_publication", "ARC-10.3.1")]
     period = ruleset.rule_texts[ruleset.citations.get("notice_period", "ARC-10.3.2")]
+    # 湖北省…考评办法（鄂档规[2011]1号） → 《湖北省…考评办法》（鄂档规[2011]1号）
+    title, _, number = ruleset.name.partition("（")
     return NoticeBasis(
-        regulation=f"《{ruleset.name}》",
+        regulation=f"《{title}》" + (f"（{number}" if number else ""),
         article=publication.article,
         publication=publication.quote,
         period=period.quote,
