@@ -51,6 +51,30 @@ def test_objections_fired_concurrently_are_all_stored_with_distinct_references(d
         assert db.session.get(Case, case_id).state == "objection_review"
 
 
+def test_one_submission_retried_concurrently_with_its_key_files_one_objection(demo):
+    """A client retrying the same request (same Idempotency-Key) from several connections at once gets one
+    objection and the same reference number on every answer."""
+    with demo.app_context():
+        case_id = walk("unit-county", to="in_notice")
+    start = threading.Barrier(THREADS)
+
+    def send(_: int) -> tuple[int, str]:
+        client = demo.test_client()
+        start.wait()
+        response = client.post(
+            f"/api/v1/notices/{case_id}/objections",
+            json={"content": "档案室面积不达标。"},
+            headers={"Idempotency-Key": "same-request-0001"},
+        )
+        return response.status_code, (response.get_json() or {}).get("reference", "")
+
+    with ThreadPoolExecutor(THREADS) as pool:
+        answers = list(pool.map(send, range(THREADS)))
+    assert answers == [(201, "GS-2027-0001")] * THREADS
+    with demo.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(Objection.id))) == 1
+
+
 def test_a_new_counter_continues_after_the_highest_reference_already_stored(ctx):
     """A database from before the counters (or a counter row lost) never hands out a stored number again."""
     prefix = certificate_prefix(TODAY.year)
