@@ -83,6 +83,19 @@ ORGANISATIONS: list[tuple[str, str, str, str, str | None, dict]] = [
 ]
 
 
+#: bureau code → (contact phone, address) printed on its public notices (demo values, not real numbers)
+BUREAU_CONTACTS: dict[str, tuple[str, str]] = {
+    "hb": ("027-87000001", "武汉市武昌区中北路100号 湖北省档案局（示例地址）"),
+    "wh": ("027-85000002", "武汉市江岸区沿江大道200号 武汉市档案局（示例地址）"),
+    "wh-ja": ("027-82000003", "武汉市江岸区解放大道300号 江岸区档案局（示例地址）"),
+    "yc": ("0717-6000004", "宜昌市西陵区沿江大道400号 宜昌市档案局（示例地址）"),
+    "yc-yl": ("0717-7000005", "宜昌市夷陵区夷兴大道500号 夷陵区档案局（示例地址）"),
+    "yc-xl": ("0717-6000006", "宜昌市西陵区东山大道600号 西陵区档案局（示例地址）"),
+    "snj": ("0719-3000007", "神农架林区松柏镇700号 神农架林区档案局（示例地址）"),
+    "xt": ("0728-3000008", "仙桃市仙桃大道800号 仙桃市档案局（示例地址）"),
+}
+
+
 @dataclass(frozen=True)
 class DemoUser:
     username: str
@@ -170,6 +183,7 @@ def load_organisations() -> int:
             else None,
             acts_as_county=flags.get("acts_as_county", False),
         )
+        org.contact_phone, org.address = BUREAU_CONTACTS.get(code, (None, None))
         db.session.add(org)
         db.session.flush()
         created += 1

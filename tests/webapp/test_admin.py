@@ -283,3 +283,42 @@ def test_admin_deactivates_and_reactivates_a_user(demo, client, auth):
     assert _user(demo, "reviewer-9")[1] is False
     client.post(f"/admin/users/{user_id}/active", data={"active": "1"})
     assert _user(demo, "reviewer-9")[1] is True
+
+
+def _bureau_form(bureau, **changes):
+    data = {
+        "name": bureau.name,
+        "code": bureau.code,
+        "kind": "bureau",
+        "bureau_tier": bureau.bureau_tier,
+        "parent_id": bureau.parent_id,
+        "authority_status": bureau.authority_status,
+        "active": "y",
+    }
+    return {**data, **changes}
+
+
+def test_a_bureaus_notice_contact_phone_and_address_are_edited_in_the_organisation_form(demo, client, auth):
+    """The public notice prints them (ARC-10.3.1): the admin keeps them current."""
+    auth.login("admin")
+    bureau = _org(demo, "yc-yl")
+    page = client.get(f"/admin/organisations/{bureau.id}/edit").get_data(as_text=True)
+    assert 'value="0717-7000005"' in page  # demo data filled
+    response = client.post(
+        f"/admin/organisations/{bureau.id}/edit",
+        data=_bureau_form(bureau, contact_phone="0717-7812345转8", address="宜昌市夷陵区东湖大道1号"),
+    )
+    assert response.status_code == 302
+    saved = _org(demo, "yc-yl")
+    assert (saved.contact_phone, saved.address) == ("0717-7812345转8", "宜昌市夷陵区东湖大道1号")
+
+
+def test_a_contact_phone_that_is_not_a_number_is_refused_and_the_form_keeps_it(demo, client, auth):
+    auth.login("admin")
+    bureau = _org(demo, "yc-yl")
+    response = client.post(
+        f"/admin/organisations/{bureau.id}/edit", data=_bureau_form(bureau, contact_phone="请拨打<script>")
+    )
+    page = response.get_data(as_text=True)
+    assert "联系电话只能包含数字" in page and 'value="请拨打&lt;script&gt;"' in page
+    assert _org(demo, "yc-yl").contact_phone == "0717-7000005"

@@ -14,8 +14,13 @@ PUBLIC_ENDPOINTS = {
     "api.create_token",
     "public.notices",
     "public.objection",
+    "public.notice",
+    "public.notice_print",
+    "public.objection_receipt",
+    "public.objection_lookup",
     "api.list_notices",
     "api.submit_objection",
+    "api.objection_status",
     "api.openapi_json",
 }
 

@@ -35,6 +35,16 @@ class OrganisationForm(KaopingForm):
     has_system_guidance = BooleanField("承担系统档案工作指导任务（ARC-4.2）")
     authority_status = SelectField("考评权限状态（ARC-12.2）", choices=_choices(AUTHORITY_STATUS_LABELS))
     acts_as_county = BooleanField("兼行县级档案局职能（直管市、神农架林区，GAP-23）")
+    contact_phone = StringField(
+        "联系电话",
+        validators=[Optional(), Length(max=40, message="联系电话不超过 40 字。")],
+        description="仅档案局填写：印在考评公示上，供公众反映情况",
+    )
+    address = StringField(
+        "通讯地址",
+        validators=[Optional(), Length(max=200, message="通讯地址不超过 200 字。")],
+        description="仅档案局填写：印在考评公示上",
+    )
     active = BooleanField("启用", default=True)
 
 

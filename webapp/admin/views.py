@@ -100,6 +100,8 @@ def _organisation_form_data(form: OrganisationForm) -> OrganisationData:
         authority_status=form.authority_status.data or None,
         acts_as_county=bool(form.acts_as_county.data),
         active=bool(form.active.data),
+        contact_phone=form.contact_phone.data or None,
+        address=form.address.data or None,
     )
 
 

@@ -31,6 +31,7 @@ bp.add_url_rule("/sheets/<int:sheet_id>/reopen", view_func=sheets.reopen_sheet, 
 bp.add_url_rule("/organs/<int:organ_id>/grade", view_func=organs.organ_grade, methods=["GET"])
 bp.add_url_rule("/notices", view_func=notices.list_notices, methods=["GET"])
 bp.add_url_rule("/notices/<int:case_id>/objections", view_func=notices.submit_objection, methods=["POST"])
+bp.add_url_rule("/objections/<reference>", view_func=notices.objection_status, methods=["GET"])
 bp.add_url_rule("/openapi.json", view_func=openapi.openapi_json, methods=["GET"])
 
 for status in errors.ERRORS:

@@ -22,6 +22,7 @@ from webapp.auth.permissions import login_required
 from webapp.models import ATTACHMENT_KIND_LABELS, Attachment, Case
 from webapp.services import cases as case_service
 from webapp.services.cases import CaseView
+from webapp.services.objections import ObjectionView
 from workflow.grading import CASE_STATES, EVENTS
 
 
@@ -111,10 +112,7 @@ def case_json(view: CaseView) -> dict[str, Any]:
                 {"id": d.id, "name": d.name, "present": d.present} for d in view.basis_documents
             ],
             "attachments": [attachment_json(a) for a in view.attachments],
-            "objections": [
-                {"reference": o.reference, "status": o.status, "received_at": o.received_at.isoformat()}
-                for o in view.objections
-            ],
+            "objections": [objection_json(o) for o in view.objections],
             "history": [
                 {
                     "seq": e.seq,
@@ -131,6 +129,21 @@ def case_json(view: CaseView) -> dict[str, Any]:
             ],
         }
     )
+    return body
+
+
+def objection_json(objection: ObjectionView) -> dict[str, Any]:
+    """Reference, date, status and substance for everyone who may read the case; who objected (name,
+    contact) only when the view was built for the organising bureau (`permissions.can_see_objector`)."""
+    body: dict[str, Any] = {
+        "reference": objection.reference,
+        "status": objection.status,
+        "received_at": objection.received_at.isoformat(),
+        "content": objection.content,
+        "handling_note": objection.handling_note,
+    }
+    if objection.objector_visible:
+        body["objector"] = {"name": objection.name, "contact": objection.contact}
     return body
 
 

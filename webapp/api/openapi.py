@@ -450,8 +450,14 @@ def document() -> dict[str, Any]:
                         "level": {"type": "string"},
                         "kind": {"type": "string"},
                         "bureau": {"type": "string"},
+                        "bureau_phone": {
+                            "type": "string",
+                            "description": "the organising bureau's contact phone",
+                        },
+                        "bureau_address": {"type": "string"},
                         "start": {"type": "string", "format": "date"},
                         "last_day": {"type": "string", "format": "date"},
+                        "days": {"type": "integer", "description": "length of the notice, both ends counted"},
                         "under_objection": {"type": "boolean"},
                     },
                 },
@@ -697,8 +703,19 @@ def document() -> dict[str, Any]:
             "/notices/{case_id}/objections": {
                 "post": {
                     "summary": "Raise an objection during the notice (no login)",
+                    "description": "The name and contact are shown only to the organising bureau. Send an "
+                    "Idempotency-Key to make retries safe: the same key and content answer the objection "
+                    "already filed; the same key with other content is 409.",
                     "security": [],
-                    "parameters": [CASE_ID],
+                    "parameters": [
+                        CASE_ID,
+                        {
+                            "name": "Idempotency-Key",
+                            "in": "header",
+                            "required": False,
+                            "schema": {"type": "string", "pattern": "^[A-Za-z0-9_.:-]{8,64}$"},
+                        },
+                    ],
                     "requestBody": {
                         "required": True,
                         "content": {
@@ -723,6 +740,38 @@ def document() -> dict[str, Any]:
                         "400": _error("invalid input"),
                         "404": _error("not in notice"),
                         "409": _error("outside the notice period"),
+                    },
+                }
+            },
+            "/objections/{reference}": {
+                "get": {
+                    "summary": "Where an objection stands, by its reference number (no login; nothing personal)",
+                    "security": [],
+                    "parameters": [
+                        {"name": "reference", "in": "path", "required": True, "schema": {"type": "string"}}
+                    ],
+                    "responses": {
+                        "200": _json(
+                            {
+                                "type": "object",
+                                "properties": {
+                                    "reference": {"type": "string"},
+                                    "received_on": {"type": "string", "format": "date"},
+                                    "status": {
+                                        "type": "string",
+                                        "enum": ["open", "dismissed", "upheld", "rejected_case"],
+                                    },
+                                    "status_label": {"type": "string"},
+                                    "handled_on": NULLABLE_DATE,
+                                    "outcome_note": {"type": ["string", "null"]},
+                                    "organ": {"type": "string"},
+                                    "bureau": {"type": "string"},
+                                },
+                            },
+                            "the objection's status",
+                        ),
+                        "400": _error("not a reference number"),
+                        "404": _error("no such objection"),
                     },
                 }
             },

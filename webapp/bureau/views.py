@@ -43,6 +43,7 @@ from webapp.forms import choices
 from webapp.models import Case, Objection, Role, User, UserRole
 from webapp.services import ServiceError, cases, permissions, summary, worklist
 from webapp.services.cases import BatchRefused, Refused
+from webapp.services.objections import ObjectionView, objection_views
 from workflow import calendar
 from workflow.authority import assignment
 from workflow.grading import EVENT_LABELS
@@ -318,7 +319,8 @@ def _display_name(candidates: list[ReviewerChoice], username: str | None) -> str
 
 @dataclass
 class ObjectionRow:
-    objection: Objection
+    #: built by `objection_views`: who objected only for the organising bureau (permissions.can_see_objector)
+    objection: ObjectionView
     case: Case
     form: ObjectionDecisionForm
 
@@ -339,7 +341,8 @@ def _open_objections(today: date) -> list[ObjectionRow]:
             decided[case.id] = bool(permissions.can(current_user, "handle_objection", case, today))
         if decided[case.id]:
             form = ObjectionDecisionForm(formdata=None, prefix=f"o{objection.id}")
-            rows.append(ObjectionRow(objection, case, form))
+            (view,) = objection_views(current_user, case, [objection])
+            rows.append(ObjectionRow(view, case, form))
     return rows
 
 

@@ -38,6 +38,7 @@ from webapp.models.scoring import (
     SheetKind,
     SheetStatus,
 )
+from webapp.models.sequence import Sequence
 from webapp.models.setting import SettingKV
 from webapp.models.user import ROLE_LABELS, ApiToken, Role, User, UserRole, hash_token
 
@@ -80,6 +81,7 @@ __all__ = [
     "SchemeVersion",
     "ScoreSheet",
     "SecurityIncident",
+    "Sequence",
     "SettingKV",
     "SheetKind",
     "SheetStatus",

@@ -40,6 +40,9 @@ class Objection(db.Model):
     handled_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     handled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     handling_note: Mapped[str | None] = mapped_column(sa.Text)
+    #: one-time key of the submission (the form's hidden token or the API's ``Idempotency-Key``): the same
+    #: key sent again returns this objection instead of filing a second one
+    submission_key: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
 
     handled_by: Mapped[User | None] = relationship()
 

@@ -88,6 +88,9 @@ class Organisation(db.Model):
     authority_status: Mapped[str | None] = mapped_column(sa.String(24))
     #: city-level bureau that also performs the county functions (直管市, 神农架林区; GAP-23)
     acts_as_county: Mapped[bool] = mapped_column(default=False)
+    #: bureaus: where the public reaches the bureau about a notice (公示联系电话、通讯地址)
+    contact_phone: Mapped[str | None] = mapped_column(sa.String(40))
+    address: Mapped[str | None] = mapped_column(sa.String(200))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 

@@ -1,4 +1,6 @@
-from wtforms import StringField, TextAreaField
+import secrets
+
+from wtforms import HiddenField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from webapp.forms import KaopingForm
@@ -27,3 +29,5 @@ class ObjectionForm(KaopingForm):
         validators=[Optional(), Length(max=120, message="联系方式不超过 120 字。")],
         description="留下电话或邮箱，档案局核实时可与您联系；不会公开。",
     )
+    #: one-time token given with the blank form: the same form posted twice files one objection (PRG + key)
+    submission_token = HiddenField(default=lambda: secrets.token_urlsafe(24))

@@ -1,14 +1,16 @@
-"""The public notice list and the objection form: open to anyone, no login (ARC-10.3, GAP-9)."""
+"""Public pages, no login: the notice list, each notice as an official notice (with a print view), the
+objection form and the look-up of an objection by its reference number (ARC-10.3, GAP-9)."""
 
 from __future__ import annotations
 
-from flask import abort, render_template, request
+from flask import abort, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response
 
 from webapp.auth.permissions import public
 from webapp.public.forms import ObjectionForm
-from webapp.services import cases
+from webapp.services import NotFound, ServiceError, cases
 from webapp.services import notices as notice_service
-from webapp.services.cases import Refused
+from webapp.services import objections as objection_service
 from webapp.services.notices import NoticeRow
 
 
@@ -37,7 +39,21 @@ def _notice(case_id: int) -> NoticeRow:
 
 
 @public
-def objection(case_id: int) -> str | tuple[str, int]:
+def notice(case_id: int) -> str:
+    """The notice as the organising bureau publishes it: title, text quoting the rule, period, contact."""
+    return render_template("public/notice.html", notice=_notice(case_id))
+
+
+@public
+def notice_print(case_id: int) -> str:
+    """The same notice on a bare A4 page (no navigation) for printing or posting."""
+    return render_template("public/notice_print.html", notice=_notice(case_id))
+
+
+@public
+def objection(case_id: int) -> Response | tuple[str, int]:
+    """The objection form. A filed objection redirects to its receipt (POST → redirect → GET), so reloading
+    the receipt files nothing; the form's one-time token makes a repeated POST return the same objection."""
     notice = _notice(case_id)
     form = ObjectionForm()
     status = 200
@@ -48,12 +64,41 @@ def objection(case_id: int) -> str | tuple[str, int]:
                 content=form.content.data.strip(),
                 name=(form.name.data or "").strip(),
                 contact=(form.contact.data or "").strip(),
+                submission_key=form.submission_token.data or None,
             )
-        except Refused as refused:
+        except ServiceError as refused:
             form.content.errors = [*form.content.errors, refused.message]
             status = refused.status
         else:
-            return render_template("public/objection_received.html", notice=notice, objection=received)
+            return redirect(url_for("public.objection_receipt", reference=received.reference, received=1))
     elif request.method == "POST":
         status = 400
     return render_template("public/objection.html", notice=notice, form=form), status
+
+
+@public
+def objection_receipt(reference: str) -> tuple[str, int]:
+    """Where an objection stands, for anyone holding its reference number: status, dates, the outcome note.
+    Nothing about who objected, nor the objection's text."""
+    try:
+        found = objection_service.objection_status(reference)
+    except ServiceError as exc:
+        page = render_template("public/objection_lookup.html", reference=reference, error=exc.message)
+        return page, exc.status
+    received = request.args.get("received") == "1"
+    return render_template("public/objection_status.html", status=found, received=received), 200
+
+
+@public
+def objection_lookup() -> Response | tuple[str, int]:
+    """The look-up form (GET ?reference=…): a valid reference goes to its status page."""
+    reference = request.args.get("reference")
+    if reference is None:
+        return render_template("public/objection_lookup.html", reference="", error=None), 200
+    try:
+        found = objection_service.objection_status(reference)
+    except NotFound as exc:
+        return render_template("public/objection_lookup.html", reference=reference, error=exc.message), 404
+    except ServiceError as exc:
+        return render_template("public/objection_lookup.html", reference=reference, error=exc.message), 400
+    return redirect(url_for("public.objection_receipt", reference=found.reference))

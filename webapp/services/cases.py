@@ -9,6 +9,7 @@ the domain's reason code and Chinese message quoting the rule; views show it, th
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -41,7 +42,16 @@ from webapp.models import (
     Role,
     User,
 )
-from webapp.services import Conflict, NotFound, ServiceError, permissions, schemes, scoresheets, transaction
+from webapp.services import (
+    Conflict,
+    NotFound,
+    ServiceError,
+    permissions,
+    schemes,
+    scoresheets,
+    sequences,
+    transaction,
+)
 from webapp.services.audit import append_case_event
 from webapp.services.case_facts import (
     assignment_for,
@@ -53,6 +63,7 @@ from webapp.services.case_facts import (
     organ_facts,
     ruleset_for,
 )
+from webapp.services.objections import REFERENCE_PREFIX, ObjectionView, objections_of
 from webapp.services.permissions import Decision
 from webapp.services.schemes import active_scheme_for
 from workflow import calendar, grading
@@ -113,7 +124,8 @@ class CaseView:
     actions: list[Action]
     timeline: list[CaseEvent]
     attachments: list[Attachment]
-    objections: list[Objection]
+    #: as this viewer may see them: who objected only for the organising bureau (`permissions.can_see_objector`)
+    objections: list[ObjectionView]
     basis_documents: list[BasisDocument]
     #: notice facts when a notice was published: start, last day, may close on, elapsed
     notice: dict[str, Any] | None
@@ -240,15 +252,12 @@ def _transition(
 # -- approval side effects (CT-19) -----------------------------------------------------------------------------
 
 
-def _next_number(column: Any, prefix: str, suffix: str = "号") -> int:
-    """Next sequence number among ``column`` values ``{prefix}{n}{suffix}``."""
-    numbers = db.session.scalars(sa.select(column).where(column.like(f"{prefix}%"))).all()
-    highest = 0
-    for number in numbers:
-        digits = number[len(prefix) :].removesuffix(suffix)
-        if digits.isdigit():
-            highest = max(highest, int(digits))
-    return highest + 1
+def _next_number(series: str, year: int, column: Any, prefix: str, suffix: str = "号") -> int:
+    """Next number of ``series`` in ``year`` from its collision-free counter (seeded from the highest stored
+    ``column`` value ``{prefix}{n}{suffix}`` when the counter is new)."""
+    return sequences.next_value(
+        series, year, highest_stored=lambda: sequences.highest_number(column, prefix, suffix)
+    )
 
 
 def certificate_prefix(year: int) -> str:
@@ -268,7 +277,7 @@ def _grant(case: Case, today: date, ruleset: Ruleset) -> Grade:
         ruleset, domain_grade_of(previous), case.level, case.kind, today
     )
     prefix = certificate_prefix(today.year)
-    certificate_no = f"{prefix}{_next_number(Grade.certificate_no, prefix):04d}号"
+    certificate_no = f"{prefix}{_next_number('certificate', today.year, Grade.certificate_no, prefix):04d}号"
     grade = Grade(
         organ_id=case.organ_id,
         level=granted.level,
@@ -286,7 +295,8 @@ def _grant(case: Case, today: date, ruleset: Ruleset) -> Grade:
     case.certificate_no = certificate_no
     if case.approver is not None:
         letter = letter_prefix(case.approver, today.year)
-        case.letter_no = f"{letter}{_next_number(Case.letter_no, letter)}号"
+        serial = _next_number(f"letter:{letter.split('档函')[0]}", today.year, Case.letter_no, letter)
+        case.letter_no = f"{letter}{serial}号"
     asg = assignment_for(case, ruleset)
     if asg.filings:
         filings = _resolved(case.organ, asg, ruleset)["filings"]
@@ -777,68 +787,130 @@ def set_panel(
 
 
 def _next_objection_reference(year: int) -> str:
-    prefix = f"GS-{year}-"
-    return f"{prefix}{_next_number(Objection.reference, prefix, suffix=''):04d}"
+    prefix = REFERENCE_PREFIX.format(year=year)
+    return f"{prefix}{_next_number('objection', year, Objection.reference, prefix, suffix=''):04d}"
+
+
+#: A one-time submission key: the form's hidden token or an API client's ``Idempotency-Key``.
+SUBMISSION_KEY_RE = re.compile(r"^[A-Za-z0-9_.:-]{8,64}$")
+
+
+def _by_submission_key(key: str) -> Objection | None:
+    return db.session.scalar(
+        sa.select(Objection).where(Objection.submission_key == key).execution_options(populate_existing=True)
+    )
+
+
+def _repeated(existing: Objection, case_id: int, content: str) -> Objection:
+    """The objection a repeated submission asked for, or a conflict when the key was used for another one."""
+    if existing.case_id != case_id or existing.content != content:
+        raise Conflict(
+            f"该表单已提交过（受理编号 {existing.reference}）；如需提出新的异议，请重新打开异议表单。",
+            field="content",
+        )
+    return existing
+
+
+class _AlreadyFiled(Exception):
+    """Rolls back the numbering of a submission that turned out to be a repeat."""
+
+    def __init__(self, objection: Objection) -> None:
+        self.objection = objection
 
 
 def submit_objection(
-    case_id: int, *, content: str, name: str = "", contact: str = "", today: date | None = None
+    case_id: int,
+    *,
+    content: str,
+    name: str = "",
+    contact: str = "",
+    submission_key: str | None = None,
+    today: date | None = None,
 ) -> Objection:
     """Public objection during the notice (GAP-9): returns the objection with its reference number; moves the
-    case to ``objection_review`` (or just records it when already there)."""
+    case to ``objection_review`` (or just records it when already there).
+
+    ``submission_key`` makes the call idempotent: sent again (a reloaded page, a retried request), it returns
+    the objection already filed under it instead of filing a second one."""
     today = _today(today)
     content = (content or "").strip()
     if not content:
         raise ServiceError("请填写异议内容。", code="invalid_input", field="content")
     if len(content) > 5000:
         raise ServiceError("异议内容不超过5000字。", code="invalid_input", field="content")
-    name, contact = (name or "").strip()[:64], (contact or "").strip()[:120]
-    with _unit_of_work():
-        case = db.session.get(Case, case_id)
-        if case is None or case.state not in ("in_notice", "objection_review") or case.notice_start is None:
-            raise NotFound("该案件不在公示中。")
-        ruleset = ruleset_for(case)
-        last_day = calendar.notice_last_day(ruleset, case.notice_start)
-        if not case.notice_start <= today <= last_day:
-            refusal = ruleset.refusal(
-                "outside_notice_period",
-                "notice_period",
-                f"公示期为{case.notice_start}至{last_day}，今天是{today}",
-            )
-            raise Refused(Decision.from_refusal(refusal))
-        objection = Objection(
-            case_id=case.id,
-            reference=_next_objection_reference(today.year),
-            name=name or None,
-            contact=contact or None,
-            content=content,
-            status="open",
-            received_at=clock.now(),
+    key = (submission_key or "").strip() or None
+    if key is not None and not SUBMISSION_KEY_RE.match(key):
+        raise ServiceError(
+            "提交标识应为8至64位字母、数字或 _.:- 符号。", code="invalid_input", field="submission_key"
         )
-        db.session.add(objection)
-        db.session.flush()
-        note = f"收到异议 {objection.reference}"
-        if case.state == "in_notice":
-            _transition(
-                case,
-                "object",
-                grading.Actor(frozenset({"public"})),
-                today,
-                user=None,
-                comment=note,
-                actor_name=PUBLIC_ACTOR,
+    name, contact = (name or "").strip()[:64], (contact or "").strip()[:120]
+    if key is not None and (existing := _by_submission_key(key)) is not None:
+        return _repeated(existing, case_id, content)
+    try:
+        with _unit_of_work():
+            # The number first: its UPDATE takes the lock that serialises concurrent submissions, so what is
+            # read below (a repeat of this key, the case's state) is what the previous submission committed.
+            reference = _next_objection_reference(today.year)
+            if key is not None and (existing := _by_submission_key(key)) is not None:
+                raise _AlreadyFiled(existing)
+            case = db.session.scalar(
+                sa.select(Case)
+                .where(Case.id == case_id)
+                .with_for_update()
+                .execution_options(populate_existing=True)
             )
-        else:
-            append_case_event(
-                case,
-                "objection_received",
-                actor=None,
-                actor_name=PUBLIC_ACTOR,
-                from_state=case.state,
-                to_state=case.state,
-                comment=note,
-                rule_id="GAP-9",
+            if (
+                case is None
+                or case.state not in ("in_notice", "objection_review")
+                or case.notice_start is None
+            ):
+                raise NotFound("该案件不在公示中。")
+            ruleset = ruleset_for(case)
+            last_day = calendar.notice_last_day(ruleset, case.notice_start)
+            if not case.notice_start <= today <= last_day:
+                refusal = ruleset.refusal(
+                    "outside_notice_period",
+                    "notice_period",
+                    f"公示期为{case.notice_start}至{last_day}，今天是{today}",
+                )
+                raise Refused(Decision.from_refusal(refusal))
+            objection = Objection(
+                case_id=case.id,
+                reference=reference,
+                name=name or None,
+                contact=contact or None,
+                content=content,
+                status="open",
+                received_at=clock.now(),
+                submission_key=key,
             )
+            db.session.add(objection)
+            db.session.flush()
+            # the audit trail names the reference only: who objected stays with the organising bureau
+            note = f"收到异议 {objection.reference}"
+            if case.state == "in_notice":
+                _transition(
+                    case,
+                    "object",
+                    grading.Actor(frozenset({"public"})),
+                    today,
+                    user=None,
+                    comment=note,
+                    actor_name=PUBLIC_ACTOR,
+                )
+            else:
+                append_case_event(
+                    case,
+                    "objection_received",
+                    actor=None,
+                    actor_name=PUBLIC_ACTOR,
+                    from_state=case.state,
+                    to_state=case.state,
+                    comment=note,
+                    rule_id="GAP-9",
+                )
+    except _AlreadyFiled as repeat:
+        return _repeated(repeat.objection, case_id, content)
     return objection
 
 
@@ -1005,9 +1077,7 @@ def case_view(user: User, case_id: int, *, today: date | None = None) -> CaseVie
     attachments = list(
         db.session.scalars(sa.select(Attachment).where(Attachment.case_id == case.id).order_by(Attachment.id))
     )
-    objections = list(
-        db.session.scalars(sa.select(Objection).where(Objection.case_id == case.id).order_by(Objection.id))
-    )
+    objections = objections_of(user, case)
     facts = facts_for(case, ruleset_for(case))
     upload_kinds = [
         kind for kind in ATTACHMENT_KIND_LABELS if permissions.can(user, "upload", case, today, kind=kind)

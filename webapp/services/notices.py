@@ -13,9 +13,24 @@ from webapp.models import LEVEL_LABELS, Case
 from webapp.models.case import CASE_KIND_LABELS
 from webapp.services.case_facts import ruleset_for
 from workflow import calendar
+from workflow.ruleset import Ruleset
 
 #: States in which a case appears on the public notice list (GAP-9: also while objections are verified).
 NOTICE_STATES = ("in_notice", "objection_review")
+
+
+@dataclass(frozen=True)
+class NoticeBasis:
+    """The regulation a notice is published under, in its own words (ARC-10.3.1, ARC-10.3.2)."""
+
+    #: 《湖北省机关档案工作目标管理等级考评办法（鄂档规[2011]1号）》
+    regulation: str
+    #: 第十条
+    article: str
+    #: 在本级档案信息网站公示拟考评机关名单及考评等级
+    publication: str
+    #: 公示时间不少于7天
+    period: str
 
 
 @dataclass(frozen=True)
@@ -29,6 +44,29 @@ class NoticeRow:
     last_day: date
     #: True while objections are being verified (GAP-9)
     under_objection: bool
+    bureau_id: int | None = None
+    #: where the public reaches the organising bureau (Organisation.contact_phone / address)
+    bureau_phone: str = ""
+    bureau_address: str = ""
+    basis: NoticeBasis | None = None
+
+    @property
+    def days(self) -> int:
+        """Length of the notice, both ends counted (GAP-10)."""
+        return (self.last_day - self.start).days + 1
+
+
+def _basis(ruleset: Ruleset) -> NoticeBasis:
+    publication = ruleset.rule_texts[ruleset.citations.get("notice_publication", "ARC-10.3.1")]
+    period = ruleset.rule_texts[ruleset.citations.get("notice_period", "ARC-10.3.2")]
+    # 湖北省…考评办法（鄂档规[2011]1号） → 《湖北省…考评办法》（鄂档规[2011]1号）
+    title, _, number = ruleset.name.partition("（")
+    return NoticeBasis(
+        regulation=f"《{title}》" + (f"（{number}" if number else ""),
+        article=publication.article,
+        publication=publication.quote,
+        period=period.quote,
+    )
 
 
 def current_notices(*, today: date | None = None, bureau_id: int | None = None) -> list[NoticeRow]:
@@ -43,7 +81,8 @@ def current_notices(*, today: date | None = None, bureau_id: int | None = None) 
     rows = []
     for case in db.session.scalars(query.order_by(Case.notice_start, Case.id)):
         assert case.notice_start is not None
-        last_day = calendar.notice_last_day(ruleset_for(case), case.notice_start)
+        ruleset = ruleset_for(case)
+        last_day = calendar.notice_last_day(ruleset, case.notice_start)
         under_objection = case.state == "objection_review"
         if last_day < today and not under_objection:
             continue  # ran its course; waiting for the organizer to close it
@@ -57,6 +96,10 @@ def current_notices(*, today: date | None = None, bureau_id: int | None = None) 
                 start=case.notice_start,
                 last_day=last_day,
                 under_objection=under_objection,
+                bureau_id=case.organizer_id,
+                bureau_phone=(case.organizer.contact_phone or "") if case.organizer else "",
+                bureau_address=(case.organizer.address or "") if case.organizer else "",
+                basis=_basis(ruleset),
             )
         )
     return rows

@@ -12,6 +12,9 @@ from webapp.models import AuthorityStatus, BureauTier, Organisation, OrganTier, 
 from webapp.services import Conflict, NotFound, ServiceError, transaction
 
 CODE_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
+#: a telephone number as printed on a notice: digits with - + ( ) spaces, optionally 转 and an extension
+PHONE_RE = re.compile(r"^[0-9+（）()\- ]{5,30}(转[0-9]{1,6})?$")
+ADDRESS_MAX = 200
 
 
 @dataclass(frozen=True)
@@ -26,6 +29,9 @@ class OrganisationData:
     authority_status: str | None = None
     acts_as_county: bool = False
     active: bool = True
+    #: bureaus: printed on the public notice as the place to raise objections
+    contact_phone: str | None = None
+    address: str | None = None
 
 
 def _apply(org: Organisation, data: OrganisationData) -> None:
@@ -69,8 +75,20 @@ def _apply(org: Organisation, data: OrganisationData) -> None:
     if org.id is not None and org.kind != data.kind and org.children:
         raise ServiceError("该单位下还有下级单位，不能更改类别。", field="kind")
 
+    phone = (data.contact_phone or "").strip()
+    address = (data.address or "").strip()
+    if phone and not PHONE_RE.match(phone):
+        raise ServiceError(
+            "联系电话只能包含数字、连字符、括号和空格（可加“转”分机号），如 0717-6000004。",
+            field="contact_phone",
+        )
+    if len(address) > ADDRESS_MAX:
+        raise ServiceError(f"通讯地址不超过 {ADDRESS_MAX} 字。", field="address")
+
     org.name = name
     org.code = code
+    org.contact_phone = (phone or None) if is_bureau else None
+    org.address = (address or None) if is_bureau else None
     org.kind = data.kind
     org.bureau_tier = bureau_tier
     org.tier = tier

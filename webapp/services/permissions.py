@@ -208,6 +208,16 @@ def can_view(user: User, case: Case) -> Decision:
     return _deny("您无权查看该案件。")
 
 
+def can_see_objector(user: User | None, case: Case) -> bool:
+    """Who objected and how to reach them (姓名、联系方式): only the staff of the bureau that organises the
+    case's evaluation, who verify objections (GAP-9). The public form promises the contact is not published;
+    the applying unit, reviewers, upper and filing bureaus and auditors see reference, date, status and
+    substance only. Not tied to the state: the organiser keeps the record after deciding."""
+    if user is None or not _signed_in(user) or not _is_bureau_user(user):
+        return False
+    return case.organizer_id is not None and user.organisation_id == case.organizer_id
+
+
 def _actor(functions: frozenset[str]) -> grading.Actor:
     return grading.Actor(functions)
 

@@ -42,6 +42,7 @@ def test_the_openapi_document_describes_every_endpoint_the_bearer_scheme_and_the
         ("/organs/{organ_id}/grade", "get"),
         ("/notices", "get"),
         ("/notices/{case_id}/objections", "post"),
+        ("/objections/{reference}", "get"),
         ("/openapi.json", "get"),
     } <= paths
 
@@ -290,8 +291,11 @@ def test_the_public_reads_notices_and_objects_without_a_token(demo, client):
             "level": "省二级",
             "kind": "考评",
             "bureau": "夷陵区档案局",
+            "bureau_phone": "0717-7000005",
+            "bureau_address": "宜昌市夷陵区夷兴大道500号 夷陵区档案局（示例地址）",
             "start": "2027-01-05",
             "last_day": "2027-01-11",
+            "days": 7,
             "under_objection": False,
         }
     ]
