@@ -1,7 +1,7 @@
 """uploads: cases.deleted_at, set when an organ deletes a draft it never applied for
 
 Revision ID: 0004_uploads
-Revises: 0003_scoring
+Revises: 0004_privacy
 Create Date: 2027-01-06 10:00:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0004_uploads"
-down_revision = "0003_scoring"
+down_revision = "0004_privacy"
 branch_labels = None
 depends_on = None
 
