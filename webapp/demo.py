@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from io import BytesIO
 
 import sqlalchemy as sa
@@ -307,6 +308,23 @@ def _user(username: str) -> User:
     return user
 
 
+@lru_cache(maxsize=8)
+def _material_pdf(name: str) -> bytes:
+    """A one-page PDF titled with the material's name: uploads are checked by content, so the demo's
+    materials are real PDFs that open in a viewer."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen.canvas import Canvas
+
+    from webapp.documents.fonts import cjk_font
+
+    out = BytesIO()
+    canvas = Canvas(out, pagesize=A4)
+    canvas.setFont(cjk_font(), 18)
+    canvas.drawString(72, A4[1] - 96, f"{name}（演示材料）")
+    canvas.save()
+    return out.getvalue()
+
+
 class _Walk:
     """One demo case driven step by step through `webapp.services.cases`, each step on its own day."""
 
@@ -330,7 +348,7 @@ class _Walk:
                     self.case.id,
                     kind_id,
                     FileStorage(
-                        BytesIO(f"{name}（演示材料）\n".encode()),
+                        BytesIO(_material_pdf(name)),
                         filename=f"{name}.pdf",
                         content_type="application/pdf",
                     ),

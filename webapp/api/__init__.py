@@ -21,6 +21,21 @@ bp.add_url_rule("/cases", view_func=cases.create_case, methods=["POST"], endpoin
 bp.add_url_rule("/cases/<int:case_id>", view_func=cases.get_case, methods=["GET"])
 bp.add_url_rule("/cases/<int:case_id>/events", view_func=cases.fire_event, methods=["POST"])
 bp.add_url_rule("/cases/<int:case_id>/attachments", view_func=cases.upload_attachment, methods=["POST"])
+bp.add_url_rule(
+    "/cases/<int:case_id>/attachments/<int:attachment_id>",
+    view_func=cases.delete_attachment,
+    methods=["DELETE"],
+    endpoint="delete_attachment",
+)
+bp.add_url_rule(
+    "/cases/<int:case_id>/attachments/<int:attachment_id>",
+    view_func=cases.replace_attachment,
+    methods=["PUT"],
+    endpoint="replace_attachment",
+)
+bp.add_url_rule(
+    "/cases/<int:case_id>", view_func=cases.delete_case, methods=["DELETE"], endpoint="delete_case"
+)
 bp.add_url_rule("/cases/<int:case_id>/panel", view_func=cases.set_panel, methods=["PUT"])
 bp.add_url_rule("/cases/<int:case_id>/sheets", view_func=sheets.list_sheets, methods=["GET"])
 bp.add_url_rule("/cases/<int:case_id>/sheets", view_func=sheets.start_sheet, methods=["POST"])

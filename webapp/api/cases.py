@@ -20,6 +20,7 @@ from webapp.api.validation import (
 )
 from webapp.auth.permissions import login_required
 from webapp.models import ATTACHMENT_KIND_LABELS, Attachment, Case
+from webapp.services import attachments
 from webapp.services import cases as case_service
 from webapp.services.cases import CaseView
 from webapp.services.objections import ObjectionView
@@ -223,6 +224,42 @@ def upload_attachment(case_id: int) -> tuple[Response, int]:
         raise InvalidInput("请以 multipart/form-data 上传 file 字段", "file")
     attachment = case_service.upload_attachment(current_user, case_id, kind, file, today=clock.today())
     return jsonify(attachment_json(attachment)), 201
+
+
+def _expected_version() -> int | None:
+    """``expected_version`` from the query string or form (DELETE and multipart PUT carry no JSON body)."""
+    raw = request.values.get("expected_version")
+    if raw is None or raw == "":
+        return None
+    if not raw.isdigit() or len(raw) > 9:
+        raise InvalidInput("expected_version 须为正整数", "expected_version")
+    return int(raw)
+
+
+@login_required
+def delete_attachment(case_id: int, attachment_id: int) -> tuple[Response, int]:
+    """204 once deleted; 409 with the rule when the step no longer allows it (see permissions)."""
+    attachments.delete_attachment(current_user, case_id, attachment_id, expected_version=_expected_version())
+    return Response(status=204), 204
+
+
+@login_required
+def replace_attachment(case_id: int, attachment_id: int) -> tuple[Response, int]:
+    """A new file (multipart ``file``) in place of the attachment, same kind, in one transaction."""
+    file = request.files.get("file")
+    if file is None or not file.filename:
+        raise InvalidInput("请以 multipart/form-data 上传 file 字段", "file")
+    attachment = attachments.replace_attachment(
+        current_user, case_id, attachment_id, file, today=clock.today(), expected_version=_expected_version()
+    )
+    return jsonify(attachment_json(attachment)), 200
+
+
+@login_required
+def delete_case(case_id: int) -> tuple[Response, int]:
+    """Delete a draft the unit never applied for; 409 with the rule once it has applied."""
+    attachments.delete_draft(current_user, case_id, expected_version=_expected_version())
+    return Response(status=204), 204
 
 
 @login_required

@@ -24,6 +24,14 @@ def _error(description: str) -> dict[str, Any]:
 
 
 CASE_ID = {"name": "case_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+ATTACHMENT_ID = {"name": "attachment_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+EXPECTED_VERSION = {
+    "name": "expected_version",
+    "in": "query",
+    "required": False,
+    "schema": {"type": "integer"},
+    "description": "the case's version when read; refused as stale (409) if it changed",
+}
 SHEET_ID = {"name": "sheet_id", "in": "path", "required": True, "schema": {"type": "integer"}}
 POINTS = {"type": "number"}
 NULLABLE_POINTS = {"type": ["number", "null"]}
@@ -570,7 +578,17 @@ def document() -> dict[str, Any]:
                     "security": bearer,
                     "parameters": [CASE_ID],
                     "responses": {"200": _json(_ref("Case"), "the case"), **AUTH_ERRORS},
-                }
+                },
+                "delete": {
+                    "summary": "Delete a draft the caller's organ never applied for (its files too)",
+                    "security": bearer,
+                    "parameters": [CASE_ID, EXPECTED_VERSION],
+                    "responses": {
+                        "204": {"description": "deleted"},
+                        "409": _error("not a draft any more (rule ARC-10.1.1)"),
+                        **AUTH_ERRORS,
+                    },
+                },
             },
             "/cases/{case_id}/events": {
                 "post": {
@@ -640,6 +658,45 @@ def document() -> dict[str, Any]:
                         **AUTH_ERRORS,
                     },
                 }
+            },
+            "/cases/{case_id}/attachments/{attachment_id}": {
+                "delete": {
+                    "summary": "Delete an attachment while the step allows it",
+                    "description": "The applicant its own materials up to its acceptance request and while "
+                    "returned for completion; the pre-checker its opinion while pre-checking.",
+                    "security": bearer,
+                    "parameters": [CASE_ID, ATTACHMENT_ID, EXPECTED_VERSION],
+                    "responses": {
+                        "204": {"description": "deleted"},
+                        "403": _error("not the caller's attachment"),
+                        "409": _error("the step no longer allows it (with the rule)"),
+                        **AUTH_ERRORS,
+                    },
+                },
+                "put": {
+                    "summary": "Replace an attachment with a new file (same kind), in one transaction",
+                    "security": bearer,
+                    "parameters": [CASE_ID, ATTACHMENT_ID, EXPECTED_VERSION],
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "multipart/form-data": {
+                                "schema": {
+                                    "type": "object",
+                                    "required": ["file"],
+                                    "properties": {"file": {"type": "string", "format": "binary"}},
+                                }
+                            }
+                        },
+                    },
+                    "responses": {
+                        "200": _json(_ref("Attachment"), "the new attachment"),
+                        "400": _error("file refused (type checked by content)"),
+                        "403": _error("not the caller's attachment"),
+                        "409": _error("the step no longer allows it (with the rule)"),
+                        **AUTH_ERRORS,
+                    },
+                },
             },
             "/cases/{case_id}/panel": {
                 "put": {

@@ -15,6 +15,15 @@ bp.add_url_rule(
 bp.add_url_rule(
     "/<int:case_id>/attachments/<int:attachment_id>", view_func=views.download, endpoint="download"
 )
+bp.add_url_rule(
+    "/<int:case_id>/attachments/<int:attachment_id>/delete",
+    view_func=views.delete_attachment,
+    endpoint="delete_attachment",
+    methods=["POST"],
+)
+bp.add_url_rule(
+    "/<int:case_id>/delete", view_func=views.delete_case, endpoint="delete_case", methods=["POST"]
+)
 bp.add_url_rule("/<int:case_id>/letter.pdf", view_func=views.letter_pdf, endpoint="letter")
 bp.add_url_rule("/<int:case_id>/certificate.pdf", view_func=views.certificate_pdf, endpoint="certificate")
 bp.add_url_rule(

@@ -110,6 +110,8 @@ def event_form(
 class UploadForm(KaopingForm):
     kind = SelectField("材料类别", validators=[DataRequired("请选择材料类别。")])
     file = FileField("文件", validators=[FileRequired("请选择要上传的文件。")])
+    #: id of the attachment this upload replaces (same kind; the old one is deleted in the same transaction)
+    replace = HiddenField()
 
 
 class SpotCheckForm(KaopingForm):

@@ -40,8 +40,15 @@ from webapp.cases.forms import (
 )
 from webapp.extensions import db
 from webapp.forms import choices
-from webapp.models import ATTACHMENT_KIND_LABELS, CASE_KIND_LABELS, CASE_STATE_LABELS, LEVEL_LABELS, Case
-from webapp.services import ServiceError, cases, documents, permissions, scoresheets
+from webapp.models import (
+    ATTACHMENT_KIND_LABELS,
+    CASE_KIND_LABELS,
+    CASE_STATE_LABELS,
+    LEVEL_LABELS,
+    Attachment,
+    Case,
+)
+from webapp.services import ServiceError, attachments, cases, documents, permissions, scoresheets, uploads
 from webapp.services.cases import CaseView, Refused
 from workflow.grading import EVENT_LABELS, EVENTS
 
@@ -49,6 +56,9 @@ from workflow.grading import EVENT_LABELS, EVENTS
 OTHER_EVENT_LABELS: dict[str, str] = {
     "open": "创建申报草稿",
     "upload": "上传材料",
+    "delete_attachment": "删除材料",
+    "replace_attachment": "替换材料",
+    "delete_draft": "删除申报草稿",
     "set_panel": "组建评审组",
     "spot_check": "上级抽查",
     "objection_received": "收到异议",
@@ -225,10 +235,35 @@ def spot_check(case_id: int) -> Response | tuple[str, int]:
 # --- attachments --------------------------------------------------------------------------------------------
 
 
-def _upload_page(view: CaseView, form: UploadForm, status: int = 200) -> tuple[str, int]:
-    kinds = list(view.abilities.get("upload") or [])
+def _upload_page(
+    view: CaseView, form: UploadForm, status: int = 200, replacing: Attachment | None = None
+) -> tuple[str, int]:
+    kinds = [replacing.kind] if replacing is not None else list(view.abilities.get("upload") or [])
     form.kind.choices = choices([("", "请选择")] + [(k, ATTACHMENT_KIND_LABELS.get(k, k)) for k in kinds])
-    return render_template("cases/upload.html", view=view, case=view.case, form=form, kinds=kinds), status
+    if replacing is not None:
+        form.kind.data = replacing.kind
+        form.replace.data = str(replacing.id)
+    accepted = uploads.allowed_text(current_app.config["ALLOWED_UPLOAD_EXTENSIONS"])
+    return render_template(
+        "cases/upload.html",
+        view=view,
+        case=view.case,
+        form=form,
+        kinds=kinds,
+        replacing=replacing,
+        accepted=accepted,
+    ), status
+
+
+def _replacing(view: CaseView, raw: str | None) -> Attachment | None:
+    """The attachment named by ``?replace=`` (or the form's ``replace``), when it is one of the case's; None
+    when nothing is named. 404 for an id that is not an attachment of this case."""
+    if not raw:
+        return None
+    for attachment in view.attachments:
+        if str(attachment.id) == raw.strip():
+            return attachment
+    abort(404)
 
 
 @login_required
@@ -237,23 +272,39 @@ def upload(case_id: int) -> Response | tuple[str, int]:
     if not view.abilities.get("upload"):
         abort(403)
     form = UploadForm()
-    _upload_page(view, form)  # sets the kind choices before validation
+    replacing = _replacing(
+        view, form.replace.data if request.method == "POST" else request.args.get("replace")
+    )
+    if replacing is not None and replacing.id not in view.abilities.get("change_attachments", []):
+        decision = permissions.can_change_attachment(current_user, view.case, replacing)
+        flash(decision.message, "danger")
+        return redirect(url_for("cases.show", case_id=case_id) + "#attachments")
+    _upload_page(view, form, replacing=replacing)  # sets the kind choices before validation
     if request.method == "POST":
         if form.validate():
             try:
-                attachment = cases.upload_attachment(current_user, case_id, form.kind.data, form.file.data)
+                if replacing is not None:
+                    attachment = attachments.replace_attachment(
+                        current_user, case_id, replacing.id, form.file.data
+                    )
+                else:
+                    attachment = cases.upload_attachment(
+                        current_user, case_id, form.kind.data, form.file.data
+                    )
             except Refused as refused:
                 form.file.errors = [*form.file.errors, refused.message]
-                return _upload_page(view, form, refused.status)
+                return _upload_page(view, form, refused.status, replacing)
             except ServiceError as error:
                 target = getattr(form, error.field or "file", form.file)
                 target.errors = [*target.errors, error.message]
-                return _upload_page(view, form, error.status)
-            flash(f"已上传：{attachment.kind_label}「{attachment.original_filename}」。", "success")
+                return _upload_page(view, form, error.status, replacing)
+            done = "已替换" if replacing is not None else "已上传"
+            flash(f"{done}：{attachment.kind_label}「{attachment.original_filename}」。", "success")
             return redirect(url_for("cases.show", case_id=case_id) + "#attachments")
-        return _upload_page(view, form, 400)
-    form.kind.data = request.args.get("kind", "")
-    return _upload_page(view, form)
+        return _upload_page(view, form, 400, replacing)
+    if replacing is None:
+        form.kind.data = request.args.get("kind", "")
+    return _upload_page(view, form, replacing=replacing)
 
 
 def too_large(error: RequestEntityTooLarge) -> tuple[str, int]:
@@ -271,15 +322,46 @@ def too_large(error: RequestEntityTooLarge) -> tuple[str, int]:
 
 @login_required
 def download(case_id: int, attachment_id: int) -> Response:
+    """The file with a fixed Content-Type from the type checked at upload (never the browser's), ``nosniff``,
+    and always as a download (``attachment``, the name as RFC 5987 ``filename*``)."""
     attachment, path = cases.attachment_file(current_user, attachment_id)  # can_view, else 404
     if attachment.case_id != case_id:
         abort(404)
-    return send_file(
-        path,
-        mimetype=attachment.content_type or "application/octet-stream",
-        as_attachment=True,
-        download_name=attachment.original_filename,
-    )
+    response = send_file(path, mimetype=uploads.served_mime(attachment.content_type), as_attachment=True)
+    response.headers["Content-Disposition"] = uploads.content_disposition(attachment.original_filename)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _version() -> int | None:
+    raw = request.form.get("version", "")
+    return int(raw) if raw.isdigit() and len(raw) < 10 else None
+
+
+@login_required
+def delete_attachment(case_id: int, attachment_id: int) -> Response | tuple[str, int]:
+    """Delete an attachment while its step allows it (confirmed on the page); the rule is in the audit row."""
+    try:
+        attachment = attachments.delete_attachment(
+            current_user, case_id, attachment_id, expected_version=_version()
+        )
+    except Refused as refused:
+        flash(refused.message, "danger")
+        return _render_case(cases.case_view(current_user, case_id), status=refused.status)
+    flash(f"已删除：{attachment.kind_label}「{attachment.original_filename}」。", "success")
+    return redirect(url_for("cases.show", case_id=case_id) + "#attachments")
+
+
+@login_required
+def delete_case(case_id: int) -> Response | tuple[str, int]:
+    """Delete a draft the unit never applied for (confirmed on the page); back to the unit's page."""
+    try:
+        case = attachments.delete_draft(current_user, case_id, expected_version=_version())
+    except Refused as refused:
+        flash(refused.message, "danger")
+        return _render_case(cases.case_view(current_user, case_id), status=refused.status)
+    flash(f"已删除申报草稿（{case.level_label}{case.kind_label}，案件编号 {case.id}）。", "success")
+    return redirect(url_for("unit.dashboard"))
 
 
 # --- documents (确认函, 证书) ---------------------------------------------------------------------------------

@@ -114,6 +114,10 @@ class Case(db.Model):
     total_score: Mapped[Decimal | None] = mapped_column(sa.Numeric(5, 2))
     conclusion: Mapped[str | None] = mapped_column(sa.String(4))
 
+    #: when the organ deleted this draft (never applied, ARC-10.1.1); the row and its audit trail stay, hidden
+    #: from every list and page, because audit rows are append-only
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
     # ARC-9.6: a higher bureau spot-checked this case.
     spot_check: Mapped[bool] = mapped_column(default=False)
     spot_checked_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))

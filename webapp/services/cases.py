@@ -22,6 +22,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
+from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.datastructures import FileStorage
 
@@ -51,6 +52,7 @@ from webapp.services import (
     scoresheets,
     sequences,
     transaction,
+    uploads,
 )
 from webapp.services.audit import append_case_event
 from webapp.services.case_facts import (
@@ -365,7 +367,11 @@ def open_case(
     if refusals:
         raise Refused(Decision.from_refusal(refusals[0]))
     running = db.session.scalar(
-        sa.select(Case.id).where(Case.organ_id == organ.id, Case.state.not_in(tuple(grading.TERMINAL_STATES)))
+        sa.select(Case.id).where(
+            Case.organ_id == organ.id,
+            Case.state.not_in(tuple(grading.TERMINAL_STATES)),
+            Case.deleted_at.is_(None),
+        )
     )
     if running is not None:
         raise Refused(
@@ -641,63 +647,80 @@ def batch_fire(
     return cases
 
 
-def _safe_filename(name: str) -> str:
-    name = name.replace("\\", "/").rsplit("/", 1)[-1].strip().replace("\x00", "")
-    return (name or "file")[-200:]
+def store_attachment(user: User, case: Case, kind: str, file: FileStorage, written: list[Path]) -> Attachment:
+    """Check ``file`` by its content (`uploads.check_upload`), write it under UPLOAD_FOLDER, add its row and the
+    audit row. Runs inside the caller's transaction; appends the written path to ``written`` so the caller
+    removes it if the transaction does not commit."""
+    data = file.read()
+    checked = uploads.check_upload(file.filename or "", data, current_app.config["ALLOWED_UPLOAD_EXTENSIONS"])
+    digest = hashlib.sha256(data).hexdigest()
+    # content-derived, never from user input; the random tail keeps re-uploads of one file distinct rows
+    stored = f"{digest[:40]}-{secrets.token_hex(8)}"
+    folder = Path(current_app.config["UPLOAD_FOLDER"])
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / stored
+    written.append(path)
+    path.write_bytes(data)
+    attachment = Attachment(
+        case_id=case.id,
+        kind=kind,
+        original_filename=checked.filename,
+        stored_filename=stored,
+        size=len(data),
+        sha256=digest,
+        content_type=checked.mime,  # the checked type, never the browser's
+        uploaded_by_id=user.id,
+        at=clock.now(),
+    )
+    db.session.add(attachment)
+    db.session.flush()
+    append_case_event(
+        case,
+        "upload",
+        actor=user,
+        from_state=case.state,
+        to_state=case.state,
+        comment=f"上传{ATTACHMENT_KIND_LABELS[kind]}：{checked.filename}",
+        rule_id=UPLOAD_RULES[kind],
+    )
+    return attachment
+
+
+def check_upload_input(kind: str, file: FileStorage | None) -> None:
+    """The kind is known and a file was chosen (`ServiceError` naming the field otherwise)."""
+    if kind not in ATTACHMENT_KIND_LABELS:
+        raise ServiceError("请选择材料类别。", code="invalid_input", field="kind")
+    if file is None or not getattr(file, "filename", None):
+        raise ServiceError("请选择要上传的文件。", code="invalid_input", field="file")
+
+
+def remove_files(paths: list[Path]) -> None:
+    """Delete files whose rows are gone (after the commit) or were never committed; a file already gone is
+    fine."""
+    for path in paths:
+        try:
+            path.unlink(missing_ok=True)
+        except OSError:  # pragma: no cover - a locked or read-only file: leave it, never fail the request
+            current_app.logger.warning("could not remove upload %s", path.name)
 
 
 def upload_attachment(
     user: User, case_id: int, kind: str, file: FileStorage, *, today: date | None = None
 ) -> Attachment:
-    """Store a file under instance/uploads (content-addressed name), record it, audit it."""
+    """Store a file under instance/uploads (content-addressed name), record it, audit it. The file is checked
+    by its content (`uploads.check_upload`); a file written before a failed commit is removed."""
     today = _today(today)
-    if kind not in ATTACHMENT_KIND_LABELS:
-        raise ServiceError("请选择材料类别。", code="invalid_input", field="kind")
-    if file is None or not getattr(file, "filename", None):
-        raise ServiceError("请选择要上传的文件。", code="invalid_input", field="file")
-    folder = Path(current_app.config["UPLOAD_FOLDER"])
-    written: Path | None = None
+    check_upload_input(kind, file)
+    written: list[Path] = []
     try:
         with _unit_of_work():
             case = _load(user, case_id)
             decision = permissions.can(user, "upload", case, today, kind=kind)
             if not decision:
                 raise Refused(decision)
-            data = file.read()
-            if not data:
-                raise ServiceError("文件为空，请重新选择。", code="invalid_input", field="file")
-            digest = hashlib.sha256(data).hexdigest()
-            # content-derived, never from user input; the random tail keeps re-uploads of one file distinct rows
-            stored = f"{digest[:40]}-{secrets.token_hex(8)}"
-            folder.mkdir(parents=True, exist_ok=True)
-            written = folder / stored
-            written.write_bytes(data)
-            filename = _safe_filename(file.filename or "")
-            attachment = Attachment(
-                case_id=case.id,
-                kind=kind,
-                original_filename=filename,
-                stored_filename=stored,
-                size=len(data),
-                sha256=digest,
-                content_type=(file.mimetype or "application/octet-stream")[:120],
-                uploaded_by_id=user.id,
-                at=clock.now(),
-            )
-            db.session.add(attachment)
-            db.session.flush()
-            append_case_event(
-                case,
-                "upload",
-                actor=user,
-                from_state=case.state,
-                to_state=case.state,
-                comment=f"上传{ATTACHMENT_KIND_LABELS[kind]}：{filename}",
-                rule_id=UPLOAD_RULES[kind],
-            )
+            attachment = store_attachment(user, case, kind, file, written)
     except BaseException:
-        if written is not None:
-            written.unlink(missing_ok=True)
+        remove_files(written)
         raise
     return attachment
 
@@ -1075,7 +1098,12 @@ def case_view(user: User, case_id: int, *, today: date | None = None) -> CaseVie
         db.session.scalars(sa.select(CaseEvent).where(CaseEvent.case_id == case.id).order_by(CaseEvent.seq))
     )
     attachments = list(
-        db.session.scalars(sa.select(Attachment).where(Attachment.case_id == case.id).order_by(Attachment.id))
+        db.session.scalars(
+            sa.select(Attachment)
+            .where(Attachment.case_id == case.id)
+            .options(selectinload(Attachment.uploaded_by))
+            .order_by(Attachment.id)
+        )
     )
     objections = objections_of(user, case)
     facts = facts_for(case, ruleset_for(case))
@@ -1083,6 +1111,11 @@ def case_view(user: User, case_id: int, *, today: date | None = None) -> CaseVie
         kind for kind in ATTACHMENT_KIND_LABELS if permissions.can(user, "upload", case, today, kind=kind)
     ]
     abilities: dict[str, Any] = {"upload": upload_kinds}
+    # ids of the attachments the viewer may delete or replace now, and whether it may delete the draft
+    abilities["change_attachments"] = [
+        a.id for a in attachments if permissions.can_change_attachment(user, case, a)
+    ]
+    abilities["delete_case"] = bool(permissions.can_delete_case(user, case))
     for verb in ("set_panel", "spot_check", "handle_objection", "download_letter", "download_certificate"):
         abilities[verb] = bool(permissions.can(user, verb, case, today))
     return CaseView(

@@ -63,7 +63,11 @@ def overview_of(organ: Organisation, today: date) -> OrganOverview:
     facts = organ_facts(organ)
     status = grade_status(facts.grade, today, facts.recheck_open, ruleset)
     cases = list(
-        db.session.scalars(sa.select(Case).where(Case.organ_id == organ.id).order_by(Case.id.desc()))
+        db.session.scalars(
+            sa.select(Case)
+            .where(Case.organ_id == organ.id, Case.deleted_at.is_(None))
+            .order_by(Case.id.desc())
+        )
     )
     running = [case for case in cases if case.state not in TERMINAL_STATES]
     common: list[Refusal] = []

@@ -22,7 +22,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from webapp.extensions import db
-from webapp.models import Case, CaseFiling, Organisation, OrgKind, PanelMember, Role, User
+from webapp.models import Attachment, Case, CaseFiling, Organisation, OrgKind, PanelMember, Role, User
 from workflow import grading
 from workflow.errors import Refusal
 
@@ -79,6 +79,33 @@ UPLOAD_KINDS: dict[str, tuple[str, ...]] = {
     "applicant": ("application_form", "self_check_sheet", "acceptance_report", "integrity_notice", "other"),
     "prechecker": ("precheck_opinion", "other"),
 }
+
+
+def _states_up_to(event: str) -> frozenset[str]:
+    """The source states of ``event`` and every state the procedure passes through before them."""
+    states = {state for row in grading.TRANSITIONS if row["event"] == event for state in row["source"]}
+    while True:
+        before = {s for row in grading.TRANSITIONS if row["dest"] in states for s in row["source"]} - states
+        if not before:
+            return frozenset(states)
+        states |= before
+
+
+def _sources(event: str) -> frozenset[str]:
+    return frozenset(state for row in grading.TRANSITIONS if row["event"] == event for state in row["source"])
+
+
+#: States in which an applicant may still delete or replace the materials it uploaded: up to its acceptance
+#: request, which lodges them with the bureau (CT-06, ARC-10.1.4: draft, applied, forwarded, planned), and while
+#: its case is returned for completion, which it answers by lodging them again (CT-10, GAP-8: returned).
+APPLICANT_CHANGE_STATES = _states_up_to("request_acceptance") | _sources("resubmit")
+#: States in which the pre-checker may delete or replace its own written opinion: while it pre-checks (C5),
+#: before it passes or returns the case (CT-08/09, ARC-10.2.1/10.2.2).
+PRECHECKER_CHANGE_STATES = _sources("pass_precheck") | _sources("return_for_completion")
+#: Rule each function's change window rests on (cited when refused, audited when done).
+CHANGE_RULES = {"applicant": "ARC-10.1.4", "prechecker": "ARC-10.2.1"}
+#: The state a case may be deleted in: never applied (CT-01 has not fired, ARC-10.1.1).
+DELETABLE_STATES = _sources("apply")
 #: States in which the organizer may (re)form the review panel (ARC-10.4).
 PANEL_STATES = ("in_notice", "objection_review", "in_review")
 
@@ -193,6 +220,8 @@ def can_view(user: User, case: Case) -> Decision:
     """Applicant organ users, bureaus holding a function or a filing, their upper bureaus, panel members."""
     if not _signed_in(user):
         return _deny("请先登录。", code="unauthorized")
+    if case.deleted_at is not None:
+        return _deny("案件不存在或您无权查看。", code="not_found")  # a deleted draft is gone for everyone
     if _is_organ_user(user) and user.organisation_id == case.organ_id:
         return ALLOWED
     if user.has_role(Role.REVIEWER) and any(member.user_id == user.id for member in case.panel):
@@ -314,9 +343,73 @@ def can(user: User, verb: str, case: Case, today: date, *, kind: str | None = No
     return ALLOWED
 
 
+def _cite(case: Case, rule: str, detail: str) -> str:
+    from webapp.services.case_facts import ruleset_for
+
+    try:
+        return ruleset_for(case).cite(rule, detail)
+    except KeyError:  # a ruleset without the rule's text: say what is wrong without the quote
+        return f"{detail}（{rule}）"
+
+
+def can_change_attachment(user: User, case: Case, attachment: Attachment) -> Decision:
+    """May ``user`` delete or replace ``attachment`` now? Only a function that may upload its kind, only what
+    its own organisation uploaded, and only while that function's step allows it: the applicant up to its
+    acceptance request and while returned for completion (`APPLICANT_CHANGE_STATES`, ARC-10.1.4 / GAP-8), the
+    pre-checker its opinion while pre-checking (`PRECHECKER_CHANGE_STATES`, ARC-10.2.1). ``rule`` of an allowed
+    decision is the rule the change rests on (for the audit row)."""
+    seen = can_view(user, case)
+    if not seen:
+        return seen
+    if attachment.case_id != case.id:
+        return _deny("材料不存在或您无权查看。", code="not_found")
+    functions = case_functions(user, case)
+    owners = {"applicant": case.organ_id, "prechecker": case.prechecker_id}
+    uploader = attachment.uploaded_by.organisation_id if attachment.uploaded_by is not None else None
+    mine = [
+        function
+        for function in ("applicant", "prechecker")
+        if function in functions
+        and attachment.kind in UPLOAD_KINDS[function]
+        and uploader is not None
+        and uploader == owners[function]
+    ]
+    if not mine:
+        return _deny("只能删除或替换本单位上传的材料。")
+    state = grading.STATE_LABELS.get(case.state, case.state)
+    for function in mine:
+        states = APPLICANT_CHANGE_STATES if function == "applicant" else PRECHECKER_CHANGE_STATES
+        if case.state in states:
+            rule = "GAP-8" if function == "applicant" and case.state == "returned" else CHANGE_RULES[function]
+            return Decision(True, rule=rule)
+    if "applicant" in mine:
+        rule = CHANGE_RULES["applicant"]
+        detail = f"案件当前为“{state}”：提出验收申请后材料已报送档案局，不能删除或替换；退回补充时可以修改"
+    else:
+        rule = CHANGE_RULES["prechecker"]
+        detail = f"案件当前为“{state}”：预检意见只能在预检中删除或替换"
+    return _deny(_cite(case, rule, detail), rule, code="attachment_locked")
+
+
+def can_delete_case(user: User, case: Case) -> Decision:
+    """May ``user`` delete ``case``? Only the applicant organ's own users, and only a draft that was never
+    applied for (`DELETABLE_STATES`): once applied, the application is the bureau's record (ARC-10.1.1) and
+    the unit withdraws it instead."""
+    seen = can_view(user, case)
+    if not seen:
+        return seen
+    if "applicant" not in case_functions(user, case):
+        return _deny("只有申报单位可以删除本单位的申报草稿。")
+    if case.state not in DELETABLE_STATES:
+        state = grading.STATE_LABELS.get(case.state, case.state)
+        detail = f"案件当前为“{state}”，已提出申报，不能删除；如不再申报，可以撤回"
+        return _deny(_cite(case, "ARC-10.1.1", detail), "ARC-10.1.1", code="not_a_draft")
+    return Decision(True, rule="ARC-10.1.1")
+
+
 def visible_cases(user: User) -> sa.Select[tuple[Case]]:
     """A SELECT of the cases ``user`` may read (for lists and the API); same rule as `can_view`."""
-    query = sa.select(Case)
+    query = sa.select(Case).where(Case.deleted_at.is_(None))
     if not _signed_in(user):
         return query.where(sa.false())
     conditions: list[sa.ColumnElement[bool]] = []

@@ -23,6 +23,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from webapp.services import uploads
 from workflow.scoring.scheme import Item, Scheme, fmt_points
 from workflow.scoring.table import ItemEntry, SheetResult, score_sheet
 
@@ -58,6 +59,10 @@ class CellError:
 
 def _open(source: bytes | str | Path) -> Any:
     if isinstance(source, bytes | bytearray):
+        # an uploaded file: checked by content like every upload before openpyxl parses it (callers report
+        # the ValueError as 「无法读取该文件…」)
+        if not uploads.is_xlsx(bytes(source)):
+            raise ValueError("not an .xlsx workbook")
         return load_workbook(io.BytesIO(source), data_only=True)
     return load_workbook(source, data_only=True)
 

@@ -213,7 +213,7 @@ def test_uploading_an_attachment_is_201_and_checks_kind_and_file(demo, api):
     url = f"/api/v1/cases/{case_id}/attachments"
     response = caller.post(
         url,
-        data={"kind": "other", "file": (BytesIO(b"hello"), "说明.txt")},
+        data={"kind": "other", "file": (BytesIO(b"%PDF-1.4 hello"), "说明.pdf")},
         content_type="multipart/form-data",
     )
     assert response.status_code == 201
@@ -222,10 +222,10 @@ def test_uploading_an_attachment_is_201_and_checks_kind_and_file(demo, api):
         "at": None,
         "kind": "other",
         "kind_label": "其他材料",
-        "filename": "说明.txt",
-        "size": 5,
-        "sha256": "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824",
-        "content_type": "text/plain",
+        "filename": "说明.pdf",
+        "size": 14,
+        "sha256": "f31cdee0b4d4fdae0638872f6bb7d0e6ee041386a9055d5e64c25d9d35dc88d1",
+        "content_type": "application/pdf",
         "uploaded_by": "unit-county",
     }
     bad_kind = caller.post(
@@ -321,7 +321,7 @@ def test_a_county_direct_second_level_evaluation_walks_from_application_to_appro
     for kind in ("application_form", "self_check_sheet", "acceptance_report", "integrity_notice"):
         response = unit.post(
             f"/api/v1/cases/{case_id}/attachments",
-            data={"kind": kind, "file": (BytesIO(kind.encode()), f"{kind}.pdf")},
+            data={"kind": kind, "file": (BytesIO(b"%PDF-1.4 " + kind.encode()), f"{kind}.pdf")},
             content_type="multipart/form-data",
         )
         assert response.status_code == 201
