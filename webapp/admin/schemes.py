@@ -29,9 +29,13 @@ managers = roles_required(Role.SYS_ADMIN, Role.BUREAU_HEAD)
 
 class ImportForm(KaopingForm):
     file = FileField(
-        "评分表文件（.xlsx）",
-        validators=[FileRequired("请选择 .xlsx 文件。"), FileAllowed(["xlsx"], "只接受 .xlsx 文件。")],
-        description="第一张工作表，表头：序号 | 考核项目 | 分数 | 评分细则；部分行序号为一、二、……",
+        "评分表文件（.xlsx 或 .toml）",
+        validators=[
+            FileRequired("请选择 .xlsx 或 .toml 文件。"),
+            FileAllowed(["xlsx", "toml"], "只接受 .xlsx 或 .toml 文件。"),
+        ],
+        description="Excel表：第一张工作表，表头：序号 | 考核项目 | 分数 | 评分细则；部分行序号为一、二、……；"
+        "也可上传从本系统下载并修改过的评分表文件（.toml）",
     )
     scheme_id = StringField(
         "评分表编号",
@@ -100,6 +104,7 @@ def import_table() -> tuple[str, int] | str:
             name=form.name.data or "",
             ruleset_id=form.ruleset_id.data or None,
             section_min_ratio=Decimal(str(ratio)) if ratio is not None else None,
+            filename=upload.filename or "",
         )
         for problem in report.problems:
             field = getattr(form, problem.where, None) if problem.where.isidentifier() else None

@@ -207,6 +207,9 @@ MESSAGES: dict[str, str] = {
     "scheme.precision_positive": "计分精度应大于0",
     "scheme.rank_quota_range": "名次配额须为整数，且最少名额不大于最多名额",
     # a filled sheet
+    "sheet.unreadable": "无法读取该文件",
+    "sheet.not_utf8": "文件不是UTF-8编码的文本，请另存为UTF-8编码后重试",
+    "sheet.invalid_syntax": "文件格式有误（第{line}行第{column}列附近）",
     "sheet.not_object": "评分表内容应为一个对象（各考核项目的填写内容）",
     "sheet.unknown_fields": "有不认识的填写项：{names}",
     "sheet.wrong_scheme": "这份评分表是按另一张评分表填写的，不能用本表计分",
@@ -302,7 +305,7 @@ def render_location(
     out = []
     if source:
         out.append(source)
-    if section_label:
+    if section_label and not label:  # an item's label already carries its section's number
         out.append(f"部分「{section_label}」")
     if label:
         out.append(f"考核项目「{label}」")

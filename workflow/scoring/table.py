@@ -199,9 +199,7 @@ def parse_sheet(data: Mapping[str, Any], scheme: Scheme) -> dict[str, ItemEntry]
             deduction=None
             if raw.get("deduction") is None
             else _number(raw["deduction"], "酌情扣分", where, "deduction"),
-            awarded=None
-            if raw.get("awarded") is None
-            else _number(raw["awarded"], "评分", where, "awarded"),
+            awarded=None if raw.get("awarded") is None else _number(raw["awarded"], "评分", where, "awarded"),
             reason=_text(raw.get("reason", ""), "reason", where),
             flags=_flags(raw.get("flags", []), where),
             claims=_claims(raw.get("claims", []), where),
@@ -555,7 +553,9 @@ class _Scorer:
                 keys |= set(other.measure_keys())
         return keys
 
-    def _leaf(self, item: Item, entry: ItemEntry, where: Mapping[str, Any]) -> tuple[Decimal, list[str], bool]:
+    def _leaf(
+        self, item: Item, entry: ItemEntry, where: Mapping[str, Any]
+    ) -> tuple[Decimal, list[str], bool]:
         if entry.awarded is not None:
             return self._awarded(item, entry, where), self._awarded_reasons(item, entry), False
         k = item.kind

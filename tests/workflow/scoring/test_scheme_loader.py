@@ -145,7 +145,7 @@ def break_field_of_other_rule(data):
     ("breaker", "code", "item", "message"),
     [
         (break_deductions_exceed_max, "scheme.deduction_reach", "STA-3.1.3",
-         "sta-2017.toml：部分「一、重点目标考评」：考核项目「一、3 省级以上开发区统计规范化管理指导验收」："
+         "sta-2017.toml：考核项目「一、3 省级以上开发区统计规范化管理指导验收」："
          "本项3分，但扣分合计可达5分：请注明扣完为止，或降低扣分标准"),
         (break_section_total, "scheme.section_sum", None,
          "sta-2017.toml：部分「一、重点目标考评」：各项分数合计49分，与本部分分数50分不符"),
