@@ -2,8 +2,6 @@
 
 from decimal import Decimal
 
-import pytest
-
 from tests.workflow.scoring.refusals import refused
 from workflow.scoring.table import ItemEntry, SheetError, score_sheet
 
