@@ -118,3 +118,29 @@ def test_broken_scheme_file_exits_2_naming_file_and_item(runner, tmp_path):
         "错误：lrn-broken.toml：考核项目「三、1 行政推动工作」：酌情扣分上限26分应在0到本项分数25分之间"
         in result.output
     )
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("gbk.toml", 'id = "t"\nname = "机关档案评分表"\n'.encode("gbk")),
+        ("binary.toml", b"\x89PNG\x00\x00\x01"),
+    ],
+)
+def test_a_scheme_file_that_is_not_utf8_exits_2_with_a_chinese_message_naming_it(
+    runner, tmp_path, name, content
+):
+    """Issue 7, point 13: GBK or binary scheme files used to end in a UnicodeDecodeError traceback."""
+    scheme = tmp_path / name
+    scheme.write_bytes(content)
+    result = runner.invoke(score, ["--scheme", str(scheme), "--sheet", write(tmp_path, {"items": {}})])
+    assert result.exit_code == 2
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert f"错误：{name}：文件不是UTF-8编码的文本" in result.output
+
+
+def test_a_sheet_file_that_is_not_utf8_exits_2_naming_it(runner, tmp_path):
+    sheet = tmp_path / "sheet.json"
+    sheet.write_bytes('{"items": {"LRN-3.1": {"note": "备注"}}}'.encode("gbk"))
+    result = runner.invoke(score, ["--scheme", "lrn", "--sheet", str(sheet)])
+    assert result.exit_code == 2 and "错误：sheet.json：文件不是UTF-8编码的文本" in result.output
