@@ -22,6 +22,7 @@ from webapp.auth.permissions import roles_required
 from webapp.forms import KaopingForm, choices
 from webapp.models import Role
 from webapp.services import ServiceError, schemes
+from webapp.xlsx.scheme_io import scheme_to_xlsx
 from workflow.scoring.scheme import fmt_points
 
 managers = roles_required(Role.SYS_ADMIN, Role.BUREAU_HEAD)
@@ -191,6 +192,19 @@ def download(version_pk: int) -> Response:
     )
 
 
+@managers
+def download_xlsx(version_pk: int) -> Response:
+    """The table as Excel: to read, correct and upload again (an unchanged upload gives back an equal scheme)."""
+    if not schemes.can_manage_schemes(current_user):
+        raise schemes.SchemeRefused()
+    row = schemes.get_version(version_pk)
+    return Response(
+        scheme_to_xlsx(schemes.version_scheme(row)),
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": f'attachment; filename="{row.scheme_id}-{row.version}.xlsx"'},
+    )
+
+
 bp = Blueprint("admin_schemes", __name__, url_prefix="/admin/schemes")
 bp.add_url_rule("/", view_func=index, endpoint="index")
 bp.add_url_rule("/import", view_func=import_table, endpoint="import_table", methods=["GET", "POST"])
@@ -198,4 +212,5 @@ bp.add_url_rule("/save", view_func=save, endpoint="save", methods=["POST"])
 bp.add_url_rule("/<int:version_pk>", view_func=show, endpoint="show")
 bp.add_url_rule("/<int:version_pk>/activate", view_func=activate, endpoint="activate", methods=["POST"])
 bp.add_url_rule("/<int:version_pk>.toml", view_func=download, endpoint="download")
+bp.add_url_rule("/<int:version_pk>.xlsx", view_func=download_xlsx, endpoint="download_xlsx")
 bp.add_app_template_global(schemes.can_manage_schemes, "can_manage_schemes")

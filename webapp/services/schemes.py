@@ -132,7 +132,7 @@ def summarise(scheme: Scheme) -> dict[str, Any]:
         "pass_lines": {
             scheme.level_names.get(lv, lv): fmt_points(line) for lv, line in scheme.pass_lines.items()
         },
-        "vetoes": sum(1 for i in items if i.kind == "veto" or i.veto_when),
+        "vetoes": sum(1 for i in items if i.kind == "veto" or i.vetoes()),
         "bonus": sum(1 for i in items if i.bonus),
         "discretionary": sum(1 for i in leaves if i.kind == "deduction" and not i.deductions),
         "sample": scheme.sample,

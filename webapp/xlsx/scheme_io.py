@@ -17,6 +17,7 @@ from typing import Any
 
 from openpyxl.utils import get_column_letter
 
+from config.schemes import parse_scheme_text
 from webapp.xlsx.common import (
     ID_HEADER as ID_HEADER,
 )
@@ -37,7 +38,15 @@ from webapp.xlsx.common import (
     find_header,
     open_workbook,
 )
-from workflow.scoring.scheme import fmt_points
+from webapp.xlsx.sheet_io import DEFINITION_TITLE, table_matches
+
+# Filled sheets (export to fill, read back) and the admin's table download live in sheet_io.py; these names stay
+# importable from here.
+from webapp.xlsx.sheet_io import DETAILS_TITLE as DETAILS_TITLE
+from webapp.xlsx.sheet_io import scheme_to_xlsx as scheme_to_xlsx
+from webapp.xlsx.sheet_io import sheet_from_xlsx as sheet_from_xlsx
+from webapp.xlsx.sheet_io import sheet_to_xlsx as sheet_to_xlsx
+from workflow.scoring.scheme import Scheme, SchemeError, fmt_points, scheme_to_data
 
 _SECTION_NO = re.compile(r"^[一二三四五六七八九十]+[、.．]?$")
 _PART_NO = re.compile(r"^([（(]\d+[)）]|\d+\.\d+|[①-⑳])$")
@@ -72,6 +81,13 @@ def scheme_from_xlsx(
     """
     wb = open_workbook(source)
     ws = wb.worksheets[0]
+    embedded = _embedded_scheme(wb)
+    if embedded is not None and table_matches(ws, embedded):
+        # A table downloaded from the admin pages and uploaded unchanged: the scheme itself, under the new
+        # id and version (the visible cells could not carry rule kinds, flags or measures).
+        data = scheme_to_data(embedded)
+        data.update(id=scheme_id, version=version, name=name or embedded.name)
+        return data, []
     errors: list[CellError] = []
     found = find_header(ws, ("序号", "考核项目", "分数"))
     if found is None:
@@ -209,6 +225,21 @@ def scheme_from_xlsx(
     return data, errors
 
 
+def _embedded_scheme(wb: Any) -> Scheme | None:
+    """The scheme file hidden in a workbook by `scheme_to_xlsx`, when there is one and it is valid."""
+    if DEFINITION_TITLE not in wb.sheetnames:
+        return None
+    ws = wb[DEFINITION_TITLE]
+    text = "\n".join(
+        "" if ws.cell(row, 1).value is None else str(ws.cell(row, 1).value)
+        for row in range(1, ws.max_row + 1)
+    )
+    try:
+        return parse_scheme_text(text, DEFINITION_TITLE)
+    except SchemeError:
+        return None
+
+
 def _item_from_row(
     item_id: str, no: str, title: str, raw_points: Any, criterion: str
 ) -> tuple[dict[str, Any], str]:
@@ -283,15 +314,3 @@ def _recognised_deductions(text: str) -> list[dict[str, Any]]:
             }
         )
     return found if len(found) == len(amounts) else []
-
-
-# Filled sheets (export to fill, read back) live in sheet_io.py; these names stay importable from here.
-from webapp.xlsx.sheet_io import (  # noqa: E402
-    DETAILS_TITLE as DETAILS_TITLE,
-)
-from webapp.xlsx.sheet_io import (  # noqa: E402
-    sheet_from_xlsx as sheet_from_xlsx,
-)
-from webapp.xlsx.sheet_io import (  # noqa: E402
-    sheet_to_xlsx as sheet_to_xlsx,
-)

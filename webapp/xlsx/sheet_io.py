@@ -27,6 +27,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from config.schemes import scheme_to_toml
 from webapp.xlsx.common import (
     ID_HEADER,
     SCORE_HEADERS,
@@ -42,6 +43,8 @@ from workflow.scoring.scheme import Item, Scheme, fmt_points
 from workflow.scoring.table import BonusClaim, ItemEntry, SheetError, SheetResult, score_sheet
 
 DETAILS_TITLE = "填写明细"
+#: Hidden worksheet holding the scheme file itself (`scheme_to_xlsx`), so an admin's download imports back equal.
+DEFINITION_TITLE = "评分表定义"
 DETAILS_HEADERS = ("评分栏", "编号", "考核项目", "类别", "内容", "数值", "键")
 COLUMN_NAMES = {"self": "自查", "review": "评审"}
 #: 类别 of a fact → the sheet JSON field it comes from.
@@ -69,8 +72,9 @@ def sheet_to_xlsx(
     results: tuple[SheetResult | None, SheetResult | None] | None = None,
     *,
     level: str | None = None,
+    definition: bool = False,
 ) -> bytes:
-    """The scoring sheet as .xlsx (评分表 + 填写明细).
+    """The scoring sheet as .xlsx (评分表 + 填写明细; with `definition`, also the scheme file, hidden).
 
     Scores come from `results` (self, review) when given, else from scoring the entries (at `level`).
     A directly entered score keeps its own reason so the sheet reads back into the same entries.
@@ -97,9 +101,34 @@ def sheet_to_xlsx(
     for letter, width in zip("ABCDEFG", (8, 12, 30, 10, 40, 16, 16), strict=True):
         details.column_dimensions[letter].width = width
     details.column_dimensions["G"].hidden = True  # internal keys: read back, not for people
+    if definition:
+        hidden = wb.create_sheet(DEFINITION_TITLE)
+        for line in scheme_to_toml(scheme).splitlines():
+            hidden.append([line])
+        hidden.sheet_state = "hidden"
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+def scheme_to_xlsx(scheme: Scheme) -> bytes:
+    """The table an administrator downloads: the blank sheet plus the scheme file (hidden), so uploading it again
+    unchanged gives back an equal scheme; edited cells fall back to reading the table (`scheme_from_xlsx`)."""
+    return sheet_to_xlsx(scheme, definition=True)
+
+
+def table_matches(ws: Worksheet, scheme: Scheme) -> bool:
+    """Whether the visible table (序号, 考核项目, 分数, 评分细则, 编号) is exactly what `scheme` exports."""
+    fresh = Workbook().active
+    _write_table(fresh, scheme, None, (None, None), (None, None))
+    columns = (1, 2, 3, 4, len(SHEET_HEADERS) + 1)
+    if ws.max_row != fresh.max_row:
+        return False
+    return all(
+        cell_text(ws.cell(row, col).value) == cell_text(fresh.cell(row, col).value)
+        for row in range(2, fresh.max_row + 1)
+        for col in columns
+    )
 
 
 def _fact_rows(scheme: Scheme, item: Item, entry: ItemEntry) -> list[list[str]]:

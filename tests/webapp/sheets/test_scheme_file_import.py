@@ -4,11 +4,14 @@ points 9 and 13). Nothing is saved until the report is clean."""
 
 from __future__ import annotations
 
+import dataclasses
+import html
 import io
+import re
 
 import sqlalchemy as sa
 
-from config.schemes import load_scheme, scheme_to_toml
+from config.schemes import load_scheme, parse_scheme_text, scheme_to_toml
 from webapp.extensions import db
 from webapp.models import SchemeVersion
 
@@ -78,3 +81,37 @@ def test_an_xlsx_that_is_not_a_workbook_names_the_file(world, client, auth):
     response = upload(client, "序号,考核项目".encode("gbk"), "附件2.xlsx", scheme_id="yc-archive")
     assert response.status_code == 400
     assert "无法读取「附件2.xlsx」" in response.get_data(as_text=True)
+
+
+def test_a_table_downloaded_as_excel_and_uploaded_unchanged_keeps_every_rule(world, client, auth):
+    """下载Excel表 → 上传: the hidden definition comes back, so vetoes and measured rules are not re-guessed."""
+    auth.login("admin")
+    with world.app_context():
+        row_id = db.session.scalar(
+            sa.select(SchemeVersion.id).where(SchemeVersion.scheme_id == "hubei-archive-sample")
+        )
+    download = client.get(f"/admin/schemes/{row_id}.xlsx")
+    assert download.status_code == 200 and download.data[:2] == b"PK"
+    response = client.post(
+        "/admin/schemes/import",
+        data={
+            "file": (io.BytesIO(download.data), "hubei.xlsx"),
+            "scheme_id": "hubei-archive-sample",
+            "version": "sample-2",
+            "name": "",
+            "ruleset_id": "",
+        },
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 200, response.get_data(as_text=True)[:2000]
+    page = response.get_data(as_text=True)
+    assert "校验通过" in page
+    toml_text = html.unescape(re.search(r'name="toml_text" type="hidden" value="([^"]*)"', page).group(1))
+    again = parse_scheme_text(toml_text, "again.toml")
+    original = load_scheme("hubei-archive-sample")
+    assert again == dataclasses.replace(original, version="sample-2")
+
+
+def test_only_scheme_managers_download_the_excel_table(world, client, auth):
+    auth.login("unit-county")
+    assert client.get("/admin/schemes/1.xlsx").status_code == 403
