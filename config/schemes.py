@@ -24,18 +24,41 @@ def read_scheme_file(path: str | Path) -> Scheme:
     """Load and validate one TOML scheme file."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise SchemeError(f"{path.name}: cannot read: {exc.strerror or exc}") from None
-    return parse_scheme_text(text, path.name)
+        content = path.read_bytes()
+    except OSError:
+        raise SchemeError("scheme.unreadable", source=path.name) from None
+    return parse_scheme_text(decode_scheme_bytes(content, path.name), path.name)
+
+
+def decode_scheme_bytes(content: bytes, source: str) -> str:
+    """A scheme file's text: UTF-8 (a byte-order mark is tolerated). GBK text or a binary file is refused with
+    a Chinese message naming the file, never a traceback (a bureau's Windows editor often saves GBK)."""
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise SchemeError("scheme.not_utf8", source=source) from None
+    if "\x00" in text:
+        raise SchemeError("scheme.not_utf8", source=source)
+    return text
+
+
+_TOML_AT = re.compile(r"line (\d+), column (\d+)")
 
 
 def parse_scheme_text(text: str, source: str) -> Scheme:
     """Validate TOML text (e.g. an uploaded file); `source` names it in errors."""
+    if "\x00" in text:
+        raise SchemeError("scheme.not_utf8", source=source)
     try:
         data = tomllib.loads(text, parse_float=Decimal)
     except tomllib.TOMLDecodeError as exc:
-        raise SchemeError(f"{source}: invalid TOML: {exc}") from None
+        at = _TOML_AT.search(str(exc))
+        if at:
+            line, column = at.group(1), at.group(2)
+        else:  # "at end of document": the problem is at the last character
+            lines = text.split("\n")
+            line, column = str(len(lines)), str(len(lines[-1]) + 1)
+        raise SchemeError("scheme.invalid_syntax", source=source, line=line, column=column) from None
     return parse_scheme(data, source)
 
 
@@ -61,7 +84,9 @@ def load_scheme(id_or_path: str | Path, version: str | None = None, directory: P
     if candidate.suffix == ".toml" or candidate.is_file():
         scheme = read_scheme_file(candidate)
         if version is not None and scheme.version != version:
-            raise SchemeError(f"{candidate.name}: version is {scheme.version!r}, not {version!r}")
+            raise SchemeError(
+                "scheme.version_mismatch", source=candidate.name, found=scheme.version, wanted=version
+            )
         return scheme
     scheme_id = str(id_or_path)
     if "@" in scheme_id:
@@ -70,9 +95,9 @@ def load_scheme(id_or_path: str | Path, version: str | None = None, directory: P
     if version is not None:
         matches = [s for s in matches if s.version == version]
     if not matches:
-        known = ", ".join(sorted({s[0] for s in available_schemes(directory)}))
+        known = sorted({s[0] for s in available_schemes(directory)})
         wanted = f"{scheme_id}@{version}" if version else scheme_id
-        raise SchemeError(f"no scheme {wanted!r} in {directory.name}/ (available: {known})")
+        raise SchemeError("scheme.not_found", wanted=wanted, available=known)
     return max(matches, key=lambda s: _version_key(s.version))
 
 

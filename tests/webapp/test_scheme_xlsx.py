@@ -84,8 +84,8 @@ def test_export_with_entries_writes_scores_reasons_and_totals_and_reads_back(sta
     ]
     assert [ws.cell(rows["STA-3.2.1"], c).value for c in (5, 6, 7, 8)] == [3, None, 2, "总结迟报"]
     entries, errors = sheet_from_xlsx(sheet_to_xlsx(sta, review_entries=review), sta)
-    assert entries["STA-3.2.1"] == review["STA-3.2.1"]
-    assert entries["STA-3.1.2"].awarded == 7
+    assert errors == []
+    assert entries == review  # the measured values come back, not just the score they gave
 
 
 def test_bad_cells_are_reported_by_cell_in_chinese(sta):

@@ -76,10 +76,16 @@ def test_scheme_can_be_given_as_a_path_and_through_the_kaoping_group(runner, tmp
 @pytest.mark.parametrize(
     ("sheet", "message"),
     [
-        ({"items": {"HBS-9": {}}}, "sheet.json: item HBS-9: not in scheme hubei-archive-sample"),
-        ({"items": {"HBS-5.1": {"awarded": 11}}}, "sheet.json: item HBS-5.1: score 11 is outside 1–10"),
-        ({"items": {"HBS-3.3": {"deduction": 2}}}, "sheet.json: item HBS-3.3: a discretionary deduction"),
-        ({"level": "special", "items": {}}, "level 'special' is not one of second, first"),
+        ({"items": {"HBS-9": {}}}, "错误：sheet.json：本评分表中没有考核项目「HBS-9」"),
+        (
+            {"items": {"HBS-5.1": {"awarded": 11}}},
+            "错误：sheet.json：考核项目「五、1 利用服务与编研」：评分11分超出范围：应在1—10分之间（或0分）",
+        ),
+        (
+            {"items": {"HBS-3.3": {"deduction": 2}}},
+            "错误：sheet.json：考核项目「三、3 鉴定销毁」：酌情扣分须填写扣分原因",
+        ),
+        ({"level": "special", "items": {}}, "级别「special」不是本表的级别（本表级别：省二级、省一级）"),
     ],
 )
 def test_invalid_sheet_exits_2_naming_the_item(runner, tmp_path, sheet, message):
@@ -93,9 +99,9 @@ def test_invalid_json_and_unknown_scheme_exit_2(runner, tmp_path):
     bad = tmp_path / "bad.json"
     bad.write_text("{", encoding="utf-8")
     result = runner.invoke(score, ["--scheme", "lrn", "--sheet", str(bad)])
-    assert result.exit_code == 2 and "bad.json: invalid JSON" in result.output
+    assert result.exit_code == 2 and "错误：bad.json：文件格式有误（第1行第2列附近）" in result.output
     result = runner.invoke(score, ["--scheme", "nope", "--sheet", str(bad)])
-    assert result.exit_code == 2 and "no scheme 'nope'" in result.output
+    assert result.exit_code == 2 and "错误：没有编号为「nope」的评分表" in result.output
 
 
 def test_broken_scheme_file_exits_2_naming_file_and_item(runner, tmp_path):
@@ -109,6 +115,32 @@ def test_broken_scheme_file_exits_2_naming_file_and_item(runner, tmp_path):
     result = runner.invoke(score, ["--scheme", str(scheme), "--sheet", write(tmp_path, {"items": {}})])
     assert result.exit_code == 2
     assert (
-        "lrn-broken.toml: item LRN-3.1: discretionary deduction 26 must be within [0, max 25]"
+        "错误：lrn-broken.toml：考核项目「三、1 行政推动工作」：酌情扣分上限26分应在0到本项分数25分之间"
         in result.output
     )
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("gbk.toml", 'id = "t"\nname = "机关档案评分表"\n'.encode("gbk")),
+        ("binary.toml", b"\x89PNG\x00\x00\x01"),
+    ],
+)
+def test_a_scheme_file_that_is_not_utf8_exits_2_with_a_chinese_message_naming_it(
+    runner, tmp_path, name, content
+):
+    """Issue 7, point 13: GBK or binary scheme files used to end in a UnicodeDecodeError traceback."""
+    scheme = tmp_path / name
+    scheme.write_bytes(content)
+    result = runner.invoke(score, ["--scheme", str(scheme), "--sheet", write(tmp_path, {"items": {}})])
+    assert result.exit_code == 2
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert f"错误：{name}：文件不是UTF-8编码的文本" in result.output
+
+
+def test_a_sheet_file_that_is_not_utf8_exits_2_naming_it(runner, tmp_path):
+    sheet = tmp_path / "sheet.json"
+    sheet.write_bytes('{"items": {"LRN-3.1": {"note": "备注"}}}'.encode("gbk"))
+    result = runner.invoke(score, ["--scheme", "lrn", "--sheet", str(sheet)])
+    assert result.exit_code == 2 and "错误：sheet.json：文件不是UTF-8编码的文本" in result.output

@@ -232,9 +232,9 @@ def _workbook(extra: str | None = None) -> bytes:
 
 
 def test_the_xlsx_imports_check_the_content_before_parsing_it():
-    """Score-table and score-sheet imports read .xlsx through `scheme_io._open`: a workbook passes, a workbook
+    """Score-table and score-sheet imports read .xlsx through `common.open_workbook`: a workbook passes, a workbook
     carrying macros or a Word file named .xlsx is refused before openpyxl sees it."""
-    from webapp.xlsx.scheme_io import _open
+    from webapp.xlsx.common import open_workbook as _open
 
     assert _open(_workbook()).active["A1"].value == "序号"
     for refused in (_workbook("xl/vbaProject.bin"), DOCX, HTML):

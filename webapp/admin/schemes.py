@@ -22,6 +22,7 @@ from webapp.auth.permissions import roles_required
 from webapp.forms import KaopingForm, choices
 from webapp.models import Role
 from webapp.services import ServiceError, schemes
+from webapp.xlsx.scheme_io import scheme_to_xlsx
 from workflow.scoring.scheme import fmt_points
 
 managers = roles_required(Role.SYS_ADMIN, Role.BUREAU_HEAD)
@@ -29,9 +30,13 @@ managers = roles_required(Role.SYS_ADMIN, Role.BUREAU_HEAD)
 
 class ImportForm(KaopingForm):
     file = FileField(
-        "评分表文件（.xlsx）",
-        validators=[FileRequired("请选择 .xlsx 文件。"), FileAllowed(["xlsx"], "只接受 .xlsx 文件。")],
-        description="第一张工作表，表头：序号 | 考核项目 | 分数 | 评分细则；部分行序号为一、二、……",
+        "评分表文件（.xlsx 或 .toml）",
+        validators=[
+            FileRequired("请选择 .xlsx 或 .toml 文件。"),
+            FileAllowed(["xlsx", "toml"], "只接受 .xlsx 或 .toml 文件。"),
+        ],
+        description="Excel表：第一张工作表，表头：序号 | 考核项目 | 分数 | 评分细则；部分行序号为一、二、……；"
+        "也可上传从本系统下载并修改过的评分表文件（.toml）",
     )
     scheme_id = StringField(
         "评分表编号",
@@ -100,6 +105,7 @@ def import_table() -> tuple[str, int] | str:
             name=form.name.data or "",
             ruleset_id=form.ruleset_id.data or None,
             section_min_ratio=Decimal(str(ratio)) if ratio is not None else None,
+            filename=upload.filename or "",
         )
         for problem in report.problems:
             field = getattr(form, problem.where, None) if problem.where.isidentifier() else None
@@ -186,6 +192,19 @@ def download(version_pk: int) -> Response:
     )
 
 
+@managers
+def download_xlsx(version_pk: int) -> Response:
+    """The table as Excel: to read, correct and upload again (an unchanged upload gives back an equal scheme)."""
+    if not schemes.can_manage_schemes(current_user):
+        raise schemes.SchemeRefused()
+    row = schemes.get_version(version_pk)
+    return Response(
+        scheme_to_xlsx(schemes.version_scheme(row)),
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": f'attachment; filename="{row.scheme_id}-{row.version}.xlsx"'},
+    )
+
+
 bp = Blueprint("admin_schemes", __name__, url_prefix="/admin/schemes")
 bp.add_url_rule("/", view_func=index, endpoint="index")
 bp.add_url_rule("/import", view_func=import_table, endpoint="import_table", methods=["GET", "POST"])
@@ -193,4 +212,5 @@ bp.add_url_rule("/save", view_func=save, endpoint="save", methods=["POST"])
 bp.add_url_rule("/<int:version_pk>", view_func=show, endpoint="show")
 bp.add_url_rule("/<int:version_pk>/activate", view_func=activate, endpoint="activate", methods=["POST"])
 bp.add_url_rule("/<int:version_pk>.toml", view_func=download, endpoint="download")
+bp.add_url_rule("/<int:version_pk>.xlsx", view_func=download_xlsx, endpoint="download_xlsx")
 bp.add_app_template_global(schemes.can_manage_schemes, "can_manage_schemes")

@@ -154,6 +154,20 @@ def _sheet_schemas() -> dict[str, Any]:
                             "additionalProperties": {"type": "string"},
                             "description": "item id → why the engine left its entry out",
                         },
+                        "problem_details": {
+                            "type": "object",
+                            "additionalProperties": {
+                                "type": "object",
+                                "properties": {
+                                    "error": {"type": "string", "description": "stable engine code"},
+                                    "params": {"type": "object"},
+                                    "message": {"type": "string", "description": "Chinese, as shown"},
+                                    "item": {"type": ["string", "null"]},
+                                    "field": {"type": ["string", "null"]},
+                                },
+                            },
+                            "description": "item id → the same refusal with its code and parameters",
+                        },
                     },
                 },
             ]

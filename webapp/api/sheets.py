@@ -81,6 +81,8 @@ def sheet_json(view: SheetView) -> dict[str, Any]:
             "result": computed.result.to_dict() if computed.result is not None else None,
             "complete": computed.complete,
             "problems": computed.problems,
+            # the same refusals with the engine's code and params: {"error", "params", "message", "item", …}
+            "problem_details": computed.problem_details,
         }
     )
     return body

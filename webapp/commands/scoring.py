@@ -15,7 +15,7 @@ from workflow.scoring.table import SheetError, parse_sheet, score_sheet
 
 
 def _fail(message: str) -> NoReturn:
-    click.echo(f"Error: {message}", err=True)
+    click.echo(f"错误：{message}", err=True)
     raise click.exceptions.Exit(2)
 
 
@@ -39,24 +39,28 @@ def _fail(message: str) -> NoReturn:
 def score(scheme_ref: str, sheet_path: Path, level: str | None) -> None:
     """Score a sheet and print {total, max, sections, items, vetoed, passed, grade, …} as JSON.
 
-    Exits 2 with a message naming the file and the item when the scheme or the sheet is invalid.
+    Exits 2 with a Chinese message naming the file and the item when the scheme or the sheet is invalid
+    (the engine's messages, workflow/scoring/messages.py).
     """
     try:
         scheme = load_scheme(scheme_ref)
     except SchemeError as exc:
-        _fail(str(exc))
+        _fail(exc.message)
+    name = sheet_path.name
     try:
-        data = json.loads(sheet_path.read_text(encoding="utf-8"), parse_float=Decimal)
-    except OSError as exc:
-        _fail(f"{sheet_path.name}: cannot read: {exc.strerror or exc}")
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        _fail(f"{sheet_path.name}: invalid JSON: {exc}")
+        data = json.loads(sheet_path.read_bytes().decode("utf-8-sig"), parse_float=Decimal)
+    except OSError:
+        _fail(SheetError("sheet.unreadable", source=name).message)
+    except UnicodeDecodeError:
+        _fail(SheetError("sheet.not_utf8", source=name).message)
+    except json.JSONDecodeError as exc:
+        _fail(SheetError("sheet.invalid_syntax", source=name, line=exc.lineno, column=exc.colno).message)
     if not isinstance(data, dict):
-        _fail(f"{sheet_path.name}: expected a JSON object")
+        _fail(SheetError("sheet.not_object", source=name).message)
     if level is None and data.get("level") is not None:
         level = str(data["level"])
     try:
         result = score_sheet(scheme, parse_sheet(data, scheme), level)
     except SheetError as exc:
-        _fail(f"{sheet_path.name}: {exc}")
+        _fail(f"{name}：{exc.message}")
     click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))

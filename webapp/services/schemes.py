@@ -17,7 +17,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from config.rulesets import available_rulesets, load_ruleset
-from config.schemes import SCHEMES_DIR, load_scheme, parse_scheme_text, scheme_to_toml
+from config.schemes import SCHEMES_DIR, decode_scheme_bytes, load_scheme, parse_scheme_text, scheme_to_toml
 from webapp import clock
 from webapp.extensions import db
 from webapp.models import Case, Role, SchemeSource, SchemeVersion, User
@@ -132,7 +132,7 @@ def summarise(scheme: Scheme) -> dict[str, Any]:
         "pass_lines": {
             scheme.level_names.get(lv, lv): fmt_points(line) for lv, line in scheme.pass_lines.items()
         },
-        "vetoes": sum(1 for i in items if i.kind == "veto" or i.veto_when),
+        "vetoes": sum(1 for i in items if i.kind == "veto" or i.vetoes()),
         "bonus": sum(1 for i in items if i.bonus),
         "discretionary": sum(1 for i in leaves if i.kind == "deduction" and not i.deductions),
         "sample": scheme.sample,
@@ -235,6 +235,8 @@ class ImportProblem:
 
     where: str
     message: str
+    code: str = ""  #: the engine's code (workflow/scoring/messages.py) when the engine refused
+    params: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -254,36 +256,15 @@ class ImportReport:
         return not self.problems and bool(self.toml_text)
 
 
-_ERROR_PATTERNS: list[tuple[re.Pattern[str], str]] = [
-    (
-        re.compile(r"section (?P<s>\S+): items add up to (?P<a>\S+) but max is (?P<b>\S+)"),
-        "第{s}部分：各项分数合计{a}分，与本部分分数{b}分不符",
-    ),
-    (
-        re.compile(r"sections add up to (?P<a>\S+) but scheme max is (?P<b>\S+)"),
-        "各部分合计{a}分，与总分{b}分不符",
-    ),
-    (
-        re.compile(r"item (?P<i>\S+): parts add up to (?P<a>\S+) but max is (?P<b>\S+)"),
-        "考核项目{i}：子项合计{a}分，与本项分数{b}分不符",
-    ),
-    (
-        re.compile(r"item (?P<i>\S+): max (?P<a>\S+) but deductions can reach (?P<b>[^;]+)"),
-        "考核项目{i}：本项{a}分，但扣分可达{b}分（应注明扣完为止或降低扣分标准）",
-    ),
-    (re.compile(r"duplicate (item|section) id"), "编号重复"),
-    (re.compile(r"a section needs at least one item"), "部分下没有考核项目"),
-    (re.compile(r"a scheme needs at least one section"), "表中没有考核项目"),
-]
-
-
-def scheme_error_zh(message: str) -> str:
-    """The engine's validation message in Chinese where we know its shape; otherwise quoted as it is."""
-    for pattern, template in _ERROR_PATTERNS:
-        match = pattern.search(message)
-        if match:
-            return template.format(**match.groupdict())
-    return f"评分表校验未通过：{message}"
+def _problem(exc: SchemeError) -> ImportProblem:
+    """An engine refusal as an import problem: where (the item or part as the table shows it) and what."""
+    if exc.label:
+        where = f"考核项目「{exc.label}」"
+    elif exc.section_label:
+        where = f"部分「{exc.section_label}」"
+    else:
+        where = exc.source or "评分表"
+    return ImportProblem(where, exc.detail, code=exc.code, params=exc.to_dict()["params"])
 
 
 def _check_ids(scheme_id: str, version: str, name: str) -> list[ImportProblem]:
@@ -329,9 +310,13 @@ def validate_xlsx(
     name: str = "",
     ruleset_id: str | None = None,
     section_min_ratio: Decimal | None = None,
+    filename: str = "",
 ) -> ImportReport:
-    """Read and validate an official table (序号 | 考核项目 | 分数 | 评分细则). Writes nothing."""
+    """Read and validate an official table (序号 | 考核项目 | 分数 | 评分细则), or a scheme file (.toml, e.g. one
+    downloaded here and corrected). Writes nothing."""
     _require_manager(user)
+    if filename.lower().endswith(".toml"):
+        return _validate_toml(content, filename, scheme_id.strip(), version.strip())
     scheme_id, version, name = scheme_id.strip(), version.strip(), name.strip()
     report = ImportReport(scheme_id, version, name)
     report.problems += _check_ids(scheme_id, version, name)
@@ -346,7 +331,8 @@ def validate_xlsx(
             content, scheme_id=scheme_id or "imported", version=version or "1", name=name or None
         )
     except Exception:  # openpyxl raises many kinds for a file that is not a workbook
-        report.problems.append(ImportProblem("file", "无法读取该文件：请上传 .xlsx 格式的Excel工作簿"))
+        shown = f"「{filename}」" if filename else "该文件"
+        report.problems.append(ImportProblem("file", f"无法读取{shown}：请上传 .xlsx 格式的Excel工作簿"))
         return report
     report.problems += [ImportProblem(f"{e.sheet}!{e.cell}", e.message) for e in cell_errors]
     if report.problems or not data:
@@ -356,7 +342,7 @@ def validate_xlsx(
     try:
         scheme = parse_scheme(data, f"{scheme_id}.xlsx")
     except SchemeError as exc:
-        report.problems.append(ImportProblem(_where(str(exc)), scheme_error_zh(str(exc))))
+        report.problems.append(_problem(exc))
         return report
     report.scheme = scheme
     report.summary = summarise(scheme)
@@ -364,11 +350,31 @@ def validate_xlsx(
     return report
 
 
-def _where(message: str) -> str:
-    match = re.search(r"(item|section) (\S+?):", message)
-    if not match:
-        return "评分表"
-    return ("考核项目 " if match.group(1) == "item" else "部分 ") + match.group(2)
+def _validate_toml(content: bytes, filename: str, scheme_id: str, version: str) -> ImportReport:
+    """A scheme file: UTF-8 TOML whose id and version match what the admin typed (no surprise overwrites)."""
+    report = ImportReport(scheme_id, version, "")
+    try:
+        text = decode_scheme_bytes(content, filename)
+        scheme = parse_scheme_text(text, filename)
+    except SchemeError as exc:
+        report.problems.append(_problem(exc))
+        return report
+    report.name = scheme.name
+    if scheme.id != scheme_id:
+        report.problems.append(
+            ImportProblem("scheme_id", f"文件中的评分表编号是「{scheme.id}」，与填写的「{scheme_id}」不一致")
+        )
+    if scheme.version != version:
+        report.problems.append(
+            ImportProblem("version", f"文件中的版本号是「{scheme.version}」，与填写的「{version}」不一致")
+        )
+    report.problems += _check_ids(scheme.id, scheme.version, scheme.name)
+    if report.problems:
+        return report
+    report.scheme = scheme
+    report.summary = summarise(scheme)
+    report.toml_text = text
+    return report
 
 
 def save_imported(user: User, toml_text: str) -> SchemeVersion:
@@ -377,7 +383,7 @@ def save_imported(user: User, toml_text: str) -> SchemeVersion:
     try:
         scheme = parse_scheme_text(toml_text, "upload.toml")
     except SchemeError as exc:
-        raise ServiceError(scheme_error_zh(str(exc)), field="toml_text") from None
+        raise ServiceError(exc.message, code=exc.code, field="toml_text") from None
     problems = _check_ids(scheme.id, scheme.version, scheme.name)
     if problems:
         raise Conflict(problems[0].message, field=problems[0].where)

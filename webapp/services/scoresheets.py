@@ -21,7 +21,7 @@ import statistics
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import sqlalchemy as sa
@@ -36,6 +36,7 @@ from webapp.models import Case, PanelMember, Role, ScoreSheet, SheetKind, SheetS
 from webapp.services import Conflict, NotFound, ServiceError, permissions, transaction
 from webapp.services.schemes import get_scheme, pin_scheme, scheme_for_case
 from webapp.xlsx.scheme_io import sheet_from_xlsx, sheet_to_xlsx
+from workflow.scoring.numbers import NumberProblem, plain_decimal
 from workflow.scoring.scheme import Item, Scheme, fmt_points
 from workflow.scoring.table import BonusClaim, ItemEntry, SheetError, SheetResult, parse_sheet, score_sheet
 
@@ -307,11 +308,11 @@ def measure_label(scheme: Scheme, item: Item, key: str) -> str:
 
 
 def _parse_number(text: str) -> Decimal | None:
+    """A plain decimal as typed (「87.5」); 1e3, NaN or 1e-400 are not numbers here (numbers.plain_decimal)."""
     try:
-        value = Decimal(text.strip().removesuffix("分"))
-    except InvalidOperation:
+        return plain_decimal(text.strip().removesuffix("分"))
+    except NumberProblem:
         return None
-    return value if value.is_finite() else None
 
 
 def entries_from_form(
@@ -437,21 +438,19 @@ def _semantic_warnings(item: Item, raw: Mapping[str, Any]) -> dict[str, str]:
 
 def _score_leniently(
     scheme: Scheme, entries: Mapping[str, ItemEntry], level: str | None
-) -> tuple[SheetResult | None, dict[str, str]]:
+) -> tuple[SheetResult | None, dict[str, SheetError]]:
     """Score the sheet; entries the engine refuses are left out (and reported) so the rest still shows."""
-    problems: dict[str, str] = {}
+    problems: dict[str, SheetError] = {}
     remaining = dict(entries)
     for _ in range(len(entries) + 1):
         try:
             return score_sheet(scheme, remaining, level), problems
         except SheetError as exc:
-            message = str(exc)
-            item_id = message.split(":", 1)[0].removeprefix("item ").strip()
-            if item_id not in remaining:
-                problems["_sheet"] = message
+            if exc.item is None or exc.item not in remaining:
+                problems["_sheet"] = exc
                 return None, problems
-            problems[item_id] = message
-            del remaining[item_id]
+            problems[exc.item] = exc
+            del remaining[exc.item]
     return None, problems  # pragma: no cover - each round removes one entry
 
 
@@ -460,11 +459,18 @@ class Computed:
     result: SheetResult | None  #: None only when the scheme itself cannot be scored at this level
     complete: bool  #: every entry scored (nothing left out), so the total is the sheet's total
     problems: dict[str, str]  #: item id → the engine's message for entries left out
+    #: item id → the engine's refusal as the API gives it: {"error": code, "params", "message", …}
+    problem_details: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 def compute(scheme: Scheme, level: str | None, entries: Mapping[str, Mapping[str, Any]]) -> Computed:
     result, problems = _score_leniently(scheme, typed_entries(entries), level)
-    return Computed(result, not problems, problems)
+    return Computed(
+        result,
+        not problems,
+        {k: e.message for k, e in problems.items()},
+        {k: e.to_dict() for k, e in problems.items()},
+    )
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -1161,8 +1167,9 @@ def start_sheet(user: User, case_id: int, kind: str) -> tuple[ScoreSheet, bool]:
     return sheet, True
 
 
-def _engine_message(item_id: str, exc: Exception | str) -> str:
-    return str(exc).removeprefix(f"item {item_id}:").strip()
+def _engine_message(exc: SheetError) -> str:
+    """The engine's own words (the item as the table shows it, then what is wrong): workflow/scoring/messages.py."""
+    return exc.message
 
 
 def checked_entries(
@@ -1193,7 +1200,7 @@ def checked_entries(
         try:
             entry = parse_sheet({item_id: raw}, scheme)[item_id]
         except SheetError as exc:
-            errors[item_id] = f"考核项目{item_id}填写格式不正确：{_engine_message(item_id, exc)}"
+            errors[item_id] = _engine_message(exc)
             continue
         found: dict[str, str] = {}
         for what in ("awarded", "deduction"):
@@ -1219,8 +1226,8 @@ def checked_entries(
                 stored[item_id] = entry_json
     if not errors:
         _, problems = _score_leniently(scheme, typed, level)
-        for item_id, message in problems.items():
-            errors[item_id] = f"考核项目{item_id}：{_engine_message(item_id, message)}"
+        for item_id, error in problems.items():
+            errors[item_id] = _engine_message(error)
     return stored, errors
 
 

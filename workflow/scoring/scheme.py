@@ -10,8 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, fields
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
+
+from workflow.scoring.errors import SchemeError as SchemeError
+from workflow.scoring.messages import FIELD_NAMES, WITHIN
+from workflow.scoring.numbers import NumberProblem
+from workflow.scoring.numbers import fmt_points as fmt_points
+from workflow.scoring.numbers import to_decimal as _to_decimal
 
 #: How an item's score is computed. `composite` items only add up their parts.
 RULE_KINDS = (
@@ -30,10 +36,6 @@ BONUS_KINDS = ("award", "claims", "excess")
 DEFAULT_PRECISION = Decimal("0.01")
 
 
-class SchemeError(ValueError):
-    """A scheme that cannot be used; the message names the source file and the item or field."""
-
-
 @dataclass(frozen=True)
 class Condition:
     """A yes/no fact the reviewer records (a flag); `enabled=False` keeps a named switch off."""
@@ -41,6 +43,7 @@ class Condition:
     flag: str
     text: str
     enabled: bool = True
+    veto: bool = False  #: zero_when only: the same fact also vetoes the whole sheet (一票否决)
 
 
 @dataclass(frozen=True)
@@ -180,6 +183,14 @@ class Item:
     def flags(self) -> tuple[str, ...]:
         return tuple(c.flag for c in self.zero_when + self.veto_when)
 
+    def vetoes(self) -> bool:
+        """Whether a fact recorded on this item can veto the sheet (veto_when, or zero_when with veto)."""
+        return bool(self.veto_when) or any(c.veto for c in self.zero_when)
+
+    def condition_text(self, flag: str) -> str:
+        """The words of the condition a flag stands for (for forms and messages)."""
+        return next((c.text for c in self.zero_when + self.veto_when if c.flag == flag), flag)
+
 
 @dataclass(frozen=True)
 class Section:
@@ -248,6 +259,8 @@ class Scheme:
     rank_quotas: tuple[RankQuota, ...] = ()  #: best grade first
     rank_rest_grade: str | None = None
     precision: Decimal = DEFAULT_PRECISION
+    pass_line: Decimal | None = None  #: a table without levels: passed when total ≥ line
+    flat: bool = False  #: a table without sections: its items sit in one unnamed section (id "")
 
     def items(self) -> Iterator[Item]:
         """Every item, parts included, in table order."""
@@ -261,6 +274,41 @@ class Scheme:
             if item.id == item_id:
                 return item
         raise KeyError(item_id)
+
+    def label(self, item_id: str) -> str:
+        """An item as the table shows it (「二、1 档案库房」); an unknown id is returned as it is."""
+        for section in self.sections:
+            for item in section.items:
+                if item.id == item_id:
+                    return item_label(item.no, item.name, section.no)
+                for k, part in enumerate(item.parts, 1):
+                    if part.id == item_id:
+                        return item_label(part.no or f"（{k}）", part.name, section.no, item.no)
+        return item_id
+
+    def section_of(self, item_id: str) -> Section | None:
+        for section in self.sections:
+            for item in section.items:
+                if item.id == item_id or any(p.id == item_id for p in item.parts):
+                    return section
+        return None
+
+    def measure_label(self, item: Item, key: str) -> str:
+        """What a measured value is called on the table (its condition text), else its key."""
+        for candidate in [item, *(o for o in self.items() if o.measures_from == item.id)]:
+            if key in candidate.measures:
+                return candidate.measures[key]
+            texts = [c.text for c in candidate.conditions if c.measure == key]
+            texts += [s.text for s in candidate.shortfalls if s.measure == key]
+            if candidate.ratio is not None and candidate.ratio.measure == key:
+                texts.append(candidate.ratio.text)
+            if candidate.excess is not None and candidate.excess.measure == key:
+                texts.append(candidate.excess.text)
+            texts += [c.text for c in candidate.checks if c.measure == key]
+            found = next((t for t in texts if t), None)
+            if found:
+                return found
+        return key
 
     def leaf_items(self) -> Iterator[Item]:
         """Items that take a sheet entry of their own (composites are represented by their parts)."""
@@ -306,17 +354,20 @@ def _section_max(section: Section, level: str | None) -> Decimal:
 
 
 class _Reader:
-    """Reads one mapping, remembering which keys were used so unknown keys can be reported."""
+    """Reads one mapping, remembering which keys were used so unknown keys can be reported.
 
-    def __init__(self, data: Any, where: str) -> None:
+    ``ctx`` says where the mapping sits (file, section, item, sub-rule); every refusal carries it.
+    """
+
+    def __init__(self, data: Any, ctx: Mapping[str, Any], what: str = "") -> None:
+        self.ctx: dict[str, Any] = dict(ctx)
         if not isinstance(data, Mapping):
-            raise SchemeError(f"{where}: expected a table, got {type(data).__name__}")
+            raise SchemeError("scheme.not_table", what=what or "此处", **self.ctx)
         self.data = data
-        self.where = where
         self.used: set[str] = set()
 
-    def fail(self, message: str) -> SchemeError:
-        return SchemeError(f"{self.where}: {message}")
+    def fail(self, code: str, **params: Any) -> SchemeError:
+        return SchemeError(code, **self.ctx, **params)
 
     def has(self, key: str) -> bool:
         return key in self.data
@@ -329,10 +380,10 @@ class _Reader:
         value = self.raw(key)
         if value is None:
             if default is None:
-                raise self.fail(f"missing field '{key}'")
+                raise self.fail("scheme.field_missing", field=key)
             return default
         if isinstance(value, bool) or not isinstance(value, str | int):
-            raise self.fail(f"field '{key}' must be text")
+            raise self.fail("scheme.field_not_text", field=key)
         return str(value)
 
     def opt_text(self, key: str) -> str | None:
@@ -341,16 +392,22 @@ class _Reader:
     def flag(self, key: str, default: bool) -> bool:
         value = self.raw(key, default)
         if not isinstance(value, bool):
-            raise self.fail(f"field '{key}' must be true or false")
+            raise self.fail("scheme.field_not_bool", field=key)
         return value
 
     def number(self, key: str, default: Decimal | int | None = None) -> Decimal:
         value = self.raw(key)
         if value is None:
             if default is None:
-                raise self.fail(f"missing field '{key}'")
+                raise self.fail("scheme.field_missing", field=key)
             return Decimal(default)
-        return to_decimal(value, f"{self.where}: field '{key}'")
+        return self.to_number(value, FIELD_NAMES.get(key, key))
+
+    def to_number(self, value: Any, what: str) -> Decimal:
+        try:
+            return _to_decimal(value)
+        except NumberProblem as exc:
+            raise self.fail(exc.code, what=what, value=str(value)) from None
 
     def opt_number(self, key: str) -> Decimal | None:
         return self.number(key) if self.raw(key) is not None else None
@@ -360,86 +417,109 @@ class _Reader:
         if value is None:
             return None
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            raise self.fail(f"field '{key}' must be a whole number ≥ 0")
+            raise self.fail("scheme.field_not_count", field=key)
         return value
 
     def seq(self, key: str) -> list[Any]:
         value = self.raw(key, [])
         if not isinstance(value, list | tuple):
-            raise self.fail(f"field '{key}' must be a list")
+            raise self.fail("scheme.field_not_list", field=key)
         return list(value)
 
     def texts(self, key: str) -> tuple[str, ...]:
         values = self.seq(key)
         if not all(isinstance(v, str) for v in values):
-            raise self.fail(f"field '{key}' must be a list of text")
+            raise self.fail("scheme.field_not_text_list", field=key)
         return tuple(values)
 
     def mapping(self, key: str) -> Mapping[str, Any]:
         value = self.raw(key, {})
         if not isinstance(value, Mapping):
-            raise self.fail(f"field '{key}' must be a table")
+            raise self.fail("scheme.not_table", what=FIELD_NAMES.get(key, key))
         return value
+
+    def numbers(self, key: str) -> dict[str, Decimal]:
+        what = FIELD_NAMES.get(key, key)
+        return {str(k): self.to_number(v, what) for k, v in self.mapping(key).items()}
+
+    def child(self, data: Any, kind: str, n: int = 0) -> _Reader:
+        return _Reader(data, self.ctx | {"within": (kind, n)}, WITHIN[kind].format(n=n))
 
     def done(self) -> None:
         unknown = sorted(set(self.data) - self.used)
         if unknown:
-            raise self.fail(f"unknown field(s) {', '.join(repr(k) for k in unknown)}")
+            raise self.fail("scheme.unknown_fields", names=unknown)
 
 
-def to_decimal(value: Any, where: str) -> Decimal:
-    """A number from TOML/JSON/xlsx (int, float, Decimal or numeric text) as an exact Decimal."""
-    if isinstance(value, bool):
-        raise SchemeError(f"{where} must be a number, got {value!r}")
-    if isinstance(value, Decimal):
-        result = value
-    elif isinstance(value, int):
-        result = Decimal(value)
-    elif isinstance(value, float | str):
-        try:
-            result = Decimal(str(value).strip())
-        except InvalidOperation:
-            raise SchemeError(f"{where} must be a number, got {value!r}") from None
-    else:
-        raise SchemeError(f"{where} must be a number, got {value!r}")
-    if not result.is_finite():
-        raise SchemeError(f"{where} must be a finite number, got {value!r}")
-    return result
+def to_decimal(value: Any, what: str = "数值") -> Decimal:
+    """A number from TOML/JSON/xlsx (int, float, Decimal or numeric text) as an exact Decimal.
+
+    Raises `SchemeError` (`number.*`) naming ``what`` in Chinese.
+    """
+    try:
+        return _to_decimal(value)
+    except NumberProblem as exc:
+        raise SchemeError(exc.code, what=what, value=str(value)) from None
+
+
+def item_label(item_no: str, name: str, section_no: str = "", parent_no: str = "") -> str:
+    """An item as the table shows it: 「二、1 档案库房」, a part 「一、1（1）…」, or just the name."""
+    number = parent_no + item_no
+    if number and section_no:
+        number = f"{section_no}、{number}"
+    return f"{number} {name}".strip() if number else name
+
+
+def section_label(section_no: str, name: str) -> str:
+    return f"{section_no}、{name}" if section_no else name
 
 
 def parse_scheme(data: Mapping[str, Any], source: str) -> Scheme:
-    """Validate `data` (a parsed TOML document) into a `Scheme`; `source` (the file name) prefixes errors."""
-    top = _Reader(data, source)
+    """Validate `data` (a parsed TOML document) into a `Scheme`; `source` (the file name) names it in errors."""
+    top = _Reader(data, {"source": source}, "评分表")
     levels = top.texts("levels")
     if len(set(levels)) != len(levels):
-        raise top.fail("levels are not unique")
+        raise top.fail("scheme.levels_not_unique")
     seen_ids: set[str] = set()
     seen_sections: set[str] = set()
-    sections = tuple(
-        _parse_section(raw, f"{source}: section #{n}", source, levels, seen_sections, seen_ids)
-        for n, raw in enumerate(top.seq("sections"), 1)
-    )
+    flat = top.has("items")
+    if flat and top.has("sections"):
+        raise top.fail("scheme.sections_and_items")
+    if flat:
+        # A table without sections (一张不分部分的表): its items form one unnamed section.
+        items = tuple(
+            _parse_item(raw, top.child(raw, "items", n).ctx, "", seen_ids)
+            for n, raw in enumerate(top.seq("items"), 1)
+        )
+        if not items:
+            raise top.fail("scheme.no_sections")
+        sections: tuple[Section, ...] = (
+            Section(id="", name="", max=_section_max_of(items, None), items=items),
+        )
+        _check_levels(sections[0], levels, top.ctx)
+    else:
+        sections = tuple(
+            _parse_section(raw, top.ctx, n, levels, seen_sections, seen_ids)
+            for n, raw in enumerate(top.seq("sections"), 1)
+        )
     if not sections:
-        raise top.fail("a scheme needs at least one section")
-    bonus = _parse_bonus(top.mapping("bonus"), source)
-    pass_lines = {k: to_decimal(v, f"{source}: pass_lines.{k}") for k, v in top.mapping("pass_lines").items()}
-    ratios = {
-        k: to_decimal(v, f"{source}: section_min_ratio.{k}")
-        for k, v in top.mapping("section_min_ratio").items()
-    }
+        raise top.fail("scheme.no_sections")
+    bonus = _parse_bonus(top)
+    pass_lines = top.numbers("pass_lines")
+    ratios = top.numbers("section_min_ratio")
     level_names = {str(k): str(v) for k, v in top.mapping("level_names").items()}
     grade_bands = []
     for n, raw in enumerate(top.seq("grade_bands"), 1):
-        r = _Reader(raw, f"{source}: grade_bands #{n}")
+        r = top.child(raw, "grade_bands", n)
         grade_bands.append(GradeBand(grade=r.text("grade"), min=r.number("min")))
         r.done()
     grade_bands.sort(key=lambda b: b.min, reverse=True)
     quotas = []
     for n, raw in enumerate(top.seq("rank_quotas"), 1):
-        r = _Reader(raw, f"{source}: rank_quotas #{n}")
+        r = top.child(raw, "rank_quotas", n)
         lo, hi = r.count("min"), r.count("max")
         if lo is None or hi is None or lo > hi:
-            raise r.fail("needs whole numbers min ≤ max")
+            raise r.fail("scheme.rank_quota_range")
         quotas.append(RankQuota(grade=r.text("grade"), min=lo, max=hi))
         r.done()
     scheme = Scheme(
@@ -455,12 +535,14 @@ def parse_scheme(data: Mapping[str, Any], source: str) -> Scheme:
         level_names=level_names,
         bonus=bonus,
         pass_lines=pass_lines,
+        pass_line=top.opt_number("pass_line"),
         section_min_ratio=ratios,
         grade_bands=tuple(grade_bands),
         veto_grade=top.opt_text("veto_grade"),
         rank_quotas=tuple(quotas),
         rank_rest_grade=top.opt_text("rank_rest_grade"),
         precision=top.number("precision", DEFAULT_PRECISION),
+        flat=flat,
     )
     top.done()
     _check_scheme(scheme, source)
@@ -468,70 +550,107 @@ def parse_scheme(data: Mapping[str, Any], source: str) -> Scheme:
 
 
 def _parse_section(
-    raw: Any, where: str, source: str, levels: Sequence[str], seen_sections: set[str], seen: set[str]
+    raw: Any,
+    ctx: Mapping[str, Any],
+    n: int,
+    levels: Sequence[str],
+    seen_sections: set[str],
+    seen: set[str],
 ) -> Section:
-    r = _Reader(raw, where)
+    r = _Reader(raw, dict(ctx) | {"within": ("sections", n)}, WITHIN["sections"].format(n=n))
     sid = r.text("id")
-    r.where = f"{source}: section {sid}"
+    no, name = r.text("no", ""), r.text("name")
+    r.ctx = dict(ctx) | {"section": sid, "section_label": section_label(no, name)}
     if sid in seen_sections:
-        raise r.fail("duplicate section id")
+        raise r.fail("scheme.duplicate_section")
     seen_sections.add(sid)
     items = tuple(
-        _parse_item(item, f"{source}: section {sid} item #{n}", source, seen)
-        for n, item in enumerate(r.seq("items"), 1)
+        _parse_item(item, r.child(item, "items", k).ctx | {"within": None}, no, seen)
+        for k, item in enumerate(r.seq("items"), 1)
     )
     section = Section(
         id=sid,
-        name=r.text("name"),
+        name=name,
         max=r.number("max"),
         items=items,
-        no=r.text("no", ""),
+        no=no,
         levels=r.texts("levels"),
-        min_points={
-            k: to_decimal(v, f"{r.where}: min_points.{k}") for k, v in r.mapping("min_points").items()
-        },
+        min_points=r.numbers("min_points"),
     )
     r.done()
     if not items:
-        raise r.fail("a section needs at least one item")
+        raise r.fail("scheme.section_no_items")
     for lv in section.levels + tuple(section.min_points):
         if lv not in levels:
-            raise r.fail(f"unknown level '{lv}' (scheme levels: {', '.join(levels) or 'none'})")
+            raise r.fail("scheme.unknown_level", level=lv, levels=list(levels) or ["无"])
+    _check_levels(section, levels, r.ctx)
+    return section
+
+
+def _check_levels(section: Section, levels: Sequence[str], ctx: Mapping[str, Any]) -> None:
     for item in section.items:
         for lv in item.levels:
             if lv not in levels:
                 raise SchemeError(
-                    f"{source}: item {item.id}: unknown level '{lv}' (scheme levels: {', '.join(levels) or 'none'})"
+                    "scheme.unknown_level",
+                    **(dict(ctx) | {"item": item.id, "label": item_label(item.no, item.name, section.no)}),
+                    level=lv,
+                    levels=list(levels) or ["无"],
                 )
-    return section
+
+
+def _section_max_of(items: Sequence[Item], level: str | None) -> Decimal:
+    return sum((i.max for i in items if not i.bonus and i.applies_to(level)), Decimal(0))
 
 
 def _conditions(r: _Reader, key: str) -> tuple[Condition, ...]:
     out = []
     for n, raw in enumerate(r.seq(key), 1):
-        c = _Reader(raw, f"{r.where}: {key} #{n}")
-        out.append(Condition(flag=c.text("flag"), text=c.text("text"), enabled=c.flag("enabled", True)))
+        c = r.child(raw, key, n)
+        out.append(
+            Condition(
+                flag=c.text("flag"),
+                text=c.text("text"),
+                enabled=c.flag("enabled", True),
+                # Only a zero_when fact can also veto; on veto_when the key is unknown (and reported).
+                veto=c.flag("veto", False) if key == "zero_when" else False,
+            )
+        )
         c.done()
     return tuple(out)
 
 
-def _parse_item(raw: Any, where: str, source: str, seen: set[str], in_parts: bool = False) -> Item:
-    r = _Reader(raw, where)
+def _parse_item(  # noqa: C901 - one field after another
+    raw: Any,
+    ctx: Mapping[str, Any],
+    section_no: str,
+    seen: set[str],
+    parent: tuple[str, str] | None = None,
+    index: int = 0,
+) -> Item:
+    r = _Reader(raw, ctx, "考核项目")
     iid = r.text("id")
-    r.where = f"{source}: item {iid}"
+    r.ctx = dict(ctx) | {"item": iid, "label": iid, "within": None}
+    no, name = r.text("no", ""), r.text("name")
+    parent_no = parent[1] if parent else ""
+    r.ctx = dict(ctx) | {
+        "item": iid,
+        "label": item_label(no or (f"（{index}）" if parent else ""), name, section_no, parent_no),
+        "within": None,
+    }
     if iid in seen:
-        raise r.fail("duplicate id")
+        raise r.fail("scheme.duplicate_item")
     seen.add(iid)
     kind = r.text("rule", "composite" if r.has("parts") else "deduction")
     if kind not in RULE_KINDS:
-        raise r.fail(f"unknown rule '{kind}' (one of {', '.join(RULE_KINDS)})")
+        raise r.fail("scheme.unknown_rule", rule=kind, rules=list(RULE_KINDS))
 
     deductions = []
     for n, d_raw in enumerate(r.seq("deductions"), 1):
-        d = _Reader(d_raw, f"{r.where}: deductions #{n}")
+        d = r.child(d_raw, "deductions", n)
         per = d.text("per", "each")
         if per not in ("each", "once"):
-            raise d.fail("per must be 'each' or 'once'")
+            raise d.fail("scheme.per_invalid")
         deductions.append(
             Deduction(
                 defect=d.text("defect"),
@@ -545,7 +664,7 @@ def _parse_item(raw: Any, where: str, source: str, seen: set[str], in_parts: boo
         d.done()
     conditions = []
     for n, c_raw in enumerate(r.seq("conditions"), 1):
-        c = _Reader(c_raw, f"{r.where}: conditions #{n}")
+        c = r.child(c_raw, "conditions", n)
         conditions.append(
             MeasureCondition(
                 measure=c.text("measure"),
@@ -557,7 +676,7 @@ def _parse_item(raw: Any, where: str, source: str, seen: set[str], in_parts: boo
         c.done()
     shortfalls = []
     for n, s_raw in enumerate(r.seq("shortfalls"), 1):
-        s = _Reader(s_raw, f"{r.where}: shortfalls #{n}")
+        s = r.child(s_raw, "shortfalls", n)
         shortfalls.append(
             Shortfall(
                 measure=s.text("measure"),
@@ -573,7 +692,7 @@ def _parse_item(raw: Any, where: str, source: str, seen: set[str], in_parts: boo
         s.done()
     ratio = None
     if r.has("ratio"):
-        b = _Reader(r.raw("ratio"), f"{r.where}: ratio")
+        b = r.child(r.raw("ratio"), "ratio")
         ratio = RatioBand(
             measure=b.text("measure"),
             of=b.opt_text("of"),
@@ -584,7 +703,7 @@ def _parse_item(raw: Any, where: str, source: str, seen: set[str], in_parts: boo
         b.done()
     excess = None
     if r.has("excess"):
-        e = _Reader(r.raw("excess"), f"{r.where}: excess")
+        e = r.child(r.raw("excess"), "excess")
         excess = Excess(
             measure=e.text("measure"),
             threshold=e.opt_number("threshold"),
@@ -597,7 +716,7 @@ def _parse_item(raw: Any, where: str, source: str, seen: set[str], in_parts: boo
         e.done()
     checks = []
     for n, ch_raw in enumerate(r.seq("checks"), 1):
-        ch = _Reader(ch_raw, f"{r.where}: checks #{n}")
+        ch = r.child(ch_raw, "checks", n)
         checks.append(
             Check(
                 measure=ch.text("measure"),
@@ -610,20 +729,20 @@ def _parse_item(raw: Any, where: str, source: str, seen: set[str], in_parts: boo
         ch.done()
     parts = []
     if r.has("parts"):
-        if in_parts:
-            raise r.fail("parts cannot have parts of their own")
+        if parent is not None:
+            raise r.fail("scheme.nested_parts")
         parts = [
-            _parse_item(p, f"{source}: item {iid} part #{n}", source, seen, in_parts=True)
+            _parse_item(p, r.child(p, "parts", n).ctx, section_no, seen, parent=(iid, no), index=n)
             for n, p in enumerate(r.seq("parts"), 1)
         ]
     measures = {str(k): str(v) for k, v in r.mapping("measures").items()}
     item = Item(
         id=iid,
-        name=r.text("name"),
+        name=name,
         max=r.number("max"),
         kind=kind,
         criterion=r.text("criterion", ""),
-        no=r.text("no", ""),
+        no=no,
         note=r.text("note", ""),
         levels=r.texts("levels"),
         bonus=r.flag("bonus", False),
@@ -651,16 +770,16 @@ def _parse_item(raw: Any, where: str, source: str, seen: set[str], in_parts: boo
 
 
 def _check_item(item: Item, r: _Reader) -> None:  # noqa: C901 - one readable list of rules
-    def need(ok: bool, message: str) -> None:
+    def need(ok: bool, code: str, **params: Any) -> None:
         if not ok:
-            raise r.fail(message)
+            raise r.fail(code, **params)
 
     k = item.kind
-    need(item.max >= 0, f"max must be ≥ 0, got {item.max}")
-    flags = item.flags()
-    need(len(set(flags)) == len(flags), "condition flags are not unique")
+    need(item.max >= 0, "scheme.max_negative", max=item.max)
+    flags = [c.flag for c in item.zero_when + item.veto_when]
+    need(len(set(flags)) == len(flags), "scheme.flags_not_unique")
     defects = [d.defect for d in item.deductions]
-    need(len(set(defects)) == len(defects), "deduction defects are not unique")
+    need(len(set(defects)) == len(defects), "scheme.defects_not_unique")
     # Fields that belong to one rule kind only.
     extras = {
         "deductions": bool(item.deductions) and k != "deduction",
@@ -673,92 +792,77 @@ def _check_item(item: Item, r: _Reader) -> None:  # noqa: C901 - one readable li
         "parts": bool(item.parts) and k != "composite",
     }
     wrong = [name for name, bad in extras.items() if bad]
-    need(not wrong, f"field(s) {', '.join(wrong)} do not apply to rule '{k}'")
+    need(not wrong, "scheme.fields_not_for_rule", fields=wrong, rule=k)
     if item.bonus:
-        need(k in BONUS_KINDS, f"a bonus item must use rule {', '.join(BONUS_KINDS)}, not '{k}'")
+        need(k in BONUS_KINDS, "scheme.bonus_kind", rules=list(BONUS_KINDS), rule=k)
     elif k in ("claims", "excess"):
-        need(False, f"rule '{k}' is for bonus items; set bonus = true")
+        need(False, "scheme.bonus_required", rule=k)
     if k == "deduction":
-        need(
-            bool(item.deductions) or item.discretionary is not None,
-            "rule 'deduction' needs deductions or discretionary",
-        )
+        need(bool(item.deductions) or item.discretionary is not None, "scheme.deduction_needs_rules")
         if item.discretionary is not None:
             need(
                 0 <= item.discretionary <= item.max,
-                f"discretionary deduction {item.discretionary} must be within [0, max {item.max}]",
+                "scheme.discretionary_range",
+                discretionary=item.discretionary,
+                max=item.max,
             )
         if not item.floor:
-            unbounded = [d.defect for d in item.deductions if d.per == "each" and d.max_count is None]
-            need(
-                not unbounded,
-                f"deduction(s) {', '.join(unbounded)} have no max_count; set floor = true (扣完为止) or max_count",
-            )
+            unbounded = [d.text for d in item.deductions if d.per == "each" and d.max_count is None]
+            need(not unbounded, "scheme.deduction_no_max_count", defects=unbounded)
             reach = sum(
                 (d.points * (1 if d.per == "once" else (d.max_count or 0)) for d in item.deductions),
                 item.discretionary or Decimal(0),
             )
-            need(
-                reach <= item.max,
-                f"max {_fmt(item.max)} but deductions can reach {_fmt(reach)}; set floor = true (扣完为止) or lower the amounts",
-            )
+            need(reach <= item.max, "scheme.deduction_reach", max=item.max, reach=reach)
         for d in item.deductions:
-            need(d.points > 0, f"deduction {d.defect}: points must be > 0")
+            need(d.points > 0, "scheme.deduction_points_positive", defect=d.text)
     elif k == "condition":
-        need(bool(item.zero_when), "rule 'condition' needs zero_when conditions")
+        need(bool(item.zero_when), "scheme.condition_needs_zero_when")
     elif k == "threshold":
-        need(bool(item.conditions), "rule 'threshold' needs conditions")
+        need(bool(item.conditions), "scheme.threshold_needs_conditions")
     elif k == "shortfall":
-        need(bool(item.shortfalls), "rule 'shortfall' needs shortfalls")
-        need(item.floor, "shortfall deductions are unbounded; set floor = true (扣完为止)")
+        need(bool(item.shortfalls), "scheme.shortfall_needs")
+        need(item.floor, "scheme.shortfall_needs_floor")
         for s in item.shortfalls:
-            need(
-                (s.threshold is None) != (s.threshold_measure is None),
-                "a shortfall needs threshold or threshold_measure",
-            )
-            need(s.points > 0 and s.per > 0, "shortfall points and per must be > 0")
+            need((s.threshold is None) != (s.threshold_measure is None), "scheme.shortfall_threshold")
+            need(s.points > 0 and s.per > 0, "scheme.shortfall_points_positive")
     elif k == "ratio_band":
-        need(item.ratio is not None, "rule 'ratio_band' needs a ratio table")
+        need(item.ratio is not None, "scheme.ratio_needs")
         assert item.ratio is not None
-        need(
-            0 <= item.ratio.zero_below <= item.ratio.full_at,
-            "ratio needs 0 ≤ zero_below ≤ full_at",
-        )
+        need(0 <= item.ratio.zero_below <= item.ratio.full_at, "scheme.ratio_order")
     elif k == "excess":
-        need(item.excess is not None, "rule 'excess' needs an excess table")
+        need(item.excess is not None, "scheme.excess_needs")
         assert item.excess is not None
         need(
             (item.excess.threshold is None) != (item.excess.threshold_measure is None),
-            "excess needs threshold or threshold_measure",
+            "scheme.excess_threshold",
         )
-        need(item.excess.points > 0 and item.excess.per > 0, "excess points and per must be > 0")
+        need(item.excess.points > 0 and item.excess.per > 0, "scheme.excess_points_positive")
     elif k == "award":
-        need(0 <= item.min <= item.max, f"award needs 0 ≤ min ≤ max, got {item.min}–{item.max}")
+        need(0 <= item.min <= item.max, "scheme.award_range", min=item.min, max=item.max)
     elif k == "claims":
-        need(item.points is not None and item.points > 0, "rule 'claims' needs points > 0")
+        need(item.points is not None and item.points > 0, "scheme.claims_points")
     elif k == "veto":
-        need(item.max == 0, "a veto item has max = 0")
-        need(bool(item.veto_when), "a veto item needs veto_when conditions")
+        # A veto item may carry points (a 1-point line whose failure also fails the sheet); see _Scorer.
+        need(bool(item.veto_when), "scheme.veto_needs_conditions")
     elif k == "composite":
-        need(bool(item.parts), "rule 'composite' needs parts")
+        need(bool(item.parts), "scheme.composite_needs_parts")
         for p in item.parts:
-            need(not p.bonus and not p.levels, f"part {p.id}: parts cannot be bonus or level-only")
+            need(not p.bonus and not p.levels, "scheme.part_not_bonus", part=p.name)
         total = sum((p.max for p in item.parts), Decimal(0))
-        need(total == item.max, f"parts add up to {_fmt(total)} but max is {_fmt(item.max)}")
+        need(total == item.max, "scheme.parts_sum", total=total, max=item.max)
     if item.measures_from is not None:
-        need(k in ("threshold", "shortfall", "ratio_band", "excess"), "measures_from needs a measured rule")
+        need(k in ("threshold", "shortfall", "ratio_band", "excess"), "scheme.measures_from_rule")
     for ch in item.checks:
-        need(
-            (ch.at_least is None) != (ch.at_least_measure is None),
-            "a check needs at_least or at_least_measure",
-        )
+        need((ch.at_least is None) != (ch.at_least_measure is None), "scheme.check_threshold")
 
 
-def _parse_bonus(data: Mapping[str, Any], source: str) -> Bonus:
-    r = _Reader(data, f"{source}: bonus")
+def _parse_bonus(top: _Reader) -> Bonus:
+    raw = top.mapping("bonus")
+    r = _Reader(raw, top.ctx | {"within": ("bonus", 0)}, WITHIN["bonus"])
     groups = []
-    for n, raw in enumerate(r.seq("groups"), 1):
-        g = _Reader(raw, f"{source}: bonus.groups #{n}")
+    for n, g_raw in enumerate(r.seq("groups"), 1):
+        g = r.child(g_raw, "groups", n)
         groups.append(BonusGroup(id=g.text("id"), items=g.texts("items"), text=g.text("text", "")))
         g.done()
     bonus = Bonus(
@@ -769,71 +873,73 @@ def _parse_bonus(data: Mapping[str, Any], source: str) -> Bonus:
     )
     r.done()
     if bonus.cap is not None and bonus.cap < 0:
-        raise r.fail("cap must be ≥ 0")
+        raise r.fail("scheme.cap_negative")
     return bonus
 
 
-def _check_scheme(scheme: Scheme, source: str) -> None:
+def _check_scheme(scheme: Scheme, source: str) -> None:  # noqa: C901 - one readable list of rules
     ids = {i.id: i for i in scheme.items()}
+
+    def fail(code: str, *, item: Item | None = None, section: Section | None = None, **params: Any) -> None:
+        where: dict[str, Any] = {"source": source}
+        if section is not None and section.id:
+            where |= {"section": section.id, "section_label": section_label(section.no, section.name)}
+        if item is not None:
+            where |= {"item": item.id, "label": scheme.label(item.id)}
+        raise SchemeError(code, **where, **params)
+
     for item in scheme.items():
         if item.measures_from is not None:
             src = ids.get(item.measures_from)
             if src is None or src.parts:
-                raise SchemeError(
-                    f"{source}: item {item.id}: measures_from '{item.measures_from}' is not an item"
-                )
+                fail("scheme.measures_from_unknown", item=item, source_item=item.measures_from)
     contexts: list[str | None] = list(scheme.levels) if scheme.has_level_items() else [None]
     for level in contexts:
-        for_level = f" for level {level}" if level else ""
+        for_level = f"（{scheme.level_names.get(level, level)}）" if level else ""
         for section in scheme.sections:
-            if not section.applies_to(level):
+            if not section.applies_to(level) or not section.id:
                 continue
             total = _section_max(section, level)
             if total != section.max:
-                raise SchemeError(
-                    f"{source}: section {section.id}: items add up to {_fmt(total)} but max is {_fmt(section.max)}{for_level}"
-                )
+                fail("scheme.section_sum", section=section, total=total, max=section.max, for_level=for_level)
         total = scheme.max_for(level)
         if total != scheme.max:
-            raise SchemeError(
-                f"{source}: sections add up to {_fmt(total)} but scheme max is {_fmt(scheme.max)}{for_level}"
-            )
+            fail("scheme.scheme_sum", total=total, max=scheme.max, for_level=for_level)
     for lv, line in scheme.pass_lines.items():
         if lv not in scheme.levels:
-            raise SchemeError(f"{source}: pass_lines: unknown level '{lv}'")
+            fail("scheme.pass_line_unknown_level", level=lv)
         if not 0 <= line <= scheme.max:
-            raise SchemeError(f"{source}: pass_lines.{lv}: {_fmt(line)} is outside [0, {_fmt(scheme.max)}]")
+            fail("scheme.pass_line_range", line=line, max=scheme.max)
+    if scheme.pass_line is not None:
+        if scheme.levels:
+            fail("scheme.pass_line_with_levels")
+        if not 0 <= scheme.pass_line <= scheme.max:
+            fail("scheme.pass_line_range", line=scheme.pass_line, max=scheme.max)
     for lv, ratio in scheme.section_min_ratio.items():
         if lv not in scheme.levels:
-            raise SchemeError(f"{source}: section_min_ratio: unknown level '{lv}'")
+            fail("scheme.ratio_unknown_level", level=lv)
         if not 0 <= ratio <= 1:
-            raise SchemeError(f"{source}: section_min_ratio.{lv}: {ratio} is not a share between 0 and 1")
+            fail("scheme.ratio_range", ratio=ratio)
     for section in scheme.sections:
-        for lv, pts in section.min_points.items():
+        for pts in section.min_points.values():
             if not 0 <= pts <= section.max:
-                raise SchemeError(f"{source}: section {section.id}: min_points.{lv} {_fmt(pts)} exceeds max")
+                fail("scheme.min_points_range", section=section, points=pts)
     for iid in scheme.bonus.cap_items:
         if iid not in ids or not ids[iid].bonus:
-            raise SchemeError(f"{source}: bonus.cap_items: '{iid}' is not a bonus item")
+            fail("scheme.cap_items_not_bonus", target=scheme.label(iid) if iid in ids else iid)
     for group in scheme.bonus.groups:
         for iid in group.items:
             if iid not in ids or ids[iid].kind != "claims":
-                raise SchemeError(f"{source}: bonus group {group.id}: '{iid}' is not a claims item")
+                fail("scheme.group_not_claims", target=scheme.label(iid) if iid in ids else iid)
     grades = [b.grade for b in scheme.grade_bands]
     if len(set(grades)) != len(grades):
-        raise SchemeError(f"{source}: grade_bands: grades are not unique")
+        fail("scheme.grades_not_unique")
     if not scheme.precision > 0:
-        raise SchemeError(f"{source}: precision must be > 0")
+        fail("scheme.precision_positive")
 
 
 def _fmt(value: Decimal) -> str:
     return fmt_points(value)
-
-
-def fmt_points(value: Decimal) -> str:
-    """Points as people write them: 2, 0.5, 3.75 (no trailing zeros, no exponent)."""
-    text = format(value.normalize(), "f")
-    return "0" if text in ("-0", "") else text
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -862,6 +968,8 @@ def scheme_to_data(scheme: Scheme) -> dict[str, Any]:
         data["level_names"] = dict(scheme.level_names)
     if scheme.pass_lines:
         data["pass_lines"] = dict(scheme.pass_lines)
+    if scheme.pass_line is not None:
+        data["pass_line"] = scheme.pass_line
     if scheme.section_min_ratio:
         data["section_min_ratio"] = dict(scheme.section_min_ratio)
     if scheme.grade_bands:
@@ -885,7 +993,10 @@ def scheme_to_data(scheme: Scheme) -> dict[str, Any]:
         ]
     if bonus:
         data["bonus"] = bonus
-    data["sections"] = [_section_data(s) for s in scheme.sections]
+    if scheme.flat:
+        data["items"] = [_item_data(i) for i in scheme.sections[0].items]
+    else:
+        data["sections"] = [_section_data(s) for s in scheme.sections]
     return data
 
 

@@ -12,17 +12,12 @@ from dataclasses import dataclass, field
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from typing import Any
 
-from workflow.scoring.scheme import Item, Scheme, SchemeError, fmt_points, to_decimal
+from workflow.scoring.errors import RankingError as RankingError
+from workflow.scoring.errors import SheetError as SheetError
+from workflow.scoring.numbers import NumberProblem, plain_decimal
+from workflow.scoring.scheme import Item, Scheme, fmt_points, to_decimal
 
 ZERO = Decimal(0)
-
-
-class SheetError(ValueError):
-    """A sheet entry the scheme cannot score; the message names the item (and the field)."""
-
-
-class RankingError(ValueError):
-    """Grade counts outside the scheme's rank quotas (e.g. 4 优秀 where STA-4.1 allows 2–3)."""
 
 
 @dataclass(frozen=True)
@@ -160,109 +155,124 @@ _ENTRY_KEYS = {"defects", "measures", "deduction", "awarded", "reason", "flags",
 _SHEET_KEYS = {"scheme", "version", "level", "unit", "note", "items"}
 
 
+def _where(scheme: Scheme, item_id: str) -> dict[str, Any]:
+    """Error context for an item: its id (for the API) and its label as the table shows it."""
+    return {"item": item_id, "label": scheme.label(item_id)}
+
+
 def parse_sheet(data: Mapping[str, Any], scheme: Scheme) -> dict[str, ItemEntry]:
     """Plain sheet data (docs/schemes.md, "Sheet JSON") → entries by item id; `SheetError` names the item.
 
-    `data` is either the full sheet `{"scheme", "level", "items": {...}}` or just the `items` mapping.
+    `data` is either the full sheet `{"scheme", "level", "items": {...}}` or just the `items` mapping. Every
+    number must be a plain decimal (`numbers.plain_decimal`): 1e-400, NaN or "1e3" are refused, not rounded.
     """
     if not isinstance(data, Mapping):
-        raise SheetError("sheet: expected an object")
+        raise SheetError("sheet.not_object")
     items: Any = data
     if isinstance(data.get("items"), Mapping):
         unknown = sorted(set(data) - _SHEET_KEYS)
         if unknown:
-            raise SheetError(f"sheet: unknown field(s) {', '.join(unknown)}")
+            raise SheetError("sheet.unknown_fields", names=unknown)
         if data.get("scheme") not in (None, scheme.id):
-            raise SheetError(f"sheet: made for scheme {data['scheme']!r}, not {scheme.id!r}")
+            raise SheetError("sheet.wrong_scheme", found=str(data["scheme"]), wanted=scheme.id)
         if data.get("version") not in (None, scheme.version):
-            raise SheetError(
-                f"sheet: made for {scheme.id} version {data['version']!r}, not {scheme.version!r}"
-            )
+            raise SheetError("sheet.wrong_version", found=str(data["version"]), wanted=scheme.version)
         items = data["items"]
     known = {i.id for i in scheme.items()}
     entries: dict[str, ItemEntry] = {}
     for item_id, raw in items.items():
-        where = f"item {item_id}"
         if item_id not in known:
-            raise SheetError(f"{where}: not in scheme {scheme.id} {scheme.version}")
+            raise SheetError("sheet.item_unknown", item=str(item_id), item_ref=str(item_id))
+        where = _where(scheme, item_id)
         if not isinstance(raw, Mapping):
-            raise SheetError(f"{where}: expected an object")
+            raise SheetError("sheet.entry_not_object", **where)
         unknown = sorted(set(raw) - _ENTRY_KEYS)
         if unknown:
-            raise SheetError(f"{where}: unknown field(s) {', '.join(unknown)}")
+            raise SheetError("sheet.unknown_fields", names=unknown, **where)
+        item = scheme.item(item_id)
         entries[item_id] = ItemEntry(
-            defects=_defects(raw.get("defects", {}), where),
+            defects=_defects(raw.get("defects", {}), item, where),
             measures={
-                k: _number(v, f"{where}: measure '{k}'") for k, v in _mapping(raw, "measures", where).items()
+                str(k): _number(v, scheme.measure_label(item, str(k)), where, f"measures.{k}")
+                for k, v in _mapping(raw, "measures", where).items()
             },
             deduction=None
             if raw.get("deduction") is None
-            else _number(raw["deduction"], f"{where}: deduction"),
-            awarded=None if raw.get("awarded") is None else _number(raw["awarded"], f"{where}: awarded"),
-            reason=_text(raw.get("reason", ""), f"{where}: reason"),
+            else _number(raw["deduction"], "酌情扣分", where, "deduction"),
+            awarded=None if raw.get("awarded") is None else _number(raw["awarded"], "评分", where, "awarded"),
+            reason=_text(raw.get("reason", ""), "reason", where),
             flags=_flags(raw.get("flags", []), where),
             claims=_claims(raw.get("claims", []), where),
-            note=_text(raw.get("note", ""), f"{where}: note"),
+            note=_text(raw.get("note", ""), "note", where),
         )
     return entries
 
 
-def _number(value: Any, where: str) -> Decimal:
+def _number(value: Any, what: str, where: Mapping[str, Any], field_path: str) -> Decimal:
     try:
-        return to_decimal(value, where)
-    except SchemeError as exc:
-        raise SheetError(str(exc)) from None
+        return plain_decimal(value)
+    except NumberProblem as exc:
+        raise SheetError(exc.code, what=what, value=str(value), field=field_path, **where) from None
 
 
-def _text(value: Any, where: str) -> str:
+def _text(value: Any, key: str, where: Mapping[str, Any]) -> str:
     if not isinstance(value, str):
-        raise SheetError(f"{where} must be text")
+        raise SheetError("sheet.not_text", field=key, **where)
     return value.strip()
 
 
-def _mapping(raw: Mapping[str, Any], key: str, where: str) -> Mapping[str, Any]:
+def _mapping(raw: Mapping[str, Any], key: str, where: Mapping[str, Any]) -> Mapping[str, Any]:
     value = raw.get(key, {})
     if not isinstance(value, Mapping):
-        raise SheetError(f"{where}: {key} must be an object")
+        raise SheetError("sheet.not_mapping", field=key, **where)
     return value
 
 
-def _defects(value: Any, where: str) -> dict[str, int]:
+def _defects(value: Any, item: Item, where: Mapping[str, Any]) -> dict[str, int]:
     if not isinstance(value, Mapping):
-        raise SheetError(f"{where}: defects must be an object")
+        raise SheetError("sheet.not_mapping", field="defects", **where)
+    texts = {d.defect: d.text for d in item.deductions}
     out = {}
     for key, count in value.items():
         if isinstance(count, bool):
             count = int(count)
         if not isinstance(count, int) or count < 0:
-            raise SheetError(f"{where}: defect '{key}' count must be a whole number ≥ 0, got {count!r}")
+            raise SheetError(
+                "sheet.defect_count",
+                defect=texts.get(str(key), str(key)),
+                value=str(count),
+                field=f"defects.{key}",
+                **where,
+            )
         out[str(key)] = count
     return out
 
 
-def _flags(value: Any, where: str) -> frozenset[str]:
+def _flags(value: Any, where: Mapping[str, Any]) -> frozenset[str]:
     if isinstance(value, Mapping):
         if not all(isinstance(v, bool) for v in value.values()):
-            raise SheetError(f"{where}: flags must map to true/false")
+            raise SheetError("sheet.flags_invalid", field="flags", **where)
         return frozenset(str(k) for k, v in value.items() if v)
     if isinstance(value, list | tuple) and all(isinstance(v, str) for v in value):
         return frozenset(value)
-    raise SheetError(f"{where}: flags must be a list of flag names")
+    raise SheetError("sheet.flags_invalid", field="flags", **where)
 
 
-def _claims(value: Any, where: str) -> tuple[BonusClaim, ...]:
+def _claims(value: Any, where: Mapping[str, Any]) -> tuple[BonusClaim, ...]:
     if not isinstance(value, list | tuple):
-        raise SheetError(f"{where}: claims must be a list")
+        raise SheetError("sheet.claims_not_list", field="claims", **where)
     out = []
     for n, claim in enumerate(value, 1):
         if isinstance(claim, str):
             out.append(BonusClaim(content=claim.strip()))
         elif isinstance(claim, Mapping) and isinstance(claim.get("content"), str):
-            out.append(BonusClaim(content=claim["content"].strip(), note=_text(claim.get("note", ""), where)))
+            out.append(
+                BonusClaim(content=claim["content"].strip(), note=_text(claim.get("note", ""), "note", where))
+            )
         else:
-            raise SheetError(f"{where}: claim #{n} needs a content text")
+            raise SheetError("sheet.claim_no_content", n=n, field="claims", **where)
         if not out[-1].content:
-            raise SheetError(f"{where}: claim #{n} has an empty content")
+            raise SheetError("sheet.claim_empty", n=n, field="claims", **where)
     return tuple(out)
 
 
@@ -283,17 +293,31 @@ def score_sheet(
         entries = parse_sheet(entries, scheme)
     typed: Mapping[str, ItemEntry] = entries  # type: ignore[assignment]
     if level is not None and level not in scheme.levels:
-        raise SheetError(f"level '{level}' is not one of {', '.join(scheme.levels) or 'none'} ({scheme.id})")
-    if level is None and scheme.has_level_items():
         raise SheetError(
-            f"scheme {scheme.id} has level-only items; give a level ({', '.join(scheme.levels)})"
+            "sheet.level_unknown", level=level, levels=_level_names(scheme) or ["无"], field="level"
         )
+    if level is None and scheme.has_level_items():
+        raise SheetError("sheet.level_required", levels=_level_names(scheme), field="level")
     known = {i.id for i in scheme.items()}
     for item_id in typed:
         if item_id not in known:
-            raise SheetError(f"item {item_id}: not in scheme {scheme.id} {scheme.version}")
+            raise SheetError("sheet.item_unknown", item=str(item_id), item_ref=str(item_id))
     scorer = _Scorer(scheme, typed, level)
     return scorer.run()
+
+
+def _is_percent(item: Item, key: str) -> bool:
+    """Whether the item reads `key` as a rate in percent (a unit of %, or a ratio band's own rate)."""
+    if any(c.measure == key and c.unit == "%" for c in item.conditions):
+        return True
+    if any(key in (s.measure, s.threshold_measure) and s.unit == "%" for s in item.shortfalls):
+        return True
+    band = item.ratio
+    return band is not None and band.of is None and band.measure == key
+
+
+def _level_names(scheme: Scheme) -> list[str]:
+    return [scheme.level_names.get(lv, lv) for lv in scheme.levels]
 
 
 class _Scorer:
@@ -339,7 +363,7 @@ class _Scorer:
             )
         total = sum((s.score for s in sections), ZERO) + bonus_total
         vetoed = bool(self.veto_reasons)
-        line = scheme.pass_lines.get(level) if level is not None else None
+        line = scheme.pass_lines.get(level) if level is not None else scheme.pass_line
         passed: bool | None
         if vetoed:
             passed = False
@@ -420,7 +444,7 @@ class _Scorer:
 
     def item(self, item: Item) -> ItemResult:
         entry = self._entry(item.id)
-        where = f"item {item.id}"
+        where = _where(self.scheme, item.id)
         self._check_entry(item, entry, where)
         if item.parts:
             parts = tuple(self.item(p) for p in item.parts)
@@ -436,6 +460,9 @@ class _Scorer:
                 if cond.enabled:
                     score = ZERO
                     reasons.append(f"{cond.text}，本项不得分（{item.id}）")
+                    if cond.veto:  # one fact, two effects: the item scores 0 and the sheet is vetoed
+                        self.veto_reasons.append(f"一票否决：{cond.text}（{item.id}）")
+                        reasons.append(f"一票否决：{cond.text}（{item.id}）")
                 else:
                     reasons.append(f"{cond.text}（该不得分条款未启用）（{item.id}）")
         for cond in item.veto_when:
@@ -443,6 +470,8 @@ class _Scorer:
                 if cond.enabled:
                     self.veto_reasons.append(f"一票否决：{cond.text}（{item.id}）")
                     reasons.append(f"一票否决：{cond.text}（{item.id}）")
+                    if item.kind == "veto":  # a veto item that carries points loses them too
+                        score = ZERO
                 else:
                     reasons.append(f"{cond.text}（该否决条款未启用，不否决）（{item.id}）")
         reasons += self._checks(item, entry)
@@ -450,34 +479,71 @@ class _Scorer:
             self.missing.append(item.id)
         return ItemResult(item.id, score, item.max, tuple(reasons), item.bonus, missing, parts)
 
-    def _check_entry(self, item: Item, entry: ItemEntry, where: str) -> None:
-        def bad(message: str) -> SheetError:
-            return SheetError(f"{where}: {message}")
+    def _check_entry(self, item: Item, entry: ItemEntry, where: Mapping[str, Any]) -> None:
+        def bad(code: str, **params: Any) -> SheetError:
+            return SheetError(code, **where, **params)
 
         unknown_defects = set(entry.defects) - {d.defect for d in item.deductions}
         if unknown_defects:
-            raise bad(f"unknown defect kind(s) {', '.join(sorted(unknown_defects))}")
+            raise bad("sheet.unknown_defects", names=sorted(unknown_defects), field="defects")
         own_measures = set(item.measure_keys()) if item.measures_from is None else set()
         unknown_measures = set(entry.measures) - own_measures - self._measures_fed_to(item.id)
         if unknown_measures:
-            raise bad(f"unknown measure(s) {', '.join(sorted(unknown_measures))}")
+            raise bad("sheet.unknown_measures", names=sorted(unknown_measures), field="measures")
         unknown_flags = set(entry.flags) - set(item.flags())
         if unknown_flags:
-            raise bad(f"unknown flag(s) {', '.join(sorted(unknown_flags))}")
+            raise bad("sheet.unknown_flags", names=sorted(unknown_flags), field="flags")
         if entry.claims and item.kind != "claims":
-            raise bad("claims are only for bonus items with rule 'claims'")
+            raise bad("sheet.claims_wrong_item", field="claims")
         if entry.deduction is not None and item.discretionary is None:
-            raise bad("this item has no discretionary deduction (酌情扣分)")
+            raise bad("sheet.no_discretionary", field="deduction")
         if item.parts and (entry.awarded is not None or entry.deduction is not None or entry.defects):
-            raise bad("score the parts of this item, not the item itself")
+            raise bad("sheet.score_the_parts", field="awarded")
         if item.kind == "veto" and entry.awarded is not None:
-            raise bad("a veto item takes flags, not points")
+            raise bad("sheet.veto_takes_flags", field="awarded")
         if (
             entry.awarded is not None
             and item.kind != "award"
             and (entry.defects or entry.deduction is not None)
         ):
-            raise bad("give either a score (awarded) or defects/deduction, not both")
+            raise bad("sheet.score_and_deductions", field="awarded")
+        self._check_measures(item, entry, where)
+
+    def _check_measures(self, item: Item, entry: ItemEntry, where: Mapping[str, Any]) -> None:
+        """Measured values within their range: never negative, a rate at most 100 %, a count at most its
+        whole (13 of 12 towns is a typing error, not 108 %). The error names the measure as the table does."""
+        readers = [item, *(o for o in self.scheme.items() if o.measures_from == item.id)]
+        for key, value in entry.measures.items():
+            label = self.scheme.measure_label(item, key)
+            field_path = f"measures.{key}"
+            if value < 0:
+                raise SheetError(
+                    "sheet.measure_negative", measure=label, value=value, field=field_path, **where
+                )
+            for reader in readers:
+                if _is_percent(reader, key) and value > 100:
+                    raise SheetError(
+                        "sheet.measure_above",
+                        measure=label,
+                        value=value,
+                        bound=Decimal(100),
+                        unit="%",
+                        field=field_path,
+                        **where,
+                    )
+                band = reader.ratio
+                if band is not None and band.of is not None and band.measure == key:
+                    whole = entry.measures.get(band.of)
+                    if whole is not None and value > whole:
+                        raise SheetError(
+                            "sheet.measure_above_whole",
+                            measure=label,
+                            value=value,
+                            whole_label=self.scheme.measure_label(item, band.of),
+                            whole=whole,
+                            field=field_path,
+                            **where,
+                        )
 
     def _measures_fed_to(self, item_id: str) -> set[str]:
         """Measures of `item_id`'s entry that other items read through `measures_from`."""
@@ -487,7 +553,9 @@ class _Scorer:
                 keys |= set(other.measure_keys())
         return keys
 
-    def _leaf(self, item: Item, entry: ItemEntry, where: str) -> tuple[Decimal, list[str], bool]:
+    def _leaf(
+        self, item: Item, entry: ItemEntry, where: Mapping[str, Any]
+    ) -> tuple[Decimal, list[str], bool]:
         if entry.awarded is not None:
             return self._awarded(item, entry, where), self._awarded_reasons(item, entry), False
         k = item.kind
@@ -496,7 +564,7 @@ class _Scorer:
         if k == "deduction":
             return self._deduction(item, entry, where)
         if k == "veto":
-            return ZERO, [], False
+            return item.max, [], False  # full points (0 for a plain veto line) unless a veto flag holds
         if k == "condition":
             return item.max, [], False
         if k == "claims":
@@ -516,18 +584,23 @@ class _Scorer:
             return self._excess(item, measures)
         raise AssertionError(k)  # pragma: no cover - parse_scheme admits no other kind
 
-    def _awarded(self, item: Item, entry: ItemEntry, where: str) -> Decimal:
+    def _awarded(self, item: Item, entry: ItemEntry, where: Mapping[str, Any]) -> Decimal:
         value = entry.awarded
         assert value is not None
         lo = item.min if item.kind == "award" else ZERO
         ok = lo <= value <= item.max or (value == 0 and item.zero_allowed)
         if not ok:
-            span = f"{fmt_points(lo)}–{fmt_points(item.max)}" + (
-                "（或0分）" if item.zero_allowed and lo > 0 else ""
+            raise SheetError(
+                "sheet.awarded_range",
+                score=value,
+                low=lo,
+                max=item.max,
+                or_zero="（或0分）" if item.zero_allowed and lo > 0 else "",
+                field="awarded",
+                **where,
             )
-            raise SheetError(f"{where}: score {fmt_points(value)} is outside {span}")
         if value < item.max and item.reason_required and not entry.reason:
-            raise SheetError(f"{where}: a score below the maximum needs a reason (扣分原因)")
+            raise SheetError("sheet.awarded_needs_reason", score=value, max=item.max, field="reason", **where)
         return value
 
     def _awarded_reasons(self, item: Item, entry: ItemEntry) -> list[str]:
@@ -537,16 +610,27 @@ class _Scorer:
         text = f"评定{fmt_points(entry.awarded)}分（满分{fmt_points(item.max)}分）"
         return [f"{text}：{entry.reason}（{item.id}）" if entry.reason else f"{text}（{item.id}）"]
 
-    def _deduction(self, item: Item, entry: ItemEntry, where: str) -> tuple[Decimal, list[str], bool]:
+    def _deduction(
+        self, item: Item, entry: ItemEntry, where: Mapping[str, Any]
+    ) -> tuple[Decimal, list[str], bool]:
         lost, reasons = ZERO, []
         for d in item.deductions:
             n = entry.defects.get(d.defect, 0)
             if n == 0:
                 continue
+            field_path = f"defects.{d.defect}"
             if d.per == "once" and n > 1:
-                raise SheetError(f"{where}: defect '{d.defect}' counts once (0 or 1), got {n}")
+                raise SheetError("sheet.defect_once", defect=d.text, count=n, field=field_path, **where)
             if d.max_count is not None and n > d.max_count:
-                raise SheetError(f"{where}: defect '{d.defect}' count {n} exceeds max_count {d.max_count}")
+                raise SheetError(
+                    "sheet.defect_max_count",
+                    defect=d.text,
+                    count=n,
+                    max_count=d.max_count,
+                    unit=d.unit,
+                    field=field_path,
+                    **where,
+                )
             amount = d.points * n
             lost += amount
             if d.per == "once":
@@ -559,19 +643,22 @@ class _Scorer:
             assert item.discretionary is not None
             if not ZERO <= entry.deduction <= item.discretionary:
                 raise SheetError(
-                    f"{where}: discretionary deduction {fmt_points(entry.deduction)} is outside "
-                    f"0–{fmt_points(item.discretionary)}"
+                    "sheet.discretionary_range",
+                    deduction=entry.deduction,
+                    bound=item.discretionary,
+                    field="deduction",
+                    **where,
                 )
             if entry.deduction > 0:
                 if not entry.reason:
-                    raise SheetError(f"{where}: a discretionary deduction (酌情扣分) needs a reason")
+                    raise SheetError("sheet.discretionary_needs_reason", field="reason", **where)
                 lost += entry.deduction
                 reasons.append(f"酌情扣{fmt_points(entry.deduction)}分：{entry.reason}（{item.id}）")
         if lost > item.max:
             reasons.append(f"扣完为止，本项得0分（{item.id}）")
         return item.max - lost, reasons, False
 
-    def _measures(self, item: Item, where: str) -> Mapping[str, Decimal] | None:
+    def _measures(self, item: Item, where: Mapping[str, Any]) -> Mapping[str, Decimal] | None:
         """The measured values the item's rule reads; None when none were entered (the item is missing)."""
         source = self._entry(item.measures_from) if item.measures_from else self._entry(item.id)
         needed = sorted(item.rule_measures())
@@ -579,7 +666,13 @@ class _Scorer:
         if len(absent) == len(needed):
             return None
         if absent:
-            raise SheetError(f"{where}: missing measure(s) {', '.join(absent)}")
+            source_item = self.scheme.item(item.measures_from) if item.measures_from else item
+            raise SheetError(
+                "sheet.missing_measures",
+                names=[self.scheme.measure_label(source_item, k) for k in absent],
+                field="measures",
+                **where,
+            )
         return source.measures
 
     def _threshold(self, item: Item, m: Mapping[str, Decimal]) -> tuple[Decimal, list[str], bool]:
@@ -617,14 +710,23 @@ class _Scorer:
             reasons.append(f"扣完为止，本项得0分（{item.id}）")
         return item.max - lost, reasons, False
 
-    def _ratio(self, item: Item, m: Mapping[str, Decimal], where: str) -> tuple[Decimal, list[str], bool]:
+    def _ratio(
+        self, item: Item, m: Mapping[str, Decimal], where: Mapping[str, Any]
+    ) -> tuple[Decimal, list[str], bool]:
         band = item.ratio
         assert band is not None
         value = m[band.measure]
         if band.of is not None:
             whole = m[band.of]
             if whole <= 0:
-                raise SheetError(f"{where}: measure '{band.of}' must be > 0")
+                source_item = self.scheme.item(item.measures_from) if item.measures_from else item
+                raise SheetError(
+                    "sheet.whole_positive",
+                    whole_label=self.scheme.measure_label(source_item, band.of),
+                    value=whole,
+                    field=f"measures.{band.of}",
+                    **where,
+                )
             ratio = value / whole * 100
         else:
             ratio = value
@@ -717,7 +819,7 @@ def rank_grades(
     Returns unit → grade in rank order (highest total first; equal totals keep their input order).
     """
     if not scheme.rank_quotas:
-        raise RankingError(f"scheme {scheme.id} has no rank quotas")
+        raise RankingError("rank.no_quotas")
     ranked: list[tuple[str, Decimal]] = []
     vetoed: list[str] = []
     for unit, value in results:
@@ -726,7 +828,7 @@ def rank_grades(
                 vetoed.append(unit)
                 continue
             value = value.total
-        ranked.append((unit, to_decimal(value, f"total of {unit}")))
+        ranked.append((unit, to_decimal(value, f"{unit}的总分")))
     ranked.sort(key=lambda pair: pair[1], reverse=True)
     rest = scheme.rank_rest_grade or ""
     grades: dict[str, str] = {}
@@ -736,9 +838,11 @@ def rank_grades(
         if counts is not None and quota.grade in counts:
             n = counts[quota.grade]
             if not quota.min <= n <= quota.max:
-                raise RankingError(f"{quota.grade}{n}名，超出规定的{quota.min}–{quota.max}名")
+                raise RankingError(
+                    "rank.count_outside", grade=quota.grade, count=n, low=quota.min, high=quota.max
+                )
             if n > left:
-                raise RankingError(f"{quota.grade}{n}名，但只剩{left}个单位")
+                raise RankingError("rank.count_exceeds", grade=quota.grade, count=n, left=left)
         else:
             n = min(quota.max, left)
             for candidate in range(n, min(quota.min, n) - 1, -1):

@@ -91,13 +91,17 @@ def test_level_only_item_counts_only_for_its_level(hubei):
 
 
 def test_a_scheme_with_level_only_items_needs_a_level(hubei):
-    with pytest.raises(SheetError, match="has level-only items; give a level"):
+    with pytest.raises(SheetError) as excinfo:
         score_sheet(hubei, perfect())
+    assert excinfo.value.code == "sheet.level_required"
+    assert str(excinfo.value) == "本表有只适用于某一级别的项目，请先确定申报级别（省二级、省一级）"
 
 
 def test_unknown_level_is_rejected(hubei):
-    with pytest.raises(SheetError, match="level 'special' is not one of second, first"):
+    with pytest.raises(SheetError) as excinfo:
         score_sheet(hubei, perfect(), level="special")
+    assert excinfo.value.code == "sheet.level_unknown"
+    assert str(excinfo.value) == "级别「special」不是本表的级别（本表级别：省二级、省一级）"
 
 
 def test_section_minimum_switch_fails_a_sheet_above_the_line(hubei, raw_scheme, build):

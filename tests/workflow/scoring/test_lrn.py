@@ -2,8 +2,7 @@
 
 from decimal import Decimal
 
-import pytest
-
+from tests.workflow.scoring.refusals import refused
 from workflow.scoring.table import ItemEntry, SheetError, score_sheet
 
 D = Decimal
@@ -25,15 +24,13 @@ def test_lrn_example_1_a_station_scores_90_of_100(lrn):
 
 def test_lrn_3_1_discretionary_deduction_needs_a_reason(lrn):
     """LRN GAP-1: manual entry with a required reason."""
-    with pytest.raises(
-        SheetError, match=r"item LRN-3\.1: a discretionary deduction \(酌情扣分\) needs a reason"
-    ):
+    with refused(SheetError, "sheet.discretionary_needs_reason", item="LRN-3.1"):
         score_sheet(lrn, {"LRN-3.1": ItemEntry(deduction=D(3))})
 
 
 def test_lrn_3_1_discretionary_deduction_cannot_exceed_the_area_weight(lrn):
     """LRN-3.1: the deduction stays within [0, 25]."""
-    with pytest.raises(SheetError, match=r"item LRN-3\.1: discretionary deduction 26 is outside 0–25"):
+    with refused(SheetError, "sheet.discretionary_range", item="LRN-3.1", deduction=26, bound=25):
         score_sheet(lrn, {"LRN-3.1": ItemEntry(deduction=D(26), reason="x")})
 
 

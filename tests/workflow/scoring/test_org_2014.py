@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import pytest
 
+from tests.workflow.scoring.refusals import refused
 from workflow.scoring.table import BonusClaim, ItemEntry, SheetError, score_sheet
 
 D = Decimal
@@ -48,7 +49,7 @@ def test_org_t4_different_amounts_per_defect_kind(org):
 
 def test_org_t4_a_once_only_defect_cannot_be_counted_twice(org):
     """ORG-T4: a per-occurrence-once deduction takes 0 or 1."""
-    with pytest.raises(SheetError, match="item ORG-T4: defect 'no_code_of_conduct' counts once"):
+    with refused(SheetError, "sheet.defect_once", item="ORG-T4", count=2):
         score_sheet(org, {"ORG-T4": ItemEntry(defects={"no_code_of_conduct": 2})})
 
 
@@ -71,7 +72,7 @@ def test_org_example_4_three_practical_things_not_done_leave_3_4(org):
 
 def test_org_t7_counts_beyond_the_ten_things_are_rejected(org):
     """ORG-T7: only ten practical things exist (max_count keeps the item within its 4 points)."""
-    with pytest.raises(SheetError, match="item ORG-T7: defect 'not_done' count 11 exceeds max_count 10"):
+    with refused(SheetError, "sheet.defect_max_count", item="ORG-T7", count=11, max_count=10):
         score_sheet(org, {"ORG-T7": ItemEntry(defects={"not_done": 11})})
 
 

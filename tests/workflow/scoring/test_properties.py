@@ -8,10 +8,11 @@ from hypothesis import strategies as st
 
 from config.schemes import load_scheme
 from workflow.scoring.scheme import Item, Scheme, parse_scheme, scheme_to_data
-from workflow.scoring.table import BonusClaim, ItemEntry, score_sheet
+from workflow.scoring.table import BonusClaim, ItemEntry, _is_percent, score_sheet
 
 SCHEMES = {s: load_scheme(s) for s in ("sta-2017", "lrn", "org-2014-streets", "hubei-archive-sample")}
 HALVES = st.integers(min_value=0, max_value=240).map(lambda n: Decimal(n) / 2)  # 0 … 120 in steps of 0.5
+PERCENT = st.integers(min_value=0, max_value=200).map(lambda n: Decimal(n) / 2)  # 0 … 100 %
 
 
 def _points(lo: Decimal, hi: Decimal):
@@ -43,9 +44,14 @@ def entry_for(draw, item: Item) -> ItemEntry | None:
             claims=tuple(BonusClaim(c) for c in draw(st.lists(st.sampled_from("ABCD"), max_size=4)))
         )
     if k in ("threshold", "shortfall", "ratio_band") and item.measures_from is None:
-        measures = {key: draw(HALVES) for key in sorted(item.rule_measures())}
+        # Valid measures only (a rate at most 100 %, a count at most its whole); ranges are tested elsewhere.
+        measures = {
+            key: draw(PERCENT if _is_percent(item, key) else HALVES) for key in sorted(item.rule_measures())
+        }
         if item.ratio is not None and item.ratio.of:
-            measures[item.ratio.of] = draw(st.integers(min_value=1, max_value=40).map(Decimal))
+            whole = draw(st.integers(min_value=1, max_value=40))
+            measures[item.ratio.of] = Decimal(whole)
+            measures[item.ratio.measure] = draw(_points(Decimal(0), Decimal(whole)))
         return ItemEntry(measures=measures, flags=flags)
     return None  # veto items (flags drawn separately), measures_from items
 

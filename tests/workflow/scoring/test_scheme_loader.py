@@ -58,8 +58,11 @@ def test_a_running_case_keeps_its_version_when_a_newer_one_is_shipped(tmp_path):
 
 
 def test_unknown_scheme_id_lists_the_available_ones():
-    with pytest.raises(SchemeError, match="no scheme 'nope'.*sta-2017"):
+    with pytest.raises(SchemeError) as excinfo:
         load_scheme("nope")
+    assert excinfo.value.code == "scheme.not_found"
+    assert "sta-2017" in excinfo.value.params["available"]
+    assert str(excinfo.value).startswith("没有编号为「nope」的评分表（现有：")
 
 
 @pytest.mark.parametrize("scheme_id", SHIPPED)
@@ -69,8 +72,9 @@ def test_scheme_to_toml_round_trips(scheme_id):
 
 
 def test_invalid_toml_names_the_file():
-    with pytest.raises(SchemeError, match="^upload.toml: invalid TOML"):
+    with pytest.raises(SchemeError) as excinfo:
         parse_scheme_text("id = ", "upload.toml")
+    assert str(excinfo.value) == "upload.toml：文件格式有误（第1行第6列附近），请检查引号、括号和等号"
 
 
 def sta_items(data):
@@ -138,42 +142,53 @@ def break_field_of_other_rule(data):
 
 
 @pytest.mark.parametrize(
-    ("breaker", "message"),
+    ("breaker", "code", "item", "message"),
     [
-        (break_deductions_exceed_max, "sta-2017.toml: item STA-3.1.3: max 3 but deductions can reach 5"),
-        (break_section_total, "sta-2017.toml: section STA-3.1: items add up to 49 but max is 50"),
-        (break_unknown_field, "sta-2017.toml: item STA-3.1.6: unknown field(s) 'maxx'"),
-        (break_unknown_rule, "sta-2017.toml: item STA-3.1.6: unknown rule 'formula'"),
-        (break_award_range, "sta-2017.toml: item STA-3.2.1: award needs 0 ≤ min ≤ max, got 4–3"),
-        (break_duplicate_id, "sta-2017.toml: item STA-3.2.1: duplicate id"),
-        (break_missing_name, "sta-2017.toml: item STA-3.1.7: missing field 'name'"),
-        (break_shortfall_without_floor, "sta-2017.toml: item STA-3.1.2: shortfall deductions are unbounded"),
-        (break_parts_total, "sta-2017.toml: item STA-3.1.1: parts add up to 9 but max is 10"),
-        (break_unbounded_each, "sta-2017.toml: item STA-3.1.3: deduction(s) x have no max_count"),
-        (break_scheme_total, "sta-2017.toml: sections add up to 110 but scheme max is 100"),
-        (break_pass_line_level, "sta-2017.toml: pass_lines: unknown level 'first'"),
-        (break_max_text, "sta-2017.toml: item STA-3.1.5: field 'max' must be a number"),
-        (break_field_of_other_rule, "sta-2017.toml: item STA-3.1.5: field(s) discretionary do not apply"),
+        (break_deductions_exceed_max, "scheme.deduction_reach", "STA-3.1.3",
+         "sta-2017.toml：考核项目「一、3 省级以上开发区统计规范化管理指导验收」："
+         "本项3分，但扣分合计可达5分：请注明扣完为止，或降低扣分标准"),
+        (break_section_total, "scheme.section_sum", None,
+         "sta-2017.toml：部分「一、重点目标考评」：各项分数合计49分，与本部分分数50分不符"),
+        (break_unknown_field, "scheme.unknown_fields", "STA-3.1.6", "有不认识的设置项：「maxx」（多为拼写错误）"),
+        (break_unknown_rule, "scheme.unknown_rule", "STA-3.1.6", "评分方式「formula」不存在"),
+        (break_award_range, "scheme.award_range", "STA-3.2.1", "评定给分须满足0 ≤ 最低分 ≤ 满分（现为4—3分）"),
+        (break_duplicate_id, "scheme.duplicate_item", "STA-3.2.1", "考核项目编号重复"),
+        (break_missing_name, "scheme.field_missing", "STA-3.1.7", "缺少名称"),
+        (break_shortfall_without_floor, "scheme.shortfall_needs_floor", "STA-3.1.2", "按差额扣分没有上限"),
+        (break_parts_total, "scheme.parts_sum", "STA-3.1.1", "子项合计9分，与本项分数10分不符"),
+        (break_unbounded_each, "scheme.deduction_no_max_count", "STA-3.1.3", "扣分标准「缺」没有最多次数"),
+        (break_scheme_total, "scheme.scheme_sum", None, "sta-2017.toml：各部分合计110分，与总分100分不符"),
+        (break_pass_line_level, "scheme.pass_line_unknown_level", None, "达标分数线所指的级别「first」"),
+        (break_max_text, "number.not_number", "STA-3.1.5", "分数应为数字，填写的是「十」"),
+        (break_field_of_other_rule, "scheme.fields_not_for_rule", "STA-3.1.5",
+         "酌情扣分上限不适用于评分方式“达到标准得满分”"),
     ],
-)
-def test_broken_schemes_name_the_file_and_the_item(raw_scheme, breaker, message):
+)  # fmt: skip
+def test_broken_schemes_name_the_file_and_the_item_as_the_table_shows_it(
+    raw_scheme, breaker, code, item, message
+):
     data = raw_scheme("sta-2017")
     breaker(data)
     with pytest.raises(SchemeError) as excinfo:
         parse_scheme(data, "sta-2017.toml")
-    assert str(excinfo.value).startswith(message)
+    error = excinfo.value
+    assert (error.code, error.item) == (code, item)
+    assert str(error).startswith("sta-2017.toml：")
+    assert message in str(error)
+    if item is not None:
+        assert f"考核项目「{error.label}」：" in str(error)
 
 
 def test_level_only_items_must_balance_for_every_level(raw_scheme):
     data = raw_scheme("hubei-archive-sample")
     data["sections"][4]["items"][2]["max"] = 8  # the 省二级 alternative
     data["sections"][4]["items"][0]["max"] = 12
-    with pytest.raises(SchemeError, match="section HBS-5: items add up to 22 but max is 20 for level first"):
+    with pytest.raises(SchemeError, match="各项分数合计22分，与本部分分数20分不符（省一级）"):
         parse_scheme(data, "hubei-archive-sample.toml")
 
 
 def test_bonus_group_items_must_be_claims_items(raw_scheme):
     data = raw_scheme("org-2014-streets")
     data["bonus"]["groups"][0]["items"].append("ORG-T1")
-    with pytest.raises(SchemeError, match="bonus group ORG-6.3: 'ORG-T1' is not a claims item"):
+    with pytest.raises(SchemeError, match="同一内容组中的「一、1 “三委”干部等教育培训」不是按事项加分的项目"):
         parse_scheme(data, "org-2014-streets.toml")

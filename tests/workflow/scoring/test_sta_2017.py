@@ -4,7 +4,8 @@ from decimal import Decimal
 
 import pytest
 
-from workflow.scoring.table import ItemEntry, RankingError, rank_grades, score_sheet
+from tests.workflow.scoring.refusals import refused
+from workflow.scoring.table import ItemEntry, RankingError, SheetError, rank_grades, score_sheet
 
 D = Decimal
 
@@ -98,7 +99,7 @@ def test_sta_3_2_ranged_items_take_zero_or_one_to_n(sta, awarded, ok):
     if ok:
         assert score_sheet(sta, {"STA-3.2.1": entry}).item("STA-3.2.1").score == awarded
     else:
-        with pytest.raises(ValueError, match="item STA-3.2.1: score .* is outside 1–3"):
+        with refused(SheetError, "sheet.awarded_range", item="STA-3.2.1", low=1, max=3):
             score_sheet(sta, {"STA-3.2.1": entry})
 
 
@@ -135,7 +136,7 @@ def test_sta_example_4_three_excellent_and_four_good_by_rank(sta):
 
 def test_sta_4_1_four_excellent_breaches_the_two_to_three_quota(sta):
     """STA-4.1, Example 4: choosing 4 优秀 breaches 2–3."""
-    with pytest.raises(RankingError, match="优秀4名，超出规定的2–3名"):
+    with pytest.raises(RankingError, match="优秀4名，超出规定的2—3名"):
         rank_grades(ELEVEN, sta, counts={"优秀": 4})
 
 
