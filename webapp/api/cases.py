@@ -14,7 +14,6 @@ from webapp.api.validation import (
     json_object,
     optional_date,
     optional_int,
-    optional_int_field,
     optional_number,
     optional_str,
     required_str,
@@ -229,7 +228,7 @@ def upload_attachment(case_id: int) -> tuple[Response, int]:
         kind,
         file,
         today=clock.today(),
-        expected_version=optional_int_field(request.form, "expected_version"),
+        expected_version=_expected_version(),
     )
     return jsonify(attachment_json(attachment)), 201
 

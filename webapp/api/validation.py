@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
@@ -61,17 +60,6 @@ def optional_int(payload: dict[str, Any], name: str) -> int | None:
     if isinstance(value, bool) or not isinstance(value, int):
         raise InvalidInput(f"{name} 须为整数", name)
     return value
-
-
-def optional_int_field(form: Mapping[str, str], name: str) -> int | None:
-    """An integer sent as a form field (multipart uploads): absent → None, anything but digits → 400."""
-    raw = form.get(name)
-    if raw is None or raw == "":
-        return None
-    text = raw.strip()
-    if not text.isascii() or not text.isdigit() or len(text) > 18:
-        raise InvalidInput(f"{name} 须为整数", name)
-    return int(text)
 
 
 def optional_number(payload: dict[str, Any], name: str) -> float | None:
