@@ -242,6 +242,17 @@ def test_an_event_form_without_a_readable_version_is_400_and_does_nothing(demo, 
         assert case(case_id).state == "applied" and event_count(case_id) == before
 
 
+def test_a_forged_form_without_a_version_from_a_bureau_without_the_function_is_still_403(demo, client, auth):
+    """Deny first: the upper bureau is told it may not act (ARC-9.6), not to reload its page."""
+    with demo.app_context():
+        case_id = drive("applied")
+    auth.login("city-staff")
+    response = client.post(f"/cases/{case_id}/events/plan", data={"plan-comment": "代为办理"})
+    assert response.status_code == 403
+    with demo.app_context():
+        assert case(case_id).state == "applied"
+
+
 def test_an_event_form_with_the_current_version_goes_through(demo, client, auth):
     with demo.app_context():
         case_id = drive("applied")

@@ -214,7 +214,12 @@ def fire(case_id: int, event: str) -> Response | tuple[str, int]:
     )
     expected = _expected_version(form.version.data)
     if expected is None:
-        # never "don't check": without a readable version nobody can tell whether the case moved on meanwhile
+        # never "don't check": without a readable version nobody can tell whether the case moved on meanwhile.
+        # Permission first, though: someone who may not act at all is told so (403), not to reload the page.
+        decision = permissions.can_fire(current_user, view.case, event, clock.today())
+        if not decision and decision.code == "forbidden":
+            flash(decision.message, "danger")
+            return _render_case(view, bound=form, status=403)
         flash(STALE_FORM_MESSAGE, "danger")
         return _render_case(view, bound=form, status=400)
     if not form.validate():
