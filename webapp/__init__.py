@@ -11,10 +11,12 @@ from config.settings import config_for
 from webapp import admin, api, auth, bureau, cases, main, review, unit
 from webapp import public as public_pages
 from webapp.admin.schemes import bp as admin_schemes_bp
+from webapp.api.validation import DepthSafeJSONProvider
 from webapp.auth.permissions import public
 from webapp.commands.db import COMMANDS as DB_COMMANDS
 from webapp.errors import register_errorhandlers
 from webapp.extensions import bootstrap, csrf, db, login_manager, migrate
+from webapp.request_args import DatabaseIdConverter
 from webapp.sheets import bp as sheets_bp
 from webapp.template_helpers import register_template_helpers
 
@@ -29,6 +31,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         template_folder=str(ROOT / "templates"),
     )
     configure(app, test_config)
+    register_input_guards(app)
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
@@ -50,6 +53,13 @@ def configure(app: Flask, test_config: dict[str, Any] | None) -> None:
     app.config.update(overrides)
     type(settings).check(app.config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+
+def register_input_guards(app: Flask) -> None:
+    """Before any route exists: ``<int:…>`` ids beyond a database integer are 404 (`DatabaseIdConverter`), and
+    JSON nested too deeply to parse is a 400 like any other malformed body (`DepthSafeJSONProvider`)."""
+    app.url_map.converters["int"] = DatabaseIdConverter
+    app.json = DepthSafeJSONProvider(app)
 
 
 def register_extensions(app: Flask) -> None:

@@ -3,6 +3,11 @@
 ``today()`` is ``KAOPING_TODAY`` when set (demos, tests), else the real date in Asia/Shanghai, plus — only where
 ``DEMO_CLOCK_ENABLED`` (development, testing; never production) — a demo offset in days kept in the database
 and moved from the admin page 「演示日期」, so a demo user can let the 7-day notice elapse.
+
+Every date and timestamp the application stamps comes from here: business dates from `today()`, timestamps
+(audit rows, uploads, and the created/updated columns through `webapp.models.types.app_now`) from `now()`.
+The only exception is `wall_now()`, the machine's clock, kept for security expiry (API tokens), which a demo
+date must not stretch or cut short. No other module calls ``datetime.now``.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import current_app, g, has_app_context
+from sqlalchemy.orm import Session
 
 from config.settings import parse_today
 from webapp.extensions import db
@@ -55,6 +61,19 @@ def forget_cached_offset() -> None:
     """Call after changing the offset within a request."""
     if has_app_context():
         g.pop("kaoping_demo_offset", None)
+
+
+@sa.event.listens_for(Session, "before_flush")
+def _cache_offset_before_flush(session: Session, flush_context: object, instances: object) -> None:
+    """Read the demo offset before rows are written, so the timestamp column defaults (`now()`) find it cached
+    instead of querying in the middle of the flush (queries are safe here: nothing has been written yet)."""
+    if demo_clock_enabled() and "kaoping_demo_offset" not in g:
+        demo_offset_days()
+
+
+def wall_now() -> datetime:
+    """The machine's clock (UTC), for security expiry only (API tokens): a demo date must not extend them."""
+    return datetime.now(UTC)
 
 
 def real_today() -> date:

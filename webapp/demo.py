@@ -7,6 +7,11 @@ Add an area by writing ``load_<area>()`` and appending it to ``LOADERS``.
 ``load_cases`` drives a few cases through the real services (permissions, guards, audit rows) with explicit
 past dates, so the first screen is alive; it is skipped under TESTING unless ``DEMO_CASES`` is set, so view
 tests start from organs without cases.
+
+Every date is relative to the day the demo is loaded (`DemoDates`): earlier rounds are whole years before the
+current plan year, so each application still falls in the ruleset's application window, and the current
+round's steps are a few days before today. Loaded on 2027-01-05 (``make run``) the demo is the start of the
+2027 round; loaded on any other day it tells the same story without a date in the future.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from functools import lru_cache
 from io import BytesIO
 
@@ -23,6 +28,8 @@ from flask import current_app, g
 from werkzeug.datastructures import FileStorage
 from werkzeug.security import generate_password_hash
 
+from config.rulesets import load_ruleset
+from webapp import clock
 from webapp.extensions import db
 from webapp.models import (
     AuthorityStatus,
@@ -39,6 +46,8 @@ from webapp.models import (
 )
 from webapp.services import transaction
 from webapp.services.schemes import register_shipped_schemes
+from workflow import calendar
+from workflow.ruleset import Ruleset
 
 DEMO_PASSWORD = "kaoping-demo"
 
@@ -130,32 +139,72 @@ USERS: list[DemoUser] = [
     DemoUser("reviewer-9", "胡桂兰", "wh", (R.REVIEWER,)),
 ]
 
-#: (certificate no, organ code, level, valid from, valid to, certificate kind, lapsed on)
-GRADES: list[tuple[str, str, str, date, date, str, date | None]] = [
-    # 省一级 expiring in 2027: recheck due this year (ARC-11.2); also a 特级 candidate (ARC-4.2, ARC-3.2)
-    ("鄂档等〔2024〕015号", "hb-czt", "first", date(2024, 4, 15), date(2027, 4, 14), "evaluation", None),
-    # 省特级 valid to 2028
-    ("鄂档等〔2025〕003号", "hb-jyt", "special", date(2025, 9, 1), date(2028, 8, 31), "evaluation", None),
-    # 省二级 granted 2025-03-10: promotion to 省一级 possible from 2026-03-10 (ARC-3.2, GAP-2)
-    ("鄂档等〔2025〕021号", "yc-czj", "second", date(2025, 3, 10), date(2028, 3, 9), "evaluation", None),
+
+@dataclass(frozen=True)
+class DemoDates:
+    """The demo's calendar: every date is an offset from `today`, the day the demo is loaded."""
+
+    today: date
+    ruleset: Ruleset
+
+    @classmethod
+    def now(cls) -> DemoDates:
+        return cls(clock.today(), load_ruleset())
+
+    @property
+    def plan_year(self) -> int:
+        """The round the demo shows in progress: this year's once its application window has opened; before
+        the window opens (possible for a ruleset whose window starts after 1 January) last year's round, so the
+        current round's applications still fall inside a window and before today."""
+        opens, _ = calendar.application_window(self.ruleset, self.today.year)
+        return self.today.year if self.today >= opens else self.today.year - 1
+
+    def round_day(self, years_before: int, month: int, day: int) -> date:
+        """A day of an earlier round: ``years_before`` the plan year (never 29 February, so any year has it)."""
+        return date(self.plan_year - years_before, month, day)
+
+    def ago(self, days: int, *, not_before: date | None = None) -> date:
+        """``days`` before today, but not before ``not_before`` (the previous step) nor after today."""
+        day = self.today - timedelta(days=days)
+        return max(day, not_before) if not_before is not None else day
+
+    def application_day(self, days_ago: int) -> date:
+        """``days_ago`` before today, moved into the plan year's application window (ARC-10.1.1)."""
+        opens, closes = calendar.application_window(self.ruleset, self.plan_year)
+        return min(max(self.ago(days_ago), opens), closes)
+
+    def forwarding_day(self, applied_on: date) -> date:
+        """Today, or the plan year's forwarding deadline if that has passed (ARC-10.1.2)."""
+        deadline = calendar.forwarding_deadline(self.ruleset, self.plan_year)
+        return max(applied_on, min(self.today, deadline))
+
+    def validity_end(self, valid_from: date) -> date:
+        return calendar.validity_end(self.ruleset, valid_from)
+
+
+#: (certificate number pattern ({year} = the certificate's year), organ code, level, valid from as
+#: (years before the plan year, month, day), certificate kind, lapsed at the end of validity)
+GradeSpec = tuple[str, str, str, tuple[int, int, int], str, bool]
+
+#: Years below are counted back from the plan year P (2027 when loaded on 2027-01-05).
+GRADES: list[GradeSpec] = [
+    # 省一级 expiring in P: recheck due this year (ARC-11.2); also a 特级 candidate (ARC-4.2, ARC-3.2)
+    ("鄂档等〔{year}〕015号", "hb-czt", "first", (3, 4, 15), "evaluation", False),
+    # 省特级 valid into P+1
+    ("鄂档等〔{year}〕003号", "hb-jyt", "special", (2, 9, 1), "evaluation", False),
+    # 省二级 granted P-2: promotion to 省一级 possible from P-1 (ARC-3.2, GAP-2)
+    ("鄂档等〔{year}〕021号", "yc-czj", "second", (2, 3, 10), "evaluation", False),
     # 省一级 that lapsed without a recheck application (ARC-11.5)
-    (
-        "鄂档等〔2022〕047号",
-        "yc-slj",
-        "first",
-        date(2022, 12, 1),
-        date(2025, 11, 30),
-        "evaluation",
-        date(2025, 12, 1),
-    ),
-    ("鄂档等〔2025〕032号", "wh-czj", "first", date(2025, 6, 30), date(2028, 6, 29), "evaluation", None),
-    # 省二级 recheck certificate expiring early 2027 (county bureau organises the recheck, ARC-9.4)
-    ("鄂档复〔2024〕008号", "yc-yl-jyj", "second", date(2024, 1, 20), date(2027, 1, 19), "recheck", None),
+    ("鄂档等〔{year}〕047号", "yc-slj", "first", (5, 12, 1), "evaluation", True),
+    ("鄂档等〔{year}〕032号", "wh-czj", "first", (2, 6, 30), "evaluation", False),
+    # 省二级 recheck certificate expiring early in P (county bureau organises the recheck, ARC-9.4)
+    ("鄂档复〔{year}〕008号", "yc-yl-jyj", "second", (3, 1, 20), "recheck", False),
 ]
 
-#: (organ code, occurred on, description) — ARC-5.5 blocks applications for two years
-INCIDENTS: list[tuple[str, date, str]] = [
-    ("yc-jyj", date(2025, 11, 3), "档案库房顶部漏水，致 2019 年度部分文书档案受潮损毁。"),
+#: (organ code, occurred on as (years before the plan year, month, day), description) — ARC-5.5 blocks
+#: applications for two years
+INCIDENTS: list[tuple[str, tuple[int, int, int], str]] = [
+    ("yc-jyj", (2, 11, 3), "档案库房顶部漏水，致 2019 年度部分文书档案受潮损毁。"),
 ]
 
 
@@ -215,20 +264,28 @@ def load_users() -> int:
     return created
 
 
-def load_grades() -> int:
+def _add_grades(specs: list[GradeSpec], dates: DemoDates) -> int:
+    """Certificates dated relative to the load day; an organ that already holds a demo grade of that level is
+    left alone (the number carries the year, so it cannot be the key when the demo is reloaded another day)."""
     created = 0
-    for number, org_code, level, valid_from, valid_to, certificate_kind, lapsed_on in GRADES:
-        if db.session.scalar(sa.select(Grade.id).where(Grade.certificate_no == number)) is not None:
+    for pattern, org_code, level, valid_from_at, certificate_kind, lapsed in specs:
+        organ = _org(org_code)
+        exists = db.session.scalar(
+            sa.select(Grade.id).where(Grade.organ_id == organ.id, Grade.level == level).limit(1)
+        )
+        if exists is not None:
             continue
+        valid_from = dates.round_day(*valid_from_at)
+        valid_to = dates.validity_end(valid_from)
         db.session.add(
             Grade(
-                organ=_org(org_code),
+                organ=organ,
                 level=level,
                 valid_from=valid_from,
                 valid_to=valid_to,
                 certificate_kind=certificate_kind,
-                certificate_no=number,
-                lapsed_on=lapsed_on,
+                certificate_no=pattern.format(year=valid_from.year),
+                lapsed_on=valid_to + timedelta(days=1) if lapsed else None,
             )
         )
         created += 1
@@ -236,18 +293,25 @@ def load_grades() -> int:
     return created
 
 
+def load_grades() -> int:
+    return _add_grades(GRADES, DemoDates.now())
+
+
 def load_incidents() -> int:
+    dates = DemoDates.now()
     created = 0
-    for org_code, occurred_on, description in INCIDENTS:
+    for org_code, occurred_at, description in INCIDENTS:
         organ = _org(org_code)
         exists = db.session.scalar(
             sa.select(SecurityIncident.id).where(
-                SecurityIncident.organ_id == organ.id, SecurityIncident.occurred_on == occurred_on
+                SecurityIncident.organ_id == organ.id, SecurityIncident.description == description
             )
         )
         if exists is not None:
             continue
-        db.session.add(SecurityIncident(organ=organ, occurred_on=occurred_on, description=description))
+        db.session.add(
+            SecurityIncident(organ=organ, occurred_on=dates.round_day(*occurred_at), description=description)
+        )
         created += 1
     db.session.flush()
     return created
@@ -268,9 +332,9 @@ CASE_ORGANISATIONS: list[tuple[str, str, str, str, str | None, dict]] = [
     ("yc-sjj", "宜昌市审计局", ORGAN, OrganTier.CITY_DIRECT, "yc", {}),
     ("yc-yl-slj", "夷陵区水利和湖泊局", ORGAN, OrganTier.COUNTY_DIRECT, "yc-yl", {}),
 ]
-CASE_GRADES: list[tuple[str, str, str, date, date, str, date | None]] = [
-    # 省一级 held since 2025-03-01: may seek 省特级 from 2026-03-01 (ARC-3.2, ARC-4.2)
-    ("鄂档等〔2025〕018号", "yc-rsj", "first", date(2025, 3, 1), date(2028, 2, 29), "evaluation", None),
+CASE_GRADES: list[GradeSpec] = [
+    # 省一级 held since P-2: may seek 省特级 from P-1 (ARC-3.2, ARC-4.2)
+    ("鄂档等〔{year}〕018号", "yc-rsj", "first", (2, 3, 1), "evaluation", False),
 ]
 CASE_USERS: list[DemoUser] = [
     DemoUser("unit-slt", "钱志远", "hb-slt", (R.UNIT_APPLICANT,)),
@@ -435,19 +499,8 @@ def load_cases() -> int:
                 )
             )
     db.session.flush()
-    for number, org_code, level, valid_from, valid_to, certificate_kind, lapsed_on in CASE_GRADES:
-        if db.session.scalar(sa.select(Grade.id).where(Grade.certificate_no == number)) is None:
-            db.session.add(
-                Grade(
-                    organ=_org(org_code),
-                    level=level,
-                    valid_from=valid_from,
-                    valid_to=valid_to,
-                    certificate_kind=certificate_kind,
-                    certificate_no=number,
-                    lapsed_on=lapsed_on,
-                )
-            )
+    dates = DemoDates.now()  # before any step: `_as_of` moves the clock while a case is walked
+    _add_grades(CASE_GRADES, dates)
     password_hash = None
     for spec in CASE_USERS:
         if db.session.scalar(sa.select(User.id).where(User.username == spec.username)) is None:
@@ -466,19 +519,20 @@ def load_cases() -> int:
     db.session.commit()  # the services below each run their own transaction
 
     created = 0
-    d = date
+    # Earlier rounds: (years before the plan year P, month, day); P = 2027 when loaded on 2027-01-05.
+    y = dates.round_day
     if not _has_case("hb-slt"):
-        # 湖北省水利厅: 省二级 in 2025, promoted to 省一级 in 2026 (approved, letter and certificate; GT-03)
+        # 湖北省水利厅: 省二级 in P-2, promoted to 省一级 in P-1 (approved, letter and certificate; GT-03)
         _reviewed_case(
             "unit-slt",
             "second",
             "evaluation",
             "prov-staff",
             ["reviewer-1", "reviewer-2", "reviewer-4"],
-            [d(2025, 1, 10), d(2025, 1, 20), d(2025, 2, 20), d(2025, 3, 1), d(2025, 3, 10)],
-            d(2025, 3, 3),
-            conclude=(d(2025, 3, 12), 86.0),
-            approve=("prov-head", d(2025, 3, 15), "同意授予省二级。"),
+            [y(2, 1, 10), y(2, 1, 20), y(2, 2, 20), y(2, 3, 1), y(2, 3, 10)],
+            y(2, 3, 3),
+            conclude=(y(2, 3, 12), 86.0),
+            approve=("prov-head", y(2, 3, 15), "同意授予省二级。"),
         )
         _reviewed_case(
             "unit-slt",
@@ -486,14 +540,14 @@ def load_cases() -> int:
             "evaluation",
             "prov-staff",
             ["reviewer-1", "reviewer-2", "reviewer-5"],
-            [d(2026, 3, 20), d(2026, 3, 25), d(2026, 4, 10), d(2026, 5, 10), d(2026, 5, 18)],
-            d(2026, 5, 11),
-            conclude=(d(2026, 5, 20), 92.5),
-            approve=("prov-head", d(2026, 6, 1), "同意晋升省一级。"),
+            [y(1, 3, 20), y(1, 3, 25), y(1, 4, 10), y(1, 5, 10), y(1, 5, 18)],
+            y(1, 5, 11),
+            conclude=(y(1, 5, 20), 92.5),
+            approve=("prov-head", y(1, 6, 1), "同意晋升省一级。"),
         )
         created += 2
     if not _has_case("yc-yl-lqz"):
-        # 夷陵区龙泉镇: 省二级 in 2023; its 2026 recheck (county bureau, ARC-9.4) awaits the head's approval
+        # 夷陵区龙泉镇: 省二级 in P-4; its P-1 recheck (county bureau, ARC-9.4) awaits the head's approval
         team = ["reviewer-7", "reviewer-8", "reviewer-4", "reviewer-5", "reviewer-1"]
         _reviewed_case(
             "unit-lqz",
@@ -501,10 +555,10 @@ def load_cases() -> int:
             "evaluation",
             "county-staff",
             team,
-            [d(2023, 2, 1), d(2023, 2, 10), d(2023, 3, 1), d(2023, 4, 1), d(2023, 4, 10)],
-            d(2023, 4, 3),
-            conclude=(d(2023, 4, 15), 86.0),
-            approve=("county-head", d(2023, 4, 20), ""),
+            [y(4, 2, 1), y(4, 2, 10), y(4, 3, 1), y(4, 4, 1), y(4, 4, 10)],
+            y(4, 4, 3),
+            conclude=(y(4, 4, 15), 86.0),
+            approve=("county-head", y(4, 4, 20), ""),
         )
         _reviewed_case(
             "unit-lqz",
@@ -512,9 +566,9 @@ def load_cases() -> int:
             "recheck",
             "county-staff",
             team,
-            [d(2026, 2, 15), d(2026, 2, 20), d(2026, 3, 10), d(2026, 3, 20), d(2026, 3, 30)],
-            d(2026, 3, 23),
-            conclude=(d(2026, 4, 10), 88.0),
+            [y(1, 2, 15), y(1, 2, 20), y(1, 3, 10), y(1, 3, 20), y(1, 3, 30)],
+            y(1, 3, 23),
+            conclude=(y(1, 4, 10), 88.0),
         )
         created += 2
     if not _has_case("yc-yl-xxt"):
@@ -525,12 +579,12 @@ def load_cases() -> int:
             "evaluation",
             "county-staff",
             ["reviewer-7", "reviewer-8", "reviewer-4", "reviewer-5", "reviewer-6"],
-            [d(2026, 3, 2), d(2026, 3, 10), d(2026, 11, 2), d(2026, 11, 10), d(2026, 12, 28)],
-            d(2026, 12, 20),
+            [y(1, 3, 2), y(1, 3, 10), y(1, 11, 2), y(1, 12, 18), y(1, 12, 28)],
+            y(1, 12, 20),
         )
         created += 1
     if not _has_case("yc-sjj"):
-        # 宜昌市审计局: 省二级 approved by the city bureau in 2026 (§6 row 18) — a row of the city's 2026
+        # 宜昌市审计局: 省二级 approved by the city bureau in P-1 (§6 row 18) — a row of the city's P-1
         # approvals summary (ARC-10.5.3)
         _reviewed_case(
             "unit-sjj",
@@ -538,14 +592,14 @@ def load_cases() -> int:
             "evaluation",
             "city-staff",
             ["reviewer-4", "reviewer-5", "reviewer-2"],
-            [d(2026, 2, 9), d(2026, 2, 16), d(2026, 4, 7), d(2026, 4, 20), d(2026, 5, 6)],
-            d(2026, 4, 27),
-            conclude=(d(2026, 5, 14), 84.5),
-            approve=("city-head", d(2026, 5, 25), "同意授予省二级。"),
+            [y(1, 2, 9), y(1, 2, 16), y(1, 4, 7), y(1, 4, 20), y(1, 5, 6)],
+            y(1, 4, 27),
+            conclude=(y(1, 5, 14), 84.5),
+            approve=("city-head", y(1, 5, 25), "同意授予省二级。"),
         )
         created += 1
     if not _has_case("yc-yl-slj"):
-        # 夷陵区水利和湖泊局: 省二级 approved by the county bureau in 2026 (§6 row 19); the county's approvals
+        # 夷陵区水利和湖泊局: 省二级 approved by the county bureau in P-1 (§6 row 19); the county's approvals
         # belong in the city's summary too (GAP-19)
         _reviewed_case(
             "unit-ylslj",
@@ -553,32 +607,42 @@ def load_cases() -> int:
             "evaluation",
             "county-staff",
             ["reviewer-7", "reviewer-8", "reviewer-5"],
-            [d(2026, 3, 2), d(2026, 3, 9), d(2026, 6, 1), d(2026, 6, 15), d(2026, 6, 30)],
-            d(2026, 6, 22),
-            conclude=(d(2026, 7, 8), 81.0),
-            approve=("county-head", d(2026, 7, 20), "同意授予省二级。"),
+            [y(1, 3, 2), y(1, 3, 9), y(1, 6, 1), y(1, 6, 15), y(1, 6, 30)],
+            y(1, 6, 22),
+            conclude=(y(1, 7, 8), 81.0),
+            approve=("county-head", y(1, 7, 20), "同意授予省二级。"),
         )
         created += 1
+    # The current round: a few days before today (applications moved into the window, ARC-10.1.1). Loaded on
+    # 2027-01-05 these are 01-02 … 01-05.
     if not _has_case("yc-czj"):
-        # 宜昌市财政局: 省一级 evaluation (promotion), notice running 2027-01-04 … 01-10
-        walk = _Walk("unit-city", "first", "evaluation", d(2027, 1, 2))
-        walk.fire("unit-city", "apply", d(2027, 1, 2)).fire("city-staff", "plan", d(2027, 1, 2))
-        walk.fire("unit-city", "request_acceptance", d(2027, 1, 3))
-        walk.fire("city-staff", "start_precheck", d(2027, 1, 4))
-        walk.fire(
-            "city-staff", "pass_precheck", d(2027, 1, 4), notice_start=d(2027, 1, 4), opinion="材料齐全。"
-        )
+        # 宜昌市财政局: 省一级 evaluation (promotion), its notice published yesterday and running
+        applied = dates.application_day(3)
+        accepted = dates.ago(2, not_before=applied)
+        prechecked = dates.ago(1, not_before=accepted)
+        walk = _Walk("unit-city", "first", "evaluation", applied)
+        walk.fire("unit-city", "apply", applied).fire("city-staff", "plan", applied)
+        walk.fire("unit-city", "request_acceptance", accepted)
+        walk.fire("city-staff", "start_precheck", prechecked)
+        walk.fire("city-staff", "pass_precheck", prechecked, notice_start=prechecked, opinion="材料齐全。")
         created += 1
     if not _has_case("yc-rsj"):
         # 宜昌市人社局: 省特级 application forwarded by the city bureau to the province (ARC-10.1.2)
-        walk = _Walk("unit-rsj", "special", "evaluation", d(2027, 1, 4))
-        walk.fire("unit-rsj", "apply", d(2027, 1, 4)).fire("city-staff", "forward", d(2027, 1, 5))
+        applied = dates.application_day(1)
+        walk = _Walk("unit-rsj", "special", "evaluation", applied)
+        walk.fire("unit-rsj", "apply", applied).fire("city-staff", "forward", dates.forwarding_day(applied))
         created += 1
     if not _has_case("yc-slj"):
         # 宜昌市水利和湖泊局: an application withdrawn by the unit (ARC-3.1 自愿申报)
-        walk = _Walk("unit-slj", "second", "evaluation", d(2027, 1, 3))
-        walk.fire("unit-slj", "apply", d(2027, 1, 3))
-        walk.fire("unit-slj", "withdraw", d(2027, 1, 4), comment="自查发现差距较大，撤回申请，明年再报。")
+        applied = dates.application_day(2)
+        walk = _Walk("unit-slj", "second", "evaluation", applied)
+        walk.fire("unit-slj", "apply", applied)
+        walk.fire(
+            "unit-slj",
+            "withdraw",
+            dates.ago(1, not_before=applied),
+            comment="自查发现差距较大，撤回申请，明年再报。",
+        )
         created += 1
     return created
 

@@ -14,23 +14,44 @@ from workflow.ruleset import CalendarSettings, MonthDay, Ruleset
 ONE_DAY = timedelta(days=1)
 
 
+def shift(start: date, delta: timedelta) -> date:
+    """``start + delta``, saturating at `date.min` / `date.max` instead of raising OverflowError.
+
+    Dates typed by people are range-checked before they are stored (see `workflow.grading`), but a page must
+    never fail on a stored value: a notice starting on 9999-12-31 simply never ends (its last day is date.max).
+    """
+    try:
+        return start + delta
+    except OverflowError:
+        return date.max if delta > timedelta(0) else date.min
+
+
 def settings_of(rules: Ruleset | CalendarSettings) -> CalendarSettings:
     return rules.calendar if isinstance(rules, Ruleset) else rules
 
 
 def add_years(rules: Ruleset | CalendarSettings, start: date, years: int) -> date:
     """The anniversary `years` after `start`; 29 Feb lands on the ruleset's `leap_day_anniversary` in common years."""
+    year = start.year + years
+    if year > date.max.year:  # saturate (see `shift`): a stored far-future date must not break a page
+        return date.max
+    if year < date.min.year:
+        return date.min
     try:
-        return start.replace(year=start.year + years)
+        return start.replace(year=year)
     except ValueError:  # 29 February into a common year
         month, day = settings_of(rules).leap_day_anniversary
-        return date(start.year + years, month, day)
+        return date(year, month, day)
 
 
 def add_months(start: date, months: int) -> date:
     """Same day `months` later (or earlier); clamped to the month's last day when it has no such day."""
     index = start.year * 12 + start.month - 1 + months
     year, month = divmod(index, 12)
+    if year > date.max.year:  # saturate (see `shift`)
+        return date.max
+    if year < date.min.year:
+        return date.min
     last = _gregorian.monthrange(year, month + 1)[1]
     return date(year, month + 1, min(start.day, last))
 
@@ -46,12 +67,12 @@ def notice_last_day(rules: Ruleset | CalendarSettings, start: date) -> date:
     """Last day the notice must still run: with the publication day counted, 2023-06-05 + 7 days → 2023-06-11."""
     settings = settings_of(rules)
     days = settings.notice_days - 1 if settings.notice_counts_publication_day else settings.notice_days
-    return start + timedelta(days=days)
+    return shift(start, timedelta(days=days))
 
 
 def notice_may_close_on(rules: Ruleset | CalendarSettings, start: date) -> date:
     """First day the notice may be closed and the review held (2023-06-05 → 2023-06-12)."""
-    return notice_last_day(rules, start) + ONE_DAY
+    return shift(notice_last_day(rules, start), ONE_DAY)
 
 
 def notice_elapsed(rules: Ruleset | CalendarSettings, start: date, on: date) -> bool:
@@ -63,7 +84,9 @@ def notice_elapsed(rules: Ruleset | CalendarSettings, start: date, on: date) -> 
 
 def validity_end(rules: Ruleset | CalendarSettings, valid_from: date) -> date:
     """Last valid day: the day before the n-th anniversary (2021-05-10 → 2024-05-09, GAP-3)."""
-    return add_years(rules, valid_from, settings_of(rules).validity_years) - ONE_DAY
+    anniversary = add_years(rules, valid_from, settings_of(rules).validity_years)
+    # past the calendar's end the certificate simply never expires (see `shift`)
+    return date.max if anniversary == date.max else anniversary - ONE_DAY
 
 
 def recheck_year(rules: Ruleset | CalendarSettings, valid_to: date) -> int:
@@ -102,7 +125,7 @@ def summary_deadline(rules: Ruleset | CalendarSettings, year: int) -> date:
     """Last day the yearly approvals summary is in time: 「12月20日前」 read as strictly before → 19 December."""
     settings = settings_of(rules)
     due = _on(year, settings.summary_due_before)
-    return due if settings.summary_due_day_inclusive else due - ONE_DAY
+    return due if settings.summary_due_day_inclusive else shift(due, -ONE_DAY)
 
 
 # -- security incidents (ARC-5.5, GAP-21) -----------------------------------------------------------------------
@@ -124,6 +147,6 @@ def incident_free_from(rules: Ruleset | CalendarSettings, incident: date) -> dat
     """First day whose incident window no longer contains `incident` (2022-08-15 → 2024-08-16)."""
     day = add_months(incident, settings_of(rules).incident_window_months)
     # Month-end clamping can make the window a day or two longer than the plain anniversary; step past it.
-    while incident_window_start(rules, day) <= incident:
+    while incident_window_start(rules, day) <= incident and day < date.max:
         day += ONE_DAY
     return day

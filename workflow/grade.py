@@ -73,7 +73,7 @@ def grade_status(grade: Grade | None, today: date, recheck_open: bool, ruleset: 
     """The organ's grade state on `today`; `recheck_open` = a recheck case for this grade is between C1 and C10."""
     if grade is None:
         return UNGRADED_STATUS
-    day_after = grade.valid_to + timedelta(days=1)
+    day_after = calendar.shift(grade.valid_to, timedelta(days=1))  # a stored 9999-12-31 must not overflow
     expires_on: date | None
     if grade.superseded_on is not None and today >= grade.superseded_on:
         state, expires_on = GradeState.SUPERSEDED, grade.superseded_on
@@ -118,7 +118,7 @@ def grade_after_approval(
         if previous is None or previous.level != level:
             raise ValueError("a recheck renews the level the organ holds")
         if ruleset.switches.gap6_recheck_validity_from == "previous_expiry":
-            valid_from = previous.valid_to + timedelta(days=1)
+            valid_from = calendar.shift(previous.valid_to, timedelta(days=1))
         else:
             valid_from = certificate_date
     else:

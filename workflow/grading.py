@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from transitions import Machine
@@ -511,8 +511,15 @@ MACHINE = Machine(
 
 # -- checking and firing ----------------------------------------------------------------------------------------
 
-#: Keyword context `fire` accepts per event.
-CONTEXT_KEYS: Mapping[str, frozenset[str]] = {"pass_precheck": frozenset({"notice_start"})}
+#: Events that need the pre-checker's written opinion (ARC-10.2.1: 提出完善意见): passing and returning.
+OPINION_EVENTS = frozenset({"pass_precheck", "return_for_completion"})
+
+#: Keyword context `fire` accepts per event. ``opinion`` is checked when given (the service always gives it);
+#: listing the events a person could take leaves it out, so the buttons show before anything is typed.
+CONTEXT_KEYS: Mapping[str, frozenset[str]] = {
+    "pass_precheck": frozenset({"notice_start", "opinion"}),
+    "return_for_completion": frozenset({"opinion"}),
+}
 
 
 def check(
@@ -537,11 +544,28 @@ def check(
         refusal: Refusal | None = guard(case, actor, today, ruleset)
         if refusal is not None:
             return refusal
+    if "opinion" in ctx and not str(ctx["opinion"] or "").strip():
+        detail = "请填写书面预检意见"
+        return ruleset.refusal("precheck_opinion_required", "precheck", detail)
     notice_start = ctx.get("notice_start")
-    if notice_start is not None and notice_start < today:
+    if notice_start is not None:
+        return notice_start_refusal(notice_start, today, ruleset)
+    return None
+
+
+def notice_start_refusal(notice_start: date, today: date, ruleset: Ruleset) -> Refusal | None:
+    """ARC-10.3.1 (ours): a notice starts today or a few days later, within the ruleset's
+    ``calendar.notice_start_max_days_ahead`` — never earlier (backdating) and never far ahead (a typing error
+    such as 9999-12-31 would otherwise freeze the case in its notice)."""
+    if notice_start < today:
         return ruleset.refusal(
             "notice_start_in_past", "notice_publication", f"公示开始日期{notice_start}早于今天{today}"
         )
+    days = ruleset.calendar.notice_start_max_days_ahead
+    latest = calendar.shift(today, timedelta(days=days))
+    if notice_start > latest:
+        detail = f"公示开始日期须在今天（{today}）至{days}天后（{latest}）之间，填写的是{notice_start}"
+        return ruleset.refusal("notice_start_too_far", "notice_publication", detail)
     return None
 
 

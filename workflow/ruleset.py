@@ -27,10 +27,14 @@ CITATION_ROLES = (
     "forwarding",  # aggregation and forwarding of applications (ARC-10.1.2)
     "plan",  # the evaluation plan (ARC-10.1.3)
     "acceptance",  # the acceptance application and its attachments (ARC-10.1.4)
+    "precheck",  # the pre-check and its written opinion (ARC-10.2.1)
     "notice_publication",  # the public notice is published and scrutinised (ARC-10.3.1)
     "notice_period",  # the minimum notice length (ARC-10.3.2)
     "review_result",  # the panel's conclusion (ARC-10.4.5)
 )
+
+#: Upper bound for any "days ahead" limit in a ruleset: a year, so a typo in the file cannot open the range wide.
+MAX_DAYS_AHEAD = 366
 
 #: Case facts a basis document may be satisfied by (besides attachments); `grading.py` evaluates them.
 KNOWN_BASIS_FACTS = frozenset({"review_result", "notice_closed"})
@@ -108,6 +112,9 @@ class CalendarSettings:
     summary_due_day_inclusive: bool
     #: Where the anniversary of 29 February falls in a common year: (3, 1) or (2, 28).
     leap_day_anniversary: MonthDay
+    #: How many days after today a public notice may be scheduled to start (ARC-10.3.1 is silent; our reading:
+    #: the notice follows the pre-check, so a start months or centuries ahead is a typing error, not a plan).
+    notice_start_max_days_ahead: int
 
 
 @dataclass(frozen=True)
@@ -598,7 +605,13 @@ def _parse_calendar(table: _Table) -> CalendarSettings:
         summary_due_before=table.month_day("summary_due_before"),
         summary_due_day_inclusive=table.get("summary_due_day_inclusive", bool),
         leap_day_anniversary=leap,
+        notice_start_max_days_ahead=table.positive("notice_start_max_days_ahead"),
     )
+    if calendar.notice_start_max_days_ahead > MAX_DAYS_AHEAD:
+        raise table.error(
+            "notice_start_max_days_ahead",
+            f"must be at most {MAX_DAYS_AHEAD} days, got {calendar.notice_start_max_days_ahead}",
+        )
     table.done()
     return calendar
 

@@ -1,7 +1,7 @@
 """Deny by default: every endpoint is either on the public allow-list or turns anonymous users away."""
 
 import pytest
-from werkzeug.routing import Rule
+from werkzeug.routing import FloatConverter, IntegerConverter, Rule
 
 from webapp.auth.permissions import PERMISSION_ATTR
 
@@ -29,7 +29,7 @@ def _url(rule: Rule) -> str:
     values = {}
     for name in rule.arguments:
         converter = rule._converters[name]
-        values[name] = 1 if type(converter).__name__ in ("IntegerConverter", "FloatConverter") else "x"
+        values[name] = 1 if isinstance(converter, IntegerConverter | FloatConverter) else "x"
     return rule.build(values)[1]
 
 

@@ -23,6 +23,7 @@ from webapp.auth.permissions import roles_required
 from webapp.extensions import db
 from webapp.forms import choices
 from webapp.models import ROLE_LABELS, AuthorityStatus, Organisation, OrgKind, Role, User, UserRole
+from webapp.request_args import id_arg, page_arg
 from webapp.services import ServiceError, accounts, demo_clock, organisations
 from webapp.services.accounts import UserData
 from webapp.services.organisations import OrganisationData
@@ -117,7 +118,7 @@ def _organisation_form(org: Organisation | None) -> OrganisationForm:
         form.tier.data = org.tier or ""
         form.authority_status.data = org.authority_status or AuthorityStatus.ACTIVE
     if org is None and request.method == "GET":
-        preset_parent = request.args.get("parent", type=int)
+        preset_parent = id_arg("parent")
         if preset_parent:
             form.parent_id.data = preset_parent
         form.kind.data = request.args.get("kind") or OrgKind.ORGAN
@@ -159,7 +160,7 @@ def organisation_edit(org_id: int) -> Response | str:
 @admin_only
 def users() -> str:
     q = (request.args.get("q") or "").strip()
-    org_id = request.args.get("org", type=int)
+    org_id = id_arg("org")
     role = request.args.get("role") or ""
     status = request.args.get("status") or ""
     stmt = sa.select(User).join(User.organisation).order_by(Organisation.id, User.username)
@@ -172,7 +173,9 @@ def users() -> str:
         stmt = stmt.where(User.id.in_(sa.select(UserRole.user_id).where(UserRole.role == role)))
     if status in ("active", "inactive"):
         stmt = stmt.where(User.active.is_(status == "active"))
-    page = db.paginate(stmt, per_page=current_app.config.get("ITEMS_PER_PAGE", 20), error_out=False)
+    page = db.paginate(
+        stmt, page=page_arg(), per_page=current_app.config.get("ITEMS_PER_PAGE", 20), error_out=False
+    )
     return render_template(
         "admin/users.html",
         page=page,
@@ -199,8 +202,8 @@ def _user_form_data(form: UserForm) -> UserData:
 def user_new() -> Response | str:
     form = NewUserForm()
     form.organisation_id.choices = choices(_indented_choices(only_bureaus=False))
-    if request.method == "GET" and request.args.get("org", type=int):
-        form.organisation_id.data = request.args.get("org", type=int)
+    if request.method == "GET" and id_arg("org"):
+        form.organisation_id.data = id_arg("org")
     if form.validate_on_submit():
         try:
             user = accounts.create_user(_user_form_data(form), form.password.data or "")

@@ -222,7 +222,14 @@ def upload_attachment(case_id: int) -> tuple[Response, int]:
     file = request.files.get("file")
     if file is None or not file.filename:
         raise InvalidInput("请以 multipart/form-data 上传 file 字段", "file")
-    attachment = case_service.upload_attachment(current_user, case_id, kind, file, today=clock.today())
+    attachment = case_service.upload_attachment(
+        current_user,
+        case_id,
+        kind,
+        file,
+        today=clock.today(),
+        expected_version=_expected_version(),
+    )
     return jsonify(attachment_json(attachment)), 201
 
 
@@ -269,5 +276,12 @@ def set_panel(case_id: int) -> Response:
     if not isinstance(reviewers, list) or not all(isinstance(r, str) and r for r in reviewers):
         raise InvalidInput("reviewers 须为用户名列表", "reviewers")
     lead = optional_str(payload, "lead")
-    case_service.set_panel(current_user, case_id, reviewers, lead=lead, today=clock.today())
+    case_service.set_panel(
+        current_user,
+        case_id,
+        reviewers,
+        lead=lead,
+        today=clock.today(),
+        expected_version=optional_int(payload, "expected_version"),
+    )
     return jsonify(_detail(case_id))

@@ -619,9 +619,21 @@ def document() -> dict[str, Any]:
                                     "properties": {
                                         "event": {"type": "string", "enum": list(EVENTS)},
                                         "comment": {"type": "string"},
-                                        "expected_version": {"type": "integer"},
-                                        "notice_start": {"type": "string", "format": "date"},
-                                        "opinion": {"type": "string"},
+                                        "expected_version": {
+                                            "type": "integer",
+                                            "description": "the case's version; 409 stale if it moved on",
+                                        },
+                                        "notice_start": {
+                                            "type": "string",
+                                            "format": "date",
+                                            "description": "pass_precheck: from today to the ruleset's "
+                                            "calendar.notice_start_max_days_ahead days ahead",
+                                        },
+                                        "opinion": {
+                                            "type": "string",
+                                            "description": "pass_precheck, return_for_completion: "
+                                            "required, the written pre-check opinion (ARC-10.2.1)",
+                                        },
                                         "total_score": {
                                             "type": "number",
                                             "description": "conclude_review, scored",
@@ -660,6 +672,7 @@ def document() -> dict[str, Any]:
                                     "properties": {
                                         "kind": {"type": "string", "enum": list(ATTACHMENT_KIND_LABELS)},
                                         "file": {"type": "string", "format": "binary"},
+                                        "expected_version": {"type": "integer"},
                                     },
                                 }
                             }
@@ -669,6 +682,7 @@ def document() -> dict[str, Any]:
                         "201": _json(_ref("Attachment"), "stored"),
                         "400": _error("invalid input"),
                         "403": _error("may not upload this kind"),
+                        "409": _error("stale: the case moved on since expected_version"),
                         **AUTH_ERRORS,
                     },
                 }
@@ -727,6 +741,7 @@ def document() -> dict[str, Any]:
                                     "properties": {
                                         "reviewers": {"type": "array", "items": {"type": "string"}},
                                         "lead": {"type": "string"},
+                                        "expected_version": {"type": "integer"},
                                     },
                                 }
                             }
@@ -736,7 +751,7 @@ def document() -> dict[str, Any]:
                         "200": _json(_ref("Case"), "the case with its panel"),
                         "400": _error("invalid input"),
                         "403": _error("not the organizer"),
-                        "409": _error("size out of range / reviewer from the applicant organ"),
+                        "409": _error("size out of range / reviewer from the applicant organ / stale"),
                         **AUTH_ERRORS,
                     },
                 }

@@ -7,8 +7,20 @@ from datetime import date
 from typing import Any
 
 from flask import request
+from flask.json.provider import DefaultJSONProvider
 
 from webapp.services import ServiceError
+
+
+class DepthSafeJSONProvider(DefaultJSONProvider):
+    """The app's JSON: a body nested deeper than the parser's recursion limit (``[[[[…]]]]``) is malformed JSON
+    — a ValueError, so ``get_json`` answers 400 (or None when silent) — instead of a RecursionError and a 500."""
+
+    def loads(self, s: str | bytes, **kwargs: Any) -> Any:
+        try:
+            return super().loads(s, **kwargs)
+        except RecursionError:
+            raise ValueError("JSON nested too deeply") from None
 
 
 class InvalidInput(ServiceError):

@@ -16,6 +16,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from webapp.forms import KaopingForm, choices
 from webapp.models import CASE_KIND_LABELS, CASE_STATE_LABELS, LEVEL_LABELS, ORGAN_TIER_LABELS
+from webapp.request_args import YEAR_MAX, YEAR_MIN
 
 
 def _with_blank(labels: dict, blank: str) -> list:
@@ -36,7 +37,10 @@ class WorklistFilterForm(KaopingForm):
     )
     year = IntegerField(
         "计划年度",
-        validators=[Optional(), NumberRange(min=2000, max=2100, message="请填写 2000–2100 之间的年份。")],
+        validators=[
+            Optional(),
+            NumberRange(min=YEAR_MIN, max=YEAR_MAX, message=f"请填写 {YEAR_MIN}–{YEAR_MAX} 之间的年份。"),
+        ],
     )
 
     def values(self) -> dict[str, str | int | None]:

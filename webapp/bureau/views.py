@@ -41,6 +41,7 @@ from webapp.documents.summary import annual_summary_xlsx as annual_summary_xlsx_
 from webapp.extensions import db
 from webapp.forms import choices
 from webapp.models import Case, Objection, Role, User, UserRole
+from webapp.request_args import SQL_INT_MAX, year_arg
 from webapp.services import ServiceError, cases, permissions, summary, worklist
 from webapp.services.cases import BatchRefused, Refused
 from webapp.services.objections import ObjectionView, objection_views
@@ -159,9 +160,11 @@ def _visible_cases(ids: list[int]) -> list[Case]:
 
 
 def _ids(values: list[str]) -> list[int]:
+    """Case ids posted by the batch forms; anything that is no id (text, a number past the id column) is
+    dropped like an id of a case the user cannot see."""
     out: list[int] = []
     for value in values:
-        if value.isdigit() and int(value) not in out:
+        if value.isascii() and value.isdigit() and 0 < int(value) <= SQL_INT_MAX and int(value) not in out:
             out.append(int(value))
     return out
 
@@ -200,8 +203,10 @@ def batch(action: str) -> Response | tuple[str, int] | str:
         except BatchRefused as exc:
             refusals = exc.refusals
             status = 409
-        except Refused as exc:
-            form.case_ids.errors = [*form.case_ids.errors, exc.message]
+        except ServiceError as exc:  # a refusal, or input the form could not know about: beside its field
+            target = getattr(form, exc.field, None) if exc.field else None
+            target = target if target is not None else form.case_ids
+            target.errors = [*target.errors, exc.message]
             status = exc.status
         else:
             flash(f"{spec.label}：已办理 {len(done)} 个案件。", "success")
@@ -391,8 +396,8 @@ def objection_decide(objection_id: int) -> Response | tuple[str, int]:
 
 
 def _summary_year() -> int:
-    year = request.args.get("year", type=int)
-    return year if year and 2000 <= year <= 2100 else clock.today().year
+    """``?year=`` or this year; a year out of range is a 400 saying so, never silently this year."""
+    return year_arg() or clock.today().year
 
 
 @bureau_only

@@ -30,9 +30,12 @@ class PassPrecheckForm(EventForm):
         validators=[InputRequired("请填写公示开始日期。")],
         description="公示时间不少于7天（ARC-10.3.2）",
     )
+    # required by the domain (ARC-10.2.1), whose refusal quotes the rule beside this field; not DataRequired here,
+    # so the form, the API and the batch all give the same message
     opinion = TextAreaField(
-        "预检意见",
+        "预检意见（必填）",
         validators=[Optional(), Length(max=OPINION_MAX, message=f"预检意见不超过 {OPINION_MAX} 字。")],
+        description="对照考评标准提出的书面预检意见（ARC-10.2.1）",
     )
 
 

@@ -48,6 +48,7 @@ from webapp.models import (
     Attachment,
     Case,
 )
+from webapp.request_args import page_arg, year_arg
 from webapp.services import ServiceError, attachments, cases, documents, permissions, scoresheets, uploads
 from webapp.services.cases import CaseView, Refused
 from workflow.grading import EVENT_LABELS, EVENTS
@@ -150,7 +151,7 @@ def index() -> str:
         "state": request.args.get("state") or None,
         "level": request.args.get("level") or None,
         "kind": request.args.get("kind") or None,
-        "year": request.args.get("year", type=int),
+        "year": year_arg(),  # 400 with a message for ?year=abc / 1900, never silently another year
     }
     if filters["state"] in CASE_STATE_LABELS:
         stmt = stmt.where(Case.state == filters["state"])
@@ -161,7 +162,9 @@ def index() -> str:
     if filters["year"]:
         stmt = stmt.where(Case.plan_year == filters["year"])
     stmt = stmt.order_by(None).order_by(Case.updated_at.desc(), Case.id.desc())
-    page = db.paginate(stmt, per_page=current_app.config.get("ITEMS_PER_PAGE", 20), error_out=False)
+    page = db.paginate(
+        stmt, page=page_arg(), per_page=current_app.config.get("ITEMS_PER_PAGE", 20), error_out=False
+    )
     kept = {key: value for key, value in filters.items() if value}
     return render_template("cases/index.html", page=page, filters=filters, kept=kept)
 
@@ -171,11 +174,27 @@ def show(case_id: int) -> tuple[str, int]:
     return _render_case(cases.case_view(current_user, case_id))
 
 
+#: The page's hidden version is missing or not a number: the form did not come from the case page as rendered.
+STALE_FORM_MESSAGE = (
+    "无法确认您提交的页面是否为最新（缺少或无效的版本信息），本次操作未执行。请刷新页面后重新办理。"
+)
+#: A version_id is a positive counter; anything longer than this is not one (and would not fit the column).
+_VERSION_DIGITS = 18
+
+
+def _expected_version(raw: str | None) -> int | None:
+    """The case version the form was rendered with, or None when it is missing or malformed."""
+    text = (raw or "").strip()
+    if not text.isascii() or not text.isdigit() or len(text) > _VERSION_DIGITS:
+        return None
+    return int(text)
+
+
 def _event_kwargs(event: str, form: EventForm) -> dict[str, Any]:
     kwargs: dict[str, Any] = {"comment": (form.comment.data or "").strip()}
     if isinstance(form, PassPrecheckForm):
         kwargs["notice_start"] = form.notice_start.data
-        kwargs["opinion"] = (form.opinion.data or "").strip() or None
+        kwargs["opinion"] = (form.opinion.data or "").strip()
     elif isinstance(form, ReturnForCompletionForm):
         kwargs["opinion"] = form.opinion.data.strip()
     elif isinstance(form, ConcludeScoreForm):
@@ -193,18 +212,29 @@ def fire(case_id: int, event: str) -> Response | tuple[str, int]:
     form = event_form(
         event, scored=_is_scored(view.case), paper=scoresheets.paper_review_allowed(view.case), bind=True
     )
+    expected = _expected_version(form.version.data)
+    if expected is None:
+        # never "don't check": without a readable version nobody can tell whether the case moved on meanwhile.
+        # Permission first, though: someone who may not act at all is told so (403), not to reload the page.
+        decision = permissions.can_fire(current_user, view.case, event, clock.today())
+        if not decision and decision.code == "forbidden":
+            flash(decision.message, "danger")
+            return _render_case(view, bound=form, status=403)
+        flash(STALE_FORM_MESSAGE, "danger")
+        return _render_case(view, bound=form, status=400)
     if not form.validate():
         return _render_case(view, bound=form, status=400)
-    try:
-        expected = int(form.version.data) if form.version.data else None
-    except ValueError:
-        expected = None
     try:
         cases.fire_event(
             current_user, case_id, event, expected_version=expected, **_event_kwargs(event, form)
         )
     except Refused as refused:
-        flash(refused.message, "danger")
+        # a typed value the rule refuses (e.g. a notice start 9999-12-31) is shown beside its field
+        field = getattr(form, refused.field, None) if refused.field else None
+        if field is not None:
+            field.errors = [*field.errors, refused.message]
+        else:
+            flash(refused.message, "danger")
         return _render_case(cases.case_view(current_user, case_id), bound=form, status=refused.status)
     except ServiceError as error:
         # bad input the form could not know about (e.g. the total score's range): beside the field

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.extensions import db
-from webapp.models.types import UTCDateTime, utcnow
+from webapp.models.types import UTCDateTime, app_now
 from workflow.grading import STATE_LABELS
 
 if TYPE_CHECKING:
@@ -125,8 +125,8 @@ class Case(db.Model):
 
     #: optimistic lock: an UPDATE with a stale version raises StaleDataError (two people cannot both approve)
     version_id: Mapped[int] = mapped_column()
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=app_now)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=app_now, onupdate=app_now)
 
     __mapper_args__ = {"version_id_col": version_id}
 

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.extensions import db
 from webapp.models.case import LEVEL_LABELS
-from webapp.models.types import UTCDateTime, utcnow
+from webapp.models.types import UTCDateTime, app_now
 
 if TYPE_CHECKING:
     from webapp.models.organisation import Organisation
@@ -40,7 +40,7 @@ class Grade(db.Model):
     superseded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("grades.id"))
     #: set when the grade lapsed (ARC-11.5, GAP-5)
     lapsed_on: Mapped[date | None] = mapped_column()
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=app_now)
 
     organ: Mapped[Organisation] = relationship()
     superseded_by: Mapped[Grade | None] = relationship(remote_side=[id])
@@ -71,6 +71,6 @@ class SecurityIncident(db.Model):
     occurred_on: Mapped[date] = mapped_column()
     description: Mapped[str] = mapped_column(sa.Text)
     recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=app_now)
 
     organ: Mapped[Organisation] = relationship()

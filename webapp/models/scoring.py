@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.extensions import db
-from webapp.models.types import UTCDateTime, utcnow
+from webapp.models.types import UTCDateTime, app_now
 
 if TYPE_CHECKING:
     from webapp.models.case import Case
@@ -78,7 +78,7 @@ class SchemeVersion(db.Model):
     activated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     activated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     imported_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
-    imported_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    imported_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=app_now)
     #: what validation found: {"sections": n, "items": n, "max": "100", "levels": [...], "sample": bool, ...}
     validation: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
 
@@ -135,8 +135,8 @@ class ScoreSheet(db.Model):
     updated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     submitted_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=app_now)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=app_now, onupdate=app_now)
     #: optimistic lock: a save from a stale form is refused instead of overwriting newer scores
     version_id: Mapped[int] = mapped_column()
 

@@ -32,10 +32,13 @@ class UTCDateTime(sa.types.TypeDecorator[datetime]):
         return value.astimezone(UTC)
 
 
-def utcnow() -> datetime:
-    """Wall-clock UTC for technical timestamps (row created/updated).
+def app_now() -> datetime:
+    """Column default for created/updated stamps: the application's clock (`webapp.clock.now`), so under a demo
+    date (KAOPING_TODAY or the admin's 演示日期) a row is never stamped on the machine's date instead.
 
-    Business times (audit events, uploads, decisions) come from ``webapp.clock.now()``, which honours the demo
-    date; a column default must not query the database, so it cannot use that clock.
+    `webapp.clock` reads the demo offset from the database once per request and caches it; its ``before_flush``
+    hook fills that cache before any row is written, so this default never queries in the middle of a flush.
     """
-    return datetime.now(UTC)
+    from webapp import clock  # clock imports the models (its setting row): import when called, not at load
+
+    return clock.now()

@@ -6,7 +6,7 @@ import re
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import current_app
@@ -157,7 +157,7 @@ def issue_token(user: User) -> str:
     with transaction():
         # Token expiry is security, so it runs on the wall clock, never on the demo clock.
         db.session.add(
-            ApiToken(user_id=user.id, token_sha256=hash_token(token), expires_at=datetime.now(UTC) + ttl)
+            ApiToken(user_id=user.id, token_sha256=hash_token(token), expires_at=clock.wall_now() + ttl)
         )
     return token
 
@@ -167,7 +167,7 @@ def user_for_token(token: str) -> User | None:
     if not token:
         return None
     row = db.session.scalar(sa.select(ApiToken).where(ApiToken.token_sha256 == hash_token(token)))
-    wall = datetime.now(UTC)
+    wall = clock.wall_now()
     if row is None or row.expires_at <= wall or not row.user.active:
         return None
     # one write a minute per token is plenty for "last used" and keeps reads cheap

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from config.rulesets import DEFAULT_RULESET, load_ruleset
 from webapp.extensions import db
 from webapp.models import Attachment, Case, Grade, Objection, Organisation, SecurityIncident
+from workflow import calendar
 from workflow import grade as domain_grade
 from workflow.authority import Assignment, assignment
 from workflow.eligibility import OrganFacts
@@ -69,7 +70,7 @@ def domain_grade_of(grade: Grade | None) -> domain_grade.Grade | None:
     valid_to = grade.valid_to
     if grade.lapsed_on is not None and grade.lapsed_on <= valid_to:
         # lapsed early (not the ordinary end of validity): the certificate stops the day before
-        valid_to = grade.lapsed_on - timedelta(days=1)
+        valid_to = calendar.shift(grade.lapsed_on, -timedelta(days=1))
     return domain_grade.Grade(
         level=grade.level,
         valid_from=grade.valid_from,

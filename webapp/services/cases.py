@@ -75,14 +75,27 @@ from workflow.eligibility import candidate_refusals
 from workflow.errors import WorkflowError
 from workflow.ruleset import Ruleset
 
+#: Domain refusals about a value the person typed (not about the case): 400 with the field to show it beside.
+INPUT_REFUSALS: dict[str, str] = {
+    "notice_start_in_past": "notice_start",
+    "notice_start_too_far": "notice_start",
+    "precheck_opinion_required": "opinion",
+}
+
 
 class Refused(ServiceError):
-    """The domain or the permission check said no. ``status``: 403 forbidden, 409 guard/state refusal."""
+    """The domain or the permission check said no. ``status``: 403 forbidden, 400 a typed value the rule refuses
+    (``field`` names it, see `INPUT_REFUSALS`), 409 guard/state refusal."""
 
     def __init__(self, decision: Decision) -> None:
-        super().__init__(decision.message, code=decision.code)
+        super().__init__(decision.message, code=decision.code, field=INPUT_REFUSALS.get(decision.code))
         self.rule = decision.rule
-        self.status = 403 if decision.code == "forbidden" else 409
+        if decision.code == "forbidden":
+            self.status = 403
+        elif decision.code in INPUT_REFUSALS:
+            self.status = 400
+        else:
+            self.status = 409
 
 
 class BatchRefused(ServiceError):
@@ -535,20 +548,25 @@ def _fire_checked(
         check_ctx["notice_start"] = notice_start
     else:
         notice_start = None
-    if event == "conclude_review":
+    if event in grading.OPINION_EVENTS:
+        # the domain refuses an empty written opinion (ARC-10.2.1); "" is passed on, never dropped as None
+        opinion = (opinion or "").strip()
+        check_ctx["opinion"] = opinion
+    if event == "conclude_review" or event in grading.OPINION_EVENTS:
         # check permission and state first, so an onlooker learns nothing from input validation
         early = permissions.can_fire(user, case, event, today)
         if not early and early.code in ("forbidden", "invalid_transition"):
             raise Refused(early)
+    if event == "conclude_review":
         notes.append(_review_input(case, ruleset, total_score, conclusion))
         check_ctx["total_score"] = case.total_score
         check_ctx["conclusion"] = case.conclusion
     decision = permissions.can_fire(user, case, event, today, **check_ctx)
     if not decision:
         raise Refused(decision)
-    if event in ("pass_precheck", "return_for_completion") and opinion:
-        case.precheck_opinion = opinion.strip()
-        notes.append(f"预检意见：{opinion.strip().rstrip('。；;')}")  # joined with 「；」 below: no 「。；」
+    if event in grading.OPINION_EVENTS and opinion:
+        case.precheck_opinion = opinion
+        notes.append(f"预检意见：{opinion.rstrip('。；;')}")  # joined with 「；」 below: no 「。；」
     if event == "pass_precheck":
         notes.append(f"公示自{notice_start}起")
     if event in OBJECTION_EVENTS:
@@ -634,6 +652,8 @@ def batch_fire(
                 refusals[case_id] = Decision(False, "not_found", "案件不存在或您无权查看。")
                 continue
             ctx: dict[str, Any] = {"notice_start": notice_start or today} if event == "pass_precheck" else {}
+            if event in grading.OPINION_EVENTS:
+                ctx["opinion"] = (opinion or "").strip()
             decision = permissions.can_fire(user, case, event, today, **ctx)
             if not decision:
                 refusals[case_id] = decision
@@ -705,16 +725,24 @@ def remove_files(paths: list[Path]) -> None:
 
 
 def upload_attachment(
-    user: User, case_id: int, kind: str, file: FileStorage, *, today: date | None = None
+    user: User,
+    case_id: int,
+    kind: str,
+    file: FileStorage,
+    *,
+    today: date | None = None,
+    expected_version: int | None = None,
 ) -> Attachment:
     """Store a file under instance/uploads (content-addressed name), record it, audit it. The file is checked
-    by its content (`uploads.check_upload`); a file written before a failed commit is removed."""
+    by its content (`uploads.check_upload`); a file written before a failed commit is removed.
+    ``expected_version``, when given, must be the case's current version (409 ``stale`` otherwise)."""
     today = _today(today)
     check_upload_input(kind, file)
     written: list[Path] = []
     try:
         with _unit_of_work():
             case = _load(user, case_id)
+            _check_version(case, expected_version)
             decision = permissions.can(user, "upload", case, today, kind=kind)
             if not decision:
                 raise Refused(decision)
@@ -738,16 +766,24 @@ def attachment_file(user: User, attachment_id: int) -> tuple[Attachment, Path]:
 
 
 def set_panel(
-    user: User, case_id: int, usernames: list[str], *, lead: str | None = None, today: date | None = None
+    user: User,
+    case_id: int,
+    usernames: list[str],
+    *,
+    lead: str | None = None,
+    today: date | None = None,
+    expected_version: int | None = None,
 ) -> Case:
     """Form the review panel (organizer): reviewers with the ``reviewer`` role, none from the applicant organ,
-    size within the case's range (ARC-10.4.2–10.4.4); the lead (default the first) concludes the review."""
+    size within the case's range (ARC-10.4.2–10.4.4); the lead (default the first) concludes the review.
+    ``expected_version``, when given, must be the case's current version (409 ``stale`` otherwise)."""
     today = _today(today)
     names = [name.strip() for name in usernames if isinstance(name, str) and name.strip()]
     if len(set(names)) != len(names):
         raise ServiceError("评审组成员不能重复。", code="invalid_input", field="reviewers")
     with _unit_of_work():
         case = _load(user, case_id)
+        _check_version(case, expected_version)
         decision = permissions.can(user, "set_panel", case, today)
         if not decision:
             raise Refused(decision)

@@ -383,7 +383,7 @@ def test_nothing_is_uploaded_to_a_closed_case(ctx):
 
 def test_the_panel_size_follows_the_authority_row_arc_10_4_3(ctx):
     case_id = drive("unit-town", to="prechecking")
-    cases.fire_event(user("county-staff"), case_id, "pass_precheck", today=TODAY)
+    cases.fire_event(user("county-staff"), case_id, "pass_precheck", today=TODAY, opinion="同意公示。")
     with pytest.raises(Refused) as refused:
         cases.set_panel(user("county-staff"), case_id, ["reviewer-1", "reviewer-2", "reviewer-4"])
     assert (refused.value.code, refused.value.rule) == ("panel_size_out_of_range", "ARC-10.4.3")
@@ -397,7 +397,7 @@ def test_a_reviewer_from_the_applicant_organ_is_refused(ctx):
     make_user(organ, "reviewer", username="insider")
     db.session.commit()
     case_id = drive("unit-county", to="prechecking")
-    cases.fire_event(user("county-staff"), case_id, "pass_precheck", today=TODAY)
+    cases.fire_event(user("county-staff"), case_id, "pass_precheck", today=TODAY, opinion="同意公示。")
     with pytest.raises(Refused) as refused:
         cases.set_panel(user("county-staff"), case_id, ["reviewer-1", "reviewer-2", "insider"])
     assert refused.value.code == "reviewer_conflict"
@@ -405,7 +405,7 @@ def test_a_reviewer_from_the_applicant_organ_is_refused(ctx):
 
 def test_a_panel_needs_reviewers_and_names_the_lead(ctx):
     case_id = drive("unit-county", to="prechecking")
-    cases.fire_event(user("county-staff"), case_id, "pass_precheck", today=TODAY)
+    cases.fire_event(user("county-staff"), case_id, "pass_precheck", today=TODAY, opinion="同意公示。")
     with pytest.raises(ServiceError) as error:
         cases.set_panel(user("county-staff"), case_id, ["reviewer-1", "reviewer-2", "county-head"])
     assert error.value.field == "reviewers"

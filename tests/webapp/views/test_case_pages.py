@@ -22,6 +22,12 @@ def _page(response) -> str:
     return response.get_data(as_text=True)
 
 
+def _version(client, case_id: int) -> str:
+    """The case's version, as the case page puts it in every event form (the stale-form check)."""
+    with client.application.app_context():
+        return str(case(case_id).version_id)
+
+
 # --- who may open the page (role × jurisdiction) ---------------------------------------------------------------
 
 VIEWERS = [
@@ -139,7 +145,10 @@ def test_firing_a_refused_event_shows_the_rule_and_keeps_the_comment(county_case
 
 def test_a_bureau_without_the_function_is_refused_with_403_and_nothing_changes(county_case, client, auth):
     auth.login("city-staff")
-    response = client.post(f"/cases/{county_case}/events/close_notice", data={})
+    response = client.post(
+        f"/cases/{county_case}/events/close_notice",
+        data={"close_notice-version": _version(client, county_case)},
+    )
     assert response.status_code == 403
     with client.application.app_context():
         assert case(county_case).state == "in_notice"
@@ -154,7 +163,8 @@ def test_closing_the_notice_after_seven_days_moves_the_case_to_review(county_cas
     client.application.config["KAOPING_TODAY"] = NOTICE_OVER.isoformat()
     auth.login("county-staff")
     response = client.post(
-        f"/cases/{county_case}/events/close_notice", data={"close_notice-comment": "期满无异议"}
+        f"/cases/{county_case}/events/close_notice",
+        data={"close_notice-version": _version(client, county_case), "close_notice-comment": "期满无异议"},
     )
     assert response.status_code == 302
     follow = _page(client.get(response.headers["Location"]))
@@ -209,7 +219,11 @@ def test_returning_for_completion_needs_an_opinion_and_writes_nothing_without_on
         before = events(prechecking_case)
     response = client.post(
         f"/cases/{prechecking_case}/events/return_for_completion",
-        data={"return_for_completion-opinion": "", "return_for_completion-comment": "见意见"},
+        data={
+            "return_for_completion-version": _version(client, prechecking_case),
+            "return_for_completion-opinion": "",
+            "return_for_completion-comment": "见意见",
+        },
     )
     assert response.status_code == 400
     page = _page(response)
@@ -227,6 +241,7 @@ def test_passing_the_precheck_publishes_the_notice_with_its_last_day(prechecking
     response = client.post(
         f"/cases/{prechecking_case}/events/pass_precheck",
         data={
+            "pass_precheck-version": _version(client, prechecking_case),
             "pass_precheck-notice_start": "2027-01-06",
             "pass_precheck-opinion": "档案管理规范，同意公示。",
         },
@@ -244,7 +259,11 @@ def test_a_bad_notice_start_date_is_refused_beside_the_field(prechecking_case, c
     auth.login("county-staff")
     response = client.post(
         f"/cases/{prechecking_case}/events/pass_precheck",
-        data={"pass_precheck-notice_start": "明天", "pass_precheck-opinion": "同意"},
+        data={
+            "pass_precheck-version": _version(client, prechecking_case),
+            "pass_precheck-notice_start": "明天",
+            "pass_precheck-opinion": "同意",
+        },
     )
     assert response.status_code == 400
     page = _page(response)

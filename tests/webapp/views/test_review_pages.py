@@ -14,6 +14,12 @@ def _page(response) -> str:
     return response.get_data(as_text=True)
 
 
+def _version(client, case_id: int) -> dict[str, str]:
+    """The version field the case page puts in the conclude form (the stale-form check)."""
+    with client.application.app_context():
+        return {"conclude_review-version": str(case(case_id).version_id)}
+
+
 @pytest.fixture
 def in_review(demo):
     """夷陵区财政局's 省二级 evaluation after its notice, panel reviewer-7 (lead), reviewer-8, reviewer-4."""
@@ -77,7 +83,11 @@ def test_the_lead_concludes_with_a_passing_total_and_the_case_awaits_approval(in
     auth.login("reviewer-7")
     response = client.post(
         f"/cases/{in_review}/events/conclude_review",
-        data={"conclude_review-total_score": "85.5", "conclude_review-comment": "档案管理规范"},
+        data={
+            **_version(client, in_review),
+            "conclude_review-total_score": "85.5",
+            "conclude_review-comment": "档案管理规范",
+        },
     )
     assert response.status_code == 302
     page = _page(client.get(f"/cases/{in_review}"))
@@ -92,7 +102,8 @@ def test_a_member_who_posts_a_conclusion_is_refused_and_nothing_changes(in_revie
     with client.application.app_context():
         before = events(in_review)
     response = client.post(
-        f"/cases/{in_review}/events/conclude_review", data={"conclude_review-total_score": "95"}
+        f"/cases/{in_review}/events/conclude_review",
+        data={**_version(client, in_review), "conclude_review-total_score": "95"},
     )
     assert response.status_code == 403
     with client.application.app_context():
@@ -105,7 +116,11 @@ def test_a_score_above_the_score_tables_maximum_is_refused_beside_the_field_and_
     auth.login("reviewer-7")
     response = client.post(
         f"/cases/{in_review}/events/conclude_review",
-        data={"conclude_review-total_score": "120", "conclude_review-comment": "复核后"},
+        data={
+            **_version(client, in_review),
+            "conclude_review-total_score": "120",
+            "conclude_review-comment": "复核后",
+        },
     )
     assert response.status_code == 400
     page = _page(response)
@@ -137,11 +152,14 @@ def test_the_lead_of_a_special_level_panel_concludes_pass_or_fail(special_in_rev
         r'name="conclude_review-conclusion"[^>]*value="pass"', page
     )
     assert "达标" in page and "不达标" in page
-    response = client.post(f"/cases/{special_in_review}/events/conclude_review", data={})
+    response = client.post(
+        f"/cases/{special_in_review}/events/conclude_review", data=_version(client, special_in_review)
+    )
     assert response.status_code == 400
     assert "请选择评审结论。" in _page(response)
     response = client.post(
-        f"/cases/{special_in_review}/events/conclude_review", data={"conclude_review-conclusion": "pass"}
+        f"/cases/{special_in_review}/events/conclude_review",
+        data={**_version(client, special_in_review), "conclude_review-conclusion": "pass"},
     )
     assert response.status_code == 302
     with client.application.app_context():
@@ -156,7 +174,11 @@ def test_a_blank_total_concludes_from_the_agreed_sheet_and_is_refused_while_ther
     auth.login("reviewer-7")
     response = client.post(
         f"/cases/{in_review}/events/conclude_review",
-        data={"conclude_review-total_score": "", "conclude_review-comment": "待合议"},
+        data={
+            **_version(client, in_review),
+            "conclude_review-total_score": "",
+            "conclude_review-comment": "待合议",
+        },
     )
     assert response.status_code == 409
     page = _page(response)
