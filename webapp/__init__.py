@@ -8,7 +8,7 @@ from typing import Any
 from flask import Flask
 
 from config.settings import config_for
-from webapp import admin, api, auth, bureau, cases, main, review, unit
+from webapp import admin, api, auth, bureau, cases, help, main, review, unit
 from webapp import public as public_pages
 from webapp.admin.schemes import bp as admin_schemes_bp
 from webapp.auth.permissions import public
@@ -72,6 +72,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(bureau.bp)
     app.register_blueprint(sheets_bp)
     app.register_blueprint(admin_schemes_bp)
+    app.register_blueprint(help.bp)
     # The API authenticates with bearer tokens and never reads the session cookie, so CSRF does not apply.
     csrf.exempt(api.bp)
     app.register_blueprint(api.bp)

@@ -138,7 +138,7 @@ def save() -> Response | tuple[str, int]:
             raise
         flash(exc.message, "danger")
         return redirect(url_for("admin_schemes.import_table"))
-    flash(f"已保存评分表 {row.scheme_id} 版本 {row.version}（尚未启用）。", "success")
+    flash(f"已保存评分表“{row.name}”版本 {row.version}（尚未启用）。", "success")
     return redirect(url_for("admin_schemes.show", version_pk=row.id))
 
 
@@ -174,7 +174,7 @@ def activate(version_pk: int) -> Response:
         flash(exc.message, "danger")
         return redirect(url_for("admin_schemes.show", version_pk=version_pk))
     flash(
-        f"已启用 {row.scheme_id} 版本 {row.version}：此后新建的案件使用该评分表，进行中的案件不受影响。",
+        f"已启用“{row.name}”版本 {row.version}：此后新建的案件使用该评分表，进行中的案件不受影响。",
         "success",
     )
     return redirect(url_for("admin_schemes.index"))

@@ -16,17 +16,16 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
+from markupsafe import Markup
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.datastructures import FileStorage
 
-from config.rulesets import load_ruleset
 from webapp import clock
 from webapp.extensions import db
 from webapp.models import (
@@ -65,6 +64,7 @@ from webapp.services.case_facts import (
     organ_facts,
     ruleset_for,
 )
+from webapp.services.diagram import procedure_svg
 from webapp.services.objections import REFERENCE_PREFIX, ObjectionView, objections_of
 from webapp.services.permissions import Decision
 from webapp.services.schemes import active_scheme_for
@@ -131,8 +131,8 @@ class CaseView:
     basis_documents: list[BasisDocument]
     #: notice facts when a notice was published: start, last day, may close on, elapsed
     notice: dict[str, Any] | None
-    #: Mermaid source of the procedure with the current state highlighted
-    diagram: str
+    #: the procedure as inline SVG with the current state highlighted (drawn on the server, cached per state)
+    diagram: Markup
     #: what the viewer may do besides events: {"upload": [...kinds], "set_panel": bool, "spot_check": bool, ...}
     abilities: dict[str, Any] = field(default_factory=dict)
     read_only_reason: str = ""
@@ -415,7 +415,7 @@ def open_case(
             actor=user,
             from_state=None,
             to_state="draft",
-            comment=f"新建{level_name}{kind_name}申请（权限矩阵第{asg.row}行）",
+            comment=f"新建{level_name}{kind_name}申请",
             rule_id="ARC-10.1.1",
         )
     return case
@@ -1016,11 +1016,6 @@ def mark_spot_check(user: User, case_id: int, *, note: str = "", today: date | N
 # -- the case page -----------------------------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=64)
-def _diagram(ruleset_id: str, state: str) -> str:
-    return grading.mermaid(load_ruleset(ruleset_id), highlight=state)
-
-
 def notice_facts(case: Case, today: date) -> dict[str, Any] | None:
     """Start, last day, first closing day and progress of the case's notice (ARC-10.3.2, GAP-10)."""
     if case.notice_start is None:
@@ -1127,7 +1122,7 @@ def case_view(user: User, case_id: int, *, today: date | None = None) -> CaseVie
         objections=objections,
         basis_documents=basis_documents(case, facts),
         notice=notice_facts(case, today),
-        diagram=_diagram(case.ruleset_id, case.state),
+        diagram=procedure_svg(case.state),
         abilities=abilities,
         read_only_reason=_read_only_reason(user, case, functions),
     )

@@ -565,7 +565,7 @@ def open_sheet(user: User, case_id: int, kind: str, reviewer_id: int | None = No
         scheme = pin_scheme(case)
         if not scored_here(scheme, case):
             raise SheetRefused(
-                f"{case.level_label}不采用打分方式，由评审组作出达标结论（GAP-11）。",
+                f"{case.level_label}不采用打分方式，由评审组作出达标结论（依据第六条）。",
                 status=409,
                 code="not_scored",
             )
@@ -1072,7 +1072,7 @@ def overview(user: User, case: Case) -> SheetsOverview | None:
         outcome = None
     note = ""
     if not scored:
-        note = f"{case.level_label}不采用打分方式，由评审组作出达标结论（GAP-11）。"
+        note = f"{case.level_label}不采用打分方式，由评审组作出达标结论（依据第六条）。"
     return SheetsOverview(case, scheme, scored, acc, links, outcome, paper_review_allowed(case), note)
 
 
