@@ -16,6 +16,7 @@ from webapp.commands.db import COMMANDS as DB_COMMANDS
 from webapp.errors import register_errorhandlers
 from webapp.extensions import bootstrap, csrf, db, login_manager, migrate
 from webapp.sheets import bp as sheets_bp
+from webapp.static_files import register_static_files
 from webapp.template_helpers import register_template_helpers
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,6 +35,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     register_errorhandlers(app)
     register_commands(app)
     register_template_helpers(app)
+    register_static_files(app)
     register_health_check(app)
     return app
 
