@@ -109,5 +109,6 @@ def register_template_helpers(app: Flask) -> None:
         LEVEL_LABELS=LEVEL_LABELS,
         CASE_KIND_LABELS=CASE_KIND_LABELS,
         PRODUCT_NAME="考评 · 机关档案工作目标管理等级考评系统",
+        PRODUCT_SHORT_NAME="考评 · 档案等级考评",
     )
     app.context_processor(clock_context)
