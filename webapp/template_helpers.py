@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from decimal import Decimal
 from typing import Any
 
 from flask import Flask, url_for
@@ -12,6 +11,7 @@ from markupsafe import Markup, escape
 from config.interpretations import load_readings
 from config.rulesets import DEFAULT_RULESET, load_ruleset
 from webapp import clock
+from webapp.documents.labels import format_points
 from webapp.models import (
     CASE_KIND_LABELS,
     CASE_STATE_COLOURS,
@@ -20,7 +20,6 @@ from webapp.models import (
     ROLE_LABELS,
 )
 from workflow.errors import RulesetError
-from workflow.scoring.scheme import fmt_points
 
 
 def format_datetime(moment: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
@@ -31,13 +30,6 @@ def format_datetime(moment: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str
 
 def format_date(day: date | None) -> str:
     return day.isoformat() if day else ""
-
-
-def format_points(value: Any) -> str:
-    """The one way a score is written for people: 97, 97.5, 97.25 (no trailing zeros); "" for none."""
-    if value is None or value == "":
-        return ""
-    return fmt_points(Decimal(str(value)))
 
 
 def rule_reference(rule: str | None, ruleset_id: str | None = None) -> Markup:
@@ -97,6 +89,7 @@ def clock_context() -> dict[str, Any]:
 def register_template_helpers(app: Flask) -> None:
     app.add_template_filter(format_datetime, "datetime_cn")
     app.add_template_filter(format_date, "date_cn")
+    # the one way a score is written for people, as in the PDFs: 97, 97.5, 97.25; "" for none
     app.add_template_filter(format_points, "points")
     app.add_template_global(rule_reference, "rule_ref")
     app.add_template_global(reason_with_rule, "reason_with_rule")

@@ -74,6 +74,7 @@ from workflow.authority import Assignment, BureauRef, assignment, resolve_bureau
 from workflow.eligibility import candidate_refusals
 from workflow.errors import WorkflowError
 from workflow.ruleset import Ruleset
+from workflow.scoring.scheme import fmt_points
 
 
 class Refused(ServiceError):
@@ -472,12 +473,12 @@ def _review_input(
         ceiling = _score_ceiling(case)
         if not score.is_finite() or not Decimal(0) <= score <= ceiling:
             raise ServiceError(
-                f"评审总分须在 0 至 {ceiling.normalize():f} 之间（本案评分表满分，含加分上限）。",
+                f"评审总分须在 0 至 {fmt_points(ceiling)} 之间（本案评分表满分，含加分上限）。",
                 code="invalid_input",
                 field="total_score",
             )
         case.total_score, case.conclusion = score, None
-        return f"评审总分 {score.normalize():f}"
+        return f"评审总分 {fmt_points(score)}"
     if conclusion not in ("pass", "fail"):
         raise ServiceError(
             f"{level.name}不计分，请选择评审结论：达标（pass）或不达标（fail）。",

@@ -32,7 +32,7 @@ from webapp import clock
 from webapp.documents.review import PanelMember as PdfPanelMember
 from webapp.documents.review import ReviewData, ReviewItem, ReviewSection, review_conclusion_pdf
 from webapp.extensions import db
-from webapp.models import Case, PanelMember, Role, ScoreSheet, SheetKind, SheetStatus, User
+from webapp.models import SHEET_KIND_LABELS, Case, PanelMember, Role, ScoreSheet, SheetKind, SheetStatus, User
 from webapp.services import Conflict, NotFound, ServiceError, permissions, transaction
 from webapp.services.schemes import get_scheme, pin_scheme, scheme_for_case
 from webapp.xlsx.scheme_io import sheet_from_xlsx, sheet_to_xlsx
@@ -1063,7 +1063,12 @@ def overview(user: User, case: Case) -> SheetsOverview | None:
             )
     if acc.read_agreed:
         links.append(
-            SheetLink("评审组合议评分表", sheets.get("agreed"), SheetKind.AGREED, editable=acc.edit_agreed)
+            SheetLink(
+                SHEET_KIND_LABELS[SheetKind.AGREED],
+                sheets.get("agreed"),
+                SheetKind.AGREED,
+                editable=acc.edit_agreed,
+            )
         )
     outcome = None
     try:

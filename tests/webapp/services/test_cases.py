@@ -151,7 +151,7 @@ def test_requesting_acceptance_needs_the_three_attachments_arc_10_1_4(ctx):
     with pytest.raises(Refused) as refused:
         cases.fire_event(user("unit-county"), case.id, "request_acceptance", today=TODAY)
     assert (refused.value.code, refused.value.rule) == ("attachments_missing", "ARC-10.1.4")
-    assert "自检评分表" in refused.value.message
+    assert "自查评分表" in refused.value.message
 
 
 def test_the_notice_cannot_close_before_seven_days_arc_10_3_2(ctx):
