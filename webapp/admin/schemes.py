@@ -147,11 +147,13 @@ def show(version_pk: int) -> str:
     if not schemes.can_manage_schemes(current_user):
         raise schemes.SchemeRefused()
     row = schemes.get_version(version_pk)
+    allowed, not_applicable = schemes.activation_options(row)
     form = ActivateForm()
-    form.ruleset_id.choices = _ruleset_choices()
+    form.ruleset_id.choices = choices(allowed)  # 启用 is offered only where the table can grade
     return render_template(
         "admin/scheme_show.html",
         row=row,
+        not_applicable=not_applicable,
         scheme=schemes.version_scheme(row),
         usage=schemes.cases_using(row),
         form=form,
