@@ -11,12 +11,14 @@ HOST   ?= 127.0.0.1
 # the real date. DATABASE_URL (default: SQLite instance/kaoping.sqlite3) passes through from the environment.
 KAOPING_TODAY ?= 2027-01-05
 RUN_ENV := KAOPING_TODAY=$(KAOPING_TODAY)
-# Debian packages: headless Chromium for the browser tests, a CJK TrueType font embedded in generated PDFs.
-APT_BROWSER := chromium chromium-driver
-APT_FONTS   := fonts-wqy-microhei
+# Debian packages: headless Chromium for the browser tests, a CJK TrueType font embedded in generated PDFs,
+# Graphviz's `dot`, which draws the case page's procedure diagram as SVG on the server.
+APT_BROWSER  := chromium chromium-driver
+APT_FONTS    := fonts-wqy-microhei
+APT_GRAPHVIZ := graphviz
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test lint format bench venv system-fonts system-browser clean
+.PHONY: run test lint format bench venv system-fonts system-browser system-graphviz clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,12 +33,17 @@ system-fonts:
 	  echo "Installing $(APT_FONTS) (CJK font for PDFs)…"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(APT_FONTS) >/dev/null; }
 
+system-graphviz:
+	@command -v dot >/dev/null 2>&1 || { \
+	  echo "Installing $(APT_GRAPHVIZ) (procedure diagrams)…"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(APT_GRAPHVIZ) >/dev/null; }
+
 system-browser:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  echo "Installing $(APT_BROWSER) (headless browser tests)…"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(APT_BROWSER) >/dev/null; }
 
-run: venv system-fonts
+run: venv system-fonts system-graphviz
 	$(RUN_ENV) $(VENV)/bin/kaoping init-db
 	$(RUN_ENV) $(VENV)/bin/kaoping demo
 	$(RUN_ENV) $(VENV)/bin/kaoping demo-logins
@@ -45,7 +52,7 @@ run: venv system-fonts
 # One pytest worker per core (pytest-xdist): the suite is ~1,500 tests, many of them walking real cases.
 PYTEST_WORKERS ?= -n auto
 # Tests fix their own date and database; unset the run-time variables so a developer's shell cannot leak in.
-test: venv system-fonts system-browser
+test: venv system-fonts system-graphviz system-browser
 	$(VENV)/bin/lint-imports
 	env -u KAOPING_TODAY -u DATABASE_URL -u KAOPING_CONFIG $(PY) -m pytest $(PYTEST_WORKERS) $(PYTEST_ARGS)
 

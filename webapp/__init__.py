@@ -8,7 +8,7 @@ from typing import Any
 from flask import Flask
 
 from config.settings import config_for
-from webapp import admin, api, auth, bureau, cases, main, review, unit
+from webapp import admin, api, auth, bureau, cases, help, main, review, unit
 from webapp import public as public_pages
 from webapp.admin.schemes import bp as admin_schemes_bp
 from webapp.api.validation import DepthSafeJSONProvider
@@ -18,6 +18,7 @@ from webapp.errors import register_errorhandlers
 from webapp.extensions import bootstrap, csrf, db, login_manager, migrate
 from webapp.request_args import DatabaseIdConverter
 from webapp.sheets import bp as sheets_bp
+from webapp.static_files import register_static_files
 from webapp.template_helpers import register_template_helpers
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,6 +38,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     register_errorhandlers(app)
     register_commands(app)
     register_template_helpers(app)
+    register_static_files(app)
     register_health_check(app)
     return app
 
@@ -82,6 +84,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(bureau.bp)
     app.register_blueprint(sheets_bp)
     app.register_blueprint(admin_schemes_bp)
+    app.register_blueprint(help.bp)
     # The API authenticates with bearer tokens and never reads the session cookie, so CSRF does not apply.
     csrf.exempt(api.bp)
     app.register_blueprint(api.bp)

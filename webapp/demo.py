@@ -32,6 +32,7 @@ from config.rulesets import load_ruleset
 from webapp import clock
 from webapp.extensions import db
 from webapp.models import (
+    ATTACHMENT_KIND_LABELS,
     AuthorityStatus,
     BureauTier,
     Case,
@@ -401,12 +402,7 @@ class _Walk:
                 _user(unit), level=level, kind=kind, preconditions=ALL_PRECONDITIONS, today=day
             )
             for kind_id in ACCEPTANCE_KINDS:
-                name = {
-                    "application_form": "申报审批表",
-                    "self_check_sheet": "自检评分表",
-                    "acceptance_report": "验收申请报告",
-                    "integrity_notice": "廉政告知书",
-                }[kind_id]
+                name = ATTACHMENT_KIND_LABELS[kind_id]  # the ruleset's name for the document
                 cases.upload_attachment(
                     _user(unit),
                     self.case.id,

@@ -5,9 +5,13 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from flask import Flask
+from flask import Flask, url_for
+from markupsafe import Markup, escape
 
+from config.interpretations import load_readings
+from config.rulesets import DEFAULT_RULESET, load_ruleset
 from webapp import clock
+from webapp.documents.labels import format_points
 from webapp.models import (
     CASE_KIND_LABELS,
     CASE_STATE_COLOURS,
@@ -15,6 +19,7 @@ from webapp.models import (
     LEVEL_LABELS,
     ROLE_LABELS,
 )
+from workflow.errors import RulesetError
 
 
 def format_datetime(moment: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
@@ -27,6 +32,53 @@ def format_date(day: date | None) -> str:
     return day.isoformat() if day else ""
 
 
+def rule_reference(rule: str | None, ruleset_id: str | None = None) -> Markup:
+    """A rule as people read it. A gap of the regulation (GAP-9, our reading) is cited by its nearest article
+    and links to the help page; its id is only in the tooltip. Rule IDs of the regulation are printed as is."""
+    if not rule:
+        return Markup("")
+    if rule.startswith("GAP-"):
+        reading = load_readings(ruleset_id or DEFAULT_RULESET).get(rule)
+        article = f"依据{reading.article}，" if reading else ""
+        href = f"{url_for('help.interpretations')}#{rule.lower()}"
+        return Markup('<a class="kp-rule" href="{}" title="办法解读 {}">{}本系统解释</a>').format(
+            href, rule, article
+        )
+    return Markup('<span class="kp-rule">{}</span>').format(rule)
+
+
+def reason_with_rule(message: str, rule: str | None, ruleset_id: str | None = None) -> Markup:
+    """A refusal's message and its rule, the rule printed once: messages made by `Ruleset.cite` already end
+    with the rule ID, so it is added only when the message does not name it."""
+    text = escape(message or "")
+    if not rule or rule in (message or ""):
+        return Markup(text)
+    return Markup("{} · {}").format(text, rule_reference(rule, ruleset_id))
+
+
+def ruleset_name(ruleset_id: str | None) -> str:
+    """The regulation's Chinese name for a ruleset id (hubei-2011 → 湖北省…办法（鄂档规[2011]1号）)."""
+    if not ruleset_id:
+        return ""
+    try:
+        return load_ruleset(ruleset_id).name
+    except (RulesetError, OSError):
+        return "（未知的考评办法）"
+
+
+def scheme_name(scheme_id: str | None, version: str | None) -> str:
+    """A score table's Chinese name (not its id and version)."""
+    if not scheme_id or not version:
+        return ""
+    # imported here: the services import the models, and this module is imported while the app is built
+    from webapp.services import ServiceError, schemes
+
+    try:
+        return schemes.get_scheme(scheme_id, version).name
+    except ServiceError:
+        return "（评分表已不存在）"
+
+
 def clock_context() -> dict[str, Any]:
     return {
         "effective_today": clock.today(),
@@ -37,6 +89,12 @@ def clock_context() -> dict[str, Any]:
 def register_template_helpers(app: Flask) -> None:
     app.add_template_filter(format_datetime, "datetime_cn")
     app.add_template_filter(format_date, "date_cn")
+    # the one way a score is written for people, as in the PDFs: 97, 97.5, 97.25; "" for none
+    app.add_template_filter(format_points, "points")
+    app.add_template_global(rule_reference, "rule_ref")
+    app.add_template_global(reason_with_rule, "reason_with_rule")
+    app.add_template_global(ruleset_name, "ruleset_name")
+    app.add_template_global(scheme_name, "scheme_name")
     app.jinja_env.globals.update(
         ROLE_LABELS=ROLE_LABELS,
         CASE_STATE_LABELS=CASE_STATE_LABELS,
@@ -44,5 +102,6 @@ def register_template_helpers(app: Flask) -> None:
         LEVEL_LABELS=LEVEL_LABELS,
         CASE_KIND_LABELS=CASE_KIND_LABELS,
         PRODUCT_NAME="考评 · 机关档案工作目标管理等级考评系统",
+        PRODUCT_SHORT_NAME="考评 · 档案等级考评",
     )
     app.context_processor(clock_context)

@@ -81,9 +81,8 @@ def assignment(ruleset: Ruleset, level: str, kind: str, tier: str) -> Assignment
         raise ValueError(f"unknown combination level={level!r} kind={kind!r} tier={tier!r}") from None
     if not row.candidate:
         tier_name = next(t.name for t in ruleset.tiers if t.id == tier)
+        # The gap id (row.gap) is ours, not the regulation's: people read the article, never GAP-n.
         detail = f"{tier_name}不是{ruleset.level(level).name}{ruleset.kind(kind).name}对象"
-        if row.gap:
-            detail += f"，{row.gap}"
         raise NotACandidate(ruleset.refusal("not_a_candidate", row.rule, detail))
     assert row.lodged_with and row.planner and row.prechecker and row.organizer and row.approver
     return Assignment(

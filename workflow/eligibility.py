@@ -91,9 +91,8 @@ def candidate_refusals(ruleset: Ruleset, organ: OrganFacts, level: str, kind: st
     level_rules = ruleset.level(level)
     tier_name = next(tier.name for tier in ruleset.tiers if tier.id == organ.tier)
     if not row.candidate:
-        detail = f"{tier_name}不是{level_rules.name}{ruleset.kind(kind).name}对象" + (
-            f"，{row.gap}" if row.gap else ""
-        )
+        # The gap id (row.gap) is ours, not the regulation's: people read the article, never GAP-n.
+        detail = f"{tier_name}不是{level_rules.name}{ruleset.kind(kind).name}对象"
         return [ruleset.refusal("not_a_candidate", row.rule, detail)]
     override = organ.special_candidate_override and ruleset.switches.gap20_candidate_override_allowed
     if level_rules.requires_system_guidance and not organ.has_system_guidance and not override:

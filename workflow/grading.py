@@ -655,6 +655,22 @@ def mermaid(ruleset: Ruleset | None = None, highlight: str | None = None) -> str
     return _label_for_people(source)
 
 
+def procedure_edges() -> list[tuple[str, str, str]]:
+    """(source, dest, label) of every arrow a diagram for people draws, in table order: Chinese labels, the
+    two-outcome events named by outcome, and withdrawal (CT-11, from any open state) left out — a diagram says
+    it once in words (`WITHDRAW_NOTE`) instead of eleven arrows."""
+    edges: list[tuple[str, str, str]] = []
+    for row in TRANSITIONS:
+        if row["event"] == "withdraw":
+            continue
+        label = _BRANCH_LABELS.get((row["event"], row["dest"])) or EVENT_LABELS[row["event"]]
+        edges += [(source, row["dest"], label) for source in row["source"]]
+    return edges
+
+
+#: Said once beside the withdrawn state instead of an arrow from each open state (CT-11).
+WITHDRAW_NOTE = "申报后、办结前任一环节均可撤回"
+
 #: Edge labels for the events with two outcomes (CT-14, CT-17/18), so the two arrows say which is which.
 _BRANCH_LABELS: Mapping[tuple[str, str], str] = {
     ("conclude_review", "awaiting_approval"): "评审达标",
@@ -681,7 +697,7 @@ def _label_for_people(source: str) -> str:
                     continue
                 withdraw_drawn = True
                 lines.append(f"{indent}{source_state} --> {dest}: {EVENT_LABELS[event]}")
-                lines.append(f"{indent}note right of {dest}: 申报后、办结前任一环节均可撤回（CT-11）")
+                lines.append(f"{indent}note right of {dest}: {WITHDRAW_NOTE}")
                 continue
             label = _BRANCH_LABELS.get((event, dest)) or EVENT_LABELS.get(event, event)
             line = f"{indent}{source_state} --> {dest}: {label}"

@@ -251,7 +251,7 @@ def test_admin_cannot_remove_own_admin_role_or_deactivate_self(demo, client, aut
     ).get_data(as_text=True)
     assert "不能取消自己的系统管理员角色" in page
     assert "sys_admin" in _user(demo, "admin")[2]
-    client.post(f"/admin/users/{user_id}/active", data={"active": "0"})
+    client.post(f"/admin/users/{user_id}/active", data={"active": "0", "confirm": "1"})
     assert _user(demo, "admin")[1] is True
 
 
@@ -279,7 +279,7 @@ def test_reset_password_changes_login_and_revokes_tokens(demo, client, auth):
 def test_admin_deactivates_and_reactivates_a_user(demo, client, auth):
     auth.login("admin")
     user_id = _user(demo, "reviewer-9")[0]
-    client.post(f"/admin/users/{user_id}/active", data={"active": "0"})
+    client.post(f"/admin/users/{user_id}/active", data={"active": "0", "confirm": "1"})
     assert _user(demo, "reviewer-9")[1] is False
     client.post(f"/admin/users/{user_id}/active", data={"active": "1"})
     assert _user(demo, "reviewer-9")[1] is True

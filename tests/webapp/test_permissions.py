@@ -10,6 +10,7 @@ PUBLIC_ENDPOINTS = {
     "static",
     "bootstrap.static",
     "healthz",
+    "favicon",
     "auth.login",
     "api.create_token",
     "public.notices",

@@ -69,7 +69,7 @@ def test_authority_matrix_row_matches_the_digest_through_assignment_and_the_cli(
             assignment(hubei, level, kind, tier)
         assert raised.value.refusal.code == "not_a_candidate"
         assert raised.value.refusal.rule == "ARC-4.2"
-        assert "ARC-4.2" in raised.value.refusal.message and "GAP-20" in raised.value.refusal.message
+        assert "ARC-4.2" in raised.value.refusal.message and "GAP" not in raised.value.refusal.message
         assert cli.exit_code == 2
         assert "ARC-4.2" in cli.stderr
         assert json.loads(cli.stdout)["error"] == "not_a_candidate"

@@ -34,7 +34,7 @@ class OrganisationForm(KaopingForm):
     parent_id = SelectField("上级单位", coerce=int, choices=[])
     has_system_guidance = BooleanField("承担系统档案工作指导任务（ARC-4.2）")
     authority_status = SelectField("考评权限状态（ARC-12.2）", choices=_choices(AUTHORITY_STATUS_LABELS))
-    acts_as_county = BooleanField("兼行县级档案局职能（直管市、神农架林区，GAP-23）")
+    acts_as_county = BooleanField("兼行县级档案局职能（直管市、神农架林区，依据第九条，本系统解释）")
     contact_phone = StringField(
         "联系电话",
         validators=[Optional(), Length(max=40, message="联系电话不超过 40 字。")],

@@ -138,7 +138,7 @@ def save() -> Response | tuple[str, int]:
             raise
         flash(exc.message, "danger")
         return redirect(url_for("admin_schemes.import_table"))
-    flash(f"已保存评分表 {row.scheme_id} 版本 {row.version}（尚未启用）。", "success")
+    flash(f"已保存评分表“{row.name}”版本 {row.version}（尚未启用）。", "success")
     return redirect(url_for("admin_schemes.show", version_pk=row.id))
 
 
@@ -147,11 +147,13 @@ def show(version_pk: int) -> str:
     if not schemes.can_manage_schemes(current_user):
         raise schemes.SchemeRefused()
     row = schemes.get_version(version_pk)
+    allowed, not_applicable = schemes.activation_options(row)
     form = ActivateForm()
-    form.ruleset_id.choices = _ruleset_choices()
+    form.ruleset_id.choices = choices(allowed)  # 启用 is offered only where the table can grade
     return render_template(
         "admin/scheme_show.html",
         row=row,
+        not_applicable=not_applicable,
         scheme=schemes.version_scheme(row),
         usage=schemes.cases_using(row),
         form=form,
@@ -174,7 +176,7 @@ def activate(version_pk: int) -> Response:
         flash(exc.message, "danger")
         return redirect(url_for("admin_schemes.show", version_pk=version_pk))
     flash(
-        f"已启用 {row.scheme_id} 版本 {row.version}：此后新建的案件使用该评分表，进行中的案件不受影响。",
+        f"已启用“{row.name}”版本 {row.version}：此后新建的案件使用该评分表，进行中的案件不受影响。",
         "success",
     )
     return redirect(url_for("admin_schemes.index"))

@@ -250,12 +250,22 @@ def user_password(user_id: int) -> Response | str:
 
 
 @admin_only
+def user_deactivate(user_id: int) -> str:
+    """停用 asks first: the account can no longer log in and its API tokens are revoked."""
+    user = db.session.get(User, user_id) or abort(404)
+    return render_template("admin/user_deactivate.html", user=user, form=ActiveToggleForm())
+
+
+@admin_only
 def user_active(user_id: int) -> Response:
     user = db.session.get(User, user_id) or abort(404)
     form = ActiveToggleForm()
     if not form.validate_on_submit():
         abort(400)
     make_active = request.form.get("active") == "1"
+    if not make_active and request.form.get("confirm") != "1":
+        # deactivating is confirmed on its own page; a bare POST changes nothing
+        return redirect(url_for("admin.user_deactivate", user_id=user.id))
     try:
         accounts.set_active(user.id, make_active, acting_user_id=current_user.id)
     except ServiceError as exc:

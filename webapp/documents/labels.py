@@ -12,6 +12,8 @@ from decimal import Decimal
 from enum import Enum
 from typing import Literal
 
+from workflow.scoring.scheme import fmt_points
+
 #: A level, kind or tier as the caller has it: an enum member or a string.
 Code = str | Enum
 #: Points as the scoring engine gives them.
@@ -108,9 +110,5 @@ def format_date(day: dt.date, style: DateStyle = "arabic") -> str:
 
 def format_points(value: Points | None) -> str:
     """92.5 → "92.5", 90.0 → "90", None → "" (an item that is not scored)."""
-    if value is None:
-        return ""
-    number = Decimal(str(value))
-    if number == number.to_integral_value():
-        return str(number.quantize(Decimal(1)))
-    return format(number.normalize(), "f")
+    # one formatter for every score people read (pages, PDFs, exports): workflow's fmt_points
+    return "" if value is None else fmt_points(Decimal(str(value)))

@@ -8,20 +8,17 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from config.rulesets import DEFAULT_RULESET, load_ruleset
 from webapp.extensions import db
 from webapp.models.types import UTCDateTime
 
 if TYPE_CHECKING:
     from webapp.models.user import User
 
-#: ARC-10.1.4 (申报审批表, 自查评分表, 验收申请报告), ARC-10.5.1 (廉政告知书), ARC-10.2.2 (预检意见)
+#: ARC-10.1.4 (申报审批表, 自查评分表, 验收申请报告), ARC-10.5.1 (廉政告知书), ARC-10.2.2 (书面预检结果).
+#: The names are the ruleset's (the regulation's words), so a page, a refusal and a PDF call a file the same.
 ATTACHMENT_KIND_LABELS: dict[str, str] = {
-    "application_form": "申报审批表",
-    "self_check_sheet": "自查评分表",
-    "acceptance_report": "验收申请报告",
-    "integrity_notice": "廉政告知书",
-    "precheck_opinion": "预检意见",
-    "other": "其他材料",
+    kind.id: kind.name for kind in load_ruleset(DEFAULT_RULESET).attachment_kinds
 }
 
 

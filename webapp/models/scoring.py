@@ -21,6 +21,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.extensions import db
+from webapp.models.attachment import ATTACHMENT_KIND_LABELS
 from webapp.models.types import UTCDateTime, app_now
 
 if TYPE_CHECKING:
@@ -43,9 +44,11 @@ class SheetKind(StrEnum):
 
 
 SHEET_KIND_LABELS: dict[str, str] = {
-    SheetKind.SELF: "自查评分表",
-    SheetKind.REVIEWER: "评审专家评分表",
-    SheetKind.AGREED: "评审组合议评分表",
+    SheetKind.SELF: ATTACHMENT_KIND_LABELS[
+        "self_check_sheet"
+    ],  # the regulation's 自查情况考评表 (ARC-10.1.4)
+    SheetKind.REVIEWER: "评审评分表",
+    SheetKind.AGREED: "合议评分表",
 }
 
 

@@ -16,17 +16,16 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
+from markupsafe import Markup
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.datastructures import FileStorage
 
-from config.rulesets import load_ruleset
 from webapp import clock
 from webapp.extensions import db
 from webapp.models import (
@@ -65,6 +64,7 @@ from webapp.services.case_facts import (
     organ_facts,
     ruleset_for,
 )
+from webapp.services.diagram import procedure_svg
 from webapp.services.objections import REFERENCE_PREFIX, ObjectionView, objections_of
 from webapp.services.permissions import Decision
 from webapp.services.schemes import active_scheme_for
@@ -74,6 +74,7 @@ from workflow.authority import Assignment, BureauRef, assignment, resolve_bureau
 from workflow.eligibility import candidate_refusals
 from workflow.errors import WorkflowError
 from workflow.ruleset import Ruleset
+from workflow.scoring.scheme import fmt_points
 
 #: Domain refusals about a value the person typed (not about the case): 400 with the field to show it beside.
 INPUT_REFUSALS: dict[str, str] = {
@@ -144,8 +145,8 @@ class CaseView:
     basis_documents: list[BasisDocument]
     #: notice facts when a notice was published: start, last day, may close on, elapsed
     notice: dict[str, Any] | None
-    #: Mermaid source of the procedure with the current state highlighted
-    diagram: str
+    #: the procedure as inline SVG with the current state highlighted (drawn on the server, cached per state)
+    diagram: Markup
     #: what the viewer may do besides events: {"upload": [...kinds], "set_panel": bool, "spot_check": bool, ...}
     abilities: dict[str, Any] = field(default_factory=dict)
     read_only_reason: str = ""
@@ -428,7 +429,7 @@ def open_case(
             actor=user,
             from_state=None,
             to_state="draft",
-            comment=f"新建{level_name}{kind_name}申请（权限矩阵第{asg.row}行）",
+            comment=f"新建{level_name}{kind_name}申请",
             rule_id="ARC-10.1.1",
         )
     return case
@@ -485,12 +486,12 @@ def _review_input(
         ceiling = _score_ceiling(case)
         if not score.is_finite() or not Decimal(0) <= score <= ceiling:
             raise ServiceError(
-                f"评审总分须在 0 至 {ceiling.normalize():f} 之间（本案评分表满分，含加分上限）。",
+                f"评审总分须在 0 至 {fmt_points(ceiling)} 之间（本案评分表满分，含加分上限）。",
                 code="invalid_input",
                 field="total_score",
             )
         case.total_score, case.conclusion = score, None
-        return f"评审总分 {score.normalize():f}"
+        return f"评审总分 {fmt_points(score)}"
     if conclusion not in ("pass", "fail"):
         raise ServiceError(
             f"{level.name}不计分，请选择评审结论：达标（pass）或不达标（fail）。",
@@ -1052,11 +1053,6 @@ def mark_spot_check(user: User, case_id: int, *, note: str = "", today: date | N
 # -- the case page -----------------------------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=64)
-def _diagram(ruleset_id: str, state: str) -> str:
-    return grading.mermaid(load_ruleset(ruleset_id), highlight=state)
-
-
 def notice_facts(case: Case, today: date) -> dict[str, Any] | None:
     """Start, last day, first closing day and progress of the case's notice (ARC-10.3.2, GAP-10)."""
     if case.notice_start is None:
@@ -1163,7 +1159,7 @@ def case_view(user: User, case_id: int, *, today: date | None = None) -> CaseVie
         objections=objections,
         basis_documents=basis_documents(case, facts),
         notice=notice_facts(case, today),
-        diagram=_diagram(case.ruleset_id, case.state),
+        diagram=procedure_svg(case.state),
         abilities=abilities,
         read_only_reason=_read_only_reason(user, case, functions),
     )

@@ -402,20 +402,40 @@ def save_imported(user: User, toml_text: str) -> SchemeVersion:
     return row
 
 
+def activation_problem(scheme: Scheme, ruleset_id: str) -> str | None:
+    """Why ``scheme`` cannot grade new cases of ``ruleset_id`` (a pass line missing for a level the procedure
+    scores), or None when it can. The page offers 启用 only where this is None, and `activate` checks it."""
+    ruleset = load_ruleset(ruleset_id)
+    missing = [lv.name for lv in ruleset.levels if lv.scored and lv.id not in scheme.pass_lines]
+    if missing:
+        return (
+            f"该评分表未设{'、'.join(missing)}的达标分数线，不能用于{ruleset.name}（导入时请选择考评办法）。"
+        )
+    return None
+
+
+def activation_options(row: SchemeVersion) -> tuple[list[tuple[str, str]], list[str]]:
+    """(rulesets this version may be activated for, as (id, name); why not for each of the others)."""
+    scheme = version_scheme(row)
+    allowed, reasons = [], []
+    for ruleset_id, name in ruleset_choices():
+        problem = activation_problem(scheme, ruleset_id)
+        if problem is None:
+            allowed.append((ruleset_id, name))
+        else:
+            reasons.append(problem)
+    return allowed, reasons
+
+
 def activate(user: User, version_pk: int, ruleset_id: str) -> SchemeVersion:
     """Make a version the one new cases of ``ruleset_id`` start with. Running cases keep theirs."""
     _require_manager(user)
     if ruleset_id not in available_rulesets():
         raise ServiceError("未知的考评办法。", field="ruleset_id")
     row = get_version(version_pk)
-    scheme = version_scheme(row)
-    ruleset = load_ruleset(ruleset_id)
-    missing = [lv.name for lv in ruleset.levels if lv.scored and lv.id not in scheme.pass_lines]
-    if missing:
-        raise ServiceError(
-            f"该评分表未设{'、'.join(missing)}的达标分数线，不能用于本考评办法（导入时请选择考评办法）。",
-            field="ruleset_id",
-        )
+    problem = activation_problem(version_scheme(row), ruleset_id)
+    if problem:
+        raise ServiceError(problem, field="ruleset_id")
     with transaction():
         current = db.session.scalar(sa.select(SchemeVersion).where(SchemeVersion.active_for == ruleset_id))
         if current is not None and current.id != row.id:

@@ -32,7 +32,7 @@ from webapp import clock
 from webapp.documents.review import PanelMember as PdfPanelMember
 from webapp.documents.review import ReviewData, ReviewItem, ReviewSection, review_conclusion_pdf
 from webapp.extensions import db
-from webapp.models import Case, PanelMember, Role, ScoreSheet, SheetKind, SheetStatus, User
+from webapp.models import SHEET_KIND_LABELS, Case, PanelMember, Role, ScoreSheet, SheetKind, SheetStatus, User
 from webapp.services import Conflict, NotFound, ServiceError, permissions, transaction
 from webapp.services.schemes import get_scheme, pin_scheme, scheme_for_case
 from webapp.xlsx.scheme_io import sheet_from_xlsx, sheet_to_xlsx
@@ -565,7 +565,7 @@ def open_sheet(user: User, case_id: int, kind: str, reviewer_id: int | None = No
         scheme = pin_scheme(case)
         if not scored_here(scheme, case):
             raise SheetRefused(
-                f"{case.level_label}不采用打分方式，由评审组作出达标结论（GAP-11）。",
+                f"{case.level_label}不采用打分方式，由评审组作出达标结论（依据第六条）。",
                 status=409,
                 code="not_scored",
             )
@@ -1063,7 +1063,12 @@ def overview(user: User, case: Case) -> SheetsOverview | None:
             )
     if acc.read_agreed:
         links.append(
-            SheetLink("评审组合议评分表", sheets.get("agreed"), SheetKind.AGREED, editable=acc.edit_agreed)
+            SheetLink(
+                SHEET_KIND_LABELS[SheetKind.AGREED],
+                sheets.get("agreed"),
+                SheetKind.AGREED,
+                editable=acc.edit_agreed,
+            )
         )
     outcome = None
     try:
@@ -1072,7 +1077,7 @@ def overview(user: User, case: Case) -> SheetsOverview | None:
         outcome = None
     note = ""
     if not scored:
-        note = f"{case.level_label}不采用打分方式，由评审组作出达标结论（GAP-11）。"
+        note = f"{case.level_label}不采用打分方式，由评审组作出达标结论（依据第六条）。"
     return SheetsOverview(case, scheme, scored, acc, links, outcome, paper_review_allowed(case), note)
 
 

@@ -13,12 +13,12 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from webapp.auth.permissions import login_required
-from webapp.models import Case, SheetKind
+from webapp.models import SHEET_KIND_LABELS, Case, SheetKind
 from webapp.services import Conflict, ServiceError, scoresheets
 from webapp.services.scoresheets import SheetInvalid, SheetsOverview
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-KIND_WORDS = {SheetKind.SELF: "自查评分表", SheetKind.REVIEWER: "评审评分表", SheetKind.AGREED: "合议评分表"}
+KIND_WORDS = SHEET_KIND_LABELS  # one name per sheet kind (issue 7, point 17)
 
 
 def score_sheets_overview(case: Case) -> SheetsOverview | None:

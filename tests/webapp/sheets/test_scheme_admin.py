@@ -83,7 +83,10 @@ def test_a_valid_table_is_reported_then_saved_as_a_new_version_and_activated(wor
             is None
         )
     listing = client.get("/admin/schemes/").get_data(as_text=True)
-    assert 'data-scheme="yc-archive@2027.1"' in listing and "用于新案件（hubei-2011）" in listing
+    assert (
+        'data-scheme="yc-archive@2027.1"' in listing
+        and "用于新案件（湖北省机关档案工作目标管理等级考评办法（鄂档规[2011]1号））" in listing
+    )
     assert "2部分 / 5项 / 100分" in listing
 
 

@@ -292,7 +292,7 @@ def test_the_case_page_lists_the_sheets_the_user_may_see_and_fill(world, client,
     auth.login("reviewer-8")
     page = client.get(f"/cases/{case_id}").get_data(as_text=True)
     assert 'data-testid="case-sheets"' in page
-    assert "评审评分表 · 徐长江（组长）" in page and "评审组合议评分表" in page
+    assert "评审评分表 · 徐长江（组长）" in page and "合议评分表" in page
     auth.logout()
     auth.login("unit-county")
     page = client.get(f"/cases/{case_id}").get_data(as_text=True)

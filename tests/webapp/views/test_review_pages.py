@@ -92,7 +92,7 @@ def test_the_lead_concludes_with_a_passing_total_and_the_case_awaits_approval(in
     assert response.status_code == 302
     page = _page(client.get(f"/cases/{in_review}"))
     assert "已办理：形成评审结论。" in page
-    assert "总分 85.50" in page
+    assert "总分 85.5" in page
     with client.application.app_context():
         assert case(in_review).state == "awaiting_approval"
 

@@ -1,0 +1,104 @@
+"""Phone width (issue 7, point 21): at 390 px no page scrolls sideways; wide tables scroll inside their card.
+
+Runs on its own live server whose demo includes the demo cases (case pages with timelines, worklists with rows),
+so the widest content of each page is on it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+
+from tests.browser.conftest import LiveServer
+from tests.browser.helpers import login, shot
+from tests.factories import make_test_app
+from webapp.demo import load_demo
+from webapp.extensions import db
+
+pytestmark = pytest.mark.browser
+
+PHONE = {"width": 390, "height": 844}
+#: the main pages of each role; ``CASES`` stands for the first two case pages the role can open
+PAGES: dict[str | None, list[str]] = {
+    None: ["/auth/login", "/notices/"],
+    "unit-lqz": ["/", "/unit/", "/cases/", "CASES"],
+    "county-staff": ["/", "/bureau/", "/bureau/objections", "/cases/", "CASES"],
+    "city-staff": ["/bureau/", "/bureau/summary", "/cases/", "CASES"],
+    "reviewer-7": ["/review/", "CASES"],
+    "admin": [
+        "/admin/organisations",
+        "/admin/users",
+        "/admin/schemes/",
+        "/admin/schemes/1",
+        "/admin/schemes/import",
+        "/admin/clock",
+        "/help/interpretations",
+    ],
+}
+
+
+@pytest.fixture(scope="module")
+def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    app = make_test_app(tmp_path_factory.mktemp("phone"), DEMO_CASES=True)
+    with app.app_context():
+        db.create_all()
+        load_demo()
+    server = LiveServer(app).start()
+    yield server
+    server.stop()
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
+def phone(browser, demo_server: LiveServer) -> Iterator[object]:  # noqa: ANN001
+    context = browser.new_context(base_url=demo_server.url, locale="zh-CN", viewport=PHONE)
+    context.set_default_timeout(10_000)
+    yield context.new_page()
+    context.close()
+
+
+def _paths(page, paths: list[str]) -> list[str]:  # noqa: ANN001
+    out: list[str] = []
+    for path in paths:
+        if path != "CASES":
+            out.append(path)
+            continue
+        page.goto("/cases/")
+        links = page.eval_on_selector_all("a[href^='/cases/']", "els => els.map(e => e.getAttribute('href'))")
+        found = [link for link in dict.fromkeys(links) if re.fullmatch(r"/cases/\d+", link)]
+        assert found, "the role sees cases"
+        out += found[:2]
+    return out
+
+
+@pytest.mark.parametrize("username", list(PAGES), ids=lambda name: name or "public")
+def test_no_page_scrolls_sideways_at_phone_width(phone, username):
+    if username:
+        login(phone, username)
+        phone.wait_for_url("**/")
+    wide = []
+    for path in _paths(phone, PAGES[username]):
+        response = phone.goto(path)
+        assert response.status == 200, path
+        width = phone.evaluate("document.documentElement.scrollWidth")
+        if width > PHONE["width"]:
+            wide.append((path, width))
+            shot(phone, f"phone-{username or 'public'}-{path.strip('/').replace('/', '-') or 'home'}")
+    assert not wide, wide
+
+
+def test_table_headers_stay_on_one_line_and_the_table_scrolls_in_its_card(phone):
+    """/bureau/ at 390 px: a header cell is one line high (it used to wrap one character a line)."""
+    login(phone, "county-staff")
+    phone.wait_for_url("**/")
+    phone.goto("/bureau/")
+    heights = phone.eval_on_selector_all(
+        "table thead th", "els => els.map(e => e.getBoundingClientRect().height)"
+    )
+    line = phone.evaluate("parseFloat(getComputedStyle(document.querySelector('table thead th')).lineHeight)")
+    assert heights and max(heights) < 2 * line + 16  # one line plus the cell's padding
+    brand = phone.locator(".navbar-brand")
+    assert brand.bounding_box()["width"] < PHONE["width"]

@@ -1,0 +1,65 @@
+"""Static files (issue 7, points 22 and 23): a content hash in every static URL, a one-year immutable cache for
+hashed URLs, and a favicon on every page."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from webapp.static_files import LONG_LIVED
+
+
+def _static_urls(html: str) -> list[str]:
+    return re.findall(r'(?:href|src)="(/(?:static|bootstrap/static)/[^"]+)"', html)
+
+
+def test_every_static_url_on_a_page_carries_the_files_hash(client):
+    urls = _static_urls(client.get("/auth/login").get_data(as_text=True))
+    assert len(urls) >= 4  # favicon, Bootstrap css, popper, Bootstrap js
+    assert all(re.search(r"\?v=[0-9a-f]{12}$", url) for url in urls), urls
+
+
+def test_a_hashed_static_url_is_cached_for_a_year_and_never_revalidated(client):
+    for url in _static_urls(client.get("/auth/login").get_data(as_text=True)):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert response.headers["Cache-Control"] == LONG_LIVED, url
+
+
+@pytest.mark.parametrize("url", ["/static/favicon.svg", "/static/favicon.svg?v=000000000000"])
+def test_an_unhashed_or_outdated_url_is_revalidated(client, url):
+    """A file changed since the URL was made must not be pinned for a year under its old URL."""
+    response = client.get(url)
+    assert response.status_code == 200
+    assert "immutable" not in response.headers.get("Cache-Control", "")
+
+
+def test_the_hash_changes_with_the_file(app, tmp_path):
+    static = tmp_path / "static"
+    static.mkdir()
+    (static / "a.css").write_text("a{}")
+    app.static_folder = str(static)
+    with app.test_request_context():
+        from flask import url_for
+
+        first = url_for("static", filename="a.css")
+        (static / "a.css").write_text("a{color:red}")
+        second = url_for("static", filename="a.css")
+    assert first != second and first.split("?")[0] == second.split("?")[0]
+
+
+def test_every_page_links_a_favicon_that_exists(client, demo, auth):
+    for path in ("/auth/login", "/notices/"):
+        html = client.get(path).get_data(as_text=True)
+        icon = re.search(r'<link rel="icon"[^>]*href="([^"]+)"', html)
+        assert icon, path
+        assert client.get(icon.group(1)).status_code == 200
+    auth.login("county-staff")
+    assert '<link rel="icon"' in client.get("/").get_data(as_text=True)
+
+
+def test_favicon_ico_redirects_to_the_icon(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert client.get(response.headers["Location"]).status_code == 200

@@ -1,0 +1,64 @@
+"""The procedure diagram of the case page, drawn once per ruleset and state as inline SVG by Graphviz.
+
+Drawn on the server so the page needs no 3.6 MB script and no layout in the browser; laid out top to bottom so it
+fits the page's width and is read without scrolling sideways. Needs the ``dot`` program (Debian ``graphviz``,
+installed by the Makefile) and the PyPI ``graphviz`` package; the CJK font (``fonts-wqy-microhei``) makes
+Graphviz measure the Chinese labels as the browser draws them.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import graphviz
+from markupsafe import Markup
+
+from workflow.grading import CASE_STATES, STATE_LABELS, TERMINAL_STATES, WITHDRAW_NOTE, procedure_edges
+
+#: Fonts Graphviz measures with (the first installed one wins) and the browser draws with.
+FONT = "WenQuanYi Micro Hei"
+CURRENT_FILL, CURRENT_LINE = "#fde68a", "#b45309"
+_PROLOGUE = re.compile(r"^.*?(?=<svg)", re.DOTALL)
+_COMMENT = re.compile(r"<!--.*?-->\s*", re.DOTALL)
+#: Graphviz titles every node and edge with its internal name (``in_notice->in_review``), which browsers show
+#: on hover; people get the Chinese tooltips set below instead.
+_TITLE = re.compile(r"<title>[^<]*</title>\s*")
+
+
+def procedure_dot(state: str | None = None) -> graphviz.Digraph:
+    """The case machine as a Graphviz graph, top to bottom, ``state`` highlighted."""
+    if state is not None and state not in CASE_STATES:
+        raise ValueError(f"unknown state {state!r}")
+    graph = graphviz.Digraph("procedure", engine="dot")
+    graph.attr(rankdir="TB", bgcolor="transparent", nodesep="0.25", ranksep="0.32", fontname=FONT)
+    graph.attr("node", shape="box", style="rounded,filled", fillcolor="white", color="#8a94a3", fontname=FONT)
+    graph.attr("node", fontsize="12", height="0.36", margin="0.12,0.05")
+    graph.attr("edge", fontname=FONT, fontsize="10", color="#8a94a3", fontcolor="#4b5563", arrowsize="0.7")
+    for name in CASE_STATES:
+        label = STATE_LABELS[name]
+        attrs = {"id": f"state-{name}", "tooltip": label}
+        if name == "withdrawn":
+            label = f"{label}\n（{WITHDRAW_NOTE}）"
+            attrs["fontsize"] = "11"
+        if name in TERMINAL_STATES:
+            attrs["peripheries"] = "2"
+        if name == state:
+            attrs.update(fillcolor=CURRENT_FILL, color=CURRENT_LINE, penwidth="2", fontcolor="#000000")
+        graph.node(name, label, **attrs)
+    with graph.subgraph() as ends:  # the three outcomes side by side at the bottom
+        ends.attr(rank="sink")
+        for name in sorted(TERMINAL_STATES):
+            ends.node(name)
+    for source, dest, label in procedure_edges():
+        graph.edge(source, dest, label=f" {label} ", tooltip=label)
+    return graph
+
+
+@lru_cache(maxsize=64)
+def procedure_svg(state: str | None = None) -> Markup:
+    """Inline SVG of the procedure, ``state`` highlighted; rendered once per state and kept (Graphviz takes
+    ~50 ms). Sized in CSS pixels by its viewBox so it scales down on narrow screens and never scrolls."""
+    svg = procedure_dot(state).pipe(format="svg", encoding="utf-8")
+    svg = _TITLE.sub("", _COMMENT.sub("", _PROLOGUE.sub("", svg, count=1)))
+    return Markup(svg)  # Graphviz escapes the labels, which come from our own tables, never from users
