@@ -13,6 +13,7 @@ from webapp.models import (
     CASE_STATE_COLOURS,
     CASE_STATE_LABELS,
     LEVEL_LABELS,
+    ORGAN_TIER_LABELS,
     ROLE_LABELS,
 )
 
@@ -31,7 +32,19 @@ def clock_context() -> dict[str, Any]:
     return {
         "effective_today": clock.today(),
         "clock_is_fixed": clock.is_fixed(),
+        "nav_overdue_count": _nav_overdue_count,
     }
+
+
+def _nav_overdue_count() -> int:
+    """Overdue work of the signed-in user for the navigation bar: one query, cached for the request."""
+    from flask_login import current_user
+
+    from webapp.services.overdue import overdue_count
+
+    if not current_user.is_authenticated:
+        return 0
+    return overdue_count(current_user, clock.today())
 
 
 def register_template_helpers(app: Flask) -> None:
@@ -43,6 +56,7 @@ def register_template_helpers(app: Flask) -> None:
         CASE_STATE_COLOURS=CASE_STATE_COLOURS,
         LEVEL_LABELS=LEVEL_LABELS,
         CASE_KIND_LABELS=CASE_KIND_LABELS,
+        ORGAN_TIER_LABELS=ORGAN_TIER_LABELS,
         PRODUCT_NAME="考评 · 机关档案工作目标管理等级考评系统",
     )
     app.context_processor(clock_context)
