@@ -46,11 +46,13 @@ from webapp.services import (
     ServiceError,
     case_search,
     cases,
-    panel as panel_service,
     permissions,
     spot_checks,
     summary,
     worklist,
+)
+from webapp.services import (
+    panel as panel_service,
 )
 from webapp.services.cases import BatchRefused, Refused
 from webapp.services.objections import ObjectionView, objection_views
@@ -123,7 +125,9 @@ def worklist_page() -> tuple[str, int]:
     except case_search.FilterError as exc:
         errors = {**errors, **exc.errors}
         page, per_page = 1, case_search.PER_PAGE
-    result = worklist.worklist(current_user, today=today, filters=filters, tab=tab, page=page, per_page=per_page)
+    result = worklist.worklist(
+        current_user, today=today, filters=filters, tab=tab, page=page, per_page=per_page
+    )
     offered = {event for row in result.rows for event in row.next_events}
     batch_actions = [action for action in BATCH_ACTIONS.values() if action.event in offered]
     kept = {} if errors else filters.query_args()
@@ -350,7 +354,10 @@ def review_date(case_id: int) -> Response | tuple[str, int] | str:
         except ServiceError as exc:
             form.review_date.errors = [*form.review_date.errors, exc.message]
         else:
-            flash(f"评审日期已定为 {form.review_date.data.isoformat()}，评审组成员可在「评审任务」中看到。", "success")
+            flash(
+                f"评审日期已定为 {form.review_date.data.isoformat()}，评审组成员可在「评审任务」中看到。",
+                "success",
+            )
             return redirect(url_for("bureau.panel", case_id=case_id))
     return panel(case_id, date_form=form)
 
@@ -447,7 +454,9 @@ def annual_summary() -> str:
     today = clock.today()
     rules = load_ruleset()
     submission = summary.submission_of(current_user.organisation_id, year)
-    late = deadlines.summary_overdue(rules, year, submitted_on=submission.submitted_on if submission else None, today=today)
+    late = deadlines.summary_overdue(
+        rules, year, submitted_on=submission.submitted_on if submission else None, today=today
+    )
     return render_template(
         "bureau/summary.html",
         data=data,

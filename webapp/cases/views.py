@@ -38,7 +38,6 @@ from webapp.cases.forms import (
     UploadForm,
     event_form,
 )
-from webapp.extensions import db
 from webapp.forms import choices
 from webapp.models import (
     ATTACHMENT_KIND_LABELS,
@@ -56,7 +55,6 @@ from webapp.services import (
     documents,
     next_steps,
     overdue,
-    permissions,
     scoresheets,
     uploads,
 )

@@ -89,7 +89,9 @@ def overdue_condition(today: date) -> sa.ColumnElement[bool]:
         for state, cutoff in deadlines.wait_cutoffs(rules, today).items():
             waiting = sa.and_(Case.state == state, Case.state_since < cutoff)
             if state == "applied":  # an application still to be forwarded is late by the Q1 rule instead
-                waiting = sa.and_(waiting, sa.or_(Case.forwarder_id.is_(None), Case.forwarded_on.is_not(None)))
+                waiting = sa.and_(
+                    waiting, sa.or_(Case.forwarder_id.is_(None), Case.forwarded_on.is_not(None))
+                )
             parts.append(waiting)
         per_ruleset.append(sa.and_(Case.ruleset_id == rules.id, sa.or_(*parts)))
     return sa.or_(*per_ruleset)

@@ -102,7 +102,12 @@ def _snapshot(data: SummaryData) -> list[dict[str, Any]]:
         values = dataclasses.asdict(row)
         for name in _DATE_FIELDS:
             values[name] = values[name].isoformat() if values[name] else None
-        out.append({key: (str(value) if key in ("tier", "level", "kind") else value) for key, value in values.items()})
+        out.append(
+            {
+                key: (str(value) if key in ("tier", "level", "kind") else value)
+                for key, value in values.items()
+            }
+        )
     return out
 
 
@@ -192,13 +197,19 @@ def received_summaries(user: User, year: int, *, today: date | None = None) -> l
     below = permissions.lower_bureau_ids(province)
     cities = db.session.scalars(
         sa.select(Organisation)
-        .where(Organisation.kind == OrgKind.BUREAU, Organisation.bureau_tier == "city", Organisation.id.in_(below))
+        .where(
+            Organisation.kind == OrgKind.BUREAU,
+            Organisation.bureau_tier == "city",
+            Organisation.id.in_(below),
+        )
         .order_by(Organisation.code, Organisation.id)
     ).all()
     submissions = {
         s.bureau_id: s
         for s in db.session.scalars(
-            sa.select(SummarySubmission).where(SummarySubmission.year == year, SummarySubmission.bureau_id.in_(below))
+            sa.select(SummarySubmission).where(
+                SummarySubmission.year == year, SummarySubmission.bureau_id.in_(below)
+            )
         )
     }
     rows = []

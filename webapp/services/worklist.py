@@ -51,7 +51,6 @@ def acting_condition(bureau_id: int) -> sa.ColumnElement[bool]:
     return sa.or_(*clauses)
 
 
-
 @dataclass(frozen=True)
 class WorklistRow:
     case: Case
@@ -150,7 +149,9 @@ def worklist(
     lower = permissions.lower_bureau_ids(org)
     supervised_stmt = sa.select(Case).where(_supervised_condition(org.id, lower) if lower else sa.false())
     supervised = _paginate(
-        apply_filters(supervised_stmt, filters, today).order_by(Case.id.desc()), page_of("supervised"), per_page
+        apply_filters(supervised_stmt, filters, today).order_by(Case.id.desc()),
+        page_of("supervised"),
+        per_page,
     )
     filed_stmt = (
         sa.select(Case)

@@ -320,10 +320,13 @@ def test_an_upper_bureau_records_what_a_spot_check_found_on_the_case_page(county
     assert "抽查（2027-01-04）：责令整改。预检意见未存档" in page  # the timeline (audit row)
 
 
-def test_a_spot_check_without_findings_or_in_the_future_is_refused_beside_the_field(county_case, client, auth):
+def test_a_spot_check_without_findings_or_in_the_future_is_refused_beside_the_field(
+    county_case, client, auth
+):
     auth.login("city-staff")
     response = client.post(
-        f"/cases/{county_case}/spot-check", data={"checked_on": "2027-01-04", "outcome": "rectify", "findings": " "}
+        f"/cases/{county_case}/spot-check",
+        data={"checked_on": "2027-01-04", "outcome": "rectify", "findings": " "},
     )
     assert response.status_code == 400 and "请填写抽查发现的情况" in _page(response)
     response = client.post(
