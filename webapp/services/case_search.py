@@ -40,7 +40,7 @@ ROW_LOADS = (selectinload(Case.organ), selectinload(Case.organizer), selectinloa
 
 @dataclass(frozen=True)
 class CaseFilters:
-    #: keyword: organ name, case number (编号), letter number (确认函) or certificate number
+    #: keyword: organ name, case number (编号; 「#12」 for the number alone), letter or certificate number
     q: str | None = None
     state: str | None = None
     level: str | None = None
@@ -154,7 +154,9 @@ def _escape_like(text: str) -> str:
 
 def apply_filters(stmt: sa.Select[Any], filters: CaseFilters, today: date) -> sa.Select[Any]:
     """``stmt`` (a SELECT over Case) narrowed by ``filters``."""
-    if filters.q:
+    if filters.q and filters.q.startswith("#") and _int(filters.q[1:], 1, MAX_ID) is not None:
+        stmt = stmt.where(Case.id == int(filters.q[1:]))  # 「#12」: the case number and nothing else
+    elif filters.q:
         like = f"%{_escape_like(filters.q)}%"
         organs = sa.select(Organisation.id).where(Organisation.name.ilike(like, escape="\\"))
         matches: list[sa.ColumnElement[bool]] = [
@@ -162,9 +164,8 @@ def apply_filters(stmt: sa.Select[Any], filters: CaseFilters, today: date) -> sa
             Case.letter_no.ilike(like, escape="\\"),
             Case.certificate_no.ilike(like, escape="\\"),
         ]
-        number = filters.q.lstrip("#")
-        if number.isascii() and number.isdigit() and int(number) <= MAX_ID:
-            matches.append(Case.id == int(number))
+        if _int(filters.q, 1, MAX_ID) is not None:
+            matches.append(Case.id == int(filters.q))
         stmt = stmt.where(sa.or_(*matches))
     for name in ("state", "level", "kind", "tier"):
         value = getattr(filters, name)

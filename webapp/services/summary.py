@@ -184,7 +184,7 @@ def _province_bureau(user: User) -> Organisation:
     from webapp.services.cases import Refused
 
     org = permissions.bureau_of(user)
-    if org is None or org.bureau_tier != load_ruleset().top_bureau_tier():
+    if org is None or org.bureau_tier != load_ruleset().top_bureau_tier:
         raise Refused(Decision(False, "forbidden", NOT_THE_PROVINCE, "ARC-10.5.3"))
     return org
 
