@@ -13,8 +13,9 @@ from webapp.services import case_search
 from webapp.services.case_search import CaseFilters, FilterError
 
 
-def _ids(username, filters=CaseFilters(), **page):
-    return {case.id for case in case_search.search(user(username), filters, TODAY, **page).items}
+def _ids(username, filters=None, **page):
+    found = case_search.search(user(username), filters or CaseFilters(), TODAY, **page)
+    return {case.id for case in found.items}
 
 
 @pytest.mark.parametrize(
