@@ -6,6 +6,7 @@ from datetime import date, datetime
 from typing import Any
 
 from flask import Flask
+from sqlalchemy.exc import SQLAlchemyError
 
 from webapp import clock
 from webapp.models import (
@@ -44,7 +45,11 @@ def _nav_overdue_count() -> int:
 
     if not current_user.is_authenticated:
         return 0
-    return overdue_count(current_user, clock.today())
+    try:
+        return overdue_count(current_user, clock.today())
+    except SQLAlchemyError:
+        # the error page of a failed request must still render: no count rather than a second failure
+        return 0
 
 
 def register_template_helpers(app: Flask) -> None:
