@@ -21,8 +21,18 @@ def upgrade():
         batch_op.add_column(sa.Column("state_since", sa.Date(), nullable=True))
         batch_op.add_column(sa.Column("review_date", sa.Date(), nullable=True))
         batch_op.create_index(batch_op.f("ix_cases_state_since"), ["state_since"], unique=False)
-    # Existing cases: the best known day they entered their state is their last update (portable SQL).
-    op.execute("UPDATE cases SET state_since = CAST(updated_at AS DATE) WHERE state_since IS NULL")
+    # Existing cases: the best known day they entered their state is their last update. Done row by row in
+    # Python because no CAST to DATE means the same on SQLite (numeric affinity) and PostgreSQL.
+    cases = sa.table(
+        "cases",
+        sa.column("id", sa.Integer()),
+        sa.column("updated_at", sa.DateTime(timezone=True)),
+        sa.column("state_since", sa.Date()),
+    )
+    bind = op.get_bind()
+    for case_id, updated_at in bind.execute(sa.select(cases.c.id, cases.c.updated_at)).all():
+        if updated_at is not None:
+            bind.execute(cases.update().where(cases.c.id == case_id).values(state_since=updated_at.date()))
 
     with op.batch_alter_table("panel_members", schema=None) as batch_op:
         batch_op.add_column(sa.Column("declaration", sa.String(length=10), nullable=True))
