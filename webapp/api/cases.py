@@ -83,7 +83,12 @@ def case_json(view: CaseView) -> dict[str, Any]:
             "prechecker": _org(case.prechecker),
             "panel_size": [case.panel_min, case.panel_max],
             "panel": [
-                {"username": m.user.username, "name": m.user.display_name, "lead": m.is_lead}
+                {
+                    "username": m.user.username,
+                    "name": m.user.display_name,
+                    "lead": m.is_lead,
+                    "declaration": m.declaration,  # 回避声明: null, "none" or "conflict"
+                }
                 for m in sorted(case.panel, key=lambda m: (not m.is_lead, m.id))
             ],
             "functions": sorted(view.functions),
@@ -109,6 +114,17 @@ def case_json(view: CaseView) -> dict[str, Any]:
             "letter_no": case.letter_no,
             "certificate_no": case.certificate_no,
             "spot_check": case.spot_check,
+            "spot_checks": [
+                {
+                    "checked_on": _iso(check.checked_on),
+                    "bureau": _org(check.bureau),
+                    "outcome": check.outcome,
+                    "outcome_label": check.outcome_label,
+                    "findings": check.findings,
+                }
+                for check in case.spot_checks
+            ],
+            "review_date": _iso(case.review_date),
             "basis_documents": [
                 {"id": d.id, "name": d.name, "present": d.present} for d in view.basis_documents
             ],
