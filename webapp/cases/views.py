@@ -71,6 +71,9 @@ OTHER_EVENT_LABELS: dict[str, str] = {
     "delete_draft": "删除申报草稿",
     "set_panel": "组建评审组",
     "spot_check": "上级抽查",
+    "set_review_date": "确定评审日期",
+    "declare_interest": "回避声明",
+    "summary_submitted": "列入年度审批汇总报省",
     "objection_received": "收到异议",
     "objection_handled": "核实异议",
 }
