@@ -55,7 +55,7 @@ def test_the_features_migration_dates_existing_cases_from_their_last_update(tmp_
 
     app = make_test_app(tmp_path)
     with app.app_context():
-        upgrade(revision="0004_privacy")
+        upgrade(revision="0004_uploads")
         with db.engine.begin() as connection:
             connection.execute(
                 sa.text(

@@ -41,9 +41,6 @@ from webapp.cases.forms import (
 from webapp.forms import choices
 from webapp.models import (
     ATTACHMENT_KIND_LABELS,
-    CASE_KIND_LABELS,
-    CASE_STATE_LABELS,
-    LEVEL_LABELS,
     Attachment,
     Case,
 )
@@ -55,6 +52,7 @@ from webapp.services import (
     documents,
     next_steps,
     overdue,
+    permissions,
     scoresheets,
     uploads,
 )

@@ -2,7 +2,7 @@
 submitted to the province
 
 Revision ID: 0004_features
-Revises: 0004_privacy
+Revises: 0004_uploads
 Create Date: 2027-01-06 10:00:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0004_features"
-down_revision = "0004_privacy"
+down_revision = "0004_uploads"
 branch_labels = None
 depends_on = None
 
