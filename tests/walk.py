@@ -159,6 +159,15 @@ class Route:
     approve_day: date = NOTICE_OVER
 
 
+def declare_all(case_id: int, *, today: date = TODAY) -> None:
+    """Every panel member declares no conflict of interest (回避声明), as each must before scoring."""
+    from webapp.services import panel as panel_service
+
+    for member in case(case_id).panel:
+        if member.declaration is None:
+            panel_service.declare(member.user, case_id, conflict=False, confirmed=True, today=today)
+
+
 def walk(
     unit: str,
     route: Route,
@@ -225,6 +234,7 @@ def walk(
     organizer = acting(checked.organizer_id)
     if route.panel_in_notice:
         cases.set_panel(organizer, case_id, route.panel(checked, panel), today=TODAY)
+        declare_all(case_id, today=TODAY)
     if reached("in_notice"):
         return case_id
     fire(organizer, case_id, "close_notice", today=NOTICE_OVER)
@@ -233,6 +243,7 @@ def walk(
     if not route.panel_in_notice:
         members = route.panel(checked, panel)
         cases.set_panel(organizer, case_id, members, lead=members[0], today=NOTICE_OVER)
+        declare_all(case_id, today=NOTICE_OVER)
     if reached("panel"):
         return case_id
     lead = next(member.user for member in case(case_id).panel if member.is_lead)

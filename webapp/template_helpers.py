@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import Flask, url_for
 from markupsafe import Markup, escape
+from sqlalchemy.exc import SQLAlchemyError
 
 from config.interpretations import load_readings
 from config.rulesets import DEFAULT_RULESET, load_ruleset
@@ -17,6 +18,7 @@ from webapp.models import (
     CASE_STATE_COLOURS,
     CASE_STATE_LABELS,
     LEVEL_LABELS,
+    ORGAN_TIER_LABELS,
     ROLE_LABELS,
 )
 from workflow.errors import RulesetError
@@ -83,7 +85,23 @@ def clock_context() -> dict[str, Any]:
     return {
         "effective_today": clock.today(),
         "clock_is_fixed": clock.is_fixed(),
+        "nav_overdue_count": _nav_overdue_count,
     }
+
+
+def _nav_overdue_count() -> int:
+    """Overdue work of the signed-in user for the navigation bar: one query, cached for the request."""
+    from flask_login import current_user
+
+    from webapp.services.overdue import overdue_count
+
+    if not current_user.is_authenticated:
+        return 0
+    try:
+        return overdue_count(current_user, clock.today())
+    except SQLAlchemyError:
+        # the error page of a failed request must still render: no count rather than a second failure
+        return 0
 
 
 def register_template_helpers(app: Flask) -> None:
@@ -101,6 +119,7 @@ def register_template_helpers(app: Flask) -> None:
         CASE_STATE_COLOURS=CASE_STATE_COLOURS,
         LEVEL_LABELS=LEVEL_LABELS,
         CASE_KIND_LABELS=CASE_KIND_LABELS,
+        ORGAN_TIER_LABELS=ORGAN_TIER_LABELS,
         PRODUCT_NAME="考评 · 机关档案工作目标管理等级考评系统",
         PRODUCT_SHORT_NAME="考评 · 档案等级考评",
     )

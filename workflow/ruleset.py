@@ -117,6 +117,47 @@ class CalendarSettings:
     notice_start_max_days_ahead: int
 
 
+#: Case states a ruleset may give a maximum wait for (the bureau's or panel's turn, or the applicant's).
+WAITABLE_STATES = (
+    "applied",
+    "forwarded",
+    "planned",
+    "acceptance_requested",
+    "prechecking",
+    "returned",
+    "objection_review",
+    "in_review",
+    "awaiting_approval",
+)
+
+
+@dataclass(frozen=True)
+class Wait:
+    """How many days a case may stay in ``state`` before the worklists flag it as overdue."""
+
+    state: str
+    days: int
+    #: the rule of the step that is waiting to be taken
+    rule: str
+
+
+@dataclass(frozen=True)
+class Deadlines:
+    """Limits the worklists flag as overdue and the range of the panel's review date.
+
+    The Measures fix only the notice (ARC-10.3.2), the Q1 forwarding (ARC-10.1.2) and the 12月20日 summary
+    (ARC-10.5.3); every other number here is the province's working rule, kept in the ruleset so it can change.
+    """
+
+    #: days after the notice's last day within which the organizer closes it (then it is overdue)
+    notice_close_days: int
+    #: the review date may lie at most this many days after today …
+    review_date_ahead_days: int
+    #: … or this many days before it (recorded after the fact)
+    review_date_past_days: int
+    waits: Mapping[str, Wait]
+
+
 @dataclass(frozen=True)
 class Procedure:
     """Which attachments the procedure steps need."""
@@ -245,6 +286,7 @@ class Ruleset:
     #: Kinds of uploaded file the procedure knows (``application_form`` …).
     attachment_kinds: tuple[Named, ...]
     calendar: CalendarSettings
+    deadlines: Deadlines
     procedure: Procedure
     authority: tuple[AuthorityRow, ...]
     basis_documents: tuple[BasisDocument, ...]
@@ -488,6 +530,7 @@ def parse_ruleset(data: Mapping[str, Any], source: str) -> Ruleset:
     attachment_kinds = [kind.id for kind in attachment_named]
 
     calendar = _parse_calendar(root.table("calendar"))
+    deadlines = _parse_deadlines(root.table("deadlines"), known_rule)
 
     procedure_table = root.table("procedure")
     procedure = Procedure(
@@ -548,6 +591,7 @@ def parse_ruleset(data: Mapping[str, Any], source: str) -> Ruleset:
         bureau_tiers=bureau_tiers,
         attachment_kinds=attachment_named,
         calendar=calendar,
+        deadlines=deadlines,
         procedure=procedure,
         authority=authority,
         basis_documents=tuple(basis_documents),
@@ -614,6 +658,32 @@ def _parse_calendar(table: _Table) -> CalendarSettings:
         )
     table.done()
     return calendar
+
+
+def _parse_deadlines(table: _Table, known_rule: Any) -> Deadlines:
+    past = table.get("review_date_past_days", int)
+    if past < 0:
+        raise table.error("review_date_past_days", f"must be 0 or more, got {past}")
+    notice_close = table.get("notice_close_days", int)
+    if notice_close < 0:
+        raise table.error("notice_close_days", f"must be 0 or more, got {notice_close}")
+    waits: dict[str, Wait] = {}
+    for wait_table in table.tables("waits"):
+        state = wait_table.choice("state", WAITABLE_STATES)
+        if state in waits:
+            raise wait_table.error("state", f"duplicate wait for {state!r}")
+        waits[state] = Wait(
+            state=state, days=wait_table.positive("days"), rule=known_rule(wait_table, "rule")
+        )
+        wait_table.done()
+    deadlines = Deadlines(
+        notice_close_days=notice_close,
+        review_date_ahead_days=table.positive("review_date_ahead_days"),
+        review_date_past_days=past,
+        waits=MappingProxyType(waits),
+    )
+    table.done()
+    return deadlines
 
 
 def _parse_switches(table: _Table) -> Switches:

@@ -16,6 +16,7 @@ import sqlalchemy as sa
 
 from tests.browser.helpers import login, shot
 from tests.factories import TODAY, make_user
+from tests.walk import declare_all
 from webapp.demo import DEMO_PASSWORD
 from webapp.extensions import db
 from webapp.models import Organisation
@@ -101,6 +102,7 @@ def case_in_review(live_server) -> int:  # noqa: ANN001
         )
         cases.fire_event(staff, case_id, "close_notice", today=NOTICE_OVER)
         cases.set_panel(staff, case_id, PANEL, lead=PANEL[0], today=NOTICE_OVER)
+        declare_all(case_id, today=NOTICE_OVER)
     return case_id
 
 

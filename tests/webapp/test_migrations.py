@@ -45,3 +45,33 @@ def test_every_table_compiles_for_postgresql():
     assert "TIMESTAMP WITH TIME ZONE" in str(
         CreateTable(db.metadata.tables["case_events"]).compile(dialect=dialect)
     )
+
+
+def test_the_features_migration_dates_existing_cases_from_their_last_update(tmp_path):
+    """0004_features: a case already running gets ``state_since`` (overdue waits count from it) = its last update."""
+    import datetime as dt
+
+    import sqlalchemy as sa
+
+    app = make_test_app(tmp_path)
+    with app.app_context():
+        upgrade(revision="0004_uploads")
+        with db.engine.begin() as connection:
+            connection.execute(
+                sa.text(
+                    "INSERT INTO organisations (id, name, code, kind, tier, has_system_guidance, acts_as_county, active,"
+                    " created_at) VALUES (1, '某局', 'x', 'organ', 'county_direct', false, false, true, '2026-01-01 00:00:00')"
+                )
+            )
+            connection.execute(
+                sa.text(
+                    "INSERT INTO cases (id, organ_id, level, kind, tier, ruleset_id, state, in_city_summary,"
+                    " preconditions, spot_check, version_id, created_at, updated_at) VALUES (1, 1, 'second',"
+                    " 'evaluation', 'county_direct', 'hubei-2011', 'awaiting_approval', false, '{}', false, 1,"
+                    " '2026-03-01 08:00:00.000000', '2026-05-20 09:30:00.000000')"
+                )
+            )
+        upgrade()
+        with db.engine.connect() as connection:
+            since = connection.execute(sa.text("SELECT state_since FROM cases WHERE id = 1")).scalar_one()
+    assert str(since) == dt.date(2026, 5, 20).isoformat()

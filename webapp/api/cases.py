@@ -20,11 +20,11 @@ from webapp.api.validation import (
 )
 from webapp.auth.permissions import login_required
 from webapp.models import ATTACHMENT_KIND_LABELS, Attachment, Case
-from webapp.services import attachments
+from webapp.services import attachments, case_search, overdue
 from webapp.services import cases as case_service
 from webapp.services.cases import CaseView
 from webapp.services.objections import ObjectionView
-from workflow.grading import CASE_STATES, EVENTS
+from workflow.grading import EVENTS
 
 
 def _iso(day: date | None) -> str | None:
@@ -83,7 +83,12 @@ def case_json(view: CaseView) -> dict[str, Any]:
             "prechecker": _org(case.prechecker),
             "panel_size": [case.panel_min, case.panel_max],
             "panel": [
-                {"username": m.user.username, "name": m.user.display_name, "lead": m.is_lead}
+                {
+                    "username": m.user.username,
+                    "name": m.user.display_name,
+                    "lead": m.is_lead,
+                    "declaration": m.declaration,  # 回避声明: null, "none" or "conflict"
+                }
                 for m in sorted(case.panel, key=lambda m: (not m.is_lead, m.id))
             ],
             "functions": sorted(view.functions),
@@ -109,6 +114,17 @@ def case_json(view: CaseView) -> dict[str, Any]:
             "letter_no": case.letter_no,
             "certificate_no": case.certificate_no,
             "spot_check": case.spot_check,
+            "spot_checks": [
+                {
+                    "checked_on": _iso(check.checked_on),
+                    "bureau": _org(check.bureau),
+                    "outcome": check.outcome,
+                    "outcome_label": check.outcome_label,
+                    "findings": check.findings,
+                }
+                for check in case.spot_checks
+            ],
+            "review_date": _iso(case.review_date),
             "basis_documents": [
                 {"id": d.id, "name": d.name, "present": d.present} for d in view.basis_documents
             ],
@@ -154,19 +170,20 @@ def _detail(case_id: int) -> dict[str, Any]:
 
 @login_required
 def list_cases() -> Response:
-    filters = {}
-    for name, allowed in (
-        ("state", CASE_STATES),
-        ("level", ("second", "first", "special")),
-        ("kind", ("evaluation", "recheck")),
-    ):
-        value = request.args.get(name)
-        if value:
-            if value not in allowed:
-                raise InvalidInput(f"{name} 只能是：{'、'.join(allowed)}", name)
-            filters[name] = value
-    found = case_service.list_cases(current_user, **filters)
-    return jsonify(cases=[case_summary(case) for case in found], count=len(found))
+    """GET /cases?q=&state=&level=&kind=&tier=&year=&bureau=&overdue=1&page=&per_page= (per_page ≤ 100)."""
+    filters, errors = case_search.parse_filters(request.args)
+    if errors:
+        raise case_search.FilterError(errors)
+    page_no, per_page = case_search.parse_page(request.args)
+    today = clock.today()
+    page = case_search.search(current_user, filters, today, page=page_no, per_page=per_page)
+    items = []
+    for case in page.items:
+        row = case_summary(case)
+        flag = overdue.flag_for(case, today)
+        row["overdue_days"] = flag.days if flag else 0
+        items.append(row)
+    return jsonify(cases=items, count=page.total, page=page.page, per_page=page.per_page, pages=page.pages)
 
 
 @login_required

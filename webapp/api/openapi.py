@@ -538,6 +538,31 @@ def document() -> dict[str, Any]:
                         },
                         {"name": "level", "in": "query", "schema": {"type": "string"}},
                         {"name": "kind", "in": "query", "schema": {"type": "string"}},
+                        {"name": "tier", "in": "query", "schema": {"type": "string"}},
+                        {
+                            "name": "q",
+                            "in": "query",
+                            "description": "organ name, case number, letter or certificate number",
+                            "schema": {"type": "string", "maxLength": 60},
+                        },
+                        {
+                            "name": "year",
+                            "in": "query",
+                            "schema": {"type": "integer", "minimum": 2000, "maximum": 2100},
+                        },
+                        {
+                            "name": "bureau",
+                            "in": "query",
+                            "description": "a bureau holding any function",
+                            "schema": {"type": "integer"},
+                        },
+                        {"name": "overdue", "in": "query", "schema": {"type": "integer", "enum": [0, 1]}},
+                        {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
+                        {
+                            "name": "per_page",
+                            "in": "query",
+                            "schema": {"type": "integer", "minimum": 1, "maximum": 100},
+                        },
                     ],
                     "responses": {
                         "200": _json(
@@ -545,7 +570,10 @@ def document() -> dict[str, Any]:
                                 "type": "object",
                                 "properties": {
                                     "cases": {"type": "array", "items": _ref("CaseSummary")},
-                                    "count": {"type": "integer"},
+                                    "count": {"type": "integer", "description": "total under the filters"},
+                                    "page": {"type": "integer"},
+                                    "per_page": {"type": "integer"},
+                                    "pages": {"type": "integer"},
                                 },
                             },
                             "the cases",

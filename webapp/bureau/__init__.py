@@ -23,3 +23,13 @@ bp.add_url_rule(
 )
 bp.add_url_rule("/summary", view_func=views.annual_summary, endpoint="summary")
 bp.add_url_rule("/summary.xlsx", view_func=views.annual_summary_xlsx, endpoint="summary_xlsx")
+bp.add_url_rule(
+    "/summary/submit", view_func=views.summary_submit, endpoint="summary_submit", methods=["POST"]
+)
+bp.add_url_rule("/summaries", view_func=views.summaries_received, endpoint="summaries")
+bp.add_url_rule(
+    "/summaries/<int:bureau_id>.xlsx", view_func=views.summary_received_xlsx, endpoint="summary_received_xlsx"
+)
+bp.add_url_rule(
+    "/cases/<int:case_id>/review-date", view_func=views.review_date, endpoint="review_date", methods=["POST"]
+)

@@ -8,7 +8,6 @@ from wtforms import (
     RadioField,
     SelectField,
     SelectMultipleField,
-    StringField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
@@ -121,7 +120,13 @@ class ObjectionDecisionForm(KaopingForm):
     )
 
 
-class SpotCheckForm(KaopingForm):
-    """标记抽查 (ARC-9.6)."""
+class ReviewDateForm(KaopingForm):
+    """评审日期: the panel's on-site review day (range checked by services/panel.py against the ruleset)."""
 
-    note = StringField("抽查说明", validators=[Optional(), Length(max=500)])
+    review_date = DateField("评审日期", validators=[DataRequired("请填写评审日期（年-月-日）。")])
+
+
+class SummarySubmitForm(KaopingForm):
+    """报送省档案局: submit the year's approvals summary (ARC-10.5.3)."""
+
+    year = IntegerField("年度", validators=[DataRequired("请填写年度。"), NumberRange(min=2000, max=2100)])

@@ -28,9 +28,10 @@ from webapp.bureau.forms import (
     BatchPublishForm,
     ObjectionDecisionForm,
     PanelForm,
-    SpotCheckForm,
-    WorklistFilterForm,
+    ReviewDateForm,
+    SummarySubmitForm,
 )
+from webapp.cases.forms import SpotCheckForm
 from webapp.documents.summary import (
     SUMMARY_COLUMNS,
     annual_summary_counts,
@@ -42,10 +43,21 @@ from webapp.extensions import db
 from webapp.forms import choices
 from webapp.models import Case, Objection, Role, User, UserRole
 from webapp.request_args import SQL_INT_MAX, year_arg
-from webapp.services import ServiceError, cases, permissions, summary, worklist
+from webapp.services import (
+    ServiceError,
+    case_search,
+    cases,
+    permissions,
+    spot_checks,
+    summary,
+    worklist,
+)
+from webapp.services import (
+    panel as panel_service,
+)
 from webapp.services.cases import BatchRefused, Refused
 from webapp.services.objections import ObjectionView, objection_views
-from workflow import calendar
+from workflow import calendar, deadlines
 from workflow.authority import assignment
 from workflow.grading import EVENT_LABELS
 
@@ -99,50 +111,66 @@ BATCH_ACTIONS: dict[str, BatchAction] = {
         BatchAction("publish", "pass_precheck", "发布公示名单", "ARC-10.3.1", BatchPublishForm),
     )
 }
-TABS = ("act", "supervised", "filed")
+TABS = worklist.TABS
 
 
 @bureau_only
-def worklist_page() -> str:
+def worklist_page() -> tuple[str, int]:
     today = clock.today()
-    filters = WorklistFilterForm(request.args)
-    values = filters.values()
+    filters, errors = case_search.parse_filters(request.args)
     tab = request.args.get("tab", "act")
     if tab not in TABS:
         tab = "act"
-    result = worklist.worklist(current_user, today=today, **values)  # type: ignore[arg-type]
+    try:
+        page, per_page = case_search.parse_page(request.args)
+    except case_search.FilterError as exc:
+        errors = {**errors, **exc.errors}
+        page, per_page = 1, case_search.PER_PAGE
+    result = worklist.worklist(
+        current_user, today=today, filters=filters, tab=tab, page=page, per_page=per_page
+    )
     offered = {event for row in result.rows for event in row.next_events}
     batch_actions = [action for action in BATCH_ACTIONS.values() if action.event in offered]
-    active_filters = {key: value for key, value in values.items() if value is not None}
+    kept = {} if errors else filters.query_args()
     return render_template(
         "bureau/worklist.html",
         result=result,
         filters=filters,
-        active_filters=active_filters,
+        errors=errors,
+        kept=kept,
+        active_filters=kept,
+        bureaus=case_search.bureau_choices(),
         tab=tab,
         batch_actions=batch_actions,
         batch_events=[action.event for action in BATCH_ACTIONS.values()],
-        spot_check_form=SpotCheckForm(),
         today=today,
         **template_helpers(),
-    )
+    ), 400 if errors else 200
 
 
 @bureau_only
 def spot_check(case_id: int) -> Response:
+    """Record a spot check from the worklist (the case page has the same form, with the case beside it)."""
     form = SpotCheckForm()
     if not form.validate_on_submit():
-        flash("抽查说明有误，未标记。", "danger")
+        errors = "；".join(error for field in form for error in field.errors)
+        flash(f"抽查记录未保存：{errors}", "danger")
     else:
         try:
-            case = cases.mark_spot_check(
-                current_user, case_id, note=form.note.data or "", today=clock.today()
+            check = spot_checks.record_spot_check(
+                current_user,
+                case_id,
+                outcome=form.outcome.data,
+                findings=form.findings.data or "",
+                checked_on=form.checked_on.data,
+                today=clock.today(),
             )
-        except Refused as exc:
+        except ServiceError as exc:
             flash(exc.message, "danger")
         else:
             flash(
-                f"已将「{case.organ.name}」{case.level_label}{case.kind_label}标记为抽查（ARC-9.6）。",
+                f"已记录对「{check.case.organ.name}」{check.case.level_label}{check.case.kind_label}的抽查："
+                f"{check.outcome_label}（ARC-9.6）。",
                 "success",
             )
     return redirect(url_for("bureau.worklist", tab="supervised"))
@@ -261,13 +289,14 @@ def _panel_rule(case: Case) -> tuple[int | None, int | None, str]:
 
 
 @bureau_only
-def panel(case_id: int) -> Response | tuple[str, int] | str:
+def panel(case_id: int, date_form: ReviewDateForm | None = None) -> Response | tuple[str, int] | str:
     today = clock.today()
     view = cases.case_view(current_user, case_id, today=today)  # NotFound (404) for cases the user cannot see
     case = view.case
     decision = permissions.can(current_user, "set_panel", case, today)
     candidates = _reviewer_choices(case)
-    form = PanelForm()
+    # re-shown after a refused review date: the panel form is not what was posted
+    form = PanelForm(formdata=None) if date_form is not None else PanelForm()
     form.reviewers.choices = choices(
         (c.user.username, f"{c.user.display_name}（{c.user.organisation.name}）") for c in candidates
     )
@@ -275,11 +304,13 @@ def panel(case_id: int) -> Response | tuple[str, int] | str:
         [("", "请选择组长"), *((c.user.username, c.user.display_name) for c in candidates)]
     )
     current = sorted(case.panel, key=lambda member: (not member.is_lead, member.id))
-    if request.method == "GET":
+    if request.method == "GET" or date_form is not None:
         form.reviewers.data = [member.user.username for member in current]
         form.lead.data = next((member.user.username for member in current if member.is_lead), "")
     status = 200
-    if request.method == "POST" and form.validate_on_submit():
+    if date_form is not None:
+        status = 400
+    elif request.method == "POST" and form.validate_on_submit():
         chosen = list(form.reviewers.data or [])
         if form.lead.data not in chosen:
             form.lead.errors = [*form.lead.errors, "组长须为所选评审专家之一。"]
@@ -302,6 +333,9 @@ def panel(case_id: int) -> Response | tuple[str, int] | str:
     low, high, rule = _panel_rule(case)
     page = render_template(
         "bureau/panel.html",
+        date_form=date_form or ReviewDateForm(formdata=None, data={"review_date": case.review_date}),
+        date_range=panel_service.review_date_range(case, today),
+        declaration_labels=panel_service.DECLARATION_LABELS,
         case=case,
         form=form,
         decision=decision,
@@ -313,6 +347,24 @@ def panel(case_id: int) -> Response | tuple[str, int] | str:
         **template_helpers(),
     )
     return page, status
+
+
+@bureau_only
+def review_date(case_id: int) -> Response | tuple[str, int] | str:
+    """评审日期: the organizer sets the on-site review day; the members read it in their worklist."""
+    form = ReviewDateForm()
+    if form.validate_on_submit():
+        try:
+            panel_service.set_review_date(current_user, case_id, form.review_date.data, today=clock.today())
+        except ServiceError as exc:
+            form.review_date.errors = [*form.review_date.errors, exc.message]
+        else:
+            flash(
+                f"评审日期已定为 {form.review_date.data.isoformat()}，评审组成员可在「评审任务」中看到。",
+                "success",
+            )
+            return redirect(url_for("bureau.panel", case_id=case_id))
+    return panel(case_id, date_form=form)
 
 
 def _display_name(candidates: list[ReviewerChoice], username: str | None) -> str:
@@ -405,7 +457,11 @@ def annual_summary() -> str:
     year = _summary_year()
     data = summary.annual_summary(current_user, year)  # Refused (403, quoting ARC-10.5.3) for other bureaus
     today = clock.today()
-    deadline = calendar.summary_deadline(load_ruleset(), year)
+    rules = load_ruleset()
+    submission = summary.submission_of(current_user.organisation_id, year)
+    late = deadlines.summary_overdue(
+        rules, year, submitted_on=submission.submitted_on if submission else None, today=today
+    )
     return render_template(
         "bureau/summary.html",
         data=data,
@@ -414,11 +470,70 @@ def annual_summary() -> str:
         rows=annual_summary_rows(data),
         counts=annual_summary_counts(data),
         columns=SUMMARY_COLUMNS,
-        deadline=deadline,
-        overdue=year == today.year and today > deadline,
-        rule=load_ruleset().cite("ARC-10.5.3"),
+        deadline=calendar.summary_deadline(rules, year),
+        overdue=late,
+        submission=submission,
+        late_by=deadlines.submitted_late_by(rules, year, submission.submitted_on) if submission else 0,
+        submit_form=SummarySubmitForm(formdata=None, data={"year": year}),
+        may_submit=submission is None and year <= today.year,
+        rule=rules.cite("ARC-10.5.3"),
         today=today,
     )
+
+
+@bureau_only
+def summary_submit() -> Response:
+    """报送省档案局: the city bureau submits the year's summary; it is locked from then on (ARC-10.5.3)."""
+    form = SummarySubmitForm()
+    if not form.validate_on_submit():
+        flash("年度有误，未报送。", "danger")
+        return redirect(url_for("bureau.summary"))
+    try:
+        submission = summary.submit_summary(current_user, form.year.data, today=clock.today())
+    except ServiceError as exc:
+        flash(exc.message, "danger")
+    else:
+        flash(
+            f"{submission.year}年度审批情况汇总表已报送省档案局（{submission.row_count}项），报送后不能修改。",
+            "success",
+        )
+    return redirect(url_for("bureau.summary", year=form.year.data))
+
+
+@bureau_only
+def summaries_received() -> str:
+    """The province's list of city summaries for a year: who submitted when, who is late (ARC-10.5.3)."""
+    year = _summary_year()
+    today = clock.today()
+    rows = summary.received_summaries(current_user, year, today=today)
+    rules = load_ruleset()
+    return render_template(
+        "bureau/summaries_received.html",
+        rows=rows,
+        year=year,
+        deadline=calendar.summary_deadline(rules, year),
+        rule=rules.cite("ARC-10.5.3"),
+        today=today,
+    )
+
+
+@bureau_only
+def summary_received_xlsx(bureau_id: int) -> Response:
+    year = _summary_year()
+    data = summary.received_summary(current_user, bureau_id, year)
+    return _summary_xlsx_response(data, year)
+
+
+def _summary_xlsx_response(data: Any, year: int) -> Response:
+    filename = f"{data.city_bureau}{year}年度审批情况汇总表.xlsx"
+    response = Response(
+        annual_summary_xlsx_bytes(data),
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response.headers["Content-Disposition"] = (
+        f"attachment; filename=summary-{year}.xlsx; filename*=UTF-8''{quote(filename)}"
+    )
+    return response
 
 
 @bureau_only

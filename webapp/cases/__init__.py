@@ -7,6 +7,7 @@ from webapp.cases import views
 bp = Blueprint("cases", __name__, url_prefix="/cases")
 
 bp.add_url_rule("/", view_func=views.index, endpoint="index")
+bp.add_url_rule("/export.xlsx", view_func=views.export, endpoint="export")
 bp.add_url_rule("/<int:case_id>", view_func=views.show, endpoint="show")
 bp.add_url_rule("/<int:case_id>/events/<event>", view_func=views.fire, endpoint="fire", methods=["POST"])
 bp.add_url_rule(

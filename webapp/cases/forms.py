@@ -10,6 +10,7 @@ from wtforms import DateField, DecimalField, HiddenField, RadioField, SelectFiel
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from webapp.forms import KaopingForm, choices
+from webapp.models import SPOT_CHECK_OUTCOMES
 
 COMMENT_MAX = 2000
 OPINION_MAX = 4000
@@ -118,4 +119,14 @@ class UploadForm(KaopingForm):
 
 
 class SpotCheckForm(KaopingForm):
-    note = TextAreaField("抽查说明（可选）", validators=[Optional(), Length(max=COMMENT_MAX)])
+    """抽查记录 (ARC-9.6): the day, the outcome and what was found (range checked in services/spot_checks.py)."""
+
+    checked_on = DateField("抽查日期", validators=[DataRequired("请填写抽查日期（年-月-日）。")])
+    outcome = SelectField(
+        "抽查结论",
+        choices=choices([("", "请选择"), *SPOT_CHECK_OUTCOMES.items()]),
+        validators=[DataRequired("请选择抽查结论。")],
+    )
+    findings = TextAreaField(
+        "抽查情况", validators=[DataRequired("请填写抽查发现的情况。"), Length(max=4000)]
+    )

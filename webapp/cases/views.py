@@ -38,18 +38,25 @@ from webapp.cases.forms import (
     UploadForm,
     event_form,
 )
-from webapp.extensions import db
 from webapp.forms import choices
 from webapp.models import (
     ATTACHMENT_KIND_LABELS,
-    CASE_KIND_LABELS,
-    CASE_STATE_LABELS,
-    LEVEL_LABELS,
     Attachment,
     Case,
 )
-from webapp.request_args import page_arg, year_arg
-from webapp.services import ServiceError, attachments, cases, documents, permissions, scoresheets, uploads
+from webapp.services import (
+    ServiceError,
+    attachments,
+    case_search,
+    cases,
+    documents,
+    next_steps,
+    overdue,
+    permissions,
+    scoresheets,
+    uploads,
+)
+from webapp.services import spot_checks as spot_check_service
 from webapp.services.cases import CaseView, Refused
 from workflow.grading import EVENT_LABELS, EVENTS
 
@@ -62,6 +69,9 @@ OTHER_EVENT_LABELS: dict[str, str] = {
     "delete_draft": "删除申报草稿",
     "set_panel": "组建评审组",
     "spot_check": "上级抽查",
+    "set_review_date": "确定评审日期",
+    "declare_interest": "回避声明",
+    "summary_submitted": "列入年度审批汇总报省",
     "objection_received": "收到异议",
     "objection_handled": "核实异议",
 }
@@ -138,35 +148,56 @@ def _render_case(
         negative_events=NEGATIVE_EVENTS,
         panel_url=_panel_url(view),
         objections_url=_objections_url(view),
-        spot_form=spot_form or SpotCheckForm(formdata=None),
+        spot_form=spot_form or SpotCheckForm(formdata=None, data={"checked_on": today}),
+        next_step=next_steps.describe(view.case, view.functions, today),
         today=today,
     ), status
 
 
+def _list_request() -> tuple[case_search.CaseFilters, dict[str, str], int, int]:
+    filters, errors = case_search.parse_filters(request.args)
+    try:
+        page, per_page = case_search.parse_page(request.args)
+    except case_search.FilterError as exc:
+        errors = {**errors, **exc.errors}
+        page, per_page = 1, case_search.PER_PAGE
+    return filters, errors, page, per_page
+
+
 @login_required
-def index() -> str:
-    """The cases this user may see (``permissions.visible_cases``), with filters."""
-    stmt = permissions.visible_cases(current_user)
-    filters = {
-        "state": request.args.get("state") or None,
-        "level": request.args.get("level") or None,
-        "kind": request.args.get("kind") or None,
-        "year": year_arg(),  # 400 with a message for ?year=abc / 1900, never silently another year
-    }
-    if filters["state"] in CASE_STATE_LABELS:
-        stmt = stmt.where(Case.state == filters["state"])
-    if filters["level"] in LEVEL_LABELS:
-        stmt = stmt.where(Case.level == filters["level"])
-    if filters["kind"] in CASE_KIND_LABELS:
-        stmt = stmt.where(Case.kind == filters["kind"])
-    if filters["year"]:
-        stmt = stmt.where(Case.plan_year == filters["year"])
-    stmt = stmt.order_by(None).order_by(Case.updated_at.desc(), Case.id.desc())
-    page = db.paginate(
-        stmt, page=page_arg(), per_page=current_app.config.get("ITEMS_PER_PAGE", 20), error_out=False
+def index() -> tuple[str, int]:
+    """The cases this user may see (``permissions.visible_cases``): keyword, filters, pages, .xlsx export."""
+    today = clock.today()
+    filters, errors, page_no, per_page = _list_request()
+    page = case_search.search(current_user, filters, today, page=page_no, per_page=per_page)
+    kept = filters.query_args()
+    flags = {case.id: overdue.flag_for(case, today) for case in page.items}
+    return render_template(
+        "cases/index.html",
+        page=page,
+        filters=filters,
+        errors=errors,
+        kept=kept,
+        flags=flags,
+        bureaus=case_search.bureau_choices(),
+        export_url=url_for("cases.export", **kept),
+    ), 400 if errors else 200
+
+
+@login_required
+def export() -> Response | tuple[str, int]:
+    """/cases/ as .xlsx under the same filters (and the same visibility)."""
+    today = clock.today()
+    filters, errors = case_search.parse_filters(request.args)
+    if errors:
+        return index()
+    data = case_search.export_xlsx(current_user, filters, today)
+    return send_file(
+        io.BytesIO(data),
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        as_attachment=True,
+        download_name=f"考评案件列表-{today.isoformat()}.xlsx",
     )
-    kept = {key: value for key, value in filters.items() if value}
-    return render_template("cases/index.html", page=page, filters=filters, kept=kept)
 
 
 @login_required
@@ -250,16 +281,33 @@ def fire(case_id: int, event: str) -> Response | tuple[str, int]:
 
 @login_required
 def spot_check(case_id: int) -> Response | tuple[str, int]:
+    """Record a spot check (ARC-9.6): date, outcome and what was found; refusals beside the form."""
+    view = cases.case_view(current_user, case_id)  # 404 for a case this user may not see
+    if not view.abilities.get("spot_check"):
+        abort(403)
     form = SpotCheckForm()
     if not form.validate():
-        return _render_case(cases.case_view(current_user, case_id), spot_form=form, status=400)
+        return _render_case(view, spot_form=form, status=400)
     try:
-        cases.mark_spot_check(current_user, case_id, note=(form.note.data or "").strip())
+        check = spot_check_service.record_spot_check(
+            current_user,
+            case_id,
+            outcome=form.outcome.data,
+            findings=form.findings.data or "",
+            checked_on=form.checked_on.data,
+        )
     except Refused as refused:
         flash(refused.message, "danger")
         return _render_case(cases.case_view(current_user, case_id), spot_form=form, status=refused.status)
-    flash("已标记抽查（ARC-9.6）。", "success")
-    return redirect(url_for("cases.show", case_id=case_id))
+    except ServiceError as error:
+        field = getattr(form, error.field or "", None)
+        if field is not None:
+            field.errors = [*field.errors, error.message]
+        else:
+            flash(error.message, "danger")
+        return _render_case(cases.case_view(current_user, case_id), spot_form=form, status=error.status)
+    flash(f"已记录抽查：{check.outcome_label}（ARC-9.6）。", "success")
+    return redirect(url_for("cases.show", case_id=case_id) + "#spot-checks")
 
 
 # --- attachments --------------------------------------------------------------------------------------------

@@ -28,6 +28,7 @@ from webapp.models.organisation import (
     OrgKind,
     parent_problem,
 )
+from webapp.models.oversight import SPOT_CHECK_OUTCOMES, SpotCheck, SummarySubmission
 from webapp.models.scoring import (
     SCHEME_SOURCE_LABELS,
     SHEET_KIND_LABELS,
@@ -60,6 +61,7 @@ __all__ = [
     "SCHEME_SOURCE_LABELS",
     "SHEET_KIND_LABELS",
     "SHEET_STATUS_LABELS",
+    "SPOT_CHECK_OUTCOMES",
     "ApiToken",
     "Attachment",
     "AuditRowImmutable",
@@ -85,6 +87,8 @@ __all__ = [
     "SettingKV",
     "SheetKind",
     "SheetStatus",
+    "SpotCheck",
+    "SummarySubmission",
     "User",
     "UserRole",
     "hash_token",

@@ -20,6 +20,7 @@ from workflow.grading import STATE_LABELS
 
 if TYPE_CHECKING:
     from webapp.models.organisation import Organisation
+    from webapp.models.oversight import SpotCheck
     from webapp.models.user import User
 
 
@@ -78,6 +79,8 @@ class Case(db.Model):
     scheme_id: Mapped[str | None] = mapped_column(sa.String(60))
     scheme_version: Mapped[str | None] = mapped_column(sa.String(20))
     state: Mapped[str] = mapped_column(sa.String(32), default="draft", index=True)
+    #: the day the case entered its current state (the application's clock): overdue waits count from it
+    state_since: Mapped[date | None] = mapped_column(index=True)
     plan_year: Mapped[int | None] = mapped_column()
     applied_on: Mapped[date | None] = mapped_column()
     #: ARC-10.1.2: date C sent a 特级 application on to P
@@ -111,6 +114,8 @@ class Case(db.Model):
     #: certificate number of the grade the approval granted, e.g. 鄂档证〔2027〕0001号 (ARC-10.5.5)
     certificate_no: Mapped[str | None] = mapped_column(sa.String(40), unique=True)
     precheck_opinion: Mapped[str | None] = mapped_column(sa.Text)
+    #: the panel's on-site review day (评审日期), set by the organizer with the panel (ARC-10.4)
+    review_date: Mapped[date | None] = mapped_column()
     total_score: Mapped[Decimal | None] = mapped_column(sa.Numeric(5, 2))
     conclusion: Mapped[str | None] = mapped_column(sa.String(4))
 
@@ -139,6 +144,9 @@ class Case(db.Model):
     forwarder: Mapped[Organisation | None] = relationship(foreign_keys=[forwarder_id])
     summary_to: Mapped[Organisation | None] = relationship(foreign_keys=[summary_to_id])
     spot_checked_by: Mapped[User | None] = relationship(foreign_keys=[spot_checked_by_id])
+    spot_checks: Mapped[list[SpotCheck]] = relationship(
+        back_populates="case", cascade="all, delete-orphan", order_by="SpotCheck.id"
+    )
     filings: Mapped[list[CaseFiling]] = relationship(back_populates="case", cascade="all, delete-orphan")
     panel: Mapped[list[PanelMember]] = relationship(back_populates="case", cascade="all, delete-orphan")
 
@@ -176,12 +184,19 @@ class PanelMember(db.Model):
     """A reviewer on the case's review panel (ARC-10.4.2–10.4.4)."""
 
     __tablename__ = "panel_members"
-    __table_args__ = (sa.UniqueConstraint("case_id", "user_id", name="uq_panel_members_case_user"),)
+    __table_args__ = (
+        sa.UniqueConstraint("case_id", "user_id", name="uq_panel_members_case_user"),
+        sa.CheckConstraint("declaration IS NULL OR declaration IN ('none', 'conflict')", name="declaration"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
     is_lead: Mapped[bool] = mapped_column(default=False)
+    #: 回避声明: None until the member declares; "none" (no conflict) or "conflict" (asks to be replaced)
+    declaration: Mapped[str | None] = mapped_column(sa.String(10))
+    declaration_note: Mapped[str | None] = mapped_column(sa.Text)
+    declared_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     case: Mapped[Case] = relationship(back_populates="panel")
     user: Mapped[User] = relationship()

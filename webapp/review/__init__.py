@@ -7,3 +7,4 @@ from webapp.review import views
 bp = Blueprint("review", __name__, url_prefix="/review")
 
 bp.add_url_rule("/", view_func=views.index, endpoint="index")
+bp.add_url_rule("/cases/<int:case_id>/declare", view_func=views.declare, endpoint="declare", methods=["POST"])

@@ -250,6 +250,8 @@ def _transition(
     except WorkflowError as exc:
         raise Refused(Decision.from_refusal(exc.refusal)) from exc
     copy_back(facts, case)
+    if record.source != record.dest:
+        case.state_since = today  # overdue waits count from here (workflow/deadlines.py)
     if record.dest == "approved":
         _grant(case, today, ruleset)
     append_case_event(
@@ -408,6 +410,7 @@ def open_case(
             scheme_id=scheme_ref[0],
             scheme_version=scheme_ref[1],
             state="draft",
+            state_since=today,
             lodged_with_id=int(bureaus["lodged_with"]),
             forwarder_id=int(bureaus["forwarder"]) if "forwarder" in bureaus else None,
             planner_id=int(bureaus["planner"]),
@@ -826,10 +829,21 @@ def set_panel(
         lead_name = lead or names[0]
         if lead_name not in names:
             raise ServiceError("评审组组长须是评审组成员。", code="invalid_input", field="lead")
+        # a member who stays keeps their conflict-of-interest declaration (回避声明, services/panel.py)
+        declared = {m.user_id: (m.declaration, m.declaration_note, m.declared_at) for m in case.panel}
         case.panel.clear()
         db.session.flush()
         for name in names:
-            case.panel.append(PanelMember(user_id=users[name].id, is_lead=name == lead_name))
+            declaration, note, at = declared.get(users[name].id, (None, None, None))
+            case.panel.append(
+                PanelMember(
+                    user_id=users[name].id,
+                    is_lead=name == lead_name,
+                    declaration=declaration,
+                    declaration_note=note,
+                    declared_at=at,
+                )
+            )
         db.session.flush()
         members = "、".join(
             users[name].display_name + ("（组长）" if name == lead_name else "") for name in names
@@ -1023,29 +1037,6 @@ def handle_objection(
             today,
             user=user,
             comment=comment,
-        )
-    return case
-
-
-def mark_spot_check(user: User, case_id: int, *, note: str = "", today: date | None = None) -> Case:
-    """An upper bureau marks the case for spot-check (ARC-9.6); audit row, no state change."""
-    today = _today(today)
-    with _unit_of_work():
-        case = _load(user, case_id)
-        decision = permissions.can(user, "spot_check", case, today)
-        if not decision:
-            raise Refused(decision)
-        case.spot_check = True
-        case.spot_checked_by_id = user.id
-        case.spot_checked_at = clock.now()
-        append_case_event(
-            case,
-            "spot_check",
-            actor=user,
-            from_state=case.state,
-            to_state=case.state,
-            comment=("抽查：" + note.strip()) if note and note.strip() else "上级档案局抽查",
-            rule_id="ARC-9.6",
         )
     return case
 

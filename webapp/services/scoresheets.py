@@ -104,6 +104,8 @@ class SheetAccess:
     is_applicant: bool = False
     is_member: bool = False
     is_lead: bool = False
+    #: the member declared no conflict of interest (required before scoring)
+    declared: bool = False
     visible: bool = False  #: may see the case (permissions.can_view), whatever the sheets
 
     @property
@@ -119,6 +121,8 @@ def access(user: User, case: Case) -> SheetAccess:
     # permissions.case_functions names ("panel"), never a stale is_lead flag on its own.
     member = user.has_role(Role.REVIEWER) and any(pm.user_id == user.id for pm in case.panel)
     lead = member and "panel" in functions
+    # a member scores only after declaring no conflict of interest (回避声明, services/panel.py)
+    declared = member and any(pm.user_id == user.id and pm.declaration == "none" for pm in case.panel)
     applicant = "applicant" in functions
     bureau = bool(functions - {"applicant", "panel"})
     read_reviews = member or bureau
@@ -127,11 +131,12 @@ def access(user: User, case: Case) -> SheetAccess:
         read_reviews=read_reviews,
         read_agreed=read_reviews or case.state in CONCLUDED_STATES,
         edit_self=applicant and case.state in SELF_CHECK_STATES,
-        edit_own_review=member and case.state in REVIEW_STATES,
-        edit_agreed=lead and case.state in REVIEW_STATES,
+        edit_own_review=declared and case.state in REVIEW_STATES,
+        edit_agreed=lead and declared and case.state in REVIEW_STATES,
         is_applicant=applicant,
         is_member=member,
         is_lead=lead,
+        declared=declared,
         visible=True,
     )
 
@@ -610,6 +615,12 @@ def _refusal(user: User, case: Case, acc: SheetAccess, kind: str, reviewer_id: i
         filler = acc.is_member and reviewer_id == user.id
     else:
         filler = acc.is_lead
+    if filler and kind != SheetKind.SELF and not acc.declared and case.state in REVIEW_STATES:
+        return SheetRefused(
+            "请先在「评审任务」中作出回避声明（确认与申报单位无利害关系）后再评分。",
+            status=409,
+            code="declaration_required",
+        )
     if filler:
         return SheetRefused(
             _closed_reason(kind, case),

@@ -7,19 +7,24 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from config.rulesets import load_ruleset
+from webapp import clock
 from webapp.auth.permissions import roles_required
 from webapp.models import Role
-from webapp.services import cases, grades
+from webapp.services import cases, grades, next_steps
 from webapp.services.cases import Refused
 from webapp.unit.forms import open_case_form, precondition_field_name, preconditions_from
 
 unit_only = roles_required(Role.UNIT_APPLICANT, Role.UNIT_LEADER)
+APPLICANT = frozenset({"applicant"})
 
 
 @unit_only
 def dashboard() -> str:
-    overview = grades.organ_overview(current_user)
-    return render_template("unit/dashboard.html", overview=overview, status=overview.status)
+    today = clock.today()
+    overview = grades.organ_overview(current_user, today=today)
+    # the unit is the applicant of every case listed here: 「请本单位…」 or 「等待X档案局…」 (one mapping)
+    steps = {case.id: next_steps.describe(case, APPLICANT, today) for case in overview.cases}
+    return render_template("unit/dashboard.html", overview=overview, status=overview.status, steps=steps)
 
 
 @unit_only

@@ -137,7 +137,8 @@ def test_the_list_shows_only_visible_cases_and_filters(demo, api):
     city = _case(demo, "unit-city", level="first", to="in_notice")
     assert {c["id"] for c in api("city-staff").get("/api/v1/cases").get_json()["cases"]} == {county, city}
     assert [c["id"] for c in api("unit-county").get("/api/v1/cases").get_json()["cases"]] == [county]
-    assert api("admin").get("/api/v1/cases").get_json() == {"cases": [], "count": 0}
+    nothing = api("admin").get("/api/v1/cases").get_json()
+    assert (nothing["cases"], nothing["count"], nothing["page"]) == ([], 0, 1)
     filtered = api("city-staff").get("/api/v1/cases?state=in_notice&level=first").get_json()
     assert [c["id"] for c in filtered["cases"]] == [city]
     response = api("city-staff").get("/api/v1/cases?state=nowhere")

@@ -417,21 +417,6 @@ def test_a_panel_needs_reviewers_and_names_the_lead(ctx):
         cases.set_panel(user("city-staff"), case_id, ["reviewer-1", "reviewer-2", "reviewer-4"])
 
 
-def test_an_upper_bureau_marks_a_spot_check_without_changing_the_state_arc_9_6(ctx):
-    case_id = drive("unit-county", to="in_notice")
-    cases.mark_spot_check(user("prov-staff"), case_id, note="随机抽查")
-    row = events_of(case_id)[-1]
-    assert (row.event, row.from_state, row.to_state, row.rule_id) == (
-        "spot_check",
-        "in_notice",
-        "in_notice",
-        "ARC-9.6",
-    )
-    assert get(case_id).spot_check
-    with pytest.raises(Refused):
-        cases.mark_spot_check(user("county-staff"), case_id)
-
-
 # -- objections (GAP-9) -----------------------------------------------------------------------------------------
 
 

@@ -9,7 +9,7 @@ Never sets ``.state``: every step is a service call (`tests.walk`), so guards an
 from __future__ import annotations
 
 from tests.factories import TODAY
-from tests.walk import NOTICE_OVER, PRECONDITIONS, case, fire, upload, user
+from tests.walk import NOTICE_OVER, PRECONDITIONS, case, declare_all, fire, upload, user
 from tests.webapp.views.case_walk import PANEL, walk
 from webapp.models import ScoreSheet
 from webapp.services import cases, scoresheets
@@ -54,6 +54,7 @@ def review_case(*, self_check: dict | None = SELF_CHECK, unit: str = UNIT) -> in
     fire(STAFF, case_id, "pass_precheck", notice_start=TODAY, opinion="材料齐全，同意公示。")
     fire(STAFF, case_id, "close_notice", today=NOTICE_OVER)
     cases.set_panel(user(STAFF), case_id, PANEL, lead=LEAD, today=NOTICE_OVER)
+    declare_all(case_id, today=NOTICE_OVER)
     return case_id
 
 

@@ -103,7 +103,10 @@ def test_forming_the_panel_by_jurisdiction(world, client, auth, username, status
 )
 def test_marking_a_spot_check_by_jurisdiction_arc_9_6(world, demo, client, auth, username, marked):
     auth.login(username)
-    response = client.post(f"/bureau/cases/{world['case']}/spot-check")
+    response = client.post(
+        f"/bureau/cases/{world['case']}/spot-check",
+        data={"checked_on": "2027-01-05", "outcome": "no_issue", "findings": "程序规范"},
+    )
     assert response.status_code in (302, 404)
     with demo.app_context():
         assert get(world["case"]).spot_check is marked

@@ -60,7 +60,7 @@ def test_city_and_province_see_the_county_cases_read_only_under_spot_checks_arc_
         html = client.get("/bureau/?tab=supervised").get_data(as_text=True)
         assert f'data-case-id="{county_cases["county"]}"' in html, username
         assert rows(html) == set() and batch_boxes(html) == set(), username  # read-only
-        assert "标记抽查" in html
+        assert "记录抽查" in html
         auth.logout()
     auth.login("prov-staff")
     html = client.get("/bureau/?tab=supervised").get_data(as_text=True)
@@ -103,20 +103,25 @@ def test_the_batch_buttons_offered_are_those_the_rows_allow(county_cases, client
     assert 'data-batch="publish"' in html
 
 
-def test_an_upper_bureau_marks_a_spot_check_and_the_case_says_so(county_cases, demo, client, auth):
+SPOT_CHECK = {"checked_on": "2027-01-05", "outcome": "issues_found", "findings": "卷内目录与文件不符2处"}
+
+
+def test_an_upper_bureau_records_a_spot_check_and_the_case_says_so(county_cases, demo, client, auth):
     auth.login("city-staff")
-    response = client.post(f"/bureau/cases/{county_cases['county']}/spot-check", follow_redirects=True)
+    response = client.post(
+        f"/bureau/cases/{county_cases['county']}/spot-check", data=SPOT_CHECK, follow_redirects=True
+    )
     html = response.get_data(as_text=True)
-    assert "标记为抽查" in html and 'data-testid="spot-checked"' in html
+    assert "已记录" in html and "发现问题" in html and 'data-testid="spot-checked"' in html
     with demo.app_context():
         assert get(county_cases["county"]).spot_check is True
 
 
 def test_the_bureau_that_organizes_a_case_cannot_spot_check_it(county_cases, demo, client, auth):
     auth.login("county-staff")
-    html = client.post(f"/bureau/cases/{county_cases['county']}/spot-check", follow_redirects=True).get_data(
-        as_text=True
-    )
+    html = client.post(
+        f"/bureau/cases/{county_cases['county']}/spot-check", data=SPOT_CHECK, follow_redirects=True
+    ).get_data(as_text=True)
     assert "ARC-9.6" in html
     with demo.app_context():
         assert get(county_cases["county"]).spot_check is False

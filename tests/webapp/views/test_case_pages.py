@@ -325,20 +325,41 @@ def test_an_attachment_is_only_served_under_its_own_case(demo, county_case, clie
     assert client.get(f"/cases/{other}/attachments/{attachment_id}").status_code == 404
 
 
-def test_an_upper_bureau_marks_a_spot_check_from_the_case_page(county_case, client, auth):
-    """ARC-9.6."""
+def test_an_upper_bureau_records_what_a_spot_check_found_on_the_case_page(county_case, client, auth):
+    """ARC-9.6: the date, the outcome and the findings are recorded, shown on the case page and audited."""
     auth.login("city-staff")
-    assert "标记抽查（ARC-9.6）" in _page(client.get(f"/cases/{county_case}"))
-    response = client.post(f"/cases/{county_case}/spot-check", data={"note": "随机抽查"})
+    assert "记录抽查（ARC-9.6）" in _page(client.get(f"/cases/{county_case}"))
+    response = client.post(
+        f"/cases/{county_case}/spot-check",
+        data={"checked_on": "2027-01-04", "outcome": "rectify", "findings": "预检意见未存档"},
+    )
     assert response.status_code == 302
     page = _page(client.get(f"/cases/{county_case}"))
     assert 'data-testid="spot-check-mark"' in page
-    assert "抽查：随机抽查" in page
+    assert 'data-outcome="rectify"' in page and "预检意见未存档" in page and "责令整改" in page
+    assert "抽查（2027-01-04）：责令整改。预检意见未存档" in page  # the timeline (audit row)
+
+
+def test_a_spot_check_without_findings_or_in_the_future_is_refused_beside_the_field(
+    county_case, client, auth
+):
+    auth.login("city-staff")
+    response = client.post(
+        f"/cases/{county_case}/spot-check",
+        data={"checked_on": "2027-01-04", "outcome": "rectify", "findings": " "},
+    )
+    assert response.status_code == 400 and "请填写抽查发现的情况" in _page(response)
+    response = client.post(
+        f"/cases/{county_case}/spot-check",
+        data={"checked_on": "2027-02-01", "outcome": "no_issue", "findings": "无"},
+    )
+    assert response.status_code == 400 and "不能晚于今天" in _page(response)
+    assert 'data-testid="spot-checks"' not in _page(client.get(f"/cases/{county_case}"))
 
 
 def test_the_county_bureau_cannot_spot_check_its_own_case(county_case, client, auth):
     auth.login("county-staff")
-    assert "标记抽查（ARC-9.6）" not in _page(client.get(f"/cases/{county_case}"))
+    assert "记录抽查（ARC-9.6）" not in _page(client.get(f"/cases/{county_case}"))
     assert client.post(f"/cases/{county_case}/spot-check", data={}).status_code == 403
 
 
