@@ -42,7 +42,9 @@ def _overdue(kind: str, due: date, today: date, rule: str) -> Overdue | None:
 
 def notice_close_due(rules: Ruleset, notice_start: date) -> date:
     """Last day the organizer is in time to close the notice: its last day plus the ruleset's grace."""
-    return calendar.notice_last_day(rules, notice_start) + timedelta(days=rules.deadlines.notice_close_days)
+    return calendar.shift(
+        calendar.notice_last_day(rules, notice_start), timedelta(days=rules.deadlines.notice_close_days)
+    )
 
 
 def case_overdue(
@@ -71,7 +73,7 @@ def case_overdue(
     wait = rules.deadlines.waits.get(state)
     if wait is None or state_since is None:
         return None
-    return _overdue(WAITING, state_since + timedelta(days=wait.days), today, wait.rule)
+    return _overdue(WAITING, calendar.shift(state_since, timedelta(days=wait.days)), today, wait.rule)
 
 
 def summary_overdue(rules: Ruleset, year: int, *, submitted_on: date | None, today: date) -> Overdue | None:
@@ -92,13 +94,16 @@ def submitted_late_by(rules: Ruleset, year: int, submitted_on: date) -> int:
 
 def wait_cutoffs(rules: Ruleset, today: date) -> dict[str, date]:
     """For each state with a wait: a case in it is overdue exactly when it entered the state before the cut-off."""
-    return {state: today - timedelta(days=wait.days) for state, wait in rules.deadlines.waits.items()}
+    return {
+        state: calendar.shift(today, -timedelta(days=wait.days))
+        for state, wait in rules.deadlines.waits.items()
+    }
 
 
 def notice_cutoff(rules: Ruleset, today: date) -> date:
     """A notice that started before this day is overdue to close today (inverse of `notice_close_due`)."""
     length = calendar.notice_last_day(rules, today) - today  # days from start to last day
-    return today - length - timedelta(days=rules.deadlines.notice_close_days)
+    return calendar.shift(today, -(length + timedelta(days=rules.deadlines.notice_close_days)))
 
 
 def forwarding_overdue_year(rules: Ruleset, today: date) -> int:

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.extensions import db
-from webapp.models.types import UTCDateTime, utcnow
+from webapp.models.types import UTCDateTime, app_now
 
 if TYPE_CHECKING:
     from webapp.models.case import Case
@@ -41,7 +41,7 @@ class SpotCheck(db.Model):
     checked_on: Mapped[date] = mapped_column()
     outcome: Mapped[str] = mapped_column(sa.String(16))
     findings: Mapped[str] = mapped_column(sa.Text)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=app_now)
 
     case: Mapped[Case] = relationship(back_populates="spot_checks")
     bureau: Mapped[Organisation] = relationship()
@@ -67,7 +67,7 @@ class SummarySubmission(db.Model):
     year: Mapped[int] = mapped_column()
     #: the application's day of submission (the one clock), used for the deadline
     submitted_on: Mapped[date] = mapped_column()
-    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=app_now)
     submitted_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
     row_count: Mapped[int] = mapped_column(default=0)
     rows: Mapped[list[dict[str, Any]]] = mapped_column(sa.JSON, default=list)
