@@ -540,12 +540,24 @@ def _new_sheet(
     return sheet
 
 
-def open_sheet(user: User, case_id: int, kind: str, reviewer_id: int | None = None) -> ScoreSheet | None:
-    """The sheet of ``kind`` (a reviewer's own when ``reviewer_id`` is None and the user is on the panel).
+@dataclass(frozen=True)
+class SheetSlot:
+    """One sheet place on a case as a reader finds it, without creating anything (a GET changes nothing)."""
 
-    Creates the draft when the user is the one to fill it and it does not exist yet (the agreed sheet starts
-    prefilled with the median of the submitted reviewer sheets). Returns None when it does not exist and the
-    user only reads.
+    case: Case
+    kind: str
+    reviewer_id: int | None
+    sheet: ScoreSheet | None
+    #: the user fills this sheet and may start it now (a POST creates it)
+    startable: bool
+    #: why the user may not start it, when they are the one who fills it ("" otherwise)
+    closed_reason: str = ""
+
+
+def find_sheet(user: User, case_id: int, kind: str, reviewer_id: int | None = None) -> SheetSlot:
+    """The sheet of ``kind`` (a reviewer's own when ``reviewer_id`` is None), read only: never writes.
+
+    `SheetRefused` when the user may not read it; NotFound for a case they may not see.
     """
     case, acc = _visible_case(user, case_id)
     if kind not in (SheetKind.SELF, SheetKind.REVIEWER, SheetKind.AGREED):
@@ -555,8 +567,41 @@ def open_sheet(user: User, case_id: int, kind: str, reviewer_id: int | None = No
     if not _may_read(acc, kind, reviewer_id, user):
         raise SheetRefused("您无权查看该评分表。")
     sheet = _find(case, kind, reviewer_id)
-    if sheet is not None:
-        return sheet
+    startable = sheet is None and _may_edit(acc, kind, reviewer_id, user)
+    closed = ""
+    if startable and not scored_here(scheme_for_case(case), case):
+        startable, closed = False, _not_scored(case).message
+    elif sheet is None and not startable and _fills(user, acc, kind, reviewer_id):
+        closed = _closed_reason(kind, case)
+    return SheetSlot(case, kind, reviewer_id, sheet, startable, closed)
+
+
+def _fills(user: User, acc: SheetAccess, kind: str, reviewer_id: int | None) -> bool:
+    """``user`` is the one who fills the sheet of ``kind`` (whether or not the case is open for it now)."""
+    if kind == SheetKind.SELF:
+        return acc.is_applicant
+    if kind == SheetKind.REVIEWER:
+        return acc.is_member and reviewer_id == user.id
+    return acc.is_lead
+
+
+def _not_scored(case: Case) -> SheetRefused:
+    return SheetRefused(
+        f"{case.level_label}不采用打分方式，由评审组作出达标结论（GAP-11）。", status=409, code="not_scored"
+    )
+
+
+def open_sheet(user: User, case_id: int, kind: str, reviewer_id: int | None = None) -> ScoreSheet | None:
+    """The sheet of ``kind`` (a reviewer's own when ``reviewer_id`` is None and the user is on the panel),
+    created as a draft when the user is the one to fill it and it does not exist yet (the agreed sheet starts
+    prefilled with the median of the submitted reviewer sheets). Returns None when it does not exist and the
+    user only reads. This writes: call it for a POST, never for a GET (use `find_sheet` to read).
+    """
+    slot = find_sheet(user, case_id, kind, reviewer_id)
+    case, reviewer_id = slot.case, slot.reviewer_id
+    if slot.sheet is not None:
+        return slot.sheet
+    acc = access(user, case)
     if kind == SheetKind.REVIEWER and reviewer_id != user.id:
         return None
     if not _may_edit(acc, kind, reviewer_id, user):
@@ -564,11 +609,7 @@ def open_sheet(user: User, case_id: int, kind: str, reviewer_id: int | None = No
     with transaction():
         scheme = pin_scheme(case)
         if not scored_here(scheme, case):
-            raise SheetRefused(
-                f"{case.level_label}不采用打分方式，由评审组作出达标结论（GAP-11）。",
-                status=409,
-                code="not_scored",
-            )
+            raise _not_scored(case)
         assert scheme is not None
         sheet = _new_sheet(case, scheme, kind, user, reviewer_id)
         if kind == SheetKind.AGREED:
@@ -604,13 +645,7 @@ def _editable(user: User, sheet: ScoreSheet, *, hide_unreadable: bool = False) -
 def _refusal(user: User, case: Case, acc: SheetAccess, kind: str, reviewer_id: int | None) -> SheetRefused:
     """Why ``user`` may not fill the sheet of ``kind`` (of ``reviewer_id``) now: 409 for the right person at
     the wrong time, with the rule; 403 for anyone else."""
-    if kind == SheetKind.SELF:
-        filler = acc.is_applicant
-    elif kind == SheetKind.REVIEWER:
-        filler = acc.is_member and reviewer_id == user.id
-    else:
-        filler = acc.is_lead
-    if filler:
+    if _fills(user, acc, kind, reviewer_id):
         return SheetRefused(
             _closed_reason(kind, case),
             status=409,
