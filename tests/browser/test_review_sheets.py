@@ -146,7 +146,9 @@ def test_three_reviewers_score_on_site_and_the_agreed_sheet_decides_the_case(pag
     # the lead makes the agreed sheet: prefilled with the medians, the spread shown item by item
     login(page, PANEL[0])
     page.wait_for_url("**/")
-    page.goto(f"/cases/{case_id}/sheets/agreed")
+    page.goto(f"/cases/{case_id}/sheets/agreed")  # not started yet: opening it changes nothing
+    page.get_by_test_id("start-sheet").get_by_role("button").click()
+    page.wait_for_url(re.compile(r".*/sheets/\d+$"))
     spread = page.get_by_test_id("spread-table")
     row = spread.locator('tr[data-item="HBS-3.1"]')
     assert row.get_by_test_id("spread").inner_text() == "2"  # 12, 10, 11

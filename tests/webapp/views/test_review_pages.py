@@ -176,3 +176,29 @@ def test_without_paper_reviews_the_conclusion_form_has_no_total_field(in_review,
     assert 'data-action="conclude_review" data-allowed="yes"' in page
     assert 'name="conclude_review-total_score"' not in page
     assert "依据评审组合议评分表形成结论" in page
+
+
+@pytest.mark.parametrize("typed", ["1e-400", "1E2", "NaN", "inf", "-0", "85.555", "８５", "85,5"])
+def test_a_review_total_that_is_not_a_plain_decimal_is_refused_beside_the_field(
+    in_review, client, auth, typed
+):
+    """Issue 7 point 6: 1e-400 passed as a total, was stored as 0 and rejected the case (ARC-7.2)."""
+    auth.login("reviewer-7")
+    with client.application.app_context():
+        before = events(in_review)
+    response = client.post(
+        f"/cases/{in_review}/events/conclude_review", data={"conclude_review-total_score": typed}
+    )
+    assert response.status_code == 400
+    page = _page(response)
+    assert "评审总分须为不超过两位小数的数字" in page
+    with client.application.app_context():
+        assert case(in_review).state == "in_review" and case(in_review).total_score is None
+        assert events(in_review) == before
+
+
+def test_a_plain_total_with_two_decimals_is_recorded_exactly(in_review, client, auth):
+    auth.login("reviewer-7")
+    client.post(f"/cases/{in_review}/events/conclude_review", data={"conclude_review-total_score": "85.25"})
+    with client.application.app_context():
+        assert str(case(in_review).total_score) == "85.25"
