@@ -155,6 +155,12 @@ def test_three_reviewers_score_on_site_and_the_agreed_sheet_decides_the_case(pag
     assert row.get_by_test_id("self-diff").inner_text() == "-4"  # agreed 11 against the self-check 15
     assert page.locator('[name="HBS-3.1:awarded"]').input_value() == "11"
     shot(page, "sheets-5-agreed-prefilled")
+    # entering a deduction replaces the pre-filled score (issue 7 point 10); reloading drops the unsaved try
+    page.fill('[name="HBS-3.1:defect:missing_file"]', "5")
+    assert page.locator('[name="HBS-3.1:awarded"]').input_value() == ""
+    assert "已改按扣分计算" in page.locator('[data-item="HBS-3.1"]').last.inner_text()
+    page.reload()
+    assert page.locator('[name="HBS-3.1:awarded"]').input_value() == "11"
     # the panel agrees to take 2 points off 鉴定销毁: a score below the maximum needs its reason
     page.fill('[name="HBS-3.3:awarded"]', "8")
     page.get_by_test_id("submit-sheet").click()

@@ -17,6 +17,7 @@ recorded when it was opened; every save recomputes and caches the total.
 
 from __future__ import annotations
 
+import re
 import statistics
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -316,7 +317,10 @@ def _parse_number(text: str) -> Decimal | None:
 
 
 def entries_from_form(
-    scheme: Scheme, level: str | None, form: Mapping[str, str]
+    scheme: Scheme,
+    level: str | None,
+    form: Mapping[str, str],
+    prefilled: Mapping[str, str] | None = None,
 ) -> tuple[dict[str, dict[str, Any]], dict[str, str], dict[str, str]]:
     """(entries as JSON, blocking errors, warnings) from the sheet form.
 
@@ -392,6 +396,8 @@ def entries_from_form(
             value = text(field_name(item.id, what))
             if value:
                 raw[what] = value[:1000]
+        if replaces_prefill(item, raw, prefilled):
+            del raw["awarded"]
         if raw:
             entries[item.id] = raw
         if not any(k in errors for k in _names_of(item, scheme)):
@@ -613,7 +619,9 @@ def open_sheet(user: User, case_id: int, kind: str, reviewer_id: int | None = No
         assert scheme is not None
         sheet = _new_sheet(case, scheme, kind, user, reviewer_id)
         if kind == SheetKind.AGREED:
-            _store(sheet, scheme, sheet_level(scheme, case), prefill_entries(case, scheme, "median"))
+            entries = prefill_entries(case, scheme, "median")
+            _store(sheet, scheme, sheet_level(scheme, case), entries)
+            sheet.prefilled = prefilled_scores(entries)
         else:
             _store(sheet, scheme, sheet_level(scheme, case), {})
     return sheet
@@ -706,7 +714,7 @@ def save_sheet(
         raise SheetRefused("该评分表已提交；如需修改，请先撤回提交。", status=409, code="sheet_submitted")
     scheme = _scheme_of(sheet)
     level = sheet_level(scheme, case)
-    entries, errors, warnings = entries_from_form(scheme, level, form)
+    entries, errors, warnings = entries_from_form(scheme, level, form, sheet.prefilled)
     if errors:
         raise SheetInvalid("有输入需要改正，评分表未保存。", errors, field=next(iter(errors)))
     computed = compute(scheme, level, entries)
@@ -722,6 +730,7 @@ def save_sheet(
     try:
         with transaction():
             _store(sheet, scheme, level, entries)
+            sheet.prefilled = _still_prefilled(sheet.prefilled, entries)
             sheet.updated_by_id = user.id
             if submit:
                 _mark_submitted(sheet, user)
@@ -833,14 +842,19 @@ def _quantize(value: Decimal, scheme: Scheme) -> Decimal:
 
 
 def prefill_entries(case: Case, scheme: Scheme, method: str = "median") -> dict[str, dict[str, Any]]:
-    """One agreed entry per item from the submitted reviewer sheets: the median (or mean) score, the reviewers'
-    reasons, a veto flag when most reviewers flagged it. Empty when no reviewer has submitted yet."""
+    """One agreed entry per item from the submitted reviewer sheets: the median (or mean) score with the reasons
+    of the reviewers who gave that score, a veto flag when most reviewers flagged it. Empty when no reviewer
+    has submitted yet.
+
+    The result can be submitted as it stands (issue 7 point 10): every score is one the item takes, and a score
+    below the maximum carries a reason — the reviewers' own words, without the 「评定8分（满分10分）：」 the engine
+    puts before them (it adds that again on the agreed sheet) and without item codes.
+    """
     sheets = reviewer_sheets(case, submitted_only=True)
     if not sheets:
         return {}
     level = sheet_level(scheme, case)
     scores = [item_scores(s.result) for s in sheets]
-    reasons = [item_reasons(s.result) for s in sheets]
     entries: dict[str, dict[str, Any]] = {}
     for item in form_items(scheme, level):
         if item.kind == "veto":
@@ -851,27 +865,97 @@ def prefill_entries(case: Case, scheme: Scheme, method: str = "median") -> dict[
                 > len(sheets)
             ]
             if flags:
-                entries[item.id] = {"flags": flags, "reason": _joined(r.get(item.id, []) for r in reasons)}
+                reason = _joined([_reviewer_reason(s, item.id)] for s in sheets)
+                entries[item.id] = {"flags": flags, "reason": reason or "评审组合议认定"}
             continue
-        values = [s[item.id] for s in scores if item.id in s]
-        if not values:
+        given = [(s, sc[item.id]) for s, sc in zip(sheets, scores, strict=True) if item.id in sc]
+        if not given:
             continue
+        values = [v for _, v in given]
         if method == "mean":
             agreed = _quantize(sum(values, Decimal(0)) / len(values), scheme)
         else:
             agreed = _quantize(Decimal(statistics.median(values)), scheme)
+        if not _takes_score(item, agreed):  # e.g. the mean of 0 and 5 on a 3–5 item that allows 0
+            agreed = statistics.median_low(values)
         entry: dict[str, Any] = {"awarded": fmt_points(agreed)}
         if agreed < item.max:
-            texts = _joined(
-                r.get(item.id, []) + [(sh.entries.get(item.id) or {}).get("reason", "")]
-                for r, sh in zip(reasons, sheets, strict=True)
-            )
-            entry["reason"] = texts or ""
+            # the reasons of those who gave this score; else of everyone who deducted
+            matching = [s for s, v in given if v == agreed] or [s for s, v in given if v < item.max]
+            reason = _joined([_reviewer_reason(s, item.id)] for s in matching)
+            entry["reason"] = reason or f"按评审专家评分的{'平均数' if method == 'mean' else '中位数'}评定"
         notes = _joined([(sh.entries.get(item.id) or {}).get("note", "")] for sh in sheets)
         if notes:
             entry["note"] = notes
         entries[item.id] = entry
     return entries
+
+
+def _takes_score(item: Item, value: Decimal) -> bool:
+    low = item.min if item.kind == "award" else Decimal(0)
+    return low <= value <= item.max or (value == 0 and item.zero_allowed)
+
+
+#: 「评定8分（满分10分）」 with or without 「：」, which the engine puts before a reason given with a score
+_AWARDED_PREFIX = re.compile(r"^评定[0-9.]+分（满分[0-9.]+分）：?")
+
+
+def plain_reason(text: str, item_id: str) -> str:
+    """An engine reason as a person writes it: without the item code the engine appends and without the
+    「评定8分（满分10分）：」 before a typed reason (the score is printed beside it anyway)."""
+    return _AWARDED_PREFIX.sub("", text.replace(f"（{item_id}）", "")).strip()
+
+
+def _reviewer_reason(sheet: ScoreSheet, item_id: str) -> str:
+    """Why a reviewer scored the item as they did: what they typed, else their deductions as the engine
+    describes them."""
+    typed = str((sheet.entries.get(item_id) or {}).get("reason") or "").strip()
+    if typed:
+        return typed
+    reasons = (plain_reason(r, item_id) for r in item_reasons(sheet.result).get(item_id, []))
+    return "；".join(r for r in reasons if r)
+
+
+def prefilled_scores(entries: Mapping[str, Mapping[str, Any]]) -> dict[str, str] | None:
+    """item id → the score a prefill put on the agreed sheet (remembered so a deduction may replace it)."""
+    scores = {k: str(v["awarded"]) for k, v in entries.items() if v.get("awarded") is not None}
+    return scores or None
+
+
+def _scoring_input(item: Item, raw: Mapping[str, Any]) -> bool:
+    """The entry scores the item another way than a direct score: defects, a deduction, measures, a zero flag."""
+    zero_flags = {c.flag for c in item.zero_when}
+    return bool(
+        raw.get("defects")
+        or raw.get("deduction") not in (None, "")
+        or raw.get("measures")
+        or zero_flags & set(raw.get("flags") or ())
+    )
+
+
+def replaces_prefill(item: Item, raw: Mapping[str, Any], prefilled: Mapping[str, str] | None) -> bool:
+    """Entering a deduction replaces a pre-filled score (issue 7 point 10): the entry still carries the score a
+    prefill put there, unchanged, together with another way of scoring the item. A score the person typed
+    themselves is theirs: both together stay an error to correct."""
+    if not prefilled or item.kind == "award" or item.id not in prefilled:
+        return False
+    try:
+        same = Decimal(str(raw.get("awarded"))) == Decimal(str(prefilled[item.id]))
+    except InvalidOperation:
+        return False
+    return same and _scoring_input(item, raw)
+
+
+def _still_prefilled(
+    prefilled: Mapping[str, str] | None, entries: Mapping[str, Mapping[str, Any]]
+) -> dict[str, str] | None:
+    """The pre-filled scores still standing after a save (those changed or replaced are the lead's now)."""
+    kept = {
+        item_id: score
+        for item_id, score in (prefilled or {}).items()
+        if str((entries.get(item_id) or {}).get("awarded")) == str(score)
+    }
+    return kept or None
 
 
 def _joined(groups: Iterable[Iterable[str]]) -> str:
@@ -903,6 +987,7 @@ def prefill_agreed(
         raise SheetRefused("尚无评审专家提交评分表，无法预填。", status=409, code="no_reviewer_sheets")
     with transaction():
         _store(sheet, scheme, sheet_level(scheme, case), entries)
+        sheet.prefilled = prefilled_scores(entries)
         sheet.updated_by_id = user.id
     return sheet
 
@@ -1280,6 +1365,17 @@ def replace_entries(
         raise SheetRefused("该评分表已提交；如需修改，请先撤回提交。", status=409, code="sheet_submitted")
     scheme = _scheme_of(sheet)
     level = sheet_level(scheme, case)
+    known = {item.id: item for item in scheme.items()}
+    entries = {
+        item_id: (
+            {k: v for k, v in raw.items() if k != "awarded"}
+            if item_id in known
+            and isinstance(raw, Mapping)
+            and replaces_prefill(known[item_id], raw, sheet.prefilled)
+            else raw
+        )
+        for item_id, raw in entries.items()
+    }
     stored, errors = checked_entries(scheme, level, entries, level_label=case.level_label)
     if errors:
         first = next(iter(errors))
@@ -1290,6 +1386,7 @@ def replace_entries(
     try:
         with transaction():
             _store(sheet, scheme, level, stored)
+            sheet.prefilled = _still_prefilled(sheet.prefilled, stored)
             sheet.updated_by_id = user.id
     except StaleDataError:
         raise SheetStale() from None
@@ -1377,6 +1474,7 @@ def import_xlsx(
             stored[item_id].setdefault("note", raw["note"])
     with transaction():
         computed = _store(sheet, scheme, level, stored)
+        sheet.prefilled = None  # scores read from a workbook are the filler's own
         sheet.updated_by_id = user.id
     return SaveOutcome(sheet, {}, computed.problems)
 
@@ -1510,6 +1608,8 @@ class SheetPage:
     reviewers: list[str] = field(default_factory=list)
     #: field → what the engine will refuse in the stored entries (a draft may hold them; submitting may not)
     warnings: dict[str, str] = field(default_factory=dict)
+    #: item id → the pre-filled score still standing (agreed sheet): a deduction entered replaces it
+    prefilled: dict[str, str] = field(default_factory=dict)
 
     @property
     def total(self) -> Decimal | None:
@@ -1612,6 +1712,7 @@ def sheet_page(user: User, sheet_id: int, form: Mapping[str, str] | None = None)
         outcome=outcome,
         self_sheet=self_sheet if show_self else None,
         reviewers=spread.reviewers if spread else [],
+        prefilled=dict(sheet.prefilled or {}) if editable and not sheet.submitted else {},
         warnings={
             name: message
             for item in form_items(scheme, level)

@@ -171,6 +171,78 @@ def test_the_lead_may_prefill_with_the_mean_instead(world):
         assert sheet.entries["HBS-5.1"]["awarded"] == "8"
 
 
+def test_a_prefilled_agreed_sheet_can_be_submitted_as_it_stands_gap_12(world):
+    """Issue 7 point 10: pre-fill never leaves a sheet that cannot be submitted (median and mean)."""
+    with world.app_context():
+        case_id = w.reviewed_case()
+        sheet = scoresheets.open_sheet(w.user(w.LEAD), case_id, "agreed")
+        scoresheets.prefill_agreed(w.user(w.LEAD), case_id, "mean")
+        submitted = scoresheets.submit_sheet(w.user(w.LEAD), sheet.id)
+        assert submitted.submitted and submitted.total is not None
+        scoresheets.reopen_sheet(w.user(w.LEAD), sheet.id)
+        scoresheets.prefill_agreed(w.user(w.LEAD), case_id, "median")
+        assert scoresheets.submit_sheet(w.user(w.LEAD), sheet.id).total == D(92)
+
+
+def test_the_prefilled_reason_is_the_reviewers_words_once_without_item_codes(world):
+    """Issue 7 point 10: the reason read 「评定8分（满分10分）：评定8分（满分10分）：编研不足（HBS-5.1）；…」."""
+    with world.app_context():
+        case_id = w.reviewed_case()
+        sheet = scoresheets.open_sheet(w.user(w.LEAD), case_id, "agreed")
+        # the median 8 is reviewer-7's score: their reason, not the other two's
+        assert sheet.entries["HBS-5.1"]["reason"] == "编研不足"
+        assert sheet.entries["HBS-3.1"]["reason"] == "缺少应归档文件3份，每份扣1分，扣3分"
+        reasons = scoresheets.item_reasons(sheet.result)["HBS-5.1"]
+        assert reasons and all(r.count("评定") == 1 for r in reasons)
+
+
+def lead_form(sheet) -> dict[str, str]:  # noqa: ANN001
+    scheme = scoresheets.get_scheme(sheet.scheme_id, sheet.scheme_version)
+    return scoresheets.entries_to_form(scheme, "second", sheet.entries)
+
+
+def test_entering_a_deduction_replaces_a_prefilled_score_gap_12(world):
+    """Issue 7 point 10: ticking a deduction made the total 「—」 until the lead cleared the hidden score."""
+    with world.app_context():
+        case_id = w.reviewed_case()
+        sheet = scoresheets.open_sheet(w.user(w.LEAD), case_id, "agreed")
+        assert sheet.prefilled["HBS-2.2"] == "8"
+        form = lead_form(sheet)  # the page as it arrives: 8 pre-filled on HBS-2.2
+        form["HBS-2.2:defect:missing_protection"] = "3"
+        outcome = scoresheets.save_sheet(w.user(w.LEAD), sheet.id, form, submit=True)
+        assert outcome.submitted and not outcome.warnings
+        assert sheet.entries["HBS-2.2"] == {
+            "defects": {"missing_protection": 3},
+            "reason": sheet.entries["HBS-2.2"]["reason"],
+        }
+        assert scoresheets.item_scores(sheet.result)["HBS-2.2"] == D(7)
+        assert sheet.total == D(91)
+        assert "HBS-2.2" not in sheet.prefilled and sheet.prefilled["HBS-3.1"] == "12"
+
+
+def test_a_score_the_lead_typed_is_not_replaced_by_a_deduction(world):
+    with world.app_context():
+        case_id = w.reviewed_case()
+        sheet = scoresheets.open_sheet(w.user(w.LEAD), case_id, "agreed")
+        form = lead_form(sheet)
+        form["HBS-2.2:awarded"] = "6"
+        form["HBS-2.2:defect:missing_protection"] = "3"
+        with pytest.raises(SheetInvalid) as invalid:
+            scoresheets.save_sheet(w.user(w.LEAD), sheet.id, form, submit=True)
+        assert invalid.value.errors == {"HBS-2.2:awarded": "直接评分与扣分项只能填写一种"}
+
+
+def test_the_api_applies_the_same_rule_to_a_prefilled_score(world):
+    with world.app_context():
+        case_id = w.reviewed_case()
+        sheet = scoresheets.open_sheet(w.user(w.LEAD), case_id, "agreed")
+        entries = {k: dict(v) for k, v in sheet.entries.items()}
+        entries["HBS-2.2"]["defects"] = {"missing_protection": 1}
+        scoresheets.replace_entries(w.user(w.LEAD), sheet.id, entries)
+        assert "awarded" not in sheet.entries["HBS-2.2"]
+        assert scoresheets.item_scores(sheet.result)["HBS-2.2"] == D(9)
+
+
 def test_only_the_lead_keeps_the_agreed_sheet(world):
     with world.app_context():
         case_id = w.reviewed_case()
