@@ -278,6 +278,20 @@ def form_items(scheme: Scheme, level: str | None) -> list[Item]:
     return out
 
 
+def item_label(scheme: Scheme, item_id: str) -> str:
+    """An item as the table shows it, for messages: 「第五部分第1项「利用服务与编研」」 (no internal code)."""
+    for section in scheme.sections:
+        for item in section.items:
+            for n, leaf in enumerate([item, *item.parts]):
+                if leaf.id != item_id:
+                    continue
+                where = f"第{section.no}部分" if section.no else ""
+                number = item.no + (f"（{leaf.no or n}）" if n else "") if item.no else ""
+                title = leaf.name if not n else f"{item.name}：{leaf.name}"
+                return f"{where}第{number}项「{title}」" if number else f"{where}「{title}」"
+    return f"「{item_id}」"
+
+
 def own_measure_keys(scheme: Scheme, item: Item) -> list[str]:
     """Measured values entered on ``item``'s row: its own, plus those other items read from it."""
     keys = [] if item.measures_from else list(item.measure_keys())
@@ -682,15 +696,38 @@ def _first_fault(warnings: Mapping[str, str], computed: Computed) -> str | None:
     return first
 
 
-def _submit_problems(computed: Computed, warnings: Mapping[str, str]) -> list[str]:
-    problems = []
-    if warnings:
-        problems.append(f"有{len(warnings)}处需要改正（见各项提示）")
-    for item_id, message in computed.problems.items():
-        if item_id != "_sheet" and not any(k.startswith(f"{item_id}:") for k in warnings):
-            problems.append(f"考核项目{item_id}：{message}")
-    if computed.result is not None and computed.result.missing:
-        problems.append("尚未评分的项目：" + "、".join(computed.result.missing))
+def sheet_faults(
+    scheme: Scheme, level: str | None, computed: Computed, warnings: Mapping[str, str]
+) -> tuple[list[str], list[str]]:
+    """(faults, unscored) in table order, each naming the item as the table shows it (issue 7 point 11).
+
+    A fault is an entry that cannot be scored as it stands — what is wrong with it (a lowered score without its
+    reason, a score out of range, …). Unscored items are those with no entry at all; an item whose entry is at
+    fault is not among them, though the engine leaves it out of the total until it is fixed.
+    """
+    faults: list[str] = []
+    faulty: set[str] = set()
+    for item in form_items(scheme, level):
+        messages = [m for name, m in warnings.items() if name.split(":", 1)[0] == item.id]
+        if not messages and item.id in computed.problems:
+            messages = [_engine_message(item.id, computed.problems[item.id])]
+        if messages:
+            faulty.add(item.id)
+            faults.append(f"{item_label(scheme, item.id)}：{'；'.join(dict.fromkeys(messages))}")
+    missing = computed.result.missing if computed.result is not None else ()
+    unscored = [item_label(scheme, item_id) for item_id in missing if item_id not in faulty]
+    return faults, unscored
+
+
+def _submit_problems(
+    scheme: Scheme, level: str | None, computed: Computed, warnings: Mapping[str, str]
+) -> list[str]:
+    faults, unscored = sheet_faults(scheme, level, computed, warnings)
+    problems = list(faults)
+    if unscored:
+        problems.append("尚未评分的项目：" + "、".join(unscored))
+    if not problems and "_sheet" in computed.problems:
+        problems.append(computed.problems["_sheet"])
     return problems
 
 
@@ -719,7 +756,7 @@ def save_sheet(
         raise SheetInvalid("有输入需要改正，评分表未保存。", errors, field=next(iter(errors)))
     computed = compute(scheme, level, entries)
     if submit:
-        problems = _submit_problems(computed, warnings)
+        problems = _submit_problems(scheme, level, computed, warnings)
         if problems:
             raise SheetInvalid(
                 "评分表尚不能提交：" + "；".join(problems) + "。",
@@ -760,7 +797,7 @@ def submit_sheet(
     for item in form_items(scheme, level):
         warnings.update(_semantic_warnings(item, sheet.entries.get(item.id, {})))
     computed = compute(scheme, level, sheet.entries)
-    problems = _submit_problems(computed, warnings)
+    problems = _submit_problems(scheme, level, computed, warnings)
     if problems:
         raise SheetInvalid(
             "评分表尚不能提交：" + "；".join(problems) + "。",
@@ -1610,6 +1647,10 @@ class SheetPage:
     warnings: dict[str, str] = field(default_factory=dict)
     #: item id → the pre-filled score still standing (agreed sheet): a deduction entered replaces it
     prefilled: dict[str, str] = field(default_factory=dict)
+    #: what is wrong, item by item, with entries that cannot be scored as they stand (「第一部分第3项…：…」)
+    faults: list[str] = field(default_factory=list)
+    #: items with no entry yet, as the table names them (scored 0 until filled)
+    unscored: list[str] = field(default_factory=list)
 
     @property
     def total(self) -> Decimal | None:
@@ -1665,7 +1706,9 @@ def sheet_page(user: User, sheet_id: int, form: Mapping[str, str] | None = None)
                         self_score=self_scores.get(leaf.id),
                         self_reason=self_reason,
                         spread=spread.rows.get(leaf.id) if spread else None,
-                        problem=computed.problems.get(leaf.id, ""),
+                        problem=_engine_message(leaf.id, computed.problems[leaf.id])
+                        if leaf.id in computed.problems
+                        else "",
                     )
                 )
         sr = section_results.get(section.id, {})
@@ -1694,6 +1737,12 @@ def sheet_page(user: User, sheet_id: int, form: Mapping[str, str] | None = None)
             outcome = review_outcome(case)
         except SheetRefused:
             outcome = None
+    warnings = {
+        name: message
+        for item in form_items(scheme, level)
+        for name, message in _semantic_warnings(item, sheet.entries.get(item.id, {})).items()
+    }
+    faults, unscored = sheet_faults(scheme, level, computed, warnings)
     return SheetPage(
         sheet=sheet,
         case=case,
@@ -1713,9 +1762,7 @@ def sheet_page(user: User, sheet_id: int, form: Mapping[str, str] | None = None)
         self_sheet=self_sheet if show_self else None,
         reviewers=spread.reviewers if spread else [],
         prefilled=dict(sheet.prefilled or {}) if editable and not sheet.submitted else {},
-        warnings={
-            name: message
-            for item in form_items(scheme, level)
-            for name, message in _semantic_warnings(item, sheet.entries.get(item.id, {})).items()
-        },
+        warnings=warnings,
+        faults=faults,
+        unscored=unscored,
     )

@@ -315,3 +315,18 @@ def test_the_case_page_lists_the_sheets_the_user_may_see_and_fill(world, client,
     page = client.get(f"/cases/{case_id}").get_data(as_text=True)
     assert 'data-testid="case-sheets"' in page
     assert "自查评分表" in page and "评审评分表" not in page
+
+
+def test_the_self_check_summary_says_what_is_wrong_and_where(world, client, auth):
+    """Issue 7 point 11: an item scored without its reason was summarised as 「尚未评分（按0分计）」."""
+    with world.app_context():
+        case_id = w.planned_case()
+        sheet_id = scoresheets.open_sheet(w.user(w.UNIT), case_id, "self").id
+    auth.login(w.UNIT)
+    client.post(f"/sheets/{sheet_id}", data={"action": "save", "HBS-5.1:awarded": "9"})
+    page = client.get(f"/sheets/{sheet_id}").get_data(as_text=True)
+    faults = page[page.index('data-testid="sheet-faults"') :]
+    assert "第五部分第1项「利用服务与编研」：低于满分须填写扣分原因" in faults[: faults.index("</div>")]
+    missing = page[page.index('data-testid="sheet-missing-items"') :]
+    missing = missing[: missing.index("</div>")]
+    assert "利用服务与编研" not in missing and "HBS-" not in missing

@@ -112,13 +112,32 @@ def test_text_in_a_number_field_saves_nothing_and_names_the_field(world):
         assert db.session.get(ScoreSheet, sheet.id).version_id == before
 
 
-def test_submitting_with_unscored_items_is_refused_with_their_ids(world):
+def test_submitting_with_unscored_items_is_refused_naming_them_as_the_table_does(world):
     with world.app_context():
         case_id = w.review_case()
         sheet = scoresheets.open_sheet(w.user("reviewer-8"), case_id, "reviewer")
         with pytest.raises(SheetInvalid) as invalid:
             scoresheets.save_sheet(w.user("reviewer-8"), sheet.id, {}, submit=True)
-        assert "尚未评分的项目：HBS-5.1、HBS-5.3" in invalid.value.message
+        assert (
+            "尚未评分的项目：第五部分第1项「利用服务与编研」、第五部分第2项「档案目录计算机管理（省二级）」"
+            in invalid.value.message
+        )
+        assert "HBS-" not in invalid.value.message
+
+
+def test_a_scored_item_without_its_reason_is_reported_as_such_not_as_unscored(world):
+    """Issue 7 point 11: the summary said 「尚未评分（按0分计）」 for an item scored 9 of 10 without a reason."""
+    with world.app_context():
+        case_id = w.planned_case()
+        sheet = scoresheets.open_sheet(w.user(w.UNIT), case_id, "self")
+        scoresheets.save_sheet(w.user(w.UNIT), sheet.id, {"HBS-5.1:awarded": "9"})
+        page = scoresheets.sheet_page(w.user(w.UNIT), sheet.id)
+        assert page.faults == ["第五部分第1项「利用服务与编研」：低于满分须填写扣分原因"]
+        assert not any("利用服务与编研" in label for label in page.unscored)
+        with pytest.raises(SheetInvalid) as invalid:
+            scoresheets.save_sheet(w.user(w.UNIT), sheet.id, {"HBS-5.1:awarded": "9"}, submit=True)
+        assert "第五部分第1项「利用服务与编研」：低于满分须填写扣分原因" in invalid.value.message
+        assert "尚未评分的项目：第五部分第2项" in invalid.value.message
 
 
 def test_a_stale_form_is_refused_instead_of_overwriting_newer_scores(world):
