@@ -33,7 +33,7 @@ from webapp import clock
 from webapp.documents.review import PanelMember as PdfPanelMember
 from webapp.documents.review import ReviewData, ReviewItem, ReviewSection, review_conclusion_pdf
 from webapp.extensions import db
-from webapp.models import Case, PanelMember, Role, ScoreSheet, SheetKind, SheetStatus, User
+from webapp.models import Case, CaseEvent, PanelMember, Role, ScoreSheet, SheetKind, SheetStatus, User
 from webapp.services import Conflict, NotFound, ServiceError, permissions, transaction
 from webapp.services.schemes import get_scheme, pin_scheme, scheme_for_case
 from webapp.xlsx.scheme_io import sheet_from_xlsx, sheet_to_xlsx
@@ -47,6 +47,8 @@ SELF_CHECK_STATES = ("planned", "returned")
 REVIEW_STATES = ("in_review",)
 #: The review has a conclusion: the agreed sheet is shown to everyone who may see the case.
 CONCLUDED_STATES = ("awaiting_approval", "approved", "rejected")
+#: The panel's written opinion on the agreed sheet (评审意见), printed on the review conclusion.
+OPINION_MAX = 1000
 #: Rule cited when the review conclusion comes from the sheet.
 REVIEW_RULE = "ARC-10.4.5"
 
@@ -768,6 +770,8 @@ def save_sheet(
         with transaction():
             _store(sheet, scheme, level, entries)
             sheet.prefilled = _still_prefilled(sheet.prefilled, entries)
+            if sheet.kind == SheetKind.AGREED and "opinion" in form:
+                sheet.opinion = (form.get("opinion") or "").strip()[:OPINION_MAX] or None
             sheet.updated_by_id = user.id
             if submit:
                 _mark_submitted(sheet, user)
@@ -1535,19 +1539,20 @@ def review_pdf(user: User, case_id: int, *, reviewed_on: date | None = None) -> 
         if not section.applies_to(level):
             continue
         rows = []
-        for item in section.items:
-            if not item.applies_to(level):
-                continue
-            leaves = [(p, f"{item.no or item.id}（{n}）") for n, p in enumerate(item.parts, 1)] or [
-                (item, item.no or item.id)
+        for position, item in enumerate((i for i in section.items if i.applies_to(level)), 1):
+            number = item.no or str(position)  # as the table numbers it; never an internal code
+            leaves = [(p, f"{number}（{p.no or n}）") for n, p in enumerate(item.parts, 1)] or [
+                (item, number)
             ]
-            for leaf, number in leaves:
+            for leaf, leaf_number in leaves:
                 scored = result.item(leaf.id)
-                reason = (entries.get(leaf.id) or {}).get("reason") or "；".join(scored.reasons)
+                reason = str((entries.get(leaf.id) or {}).get("reason") or "").strip() or "；".join(
+                    r for r in (plain_reason(x, leaf.id) for x in scored.reasons) if r
+                )
                 title = leaf.name if leaf is item else f"{item.name}：{leaf.name}"
                 rows.append(
                     ReviewItem(
-                        number=number,
+                        number=leaf_number,
                         title=title + ("（加分）" if leaf.bonus else ""),
                         max_points=leaf.max,
                         score=scored.score,
@@ -1560,9 +1565,6 @@ def review_pdf(user: User, case_id: int, *, reviewed_on: date | None = None) -> 
         for pm in sorted(case.panel, key=lambda p: (not p.is_lead, p.id))
     ]
     outcome = review_outcome(case)
-    remarks = "；".join(result.section_failures)
-    if scheme.sample:
-        remarks = ("本表为示例评分表。" + remarks) if remarks else "本表为示例评分表。"
     day = reviewed_on or (clock.local(sheet.submitted_at).date() if sheet.submitted_at else clock.today())
     data = ReviewData(
         organ_name=case.organ.name,
@@ -1575,10 +1577,26 @@ def review_pdf(user: User, case_id: int, *, reviewed_on: date | None = None) -> 
         pass_line=outcome.result.pass_line if outcome else result.pass_line,
         total=result.total,
         vetoes=list(result.veto_reasons),
+        failures=list(result.section_failures),
         passed=outcome.passed if outcome else result.passed,
-        remarks=remarks,
+        remarks=(sheet.opinion or "").strip() or _lead_comment(case, outcome),
+        note="本评分表为示例表，正式评分标准以省档案局发布的附件为准。" if scheme.sample else "",
     )
     return _filename(case, "评审结论", "pdf"), review_conclusion_pdf(data)
+
+
+def _lead_comment(case: Case, outcome: ReviewOutcome | None) -> str:
+    """What the lead wrote when concluding the review from the sheet (the conclusion's comment without the
+    sentence the system adds from the agreed sheet); "" before the conclusion or when they wrote nothing."""
+    comment = db.session.scalar(
+        sa.select(CaseEvent.comment)
+        .where(CaseEvent.case_id == case.id, CaseEvent.event == "conclude_review")
+        .order_by(CaseEvent.seq.desc())
+        .limit(1)
+    )
+    if not comment or outcome is None or not comment.endswith(outcome.comment):
+        return ""
+    return comment.removesuffix(outcome.comment).rstrip("；").strip()
 
 
 def member_of(case: Case, user: User) -> PanelMember | None:
@@ -1755,7 +1773,9 @@ def sheet_page(user: User, sheet_id: int, form: Mapping[str, str] | None = None)
         result=result,
         complete=computed.complete,
         problems=computed.problems,
-        form=form if form is not None else entries_to_form(scheme, level, sheet.entries),
+        form=form
+        if form is not None
+        else {**entries_to_form(scheme, level, sheet.entries), "opinion": sheet.opinion or ""},
         show_self=show_self,
         spread=spread,
         outcome=outcome,

@@ -458,6 +458,47 @@ def test_the_review_conclusion_pdf_comes_from_the_submitted_agreed_sheet(world):
         assert content.startswith(b"%PDF") and name.endswith("评审结论.pdf")
 
 
+def review_pdf_text(monkeypatch, case_id: int) -> str:  # noqa: ANN001
+    from tests.webapp.documents.conftest import read_pdf
+    from webapp.documents import review
+
+    monkeypatch.setattr(
+        scoresheets, "review_conclusion_pdf", lambda d: review.review_conclusion_pdf(d, compress=False)
+    )
+    return read_pdf(scoresheets.review_pdf(w.user(w.LEAD), case_id)[1]).text
+
+
+def test_the_review_conclusion_prints_the_panels_opinion_and_items_as_the_table_shows_them(
+    world, monkeypatch
+):
+    """Issue 7 point 14: the PDF printed 「评审意见：本表为示例评分表。」 and item codes in brackets."""
+    with world.app_context():
+        case_id = w.reviewed_case()
+        sheet = scoresheets.open_sheet(w.user(w.LEAD), case_id, "agreed")
+        form = lead_form(sheet)
+        form["opinion"] = "档案管理规范，编研工作有待加强。"
+        scoresheets.save_sheet(w.user(w.LEAD), sheet.id, form, submit=True)
+        assert sheet.opinion == "档案管理规范，编研工作有待加强。"
+        text = review_pdf_text(monkeypatch, case_id)
+        assert "评审意见：档案管理规范，编研工作有待加强。" in text
+        assert "本表为示例评分表。" not in text and "注：本评分表为示例表" in text
+        assert "HBS-" not in text
+        assert "缺少应归档文件3份，每份扣1分，扣3分" in text  # the reason, without （HBS-3.1）
+
+
+def test_without_a_written_opinion_the_conclusion_prints_what_the_lead_wrote_when_concluding(
+    world, monkeypatch
+):
+    with world.app_context():
+        case_id = w.reviewed_case()
+        agree(case_id)
+        w.fire(
+            w.LEAD, case_id, "conclude_review", today=w.NOTICE_OVER, comment="同意通过，请抓紧整改编研工作"
+        )
+        text = review_pdf_text(monkeypatch, case_id)
+        assert "评审意见：同意通过，请抓紧整改编研工作" in text
+
+
 def test_a_panel_seat_without_the_reviewer_role_gives_no_sheet_rights(world):
     """The lead (reviewer-7, a 夷陵区档案局 employee) loses the reviewer role but stays bureau staff: the old
     panel seat no longer lets them fill a reviewer sheet or keep the agreed sheet (deny by default)."""
