@@ -47,4 +47,5 @@ bp.add_url_rule(
     "/sheets/<int:sheet_id>/import", view_func=views.import_xlsx, endpoint="import_xlsx", methods=["POST"]
 )
 bp.add_app_template_global(views.score_sheets_overview, "score_sheets_overview")
+bp.add_app_template_global(views.score_sheet_todo, "score_sheet_todo")
 bp.add_app_template_global(fmt_points, "fmt_points")

@@ -28,6 +28,13 @@ def score_sheets_overview(case: Case) -> SheetsOverview | None:
     return scoresheets.overview(current_user, case)
 
 
+def score_sheet_todo(case: Case) -> list[scoresheets.SheetTodo]:
+    """Template global for the case page: what the signed-in panel member still has to do with the sheets."""
+    if not current_user.is_authenticated or case is None:
+        return []
+    return scoresheets.case_todo(current_user, case)
+
+
 def case_url(case_id: int) -> str:
     if "cases.show" in current_app.view_functions:
         return url_for("cases.show", case_id=case_id)

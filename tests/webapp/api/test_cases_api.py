@@ -204,7 +204,7 @@ def test_a_review_total_is_taken_as_written_and_must_be_a_plain_decimal(demo, ap
     with demo.app_context():
         case_id = walk("unit-county", to="panel")
     demo.config["KAOPING_TODAY"] = NOTICE_OVER.isoformat()
-    body = '{"event": "conclude_review", "total_score": %s}' % token
+    body = '{"event": "conclude_review", "total_score": ' + token + "}"
     response = api("reviewer-7").post(
         f"/api/v1/cases/{case_id}/events", data=body, content_type="application/json"
     )

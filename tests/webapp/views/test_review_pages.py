@@ -202,3 +202,46 @@ def test_a_plain_total_with_two_decimals_is_recorded_exactly(in_review, client, 
     client.post(f"/cases/{in_review}/events/conclude_review", data={"conclude_review-total_score": "85.25"})
     with client.application.app_context():
         assert str(case(in_review).total_score) == "85.25"
+
+
+def _row(page: str, case_id: int) -> str:
+    start = page.index(f'data-case-id="{case_id}"')
+    return page[start : page.index("</tr>", start)]
+
+
+def test_the_task_list_shows_the_state_of_the_reviewers_own_sheet_and_what_is_left_arc_10_4_5(
+    in_review, client, auth
+):
+    """Issue 7 point 15: /review/ did not show the reviewer's sheet; the member had nothing telling them to fill it."""
+    from tests.walk import user
+    from tests.webapp.sheets.world import REVIEWS
+    from webapp.services import scoresheets
+
+    auth.login("reviewer-8")
+    row = _row(_page(client.get("/review/")), in_review)
+    assert "未开始" in row and "填写本人的评审评分表（尚未开始）" in row and 'data-testid="todo-start"' in row
+    started = client.post(f"/cases/{in_review}/sheets/review")  # the row's 开始评分 button
+    assert started.status_code == 302
+    row = _row(_page(client.get("/review/")), in_review)
+    assert "草稿（未提交）" in row and "提交本人的评审评分表" in row
+    with client.application.app_context():
+        sheet = scoresheets.find_sheet(user("reviewer-8"), in_review, "reviewer").sheet
+        scoresheets.save_entries(user("reviewer-8"), sheet.id, REVIEWS["reviewer-8"], submit=True)
+    row = _row(_page(client.get("/review/")), in_review)
+    assert "已提交" in row and "评审评分表（" not in row.split('data-testid="todo"')[1]
+    auth.logout()
+    auth.login("reviewer-7")  # the lead: their own sheet, then the agreed sheet and the conclusion
+    row = _row(_page(client.get("/review/")), in_review)
+    assert "填写本人的评审评分表（尚未开始）" in row and "填写合议评分表（按专家评分预填）" in row
+
+
+def test_the_case_page_tells_a_panel_member_their_pending_sheet_work(in_review, client, auth):
+    """Issue 7 point 15: a member whose sheet was unfilled read 「当前没有需要您办理的事项」 on the case page."""
+    auth.login("reviewer-4")
+    page = _page(client.get(f"/cases/{in_review}"))
+    actions = page[page.index('data-testid="case-actions"') :]
+    actions = actions[: actions.index("</section>")]
+    assert "当前没有需要您办理的事项" not in actions
+    todo = actions[actions.index('data-testid="sheet-todo"') :]
+    assert "填写本人的评审评分表（尚未开始）" in todo
+    assert f'action="/cases/{in_review}/sheets/review"' in todo and "开始评分" in todo
