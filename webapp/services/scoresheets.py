@@ -324,6 +324,10 @@ def measure_label(scheme: Scheme, item: Item, key: str) -> str:
     return key
 
 
+#: A score or deduction as typed: digits with an optional point and up to two decimals (a sign is caught later).
+PLAIN_POINTS = re.compile(r"-?[0-9]{1,4}(?:\.[0-9]{1,2})?")
+
+
 def _parse_number(text: str) -> Decimal | None:
     """A plain decimal as typed (「87.5」); 1e3, NaN or 1e-400 are not numbers here (numbers.plain_decimal)."""
     try:
@@ -359,7 +363,8 @@ def entries_from_form(
             value = text(name)
             if not value:
                 continue
-            number = _parse_number(value)
+            # a score is written as a plain decimal: 1e-400 or NaN is not a score (issue 7 point 6)
+            number = _parse_number(value) if PLAIN_POINTS.fullmatch(value.removesuffix("分")) else None
             if number is None:
                 errors[name] = "请填写数字"
             elif number < 0:

@@ -112,6 +112,20 @@ def test_text_in_a_number_field_saves_nothing_and_names_the_field(world):
         assert db.session.get(ScoreSheet, sheet.id).version_id == before
 
 
+@pytest.mark.parametrize("typed", ["1e-400", "NaN", "inf", "8.555", "1E1"])
+def test_a_score_that_is_not_a_plain_decimal_saves_nothing_and_names_the_field(world, typed):
+    """Issue 7 point 6: 1e-400 was taken as a score of 0."""
+    with world.app_context():
+        case_id = w.review_case()
+        sheet = scoresheets.open_sheet(w.user("reviewer-8"), case_id, "reviewer")
+        with pytest.raises(SheetInvalid) as invalid:
+            scoresheets.save_sheet(
+                w.user("reviewer-8"), sheet.id, {"HBS-5.1:awarded": typed, "HBS-3.3:deduction": typed}
+            )
+        assert invalid.value.errors == {"HBS-5.1:awarded": "请填写数字", "HBS-3.3:deduction": "请填写数字"}
+        assert db.session.get(ScoreSheet, sheet.id).entries == {}
+
+
 def test_submitting_with_unscored_items_is_refused_naming_them_as_the_table_does(world):
     with world.app_context():
         case_id = w.review_case()
