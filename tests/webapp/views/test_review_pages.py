@@ -245,3 +245,35 @@ def test_the_case_page_tells_a_panel_member_their_pending_sheet_work(in_review, 
     todo = actions[actions.index('data-testid="sheet-todo"') :]
     assert "填写本人的评审评分表（尚未开始）" in todo
     assert f'action="/cases/{in_review}/sheets/review"' in todo and "开始评分" in todo
+
+
+def test_the_task_list_issues_the_same_statements_however_many_cases_it_shows(demo, client, auth):
+    """Every list is paginated in the query and loads what it shows in bulk (no query per row)."""
+    import sqlalchemy as sa
+
+    from webapp.extensions import db
+
+    demo.config["KAOPING_TODAY"] = NOTICE_OVER.isoformat()
+    with demo.app_context():
+        walk("unit-county", to="panel")
+        engine = db.engine
+    auth.login("reviewer-8")
+
+    def statements() -> int:
+        seen: list[str] = []
+        listener = lambda *args: seen.append(args[2])  # noqa: E731 - (conn, cursor, statement, ...)
+        sa.event.listen(engine, "before_cursor_execute", listener)
+        try:
+            assert client.get("/review/").status_code == 200
+        finally:
+            sa.event.remove(engine, "before_cursor_execute", listener)
+        return len(seen)
+
+    one = statements()
+    with demo.app_context():
+        walk(
+            "unit-town",
+            to="panel",
+            panel=["reviewer-7", "reviewer-8", "reviewer-4", "reviewer-1", "reviewer-2"],
+        )
+    assert statements() == one
