@@ -16,8 +16,8 @@ from config.rulesets import load_ruleset
 from webapp.auth.permissions import roles_required
 from webapp.extensions import db
 from webapp.models import Case, PanelMember, Role
-from webapp.services import permissions, scoresheets
-from webapp.services.scoresheets import PanelWork
+from webapp.services import permissions, sheet_tasks
+from webapp.services.sheet_tasks import PanelWork
 from workflow import calendar
 from workflow.grading import TERMINAL_STATES
 
@@ -71,7 +71,7 @@ def _rows(user, cases: list[Case]) -> list[PanelRow]:  # noqa: ANN001 - a User
             )
         ).all()
     )
-    work = scoresheets.panel_work(user, [(case, bool(leads.get(case.id))) for case in cases])
+    work = sheet_tasks.panel_work(user, [(case, bool(leads.get(case.id))) for case in cases])
     rows = []
     for case in cases:
         last_day = None

@@ -14,7 +14,7 @@ from werkzeug.wrappers import Response
 
 from webapp.auth.permissions import login_required
 from webapp.models import Case, SheetKind
-from webapp.services import Conflict, ServiceError, scoresheets
+from webapp.services import Conflict, ServiceError, scoresheets, sheet_tasks
 from webapp.services.scoresheets import SheetInvalid, SheetsOverview
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -28,11 +28,11 @@ def score_sheets_overview(case: Case) -> SheetsOverview | None:
     return scoresheets.overview(current_user, case)
 
 
-def score_sheet_todo(case: Case) -> list[scoresheets.SheetTodo]:
+def score_sheet_todo(case: Case) -> list[sheet_tasks.SheetTodo]:
     """Template global for the case page: what the signed-in panel member still has to do with the sheets."""
     if not current_user.is_authenticated or case is None:
         return []
-    return scoresheets.case_todo(current_user, case)
+    return sheet_tasks.case_todo(current_user, case)
 
 
 def case_url(case_id: int) -> str:
