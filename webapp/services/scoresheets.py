@@ -1398,9 +1398,15 @@ def checked_entries(
 
 
 def replace_entries(
-    user: User, sheet_id: int, entries: Mapping[str, Any], *, expected_version: int | None = None
+    user: User,
+    sheet_id: int,
+    entries: Mapping[str, Any],
+    *,
+    expected_version: int | None = None,
+    opinion: str | None = None,
 ) -> ScoreSheet:
     """Replace a draft's entries with ``entries`` (sheet JSON) and recompute it — the owner only, while open.
+    ``opinion`` (the agreed sheet's 评审意见) replaces the written opinion when given.
 
     Nothing is written when any entry is refused (`SheetInvalid`, ``field`` the first at fault).
     """
@@ -1433,6 +1439,8 @@ def replace_entries(
         with transaction():
             _store(sheet, scheme, level, stored)
             sheet.prefilled = _still_prefilled(sheet.prefilled, stored)
+            if opinion is not None and sheet.kind == SheetKind.AGREED:
+                sheet.opinion = opinion.strip()[:OPINION_MAX] or None
             sheet.updated_by_id = user.id
     except StaleDataError:
         raise SheetStale() from None

@@ -498,9 +498,12 @@ def test_three_reviewers_score_the_lead_agrees_and_conclude_review_follows_the_a
     assert [r["spread"] for r in listing["spread"]["items"] if r["id"] == "HBS-3.1"] == [2]
 
     entries = {**sheet["entries"], **agreed_changes}
-    saved = put(lead, sheet["id"], entries, version=sheet["version"])
+    saved = put(lead, sheet["id"], entries, version=sheet["version"], opinion="资料齐全，编研工作有待加强")
     assert saved.status_code == 200, saved.get_json()
     assert saved.get_json()["total"] == total
+    assert (
+        saved.get_json()["opinion"] == "资料齐全，编研工作有待加强"
+    )  # printed as 评审意见 (issue 7 point 14)
     assert submit(lead, sheet["id"]).status_code == 200
 
     concluded = lead.fire(case_id, "conclude_review")  # no total: the agreed sheet decides
