@@ -401,7 +401,7 @@ def test_submitting_an_incomplete_sheet_is_400_naming_the_first_unscored_item(wo
     assert response.status_code == 400
     body = response.get_json()
     assert (body["error"], body["field"]) == ("invalid_input", "entries.HBS-5.1")
-    assert "尚未评分的项目：HBS-5.1" in body["message"]
+    assert "尚未评分的项目：第五部分第1项「利用服务与编研」" in body["message"]  # as the table names it
     assert unit.get(f"/api/v1/sheets/{sheet['id']}").get_json()["status"] == "draft"
 
 
