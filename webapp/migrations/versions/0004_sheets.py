@@ -1,7 +1,7 @@
 """sheets: the agreed sheet remembers which scores were pre-filled, and holds the panel's written opinion
 
 Revision ID: 0004_sheets
-Revises: 0003_scoring
+Revises: 0004_uploads
 Create Date: 2027-01-05 12:00:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0004_sheets"
-down_revision = "0003_scoring"
+down_revision = "0004_uploads"
 branch_labels = None
 depends_on = None
 
