@@ -22,7 +22,7 @@ import statistics
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 import sqlalchemy as sa
@@ -716,11 +716,12 @@ def sheet_faults(
     faulty: set[str] = set()
     for item in form_items(scheme, level):
         messages = [m for name, m in warnings.items() if name.split(":", 1)[0] == item.id]
-        if not messages and item.id in computed.problems:
-            messages = [_engine_message(item.id, computed.problems[item.id])]
         if messages:
             faulty.add(item.id)
             faults.append(f"{item_label(scheme, item.id)}：{'；'.join(dict.fromkeys(messages))}")
+        elif item.id in computed.problems:  # the engine's words already name the item as the table shows it
+            faulty.add(item.id)
+            faults.append(computed.problems[item.id])
     missing = computed.result.missing if computed.result is not None else ()
     unscored = [item_label(scheme, item_id) for item_id in missing if item_id not in faulty]
     return faults, unscored
@@ -1737,9 +1738,7 @@ def sheet_page(user: User, sheet_id: int, form: Mapping[str, str] | None = None)
                         self_score=self_scores.get(leaf.id),
                         self_reason=self_reason,
                         spread=spread.rows.get(leaf.id) if spread else None,
-                        problem=_engine_message(leaf.id, computed.problems[leaf.id])
-                        if leaf.id in computed.problems
-                        else "",
+                        problem=computed.problems.get(leaf.id, ""),
                     )
                 )
         sr = section_results.get(section.id, {})
