@@ -148,13 +148,21 @@ def test_three_reviewers_score_on_site_and_the_agreed_sheet_decides_the_case(pag
     # the lead makes the agreed sheet: prefilled with the medians, the spread shown item by item
     login(page, PANEL[0])
     page.wait_for_url("**/")
-    page.goto(f"/cases/{case_id}/sheets/agreed")
+    page.goto(f"/cases/{case_id}/sheets/agreed")  # not started yet: opening it changes nothing
+    page.get_by_test_id("start-sheet").get_by_role("button").click()
+    page.wait_for_url(re.compile(r".*/sheets/\d+$"))
     spread = page.get_by_test_id("spread-table")
     row = spread.locator('tr[data-item="HBS-3.1"]')
     assert row.get_by_test_id("spread").inner_text() == "2"  # 12, 10, 11
     assert row.get_by_test_id("self-diff").inner_text() == "-4"  # agreed 11 against the self-check 15
     assert page.locator('[name="HBS-3.1:awarded"]').input_value() == "11"
     shot(page, "sheets-5-agreed-prefilled")
+    # entering a deduction replaces the pre-filled score (issue 7 point 10); reloading drops the unsaved try
+    page.fill('[name="HBS-3.1:defect:missing_file"]', "5")
+    assert page.locator('[name="HBS-3.1:awarded"]').input_value() == ""
+    assert "已改按扣分计算" in page.locator('[data-item="HBS-3.1"]').last.inner_text()
+    page.reload()
+    assert page.locator('[name="HBS-3.1:awarded"]').input_value() == "11"
     # the panel agrees to take 2 points off 鉴定销毁: a score below the maximum needs its reason
     page.fill('[name="HBS-3.3:awarded"]', "8")
     page.get_by_test_id("submit-sheet").click()

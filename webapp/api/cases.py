@@ -12,9 +12,9 @@ from webapp import clock
 from webapp.api.validation import (
     InvalidInput,
     json_object,
+    number_as_sent,
     optional_date,
     optional_int,
-    optional_number,
     optional_str,
     required_str,
 )
@@ -225,7 +225,7 @@ def fire_event(case_id: int) -> Response:
         expected_version=optional_int(payload, "expected_version"),
         notice_start=optional_date(payload, "notice_start"),
         opinion=optional_str(payload, "opinion"),
-        total_score=optional_number(payload, "total_score"),
+        total_score=number_as_sent("total_score"),  # checked as typed: 1e-400 is not a total
         conclusion=conclusion,
     )
     return jsonify(_detail(case_id))

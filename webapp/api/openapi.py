@@ -149,6 +149,10 @@ def _sheet_schemas() -> dict[str, Any]:
                         "entries": {"type": "object", "additionalProperties": _ref("SheetEntry")},
                         "result": {"oneOf": [_ref("SheetResult"), {"type": "null"}]},
                         "complete": {"type": "boolean", "description": "every entry scored"},
+                        "opinion": {
+                            "type": ["string", "null"],
+                            "description": "agreed sheet: the panel's written opinion (评审意见)",
+                        },
                         "problems": {
                             "type": "object",
                             "additionalProperties": {"type": "string"},
@@ -288,6 +292,10 @@ def _sheet_paths(bearer: list[dict[str, list[str]]]) -> dict[str, Any]:
                                 "properties": {
                                     "entries": {"type": "object", "additionalProperties": _ref("SheetEntry")},
                                     "version": {"type": "integer"},
+                                    "opinion": {
+                                        "type": "string",
+                                        "description": "agreed sheet: the panel's written opinion (评审意见)",
+                                    },
                                 },
                             }
                         }

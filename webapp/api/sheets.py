@@ -15,7 +15,7 @@ from typing import Any
 from flask import Response, jsonify, request
 from flask_login import current_user
 
-from webapp.api.validation import InvalidInput, json_object, optional_int, required_str
+from webapp.api.validation import InvalidInput, json_object, optional_int, optional_str, required_str
 from webapp.auth.permissions import login_required
 from webapp.models import ScoreSheet, SheetKind
 from webapp.services import scoresheets
@@ -83,6 +83,7 @@ def sheet_json(view: SheetView) -> dict[str, Any]:
             "problems": computed.problems,
             # the same refusals with the engine's code and params: {"error", "params", "message", "item", …}
             "problem_details": computed.problem_details,
+            "opinion": sheet.opinion if sheet.kind == SheetKind.AGREED else None,
         }
     )
     return body
@@ -169,8 +170,11 @@ def put_sheet(sheet_id: int) -> Response:
     if not isinstance(entries, dict):
         raise InvalidInput('entries 须为对象：{"考核项目编号": {…}, …}（docs/schemes.md）', "entries")
     version = optional_int(payload, "version")
+    opinion = optional_str(payload, "opinion")
     with _entries_refused_as_invalid_input():
-        scoresheets.replace_entries(current_user, sheet_id, entries, expected_version=version)
+        scoresheets.replace_entries(
+            current_user, sheet_id, entries, expected_version=version, opinion=opinion
+        )
     return jsonify(_detail(sheet_id))
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 from datetime import date
 from typing import Any
@@ -83,3 +84,22 @@ def optional_date(payload: dict[str, Any], name: str) -> date | None:
 
 def _fail(name: str) -> date:
     raise InvalidInput(f"{name} 须为日期 YYYY-MM-DD", name)
+
+
+class _Token(str):
+    """A JSON number exactly as it was written in the request body."""
+
+
+def number_as_sent(name: str) -> str | None:
+    """The top-level number ``name`` as the client wrote it: the JSON number's own text (``1e-400`` stays
+    ``1e-400`` instead of becoming the float 0.0, so the service can refuse it); None when absent or null.
+
+    Anything else (a string, an object, true/false) is refused naming the field.
+    """
+    payload = json.loads(request.get_data(), parse_float=_Token, parse_int=_Token)
+    value = payload.get(name) if isinstance(payload, dict) else None
+    if value is None:
+        return None
+    if not isinstance(value, _Token):
+        raise InvalidInput(f"{name} 须为数字", name)
+    return str(value)

@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import date
 
 from flask_wtf.file import FileField, FileRequired
-from wtforms import DateField, DecimalField, HiddenField, RadioField, SelectField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms import DateField, HiddenField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from webapp.forms import KaopingForm, choices
 from webapp.models import SPOT_CHECK_OUTCOMES
@@ -53,13 +53,13 @@ class ReturnForCompletionForm(EventForm):
 class ConcludeScoreForm(EventForm):
     """A scored review where the ruleset allows a total scored on paper: blank uses the agreed sheet."""
 
-    total_score = DecimalField(
+    # Text, not DecimalField: Decimal("1e-400") would pass a range check and round to 0 (issue 7 point 6). The
+    # service (cases.review_total) accepts only a plain decimal and checks the range against the score table.
+    total_score = StringField(
         "评审总分（纸质评分时填写）",
-        places=2,
-        validators=[
-            Optional(),
-            NumberRange(min=0, max=999.99, message="总分应在 0 到 999.99 之间。"),
-        ],
+        filters=[lambda value: (value or "").strip() or None],
+        validators=[Optional(), Length(max=20, message="评审总分过长。")],
+        render_kw={"inputmode": "decimal", "autocomplete": "off"},
         description="留空则依据评审组合议评分表形成结论；达到本等级分数线即为通过（ARC-7.2）",
     )
 

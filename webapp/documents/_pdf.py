@@ -10,8 +10,12 @@ from xml.sax.saxutils import escape as _xml_escape
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.textsplit import ALL_CANNOT_END, ALL_CANNOT_START
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate
+from reportlab.platypus import Paragraph as _ReportLabParagraph
+from reportlab.platypus.paragraph import _handleBulletWidth
 
 from webapp.documents.fonts import cjk_font
 
@@ -106,3 +110,86 @@ def draw_heading(
 def escape(text: str) -> str:
     """Plain text for a Paragraph, which parses its text as mini-markup."""
     return _xml_escape(text)
+
+
+# --------------------------------------------------------------------------------------------------------
+# Chinese line breaking (避头尾): no line starts with a closing punctuation mark and none ends with an opening one
+
+#: marks that may not start a line (ReportLab's list plus ASCII punctuation met in mixed text)
+CANNOT_START = frozenset(ALL_CANNOT_START) | frozenset(",.;:!?)]}%、，。；：！？）」』】》〉”’")
+#: marks that may not end a line
+CANNOT_END = frozenset(ALL_CANNOT_END) | frozenset("([{（「『【《〈“‘")
+
+
+def _ascii_word(char: str) -> bool:
+    return char.isascii() and char.isalnum()
+
+
+def break_cjk(text: str, max_widths: list[float], font: str, size: float) -> list[tuple[float, str]]:
+    """Lines of ``text`` as (space left, line) within ``max_widths`` (one per line, the last repeating).
+
+    ReportLab's CJK wrapping puts 「，」 at the start of a line whenever a digit or a Latin letter is where the
+    line overflows (issue 7 point 14). Here a break never leaves a closing mark (，。；：、）」…) at a line start nor
+    an opening mark at a line end — the character before moves down with it — and never splits a run of
+    digits or Latin letters (扣12分, ARC-7.2) unless the run fills the whole line.
+    """
+    lines: list[tuple[float, str]] = []
+    start, n = 0, len(text)
+    while start < n:
+        max_width = max_widths[min(len(lines), len(max_widths) - 1)]
+        width, end = 0.0, start
+        while end < n:
+            step = stringWidth(text[end], font, size)
+            if width + step > max_width + 1e-6 and end > start:
+                break
+            width += step
+            end += 1
+        if end < n:
+            cut = end
+            if _ascii_word(text[cut]) and _ascii_word(text[cut - 1]):
+                back = cut
+                while back > start and _ascii_word(text[back - 1]):
+                    back -= 1
+                if back > start:
+                    cut = back
+            while cut > start + 1 and (text[cut] in CANNOT_START or text[cut - 1] in CANNOT_END):
+                cut -= 1
+            if text[cut] in CANNOT_START:  # a line of one character and a mark: let the mark hang
+                cut = end + 1
+            end = cut
+        line = text[start:end]
+        lines.append((max_width - stringWidth(line, font, size), line))
+        start = end
+    return lines
+
+
+class Paragraph(_ReportLabParagraph):
+    """A Paragraph whose CJK wrapping follows the Chinese line-breaking rule (see `break_cjk`).
+
+    Plain text in one font (what `paragraph` makes) is wrapped by `break_cjk`; mixed markup falls back to
+    ReportLab's own wrapping.
+    """
+
+    def breakLinesCJK(self, maxWidths):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN201, N802, N803
+        frags = self.frags
+        single = len(frags) == 1 and hasattr(frags[0], "text") and not hasattr(frags[0], "cbDefn")
+        if not single or self.style.endDots or getattr(self, "_splitpara", 0):
+            return super().breakLinesCJK(maxWidths)
+        if not isinstance(maxWidths, list | tuple):
+            maxWidths = [maxWidths]  # noqa: N806
+        maxWidths = list(maxWidths)  # noqa: N806
+        self.height = 0
+        _handleBulletWidth(self.bulletText, self.style, maxWidths)
+        frag = frags[0]
+        lines = break_cjk(frag.text, maxWidths, frag.fontName, frag.fontSize)
+        return frag.clone(
+            kind=0,
+            lines=[(space, [line]) for space, line in lines],
+            ascent=frag.fontSize,
+            descent=-0.2 * frag.fontSize,
+        )
+
+
+def paragraph(text: str, style: ParagraphStyle) -> Paragraph:
+    """Plain text (escaped here) as a paragraph that breaks lines by the Chinese rule."""
+    return Paragraph(escape(text), style)

@@ -158,7 +158,7 @@ def confirmation_letter_pdf(data: LetterData, *, compress: bool = True) -> bytes
             _pdf.style("letter-to", BODY_SIZE, BODY_LEADING),
         ),
     ]
-    story += [Paragraph(_pdf.escape(text), body) for text in letter_paragraphs(data)]
+    story += [_pdf.paragraph(text, body) for text in letter_paragraphs(data)]  # 避头尾 line breaking
     # Room for the seal, which overlaps signature and date; never split them from each other.
     story.append(KeepTogether([Spacer(1, BODY_LEADING * 1.5), _signature(data)]))
     if names := copies(data):
@@ -167,8 +167,8 @@ def confirmation_letter_pdf(data: LetterData, *, compress: bool = True) -> bytes
             KeepTogether(
                 [
                     HRFlowable(width="100%", thickness=1, color=colors.black, spaceAfter=4),
-                    Paragraph(
-                        _pdf.escape(f"抄送：{'，'.join(names)}。"),
+                    _pdf.paragraph(
+                        f"抄送：{'，'.join(names)}。",
                         _pdf.style("letter-cc", 13, 20, leftIndent=13, firstLineIndent=0),
                     ),
                     HRFlowable(width="100%", thickness=1, color=colors.black, spaceBefore=4),

@@ -112,8 +112,12 @@ class ReviewData:
     vetoes: Sequence[str] = ()
     #: The panel's conclusion; computed from total, pass line and vetoes when None. Required for 省特级.
     passed: bool | None = None
-    #: Free text for 评审意见 (strengths, points to improve); optional.
+    #: Sections below their minimum (each fails the review), one note each.
+    failures: Sequence[str] = ()
+    #: Free text for 评审意见 (strengths, points to improve): the panel's own words; optional.
     remarks: str = ""
+    #: A note printed small under the score table (e.g. that the table is a sample); optional.
+    note: str = ""
     #: "arabic" (2027年3月10日) or "hanzi" (二〇二七年三月十日).
     date_style: DateStyle = "arabic"
 
@@ -170,6 +174,7 @@ def review_conclusion_pdf(data: ReviewData, *, compress: bool = True) -> bytes:
         Spacer(1, 6 * mm),
         Paragraph("一、评审评分", styles["heading"]),
         _score_table(data, styles),
+        *([Spacer(1, 2 * mm), _p("注：" + data.note, styles["note"])] if data.note else []),
         Spacer(1, 5 * mm),
         KeepTogether([Paragraph("二、评审结论", styles["heading"]), *_conclusion(data, styles)]),
         Spacer(1, 5 * mm),
@@ -218,11 +223,13 @@ def _styles() -> dict[str, ParagraphStyle]:
         "body": _pdf.style("rv-body", 12, 20, firstLineIndent=24),
         "verdict": _pdf.style("rv-verdict", 15, 22, align="center"),
         "veto": _pdf.style("rv-veto", 11, 17, leftIndent=24),
+        "note": _pdf.style("rv-note", 9, 13),
     }
 
 
 def _p(text: str, style: ParagraphStyle) -> Paragraph:
-    return Paragraph(_pdf.escape(text), style)
+    """Plain text as a paragraph broken by the Chinese line rule (no line starts with 「，」)."""
+    return _pdf.paragraph(text, style)
 
 
 def _facts(data: ReviewData, styles: dict) -> Table:
@@ -336,6 +343,7 @@ def _conclusion(data: ReviewData, styles: dict) -> list[Flowable]:
         flowables += [_p(f"{n}. {note}", styles["veto"]) for n, note in enumerate(data.vetoes, start=1)]
     else:
         flowables.append(_p("未发现一票否决事项。", styles["body"]))
+    flowables += [_p(failure + "。", styles["body"]) for failure in data.failures]
     if data.remarks:
         flowables.append(_p(f"评审意见：{data.remarks}", styles["body"]))
     verdict = review_conclusion_text(data)

@@ -135,6 +135,11 @@ class ScoreSheet(db.Model):
     total: Mapped[Decimal | None] = mapped_column(sa.Numeric(6, 2))
     #: the engine's result (`SheetResult.to_dict()`) at the last save, for pages and lists
     result: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
+    #: agreed sheet: item id → the score pre-filled from the reviewers' sheets and not changed since. Entering a
+    #: deduction on such an item replaces the pre-filled score (a score the lead typed is theirs and is kept).
+    prefilled: Mapped[dict[str, str] | None] = mapped_column(sa.JSON)
+    #: agreed sheet: the panel's written opinion (评审意见), printed on the review conclusion
+    opinion: Mapped[str | None] = mapped_column(sa.Text)
     updated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     submitted_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

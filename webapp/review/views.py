@@ -1,4 +1,7 @@
-"""The reviewer's task list: the cases on whose panel they sit (ARC-10.4), their role, state and dates."""
+"""The reviewer's task list: the cases on whose panel they sit (ARC-10.4), their role, state and dates (the
+on-site review date, overdue flags), the conflict-of-interest declaration (回避声明) they make before scoring,
+and what they still have to do with the score sheets (fill and submit their own sheet; the lead also the agreed
+sheet and the conclusion, ARC-10.4.5)."""
 
 from __future__ import annotations
 
@@ -6,8 +9,9 @@ from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
-from flask import flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
 from config.rulesets import load_ruleset
@@ -15,8 +19,10 @@ from webapp import clock
 from webapp.auth.permissions import roles_required
 from webapp.extensions import db
 from webapp.models import Case, PanelMember, Role
-from webapp.services import ServiceError, panel, permissions
+from webapp.request_args import page_arg
+from webapp.services import ServiceError, panel, permissions, sheet_tasks
 from webapp.services.overdue import OverdueFlag, flag_for
+from webapp.services.sheet_tasks import PanelWork
 from workflow import calendar
 from workflow.grading import TERMINAL_STATES
 
@@ -30,6 +36,8 @@ class PanelRow:
     member: PanelMember | None = None
     #: the review is late in its current state
     overdue: OverdueFlag | None = None
+    #: what the reviewer still has to do with the score sheets
+    work: PanelWork | None = None
 
     @property
     def must_declare(self) -> bool:
@@ -49,33 +57,74 @@ class PanelRow:
         """The lead concludes the review from the case page (ARC-10.4.5)."""
         return self.is_lead and self.case.state == "in_review"
 
+    @property
+    def has_work(self) -> bool:
+        return self.awaits_conclusion or bool(self.work and self.work.todo)
 
-def panel_rows(user) -> list[PanelRow]:  # noqa: ANN001 - a User
-    """The cases ``user`` sits on as a panel member, restricted to what they may see (permissions.py)."""
+
+def _panel_query(user):  # noqa: ANN001, ANN202 - a User; a Select
+    """The cases ``user`` sits on, restricted to what they may see (permissions.py): in review first (where the
+    work is), then other open cases, then closed ones; most recently updated first within each."""
     visible = permissions.visible_cases(user).subquery()
-    today = clock.today()
-    stmt = (
-        sa.select(Case, PanelMember)
+    rank = sa.case((Case.state == "in_review", 0), (Case.state.in_(tuple(TERMINAL_STATES)), 2), else_=1)
+    return (
+        sa.select(Case)
         .join(PanelMember, PanelMember.case_id == Case.id)
         .where(PanelMember.user_id == user.id, Case.id.in_(sa.select(visible.c.id)))
-        .order_by(Case.updated_at.desc(), Case.id.desc())
+        .options(selectinload(Case.organ), selectinload(Case.organizer))
+        .order_by(rank, Case.updated_at.desc(), Case.id.desc())
+    )
+
+
+def _rows(user, cases: list[Case]) -> list[PanelRow]:  # noqa: ANN001 - a User
+    """Rows for one page of cases: two queries (the seats, the sheets) whatever the page size."""
+    if not cases:
+        return []
+    today = clock.today()
+    seats = {
+        member.case_id: member
+        for member in db.session.scalars(
+            sa.select(PanelMember).where(
+                PanelMember.user_id == user.id, PanelMember.case_id.in_([c.id for c in cases])
+            )
+        )
+    }
+    work = sheet_tasks.panel_work(
+        user, [(case, bool(seats[case.id].is_lead if case.id in seats else False)) for case in cases]
     )
     rows = []
-    for case, member in db.session.execute(stmt).all():
+    for case in cases:
+        seat = seats.get(case.id)
         last_day = None
         if case.notice_start is not None:
             last_day = calendar.notice_last_day(load_ruleset(case.ruleset_id), case.notice_start)
-        rows.append(PanelRow(case, bool(member.is_lead), last_day, member, flag_for(case, today)))
-    rows.sort(key=lambda row: (not row.awaits_conclusion, not row.open))
+        rows.append(
+            PanelRow(
+                case, bool(seat and seat.is_lead), last_day, seat, flag_for(case, today), work.get(case.id)
+            )
+        )
     return rows
+
+
+def _render(**extra: object) -> str:
+    page = db.paginate(
+        _panel_query(current_user),
+        page=page_arg(),
+        per_page=current_app.config.get("ITEMS_PER_PAGE", 20),
+        error_out=False,
+    )
+    return render_template(
+        "review/index.html",
+        rows=_rows(current_user, list(page.items)),
+        page=page,
+        statement=panel.NO_CONFLICT_STATEMENT,
+        **{"declaration_error": None, **extra},
+    )
 
 
 @roles_required(Role.REVIEWER)
 def index() -> str:
-    rows = panel_rows(current_user)
-    return render_template(
-        "review/index.html", rows=rows, statement=panel.NO_CONFLICT_STATEMENT, declaration_error=None
-    )
+    return _render()
 
 
 @roles_required(Role.REVIEWER)
@@ -93,10 +142,7 @@ def declare(case_id: int) -> Response | tuple[str, int]:
             reason=request.form.get("reason", ""),
         )
     except ServiceError as exc:
-        page = render_template(
-            "review/index.html",
-            rows=panel_rows(current_user),
-            statement=panel.NO_CONFLICT_STATEMENT,
+        page = _render(
             declaration_error=(case_id, exc.message),
             typed_reason=request.form.get("reason", "")[:1000],
         )

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -463,8 +463,33 @@ def _score_ceiling(case: Case) -> Decimal:
     return min(MAX_SCORE, scheme.max_for(case.level) + scheme.bonus_max(case.level))
 
 
+#: A review total as a person writes it: digits, optionally a point and one or two decimals (85, 85.5, 85.25).
+PLAIN_TOTAL = re.compile(r"[0-9]{1,3}(?:\.[0-9]{1,2})?")
+
+
+def review_total(value: str | Decimal | float | None) -> Decimal:
+    """The panel's total from what was typed (form text, the API's number token as sent) or given (a number).
+
+    Only a plain decimal with at most two decimals is a total: scientific notation (``1e-400`` would round to a
+    silent 0 and reject the case), NaN, infinity, a sign or a third decimal are refused naming the field.
+    """
+    if value is None or isinstance(value, bool) or (isinstance(value, str) and not value.strip()):
+        raise ServiceError("请填写评审总分。", code="invalid_input", field="total_score")
+    # a float is shown as Python writes it (1e-05 stays scientific and is refused, like typed text)
+    text = (
+        value.strip() if isinstance(value, str) else repr(value) if isinstance(value, float) else str(value)
+    )
+    if not PLAIN_TOTAL.fullmatch(text):
+        raise ServiceError(
+            f"评审总分须为不超过两位小数的数字（如 85 或 85.5），不能写成「{text[:20]}」。",
+            code="invalid_input",
+            field="total_score",
+        )
+    return Decimal(text).quantize(Decimal("0.01"))
+
+
 def _review_input(
-    case: Case, ruleset: Ruleset, total_score: Decimal | float | None, conclusion: str | None
+    case: Case, ruleset: Ruleset, total_score: Decimal | float | str | None, conclusion: str | None
 ) -> str:
     """Validate and record the panel's result on the row (rolled back with the transaction if refused)."""
     level = ruleset.level(case.level)
@@ -480,14 +505,9 @@ def _review_input(
                     "ARC-10.4.5",
                 )
             )
-        if total_score is None or isinstance(total_score, bool):
-            raise ServiceError("请填写评审总分。", code="invalid_input", field="total_score")
-        try:
-            score = Decimal(str(total_score)).quantize(Decimal("0.01"))
-        except (InvalidOperation, ValueError) as exc:
-            raise ServiceError("评审总分须为数字。", code="invalid_input", field="total_score") from exc
+        score = review_total(total_score)
         ceiling = _score_ceiling(case)
-        if not score.is_finite() or not Decimal(0) <= score <= ceiling:
+        if not Decimal(0) <= score <= ceiling:
             raise ServiceError(
                 f"评审总分须在 0 至 {fmt_points(ceiling)} 之间（本案评分表满分，含加分上限）。",
                 code="invalid_input",
@@ -536,7 +556,7 @@ def _fire_checked(
     comment: str,
     notice_start: date | None = None,
     opinion: str | None = None,
-    total_score: Decimal | float | None = None,
+    total_score: Decimal | float | str | None = None,
     conclusion: str | None = None,
 ) -> grading.TransitionRecord:
     """Permission → input → domain → side effects → audit, inside the caller's transaction."""
@@ -599,7 +619,7 @@ def fire_event(
     expected_version: int | None = None,
     notice_start: date | None = None,
     opinion: str | None = None,
-    total_score: Decimal | float | None = None,
+    total_score: Decimal | float | str | None = None,
     conclusion: str | None = None,
 ) -> Case:
     """Fire ``event``: permission → domain guards → state change → side effects → audit row → commit.

@@ -17,11 +17,12 @@ recorded when it was opened; every save recomputes and caches the total.
 
 from __future__ import annotations
 
+import re
 import statistics
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 import sqlalchemy as sa
@@ -32,7 +33,17 @@ from webapp import clock
 from webapp.documents.review import PanelMember as PdfPanelMember
 from webapp.documents.review import ReviewData, ReviewItem, ReviewSection, review_conclusion_pdf
 from webapp.extensions import db
-from webapp.models import SHEET_KIND_LABELS, Case, PanelMember, Role, ScoreSheet, SheetKind, SheetStatus, User
+from webapp.models import (
+    SHEET_KIND_LABELS,
+    Case,
+    CaseEvent,
+    PanelMember,
+    Role,
+    ScoreSheet,
+    SheetKind,
+    SheetStatus,
+    User,
+)
 from webapp.services import Conflict, NotFound, ServiceError, permissions, transaction
 from webapp.services.schemes import get_scheme, pin_scheme, scheme_for_case
 from webapp.xlsx.scheme_io import sheet_from_xlsx, sheet_to_xlsx
@@ -46,6 +57,8 @@ SELF_CHECK_STATES = ("planned", "returned")
 REVIEW_STATES = ("in_review",)
 #: The review has a conclusion: the agreed sheet is shown to everyone who may see the case.
 CONCLUDED_STATES = ("awaiting_approval", "approved", "rejected")
+#: The panel's written opinion on the agreed sheet (评审意见), printed on the review conclusion.
+OPINION_MAX = 1000
 #: Rule cited when the review conclusion comes from the sheet.
 REVIEW_RULE = "ARC-10.4.5"
 
@@ -282,6 +295,20 @@ def form_items(scheme: Scheme, level: str | None) -> list[Item]:
     return out
 
 
+def item_label(scheme: Scheme, item_id: str) -> str:
+    """An item as the table shows it, for messages: 「第五部分第1项「利用服务与编研」」 (no internal code)."""
+    for section in scheme.sections:
+        for item in section.items:
+            for n, leaf in enumerate([item, *item.parts]):
+                if leaf.id != item_id:
+                    continue
+                where = f"第{section.no}部分" if section.no else ""
+                number = item.no + (f"（{leaf.no or n}）" if n else "") if item.no else ""
+                title = leaf.name if not n else f"{item.name}：{leaf.name}"
+                return f"{where}第{number}项「{title}」" if number else f"{where}「{title}」"
+    return f"「{item_id}」"
+
+
 def own_measure_keys(scheme: Scheme, item: Item) -> list[str]:
     """Measured values entered on ``item``'s row: its own, plus those other items read from it."""
     keys = [] if item.measures_from else list(item.measure_keys())
@@ -312,6 +339,10 @@ def measure_label(scheme: Scheme, item: Item, key: str) -> str:
     return key
 
 
+#: A score or deduction as typed: digits with an optional point and up to two decimals (a sign is caught later).
+PLAIN_POINTS = re.compile(r"-?[0-9]{1,4}(?:\.[0-9]{1,2})?")
+
+
 def _parse_number(text: str) -> Decimal | None:
     """A plain decimal as typed (「87.5」); 1e3, NaN or 1e-400 are not numbers here (numbers.plain_decimal)."""
     try:
@@ -321,7 +352,10 @@ def _parse_number(text: str) -> Decimal | None:
 
 
 def entries_from_form(
-    scheme: Scheme, level: str | None, form: Mapping[str, str]
+    scheme: Scheme,
+    level: str | None,
+    form: Mapping[str, str],
+    prefilled: Mapping[str, str] | None = None,
 ) -> tuple[dict[str, dict[str, Any]], dict[str, str], dict[str, str]]:
     """(entries as JSON, blocking errors, warnings) from the sheet form.
 
@@ -344,7 +378,8 @@ def entries_from_form(
             value = text(name)
             if not value:
                 continue
-            number = _parse_number(value)
+            # a score is written as a plain decimal: 1e-400 or NaN is not a score (issue 7 point 6)
+            number = _parse_number(value) if PLAIN_POINTS.fullmatch(value.removesuffix("分")) else None
             if number is None:
                 errors[name] = "请填写数字"
             elif number < 0:
@@ -397,6 +432,8 @@ def entries_from_form(
             value = text(field_name(item.id, what))
             if value:
                 raw[what] = value[:1000]
+        if replaces_prefill(item, raw, prefilled):
+            del raw["awarded"]
         if raw:
             entries[item.id] = raw
         if not any(k in errors for k in _names_of(item, scheme)):
@@ -545,12 +582,24 @@ def _new_sheet(
     return sheet
 
 
-def open_sheet(user: User, case_id: int, kind: str, reviewer_id: int | None = None) -> ScoreSheet | None:
-    """The sheet of ``kind`` (a reviewer's own when ``reviewer_id`` is None and the user is on the panel).
+@dataclass(frozen=True)
+class SheetSlot:
+    """One sheet place on a case as a reader finds it, without creating anything (a GET changes nothing)."""
 
-    Creates the draft when the user is the one to fill it and it does not exist yet (the agreed sheet starts
-    prefilled with the median of the submitted reviewer sheets). Returns None when it does not exist and the
-    user only reads.
+    case: Case
+    kind: str
+    reviewer_id: int | None
+    sheet: ScoreSheet | None
+    #: the user fills this sheet and may start it now (a POST creates it)
+    startable: bool
+    #: why the user may not start it, when they are the one who fills it ("" otherwise)
+    closed_reason: str = ""
+
+
+def find_sheet(user: User, case_id: int, kind: str, reviewer_id: int | None = None) -> SheetSlot:
+    """The sheet of ``kind`` (a reviewer's own when ``reviewer_id`` is None), read only: never writes.
+
+    `SheetRefused` when the user may not read it; NotFound for a case they may not see.
     """
     case, acc = _visible_case(user, case_id)
     if kind not in (SheetKind.SELF, SheetKind.REVIEWER, SheetKind.AGREED):
@@ -560,8 +609,43 @@ def open_sheet(user: User, case_id: int, kind: str, reviewer_id: int | None = No
     if not _may_read(acc, kind, reviewer_id, user):
         raise SheetRefused("您无权查看该评分表。")
     sheet = _find(case, kind, reviewer_id)
-    if sheet is not None:
-        return sheet
+    startable = sheet is None and _may_edit(acc, kind, reviewer_id, user)
+    closed = ""
+    if startable and not scored_here(scheme_for_case(case), case):
+        startable, closed = False, _not_scored(case).message
+    elif sheet is None and not startable and _fills(user, acc, kind, reviewer_id):
+        closed = _closed_reason(kind, case)
+    return SheetSlot(case, kind, reviewer_id, sheet, startable, closed)
+
+
+def _fills(user: User, acc: SheetAccess, kind: str, reviewer_id: int | None) -> bool:
+    """``user`` is the one who fills the sheet of ``kind`` (whether or not the case is open for it now)."""
+    if kind == SheetKind.SELF:
+        return acc.is_applicant
+    if kind == SheetKind.REVIEWER:
+        return acc.is_member and reviewer_id == user.id
+    return acc.is_lead
+
+
+def _not_scored(case: Case) -> SheetRefused:
+    return SheetRefused(
+        f"{case.level_label}不采用打分方式，由评审组作出达标结论（依据第六条）。",
+        status=409,
+        code="not_scored",
+    )
+
+
+def open_sheet(user: User, case_id: int, kind: str, reviewer_id: int | None = None) -> ScoreSheet | None:
+    """The sheet of ``kind`` (a reviewer's own when ``reviewer_id`` is None and the user is on the panel),
+    created as a draft when the user is the one to fill it and it does not exist yet (the agreed sheet starts
+    prefilled with the median of the submitted reviewer sheets). Returns None when it does not exist and the
+    user only reads. This writes: call it for a POST, never for a GET (use `find_sheet` to read).
+    """
+    slot = find_sheet(user, case_id, kind, reviewer_id)
+    case, reviewer_id = slot.case, slot.reviewer_id
+    if slot.sheet is not None:
+        return slot.sheet
+    acc = access(user, case)
     if kind == SheetKind.REVIEWER and reviewer_id != user.id:
         return None
     if not _may_edit(acc, kind, reviewer_id, user):
@@ -569,15 +653,13 @@ def open_sheet(user: User, case_id: int, kind: str, reviewer_id: int | None = No
     with transaction():
         scheme = pin_scheme(case)
         if not scored_here(scheme, case):
-            raise SheetRefused(
-                f"{case.level_label}不采用打分方式，由评审组作出达标结论（依据第六条）。",
-                status=409,
-                code="not_scored",
-            )
+            raise _not_scored(case)
         assert scheme is not None
         sheet = _new_sheet(case, scheme, kind, user, reviewer_id)
         if kind == SheetKind.AGREED:
-            _store(sheet, scheme, sheet_level(scheme, case), prefill_entries(case, scheme, "median"))
+            entries = prefill_entries(case, scheme, "median")
+            _store(sheet, scheme, sheet_level(scheme, case), entries)
+            sheet.prefilled = prefilled_scores(entries)
         else:
             _store(sheet, scheme, sheet_level(scheme, case), {})
     return sheet
@@ -609,12 +691,7 @@ def _editable(user: User, sheet: ScoreSheet, *, hide_unreadable: bool = False) -
 def _refusal(user: User, case: Case, acc: SheetAccess, kind: str, reviewer_id: int | None) -> SheetRefused:
     """Why ``user`` may not fill the sheet of ``kind`` (of ``reviewer_id``) now: 409 for the right person at
     the wrong time, with the rule; 403 for anyone else."""
-    if kind == SheetKind.SELF:
-        filler = acc.is_applicant
-    elif kind == SheetKind.REVIEWER:
-        filler = acc.is_member and reviewer_id == user.id
-    else:
-        filler = acc.is_lead
+    filler = _fills(user, acc, kind, reviewer_id)
     if filler and kind != SheetKind.SELF and not acc.declared and case.state in REVIEW_STATES:
         return SheetRefused(
             "请先在「评审任务」中作出回避声明（确认与申报单位无利害关系）后再评分。",
@@ -650,15 +727,39 @@ def _first_fault(warnings: Mapping[str, str], computed: Computed) -> str | None:
     return first
 
 
-def _submit_problems(computed: Computed, warnings: Mapping[str, str]) -> list[str]:
-    problems = []
-    if warnings:
-        problems.append(f"有{len(warnings)}处需要改正（见各项提示）")
-    for item_id, message in computed.problems.items():
-        if item_id != "_sheet" and not any(k.startswith(f"{item_id}:") for k in warnings):
-            problems.append(f"考核项目{item_id}：{message}")
-    if computed.result is not None and computed.result.missing:
-        problems.append("尚未评分的项目：" + "、".join(computed.result.missing))
+def sheet_faults(
+    scheme: Scheme, level: str | None, computed: Computed, warnings: Mapping[str, str]
+) -> tuple[list[str], list[str]]:
+    """(faults, unscored) in table order, each naming the item as the table shows it (issue 7 point 11).
+
+    A fault is an entry that cannot be scored as it stands — what is wrong with it (a lowered score without its
+    reason, a score out of range, …). Unscored items are those with no entry at all; an item whose entry is at
+    fault is not among them, though the engine leaves it out of the total until it is fixed.
+    """
+    faults: list[str] = []
+    faulty: set[str] = set()
+    for item in form_items(scheme, level):
+        messages = [m for name, m in warnings.items() if name.split(":", 1)[0] == item.id]
+        if messages:
+            faulty.add(item.id)
+            faults.append(f"{item_label(scheme, item.id)}：{'；'.join(dict.fromkeys(messages))}")
+        elif item.id in computed.problems:  # the engine's words already name the item as the table shows it
+            faulty.add(item.id)
+            faults.append(computed.problems[item.id])
+    missing = computed.result.missing if computed.result is not None else ()
+    unscored = [item_label(scheme, item_id) for item_id in missing if item_id not in faulty]
+    return faults, unscored
+
+
+def _submit_problems(
+    scheme: Scheme, level: str | None, computed: Computed, warnings: Mapping[str, str]
+) -> list[str]:
+    faults, unscored = sheet_faults(scheme, level, computed, warnings)
+    problems = list(faults)
+    if unscored:
+        problems.append("尚未评分的项目：" + "、".join(unscored))
+    if not problems and "_sheet" in computed.problems:
+        problems.append(computed.problems["_sheet"])
     return problems
 
 
@@ -682,12 +783,12 @@ def save_sheet(
         raise SheetRefused("该评分表已提交；如需修改，请先撤回提交。", status=409, code="sheet_submitted")
     scheme = _scheme_of(sheet)
     level = sheet_level(scheme, case)
-    entries, errors, warnings = entries_from_form(scheme, level, form)
+    entries, errors, warnings = entries_from_form(scheme, level, form, sheet.prefilled)
     if errors:
         raise SheetInvalid("有输入需要改正，评分表未保存。", errors, field=next(iter(errors)))
     computed = compute(scheme, level, entries)
     if submit:
-        problems = _submit_problems(computed, warnings)
+        problems = _submit_problems(scheme, level, computed, warnings)
         if problems:
             raise SheetInvalid(
                 "评分表尚不能提交：" + "；".join(problems) + "。",
@@ -698,6 +799,9 @@ def save_sheet(
     try:
         with transaction():
             _store(sheet, scheme, level, entries)
+            sheet.prefilled = _still_prefilled(sheet.prefilled, entries)
+            if sheet.kind == SheetKind.AGREED and "opinion" in form:
+                sheet.opinion = (form.get("opinion") or "").strip()[:OPINION_MAX] or None
             sheet.updated_by_id = user.id
             if submit:
                 _mark_submitted(sheet, user)
@@ -727,7 +831,7 @@ def submit_sheet(
     for item in form_items(scheme, level):
         warnings.update(_semantic_warnings(item, sheet.entries.get(item.id, {})))
     computed = compute(scheme, level, sheet.entries)
-    problems = _submit_problems(computed, warnings)
+    problems = _submit_problems(scheme, level, computed, warnings)
     if problems:
         raise SheetInvalid(
             "评分表尚不能提交：" + "；".join(problems) + "。",
@@ -809,14 +913,19 @@ def _quantize(value: Decimal, scheme: Scheme) -> Decimal:
 
 
 def prefill_entries(case: Case, scheme: Scheme, method: str = "median") -> dict[str, dict[str, Any]]:
-    """One agreed entry per item from the submitted reviewer sheets: the median (or mean) score, the reviewers'
-    reasons, a veto flag when most reviewers flagged it. Empty when no reviewer has submitted yet."""
+    """One agreed entry per item from the submitted reviewer sheets: the median (or mean) score with the reasons
+    of the reviewers who gave that score, a veto flag when most reviewers flagged it. Empty when no reviewer
+    has submitted yet.
+
+    The result can be submitted as it stands (issue 7 point 10): every score is one the item takes, and a score
+    below the maximum carries a reason — the reviewers' own words, without the 「评定8分（满分10分）：」 the engine
+    puts before them (it adds that again on the agreed sheet) and without item codes.
+    """
     sheets = reviewer_sheets(case, submitted_only=True)
     if not sheets:
         return {}
     level = sheet_level(scheme, case)
     scores = [item_scores(s.result) for s in sheets]
-    reasons = [item_reasons(s.result) for s in sheets]
     entries: dict[str, dict[str, Any]] = {}
     for item in form_items(scheme, level):
         if item.kind == "veto":
@@ -827,27 +936,97 @@ def prefill_entries(case: Case, scheme: Scheme, method: str = "median") -> dict[
                 > len(sheets)
             ]
             if flags:
-                entries[item.id] = {"flags": flags, "reason": _joined(r.get(item.id, []) for r in reasons)}
+                reason = _joined([_reviewer_reason(s, item.id)] for s in sheets)
+                entries[item.id] = {"flags": flags, "reason": reason or "评审组合议认定"}
             continue
-        values = [s[item.id] for s in scores if item.id in s]
-        if not values:
+        given = [(s, sc[item.id]) for s, sc in zip(sheets, scores, strict=True) if item.id in sc]
+        if not given:
             continue
+        values = [v for _, v in given]
         if method == "mean":
             agreed = _quantize(sum(values, Decimal(0)) / len(values), scheme)
         else:
             agreed = _quantize(Decimal(statistics.median(values)), scheme)
+        if not _takes_score(item, agreed):  # e.g. the mean of 0 and 5 on a 3–5 item that allows 0
+            agreed = statistics.median_low(values)
         entry: dict[str, Any] = {"awarded": fmt_points(agreed)}
         if agreed < item.max:
-            texts = _joined(
-                r.get(item.id, []) + [(sh.entries.get(item.id) or {}).get("reason", "")]
-                for r, sh in zip(reasons, sheets, strict=True)
-            )
-            entry["reason"] = texts or ""
+            # the reasons of those who gave this score; else of everyone who deducted
+            matching = [s for s, v in given if v == agreed] or [s for s, v in given if v < item.max]
+            reason = _joined([_reviewer_reason(s, item.id)] for s in matching)
+            entry["reason"] = reason or f"按评审专家评分的{'平均数' if method == 'mean' else '中位数'}评定"
         notes = _joined([(sh.entries.get(item.id) or {}).get("note", "")] for sh in sheets)
         if notes:
             entry["note"] = notes
         entries[item.id] = entry
     return entries
+
+
+def _takes_score(item: Item, value: Decimal) -> bool:
+    low = item.min if item.kind == "award" else Decimal(0)
+    return low <= value <= item.max or (value == 0 and item.zero_allowed)
+
+
+#: 「评定8分（满分10分）」 with or without 「：」, which the engine puts before a reason given with a score
+_AWARDED_PREFIX = re.compile(r"^评定[0-9.]+分（满分[0-9.]+分）：?")
+
+
+def plain_reason(text: str, item_id: str) -> str:
+    """An engine reason as a person writes it: without the item code the engine appends and without the
+    「评定8分（满分10分）：」 before a typed reason (the score is printed beside it anyway)."""
+    return _AWARDED_PREFIX.sub("", text.replace(f"（{item_id}）", "")).strip()
+
+
+def _reviewer_reason(sheet: ScoreSheet, item_id: str) -> str:
+    """Why a reviewer scored the item as they did: what they typed, else their deductions as the engine
+    describes them."""
+    typed = str((sheet.entries.get(item_id) or {}).get("reason") or "").strip()
+    if typed:
+        return typed
+    reasons = (plain_reason(r, item_id) for r in item_reasons(sheet.result).get(item_id, []))
+    return "；".join(r for r in reasons if r)
+
+
+def prefilled_scores(entries: Mapping[str, Mapping[str, Any]]) -> dict[str, str] | None:
+    """item id → the score a prefill put on the agreed sheet (remembered so a deduction may replace it)."""
+    scores = {k: str(v["awarded"]) for k, v in entries.items() if v.get("awarded") is not None}
+    return scores or None
+
+
+def _scoring_input(item: Item, raw: Mapping[str, Any]) -> bool:
+    """The entry scores the item another way than a direct score: defects, a deduction, measures, a zero flag."""
+    zero_flags = {c.flag for c in item.zero_when}
+    return bool(
+        raw.get("defects")
+        or raw.get("deduction") not in (None, "")
+        or raw.get("measures")
+        or zero_flags & set(raw.get("flags") or ())
+    )
+
+
+def replaces_prefill(item: Item, raw: Mapping[str, Any], prefilled: Mapping[str, str] | None) -> bool:
+    """Entering a deduction replaces a pre-filled score (issue 7 point 10): the entry still carries the score a
+    prefill put there, unchanged, together with another way of scoring the item. A score the person typed
+    themselves is theirs: both together stay an error to correct."""
+    if not prefilled or item.kind == "award" or item.id not in prefilled:
+        return False
+    try:
+        same = Decimal(str(raw.get("awarded"))) == Decimal(str(prefilled[item.id]))
+    except InvalidOperation:
+        return False
+    return same and _scoring_input(item, raw)
+
+
+def _still_prefilled(
+    prefilled: Mapping[str, str] | None, entries: Mapping[str, Mapping[str, Any]]
+) -> dict[str, str] | None:
+    """The pre-filled scores still standing after a save (those changed or replaced are the lead's now)."""
+    kept = {
+        item_id: score
+        for item_id, score in (prefilled or {}).items()
+        if str((entries.get(item_id) or {}).get("awarded")) == str(score)
+    }
+    return kept or None
 
 
 def _joined(groups: Iterable[Iterable[str]]) -> str:
@@ -879,6 +1058,7 @@ def prefill_agreed(
         raise SheetRefused("尚无评审专家提交评分表，无法预填。", status=409, code="no_reviewer_sheets")
     with transaction():
         _store(sheet, scheme, sheet_level(scheme, case), entries)
+        sheet.prefilled = prefilled_scores(entries)
         sheet.updated_by_id = user.id
     return sheet
 
@@ -1248,9 +1428,15 @@ def checked_entries(
 
 
 def replace_entries(
-    user: User, sheet_id: int, entries: Mapping[str, Any], *, expected_version: int | None = None
+    user: User,
+    sheet_id: int,
+    entries: Mapping[str, Any],
+    *,
+    expected_version: int | None = None,
+    opinion: str | None = None,
 ) -> ScoreSheet:
     """Replace a draft's entries with ``entries`` (sheet JSON) and recompute it — the owner only, while open.
+    ``opinion`` (the agreed sheet's 评审意见) replaces the written opinion when given.
 
     Nothing is written when any entry is refused (`SheetInvalid`, ``field`` the first at fault).
     """
@@ -1261,6 +1447,17 @@ def replace_entries(
         raise SheetRefused("该评分表已提交；如需修改，请先撤回提交。", status=409, code="sheet_submitted")
     scheme = _scheme_of(sheet)
     level = sheet_level(scheme, case)
+    known = {item.id: item for item in scheme.items()}
+    entries = {
+        item_id: (
+            {k: v for k, v in raw.items() if k != "awarded"}
+            if item_id in known
+            and isinstance(raw, Mapping)
+            and replaces_prefill(known[item_id], raw, sheet.prefilled)
+            else raw
+        )
+        for item_id, raw in entries.items()
+    }
     stored, errors = checked_entries(scheme, level, entries, level_label=case.level_label)
     if errors:
         first = next(iter(errors))
@@ -1271,6 +1468,9 @@ def replace_entries(
     try:
         with transaction():
             _store(sheet, scheme, level, stored)
+            sheet.prefilled = _still_prefilled(sheet.prefilled, stored)
+            if opinion is not None and sheet.kind == SheetKind.AGREED:
+                sheet.opinion = opinion.strip()[:OPINION_MAX] or None
             sheet.updated_by_id = user.id
     except StaleDataError:
         raise SheetStale() from None
@@ -1358,6 +1558,7 @@ def import_xlsx(
             stored[item_id].setdefault("note", raw["note"])
     with transaction():
         computed = _store(sheet, scheme, level, stored)
+        sheet.prefilled = None  # scores read from a workbook are the filler's own
         sheet.updated_by_id = user.id
     return SaveOutcome(sheet, {}, computed.problems)
 
@@ -1381,19 +1582,20 @@ def review_pdf(user: User, case_id: int, *, reviewed_on: date | None = None) -> 
         if not section.applies_to(level):
             continue
         rows = []
-        for item in section.items:
-            if not item.applies_to(level):
-                continue
-            leaves = [(p, f"{item.no or item.id}（{n}）") for n, p in enumerate(item.parts, 1)] or [
-                (item, item.no or item.id)
+        for position, item in enumerate((i for i in section.items if i.applies_to(level)), 1):
+            number = item.no or str(position)  # as the table numbers it; never an internal code
+            leaves = [(p, f"{number}（{p.no or n}）") for n, p in enumerate(item.parts, 1)] or [
+                (item, number)
             ]
-            for leaf, number in leaves:
+            for leaf, leaf_number in leaves:
                 scored = result.item(leaf.id)
-                reason = (entries.get(leaf.id) or {}).get("reason") or "；".join(scored.reasons)
+                reason = str((entries.get(leaf.id) or {}).get("reason") or "").strip() or "；".join(
+                    r for r in (plain_reason(x, leaf.id) for x in scored.reasons) if r
+                )
                 title = leaf.name if leaf is item else f"{item.name}：{leaf.name}"
                 rows.append(
                     ReviewItem(
-                        number=number,
+                        number=leaf_number,
                         title=title + ("（加分）" if leaf.bonus else ""),
                         max_points=leaf.max,
                         score=scored.score,
@@ -1406,9 +1608,6 @@ def review_pdf(user: User, case_id: int, *, reviewed_on: date | None = None) -> 
         for pm in sorted(case.panel, key=lambda p: (not p.is_lead, p.id))
     ]
     outcome = review_outcome(case)
-    remarks = "；".join(result.section_failures)
-    if scheme.sample:
-        remarks = ("本表为示例评分表。" + remarks) if remarks else "本表为示例评分表。"
     day = reviewed_on or (clock.local(sheet.submitted_at).date() if sheet.submitted_at else clock.today())
     data = ReviewData(
         organ_name=case.organ.name,
@@ -1421,10 +1620,26 @@ def review_pdf(user: User, case_id: int, *, reviewed_on: date | None = None) -> 
         pass_line=outcome.result.pass_line if outcome else result.pass_line,
         total=result.total,
         vetoes=list(result.veto_reasons),
+        failures=list(result.section_failures),
         passed=outcome.passed if outcome else result.passed,
-        remarks=remarks,
+        remarks=(sheet.opinion or "").strip() or _lead_comment(case, outcome),
+        note="本评分表为示例表，正式评分标准以省档案局发布的附件为准。" if scheme.sample else "",
     )
     return _filename(case, "评审结论", "pdf"), review_conclusion_pdf(data)
+
+
+def _lead_comment(case: Case, outcome: ReviewOutcome | None) -> str:
+    """What the lead wrote when concluding the review from the sheet (the conclusion's comment without the
+    sentence the system adds from the agreed sheet); "" before the conclusion or when they wrote nothing."""
+    comment = db.session.scalar(
+        sa.select(CaseEvent.comment)
+        .where(CaseEvent.case_id == case.id, CaseEvent.event == "conclude_review")
+        .order_by(CaseEvent.seq.desc())
+        .limit(1)
+    )
+    if not comment or outcome is None or not comment.endswith(outcome.comment):
+        return ""
+    return comment.removesuffix(outcome.comment).rstrip("；").strip()
 
 
 def member_of(case: Case, user: User) -> PanelMember | None:
@@ -1491,6 +1706,12 @@ class SheetPage:
     reviewers: list[str] = field(default_factory=list)
     #: field → what the engine will refuse in the stored entries (a draft may hold them; submitting may not)
     warnings: dict[str, str] = field(default_factory=dict)
+    #: item id → the pre-filled score still standing (agreed sheet): a deduction entered replaces it
+    prefilled: dict[str, str] = field(default_factory=dict)
+    #: what is wrong, item by item, with entries that cannot be scored as they stand (「第一部分第3项…：…」)
+    faults: list[str] = field(default_factory=list)
+    #: items with no entry yet, as the table names them (scored 0 until filled)
+    unscored: list[str] = field(default_factory=list)
 
     @property
     def total(self) -> Decimal | None:
@@ -1575,6 +1796,12 @@ def sheet_page(user: User, sheet_id: int, form: Mapping[str, str] | None = None)
             outcome = review_outcome(case)
         except SheetRefused:
             outcome = None
+    warnings = {
+        name: message
+        for item in form_items(scheme, level)
+        for name, message in _semantic_warnings(item, sheet.entries.get(item.id, {})).items()
+    }
+    faults, unscored = sheet_faults(scheme, level, computed, warnings)
     return SheetPage(
         sheet=sheet,
         case=case,
@@ -1587,15 +1814,16 @@ def sheet_page(user: User, sheet_id: int, form: Mapping[str, str] | None = None)
         result=result,
         complete=computed.complete,
         problems=computed.problems,
-        form=form if form is not None else entries_to_form(scheme, level, sheet.entries),
+        form=form
+        if form is not None
+        else {**entries_to_form(scheme, level, sheet.entries), "opinion": sheet.opinion or ""},
         show_self=show_self,
         spread=spread,
         outcome=outcome,
         self_sheet=self_sheet if show_self else None,
         reviewers=spread.reviewers if spread else [],
-        warnings={
-            name: message
-            for item in form_items(scheme, level)
-            for name, message in _semantic_warnings(item, sheet.entries.get(item.id, {})).items()
-        },
+        prefilled=dict(sheet.prefilled or {}) if editable and not sheet.submitted else {},
+        warnings=warnings,
+        faults=faults,
+        unscored=unscored,
     )

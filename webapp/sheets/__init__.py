@@ -10,14 +10,22 @@ from workflow.scoring.scheme import fmt_points
 
 bp = Blueprint("sheets", __name__)
 
-bp.add_url_rule("/cases/<int:case_id>/sheets/self", view_func=views.self_sheet, endpoint="self_sheet")
-bp.add_url_rule("/cases/<int:case_id>/sheets/review", view_func=views.own_review, endpoint="own_review")
+# GET shows a sheet and changes nothing; POST on the same address starts it (creates the draft).
+START = ["GET", "POST"]
+bp.add_url_rule(
+    "/cases/<int:case_id>/sheets/self", view_func=views.self_sheet, endpoint="self_sheet", methods=START
+)
+bp.add_url_rule(
+    "/cases/<int:case_id>/sheets/review", view_func=views.own_review, endpoint="own_review", methods=START
+)
 bp.add_url_rule(
     "/cases/<int:case_id>/sheets/review/<int:user_id>",
     view_func=views.reviewer_sheet,
     endpoint="reviewer_sheet",
 )
-bp.add_url_rule("/cases/<int:case_id>/sheets/agreed", view_func=views.agreed_sheet, endpoint="agreed_sheet")
+bp.add_url_rule(
+    "/cases/<int:case_id>/sheets/agreed", view_func=views.agreed_sheet, endpoint="agreed_sheet", methods=START
+)
 bp.add_url_rule(
     "/cases/<int:case_id>/sheets/agreed/prefill",
     view_func=views.prefill_agreed,
@@ -39,4 +47,5 @@ bp.add_url_rule(
     "/sheets/<int:sheet_id>/import", view_func=views.import_xlsx, endpoint="import_xlsx", methods=["POST"]
 )
 bp.add_app_template_global(views.score_sheets_overview, "score_sheets_overview")
+bp.add_app_template_global(views.score_sheet_todo, "score_sheet_todo")
 bp.add_app_template_global(fmt_points, "fmt_points")

@@ -14,7 +14,7 @@ from werkzeug.wrappers import Response
 
 from webapp.auth.permissions import login_required
 from webapp.models import SHEET_KIND_LABELS, Case, SheetKind
-from webapp.services import Conflict, ServiceError, scoresheets
+from webapp.services import Conflict, ServiceError, scoresheets, sheet_tasks
 from webapp.services.scoresheets import SheetInvalid, SheetsOverview
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -28,6 +28,13 @@ def score_sheets_overview(case: Case) -> SheetsOverview | None:
     return scoresheets.overview(current_user, case)
 
 
+def score_sheet_todo(case: Case) -> list[sheet_tasks.SheetTodo]:
+    """Template global for the case page: what the signed-in panel member still has to do with the sheets."""
+    if not current_user.is_authenticated or case is None:
+        return []
+    return sheet_tasks.case_todo(current_user, case)
+
+
 def case_url(case_id: int) -> str:
     if "cases.show" in current_app.view_functions:
         return url_for("cases.show", case_id=case_id)
@@ -35,12 +42,22 @@ def case_url(case_id: int) -> str:
 
 
 def _open(case_id: int, kind: str, reviewer_id: int | None = None) -> Response | tuple[str, int]:
-    sheet = scoresheets.open_sheet(current_user, case_id, kind, reviewer_id)
-    if sheet is None:
-        return render_template(
-            "sheets/missing.html", case_id=case_id, case_url=case_url(case_id), what=KIND_WORDS[kind]
-        ), 200
-    return redirect(url_for("sheets.show", sheet_id=sheet.id))
+    """GET shows the sheet (or, when it does not exist yet, an unstarted sheet with a 「开始评分」 button for the
+    person who fills it) and changes nothing; POST starts the sheet and then shows it."""
+    if request.method == "POST":
+        sheet, _ = scoresheets.start_sheet(current_user, case_id, kind)
+        return redirect(url_for("sheets.show", sheet_id=sheet.id))
+    slot = scoresheets.find_sheet(current_user, case_id, kind, reviewer_id)
+    if slot.sheet is not None:
+        return redirect(url_for("sheets.show", sheet_id=slot.sheet.id))
+    return render_template(
+        "sheets/missing.html",
+        slot=slot,
+        case_id=case_id,
+        case_url=case_url(case_id),
+        what=KIND_WORDS[kind],
+        start_url=request.path,
+    ), 200
 
 
 @login_required

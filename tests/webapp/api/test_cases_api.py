@@ -197,6 +197,24 @@ def test_bad_event_input_is_400(demo, api, body, field):
     assert response.status_code == 400 and response.get_json()["field"] == field
 
 
+@pytest.mark.parametrize("token", ["1e-400", "1E2", "85.555", "-1", "1e999"])
+def test_a_review_total_is_taken_as_written_and_must_be_a_plain_decimal(demo, api, token):
+    """Issue 7 point 6: JSON 1e-400 parses to 0.0 and would reject the case with a total of 0 (ARC-7.2)."""
+    from tests.webapp.views.case_walk import NOTICE_OVER, walk
+
+    with demo.app_context():
+        case_id = walk("unit-county", to="panel")
+    demo.config["KAOPING_TODAY"] = NOTICE_OVER.isoformat()
+    body = '{"event": "conclude_review", "total_score": ' + token + "}"
+    response = api("reviewer-7").post(
+        f"/api/v1/cases/{case_id}/events", data=body, content_type="application/json"
+    )
+    assert response.status_code == 400, response.get_json()
+    error = response.get_json()
+    assert (error["error"], error["field"]) == ("invalid_input", "total_score")
+    assert api("reviewer-7").get(f"/api/v1/cases/{case_id}").get_json()["state"] == "in_review"
+
+
 def test_a_stale_version_is_409_stale(demo, api):
     case_id = _case(demo)
     version = api("county-staff").get(f"/api/v1/cases/{case_id}").get_json()["version"]

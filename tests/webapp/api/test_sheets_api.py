@@ -401,7 +401,7 @@ def test_submitting_an_incomplete_sheet_is_400_naming_the_first_unscored_item(wo
     assert response.status_code == 400
     body = response.get_json()
     assert (body["error"], body["field"]) == ("invalid_input", "entries.HBS-5.1")
-    assert "尚未评分的项目：HBS-5.1" in body["message"]
+    assert "尚未评分的项目：第五部分第1项「利用服务与编研」" in body["message"]  # as the table names it
     assert unit.get(f"/api/v1/sheets/{sheet['id']}").get_json()["status"] == "draft"
 
 
@@ -498,9 +498,12 @@ def test_three_reviewers_score_the_lead_agrees_and_conclude_review_follows_the_a
     assert [r["spread"] for r in listing["spread"]["items"] if r["id"] == "HBS-3.1"] == [2]
 
     entries = {**sheet["entries"], **agreed_changes}
-    saved = put(lead, sheet["id"], entries, version=sheet["version"])
+    saved = put(lead, sheet["id"], entries, version=sheet["version"], opinion="资料齐全，编研工作有待加强")
     assert saved.status_code == 200, saved.get_json()
     assert saved.get_json()["total"] == total
+    assert (
+        saved.get_json()["opinion"] == "资料齐全，编研工作有待加强"
+    )  # printed as 评审意见 (issue 7 point 14)
     assert submit(lead, sheet["id"]).status_code == 200
 
     concluded = lead.fire(case_id, "conclude_review")  # no total: the agreed sheet decides

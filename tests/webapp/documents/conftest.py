@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pytest
 
@@ -28,6 +28,8 @@ class ReadPdf:
     text: str
     #: Text per page (page breaks are /Type /Page objects' content streams in order).
     pages: list[str]
+    #: Each string shown (Tj/TJ) in order: a wrapped paragraph shows each of its lines as one string.
+    runs: list[str] = field(default_factory=list)
 
 
 def _unescape(literal: bytes) -> bytes:
@@ -73,6 +75,7 @@ def read_pdf(raw: bytes) -> ReadPdf:
         return "".join(mapping.get(byte, "") for byte in data)
 
     pages: list[str] = []
+    runs: list[str] = []
     for body in objects.values():
         if not re.search(rb"/Type /Page\b", body):
             continue
@@ -90,7 +93,8 @@ def read_pdf(raw: bytes) -> ReadPdf:
             else:
                 shown += [decode(_unescape(s), font) for s in STRING.findall(match.group(3))]
         pages.append("".join(shown))
-    return ReadPdf(raw=raw, text="".join(pages), pages=pages)
+        runs += shown
+    return ReadPdf(raw=raw, text="".join(pages), pages=pages, runs=runs)
 
 
 def assert_embeds_cjk_font(raw: bytes) -> None:

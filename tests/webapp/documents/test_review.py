@@ -143,3 +143,27 @@ def test_unscored_items_print_a_dash_and_do_not_count():
     items = [ReviewItem("1", "档案信息化", 10, None), ReviewItem("2", "档案利用", 10, 9.5)]
     data = replace(REVIEW, sections=[ReviewSection("一", "业务", items)], level="L2")
     assert review_total(data) == Decimal("9.5")
+
+
+#: reasons whose commas fall where ReportLab's own CJK wrapping starts a line with 「，」 in the reason column
+AWKWARD = [
+    prefix + "缺少应归档文件3份，每份扣1分，扣3分；缺少应归档文件4份，每份扣1分，扣4分；备考表未签名，扣1分"
+    for prefix in ("", "经查", "经现场抽查", "抽查2026年文书档案", "部分", "案卷", "A", "12")
+]
+
+
+def test_no_line_of_the_conclusion_starts_with_a_closing_punctuation_mark(pdf_text):
+    """Issue 7 point 14: a reason line began with 「，」. Chinese line breaking (避头尾): no line starts with
+    ，。；：、）」 and none ends with an opening mark; the text itself is unchanged."""
+    items = [
+        ReviewItem(number=str(n), title="收集归档", max_points=15, score=12, reason=reason)
+        for n, reason in enumerate(AWKWARD, start=1)
+    ]
+    data = replace(REVIEW, level="L2", sections=[ReviewSection("一", "档案业务建设", items)], total=None)
+    read = pdf_text(review_conclusion_pdf(data, compress=False))
+    lines = [run for run in read.runs if run.strip()]
+    assert not [line for line in lines if line[0] in "，。；：、）」"]
+    assert not [line for line in lines if line[-1] in "（「"]
+    joined = read.text
+    for reason in AWKWARD:
+        assert reason in joined

@@ -132,6 +132,23 @@ def test_the_lead_sees_each_reviewers_score_the_spread_and_the_self_check_differ
     assert 'data-testid="prefill-median"' in page
 
 
+def test_a_prefilled_score_is_marked_for_the_script_that_clears_it_when_a_deduction_is_entered(review_world):
+    """Issue 7 point 10: the page says the pre-filled score gives way to a deduction, and its script (a static
+    file: no inline script under the CSP) clears the marked score when a marked deduction input is used."""
+    app, ids = review_world
+    client = client_for(app, "lead")
+    with app.app_context():
+        scoresheets.prefill_agreed(w.user(w.LEAD), ids["case"])
+    page = client.get(f"/sheets/{ids['agreed']}").get_data(as_text=True)
+    row = page[page.index('data-item="HBS-2.2"', page.index('id="sheet-form"')) :]
+    row = row[: row.index("kp-item p-3", 10)] if "kp-item p-3" in row[10:] else row
+    assert 'name="HBS-2.2:awarded" value="8" data-prefilled="8"' in row
+    assert 'name="HBS-2.2:defect:missing_protection" value="" data-scores' in row
+    assert "勾选或填写上面的扣分，即改按扣分计算" in row
+    assert 'src="/static/js/sheet.js' in page
+    assert client.get("/static/js/sheet.js").status_code == 200
+
+
 def test_a_reviewer_sees_the_units_self_check_beside_each_item(review_world):
     app, ids = review_world
     page = client_for(app, "member").get(f"/sheets/{ids['member']}").get_data(as_text=True)
@@ -298,3 +315,18 @@ def test_the_case_page_lists_the_sheets_the_user_may_see_and_fill(world, client,
     page = client.get(f"/cases/{case_id}").get_data(as_text=True)
     assert 'data-testid="case-sheets"' in page
     assert "自查评分表" in page and "评审评分表" not in page
+
+
+def test_the_self_check_summary_says_what_is_wrong_and_where(world, client, auth):
+    """Issue 7 point 11: an item scored without its reason was summarised as 「尚未评分（按0分计）」."""
+    with world.app_context():
+        case_id = w.planned_case()
+        sheet_id = scoresheets.open_sheet(w.user(w.UNIT), case_id, "self").id
+    auth.login(w.UNIT)
+    client.post(f"/sheets/{sheet_id}", data={"action": "save", "HBS-5.1:awarded": "9"})
+    page = client.get(f"/sheets/{sheet_id}").get_data(as_text=True)
+    faults = page[page.index('data-testid="sheet-faults"') :]
+    assert "第五部分第1项「利用服务与编研」：低于满分须填写扣分原因" in faults[: faults.index("</div>")]
+    missing = page[page.index('data-testid="sheet-missing-items"') :]
+    missing = missing[: missing.index("</div>")]
+    assert "利用服务与编研" not in missing and "HBS-" not in missing

@@ -112,13 +112,46 @@ def test_text_in_a_number_field_saves_nothing_and_names_the_field(world):
         assert db.session.get(ScoreSheet, sheet.id).version_id == before
 
 
-def test_submitting_with_unscored_items_is_refused_with_their_ids(world):
+@pytest.mark.parametrize("typed", ["1e-400", "NaN", "inf", "8.555", "1E1"])
+def test_a_score_that_is_not_a_plain_decimal_saves_nothing_and_names_the_field(world, typed):
+    """Issue 7 point 6: 1e-400 was taken as a score of 0."""
+    with world.app_context():
+        case_id = w.review_case()
+        sheet = scoresheets.open_sheet(w.user("reviewer-8"), case_id, "reviewer")
+        with pytest.raises(SheetInvalid) as invalid:
+            scoresheets.save_sheet(
+                w.user("reviewer-8"), sheet.id, {"HBS-5.1:awarded": typed, "HBS-3.3:deduction": typed}
+            )
+        assert invalid.value.errors == {"HBS-5.1:awarded": "请填写数字", "HBS-3.3:deduction": "请填写数字"}
+        assert db.session.get(ScoreSheet, sheet.id).entries == {}
+
+
+def test_submitting_with_unscored_items_is_refused_naming_them_as_the_table_does(world):
     with world.app_context():
         case_id = w.review_case()
         sheet = scoresheets.open_sheet(w.user("reviewer-8"), case_id, "reviewer")
         with pytest.raises(SheetInvalid) as invalid:
             scoresheets.save_sheet(w.user("reviewer-8"), sheet.id, {}, submit=True)
-        assert "尚未评分的项目：HBS-5.1、HBS-5.3" in invalid.value.message
+        assert (
+            "尚未评分的项目：第五部分第1项「利用服务与编研」、第五部分第2项「档案目录计算机管理（省二级）」"
+            in invalid.value.message
+        )
+        assert "HBS-" not in invalid.value.message
+
+
+def test_a_scored_item_without_its_reason_is_reported_as_such_not_as_unscored(world):
+    """Issue 7 point 11: the summary said 「尚未评分（按0分计）」 for an item scored 9 of 10 without a reason."""
+    with world.app_context():
+        case_id = w.planned_case()
+        sheet = scoresheets.open_sheet(w.user(w.UNIT), case_id, "self")
+        scoresheets.save_sheet(w.user(w.UNIT), sheet.id, {"HBS-5.1:awarded": "9"})
+        page = scoresheets.sheet_page(w.user(w.UNIT), sheet.id)
+        assert page.faults == ["第五部分第1项「利用服务与编研」：低于满分须填写扣分原因"]
+        assert not any("利用服务与编研" in label for label in page.unscored)
+        with pytest.raises(SheetInvalid) as invalid:
+            scoresheets.save_sheet(w.user(w.UNIT), sheet.id, {"HBS-5.1:awarded": "9"}, submit=True)
+        assert "第五部分第1项「利用服务与编研」：低于满分须填写扣分原因" in invalid.value.message
+        assert "尚未评分的项目：第五部分第2项" in invalid.value.message
 
 
 def test_a_stale_form_is_refused_instead_of_overwriting_newer_scores(world):
@@ -169,6 +202,78 @@ def test_the_lead_may_prefill_with_the_mean_instead(world):
         sheet = scoresheets.prefill_agreed(w.user(w.LEAD), case_id, "mean")
         assert sheet.entries["HBS-2.2"]["awarded"] == "8.33"  # (8 + 7 + 10) / 3
         assert sheet.entries["HBS-5.1"]["awarded"] == "8"
+
+
+def test_a_prefilled_agreed_sheet_can_be_submitted_as_it_stands_gap_12(world):
+    """Issue 7 point 10: pre-fill never leaves a sheet that cannot be submitted (median and mean)."""
+    with world.app_context():
+        case_id = w.reviewed_case()
+        sheet = scoresheets.open_sheet(w.user(w.LEAD), case_id, "agreed")
+        scoresheets.prefill_agreed(w.user(w.LEAD), case_id, "mean")
+        submitted = scoresheets.submit_sheet(w.user(w.LEAD), sheet.id)
+        assert submitted.submitted and submitted.total is not None
+        scoresheets.reopen_sheet(w.user(w.LEAD), sheet.id)
+        scoresheets.prefill_agreed(w.user(w.LEAD), case_id, "median")
+        assert scoresheets.submit_sheet(w.user(w.LEAD), sheet.id).total == D(92)
+
+
+def test_the_prefilled_reason_is_the_reviewers_words_once_without_item_codes(world):
+    """Issue 7 point 10: the reason read 「评定8分（满分10分）：评定8分（满分10分）：编研不足（HBS-5.1）；…」."""
+    with world.app_context():
+        case_id = w.reviewed_case()
+        sheet = scoresheets.open_sheet(w.user(w.LEAD), case_id, "agreed")
+        # the median 8 is reviewer-7's score: their reason, not the other two's
+        assert sheet.entries["HBS-5.1"]["reason"] == "编研不足"
+        assert sheet.entries["HBS-3.1"]["reason"] == "缺少应归档文件3份，每份扣1分，扣3分"
+        reasons = scoresheets.item_reasons(sheet.result)["HBS-5.1"]
+        assert reasons and all(r.count("评定") == 1 for r in reasons)
+
+
+def lead_form(sheet) -> dict[str, str]:  # noqa: ANN001
+    scheme = scoresheets.get_scheme(sheet.scheme_id, sheet.scheme_version)
+    return scoresheets.entries_to_form(scheme, "second", sheet.entries)
+
+
+def test_entering_a_deduction_replaces_a_prefilled_score_gap_12(world):
+    """Issue 7 point 10: ticking a deduction made the total 「—」 until the lead cleared the hidden score."""
+    with world.app_context():
+        case_id = w.reviewed_case()
+        sheet = scoresheets.open_sheet(w.user(w.LEAD), case_id, "agreed")
+        assert sheet.prefilled["HBS-2.2"] == "8"
+        form = lead_form(sheet)  # the page as it arrives: 8 pre-filled on HBS-2.2
+        form["HBS-2.2:defect:missing_protection"] = "3"
+        outcome = scoresheets.save_sheet(w.user(w.LEAD), sheet.id, form, submit=True)
+        assert outcome.submitted and not outcome.warnings
+        assert sheet.entries["HBS-2.2"] == {
+            "defects": {"missing_protection": 3},
+            "reason": sheet.entries["HBS-2.2"]["reason"],
+        }
+        assert scoresheets.item_scores(sheet.result)["HBS-2.2"] == D(7)
+        assert sheet.total == D(91)
+        assert "HBS-2.2" not in sheet.prefilled and sheet.prefilled["HBS-3.1"] == "12"
+
+
+def test_a_score_the_lead_typed_is_not_replaced_by_a_deduction(world):
+    with world.app_context():
+        case_id = w.reviewed_case()
+        sheet = scoresheets.open_sheet(w.user(w.LEAD), case_id, "agreed")
+        form = lead_form(sheet)
+        form["HBS-2.2:awarded"] = "6"
+        form["HBS-2.2:defect:missing_protection"] = "3"
+        with pytest.raises(SheetInvalid) as invalid:
+            scoresheets.save_sheet(w.user(w.LEAD), sheet.id, form, submit=True)
+        assert invalid.value.errors == {"HBS-2.2:awarded": "直接评分与扣分项只能填写一种"}
+
+
+def test_the_api_applies_the_same_rule_to_a_prefilled_score(world):
+    with world.app_context():
+        case_id = w.reviewed_case()
+        sheet = scoresheets.open_sheet(w.user(w.LEAD), case_id, "agreed")
+        entries = {k: dict(v) for k, v in sheet.entries.items()}
+        entries["HBS-2.2"]["defects"] = {"missing_protection": 1}
+        scoresheets.replace_entries(w.user(w.LEAD), sheet.id, entries)
+        assert "awarded" not in sheet.entries["HBS-2.2"]
+        assert scoresheets.item_scores(sheet.result)["HBS-2.2"] == D(9)
 
 
 def test_only_the_lead_keeps_the_agreed_sheet(world):
@@ -365,6 +470,47 @@ def test_the_review_conclusion_pdf_comes_from_the_submitted_agreed_sheet(world):
         agree(case_id)
         name, content = scoresheets.review_pdf(w.user(w.LEAD), case_id)
         assert content.startswith(b"%PDF") and name.endswith("评审结论.pdf")
+
+
+def review_pdf_text(monkeypatch, case_id: int) -> str:  # noqa: ANN001
+    from tests.webapp.documents.conftest import read_pdf
+    from webapp.documents import review
+
+    monkeypatch.setattr(
+        scoresheets, "review_conclusion_pdf", lambda d: review.review_conclusion_pdf(d, compress=False)
+    )
+    return read_pdf(scoresheets.review_pdf(w.user(w.LEAD), case_id)[1]).text
+
+
+def test_the_review_conclusion_prints_the_panels_opinion_and_items_as_the_table_shows_them(
+    world, monkeypatch
+):
+    """Issue 7 point 14: the PDF printed 「评审意见：本表为示例评分表。」 and item codes in brackets."""
+    with world.app_context():
+        case_id = w.reviewed_case()
+        sheet = scoresheets.open_sheet(w.user(w.LEAD), case_id, "agreed")
+        form = lead_form(sheet)
+        form["opinion"] = "档案管理规范，编研工作有待加强。"
+        scoresheets.save_sheet(w.user(w.LEAD), sheet.id, form, submit=True)
+        assert sheet.opinion == "档案管理规范，编研工作有待加强。"
+        text = review_pdf_text(monkeypatch, case_id)
+        assert "评审意见：档案管理规范，编研工作有待加强。" in text
+        assert "本表为示例评分表。" not in text and "注：本评分表为示例表" in text
+        assert "HBS-" not in text
+        assert "缺少应归档文件3份，每份扣1分，扣3分" in text  # the reason, without （HBS-3.1）
+
+
+def test_without_a_written_opinion_the_conclusion_prints_what_the_lead_wrote_when_concluding(
+    world, monkeypatch
+):
+    with world.app_context():
+        case_id = w.reviewed_case()
+        agree(case_id)
+        w.fire(
+            w.LEAD, case_id, "conclude_review", today=w.NOTICE_OVER, comment="同意通过，请抓紧整改编研工作"
+        )
+        text = review_pdf_text(monkeypatch, case_id)
+        assert "评审意见：同意通过，请抓紧整改编研工作" in text
 
 
 def test_a_panel_seat_without_the_reviewer_role_gives_no_sheet_rights(world):

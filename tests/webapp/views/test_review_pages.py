@@ -198,3 +198,104 @@ def test_without_paper_reviews_the_conclusion_form_has_no_total_field(in_review,
     assert 'data-action="conclude_review" data-allowed="yes"' in page
     assert 'name="conclude_review-total_score"' not in page
     assert "依据评审组合议评分表形成结论" in page
+
+
+@pytest.mark.parametrize("typed", ["1e-400", "1E2", "NaN", "inf", "-0", "85.555", "８５", "85,5"])
+def test_a_review_total_that_is_not_a_plain_decimal_is_refused_beside_the_field(
+    in_review, client, auth, typed
+):
+    """Issue 7 point 6: 1e-400 passed as a total, was stored as 0 and rejected the case (ARC-7.2)."""
+    auth.login("reviewer-7")
+    with client.application.app_context():
+        before = events(in_review)
+    response = client.post(
+        f"/cases/{in_review}/events/conclude_review", data={"conclude_review-total_score": typed}
+    )
+    assert response.status_code == 400
+    page = _page(response)
+    assert "评审总分须为不超过两位小数的数字" in page
+    with client.application.app_context():
+        assert case(in_review).state == "in_review" and case(in_review).total_score is None
+        assert events(in_review) == before
+
+
+def test_a_plain_total_with_two_decimals_is_recorded_exactly(in_review, client, auth):
+    auth.login("reviewer-7")
+    client.post(f"/cases/{in_review}/events/conclude_review", data={"conclude_review-total_score": "85.25"})
+    with client.application.app_context():
+        assert str(case(in_review).total_score) == "85.25"
+
+
+def _row(page: str, case_id: int) -> str:
+    start = page.index(f'data-case-id="{case_id}"')
+    return page[start : page.index("</tr>", start)]
+
+
+def test_the_task_list_shows_the_state_of_the_reviewers_own_sheet_and_what_is_left_arc_10_4_5(
+    in_review, client, auth
+):
+    """Issue 7 point 15: /review/ did not show the reviewer's sheet; the member had nothing telling them to fill it."""
+    from tests.walk import user
+    from tests.webapp.sheets.world import REVIEWS
+    from webapp.services import scoresheets
+
+    auth.login("reviewer-8")
+    row = _row(_page(client.get("/review/")), in_review)
+    assert "未开始" in row and "填写本人的评审评分表（尚未开始）" in row and 'data-testid="todo-start"' in row
+    started = client.post(f"/cases/{in_review}/sheets/review")  # the row's 开始评分 button
+    assert started.status_code == 302
+    row = _row(_page(client.get("/review/")), in_review)
+    assert "草稿（未提交）" in row and "提交本人的评审评分表" in row
+    with client.application.app_context():
+        sheet = scoresheets.find_sheet(user("reviewer-8"), in_review, "reviewer").sheet
+        scoresheets.save_entries(user("reviewer-8"), sheet.id, REVIEWS["reviewer-8"], submit=True)
+    row = _row(_page(client.get("/review/")), in_review)
+    assert "已提交" in row and "评审评分表（" not in row.split('data-testid="todo"')[1]
+    auth.logout()
+    auth.login("reviewer-7")  # the lead: their own sheet, then the agreed sheet and the conclusion
+    row = _row(_page(client.get("/review/")), in_review)
+    assert "填写本人的评审评分表（尚未开始）" in row and "填写合议评分表（按专家评分预填）" in row
+
+
+def test_the_case_page_tells_a_panel_member_their_pending_sheet_work(in_review, client, auth):
+    """Issue 7 point 15: a member whose sheet was unfilled read 「当前没有需要您办理的事项」 on the case page."""
+    auth.login("reviewer-4")
+    page = _page(client.get(f"/cases/{in_review}"))
+    actions = page[page.index('data-testid="case-actions"') :]
+    actions = actions[: actions.index("</section>")]
+    assert "当前没有需要您办理的事项" not in actions
+    todo = actions[actions.index('data-testid="sheet-todo"') :]
+    assert "填写本人的评审评分表（尚未开始）" in todo
+    assert f'action="/cases/{in_review}/sheets/review"' in todo and "开始评分" in todo
+
+
+def test_the_task_list_issues_the_same_statements_however_many_cases_it_shows(demo, client, auth):
+    """Every list is paginated in the query and loads what it shows in bulk (no query per row)."""
+    import sqlalchemy as sa
+
+    from webapp.extensions import db
+
+    demo.config["KAOPING_TODAY"] = NOTICE_OVER.isoformat()
+    with demo.app_context():
+        walk("unit-county", to="panel")
+        engine = db.engine
+    auth.login("reviewer-8")
+
+    def statements() -> int:
+        seen: list[str] = []
+        listener = lambda *args: seen.append(args[2])  # noqa: E731 - (conn, cursor, statement, ...)
+        sa.event.listen(engine, "before_cursor_execute", listener)
+        try:
+            assert client.get("/review/").status_code == 200
+        finally:
+            sa.event.remove(engine, "before_cursor_execute", listener)
+        return len(seen)
+
+    one = statements()
+    with demo.app_context():
+        walk(
+            "unit-town",
+            to="panel",
+            panel=["reviewer-7", "reviewer-8", "reviewer-4", "reviewer-1", "reviewer-2"],
+        )
+    assert statements() == one
