@@ -133,7 +133,7 @@ def test_submitting_with_unscored_items_is_refused_naming_them_as_the_table_does
         with pytest.raises(SheetInvalid) as invalid:
             scoresheets.save_sheet(w.user("reviewer-8"), sheet.id, {}, submit=True)
         assert (
-            "尚未评分的项目：第五部分第1项「利用服务与编研」、第五部分第2项「档案目录计算机管理（省二级）」"
+            "尚未评分的项目：第五部分第1项「利用服务与编研」、第五部分第2项「档案目录计算机管理」"
             in invalid.value.message
         )
         assert "HBS-" not in invalid.value.message

@@ -209,7 +209,8 @@ def test_a_review_total_that_is_not_a_plain_decimal_is_refused_beside_the_field(
     with client.application.app_context():
         before = events(in_review)
     response = client.post(
-        f"/cases/{in_review}/events/conclude_review", data={"conclude_review-total_score": typed}
+        f"/cases/{in_review}/events/conclude_review",
+        data={**_version(client, in_review), "conclude_review-total_score": typed},
     )
     assert response.status_code == 400
     page = _page(response)
@@ -221,7 +222,10 @@ def test_a_review_total_that_is_not_a_plain_decimal_is_refused_beside_the_field(
 
 def test_a_plain_total_with_two_decimals_is_recorded_exactly(in_review, client, auth):
     auth.login("reviewer-7")
-    client.post(f"/cases/{in_review}/events/conclude_review", data={"conclude_review-total_score": "85.25"})
+    client.post(
+        f"/cases/{in_review}/events/conclude_review",
+        data={**_version(client, in_review), "conclude_review-total_score": "85.25"},
+    )
     with client.application.app_context():
         assert str(case(in_review).total_score) == "85.25"
 
