@@ -152,6 +152,7 @@ class _State:
     def article(self, unit: str, article: _Article) -> None:
         adoptions = article.adoptions
         counter = self.counters[unit]
+        self.units[unit].submitted = True  # an adopted article was submitted (ZG-5.3 零报送)
         if any(a.credit == "recommended" for a in adoptions):
             self._recommended(unit, article)
             return
