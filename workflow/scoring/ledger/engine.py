@@ -1,25 +1,30 @@
 """`score_ledger`: the records of a period → per-unit points, quotas, bonuses, deductions and explained lines.
 
 Pure: no I/O, no clock. Built for a province-year (700,000 adoptions): one pass groups adoptions by
-(unit, article), one pass scores each article, and unit lines are aggregated by (rule, kind of article, value)
-so a unit's explanation stays a few dozen lines however many articles it has. Ranking, completion and
-advanced units are in `standing.py`.
+(unit, article); each article is then scored once. Most articles have one adoption and no instruction: they
+take a fast path through a per-(group, publication, class, form) profile computed once by the general path's
+own rules. Unit lines are aggregated by (rule, kind of article, value), so a unit's explanation stays a few
+dozen lines however many articles it has; `explain_article` gives one article's reasoning. Shortfalls,
+bonuses and incidents are in `adjust.py`; completion, ranking and advanced units in `standing.py`.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from decimal import ROUND_HALF_UP, Decimal
+from datetime import date
+from decimal import Decimal
 
+from workflow.scoring.ledger.adjust import claims, excess_lines, incidents, quota_lines, round_to
 from workflow.scoring.ledger.errors import LedgerError
-from workflow.scoring.ledger.period import Period, month_index
+from workflow.scoring.ledger.period import Period
 from workflow.scoring.ledger.records import Adoption, Records, Unit
 from workflow.scoring.ledger.result import LedgerResult, Line, UnitResult, fmt
-from workflow.scoring.ledger.scheme import ArticleTest, LedgerScheme, Quota, Value
+from workflow.scoring.ledger.scheme import ArticleTest, Klass, LedgerScheme, Quota, Value
 from workflow.scoring.ledger.standing import apply_standing
 
 _ZERO = Decimal(0)
+_LENGTH = {"month": 1, "quarter": 3, "half": 6, "year": 12}
 
 #: How each combination reading is named in a line (the source's own words where it has them).
 COMBINE_WORDS = {
@@ -28,15 +33,14 @@ COMBINE_WORDS = {
     "cumulative": "多处录用累计计分",
     "stack": "全部累加",
 }
+LineKey = tuple[str, str, Decimal, str]  # rule, text, value per article, kind
+_Outcome = tuple[
+    list[tuple[LineKey, int]], list[tuple[int, int, tuple[int, ...]]], str, list[tuple[str, str, str]], bool, bool
+]
 
 
-class _Article:
-    __slots__ = ("adoptions", "month", "levels")
-
-    def __init__(self, month: int) -> None:
-        self.adoptions: list[Adoption] = []
-        self.month = month
-        self.levels: list[str] = []
+def _adoption_order(a: Adoption) -> tuple[str, str, str, str, date]:
+    return (a.publication, a.klass, a.form, a.credit, a.day)
 
 
 def score_ledger(scheme: LedgerScheme, roster: Sequence[Unit], records: Records, period: Period) -> LedgerResult:
@@ -44,77 +48,112 @@ def score_ledger(scheme: LedgerScheme, roster: Sequence[Unit], records: Records,
     units: dict[str, UnitResult] = {}
     bases: dict[str, Decimal | None] = {}
     groups: dict[str, str] = {}
+    group_names = {g.id: g.name for g in scheme.groups}
     for unit in roster:
         if unit.name in units:
             raise LedgerError("input.duplicate_unit", value=unit.name)
-        units[unit.name] = UnitResult(unit.name, unit.group)
+        if unit.group not in group_names:
+            raise LedgerError("input.unknown_group", value=unit.group, choices=list(group_names.values()))
+        units[unit.name] = UnitResult(unit.name, unit.group, group_name=group_names[unit.group])
         bases[unit.name] = unit.base
         groups[unit.name] = unit.group
-    cut = scheme.cutoff_day
-    articles: dict[tuple[str, str], _Article] = {}
+
+    # An article belongs to the month of its first adoption (after the cut-off, ZG-6.6), so it lands in
+    # exactly one period whatever the order of the records.
+    cut = scheme.cutoff_day or 31
+    first: dict[tuple[str, str], int] = {}
+    single: dict[tuple[str, str], Adoption] = {}
+    multi: dict[tuple[str, str], list[Adoption]] = {}
     for adoption in records.adoptions:
         if adoption.unit not in units:
             raise LedgerError("input.unknown_unit", row=adoption.row, column="单位", value=adoption.unit)
-        month = month_index(adoption.day, cut)
+        day = adoption.day
+        month = day.year * 12 + day.month - 1 + (day.day > cut)
         key = (adoption.unit, adoption.article)
-        article = articles.get(key)
-        if article is None:
-            article = articles[key] = _Article(month)
-        elif month < article.month:
-            # an article belongs to the month of its first adoption, so it lands in exactly one period
-            article.month = month
-        article.adoptions.append(adoption)
+        previous = first.get(key)
+        if previous is None:
+            first[key] = month
+            single[key] = adoption
+            continue
+        if month < previous:
+            first[key] = month
+        several = multi.get(key)
+        if several is None:
+            multi[key] = [single[key], adoption]
+        else:
+            several.append(adoption)
+    levels: dict[tuple[str, str], list[str]] = {}
     for instruction in records.instructions:
-        found = articles.get((instruction.unit, instruction.article))
-        if found is None:
+        key = (instruction.unit, instruction.article)
+        if key not in first:
             raise LedgerError("input.no_article", row=instruction.row, column="稿件编号", value=instruction.article)
-        found.levels.append(instruction.level)
+        levels.setdefault(key, []).append(instruction.level)
 
-    state = _State(scheme, units, groups, period)
-    for (unit_name, _), article in articles.items():
-        if article.month in period:
-            state.article(unit_name, article)
+    state = _State(scheme, units, groups)
+    low, high = period.first, period.first + period.length
+    fast = state.fast
+    for key, month in first.items():
+        if low <= month < high:
+            if key in multi or key in levels:
+                state.article(key[0], month, multi.get(key) or [single[key]], levels.get(key, []))
+            else:
+                fast(key[0], month, single[key])
     for submission in records.submissions:
         if submission.unit not in units:
             raise LedgerError("input.unknown_unit", row=submission.row, column="单位", value=submission.unit)
-        month = month_index(submission.day, cut)
-        if month in period and submission.count > 0:
-            units[submission.unit].submitted = True
+        day = submission.day
+        month = day.year * 12 + day.month - 1 + (day.day > cut)
+        if low <= month < high and submission.count > 0:
+            state.submitted.add(submission.unit)
             state.submission(submission.unit, month, submission.kind, submission.klass, submission.count)
 
+    state.flush()
     for unit_name, result in units.items():
-        _quota_lines(scheme, state, unit_name, result, period)
-        _excess_lines(scheme, state, unit_name, result, period)
-    _incidents(scheme, records, units, bases, period)
-    _claims(scheme, records, units, bases, period)
-    for unit_name, result in units.items():
-        state.flush(unit_name, result)
+        result.submitted = unit_name in state.submitted
+        quota_lines(scheme, state, unit_name, result, period)
+        excess_lines(scheme, state, unit_name, result, period)
+    incidents(scheme, records, units, bases, period)
+    claims(scheme, records, units, bases, period)
     ordered = [units[u.name] for u in roster]
     result = LedgerResult(period.label, period.chinese, scheme.currency, ordered, partial=scheme.partial)
     apply_standing(scheme, result, bases, groups, state.eligible, state.direct, period)
     return result
 
 
-class _State:
-    """Running aggregates of one scoring: per-unit line counters, quota counts, excess candidates."""
+class _Profile:
+    """What one lone adoption of (publication, class, form) by a unit of one group contributes."""
 
-    def __init__(self, scheme: LedgerScheme, units: dict[str, UnitResult], groups: dict[str, str], period: Period):
+    __slots__ = ("line", "quota", "excess", "flag", "eligible", "direct")
+
+    def __init__(self) -> None:
+        self.line: LineKey | None = None
+        self.quota: list[tuple[int, int, tuple[int, ...]]] = []  # quota index, window length, categories
+        self.excess = ""
+        self.flag: tuple[str, str, str] | None = None
+        self.eligible = False
+        self.direct = False
+
+
+class _State:
+    """Running aggregates of one scoring: line counters, quota counts, excess candidates, per-unit facts."""
+
+    def __init__(self, scheme: LedgerScheme, units: dict[str, UnitResult], groups: dict[str, str]) -> None:
         self.scheme = scheme
         self.units = units
-        self.period = period
+        self.groups = groups
         self.pubs = {p.id: p for p in scheme.publications}
-        self.classes = {c.id: c for c in scheme.classes}
+        self.classes: dict[str, Klass] = {c.id: c for c in scheme.classes}
         self.forms = {f.id: f for f in scheme.forms}
         self.levels = {lv.id: lv for lv in scheme.levels}
         self.values: dict[tuple[str, str, str], Value | None] = {}
-        self.combine = scheme.combine
-        #: (unit) -> {(rule, text, value, kind): count}
-        self.counters: dict[str, dict[tuple[str, str, Decimal, str], int]] = defaultdict(lambda: defaultdict(int))
+        self.profiles: dict[tuple[str, str, str, str], _Profile] = {}
+        self.outcomes: dict[tuple[str, tuple[tuple[str, ...], ...], tuple[str, ...]], _Outcome] = {}
+        #: (unit, rule, text, value, kind) -> articles
+        self.lines: dict[tuple[str, str, str, Decimal, str], int] = defaultdict(int)
         self.quotas_by_group: dict[str, list[tuple[int, Quota]]] = defaultdict(list)
         for index, quota in enumerate(scheme.quotas):
             for group in quota.groups:
                 self.quotas_by_group[group].append((index, quota))
-        self.groups = groups
         #: (unit, quota index, window first month, category index) -> count
         self.counts: dict[tuple[str, int, int, int], int] = defaultdict(int)
         #: (unit, quota index, window first month) -> {klass: recommended adoptions} (ZG-2.9)
@@ -122,10 +161,12 @@ class _State:
         #: (unit, year first month, publication) -> excess candidates (ZG-4.6)
         self.excess: dict[tuple[str, int, str], int] = defaultdict(int)
         self.excess_groups = set(scheme.excess.groups) if scheme.excess else set()
+        self.submitted: set[str] = set()
         self.eligible: set[str] = set()
         self.direct: set[str] = set()
         self.unit_flags: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
 
+    # -- values and words -------------------------------------------------------------------------------
     def value(self, adoption: Adoption) -> Value:
         key = (adoption.publication, adoption.klass, adoption.form)
         try:
@@ -137,123 +178,213 @@ class _State:
                 "input.no_value",
                 row=adoption.row,
                 column="刊物",
-                publication=self.pubs[adoption.publication].name if adoption.publication in self.pubs else adoption.publication,
-                klass=self.classes[adoption.klass].name if adoption.klass in self.classes else adoption.klass,
-                form=self.forms[adoption.form].name if adoption.form in self.forms else adoption.form,
+                publication=self._name(self.pubs, adoption.publication),
+                klass=self._name(self.classes, adoption.klass),
+                form=self._name(self.forms, adoption.form),
             )
         return found
 
-    def describe(self, adoption: Adoption) -> str:
-        pub = self.pubs[adoption.publication].name
-        klass = self.classes[adoption.klass].name if adoption.klass in self.classes else ""
-        form = self.forms[adoption.form].name if adoption.form in self.forms else ""
-        return f"{pub}{klass}{form}"
+    @staticmethod
+    def _name(table: dict, key: str) -> str:
+        item = table.get(key)
+        return item.name if item is not None else key
 
-    def article(self, unit: str, article: _Article) -> None:
-        adoptions = article.adoptions
-        counter = self.counters[unit]
-        self.units[unit].submitted = True  # an adopted article was submitted (ZG-5.3 零报送)
-        if any(a.credit == "recommended" for a in adoptions):
-            self._recommended(unit, article)
+    def describe(self, adoption: Adoption) -> str:
+        return (
+            self._name(self.pubs, adoption.publication)
+            + (self.classes[adoption.klass].name if adoption.klass in self.classes else "")
+            + (self.forms[adoption.form].name if adoption.form in self.forms else "")
+        )
+
+    # -- scoring one article ---------------------------------------------------------------------------
+    def fast(self, unit: str, month: int, adoption: Adoption) -> None:
+        """A lone adoption without instruction or credit: its profile says everything."""
+        if adoption.credit:
+            self.article(unit, month, [adoption], [])
             return
+        key = (self.groups[unit], adoption.publication, adoption.klass, adoption.form)
+        profile = self.profiles.get(key)
+        if profile is None:
+            profile = self.profiles[key] = self._profile(key[0], adoption)
+        self.submitted.add(unit)
+        if profile.line is not None:
+            self.lines[(unit, *profile.line)] += 1
+        counts = self.counts
+        for index, length, categories in profile.quota:
+            window = month - month % length
+            for category in categories:
+                counts[(unit, index, window, category)] += 1
+        if profile.excess:
+            self.excess[(unit, month - month % 12, profile.excess)] += 1
+        if profile.flag is not None:
+            self.unit_flags[unit].append(profile.flag)
+        if profile.eligible:
+            self.eligible.add(unit)
+        if profile.direct:
+            self.direct.add(unit)
+
+    def _profile(self, group: str, adoption: Adoption) -> _Profile:
+        profile = _Profile()
+        value = self.value(adoption)
+        profile.line = (value.rule, self.describe(adoption), value.points, "points")
+        if value.flag:
+            profile.flag = ("confirm", value.flag, f"{self.describe(adoption)}：原文未列分值，按同类计分，请人工确认")
+        profile.quota = self._quota_categories(group, [adoption])
+        profile.excess = self._excess_publication(group, [adoption])
+        advanced = self.scheme.advanced
+        if advanced is not None:
+            profile.eligible = _passes(advanced.eligible_article, [adoption], [], self.classes)
+            profile.direct = _passes(advanced.direct, [adoption], [], self.classes)
+        return profile
+
+    def article(self, unit: str, month: int, adoptions: list[Adoption], levels: list[str]) -> None:
+        """The general path: several adoptions and/or instructions, credits, superseded values. Adoptions and
+        levels are put in a fixed order first, so equal values explain themselves the same way whatever the
+        order of the records; the outcome is cached per (group, adoptions' kinds, levels)."""
+        self.submitted.add(unit)
+        adoptions = sorted(adoptions, key=_adoption_order)
+        levels = sorted(levels)
+        if any(a.credit == "recommended" for a in adoptions):
+            self._recommended(unit, month, adoptions)
+            return
+        group = self.groups[unit]
+        key = (group, tuple(_adoption_order(a)[:4] for a in adoptions), tuple(levels))
+        outcome = self.outcomes.get(key)
+        if outcome is None:
+            outcome = self.outcomes[key] = self._outcome(group, adoptions, levels)
+        lines, quota, excess, flags, eligible, direct = outcome
+        for line, count in lines:
+            self.lines[(unit, *line)] += count
+        for index, length, categories in quota:
+            for category in categories:
+                self.counts[(unit, index, month - month % length, category)] += 1
+        if excess:
+            self.excess[(unit, month - month % 12, excess)] += 1
+        if flags:
+            self.unit_flags[unit].extend(flags)
+        if eligible:
+            self.eligible.add(unit)
+        if direct:
+            self.direct.add(unit)
+
+    def _outcome(self, group: str, adoptions: list[Adoption], levels: list[str]) -> _Outcome:
+        flags = [
+            ("confirm", value.flag, f"{self.describe(a)}：原文未列分值，按同类计分，请人工确认")
+            for a in adoptions
+            if (value := self.value(a)).flag
+        ]
+        advanced = self.scheme.advanced
+        return (
+            list(self.article_lines(adoptions, levels).items()),
+            self._quota_categories(group, adoptions),
+            self._excess_publication(group, adoptions),
+            flags,
+            advanced is not None and _passes(advanced.eligible_article, adoptions, levels, self.classes),
+            advanced is not None and _passes(advanced.direct, adoptions, levels, self.classes),
+        )
+
+    def article_lines(self, adoptions: list[Adoption], levels: list[str]) -> dict[LineKey, int]:
+        """The lines one article contributes under the scheme's combination switch (GAP-6 / INF-2.8)."""
+        out: dict[LineKey, int] = defaultdict(int)
         scored = adoptions
-        if len(adoptions) > 1:
+        if len(adoptions) > 1:  # INF-2.5 / GAP-10: a forwarded commissioned item's 5 is replaced once adopted
             tiers = {self.pubs[a.publication].tier for a in adoptions}
             scored = [a for a in adoptions if not (set(self.pubs[a.publication].superseded_by) & tiers)]
             if len(scored) < len(adoptions):
-                counter[("GAP-10", "约稿上报信息被录用，改按录用分值计分", _ZERO, "points")] += 1
+                out[("GAP-10", "约稿上报信息被录用，改按录用分值计分", _ZERO, "note")] += 1
         valued = [(self.value(a), a) for a in scored]
         material = any(a.credit == "material" for a in adoptions)
-        credit_rule = self.scheme.credits.material_rule
-        if material and not self.scheme.credits.material_points:
+        credits = self.scheme.credits
+        if material and not credits.material_points:
             valued = []
-        combine = self.combine
-        several = len(valued) > 1
-        suffix = f"（{COMBINE_WORDS[combine]}）" if several else ""
-        if material and credit_rule:
-            suffix += f"（科室提供素材被采用，计本科室采稿·{credit_rule}）"
-        levels = article.levels
+        combine = self.scheme.combine
+        suffix = f"（{COMBINE_WORDS[combine]}）" if len(valued) > 1 else ""
+        if material and credits.material_rule:
+            suffix += f"（科室提供素材被采用，计本科室采稿·{credits.material_rule}）"
+        instructed = [self.levels[lv] for lv in levels]
         if combine == "overall_max":
-            best_level = max((self.levels[lv] for lv in levels), key=lambda lv: lv.points, default=None)
-            best_value = max(valued, key=lambda va: va[0].points, default=None)
-            if best_level is not None and (best_value is None or best_level.points > best_value[0].points):
-                counter[(best_level.rule, f"{best_level.name}批示（只计最高一项）", best_level.points, "points")] += 1
-            elif best_value is not None:
-                value, adoption = best_value
-                counter[(value.rule, self.describe(adoption) + suffix, value.points, "points")] += 1
-        else:
-            if combine == "dimension_max" and valued:
-                valued = [max(valued, key=lambda va: va[0].points)]
-            for value, adoption in valued:
-                counter[(value.rule, self.describe(adoption) + suffix, value.points, "points")] += 1
-                if value.flag:
-                    self.unit_flags[unit].append(
-                        ("confirm", value.flag, f"{self.describe(adoption)}原文未列分值，按同类计分，请人工确认")
-                    )
-            if levels:
-                if combine == "dimension_max":
-                    chosen = [max((self.levels[lv] for lv in levels), key=lambda lv: lv.points)]
-                    word = "（就高不就低）" if len(levels) > 1 else ""
-                elif combine == "cumulative":
-                    chosen = [self.levels[lv] for lv in dict.fromkeys(levels)]
-                    word = ""
-                else:
-                    chosen = [self.levels[lv] for lv in levels]
-                    word = ""
-                for level in chosen:
-                    counter[(level.rule or self.scheme.instruction_rule, f"{level.name}批示加分{word}", level.points, "points")] += 1
-        self._count(unit, article, adoptions)
-        if self.scheme.advanced is not None:
-            if _passes(self.scheme.advanced.eligible_article, adoptions, levels, self.classes):
-                self.eligible.add(unit)
-            if _passes(self.scheme.advanced.direct, adoptions, levels, self.classes):
-                self.direct.add(unit)
+            best_level = max(instructed, key=lambda lv: lv.points, default=None)
+            best = max(valued, key=lambda va: va[0].points, default=None)
+            if best_level is not None and (best is None or best_level.points > best[0].points):
+                rule = best_level.rule or self.scheme.instruction_rule
+                out[(rule, f"{best_level.name}批示（只计最高一项）", best_level.points, "points")] += 1
+            elif best is not None:
+                out[(best[0].rule, self.describe(best[1]) + suffix, best[0].points, "points")] += 1
+            return out
+        if combine == "dimension_max" and valued:
+            valued = [max(valued, key=lambda va: va[0].points)]  # first of equals: adoptions are sorted
+        for value, adoption in valued:
+            out[(value.rule, self.describe(adoption) + suffix, value.points, "points")] += 1
+        if instructed:
+            word = ""
+            if combine == "dimension_max":
+                chosen = [max(instructed, key=lambda lv: lv.points)]
+                word = "（就高不就低）" if len(instructed) > 1 else ""
+            elif combine == "cumulative":  # INF GAP-9: levels stack, a repeated level counts once
+                chosen = list({lv.id: lv for lv in instructed}.values())
+            else:
+                chosen = instructed
+            for level in chosen:
+                rule = level.rule or self.scheme.instruction_rule
+                out[(rule, f"{level.name}批示加分{word}", level.points, "points")] += 1
+        return out
 
-    def _count(self, unit: str, article: _Article, adoptions: list[Adoption]) -> None:
-        group = self.groups[unit]
-        quota_adoptions = [a for a in adoptions if self.pubs[a.publication].counts_for_quota]
-        if quota_adoptions:
-            for index, quota in self.quotas_by_group.get(group, ()):
-                if quota.basis != "adopted":
+    def _quota_categories(self, group: str, adoptions: list[Adoption]) -> list[tuple[int, int, tuple[int, ...]]]:
+        """For each adopted-basis quota of the group: the categories this article counts toward (once per
+        article however many media adopted it, GAP-6; separate categories take it once, GAP-3)."""
+        counted = [a for a in adoptions if self.pubs[a.publication].counts_for_quota]
+        out = []
+        if not counted:
+            return out
+        for index, quota in self.quotas_by_group.get(group, ()):
+            if quota.basis != "adopted":
+                continue
+            hits = []
+            for cat_index, category in enumerate(quota.categories):
+                if category.source != "articles":
                     continue
-                window = _window_start(quota.aggregate_over or quota.period, article.month)
-                for cat_index, category in enumerate(quota.categories):
-                    if category.source != "articles":
-                        continue
-                    if any(
-                        (not category.publications or a.publication in category.publications)
-                        and (not category.classes or a.klass in category.classes)
-                        for a in quota_adoptions
-                    ):
-                        self.counts[(unit, index, window, cat_index)] += 1
-                        if quota.mode == "separate":
-                            break  # GAP-3: an article counts toward one category only
-        if group in self.excess_groups and self.scheme.excess is not None:
-            excess = self.scheme.excess
-            best = max(adoptions, key=lambda a: self.value(a).points)
-            if best.publication in excess.bonus and (not excess.classes or best.klass in excess.classes):
-                self.excess[(unit, _window_start("year", article.month), best.publication)] += 1
+                if any(
+                    (not category.publications or a.publication in category.publications)
+                    and (not category.classes or a.klass in category.classes)
+                    for a in counted
+                ):
+                    hits.append(cat_index)
+                    if quota.mode == "separate":
+                        break
+            if hits:
+                out.append((index, _LENGTH[quota.aggregate_over or quota.period], tuple(hits)))
+        return out
 
-    def _recommended(self, unit: str, article: _Article) -> None:
+    def _excess_publication(self, group: str, adoptions: list[Adoption]) -> str:
+        """ZG-4.6 / GAP-6: an excess candidate counts once, against the publication of its adoption value."""
+        excess = self.scheme.excess
+        if excess is None or group not in self.excess_groups:
+            return ""
+        best = max(adoptions, key=lambda a: self.value(a).points)
+        if best.publication in excess.bonus and (not excess.classes or best.klass in excess.classes):
+            return best.publication
+        return ""
+
+    def _recommended(self, unit: str, month: int, adoptions: list[Adoption]) -> None:
         credits = self.scheme.credits
         if not credits.recommended_ratio or self.groups[unit] not in credits.recommended_groups:
             self.unit_flags[unit].append(
-                ("recommended_ignored", credits.recommended_rule, "推荐外单位稿件被采用，本单位不适用折算，未计")
+                ("recommended_ignored", credits.recommended_rule, "推荐外单位稿件被采用：本单位不适用折算，未计")
             )
             return
-        klass = article.adoptions[0].klass
+        klass = adoptions[0].klass  # adoptions are sorted: the same class whatever the records' order
         for index, quota in self.quotas_by_group.get(self.groups[unit], ()):
-            window = _window_start(quota.aggregate_over or quota.period, article.month)
-            self.recommended[(unit, index, window)][klass] += 1
+            length = _LENGTH[quota.aggregate_over or quota.period]
+            self.recommended[(unit, index, month - month % length)][klass] += 1
 
     def submission(self, unit: str, month: int, kind: str, klass: str, count: int) -> None:
         for index, quota in self.quotas_by_group.get(self.groups[unit], ()):
-            window = _window_start(quota.aggregate_over or quota.period, month)
+            window = month - month % _LENGTH[quota.aggregate_over or quota.period]
             for cat_index, category in enumerate(quota.categories):
-                by_submission = category.source == "submissions" or quota.basis == "submitted"
-                if not by_submission or (category.source == "submissions" and category.kind != kind):
-                    continue
-                if category.source == "articles" and kind != "information":
+                if category.source == "submissions":
+                    if category.kind != kind:
+                        continue
+                elif quota.basis != "submitted" or kind != "information":
                     continue
                 if category.classes and klass not in category.classes:
                     continue
@@ -261,23 +392,42 @@ class _State:
                 if quota.mode == "separate" and category.source == "articles":
                     break
 
-    def flush(self, unit: str, result: UnitResult) -> None:
-        quantum = self.scheme.precision
-        cur = self.scheme.currency
-        lines = []
-        for (rule, text, value, kind), count in self.counters.get(unit, {}).items():
-            if value == 0 and rule == "GAP-10":
-                result.flag("superseded", rule, f"{text}：{count}篇")
+    def flush(self) -> None:
+        """Aggregated article lines → each unit's `lines` (highest first) and flags."""
+        quantum, currency = self.scheme.precision, self.scheme.currency
+        per_unit: dict[str, list[Line]] = defaultdict(list)
+        for (unit, rule, text, value, kind), count in self.lines.items():
+            if kind == "note":
+                self.units[unit].flag("superseded", rule, f"{text}：{count}篇")
                 continue
-            total = _round(value * count, quantum)
-            lines.append(Line(rule, f"{text}：{fmt(value)}{cur}×{count}篇", total, kind))
-        lines.sort(key=lambda ln: (-ln.points, ln.rule, ln.text))
-        result.lines[:0] = lines
-        for flag, rule, text in self.unit_flags.get(unit, ()):
-            result.flag(flag, rule, text)
+            total = round_to(value * count, quantum)
+            per_unit[unit].append(Line(rule, f"{text}：{fmt(value)}{currency}×{count}篇", total, kind))
+        for unit, lines in per_unit.items():
+            lines.sort(key=lambda ln: (-ln.points, ln.rule, ln.text))
+            self.units[unit].lines[:0] = lines
+        for unit, flags in self.unit_flags.items():
+            for flag, rule, text in flags:
+                self.units[unit].flag(flag, rule, text)
 
 
-def _passes(test: ArticleTest | None, adoptions: list[Adoption], levels: list[str], classes: dict) -> bool:
+def explain_article(scheme: LedgerScheme, adoptions: list[Adoption], levels: list[str]) -> tuple[Decimal, str]:
+    """One article's points and reasoning: (40, "20 = 《河南组工信息》经验类单条（就高不就低）; +20 = 省领导批示加分")."""
+    if not adoptions:
+        return _ZERO, ""
+    unit = adoptions[0].unit
+    state = _State(scheme, {unit: UnitResult(unit, "")}, {unit: ""})
+    parts, total = [], _ZERO
+    ordered = sorted(adoptions, key=_adoption_order)
+    for (_, text, value, kind), count in state.article_lines(ordered, sorted(levels)).items():
+        if kind == "note":
+            parts.append(text)
+            continue
+        total += value * count
+        parts.append(f"{'+' if parts else ''}{fmt(value)} = {text}")
+    return total, "; ".join(parts)
+
+
+def _passes(test: ArticleTest | None, adoptions: list[Adoption], levels: list[str], classes: dict[str, Klass]) -> bool:
     if test is None:
         return False
     if test.instruction and test.instruction not in levels:
@@ -291,143 +441,3 @@ def _passes(test: ArticleTest | None, adoptions: list[Adoption], levels: list[st
             continue
         return True
     return False
-
-
-def _window_start(kind: str, month: int) -> int:
-    length = {"month": 1, "quarter": 3, "half": 6, "year": 12}[kind]
-    return month - month % length
-
-
-def _round(value: Decimal, quantum: Decimal) -> Decimal:
-    return value.quantize(quantum, rounding=ROUND_HALF_UP)
-
-
-def _quota_lines(scheme: LedgerScheme, state: _State, unit: str, result: UnitResult, period: Period) -> None:
-    for index, quota in state.quotas_by_group.get(state.groups[unit], ()):
-        window_kind = quota.aggregate_over or quota.period
-        factor = {"month": 1, "quarter": 3, "half": 6, "year": 12}
-        times = factor[window_kind] // factor[quota.period]
-        for window in period.windows(window_kind):
-            counts = [state.counts.get((unit, index, window.first, c), 0) for c in range(len(quota.categories))]
-            credited = [0] * len(quota.categories)
-            if scheme.credits.recommended_ratio:
-                for c, category in enumerate(quota.categories):
-                    if category.source != "articles":
-                        continue
-                    recommended = state.recommended.get((unit, index, window.first), {})
-                    for klass_id, n in recommended.items():
-                        if category.classes and klass_id not in category.classes:
-                            continue
-                        # GAP-5: every `ratio` adopted = 1; the remainder does not carry over
-                        credited[c] += n // scheme.credits.recommended_ratio
-            done = [a + b for a, b in zip(counts, credited, strict=True)]
-            required = [cat.required * times for cat in quota.categories]
-            if quota.mode == "nested":
-                missing = max(0, *(r - d for r, d in zip(required, done, strict=True)))
-            else:
-                missing = sum(max(0, r - d) for r, d in zip(required, done, strict=True))
-            detail = "；".join(
-                f"{cat.name}{r}篇，完成{d}篇" + (f"（含折算{c}篇）" if c else "")
-                for cat, r, d, c in zip(quota.categories, required, done, credited, strict=True)
-            )
-            result.quotas.append(
-                {
-                    "quota": quota.name,
-                    "rule": quota.rule,
-                    "period": window.label,
-                    "categories": [
-                        {"name": cat.name, "required": r, "done": d, "credited": c}
-                        for cat, r, d, c in zip(quota.categories, required, done, credited, strict=True)
-                    ],
-                    "missing": missing,
-                }
-            )
-            result.missing += missing
-            if missing and quota.deduct:
-                points = -_round(quota.deduct * missing, scheme.precision)
-                text = f"{window.chinese}{quota.name}缺{missing}篇（{detail}）：每缺一篇扣{fmt(quota.deduct)}{scheme.currency}"
-                result.lines.append(Line(quota.deduct_rule or quota.rule, text, points, "deduction"))
-
-
-def _excess_lines(scheme: LedgerScheme, state: _State, unit: str, result: UnitResult, period: Period) -> None:
-    excess = scheme.excess
-    if excess is None or state.groups[unit] not in excess.groups:
-        return
-    for window in period.windows("year"):
-        remaining = {pub: state.excess.get((unit, window.first, pub), 0) for pub in excess.bonus}
-        task = excess.task
-        for pub in excess.consumes:  # GAP-7: the task takes its article from P2 first (switch: P1 first)
-            used = min(task, remaining.get(pub, 0))
-            remaining[pub] = remaining.get(pub, 0) - used
-            task -= used
-        for pub, count in remaining.items():
-            if count > 0:
-                bonus = excess.bonus[pub]
-                name = state.pubs[pub].name
-                text = f"{window.chinese}在{name}超额完成任务{count}篇：每篇加{fmt(bonus)}{scheme.currency}"
-                result.lines.append(Line(excess.rule, text, _round(bonus * count, scheme.precision), "bonus"))
-
-
-def _incidents(
-    scheme: LedgerScheme, records: Records, units: dict[str, UnitResult], bases: dict[str, Decimal | None], period: Period
-) -> None:
-    kinds = {k.id: k for k in scheme.incidents}
-    for incident in records.incidents:
-        if incident.unit not in units:
-            raise LedgerError("input.unknown_unit", row=incident.row, column="单位", value=incident.unit)
-        if incident.kind not in kinds:
-            raise LedgerError("input.unknown_kind", row=incident.row, value=incident.kind, choices=[k.name for k in scheme.incidents])
-        if month_index(incident.day) not in period:
-            continue
-        kind, result, base = kinds[incident.kind], units[incident.unit], bases[incident.unit]
-        points = kind.points
-        text = f"{incident.day.isoformat()} {kind.name}"
-        if kind.share_of_base:
-            if base is None:  # INF GAP-11: no base, no share-of-base deduction
-                result.flag("no_base", kind.rule, f"{kind.name}：本单位无信息基础分，按基础分比例扣分不适用")
-                points = _ZERO
-            else:
-                points = -kind.share_of_base * base
-                text += f"：扣信息基础分{fmt(base)}的{fmt(kind.share_of_base * 100)}%"
-        if points:
-            result.lines.append(Line(kind.rule, text, _round(points, scheme.precision), "deduction"))
-        if kind.notice:
-            result.flag("notice", kind.rule, f"{incident.day.isoformat()} {kind.name}（通报）")
-        if kind.disqualifies:
-            result.disqualified = True
-            result.flag("disqualified", kind.rule, f"{kind.name}，取消当年评先资格")
-        if kind.deems_not_completed:
-            result.deemed_not_completed = True
-            result.flag("deemed_not_completed", kind.rule, f"{kind.name}，视同未完成年度信息基础分")
-        if incident.serious and kind.serious_rule:
-            result.disqualified = True
-            result.flag("disqualified", kind.serious_rule, f"{kind.name}性质严重：全市通报批评，取消当年评先资格")
-
-
-def _claims(
-    scheme: LedgerScheme, records: Records, units: dict[str, UnitResult], bases: dict[str, Decimal | None], period: Period
-) -> None:
-    kinds = {k.id: k for k in scheme.bonuses}
-    seen: set[tuple[str, str, int]] = set()
-    for claim in sorted(records.claims, key=lambda c: (c.unit, c.kind, c.day)):
-        if claim.unit not in units:
-            raise LedgerError("input.unknown_unit", row=claim.row, column="单位", value=claim.unit)
-        if claim.kind not in kinds:
-            raise LedgerError("input.unknown_kind", row=claim.row, value=claim.kind, choices=[k.name for k in scheme.bonuses])
-        if month_index(claim.day) not in period:
-            continue
-        kind, result, base = kinds[claim.kind], units[claim.unit], bases[claim.unit]
-        if kind.once_per_year:
-            key = (claim.unit, claim.kind, claim.day.year)
-            if key in seen:
-                result.flag("once_per_year", kind.rule, f"{kind.name}每年只计一次")
-                continue
-            seen.add(key)
-        points, text = kind.points, kind.name
-        if kind.share_of_base:
-            if base is None:
-                result.flag("no_base", kind.rule, f"{kind.name}：本单位无信息基础分，按基础分比例加分不适用")
-                continue
-            points = kind.share_of_base * base
-            text += f"：加信息基础分{fmt(base)}的{fmt(kind.share_of_base * 100)}%"
-        result.lines.append(Line(kind.rule, text, _round(points, scheme.precision), "bonus"))

@@ -38,6 +38,7 @@ class UnitResult:
     disqualified: bool = False
     deemed_not_completed: bool = False
     bundled_into: str = ""
+    group_name: str = ""
 
     def _sum(self, kind: str) -> Decimal:
         return sum((line.points for line in self.lines if line.kind == kind), Decimal(0))
@@ -65,7 +66,8 @@ class UnitResult:
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
             "unit": self.unit,
-            "group": self.group,
+            "group": self.group_name or self.group,
+            "group_id": self.group,
             "points": number(self.points),
             "bonus": number(self.bonus),
             "deductions": number(self.deductions),
