@@ -92,7 +92,7 @@ def incidents(
     scheme: LedgerScheme, records: Records, units: dict[str, UnitResult], bases: dict[str, Decimal | None], period: Period
 ) -> None:
     kinds = {k.id: k for k in scheme.incidents}
-    for incident in records.incidents:
+    for incident in sorted(records.incidents, key=lambda i: (i.unit, i.day, i.kind, i.serious)):
         if incident.unit not in units:
             raise LedgerError("input.unknown_unit", row=incident.row, column="单位", value=incident.unit)
         if incident.kind not in kinds:
