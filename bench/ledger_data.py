@@ -48,7 +48,9 @@ def province_year(scheme: LedgerScheme, year: int = 2020, seed: int = 10) -> tup
         adoptions.append(Adoption(unit, article, pub, klass, form, day))
         if n < extra:  # a second adoption of the same article, a few days later, elsewhere
             pub2, klass2, form2 = picks[ARTICLES + n]
-            adoptions.append(Adoption(unit, article, pub2, klass2, form2, min(day + timedelta(days=3), days[-1])))
+            adoptions.append(
+                Adoption(unit, article, pub2, klass2, form2, min(day + timedelta(days=3), days[-1]))
+            )
         if rng.random() < 0.02:
             instructions.append(Instruction(unit, article, levels[rng.randrange(len(levels))]))
     return roster, Records(adoptions=tuple(adoptions), instructions=tuple(instructions))

@@ -29,20 +29,38 @@ def ledger_group() -> None:
 
 
 @ledger_group.command("score")
-@click.option("--scheme", "scheme_ref", required=True, help="Ledger scheme id (ledger-zg, ledger-inf, …) or .toml file.")
+@click.option(
+    "--scheme", "scheme_ref", required=True, help="Ledger scheme id (ledger-zg, ledger-inf, …) or .toml file."
+)
 @click.option("--roster", "roster_path", type=_FILE, help="Roster .xlsx/.csv: 单位, 类别, 基础分.")
-@click.option("--records", "records_path", type=_FILE, help="Adoptions .xlsx/.csv: 单位, 稿件编号, 刊物, 类别, 形式, 刊发日期 …")
-@click.option("--events", "events_path", type=_FILE, help="Other records as JSON (submissions, incidents, claims, cadre_events).")
+@click.option(
+    "--records",
+    "records_path",
+    type=_FILE,
+    help="Adoptions .xlsx/.csv: 单位, 稿件编号, 刊物, 类别, 形式, 刊发日期 …",
+)
+@click.option(
+    "--events",
+    "events_path",
+    type=_FILE,
+    help="Other records as JSON (submissions, incidents, claims, cadre_events).",
+)
 @click.option("--period", required=True, help="2020-06, 2020-Q2, 2020-H1 or 2020.")
 def score_command(
-    scheme_ref: str, roster_path: Path | None, records_path: Path | None, events_path: Path | None, period: str
+    scheme_ref: str,
+    roster_path: Path | None,
+    records_path: Path | None,
+    events_path: Path | None,
+    period: str,
 ) -> None:
     """Print {"period", "units": [{"unit", "group", "points", "bonus", "deductions", "total", "missing", "rank",
     "advanced", "flags", "lines"}], …} as JSON."""
     try:
         scheme = load_ledger_scheme(scheme_ref)
         when = parse_period(period)
-        extra = events_from_data(scheme, read_events(events_path), events_path.name) if events_path else Records()
+        extra = (
+            events_from_data(scheme, read_events(events_path), events_path.name) if events_path else Records()
+        )
         if scheme.cadre is not None:
             result = score_cadre(scheme, extra.cadre_events, when)
         else:
@@ -57,7 +75,9 @@ def score_command(
                 result = score_ledger(scheme, roster, records, when)
             except LedgerError as exc:
                 if not exc.source and exc.row is not None:  # a record's row: name the file it came from
-                    exc = LedgerError(exc.code, source=records_path.name, row=exc.row, column=exc.column, **exc.params)
+                    exc = LedgerError(
+                        exc.code, source=records_path.name, row=exc.row, column=exc.column, **exc.params
+                    )
                 raise exc from None
     except LedgerError as exc:
         click.echo(json.dumps(exc.to_dict(), ensure_ascii=False))

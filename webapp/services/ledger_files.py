@@ -68,7 +68,9 @@ def _read_xlsx(path: Path) -> list[Row]:
                 continue
             if all(c is None or str(c).strip() == "" for c in cells):
                 continue
-            rows.append((number, {h: (cells[i] if i < len(cells) else None) for i, h in enumerate(header) if h}))
+            rows.append(
+                (number, {h: (cells[i] if i < len(cells) else None) for i, h in enumerate(header) if h})
+            )
             if len(rows) > MAX_ROWS:
                 break
         return rows
@@ -85,7 +87,9 @@ def read_events(path: str | Path) -> dict[str, Any]:
     except UnicodeDecodeError:
         raise LedgerError("input.not_utf8", source=path.name) from None
     except json.JSONDecodeError as exc:
-        raise LedgerError("input.bad_json", source=path.name, reason=f"第{exc.lineno}行第{exc.colno}列附近") from None
+        raise LedgerError(
+            "input.bad_json", source=path.name, reason=f"第{exc.lineno}行第{exc.colno}列附近"
+        ) from None
     if not isinstance(data, dict):
         raise LedgerError("input.bad_json", source=path.name, reason="应为一个对象")
     return data

@@ -28,7 +28,9 @@ def quota_lines(scheme: LedgerScheme, state: _State, unit: str, result: UnitResu
         factor = _LENGTH
         times = factor[window_kind] // factor[quota.period]
         for window in period.windows(window_kind):
-            counts = [state.counts.get((unit, index, window.first, c), 0) for c in range(len(quota.categories))]
+            counts = [
+                state.counts.get((unit, index, window.first, c), 0) for c in range(len(quota.categories))
+            ]
             credited = [0] * len(quota.categories)
             if scheme.credits.recommended_ratio:
                 for c, category in enumerate(quota.categories):
@@ -85,18 +87,29 @@ def excess_lines(scheme: LedgerScheme, state: _State, unit: str, result: UnitRes
                 bonus = excess.bonus[pub]
                 name = state.pubs[pub].name
                 text = f"{window.chinese}在{name}超额完成任务{count}篇：每篇加{fmt(bonus)}{scheme.currency}"
-                result.lines.append(Line(excess.rule, text, round_to(bonus * count, scheme.precision), "bonus"))
+                result.lines.append(
+                    Line(excess.rule, text, round_to(bonus * count, scheme.precision), "bonus")
+                )
 
 
 def incidents(
-    scheme: LedgerScheme, records: Records, units: dict[str, UnitResult], bases: dict[str, Decimal | None], period: Period
+    scheme: LedgerScheme,
+    records: Records,
+    units: dict[str, UnitResult],
+    bases: dict[str, Decimal | None],
+    period: Period,
 ) -> None:
     kinds = {k.id: k for k in scheme.incidents}
     for incident in sorted(records.incidents, key=lambda i: (i.unit, i.day, i.kind, i.serious)):
         if incident.unit not in units:
             raise LedgerError("input.unknown_unit", row=incident.row, column="单位", value=incident.unit)
         if incident.kind not in kinds:
-            raise LedgerError("input.unknown_kind", row=incident.row, value=incident.kind, choices=[k.name for k in scheme.incidents])
+            raise LedgerError(
+                "input.unknown_kind",
+                row=incident.row,
+                value=incident.kind,
+                choices=[k.name for k in scheme.incidents],
+            )
         if month_index(incident.day) not in period:
             continue
         kind, result, base = kinds[incident.kind], units[incident.unit], bases[incident.unit]
@@ -121,11 +134,17 @@ def incidents(
             result.flag("deemed_not_completed", kind.rule, f"{kind.name}，视同未完成年度信息基础分")
         if incident.serious and kind.serious_rule:
             result.disqualified = True
-            result.flag("disqualified", kind.serious_rule, f"{kind.name}性质严重：全市通报批评，取消当年评先资格")
+            result.flag(
+                "disqualified", kind.serious_rule, f"{kind.name}性质严重：全市通报批评，取消当年评先资格"
+            )
 
 
 def claims(
-    scheme: LedgerScheme, records: Records, units: dict[str, UnitResult], bases: dict[str, Decimal | None], period: Period
+    scheme: LedgerScheme,
+    records: Records,
+    units: dict[str, UnitResult],
+    bases: dict[str, Decimal | None],
+    period: Period,
 ) -> None:
     kinds = {k.id: k for k in scheme.bonuses}
     seen: set[tuple[str, str, int]] = set()
@@ -133,7 +152,12 @@ def claims(
         if claim.unit not in units:
             raise LedgerError("input.unknown_unit", row=claim.row, column="单位", value=claim.unit)
         if claim.kind not in kinds:
-            raise LedgerError("input.unknown_kind", row=claim.row, value=claim.kind, choices=[k.name for k in scheme.bonuses])
+            raise LedgerError(
+                "input.unknown_kind",
+                row=claim.row,
+                value=claim.kind,
+                choices=[k.name for k in scheme.bonuses],
+            )
         if month_index(claim.day) not in period:
             continue
         kind, result, base = kinds[claim.kind], units[claim.unit], bases[claim.unit]

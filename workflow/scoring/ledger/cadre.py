@@ -52,13 +52,22 @@ def score_cadre(scheme: LedgerScheme, events: Sequence[CadreEvent], period: Peri
     for event in sorted(events, key=lambda e: (e.day, e.kind, e.row or 0)):
         kind = kinds.get(event.kind)
         if kind is None:
-            raise LedgerError("input.unknown_kind", row=event.row, value=event.kind, choices=[k.name for k in cadre.events])
+            raise LedgerError(
+                "input.unknown_kind", row=event.row, value=event.kind, choices=[k.name for k in cadre.events]
+            )
         for tier_id, persons in event.persons.items():
             tier = tiers.get(tier_id)
             if tier is None or tier_id not in kind.recipients:
-                raise LedgerError("input.unknown_kind", row=event.row, value=tier_id, choices=[tiers[t].name for t in kind.recipients])
+                raise LedgerError(
+                    "input.unknown_kind",
+                    row=event.row,
+                    value=tier_id,
+                    choices=[tiers[t].name for t in kind.recipients],
+                )
             if tier.cap and len(persons) > tier.cap and not event.override_cap:
-                raise LedgerError("input.tier_cap", row=event.row, tier=tier.name, cap=tier.cap, count=len(persons))
+                raise LedgerError(
+                    "input.tier_cap", row=event.row, tier=tier.name, cap=tier.cap, count=len(persons)
+                )
         if month_index(event.day) not in period:
             continue
         points, detail = event_points(kind, event)
@@ -73,7 +82,9 @@ def score_cadre(scheme: LedgerScheme, events: Sequence[CadreEvent], period: Peri
                     continue
                 seen.add(person)
                 if points is None:
-                    result.flag("value_missing", kind.rule, f"{what}：原文此处缺失分值，未计分，待补全办法后计入")
+                    result.flag(
+                        "value_missing", kind.rule, f"{what}：原文此处缺失分值，未计分，待补全办法后计入"
+                    )
                     continue
                 if points:
                     kind_name = "bonus" if points > 0 else "deduction"
@@ -82,4 +93,6 @@ def score_cadre(scheme: LedgerScheme, events: Sequence[CadreEvent], period: Peri
         if event.override_cap:
             for person in {p for ps in event.persons.values() for p in ps}:
                 people[person].flag("cap_override", "CAD-2.2", f"{what}：超过每个层次人数原则，经认定")
-    return LedgerResult(period.label, period.chinese, scheme.currency, list(people.values()), partial=scheme.partial)
+    return LedgerResult(
+        period.label, period.chinese, scheme.currency, list(people.values()), partial=scheme.partial
+    )

@@ -35,7 +35,12 @@ COMBINE_WORDS = {
 }
 LineKey = tuple[str, str, Decimal, str]  # rule, text, value per article, kind
 _Outcome = tuple[
-    list[tuple[LineKey, int]], list[tuple[int, int, tuple[int, ...]]], str, list[tuple[str, str, str]], bool, bool
+    list[tuple[LineKey, int]],
+    list[tuple[int, int, tuple[int, ...]]],
+    str,
+    list[tuple[str, str, str]],
+    bool,
+    bool,
 ]
 
 
@@ -43,7 +48,9 @@ def _adoption_order(a: Adoption) -> tuple[str, str, str, str, date]:
     return (a.publication, a.klass, a.form, a.credit, a.day)
 
 
-def score_ledger(scheme: LedgerScheme, roster: Sequence[Unit], records: Records, period: Period) -> LedgerResult:
+def score_ledger(
+    scheme: LedgerScheme, roster: Sequence[Unit], records: Records, period: Period
+) -> LedgerResult:
     """Score every unit of `roster` for `period` under `scheme` (see docs/schemes.md, 「台账计分办法」)."""
     units: dict[str, UnitResult] = {}
     bases: dict[str, Decimal | None] = {}
@@ -86,7 +93,9 @@ def score_ledger(scheme: LedgerScheme, roster: Sequence[Unit], records: Records,
     for instruction in records.instructions:
         key = (instruction.unit, instruction.article)
         if key not in first:
-            raise LedgerError("input.no_article", row=instruction.row, column="稿件编号", value=instruction.article)
+            raise LedgerError(
+                "input.no_article", row=instruction.row, column="稿件编号", value=instruction.article
+            )
         levels.setdefault(key, []).append(instruction.level)
 
     state = _State(scheme, units, groups)
@@ -115,9 +124,9 @@ def score_ledger(scheme: LedgerScheme, roster: Sequence[Unit], records: Records,
     incidents(scheme, records, units, bases, period)
     claims(scheme, records, units, bases, period)
     ordered = [units[u.name] for u in roster]
-    result = LedgerResult(period.label, period.chinese, scheme.currency, ordered, partial=scheme.partial)
-    apply_standing(scheme, result, bases, groups, state.eligible, state.direct, period)
-    return result
+    outcome = LedgerResult(period.label, period.chinese, scheme.currency, ordered, partial=scheme.partial)
+    apply_standing(scheme, outcome, bases, groups, state.eligible, state.direct, period)
+    return outcome
 
 
 class _Profile:
@@ -228,7 +237,11 @@ class _State:
         value = self.value(adoption)
         profile.line = (value.rule, self.describe(adoption), value.points, "points")
         if value.flag:
-            profile.flag = ("confirm", value.flag, f"{self.describe(adoption)}：原文未列分值，按同类计分，请人工确认")
+            profile.flag = (
+                "confirm",
+                value.flag,
+                f"{self.describe(adoption)}：原文未列分值，按同类计分，请人工确认",
+            )
         profile.quota = self._quota_categories(group, [adoption])
         profile.excess = self._excess_publication(group, [adoption])
         advanced = self.scheme.advanced
@@ -329,11 +342,13 @@ class _State:
                 out[(rule, f"{level.name}批示加分{word}", level.points, "points")] += 1
         return out
 
-    def _quota_categories(self, group: str, adoptions: list[Adoption]) -> list[tuple[int, int, tuple[int, ...]]]:
+    def _quota_categories(
+        self, group: str, adoptions: list[Adoption]
+    ) -> list[tuple[int, int, tuple[int, ...]]]:
         """For each adopted-basis quota of the group: the categories this article counts toward (once per
         article however many media adopted it, GAP-6; separate categories take it once, GAP-3)."""
         counted = [a for a in adoptions if self.pubs[a.publication].counts_for_quota]
-        out = []
+        out: list[tuple[int, int, tuple[int, ...]]] = []
         if not counted:
             return out
         for index, quota in self.quotas_by_group.get(group, ()):
@@ -369,7 +384,11 @@ class _State:
         credits = self.scheme.credits
         if not credits.recommended_ratio or self.groups[unit] not in credits.recommended_groups:
             self.unit_flags[unit].append(
-                ("recommended_ignored", credits.recommended_rule, "推荐外单位稿件被采用：本单位不适用折算，未计")
+                (
+                    "recommended_ignored",
+                    credits.recommended_rule,
+                    "推荐外单位稿件被采用：本单位不适用折算，未计",
+                )
             )
             return
         klass = adoptions[0].klass  # adoptions are sorted: the same class whatever the records' order
@@ -410,7 +429,9 @@ class _State:
                 self.units[unit].flag(flag, rule, text)
 
 
-def explain_article(scheme: LedgerScheme, adoptions: list[Adoption], levels: list[str]) -> tuple[Decimal, str]:
+def explain_article(
+    scheme: LedgerScheme, adoptions: list[Adoption], levels: list[str]
+) -> tuple[Decimal, str]:
     """One article's points and reasoning: (40, "20 = 《河南组工信息》经验类单条（就高不就低）; +20 = 省领导批示加分")."""
     if not adoptions:
         return _ZERO, ""
@@ -427,7 +448,9 @@ def explain_article(scheme: LedgerScheme, adoptions: list[Adoption], levels: lis
     return total, "; ".join(parts)
 
 
-def _passes(test: ArticleTest | None, adoptions: list[Adoption], levels: list[str], classes: dict[str, Klass]) -> bool:
+def _passes(
+    test: ArticleTest | None, adoptions: list[Adoption], levels: list[str], classes: dict[str, Klass]
+) -> bool:
     if test is None:
         return False
     if test.instruction and test.instruction not in levels:

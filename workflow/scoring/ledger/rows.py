@@ -30,7 +30,13 @@ ROSTER_COLUMNS = ("单位", "类别", "基础分")
 RECORD_COLUMNS = ("单位", "稿件编号", "标题", "刊物", "类别", "形式", "刊发日期", "批示级别")
 #: optional column 采稿方式: how an adoption counts for the unit (ZG-2.8 / ZG-2.9)
 CREDIT_COLUMN = "采稿方式"
-CREDITS = {"本单位": "", "提供素材": "material", "科室提供素材": "material", "推荐": "recommended", "推荐外单位稿件": "recommended"}
+CREDITS = {
+    "本单位": "",
+    "提供素材": "material",
+    "科室提供素材": "material",
+    "推荐": "recommended",
+    "推荐外单位稿件": "recommended",
+}
 MAX_BASE = Decimal(100_000)
 _DATE = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*$")
 Row = tuple[int, Mapping[str, Any]]
@@ -41,7 +47,9 @@ def _cell(row: Mapping[str, Any], column: str) -> str:
     return "" if value is None else str(value).strip()
 
 
-def _require_columns(rows: list[Row], columns: Iterable[str], source: str, optional: Iterable[str] = ()) -> None:
+def _require_columns(
+    rows: list[Row], columns: Iterable[str], source: str, optional: Iterable[str] = ()
+) -> None:
     if not rows:
         return
     headers = set(rows[0][1])
@@ -50,10 +58,14 @@ def _require_columns(rows: list[Row], columns: Iterable[str], source: str, optio
             raise LedgerError("input.missing_column", source=source, column=column)
 
 
-def _resolve(items: Iterable[Named], lookup: dict[str, str], value: str, code: str, source: str, row: int, column: str) -> str:
+def _resolve(
+    items: Iterable[Named], lookup: dict[str, str], value: str, code: str, source: str, row: int, column: str
+) -> str:
     found = lookup.get(normalize(value))
     if found is None:
-        raise LedgerError(code, source=source, row=row, column=column, value=value, choices=[i.name for i in items])
+        raise LedgerError(
+            code, source=source, row=row, column=column, value=value, choices=[i.name for i in items]
+        )
     return found
 
 
@@ -98,16 +110,27 @@ def roster_from_rows(scheme: LedgerScheme, rows: Iterable[Row], source: str = ""
             except InvalidOperation:
                 base = None
             if base is None or not base.is_finite() or not 0 < base <= MAX_BASE:
-                raise LedgerError("input.bad_number", source=source, row=number, column="基础分", value=base_text, limit=MAX_BASE)
+                raise LedgerError(
+                    "input.bad_number",
+                    source=source,
+                    row=number,
+                    column="基础分",
+                    value=base_text,
+                    limit=MAX_BASE,
+                )
         units.append(Unit(name, group, base))
     return units
 
 
-def records_from_rows(scheme: LedgerScheme, rows: Iterable[Row], source: str = "") -> tuple[list[Adoption], list[Instruction]]:
+def records_from_rows(
+    scheme: LedgerScheme, rows: Iterable[Row], source: str = ""
+) -> tuple[list[Adoption], list[Instruction]]:
     """Adoption rows (one per article × publication); a 批示级别 cell adds an instruction on the article."""
     rows = list(rows)
     _require_columns(rows, RECORD_COLUMNS, source, optional=("标题", "形式", "批示级别", "类别"))
-    pubs, classes, forms, levels = (resolver(x) for x in (scheme.publications, scheme.classes, scheme.forms, scheme.levels))
+    pubs, classes, forms, levels = (
+        resolver(x) for x in (scheme.publications, scheme.classes, scheme.forms, scheme.levels)
+    )
     adoptions: list[Adoption] = []
     instructions: list[Instruction] = []
     seen_levels: set[tuple[str, str, str]] = set()
@@ -120,28 +143,62 @@ def records_from_rows(scheme: LedgerScheme, rows: Iterable[Row], source: str = "
         pub_text = _cell(row, "刊物")
         if not pub_text:
             raise LedgerError("input.empty", source=source, row=number, column="刊物")
-        publication = _resolve(scheme.publications, pubs, pub_text, "input.unknown_publication", source, number, "刊物")
+        publication = _resolve(
+            scheme.publications, pubs, pub_text, "input.unknown_publication", source, number, "刊物"
+        )
         class_text, form_text = _cell(row, "类别"), _cell(row, "形式")
-        klass = _resolve(scheme.classes, classes, class_text, "input.unknown_class", source, number, "类别") if class_text else ""
-        form = _resolve(scheme.forms, forms, form_text, "input.unknown_form", source, number, "形式") if form_text else ""
+        klass = (
+            _resolve(scheme.classes, classes, class_text, "input.unknown_class", source, number, "类别")
+            if class_text
+            else ""
+        )
+        form = (
+            _resolve(scheme.forms, forms, form_text, "input.unknown_form", source, number, "形式")
+            if form_text
+            else ""
+        )
         if scheme.value_for(publication, klass, form) is None:
             raise LedgerError(
-                "input.no_value", source=source, row=number, column="形式" if form_text else "类别",
-                publication=pub_text, klass=class_text, form=form_text,
+                "input.no_value",
+                source=source,
+                row=number,
+                column="形式" if form_text else "类别",
+                publication=pub_text,
+                klass=class_text,
+                form=form_text,
             )
         credit_text = _cell(row, CREDIT_COLUMN)
         if credit_text and credit_text not in CREDITS:
-            raise LedgerError("input.unknown_kind", source=source, row=number, column=CREDIT_COLUMN, value=credit_text, choices=list(CREDITS))
+            raise LedgerError(
+                "input.unknown_kind",
+                source=source,
+                row=number,
+                column=CREDIT_COLUMN,
+                value=credit_text,
+                choices=list(CREDITS),
+            )
         day = parse_day(row.get("刊发日期"), source, number)
         adoptions.append(
-            Adoption(unit, article, publication, klass, form, day, _cell(row, "标题"), CREDITS.get(credit_text, ""), number)
+            Adoption(
+                unit,
+                article,
+                publication,
+                klass,
+                form,
+                day,
+                _cell(row, "标题"),
+                CREDITS.get(credit_text, ""),
+                number,
+            )
         )
         level_text = _cell(row, "批示级别")
         if level_text:
             for part in re.split(r"[、,，;；]", level_text):
                 if not part.strip():
                     continue
-                level = _resolve(scheme.levels, levels, part.strip(), "input.unknown_level", source, number, "批示级别")
+                level = _resolve(
+                    scheme.levels, levels, part.strip(), "input.unknown_level", source, number, "批示级别"
+                )
                 key = (unit, article, level)
                 if key not in seen_levels:  # the same instruction written on each adoption row counts once
                     seen_levels.add(key)
@@ -171,20 +228,34 @@ def events_from_data(scheme: LedgerScheme, data: Mapping[str, Any], source: str 
     def count(item: Mapping[str, Any], key: str, n: int, default: int) -> int:
         value = item.get(key, default)
         if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 100_000:
-            raise LedgerError("input.bad_number", source=source, row=n, column=key, value=value, limit=100_000)
+            raise LedgerError(
+                "input.bad_number", source=source, row=n, column=key, value=value, limit=100_000
+            )
         return value
 
     submissions = [
         Submission(
-            text(s, "unit", n), parse_day(s.get("date"), source, n, "date"), count(s, "count", n, 1),
-            text(s, "kind", n, False) or "information", text(s, "class", n, False), n,
+            text(s, "unit", n),
+            parse_day(s.get("date"), source, n, "date"),
+            count(s, "count", n, 1),
+            text(s, "kind", n, False) or "information",
+            text(s, "class", n, False),
+            n,
         )
         for n, s in items("submissions")
     ]
     incidents = [
         Incident(
             text(i, "unit", n),
-            _resolve(scheme.incidents, incidents_by_name, text(i, "kind", n), "input.unknown_kind", source, n, "kind"),
+            _resolve(
+                scheme.incidents,
+                incidents_by_name,
+                text(i, "kind", n),
+                "input.unknown_kind",
+                source,
+                n,
+                "kind",
+            ),
             parse_day(i.get("date"), source, n, "date"),
             bool(i.get("serious", False)),
             n,
@@ -194,7 +265,9 @@ def events_from_data(scheme: LedgerScheme, data: Mapping[str, Any], source: str 
     claims = [
         Claim(
             text(c, "unit", n),
-            _resolve(scheme.bonuses, claims_by_name, text(c, "kind", n), "input.unknown_kind", source, n, "kind"),
+            _resolve(
+                scheme.bonuses, claims_by_name, text(c, "kind", n), "input.unknown_kind", source, n, "kind"
+            ),
             parse_day(c.get("date"), source, n, "date"),
             n,
         )
@@ -202,8 +275,10 @@ def events_from_data(scheme: LedgerScheme, data: Mapping[str, Any], source: str 
     ]
     instructions = [
         Instruction(
-            text(i, "unit", n), text(i, "article", n),
-            _resolve(scheme.levels, levels, text(i, "level", n), "input.unknown_level", source, n, "level"), n,
+            text(i, "unit", n),
+            text(i, "article", n),
+            _resolve(scheme.levels, levels, text(i, "level", n), "input.unknown_level", source, n, "level"),
+            n,
         )
         for n, i in items("instructions")
     ]
@@ -216,17 +291,31 @@ def events_from_data(scheme: LedgerScheme, data: Mapping[str, Any], source: str 
             if not isinstance(persons_raw, Mapping):
                 raise LedgerError("input.bad_json", source=source, row=n, column="persons", reason="应为对象")
             persons = {
-                _resolve(scheme.cadre.tiers, tiers, str(tier), "input.unknown_kind", source, n, "persons"): tuple(
-                    str(p) for p in (names if isinstance(names, list) else [names])
-                )
+                _resolve(
+                    scheme.cadre.tiers, tiers, str(tier), "input.unknown_kind", source, n, "persons"
+                ): tuple(str(p) for p in (names if isinstance(names, list) else [names]))
                 for tier, names in persons_raw.items()
             }
             level_text = text(e, "level", n, False)
-            level = _resolve(scheme.cadre.levels, cadre_levels, level_text, "input.unknown_level", source, n, "level") if level_text else ""
+            level = (
+                _resolve(
+                    scheme.cadre.levels, cadre_levels, level_text, "input.unknown_level", source, n, "level"
+                )
+                if level_text
+                else ""
+            )
             rank = e.get("rank")
             cadre_events.append(
                 CadreEvent(
-                    _resolve(scheme.cadre.events, kinds, text(e, "kind", n), "input.unknown_kind", source, n, "kind"),
+                    _resolve(
+                        scheme.cadre.events,
+                        kinds,
+                        text(e, "kind", n),
+                        "input.unknown_kind",
+                        source,
+                        n,
+                        "kind",
+                    ),
                     parse_day(e.get("date"), source, n, "date"),
                     level,
                     persons,

@@ -352,7 +352,9 @@ class _Reader:
     def done(self) -> None:
         unknown = sorted(set(self.data) - self.used)
         if unknown:
-            raise LedgerError("scheme.unknown_fields", source=self.source, field=self.path or None, names=unknown)
+            raise LedgerError(
+                "scheme.unknown_fields", source=self.source, field=self.path or None, names=unknown
+            )
 
 
 def parse_ledger_scheme(data: Mapping[str, Any], source: str = "") -> LedgerScheme:
@@ -447,7 +449,8 @@ def parse_ledger_scheme(data: Mapping[str, Any], source: str = "") -> LedgerSche
         r.done()
 
     excess = None
-    if (r := top.table("excess")) is not None:
+    if (excess_reader := top.table("excess")) is not None:
+        r = excess_reader
         excess_groups, excess_classes, consumes = r.texts("groups"), r.texts("classes"), r.texts("consumes")
         check(r, "groups", excess_groups, "groups")
         check(r, "classes", excess_classes, "classes")
@@ -459,11 +462,14 @@ def parse_ledger_scheme(data: Mapping[str, Any], source: str = "") -> LedgerSche
                 check(bonus_reader, key, [key], "publications")
                 bonus[key] = bonus_reader.number(key)
             bonus_reader.done()
-        excess = Excess(r.text("rule", required=True), excess_groups, excess_classes, r.count("task"), consumes, bonus)
+        excess = Excess(
+            r.text("rule", required=True), excess_groups, excess_classes, r.count("task"), consumes, bonus
+        )
         r.done()
 
     credits = Credits()
-    if (r := top.table("credits")) is not None:
+    if (credits_reader := top.table("credits")) is not None:
+        r = credits_reader
         recommended_groups = r.texts("recommended_groups")
         check(r, "recommended_groups", recommended_groups, "groups")
         credits = Credits(
@@ -502,10 +508,18 @@ def parse_ledger_scheme(data: Mapping[str, Any], source: str = "") -> LedgerSche
         r.done()
 
     advanced = None
-    if (r := top.table("advanced")) is not None:
+    if (advanced_reader := top.table("advanced")) is not None:
+        r = advanced_reader
         pools = []
         for p in r.tables("pools"):
-            pools.append(Pool(p.text("id", required=True), p.text("name", required=True), p.share("share"), p.text("rule")))
+            pools.append(
+                Pool(
+                    p.text("id", required=True),
+                    p.text("name", required=True),
+                    p.share("share"),
+                    p.text("rule"),
+                )
+            )
             p.done()
         advanced = Advanced(
             rule=r.text("rule", required=True),
@@ -521,11 +535,13 @@ def parse_ledger_scheme(data: Mapping[str, Any], source: str = "") -> LedgerSche
         r.done()
 
     cadre = None
-    if (r := top.table("cadre")) is not None:
-        cadre = _cadre(r)
+    if (cadre_reader := top.table("cadre")) is not None:
+        cadre = _cadre(cadre_reader)
 
     cutoff = top.raw("cutoff_day")
-    if cutoff is not None and (isinstance(cutoff, bool) or not isinstance(cutoff, int) or not 1 <= cutoff <= 28):
+    if cutoff is not None and (
+        isinstance(cutoff, bool) or not isinstance(cutoff, int) or not 1 <= cutoff <= 28
+    ):
         raise top.fail("cutoff_day", "scheme.cutoff_range", value=cutoff)
     scheme = LedgerScheme(
         id=top.text("id", required=True),
@@ -571,7 +587,11 @@ def parse_ledger_scheme(data: Mapping[str, Any], source: str = "") -> LedgerSche
 
 
 def _named_fields(r: _Reader) -> dict[str, Any]:
-    return {"id": r.text("id", required=True), "name": r.text("name", required=True), "aliases": r.texts("aliases")}
+    return {
+        "id": r.text("id", required=True),
+        "name": r.text("name", required=True),
+        "aliases": r.texts("aliases"),
+    }
 
 
 def _named(r: _Reader) -> Named:
@@ -676,7 +696,13 @@ def _cadre(r: _Reader) -> Cadre:
         bands = []
         for b in e.tables("bands"):
             points = b.raw("points")
-            bands.append((b.count("from", required=True), b.count("to", required=True), None if points is None else b.number("points")))
+            bands.append(
+                (
+                    b.count("from", required=True),
+                    b.count("to", required=True),
+                    None if points is None else b.number("points"),
+                )
+            )
             b.done()
         events.append(
             CadreEventKind(
@@ -706,5 +732,7 @@ def _unique(items: Sequence[Named], what: str, source: str) -> None:
         for name in (item.name, *item.aliases):
             key = normalize(name)
             if names.get(key, item.id) != item.id:
-                raise LedgerError("scheme.duplicate_name", source=source, field=f"{what}[{n}]", value=name, what=what)
+                raise LedgerError(
+                    "scheme.duplicate_name", source=source, field=f"{what}[{n}]", value=name, what=what
+                )
             names[key] = item.id

@@ -42,7 +42,19 @@ def apply_standing(
     if scheme.advanced is not None:
         for pool in scheme.advanced.pools:
             members = pools.get(pool.id, [])
-            result.advanced.append(_select(scheme, pool.id, pool.name, pool.share, pool.rule, members, eligible_article, direct_article, bases))
+            result.advanced.append(
+                _select(
+                    scheme,
+                    pool.id,
+                    pool.name,
+                    pool.share,
+                    pool.rule,
+                    members,
+                    eligible_article,
+                    direct_article,
+                    bases,
+                )
+            )
     if period.kind == "year":
         _outcomes(scheme, units, groups)
 
@@ -86,7 +98,7 @@ def _rank(scheme: LedgerScheme, members: list[UnitResult], result: LedgerResult)
         if value != previous:
             rank, previous = position, value  # ties share a rank (GAP-12): 1, 1, 3
         unit.rank = rank
-    distinct = {u.rank for u in ordered}
+    distinct = {u.rank for u in ordered if u.rank is not None}
     if len(distinct) > 1:
         lowest = max(distinct)
         last = [u for u in ordered if u.rank == lowest]
@@ -126,13 +138,21 @@ def _select(
             unit.disqualified = True
             unit.flag("disqualified", advanced.notices_rule, f"累计被通报{notices}次及以上，取消当年评先资格")
         if unit.disqualified:
-            reasons.append(("disqualified", next(f.rule for f in unit.flags if f.flag == "disqualified"), "取消当年评先资格"))
+            reasons.append(
+                (
+                    "disqualified",
+                    next(f.rule for f in unit.flags if f.flag == "disqualified"),
+                    "取消当年评先资格",
+                )
+            )
         if bases.get(unit.unit) is None:
             reasons.append(("no_base", rule, "无信息基础分，按实记分，择优表彰"))
         elif advanced.require_completed and not _completed(unit):
             reasons.append(("not_completed", advanced.eligible_rule, "未完成年度信息基础分"))
         if unit.unit not in eligible_article and advanced.eligible_article is not None:
-            reasons.append(("no_qualifying_article", advanced.eligible_rule, "没有被专报信息或上级刊物采用的综合性信息"))
+            reasons.append(
+                ("no_qualifying_article", advanced.eligible_rule, "没有被专报信息或上级刊物采用的综合性信息")
+            )
         if reasons:
             for code, why_rule, text in reasons:
                 unit.flag(f"not_eligible_{code}", why_rule, f"不具备评先条件：{text}")
@@ -144,14 +164,16 @@ def _select(
     for unit in direct:
         unit.advanced = True
         unit.flag("advanced_direct", advanced.direct_rule, "直接列为先进单位，名额不占控制比例")
-    candidates.sort(key=lambda u: (u.rank or 0))
+    candidates.sort(key=lambda u: u.rank or 0)
     inside = candidates[:cap]
     outside = candidates[cap:]
     for unit in inside:
         unit.advanced = True
         unit.flag("advanced", rule, f"评为先进单位（{pool_name}名额{cap}个）")
     tied = []
-    if inside and outside and outside[0].rank == inside[-1].rank:  # GAP-8: a tie at the boundary is for people
+    if (
+        inside and outside and outside[0].rank == inside[-1].rank
+    ):  # GAP-8: a tie at the boundary is for people
         tied = [u.unit for u in candidates if u.rank == inside[-1].rank]
         for unit in candidates:
             if unit.unit in tied:
@@ -183,8 +205,14 @@ def _outcomes(scheme: LedgerScheme, units: dict[str, UnitResult], groups: dict[s
                 score = min(_ONE, unit.completion) * outcome.weight
                 text = f"完成率{fmt((unit.completion * 100).quantize(Decimal('0.01')))}%，计{fmt(score.quantize(Decimal('0.001')))}分"
                 if unit.deemed_not_completed:
-                    unit.flag("manual", outcome.rule, "视同未完成年度信息基础分：得分须人工决定（暂按实际完成率）")
-                unit.assessment = {"score": number(score.quantize(Decimal("0.001"))), "rule": outcome.rule, "text": text}
+                    unit.flag(
+                        "manual", outcome.rule, "视同未完成年度信息基础分：得分须人工决定（暂按实际完成率）"
+                    )
+                unit.assessment = {
+                    "score": number(score.quantize(Decimal("0.001"))),
+                    "rule": outcome.rule,
+                    "text": text,
+                }
             else:
                 score = Decimal(0)
                 parts = []
@@ -194,4 +222,8 @@ def _outcomes(scheme: LedgerScheme, units: dict[str, UnitResult], groups: dict[s
                 if not _completed(unit):
                     score += outcome.not_completed
                     parts.append(f"未完成年度信息基础分扣{fmt(-outcome.not_completed)}分")
-                unit.assessment = {"score": number(score), "rule": outcome.rule, "text": "；".join(parts) or "不加不扣"}
+                unit.assessment = {
+                    "score": number(score),
+                    "rule": outcome.rule,
+                    "text": "；".join(parts) or "不加不扣",
+                }

@@ -35,14 +35,26 @@ def pick(s: LedgerScheme, what: str, text: str) -> str:
 
 
 def adoptions(
-    s: LedgerScheme, unit: str, pub: str, klass: str = "", form: str = "", n: int = 1,
-    day: date = date(2020, 5, 10), article: str | None = None, credit: str = "",
+    s: LedgerScheme,
+    unit: str,
+    pub: str,
+    klass: str = "",
+    form: str = "",
+    n: int = 1,
+    day: date = date(2020, 5, 10),
+    article: str | None = None,
+    credit: str = "",
 ) -> list[Adoption]:
     """`n` adoptions of different articles (or of `article`) in the publication, class and form named."""
     return [
         Adoption(
-            unit, article or f"A{next(_ids)}", pick(s, "publications", pub), pick(s, "classes", klass),
-            pick(s, "forms", form), day, credit=credit,
+            unit,
+            article or f"A{next(_ids)}",
+            pick(s, "publications", pub),
+            pick(s, "classes", klass),
+            pick(s, "forms", form),
+            day,
+            credit=credit,
         )
         for _ in range(n)
     ]
@@ -52,7 +64,9 @@ def instruction(s: LedgerScheme, unit: str, article: str, level: str) -> Instruc
     return Instruction(unit, article, pick(s, "levels", level))
 
 
-def incident(s: LedgerScheme, unit: str, kind: str, day: date = date(2020, 5, 1), serious: bool = False) -> Incident:
+def incident(
+    s: LedgerScheme, unit: str, kind: str, day: date = date(2020, 5, 1), serious: bool = False
+) -> Incident:
     return Incident(unit, pick(s, "incidents", kind), day, serious)
 
 
@@ -60,8 +74,19 @@ def claim(s: LedgerScheme, unit: str, kind: str, day: date = date(2020, 5, 1)) -
     return Claim(unit, pick(s, "bonuses", kind), day)
 
 
-def score(s: LedgerScheme, roster: list[Unit], period: str, adopted=(), instructions=(), submissions=(), incidents=(), claims=()):
-    records = Records(tuple(adopted), tuple(instructions), tuple(submissions), tuple(incidents), tuple(claims))
+def score(
+    s: LedgerScheme,
+    roster: list[Unit],
+    period: str,
+    adopted=(),
+    instructions=(),
+    submissions=(),
+    incidents=(),
+    claims=(),
+):
+    records = Records(
+        tuple(adopted), tuple(instructions), tuple(submissions), tuple(incidents), tuple(claims)
+    )
     return score_ledger(s, roster, records, parse_period(period))
 
 

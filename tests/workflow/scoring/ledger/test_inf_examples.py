@@ -6,7 +6,16 @@ import dataclasses
 from datetime import date
 from decimal import Decimal
 
-from tests.workflow.scoring.ledger.helpers import adoptions, claim, incident, instruction, line_sum, score, scheme, unit
+from tests.workflow.scoring.ledger.helpers import (
+    adoptions,
+    claim,
+    incident,
+    instruction,
+    line_sum,
+    scheme,
+    score,
+    unit,
+)
 
 INF = scheme("ledger-inf")
 TOWN, DEPT = "镇（街道）", "部门（单位）"
@@ -55,7 +64,9 @@ def test_example2_department_above_base_is_listed_directly_outside_the_30_percen
     assert police.completion == Decimal("1.35")
     assert police.advanced is True
     pool = next(p for p in result.advanced if p["pool"] == "depts")
-    assert pool["direct"] == ["公安局"] and pool["cap"] == 0  # ⌊0.3 × 3⌋ = 0: the direct listing is outside it
+    assert (
+        pool["direct"] == ["公安局"] and pool["cap"] == 0
+    )  # ⌊0.3 × 3⌋ = 0: the direct listing is outside it
     assert police.assessment is not None and police.assessment["score"] == 0.5
     assert any(ln.rule == "INF-2.11" and ln.points == 20 for ln in police.lines)
 
@@ -63,8 +74,12 @@ def test_example2_department_above_base_is_listed_directly_outside_the_30_percen
 def test_example3_late_urgent_item_costs_30_percent_of_base_and_minus_half_a_point():
     """INF Example 3 (INF-3.7, INF-3.2): 110 − 36 = 74 → 61.67 % → not completed → −0.5."""
     u = "统计局"
-    rec = adoptions(INF, u, "宁波市政府办公厅《参阅》（普刊）", n=3) + adoptions(INF, u, "政府办公室《专报信息》", n=2)
-    result = score(INF, [unit(INF, u, DEPT, 120)], "2020", rec, incidents=[incident(INF, u, "紧急信息迟报瞒报造成后果")])
+    rec = adoptions(INF, u, "宁波市政府办公厅《参阅》（普刊）", n=3) + adoptions(
+        INF, u, "政府办公室《专报信息》", n=2
+    )
+    result = score(
+        INF, [unit(INF, u, DEPT, 120)], "2020", rec, incidents=[incident(INF, u, "紧急信息迟报瞒报造成后果")]
+    )
     stats = result.unit(u)
     assert stats.points == 110
     assert stats.deductions == -36
@@ -83,7 +98,9 @@ def test_example3_a_second_notice_disqualifies_even_a_unit_that_reached_its_base
     assert stats.completion is not None and stats.completion >= 1
     assert stats.disqualified and stats.advanced is False
     assert any(f.rule == "INF-3.8" for f in stats.flags)
-    roster = [unit(INF, u, DEPT, 120)] + [unit(INF, f"部门{i}", DEPT, 100) for i in range(3)]  # cap ⌊0.3 × 4⌋ = 1
+    roster = [unit(INF, u, DEPT, 120)] + [
+        unit(INF, f"部门{i}", DEPT, 100) for i in range(3)
+    ]  # cap ⌊0.3 × 4⌋ = 1
     one = score(INF, roster, "2020", rec, incidents=notices[:1]).unit(u)
     assert one.advanced is True
 
@@ -99,7 +116,9 @@ def test_example4_advanced_quotas_are_floor_of_share_times_participants():
 
 def test_example5_the_bundled_town_and_zone_complete_together_at_0_833():
     """INF Example 5 (INF-3.1, GAP-2): (100 + 50) ÷ (120 + 60) = 83.33 % → 0.833; the zone is not ranked alone."""
-    rec = adoptions(INF, "镇", "政府办公室《专报信息》", n=10) + adoptions(INF, "东工业区管委会", "政府办公室《专报信息》", n=5)
+    rec = adoptions(INF, "镇", "政府办公室《专报信息》", n=10) + adoptions(
+        INF, "东工业区管委会", "政府办公室《专报信息》", n=5
+    )
     roster = [unit(INF, "镇", TOWN, 120), unit(INF, "东工业区管委会", DEPT, 60)]
     result = score(INF, roster, "2020", rec)
     town, zone = result.unit("镇"), result.unit("东工业区管委会")
@@ -112,7 +131,9 @@ def test_example5_the_bundled_town_and_zone_complete_together_at_0_833():
 
 def test_example5_switch_separate_keeps_the_zone_in_the_department_pool():
     """INF GAP-2 switch: with separate = true the zone is also assessed as a department (N = 53 reading)."""
-    switched = dataclasses.replace(INF, bundles=tuple(dataclasses.replace(b, separate=True) for b in INF.bundles))
+    switched = dataclasses.replace(
+        INF, bundles=tuple(dataclasses.replace(b, separate=True) for b in INF.bundles)
+    )
     roster = [unit(INF, "镇", TOWN, 120), unit(INF, "东工业区管委会", DEPT, 60)]
     result = score(switched, roster, "2020", [])
     assert result.unit("东工业区管委会").rank == 1

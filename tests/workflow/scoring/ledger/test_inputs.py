@@ -17,12 +17,25 @@ SHIPPED = Path(__file__).resolve().parents[4] / "config" / "schemes" / "ledger" 
 
 
 def _row(**cells):
-    base = {"单位": "县A", "稿件编号": "1", "标题": "", "刊物": "《河南组工信息》", "类别": "经验类", "形式": "单条", "刊发日期": "2020-04-01", "批示级别": ""}
+    base = {
+        "单位": "县A",
+        "稿件编号": "1",
+        "标题": "",
+        "刊物": "《河南组工信息》",
+        "类别": "经验类",
+        "形式": "单条",
+        "刊发日期": "2020-04-01",
+        "批示级别": "",
+    }
     return base | cells
 
 
 def test_names_and_aliases_as_the_source_writes_them_are_accepted():
-    rows = [(2, _row()), (3, _row(刊物="《河南組工信息》", 类别="經驗類", 形式="單條", 批示级别="省領導")), (4, _row(刊物="中组部《组工信息》", 刊发日期="2020年4月3日"))]
+    rows = [
+        (2, _row()),
+        (3, _row(刊物="《河南組工信息》", 类别="經驗類", 形式="單條", 批示级别="省領導")),
+        (4, _row(刊物="中组部《组工信息》", 刊发日期="2020年4月3日")),
+    ]
     adoptions, instructions = records_from_rows(ZG, rows, "r.csv")
     assert [a.publication for a in adoptions] == ["P2", "P2", "P1"]
     assert [i.level for i in instructions] == ["provincial"]
@@ -57,7 +70,9 @@ def test_roster_groups_are_the_schemes_words_and_base_scores_are_checked():
         roster_from_rows(ZG, [(2, {"单位": "县A", "类别": "乡镇", "基础分": ""})], "roster.csv")
     assert refused.value.code == "input.unknown_group" and refused.value.column == "类别"
     with pytest.raises(LedgerError) as refused:
-        roster_from_rows(ZG, [(2, {"单位": "县A", "类别": "县（市、区）委组织部", "基础分": "-5"})], "roster.csv")
+        roster_from_rows(
+            ZG, [(2, {"单位": "县A", "类别": "县（市、区）委组织部", "基础分": "-5"})], "roster.csv"
+        )
     assert refused.value.code == "input.bad_number" and refused.value.row == 2
     with pytest.raises(LedgerError) as refused:
         roster_from_rows(ZG, [(2, {"单位": "县A", "基础分": "1"})], "roster.csv")
@@ -65,10 +80,14 @@ def test_roster_groups_are_the_schemes_words_and_base_scores_are_checked():
 
 
 def test_incident_kinds_in_the_events_file_are_the_schemes_words():
-    events = events_from_data(ZG, {"incidents": [{"unit": "县A", "kind": "迟报紧急信息", "date": "2020-05-01"}]})
+    events = events_from_data(
+        ZG, {"incidents": [{"unit": "县A", "kind": "迟报紧急信息", "date": "2020-05-01"}]}
+    )
     assert events.incidents[0].kind == "urgent_late"
     with pytest.raises(LedgerError) as refused:
-        events_from_data(ZG, {"incidents": [{"unit": "县A", "kind": "迟到", "date": "2020-05-01"}]}, "events.json")
+        events_from_data(
+            ZG, {"incidents": [{"unit": "县A", "kind": "迟到", "date": "2020-05-01"}]}, "events.json"
+        )
     assert refused.value.code == "input.unknown_kind" and refused.value.row == 1
 
 

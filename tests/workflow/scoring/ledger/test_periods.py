@@ -32,7 +32,12 @@ def test_a_period_that_is_not_one_of_the_four_spellings_is_refused_in_chinese(te
 
 
 def test_a_year_has_four_quarters_and_a_month_has_no_quarter():
-    assert [p.label for p in parse_period("2020").windows("quarter")] == ["2020-Q1", "2020-Q2", "2020-Q3", "2020-Q4"]
+    assert [p.label for p in parse_period("2020").windows("quarter")] == [
+        "2020-Q1",
+        "2020-Q2",
+        "2020-Q3",
+        "2020-Q4",
+    ]
     assert parse_period("2020-05").windows("quarter") == []
 
 

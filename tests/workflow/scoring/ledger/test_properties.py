@@ -33,8 +33,13 @@ def ledgers(draw, s=None):
         credit = draw(st.sampled_from(["", "", "", "material", "recommended"])) if s is ZG else ""
         adoptions.append(
             Adoption(
-                draw(st.sampled_from(UNITS)), f"A{draw(st.integers(0, 8))}",
-                pub, "" if klass == "*" else klass, "" if form == "*" else form, day, credit=credit,
+                draw(st.sampled_from(UNITS)),
+                f"A{draw(st.integers(0, 8))}",
+                pub,
+                "" if klass == "*" else klass,
+                "" if form == "*" else form,
+                day,
+                credit=credit,
             )
         )
     keys = sorted({(a.unit, a.article) for a in adoptions})
@@ -47,7 +52,11 @@ def ledgers(draw, s=None):
     if s.incidents:
         for _ in range(draw(st.integers(0, 2))):
             day = date(2020, 1, 1) + timedelta(days=draw(st.integers(0, 365)))
-            incidents.append(Incident(draw(st.sampled_from(UNITS)), draw(st.sampled_from([k.id for k in s.incidents])), day))
+            incidents.append(
+                Incident(
+                    draw(st.sampled_from(UNITS)), draw(st.sampled_from([k.id for k in s.incidents])), day
+                )
+            )
     return s, Records(tuple(adoptions), tuple(instructions), incidents=tuple(incidents))
 
 
@@ -64,7 +73,10 @@ def test_scoring_does_not_depend_on_the_order_of_the_records(ledger, period, rnd
         incidents=tuple(rnd.sample(records.incidents, len(records.incidents))),
     )
     when = parse_period(period)
-    assert score_ledger(s, _roster(s), records, when).to_dict() == score_ledger(s, _roster(s), shuffled, when).to_dict()
+    assert (
+        score_ledger(s, _roster(s), records, when).to_dict()
+        == score_ledger(s, _roster(s), shuffled, when).to_dict()
+    )
 
 
 @settings(max_examples=60, deadline=None)
@@ -74,11 +86,19 @@ def test_highest_only_never_exceeds_cumulative(ledger, period):
     s, records = ledger
     when = parse_period(period)
     by = {
-        combine: {u.unit: u.points for u in score_ledger(dataclasses.replace(s, combine=combine), _roster(s), records, when).units}
+        combine: {
+            u.unit: u.points
+            for u in score_ledger(dataclasses.replace(s, combine=combine), _roster(s), records, when).units
+        }
         for combine in ("overall_max", "dimension_max", "cumulative", "stack")
     }
     for name in UNITS:
-        assert by["overall_max"][name] <= by["dimension_max"][name] <= by["cumulative"][name] <= by["stack"][name]
+        assert (
+            by["overall_max"][name]
+            <= by["dimension_max"][name]
+            <= by["cumulative"][name]
+            <= by["stack"][name]
+        )
 
 
 @settings(max_examples=60, deadline=None)
@@ -88,9 +108,13 @@ def test_a_cut_off_puts_an_article_in_exactly_one_month(offset, which):
     s = SCHEMES[which]
     pub, klass, form = next(k for k, v in s.value_table.items() if v.points > 0)
     day = date(2020, 1, 1) + timedelta(days=offset)
-    records = Records((Adoption("甲", "A", pub, "" if klass == "*" else klass, "" if form == "*" else form, day),))
+    records = Records(
+        (Adoption("甲", "A", pub, "" if klass == "*" else klass, "" if form == "*" else form, day),)
+    )
     months = [f"2020-{m:02d}" for m in range(1, 13)] + ["2021-01"]
-    scored = [m for m in months if score_ledger(s, _roster(s), records, parse_period(m)).unit("甲").points > 0]
+    scored = [
+        m for m in months if score_ledger(s, _roster(s), records, parse_period(m)).unit("甲").points > 0
+    ]
     assert len(scored) == 1
     expected = day.month + (1 if s.cutoff_day and day.day > s.cutoff_day else 0)
     assert scored[0] == (f"2020-{expected:02d}" if expected <= 12 else "2021-01")
@@ -103,5 +127,8 @@ def test_a_units_total_equals_the_sum_of_its_explained_lines(ledger, period):
     for unit in score_ledger(s, _roster(s), records, parse_period(period)).to_dict()["units"]:
         lines = sum(Decimal(str(ln["points"])) for ln in unit["lines"])
         assert Decimal(str(unit["total"])) == lines
-        assert Decimal(str(unit["points"])) + Decimal(str(unit["bonus"])) + Decimal(str(unit["deductions"])) == lines
+        assert (
+            Decimal(str(unit["points"])) + Decimal(str(unit["bonus"])) + Decimal(str(unit["deductions"]))
+            == lines
+        )
         assert all(ln["rule"] and ln["text"] for ln in unit["lines"])

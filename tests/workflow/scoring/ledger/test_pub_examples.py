@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from datetime import date
 
-from tests.workflow.scoring.ledger.helpers import adoptions, line_sum, score, scheme, submitted, unit
+from tests.workflow.scoring.ledger.helpers import adoptions, line_sum, scheme, score, submitted, unit
 
 PUB = scheme("ledger-pub")
 
@@ -43,7 +43,10 @@ def test_example1_social_affairs_section_nets_410_yuan():
 def test_example1_same_under_the_annual_reading():
     """PUB Example 1 / GAP-1: the 4 missing submissions cost 200 under both readings."""
     switched = dataclasses.replace(
-        PUB, quotas=tuple(dataclasses.replace(q, aggregate_over="year") if q.period == "month" else q for q in PUB.quotas)
+        PUB,
+        quotas=tuple(
+            dataclasses.replace(q, aggregate_over="year") if q.period == "month" else q for q in PUB.quotas
+        ),
     )
     assert _example1(switched).total == 410
 
@@ -74,6 +77,9 @@ def test_example3_monthly_reading_costs_150_for_an_empty_april():
 def test_example3_annual_reading_offsets_the_months():
     """PUB Example 3, GAP-1 switch annual aggregate: 36 submitted = 36 required → 0."""
     switched = dataclasses.replace(
-        PUB, quotas=tuple(dataclasses.replace(q, aggregate_over="year") if q.period == "month" else q for q in PUB.quotas)
+        PUB,
+        quotas=tuple(
+            dataclasses.replace(q, aggregate_over="year") if q.period == "month" else q for q in PUB.quotas
+        ),
     )
     assert _example3(switched) == 0

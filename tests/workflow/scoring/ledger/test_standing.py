@@ -5,7 +5,15 @@ from __future__ import annotations
 
 from datetime import date
 
-from tests.workflow.scoring.ledger.helpers import adoptions, incident, instruction, score, scheme, submitted, unit
+from tests.workflow.scoring.ledger.helpers import (
+    adoptions,
+    incident,
+    instruction,
+    scheme,
+    score,
+    submitted,
+    unit,
+)
 
 ZG, INF = scheme("ledger-zg"), scheme("ledger-inf")
 COUNTY, SECTION = "县（市、区）委组织部", "科室第一组"
@@ -79,7 +87,9 @@ def test_disqualification_prevails_over_direct_advancement():
     roster = [unit(INF, "公安局", "部门（单位）", 200)]
     direct = score(INF, roster, "2020", rec, ins).unit("公安局")
     assert direct.advanced is True
-    refused = score(INF, roster, "2020", rec, ins, incidents=[incident(INF, "公安局", "未完成重要约稿任务")]).unit("公安局")
+    refused = score(
+        INF, roster, "2020", rec, ins, incidents=[incident(INF, "公安局", "未完成重要约稿任务")]
+    ).unit("公安局")
     assert refused.advanced is False and any(f.rule == "INF-3.10" for f in refused.flags)
 
 
@@ -87,7 +97,9 @@ def test_a_higher_notice_counts_as_not_completing_the_base():
     """INF-3.9 / GAP-13: deemed not completed → −0.5 for a department and no advanced, whatever its points."""
     roster = [unit(INF, "建设局", "部门（单位）", 100)]
     rec = _dept("建设局", 5)
-    result = score(INF, roster, "2020", rec, incidents=[incident(INF, "建设局", "被上级通报批评")]).unit("建设局")
+    result = score(INF, roster, "2020", rec, incidents=[incident(INF, "建设局", "被上级通报批评")]).unit(
+        "建设局"
+    )
     assert result.completion >= 1
     assert result.assessment["score"] == -0.5
     assert result.advanced is False

@@ -5,7 +5,16 @@ from __future__ import annotations
 import dataclasses
 from datetime import date
 
-from tests.workflow.scoring.ledger.helpers import adoptions, claim, incident, instruction, line_sum, score, scheme, unit
+from tests.workflow.scoring.ledger.helpers import (
+    adoptions,
+    claim,
+    incident,
+    instruction,
+    line_sum,
+    scheme,
+    score,
+    unit,
+)
 from workflow.scoring.ledger import Adoption
 from workflow.scoring.ledger.engine import explain_article
 
@@ -22,7 +31,10 @@ def test_nested_quota_needs_the_fewest_extra_articles_separate_quota_adds_the_sh
     separate_quota = dataclasses.replace(
         county,
         mode="separate",
-        categories=(dataclasses.replace(county.categories[0], required=10, classes=("exp",)), county.categories[1]),
+        categories=(
+            dataclasses.replace(county.categories[0], required=10, classes=("exp",)),
+            county.categories[1],
+        ),
     )
     switched = dataclasses.replace(ZG, quotas=(separate_quota,))
     separate = score(switched, [unit(ZG, "县A", COUNTY)], "2020-Q2", rec).unit("县A")
@@ -84,15 +96,20 @@ def test_cohosting_counts_per_meeting_by_default_and_once_a_year_with_the_switch
     claims += [claim(INF, "民政局", "信息业务培训", date(2020, m, 1)) for m in (3, 9)]
     roster = [unit(INF, "民政局", "部门（单位）", 120)]
     assert score(INF, roster, "2020", claims=claims).unit("民政局").bonus == 25
-    once = dataclasses.replace(INF, bonuses=tuple(dataclasses.replace(b, once_per_year=True) for b in INF.bonuses))
+    once = dataclasses.replace(
+        INF, bonuses=tuple(dataclasses.replace(b, once_per_year=True) for b in INF.bonuses)
+    )
     assert score(once, roster, "2020", claims=claims).unit("民政局").bonus == 15
 
 
 def test_share_of_base_bonus_and_deduction_do_not_apply_without_a_base():
     """INF-1.9 / GAP-11: units without a base score get no 10 % bonus and no 30 % deduction; flagged."""
     result = score(
-        INF, [unit(INF, "红十字会", "其他单位")], "2020",
-        claims=[claim(INF, "红十字会", "蹲岗学习")], incidents=[incident(INF, "红十字会", "紧急信息迟报瞒报造成后果")],
+        INF,
+        [unit(INF, "红十字会", "其他单位")],
+        "2020",
+        claims=[claim(INF, "红十字会", "蹲岗学习")],
+        incidents=[incident(INF, "红十字会", "紧急信息迟报瞒报造成后果")],
     ).unit("红十字会")
     assert result.total == 0
     assert [f.flag for f in result.flags].count("no_base") == 2
@@ -100,7 +117,9 @@ def test_share_of_base_bonus_and_deduction_do_not_apply_without_a_base():
 
 def test_totals_may_go_negative_where_the_text_sets_no_floor():
     """ZG GAP-14: a quarter with nothing adopted costs 10 × 10 = −100; nothing floors it."""
-    result = score(ZG, [unit(ZG, "县A", COUNTY)], "2020-Q2", incidents=[incident(ZG, "县A", "信息失实")]).unit("县A")
+    result = score(
+        ZG, [unit(ZG, "县A", COUNTY)], "2020-Q2", incidents=[incident(ZG, "县A", "信息失实")]
+    ).unit("县A")
     assert result.total == -120 == line_sum(result)
 
 

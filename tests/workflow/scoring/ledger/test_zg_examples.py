@@ -12,8 +12,8 @@ from tests.workflow.scoring.ledger.helpers import (
     instruction,
     line_sum,
     pick,
-    score,
     scheme,
+    score,
     submitted,
     unit,
 )
@@ -56,7 +56,9 @@ def test_example1_under_the_submitted_basis_ten_submissions_avoid_the_deduction(
     switched = dataclasses.replace(ZG, quotas=quotas)
     subs = [submitted("县A", date(2020, 4, 3), 8), submitted("县A", date(2020, 4, 3), 2)]
     subs[1] = type(subs[1])("县A", date(2020, 4, 3), 2, "information", pick(ZG, "classes", "参阅类"))
-    result = score(switched, [unit(ZG, "县A", COUNTY)], "2020-Q2", _example1_records(), submissions=subs).unit("县A")
+    result = score(
+        switched, [unit(ZG, "县A", COUNTY)], "2020-Q2", _example1_records(), submissions=subs
+    ).unit("县A")
     assert result.total == 71
     assert result.missing == 0
 
@@ -121,7 +123,9 @@ def test_example3_without_the_credit_the_section_misses_one_article_and_scores_1
 def _example4(recommended: int):
     s = "县区科"
     rec = adoptions(ZG, s, "《**组工信息》", "参阅类", "单条", 1, day=date(2020, 2, 1))
-    rec += adoptions(ZG, s, "《**组工信息》", "经验类", "单条", recommended, day=date(2020, 2, 1), credit="recommended")
+    rec += adoptions(
+        ZG, s, "《**组工信息》", "经验类", "单条", recommended, day=date(2020, 2, 1), credit="recommended"
+    )
     return score(ZG, [unit(ZG, s, "科室第二组")], "2020-Q1", rec).unit(s)
 
 
@@ -144,7 +148,11 @@ def test_example5_an_article_published_on_the_29th_counts_next_month_quarter_and
     """ZG Example 5 (ZG-6.6, GAP-9): 2020-06-29 → July (Q3, H2); 2020-06-28 stays in June (Q2, H1)."""
     late = month_index(date(2020, 6, 29), ZG.cutoff_day)
     on_time = month_index(date(2020, 6, 28), ZG.cutoff_day)
-    assert late in parse_period("2020-07") and late in parse_period("2020-Q3") and late in parse_period("2020-H2")
+    assert (
+        late in parse_period("2020-07")
+        and late in parse_period("2020-Q3")
+        and late in parse_period("2020-H2")
+    )
     assert late not in parse_period("2020-Q2")
     assert on_time in parse_period("2020-06") and on_time in parse_period("2020-H1")
     rec = adoptions(ZG, "县A", "《**组工信息》", "经验类", "单条", day=date(2020, 6, 29))
