@@ -7,6 +7,7 @@ records for a period; `score_cadre` scores CAD events per person; `rows` turns i
 from workflow.scoring.ledger.cadre import score_cadre
 from workflow.scoring.ledger.engine import score_ledger
 from workflow.scoring.ledger.errors import LedgerError
+from workflow.scoring.ledger.parsing import parse_ledger_scheme
 from workflow.scoring.ledger.period import Period, parse_period
 from workflow.scoring.ledger.records import (
     Adoption,
@@ -19,7 +20,7 @@ from workflow.scoring.ledger.records import (
     Unit,
 )
 from workflow.scoring.ledger.result import LedgerResult, Line, UnitResult
-from workflow.scoring.ledger.scheme import LedgerScheme, parse_ledger_scheme
+from workflow.scoring.ledger.scheme import LedgerScheme
 
 __all__ = [
     "Adoption",
