@@ -38,7 +38,8 @@ def apply_standing(
         pools[(group.pool or group.id) if group else groups[unit.unit]].append(unit)
     for pool_units in pools.values():
         _rank(scheme, pool_units, result)
-    result.zero_submission = [u.unit for u in result.units if not u.submitted and not u.bundled_into]
+    if scheme.last_place_rule:  # ZG-5.3: only a scheme that criticises them keeps these lists
+        result.zero_submission = [u.unit for u in result.units if not u.submitted and not u.bundled_into]
     if scheme.advanced is not None:
         for pool in scheme.advanced.pools:
             members = pools.get(pool.id, [])
@@ -99,14 +100,14 @@ def _rank(scheme: LedgerScheme, members: list[UnitResult], result: LedgerResult)
             rank, previous = position, value  # ties share a rank (GAP-12): 1, 1, 3
         unit.rank = rank
     distinct = {u.rank for u in ordered if u.rank is not None}
-    if len(distinct) > 1:
+    if scheme.last_place_rule and len(distinct) > 1:
         lowest = max(distinct)
         last = [u for u in ordered if u.rank == lowest]
         for unit in last:
             unit.flag("last_place", scheme.last_place_rule, "排名末位")
         result.last_place += [u.unit for u in last]
     for unit in members:
-        if not unit.submitted:
+        if scheme.last_place_rule and not unit.submitted:
             unit.flag("zero_submission", scheme.last_place_rule, "零报送")
 
 

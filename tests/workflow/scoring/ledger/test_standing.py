@@ -103,3 +103,11 @@ def test_a_higher_notice_counts_as_not_completing_the_base():
     assert result.completion >= 1
     assert result.assessment["score"] == -0.5
     assert result.advanced is False
+
+
+def test_only_a_scheme_that_criticises_them_lists_zero_submission_and_last_place():
+    """ZG-5.3 lists them; INF has no such rule, so its result carries no such lists."""
+    roster = [unit(INF, n, "部门（单位）", 100) for n in ("甲局", "乙局")]
+    result = score(INF, roster, "2020", _dept("甲局", 1))
+    assert result.zero_submission == [] and result.last_place == []
+    assert not any(f.flag in ("zero_submission", "last_place") for u in result.units for f in u.flags)
