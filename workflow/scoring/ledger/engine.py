@@ -35,7 +35,7 @@ COMBINE_WORDS = {
 }
 LineKey = tuple[str, str, Decimal, str]  # rule, text, value per article, kind
 _Outcome = tuple[
-    list[tuple[LineKey, int]],
+    list[tuple[int, int]],
     list[tuple[int, int, tuple[int, ...]]],
     str,
     list[tuple[str, str, str]],
@@ -68,8 +68,7 @@ def score_ledger(
     # An article belongs to the month of its first adoption (after the cut-off, ZG-6.6), so it lands in
     # exactly one period whatever the order of the records.
     cut = scheme.cutoff_day or 31
-    first: dict[tuple[str, str], int] = {}
-    single: dict[tuple[str, str], Adoption] = {}
+    first: dict[tuple[str, str], tuple[int, Adoption]] = {}
     multi: dict[tuple[str, str], list[Adoption]] = {}
     for adoption in records.adoptions:
         if adoption.unit not in units:
@@ -77,16 +76,15 @@ def score_ledger(
         day = adoption.day
         month = day.year * 12 + day.month - 1 + (day.day > cut)
         key = (adoption.unit, adoption.article)
-        previous = first.get(key)
-        if previous is None:
-            first[key] = month
-            single[key] = adoption
+        seen = first.get(key)
+        if seen is None:
+            first[key] = (month, adoption)
             continue
-        if month < previous:
-            first[key] = month
+        if month < seen[0]:
+            first[key] = (month, seen[1])
         several = multi.get(key)
         if several is None:
-            multi[key] = [single[key], adoption]
+            multi[key] = [seen[1], adoption]
         else:
             several.append(adoption)
     levels: dict[tuple[str, str], list[str]] = {}
@@ -100,13 +98,33 @@ def score_ledger(
 
     state = _State(scheme, units, groups)
     low, high = period.first, period.first + period.length
-    fast = state.fast
-    for key, month in first.items():
-        if low <= month < high:
-            if key in multi or key in levels:
-                state.article(key[0], month, multi.get(key) or [single[key]], levels.get(key, []))
-            else:
-                fast(key[0], month, single[key])
+    # The fast path, inlined: a lone adoption without instruction or credit adds its profile's line and
+    # quota counts (this loop runs 600,000 times in a province-year).
+    profiles, line_counts, counts, submitted = (
+        state.profiles,
+        state.line_counts,
+        state.counts,
+        state.submitted,
+    )
+    for key, (month, adoption) in first.items():
+        if not low <= month < high:
+            continue
+        name = key[0]
+        if adoption.credit or key in multi or key in levels:
+            state.article(name, month, multi.get(key) or [adoption], levels.get(key, []))
+            continue
+        profile_key = (groups[name], adoption.publication, adoption.klass, adoption.form)
+        profile = profiles.get(profile_key)
+        if profile is None:
+            profile = profiles[profile_key] = state.profile(profile_key[0], adoption)
+        submitted.add(name)
+        line_counts[(name, profile.line)] += 1
+        for index, length, categories in profile.quota:
+            window = month - month % length
+            for category in categories:
+                counts[(name, index, window, category)] += 1
+        if profile.rare:
+            state.rare(name, month, profile)
     for submission in records.submissions:
         if submission.unit not in units:
             raise LedgerError("input.unknown_unit", row=submission.row, column="单位", value=submission.unit)
@@ -132,15 +150,16 @@ def score_ledger(
 class _Profile:
     """What one lone adoption of (publication, class, form) by a unit of one group contributes."""
 
-    __slots__ = ("line", "quota", "excess", "flag", "eligible", "direct")
+    __slots__ = ("line", "quota", "excess", "flag", "eligible", "direct", "rare")
 
     def __init__(self) -> None:
-        self.line: LineKey | None = None
+        self.line = 0  # index into _State.line_keys
         self.quota: list[tuple[int, int, tuple[int, ...]]] = []  # quota index, window length, categories
         self.excess = ""
         self.flag: tuple[str, str, str] | None = None
         self.eligible = False
         self.direct = False
+        self.rare = False  # any of excess / flag / eligible / direct
 
 
 class _State:
@@ -157,8 +176,10 @@ class _State:
         self.values: dict[tuple[str, str, str], Value | None] = {}
         self.profiles: dict[tuple[str, str, str, str], _Profile] = {}
         self.outcomes: dict[tuple[str, tuple[tuple[str, ...], ...], tuple[str, ...]], _Outcome] = {}
-        #: (unit, rule, text, value, kind) -> articles
-        self.lines: dict[tuple[str, str, str, Decimal, str], int] = defaultdict(int)
+        #: (unit, line) -> articles, where line indexes `line_keys` (an int hashes faster than the key)
+        self.line_counts: dict[tuple[str, int], int] = defaultdict(int)
+        self.line_keys: list[LineKey] = []
+        self.line_index: dict[LineKey, int] = {}
         self.quotas_by_group: dict[str, list[tuple[int, Quota]]] = defaultdict(list)
         for index, quota in enumerate(scheme.quotas):
             for group in quota.groups:
@@ -206,23 +227,14 @@ class _State:
         )
 
     # -- scoring one article ---------------------------------------------------------------------------
-    def fast(self, unit: str, month: int, adoption: Adoption) -> None:
-        """A lone adoption without instruction or credit: its profile says everything."""
-        if adoption.credit:
-            self.article(unit, month, [adoption], [])
-            return
-        key = (self.groups[unit], adoption.publication, adoption.klass, adoption.form)
-        profile = self.profiles.get(key)
-        if profile is None:
-            profile = self.profiles[key] = self._profile(key[0], adoption)
-        self.submitted.add(unit)
-        if profile.line is not None:
-            self.lines[(unit, *profile.line)] += 1
-        counts = self.counts
-        for index, length, categories in profile.quota:
-            window = month - month % length
-            for category in categories:
-                counts[(unit, index, window, category)] += 1
+    def line_id(self, key: LineKey) -> int:
+        found = self.line_index.get(key)
+        if found is None:
+            found = self.line_index[key] = len(self.line_keys)
+            self.line_keys.append(key)
+        return found
+
+    def rare(self, unit: str, month: int, profile: _Profile) -> None:
         if profile.excess:
             self.excess[(unit, month - month % 12, profile.excess)] += 1
         if profile.flag is not None:
@@ -232,10 +244,11 @@ class _State:
         if profile.direct:
             self.direct.add(unit)
 
-    def _profile(self, group: str, adoption: Adoption) -> _Profile:
+    def profile(self, group: str, adoption: Adoption) -> _Profile:
+        """What a lone adoption of this kind contributes, by the general path's own rules."""
         profile = _Profile()
         value = self.value(adoption)
-        profile.line = (value.rule, self.describe(adoption), value.points, "points")
+        profile.line = self.line_id((value.rule, self.describe(adoption), value.points, "points"))
         if value.flag:
             profile.flag = (
                 "confirm",
@@ -248,6 +261,7 @@ class _State:
         if advanced is not None:
             profile.eligible = _passes(advanced.eligible_article, [adoption], [], self.classes)
             profile.direct = _passes(advanced.direct, [adoption], [], self.classes)
+        profile.rare = bool(profile.excess or profile.flag or profile.eligible or profile.direct)
         return profile
 
     def article(self, unit: str, month: int, adoptions: list[Adoption], levels: list[str]) -> None:
@@ -267,7 +281,7 @@ class _State:
             outcome = self.outcomes[key] = self._outcome(group, adoptions, levels)
         lines, quota, excess, flags, eligible, direct = outcome
         for line, count in lines:
-            self.lines[(unit, *line)] += count
+            self.line_counts[(unit, line)] += count
         for index, length, categories in quota:
             for category in categories:
                 self.counts[(unit, index, month - month % length, category)] += 1
@@ -288,7 +302,7 @@ class _State:
         ]
         advanced = self.scheme.advanced
         return (
-            list(self.article_lines(adoptions, levels).items()),
+            [(self.line_id(key), count) for key, count in self.article_lines(adoptions, levels).items()],
             self._quota_categories(group, adoptions),
             self._excess_publication(group, adoptions),
             flags,
@@ -415,7 +429,8 @@ class _State:
         """Aggregated article lines → each unit's `lines` (highest first) and flags."""
         quantum, currency = self.scheme.precision, self.scheme.currency
         per_unit: dict[str, list[Line]] = defaultdict(list)
-        for (unit, rule, text, value, kind), count in self.lines.items():
+        for (unit, line), count in self.line_counts.items():
+            rule, text, value, kind = self.line_keys[line]
             if kind == "note":
                 self.units[unit].flag("superseded", rule, f"{text}：{count}篇")
                 continue
