@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import date
+from decimal import Decimal
 
 from tests.workflow.scoring.ledger.helpers import (
     adoptions,
@@ -132,3 +133,15 @@ def test_one_articles_explanation_reads_like_the_issue():
     points, text = explain_article(ZG, rec, ["provincial"])
     assert points == 40
     assert text == "20 = 《河南组工信息》经验类单条（就高不就低）; +20 = 省领导批示加分"
+
+
+def test_yuan_amounts_are_rounded_to_whole_yuan_half_up_line_by_line():
+    """PUB (`currency = "元"`, `precision = 1`): a 50.5 元 reward rounds to 51 per line; totals add the lines."""
+    pub = scheme("ledger-pub")
+    district = next(v for v in pub.values if v.publication == "district_gov")
+    half = dataclasses.replace(district, points=dataclasses.replace(district).points + Decimal("0.5"))
+    table = dict(pub.value_table) | {("district_gov", "*", "*"): half}
+    switched = dataclasses.replace(pub, value_table=table, quotas=())
+    rec = adoptions(pub, "办公室", "区政务信息", n=1)
+    result = score(switched, [unit(pub, "办公室", "其他考评单位")], "2020", rec).unit("办公室")
+    assert result.total == 51 and result.lines[0].text.endswith("50.5元×1篇")
