@@ -440,7 +440,7 @@ class _State:
             lines.sort(key=lambda ln: (-ln.points, ln.rule, ln.text))
             self.units[unit].lines[:0] = lines
         for unit, flags in self.unit_flags.items():
-            for flag, rule, text in flags:
+            for flag, rule, text in sorted(set(flags)):  # the same flags whatever the records' order
                 self.units[unit].flag(flag, rule, text)
 
 
