@@ -26,7 +26,7 @@ def read_ledger_scheme(path: str | Path) -> LedgerScheme:
     try:
         raw = path.read_bytes()
     except OSError:
-        raise LedgerError("scheme.unreadable", source=path.name) from None
+        raise LedgerError("ledger.scheme.unreadable", source=path.name) from None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
@@ -39,7 +39,7 @@ def parse_ledger_text(text: str, source: str) -> LedgerScheme:
         data = tomllib.loads(text, parse_float=Decimal)
     except tomllib.TOMLDecodeError as exc:
         line, column = _position(str(exc))
-        raise LedgerError("scheme.invalid_syntax", source=source, line=line, column=column) from None
+        raise LedgerError("ledger.scheme.invalid_syntax", source=source, line=line, column=column) from None
     return parse_ledger_scheme(data, source)
 
 
@@ -66,6 +66,6 @@ def load_ledger_scheme(id_or_path: str | Path, directory: Path = SCHEMES_DIR) ->
     matches = [s for s in shipped if s.id == wanted and (not version or s.version == version)]
     if not matches:
         raise LedgerError(
-            "scheme.not_found", wanted=str(id_or_path), available=sorted({s.id for s in shipped})
+            "ledger.scheme.not_found", wanted=str(id_or_path), available=sorted({s.id for s in shipped})
         )
     return max(matches, key=lambda s: _version_key(s.version))

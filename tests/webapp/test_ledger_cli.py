@@ -237,7 +237,7 @@ def test_an_unknown_publication_exits_2_naming_the_row_and_column(runner, tmp_pa
     )
     assert result.exit_code == 2
     error = json.loads(result.stdout.splitlines()[0])
-    assert (error["error"], error["row"], error["column"]) == ("input.unknown_publication", 6, "刊物")
+    assert (error["error"], error["row"], error["column"]) == ("ledger.input.unknown_publication", 6, "刊物")
     assert "records.csv：第6行：「刊物」列：刊物「人民日报」不是本办法所列刊物" in error["message"]
 
 
@@ -251,14 +251,14 @@ def test_a_bad_period_or_scheme_exits_2_in_chinese(runner, tmp_path):
     )
     assert (
         bad_period.exit_code == 2
-        and json.loads(bad_period.stdout.splitlines()[0])["error"] == "period.invalid"
+        and json.loads(bad_period.stdout.splitlines()[0])["error"] == "ledger.period.invalid"
     )
     bad_scheme = run(
         runner, "--scheme", "ledger-nope", "--roster", roster, "--records", records, "--period", "2020"
     )
     assert (
         bad_scheme.exit_code == 2
-        and json.loads(bad_scheme.stdout.splitlines()[0])["error"] == "scheme.not_found"
+        and json.loads(bad_scheme.stdout.splitlines()[0])["error"] == "ledger.scheme.not_found"
     )
 
 

@@ -28,13 +28,13 @@ def read_table(path: str | Path) -> list[Row]:
         try:
             raw = path.read_bytes()
         except OSError:
-            raise LedgerError("input.unreadable", source=path.name) from None
+            raise LedgerError("ledger.input.unreadable", source=path.name) from None
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError:
             raise LedgerError("input.not_utf8", source=path.name) from None
         return read_csv_text(text)
-    raise LedgerError("input.bad_format", source=path.name)
+    raise LedgerError("ledger.input.bad_format", source=path.name)
 
 
 def read_csv_text(text: str) -> list[Row]:
@@ -57,7 +57,7 @@ def _read_xlsx(path: Path) -> list[Row]:
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except Exception:  # openpyxl raises many types for a damaged or non-xlsx file
-        raise LedgerError("input.unreadable", source=path.name) from None
+        raise LedgerError("ledger.input.unreadable", source=path.name) from None
     try:
         sheet = workbook.worksheets[0]
         rows: list[Row] = []
@@ -83,13 +83,13 @@ def read_events(path: str | Path) -> dict[str, Any]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except OSError:
-        raise LedgerError("input.unreadable", source=path.name) from None
+        raise LedgerError("ledger.input.unreadable", source=path.name) from None
     except UnicodeDecodeError:
         raise LedgerError("input.not_utf8", source=path.name) from None
     except json.JSONDecodeError as exc:
         raise LedgerError(
-            "input.bad_json", source=path.name, reason=f"第{exc.lineno}行第{exc.colno}列附近"
+            "ledger.input.bad_json", source=path.name, reason=f"第{exc.lineno}行第{exc.colno}列附近"
         ) from None
     if not isinstance(data, dict):
-        raise LedgerError("input.bad_json", source=path.name, reason="应为一个对象")
+        raise LedgerError("ledger.input.bad_json", source=path.name, reason="应为一个对象")
     return data

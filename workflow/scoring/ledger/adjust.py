@@ -102,10 +102,12 @@ def incidents(
     kinds = {k.id: k for k in scheme.incidents}
     for incident in sorted(records.incidents, key=lambda i: (i.unit, i.day, i.kind, i.serious)):
         if incident.unit not in units:
-            raise LedgerError("input.unknown_unit", row=incident.row, column="单位", value=incident.unit)
+            raise LedgerError(
+                "ledger.input.unknown_unit", row=incident.row, column="单位", value=incident.unit
+            )
         if incident.kind not in kinds:
             raise LedgerError(
-                "input.unknown_kind",
+                "ledger.input.unknown_kind",
                 row=incident.row,
                 value=incident.kind,
                 choices=[k.name for k in scheme.incidents],
@@ -150,10 +152,10 @@ def claims(
     seen: set[tuple[str, str, int]] = set()
     for claim in sorted(records.claims, key=lambda c: (c.unit, c.kind, c.day)):
         if claim.unit not in units:
-            raise LedgerError("input.unknown_unit", row=claim.row, column="单位", value=claim.unit)
+            raise LedgerError("ledger.input.unknown_unit", row=claim.row, column="单位", value=claim.unit)
         if claim.kind not in kinds:
             raise LedgerError(
-                "input.unknown_kind",
+                "ledger.input.unknown_kind",
                 row=claim.row,
                 value=claim.kind,
                 choices=[k.name for k in scheme.bonuses],

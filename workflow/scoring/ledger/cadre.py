@@ -31,7 +31,7 @@ def event_points(kind: CadreEventKind, event: CadreEvent) -> tuple[Decimal | Non
     if kind.rank_share:  # CAD-3.3 / GAP-5: k = ⌊share·N⌋; top = rank ≤ k, bottom = rank ≥ N − k + 1
         n, rank = event.n or 0, event.rank or 0
         if not 1 <= rank <= n:
-            raise LedgerError("input.bad_rank", row=event.row, rank=rank, n=n)
+            raise LedgerError("ledger.input.bad_rank", row=event.row, rank=rank, n=n)
         k = int((kind.rank_share * n).to_integral_value(rounding=ROUND_FLOOR))
         if k and rank <= k:
             return value, f"{n}个单位中排名第{rank}（前{k}名）"
@@ -53,20 +53,23 @@ def score_cadre(scheme: LedgerScheme, events: Sequence[CadreEvent], period: Peri
         kind = kinds.get(event.kind)
         if kind is None:
             raise LedgerError(
-                "input.unknown_kind", row=event.row, value=event.kind, choices=[k.name for k in cadre.events]
+                "ledger.input.unknown_kind",
+                row=event.row,
+                value=event.kind,
+                choices=[k.name for k in cadre.events],
             )
         for tier_id, persons in event.persons.items():
             tier = tiers.get(tier_id)
             if tier is None or tier_id not in kind.recipients:
                 raise LedgerError(
-                    "input.unknown_kind",
+                    "ledger.input.unknown_kind",
                     row=event.row,
                     value=tier_id,
                     choices=[tiers[t].name for t in kind.recipients],
                 )
             if tier.cap and len(persons) > tier.cap and not event.override_cap:
                 raise LedgerError(
-                    "input.tier_cap", row=event.row, tier=tier.name, cap=tier.cap, count=len(persons)
+                    "ledger.input.tier_cap", row=event.row, tier=tier.name, cap=tier.cap, count=len(persons)
                 )
         if month_index(event.day) not in period:
             continue

@@ -58,9 +58,11 @@ def score_ledger(
     group_names = {g.id: g.name for g in scheme.groups}
     for unit in roster:
         if unit.name in units:
-            raise LedgerError("input.duplicate_unit", value=unit.name)
+            raise LedgerError("ledger.input.duplicate_unit", value=unit.name)
         if unit.group not in group_names:
-            raise LedgerError("input.unknown_group", value=unit.group, choices=list(group_names.values()))
+            raise LedgerError(
+                "ledger.input.unknown_group", value=unit.group, choices=list(group_names.values())
+            )
         units[unit.name] = UnitResult(unit.name, unit.group, group_name=group_names[unit.group])
         bases[unit.name] = unit.base
         groups[unit.name] = unit.group
@@ -72,7 +74,9 @@ def score_ledger(
     multi: dict[tuple[str, str], list[Adoption]] = {}
     for adoption in records.adoptions:
         if adoption.unit not in units:
-            raise LedgerError("input.unknown_unit", row=adoption.row, column="单位", value=adoption.unit)
+            raise LedgerError(
+                "ledger.input.unknown_unit", row=adoption.row, column="单位", value=adoption.unit
+            )
         day = adoption.day
         month = day.year * 12 + day.month - 1 + (day.day > cut)
         key = (adoption.unit, adoption.article)
@@ -92,7 +96,7 @@ def score_ledger(
         key = (instruction.unit, instruction.article)
         if key not in first:
             raise LedgerError(
-                "input.no_article", row=instruction.row, column="稿件编号", value=instruction.article
+                "ledger.input.no_article", row=instruction.row, column="稿件编号", value=instruction.article
             )
         levels.setdefault(key, []).append(instruction.level)
 
@@ -127,7 +131,9 @@ def score_ledger(
             state.rare(name, month, profile)
     for submission in records.submissions:
         if submission.unit not in units:
-            raise LedgerError("input.unknown_unit", row=submission.row, column="单位", value=submission.unit)
+            raise LedgerError(
+                "ledger.input.unknown_unit", row=submission.row, column="单位", value=submission.unit
+            )
         day = submission.day
         month = day.year * 12 + day.month - 1 + (day.day > cut)
         if low <= month < high and submission.count > 0:
@@ -205,7 +211,7 @@ class _State:
             found = self.values[key] = self.scheme.value_for(*key)
         if found is None:
             raise LedgerError(
-                "input.no_value",
+                "ledger.input.no_value",
                 row=adoption.row,
                 column="刊物",
                 publication=self._name(self.pubs, adoption.publication),

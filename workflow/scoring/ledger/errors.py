@@ -1,19 +1,20 @@
-"""The ledger engine's refusals: a stable code, its parameters, and where the problem sits.
+"""The ledger engine's refusals: `LedgerError`, a `ScoringError` (workflow/scoring/errors.py) that can also
+point at a row and a column of an imported table.
 
-Same convention as the table engine's `ScoringError` (branch i7-engine): code + params in the API, the Chinese
-text made in one place (`messages.py`). `source` names the file, `row`/`column` the place in an imported table,
-`field` the scheme key.
+Same convention as the table engine: a stable code (``ledger.input.unknown_publication``) and its params in the
+API, the Chinese text made in one place (workflow/scoring/messages.py, the ledger block). `source` names the
+file, `row`/`column` the place in an imported table, `field` the scheme key path (``values[3].points``).
 """
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
-from workflow.scoring.ledger.messages import render_detail, render_location
+from workflow.scoring.errors import ScoringError
+from workflow.scoring.messages import ledger_field_name, render_ledger_location
 
 
-class LedgerError(ValueError):
+class LedgerError(ScoringError):
     """One refusal of the ledger engine (scheme, roster, records or period)."""
 
     def __init__(
@@ -26,46 +27,20 @@ class LedgerError(ValueError):
         field: str | None = None,
         **params: Any,
     ) -> None:
-        self.code = code
-        self.params = params
-        self.source = source
         self.row = row
         self.column = column
-        self.field = field
-        super().__init__(self.message)
-
-    @property
-    def detail(self) -> str:
-        return render_detail(self.code, self.params)
+        if "what" in params:  # the kind of thing a reference should name, as a person knows it
+            params["what"] = ledger_field_name(str(params["what"]))
+        super().__init__(code, source=source, field=field, **params)
 
     @property
     def location(self) -> str:
-        return render_location(source=self.source, row=self.row, column=self.column, field=self.field)
-
-    @property
-    def message(self) -> str:
-        return self.location + self.detail
-
-    def __str__(self) -> str:
-        return self.message
+        return render_ledger_location(source=self.source, row=self.row, column=self.column, field=self.field)
 
     def to_dict(self) -> dict[str, Any]:
         """The API's shape: ``{"error", "params", "message", "row", "column", "field"}``."""
-        return {
-            "error": self.code,
-            "params": {k: _jsonable(v) for k, v in self.params.items()},
-            "message": self.message,
+        out = super().to_dict()
+        return {key: out[key] for key in ("error", "params", "message", "field")} | {
             "row": self.row,
             "column": self.column,
-            "field": self.field,
         }
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
-    if isinstance(value, list | tuple | set | frozenset):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, str | int | float | bool) or value is None:
-        return value
-    return str(value)

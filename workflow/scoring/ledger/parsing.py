@@ -44,7 +44,7 @@ class _Reader:
 
     def __init__(self, data: Any, path: str, source: str) -> None:
         if not isinstance(data, Mapping):
-            raise LedgerError("scheme.not_table", source=source, field=path or None)
+            raise LedgerError("ledger.scheme.not_table", source=source, field=path or None)
         self.data = data
         self.path = path
         self.source = source
@@ -60,59 +60,59 @@ class _Reader:
         self.used.add(key)
         if key not in self.data:
             if required:
-                raise self.fail(key, "scheme.field_missing")
+                raise self.fail(key, "ledger.scheme.field_missing")
             return default
         return self.data[key]
 
     def text(self, key: str, default: str = "", required: bool = False) -> str:
         value = self.raw(key, default, required)
         if not isinstance(value, str):
-            raise self.fail(key, "scheme.field_not_text")
+            raise self.fail(key, "ledger.scheme.field_not_text")
         return value
 
     def boolean(self, key: str, default: bool = False) -> bool:
         value = self.raw(key, default)
         if not isinstance(value, bool):
-            raise self.fail(key, "scheme.field_not_bool")
+            raise self.fail(key, "ledger.scheme.field_not_bool")
         return value
 
     def number(self, key: str, default: Decimal | None = None, required: bool = False) -> Decimal:
         value = self.raw(key, default, required)
         if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
-            raise self.fail(key, "scheme.field_not_number", value=value)
+            raise self.fail(key, "ledger.scheme.field_not_number", value=value)
         result = Decimal(str(value))
         if not result.is_finite():
-            raise self.fail(key, "scheme.field_not_number", value=value)
+            raise self.fail(key, "ledger.scheme.field_not_number", value=value)
         return result
 
     def count(self, key: str, default: int = 0, required: bool = False) -> int:
         value = self.raw(key, default, required)
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            raise self.fail(key, "scheme.field_not_count", value=value)
+            raise self.fail(key, "ledger.scheme.field_not_count", value=value)
         return value
 
     def texts(self, key: str) -> tuple[str, ...]:
         value = self.raw(key, [])
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise self.fail(key, "scheme.field_not_list")
+            raise self.fail(key, "ledger.scheme.field_not_list")
         return tuple(value)
 
     def choice(self, key: str, choices: Sequence[str], default: str | None = None) -> str:
         value = self.text(key, default or "", required=default is None)
         if value not in choices:
-            raise self.fail(key, "scheme.choice", choices=list(choices), value=value)
+            raise self.fail(key, "ledger.scheme.choice", choices=list(choices), value=value)
         return value
 
     def share(self, key: str) -> Decimal:
         value = self.number(key, Decimal(0))
         if not Decimal(0) <= value <= 1:
-            raise self.fail(key, "scheme.share_range", value=value)
+            raise self.fail(key, "ledger.scheme.share_range", value=value)
         return value
 
     def tables(self, key: str) -> list[_Reader]:
         value = self.raw(key, [])
         if not isinstance(value, list):
-            raise self.fail(key, "scheme.field_not_list")
+            raise self.fail(key, "ledger.scheme.field_not_list")
         return [_Reader(item, f"{self._where(key)}[{n}]", self.source) for n, item in enumerate(value, 1)]
 
     def table(self, key: str) -> _Reader | None:
@@ -123,7 +123,7 @@ class _Reader:
         unknown = sorted(set(self.data) - self.used)
         if unknown:
             raise LedgerError(
-                "scheme.unknown_fields", source=self.source, field=self.path or None, names=unknown
+                "ledger.scheme.unknown_fields", source=self.source, field=self.path or None, names=unknown
             )
 
 
@@ -154,7 +154,7 @@ def parse_ledger_scheme(data: Mapping[str, Any], source: str = "") -> LedgerSche
     def check(reader: _Reader, key: str, values: Sequence[str], what: str) -> None:
         for value in values:
             if value not in ids[what]:
-                raise reader.fail(key, "scheme.unknown_ref", value=value, what=what)
+                raise reader.fail(key, "ledger.scheme.unknown_ref", value=value, what=what)
 
     values = []
     for r in top.tables("values"):
@@ -175,7 +175,9 @@ def parse_ledger_scheme(data: Mapping[str, Any], source: str = "") -> LedgerSche
     for n, value in enumerate(values, 1):
         key = (value.publication, value.klass, value.form)
         if key in table:
-            raise LedgerError("scheme.duplicate_id", source=source, field=f"values[{n}]", value="×".join(key))
+            raise LedgerError(
+                "ledger.scheme.duplicate_id", source=source, field=f"values[{n}]", value="×".join(key)
+            )
         table[key] = value
 
     quotas = []
@@ -197,10 +199,12 @@ def parse_ledger_scheme(data: Mapping[str, Any], source: str = "") -> LedgerSche
             c.done()
             categories.append(category)
         if not categories:
-            raise r.fail("categories", "scheme.field_missing")
+            raise r.fail("categories", "ledger.scheme.field_missing")
         aggregate = r.text("aggregate_over")
         if aggregate and aggregate not in PERIOD_KINDS:
-            raise r.fail("aggregate_over", "scheme.choice", choices=list(PERIOD_KINDS), value=aggregate)
+            raise r.fail(
+                "aggregate_over", "ledger.scheme.choice", choices=list(PERIOD_KINDS), value=aggregate
+            )
         quotas.append(
             Quota(
                 id=r.text("id", required=True),
@@ -312,7 +316,7 @@ def parse_ledger_scheme(data: Mapping[str, Any], source: str = "") -> LedgerSche
     if cutoff is not None and (
         isinstance(cutoff, bool) or not isinstance(cutoff, int) or not 1 <= cutoff <= 28
     ):
-        raise top.fail("cutoff_day", "scheme.cutoff_range", value=cutoff)
+        raise top.fail("cutoff_day", "ledger.scheme.cutoff_range", value=cutoff)
     scheme = LedgerScheme(
         id=top.text("id", required=True),
         version=top.text("version", required=True),
@@ -348,11 +352,13 @@ def parse_ledger_scheme(data: Mapping[str, Any], source: str = "") -> LedgerSche
     )
     top.done()
     if not groups and cadre is None:
-        raise LedgerError("scheme.no_groups", source=source, field="groups")
+        raise LedgerError("ledger.scheme.no_groups", source=source, field="groups")
     if not values and cadre is None:
-        raise LedgerError("scheme.no_ledger", source=source)
+        raise LedgerError("ledger.scheme.no_ledger", source=source)
     if scheme.precision <= 0:
-        raise LedgerError("scheme.field_not_number", source=source, field="precision", value=scheme.precision)
+        raise LedgerError(
+            "ledger.scheme.field_not_number", source=source, field="precision", value=scheme.precision
+        )
     return scheme
 
 
@@ -455,12 +461,12 @@ def _cadre(r: _Reader) -> Cadre:
         recipients = e.texts("recipients")
         for tier in recipients:
             if tier not in tier_ids:
-                raise e.fail("recipients", "scheme.unknown_ref", value=tier, what="cadre")
+                raise e.fail("recipients", "ledger.scheme.unknown_ref", value=tier, what="cadre")
         values: dict[str, Decimal] = {}
         if (v := e.table("values")) is not None:
             for key in list(v.data):
                 if key not in level_ids:
-                    raise v.fail(key, "scheme.unknown_ref", value=key, what="level")
+                    raise v.fail(key, "ledger.scheme.unknown_ref", value=key, what="level")
                 values[key] = v.number(key)
             v.done()
         bands = []
@@ -497,12 +503,14 @@ def _unique(items: Sequence[Named], what: str, source: str) -> None:
     names: dict[str, str] = {}
     for n, item in enumerate(items, 1):
         if item.id in seen_ids:
-            raise LedgerError("scheme.duplicate_id", source=source, field=f"{what}[{n}]", value=item.id)
+            raise LedgerError(
+                "ledger.scheme.duplicate_id", source=source, field=f"{what}[{n}]", value=item.id
+            )
         seen_ids.add(item.id)
         for name in (item.name, *item.aliases):
             key = normalize(name)
             if names.get(key, item.id) != item.id:
                 raise LedgerError(
-                    "scheme.duplicate_name", source=source, field=f"{what}[{n}]", value=name, what=what
+                    "ledger.scheme.duplicate_name", source=source, field=f"{what}[{n}]", value=name, what=what
                 )
             names[key] = item.id

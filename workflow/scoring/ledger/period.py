@@ -75,12 +75,12 @@ def parse_period(text: str) -> Period:
     """`2020-06` → June 2020, `2020-Q2`, `2020-H1`, `2020`; anything else is `period.invalid`."""
     match = _PATTERN.match(text or "")
     if not match:
-        raise LedgerError("period.invalid", value=text)
+        raise LedgerError("ledger.period.invalid", value=text)
     year = int(match.group(1))
     month, quarter, half = match.group(2), match.group(3), match.group(4)
     if month is not None:
         if not 1 <= int(month) <= 12:
-            raise LedgerError("period.invalid", value=text)
+            raise LedgerError("ledger.period.invalid", value=text)
         return Period("month", year * 12 + int(month) - 1)
     if quarter is not None:
         return Period("quarter", year * 12 + (int(quarter) - 1) * 3)

@@ -55,7 +55,7 @@ def _require_columns(
     headers = set(rows[0][1])
     for column in columns:
         if column not in headers and column not in optional:
-            raise LedgerError("input.missing_column", source=source, column=column)
+            raise LedgerError("ledger.input.missing_column", source=source, column=column)
 
 
 def _resolve(
@@ -81,7 +81,7 @@ def parse_day(value: Any, source: str = "", row: int | None = None, column: str 
             return date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
         except ValueError:
             pass
-    raise LedgerError("input.bad_date", source=source, row=row, column=column, value=text)
+    raise LedgerError("ledger.input.bad_date", source=source, row=row, column=column, value=text)
 
 
 def roster_from_rows(scheme: LedgerScheme, rows: Iterable[Row], source: str = "") -> list[Unit]:
@@ -94,14 +94,18 @@ def roster_from_rows(scheme: LedgerScheme, rows: Iterable[Row], source: str = ""
     for number, row in rows:
         name = _cell(row, "单位")
         if not name:
-            raise LedgerError("input.empty", source=source, row=number, column="单位")
+            raise LedgerError("ledger.input.empty", source=source, row=number, column="单位")
         if name in seen:
-            raise LedgerError("input.duplicate_unit", source=source, row=number, column="单位", value=name)
+            raise LedgerError(
+                "ledger.input.duplicate_unit", source=source, row=number, column="单位", value=name
+            )
         seen.add(name)
         group_text = _cell(row, "类别")
         if not group_text:
-            raise LedgerError("input.empty", source=source, row=number, column="类别")
-        group = _resolve(scheme.groups, groups, group_text, "input.unknown_group", source, number, "类别")
+            raise LedgerError("ledger.input.empty", source=source, row=number, column="类别")
+        group = _resolve(
+            scheme.groups, groups, group_text, "ledger.input.unknown_group", source, number, "类别"
+        )
         base_text = _cell(row, "基础分")
         base = None
         if base_text:
@@ -111,7 +115,7 @@ def roster_from_rows(scheme: LedgerScheme, rows: Iterable[Row], source: str = ""
                 base = None
             if base is None or not base.is_finite() or not 0 < base <= MAX_BASE:
                 raise LedgerError(
-                    "input.bad_number",
+                    "ledger.input.bad_number",
                     source=source,
                     row=number,
                     column="基础分",
@@ -139,27 +143,29 @@ def records_from_rows(
         article = _cell(row, "稿件编号")
         for column, value in (("单位", unit), ("稿件编号", article)):
             if not value:
-                raise LedgerError("input.empty", source=source, row=number, column=column)
+                raise LedgerError("ledger.input.empty", source=source, row=number, column=column)
         pub_text = _cell(row, "刊物")
         if not pub_text:
-            raise LedgerError("input.empty", source=source, row=number, column="刊物")
+            raise LedgerError("ledger.input.empty", source=source, row=number, column="刊物")
         publication = _resolve(
-            scheme.publications, pubs, pub_text, "input.unknown_publication", source, number, "刊物"
+            scheme.publications, pubs, pub_text, "ledger.input.unknown_publication", source, number, "刊物"
         )
         class_text, form_text = _cell(row, "类别"), _cell(row, "形式")
         klass = (
-            _resolve(scheme.classes, classes, class_text, "input.unknown_class", source, number, "类别")
+            _resolve(
+                scheme.classes, classes, class_text, "ledger.input.unknown_class", source, number, "类别"
+            )
             if class_text
             else ""
         )
         form = (
-            _resolve(scheme.forms, forms, form_text, "input.unknown_form", source, number, "形式")
+            _resolve(scheme.forms, forms, form_text, "ledger.input.unknown_form", source, number, "形式")
             if form_text
             else ""
         )
         if scheme.value_for(publication, klass, form) is None:
             raise LedgerError(
-                "input.no_value",
+                "ledger.input.no_value",
                 source=source,
                 row=number,
                 column="形式" if form_text else "类别",
@@ -170,7 +176,7 @@ def records_from_rows(
         credit_text = _cell(row, CREDIT_COLUMN)
         if credit_text and credit_text not in CREDITS:
             raise LedgerError(
-                "input.unknown_kind",
+                "ledger.input.unknown_kind",
                 source=source,
                 row=number,
                 column=CREDIT_COLUMN,
@@ -197,7 +203,13 @@ def records_from_rows(
                 if not part.strip():
                     continue
                 level = _resolve(
-                    scheme.levels, levels, part.strip(), "input.unknown_level", source, number, "批示级别"
+                    scheme.levels,
+                    levels,
+                    part.strip(),
+                    "ledger.input.unknown_level",
+                    source,
+                    number,
+                    "批示级别",
                 )
                 key = (unit, article, level)
                 if key not in seen_levels:  # the same instruction written on each adoption row counts once
@@ -214,14 +226,14 @@ def events_from_data(scheme: LedgerScheme, data: Mapping[str, Any], source: str 
     def items(key: str) -> list[tuple[int, Mapping[str, Any]]]:
         value = data.get(key, [])
         if not isinstance(value, list) or not all(isinstance(v, Mapping) for v in value):
-            raise LedgerError("input.bad_json", source=source, column=key, reason="应为对象列表")
+            raise LedgerError("ledger.input.bad_json", source=source, column=key, reason="应为对象列表")
         return list(enumerate(value, 1))
 
     def text(item: Mapping[str, Any], key: str, n: int, required: bool = True) -> str:
         value = item.get(key)
         if value is None or str(value).strip() == "":
             if required:
-                raise LedgerError("input.empty", source=source, row=n, column=key)
+                raise LedgerError("ledger.input.empty", source=source, row=n, column=key)
             return ""
         return str(value).strip()
 
@@ -229,7 +241,7 @@ def events_from_data(scheme: LedgerScheme, data: Mapping[str, Any], source: str 
         value = item.get(key, default)
         if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 100_000:
             raise LedgerError(
-                "input.bad_number", source=source, row=n, column=key, value=value, limit=100_000
+                "ledger.input.bad_number", source=source, row=n, column=key, value=value, limit=100_000
             )
         return value
 
@@ -251,7 +263,7 @@ def events_from_data(scheme: LedgerScheme, data: Mapping[str, Any], source: str 
                 scheme.incidents,
                 incidents_by_name,
                 text(i, "kind", n),
-                "input.unknown_kind",
+                "ledger.input.unknown_kind",
                 source,
                 n,
                 "kind",
@@ -266,7 +278,13 @@ def events_from_data(scheme: LedgerScheme, data: Mapping[str, Any], source: str 
         Claim(
             text(c, "unit", n),
             _resolve(
-                scheme.bonuses, claims_by_name, text(c, "kind", n), "input.unknown_kind", source, n, "kind"
+                scheme.bonuses,
+                claims_by_name,
+                text(c, "kind", n),
+                "ledger.input.unknown_kind",
+                source,
+                n,
+                "kind",
             ),
             parse_day(c.get("date"), source, n, "date"),
             n,
@@ -277,7 +295,9 @@ def events_from_data(scheme: LedgerScheme, data: Mapping[str, Any], source: str 
         Instruction(
             text(i, "unit", n),
             text(i, "article", n),
-            _resolve(scheme.levels, levels, text(i, "level", n), "input.unknown_level", source, n, "level"),
+            _resolve(
+                scheme.levels, levels, text(i, "level", n), "ledger.input.unknown_level", source, n, "level"
+            ),
             n,
         )
         for n, i in items("instructions")
@@ -289,17 +309,25 @@ def events_from_data(scheme: LedgerScheme, data: Mapping[str, Any], source: str 
         for n, e in items("cadre_events"):
             persons_raw = e.get("persons", {})
             if not isinstance(persons_raw, Mapping):
-                raise LedgerError("input.bad_json", source=source, row=n, column="persons", reason="应为对象")
+                raise LedgerError(
+                    "ledger.input.bad_json", source=source, row=n, column="persons", reason="应为对象"
+                )
             persons = {
                 _resolve(
-                    scheme.cadre.tiers, tiers, str(tier), "input.unknown_kind", source, n, "persons"
+                    scheme.cadre.tiers, tiers, str(tier), "ledger.input.unknown_kind", source, n, "persons"
                 ): tuple(str(p) for p in (names if isinstance(names, list) else [names]))
                 for tier, names in persons_raw.items()
             }
             level_text = text(e, "level", n, False)
             level = (
                 _resolve(
-                    scheme.cadre.levels, cadre_levels, level_text, "input.unknown_level", source, n, "level"
+                    scheme.cadre.levels,
+                    cadre_levels,
+                    level_text,
+                    "ledger.input.unknown_level",
+                    source,
+                    n,
+                    "level",
                 )
                 if level_text
                 else ""
@@ -311,7 +339,7 @@ def events_from_data(scheme: LedgerScheme, data: Mapping[str, Any], source: str 
                         scheme.cadre.events,
                         kinds,
                         text(e, "kind", n),
-                        "input.unknown_kind",
+                        "ledger.input.unknown_kind",
                         source,
                         n,
                         "kind",

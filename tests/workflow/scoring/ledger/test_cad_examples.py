@@ -68,7 +68,7 @@ def test_example5_experience_promotion_goes_only_to_the_named_contributors():
     assert {u.unit: u.total for u in result.units} == {"丁": 3, "戊": 3}
     with pytest.raises(LedgerError) as refused:
         _score(CadreEvent("experience_promoted", date(2021, 3, 1), "provincial", TEAM))
-    assert refused.value.code == "input.unknown_kind"  # L and D are not recipients of CAD-3.2
+    assert refused.value.code == "ledger.input.unknown_kind"  # L and D are not recipients of CAD-3.2
 
 
 def test_more_persons_than_a_tier_allows_is_refused_unless_overridden():
@@ -76,7 +76,7 @@ def test_more_persons_than_a_tier_allows_is_refused_unless_overridden():
     crowded = {"D": ("乙", "丙", "庚")}
     with pytest.raises(LedgerError) as refused:
         _score(CadreEvent("unit_honour", date(2021, 3, 1), "city", crowded))
-    assert refused.value.code == "input.tier_cap" and "不超过2人" in refused.value.message
+    assert refused.value.code == "ledger.input.tier_cap" and "不超过2人" in refused.value.message
     result = _score(CadreEvent("unit_honour", date(2021, 3, 1), "city", crowded, override_cap=True))
     assert all(u.total == 1 and any(f.flag == "cap_override" for f in u.flags) for u in result.units)
 

@@ -45,13 +45,13 @@ def test_names_and_aliases_as_the_source_writes_them_are_accepted():
 @pytest.mark.parametrize(
     ("cells", "code", "column"),
     [
-        ({"刊物": "人民日报"}, "input.unknown_publication", "刊物"),
-        ({"类别": "新闻类"}, "input.unknown_class", "类别"),
-        ({"形式": "长篇"}, "input.unknown_form", "形式"),
-        ({"批示级别": "县领导"}, "input.unknown_level", "批示级别"),
-        ({"刊发日期": "去年"}, "input.bad_date", "刊发日期"),
-        ({"刊物": ""}, "input.empty", "刊物"),
-        ({"类别": "参阅类", "形式": "综合"}, "input.no_value", "形式"),
+        ({"刊物": "人民日报"}, "ledger.input.unknown_publication", "刊物"),
+        ({"类别": "新闻类"}, "ledger.input.unknown_class", "类别"),
+        ({"形式": "长篇"}, "ledger.input.unknown_form", "形式"),
+        ({"批示级别": "县领导"}, "ledger.input.unknown_level", "批示级别"),
+        ({"刊发日期": "去年"}, "ledger.input.bad_date", "刊发日期"),
+        ({"刊物": ""}, "ledger.input.empty", "刊物"),
+        ({"类别": "参阅类", "形式": "综合"}, "ledger.input.no_value", "形式"),
     ],
 )
 def test_an_unknown_name_in_a_record_is_refused_naming_row_and_column(cells, code, column):
@@ -68,15 +68,15 @@ def test_roster_groups_are_the_schemes_words_and_base_scores_are_checked():
     assert units[0].group == "section3" and units[0].base is None
     with pytest.raises(LedgerError) as refused:
         roster_from_rows(ZG, [(2, {"单位": "县A", "类别": "乡镇", "基础分": ""})], "roster.csv")
-    assert refused.value.code == "input.unknown_group" and refused.value.column == "类别"
+    assert refused.value.code == "ledger.input.unknown_group" and refused.value.column == "类别"
     with pytest.raises(LedgerError) as refused:
         roster_from_rows(
             ZG, [(2, {"单位": "县A", "类别": "县（市、区）委组织部", "基础分": "-5"})], "roster.csv"
         )
-    assert refused.value.code == "input.bad_number" and refused.value.row == 2
+    assert refused.value.code == "ledger.input.bad_number" and refused.value.row == 2
     with pytest.raises(LedgerError) as refused:
         roster_from_rows(ZG, [(2, {"单位": "县A", "基础分": "1"})], "roster.csv")
-    assert refused.value.code == "input.missing_column" and refused.value.column == "类别"
+    assert refused.value.code == "ledger.input.missing_column" and refused.value.column == "类别"
 
 
 def test_incident_kinds_in_the_events_file_are_the_schemes_words():
@@ -88,7 +88,7 @@ def test_incident_kinds_in_the_events_file_are_the_schemes_words():
         events_from_data(
             ZG, {"incidents": [{"unit": "县A", "kind": "迟到", "date": "2020-05-01"}]}, "events.json"
         )
-    assert refused.value.code == "input.unknown_kind" and refused.value.row == 1
+    assert refused.value.code == "ledger.input.unknown_kind" and refused.value.row == 1
 
 
 def test_dates_read_from_a_spreadsheet_cell_or_typed_text():
@@ -105,18 +105,18 @@ def test_the_shipped_schemes_load_by_id_and_by_path():
     assert load_ledger_scheme(str(SHIPPED)).version == ZG.version
     with pytest.raises(LedgerError) as refused:
         load_ledger_scheme("ledger-xx")
-    assert refused.value.code == "scheme.not_found" and "ledger-zg" in refused.value.message
+    assert refused.value.code == "ledger.scheme.not_found" and "ledger-zg" in refused.value.message
 
 
 @pytest.mark.parametrize(
     ("change", "code", "where"),
     [
-        (("points = 50", 'points = "五十"', 1), "scheme.field_not_number", "分值表第1项的分值"),
-        (('publication = "P1"', 'publication = "P9"', 1), "scheme.unknown_ref", "分值表第1项的刊物"),
-        (('combine = "dimension_max"', 'combine = "max"', 1), "scheme.choice", "同一稿件计分方式"),
-        (("cutoff_day = 28", "cutoff_day = 31", 1), "scheme.cutoff_range", "每月截止日"),
-        (('id = "P1"', 'id = "P1"\nweight = 2', 1), "scheme.unknown_fields", "刊物第1项"),
-        (("deduct = 10", "deduct = true", 1), "scheme.field_not_number", "任务数第1项的每缺一篇扣分"),
+        (("points = 50", 'points = "五十"', 1), "ledger.scheme.field_not_number", "分值表第1项的分值"),
+        (('publication = "P1"', 'publication = "P9"', 1), "ledger.scheme.unknown_ref", "分值表第1项的刊物"),
+        (('combine = "dimension_max"', 'combine = "max"', 1), "ledger.scheme.choice", "同一稿件计分方式"),
+        (("cutoff_day = 28", "cutoff_day = 31", 1), "ledger.scheme.cutoff_range", "每月截止日"),
+        (('id = "P1"', 'id = "P1"\nweight = 2', 1), "ledger.scheme.unknown_fields", "刊物第1项"),
+        (("deduct = 10", "deduct = true", 1), "ledger.scheme.field_not_number", "任务数第1项的每缺一篇扣分"),
     ],
 )
 def test_a_broken_scheme_file_is_refused_naming_the_file_and_the_field(change, code, where):
@@ -131,4 +131,4 @@ def test_a_broken_scheme_file_is_refused_naming_the_file_and_the_field(change, c
 def test_invalid_toml_names_the_line():
     with pytest.raises(LedgerError) as refused:
         parse_ledger_text('id = "x"\nname = \n', "bad.toml")
-    assert refused.value.code == "scheme.invalid_syntax" and "第2行" in refused.value.message
+    assert refused.value.code == "ledger.scheme.invalid_syntax" and "第2行" in refused.value.message

@@ -28,7 +28,7 @@ def test_every_period_spelling_the_cli_accepts_reads_back_the_same(text, kind, l
 def test_a_period_that_is_not_one_of_the_four_spellings_is_refused_in_chinese(text):
     with pytest.raises(LedgerError) as refused:
         parse_period(text)
-    assert refused.value.code == "period.invalid" and "2020-Q2" in refused.value.message
+    assert refused.value.code == "ledger.period.invalid" and "2020-Q2" in refused.value.message
 
 
 def test_a_year_has_four_quarters_and_a_month_has_no_quarter():
