@@ -59,10 +59,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="fewer repetitions (smoke run)")
     parser.add_argument("--json", help="also write the figures to this file")
     parser.add_argument("--skip-web", action="store_true", help="domain and scoring only")
+    parser.add_argument("--skip-ledger", action="store_true", help="without the province-year ledger run")
     args = parser.parse_args(argv)
     repeat = 2 if args.quick else 5
 
     figures = run_group("domain", domain.baseline, domain.subjects(), repeat)
+    if not args.skip_ledger:
+        # seconds per run: fewer repetitions than the microsecond subjects (each run scores 700,000 adoptions)
+        figures += run_group("ledger", domain.baseline, domain.ledger_subjects(), min(repeat, 3))
     if not args.skip_web:
         from bench import web
 
@@ -72,7 +76,8 @@ def main(argv: list[str] | None = None) -> int:
     width = max(len(f.name) for f in figures)
     print(f"{'group':<7} {'benchmark':<{width}} {'per call':>12} {'× baseline':>12}")
     for f in figures:
-        print(f"{f.group:<7} {f.name:<{width}} {f.seconds * 1e6:>10.1f}µs {f.ratio:>12.1f}")
+        per_call = f"{f.seconds:>10.2f} s" if f.seconds >= 1 else f"{f.seconds * 1e6:>10.1f}µs"
+        print(f"{f.group:<7} {f.name:<{width}} {per_call:>12} {f.ratio:>12.1f}")
     for group in dict.fromkeys(f.group for f in figures):
         base = next(f.baseline for f in figures if f.group == group)
         print(f"baseline[{group}] = {base * 1e6:.2f}µs per call")

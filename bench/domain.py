@@ -67,6 +67,21 @@ def _case_in_notice():
     return case
 
 
+def ledger_subjects() -> dict[str, tuple[Callable[[], object], int]]:
+    """Issue 10: a province-year under ledger-zg (600,000 articles, 700,000 adoptions, 3,000 units); target < 5 s.
+
+    The records are generated once (bench/ledger_data.py), outside the timed call."""
+    from bench.ledger_data import ADOPTIONS, ARTICLES, UNITS, province_year
+    from config.ledger_schemes import load_ledger_scheme
+    from workflow.scoring.ledger import parse_period, score_ledger
+
+    zg = load_ledger_scheme("ledger-zg")
+    roster, records = province_year(zg)
+    year = parse_period("2020")
+    name = f"ledger: province-year ZG ({ARTICLES:,} articles, {ADOPTIONS:,} adoptions, {UNITS:,} units)"
+    return {name: (lambda: score_ledger(zg, roster, records, year), 1)}
+
+
 def subjects() -> dict[str, tuple[Callable[[], object], int]]:
     in_notice = _case_in_notice()
     organizer = Actor(frozenset({"organizer"}))

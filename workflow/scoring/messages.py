@@ -312,3 +312,124 @@ def render_location(
     if within is not None:
         out.append(WITHIN[within[0]].format(n=within[1]))
     return "".join(f"{part}：" for part in out)
+
+
+# -- Ledger schemes (台账计分办法, issue 10; workflow/scoring/ledger) ------------------------------------------
+#: Ledger scheme keys as a person knows them (a separate table: the same key can mean something else in a
+#: table scheme, e.g. `points`, `groups`, `rule`).
+LEDGER_FIELD_NAMES: dict[str, str] = {
+    "id": "编号",
+    "version": "版本号",
+    "name": "名称",
+    "currency": "计量单位",
+    "precision": "计分精度",
+    "cutoff_day": "每月截止日",
+    "combine": "同一稿件计分方式",
+    "partial": "部分编码标记",
+    "groups": "单位类别",
+    "publications": "刊物",
+    "classes": "稿件类别",
+    "forms": "稿件形式",
+    "values": "分值表",
+    "instructions": "批示加分",
+    "quotas": "任务数",
+    "excess": "超额加分",
+    "credits": "折算采稿",
+    "incidents": "扣分情形",
+    "unit_bonuses": "加分事项",
+    "completion": "完成率计分",
+    "ranking": "排名",
+    "advanced": "先进单位评选",
+    "bundles": "捆绑考核",
+    "cadre": "实绩记分",
+    "points": "分值",
+    "share_of_base": "占基础分比例",
+    "aliases": "别名",
+    "rule": "依据条款",
+    "text": "文字说明",
+    "publication": "刊物",
+    "class": "稿件类别",
+    "form": "稿件形式",
+    "required": "任务数",
+    "deduct": "每缺一篇扣分",
+    "period": "考核周期",
+    "mode": "计数方式",
+    "basis": "计数依据",
+    "share": "比例上限",
+    "level": "级别",
+}
+
+MESSAGES.update(
+    {
+        # scheme files
+        "ledger.scheme.unreadable": "无法读取该文件",
+        "ledger.scheme.not_utf8": "文件不是UTF-8编码的文本，请另存为UTF-8编码后重试",
+        "ledger.scheme.invalid_syntax": "文件格式有误（第{line}行第{column}列附近），请检查引号、括号和等号",
+        "ledger.scheme.not_found": "没有编号为「{wanted}」的计分办法（现有：{available}）",
+        "ledger.scheme.not_table": "应为一组设置（表）",
+        "ledger.scheme.field_missing": "缺少此项设置",
+        "ledger.scheme.field_not_text": "应为文字",
+        "ledger.scheme.field_not_bool": "应为开关值（是或否）",
+        "ledger.scheme.field_not_number": "应为数字，填写的是「{value}」",
+        "ledger.scheme.field_not_count": "应为不小于0的整数，填写的是「{value}」",
+        "ledger.scheme.field_not_list": "应为列表",
+        "ledger.scheme.unknown_fields": "有不认识的设置项：{names}（多为拼写错误）",
+        "ledger.scheme.choice": "只能是以下之一：{choices}（填写的是「{value}」）",
+        "ledger.scheme.duplicate_id": "编号「{value}」重复",
+        "ledger.scheme.duplicate_name": "名称或别名「{value}」同时指向两个不同的{what}",
+        "ledger.scheme.unknown_ref": "「{value}」不是本办法中的{what}",
+        "ledger.scheme.share_range": "比例{value}应在0到1之间",
+        "ledger.scheme.cutoff_range": "每月截止日应在1到28之间（填写的是{value}）",
+        "ledger.scheme.no_groups": "办法中没有单位类别",
+        "ledger.scheme.no_ledger": "办法中既没有分值表也没有实绩记分事项",
+        # roster, records, period
+        "ledger.input.missing_column": "缺少「{column}」列",
+        "ledger.input.empty": "此处不能为空",
+        "ledger.input.unknown_unit": "单位「{value}」不在名单中",
+        "ledger.input.duplicate_unit": "单位「{value}」在名单中重复",
+        "ledger.input.unknown_group": "类别「{value}」不是本办法的单位类别（可用：{choices}）",
+        "ledger.input.unknown_publication": "刊物「{value}」不是本办法所列刊物（可用：{choices}）",
+        "ledger.input.unknown_class": "类别「{value}」不是本办法所列稿件类别（可用：{choices}）",
+        "ledger.input.unknown_form": "形式「{value}」不是本办法所列稿件形式（可用：{choices}）",
+        "ledger.input.unknown_level": "批示级别「{value}」不是本办法所列级别（可用：{choices}）",
+        "ledger.input.unknown_kind": "「{value}」不是本办法所列事项（可用：{choices}）",
+        "ledger.input.bad_date": "日期「{value}」无法识别，请写成2020-06-29",
+        "ledger.input.bad_number": "「{value}」不是合理的数字（应在0到{limit}之间）",
+        "ledger.input.no_value": "办法中没有「{publication}」{klass}{form}的分值",
+        "ledger.input.no_article": "稿件「{value}」没有采用记录，批示无从计分",
+        "ledger.input.tier_cap": "{tier}不超过{cap}人，填写了{count}人",
+        "ledger.input.bad_rank": "名次{rank}应在1到参加排名单位数{n}之间",
+        "ledger.input.unreadable": "无法读取该文件",
+        "ledger.input.not_utf8": "文件不是UTF-8编码的文本，请另存为UTF-8编码后重试",
+        "ledger.input.bad_format": "文件类型不对：名单和采用记录请用电子表格或逗号分隔的文本文件",
+        "ledger.input.bad_json": "其他记录文件格式有误：{reason}",
+        "ledger.period.invalid": "考核期「{value}」无法识别，请写成2020-06、2020-Q2、2020-H1或2020",
+    }
+)
+
+
+def ledger_field_name(key: str) -> str:
+    return LEDGER_FIELD_NAMES.get(key, f"「{key}」")
+
+
+def render_ledger_location(
+    *, source: str = "", row: int | None = None, column: str | None = None, field: str | None = None
+) -> str:
+    """「records.csv：第3行：「刊物」列：」 or 「ledger-zg.toml：分值表第2项的分值：」."""
+    out = []
+    if source:
+        out.append(source)
+    if row is not None:
+        out.append(f"第{row}行")
+    if column:
+        out.append(f"「{column}」列")
+    if field:
+        parts = []
+        for piece in field.split("."):
+            if "[" in piece:
+                key, index = piece.rstrip("]").split("[", 1)
+                parts.append(f"{ledger_field_name(key)}第{index}项")
+            else:
+                parts.append(ledger_field_name(piece))
+        out.append("的".join(parts))
+    return "".join(f"{part}：" for part in out)

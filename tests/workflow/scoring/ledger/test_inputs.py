@@ -1,0 +1,134 @@
+"""Scheme files and imported rows: every refusal names the file and the field, or the row and the column."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from config.ledger_schemes import load_ledger_scheme, parse_ledger_text
+from tests.workflow.scoring.ledger.helpers import scheme
+from workflow.scoring.ledger import LedgerError
+from workflow.scoring.ledger.rows import events_from_data, parse_day, records_from_rows, roster_from_rows
+
+ZG = scheme("ledger-zg")
+SHIPPED = Path(__file__).resolve().parents[4] / "config" / "schemes" / "ledger" / "ledger-zg.toml"
+
+
+def _row(**cells):
+    base = {
+        "单位": "县A",
+        "稿件编号": "1",
+        "标题": "",
+        "刊物": "《河南组工信息》",
+        "类别": "经验类",
+        "形式": "单条",
+        "刊发日期": "2020-04-01",
+        "批示级别": "",
+    }
+    return base | cells
+
+
+def test_names_and_aliases_as_the_source_writes_them_are_accepted():
+    rows = [
+        (2, _row()),
+        (3, _row(刊物="《河南組工信息》", 类别="經驗類", 形式="單條", 批示级别="省領導")),
+        (4, _row(刊物="中组部《组工信息》", 刊发日期="2020年4月3日")),
+    ]
+    adoptions, instructions = records_from_rows(ZG, rows, "r.csv")
+    assert [a.publication for a in adoptions] == ["P2", "P2", "P1"]
+    assert [i.level for i in instructions] == ["provincial"]
+    assert adoptions[2].day == date(2020, 4, 3)
+
+
+@pytest.mark.parametrize(
+    ("cells", "code", "column"),
+    [
+        ({"刊物": "人民日报"}, "ledger.input.unknown_publication", "刊物"),
+        ({"类别": "新闻类"}, "ledger.input.unknown_class", "类别"),
+        ({"形式": "长篇"}, "ledger.input.unknown_form", "形式"),
+        ({"批示级别": "县领导"}, "ledger.input.unknown_level", "批示级别"),
+        ({"刊发日期": "去年"}, "ledger.input.bad_date", "刊发日期"),
+        ({"刊物": ""}, "ledger.input.empty", "刊物"),
+        ({"类别": "参阅类", "形式": "综合"}, "ledger.input.no_value", "形式"),
+    ],
+)
+def test_an_unknown_name_in_a_record_is_refused_naming_row_and_column(cells, code, column):
+    with pytest.raises(LedgerError) as refused:
+        records_from_rows(ZG, [(2, _row()), (7, _row(**cells))], "records.csv")
+    error = refused.value
+    assert (error.code, error.row, error.column) == (code, 7, column)
+    assert error.message.startswith(f"records.csv：第7行：「{column}」列：")
+    assert error.to_dict()["error"] == code
+
+
+def test_roster_groups_are_the_schemes_words_and_base_scores_are_checked():
+    units = roster_from_rows(ZG, [(2, {"单位": "组织科", "类别": "科室第三组", "基础分": ""})], "roster.csv")
+    assert units[0].group == "section3" and units[0].base is None
+    with pytest.raises(LedgerError) as refused:
+        roster_from_rows(ZG, [(2, {"单位": "县A", "类别": "乡镇", "基础分": ""})], "roster.csv")
+    assert refused.value.code == "ledger.input.unknown_group" and refused.value.column == "类别"
+    with pytest.raises(LedgerError) as refused:
+        roster_from_rows(
+            ZG, [(2, {"单位": "县A", "类别": "县（市、区）委组织部", "基础分": "-5"})], "roster.csv"
+        )
+    assert refused.value.code == "ledger.input.bad_number" and refused.value.row == 2
+    with pytest.raises(LedgerError) as refused:
+        roster_from_rows(ZG, [(2, {"单位": "县A", "基础分": "1"})], "roster.csv")
+    assert refused.value.code == "ledger.input.missing_column" and refused.value.column == "类别"
+
+
+def test_incident_kinds_in_the_events_file_are_the_schemes_words():
+    events = events_from_data(
+        ZG, {"incidents": [{"unit": "县A", "kind": "迟报紧急信息", "date": "2020-05-01"}]}
+    )
+    assert events.incidents[0].kind == "urgent_late"
+    with pytest.raises(LedgerError) as refused:
+        events_from_data(
+            ZG, {"incidents": [{"unit": "县A", "kind": "迟到", "date": "2020-05-01"}]}, "events.json"
+        )
+    assert refused.value.code == "ledger.input.unknown_kind" and refused.value.row == 1
+
+
+def test_dates_read_from_a_spreadsheet_cell_or_typed_text():
+    from datetime import datetime
+
+    assert parse_day(datetime(2020, 6, 29, 0, 0)) == date(2020, 6, 29)
+    assert parse_day("2020/6/29") == date(2020, 6, 29)
+    with pytest.raises(LedgerError):
+        parse_day("2020-02-30")
+
+
+def test_the_shipped_schemes_load_by_id_and_by_path():
+    assert load_ledger_scheme("ledger-zg").id == "ledger-zg"
+    assert load_ledger_scheme(str(SHIPPED)).version == ZG.version
+    with pytest.raises(LedgerError) as refused:
+        load_ledger_scheme("ledger-xx")
+    assert refused.value.code == "ledger.scheme.not_found" and "ledger-zg" in refused.value.message
+
+
+@pytest.mark.parametrize(
+    ("change", "code", "where"),
+    [
+        (("points = 50", 'points = "五十"', 1), "ledger.scheme.field_not_number", "分值表第1项的分值"),
+        (('publication = "P1"', 'publication = "P9"', 1), "ledger.scheme.unknown_ref", "分值表第1项的刊物"),
+        (('combine = "dimension_max"', 'combine = "max"', 1), "ledger.scheme.choice", "同一稿件计分方式"),
+        (("cutoff_day = 28", "cutoff_day = 31", 1), "ledger.scheme.cutoff_range", "每月截止日"),
+        (('id = "P1"', 'id = "P1"\nweight = 2', 1), "ledger.scheme.unknown_fields", "刊物第1项"),
+        (("deduct = 10", "deduct = true", 1), "ledger.scheme.field_not_number", "任务数第1项的每缺一篇扣分"),
+    ],
+)
+def test_a_broken_scheme_file_is_refused_naming_the_file_and_the_field(change, code, where):
+    old, new, count = change
+    text = SHIPPED.read_text(encoding="utf-8").replace(old, new, count)
+    with pytest.raises(LedgerError) as refused:
+        parse_ledger_text(text, "ledger-zg.toml")
+    assert refused.value.code == code
+    assert refused.value.message.startswith(f"ledger-zg.toml：{where}：")
+
+
+def test_invalid_toml_names_the_line():
+    with pytest.raises(LedgerError) as refused:
+        parse_ledger_text('id = "x"\nname = \n', "bad.toml")
+    assert refused.value.code == "ledger.scheme.invalid_syntax" and "第2行" in refused.value.message

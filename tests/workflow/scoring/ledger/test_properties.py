@@ -1,0 +1,134 @@
+"""Properties of the ledger engine over generated records (hypothesis)."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date, timedelta
+from decimal import Decimal
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tests.workflow.scoring.ledger.helpers import scheme
+from workflow.scoring.ledger import Adoption, Incident, Instruction, Records, Unit, parse_period, score_ledger
+
+ZG, INF, PUB = scheme("ledger-zg"), scheme("ledger-inf"), scheme("ledger-pub")
+SCHEMES = {"zg": ZG, "inf": INF, "pub": PUB}
+UNITS = ("甲", "乙", "丙")
+
+
+def _roster(s):
+    return [Unit(name, s.groups[i % len(s.groups)].id, Decimal(100)) for i, name in enumerate(UNITS)]
+
+
+@st.composite
+def ledgers(draw, s=None):
+    s = s or SCHEMES[draw(st.sampled_from(sorted(SCHEMES)))]
+    combos = sorted(s.value_table)
+    n = draw(st.integers(0, 25))
+    adoptions = []
+    for _ in range(n):
+        pub, klass, form = draw(st.sampled_from(combos))
+        day = date(2020, 1, 1) + timedelta(days=draw(st.integers(0, 365)))
+        credit = draw(st.sampled_from(["", "", "", "material", "recommended"])) if s is ZG else ""
+        adoptions.append(
+            Adoption(
+                draw(st.sampled_from(UNITS)),
+                f"A{draw(st.integers(0, 8))}",
+                pub,
+                "" if klass == "*" else klass,
+                "" if form == "*" else form,
+                day,
+                credit=credit,
+            )
+        )
+    keys = sorted({(a.unit, a.article) for a in adoptions})
+    instructions = []
+    if keys and s.levels:
+        for _ in range(draw(st.integers(0, 4))):
+            unit, article = draw(st.sampled_from(keys))
+            instructions.append(Instruction(unit, article, draw(st.sampled_from([lv.id for lv in s.levels]))))
+    incidents = []
+    if s.incidents:
+        for _ in range(draw(st.integers(0, 2))):
+            day = date(2020, 1, 1) + timedelta(days=draw(st.integers(0, 365)))
+            incidents.append(
+                Incident(
+                    draw(st.sampled_from(UNITS)), draw(st.sampled_from([k.id for k in s.incidents])), day
+                )
+            )
+    return s, Records(tuple(adoptions), tuple(instructions), incidents=tuple(incidents))
+
+
+PERIODS = st.sampled_from(["2020", "2020-Q2", "2020-H2", "2020-06"])
+
+
+@settings(max_examples=60, deadline=None)
+@given(ledgers(), PERIODS, st.randoms(use_true_random=False))
+def test_scoring_does_not_depend_on_the_order_of_the_records(ledger, period, rnd):
+    s, records = ledger
+    shuffled = Records(
+        tuple(rnd.sample(records.adoptions, len(records.adoptions))),
+        tuple(rnd.sample(records.instructions, len(records.instructions))),
+        incidents=tuple(rnd.sample(records.incidents, len(records.incidents))),
+    )
+    when = parse_period(period)
+    assert (
+        score_ledger(s, _roster(s), records, when).to_dict()
+        == score_ledger(s, _roster(s), shuffled, when).to_dict()
+    )
+
+
+@settings(max_examples=60, deadline=None)
+@given(ledgers(), PERIODS)
+def test_highest_only_never_exceeds_cumulative(ledger, period):
+    """ZG-4.7 / PUB-4.8 (就高不就低) ≤ INF-2.8 (累计) ≤ full stacking, unit by unit."""
+    s, records = ledger
+    when = parse_period(period)
+    by = {
+        combine: {
+            u.unit: u.points
+            for u in score_ledger(dataclasses.replace(s, combine=combine), _roster(s), records, when).units
+        }
+        for combine in ("overall_max", "dimension_max", "cumulative", "stack")
+    }
+    for name in UNITS:
+        assert (
+            by["overall_max"][name]
+            <= by["dimension_max"][name]
+            <= by["cumulative"][name]
+            <= by["stack"][name]
+        )
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, 365), st.sampled_from(sorted(SCHEMES)))
+def test_a_cut_off_puts_an_article_in_exactly_one_month(offset, which):
+    """ZG-6.6: an article adopted on any day of 2020 scores in exactly one of the months 2020-01 … 2021-01."""
+    s = SCHEMES[which]
+    pub, klass, form = next(k for k, v in s.value_table.items() if v.points > 0)
+    day = date(2020, 1, 1) + timedelta(days=offset)
+    records = Records(
+        (Adoption("甲", "A", pub, "" if klass == "*" else klass, "" if form == "*" else form, day),)
+    )
+    months = [f"2020-{m:02d}" for m in range(1, 13)] + ["2021-01"]
+    scored = [
+        m for m in months if score_ledger(s, _roster(s), records, parse_period(m)).unit("甲").points > 0
+    ]
+    assert len(scored) == 1
+    expected = day.month + (1 if s.cutoff_day and day.day > s.cutoff_day else 0)
+    assert scored[0] == (f"2020-{expected:02d}" if expected <= 12 else "2021-01")
+
+
+@settings(max_examples=80, deadline=None)
+@given(ledgers(), PERIODS)
+def test_a_units_total_equals_the_sum_of_its_explained_lines(ledger, period):
+    s, records = ledger
+    for unit in score_ledger(s, _roster(s), records, parse_period(period)).to_dict()["units"]:
+        lines = sum(Decimal(str(ln["points"])) for ln in unit["lines"])
+        assert Decimal(str(unit["total"])) == lines
+        assert (
+            Decimal(str(unit["points"])) + Decimal(str(unit["bonus"])) + Decimal(str(unit["deductions"]))
+            == lines
+        )
+        assert all(ln["rule"] and ln["text"] for ln in unit["lines"])

@@ -1,0 +1,487 @@
+"""`score_ledger`: the records of a period → per-unit points, quotas, bonuses, deductions and explained lines.
+
+Pure: no I/O, no clock. Built for a province-year (700,000 adoptions): one pass groups adoptions by
+(unit, article); each article is then scored once. Most articles have one adoption and no instruction: they
+take a fast path through a per-(group, publication, class, form) profile computed once by the general path's
+own rules. Unit lines are aggregated by (rule, kind of article, value), so a unit's explanation stays a few
+dozen lines however many articles it has; `explain_article` gives one article's reasoning. Shortfalls,
+bonuses and incidents are in `adjust.py`; completion, ranking and advanced units in `standing.py`.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal
+
+from workflow.scoring.ledger.adjust import claims, excess_lines, incidents, quota_lines, round_to
+from workflow.scoring.ledger.errors import LedgerError
+from workflow.scoring.ledger.period import Period
+from workflow.scoring.ledger.records import Adoption, Records, Unit
+from workflow.scoring.ledger.result import LedgerResult, Line, UnitResult, fmt
+from workflow.scoring.ledger.scheme import ArticleTest, Klass, LedgerScheme, Quota, Value
+from workflow.scoring.ledger.standing import apply_standing
+
+_ZERO = Decimal(0)
+_LENGTH = {"month": 1, "quarter": 3, "half": 6, "year": 12}
+
+#: How each combination reading is named in a line (the source's own words where it has them).
+COMBINE_WORDS = {
+    "dimension_max": "就高不就低",
+    "overall_max": "只计最高一项",
+    "cumulative": "多处录用累计计分",
+    "stack": "全部累加",
+}
+LineKey = tuple[str, str, Decimal, str]  # rule, text, value per article, kind
+_Outcome = tuple[
+    list[tuple[int, int]],
+    list[tuple[int, int, tuple[int, ...]]],
+    str,
+    list[tuple[str, str, str]],
+    bool,
+    bool,
+]
+
+
+def _adoption_order(a: Adoption) -> tuple[str, str, str, str, date]:
+    return (a.publication, a.klass, a.form, a.credit, a.day)
+
+
+def score_ledger(
+    scheme: LedgerScheme, roster: Sequence[Unit], records: Records, period: Period
+) -> LedgerResult:
+    """Score every unit of `roster` for `period` under `scheme` (see docs/schemes.md, 「台账计分办法」)."""
+    units: dict[str, UnitResult] = {}
+    bases: dict[str, Decimal | None] = {}
+    groups: dict[str, str] = {}
+    group_names = {g.id: g.name for g in scheme.groups}
+    for unit in roster:
+        if unit.name in units:
+            raise LedgerError("ledger.input.duplicate_unit", value=unit.name)
+        if unit.group not in group_names:
+            raise LedgerError(
+                "ledger.input.unknown_group", value=unit.group, choices=list(group_names.values())
+            )
+        units[unit.name] = UnitResult(unit.name, unit.group, group_name=group_names[unit.group])
+        bases[unit.name] = unit.base
+        groups[unit.name] = unit.group
+
+    # An article belongs to the month of its first adoption (after the cut-off, ZG-6.6), so it lands in
+    # exactly one period whatever the order of the records.
+    cut = scheme.cutoff_day or 31
+    first: dict[tuple[str, str], tuple[int, Adoption]] = {}
+    multi: dict[tuple[str, str], list[Adoption]] = {}
+    for adoption in records.adoptions:
+        if adoption.unit not in units:
+            raise LedgerError(
+                "ledger.input.unknown_unit", row=adoption.row, column="单位", value=adoption.unit
+            )
+        day = adoption.day
+        month = day.year * 12 + day.month - 1 + (day.day > cut)
+        key = (adoption.unit, adoption.article)
+        seen = first.get(key)
+        if seen is None:
+            first[key] = (month, adoption)
+            continue
+        if month < seen[0]:
+            first[key] = (month, seen[1])
+        several = multi.get(key)
+        if several is None:
+            multi[key] = [seen[1], adoption]
+        else:
+            several.append(adoption)
+    levels: dict[tuple[str, str], list[str]] = {}
+    for instruction in records.instructions:
+        key = (instruction.unit, instruction.article)
+        if key not in first:
+            raise LedgerError(
+                "ledger.input.no_article", row=instruction.row, column="稿件编号", value=instruction.article
+            )
+        levels.setdefault(key, []).append(instruction.level)
+
+    state = _State(scheme, units, groups)
+    low, high = period.first, period.first + period.length
+    # The fast path, inlined: a lone adoption without instruction or credit adds its profile's line and
+    # quota counts (this loop runs 600,000 times in a province-year).
+    profiles, line_counts, counts, submitted = (
+        state.profiles,
+        state.line_counts,
+        state.counts,
+        state.submitted,
+    )
+    for key, (month, adoption) in first.items():
+        if not low <= month < high:
+            continue
+        name = key[0]
+        if adoption.credit or key in multi or key in levels:
+            state.article(name, month, multi.get(key) or [adoption], levels.get(key, []))
+            continue
+        profile_key = (groups[name], adoption.publication, adoption.klass, adoption.form)
+        profile = profiles.get(profile_key)
+        if profile is None:
+            profile = profiles[profile_key] = state.profile(profile_key[0], adoption)
+        submitted.add(name)
+        line_counts[(name, profile.line)] += 1
+        for index, length, categories in profile.quota:
+            window = month - month % length
+            for category in categories:
+                counts[(name, index, window, category)] += 1
+        if profile.rare:
+            state.rare(name, month, profile)
+    for submission in records.submissions:
+        if submission.unit not in units:
+            raise LedgerError(
+                "ledger.input.unknown_unit", row=submission.row, column="单位", value=submission.unit
+            )
+        day = submission.day
+        month = day.year * 12 + day.month - 1 + (day.day > cut)
+        if low <= month < high and submission.count > 0:
+            state.submitted.add(submission.unit)
+            state.submission(submission.unit, month, submission.kind, submission.klass, submission.count)
+
+    state.flush()
+    for unit_name, result in units.items():
+        result.submitted = unit_name in state.submitted
+        quota_lines(scheme, state, unit_name, result, period)
+        excess_lines(scheme, state, unit_name, result, period)
+    incidents(scheme, records, units, bases, period)
+    claims(scheme, records, units, bases, period)
+    ordered = [units[u.name] for u in roster]
+    outcome = LedgerResult(period.label, period.chinese, scheme.currency, ordered, partial=scheme.partial)
+    apply_standing(scheme, outcome, bases, groups, state.eligible, state.direct, period)
+    return outcome
+
+
+class _Profile:
+    """What one lone adoption of (publication, class, form) by a unit of one group contributes."""
+
+    __slots__ = ("line", "quota", "excess", "flag", "eligible", "direct", "rare")
+
+    def __init__(self) -> None:
+        self.line = 0  # index into _State.line_keys
+        self.quota: list[tuple[int, int, tuple[int, ...]]] = []  # quota index, window length, categories
+        self.excess = ""
+        self.flag: tuple[str, str, str] | None = None
+        self.eligible = False
+        self.direct = False
+        self.rare = False  # any of excess / flag / eligible / direct
+
+
+class _State:
+    """Running aggregates of one scoring: line counters, quota counts, excess candidates, per-unit facts."""
+
+    def __init__(self, scheme: LedgerScheme, units: dict[str, UnitResult], groups: dict[str, str]) -> None:
+        self.scheme = scheme
+        self.units = units
+        self.groups = groups
+        self.pubs = {p.id: p for p in scheme.publications}
+        self.classes: dict[str, Klass] = {c.id: c for c in scheme.classes}
+        self.forms = {f.id: f for f in scheme.forms}
+        self.levels = {lv.id: lv for lv in scheme.levels}
+        self.values: dict[tuple[str, str, str], Value | None] = {}
+        self.profiles: dict[tuple[str, str, str, str], _Profile] = {}
+        self.outcomes: dict[tuple[str, tuple[tuple[str, ...], ...], tuple[str, ...]], _Outcome] = {}
+        #: (unit, line) -> articles, where line indexes `line_keys` (an int hashes faster than the key)
+        self.line_counts: dict[tuple[str, int], int] = defaultdict(int)
+        self.line_keys: list[LineKey] = []
+        self.line_index: dict[LineKey, int] = {}
+        self.quotas_by_group: dict[str, list[tuple[int, Quota]]] = defaultdict(list)
+        for index, quota in enumerate(scheme.quotas):
+            for group in quota.groups:
+                self.quotas_by_group[group].append((index, quota))
+        #: (unit, quota index, window first month, category index) -> count
+        self.counts: dict[tuple[str, int, int, int], int] = defaultdict(int)
+        #: (unit, quota index, window first month) -> {klass: recommended adoptions} (ZG-2.9)
+        self.recommended: dict[tuple[str, int, int], dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        #: (unit, year first month, publication) -> excess candidates (ZG-4.6)
+        self.excess: dict[tuple[str, int, str], int] = defaultdict(int)
+        self.excess_groups = set(scheme.excess.groups) if scheme.excess else set()
+        self.submitted: set[str] = set()
+        self.eligible: set[str] = set()
+        self.direct: set[str] = set()
+        self.unit_flags: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
+
+    # -- values and words -------------------------------------------------------------------------------
+    def value(self, adoption: Adoption) -> Value:
+        key = (adoption.publication, adoption.klass, adoption.form)
+        try:
+            found = self.values[key]
+        except KeyError:
+            found = self.values[key] = self.scheme.value_for(*key)
+        if found is None:
+            raise LedgerError(
+                "ledger.input.no_value",
+                row=adoption.row,
+                column="刊物",
+                publication=self._name(self.pubs, adoption.publication),
+                klass=self._name(self.classes, adoption.klass),
+                form=self._name(self.forms, adoption.form),
+            )
+        return found
+
+    @staticmethod
+    def _name(table: dict, key: str) -> str:
+        item = table.get(key)
+        return item.name if item is not None else key
+
+    def describe(self, adoption: Adoption) -> str:
+        return (
+            self._name(self.pubs, adoption.publication)
+            + (self.classes[adoption.klass].name if adoption.klass in self.classes else "")
+            + (self.forms[adoption.form].name if adoption.form in self.forms else "")
+        )
+
+    # -- scoring one article ---------------------------------------------------------------------------
+    def line_id(self, key: LineKey) -> int:
+        found = self.line_index.get(key)
+        if found is None:
+            found = self.line_index[key] = len(self.line_keys)
+            self.line_keys.append(key)
+        return found
+
+    def rare(self, unit: str, month: int, profile: _Profile) -> None:
+        if profile.excess:
+            self.excess[(unit, month - month % 12, profile.excess)] += 1
+        if profile.flag is not None:
+            self.unit_flags[unit].append(profile.flag)
+        if profile.eligible:
+            self.eligible.add(unit)
+        if profile.direct:
+            self.direct.add(unit)
+
+    def profile(self, group: str, adoption: Adoption) -> _Profile:
+        """What a lone adoption of this kind contributes, by the general path's own rules."""
+        profile = _Profile()
+        value = self.value(adoption)
+        profile.line = self.line_id((value.rule, self.describe(adoption), value.points, "points"))
+        if value.flag:
+            profile.flag = (
+                "confirm",
+                value.flag,
+                f"{self.describe(adoption)}：原文未列分值，按同类计分，请人工确认",
+            )
+        profile.quota = self._quota_categories(group, [adoption])
+        profile.excess = self._excess_publication(group, [adoption])
+        advanced = self.scheme.advanced
+        if advanced is not None:
+            profile.eligible = _passes(advanced.eligible_article, [adoption], [], self.classes)
+            profile.direct = _passes(advanced.direct, [adoption], [], self.classes)
+        profile.rare = bool(profile.excess or profile.flag or profile.eligible or profile.direct)
+        return profile
+
+    def article(self, unit: str, month: int, adoptions: list[Adoption], levels: list[str]) -> None:
+        """The general path: several adoptions and/or instructions, credits, superseded values. Adoptions and
+        levels are put in a fixed order first, so equal values explain themselves the same way whatever the
+        order of the records; the outcome is cached per (group, adoptions' kinds, levels)."""
+        self.submitted.add(unit)
+        adoptions = sorted(adoptions, key=_adoption_order)
+        levels = sorted(levels)
+        if any(a.credit == "recommended" for a in adoptions):
+            self._recommended(unit, month, adoptions)
+            return
+        group = self.groups[unit]
+        key = (group, tuple(_adoption_order(a)[:4] for a in adoptions), tuple(levels))
+        outcome = self.outcomes.get(key)
+        if outcome is None:
+            outcome = self.outcomes[key] = self._outcome(group, adoptions, levels)
+        lines, quota, excess, flags, eligible, direct = outcome
+        for line, count in lines:
+            self.line_counts[(unit, line)] += count
+        for index, length, categories in quota:
+            for category in categories:
+                self.counts[(unit, index, month - month % length, category)] += 1
+        if excess:
+            self.excess[(unit, month - month % 12, excess)] += 1
+        if flags:
+            self.unit_flags[unit].extend(flags)
+        if eligible:
+            self.eligible.add(unit)
+        if direct:
+            self.direct.add(unit)
+
+    def _outcome(self, group: str, adoptions: list[Adoption], levels: list[str]) -> _Outcome:
+        flags = [
+            ("confirm", value.flag, f"{self.describe(a)}：原文未列分值，按同类计分，请人工确认")
+            for a in adoptions
+            if (value := self.value(a)).flag
+        ]
+        advanced = self.scheme.advanced
+        return (
+            [(self.line_id(key), count) for key, count in self.article_lines(adoptions, levels).items()],
+            self._quota_categories(group, adoptions),
+            self._excess_publication(group, adoptions),
+            flags,
+            advanced is not None and _passes(advanced.eligible_article, adoptions, levels, self.classes),
+            advanced is not None and _passes(advanced.direct, adoptions, levels, self.classes),
+        )
+
+    def article_lines(self, adoptions: list[Adoption], levels: list[str]) -> dict[LineKey, int]:
+        """The lines one article contributes under the scheme's combination switch (GAP-6 / INF-2.8)."""
+        out: dict[LineKey, int] = defaultdict(int)
+        scored = adoptions
+        if len(adoptions) > 1:  # INF-2.5 / GAP-10: a forwarded commissioned item's 5 is replaced once adopted
+            tiers = {self.pubs[a.publication].tier for a in adoptions}
+            scored = [a for a in adoptions if not (set(self.pubs[a.publication].superseded_by) & tiers)]
+            if len(scored) < len(adoptions):
+                out[("GAP-10", "约稿上报信息被录用，改按录用分值计分", _ZERO, "note")] += 1
+        valued = [(self.value(a), a) for a in scored]
+        material = any(a.credit == "material" for a in adoptions)
+        credits = self.scheme.credits
+        if material and not credits.material_points:
+            valued = []
+        combine = self.scheme.combine
+        suffix = f"（{COMBINE_WORDS[combine]}）" if len(valued) > 1 else ""
+        if material and credits.material_rule:
+            suffix += f"（科室提供素材被采用，计本科室采稿·{credits.material_rule}）"
+        instructed = [self.levels[lv] for lv in levels]
+        if combine == "overall_max":
+            best_level = max(instructed, key=lambda lv: lv.points, default=None)
+            best = max(valued, key=lambda va: va[0].points, default=None)
+            if best_level is not None and (best is None or best_level.points > best[0].points):
+                rule = best_level.rule or self.scheme.instruction_rule
+                out[(rule, f"{best_level.name}批示（只计最高一项）", best_level.points, "points")] += 1
+            elif best is not None:
+                out[(best[0].rule, self.describe(best[1]) + suffix, best[0].points, "points")] += 1
+            return out
+        if combine == "dimension_max" and valued:
+            valued = [max(valued, key=lambda va: va[0].points)]  # first of equals: adoptions are sorted
+        for value, adoption in valued:
+            out[(value.rule, self.describe(adoption) + suffix, value.points, "points")] += 1
+        if instructed:
+            word = ""
+            if combine == "dimension_max":
+                chosen = [max(instructed, key=lambda lv: lv.points)]
+                word = "（就高不就低）" if len(instructed) > 1 else ""
+            elif combine == "cumulative":  # INF GAP-9: levels stack, a repeated level counts once
+                chosen = list({lv.id: lv for lv in instructed}.values())
+            else:
+                chosen = instructed
+            for level in chosen:
+                rule = level.rule or self.scheme.instruction_rule
+                out[(rule, f"{level.name}批示加分{word}", level.points, "points")] += 1
+        return out
+
+    def _quota_categories(
+        self, group: str, adoptions: list[Adoption]
+    ) -> list[tuple[int, int, tuple[int, ...]]]:
+        """For each adopted-basis quota of the group: the categories this article counts toward (once per
+        article however many media adopted it, GAP-6; separate categories take it once, GAP-3)."""
+        counted = [a for a in adoptions if self.pubs[a.publication].counts_for_quota]
+        out: list[tuple[int, int, tuple[int, ...]]] = []
+        if not counted:
+            return out
+        for index, quota in self.quotas_by_group.get(group, ()):
+            if quota.basis != "adopted":
+                continue
+            hits = []
+            for cat_index, category in enumerate(quota.categories):
+                if category.source != "articles":
+                    continue
+                if any(
+                    (not category.publications or a.publication in category.publications)
+                    and (not category.classes or a.klass in category.classes)
+                    for a in counted
+                ):
+                    hits.append(cat_index)
+                    if quota.mode == "separate":
+                        break
+            if hits:
+                out.append((index, _LENGTH[quota.aggregate_over or quota.period], tuple(hits)))
+        return out
+
+    def _excess_publication(self, group: str, adoptions: list[Adoption]) -> str:
+        """ZG-4.6 / GAP-6: an excess candidate counts once, against the publication of its adoption value."""
+        excess = self.scheme.excess
+        if excess is None or group not in self.excess_groups:
+            return ""
+        best = max(adoptions, key=lambda a: self.value(a).points)
+        if best.publication in excess.bonus and (not excess.classes or best.klass in excess.classes):
+            return best.publication
+        return ""
+
+    def _recommended(self, unit: str, month: int, adoptions: list[Adoption]) -> None:
+        credits = self.scheme.credits
+        if not credits.recommended_ratio or self.groups[unit] not in credits.recommended_groups:
+            self.unit_flags[unit].append(
+                (
+                    "recommended_ignored",
+                    credits.recommended_rule,
+                    "推荐外单位稿件被采用：本单位不适用折算，未计",
+                )
+            )
+            return
+        klass = adoptions[0].klass  # adoptions are sorted: the same class whatever the records' order
+        for index, quota in self.quotas_by_group.get(self.groups[unit], ()):
+            length = _LENGTH[quota.aggregate_over or quota.period]
+            self.recommended[(unit, index, month - month % length)][klass] += 1
+
+    def submission(self, unit: str, month: int, kind: str, klass: str, count: int) -> None:
+        for index, quota in self.quotas_by_group.get(self.groups[unit], ()):
+            window = month - month % _LENGTH[quota.aggregate_over or quota.period]
+            for cat_index, category in enumerate(quota.categories):
+                if category.source == "submissions":
+                    if category.kind != kind:
+                        continue
+                elif quota.basis != "submitted" or kind != "information":
+                    continue
+                if category.classes and klass not in category.classes:
+                    continue
+                self.counts[(unit, index, window, cat_index)] += count
+                if quota.mode == "separate" and category.source == "articles":
+                    break
+
+    def flush(self) -> None:
+        """Aggregated article lines → each unit's `lines` (highest first) and flags."""
+        quantum, currency = self.scheme.precision, self.scheme.currency
+        per_unit: dict[str, list[Line]] = defaultdict(list)
+        for (unit, line), count in self.line_counts.items():
+            rule, text, value, kind = self.line_keys[line]
+            if kind == "note":
+                self.units[unit].flag("superseded", rule, f"{text}：{count}篇")
+                continue
+            total = round_to(value * count, quantum)
+            per_unit[unit].append(Line(rule, f"{text}：{fmt(value)}{currency}×{count}篇", total, kind))
+        for unit, lines in per_unit.items():
+            lines.sort(key=lambda ln: (-ln.points, ln.rule, ln.text))
+            self.units[unit].lines[:0] = lines
+        for unit, flags in self.unit_flags.items():
+            for flag, rule, text in sorted(set(flags)):  # the same flags whatever the records' order
+                self.units[unit].flag(flag, rule, text)
+
+
+def explain_article(
+    scheme: LedgerScheme, adoptions: list[Adoption], levels: list[str]
+) -> tuple[Decimal, str]:
+    """One article's points and reasoning: (40, "20 = 《河南组工信息》经验类单条（就高不就低）; +20 = 省领导批示加分")."""
+    if not adoptions:
+        return _ZERO, ""
+    unit = adoptions[0].unit
+    state = _State(scheme, {unit: UnitResult(unit, "")}, {unit: ""})
+    parts, total = [], _ZERO
+    ordered = sorted(adoptions, key=_adoption_order)
+    for (_, text, value, kind), count in state.article_lines(ordered, sorted(levels)).items():
+        if kind == "note":
+            parts.append(text)
+            continue
+        total += value * count
+        parts.append(f"{'+' if parts else ''}{fmt(value)} = {text}")
+    return total, "; ".join(parts)
+
+
+def _passes(
+    test: ArticleTest | None, adoptions: list[Adoption], levels: list[str], classes: dict[str, Klass]
+) -> bool:
+    if test is None:
+        return False
+    if test.instruction and test.instruction not in levels:
+        return False
+    for a in adoptions:
+        if test.publications and a.publication not in test.publications:
+            continue
+        if a.form in test.exclude_forms:
+            continue
+        if test.tag and (a.klass not in classes or test.tag not in classes[a.klass].tags):
+            continue
+        return True
+    return False
