@@ -714,6 +714,16 @@ def _refusal(user: User, case: Case, acc: SheetAccess, kind: str, reviewer_id: i
     return SheetRefused("自查评分表由申报单位填写。")
 
 
+def check_editable(user: User, sheet_id: int) -> ScoreSheet:
+    """The sheet when ``user`` may change it now; otherwise the refusal (403 who, 409 when) a save would give.
+
+    For the pages, which must say "not yours" before "reload the page" when a form comes without its version.
+    """
+    sheet = _sheet(sheet_id)
+    _editable(user, sheet)
+    return sheet
+
+
 def _check_version(sheet: ScoreSheet, expected_version: int | None) -> None:
     if expected_version is not None and sheet.version_id != expected_version:
         raise SheetStale()
@@ -848,10 +858,13 @@ def submit_sheet(
     return sheet
 
 
-def reopen_sheet(user: User, sheet_id: int, *, hide_unreadable: bool = False) -> ScoreSheet:
+def reopen_sheet(
+    user: User, sheet_id: int, *, expected_version: int | None = None, hide_unreadable: bool = False
+) -> ScoreSheet:
     """Take a submitted sheet back to draft while it may still be filled (e.g. after a return for completion)."""
     sheet = _sheet(sheet_id)
     _editable(user, sheet, hide_unreadable=hide_unreadable)
+    _check_version(sheet, expected_version)
     with transaction():
         sheet.status = SheetStatus.DRAFT
         sheet.submitted_at = None
