@@ -330,10 +330,11 @@ def _sheet_paths(bearer: list[dict[str, list[str]]]) -> dict[str, Any]:
                 "summary": "Take a submitted sheet back to draft while it is still open",
                 "security": bearer,
                 "parameters": [SHEET_ID],
+                "requestBody": version_body,
                 "responses": {
                     "200": _json(_ref("Sheet"), "a draft again"),
                     "403": _error("readable, but the caller does not fill it"),
-                    "409": _error("sheet_closed (with the rule)"),
+                    "409": _error("sheet_closed (with the rule) or stale"),
                     **SHEET_ERRORS,
                 },
             }

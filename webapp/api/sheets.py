@@ -193,5 +193,6 @@ def submit_sheet(sheet_id: int) -> Response:
 
 @login_required
 def reopen_sheet(sheet_id: int) -> Response:
-    scoresheets.reopen_sheet(current_user, sheet_id, hide_unreadable=True)
+    version = optional_int(_optional_payload(), "version")  # honoured where sent, as on submit
+    scoresheets.reopen_sheet(current_user, sheet_id, expected_version=version, hide_unreadable=True)
     return jsonify(_detail(sheet_id))

@@ -38,7 +38,7 @@ from webapp.cases.forms import (
     UploadForm,
     event_form,
 )
-from webapp.forms import choices
+from webapp.forms import STALE_FORM_MESSAGE, choices, form_version
 from webapp.models import (
     ATTACHMENT_KIND_LABELS,
     Attachment,
@@ -205,22 +205,6 @@ def show(case_id: int) -> tuple[str, int]:
     return _render_case(cases.case_view(current_user, case_id))
 
 
-#: The page's hidden version is missing or not a number: the form did not come from the case page as rendered.
-STALE_FORM_MESSAGE = (
-    "无法确认您提交的页面是否为最新（缺少或无效的版本信息），本次操作未执行。请刷新页面后重新办理。"
-)
-#: A version_id is a positive counter; anything longer than this is not one (and would not fit the column).
-_VERSION_DIGITS = 18
-
-
-def _expected_version(raw: str | None) -> int | None:
-    """The case version the form was rendered with, or None when it is missing or malformed."""
-    text = (raw or "").strip()
-    if not text.isascii() or not text.isdigit() or len(text) > _VERSION_DIGITS:
-        return None
-    return int(text)
-
-
 def _event_kwargs(event: str, form: EventForm) -> dict[str, Any]:
     kwargs: dict[str, Any] = {"comment": (form.comment.data or "").strip()}
     if isinstance(form, PassPrecheckForm):
@@ -243,7 +227,7 @@ def fire(case_id: int, event: str) -> Response | tuple[str, int]:
     form = event_form(
         event, scored=_is_scored(view.case), paper=scoresheets.paper_review_allowed(view.case), bind=True
     )
-    expected = _expected_version(form.version.data)
+    expected = form_version(form.version.data)
     if expected is None:
         # never "don't check": without a readable version nobody can tell whether the case moved on meanwhile.
         # Permission first, though: someone who may not act at all is told so (403), not to reload the page.

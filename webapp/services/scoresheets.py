@@ -714,6 +714,16 @@ def _refusal(user: User, case: Case, acc: SheetAccess, kind: str, reviewer_id: i
     return SheetRefused("自查评分表由申报单位填写。")
 
 
+def check_editable(user: User, sheet_id: int) -> ScoreSheet:
+    """The sheet when ``user`` may change it now; otherwise the refusal (403 who, 409 when) a save would give.
+
+    For the pages, which must say "not yours" before "reload the page" when a form comes without its version.
+    """
+    sheet = _sheet(sheet_id)
+    _editable(user, sheet)
+    return sheet
+
+
 def _check_version(sheet: ScoreSheet, expected_version: int | None) -> None:
     if expected_version is not None and sheet.version_id != expected_version:
         raise SheetStale()
@@ -848,10 +858,13 @@ def submit_sheet(
     return sheet
 
 
-def reopen_sheet(user: User, sheet_id: int, *, hide_unreadable: bool = False) -> ScoreSheet:
+def reopen_sheet(
+    user: User, sheet_id: int, *, expected_version: int | None = None, hide_unreadable: bool = False
+) -> ScoreSheet:
     """Take a submitted sheet back to draft while it may still be filled (e.g. after a return for completion)."""
     sheet = _sheet(sheet_id)
     _editable(user, sheet, hide_unreadable=hide_unreadable)
+    _check_version(sheet, expected_version)
     with transaction():
         sheet.status = SheetStatus.DRAFT
         sheet.submitted_at = None
@@ -928,19 +941,15 @@ def prefill_entries(case: Case, scheme: Scheme, method: str = "median") -> dict[
     scores = [item_scores(s.result) for s in sheets]
     entries: dict[str, dict[str, Any]] = {}
     for item in form_items(scheme, level):
+        flags = _majority_flags(item, sheets)
         if item.kind == "veto":
-            flags = [
-                c.flag
-                for c in item.veto_when
-                if sum(c.flag in (s.entries.get(item.id) or {}).get("flags", ()) for s in sheets) * 2
-                > len(sheets)
-            ]
             if flags:
-                reason = _joined([_reviewer_reason(s, item.id)] for s in sheets)
-                entries[item.id] = {"flags": flags, "reason": reason or "评审组合议认定"}
+                entries[item.id] = {"flags": flags, "reason": _flag_reason(item.id, sheets, flags)}
             continue
         given = [(s, sc[item.id]) for s, sc in zip(sheets, scores, strict=True) if item.id in sc]
         if not given:
+            if flags:
+                entries[item.id] = {"flags": flags, "reason": _flag_reason(item.id, sheets, flags)}
             continue
         values = [v for _, v in given]
         if method == "mean":
@@ -955,11 +964,36 @@ def prefill_entries(case: Case, scheme: Scheme, method: str = "median") -> dict[
             matching = [s for s, v in given if v == agreed] or [s for s, v in given if v < item.max]
             reason = _joined([_reviewer_reason(s, item.id)] for s in matching)
             entry["reason"] = reason or f"按评审专家评分的{'平均数' if method == 'mean' else '中位数'}评定"
+        if flags:
+            # a fact most reviewers found (a zero_when that zeroes the item, or a veto_when / zero_when with
+            # veto that vetoes the sheet) holds on the agreed sheet too, whatever the median score says
+            entry["flags"] = flags
         notes = _joined([(sh.entries.get(item.id) or {}).get("note", "")] for sh in sheets)
         if notes:
             entry["note"] = notes
         entries[item.id] = entry
     return entries
+
+
+def _flags_of(sheet: ScoreSheet, item_id: str) -> set[str]:
+    """The flags a sheet holds on an item, stored as a list or as {flag: true/false} (docs/schemes.md)."""
+    raw = (sheet.entries.get(item_id) or {}).get("flags") or ()
+    if isinstance(raw, Mapping):
+        return {str(k) for k, v in raw.items() if v}
+    return {str(f) for f in raw}
+
+
+def _majority_flags(item: Item, sheets: list[ScoreSheet]) -> list[str]:
+    """The item's zero_when and veto_when facts that more than half of the reviewers recorded (ARC-7.2: the
+    panel's finding), in the scheme's order — the same rule for every item kind."""
+    held = [_flags_of(s, item.id) for s in sheets]
+    return [flag for flag in item.flags() if sum(flag in h for h in held) * 2 > len(sheets)]
+
+
+def _flag_reason(item_id: str, sheets: list[ScoreSheet], flags: list[str]) -> str:
+    """The words of the reviewers who recorded the agreed facts (an item with only flags still needs a reason)."""
+    flagged = [s for s in sheets if _flags_of(s, item_id) & set(flags)]
+    return _joined([_reviewer_reason(s, item_id)] for s in flagged) or "评审组合议认定"
 
 
 def _takes_score(item: Item, value: Decimal) -> bool:

@@ -12,9 +12,11 @@ from flask import current_app, flash, redirect, render_template, request, send_f
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from webapp import clock
 from webapp.auth.permissions import login_required
+from webapp.forms import STALE_FORM_MESSAGE, form_version
 from webapp.models import SHEET_KIND_LABELS, Case, SheetKind
-from webapp.services import Conflict, ServiceError, scoresheets, sheet_tasks
+from webapp.services import Conflict, ServiceError, permissions, scoresheets, sheet_tasks
 from webapp.services.scoresheets import SheetInvalid, SheetsOverview
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -108,16 +110,28 @@ def show(sheet_id: int) -> tuple[str, int]:
 
 
 def _version() -> int | None:
-    raw = request.form.get("version", "")
-    return int(raw) if raw.isdigit() else None
+    """The version the page's form was rendered with; None when missing or malformed, which every POST here
+    answers with 400 (never "do not check", issue 7 point 4) after the usual 403/404/409 for who and when."""
+    return form_version(request.form.get("version"))
+
+
+def _unreadable_version(sheet_id: int, *, form: Any = None) -> tuple[str, int]:
+    """400 for a form without a readable version, the page re-rendered with what was typed; but first the
+    refusal a save would give to someone who may not change this sheet (403/404/409)."""
+    scoresheets.check_editable(current_user, sheet_id)
+    flash(STALE_FORM_MESSAGE, "danger")
+    return _render(sheet_id, form=form, errors={} if form is not None else None, status=400)
 
 
 @login_required
 def save(sheet_id: int) -> Any:
     submit = request.form.get("action") == "submit"
+    version = _version()
+    if version is None:
+        return _unreadable_version(sheet_id, form=request.form)
     try:
         outcome = scoresheets.save_sheet(
-            current_user, sheet_id, request.form, submit=submit, expected_version=_version()
+            current_user, sheet_id, request.form, submit=submit, expected_version=version
         )
     except SheetInvalid as exc:
         flash(exc.message, "danger")
@@ -135,32 +149,54 @@ def save(sheet_id: int) -> Any:
 
 
 @login_required
-def reopen(sheet_id: int) -> Response:
-    scoresheets.reopen_sheet(current_user, sheet_id)
+def reopen(sheet_id: int) -> Response | tuple[str, int]:
+    version = _version()
+    if version is None:
+        return _unreadable_version(sheet_id)
+    scoresheets.reopen_sheet(current_user, sheet_id, expected_version=version)
     flash("已撤回提交，评分表恢复为草稿。", "info")
     return redirect(url_for("sheets.show", sheet_id=sheet_id))
 
 
 @login_required
-def prefill_agreed(case_id: int) -> Response:
+def prefill_agreed(case_id: int) -> Response | tuple[str, int]:
     method = request.form.get("method", "median")
-    sheet = scoresheets.prefill_agreed(current_user, case_id, method, expected_version=_version())
+    version = _version()
+    if version is None:
+        agreed = scoresheets.find_sheet(current_user, case_id, SheetKind.AGREED).sheet
+        if agreed is None:  # the pre-fill form is on the agreed sheet's page: this did not come from it
+            raise ServiceError(STALE_FORM_MESSAGE, code="bad_version", field="version")
+        return _unreadable_version(agreed.id)
+    sheet = scoresheets.prefill_agreed(current_user, case_id, method, expected_version=version)
     flash("已按评审专家评分的" + ("平均数" if method == "mean" else "中位数") + "预填，请逐项核定。", "info")
     return redirect(url_for("sheets.show", sheet_id=sheet.id))
 
 
 @login_required
-def conclude(case_id: int) -> Response:
+def conclude(case_id: int) -> Response | tuple[str, int]:
     """「依据合议评分表形成评审结论」: conclude_review without a manual total (the agreed sheet decides)."""
     from webapp.services import cases
 
+    version = _version()
+    if version is None:
+        view = cases.case_view(current_user, case_id)  # 404 for a case this user may not see
+        decision = permissions.can_fire(current_user, view.case, "conclude_review", clock.today())
+        if not decision and decision.code == "forbidden":
+            # who before when: someone who may not conclude at all is told so, as any refusal here
+            flash(decision.message, "danger")
+            return redirect(url_for("sheets.agreed_sheet", case_id=case_id))
+        agreed = scoresheets.find_sheet(current_user, case_id, SheetKind.AGREED).sheet
+        if agreed is None:
+            raise ServiceError(STALE_FORM_MESSAGE, code="bad_version", field="version")
+        flash(STALE_FORM_MESSAGE, "danger")
+        return _render(agreed.id, status=400)
     try:
         case = cases.fire_event(
             current_user,
             case_id,
             "conclude_review",
             comment=request.form.get("comment", "").strip(),
-            expected_version=_version(),
+            expected_version=version,
         )
     except ServiceError as exc:
         flash(exc.message, "danger")
@@ -189,12 +225,15 @@ def blank_xlsx(case_id: int) -> Response:
 
 @login_required
 def import_xlsx(sheet_id: int) -> Any:
+    version = _version()
+    if version is None:
+        return _unreadable_version(sheet_id)
     upload = request.files.get("file")
     if upload is None or not upload.filename:
         flash("请选择要导入的 .xlsx 文件。", "danger")
         return _render(sheet_id, import_problems=["未选择文件"], status=400)
     try:
-        scoresheets.import_xlsx(current_user, sheet_id, upload.read(), expected_version=_version())
+        scoresheets.import_xlsx(current_user, sheet_id, upload.read(), expected_version=version)
     except SheetInvalid as exc:
         flash(exc.message, "danger")
         return _render(sheet_id, import_problems=exc.problems, status=400)

@@ -55,6 +55,12 @@ def review_world(tmp_path_factory):
         db.engine.dispose()
 
 
+def version_of(app, sheet_id: int) -> dict[str, str]:  # noqa: ANN001
+    """The hidden ``version`` field the sheet page's forms carry (issue 7 point 4: a POST needs it)."""
+    with app.app_context():
+        return {"version": str(db.session.get(ScoreSheet, sheet_id).version_id)}
+
+
 def client_for(app, role: str):  # noqa: ANN001
     client = app.test_client()
     response = client.post("/auth/login", data={"username": ROLES[role], "password": DEMO_PASSWORD})
@@ -101,8 +107,9 @@ SEES_CASE = ("applicant", "member", "lead", "organizer", "upper bureau")
 @pytest.mark.parametrize("role", list(ROLES))
 def test_who_may_change_each_sheet(review_world, route, action, role):
     app, ids = review_world
+    sheet_id = ids[route.split("{")[1].split("}")[0]]
     data = {"action": action} if action else {}
-    response = client_for(app, role).post(route.format(**ids), data=data)
+    response = client_for(app, role).post(route.format(**ids), data={**data, **version_of(app, sheet_id)})
     allowed = WRITES[(route, action)]
     if role == allowed:
         assert response.status_code == 302
@@ -161,7 +168,12 @@ def test_bad_input_is_shown_beside_the_field_and_the_form_keeps_what_was_typed(w
         case_id = w.review_case()
         sheet_id = scoresheets.open_sheet(w.user("reviewer-8"), case_id, "reviewer").id
     auth.login("reviewer-8")
-    form = {"action": "save", "HBS-3.1:defect:missing_file": "三份", "HBS-3.1:note": "见第12页"}
+    form = {
+        "action": "save",
+        "HBS-3.1:defect:missing_file": "三份",
+        "HBS-3.1:note": "见第12页",
+        **version_of(world, sheet_id),
+    }
     response = client.post(f"/sheets/{sheet_id}", data=form)
     assert response.status_code == 400
     page = response.get_data(as_text=True)
@@ -183,12 +195,14 @@ def test_a_draft_saved_through_the_page_recomputes_the_total(world, client, auth
         "HBS-5.1:awarded": "8",
         "HBS-5.1:reason": "编研不足",
         "HBS-5.3:measure:entry_rate": "85",
+        **version_of(world, sheet_id),
     }
     response = client.post(f"/sheets/{sheet_id}", data=form, follow_redirects=True)
     page = response.get_data(as_text=True)
     assert "草稿已保存" in page
     assert 'data-testid="sheet-total">94' in page  # 100 - 3 - 1 - 2
     form["action"] = "submit"
+    form.update(version_of(world, sheet_id))  # the page after the save carries the new version
     response = client.post(f"/sheets/{sheet_id}", data=form, follow_redirects=True)
     assert "评分表已提交" in response.get_data(as_text=True)
     with world.app_context():
@@ -234,7 +248,7 @@ def test_export_fill_in_excel_and_import_round_trip_through_the_routes(world, cl
     wb.save(out)
     response = client.post(
         f"/sheets/{sheet_id}/import",
-        data={"file": (io.BytesIO(out.getvalue()), "filled.xlsx")},
+        data={"file": (io.BytesIO(out.getvalue()), "filled.xlsx"), **version_of(world, sheet_id)},
         content_type="multipart/form-data",
         follow_redirects=True,
     )
@@ -264,7 +278,7 @@ def test_an_imported_sheet_with_a_bad_cell_is_refused_cell_by_cell(world, client
     wb.save(out)
     response = client.post(
         f"/sheets/{sheet_id}/import",
-        data={"file": (io.BytesIO(out.getvalue()), "bad.xlsx")},
+        data={"file": (io.BytesIO(out.getvalue()), "bad.xlsx"), **version_of(world, sheet_id)},
         content_type="multipart/form-data",
     )
     assert response.status_code == 400
@@ -297,7 +311,11 @@ def test_the_lead_concludes_the_review_from_the_agreed_sheet_page(world, client,
     page = client.get(f"/sheets/{sheet_id}").get_data(as_text=True)
     assert 'data-testid="conclude-from-sheet"' in page
     assert "评审总分92分，达到省二级达标分数线80分（ARC-7.2）" in page
-    response = client.post(f"/cases/{case_id}/sheets/conclude", follow_redirects=True)
+    with world.app_context():
+        version = str(w.case(case_id).version_id)
+    response = client.post(
+        f"/cases/{case_id}/sheets/conclude", data={"version": version}, follow_redirects=True
+    )
     assert "已形成评审结论" in response.get_data(as_text=True)
     with world.app_context():
         assert w.case(case_id).state == "awaiting_approval"
@@ -323,10 +341,107 @@ def test_the_self_check_summary_says_what_is_wrong_and_where(world, client, auth
         case_id = w.planned_case()
         sheet_id = scoresheets.open_sheet(w.user(w.UNIT), case_id, "self").id
     auth.login(w.UNIT)
-    client.post(f"/sheets/{sheet_id}", data={"action": "save", "HBS-5.1:awarded": "9"})
+    client.post(
+        f"/sheets/{sheet_id}", data={"action": "save", "HBS-5.1:awarded": "9", **version_of(world, sheet_id)}
+    )
     page = client.get(f"/sheets/{sheet_id}").get_data(as_text=True)
     faults = page[page.index('data-testid="sheet-faults"') :]
     assert "第五部分第1项「利用服务与编研」：低于满分须填写扣分原因" in faults[: faults.index("</div>")]
     missing = page[page.index('data-testid="sheet-missing-items"') :]
     missing = missing[: missing.index("</div>")]
     assert "利用服务与编研" not in missing and "HBS-" not in missing
+
+
+# -- the version every sheet form carries (issue 7 point 4) ---------------------------------------------------
+
+
+def _reviewer_sheet(world) -> tuple[int, int]:  # noqa: ANN001
+    with world.app_context():
+        case_id = w.review_case()
+        return case_id, scoresheets.open_sheet(w.user("reviewer-8"), case_id, "reviewer").id
+
+
+@pytest.mark.parametrize("version", [None, "", "abc", "1e3", "-1", "١", "99999999999999999999"], ids=repr)
+def test_a_sheet_form_without_a_readable_version_is_refused_and_nothing_is_saved(
+    world, client, auth, version
+):
+    """Issue 7 point 4: a missing or malformed version meant "do not check"; it is a 400 that keeps the typing."""
+    _, sheet_id = _reviewer_sheet(world)
+    auth.login("reviewer-8")
+    form = {"action": "submit", "HBS-5.1:awarded": "8", "HBS-5.1:reason": "编研成果不足"}
+    if version is not None:
+        form["version"] = version
+    response = client.post(f"/sheets/{sheet_id}", data=form)
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "缺少或无效的版本信息" in page and "本次操作未执行" in page
+    assert 'value="8"' in page and "编研成果不足" in page
+    with world.app_context():
+        sheet = db.session.get(ScoreSheet, sheet_id)
+        assert sheet.entries == {} and sheet.status == "draft"
+
+
+def test_a_sheet_form_rendered_before_another_save_is_refused_as_stale(world, client, auth):
+    _, sheet_id = _reviewer_sheet(world)
+    auth.login("reviewer-8")
+    old = version_of(world, sheet_id)
+    first = client.post(f"/sheets/{sheet_id}", data={"action": "save", "HBS-5.1:awarded": "9", **old})
+    assert first.status_code == 302
+    response = client.post(
+        f"/sheets/{sheet_id}",
+        data={"action": "save", "HBS-5.1:awarded": "7", "HBS-5.1:reason": "旧页面", **old},
+    )
+    assert response.status_code == 409
+    assert "该评分表已在别处更新" in response.get_data(as_text=True)
+    with world.app_context():
+        assert db.session.get(ScoreSheet, sheet_id).entries["HBS-5.1"] == {"awarded": "9"}
+
+
+def test_the_sheet_page_sends_its_version_with_every_form(world, client, auth):
+    with world.app_context():
+        case_id = w.reviewed_case()
+        sheet_id = scoresheets.open_sheet(w.user(w.LEAD), case_id, "agreed").id
+    auth.login(w.LEAD)
+    pages = [client.get(f"/sheets/{sheet_id}").get_data(as_text=True)]  # draft: save, import, pre-fill
+    with world.app_context():
+        scoresheets.submit_sheet(w.user(w.LEAD), sheet_id)
+    pages.append(client.get(f"/sheets/{sheet_id}").get_data(as_text=True))  # submitted: reopen, conclude
+    forms = [
+        f for page in pages for f in page.split('<form method="post"')[1:] if "/sheets/" in f[: f.index(">")]
+    ]
+    for action in ("/import", "/prefill", "/reopen", "/conclude", f'/sheets/{sheet_id}"'):
+        assert any(action in f[: f.index(">")] for f in forms), action
+    for form in forms:
+        assert 'name="version" value="' in form[: form.index("</form>")], form[:200]
+
+
+def test_each_sheet_post_without_a_version_is_refused_and_changes_nothing(world, client, auth):
+    """Reopen, import, pre-fill and the conclusion from the agreed sheet: 400 without a readable version."""
+    with world.app_context():
+        case_id = w.reviewed_case()
+        agreed = scoresheets.open_sheet(w.user(w.LEAD), case_id, "agreed")
+        scoresheets.submit_sheet(w.user(w.LEAD), agreed.id)
+        agreed_id, before = agreed.id, agreed.version_id
+        case_version = w.case(case_id).version_id
+    auth.login(w.LEAD)
+    for url, data in [
+        (f"/sheets/{agreed_id}/reopen", {}),
+        (f"/sheets/{agreed_id}/import", {"file": (io.BytesIO(b"PK"), "x.xlsx")}),
+        (f"/cases/{case_id}/sheets/agreed/prefill", {"method": "mean"}),
+        (f"/cases/{case_id}/sheets/conclude", {"comment": "结论"}),
+        (f"/cases/{case_id}/sheets/conclude", {"comment": "结论", "version": "abc"}),
+    ]:
+        response = client.post(url, data=data, content_type="multipart/form-data")
+        assert response.status_code == 400, url
+        assert "缺少或无效的版本信息" in response.get_data(as_text=True), url
+    with world.app_context():
+        sheet = db.session.get(ScoreSheet, agreed_id)
+        assert sheet.status == "submitted" and sheet.version_id == before
+        assert w.case(case_id).state == "in_review" and w.case(case_id).version_id == case_version
+
+
+def test_someone_who_may_not_fill_the_sheet_is_told_so_before_the_version(world, client, auth):
+    _, sheet_id = _reviewer_sheet(world)
+    auth.login(w.LEAD)  # reads reviewer-8's sheet, does not fill it
+    response = client.post(f"/sheets/{sheet_id}", data={"action": "save"})
+    assert response.status_code == 403
