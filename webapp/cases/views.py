@@ -395,17 +395,21 @@ def download(case_id: int, attachment_id: int) -> Response:
     return response
 
 
-def _version() -> int | None:
-    raw = request.form.get("version", "")
-    return int(raw) if raw.isdigit() and len(raw) < 10 else None
+def _unreadable_version(case_id: int) -> tuple[str, int]:
+    """A delete form without a readable version: 400, never "don't check" (the page says reload)."""
+    flash(STALE_FORM_MESSAGE, "danger")
+    return _render_case(cases.case_view(current_user, case_id), status=400)
 
 
 @login_required
 def delete_attachment(case_id: int, attachment_id: int) -> Response | tuple[str, int]:
     """Delete an attachment while its step allows it (confirmed on the page); the rule is in the audit row."""
+    expected = form_version(request.form.get("version"))
+    if expected is None:
+        return _unreadable_version(case_id)
     try:
         attachment = attachments.delete_attachment(
-            current_user, case_id, attachment_id, expected_version=_version()
+            current_user, case_id, attachment_id, expected_version=expected
         )
     except Refused as refused:
         flash(refused.message, "danger")
@@ -417,8 +421,11 @@ def delete_attachment(case_id: int, attachment_id: int) -> Response | tuple[str,
 @login_required
 def delete_case(case_id: int) -> Response | tuple[str, int]:
     """Delete a draft the unit never applied for (confirmed on the page); back to the unit's page."""
+    expected = form_version(request.form.get("version"))
+    if expected is None:
+        return _unreadable_version(case_id)
     try:
-        case = attachments.delete_draft(current_user, case_id, expected_version=_version())
+        case = attachments.delete_draft(current_user, case_id, expected_version=expected)
     except Refused as refused:
         flash(refused.message, "danger")
         return _render_case(cases.case_view(current_user, case_id), status=refused.status)

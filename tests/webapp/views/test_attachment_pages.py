@@ -112,7 +112,7 @@ def test_the_applicant_deletes_an_attachment_after_confirming_it_arc_10_1_4(draf
     page = _page(client.get(f"/cases/{draft}"))
     assert f'data-testid="change-attachment-{attachment_id}"' in page
     assert "return confirm('确定删除「申报审批表.pdf」？删除后不能恢复。');" in page
-    response = client.post(f"/cases/{draft}/attachments/{attachment_id}/delete")
+    response = client.post(f"/cases/{draft}/attachments/{attachment_id}/delete", data=_version(client, draft))
     assert response.status_code == 302
     page = _page(client.get(response.headers["Location"]))
     assert "已删除：申报审批表「申报审批表.pdf」。" in page
@@ -144,7 +144,7 @@ def test_after_the_acceptance_request_the_page_offers_no_delete_and_a_forged_pos
     ids = _ids(client, case_id)
     page = _page(client.get(f"/cases/{case_id}"))
     assert "change-attachment-" not in page
-    response = client.post(f"/cases/{case_id}/attachments/{ids[0]}/delete")
+    response = client.post(f"/cases/{case_id}/attachments/{ids[0]}/delete", data=_version(client, case_id))
     assert response.status_code == 409
     assert "依据第十条：向具有考评权限的档案局提出验收申请报告 · ARC-10.1.4" in _page(response)
     assert client.get(f"/cases/{case_id}/attachments?replace={ids[0]}").status_code == 302
@@ -160,7 +160,7 @@ def test_the_unit_deletes_its_draft_from_the_case_page_and_the_unit_page(demo, c
     assert 'data-testid="delete-case"' in page and "确定删除这份尚未提交的申报草稿" in page
     dashboard = _page(client.get("/unit/"))
     assert f'data-testid="delete-draft-{first}"' in dashboard
-    response = client.post(f"/cases/{first}/delete")
+    response = client.post(f"/cases/{first}/delete", data=_version(client, first))
     assert response.status_code == 302 and response.headers["Location"].endswith("/unit/")
     assert "已删除申报草稿（省二级考评" in _page(client.get("/unit/"))
     assert client.get(f"/cases/{first}").status_code == 404
@@ -175,6 +175,30 @@ def test_a_case_applied_for_shows_no_delete_and_refuses_a_forged_one_arc_10_1_1(
     auth.login("unit-county")
     assert 'data-testid="delete-case"' not in _page(client.get(f"/cases/{case_id}"))
     assert f'data-testid="delete-draft-{case_id}"' not in _page(client.get("/unit/"))
-    response = client.post(f"/cases/{case_id}/delete")
+    response = client.post(f"/cases/{case_id}/delete", data=_version(client, case_id))
     assert response.status_code == 409
     assert "ARC-10.1.1" in _page(response) and "可以撤回" in _page(response)
+
+
+def _version(client, case_id: int) -> dict[str, str]:
+    """The version the case page puts in its delete forms (the stale-form check, issue 7 point 4)."""
+    with client.application.app_context():
+        return {"version": str(db.session.get(Case, case_id).version_id)}
+
+
+@pytest.mark.parametrize("version", [None, "", "abc", "1e3", "-1", "99999999999999999999"])
+def test_a_delete_form_without_a_readable_version_is_refused_and_deletes_nothing(demo, client, auth, version):
+    """Issue 7 point 4: a missing or malformed version is a 400, never "don't check"."""
+    with demo.app_context():
+        case_id = walk("unit-county", to="draft")
+    auth.login("unit-county")
+    _upload(client, case_id, b"%PDF-1.4 form", "申报审批表.pdf")
+    (attachment_id,) = _ids(client, case_id)
+    data = {} if version is None else {"version": version}
+    response = client.post(f"/cases/{case_id}/attachments/{attachment_id}/delete", data=data)
+    assert response.status_code == 400
+    assert _ids(client, case_id) == [attachment_id]
+    response = client.post(f"/cases/{case_id}/delete", data=data)
+    assert response.status_code == 400
+    with client.application.app_context():
+        assert db.session.get(Case, case_id).deleted_at is None
