@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import ROUND_HALF_UP, Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from workflow.scoring.ledger.errors import LedgerError
 from workflow.scoring.ledger.period import Period, month_index
@@ -92,6 +93,18 @@ def excess_lines(scheme: LedgerScheme, state: _State, unit: str, result: UnitRes
                 )
 
 
+def _check_known(
+    row: int | None, unit: str, units: Mapping[str, Any], kind: str, kinds: Mapping[str, Any]
+) -> None:
+    """An incident or claim names a unit of the roster and a kind of the scheme; else the row's error."""
+    if unit not in units:
+        raise LedgerError("ledger.input.unknown_unit", row=row, column="单位", value=unit)
+    if kind not in kinds:
+        raise LedgerError(
+            "ledger.input.unknown_kind", row=row, value=kind, choices=[k.name for k in kinds.values()]
+        )
+
+
 def incidents(
     scheme: LedgerScheme,
     records: Records,
@@ -101,17 +114,7 @@ def incidents(
 ) -> None:
     kinds = {k.id: k for k in scheme.incidents}
     for incident in sorted(records.incidents, key=lambda i: (i.unit, i.day, i.kind, i.serious)):
-        if incident.unit not in units:
-            raise LedgerError(
-                "ledger.input.unknown_unit", row=incident.row, column="单位", value=incident.unit
-            )
-        if incident.kind not in kinds:
-            raise LedgerError(
-                "ledger.input.unknown_kind",
-                row=incident.row,
-                value=incident.kind,
-                choices=[k.name for k in scheme.incidents],
-            )
+        _check_known(incident.row, incident.unit, units, incident.kind, kinds)
         if month_index(incident.day) not in period:
             continue
         kind, result, base = kinds[incident.kind], units[incident.unit], bases[incident.unit]
@@ -151,15 +154,7 @@ def claims(
     kinds = {k.id: k for k in scheme.bonuses}
     seen: set[tuple[str, str, int]] = set()
     for claim in sorted(records.claims, key=lambda c: (c.unit, c.kind, c.day)):
-        if claim.unit not in units:
-            raise LedgerError("ledger.input.unknown_unit", row=claim.row, column="单位", value=claim.unit)
-        if claim.kind not in kinds:
-            raise LedgerError(
-                "ledger.input.unknown_kind",
-                row=claim.row,
-                value=claim.kind,
-                choices=[k.name for k in scheme.bonuses],
-            )
+        _check_known(claim.row, claim.unit, units, claim.kind, kinds)
         if month_index(claim.day) not in period:
             continue
         kind, result, base = kinds[claim.kind], units[claim.unit], bases[claim.unit]
