@@ -11,7 +11,9 @@ import os
 import shutil
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 from werkzeug.serving import make_server
@@ -49,10 +51,10 @@ class LiveServer:
         self._thread.join(timeout=10)
 
 
-@pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    """The app on its own temp SQLite file with demo data, today fixed at 2027-01-05, CSRF on."""
-    app = make_test_app(tmp_path_factory.mktemp("live"), WTF_CSRF_ENABLED=True)
+@contextmanager
+def demo_served(folder: Path, **config: Any) -> Iterator[LiveServer]:
+    """The app on its own SQLite file in ``folder`` with the demo loaded, served until the block ends."""
+    app = make_test_app(folder, **config)
     with app.app_context():
         db.create_all()
         load_demo()
@@ -61,6 +63,13 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     server.stop()
     with app.app_context():
         db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """The app on its own temp SQLite file with demo data, today fixed at 2027-01-05, CSRF on."""
+    with demo_served(tmp_path_factory.mktemp("live"), WTF_CSRF_ENABLED=True) as server:
+        yield server
 
 
 @pytest.fixture(scope="session")

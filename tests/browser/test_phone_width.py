@@ -11,11 +11,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.browser.conftest import LiveServer
+from tests.browser.conftest import LiveServer, demo_served
 from tests.browser.helpers import login, shot
-from tests.factories import make_test_app
-from webapp.demo import load_demo
-from webapp.extensions import db
 
 pytestmark = pytest.mark.browser
 
@@ -41,15 +38,8 @@ PAGES: dict[str | None, list[str]] = {
 
 @pytest.fixture(scope="module")
 def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    app = make_test_app(tmp_path_factory.mktemp("phone"), DEMO_CASES=True)
-    with app.app_context():
-        db.create_all()
-        load_demo()
-    server = LiveServer(app).start()
-    yield server
-    server.stop()
-    with app.app_context():
-        db.engine.dispose()
+    with demo_served(tmp_path_factory.mktemp("phone"), DEMO_CASES=True) as server:
+        yield server
 
 
 @pytest.fixture
