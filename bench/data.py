@@ -9,9 +9,9 @@ from io import BytesIO
 import sqlalchemy as sa
 from werkzeug.datastructures import FileStorage
 
-from webapp.extensions import db
-from webapp.models import Organisation, OrganTier, OrgKind, User, UserRole
-from webapp.services import cases
+from webapp.core.extensions import db
+from webapp.core.models import Organisation, OrganTier, OrgKind, User, UserRole
+from webapp.grading.services import cases
 
 APPLIED_ON = date(2027, 1, 4)
 PRECONDITIONS = {f"ARC-5.{n}": True for n in range(1, 7)}

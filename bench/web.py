@@ -13,9 +13,10 @@ import sqlalchemy as sa
 
 from bench.data import applied_cases
 from webapp import create_app
+from webapp.core.extensions import db
+from webapp.core.models import Organisation
 from webapp.demo import DEMO_PASSWORD, load_demo
-from webapp.extensions import db
-from webapp.models import Case, Organisation
+from webapp.grading.models import Case
 
 Subjects = dict[str, tuple[Callable[[], object], int]]
 

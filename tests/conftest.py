@@ -17,8 +17,8 @@ from flask.testing import FlaskClient, FlaskCliRunner
 from werkzeug.test import TestResponse
 
 from tests.factories import make_test_app
+from webapp.core.extensions import db
 from webapp.demo import DEMO_PASSWORD, load_demo
-from webapp.extensions import db
 
 
 @pytest.fixture

@@ -13,17 +13,9 @@ from typing import Any
 from flask import Flask
 
 from webapp import create_app
-from webapp.extensions import db
-from webapp.models import (
-    AuthorityStatus,
-    BureauTier,
-    Case,
-    Organisation,
-    OrganTier,
-    OrgKind,
-    User,
-    UserRole,
-)
+from webapp.core.extensions import db
+from webapp.core.models import AuthorityStatus, BureauTier, Organisation, OrganTier, OrgKind, User, UserRole
+from webapp.grading.models import Case
 
 _seq = itertools.count(1)
 

@@ -1,6 +1,6 @@
 """Cases walked through the real services for the service, API, page and sheet tests (never by setting ``.state``).
 
-Each step is `webapp.services.cases`, so permissions, guards and audit rows are the real ones. Call inside an app
+Each step is `webapp.grading.services.cases`, so permissions, guards and audit rows are the real ones. Call inside an app
 context on top of the ``demo`` fixture. Dates: TODAY = 2027-01-05 (application window); a 7-day notice started on
 TODAY runs to 01-11 and may be closed from 01-12 (ARC-10.3.2, GAP-10).
 
@@ -21,9 +21,10 @@ import sqlalchemy as sa
 from werkzeug.datastructures import FileStorage
 
 from tests.factories import TODAY, make_organ, make_user
-from webapp.extensions import db
-from webapp.models import Case, CaseEvent, Grade, Organisation, Role, User, UserRole
-from webapp.services import cases
+from webapp.core.extensions import db
+from webapp.core.models import CaseEvent, Organisation, Role, User, UserRole
+from webapp.grading.models import Case, Grade
+from webapp.grading.services import cases
 
 PRECONDITIONS = {f"ARC-5.{n}": True for n in range(1, 7)}
 NOTICE_OVER = TODAY + timedelta(days=7)
@@ -161,7 +162,7 @@ class Route:
 
 def declare_all(case_id: int, *, today: date = TODAY) -> None:
     """Every panel member declares no conflict of interest (回避声明), as each must before scoring."""
-    from webapp.services import panel as panel_service
+    from webapp.grading.services import panel as panel_service
 
     for member in case(case_id).panel:
         if member.declaration is None:

@@ -8,18 +8,15 @@ from typing import Any
 from flask import Flask
 
 from config.settings import config_for
-from webapp import admin, api, auth, bureau, cases, help, main, review, unit
-from webapp import public as public_pages
-from webapp.admin.schemes import bp as admin_schemes_bp
-from webapp.api.validation import DepthSafeJSONProvider
-from webapp.auth.permissions import public
-from webapp.commands.db import COMMANDS as DB_COMMANDS
-from webapp.errors import register_errorhandlers
-from webapp.extensions import bootstrap, csrf, db, login_manager, migrate
-from webapp.request_args import DatabaseIdConverter
-from webapp.sheets import bp as sheets_bp
-from webapp.static_files import register_static_files
-from webapp.template_helpers import register_template_helpers
+from webapp.core import api, auth
+from webapp.core.api.validation import DepthSafeJSONProvider
+from webapp.core.auth.permissions import public
+from webapp.core.errors import register_errorhandlers
+from webapp.core.extensions import bootstrap, csrf, db, login_manager, migrate
+from webapp.core.request_args import DatabaseIdConverter
+from webapp.core.static_files import register_static_files
+from webapp.core.template_helpers import register_template_helpers
+from webapp.features import FEATURES
 
 ROOT = Path(__file__).resolve().parent.parent
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
@@ -51,7 +48,7 @@ def configure(app: Flask, test_config: dict[str, Any] | None) -> None:
         name = "testing"
     settings = config_for(name, app.instance_path)
     app.config.from_object(settings)
-    app.config["WTF_I18N_ENABLED"] = False  # WTForms' own zh catalogue (webapp.forms), no Flask-Babel
+    app.config["WTF_I18N_ENABLED"] = False  # WTForms' own zh catalogue (webapp.core.forms), no Flask-Babel
     app.config.update(overrides)
     type(settings).check(app.config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
@@ -74,25 +71,18 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    app.register_blueprint(main.bp)
-    app.register_blueprint(auth.bp)
-    app.register_blueprint(admin.bp)
-    app.register_blueprint(unit.bp)
-    app.register_blueprint(cases.bp)
-    app.register_blueprint(review.bp)
-    app.register_blueprint(public_pages.bp)
-    app.register_blueprint(bureau.bp)
-    app.register_blueprint(sheets_bp)
-    app.register_blueprint(admin_schemes_bp)
-    app.register_blueprint(help.bp)
+    for feature in FEATURES:
+        for blueprint in feature.blueprints:
+            app.register_blueprint(blueprint)
     # The API authenticates with bearer tokens and never reads the session cookie, so CSRF does not apply.
     csrf.exempt(api.bp)
     app.register_blueprint(api.bp)
 
 
 def register_commands(app: Flask) -> None:
-    for command in DB_COMMANDS:
-        app.cli.add_command(command)
+    for feature in FEATURES:
+        for command in feature.app_commands:
+            app.cli.add_command(command)
 
 
 def register_health_check(app: Flask) -> None:

@@ -29,24 +29,21 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.security import generate_password_hash
 
 from config.rulesets import load_ruleset
-from webapp import clock
-from webapp.extensions import db
-from webapp.models import (
-    ATTACHMENT_KIND_LABELS,
+from webapp.core import clock
+from webapp.core.extensions import db
+from webapp.core.models import (
     AuthorityStatus,
     BureauTier,
-    Case,
-    Grade,
     Organisation,
     OrganTier,
     OrgKind,
     Role,
-    SecurityIncident,
     User,
     UserRole,
 )
-from webapp.services import transaction
-from webapp.services.schemes import register_shipped_schemes
+from webapp.core.services import transaction
+from webapp.grading.models import ATTACHMENT_KIND_LABELS, Case, Grade, SecurityIncident
+from webapp.scoring.services.schemes import register_shipped_schemes
 from workflow import calendar
 from workflow.ruleset import Ruleset
 
@@ -380,7 +377,7 @@ def _material_pdf(name: str) -> bytes:
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfgen.canvas import Canvas
 
-    from webapp.documents.fonts import cjk_font
+    from webapp.core.documents.fonts import cjk_font
 
     out = BytesIO()
     canvas = Canvas(out, pagesize=A4)
@@ -391,10 +388,10 @@ def _material_pdf(name: str) -> bytes:
 
 
 class _Walk:
-    """One demo case driven step by step through `webapp.services.cases`, each step on its own day."""
+    """One demo case driven step by step through `webapp.grading.services.cases`, each step on its own day."""
 
     def __init__(self, unit: str, level: str, kind: str, day: date) -> None:
-        from webapp.services import cases
+        from webapp.grading.services import cases
 
         self.cases = cases
         with _as_of(day):
@@ -421,7 +418,7 @@ class _Walk:
         return self
 
     def panel(self, username: str, reviewers: list[str], day: date) -> _Walk:
-        from webapp.services import panel as panel_service
+        from webapp.grading.services import panel as panel_service
 
         with _as_of(day):
             self.cases.set_panel(_user(username), self.case.id, reviewers, today=day)

@@ -19,8 +19,8 @@ import pytest
 from werkzeug.serving import make_server
 
 from tests.factories import make_test_app
+from webapp.core.extensions import db
 from webapp.demo import load_demo
-from webapp.extensions import db
 
 CHROMIUM = os.environ.get("KAOPING_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [

@@ -20,9 +20,9 @@ from werkzeug.datastructures import FileStorage
 
 from tests.browser.helpers import login, shot
 from tests.factories import TODAY
-from webapp.extensions import db
-from webapp.models import User
-from webapp.services import cases
+from webapp.core.extensions import db
+from webapp.core.models import User
+from webapp.grading.services import cases
 
 pytestmark = pytest.mark.browser
 

@@ -22,7 +22,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.helpers import login, shot
-from webapp.services import demo_clock
+from webapp.core.services import demo_clock
 from workflow.grading import EVENT_LABELS
 
 pytestmark = pytest.mark.browser

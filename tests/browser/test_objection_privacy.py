@@ -19,10 +19,11 @@ from tests import walk as shared
 from tests.browser.helpers import login, shot
 from tests.factories import make_user
 from tests.webapp.views.case_walk import ROUTE
+from webapp.core.extensions import db
+from webapp.core.models import Organisation, Role, User
+from webapp.core.services import transaction
 from webapp.demo import DEMO_PASSWORD
-from webapp.extensions import db
-from webapp.models import Objection, Organisation, Role, User
-from webapp.services import transaction
+from webapp.grading.models import Objection
 
 pytestmark = pytest.mark.browser
 

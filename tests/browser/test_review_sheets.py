@@ -17,10 +17,12 @@ import sqlalchemy as sa
 from tests.browser.helpers import login, shot
 from tests.factories import TODAY, make_user
 from tests.walk import declare_all
+from webapp.core.extensions import db
+from webapp.core.models import Organisation
+from webapp.core.services import transaction
 from webapp.demo import DEMO_PASSWORD
-from webapp.extensions import db
-from webapp.models import Organisation
-from webapp.services import cases, scoresheets, transaction
+from webapp.grading.services import cases
+from webapp.scoring.services import scoresheets
 
 pytestmark = pytest.mark.browser
 
@@ -56,7 +58,7 @@ SCORES = {
 
 
 def _user(username: str):  # noqa: ANN202
-    from webapp.models import User
+    from webapp.core.models import User
 
     return db.session.scalar(sa.select(User).where(User.username == username))
 

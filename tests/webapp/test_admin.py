@@ -2,8 +2,8 @@ import re
 
 import sqlalchemy as sa
 
-from webapp.extensions import db
-from webapp.models import ApiToken, Organisation, User
+from webapp.core.extensions import db
+from webapp.core.models import ApiToken, Organisation, User
 
 
 def _org(app, code):

@@ -7,8 +7,9 @@ import re
 import pytest
 import sqlalchemy as sa
 
-from webapp.extensions import db
-from webapp.models import SchemeVersion, User
+from webapp.core.extensions import db
+from webapp.core.models import User
+from webapp.scoring.models import SchemeVersion
 
 
 def _active(app, username: str) -> bool:

@@ -2,8 +2,8 @@ from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 
-from webapp.extensions import db
-from webapp.models import ApiToken, hash_token
+from webapp.core.extensions import db
+from webapp.core.models import ApiToken, hash_token
 
 
 def _token(client, username="unit-county", password="kaoping-demo"):

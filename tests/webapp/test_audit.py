@@ -2,9 +2,9 @@ import pytest
 import sqlalchemy as sa
 
 from tests.factories import make_bureau, make_case, make_organ, make_user
-from webapp.extensions import db
-from webapp.models import GENESIS_HASH, AuditRowImmutable, CaseEvent
-from webapp.services.audit import append_case_event, verify_chain
+from webapp.core.extensions import db
+from webapp.core.models import GENESIS_HASH, AuditRowImmutable, CaseEvent
+from webapp.core.services.audit import append_case_event, verify_chain
 
 
 @pytest.fixture

@@ -1,8 +1,8 @@
 import pytest
 
 from tests.factories import make_test_app
-from webapp.extensions import db
-from webapp.services import accounts
+from webapp.core.extensions import db
+from webapp.core.services import accounts
 
 
 def test_login_page_is_chinese(client):
@@ -83,7 +83,7 @@ def test_login_form_rejects_a_post_without_csrf_token(tmp_path):
 
 @pytest.mark.parametrize("password", ["", "short"])
 def test_weak_passwords_are_refused(demo, password):
-    from webapp.services import ServiceError
+    from webapp.core.services import ServiceError
 
     with demo.app_context(), pytest.raises(ServiceError):
         accounts.reset_password(1, password)

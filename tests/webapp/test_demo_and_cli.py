@@ -1,9 +1,10 @@
 import pytest
 import sqlalchemy as sa
 
+from webapp.core.extensions import db
+from webapp.core.models import Organisation, User
 from webapp.demo import load_demo
-from webapp.extensions import db
-from webapp.models import Grade, Organisation, SecurityIncident, User
+from webapp.grading.models import Grade, SecurityIncident
 
 
 def _snapshot():

@@ -10,10 +10,11 @@ import sqlalchemy as sa
 
 from tests.factories import TODAY, make_test_app
 from tests.walk import Route, reviewers, walk
-from webapp import clock
+from webapp.core import clock
+from webapp.core.extensions import db
+from webapp.core.models import CaseEvent, Organisation
 from webapp.demo import load_demo
-from webapp.extensions import db
-from webapp.models import Case, CaseEvent, Grade, Organisation, SecurityIncident
+from webapp.grading.models import Case, Grade, SecurityIncident
 
 #: the state each demo organ's latest case is in, whatever the load day (the story the demo tells)
 STORY = {

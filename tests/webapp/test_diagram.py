@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from webapp.services.diagram import CURRENT_FILL, procedure_svg
+from webapp.core.services.diagram import CURRENT_FILL, procedure_svg
 from workflow.grading import CASE_STATES, STATE_LABELS, procedure_edges
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -43,7 +43,9 @@ def test_the_diagram_scales_with_its_box_instead_of_overflowing():
     """The SVG carries a viewBox, and the page's CSS lets it shrink to the card's width (phones)."""
     root = _tree(None)
     assert root.get("viewBox")
-    template = (Path(__file__).resolve().parents[2] / "templates/cases/show.html").read_text(encoding="utf-8")
+    template = (Path(__file__).resolve().parents[2] / "templates/grading/cases/show.html").read_text(
+        encoding="utf-8"
+    )
     assert ".procedure-diagram svg { max-width: 100%; height: auto; }" in template
 
 

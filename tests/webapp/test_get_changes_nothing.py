@@ -16,11 +16,11 @@ from flask import Flask
 
 from tests.factories import make_test_app
 from tests.webapp.sheets import world as w
+from webapp.core.extensions import db
+from webapp.core.services import transaction
 from webapp.demo import DEMO_PASSWORD, load_demo
-from webapp.extensions import db
-from webapp.models import ScoreSheet
-from webapp.services import transaction
-from webapp.services.schemes import register_shipped_schemes
+from webapp.scoring.models import ScoreSheet
+from webapp.scoring.services.schemes import register_shipped_schemes
 
 USERS = [
     None,  # anonymous

@@ -14,9 +14,9 @@ import sqlalchemy as sa
 from tests.factories import TODAY
 from tests.walk import Route, case, event_count, reviewers, user, walk
 from tests.webapp.api.conftest import bearer_callers
-from webapp.extensions import db
-from webapp.models import Case, Grade
-from webapp.services import cases
+from webapp.core.extensions import db
+from webapp.grading.models import Case, Grade
+from webapp.grading.services import cases
 
 HUGE = "99999999999999999999"  # > 2**63 - 1: no database integer holds it
 PDF = b"%PDF-1.4\n%demo\n"

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from openpyxl import Workbook
 
 from webapp.cli import main
-from webapp.commands.ledger import ledger_group
+from webapp.scoring.commands.ledger import ledger_group
 
 RECORD_HEADER = ["单位", "稿件编号", "标题", "刊物", "类别", "形式", "刊发日期", "批示级别"]
 

@@ -5,7 +5,7 @@ from alembic.migration import MigrationContext
 from flask_migrate import upgrade
 
 from tests.factories import make_test_app
-from webapp.extensions import db
+from webapp.core.extensions import db
 
 
 def test_migrations_on_an_empty_database_match_the_models(tmp_path):

@@ -5,8 +5,9 @@ import sqlalchemy as sa
 from sqlalchemy.orm.exc import StaleDataError
 
 from tests.factories import make_bureau, make_bureau_chain, make_case, make_organ
-from webapp.extensions import db
-from webapp.models import BureauTier, Case, Organisation, OrganTier, parent_problem
+from webapp.core.extensions import db
+from webapp.core.models import BureauTier, Organisation, OrganTier, parent_problem
+from webapp.grading.models import Case
 
 
 def test_bureau_chain_lists_ancestor_bureaus_nearest_first(app):

@@ -1,5 +1,5 @@
 """One clock everywhere (issue 7, point 18): every stamp the application writes — audit rows and the created /
-updated columns alike — comes from `webapp.clock`, so under a demo date nothing is dated by the machine.
+updated columns alike — comes from `webapp.core.clock`, so under a demo date nothing is dated by the machine.
 
 The demo date here lies years before any machine running the tests, so a stamp taken from the machine's clock
 would land after "today" and after the case's application date.
@@ -15,12 +15,14 @@ import sqlalchemy as sa
 
 from tests.factories import make_test_app
 from tests.walk import PRECONDITIONS, case, user
-from webapp import clock
+from webapp.core import clock
+from webapp.core.extensions import db
+from webapp.core.models import CaseEvent, User
+from webapp.core.models.types import UTCDateTime
+from webapp.core.services import demo_clock
 from webapp.demo import load_demo
-from webapp.extensions import db
-from webapp.models import Case, CaseEvent, Grade, User
-from webapp.models.types import UTCDateTime
-from webapp.services import cases, demo_clock
+from webapp.grading.models import Case, Grade
+from webapp.grading.services import cases
 
 DEMO_DAY = date(2021, 2, 1)  # a Monday in an application window, long before any machine running this
 ROOT = Path(__file__).resolve().parents[2]
@@ -92,10 +94,10 @@ def test_every_timestamp_of_the_demo_is_on_or_before_the_day_it_was_loaded(tmp_p
 
 
 def test_no_module_reads_the_machines_clock_but_webapp_clock():
-    """datetime.now / utcnow / date.today / func.now outside webapp/clock.py would be a second clock."""
+    """datetime.now / utcnow / date.today / func.now outside webapp/core/clock.py would be a second clock."""
     offenders = []
     for path in [*ROOT.joinpath("webapp").rglob("*.py"), *ROOT.joinpath("workflow").rglob("*.py")]:
-        if path.name == "clock.py" and path.parent.name == "webapp":
+        if path.name == "clock.py" and path.parent.name == "core":
             continue
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Attribute) and node.attr in ("now", "utcnow", "today"):

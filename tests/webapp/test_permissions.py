@@ -3,7 +3,7 @@
 import pytest
 from werkzeug.routing import FloatConverter, IntegerConverter, Rule
 
-from webapp.auth.permissions import PERMISSION_ATTR
+from webapp.core.auth.permissions import PERMISSION_ATTR
 
 #: endpoints anyone may open. Add public notice pages here when they arrive, and nothing else without review.
 PUBLIC_ENDPOINTS = {
@@ -107,7 +107,7 @@ def test_unknown_page_is_a_chinese_404(demo, client, auth):
 
 def test_unexpected_errors_are_a_chinese_500_page_or_json(tmp_path):
     from tests.factories import make_test_app
-    from webapp.auth.permissions import public
+    from webapp.core.auth.permissions import public
 
     app = make_test_app(tmp_path, PROPAGATE_EXCEPTIONS=False)
 

@@ -7,7 +7,13 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from config.schemes import load_scheme
-from webapp.xlsx.scheme_io import SHEET_HEADERS, CellError, scheme_from_xlsx, sheet_from_xlsx, sheet_to_xlsx
+from webapp.scoring.xlsx.scheme_io import (
+    SHEET_HEADERS,
+    CellError,
+    scheme_from_xlsx,
+    sheet_from_xlsx,
+    sheet_to_xlsx,
+)
 from workflow.scoring.scheme import parse_scheme
 from workflow.scoring.table import ItemEntry, score_sheet
 

@@ -7,7 +7,7 @@ from click.testing import CliRunner
 
 from config.schemes import SCHEMES_DIR
 from webapp.cli import main
-from webapp.commands.scoring import score
+from webapp.scoring.commands.scoring import score
 
 
 @pytest.fixture

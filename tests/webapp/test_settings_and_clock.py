@@ -4,8 +4,9 @@ import pytest
 
 from config.settings import ConfigError, DevelopmentConfig, ProductionConfig, config_for
 from tests.factories import TODAY, make_test_app
-from webapp import clock, create_app
-from webapp.services import ServiceError, demo_clock
+from webapp import create_app
+from webapp.core import clock
+from webapp.core.services import ServiceError, demo_clock
 
 
 def test_default_database_is_sqlite_under_instance(tmp_path):
@@ -82,7 +83,7 @@ def test_local_converts_utc_to_shanghai():
 def test_without_kaoping_today_the_real_date_is_used(tmp_path):
     app = make_test_app(tmp_path, KAOPING_TODAY=None)
     with app.app_context():
-        from webapp.extensions import db
+        from webapp.core.extensions import db
 
         db.create_all()
         assert clock.today() == clock.real_today()

@@ -12,8 +12,8 @@ import pytest
 from openpyxl import load_workbook
 
 from config.schemes import load_scheme
-from webapp.xlsx.scheme_io import scheme_from_xlsx
-from webapp.xlsx.sheet_io import DETAILS_TITLE, scheme_to_xlsx, sheet_from_xlsx, sheet_to_xlsx
+from webapp.scoring.xlsx.scheme_io import scheme_from_xlsx
+from webapp.scoring.xlsx.sheet_io import DETAILS_TITLE, scheme_to_xlsx, sheet_from_xlsx, sheet_to_xlsx
 from workflow.scoring.scheme import parse_scheme
 from workflow.scoring.table import parse_sheet, score_sheet
 

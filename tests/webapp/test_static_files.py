@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from webapp.static_files import LONG_LIVED
+from webapp.core.static_files import LONG_LIVED
 
 
 def _static_urls(html: str) -> list[str]:

@@ -1,4 +1,4 @@
-"""The upload check (webapp/services/uploads.py): the type by content, the extension agreeing with it, the name
+"""The upload check (webapp/core/services/uploads.py): the type by content, the extension agreeing with it, the name
 cleaned, the download headers. Pure functions: no app, no database."""
 
 from __future__ import annotations
@@ -8,8 +8,8 @@ import zipfile
 
 import pytest
 
-from webapp.services import ServiceError
-from webapp.services.uploads import (
+from webapp.core.services import ServiceError
+from webapp.core.services.uploads import (
     MAX_FILENAME,
     allowed_text,
     check_upload,
@@ -234,7 +234,7 @@ def _workbook(extra: str | None = None) -> bytes:
 def test_the_xlsx_imports_check_the_content_before_parsing_it():
     """Score-table and score-sheet imports read .xlsx through `common.open_workbook`: a workbook passes, a workbook
     carrying macros or a Word file named .xlsx is refused before openpyxl sees it."""
-    from webapp.xlsx.common import open_workbook as _open
+    from webapp.core.xlsx import open_workbook as _open
 
     assert _open(_workbook()).active["A1"].value == "序号"
     for refused in (_workbook("xl/vbaProject.bin"), DOCX, HTML):

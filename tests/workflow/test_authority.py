@@ -7,7 +7,7 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from webapp.commands.domain import authority_command
+from webapp.grading.commands import authority_command
 from workflow.authority import BureauRef, assignment, resolve_bureaus
 from workflow.errors import NotACandidate, WorkflowError
 

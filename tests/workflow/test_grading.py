@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 from click.testing import CliRunner
 
-from webapp.commands.domain import diagram_command
+from webapp.grading.commands import diagram_command
 from workflow.errors import GuardRefused, InvalidTransition, NotAllowed
 from workflow.grading import (
     CASE_STATES,

@@ -49,7 +49,7 @@ def get_metadata():
 
 def render_item(type_, obj, autogen_context):
     """Render Kaoping's column types as plain SQLAlchemy types, so migrations import nothing from webapp."""
-    from webapp.models.types import UTCDateTime
+    from webapp.core.models.types import UTCDateTime
 
     if type_ == "type" and isinstance(obj, UTCDateTime):
         return "sa.DateTime(timezone=True)"

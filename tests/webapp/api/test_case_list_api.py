@@ -22,7 +22,7 @@ def test_the_api_list_pages_and_filters_in_the_query(demo, api):
 def test_the_case_detail_carries_spot_check_findings_review_date_and_declarations(demo, api):
     from tests.factories import TODAY
     from tests.walk import user
-    from webapp.services import spot_checks
+    from webapp.grading.services import spot_checks
 
     with demo.app_context():
         case_id = walk("unit-county", to="panel")

@@ -7,8 +7,8 @@ from io import BytesIO
 import pytest
 
 from tests.webapp.services.flow import drive, org
-from webapp.extensions import db
-from webapp.services.audit import verify_chain
+from webapp.core.extensions import db
+from webapp.core.services.audit import verify_chain
 
 PRE = {f"ARC-5.{n}": True for n in range(1, 7)}
 

@@ -10,11 +10,12 @@ import sqlalchemy as sa
 from tests.factories import make_test_app, make_user
 from tests.webapp.api.conftest import bearer_callers
 from tests.webapp.sheets import world as w
+from webapp.core.extensions import db
+from webapp.core.models import Organisation
+from webapp.core.services import transaction
 from webapp.demo import DEMO_PASSWORD, load_demo
-from webapp.extensions import db
-from webapp.models import Organisation
-from webapp.services import scoresheets, transaction
-from webapp.services.schemes import register_shipped_schemes
+from webapp.scoring.services import scoresheets
+from webapp.scoring.services.schemes import register_shipped_schemes
 
 ROLES = {
     "applicant": "unit-county",

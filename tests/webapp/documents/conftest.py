@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from webapp.documents.fonts import FONT_PATHS
+from webapp.core.documents.fonts import FONT_PATHS
 
 OBJECT = re.compile(rb"(\d+) 0 obj(.*?)endobj", re.S)
 BFCHAR = re.compile(rb"<([0-9A-Fa-f]{2})> <([0-9A-Fa-f]{4,})>")

@@ -1,7 +1,7 @@
 import datetime as dt
 from dataclasses import replace
 
-from webapp.documents.certificates import CertificateData, certificate_pdf
+from webapp.grading.documents.certificates import CertificateData, certificate_pdf
 
 CERTIFICATE = CertificateData(
     organ_name="宜昌市财政局",

@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from webapp.documents import fonts
+from webapp.core.documents import fonts
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ from enum import Enum
 
 import pytest
 
-from webapp.documents.labels import (
+from webapp.grading.documents.labels import (
     default_pass_line,
     format_date,
     format_points,

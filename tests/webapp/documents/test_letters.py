@@ -3,7 +3,7 @@ from dataclasses import replace
 
 import pytest
 
-from webapp.documents.letters import LetterData, confirmation_letter_pdf, copies, letter_title
+from webapp.grading.documents.letters import LetterData, confirmation_letter_pdf, copies, letter_title
 
 LETTER = LetterData(
     bureau_name="宜昌市档案局",

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from webapp.documents.review import (
+from webapp.grading.documents.review import (
     PanelMember,
     ReviewData,
     ReviewItem,

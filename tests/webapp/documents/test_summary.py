@@ -5,7 +5,7 @@ from io import BytesIO
 import pytest
 from openpyxl import load_workbook
 
-from webapp.documents.summary import (
+from webapp.grading.documents.summary import (
     SUMMARY_COLUMNS,
     SummaryData,
     SummaryRow,

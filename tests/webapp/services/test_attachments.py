@@ -1,5 +1,5 @@
 """Uploads checked by content, attachments deleted or replaced while the step allows it, a draft deleted, and no
-file left behind by a failed commit (webapp/services/cases.py, attachments.py, permissions.py)."""
+file left behind by a failed commit (webapp/grading/services/cases.py, attachments.py, permissions.py)."""
 
 from __future__ import annotations
 
@@ -14,10 +14,11 @@ from werkzeug.datastructures import FileStorage
 from tests.factories import TODAY
 from tests.walk import fire
 from tests.webapp.services.flow import PRECONDITIONS, drive, events_of, get, upload, user
-from webapp.extensions import db
-from webapp.models import Attachment, Case
-from webapp.services import NotFound, ServiceError, attachments, cases, grades, permissions
-from webapp.services.cases import Refused
+from webapp.core.extensions import db
+from webapp.core.services import NotFound, ServiceError
+from webapp.grading.models import Attachment, Case
+from webapp.grading.services import attachments, cases, grades, permissions
+from webapp.grading.services.cases import Refused
 
 NEW_PDF = b"%PDF-1.7 new version"
 

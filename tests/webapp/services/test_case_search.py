@@ -9,8 +9,8 @@ from openpyxl import load_workbook
 
 from tests.factories import TODAY
 from tests.webapp.services.flow import drive, get, user
-from webapp.services import case_search
-from webapp.services.case_search import CaseFilters, FilterError
+from webapp.grading.services import case_search
+from webapp.grading.services.case_search import CaseFilters, FilterError
 
 
 def _ids(username, filters=None, **page):

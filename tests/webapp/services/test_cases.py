@@ -24,11 +24,12 @@ from tests.webapp.services.flow import (
     upload,
     user,
 )
-from webapp.extensions import db
-from webapp.models import Attachment, Case, CaseFiling, Grade, Objection
-from webapp.services import NotFound, ServiceError, cases
-from webapp.services.audit import verify_chain
-from webapp.services.cases import BatchRefused, Refused, Stale
+from webapp.core.extensions import db
+from webapp.core.services import NotFound, ServiceError
+from webapp.core.services.audit import verify_chain
+from webapp.grading.models import Attachment, Case, CaseFiling, Grade, Objection
+from webapp.grading.services import cases
+from webapp.grading.services.cases import BatchRefused, Refused, Stale
 
 # -- opening ----------------------------------------------------------------------------------------------------
 

@@ -10,10 +10,11 @@ import sqlalchemy as sa
 
 from tests.factories import TODAY
 from tests.webapp.services.flow import APPROVAL_DAY, drive, get, give_grade, new_organ, org, user
-from webapp.extensions import db
-from webapp.models import Grade
-from webapp.services import NotFound, cases, documents, grades, notices, summary, worklist
-from webapp.services.cases import Refused
+from webapp.core.extensions import db
+from webapp.core.services import NotFound
+from webapp.grading.models import Grade
+from webapp.grading.services import cases, documents, grades, notices, summary, worklist
+from webapp.grading.services.cases import Refused
 
 # -- worklist ---------------------------------------------------------------------------------------------------
 

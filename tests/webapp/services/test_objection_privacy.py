@@ -13,9 +13,9 @@ import sqlalchemy as sa
 from tests.factories import TODAY
 from tests.walk import user
 from tests.webapp.views.case_walk import walk
-from webapp.extensions import db
-from webapp.models import CaseEvent
-from webapp.services import cases, permissions
+from webapp.core.extensions import db
+from webapp.core.models import CaseEvent
+from webapp.grading.services import cases, permissions
 
 NAME, PHONE = "欧阳明远", "13912345678"
 CONTENT = "该单位2025年度文书档案未按期归档，请核实。"

@@ -12,10 +12,10 @@ import sqlalchemy as sa
 
 from tests.factories import TODAY
 from tests.webapp.services.flow import NOTICE_OVER, REVIEW_DAY, drive, get, user
-from webapp.extensions import db
-from webapp.models import Case
-from webapp.services import next_steps, overdue, summary
-from webapp.services.worklist import worklist
+from webapp.core.extensions import db
+from webapp.grading.models import Case
+from webapp.grading.services import next_steps, overdue, summary
+from webapp.grading.services.worklist import worklist
 
 APPLICANT = frozenset({"applicant"})
 

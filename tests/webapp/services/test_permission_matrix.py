@@ -12,10 +12,10 @@ import sqlalchemy as sa
 
 from tests.factories import TODAY, make_test_app
 from tests.webapp.services.flow import drive, get, new_organ, user
+from webapp.core.extensions import db
 from webapp.demo import load_demo
-from webapp.extensions import db
-from webapp.models import Case
-from webapp.services import cases, permissions
+from webapp.grading.models import Case
+from webapp.grading.services import cases, permissions
 from workflow.grading import TRANSITIONS
 
 STATES = (

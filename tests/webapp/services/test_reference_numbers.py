@@ -11,10 +11,11 @@ import sqlalchemy as sa
 
 from tests.factories import TODAY
 from tests.webapp.views.case_walk import walk
-from webapp.extensions import db
-from webapp.models import Case, Grade, Objection, Sequence
-from webapp.services import sequences
-from webapp.services.cases import certificate_prefix
+from webapp.core.extensions import db
+from webapp.core.models import Sequence
+from webapp.core.services import sequences
+from webapp.grading.models import Case, Grade, Objection
+from webapp.grading.services.cases import certificate_prefix
 
 THREADS = 8
 PER_THREAD = 3

@@ -9,8 +9,10 @@ import pytest
 
 from tests.factories import TODAY
 from tests.webapp.services.flow import NOTICE_OVER, drive, events_of, get, user
-from webapp.services import Conflict, ServiceError, cases, panel, scoresheets, spot_checks
-from webapp.services.cases import Refused
+from webapp.core.services import Conflict, ServiceError
+from webapp.grading.services import cases, panel, spot_checks
+from webapp.grading.services.cases import Refused
+from webapp.scoring.services import scoresheets
 
 # -- spot checks (ARC-9.6) ----------------------------------------------------------------------------------------
 

@@ -9,9 +9,10 @@ import pytest
 
 from tests.factories import TODAY
 from tests.webapp.services.flow import APPROVAL_DAY, drive, events_of, get, user
-from webapp.extensions import db
-from webapp.services import Conflict, NotFound, ServiceError, summary
-from webapp.services.cases import Refused
+from webapp.core.extensions import db
+from webapp.core.services import Conflict, NotFound, ServiceError
+from webapp.grading.services import summary
+from webapp.grading.services.cases import Refused
 
 
 def test_the_city_submits_its_summary_which_is_recorded_audited_and_locked_arc_10_5_3(ctx):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from webapp.services import transaction
-from webapp.services.schemes import register_shipped_schemes
+from webapp.core.services import transaction
+from webapp.scoring.services.schemes import register_shipped_schemes
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from webapp.services import scoresheets
+from webapp.scoring.services import scoresheets
 from workflow.scoring.scheme import parse_scheme
 
 ITEMS = [

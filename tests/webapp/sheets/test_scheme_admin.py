@@ -11,9 +11,9 @@ import pytest
 import sqlalchemy as sa
 from openpyxl import Workbook
 
-from webapp.extensions import db
-from webapp.models import SchemeVersion
-from webapp.services import schemes
+from webapp.core.extensions import db
+from webapp.scoring.models import SchemeVersion
+from webapp.scoring.services import schemes
 
 
 def official_table(section_one: str = "组织管理（40分）") -> bytes:
@@ -155,7 +155,7 @@ def test_a_city_bureau_head_cannot_import_by_posting_directly(world, client, aut
 
 def test_shipped_schemes_are_registered_once_and_the_sample_is_active_for_hubei(world):
     with world.app_context():
-        from webapp.services import transaction
+        from webapp.core.services import transaction
 
         with transaction():
             assert schemes.register_shipped_schemes() == 0  # the world fixture registered them

@@ -12,8 +12,8 @@ import re
 import sqlalchemy as sa
 
 from config.schemes import load_scheme, parse_scheme_text, scheme_to_toml
-from webapp.extensions import db
-from webapp.models import SchemeVersion
+from webapp.core.extensions import db
+from webapp.scoring.models import SchemeVersion
 
 
 def upload(client, content: bytes, filename: str, scheme_id: str = "lrn", version: str = "2"):  # noqa: ANN001

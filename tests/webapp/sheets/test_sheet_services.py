@@ -9,11 +9,13 @@ import pytest
 import sqlalchemy as sa
 
 from tests.webapp.sheets import world as w
-from webapp.extensions import db
-from webapp.models import CaseEvent, ScoreSheet
-from webapp.services import Conflict, scoresheets
-from webapp.services.cases import Refused
-from webapp.services.scoresheets import SheetInvalid, SheetRefused
+from webapp.core.extensions import db
+from webapp.core.models import CaseEvent
+from webapp.core.services import Conflict
+from webapp.grading.services.cases import Refused
+from webapp.scoring.models import ScoreSheet
+from webapp.scoring.services import scoresheets
+from webapp.scoring.services.scoresheets import SheetInvalid, SheetRefused
 
 D = Decimal
 
@@ -396,7 +398,7 @@ def test_a_paper_total_is_still_accepted_where_the_ruleset_allows_it(world):
 
 def test_a_ruleset_without_paper_reviews_refuses_a_manual_total(world, monkeypatch):
     from config.rulesets import load_ruleset
-    from webapp.services import cases as case_services
+    from webapp.grading.services import cases as case_services
 
     with world.app_context():
         case_id = w.reviewed_case()
@@ -430,7 +432,7 @@ def test_the_ruleset_switch_defaults_to_allowing_paper_reviews_and_must_be_a_boo
 
 def test_activating_a_new_scheme_version_does_not_change_a_running_case(world):
     from config.schemes import read_scheme_file, scheme_to_toml
-    from webapp.services import schemes
+    from webapp.scoring.services import schemes
 
     with world.app_context():
         case_id = w.review_case()
@@ -449,7 +451,7 @@ def test_activating_a_new_scheme_version_does_not_change_a_running_case(world):
         sheet = scoresheets.open_sheet(w.user("reviewer-8"), case_id, "reviewer")
         assert sheet.scheme_version == "sample-1"
         # a case opened now starts with the new version
-        from webapp.services import cases
+        from webapp.grading.services import cases
 
         new = cases.open_case(
             w.user("unit-town"),
@@ -474,7 +476,7 @@ def test_the_review_conclusion_pdf_comes_from_the_submitted_agreed_sheet(world):
 
 def review_pdf_text(monkeypatch, case_id: int) -> str:  # noqa: ANN001
     from tests.webapp.documents.conftest import read_pdf
-    from webapp.documents import review
+    from webapp.grading.documents import review
 
     monkeypatch.setattr(
         scoresheets, "review_conclusion_pdf", lambda d: review.review_conclusion_pdf(d, compress=False)
@@ -516,7 +518,7 @@ def test_without_a_written_opinion_the_conclusion_prints_what_the_lead_wrote_whe
 def test_a_panel_seat_without_the_reviewer_role_gives_no_sheet_rights(world):
     """The lead (reviewer-7, a 夷陵区档案局 employee) loses the reviewer role but stays bureau staff: the old
     panel seat no longer lets them fill a reviewer sheet or keep the agreed sheet (deny by default)."""
-    from webapp.models import UserRole
+    from webapp.core.models import UserRole
 
     with world.app_context():
         case_id = w.reviewed_case()

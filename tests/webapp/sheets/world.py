@@ -11,8 +11,9 @@ from __future__ import annotations
 from tests.factories import TODAY
 from tests.walk import NOTICE_OVER, PRECONDITIONS, case, declare_all, fire, upload, user
 from tests.webapp.views.case_walk import PANEL, walk
-from webapp.models import ScoreSheet
-from webapp.services import cases, scoresheets
+from webapp.grading.services import cases
+from webapp.scoring.models import ScoreSheet
+from webapp.scoring.services import scoresheets
 
 __all__ = ["NOTICE_OVER", "PRECONDITIONS", "TODAY", "case", "fire", "upload", "user"]
 

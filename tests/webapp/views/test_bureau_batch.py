@@ -9,8 +9,8 @@ import pytest
 
 from tests.factories import TODAY, make_organ, make_user
 from tests.webapp.views.bureau_cases import drive, event_count, get, give_grade, org, unit_user, user
-from webapp.extensions import db
-from webapp.services import cases
+from webapp.core.extensions import db
+from webapp.grading.services import cases
 
 
 def checked(html: str) -> set[int]:

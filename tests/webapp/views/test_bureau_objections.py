@@ -6,9 +6,9 @@ import pytest
 
 from tests.factories import TODAY
 from tests.webapp.views.bureau_cases import drive, event_count, get
-from webapp.extensions import db
-from webapp.models import Objection
-from webapp.services import cases
+from webapp.core.extensions import db
+from webapp.grading.models import Objection
+from webapp.grading.services import cases
 
 
 @pytest.fixture

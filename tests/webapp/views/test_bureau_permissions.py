@@ -6,7 +6,7 @@ import pytest
 
 from tests.factories import make_user
 from tests.webapp.views.bureau_cases import drive, get, org
-from webapp.extensions import db
+from webapp.core.extensions import db
 
 
 @pytest.fixture

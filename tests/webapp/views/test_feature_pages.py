@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 
 from tests.factories import TODAY
 from tests.webapp.views.case_walk import NOTICE_OVER, case, walk
-from webapp.services import demo_clock
+from webapp.core.services import demo_clock
 
 
 def _html(response) -> str:

@@ -9,7 +9,7 @@ from tests.factories import TODAY
 from tests.walk import user
 from tests.webapp.api.conftest import bearer_callers
 from tests.webapp.views.case_walk import walk
-from webapp.services import cases
+from webapp.grading.services import cases
 
 NAME, PHONE = "欧阳明远", "13912345678"
 CONTENT = "该单位2025年度文书档案未按期归档，请核实。"

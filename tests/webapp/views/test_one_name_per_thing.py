@@ -14,8 +14,9 @@ from config.rulesets import load_ruleset
 from config.schemes import load_scheme
 from tests.webapp.views.bureau_cases import drive
 from tests.webapp.views.case_walk import walk
-from webapp.models import ATTACHMENT_KIND_LABELS, SHEET_KIND_LABELS, SheetKind
-from webapp.xlsx.scheme_io import sheet_to_xlsx
+from webapp.grading.models import ATTACHMENT_KIND_LABELS
+from webapp.scoring.models import SHEET_KIND_LABELS, SheetKind
+from webapp.scoring.xlsx.scheme_io import sheet_to_xlsx
 
 ROOT = Path(__file__).resolve().parents[3]
 

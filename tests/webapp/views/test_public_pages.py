@@ -9,9 +9,9 @@ import sqlalchemy as sa
 
 from tests.factories import make_test_app
 from tests.webapp.views.case_walk import case, walk
+from webapp.core.extensions import db
 from webapp.demo import load_demo
-from webapp.extensions import db
-from webapp.models import Objection
+from webapp.grading.models import Objection
 
 
 def _page(response) -> str:

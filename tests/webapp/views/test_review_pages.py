@@ -190,7 +190,7 @@ def test_a_blank_total_concludes_from_the_agreed_sheet_and_is_refused_while_ther
 
 def test_without_paper_reviews_the_conclusion_form_has_no_total_field(in_review, client, auth, monkeypatch):
     """procedure.allow_paper_review = false: the conclusion comes from the agreed sheet only."""
-    from webapp.services import scoresheets
+    from webapp.scoring.services import scoresheets
 
     monkeypatch.setattr(scoresheets, "paper_review_allowed", lambda case: False)
     auth.login("reviewer-7")
@@ -241,7 +241,7 @@ def test_the_task_list_shows_the_state_of_the_reviewers_own_sheet_and_what_is_le
     """Issue 7 point 15: /review/ did not show the reviewer's sheet; the member had nothing telling them to fill it."""
     from tests.walk import user
     from tests.webapp.sheets.world import REVIEWS
-    from webapp.services import scoresheets
+    from webapp.scoring.services import scoresheets
 
     auth.login("reviewer-8")
     row = _row(_page(client.get("/review/")), in_review)
@@ -277,7 +277,7 @@ def test_the_task_list_issues_the_same_statements_however_many_cases_it_shows(de
     """Every list is paginated in the query and loads what it shows in bulk (no query per row)."""
     import sqlalchemy as sa
 
-    from webapp.extensions import db
+    from webapp.core.extensions import db
 
     demo.config["KAOPING_TODAY"] = NOTICE_OVER.isoformat()
     with demo.app_context():

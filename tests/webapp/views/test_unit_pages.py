@@ -10,8 +10,8 @@ import pytest
 import sqlalchemy as sa
 
 from tests.webapp.views.case_walk import walk
-from webapp.extensions import db
-from webapp.models import Attachment, Case
+from webapp.core.extensions import db
+from webapp.grading.models import Attachment, Case
 
 
 def _page(response) -> str:

@@ -20,9 +20,9 @@ from flask import Flask
 
 from tests.factories import make_test_app
 from tests.webapp.views.case_walk import walk
+from webapp.core.extensions import db
 from webapp.demo import load_demo
-from webapp.extensions import db
-from webapp.services import cases
+from webapp.grading.services import cases
 
 #: What nobody but a developer should read.
 INTERNAL = re.compile(r"GAP-\d|CT-\d|hubei-2011|KAOPING_TODAY|seed \d|权限矩阵第")

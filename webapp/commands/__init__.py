@@ -1,1 +1,0 @@
-"""CLI commands, one module per area; webapp/cli.py registers them on the `kaoping` group."""

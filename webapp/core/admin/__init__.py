@@ -1,0 +1,21 @@
+"""System administration (role ``sys_admin``). Every URL of the area is listed here."""
+
+from flask import Blueprint
+
+from webapp.core.admin import views
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+bp.add_url_rule("/", view_func=views.index, endpoint="index")
+bp.add_url_rule("/organisations", view_func=views.organisations_tree, endpoint="organisations")
+bp.add_url_rule("/organisations/new", view_func=views.organisation_new, methods=["GET", "POST"])
+bp.add_url_rule(
+    "/organisations/<int:org_id>/edit", view_func=views.organisation_edit, methods=["GET", "POST"]
+)
+bp.add_url_rule("/users", view_func=views.users, endpoint="users")
+bp.add_url_rule("/users/new", view_func=views.user_new, methods=["GET", "POST"])
+bp.add_url_rule("/users/<int:user_id>/edit", view_func=views.user_edit, methods=["GET", "POST"])
+bp.add_url_rule("/users/<int:user_id>/password", view_func=views.user_password, methods=["GET", "POST"])
+bp.add_url_rule("/users/<int:user_id>/active", view_func=views.user_active, methods=["POST"])
+bp.add_url_rule("/users/<int:user_id>/deactivate", view_func=views.user_deactivate)
+bp.add_url_rule("/clock", view_func=views.demo_clock_page, endpoint="demo_clock", methods=["GET", "POST"])

@@ -1,0 +1,318 @@
+"""System administration: organisations, users, the demo clock. Every view requires ``sys_admin``."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import sqlalchemy as sa
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from webapp.core import clock
+from webapp.core.admin.forms import (
+    ActiveToggleForm,
+    DemoClockForm,
+    DemoClockSetForm,
+    NewUserForm,
+    OrganisationForm,
+    PasswordResetForm,
+    UserForm,
+)
+from webapp.core.auth.permissions import roles_required
+from webapp.core.extensions import db
+from webapp.core.forms import choices
+from webapp.core.models import ROLE_LABELS, AuthorityStatus, Organisation, OrgKind, Role, User, UserRole
+from webapp.core.request_args import id_arg, page_arg
+from webapp.core.services import ServiceError, accounts, demo_clock, organisations
+from webapp.core.services.accounts import UserData
+from webapp.core.services.organisations import OrganisationData
+
+admin_only = roles_required(Role.SYS_ADMIN)
+
+
+def _show_service_error(form, exc: ServiceError) -> None:  # noqa: ANN001 - a WTForms form
+    field = getattr(form, exc.field, None) if exc.field else None
+    if field is not None:
+        field.errors = [*field.errors, exc.message]
+    else:
+        flash(exc.message, "danger")
+
+
+def _all_organisations() -> list[Organisation]:
+    return list(db.session.scalars(sa.select(Organisation).order_by(Organisation.id)))
+
+
+def _tree() -> tuple[list[Organisation], dict[int | None, list[Organisation]]]:
+    """All organisations grouped by parent id, in one query."""
+    orgs = _all_organisations()
+    children: dict[int | None, list[Organisation]] = defaultdict(list)
+    for org in orgs:
+        children[org.parent_id].append(org)
+    return children.get(None, []), children
+
+
+def _indented_choices(only_bureaus: bool) -> list[tuple[int, str]]:
+    roots, children = _tree()
+    out: list[tuple[int, str]] = []
+
+    def walk(node: Organisation, depth: int) -> None:
+        if not only_bureaus or node.is_bureau:
+            mark = "" if node.active else "（已停用）"
+            out.append((node.id, "\u3000" * depth + node.name + mark))
+        for child in children.get(node.id, []):
+            walk(child, depth + 1)
+
+    for root in roots:
+        walk(root, 0)
+    return out
+
+
+@admin_only
+def index() -> Response:
+    return redirect(url_for("admin.organisations"))
+
+
+# --- organisations -----------------------------------------------------------------------------------------
+
+
+@admin_only
+def organisations_tree() -> str:
+    roots, children = _tree()
+    user_counts = dict(
+        db.session.execute(
+            sa.select(User.organisation_id, sa.func.count(User.id)).group_by(User.organisation_id)
+        ).all()
+    )
+    return render_template(
+        "admin/organisations.html", roots=roots, children=children, user_counts=user_counts
+    )
+
+
+def _organisation_form_data(form: OrganisationForm) -> OrganisationData:
+    return OrganisationData(
+        name=form.name.data or "",
+        code=form.code.data or "",
+        kind=form.kind.data or "",
+        parent_id=form.parent_id.data or None,
+        bureau_tier=form.bureau_tier.data or None,
+        tier=form.tier.data or None,
+        has_system_guidance=bool(form.has_system_guidance.data),
+        authority_status=form.authority_status.data or None,
+        acts_as_county=bool(form.acts_as_county.data),
+        active=bool(form.active.data),
+        contact_phone=form.contact_phone.data or None,
+        address=form.address.data or None,
+    )
+
+
+def _organisation_form(org: Organisation | None) -> OrganisationForm:
+    form = OrganisationForm(obj=org) if org is not None else OrganisationForm()
+    parent_choices = [(0, "（无上级：省档案局）")] + [
+        (oid, label) for oid, label in _indented_choices(only_bureaus=True) if org is None or oid != org.id
+    ]
+    form.parent_id.choices = choices(parent_choices)
+    if org is not None and request.method == "GET":
+        form.parent_id.data = org.parent_id or 0
+        form.bureau_tier.data = org.bureau_tier or ""
+        form.tier.data = org.tier or ""
+        form.authority_status.data = org.authority_status or AuthorityStatus.ACTIVE
+    if org is None and request.method == "GET":
+        preset_parent = id_arg("parent")
+        if preset_parent:
+            form.parent_id.data = preset_parent
+        form.kind.data = request.args.get("kind") or OrgKind.ORGAN
+    return form
+
+
+@admin_only
+def organisation_new() -> Response | str:
+    form = _organisation_form(None)
+    if form.validate_on_submit():
+        try:
+            org = organisations.create_organisation(_organisation_form_data(form))
+        except ServiceError as exc:
+            _show_service_error(form, exc)
+        else:
+            flash(f"已创建单位「{org.name}」。", "success")
+            return redirect(url_for("admin.organisations"))
+    return render_template("admin/organisation_form.html", form=form, org=None)
+
+
+@admin_only
+def organisation_edit(org_id: int) -> Response | str:
+    org = db.session.get(Organisation, org_id) or abort(404)
+    form = _organisation_form(org)
+    if form.validate_on_submit():
+        try:
+            organisations.update_organisation(org.id, _organisation_form_data(form))
+        except ServiceError as exc:
+            _show_service_error(form, exc)
+        else:
+            flash(f"已保存单位「{org.name}」。", "success")
+            return redirect(url_for("admin.organisations"))
+    return render_template("admin/organisation_form.html", form=form, org=org)
+
+
+# --- users -------------------------------------------------------------------------------------------------
+
+
+@admin_only
+def users() -> str:
+    q = (request.args.get("q") or "").strip()
+    org_id = id_arg("org")
+    role = request.args.get("role") or ""
+    status = request.args.get("status") or ""
+    stmt = sa.select(User).join(User.organisation).order_by(Organisation.id, User.username)
+    if q:
+        like = f"%{q}%"
+        stmt = stmt.where(sa.or_(User.username.ilike(like), User.display_name.ilike(like)))
+    if org_id:
+        stmt = stmt.where(User.organisation_id == org_id)
+    if role in ROLE_LABELS:
+        stmt = stmt.where(User.id.in_(sa.select(UserRole.user_id).where(UserRole.role == role)))
+    if status in ("active", "inactive"):
+        stmt = stmt.where(User.active.is_(status == "active"))
+    page = db.paginate(
+        stmt, page=page_arg(), per_page=current_app.config.get("ITEMS_PER_PAGE", 20), error_out=False
+    )
+    return render_template(
+        "admin/users.html",
+        page=page,
+        q=q,
+        org_id=org_id,
+        role=role,
+        status=status,
+        org_choices=_indented_choices(only_bureaus=False),
+        toggle_form=ActiveToggleForm(),
+    )
+
+
+def _user_form_data(form: UserForm) -> UserData:
+    return UserData(
+        username=(form.username.data or "").strip(),
+        display_name=form.display_name.data or "",
+        organisation_id=form.organisation_id.data or 0,
+        roles=frozenset(form.roles.data or []),
+        active=bool(form.active.data),
+    )
+
+
+@admin_only
+def user_new() -> Response | str:
+    form = NewUserForm()
+    form.organisation_id.choices = choices(_indented_choices(only_bureaus=False))
+    if request.method == "GET" and id_arg("org"):
+        form.organisation_id.data = id_arg("org")
+    if form.validate_on_submit():
+        try:
+            user = accounts.create_user(_user_form_data(form), form.password.data or "")
+        except ServiceError as exc:
+            _show_service_error(form, exc)
+        else:
+            flash(f"已创建用户「{user.username}」。", "success")
+            return redirect(url_for("admin.users"))
+    return render_template("admin/user_form.html", form=form, user=None)
+
+
+@admin_only
+def user_edit(user_id: int) -> Response | str:
+    user = db.session.get(User, user_id) or abort(404)
+    form = UserForm(obj=user)
+    form.organisation_id.choices = choices(_indented_choices(only_bureaus=False))
+    if request.method == "GET":
+        form.roles.data = sorted(user.roles)
+    if form.validate_on_submit():
+        data = _user_form_data(form)
+        try:
+            accounts.update_user(user.id, data, acting_user_id=current_user.id)
+        except ServiceError as exc:
+            _show_service_error(form, exc)
+        else:
+            flash(f"已保存用户「{data.username}」。", "success")
+            return redirect(url_for("admin.users"))
+    return render_template("admin/user_form.html", form=form, user=user)
+
+
+@admin_only
+def user_password(user_id: int) -> Response | str:
+    user = db.session.get(User, user_id) or abort(404)
+    form = PasswordResetForm()
+    if form.validate_on_submit():
+        try:
+            accounts.reset_password(user.id, form.password.data or "")
+        except ServiceError as exc:
+            _show_service_error(form, exc)
+        else:
+            flash(f"已重置「{user.username}」的密码，其 API 令牌已全部作废。", "success")
+            return redirect(url_for("admin.users"))
+    return render_template("admin/user_password.html", form=form, user=user)
+
+
+@admin_only
+def user_deactivate(user_id: int) -> str:
+    """停用 asks first: the account can no longer log in and its API tokens are revoked."""
+    user = db.session.get(User, user_id) or abort(404)
+    return render_template("admin/user_deactivate.html", user=user, form=ActiveToggleForm())
+
+
+@admin_only
+def user_active(user_id: int) -> Response:
+    user = db.session.get(User, user_id) or abort(404)
+    form = ActiveToggleForm()
+    if not form.validate_on_submit():
+        abort(400)
+    make_active = request.form.get("active") == "1"
+    if not make_active and request.form.get("confirm") != "1":
+        # deactivating is confirmed on its own page; a bare POST changes nothing
+        return redirect(url_for("admin.user_deactivate", user_id=user.id))
+    try:
+        accounts.set_active(user.id, make_active, acting_user_id=current_user.id)
+    except ServiceError as exc:
+        flash(exc.message, "danger")
+    else:
+        flash(f"已{'启用' if make_active else '停用'}用户「{user.username}」。", "success")
+    return redirect(
+        request.referrer
+        if request.referrer and request.referrer.startswith(request.host_url)
+        else url_for("admin.users")
+    )
+
+
+# --- demo clock (development and testing only) -------------------------------------------------------------
+
+
+@admin_only
+def demo_clock_page() -> Response | str:
+    if not current_app.config.get("DEMO_CLOCK_ENABLED"):
+        abort(404)
+    advance_form = DemoClockForm(prefix="advance")
+    set_form = DemoClockSetForm(prefix="set")
+    reset_form = ActiveToggleForm(prefix="reset")
+    action = request.form.get("action") if request.method == "POST" else None
+    try:
+        if action == "advance" and advance_form.validate_on_submit():
+            day = demo_clock.advance_demo_clock(advance_form.days.data or 0)
+            flash(f"演示日期已前进 {advance_form.days.data} 天，今天是 {day.isoformat()}。", "success")
+            return redirect(url_for("admin.demo_clock"))
+        if action == "set" and set_form.validate_on_submit():
+            target = set_form.target.data
+            day = demo_clock.set_demo_offset((target - clock.base_today()).days)
+            flash(f"演示日期已设为 {day.isoformat()}。", "success")
+            return redirect(url_for("admin.demo_clock"))
+        if action == "reset" and reset_form.validate_on_submit():
+            day = demo_clock.reset_demo_clock()
+            flash(f"演示日期已复位为 {day.isoformat()}。", "success")
+            return redirect(url_for("admin.demo_clock"))
+    except ServiceError as exc:
+        _show_service_error(advance_form if action == "advance" else set_form, exc)
+    return render_template(
+        "admin/demo_clock.html",
+        advance_form=advance_form,
+        set_form=set_form,
+        reset_form=reset_form,
+        base_today=clock.base_today(),
+        offset=clock.demo_offset_days(),
+        today=clock.today(),
+        fixed_by_config=bool(current_app.config.get("KAOPING_TODAY")),
+    )

@@ -1,0 +1,113 @@
+"""The one clock. Dates are in Asia/Shanghai; timestamps are stored in UTC.
+
+``today()`` is ``KAOPING_TODAY`` when set (demos, tests), else the real date in Asia/Shanghai, plus — only where
+``DEMO_CLOCK_ENABLED`` (development, testing; never production) — a demo offset in days kept in the database
+and moved from the admin page 「演示日期」, so a demo user can let the 7-day notice elapse.
+
+Every date and timestamp the application stamps comes from here: business dates from `today()`, timestamps
+(audit rows, uploads, and the created/updated columns through `webapp.core.models.types.app_now`) from `now()`.
+The only exception is `wall_now()`, the machine's clock, kept for security expiry (API tokens), which a demo
+date must not stretch or cut short. No other module calls ``datetime.now``.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from flask import current_app, g, has_app_context
+from sqlalchemy.orm import Session
+
+from config.settings import parse_today
+from webapp.core.extensions import db
+from webapp.core.models.setting import SettingKV
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+#: SettingKV key of the demo offset in days
+DEMO_OFFSET_KEY = "demo_clock_offset_days"
+
+
+def _fixed_today() -> date | None:
+    if not has_app_context():
+        return None
+    return parse_today(current_app.config.get("KAOPING_TODAY"))
+
+
+def demo_clock_enabled() -> bool:
+    return has_app_context() and bool(current_app.config.get("DEMO_CLOCK_ENABLED"))
+
+
+def demo_offset_days() -> int:
+    """Days the admin moved the demo clock forward (0 when disabled or unset); cached per request."""
+    if not demo_clock_enabled():
+        return 0
+    if "kaoping_demo_offset" in g:
+        return int(g.kaoping_demo_offset)
+    try:
+        raw = db.session.scalar(sa.select(SettingKV.value).where(SettingKV.key == DEMO_OFFSET_KEY))
+    except (sa.exc.OperationalError, sa.exc.ProgrammingError):  # no tables yet (init-db still to run)
+        db.session.rollback()
+        raw = None
+    try:
+        offset = int(raw) if raw is not None else 0
+    except ValueError:
+        offset = 0
+    g.kaoping_demo_offset = offset
+    return offset
+
+
+def forget_cached_offset() -> None:
+    """Call after changing the offset within a request."""
+    if has_app_context():
+        g.pop("kaoping_demo_offset", None)
+
+
+@sa.event.listens_for(Session, "before_flush")
+def _cache_offset_before_flush(session: Session, flush_context: object, instances: object) -> None:
+    """Read the demo offset before rows are written, so the timestamp column defaults (`now()`) find it cached
+    instead of querying in the middle of the flush (queries are safe here: nothing has been written yet)."""
+    if demo_clock_enabled() and "kaoping_demo_offset" not in g:
+        demo_offset_days()
+
+
+def wall_now() -> datetime:
+    """The machine's clock (UTC), for security expiry only (API tokens): a demo date must not extend them."""
+    return datetime.now(UTC)
+
+
+def real_today() -> date:
+    return datetime.now(SHANGHAI).date()
+
+
+def base_today() -> date:
+    """Today before the demo offset: KAOPING_TODAY or the real date."""
+    return _fixed_today() or real_today()
+
+
+def today() -> date:
+    return base_today() + timedelta(days=demo_offset_days())
+
+
+def is_fixed() -> bool:
+    """True when "today" is not the real date (KAOPING_TODAY set or demo offset non-zero)."""
+    return _fixed_today() is not None or demo_offset_days() != 0
+
+
+def now() -> datetime:
+    """Current instant, timezone-aware UTC. On a fixed/shifted date, the date part (in Shanghai) is ``today()``
+    and the time of day is the real one, so events keep their order."""
+    real = datetime.now(SHANGHAI)
+    day = today()
+    if day == real.date():
+        return real.astimezone(UTC)
+    return datetime.combine(day, real.timetz()).astimezone(UTC)
+
+
+def local(moment: datetime | None) -> datetime | None:
+    """A stored timestamp in Asia/Shanghai for display."""
+    if moment is None:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(SHANGHAI)

@@ -1,0 +1,13 @@
+"""The shared core as a feature: home, sign-in, administration (users, organisations, clock), help, the API's
+shared routes and the database commands."""
+
+from webapp.core import admin, auth, help, main
+from webapp.core.commands import COMMANDS
+from webapp.core.feature import Feature
+
+FEATURE = Feature(
+    name="core",
+    label="公共",
+    blueprints=(main.bp, auth.bp, admin.bp, help.bp),
+    app_commands=tuple(COMMANDS),
+)

@@ -1,0 +1,21 @@
+"""/help/interpretations: our reading of each gap in the regulation, with the article it belongs to."""
+
+from __future__ import annotations
+
+from flask import render_template
+
+from config.interpretations import load_readings
+from config.rulesets import DEFAULT_RULESET, load_ruleset
+from webapp.core.auth.permissions import login_required
+
+
+@login_required
+def interpretations() -> str:
+    ruleset = load_ruleset(DEFAULT_RULESET)
+    readings = list(load_readings(ruleset.id).values())
+    return render_template(
+        "help/interpretations.html",
+        ruleset=ruleset,
+        readings=readings,
+        quotes={reading.rule: ruleset.rule_texts[reading.rule].quote for reading in readings},
+    )

@@ -1,0 +1,42 @@
+"""The shared models: people, organisations, the audit trail, settings, sequences. Re-exports only."""
+
+from webapp.core.models.audit import GENESIS_HASH, AuditRowImmutable, CaseEvent
+from webapp.core.models.organisation import (
+    AUTHORITY_STATUS_LABELS,
+    BUREAU_TIER_LABELS,
+    KIND_LABELS,
+    ORGAN_TIER_LABELS,
+    AuthorityStatus,
+    BureauTier,
+    Organisation,
+    OrganTier,
+    OrgKind,
+    parent_problem,
+)
+from webapp.core.models.sequence import Sequence
+from webapp.core.models.setting import SettingKV
+from webapp.core.models.user import ROLE_LABELS, ApiToken, Role, User, UserRole, hash_token
+
+__all__ = [
+    "AUTHORITY_STATUS_LABELS",
+    "ApiToken",
+    "AuditRowImmutable",
+    "AuthorityStatus",
+    "BUREAU_TIER_LABELS",
+    "BureauTier",
+    "CaseEvent",
+    "GENESIS_HASH",
+    "KIND_LABELS",
+    "ORGAN_TIER_LABELS",
+    "OrgKind",
+    "OrganTier",
+    "Organisation",
+    "ROLE_LABELS",
+    "Role",
+    "Sequence",
+    "SettingKV",
+    "User",
+    "UserRole",
+    "hash_token",
+    "parent_problem",
+]

@@ -1,0 +1,172 @@
+"""The organisation tree: archive bureaus (province → city → county) and the organs (units) under them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from webapp.core.extensions import db
+from webapp.core.models.types import UTCDateTime, app_now
+
+
+class OrgKind(StrEnum):
+    BUREAU = "bureau"
+    ORGAN = "organ"
+
+
+class BureauTier(StrEnum):
+    PROVINCE = "province"
+    CITY = "city"
+    COUNTY = "county"
+
+
+class OrganTier(StrEnum):
+    PROVINCIAL_DIRECT = "provincial_direct"
+    CITY_DIRECT = "city_direct"
+    COUNTY_DIRECT = "county_direct"
+    TOWNSHIP = "township"
+
+
+class AuthorityStatus(StrEnum):
+    """ARC-12.2 / §5.3: a bureau's evaluation authority."""
+
+    ACTIVE = "active"
+    UNDER_RECTIFICATION = "under_rectification"
+    SUSPENDED = "suspended"
+
+
+KIND_LABELS = {OrgKind.BUREAU: "档案局", OrgKind.ORGAN: "机关（单位）"}
+BUREAU_TIER_LABELS = {BureauTier.PROVINCE: "省级", BureauTier.CITY: "市州级", BureauTier.COUNTY: "县级"}
+ORGAN_TIER_LABELS = {
+    OrganTier.PROVINCIAL_DIRECT: "省直机关",
+    OrganTier.CITY_DIRECT: "市州直机关",
+    OrganTier.COUNTY_DIRECT: "县直机关",
+    OrganTier.TOWNSHIP: "乡（镇）机关",
+}
+AUTHORITY_STATUS_LABELS = {
+    AuthorityStatus.ACTIVE: "正常",
+    AuthorityStatus.UNDER_RECTIFICATION: "限期整改",
+    AuthorityStatus.SUSPENDED: "中止考评权限",
+}
+
+#: Which bureau tier an organ of each tier hangs under (ARC-10.1.1 "同级档案局"; GAP-17 for townships).
+PARENT_BUREAU_TIER = {
+    OrganTier.PROVINCIAL_DIRECT: BureauTier.PROVINCE,
+    OrganTier.CITY_DIRECT: BureauTier.CITY,
+    OrganTier.COUNTY_DIRECT: BureauTier.COUNTY,
+    OrganTier.TOWNSHIP: BureauTier.COUNTY,
+}
+
+
+class Organisation(db.Model):
+    __tablename__ = "organisations"
+    __table_args__ = (
+        sa.CheckConstraint("kind IN ('bureau', 'organ')", name="kind"),
+        sa.CheckConstraint(
+            "(kind = 'bureau' AND bureau_tier IS NOT NULL AND tier IS NULL)"
+            " OR (kind = 'organ' AND tier IS NOT NULL AND bureau_tier IS NULL)",
+            name="tier_matches_kind",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(120), unique=True)
+    #: short stable code used in URLs, demo data and exports (e.g. ``hb``, ``yc-czj``)
+    code: Mapped[str] = mapped_column(sa.String(40), unique=True)
+    kind: Mapped[str] = mapped_column(sa.String(10))
+    #: bureaus only: province | city | county
+    bureau_tier: Mapped[str | None] = mapped_column(sa.String(10))
+    #: organs only: provincial_direct | city_direct | county_direct | township
+    tier: Mapped[str | None] = mapped_column(sa.String(20))
+    parent_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisations.id"), index=True)
+    #: organs: has a task of guiding archive work in its system (ARC-4.2, needed for 省特级)
+    has_system_guidance: Mapped[bool] = mapped_column(default=False)
+    #: bureaus: evaluation authority (ARC-12.2); NULL for organs
+    authority_status: Mapped[str | None] = mapped_column(sa.String(24))
+    #: city-level bureau that also performs the county functions (直管市, 神农架林区; GAP-23)
+    acts_as_county: Mapped[bool] = mapped_column(default=False)
+    #: bureaus: where the public reaches the bureau about a notice (公示联系电话、通讯地址)
+    contact_phone: Mapped[str | None] = mapped_column(sa.String(40))
+    address: Mapped[str | None] = mapped_column(sa.String(200))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=app_now)
+
+    parent: Mapped[Organisation | None] = relationship(remote_side=[id], back_populates="children")
+    children: Mapped[list[Organisation]] = relationship(back_populates="parent", order_by="Organisation.id")
+
+    def __repr__(self) -> str:
+        return f"<Organisation {self.code} {self.name}>"
+
+    @property
+    def is_bureau(self) -> bool:
+        return self.kind == OrgKind.BUREAU
+
+    @property
+    def is_organ(self) -> bool:
+        return self.kind == OrgKind.ORGAN
+
+    @property
+    def tier_label(self) -> str:
+        if self.is_bureau:
+            return BUREAU_TIER_LABELS.get(self.bureau_tier, self.bureau_tier or "")  # type: ignore[call-overload]
+        return ORGAN_TIER_LABELS.get(self.tier, self.tier or "")  # type: ignore[call-overload]
+
+    @property
+    def kind_label(self) -> str:
+        return KIND_LABELS.get(self.kind, self.kind)  # type: ignore[call-overload]
+
+    @property
+    def authority_status_label(self) -> str:
+        return AUTHORITY_STATUS_LABELS.get(self.authority_status, "")  # type: ignore[call-overload]
+
+    def ancestors(self) -> list[Organisation]:
+        """Parents, nearest first (stops on a cycle rather than looping)."""
+        chain: list[Organisation] = []
+        seen = {self.id}
+        node = self.parent
+        while node is not None and node.id not in seen:
+            chain.append(node)
+            seen.add(node.id)
+            node = node.parent
+        return chain
+
+    def bureau_chain(self) -> list[Organisation]:
+        """Ancestor bureaus, nearest first: for an organ its own-level bureau, then the bureaus above it."""
+        return [org for org in self.ancestors() if org.is_bureau]
+
+    def descendants(self) -> list[Organisation]:
+        out: list[Organisation] = []
+        stack = list(reversed(self.children))
+        while stack:
+            node = stack.pop()
+            out.append(node)
+            stack.extend(reversed(node.children))
+        return out
+
+
+def parent_problem(
+    kind: str, bureau_tier: str | None, tier: str | None, parent: Organisation | None
+) -> str | None:
+    """Why ``parent`` cannot hold an organisation of this kind and tier (Chinese), or None if it can."""
+    if kind == OrgKind.BUREAU:
+        if bureau_tier == BureauTier.PROVINCE:
+            return "省档案局不应有上级单位。" if parent is not None else None
+        expected = BureauTier.PROVINCE if bureau_tier == BureauTier.CITY else BureauTier.CITY
+        if parent is None or not parent.is_bureau or parent.bureau_tier != expected:
+            return f"{BUREAU_TIER_LABELS[BureauTier(bureau_tier)]}档案局的上级必须是{BUREAU_TIER_LABELS[expected]}档案局。"
+        return None
+    if tier is None:
+        return "请选择机关层级。"
+    organ_tier = OrganTier(tier)
+    expected = PARENT_BUREAU_TIER[organ_tier]
+    if parent is None or not parent.is_bureau:
+        return "机关必须挂在同级档案局之下。"
+    if parent.bureau_tier == expected:
+        return None
+    # 直管市 / 神农架林区: the city-level bureau performs the county functions (GAP-23).
+    if expected == BureauTier.COUNTY and parent.bureau_tier == BureauTier.CITY and parent.acts_as_county:
+        return None
+    return f"{ORGAN_TIER_LABELS[organ_tier]}应挂在{BUREAU_TIER_LABELS[expected]}档案局之下。"

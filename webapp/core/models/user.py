@@ -1,0 +1,117 @@
+"""People, their roles at their organisation, and API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from webapp.core.extensions import db
+from webapp.core.models.types import UTCDateTime, app_now
+
+if TYPE_CHECKING:
+    from webapp.core.models.organisation import Organisation
+
+
+class Role(StrEnum):
+    UNIT_APPLICANT = "unit_applicant"
+    UNIT_LEADER = "unit_leader"
+    BUREAU_STAFF = "bureau_staff"
+    BUREAU_HEAD = "bureau_head"
+    REVIEWER = "reviewer"
+    NOTICE_EDITOR = "notice_editor"
+    SYS_ADMIN = "sys_admin"
+    SECURITY_ADMIN = "security_admin"
+    AUDITOR = "auditor"
+
+
+#: The one place role names are translated.
+ROLE_LABELS: dict[str, str] = {
+    Role.UNIT_APPLICANT: "单位申报员",
+    Role.UNIT_LEADER: "单位负责人",
+    Role.BUREAU_STAFF: "档案局经办人",
+    Role.BUREAU_HEAD: "档案局负责人",
+    Role.REVIEWER: "评审专家",
+    Role.NOTICE_EDITOR: "公示编辑",
+    Role.SYS_ADMIN: "系统管理员",
+    Role.SECURITY_ADMIN: "安全管理员",
+    Role.AUDITOR: "审计员",
+}
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(sa.String(64))
+    password_hash: Mapped[str] = mapped_column(sa.String(256))
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"), index=True)
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=app_now)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    organisation: Mapped[Organisation] = relationship()
+    role_rows: Mapped[list[UserRole]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", order_by="UserRole.role"
+    )
+
+    def __repr__(self) -> str:
+        return f"<User {self.username}>"
+
+    # Flask-Login reads is_active; deactivated users can neither log in nor use a session they still hold.
+    @property
+    def is_active(self) -> bool:  # type: ignore[override]
+        return self.active
+
+    def set_password(self, password: str, method: str = "scrypt") -> None:
+        self.password_hash = generate_password_hash(password, method=method)
+
+    def check_password(self, password: str) -> bool:
+        return bool(self.password_hash) and check_password_hash(self.password_hash, password)
+
+    @property
+    def roles(self) -> set[str]:
+        return {row.role for row in self.role_rows}
+
+    def has_role(self, *roles: str) -> bool:
+        """True if the user holds any of ``roles``."""
+        return not self.roles.isdisjoint(roles)
+
+    @property
+    def role_labels(self) -> list[str]:
+        return [ROLE_LABELS.get(role, role) for role in sorted(self.roles, key=list(ROLE_LABELS).index)]
+
+
+class UserRole(db.Model):
+    __tablename__ = "user_roles"
+
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    role: Mapped[str] = mapped_column(sa.String(32), primary_key=True)
+
+    user: Mapped[User] = relationship(back_populates="role_rows")
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+class ApiToken(db.Model):
+    """A bearer token; only its SHA-256 is stored, so a database leak does not leak usable tokens."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_sha256: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=app_now)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    user: Mapped[User] = relationship()

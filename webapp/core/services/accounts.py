@@ -1,0 +1,177 @@
+"""Users, roles, passwords and API tokens."""
+
+from __future__ import annotations
+
+import re
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+
+from webapp.core import clock
+from webapp.core.extensions import db
+from webapp.core.models import ROLE_LABELS, ApiToken, Organisation, Role, User, UserRole, hash_token
+from webapp.core.services import Conflict, NotFound, ServiceError, transaction
+
+USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
+MIN_PASSWORD_LENGTH = 8
+#: roles that only make sense at an organ, and at a bureau
+ORGAN_ROLES = frozenset({Role.UNIT_APPLICANT, Role.UNIT_LEADER})
+BUREAU_ROLES = frozenset({Role.BUREAU_STAFF, Role.BUREAU_HEAD, Role.NOTICE_EDITOR})
+
+
+@dataclass(frozen=True)
+class UserData:
+    """What a form or the CLI supplies for a user."""
+
+    username: str
+    display_name: str
+    organisation_id: int
+    roles: frozenset[str]
+    active: bool = True
+
+
+def _hash_method() -> str:
+    return current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
+
+
+def check_password_strength(password: str) -> None:
+    if len(password or "") < MIN_PASSWORD_LENGTH:
+        raise ServiceError(f"密码至少 {MIN_PASSWORD_LENGTH} 位。", field="password")
+
+
+def _validate(data: UserData, user_id: int | None) -> Organisation:
+    if not USERNAME_RE.match(data.username or ""):
+        raise ServiceError(
+            "用户名只能使用小写字母、数字、点、下划线和连字符，2–64 位，以字母或数字开头。", field="username"
+        )
+    if not (data.display_name or "").strip():
+        raise ServiceError("请填写姓名。", field="display_name")
+    clash = db.session.scalar(sa.select(User.id).where(User.username == data.username))
+    if clash is not None and clash != user_id:
+        raise Conflict(f"用户名「{data.username}」已被使用。", field="username")
+    org = db.session.get(Organisation, data.organisation_id)
+    if org is None:
+        raise ServiceError("所属单位不存在。", field="organisation_id")
+    if not org.active:
+        raise ServiceError(f"「{org.name}」已停用，不能添加或调整其用户。", field="organisation_id")
+    unknown = set(data.roles) - set(ROLE_LABELS)
+    if unknown:
+        raise ServiceError(f"未知角色：{'、'.join(sorted(unknown))}。", field="roles")
+    if not data.roles:
+        raise ServiceError("请至少选择一个角色。", field="roles")
+    if org.is_bureau and set(data.roles) & ORGAN_ROLES:
+        raise ServiceError("单位申报员、单位负责人只能设在机关（单位），不能设在档案局。", field="roles")
+    if org.is_organ and set(data.roles) & BUREAU_ROLES:
+        raise ServiceError("档案局经办人、负责人、公示编辑只能设在档案局。", field="roles")
+    return org
+
+
+def _set_roles(user: User, roles: Iterable[str]) -> None:
+    wanted = set(roles)
+    user.role_rows = [row for row in user.role_rows if row.role in wanted]
+    have = {row.role for row in user.role_rows}
+    for role in sorted(wanted - have):
+        user.role_rows.append(UserRole(role=role))
+
+
+def create_user(data: UserData, password: str) -> User:
+    with transaction():
+        _validate(data, None)
+        check_password_strength(password)
+        user = User(
+            username=data.username,
+            display_name=data.display_name.strip(),
+            organisation_id=data.organisation_id,
+            active=data.active,
+        )
+        user.set_password(password, method=_hash_method())
+        _set_roles(user, data.roles)
+        db.session.add(user)
+    return user
+
+
+def update_user(user_id: int, data: UserData, *, acting_user_id: int | None = None) -> User:
+    with transaction():
+        user = db.session.get(User, user_id)
+        if user is None:
+            raise NotFound("用户不存在。")
+        _validate(data, user_id)
+        if acting_user_id == user_id and not data.active:
+            raise ServiceError("不能停用自己的账号。", field="active")
+        if acting_user_id == user_id and Role.SYS_ADMIN in user.roles and Role.SYS_ADMIN not in data.roles:
+            raise ServiceError("不能取消自己的系统管理员角色。", field="roles")
+        user.username = data.username
+        user.display_name = data.display_name.strip()
+        user.organisation_id = data.organisation_id
+        user.active = data.active
+        _set_roles(user, data.roles)
+    return user
+
+
+def reset_password(user_id: int, password: str) -> User:
+    with transaction():
+        user = db.session.get(User, user_id)
+        if user is None:
+            raise NotFound("用户不存在。")
+        check_password_strength(password)
+        user.set_password(password, method=_hash_method())
+        # A reset also revokes the user's API tokens: whoever knew the old password may have made one.
+        db.session.execute(sa.delete(ApiToken).where(ApiToken.user_id == user.id))
+    return user
+
+
+def set_active(user_id: int, active: bool, *, acting_user_id: int | None = None) -> User:
+    with transaction():
+        user = db.session.get(User, user_id)
+        if user is None:
+            raise NotFound("用户不存在。")
+        if not active and acting_user_id == user_id:
+            raise ServiceError("不能停用自己的账号。")
+        user.active = active
+        if not active:
+            db.session.execute(sa.delete(ApiToken).where(ApiToken.user_id == user.id))
+    return user
+
+
+def authenticate(username: str, password: str) -> User | None:
+    """The active user with these credentials, else None (same answer for unknown user and bad password)."""
+    user = db.session.scalar(sa.select(User).where(User.username == (username or "").strip()))
+    if user is None or not user.active or not user.check_password(password or ""):
+        return None
+    return user
+
+
+def record_login(user: User) -> None:
+    with transaction():
+        user.last_login_at = clock.now()
+
+
+def issue_token(user: User) -> str:
+    """A new bearer token for ``user``; the plain token is returned once and never stored."""
+    token = "kp_" + secrets.token_urlsafe(32)
+    ttl = timedelta(days=int(current_app.config.get("API_TOKEN_TTL_DAYS", 30)))
+    with transaction():
+        # Token expiry is security, so it runs on the wall clock, never on the demo clock.
+        db.session.add(
+            ApiToken(user_id=user.id, token_sha256=hash_token(token), expires_at=clock.wall_now() + ttl)
+        )
+    return token
+
+
+def user_for_token(token: str) -> User | None:
+    """The active user owning this unexpired token; stamps ``last_used_at``."""
+    if not token:
+        return None
+    row = db.session.scalar(sa.select(ApiToken).where(ApiToken.token_sha256 == hash_token(token)))
+    wall = clock.wall_now()
+    if row is None or row.expires_at <= wall or not row.user.active:
+        return None
+    # one write a minute per token is plenty for "last used" and keeps reads cheap
+    if row.last_used_at is None or wall - row.last_used_at > timedelta(minutes=1):
+        with transaction():
+            row.last_used_at = wall
+    return row.user

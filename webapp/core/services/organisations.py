@@ -1,0 +1,126 @@
+"""Creating and editing the organisation tree."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from webapp.core.extensions import db
+from webapp.core.models import AuthorityStatus, BureauTier, Organisation, OrganTier, OrgKind, parent_problem
+from webapp.core.services import Conflict, NotFound, ServiceError, transaction
+
+CODE_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
+#: a telephone number as printed on a notice: digits with - + ( ) spaces, optionally 转 and an extension
+PHONE_RE = re.compile(r"^[0-9+（）()\- ]{5,30}(转[0-9]{1,6})?$")
+ADDRESS_MAX = 200
+
+
+@dataclass(frozen=True)
+class OrganisationData:
+    name: str
+    code: str
+    kind: str
+    parent_id: int | None
+    bureau_tier: str | None = None
+    tier: str | None = None
+    has_system_guidance: bool = False
+    authority_status: str | None = None
+    acts_as_county: bool = False
+    active: bool = True
+    #: bureaus: printed on the public notice as the place to raise objections
+    contact_phone: str | None = None
+    address: str | None = None
+
+
+def _apply(org: Organisation, data: OrganisationData) -> None:
+    name = (data.name or "").strip()
+    code = (data.code or "").strip().lower()
+    if not name:
+        raise ServiceError("请填写单位名称。", field="name")
+    if not CODE_RE.match(code):
+        raise ServiceError("简码只能使用小写字母、数字和连字符，最长 40 位。", field="code")
+    for column, value, label, field in (
+        (Organisation.name, name, "名称", "name"),
+        (Organisation.code, code, "简码", "code"),
+    ):
+        clash = db.session.scalar(sa.select(Organisation.id).where(column == value))
+        if clash is not None and clash != org.id:
+            raise Conflict(f"单位{label}「{value}」已存在。", field=field)
+    if data.kind not in {k.value for k in OrgKind}:
+        raise ServiceError("请选择单位类别。", field="kind")
+
+    is_bureau = data.kind == OrgKind.BUREAU
+    bureau_tier = data.bureau_tier if is_bureau else None
+    tier = None if is_bureau else data.tier
+    if is_bureau and bureau_tier not in {t.value for t in BureauTier}:
+        raise ServiceError("请选择档案局级别。", field="bureau_tier")
+    if not is_bureau and tier not in {t.value for t in OrganTier}:
+        raise ServiceError("请选择机关层级。", field="tier")
+    authority = (data.authority_status or AuthorityStatus.ACTIVE) if is_bureau else None
+    if authority is not None and authority not in {s.value for s in AuthorityStatus}:
+        raise ServiceError("考评权限状态无效。", field="authority_status")
+    if data.acts_as_county and bureau_tier != BureauTier.CITY:
+        raise ServiceError("只有市州级档案局可以兼行县级职能（直管市、神农架林区）。", field="acts_as_county")
+
+    parent = db.session.get(Organisation, data.parent_id) if data.parent_id else None
+    if data.parent_id and parent is None:
+        raise ServiceError("上级单位不存在。", field="parent_id")
+    if parent is not None and org.id is not None and (parent.id == org.id or org in parent.ancestors()):
+        raise ServiceError("上级单位不能是本单位或其下级单位。", field="parent_id")
+    problem = parent_problem(data.kind, bureau_tier, tier, parent)
+    if problem:
+        raise ServiceError(problem, field="parent_id")
+    if org.id is not None and org.kind != data.kind and org.children:
+        raise ServiceError("该单位下还有下级单位，不能更改类别。", field="kind")
+
+    phone = (data.contact_phone or "").strip()
+    address = (data.address or "").strip()
+    if phone and not PHONE_RE.match(phone):
+        raise ServiceError(
+            "联系电话只能包含数字、连字符、括号和空格（可加“转”分机号），如 0717-6000004。",
+            field="contact_phone",
+        )
+    if len(address) > ADDRESS_MAX:
+        raise ServiceError(f"通讯地址不超过 {ADDRESS_MAX} 字。", field="address")
+
+    org.name = name
+    org.code = code
+    org.contact_phone = (phone or None) if is_bureau else None
+    org.address = (address or None) if is_bureau else None
+    org.kind = data.kind
+    org.bureau_tier = bureau_tier
+    org.tier = tier
+    org.parent = parent
+    org.has_system_guidance = bool(data.has_system_guidance) and not is_bureau
+    org.authority_status = authority
+    org.acts_as_county = bool(data.acts_as_county)
+    org.active = bool(data.active)
+
+
+def create_organisation(data: OrganisationData) -> Organisation:
+    with transaction():
+        org = Organisation()
+        _apply(org, data)
+        db.session.add(org)
+    return org
+
+
+def update_organisation(org_id: int, data: OrganisationData) -> Organisation:
+    with transaction():
+        org = db.session.get(Organisation, org_id)
+        if org is None:
+            raise NotFound("单位不存在。")
+        # no_autoflush: half-applied changes must not reach the database while we still validate
+        with db.session.no_autoflush:
+            _apply(org, data)
+    return org
+
+
+def roots() -> list[Organisation]:
+    return list(
+        db.session.scalars(
+            sa.select(Organisation).where(Organisation.parent_id.is_(None)).order_by(Organisation.id)
+        )
+    )

@@ -1,0 +1,121 @@
+"""Filters and globals every template can use."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from flask import Flask, url_for
+from markupsafe import Markup, escape
+from sqlalchemy.exc import SQLAlchemyError
+
+from config.interpretations import load_readings
+from config.rulesets import DEFAULT_RULESET, load_ruleset
+from webapp.core import clock
+from webapp.core.models import ORGAN_TIER_LABELS, ROLE_LABELS
+from webapp.grading.documents.labels import format_points
+from webapp.grading.models import CASE_KIND_LABELS, CASE_STATE_COLOURS, CASE_STATE_LABELS, LEVEL_LABELS
+from workflow.errors import RulesetError
+
+
+def format_datetime(moment: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """A stored UTC timestamp shown in Asia/Shanghai."""
+    local = clock.local(moment)
+    return local.strftime(fmt) if local else ""
+
+
+def format_date(day: date | None) -> str:
+    return day.isoformat() if day else ""
+
+
+def rule_reference(rule: str | None, ruleset_id: str | None = None) -> Markup:
+    """A rule as people read it. A gap of the regulation (GAP-9, our reading) is cited by its nearest article
+    and links to the help page; its id is only in the tooltip. Rule IDs of the regulation are printed as is."""
+    if not rule:
+        return Markup("")
+    if rule.startswith("GAP-"):
+        reading = load_readings(ruleset_id or DEFAULT_RULESET).get(rule)
+        article = f"依据{reading.article}，" if reading else ""
+        href = f"{url_for('help.interpretations')}#{rule.lower()}"
+        return Markup('<a class="kp-rule" href="{}" title="办法解读 {}">{}本系统解释</a>').format(
+            href, rule, article
+        )
+    return Markup('<span class="kp-rule">{}</span>').format(rule)
+
+
+def reason_with_rule(message: str, rule: str | None, ruleset_id: str | None = None) -> Markup:
+    """A refusal's message and its rule, the rule printed once: messages made by `Ruleset.cite` already end
+    with the rule ID, so it is added only when the message does not name it."""
+    text = escape(message or "")
+    if not rule or rule in (message or ""):
+        return Markup(text)
+    return Markup("{} · {}").format(text, rule_reference(rule, ruleset_id))
+
+
+def ruleset_name(ruleset_id: str | None) -> str:
+    """The regulation's Chinese name for a ruleset id (hubei-2011 → 湖北省…办法（鄂档规[2011]1号）)."""
+    if not ruleset_id:
+        return ""
+    try:
+        return load_ruleset(ruleset_id).name
+    except (RulesetError, OSError):
+        return "（未知的考评办法）"
+
+
+def scheme_name(scheme_id: str | None, version: str | None) -> str:
+    """A score table's Chinese name (not its id and version)."""
+    if not scheme_id or not version:
+        return ""
+    # imported here: the services import the models, and this module is imported while the app is built
+    from webapp.core.services import ServiceError
+    from webapp.scoring.services import schemes
+
+    try:
+        return schemes.get_scheme(scheme_id, version).name
+    except ServiceError:
+        return "（评分表已不存在）"
+
+
+def clock_context() -> dict[str, Any]:
+    return {
+        "effective_today": clock.today(),
+        "clock_is_fixed": clock.is_fixed(),
+        "nav_overdue_count": _nav_overdue_count,
+    }
+
+
+def _nav_overdue_count() -> int:
+    """Overdue work of the signed-in user for the navigation bar: one query, cached for the request."""
+    from flask_login import current_user
+
+    from webapp.grading.services.overdue import overdue_count
+
+    if not current_user.is_authenticated:
+        return 0
+    try:
+        return overdue_count(current_user, clock.today())
+    except SQLAlchemyError:
+        # the error page of a failed request must still render: no count rather than a second failure
+        return 0
+
+
+def register_template_helpers(app: Flask) -> None:
+    app.add_template_filter(format_datetime, "datetime_cn")
+    app.add_template_filter(format_date, "date_cn")
+    # the one way a score is written for people, as in the PDFs: 97, 97.5, 97.25; "" for none
+    app.add_template_filter(format_points, "points")
+    app.add_template_global(rule_reference, "rule_ref")
+    app.add_template_global(reason_with_rule, "reason_with_rule")
+    app.add_template_global(ruleset_name, "ruleset_name")
+    app.add_template_global(scheme_name, "scheme_name")
+    app.jinja_env.globals.update(
+        ROLE_LABELS=ROLE_LABELS,
+        CASE_STATE_LABELS=CASE_STATE_LABELS,
+        CASE_STATE_COLOURS=CASE_STATE_COLOURS,
+        LEVEL_LABELS=LEVEL_LABELS,
+        CASE_KIND_LABELS=CASE_KIND_LABELS,
+        ORGAN_TIER_LABELS=ORGAN_TIER_LABELS,
+        PRODUCT_NAME="考评 · 机关档案工作目标管理等级考评系统",
+        PRODUCT_SHORT_NAME="考评 · 档案等级考评",
+    )
+    app.context_processor(clock_context)

@@ -1,0 +1,304 @@
+"""Cases over JSON: list, open, detail, events, attachments, panel. Each view makes one service call."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask import Response, jsonify, request
+from flask_login import current_user
+
+from webapp.core import clock
+from webapp.core.api.validation import (
+    InvalidInput,
+    json_object,
+    number_as_sent,
+    optional_date,
+    optional_int,
+    optional_str,
+    required_str,
+)
+from webapp.core.auth.permissions import login_required
+from webapp.grading.models import ATTACHMENT_KIND_LABELS, Attachment, Case
+from webapp.grading.services import attachments, case_search, overdue
+from webapp.grading.services import cases as case_service
+from webapp.grading.services.cases import CaseView
+from webapp.grading.services.objections import ObjectionView
+from workflow.grading import EVENTS
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day is not None else None
+
+
+def _org(org: Any) -> dict[str, Any] | None:
+    return {"id": org.id, "code": org.code, "name": org.name} if org is not None else None
+
+
+def case_summary(case: Case) -> dict[str, Any]:
+    """The list shape: enough to pick a case, no history."""
+    return {
+        "id": case.id,
+        "state": case.state,
+        "state_label": case.state_label,
+        "level": case.level,
+        "level_label": case.level_label,
+        "kind": case.kind,
+        "kind_label": case.kind_label,
+        "tier": case.tier,
+        "organ": _org(case.organ),
+        "organizer": _org(case.organizer),
+        "approver": _org(case.approver),
+        "plan_year": case.plan_year,
+        "applied_on": _iso(case.applied_on),
+        "version": case.version_id,
+    }
+
+
+def attachment_json(attachment: Attachment) -> dict[str, Any]:
+    return {
+        "id": attachment.id,
+        "kind": attachment.kind,
+        "kind_label": ATTACHMENT_KIND_LABELS.get(attachment.kind, attachment.kind),
+        "filename": attachment.original_filename,
+        "size": attachment.size,
+        "sha256": attachment.sha256,
+        "content_type": attachment.content_type,
+        "uploaded_by": attachment.uploaded_by.username if attachment.uploaded_by else None,
+        "at": attachment.at.isoformat() if attachment.at else None,
+    }
+
+
+def case_json(view: CaseView) -> dict[str, Any]:
+    """The detail shape of ``GET /api/v1/cases/<id>`` (documented in openapi.py)."""
+    case = view.case
+    notice = view.notice
+    body = case_summary(case)
+    body.update(
+        {
+            "ruleset": case.ruleset_id,
+            "lodged_with": _org(case.lodged_with),
+            "forwarder": _org(case.forwarder),
+            "planner": _org(case.planner),
+            "prechecker": _org(case.prechecker),
+            "panel_size": [case.panel_min, case.panel_max],
+            "panel": [
+                {
+                    "username": m.user.username,
+                    "name": m.user.display_name,
+                    "lead": m.is_lead,
+                    "declaration": m.declaration,  # 回避声明: null, "none" or "conflict"
+                }
+                for m in sorted(case.panel, key=lambda m: (not m.is_lead, m.id))
+            ],
+            "functions": sorted(view.functions),
+            "allowed_events": [a.event for a in view.actions if a.allowed],
+            "blocked_events": [
+                {"event": a.event, "message": a.reason, "rule": a.rule} for a in view.actions if not a.allowed
+            ],
+            "abilities": view.abilities,
+            "notice": None
+            if notice is None
+            else {
+                "start": _iso(notice["start"]),
+                "last_day": _iso(notice["last_day"]),
+                "may_close_on": _iso(notice["may_close_on"]),
+                "closed_on": _iso(notice["closed_on"]),
+            },
+            "preconditions": case.preconditions or {},
+            "forwarded_on": _iso(case.forwarded_on),
+            "decided_on": _iso(case.decided_on),
+            "precheck_opinion": case.precheck_opinion,
+            "total_score": float(case.total_score) if case.total_score is not None else None,
+            "conclusion": case.conclusion,
+            "letter_no": case.letter_no,
+            "certificate_no": case.certificate_no,
+            "spot_check": case.spot_check,
+            "spot_checks": [
+                {
+                    "checked_on": _iso(check.checked_on),
+                    "bureau": _org(check.bureau),
+                    "outcome": check.outcome,
+                    "outcome_label": check.outcome_label,
+                    "findings": check.findings,
+                }
+                for check in case.spot_checks
+            ],
+            "review_date": _iso(case.review_date),
+            "basis_documents": [
+                {"id": d.id, "name": d.name, "present": d.present} for d in view.basis_documents
+            ],
+            "attachments": [attachment_json(a) for a in view.attachments],
+            "objections": [objection_json(o) for o in view.objections],
+            "history": [
+                {
+                    "seq": e.seq,
+                    "event": e.event,
+                    "from": e.from_state,
+                    "to": e.to_state,
+                    "actor": e.actor_name,
+                    "organisation": e.actor_org_name or None,
+                    "at": e.at.isoformat(),
+                    "comment": e.comment,
+                    "rule": e.rule_id,
+                }
+                for e in view.timeline
+            ],
+        }
+    )
+    return body
+
+
+def objection_json(objection: ObjectionView) -> dict[str, Any]:
+    """Reference, date, status and substance for everyone who may read the case; who objected (name,
+    contact) only when the view was built for the organising bureau (`permissions.can_see_objector`)."""
+    body: dict[str, Any] = {
+        "reference": objection.reference,
+        "status": objection.status,
+        "received_at": objection.received_at.isoformat(),
+        "content": objection.content,
+        "handling_note": objection.handling_note,
+    }
+    if objection.objector_visible:
+        body["objector"] = {"name": objection.name, "contact": objection.contact}
+    return body
+
+
+def _detail(case_id: int) -> dict[str, Any]:
+    return case_json(case_service.case_view(current_user, case_id, today=clock.today()))
+
+
+@login_required
+def list_cases() -> Response:
+    """GET /cases?q=&state=&level=&kind=&tier=&year=&bureau=&overdue=1&page=&per_page= (per_page ≤ 100)."""
+    filters, errors = case_search.parse_filters(request.args)
+    if errors:
+        raise case_search.FilterError(errors)
+    page_no, per_page = case_search.parse_page(request.args)
+    today = clock.today()
+    page = case_search.search(current_user, filters, today, page=page_no, per_page=per_page)
+    items = []
+    for case in page.items:
+        row = case_summary(case)
+        flag = overdue.flag_for(case, today)
+        row["overdue_days"] = flag.days if flag else 0
+        items.append(row)
+    return jsonify(cases=items, count=page.total, page=page.page, per_page=page.per_page, pages=page.pages)
+
+
+@login_required
+def create_case() -> tuple[Response, int]:
+    payload = json_object()
+    level = required_str(payload, "level")
+    kind = required_str(payload, "kind")
+    preconditions = payload.get("preconditions", {})
+    if not isinstance(preconditions, dict) or not all(isinstance(v, bool) for v in preconditions.values()):
+        raise InvalidInput('preconditions 须为对象，如 {"ARC-5.1": true, …}', "preconditions")
+    case = case_service.open_case(
+        current_user, level=level, kind=kind, preconditions=preconditions, today=clock.today()
+    )
+    response = jsonify(_detail(case.id))
+    response.headers["Location"] = f"/api/v1/cases/{case.id}"
+    return response, 201
+
+
+@login_required
+def get_case(case_id: int) -> Response:
+    return jsonify(_detail(case_id))
+
+
+@login_required
+def fire_event(case_id: int) -> Response:
+    payload = json_object()
+    event = required_str(payload, "event")
+    if event not in EVENTS:
+        raise InvalidInput(f"未知的操作 {event}；可用：{'、'.join(EVENTS)}", "event")
+    conclusion = optional_str(payload, "conclusion")
+    if conclusion is not None and conclusion not in ("pass", "fail"):
+        raise InvalidInput("conclusion 只能是 pass 或 fail", "conclusion")
+    case_service.fire_event(
+        current_user,
+        case_id,
+        event,
+        comment=optional_str(payload, "comment") or "",
+        today=clock.today(),
+        expected_version=optional_int(payload, "expected_version"),
+        notice_start=optional_date(payload, "notice_start"),
+        opinion=optional_str(payload, "opinion"),
+        total_score=number_as_sent("total_score"),  # checked as typed: 1e-400 is not a total
+        conclusion=conclusion,
+    )
+    return jsonify(_detail(case_id))
+
+
+@login_required
+def upload_attachment(case_id: int) -> tuple[Response, int]:
+    kind = request.form.get("kind", "")
+    if kind not in ATTACHMENT_KIND_LABELS:
+        raise InvalidInput(f"kind 只能是：{'、'.join(ATTACHMENT_KIND_LABELS)}", "kind")
+    file = request.files.get("file")
+    if file is None or not file.filename:
+        raise InvalidInput("请以 multipart/form-data 上传 file 字段", "file")
+    attachment = case_service.upload_attachment(
+        current_user,
+        case_id,
+        kind,
+        file,
+        today=clock.today(),
+        expected_version=_expected_version(),
+    )
+    return jsonify(attachment_json(attachment)), 201
+
+
+def _expected_version() -> int | None:
+    """``expected_version`` from the query string or form (DELETE and multipart PUT carry no JSON body)."""
+    raw = request.values.get("expected_version")
+    if raw is None or raw == "":
+        return None
+    if not raw.isdigit() or len(raw) > 9:
+        raise InvalidInput("expected_version 须为正整数", "expected_version")
+    return int(raw)
+
+
+@login_required
+def delete_attachment(case_id: int, attachment_id: int) -> tuple[Response, int]:
+    """204 once deleted; 409 with the rule when the step no longer allows it (see permissions)."""
+    attachments.delete_attachment(current_user, case_id, attachment_id, expected_version=_expected_version())
+    return Response(status=204), 204
+
+
+@login_required
+def replace_attachment(case_id: int, attachment_id: int) -> tuple[Response, int]:
+    """A new file (multipart ``file``) in place of the attachment, same kind, in one transaction."""
+    file = request.files.get("file")
+    if file is None or not file.filename:
+        raise InvalidInput("请以 multipart/form-data 上传 file 字段", "file")
+    attachment = attachments.replace_attachment(
+        current_user, case_id, attachment_id, file, today=clock.today(), expected_version=_expected_version()
+    )
+    return jsonify(attachment_json(attachment)), 200
+
+
+@login_required
+def delete_case(case_id: int) -> tuple[Response, int]:
+    """Delete a draft the unit never applied for; 409 with the rule once it has applied."""
+    attachments.delete_draft(current_user, case_id, expected_version=_expected_version())
+    return Response(status=204), 204
+
+
+@login_required
+def set_panel(case_id: int) -> Response:
+    payload = json_object()
+    reviewers = payload.get("reviewers")
+    if not isinstance(reviewers, list) or not all(isinstance(r, str) and r for r in reviewers):
+        raise InvalidInput("reviewers 须为用户名列表", "reviewers")
+    lead = optional_str(payload, "lead")
+    case_service.set_panel(
+        current_user,
+        case_id,
+        reviewers,
+        lead=lead,
+        today=clock.today(),
+        expected_version=optional_int(payload, "expected_version"),
+    )
+    return jsonify(_detail(case_id))

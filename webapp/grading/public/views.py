@@ -1,0 +1,109 @@
+"""Public pages, no login: the notice list, each notice as an official notice (with a print view), the
+objection form and the look-up of an objection by its reference number (ARC-10.3, GAP-9)."""
+
+from __future__ import annotations
+
+from flask import abort, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response
+
+from webapp.core.auth.permissions import public
+from webapp.core.services import NotFound, ServiceError
+from webapp.grading.public.forms import ObjectionForm
+from webapp.grading.services import cases
+from webapp.grading.services import notices as notice_service
+from webapp.grading.services import objections as objection_service
+from webapp.grading.services.notices import NoticeRow
+
+
+def _bureau_key(row: NoticeRow) -> str:
+    bureau_id = getattr(row, "bureau_id", None)
+    return str(bureau_id) if bureau_id is not None else row.bureau_name
+
+
+@public
+def notices() -> str:
+    rows = notices_list = notice_service.current_notices()
+    bureaus = sorted(
+        {_bureau_key(row): row.bureau_name for row in notices_list}.items(), key=lambda kv: kv[1]
+    )
+    selected = request.args.get("bureau", "")
+    if selected:
+        rows = [row for row in notices_list if _bureau_key(row) == selected]
+    return render_template("grading/public/notices.html", rows=rows, bureaus=bureaus, selected=selected)
+
+
+def _notice(case_id: int) -> NoticeRow:
+    row = notice_service.notice_of(case_id)
+    if row is None:
+        abort(404)
+    return row
+
+
+@public
+def notice(case_id: int) -> str:
+    """The notice as the organising bureau publishes it: title, text quoting the rule, period, contact."""
+    return render_template("grading/public/notice.html", notice=_notice(case_id))
+
+
+@public
+def notice_print(case_id: int) -> str:
+    """The same notice on a bare A4 page (no navigation) for printing or posting."""
+    return render_template("grading/public/notice_print.html", notice=_notice(case_id))
+
+
+@public
+def objection(case_id: int) -> Response | tuple[str, int]:
+    """The objection form. A filed objection redirects to its receipt (POST → redirect → GET), so reloading
+    the receipt files nothing; the form's one-time token makes a repeated POST return the same objection."""
+    notice = _notice(case_id)
+    form = ObjectionForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            received = cases.submit_objection(
+                case_id,
+                content=form.content.data.strip(),
+                name=(form.name.data or "").strip(),
+                contact=(form.contact.data or "").strip(),
+                submission_key=form.submission_token.data or None,
+            )
+        except ServiceError as refused:
+            form.content.errors = [*form.content.errors, refused.message]
+            status = refused.status
+        else:
+            return redirect(url_for("public.objection_receipt", reference=received.reference, received=1))
+    elif request.method == "POST":
+        status = 400
+    return render_template("grading/public/objection.html", notice=notice, form=form), status
+
+
+@public
+def objection_receipt(reference: str) -> tuple[str, int]:
+    """Where an objection stands, for anyone holding its reference number: status, dates, the outcome note.
+    Nothing about who objected, nor the objection's text."""
+    try:
+        found = objection_service.objection_status(reference)
+    except ServiceError as exc:
+        page = render_template("grading/public/objection_lookup.html", reference=reference, error=exc.message)
+        return page, exc.status
+    received = request.args.get("received") == "1"
+    return render_template("grading/public/objection_status.html", status=found, received=received), 200
+
+
+@public
+def objection_lookup() -> Response | tuple[str, int]:
+    """The look-up form (GET ?reference=…): a valid reference goes to its status page."""
+    reference = request.args.get("reference")
+    if reference is None:
+        return render_template("grading/public/objection_lookup.html", reference="", error=None), 200
+    try:
+        found = objection_service.objection_status(reference)
+    except NotFound as exc:
+        return render_template(
+            "grading/public/objection_lookup.html", reference=reference, error=exc.message
+        ), 404
+    except ServiceError as exc:
+        return render_template(
+            "grading/public/objection_lookup.html", reference=reference, error=exc.message
+        ), 400
+    return redirect(url_for("public.objection_receipt", reference=found.reference))

@@ -1,0 +1,189 @@
+"""Translate between the models and the pure domain: `CaseFacts`, `OrganFacts`, `Grade`.
+
+Building blocks for the services: they read, never commit. `facts_for` builds what the guards of
+`workflow.grading` need from one case row; `copy_back` writes the dates `fire` recorded onto the row.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+
+from config.rulesets import DEFAULT_RULESET, load_ruleset
+from webapp.core.extensions import db
+from webapp.core.models import Organisation
+from webapp.grading.models import Attachment, Case, Grade, Objection, SecurityIncident
+from workflow import calendar
+from workflow import grade as domain_grade
+from workflow.authority import Assignment, assignment
+from workflow.eligibility import OrganFacts
+from workflow.grading import TERMINAL_STATES, CaseFacts
+from workflow.ruleset import Ruleset
+
+#: States in which a case is running (C1–C10): a recheck in one of them keeps the grade in force (GAP-4).
+RUNNING_STATES = tuple(
+    state
+    for state in (
+        "applied",
+        "forwarded",
+        "planned",
+        "acceptance_requested",
+        "prechecking",
+        "returned",
+        "in_notice",
+        "objection_review",
+        "in_review",
+        "awaiting_approval",
+    )
+)
+#: Fields `workflow.grading.fire` may change; copied back onto the row after a transition.
+FACT_FIELDS = (
+    "state",
+    "applied_on",
+    "plan_year",
+    "forwarded_on",
+    "notice_start",
+    "notice_closed_on",
+    "decided_on",
+)
+
+
+def ruleset_for(case: Case | None = None) -> Ruleset:
+    """The ruleset a case started with (running instances finish on their version), or the default."""
+    return load_ruleset(case.ruleset_id if case is not None else DEFAULT_RULESET)
+
+
+def current_grade(organ_id: int) -> Grade | None:
+    """The organ's latest certificate that no later grade replaced (lapsed ones included: status derives it)."""
+    return db.session.scalar(
+        sa.select(Grade)
+        .where(Grade.organ_id == organ_id, Grade.superseded_by_id.is_(None))
+        .order_by(Grade.valid_from.desc(), Grade.id.desc())
+        .limit(1)
+    )
+
+
+def domain_grade_of(grade: Grade | None) -> domain_grade.Grade | None:
+    if grade is None:
+        return None
+    superseded_on = grade.superseded_by.valid_from if grade.superseded_by is not None else None
+    valid_to = grade.valid_to
+    if grade.lapsed_on is not None and grade.lapsed_on <= valid_to:
+        # lapsed early (not the ordinary end of validity): the certificate stops the day before
+        valid_to = calendar.shift(grade.lapsed_on, -timedelta(days=1))
+    return domain_grade.Grade(
+        level=grade.level,
+        valid_from=grade.valid_from,
+        valid_to=max(valid_to, grade.valid_from),
+        certificate_kind=grade.certificate_kind,
+        superseded_on=superseded_on,
+    )
+
+
+def recheck_open(organ_id: int, *, excluding: int | None = None) -> bool:
+    """A recheck case of the organ is running (C1–C10): its grade stays in force (GT-05, GAP-4)."""
+    query = sa.select(Case.id).where(
+        Case.organ_id == organ_id, Case.kind == "recheck", Case.state.in_(RUNNING_STATES)
+    )
+    if excluding is not None:
+        query = query.where(Case.id != excluding)
+    return db.session.scalar(query.limit(1)) is not None
+
+
+def organ_facts(organ: Organisation, *, recheck_running: bool | None = None) -> OrganFacts:
+    incidents = tuple(
+        db.session.scalars(
+            sa.select(SecurityIncident.occurred_on)
+            .where(SecurityIncident.organ_id == organ.id)
+            .order_by(SecurityIncident.occurred_on)
+        )
+    )
+    return OrganFacts(
+        tier=organ.tier or "",
+        has_system_guidance=organ.has_system_guidance,
+        grade=domain_grade_of(current_grade(organ.id)),
+        incidents=incidents,
+        recheck_open=recheck_open(organ.id) if recheck_running is None else recheck_running,
+    )
+
+
+def assignment_for(case: Case, ruleset: Ruleset | None = None) -> Assignment:
+    return assignment(ruleset or ruleset_for(case), case.level, case.kind, case.tier)
+
+
+def attachment_kinds(case_id: int) -> set[str]:
+    return set(db.session.scalars(sa.select(Attachment.kind).where(Attachment.case_id == case_id).distinct()))
+
+
+def sheet_evidence(case: Case) -> set[str]:
+    """A submitted self-check score sheet counts as the 自查评分表 (ARC-10.1.4) — score sheets, issue 4."""
+    from webapp.scoring.services.scoresheets import self_check_submitted
+
+    return {"self_check_sheet"} if self_check_submitted(case) else set()
+
+
+def open_objection_count(case_id: int) -> int:
+    return (
+        db.session.scalar(
+            sa.select(sa.func.count(Objection.id)).where(
+                Objection.case_id == case_id, Objection.status == "open"
+            )
+        )
+        or 0
+    )
+
+
+def facts_for(case: Case, ruleset: Ruleset | None = None) -> CaseFacts:
+    """Everything the guards of `workflow.grading` need about ``case``, read from the database."""
+    ruleset = ruleset or ruleset_for(case)
+    organ = organ_facts(
+        case.organ,
+        recheck_running=(case.kind == "recheck" and case.state in RUNNING_STATES)
+        or recheck_open(case.organ_id, excluding=case.id),
+    )
+    # the tier the case was lodged with, not the organ's today (a re-organisation does not re-route it)
+    organ = OrganFacts(
+        tier=case.tier,
+        has_system_guidance=organ.has_system_guidance,
+        grade=organ.grade,
+        incidents=organ.incidents,
+        recheck_open=organ.recheck_open,
+    )
+    return CaseFacts(
+        level=case.level,
+        kind=case.kind,
+        tier=case.tier,
+        ruleset_id=case.ruleset_id,
+        assignment=assignment_for(case, ruleset),
+        organ=organ,
+        state=case.state,
+        preconditions={key: bool(value) for key, value in (case.preconditions or {}).items()},
+        plan_year=case.plan_year,
+        applied_on=case.applied_on,
+        forwarded_on=case.forwarded_on,
+        notice_start=case.notice_start,
+        notice_closed_on=case.notice_closed_on,
+        open_objections=open_objection_count(case.id) if case.id is not None else 0,
+        panel_size=len(case.panel) or None,
+        attachments=(attachment_kinds(case.id) | sheet_evidence(case)) if case.id is not None else set(),
+        total_score=float(case.total_score) if case.total_score is not None else None,
+        conclusion=case.conclusion,
+        decided_on=case.decided_on,
+    )
+
+
+def copy_back(facts: CaseFacts, case: Case) -> None:
+    """Write what `fire` changed (state and the dates it records) onto the row."""
+    for name in FACT_FIELDS:
+        value = getattr(facts, name)
+        if getattr(case, name) != value:
+            setattr(case, name, value)
+
+
+def is_terminal(case: Case) -> bool:
+    return case.state in TERMINAL_STATES
+
+
+def year_of(day: date | None) -> int | None:
+    return day.year if day is not None else None

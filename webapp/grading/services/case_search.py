@@ -1,0 +1,257 @@
+"""Keyword search, filters and pagination shared by every case list (/cases/, the worklist tabs, the API list
+and the .xlsx export): one parser, one place that turns filters into SQL."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from webapp.core.extensions import db
+from webapp.core.models import ORGAN_TIER_LABELS, Organisation, OrgKind
+from webapp.core.services import ServiceError
+from webapp.grading.models import CASE_KIND_LABELS, CASE_STATE_LABELS, LEVEL_LABELS, Case
+from webapp.grading.services import permissions
+from webapp.grading.services.overdue import overdue_condition
+
+PER_PAGE = 20
+MAX_PER_PAGE = 100
+#: no one pages past this; a larger ?page= is a mistake, not a request for an empty page
+MAX_PAGE = 100_000
+MAX_QUERY_LENGTH = 60
+YEAR_RANGE = (2000, 2100)
+#: a case or organisation id beyond this is not one of ours (and must not reach the database as an overflow)
+MAX_ID = 2**31 - 1
+
+
+#: what a list row shows besides the case, loaded in one extra query per relation rather than one per row
+ROW_LOADS = (selectinload(Case.organ), selectinload(Case.organizer), selectinload(Case.approver))
+
+
+@dataclass(frozen=True)
+class CaseFilters:
+    #: keyword: organ name, case number (编号; 「#12」 for the number alone), letter or certificate number
+    q: str | None = None
+    state: str | None = None
+    level: str | None = None
+    kind: str | None = None
+    tier: str | None = None
+    year: int | None = None
+    #: a bureau holding any function in the case
+    bureau: int | None = None
+    overdue: bool = False
+
+    def query_args(self) -> dict[str, Any]:
+        """The filters as URL arguments (for links that keep them)."""
+        out: dict[str, Any] = {}
+        for item in fields(self):
+            value = getattr(self, item.name)
+            if value not in (None, False, ""):
+                out[item.name] = 1 if value is True else value
+        return out
+
+    def __bool__(self) -> bool:
+        return bool(self.query_args())
+
+
+class FilterError(ServiceError):
+    """Bad filter values: ``errors`` maps each field to its Chinese message."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        field, message = next(iter(errors.items()))
+        super().__init__(message, code="invalid_input", field=field)
+        self.errors = errors
+
+
+_CHOICES: dict[str, Mapping[str, str]] = {
+    "state": CASE_STATE_LABELS,
+    "level": LEVEL_LABELS,
+    "kind": CASE_KIND_LABELS,
+    "tier": ORGAN_TIER_LABELS,
+}
+_FIELD_NAMES = {"state": "状态", "level": "等级", "kind": "类别", "tier": "机关层级"}
+
+
+def _int(value: str, low: int, high: int) -> int | None:
+    value = value.strip()
+    if not value.isascii() or not value.isdigit() or len(value) > 12:
+        return None
+    number = int(value)
+    return number if low <= number <= high else None
+
+
+def parse_filters(args: Mapping[str, str]) -> tuple[CaseFilters, dict[str, str]]:
+    """Filters from a query string, and a message per bad value (bad values are left out of the filters)."""
+    errors: dict[str, str] = {}
+    values: dict[str, Any] = {}
+    q = (args.get("q") or "").strip()
+    if len(q) > MAX_QUERY_LENGTH:
+        errors["q"] = f"关键词不能超过{MAX_QUERY_LENGTH}个字。"
+    elif q:
+        values["q"] = q
+    for name, labels in _CHOICES.items():
+        value = args.get(name) or ""
+        if value and value not in labels:
+            errors[name] = f"{_FIELD_NAMES[name]}的取值无效，请从列表中选择。"
+        elif value:
+            values[name] = value
+    year = args.get("year") or ""
+    if year:
+        parsed = _int(year, *YEAR_RANGE)
+        if parsed is None:
+            errors["year"] = f"计划年度须为 {YEAR_RANGE[0]}–{YEAR_RANGE[1]} 之间的年份。"
+        else:
+            values["year"] = parsed
+    bureau = args.get("bureau") or ""
+    if bureau:
+        parsed = _int(bureau, 1, MAX_ID)
+        if parsed is None:
+            errors["bureau"] = "档案局的取值无效，请从列表中选择。"
+        else:
+            values["bureau"] = parsed
+    overdue = args.get("overdue") or ""
+    if overdue not in ("", "0", "1"):
+        errors["overdue"] = "“仅看超期”的取值无效。"
+    values["overdue"] = overdue == "1"
+    return CaseFilters(**values), errors
+
+
+def parse_page(args: Mapping[str, str]) -> tuple[int, int]:
+    """(page, per_page) from ``?page=`` and ``?per_page=``; raises `FilterError` when out of range."""
+    errors: dict[str, str] = {}
+    page = 1
+    per_page = PER_PAGE
+    if args.get("page"):
+        parsed = _int(args["page"], 1, MAX_PAGE)
+        if parsed is None:
+            errors["page"] = f"页码须为 1–{MAX_PAGE} 之间的整数。"
+        else:
+            page = parsed
+    if args.get("per_page"):
+        parsed = _int(args["per_page"], 1, MAX_PER_PAGE)
+        if parsed is None:
+            errors["per_page"] = f"每页条数须为 1–{MAX_PER_PAGE} 之间的整数。"
+        else:
+            per_page = parsed
+    if errors:
+        raise FilterError(errors)
+    return page, per_page
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def apply_filters(stmt: sa.Select[Any], filters: CaseFilters, today: date) -> sa.Select[Any]:
+    """``stmt`` (a SELECT over Case) narrowed by ``filters``."""
+    if filters.q and filters.q.startswith("#") and _int(filters.q[1:], 1, MAX_ID) is not None:
+        stmt = stmt.where(Case.id == int(filters.q[1:]))  # 「#12」: the case number and nothing else
+    elif filters.q:
+        like = f"%{_escape_like(filters.q)}%"
+        organs = sa.select(Organisation.id).where(Organisation.name.ilike(like, escape="\\"))
+        matches: list[sa.ColumnElement[bool]] = [
+            Case.organ_id.in_(organs),
+            Case.letter_no.ilike(like, escape="\\"),
+            Case.certificate_no.ilike(like, escape="\\"),
+        ]
+        if _int(filters.q, 1, MAX_ID) is not None:
+            matches.append(Case.id == int(filters.q))
+        stmt = stmt.where(sa.or_(*matches))
+    for name in ("state", "level", "kind", "tier"):
+        value = getattr(filters, name)
+        if value:
+            stmt = stmt.where(getattr(Case, name) == value)
+    if filters.year:
+        stmt = stmt.where(Case.plan_year == filters.year)
+    if filters.bureau:
+        stmt = stmt.where(
+            sa.or_(
+                *(
+                    getattr(Case, column) == filters.bureau
+                    for column in permissions.BUREAU_FUNCTION_COLUMNS.values()
+                )
+            )
+        )
+    if filters.overdue:
+        stmt = stmt.where(overdue_condition(today))
+    return stmt
+
+
+def bureau_choices() -> list[tuple[int, str]]:
+    """Every bureau, for the 档案局 filter (a province has a few dozen)."""
+    return [
+        (row.id, row.name)
+        for row in db.session.execute(
+            sa.select(Organisation.id, Organisation.name)
+            .where(Organisation.kind == OrgKind.BUREAU)
+            .order_by(Organisation.parent_id.is_not(None), Organisation.id)
+        )
+    ]
+
+
+def search(user: Any, filters: CaseFilters, today: date, *, page: int = 1, per_page: int = PER_PAGE) -> Any:
+    """The cases ``user`` may read, filtered, newest change first, one page (a Flask-SQLAlchemy Pagination)."""
+    stmt = apply_filters(permissions.visible_cases(user), filters, today)
+    stmt = stmt.order_by(Case.updated_at.desc(), Case.id.desc()).options(*ROW_LOADS)
+    return db.paginate(stmt, page=page, per_page=per_page, max_per_page=MAX_PER_PAGE, error_out=False)
+
+
+#: the export stops here and says so: a list that long belongs in a database query, not a spreadsheet
+EXPORT_LIMIT = 5000
+
+
+def describe(filters: CaseFilters) -> str:
+    """The filters in words, for the export's header line."""
+    parts = []
+    if filters.q:
+        parts.append(f"关键词“{filters.q}”")
+    for name, labels in _CHOICES.items():
+        value = getattr(filters, name)
+        if value:
+            parts.append(f"{_FIELD_NAMES[name]}：{labels.get(value, value)}")
+    if filters.year:
+        parts.append(f"计划年度：{filters.year}")
+    if filters.bureau:
+        name = db.session.scalar(sa.select(Organisation.name).where(Organisation.id == filters.bureau))
+        parts.append(f"档案局：{name or '（不存在）'}")
+    if filters.overdue:
+        parts.append("仅超期")
+    return "；".join(parts)
+
+
+def export_xlsx(user: Any, filters: CaseFilters, today: date) -> bytes:
+    """The filtered list as .xlsx (same filters and visibility as `search`), at most `EXPORT_LIMIT` rows."""
+    from webapp.grading.documents.case_list import case_list_xlsx
+    from webapp.grading.services.overdue import flag_for
+
+    stmt = apply_filters(permissions.visible_cases(user), filters, today)
+    stmt = stmt.order_by(Case.updated_at.desc(), Case.id.desc()).limit(EXPORT_LIMIT + 1).options(*ROW_LOADS)
+    found = list(db.session.scalars(stmt))
+    note = ""
+    if len(found) > EXPORT_LIMIT:
+        found = found[:EXPORT_LIMIT]
+        note = f"仅导出前{EXPORT_LIMIT}条，请缩小筛选范围。"
+    rows = []
+    for case in found:
+        flag = flag_for(case, today)
+        rows.append(
+            (
+                case.id,
+                case.organ.name,
+                ORGAN_TIER_LABELS.get(case.tier, case.tier),  # type: ignore[call-overload]
+                case.level_label,
+                case.kind_label,
+                case.plan_year or "",
+                case.applied_on.isoformat() if case.applied_on else "",
+                case.organizer.name if case.organizer else "",
+                case.state_label,
+                flag.text if flag else "",
+                case.letter_no or "",
+                case.certificate_no or "",
+            )
+        )
+    return case_list_xlsx(f"考评案件列表（{today.isoformat()}导出）", describe(filters), rows, note)

@@ -1,0 +1,1165 @@
+"""Case use cases: open, fire an event (alone or in a batch), attachments, panel, objections, spot-checks.
+
+Each public function is one transaction (commits whole or not at all) and, for every change, writes the audit
+row (who, which organisation, when, from → to, event, comment, rule, ruleset). Refusals raise `Refused` with
+the domain's reason code and Chinese message quoting the rule; views show it, the API returns it as JSON.
+`today` defaults to `webapp.core.clock.today()`; tests pass it explicitly.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from flask import current_app
+from markupsafe import Markup
+from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.datastructures import FileStorage
+
+from webapp.core import clock
+from webapp.core.extensions import db
+from webapp.core.models import CaseEvent, Organisation, Role, User
+from webapp.core.services import Conflict, NotFound, ServiceError, sequences, transaction, uploads
+from webapp.core.services.audit import append_case_event
+from webapp.core.services.diagram import procedure_svg
+from webapp.grading.models import (
+    ATTACHMENT_KIND_LABELS,
+    CONCLUSION_LABELS,
+    Attachment,
+    Case,
+    CaseFiling,
+    Grade,
+    Objection,
+    PanelMember,
+)
+from webapp.grading.services import permissions
+from webapp.grading.services.case_facts import (
+    assignment_for,
+    copy_back,
+    current_grade,
+    domain_grade_of,
+    facts_for,
+    open_objection_count,
+    organ_facts,
+    ruleset_for,
+)
+from webapp.grading.services.objections import REFERENCE_PREFIX, ObjectionView, objections_of
+from webapp.grading.services.permissions import Decision
+from webapp.scoring.services import schemes, scoresheets
+from webapp.scoring.services.schemes import active_scheme_for
+from workflow import calendar, grading
+from workflow import grade as domain_grade
+from workflow.authority import Assignment, BureauRef, assignment, resolve_bureaus
+from workflow.eligibility import candidate_refusals
+from workflow.errors import WorkflowError
+from workflow.ruleset import Ruleset
+from workflow.scoring.scheme import fmt_points
+
+#: Domain refusals about a value the person typed (not about the case): 400 with the field to show it beside.
+INPUT_REFUSALS: dict[str, str] = {
+    "notice_start_in_past": "notice_start",
+    "notice_start_too_far": "notice_start",
+    "precheck_opinion_required": "opinion",
+}
+
+
+class Refused(ServiceError):
+    """The domain or the permission check said no. ``status``: 403 forbidden, 400 a typed value the rule refuses
+    (``field`` names it, see `INPUT_REFUSALS`), 409 guard/state refusal."""
+
+    def __init__(self, decision: Decision) -> None:
+        super().__init__(decision.message, code=decision.code, field=INPUT_REFUSALS.get(decision.code))
+        self.rule = decision.rule
+        if decision.code == "forbidden":
+            self.status = 403
+        elif decision.code in INPUT_REFUSALS:
+            self.status = 400
+        else:
+            self.status = 409
+
+
+class BatchRefused(ServiceError):
+    """A batch action where some cases were refused: nothing was written. ``refusals`` maps case id → Decision."""
+
+    status = 409
+
+    def __init__(self, refusals: dict[int, Decision]) -> None:
+        super().__init__(f"{len(refusals)} 个案件不能办理，本次批量操作未执行。", code="batch_refused")
+        self.refusals = refusals
+
+
+@dataclass(frozen=True)
+class Action:
+    """One button on the case page: an event this user could fire now, or one shown disabled with why."""
+
+    event: str
+    label: str
+    allowed: bool
+    #: refusal reason (Chinese, quoting the rule) when not allowed
+    reason: str = ""
+    rule: str | None = None
+
+
+@dataclass(frozen=True)
+class BasisDocument:
+    """One of the five approval basis documents (ARC-10.5.1) and whether the case has it."""
+
+    id: str
+    name: str
+    present: bool
+
+
+@dataclass
+class CaseView:
+    """Everything the case page and the API detail show, computed once per request."""
+
+    case: Case
+    #: case functions the viewer holds (empty for onlookers such as upper bureaus)
+    functions: frozenset[str]
+    actions: list[Action]
+    timeline: list[CaseEvent]
+    attachments: list[Attachment]
+    #: as this viewer may see them: who objected only for the organising bureau (`permissions.can_see_objector`)
+    objections: list[ObjectionView]
+    basis_documents: list[BasisDocument]
+    #: notice facts when a notice was published: start, last day, may close on, elapsed
+    notice: dict[str, Any] | None
+    #: the procedure as inline SVG with the current state highlighted (drawn on the server, cached per state)
+    diagram: Markup
+    #: what the viewer may do besides events: {"upload": [...kinds], "set_panel": bool, "spot_check": bool, ...}
+    abilities: dict[str, Any] = field(default_factory=dict)
+    read_only_reason: str = ""
+
+
+class Stale(Conflict):
+    """Someone else changed the case since the caller loaded it (optimistic lock, ``version_id``)."""
+
+    def __init__(self, message: str = "案件已被他人办理或修改，请刷新后重试。") -> None:
+        super().__init__(message)
+        self.code = "stale"
+        self.rule = None
+
+
+#: Events that decide objections, with the status the objection rows get (GAP-9).
+OBJECTION_OUTCOMES: dict[str, tuple[str, str]] = {
+    "dismiss": ("dismiss_objection", "dismissed"),
+    "uphold": ("uphold_objection", "upheld"),
+    "reject": ("reject_on_objection", "rejected_case"),
+}
+OBJECTION_EVENTS = {event: status for event, status in OBJECTION_OUTCOMES.values()}
+#: Rule cited in the audit row of each upload kind.
+UPLOAD_RULES: dict[str, str] = {
+    "application_form": "ARC-10.1.4",
+    "self_check_sheet": "ARC-10.1.4",
+    "acceptance_report": "ARC-10.1.4",
+    "integrity_notice": "ARC-10.5.1",
+    "precheck_opinion": "ARC-10.2.2",
+    "other": "ARC-10.1.4",
+}
+#: Public objector shown in the audit trail.
+PUBLIC_ACTOR = "社会公众"
+MAX_SCORE = Decimal("999.99")
+
+
+def _today(today: date | None) -> date:
+    return today or clock.today()
+
+
+def _forbidden(message: str, rule: str | None = None) -> Refused:
+    return Refused(Decision(False, "forbidden", message, rule))
+
+
+def _load(user: User | None, case_id: int, *, lock: bool = False) -> Case:
+    """The case if ``user`` may read it; NotFound otherwise (no existence leak)."""
+    query = sa.select(Case).where(Case.id == case_id)
+    if lock:
+        query = query.with_for_update()
+    case = db.session.scalar(query)
+    if case is None or user is None or not permissions.can_view(user, case):
+        raise NotFound("案件不存在或您无权查看。")
+    return case
+
+
+@contextmanager
+def _unit_of_work() -> Iterator[None]:
+    """`transaction()` that turns a lost optimistic-lock race into `Stale`."""
+    try:
+        with transaction():
+            yield
+    except StaleDataError as exc:
+        raise Stale() from exc
+
+
+def _check_version(case: Case, expected_version: int | None) -> None:
+    if expected_version is not None and case.version_id != expected_version:
+        raise Stale()
+
+
+def _bureau_chain(organ: Organisation) -> list[BureauRef]:
+    return [
+        BureauRef(str(bureau.id), bureau.bureau_tier or "", bureau.authority_status in (None, "active"))
+        for bureau in organ.bureau_chain()
+    ]
+
+
+def _resolved(case_or_organ: Organisation, asg: Assignment, ruleset: Ruleset) -> dict[str, Any]:
+    try:
+        return resolve_bureaus(asg, _bureau_chain(case_or_organ), ruleset)
+    except WorkflowError as exc:
+        raise Refused(Decision.from_refusal(exc.refusal)) from exc
+
+
+def _transition(
+    case: Case,
+    event: str,
+    actor: grading.Actor,
+    today: date,
+    *,
+    user: User | None,
+    comment: str = "",
+    notice_start: date | None = None,
+    actor_name: str | None = None,
+) -> grading.TransitionRecord:
+    """Fire ``event`` on the row inside the caller's transaction: domain → copy back → side effects → audit."""
+    ruleset = ruleset_for(case)
+    facts = facts_for(case, ruleset)
+    ctx: dict[str, Any] = {"notice_start": notice_start} if notice_start is not None else {}
+    try:
+        record = grading.fire(facts, event, actor, today, ruleset, **ctx)
+    except WorkflowError as exc:
+        raise Refused(Decision.from_refusal(exc.refusal)) from exc
+    copy_back(facts, case)
+    if record.source != record.dest:
+        case.state_since = today  # overdue waits count from here (workflow/deadlines.py)
+    if record.dest == "approved":
+        _grant(case, today, ruleset)
+    append_case_event(
+        case,
+        event,
+        actor=user,
+        actor_name=actor_name,
+        from_state=record.source,
+        to_state=record.dest,
+        comment=comment,
+        rule_id=record.rule,
+    )
+    return record
+
+
+# -- approval side effects (CT-19) -----------------------------------------------------------------------------
+
+
+def _next_number(series: str, year: int, column: Any, prefix: str, suffix: str = "号") -> int:
+    """Next number of ``series`` in ``year`` from its collision-free counter (seeded from the highest stored
+    ``column`` value ``{prefix}{n}{suffix}`` when the counter is new)."""
+    return sequences.next_value(
+        series, year, highest_stored=lambda: sequences.highest_number(column, prefix, suffix)
+    )
+
+
+def certificate_prefix(year: int) -> str:
+    return f"鄂档证〔{year}〕"
+
+
+def letter_prefix(bureau: Organisation, year: int) -> str:
+    """宜档函〔2027〕: the bureau's one-character short name (鄂 for the province) + 档函 + year."""
+    short = "鄂" if bureau.parent_id is None else bureau.name[0]
+    return f"{short}档函〔{year}〕"
+
+
+def _grant(case: Case, today: date, ruleset: Ruleset) -> Grade:
+    """Grade (GT-01/03/04/06), certificate and letter numbers, filings (ARC-9.3/9.5, ARC-10.5.4/10.5.5)."""
+    previous = current_grade(case.organ_id)
+    granted = domain_grade.grade_after_approval(
+        ruleset, domain_grade_of(previous), case.level, case.kind, today
+    )
+    prefix = certificate_prefix(today.year)
+    certificate_no = f"{prefix}{_next_number('certificate', today.year, Grade.certificate_no, prefix):04d}号"
+    grade = Grade(
+        organ_id=case.organ_id,
+        level=granted.level,
+        valid_from=granted.valid_from,
+        valid_to=granted.valid_to,
+        certificate_kind=granted.certificate_kind,
+        certificate_no=certificate_no,
+        case_id=case.id,
+    )
+    db.session.add(grade)
+    db.session.flush()
+    if previous is not None:
+        # GT-03/04 (GAP-22): a higher level replaces the lower one; GT-06: a recheck renews the same level
+        previous.superseded_by_id = grade.id
+    case.certificate_no = certificate_no
+    if case.approver is not None:
+        letter = letter_prefix(case.approver, today.year)
+        serial = _next_number(f"letter:{letter.split('档函')[0]}", today.year, Case.letter_no, letter)
+        case.letter_no = f"{letter}{serial}号"
+    asg = assignment_for(case, ruleset)
+    if asg.filings:
+        filings = _resolved(case.organ, asg, ruleset)["filings"]
+        rule = "ARC-9.3" if case.level == "special" else "ARC-9.5"
+        present = {filing.bureau_id: filing for filing in case.filings}
+        for bureau_id in dict.fromkeys(int(i) for i in filings):
+            filing = present.get(bureau_id)
+            if filing is None:
+                case.filings.append(CaseFiling(bureau_id=bureau_id, rule_id=rule, filed_on=today))
+            else:
+                filing.filed_on, filing.rule_id = today, rule
+    return grade
+
+
+# -- use cases ---------------------------------------------------------------------------------------------------
+
+
+def list_cases(
+    user: User, *, state: str | None = None, level: str | None = None, kind: str | None = None
+) -> list[Case]:
+    """The cases ``user`` may read, newest first, optionally filtered."""
+    query = permissions.visible_cases(user)
+    if state:
+        query = query.where(Case.state == state)
+    if level:
+        query = query.where(Case.level == level)
+    if kind:
+        query = query.where(Case.kind == kind)
+    return list(db.session.scalars(query.order_by(Case.id.desc())))
+
+
+def get_case(user: User, case_id: int) -> Case:
+    """The case if ``user`` may read it; NotFound otherwise."""
+    return _load(user, case_id)
+
+
+def open_case(
+    user: User, *, level: str, kind: str, preconditions: dict[str, bool], today: date | None = None
+) -> Case:
+    """A draft case for the user's organ: resolves the authority row and the concrete bureaus (ARC-9, §6).
+    Raises `Refused` for combinations nobody may apply for (ARC-4.2, GAP-20)."""
+    today = _today(today)
+    organ = permissions.organ_of(user)
+    if organ is None:
+        raise _forbidden("只有申报单位的用户可以提出考评或复查申请。", "ARC-5.0")
+    ruleset = ruleset_for()
+    if level not in {item.id for item in ruleset.levels}:
+        raise ServiceError("请选择申报等级。", code="invalid_input", field="level")
+    if kind not in {item.id for item in ruleset.kinds}:
+        raise ServiceError("请选择申报类别（考评或复查）。", code="invalid_input", field="kind")
+    known = {item.id for item in ruleset.preconditions}
+    if not isinstance(preconditions, dict) or not set(preconditions) <= known:
+        unknown = (
+            "、".join(sorted(set(preconditions or {}) - known)) if isinstance(preconditions, dict) else ""
+        )
+        raise ServiceError(
+            f"前提条件只能是 {', '.join(sorted(known))}" + (f"（未知：{unknown}）" if unknown else ""),
+            code="invalid_input",
+            field="preconditions",
+        )
+    try:
+        asg = assignment(ruleset, level, kind, organ.tier or "")
+    except WorkflowError as exc:
+        raise Refused(Decision.from_refusal(exc.refusal)) from exc
+    refusals = candidate_refusals(ruleset, organ_facts(organ), level, kind)
+    if refusals:
+        raise Refused(Decision.from_refusal(refusals[0]))
+    running = db.session.scalar(
+        sa.select(Case.id).where(
+            Case.organ_id == organ.id,
+            Case.state.not_in(tuple(grading.TERMINAL_STATES)),
+            Case.deleted_at.is_(None),
+        )
+    )
+    if running is not None:
+        raise Refused(
+            Decision(
+                False,
+                "case_already_open",
+                f"本机关已有办理中的案件（编号 {running}），请办结或撤回后再申请。",
+            )
+        )
+    bureaus = _resolved(organ, asg, ruleset)
+    # the scoring scheme version the case keeps to the end (running cases finish on their version)
+    scheme_ref = active_scheme_for(ruleset.id) or (None, None)
+    with _unit_of_work():
+        case = Case(
+            organ_id=organ.id,
+            level=level,
+            kind=kind,
+            tier=organ.tier,
+            ruleset_id=ruleset.id,
+            scheme_id=scheme_ref[0],
+            scheme_version=scheme_ref[1],
+            state="draft",
+            state_since=today,
+            lodged_with_id=int(bureaus["lodged_with"]),
+            forwarder_id=int(bureaus["forwarder"]) if "forwarder" in bureaus else None,
+            planner_id=int(bureaus["planner"]),
+            prechecker_id=int(bureaus["prechecker"]),
+            organizer_id=int(bureaus["organizer"]),
+            approver_id=int(bureaus["approver"]),
+            summary_to_id=int(bureaus["summary_to"]) if "summary_to" in bureaus else None,
+            panel_min=asg.panel[0],
+            panel_max=asg.panel[1],
+            in_city_summary=asg.in_city_summary,
+            preconditions={key: bool(value) for key, value in preconditions.items()},
+        )
+        db.session.add(case)
+        db.session.flush()
+        level_name, kind_name = ruleset.level(level).name, ruleset.kind(kind).name
+        append_case_event(
+            case,
+            "open",
+            actor=user,
+            from_state=None,
+            to_state="draft",
+            comment=f"新建{level_name}{kind_name}申请",
+            rule_id="ARC-10.1.1",
+        )
+    return case
+
+
+def _review_from_sheet(case: Case) -> str:
+    """conclude_review without a manual total: the submitted agreed score sheet decides (GAP-12) — its total
+    against the pass line, and any veto or section minimum fails it; the reasons go into the audit row."""
+    outcome = scoresheets.review_outcome(case)
+    if outcome is None:
+        raise Refused(
+            Decision(
+                False,
+                "review_result_missing",
+                "尚无评审结果：请录入评审总分，或由评审组组长先提交合议评分表（ARC-10.4.5）。",
+                "ARC-10.4.5",
+            )
+        )
+    case.total_score, case.conclusion = outcome.total.quantize(Decimal("0.01")), outcome.conclusion
+    return outcome.comment
+
+
+def _score_ceiling(case: Case) -> Decimal:
+    """The highest total the case's score table allows (its maximum plus the bonus cap for the level)."""
+    scheme = schemes.scheme_for_case(case)
+    if scheme is None:
+        return MAX_SCORE
+    return min(MAX_SCORE, scheme.max_for(case.level) + scheme.bonus_max(case.level))
+
+
+#: A review total as a person writes it: digits, optionally a point and one or two decimals (85, 85.5, 85.25).
+PLAIN_TOTAL = re.compile(r"[0-9]{1,3}(?:\.[0-9]{1,2})?")
+
+
+def review_total(value: str | Decimal | float | None) -> Decimal:
+    """The panel's total from what was typed (form text, the API's number token as sent) or given (a number).
+
+    Only a plain decimal with at most two decimals is a total: scientific notation (``1e-400`` would round to a
+    silent 0 and reject the case), NaN, infinity, a sign or a third decimal are refused naming the field.
+    """
+    if value is None or isinstance(value, bool) or (isinstance(value, str) and not value.strip()):
+        raise ServiceError("请填写评审总分。", code="invalid_input", field="total_score")
+    # a float is shown as Python writes it (1e-05 stays scientific and is refused, like typed text)
+    text = (
+        value.strip() if isinstance(value, str) else repr(value) if isinstance(value, float) else str(value)
+    )
+    if not PLAIN_TOTAL.fullmatch(text):
+        raise ServiceError(
+            f"评审总分须为不超过两位小数的数字（如 85 或 85.5），不能写成「{text[:20]}」。",
+            code="invalid_input",
+            field="total_score",
+        )
+    return Decimal(text).quantize(Decimal("0.01"))
+
+
+def _review_input(
+    case: Case, ruleset: Ruleset, total_score: Decimal | float | str | None, conclusion: str | None
+) -> str:
+    """Validate and record the panel's result on the row (rolled back with the transaction if refused)."""
+    level = ruleset.level(case.level)
+    if level.scored:
+        if total_score is None and conclusion is None:
+            return _review_from_sheet(case)
+        if not ruleset.procedure.allow_paper_review:
+            raise Refused(
+                Decision(
+                    False,
+                    "paper_review_not_allowed",
+                    "本考评办法不允许录入纸质评分总分，评审结论须依据评审组合议评分表形成（ARC-10.4.5）。",
+                    "ARC-10.4.5",
+                )
+            )
+        score = review_total(total_score)
+        ceiling = _score_ceiling(case)
+        if not Decimal(0) <= score <= ceiling:
+            raise ServiceError(
+                f"评审总分须在 0 至 {fmt_points(ceiling)} 之间（本案评分表满分，含加分上限）。",
+                code="invalid_input",
+                field="total_score",
+            )
+        case.total_score, case.conclusion = score, None
+        return f"评审总分 {fmt_points(score)}"
+    if conclusion not in ("pass", "fail"):
+        raise ServiceError(
+            f"{level.name}不计分，请选择评审结论：达标（pass）或不达标（fail）。",
+            code="invalid_input",
+            field="conclusion",
+        )
+    case.total_score, case.conclusion = None, conclusion
+    return "评审结论：" + CONCLUSION_LABELS[conclusion]
+
+
+def _close_objections(
+    case: Case, user: User, status: str, note: str, *, only: Objection | None = None
+) -> list[str]:
+    """Decide open objections (all of the case's, or ``only``); returns their references."""
+    rows = (
+        [only]
+        if only is not None
+        else list(
+            db.session.scalars(
+                sa.select(Objection).where(Objection.case_id == case.id, Objection.status == "open")
+            )
+        )
+    )
+    for row in rows:
+        row.status = status
+        row.handled_by_id = user.id
+        row.handled_at = clock.now()
+        row.handling_note = note
+    db.session.flush()
+    return [row.reference for row in rows]
+
+
+def _fire_checked(
+    user: User,
+    case: Case,
+    event: str,
+    today: date,
+    *,
+    comment: str,
+    notice_start: date | None = None,
+    opinion: str | None = None,
+    total_score: Decimal | float | str | None = None,
+    conclusion: str | None = None,
+) -> grading.TransitionRecord:
+    """Permission → input → domain → side effects → audit, inside the caller's transaction."""
+    if event not in grading.EVENTS:
+        raise ServiceError(f"未知的操作：{event}", code="invalid_input", field="event")
+    if event == "object":
+        raise _forbidden("异议由社会公众通过公示页面提出。", "GAP-9")
+    ruleset = ruleset_for(case)
+    notes = [comment.strip()] if comment and comment.strip() else []
+    check_ctx: dict[str, Any] = {}
+    if event == "pass_precheck":
+        notice_start = notice_start or today
+        check_ctx["notice_start"] = notice_start
+    else:
+        notice_start = None
+    if event in grading.OPINION_EVENTS:
+        # the domain refuses an empty written opinion (ARC-10.2.1); "" is passed on, never dropped as None
+        opinion = (opinion or "").strip()
+        check_ctx["opinion"] = opinion
+    if event == "conclude_review" or event in grading.OPINION_EVENTS:
+        # check permission and state first, so an onlooker learns nothing from input validation
+        early = permissions.can_fire(user, case, event, today)
+        if not early and early.code in ("forbidden", "invalid_transition"):
+            raise Refused(early)
+    if event == "conclude_review":
+        notes.append(_review_input(case, ruleset, total_score, conclusion))
+        check_ctx["total_score"] = case.total_score
+        check_ctx["conclusion"] = case.conclusion
+    decision = permissions.can_fire(user, case, event, today, **check_ctx)
+    if not decision:
+        raise Refused(decision)
+    if event in grading.OPINION_EVENTS and opinion:
+        case.precheck_opinion = opinion
+        notes.append(f"预检意见：{opinion.rstrip('。；;')}")  # joined with 「；」 below: no 「。；」
+    if event == "pass_precheck":
+        notes.append(f"公示自{notice_start}起")
+    if event in OBJECTION_EVENTS:
+        references = _close_objections(case, user, OBJECTION_EVENTS[event], comment or "")
+        if references:
+            notes.append("异议 " + "、".join(references))
+    functions = permissions.case_functions(user, case)
+    return _transition(
+        case,
+        event,
+        grading.Actor(functions),
+        today,
+        user=user,
+        comment="；".join(notes),
+        notice_start=notice_start,
+    )
+
+
+def fire_event(
+    user: User,
+    case_id: int,
+    event: str,
+    *,
+    comment: str = "",
+    today: date | None = None,
+    expected_version: int | None = None,
+    notice_start: date | None = None,
+    opinion: str | None = None,
+    total_score: Decimal | float | str | None = None,
+    conclusion: str | None = None,
+) -> Case:
+    """Fire ``event``: permission → domain guards → state change → side effects → audit row → commit.
+
+    Event-specific input: ``pass_precheck`` takes ``notice_start`` (default today) and ``opinion``;
+    ``return_for_completion`` takes ``opinion``; ``conclude_review`` takes ``total_score`` (scored levels) or
+    ``conclusion`` ``pass``/``fail`` (unscored, e.g. 省特级). ``approve`` creates the grade (superseding a lower
+    one), numbers the letter and certificate and records the filings (ARC-9.3/9.5). ``expected_version`` guards
+    against two people acting on the same case at once (409 ``stale``).
+    """
+    today = _today(today)
+    with _unit_of_work():
+        case = _load(user, case_id)
+        _check_version(case, expected_version)
+        _fire_checked(
+            user,
+            case,
+            event,
+            today,
+            comment=comment,
+            notice_start=notice_start,
+            opinion=opinion,
+            total_score=total_score,
+            conclusion=conclusion,
+        )
+    return case
+
+
+def batch_fire(
+    user: User,
+    case_ids: list[int],
+    event: str,
+    *,
+    comment: str = "",
+    today: date | None = None,
+    notice_start: date | None = None,
+    opinion: str | None = None,
+) -> list[Case]:
+    """The same event on several cases (issue the year's plan, forward 特级 applications, publish a notice
+    list): all or nothing — raises `BatchRefused` listing every refusal and writes nothing. ``opinion`` is
+    the written pre-check opinion for ``pass_precheck`` / ``return_for_completion``."""
+    today = _today(today)
+    ids = list(dict.fromkeys(int(case_id) for case_id in case_ids))
+    if not ids:
+        raise ServiceError("请至少选择一个案件。", code="invalid_input", field="case_ids")
+    if event in ("conclude_review", "object") or event in OBJECTION_EVENTS:
+        raise ServiceError("该操作不能批量办理。", code="invalid_input", field="event")
+    with _unit_of_work():
+        cases: list[Case] = []
+        refusals: dict[int, Decision] = {}
+        for case_id in ids:
+            case = db.session.get(Case, case_id)
+            if case is None or not permissions.can_view(user, case):
+                refusals[case_id] = Decision(False, "not_found", "案件不存在或您无权查看。")
+                continue
+            ctx: dict[str, Any] = {"notice_start": notice_start or today} if event == "pass_precheck" else {}
+            if event in grading.OPINION_EVENTS:
+                ctx["opinion"] = (opinion or "").strip()
+            decision = permissions.can_fire(user, case, event, today, **ctx)
+            if not decision:
+                refusals[case_id] = decision
+            cases.append(case)
+        if refusals:
+            raise BatchRefused(refusals)
+        for case in cases:
+            _fire_checked(
+                user, case, event, today, comment=comment, notice_start=notice_start, opinion=opinion
+            )
+    return cases
+
+
+def store_attachment(user: User, case: Case, kind: str, file: FileStorage, written: list[Path]) -> Attachment:
+    """Check ``file`` by its content (`uploads.check_upload`), write it under UPLOAD_FOLDER, add its row and the
+    audit row. Runs inside the caller's transaction; appends the written path to ``written`` so the caller
+    removes it if the transaction does not commit."""
+    data = file.read()
+    checked = uploads.check_upload(file.filename or "", data, current_app.config["ALLOWED_UPLOAD_EXTENSIONS"])
+    digest = hashlib.sha256(data).hexdigest()
+    # content-derived, never from user input; the random tail keeps re-uploads of one file distinct rows
+    stored = f"{digest[:40]}-{secrets.token_hex(8)}"
+    folder = Path(current_app.config["UPLOAD_FOLDER"])
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / stored
+    written.append(path)
+    path.write_bytes(data)
+    attachment = Attachment(
+        case_id=case.id,
+        kind=kind,
+        original_filename=checked.filename,
+        stored_filename=stored,
+        size=len(data),
+        sha256=digest,
+        content_type=checked.mime,  # the checked type, never the browser's
+        uploaded_by_id=user.id,
+        at=clock.now(),
+    )
+    db.session.add(attachment)
+    db.session.flush()
+    append_case_event(
+        case,
+        "upload",
+        actor=user,
+        from_state=case.state,
+        to_state=case.state,
+        comment=f"上传{ATTACHMENT_KIND_LABELS[kind]}：{checked.filename}",
+        rule_id=UPLOAD_RULES[kind],
+    )
+    return attachment
+
+
+def check_upload_input(kind: str, file: FileStorage | None) -> None:
+    """The kind is known and a file was chosen (`ServiceError` naming the field otherwise)."""
+    if kind not in ATTACHMENT_KIND_LABELS:
+        raise ServiceError("请选择材料类别。", code="invalid_input", field="kind")
+    if file is None or not getattr(file, "filename", None):
+        raise ServiceError("请选择要上传的文件。", code="invalid_input", field="file")
+
+
+def remove_files(paths: list[Path]) -> None:
+    """Delete files whose rows are gone (after the commit) or were never committed; a file already gone is
+    fine."""
+    for path in paths:
+        try:
+            path.unlink(missing_ok=True)
+        except OSError:  # pragma: no cover - a locked or read-only file: leave it, never fail the request
+            current_app.logger.warning("could not remove upload %s", path.name)
+
+
+def upload_attachment(
+    user: User,
+    case_id: int,
+    kind: str,
+    file: FileStorage,
+    *,
+    today: date | None = None,
+    expected_version: int | None = None,
+) -> Attachment:
+    """Store a file under instance/uploads (content-addressed name), record it, audit it. The file is checked
+    by its content (`uploads.check_upload`); a file written before a failed commit is removed.
+    ``expected_version``, when given, must be the case's current version (409 ``stale`` otherwise)."""
+    today = _today(today)
+    check_upload_input(kind, file)
+    written: list[Path] = []
+    try:
+        with _unit_of_work():
+            case = _load(user, case_id)
+            _check_version(case, expected_version)
+            decision = permissions.can(user, "upload", case, today, kind=kind)
+            if not decision:
+                raise Refused(decision)
+            attachment = store_attachment(user, case, kind, file, written)
+    except BaseException:
+        remove_files(written)
+        raise
+    return attachment
+
+
+def attachment_file(user: User, attachment_id: int) -> tuple[Attachment, Path]:
+    """An attachment and the path of its bytes, if ``user`` may read its case (for download views)."""
+    attachment = db.session.get(Attachment, attachment_id)
+    if attachment is None:
+        raise NotFound("材料不存在或您无权查看。")
+    _load(user, attachment.case_id)
+    path = Path(current_app.config["UPLOAD_FOLDER"]) / attachment.stored_filename
+    if not path.is_file():
+        raise NotFound("材料文件已丢失，请联系管理员。")
+    return attachment, path
+
+
+def set_panel(
+    user: User,
+    case_id: int,
+    usernames: list[str],
+    *,
+    lead: str | None = None,
+    today: date | None = None,
+    expected_version: int | None = None,
+) -> Case:
+    """Form the review panel (organizer): reviewers with the ``reviewer`` role, none from the applicant organ,
+    size within the case's range (ARC-10.4.2–10.4.4); the lead (default the first) concludes the review.
+    ``expected_version``, when given, must be the case's current version (409 ``stale`` otherwise)."""
+    today = _today(today)
+    names = [name.strip() for name in usernames if isinstance(name, str) and name.strip()]
+    if len(set(names)) != len(names):
+        raise ServiceError("评审组成员不能重复。", code="invalid_input", field="reviewers")
+    with _unit_of_work():
+        case = _load(user, case_id)
+        _check_version(case, expected_version)
+        decision = permissions.can(user, "set_panel", case, today)
+        if not decision:
+            raise Refused(decision)
+        ruleset = ruleset_for(case)
+        asg = assignment_for(case, ruleset)
+        low, high = asg.panel
+        if not low <= len(names) <= high:
+            refusal = ruleset.refusal(
+                "panel_size_out_of_range", asg.panel_rule, f"评审组应为{low}–{high}人，实际{len(names)}人"
+            )
+            raise Refused(Decision.from_refusal(refusal))
+        users = {u.username: u for u in db.session.scalars(sa.select(User).where(User.username.in_(names)))}
+        missing = [name for name in names if name not in users]
+        if missing:
+            raise ServiceError(
+                f"找不到评审专家：{'、'.join(missing)}", code="invalid_input", field="reviewers"
+            )
+        not_reviewers = [
+            name for name in names if not users[name].active or not users[name].has_role(Role.REVIEWER)
+        ]
+        if not_reviewers:
+            raise ServiceError(
+                f"以下用户不是在岗的评审专家：{'、'.join(not_reviewers)}",
+                code="invalid_input",
+                field="reviewers",
+            )
+        conflicted = [
+            users[name].display_name for name in names if users[name].organisation_id == case.organ_id
+        ]
+        if conflicted:
+            raise Refused(
+                Decision(
+                    False,
+                    "reviewer_conflict",
+                    f"评审专家不得来自申报单位（回避）：{'、'.join(conflicted)}",
+                    "ARC-10.4.1",
+                )
+            )
+        lead_name = lead or names[0]
+        if lead_name not in names:
+            raise ServiceError("评审组组长须是评审组成员。", code="invalid_input", field="lead")
+        # a member who stays keeps their conflict-of-interest declaration (回避声明, services/panel.py)
+        declared = {m.user_id: (m.declaration, m.declaration_note, m.declared_at) for m in case.panel}
+        case.panel.clear()
+        db.session.flush()
+        for name in names:
+            declaration, note, at = declared.get(users[name].id, (None, None, None))
+            case.panel.append(
+                PanelMember(
+                    user_id=users[name].id,
+                    is_lead=name == lead_name,
+                    declaration=declaration,
+                    declaration_note=note,
+                    declared_at=at,
+                )
+            )
+        db.session.flush()
+        members = "、".join(
+            users[name].display_name + ("（组长）" if name == lead_name else "") for name in names
+        )
+        append_case_event(
+            case,
+            "set_panel",
+            actor=user,
+            from_state=case.state,
+            to_state=case.state,
+            comment=f"评审组{len(names)}人：{members}",
+            rule_id=asg.panel_rule,
+        )
+    return case
+
+
+def _next_objection_reference(year: int) -> str:
+    prefix = REFERENCE_PREFIX.format(year=year)
+    return f"{prefix}{_next_number('objection', year, Objection.reference, prefix, suffix=''):04d}"
+
+
+#: A one-time submission key: the form's hidden token or an API client's ``Idempotency-Key``.
+SUBMISSION_KEY_RE = re.compile(r"^[A-Za-z0-9_.:-]{8,64}$")
+
+
+def _by_submission_key(key: str) -> Objection | None:
+    return db.session.scalar(
+        sa.select(Objection).where(Objection.submission_key == key).execution_options(populate_existing=True)
+    )
+
+
+def _repeated(existing: Objection, case_id: int, content: str) -> Objection:
+    """The objection a repeated submission asked for, or a conflict when the key was used for another one."""
+    if existing.case_id != case_id or existing.content != content:
+        raise Conflict(
+            f"该表单已提交过（受理编号 {existing.reference}）；如需提出新的异议，请重新打开异议表单。",
+            field="content",
+        )
+    return existing
+
+
+class _AlreadyFiled(Exception):
+    """Rolls back the numbering of a submission that turned out to be a repeat."""
+
+    def __init__(self, objection: Objection) -> None:
+        self.objection = objection
+
+
+def submit_objection(
+    case_id: int,
+    *,
+    content: str,
+    name: str = "",
+    contact: str = "",
+    submission_key: str | None = None,
+    today: date | None = None,
+) -> Objection:
+    """Public objection during the notice (GAP-9): returns the objection with its reference number; moves the
+    case to ``objection_review`` (or just records it when already there).
+
+    ``submission_key`` makes the call idempotent: sent again (a reloaded page, a retried request), it returns
+    the objection already filed under it instead of filing a second one."""
+    today = _today(today)
+    content = (content or "").strip()
+    if not content:
+        raise ServiceError("请填写异议内容。", code="invalid_input", field="content")
+    if len(content) > 5000:
+        raise ServiceError("异议内容不超过5000字。", code="invalid_input", field="content")
+    key = (submission_key or "").strip() or None
+    if key is not None and not SUBMISSION_KEY_RE.match(key):
+        raise ServiceError(
+            "提交标识应为8至64位字母、数字或 _.:- 符号。", code="invalid_input", field="submission_key"
+        )
+    name, contact = (name or "").strip()[:64], (contact or "").strip()[:120]
+    if key is not None and (existing := _by_submission_key(key)) is not None:
+        return _repeated(existing, case_id, content)
+    try:
+        with _unit_of_work():
+            # The number first: its UPDATE takes the lock that serialises concurrent submissions, so what is
+            # read below (a repeat of this key, the case's state) is what the previous submission committed.
+            reference = _next_objection_reference(today.year)
+            if key is not None and (existing := _by_submission_key(key)) is not None:
+                raise _AlreadyFiled(existing)
+            case = db.session.scalar(
+                sa.select(Case)
+                .where(Case.id == case_id)
+                .with_for_update()
+                .execution_options(populate_existing=True)
+            )
+            if (
+                case is None
+                or case.state not in ("in_notice", "objection_review")
+                or case.notice_start is None
+            ):
+                raise NotFound("该案件不在公示中。")
+            ruleset = ruleset_for(case)
+            last_day = calendar.notice_last_day(ruleset, case.notice_start)
+            if not case.notice_start <= today <= last_day:
+                refusal = ruleset.refusal(
+                    "outside_notice_period",
+                    "notice_period",
+                    f"公示期为{case.notice_start}至{last_day}，今天是{today}",
+                )
+                raise Refused(Decision.from_refusal(refusal))
+            objection = Objection(
+                case_id=case.id,
+                reference=reference,
+                name=name or None,
+                contact=contact or None,
+                content=content,
+                status="open",
+                received_at=clock.now(),
+                submission_key=key,
+            )
+            db.session.add(objection)
+            db.session.flush()
+            # the audit trail names the reference only: who objected stays with the organising bureau
+            note = f"收到异议 {objection.reference}"
+            if case.state == "in_notice":
+                _transition(
+                    case,
+                    "object",
+                    grading.Actor(frozenset({"public"})),
+                    today,
+                    user=None,
+                    comment=note,
+                    actor_name=PUBLIC_ACTOR,
+                )
+            else:
+                append_case_event(
+                    case,
+                    "objection_received",
+                    actor=None,
+                    actor_name=PUBLIC_ACTOR,
+                    from_state=case.state,
+                    to_state=case.state,
+                    comment=note,
+                    rule_id="GAP-9",
+                )
+    except _AlreadyFiled as repeat:
+        return _repeated(repeat.objection, case_id, content)
+    return objection
+
+
+def handle_objection(
+    user: User, objection_id: int, outcome: str, *, note: str, today: date | None = None
+) -> Case:
+    """Organizer decides an objection: ``dismiss`` / ``uphold`` (return for completion) / ``reject``."""
+    today = _today(today)
+    if outcome not in OBJECTION_OUTCOMES:
+        raise ServiceError("请选择处理结果。", code="invalid_input", field="outcome")
+    note = (note or "").strip()
+    if not note:
+        raise ServiceError("请填写核实意见。", code="invalid_input", field="note")
+    event, status = OBJECTION_OUTCOMES[outcome]
+    with _unit_of_work():
+        objection = db.session.get(Objection, objection_id)
+        if objection is None:
+            raise NotFound("异议不存在或您无权查看。")
+        case = _load(user, objection.case_id)
+        decision = permissions.can(user, "handle_objection", case, today)
+        if not decision:
+            raise Refused(decision)
+        if objection.status != "open":
+            raise Conflict("该异议已处理。")
+        if outcome == "dismiss":
+            _close_objections(case, user, status, note, only=objection)
+            remaining = open_objection_count(case.id)
+            comment = f"异议 {objection.reference} 不成立：{note}"
+            if remaining:
+                append_case_event(
+                    case,
+                    "objection_handled",
+                    actor=user,
+                    from_state=case.state,
+                    to_state=case.state,
+                    comment=comment + f"（尚有{remaining}件待核实）",
+                    rule_id="GAP-9",
+                )
+                return case
+        else:
+            references = _close_objections(case, user, status, note)
+            comment = f"异议 {'、'.join(references)} 成立：{note}"
+        decision = permissions.can_fire(user, case, event, today)
+        if not decision:
+            raise Refused(decision)
+        _transition(
+            case,
+            event,
+            grading.Actor(permissions.case_functions(user, case)),
+            today,
+            user=user,
+            comment=comment,
+        )
+    return case
+
+
+# -- the case page -----------------------------------------------------------------------------------------------
+
+
+def notice_facts(case: Case, today: date) -> dict[str, Any] | None:
+    """Start, last day, first closing day and progress of the case's notice (ARC-10.3.2, GAP-10)."""
+    if case.notice_start is None:
+        return None
+    ruleset = ruleset_for(case)
+    last_day = calendar.notice_last_day(ruleset, case.notice_start)
+    may_close = calendar.notice_may_close_on(ruleset, case.notice_start)
+    return {
+        "start": case.notice_start,
+        "last_day": last_day,
+        "may_close_on": may_close,
+        "elapsed": today >= may_close,
+        "days_elapsed": max(
+            0, min((today - case.notice_start).days + 1, (last_day - case.notice_start).days + 1)
+        ),
+        "days": (last_day - case.notice_start).days + 1,
+        "closed_on": case.notice_closed_on,
+    }
+
+
+def _actions(case: Case, functions: frozenset[str], today: date, facts: grading.CaseFacts) -> list[Action]:
+    if not functions:
+        return []
+    ruleset = ruleset_for(case)
+    actor = grading.Actor(functions)
+    actions = []
+    for event in grading.EVENTS:
+        if event == "object":
+            continue  # objections come from the public notice page
+        probe = replace(facts, attachments=set(facts.attachments), preconditions=dict(facts.preconditions))
+        permissions.apply_review_input(probe, ruleset, None, None, event)
+        refusal = grading.check(probe, event, actor, today, ruleset)
+        if refusal is None:
+            actions.append(Action(event, grading.EVENT_LABELS[event], True))
+        elif refusal.code not in ("invalid_transition", "forbidden"):
+            actions.append(Action(event, grading.EVENT_LABELS[event], False, refusal.message, refusal.rule))
+    return actions
+
+
+def _read_only_reason(user: User, case: Case, functions: frozenset[str]) -> str:
+    if functions:
+        return ""
+    if any(member.user_id == user.id for member in case.panel):
+        return "您是评审组成员；评审结论由评审组组长录入。"
+    if permissions.is_upper_bureau(user, case):
+        return "上级档案局可查阅、抽查下级档案局组织的考评，但不能代为办理（ARC-9.6）。"
+    if any(filing.bureau_id == user.organisation_id for filing in case.filings):
+        return "本局为备案机关，只能查阅（ARC-9.3、ARC-9.5）。"
+    return "您只能查阅本案件。"
+
+
+def basis_documents(case: Case, facts: grading.CaseFacts | None = None) -> list[BasisDocument]:
+    """The five approval basis documents (ARC-10.5.1) and whether the case has each."""
+    ruleset = ruleset_for(case)
+    facts = facts or facts_for(case, ruleset)
+    review = grading.review_result_recorded(facts, grading.Actor(frozenset()), clock.today(), ruleset) is None
+    fact_values = {"review_result": review, "notice_closed": case.notice_closed_on is not None}
+    return [
+        BasisDocument(
+            document.id,
+            document.name,
+            all(kind in facts.attachments for kind in document.attachments)
+            and all(fact_values[fact] for fact in document.facts),
+        )
+        for document in ruleset.basis_documents
+    ]
+
+
+def case_view(user: User, case_id: int, *, today: date | None = None) -> CaseView:
+    """The case page's data; raises NotFound when ``user`` may not see the case (no existence leak)."""
+    today = _today(today)
+    case = _load(user, case_id)
+    functions = permissions.case_functions(user, case)
+    timeline = list(
+        db.session.scalars(sa.select(CaseEvent).where(CaseEvent.case_id == case.id).order_by(CaseEvent.seq))
+    )
+    attachments = list(
+        db.session.scalars(
+            sa.select(Attachment)
+            .where(Attachment.case_id == case.id)
+            .options(selectinload(Attachment.uploaded_by))
+            .order_by(Attachment.id)
+        )
+    )
+    objections = objections_of(user, case)
+    facts = facts_for(case, ruleset_for(case))
+    upload_kinds = [
+        kind for kind in ATTACHMENT_KIND_LABELS if permissions.can(user, "upload", case, today, kind=kind)
+    ]
+    abilities: dict[str, Any] = {"upload": upload_kinds}
+    # ids of the attachments the viewer may delete or replace now, and whether it may delete the draft
+    abilities["change_attachments"] = [
+        a.id for a in attachments if permissions.can_change_attachment(user, case, a)
+    ]
+    abilities["delete_case"] = bool(permissions.can_delete_case(user, case))
+    for verb in ("set_panel", "spot_check", "handle_objection", "download_letter", "download_certificate"):
+        abilities[verb] = bool(permissions.can(user, verb, case, today))
+    return CaseView(
+        case=case,
+        functions=functions,
+        actions=_actions(case, functions, today, facts),
+        timeline=timeline,
+        attachments=attachments,
+        objections=objections,
+        basis_documents=basis_documents(case, facts),
+        notice=notice_facts(case, today),
+        diagram=procedure_svg(case.state),
+        abilities=abilities,
+        read_only_reason=_read_only_reason(user, case, functions),
+    )

@@ -1,0 +1,147 @@
+"""Overdue work in the worklists and the count in the navigation bar.
+
+`workflow.deadlines` decides whether a case is late and by how many days; this module asks it per row (no
+query) and turns the same ruleset limits into one SQL condition so a page counts overdue work in one statement.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import sqlalchemy as sa
+from flask import g, has_request_context
+
+from config.rulesets import available_rulesets, load_ruleset
+from webapp.core.extensions import db
+from webapp.core.models import Role, User
+from webapp.grading.models import Case, PanelMember, SummarySubmission
+from webapp.grading.services import permissions
+from workflow import deadlines
+from workflow.deadlines import Overdue
+from workflow.grading import STATE_LABELS
+
+#: states where the applying unit acts next (its own overdue work)
+APPLICANT_STATES = ("planned", "returned")
+
+
+@dataclass(frozen=True)
+class OverdueFlag:
+    """What a list shows for a late case: the words, the days, and the rule behind the limit (tooltip)."""
+
+    overdue: Overdue
+    text: str
+
+    @property
+    def days(self) -> int:
+        return self.overdue.days
+
+    @property
+    def rule(self) -> str:
+        return self.overdue.rule
+
+
+def awaits_forwarding(case: Case) -> bool:
+    return case.state == "applied" and case.forwarder_id is not None and case.forwarded_on is None
+
+
+def flag_for(case: Case, today: date) -> OverdueFlag | None:
+    """The case's lateness in its current state, or None (pure: no query)."""
+    try:
+        rules = load_ruleset(case.ruleset_id)
+    except Exception:  # noqa: BLE001 - a case of a ruleset no longer shipped is simply not flagged
+        return None
+    late = deadlines.case_overdue(
+        rules,
+        state=case.state,
+        state_since=case.state_since,
+        notice_start=case.notice_start,
+        applied_on=case.applied_on,
+        awaits_forwarding=awaits_forwarding(case),
+        today=today,
+    )
+    if late is None:
+        return None
+    if late.kind == deadlines.NOTICE_NOT_CLOSED:
+        text = f"公示期满未结束公示，已超期{late.days}天"
+    elif late.kind == deadlines.NOT_FORWARDED:
+        text = f"第一季度内未报送省档案局，已超期{late.days}天"
+    else:
+        limit = rules.deadlines.waits[case.state].days
+        text = f"{STATE_LABELS.get(case.state, case.state)}超过{limit}天，已超期{late.days}天"
+    return OverdueFlag(late, text)
+
+
+def overdue_condition(today: date) -> sa.ColumnElement[bool]:
+    """SQL: the case is overdue today (same answer as `flag_for`, proven by tests/workflow/test_deadlines.py)."""
+    per_ruleset = []
+    for ruleset_id in available_rulesets():
+        rules = load_ruleset(ruleset_id)
+        forwarding_year = deadlines.forwarding_overdue_year(rules, today)
+        parts: list[sa.ColumnElement[bool]] = [
+            sa.and_(Case.state == "in_notice", Case.notice_start < deadlines.notice_cutoff(rules, today)),
+            sa.and_(
+                Case.state == "applied",
+                Case.forwarder_id.is_not(None),
+                Case.forwarded_on.is_(None),
+                Case.applied_on < date(forwarding_year, 1, 1),
+            ),
+        ]
+        for state, cutoff in deadlines.wait_cutoffs(rules, today).items():
+            waiting = sa.and_(Case.state == state, Case.state_since < cutoff)
+            if state == "applied":  # an application still to be forwarded is late by the Q1 rule instead
+                waiting = sa.and_(
+                    waiting, sa.or_(Case.forwarder_id.is_(None), Case.forwarded_on.is_not(None))
+                )
+            parts.append(waiting)
+        per_ruleset.append(sa.and_(Case.ruleset_id == rules.id, sa.or_(*parts)))
+    return sa.or_(*per_ruleset)
+
+
+def _summary_years_due(today: date) -> list[int]:
+    """Years whose summary is past its deadline today: last year's always, this year's after 12月19日."""
+    rules = load_ruleset()
+    years = [today.year - 1]
+    if deadlines.summary_overdue(rules, today.year, submitted_on=None, today=today) is not None:
+        years.append(today.year)
+    return years
+
+
+def _count_statement(user: User, today: date) -> sa.Select[tuple[int]] | None:
+    """One SELECT giving the user's overdue count, or None for users with no worklist."""
+    from webapp.grading.services.worklist import acting_condition
+
+    late = overdue_condition(today)
+    bureau = permissions.bureau_of(user)
+    if bureau is not None:
+        cases = sa.select(sa.func.count(Case.id)).where(acting_condition(bureau.id), late).scalar_subquery()
+        if bureau.bureau_tier != "city":
+            return sa.select(cases)
+        years = _summary_years_due(today)
+        submitted = (
+            sa.select(sa.func.count(SummarySubmission.id))
+            .where(SummarySubmission.bureau_id == bureau.id, SummarySubmission.year.in_(years))
+            .scalar_subquery()
+        )
+        return sa.select(cases + len(years) - submitted)
+    if user.has_role(Role.REVIEWER):
+        mine = sa.select(PanelMember.case_id).where(PanelMember.user_id == user.id)
+        return sa.select(sa.func.count(Case.id)).where(Case.id.in_(mine), Case.state == "in_review", late)
+    organ = permissions.organ_of(user)
+    if organ is not None:
+        return sa.select(sa.func.count(Case.id)).where(
+            Case.organ_id == organ.id, Case.state.in_(APPLICANT_STATES), late
+        )
+    return None
+
+
+def overdue_count(user: User, today: date) -> int:
+    """Overdue work where ``user`` acts next (bureau: its worklist and a late summary; reviewer: panels in
+    review; unit: its own steps). One query, cached for the request."""
+    if has_request_context() and "kaoping_overdue_count" in g:
+        return int(g.kaoping_overdue_count)
+    stmt = _count_statement(user, today) if getattr(user, "is_authenticated", False) else None
+    count = int(db.session.scalar(stmt) or 0) if stmt is not None else 0
+    if has_request_context():
+        g.kaoping_overdue_count = count
+    return count

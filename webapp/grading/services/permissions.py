@@ -1,0 +1,443 @@
+"""The one place that decides who may do what: role × jurisdiction × state. Deny by default.
+
+Every view and API endpoint that touches a case asks here (directly or through the services in cases.py);
+nothing else in webapp/ compares organisation ids or role names to decide access.
+
+- *Role × jurisdiction* → the case functions a user holds (``applicant``, ``forwarder``, ``planner``,
+  ``prechecker``, ``organizer``, ``approver``, ``panel``): a bureau user (``bureau_staff``/``bureau_head``) holds
+  a function when their organisation is the bureau resolved for it on the case; an organ user
+  (``unit_applicant``/``unit_leader``) is the ``applicant`` of their own organ's cases; the panel lead holds
+  ``panel``. Approval (``approver``) needs ``bureau_head``.
+- *State* (and every other guard) is the domain's: ``workflow.grading.check``.
+- Reading is wider than acting: bureaus above a case's bureaus may read it and mark a spot-check (ARC-9.6), and
+  filing recipients (备案, ARC-9.3/9.5) may read it, but neither may act in the lower bureau's place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+
+from webapp.core.extensions import db
+from webapp.core.models import Organisation, OrgKind, Role, User
+from webapp.grading.models import Attachment, Case, CaseFiling, PanelMember
+from workflow import grading
+from workflow.errors import Refusal
+
+
+@dataclass(frozen=True)
+class Decision:
+    """An answer with its reason: ``code`` is stable for the API, ``message`` Chinese for people (quoting the
+    rule where one applies), ``rule`` the rule ID (e.g. ``ARC-10.3.2``)."""
+
+    allowed: bool
+    code: str = "ok"
+    message: str = ""
+    rule: str | None = None
+
+    def __bool__(self) -> bool:
+        return self.allowed
+
+    @classmethod
+    def from_refusal(cls, refusal: Refusal | None) -> Decision:
+        if refusal is None:
+            return ALLOWED
+        return cls(False, refusal.code, refusal.message, refusal.rule)
+
+
+ALLOWED = Decision(True)
+
+#: Non-transition verbs asked through `can`.
+VERBS = (
+    "view",
+    "upload",  # attachments (per kind: the applicant uploads its materials, the pre-checker its opinion)
+    "set_panel",  # organizer, while the case is in notice / objection review / review (ARC-10.4)
+    "spot_check",  # an upper bureau (ARC-9.6)
+    "handle_objection",  # organizer (GAP-9)
+    "download_letter",  # 确认函, once approved (ARC-10.5.4)
+    "download_certificate",  # 证书, once approved (ARC-10.5.5)
+)
+
+
+#: Roles that make a user act for their organ (申报单位).
+ORGAN_ROLES = (Role.UNIT_APPLICANT, Role.UNIT_LEADER)
+#: Roles that make a user act for their bureau.
+BUREAU_ROLES = (Role.BUREAU_STAFF, Role.BUREAU_HEAD)
+#: Case columns naming the bureau that holds each function (approver needs a bureau head).
+BUREAU_FUNCTION_COLUMNS: dict[str, str] = {
+    "lodged_with": "lodged_with_id",
+    "forwarder": "forwarder_id",
+    "planner": "planner_id",
+    "prechecker": "prechecker_id",
+    "organizer": "organizer_id",
+    "approver": "approver_id",
+}
+#: Attachment kinds each function may upload (ARC-10.1.4, ARC-10.5.1; ARC-10.2.2 for the pre-checker).
+UPLOAD_KINDS: dict[str, tuple[str, ...]] = {
+    "applicant": ("application_form", "self_check_sheet", "acceptance_report", "integrity_notice", "other"),
+    "prechecker": ("precheck_opinion", "other"),
+}
+
+
+def _states_up_to(event: str) -> frozenset[str]:
+    """The source states of ``event`` and every state the procedure passes through before them."""
+    states = {state for row in grading.TRANSITIONS if row["event"] == event for state in row["source"]}
+    while True:
+        before = {s for row in grading.TRANSITIONS if row["dest"] in states for s in row["source"]} - states
+        if not before:
+            return frozenset(states)
+        states |= before
+
+
+def _sources(event: str) -> frozenset[str]:
+    return frozenset(state for row in grading.TRANSITIONS if row["event"] == event for state in row["source"])
+
+
+#: States in which an applicant may still delete or replace the materials it uploaded: up to its acceptance
+#: request, which lodges them with the bureau (CT-06, ARC-10.1.4: draft, applied, forwarded, planned), and while
+#: its case is returned for completion, which it answers by lodging them again (CT-10, GAP-8: returned).
+APPLICANT_CHANGE_STATES = _states_up_to("request_acceptance") | _sources("resubmit")
+#: States in which the pre-checker may delete or replace its own written opinion: while it pre-checks (C5),
+#: before it passes or returns the case (CT-08/09, ARC-10.2.1/10.2.2).
+PRECHECKER_CHANGE_STATES = _sources("pass_precheck") | _sources("return_for_completion")
+#: Rule each function's change window rests on (cited when refused, audited when done).
+CHANGE_RULES = {"applicant": "ARC-10.1.4", "prechecker": "ARC-10.2.1"}
+#: The state a case may be deleted in: never applied (CT-01 has not fired, ARC-10.1.1).
+DELETABLE_STATES = _sources("apply")
+#: States in which the organizer may (re)form the review panel (ARC-10.4).
+PANEL_STATES = ("in_notice", "objection_review", "in_review")
+
+
+def _deny(message: str, rule: str | None = None, code: str = "forbidden") -> Decision:
+    return Decision(False, code, message, rule)
+
+
+def _is_organ_user(user: User) -> bool:
+    return user.has_role(*ORGAN_ROLES) and user.organisation is not None and user.organisation.is_organ
+
+
+def _is_bureau_user(user: User) -> bool:
+    return user.has_role(*BUREAU_ROLES) and user.organisation is not None and user.organisation.is_bureau
+
+
+def _is_province_auditor(user: User) -> bool:
+    org = user.organisation
+    return user.has_role(Role.AUDITOR) and org is not None and org.is_bureau and org.parent_id is None
+
+
+def _signed_in(user: User | None) -> bool:
+    return user is not None and bool(getattr(user, "is_authenticated", False)) and bool(user.active)
+
+
+def organ_of(user: User) -> Organisation | None:
+    """The organ (申报单位) ``user`` acts for, or None: who may apply and see the organ's own standing."""
+    return user.organisation if _signed_in(user) and _is_organ_user(user) else None
+
+
+def bureau_of(user: User) -> Organisation | None:
+    """The bureau ``user`` acts for (staff or head), or None: whose worklist and summary they see."""
+    return user.organisation if _signed_in(user) and _is_bureau_user(user) else None
+
+
+def can_read_organ(user: User, organ: Organisation) -> bool:
+    """An organ's grade: its own users, the bureaus in its chain (county → city → province), the province
+    auditor."""
+    own = organ_of(user)
+    if own is not None and own.id == organ.id:
+        return True
+    bureau = bureau_of(user)
+    if bureau is not None and bureau.id in {b.id for b in organ.bureau_chain()}:
+        return True
+    return _signed_in(user) and _is_province_auditor(user)
+
+
+def bureau_functions(org_id: int, case: Case) -> frozenset[str]:
+    """Functions a bureau holds in ``case`` (all of them, whoever of its staff acts)."""
+    return frozenset(
+        function
+        for function, column in BUREAU_FUNCTION_COLUMNS.items()
+        if getattr(case, column) is not None and getattr(case, column) == org_id
+    )
+
+
+def lower_bureau_ids(org: Organisation) -> set[int]:
+    """Bureaus below ``org`` in the tree: one query for the bureaus' (id, parent) pairs, walked in Python.
+
+    Walking ``org.descendants()`` lazily loaded every node's children, organs included — one query per
+    organisation in the jurisdiction, on every permission check of a province or city user.
+    """
+    children: dict[int | None, list[int]] = {}
+    for bureau_id, parent_id in db.session.execute(
+        sa.select(Organisation.id, Organisation.parent_id).where(Organisation.kind == OrgKind.BUREAU)
+    ):
+        children.setdefault(parent_id, []).append(bureau_id)
+    below: set[int] = set()
+    stack = list(children.get(org.id, ()))
+    while stack:
+        bureau_id = stack.pop()
+        below.add(bureau_id)
+        stack.extend(children.get(bureau_id, ()))
+    return below
+
+
+def case_functions(user: User, case: Case) -> frozenset[str]:
+    """Case functions ``user`` holds in ``case`` (role × jurisdiction); empty for onlookers."""
+    if not _signed_in(user):
+        return frozenset()
+    functions: set[str] = set()
+    if _is_organ_user(user) and user.organisation_id == case.organ_id:
+        functions.add("applicant")
+    if _is_bureau_user(user):
+        held = set(bureau_functions(user.organisation_id, case))
+        if not user.has_role(Role.BUREAU_HEAD):
+            held.discard("approver")  # ARC-10.5.2: approval is signed by the bureau's head
+        functions |= held
+    if user.has_role(Role.REVIEWER) and any(
+        member.user_id == user.id and member.is_lead for member in case.panel
+    ):
+        functions.add("panel")
+    return frozenset(functions)
+
+
+def _bureaus_with_standing(case: Case) -> set[int]:
+    """Bureaus holding a function or a filing in ``case``."""
+    ids = {getattr(case, column) for column in BUREAU_FUNCTION_COLUMNS.values()}
+    ids |= {filing.bureau_id for filing in case.filings}
+    return {i for i in ids if i is not None}
+
+
+def is_upper_bureau(user: User, case: Case) -> bool:
+    """``user``'s bureau is above one of the case's bureaus (ARC-9.6: may read and spot-check, not act)."""
+    if not _is_bureau_user(user):
+        return False
+    lower = lower_bureau_ids(user.organisation)
+    return bool(lower & _bureaus_with_standing(case))
+
+
+def can_view(user: User, case: Case) -> Decision:
+    """Applicant organ users, bureaus holding a function or a filing, their upper bureaus, panel members."""
+    if not _signed_in(user):
+        return _deny("请先登录。", code="unauthorized")
+    if case.deleted_at is not None:
+        return _deny("案件不存在或您无权查看。", code="not_found")  # a deleted draft is gone for everyone
+    if _is_organ_user(user) and user.organisation_id == case.organ_id:
+        return ALLOWED
+    if user.has_role(Role.REVIEWER) and any(member.user_id == user.id for member in case.panel):
+        return ALLOWED
+    if case.state != "draft":
+        # a draft is the organ's own until it applies
+        if _is_province_auditor(user):
+            return ALLOWED
+        if _is_bureau_user(user) and (
+            user.organisation_id in _bureaus_with_standing(case) or is_upper_bureau(user, case)
+        ):
+            return ALLOWED
+    return _deny("您无权查看该案件。")
+
+
+def can_see_objector(user: User | None, case: Case) -> bool:
+    """Who objected and how to reach them (姓名、联系方式): only the staff of the bureau that organises the
+    case's evaluation, who verify objections (GAP-9). The public form promises the contact is not published;
+    the applying unit, reviewers, upper and filing bureaus and auditors see reference, date, status and
+    substance only. Not tied to the state: the organiser keeps the record after deciding."""
+    if user is None or not _signed_in(user) or not _is_bureau_user(user):
+        return False
+    return case.organizer_id is not None and user.organisation_id == case.organizer_id
+
+
+def _actor(functions: frozenset[str]) -> grading.Actor:
+    return grading.Actor(functions)
+
+
+def can_fire(user: User, case: Case, event: str, today: date, **ctx: object) -> Decision:
+    """Functions from `case_functions`, then the domain's transition/actor/guard check.
+
+    ``ctx`` may carry ``notice_start`` (pass_precheck) and, for ``conclude_review``, the ``total_score`` or
+    ``conclusion`` about to be recorded; without them the review-result guard is assumed satisfied, so the
+    action shows as available and the caller validates the input itself.
+    """
+    from webapp.grading.services.case_facts import facts_for, ruleset_for
+
+    if not can_view(user, case):
+        return _deny("您无权查看该案件。")
+    functions = case_functions(user, case)
+    if not functions:
+        label = grading.EVENT_LABELS.get(event, event)
+        if is_upper_bureau(user, case):
+            return _deny(f"上级档案局可查阅、抽查下级档案局组织的考评，但不能代为“{label}”", "ARC-9.6")
+        return _deny(f"您在本案件中没有“{label}”的职权")
+    ruleset = ruleset_for(case)
+    facts = facts_for(case, ruleset)
+    apply_review_input(facts, ruleset, ctx.pop("total_score", None), ctx.pop("conclusion", None), event)
+    domain_ctx: dict[str, Any] = {k: v for k, v in ctx.items() if v is not None}
+    return Decision.from_refusal(grading.check(facts, event, _actor(functions), today, ruleset, **domain_ctx))
+
+
+def apply_review_input(
+    facts: grading.CaseFacts, ruleset: Any, total_score: Any, conclusion: Any, event: str
+) -> None:
+    """Put the review result about to be recorded into ``facts`` (or a placeholder when only asking)."""
+    if event != "conclude_review":
+        return
+    level = ruleset.level(facts.level)
+    if total_score is not None:
+        facts.total_score = float(total_score)  # type: ignore[arg-type]
+    if conclusion is not None:
+        facts.conclusion = str(conclusion)
+    if total_score is None and conclusion is None:
+        if level.scored and facts.total_score is None:
+            facts.total_score = float(level.pass_line or 0)
+        if not level.scored and facts.conclusion is None:
+            facts.conclusion = "pass"
+
+
+def can(user: User, verb: str, case: Case, today: date, *, kind: str | None = None) -> Decision:
+    """Non-transition verbs (see `VERBS`); ``kind`` is the attachment kind for ``upload``."""
+    if verb not in VERBS:
+        raise ValueError(f"unknown verb {verb!r}")
+    seen = can_view(user, case)
+    if not seen:
+        return seen
+    if verb == "view":
+        return ALLOWED
+    functions = case_functions(user, case)
+    terminal = case.state in grading.TERMINAL_STATES
+    if verb == "upload":
+        allowed_kinds = {k for function in functions for k in UPLOAD_KINDS.get(function, ())}
+        if not allowed_kinds:
+            return _deny("您在本案件中不能上传材料。")
+        if kind is not None and kind not in allowed_kinds:
+            return _deny("您不能上传该类材料。", "ARC-10.1.4")
+        if terminal:
+            return _deny("案件已办结，不能再上传材料。", code="case_closed")
+        return ALLOWED
+    if verb == "set_panel":
+        if "organizer" not in functions:
+            return _deny("评审组由组织考评的档案局组建（ARC-10.4.1）。", "ARC-10.4.1")
+        if case.state not in PANEL_STATES:
+            state = grading.STATE_LABELS.get(case.state, case.state)
+            return _deny(
+                f"案件当前状态为“{state}”，不能组建评审组。", "ARC-10.4.1", code="invalid_transition"
+            )
+        return ALLOWED
+    if verb == "spot_check":
+        if (
+            _is_bureau_user(user)
+            and case.organizer_id is not None
+            and case.organizer_id in lower_bureau_ids(user.organisation)
+        ):
+            return ALLOWED
+        return _deny("只有上级档案局可以抽查下级档案局组织的考评工作（ARC-9.6）。", "ARC-9.6")
+    if verb == "handle_objection":
+        if "organizer" not in functions:
+            return _deny("异议由组织考评的档案局核实处理。", "GAP-9")
+        if case.state != "objection_review":
+            return _deny("案件当前没有待核实的异议。", "GAP-9", code="invalid_transition")
+        return ALLOWED
+    # download_letter / download_certificate
+    if case.state != "approved":
+        rule = "ARC-10.5.4" if verb == "download_letter" else "ARC-10.5.5"
+        return _deny("案件批准后方可下载确认函和证书。", rule, code="not_approved")
+    return ALLOWED
+
+
+def _cite(case: Case, rule: str, detail: str) -> str:
+    from webapp.grading.services.case_facts import ruleset_for
+
+    try:
+        return ruleset_for(case).cite(rule, detail)
+    except KeyError:  # a ruleset without the rule's text: say what is wrong without the quote
+        return f"{detail}（{rule}）"
+
+
+def can_change_attachment(user: User, case: Case, attachment: Attachment) -> Decision:
+    """May ``user`` delete or replace ``attachment`` now? Only a function that may upload its kind, only what
+    its own organisation uploaded, and only while that function's step allows it: the applicant up to its
+    acceptance request and while returned for completion (`APPLICANT_CHANGE_STATES`, ARC-10.1.4 / GAP-8), the
+    pre-checker its opinion while pre-checking (`PRECHECKER_CHANGE_STATES`, ARC-10.2.1). ``rule`` of an allowed
+    decision is the rule the change rests on (for the audit row)."""
+    seen = can_view(user, case)
+    if not seen:
+        return seen
+    if attachment.case_id != case.id:
+        return _deny("材料不存在或您无权查看。", code="not_found")
+    functions = case_functions(user, case)
+    owners = {"applicant": case.organ_id, "prechecker": case.prechecker_id}
+    uploader = attachment.uploaded_by.organisation_id if attachment.uploaded_by is not None else None
+    mine = [
+        function
+        for function in ("applicant", "prechecker")
+        if function in functions
+        and attachment.kind in UPLOAD_KINDS[function]
+        and uploader is not None
+        and uploader == owners[function]
+    ]
+    if not mine:
+        return _deny("只能删除或替换本单位上传的材料。")
+    state = grading.STATE_LABELS.get(case.state, case.state)
+    for function in mine:
+        states = APPLICANT_CHANGE_STATES if function == "applicant" else PRECHECKER_CHANGE_STATES
+        if case.state in states:
+            rule = "GAP-8" if function == "applicant" and case.state == "returned" else CHANGE_RULES[function]
+            return Decision(True, rule=rule)
+    if "applicant" in mine:
+        rule = CHANGE_RULES["applicant"]
+        detail = f"案件当前为“{state}”：提出验收申请后材料已报送档案局，不能删除或替换；退回补充时可以修改"
+    else:
+        rule = CHANGE_RULES["prechecker"]
+        detail = f"案件当前为“{state}”：预检意见只能在预检中删除或替换"
+    return _deny(_cite(case, rule, detail), rule, code="attachment_locked")
+
+
+def can_delete_case(user: User, case: Case) -> Decision:
+    """May ``user`` delete ``case``? Only the applicant organ's own users, and only a draft that was never
+    applied for (`DELETABLE_STATES`): once applied, the application is the bureau's record (ARC-10.1.1) and
+    the unit withdraws it instead."""
+    seen = can_view(user, case)
+    if not seen:
+        return seen
+    if "applicant" not in case_functions(user, case):
+        return _deny("只有申报单位可以删除本单位的申报草稿。")
+    if case.state not in DELETABLE_STATES:
+        state = grading.STATE_LABELS.get(case.state, case.state)
+        detail = f"案件当前为“{state}”，已提出申报，不能删除；如不再申报，可以撤回"
+        return _deny(_cite(case, "ARC-10.1.1", detail), "ARC-10.1.1", code="not_a_draft")
+    return Decision(True, rule="ARC-10.1.1")
+
+
+def visible_cases(user: User) -> sa.Select[tuple[Case]]:
+    """A SELECT of the cases ``user`` may read (for lists and the API); same rule as `can_view`."""
+    query = sa.select(Case).where(Case.deleted_at.is_(None))
+    if not _signed_in(user):
+        return query.where(sa.false())
+    conditions: list[sa.ColumnElement[bool]] = []
+    if _is_organ_user(user):
+        conditions.append(Case.organ_id == user.organisation_id)
+    if user.has_role(Role.REVIEWER):
+        conditions.append(Case.id.in_(sa.select(PanelMember.case_id).where(PanelMember.user_id == user.id)))
+    if _is_province_auditor(user):
+        conditions.append(Case.state != "draft")
+    elif _is_bureau_user(user):
+        bureaus = {user.organisation_id} | lower_bureau_ids(user.organisation)
+        standing = [getattr(Case, column).in_(bureaus) for column in BUREAU_FUNCTION_COLUMNS.values()]
+        standing.append(Case.id.in_(sa.select(CaseFiling.case_id).where(CaseFiling.bureau_id.in_(bureaus))))
+        conditions.append(sa.and_(Case.state != "draft", sa.or_(*standing)))
+    if not conditions:
+        return query.where(sa.false())
+    return query.where(sa.or_(*conditions))
+
+
+def visible_case_ids(user: User) -> sa.Select[tuple[int]]:
+    """Ids of `visible_cases`, for sub-queries."""
+    return visible_cases(user).with_only_columns(Case.id)
+
+
+def load_visible(user: User, case_id: int) -> Case | None:
+    """The case if ``user`` may read it, else None (callers answer 404: no existence leak)."""
+    case = db.session.get(Case, case_id)
+    if case is None or not can_view(user, case):
+        return None
+    return case

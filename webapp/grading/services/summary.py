@@ -1,0 +1,242 @@
+"""The city bureau's annual approvals summary (审批情况汇总表, ARC-10.5.3, GAP-19): built from the approvals,
+submitted to the province inside the system (then locked), and the province's list of summaries received."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+
+from config.rulesets import load_ruleset
+from webapp.core import clock
+from webapp.core.extensions import db
+from webapp.core.models import Organisation, OrgKind, User
+from webapp.core.services import Conflict, ServiceError, transaction
+from webapp.core.services.audit import append_case_event
+from webapp.grading.documents.summary import SummaryData, SummaryRow
+from webapp.grading.models import Case, Grade, SummarySubmission
+from webapp.grading.services import permissions
+from webapp.grading.services.permissions import Decision
+from webapp.grading.services.render_codes import KIND_CODES, LEVEL_CODES, TIER_CODES
+from workflow import deadlines
+
+NOT_A_CITY_BUREAU = (
+    "审批情况汇总表由市州级档案局于每年12月20日前报省档案局（ARC-10.5.3）；您所在单位不是市州级档案局。"
+)
+NOT_THE_PROVINCE = "各市州报送的审批情况汇总表由省档案局查收（ARC-10.5.3）；您所在单位不是省档案局。"
+_DATE_FIELDS = ("approved_on", "valid_until")
+
+
+def _city_bureau(user: User) -> Organisation:
+    from webapp.grading.services.cases import Refused
+
+    org = permissions.bureau_of(user)
+    if org is None or org.bureau_tier != "city":
+        raise Refused(Decision(False, "forbidden", NOT_A_CITY_BUREAU, "ARC-10.5.3"))
+    return org
+
+
+def _approved_cases(org: Organisation, year: int) -> list[Case]:
+    approvers = {org.id} | permissions.lower_bureau_ids(org)
+    query = (
+        sa.select(Case)
+        .where(
+            Case.state == "approved",
+            Case.in_city_summary.is_(True),
+            Case.approver_id.in_(approvers),
+            Case.decided_on >= date(year, 1, 1),
+            Case.decided_on <= date(year, 12, 31),
+        )
+        .order_by(Case.decided_on, Case.id)
+    )
+    return list(db.session.scalars(query))
+
+
+def _row(case: Case) -> SummaryRow:
+    assert case.decided_on is not None
+    grade = db.session.scalar(sa.select(Grade).where(Grade.case_id == case.id))
+    filed = "、".join(filing.bureau.name for filing in case.filings)
+    return SummaryRow(
+        organ_name=case.organ.name,
+        tier=TIER_CODES[case.tier],
+        level=LEVEL_CODES[case.level],
+        kind=KIND_CODES[case.kind],
+        approver=case.approver.name if case.approver else "",
+        approved_on=case.decided_on,
+        certificate_number=case.certificate_no or (grade.certificate_no if grade else "") or "",
+        valid_until=grade.valid_to if grade else None,
+        filed_with=filed or None,
+        remark=case.letter_no or "",
+    )
+
+
+def submission_of(bureau_id: int, year: int) -> SummarySubmission | None:
+    return db.session.scalar(
+        sa.select(SummarySubmission).where(
+            SummarySubmission.bureau_id == bureau_id, SummarySubmission.year == year
+        )
+    )
+
+
+def _from_snapshot(submission: SummarySubmission) -> SummaryData:
+    rows = []
+    for raw in submission.rows or []:
+        values = dict(raw)
+        for name in _DATE_FIELDS:
+            values[name] = date.fromisoformat(values[name]) if values.get(name) else None
+        rows.append(SummaryRow(**values))
+    return SummaryData(
+        city_bureau=submission.bureau.name,
+        year=submission.year,
+        rows=rows,
+        prepared_on=submission.submitted_on,
+        prepared_by=submission.submitted_by.display_name,
+    )
+
+
+def _snapshot(data: SummaryData) -> list[dict[str, Any]]:
+    out = []
+    for row in data.rows:
+        values = dataclasses.asdict(row)
+        for name in _DATE_FIELDS:
+            values[name] = values[name].isoformat() if values[name] else None
+        out.append(
+            {
+                key: (str(value) if key in ("tier", "level", "kind") else value)
+                for key, value in values.items()
+            }
+        )
+    return out
+
+
+def annual_summary(user: User, year: int) -> SummaryData:
+    """Approvals of ``year`` by the user's city bureau and the county bureaus under it (GAP-19); once submitted,
+    the table as submitted (locked).
+
+    Raises `Refused` (403) for anyone who does not act for a city-level bureau.
+    """
+    org = _city_bureau(user)
+    submitted = submission_of(org.id, year)
+    if submitted is not None:
+        return _from_snapshot(submitted)
+    rows = [_row(case) for case in _approved_cases(org, year)]
+    return SummaryData(city_bureau=org.name, year=year, rows=rows, prepared_on=clock.today())
+
+
+def submit_summary(user: User, year: int, *, today: date | None = None) -> SummarySubmission:
+    """The city bureau submits its ``year`` summary to the province (ARC-10.5.3): recorded with who and when,
+    noted in the audit trail of every case it lists, and locked — it cannot be submitted again or changed."""
+    today = today or clock.today()
+    org = _city_bureau(user)
+    if not 2000 <= year <= today.year:
+        raise ServiceError(f"只能报送 2000–{today.year} 年度的汇总表。", code="invalid_input", field="year")
+    existing = submission_of(org.id, year)
+    if existing is not None:
+        raise Conflict(
+            f"{year}年度汇总表已于 {existing.submitted_on.isoformat()} 报送省档案局，不能重复报送或修改"
+            "（ARC-10.5.3）。"
+        )
+    approved = _approved_cases(org, year)
+    data = SummaryData(city_bureau=org.name, year=year, rows=[_row(case) for case in approved])
+    try:
+        with transaction():
+            submission = SummarySubmission(
+                bureau_id=org.id,
+                year=year,
+                submitted_on=today,
+                submitted_at=clock.now(),
+                submitted_by_id=user.id,
+                row_count=len(data.rows),
+                rows=_snapshot(data),
+            )
+            db.session.add(submission)
+            db.session.flush()
+            for case in approved:
+                append_case_event(
+                    case,
+                    "summary_submitted",
+                    actor=user,
+                    from_state=case.state,
+                    to_state=case.state,
+                    comment=f"已列入{org.name}{year}年度审批情况汇总表，报送省档案局",
+                    rule_id="ARC-10.5.3",
+                )
+    except IntegrityError as exc:  # a colleague submitted the same year a moment earlier
+        raise Conflict(f"{year}年度汇总表已报送省档案局，不能重复报送（ARC-10.5.3）。") from exc
+    return submission
+
+
+@dataclass(frozen=True)
+class ReceivedRow:
+    """One city bureau's summary for the province's list: submitted (when, by whom, late?) or still missing."""
+
+    bureau: Organisation
+    submission: SummarySubmission | None
+    #: not submitted and past the deadline
+    overdue: deadlines.Overdue | None
+    #: submitted after the deadline by this many days (0 when in time)
+    late_by: int
+
+
+def _province_bureau(user: User) -> Organisation:
+    from webapp.grading.services.cases import Refused
+
+    org = permissions.bureau_of(user)
+    if org is None or org.bureau_tier != load_ruleset().top_bureau_tier:
+        raise Refused(Decision(False, "forbidden", NOT_THE_PROVINCE, "ARC-10.5.3"))
+    return org
+
+
+def received_summaries(user: User, year: int, *, today: date | None = None) -> list[ReceivedRow]:
+    """Every city bureau under the province with its ``year`` summary: who submitted when, who is late."""
+    today = today or clock.today()
+    province = _province_bureau(user)
+    rules = load_ruleset()
+    below = permissions.lower_bureau_ids(province)
+    cities = db.session.scalars(
+        sa.select(Organisation)
+        .where(
+            Organisation.kind == OrgKind.BUREAU,
+            Organisation.bureau_tier == "city",
+            Organisation.id.in_(below),
+        )
+        .order_by(Organisation.code, Organisation.id)
+    ).all()
+    submissions = {
+        s.bureau_id: s
+        for s in db.session.scalars(
+            sa.select(SummarySubmission).where(
+                SummarySubmission.year == year, SummarySubmission.bureau_id.in_(below)
+            )
+        )
+    }
+    rows = []
+    for city in cities:
+        submission = submissions.get(city.id)
+        submitted_on = submission.submitted_on if submission else None
+        rows.append(
+            ReceivedRow(
+                bureau=city,
+                submission=submission,
+                overdue=deadlines.summary_overdue(rules, year, submitted_on=submitted_on, today=today),
+                late_by=deadlines.submitted_late_by(rules, year, submitted_on) if submitted_on else 0,
+            )
+        )
+    return rows
+
+
+def received_summary(user: User, bureau_id: int, year: int) -> SummaryData:
+    """A city's submitted summary as the province received it (for its .xlsx)."""
+    from webapp.core.services import NotFound
+
+    province = _province_bureau(user)
+    if bureau_id not in permissions.lower_bureau_ids(province):
+        raise NotFound("该市州尚未报送汇总表。")
+    submission = submission_of(bureau_id, year)
+    if submission is None:
+        raise NotFound("该市州尚未报送汇总表。")
+    return _from_snapshot(submission)

@@ -1,0 +1,173 @@
+"""Bureau worklists: the cases on which the user's bureau acts next, its lower bureaus' cases (ARC-9.6) and the
+cases filed with it (ARC-9.3/9.5) — each tab filtered and paginated in the query, late work flagged."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+
+from webapp.core import clock
+from webapp.core.extensions import db
+from webapp.core.models import User
+from webapp.grading.models import Case, CaseFiling
+from webapp.grading.services import permissions
+from webapp.grading.services.case_search import PER_PAGE, ROW_LOADS, CaseFilters, apply_filters
+from webapp.grading.services.overdue import OverdueFlag, flag_for, overdue_condition
+from workflow import grading
+
+#: For each state, the case functions that act next (derived from the actor column of the transition table).
+ACTING_FUNCTIONS: dict[str, frozenset[str]] = {
+    state: frozenset(
+        function
+        for row in grading.TRANSITIONS
+        if state in row["source"]
+        for function in row["actor"]
+        if function in permissions.BUREAU_FUNCTION_COLUMNS
+    )
+    for state in grading.CASE_STATES
+}
+TABS = ("act", "supervised", "filed")
+
+
+def _events_for(state: str, functions: frozenset[str]) -> tuple[str, ...]:
+    """Events the holder of ``functions`` could fire in ``state`` (table order, no guard check)."""
+    events = []
+    for row in grading.TRANSITIONS:
+        relevant = state in row["source"] and functions & set(row["actor"]) and row["event"] != "object"
+        if relevant and row["event"] not in events:
+            events.append(row["event"])
+    return tuple(events)
+
+
+def acting_condition(bureau_id: int) -> sa.ColumnElement[bool]:
+    """Cases in a state where one of the functions ``bureau_id`` holds acts next."""
+    clauses = []
+    for function, column in permissions.BUREAU_FUNCTION_COLUMNS.items():
+        states = [state for state, functions in ACTING_FUNCTIONS.items() if function in functions]
+        if states:
+            clauses.append(sa.and_(getattr(Case, column) == bureau_id, Case.state.in_(states)))
+    return sa.or_(*clauses)
+
+
+@dataclass(frozen=True)
+class WorklistRow:
+    case: Case
+    #: functions the user's bureau holds in the case
+    functions: frozenset[str]
+    #: events the bureau could fire next (labels resolved by the template)
+    next_events: tuple[str, ...]
+    #: late in its current state (days and rule), or None
+    overdue: OverdueFlag | None = None
+
+
+@dataclass
+class Worklist:
+    #: the page shown of the "act" tab
+    rows: list[WorklistRow]
+    #: counts per state over the unfiltered worklist, for the filter chips
+    counts: dict[str, int] = field(default_factory=dict)
+    #: overdue cases per state over the unfiltered worklist
+    overdue_counts: dict[str, int] = field(default_factory=dict)
+    #: cases of lower bureaus the user may read (ARC-9.6) — separate tab, read-only (one page)
+    supervised: list[Case] = field(default_factory=list)
+    #: cases filed with this bureau (备案, ARC-9.3/9.5) (one page)
+    filed: list[Case] = field(default_factory=list)
+    #: the active tab's pagination (page, pages, total …), None for non-bureau users
+    page: Any = None
+    #: total rows per tab under the filters
+    totals: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def overdue_total(self) -> int:
+        return sum(self.overdue_counts.values())
+
+
+def _supervised_condition(org_id: int, lower: set[int]) -> sa.ColumnElement[bool]:
+    # coalesce: a NULL function column must count as "not ours", not make NOT(...) unknown
+    own = [
+        sa.func.coalesce(getattr(Case, column), 0) == org_id
+        for column in permissions.BUREAU_FUNCTION_COLUMNS.values()
+    ]
+    below = [getattr(Case, column).in_(lower) for column in permissions.BUREAU_FUNCTION_COLUMNS.values()]
+    return sa.and_(Case.state != "draft", sa.or_(*below), sa.not_(sa.or_(*own)))
+
+
+def _paginate(stmt: sa.Select[Any], page: int, per_page: int) -> Any:
+    return db.paginate(stmt.options(*ROW_LOADS), page=page, per_page=per_page, error_out=False, count=True)
+
+
+def worklist(
+    user: User,
+    *,
+    today: date | None = None,
+    state: str | None = None,
+    level: str | None = None,
+    kind: str | None = None,
+    tier: str | None = None,
+    year: int | None = None,
+    filters: CaseFilters | None = None,
+    tab: str = "act",
+    page: int = 1,
+    per_page: int = PER_PAGE,
+) -> Worklist:
+    """The bureau's three tabs under the same filters, each one page (``page`` applies to ``tab``); counts per
+    state and overdue counts over the unfiltered "act" tab. Empty for non-bureau users."""
+    today = today or clock.today()
+    org = permissions.bureau_of(user)
+    if org is None:
+        return Worklist(rows=[])
+    if filters is None:
+        filters = CaseFilters(state=state, level=level, kind=kind, tier=tier, year=year)
+    acting = acting_condition(org.id)
+    late = overdue_condition(today)
+    counts: dict[str, int] = {}
+    overdue_counts: dict[str, int] = {}
+    for row_state, count, overdue in db.session.execute(
+        sa.select(Case.state, sa.func.count(Case.id), sa.func.sum(sa.case((late, 1), else_=0)))
+        .where(acting)
+        .group_by(Case.state)
+    ):
+        counts[str(row_state)] = int(count)
+        if overdue:
+            overdue_counts[str(row_state)] = int(overdue)
+
+    def page_of(name: str) -> int:
+        return page if tab == name else 1
+
+    act = _paginate(
+        apply_filters(sa.select(Case).where(acting), filters, today).order_by(Case.applied_on, Case.id),
+        page_of("act"),
+        per_page,
+    )
+    rows = []
+    for case in act.items:
+        functions = permissions.bureau_functions(org.id, case)
+        rows.append(WorklistRow(case, functions, _events_for(case.state, functions), flag_for(case, today)))
+
+    lower = permissions.lower_bureau_ids(org)
+    supervised_stmt = sa.select(Case).where(_supervised_condition(org.id, lower) if lower else sa.false())
+    supervised = _paginate(
+        apply_filters(supervised_stmt, filters, today).order_by(Case.id.desc()),
+        page_of("supervised"),
+        per_page,
+    )
+    filed_stmt = (
+        sa.select(Case)
+        .join(CaseFiling, CaseFiling.case_id == Case.id)
+        .where(CaseFiling.bureau_id == org.id)
+        .order_by(CaseFiling.filed_on.desc(), Case.id.desc())
+    )
+    filed = _paginate(apply_filters(filed_stmt, filters, today), page_of("filed"), per_page)
+    pages = {"act": act, "supervised": supervised, "filed": filed}
+    return Worklist(
+        rows=rows,
+        counts=counts,
+        overdue_counts=overdue_counts,
+        supervised=list(supervised.items),
+        filed=list(filed.items),
+        page=pages.get(tab, act),
+        totals={name: int(p.total or 0) for name, p in pages.items()},
+    )

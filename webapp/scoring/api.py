@@ -1,0 +1,208 @@
+"""Score sheets over JSON: list a case's sheets (with the spread between reviewers), read one with its result,
+start one's own sheet, replace a draft's entries, submit, reopen. Each view makes one call of
+`webapp.scoring.services.scoresheets`, which decides who reads and fills which sheet and when (ARC-10.1.4, ARC-10.4.5);
+the views only turn JSON into arguments and results into JSON.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from flask import Blueprint, Response, jsonify, request
+from flask_login import current_user
+
+from webapp.core.api.validation import InvalidInput, json_object, optional_int, optional_str, required_str
+from webapp.core.auth.permissions import login_required
+from webapp.scoring.models import ScoreSheet, SheetKind
+from webapp.scoring.services import scoresheets
+from webapp.scoring.services.scoresheets import SheetInvalid, SheetView, SpreadTable
+
+KINDS = (SheetKind.SELF, SheetKind.REVIEWER, SheetKind.AGREED)
+
+
+def _num(value: Any) -> int | float | None:
+    """Points as JSON: whole numbers as integers, others as decimals (as `kaoping score` prints them)."""
+    if value is None:
+        return None
+    number = Decimal(str(value))
+    return int(number) if number == number.to_integral_value() else float(number)
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment is not None else None
+
+
+def sheet_summary(sheet: ScoreSheet) -> dict[str, Any]:
+    """The list shape: whose sheet, its state and its cached result."""
+    result = sheet.result or {}
+    return {
+        "id": sheet.id,
+        "case_id": sheet.case_id,
+        "kind": sheet.kind,
+        "kind_label": sheet.kind_label,
+        "reviewer": sheet.reviewer.username if sheet.reviewer else None,
+        "status": sheet.status,
+        "scheme": f"{sheet.scheme_id}@{sheet.scheme_version}",
+        "total": _num(sheet.total),
+        "max": _num(result.get("max")),
+        "passed": result.get("passed"),
+        "vetoed": result.get("vetoed"),
+        "version": sheet.version_id,
+        "updated_at": _iso(sheet.updated_at),
+        "submitted_at": _iso(sheet.submitted_at),
+    }
+
+
+def entry_json(raw: Mapping[str, Any]) -> dict[str, Any]:
+    """A stored entry in the sheet JSON of docs/schemes.md, numbers as numbers (they are stored as text)."""
+    out = dict(raw)
+    for what in ("awarded", "deduction"):
+        if what in out:
+            out[what] = _num(out[what])
+    if "measures" in out:
+        out["measures"] = {key: _num(value) for key, value in out["measures"].items()}
+    return out
+
+
+def sheet_json(view: SheetView) -> dict[str, Any]:
+    """The detail shape of ``GET /api/v1/sheets/<id>`` (documented in openapi.py)."""
+    sheet, computed = view.sheet, view.computed
+    body = sheet_summary(sheet)
+    body.update(
+        {
+            "level": view.level,
+            "editable": view.editable,
+            "entries": {item_id: entry_json(raw) for item_id, raw in sheet.entries.items()},
+            # `SheetResult.to_dict()`: the object `kaoping score` prints
+            "result": computed.result.to_dict() if computed.result is not None else None,
+            "complete": computed.complete,
+            "problems": computed.problems,
+            # the same refusals with the engine's code and params: {"error", "params", "message", "item", …}
+            "problem_details": computed.problem_details,
+            "opinion": sheet.opinion if sheet.kind == SheetKind.AGREED else None,
+        }
+    )
+    return body
+
+
+def spread_json(table: SpreadTable) -> dict[str, Any]:
+    usernames = [s.reviewer.username if s.reviewer else None for s in table.reviewer_sheets]
+    items = []
+    for item_id, row in table.rows.items():
+        if row.high is None and row.self_score is None and row.agreed_score is None:
+            continue  # nobody scored it (an item of another level, a composite scored through its parts)
+        items.append(
+            {
+                "id": item_id,
+                "item_max": _num(row.item.max),
+                "scores": [
+                    {"reviewer": name, "score": _num(score)}
+                    for name, score in zip(usernames, row.reviewer_scores, strict=True)
+                ],
+                "min": _num(row.low),
+                "max": _num(row.high),
+                "spread": _num(row.spread),
+                "self": _num(row.self_score),
+                "agreed": _num(row.agreed_score),
+                "self_difference": _num(row.self_difference),
+            }
+        )
+    return {"reviewers": usernames, "items": items}
+
+
+def _detail(sheet_id: int) -> dict[str, Any]:
+    return sheet_json(scoresheets.sheet_view(current_user, sheet_id))
+
+
+def _api_field(field: str | None) -> str:
+    """``HBS-3.1:defect:missing_file`` (a form field) → ``entries.HBS-3.1.defect.missing_file``."""
+    if not field or field == "_sheet":
+        return "entries"
+    return "entries." + field.replace(":", ".")
+
+
+@contextmanager
+def _entries_refused_as_invalid_input() -> Iterator[None]:
+    """The service's `SheetInvalid` (per-field messages for the form) as the API's 400 naming one field."""
+    try:
+        yield
+    except SheetInvalid as exc:
+        raise InvalidInput(exc.message, _api_field(exc.field)) from None
+
+
+@login_required
+def list_sheets(case_id: int) -> Response:
+    found = scoresheets.case_sheets(current_user, case_id)
+    return jsonify(
+        case_id=case_id,
+        scored=found.scored,
+        scheme=f"{found.scheme.id}@{found.scheme.version}" if found.scheme is not None else None,
+        sheets=[sheet_summary(sheet) for sheet in found.sheets],
+        spread=spread_json(found.spread) if found.spread is not None else None,
+    )
+
+
+@login_required
+def start_sheet(case_id: int) -> tuple[Response, int]:
+    payload = json_object()
+    kind = required_str(payload, "kind")
+    if kind not in KINDS:
+        raise InvalidInput(f"kind 只能是：{'、'.join(KINDS)}", "kind")
+    sheet, created = scoresheets.start_sheet(current_user, case_id, kind)
+    response = jsonify(_detail(sheet.id))
+    response.headers["Location"] = f"/api/v1/sheets/{sheet.id}"
+    return response, 201 if created else 200
+
+
+@login_required
+def get_sheet(sheet_id: int) -> Response:
+    return jsonify(_detail(sheet_id))
+
+
+@login_required
+def put_sheet(sheet_id: int) -> Response:
+    payload = json_object()
+    entries = payload.get("entries")
+    if not isinstance(entries, dict):
+        raise InvalidInput('entries 须为对象：{"考核项目编号": {…}, …}（docs/schemes.md）', "entries")
+    version = optional_int(payload, "version")
+    opinion = optional_str(payload, "opinion")
+    with _entries_refused_as_invalid_input():
+        scoresheets.replace_entries(
+            current_user, sheet_id, entries, expected_version=version, opinion=opinion
+        )
+    return jsonify(_detail(sheet_id))
+
+
+def _optional_payload() -> dict[str, Any]:
+    """Submit takes an optional body (``{"version": n}``)."""
+    return json_object() if request.get_data() else {}
+
+
+@login_required
+def submit_sheet(sheet_id: int) -> Response:
+    version = optional_int(_optional_payload(), "version")
+    with _entries_refused_as_invalid_input():
+        scoresheets.submit_sheet(current_user, sheet_id, expected_version=version, hide_unreadable=True)
+    return jsonify(_detail(sheet_id))
+
+
+@login_required
+def reopen_sheet(sheet_id: int) -> Response:
+    version = optional_int(_optional_payload(), "version")  # honoured where sent, as on submit
+    scoresheets.reopen_sheet(current_user, sheet_id, expected_version=version, hide_unreadable=True)
+    return jsonify(_detail(sheet_id))
+
+
+def register_api(bp: Blueprint) -> None:
+    """Every URL of the score-sheet API, added to the shared ``/api/v1`` blueprint."""
+    bp.add_url_rule("/cases/<int:case_id>/sheets", view_func=list_sheets, methods=["GET"])
+    bp.add_url_rule("/cases/<int:case_id>/sheets", view_func=start_sheet, methods=["POST"])
+    bp.add_url_rule("/sheets/<int:sheet_id>", view_func=get_sheet, methods=["GET"])
+    bp.add_url_rule("/sheets/<int:sheet_id>", view_func=put_sheet, methods=["PUT"])
+    bp.add_url_rule("/sheets/<int:sheet_id>/submit", view_func=submit_sheet, methods=["POST"])
+    bp.add_url_rule("/sheets/<int:sheet_id>/reopen", view_func=reopen_sheet, methods=["POST"])
