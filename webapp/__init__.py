@@ -13,9 +13,11 @@ from webapp.core.api.validation import DepthSafeJSONProvider
 from webapp.core.auth.permissions import public
 from webapp.core.errors import register_errorhandlers
 from webapp.core.extensions import bootstrap, csrf, db, login_manager, migrate
+from webapp.core.feature import EXTENSION_KEY
 from webapp.core.request_args import DatabaseIdConverter
 from webapp.core.static_files import register_static_files
 from webapp.core.template_helpers import register_template_helpers
+from webapp.demo import DEMO_COMMANDS
 from webapp.features import FEATURES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -71,6 +73,7 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    app.extensions[EXTENSION_KEY] = FEATURES
     for feature in FEATURES:
         for blueprint in feature.blueprints:
             app.register_blueprint(blueprint)
@@ -83,6 +86,8 @@ def register_commands(app: Flask) -> None:
     for feature in FEATURES:
         for command in feature.app_commands:
             app.cli.add_command(command)
+    for command in DEMO_COMMANDS:
+        app.cli.add_command(command)
 
 
 def register_health_check(app: Flask) -> None:

@@ -3,6 +3,7 @@
 from flask.cli import FlaskGroup
 
 from webapp import create_app
+from webapp.demo import DEMO_COMMANDS
 from webapp.features import FEATURES
 
 
@@ -14,3 +15,5 @@ main = FlaskGroup(create_app=_create_app, help="Kaoping 考评 command line.")
 for _feature in FEATURES:
     for _command in (*_feature.app_commands, *_feature.cli_commands):
         main.add_command(_command)
+for _command in DEMO_COMMANDS:
+    main.add_command(_command)

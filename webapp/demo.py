@@ -16,6 +16,7 @@ round's steps are a few days before today. Loaded on 2027-01-05 (``make run``) t
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -23,8 +24,10 @@ from datetime import date, timedelta
 from functools import lru_cache
 from io import BytesIO
 
+import click
 import sqlalchemy as sa
 from flask import current_app, g
+from flask.cli import with_appcontext
 from werkzeug.datastructures import FileStorage
 from werkzeug.security import generate_password_hash
 
@@ -673,3 +676,45 @@ def demo_logins() -> list[tuple[str, str, str, str]]:
                 (user.username, user.display_name, user.organisation.name, "、".join(user.role_labels))
             )
     return rows
+
+
+# --- commands: `kaoping demo` and `kaoping demo-logins` (demo data spans every feature, so they live here)
+
+
+@click.command("demo")
+@with_appcontext
+def demo_command() -> None:
+    """Load demo data (idempotent: only what is missing is created)."""
+    created = load_demo()
+    summary = "，".join(f"{area} {count}" for area, count in created.items())
+    click.echo(f"演示数据已就绪（新建：{summary}）。")
+
+
+def _pad(text: str, width: int) -> str:
+    shown = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return text + " " * max(0, width - shown)
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+@click.command("demo-logins")
+@with_appcontext
+def demo_logins_command() -> None:
+    """Print the demo accounts, their organisation and roles, and the shared demo password."""
+    rows = demo_logins()
+    if not rows:
+        click.echo("尚无演示账号，请先运行 kaoping demo。")
+        return
+    header = ("用户名", "姓名", "所属单位", "角色")
+    widths = [max(_width(str(r[i])) for r in [header, *rows]) for i in range(4)]
+    line = "  ".join(_pad(h, w) for h, w in zip(header, widths, strict=True))
+    click.echo(line.rstrip())
+    click.echo("-" * _width(line.rstrip()))
+    for row in rows:
+        click.echo("  ".join(_pad(str(c), w) for c, w in zip(row, widths, strict=True)).rstrip())
+    click.echo(f"\n所有演示账号的密码：{DEMO_PASSWORD}（仅供演示）")
+
+
+DEMO_COMMANDS = [demo_command, demo_logins_command]

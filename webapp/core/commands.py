@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import unicodedata
 from datetime import date
 from pathlib import Path
 
@@ -13,11 +12,11 @@ from flask import current_app
 from flask.cli import with_appcontext
 from flask_migrate import upgrade
 
-from webapp import demo as demo_data
+from webapp.core import clock
 from webapp.core.extensions import db
+from webapp.core.feature import features
 from webapp.core.models import ROLE_LABELS, Organisation
 from webapp.core.services import ServiceError, accounts, transaction
-from webapp.scoring.services.schemes import register_shipped_schemes
 
 
 def _ensure_sqlite_folder() -> None:
@@ -35,44 +34,10 @@ def init_db_command() -> None:
     _ensure_sqlite_folder()
     upgrade()
     with transaction():
-        register_shipped_schemes()  # config/schemes/*.toml, idempotent
+        for feature in features():
+            if feature.on_init_db is not None:
+                feature.on_init_db()  # e.g. scoring registers config/schemes/*.toml; idempotent
     click.echo(f"数据库已就绪：{db.engine.url.render_as_string(hide_password=True)}")
-
-
-@click.command("demo")
-@with_appcontext
-def demo_command() -> None:
-    """Load demo data (idempotent: only what is missing is created)."""
-    created = demo_data.load_demo()
-    summary = "，".join(f"{area} {count}" for area, count in created.items())
-    click.echo(f"演示数据已就绪（新建：{summary}）。")
-
-
-def _pad(text: str, width: int) -> str:
-    shown = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-    return text + " " * max(0, width - shown)
-
-
-def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-@click.command("demo-logins")
-@with_appcontext
-def demo_logins_command() -> None:
-    """Print the demo accounts, their organisation and roles, and the shared demo password."""
-    rows = demo_data.demo_logins()
-    if not rows:
-        click.echo("尚无演示账号，请先运行 kaoping demo。")
-        return
-    header = ("用户名", "姓名", "所属单位", "角色")
-    widths = [max(_width(str(r[i])) for r in [header, *rows]) for i in range(4)]
-    line = "  ".join(_pad(h, w) for h, w in zip(header, widths, strict=True))
-    click.echo(line.rstrip())
-    click.echo("-" * _width(line.rstrip()))
-    for row in rows:
-        click.echo("  ".join(_pad(str(c), w) for c, w in zip(row, widths, strict=True)).rstrip())
-    click.echo(f"\n所有演示账号的密码：{demo_data.DEMO_PASSWORD}（仅供演示）")
 
 
 @click.command("create-user")
@@ -117,22 +82,17 @@ def create_user_command(
 @click.option("--today", "today_text", default=None, metavar="YYYY-MM-DD", help="run as of this day")
 @with_appcontext
 def tick_command(today_text: str | None) -> None:
-    """Advance what is due (idempotent): lapse grades past validity without a recheck (ARC-11.5, GAP-4),
-    list organs whose recheck is due (ARC-11.2). Prints a JSON report."""
-    from webapp.core import clock
-    from webapp.grading.services import grades
-
+    """Advance what is due in every feature (idempotent), e.g. lapse grades past validity without a recheck
+    (ARC-11.5, GAP-4) and list organs whose recheck is due (ARC-11.2). Prints one JSON report."""
     try:
         today = date.fromisoformat(today_text) if today_text else clock.today()
     except ValueError as exc:
         raise click.BadParameter("日期格式应为 YYYY-MM-DD", param_hint="--today") from exc
-    report = grades.tick(today=today)
-    click.echo(
-        json.dumps(
-            {"today": today.isoformat(), "lapsed": report.lapsed, "recheck_due": report.recheck_due},
-            ensure_ascii=False,
-        )
-    )
+    report: dict[str, object] = {"today": today.isoformat()}
+    for feature in features():
+        if feature.tick is not None:
+            report.update(feature.tick(today))
+    click.echo(json.dumps(report, ensure_ascii=False))
 
 
-COMMANDS = [init_db_command, demo_command, demo_logins_command, create_user_command, tick_command]
+COMMANDS = [init_db_command, create_user_command, tick_command]

@@ -4,10 +4,12 @@ shared routes and the database commands."""
 from webapp.core import admin, auth, help, main
 from webapp.core.commands import COMMANDS
 from webapp.core.feature import Feature
+from webapp.core.main.views import administration
 
 FEATURE = Feature(
     name="core",
     label="公共",
     blueprints=(main.bp, auth.bp, admin.bp, help.bp),
     app_commands=tuple(COMMANDS),
+    worklist=administration,
 )

@@ -1,16 +1,46 @@
 """What a feature package (the shared core, the scoring engines, each procedure) hands the application.
 
-A package declares one `Feature` in its ``feature.py``; `webapp/features.py` lists them, and the application
+A package declares one `Feature` in its ``declaration.py``; `webapp/features.py` lists them, and the application
 factory and the ``kaoping`` command read only that list. Adding a procedure is one package plus one line there.
+Core code that must reach every feature (the home worklist, ``kaoping tick``, ``init-db``) reads the list from
+``current_app.extensions["kaoping.features"]`` (see `features`), so the core never imports a procedure.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING, Any
 
 import click
-from flask import Blueprint
+from flask import Blueprint, Flask, current_app
+
+if TYPE_CHECKING:
+    from webapp.core.models import User
+
+EXTENSION_KEY = "kaoping.features"
+
+
+@dataclass(frozen=True)
+class WorkArea:
+    """One line of a person's worklist on the home page: a place where they have work, with counts."""
+
+    title: str
+    description: str
+    endpoint: str
+    #: items waiting there for this person (None: a place without a count, e.g. a search)
+    count: int | None = None
+    #: of which past a deadline set by the rules
+    overdue: int = 0
+
+
+@dataclass(frozen=True)
+class HomePanel:
+    """A card on the home page beside the worklist (e.g. the unit's grades)."""
+
+    template: str
+    context: dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -25,5 +55,22 @@ class Feature:
     """Adds its JSON routes to the shared ``/api/v1`` blueprint (called once, before the blueprint is registered)."""
     app_commands: tuple[click.Command, ...] = ()
     """Commands that need the application (``flask``/``kaoping`` with an app context)."""
-    cli_commands: tuple[click.Command, ...] = field(default=())
+    cli_commands: tuple[click.Command, ...] = ()
     """Commands of the ``kaoping`` console script only (no database needed)."""
+    template_helpers: Callable[[Flask], None] | None = None
+    """Registers its Jinja filters and globals (labels of its states, levels…)."""
+    worklist: Callable[[User, date], list[WorkArea]] | None = None
+    """The person's work in this feature, for the home page: a few counting queries, never a list of rows."""
+    overdue_count: Callable[[User, date], int] | None = None
+    """The person's overdue work in this feature for the navigation bar: one query, cached for the request."""
+    home_panels: Callable[[User, date], list[HomePanel]] | None = None
+    """Cards for the home page beside the worklist."""
+    on_init_db: Callable[[], None] | None = None
+    """Runs inside ``init-db``'s transaction after the migrations (idempotent), e.g. registering shipped tables."""
+    tick: Callable[[date], dict[str, Any]] | None = None
+    """Advances what is due on ``date`` (idempotent); returns a JSON-able report for ``kaoping tick``."""
+
+
+def features() -> tuple[Feature, ...]:
+    """The registered features of the running application, in registration order."""
+    return tuple(current_app.extensions[EXTENSION_KEY])

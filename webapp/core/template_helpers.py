@@ -12,9 +12,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from config.interpretations import load_readings
 from config.rulesets import DEFAULT_RULESET, load_ruleset
 from webapp.core import clock
+from webapp.core.feature import EXTENSION_KEY, Feature, features
 from webapp.core.models import ORGAN_TIER_LABELS, ROLE_LABELS
-from webapp.grading.documents.labels import format_points
-from webapp.grading.models import CASE_KIND_LABELS, CASE_STATE_COLOURS, CASE_STATE_LABELS, LEVEL_LABELS
 from workflow.errors import RulesetError
 
 
@@ -62,20 +61,6 @@ def ruleset_name(ruleset_id: str | None) -> str:
         return "（未知的考评办法）"
 
 
-def scheme_name(scheme_id: str | None, version: str | None) -> str:
-    """A score table's Chinese name (not its id and version)."""
-    if not scheme_id or not version:
-        return ""
-    # imported here: the services import the models, and this module is imported while the app is built
-    from webapp.core.services import ServiceError
-    from webapp.scoring.services import schemes
-
-    try:
-        return schemes.get_scheme(scheme_id, version).name
-    except ServiceError:
-        return "（评分表已不存在）"
-
-
 def clock_context() -> dict[str, Any]:
     return {
         "effective_today": clock.today(),
@@ -85,37 +70,41 @@ def clock_context() -> dict[str, Any]:
 
 
 def _nav_overdue_count() -> int:
-    """Overdue work of the signed-in user for the navigation bar: one query, cached for the request."""
+    """Overdue work of the signed-in user for the navigation bar, summed over every feature's worklist."""
     from flask_login import current_user
-
-    from webapp.grading.services.overdue import overdue_count
 
     if not current_user.is_authenticated:
         return 0
-    try:
-        return overdue_count(current_user, clock.today())
-    except SQLAlchemyError:
-        # the error page of a failed request must still render: no count rather than a second failure
-        return 0
+    today = clock.today()
+    total = 0
+    for feature in features():
+        if feature.overdue_count is None:
+            continue
+        try:
+            total += feature.overdue_count(current_user, today)
+        except SQLAlchemyError:
+            # the error page of a failed request must still render: no count rather than a second failure
+            return 0
+    return total
 
 
 def register_template_helpers(app: Flask) -> None:
     app.add_template_filter(format_datetime, "datetime_cn")
     app.add_template_filter(format_date, "date_cn")
-    # the one way a score is written for people, as in the PDFs: 97, 97.5, 97.25; "" for none
-    app.add_template_filter(format_points, "points")
     app.add_template_global(rule_reference, "rule_ref")
     app.add_template_global(reason_with_rule, "reason_with_rule")
     app.add_template_global(ruleset_name, "ruleset_name")
-    app.add_template_global(scheme_name, "scheme_name")
     app.jinja_env.globals.update(
         ROLE_LABELS=ROLE_LABELS,
-        CASE_STATE_LABELS=CASE_STATE_LABELS,
-        CASE_STATE_COLOURS=CASE_STATE_COLOURS,
-        LEVEL_LABELS=LEVEL_LABELS,
-        CASE_KIND_LABELS=CASE_KIND_LABELS,
         ORGAN_TIER_LABELS=ORGAN_TIER_LABELS,
         PRODUCT_NAME="考评 · 机关档案工作目标管理等级考评系统",
         PRODUCT_SHORT_NAME="考评 · 档案等级考评",
     )
     app.context_processor(clock_context)
+    for feature in features_of(app):
+        if feature.template_helpers is not None:
+            feature.template_helpers(app)
+
+
+def features_of(app: Flask) -> tuple[Feature, ...]:
+    return tuple(app.extensions[EXTENSION_KEY])

@@ -1,7 +1,7 @@
 """Archive-work grading (机关档案工作目标管理等级考评) as a feature: its pages per audience, its API and commands."""
 
 from webapp.core.feature import Feature
-from webapp.grading import api, bureau, cases, public, review, unit
+from webapp.grading import api, bureau, cases, home, public, review, template_helpers, unit
 from webapp.grading.commands import authority_command, diagram_command
 
 FEATURE = Feature(
@@ -10,4 +10,9 @@ FEATURE = Feature(
     blueprints=(unit.bp, cases.bp, review.bp, public.bp, bureau.bp),
     register_api=api.register_api,
     cli_commands=(authority_command, diagram_command),
+    template_helpers=template_helpers.register_template_helpers,
+    worklist=home.worklist,
+    overdue_count=home.overdue_count,
+    home_panels=home.home_panels,
+    tick=home.tick,
 )

@@ -33,6 +33,12 @@ def fmt_points(value: Decimal) -> str:
     return "0" if text in ("-0", "") else text
 
 
+def format_points(value: Decimal | int | float | None) -> str:
+    """92.5 → "92.5", 90.0 → "90", None → "" (an item that is not scored): every score people read (pages, PDFs,
+    exports) is written by this one function."""
+    return "" if value is None else fmt_points(Decimal(str(value)))
+
+
 def to_decimal(value: Any) -> Decimal:
     """A number from TOML/JSON/xlsx (int, float, Decimal or numeric text) as an exact Decimal.
 

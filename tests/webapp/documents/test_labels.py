@@ -7,11 +7,11 @@ import pytest
 from webapp.grading.documents.labels import (
     default_pass_line,
     format_date,
-    format_points,
     kind_label,
     level_label,
     tier_label,
 )
+from workflow.scoring.numbers import format_points
 
 
 class Level(Enum):

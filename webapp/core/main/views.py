@@ -1,57 +1,41 @@
-"""The home page: sends each user to their workspace (for now a page of organisation, roles and links)."""
+"""The home page: each person's worklist, fed by every feature (webapp/features.py), and their details."""
 
 from __future__ import annotations
 
-import sqlalchemy as sa
-from flask import render_template
+from flask import current_app, render_template
 from flask_login import current_user
+from markupsafe import Markup
 
 from webapp.core import clock
 from webapp.core.auth.permissions import login_required
-from webapp.core.extensions import db
-from webapp.core.models import Role
-from webapp.grading.models import Grade
+from webapp.core.feature import WorkArea, features
+from webapp.core.models import Role, User
 
 
-def workspace_links(user) -> list[tuple[str, str, str]]:  # noqa: ANN001 - a User
-    """(title, description, endpoint) per role; worklists for units, bureaus and reviewers arrive next."""
-    links: list[tuple[str, str, str]] = []
-    if user.has_role(Role.BUREAU_STAFF, Role.BUREAU_HEAD):
-        links += [
-            ("待办案件", "本局下一步办理的案件、批量下达计划/报送/公示、下级抽查与备案", "bureau.worklist"),
-            ("异议核实", "公示期间收到的异议，逐件作出核实结论", "bureau.objections"),
-        ]
-        if user.organisation.bureau_tier == "city":
-            links.append(
-                ("年度审批汇总", "本局及所辖县级档案局当年审批情况，12月20日前报省档案局", "bureau.summary")
-            )
-    if user.has_role(Role.UNIT_APPLICANT, Role.UNIT_LEADER):
-        links.append(
-            ("本单位申报", "本单位等级、现在可以申报什么、申报与验收材料、本单位的案件", "unit.dashboard")
-        )
-    if user.has_role(Role.REVIEWER):
-        links.append(("评审任务", "您参加的评审组及待形成的评审结论", "review.index"))
-    links.append(("案件查询", "您有权查看的全部考评案件", "cases.index"))
-    if user.has_role(Role.SYS_ADMIN):
-        links += [
-            ("单位管理", "档案局与机关（单位）组织树", "admin.organisations"),
-            ("用户管理", "账号、角色与密码", "admin.users"),
-        ]
-    return links
+def administration(user: User, today: object) -> list[WorkArea]:
+    """The core's own lines: administration for the system administrator."""
+    if not user.has_role(Role.SYS_ADMIN):
+        return []
+    areas = [
+        WorkArea("单位管理", "档案局与机关（单位）组织树", "admin.organisations"),
+        WorkArea("用户管理", "账号、角色与密码", "admin.users"),
+    ]
+    if current_app.config.get("DEMO_CLOCK_ENABLED"):
+        areas.append(WorkArea("演示日期", "推进演示用的“今天”，例如让 7 天公示期届满", "admin.demo_clock"))
+    return areas
 
 
 @login_required
 def home() -> str:
-    org = current_user.organisation
-    grades = []
-    if org.is_organ:
-        grades = db.session.scalars(
-            sa.select(Grade).where(Grade.organ_id == org.id).order_by(Grade.valid_from.desc())
-        ).all()
-    return render_template(
-        "main/home.html",
-        user=current_user,
-        links=workspace_links(current_user),
-        grades=grades,
-        today=clock.today(),
-    )
+    today = clock.today()
+    worklist: list[tuple[str, list[WorkArea]]] = []
+    panels: list[Markup] = []
+    for feature in features():
+        if feature.worklist is not None:
+            areas = feature.worklist(current_user, today)
+            if areas:
+                worklist.append((feature.label, areas))
+        if feature.home_panels is not None:
+            for panel in feature.home_panels(current_user, today):
+                panels.append(Markup(render_template(panel.template, **panel.context)))
+    return render_template("main/home.html", user=current_user, worklist=worklist, panels=panels, today=today)

@@ -12,8 +12,6 @@ from decimal import Decimal
 from enum import Enum
 from typing import Literal
 
-from workflow.scoring.scheme import fmt_points
-
 #: A level, kind or tier as the caller has it: an enum member or a string.
 Code = str | Enum
 #: Points as the scoring engine gives them.
@@ -106,9 +104,3 @@ def format_date(day: dt.date, style: DateStyle = "arabic") -> str:
     if style == "arabic":
         return f"{day.year}年{day.month}月{day.day}日"
     raise ValueError(f"unknown date style: {style!r}")
-
-
-def format_points(value: Points | None) -> str:
-    """92.5 → "92.5", 90.0 → "90", None → "" (an item that is not scored)."""
-    # one formatter for every score people read (pages, PDFs, exports): workflow's fmt_points
-    return "" if value is None else fmt_points(Decimal(str(value)))

@@ -36,11 +36,11 @@ from webapp.grading.documents.labels import (
     DateStyle,
     Points,
     format_date,
-    format_points,
     is_recheck,
     level_code,
     level_label,
 )
+from workflow.scoring.numbers import format_points
 
 #: The Measures the letter relies on, as cited in official text.
 MEASURES = "《湖北省机关档案工作目标管理等级考评办法》（鄂档规〔2011〕1号）"

@@ -37,10 +37,10 @@ from webapp.grading.documents.labels import (
     Points,
     default_pass_line,
     format_date,
-    format_points,
     kind_label,
     level_label,
 )
+from workflow.scoring.numbers import format_points
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
 MARGIN = 18 * mm

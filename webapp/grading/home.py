@@ -1,0 +1,92 @@
+"""Grading's part of each person's home page: where they have work in the grading procedure, with counts.
+
+Counting queries only (a fixed number per person, whatever the data size); the lists themselves are the
+bureau worklist, the unit page and the reviewer page, which these lines link to.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+
+from webapp.core.extensions import db
+from webapp.core.feature import HomePanel, WorkArea
+from webapp.core.models import Role, User
+from webapp.grading.models import Case, Grade, Objection, PanelMember
+from webapp.grading.services import grades, permissions
+from webapp.grading.services.overdue import APPLICANT_STATES, overdue_condition, overdue_count
+from webapp.grading.services.worklist import acting_condition
+
+
+def _counted(condition: sa.ColumnElement[bool], today: date) -> tuple[int, int]:
+    """(cases, of which overdue) under ``condition``, in one query."""
+    late = overdue_condition(today)
+    total, overdue = db.session.execute(
+        sa.select(
+            sa.func.count(Case.id), sa.func.coalesce(sa.func.sum(sa.case((late, 1), else_=0)), 0)
+        ).where(condition)
+    ).one()
+    return int(total), int(overdue)
+
+
+def worklist(user: User, today: date) -> list[WorkArea]:
+    areas: list[WorkArea] = []
+    bureau = permissions.bureau_of(user)
+    if bureau is not None:
+        total, overdue = _counted(acting_condition(bureau.id), today)
+        areas.append(
+            WorkArea("待办案件", "本局下一步办理的案件、批量下达计划/报送/公示、下级抽查与备案", "bureau.worklist",
+                     total, overdue)
+        )  # fmt: skip
+        open_objections = db.session.scalar(
+            sa.select(sa.func.count(Objection.id))
+            .join(Case, Case.id == Objection.case_id)
+            .where(Case.organizer_id == bureau.id, Objection.status == "open")
+        )
+        areas.append(
+            WorkArea(
+                "异议核实",
+                "公示期间收到的异议，逐件作出核实结论",
+                "bureau.objections",
+                int(open_objections or 0),
+            )
+        )
+        if bureau.bureau_tier == "city":
+            areas.append(
+                WorkArea(
+                    "年度审批汇总", "本局及所辖县级档案局当年审批情况，12月20日前报省档案局", "bureau.summary"
+                )
+            )
+    organ = permissions.organ_of(user)
+    if organ is not None:
+        total, overdue = _counted(sa.and_(Case.organ_id == organ.id, Case.state.in_(APPLICANT_STATES)), today)
+        areas.append(
+            WorkArea("本单位申报", "本单位等级、现在可以申报什么、申报与验收材料、本单位的案件", "unit.dashboard",
+                     total, overdue)
+        )  # fmt: skip
+    if user.has_role(Role.REVIEWER):
+        mine = sa.select(PanelMember.case_id).where(PanelMember.user_id == user.id)
+        total, overdue = _counted(sa.and_(Case.id.in_(mine), Case.state == "in_review"), today)
+        areas.append(WorkArea("评审任务", "您参加的评审组及待形成的评审结论", "review.index", total, overdue))
+    areas.append(WorkArea("案件查询", "您有权查看的全部考评案件", "cases.index"))
+    return areas
+
+
+def home_panels(user: User, today: date) -> list[HomePanel]:
+    organ = user.organisation
+    if organ is None or not organ.is_organ:
+        return []
+    held = db.session.scalars(
+        sa.select(Grade).where(Grade.organ_id == organ.id).order_by(Grade.valid_from.desc())
+    )
+    return [HomePanel("grading/_home_grades.html", {"grades": held.all(), "today": today})]
+
+
+def tick(today: date) -> dict[str, list[int]]:
+    """Lapse grades past validity without a recheck (ARC-11.5, GAP-4); list organs whose recheck is due (ARC-11.2)."""
+    report = grades.tick(today=today)
+    return {"lapsed": report.lapsed, "recheck_due": report.recheck_due}
+
+
+__all__ = ["home_panels", "overdue_count", "tick", "worklist"]  # overdue_count: the navigation bar's count
