@@ -14,7 +14,9 @@ from flask import Flask
 
 from webapp import create_app
 from webapp.core.extensions import db
+from webapp.core.feature import Feature
 from webapp.core.models import AuthorityStatus, BureauTier, Organisation, OrganTier, OrgKind, User, UserRole
+from webapp.features import FEATURES
 from webapp.grading.models import Case
 
 _seq = itertools.count(1)
@@ -23,7 +25,7 @@ _seq = itertools.count(1)
 TODAY = date(2027, 1, 5)
 
 
-def make_test_app(tmp_path: Path, **overrides: Any) -> Flask:
+def make_test_app(tmp_path: Path, features: tuple[Feature, ...] = FEATURES, **overrides: Any) -> Flask:
     """A TestingConfig app on its own SQLite file under ``tmp_path``, today fixed at ``TODAY``; no tables yet."""
     config: dict[str, Any] = {
         "KAOPING_CONFIG": "testing",
@@ -34,7 +36,7 @@ def make_test_app(tmp_path: Path, **overrides: Any) -> Flask:
         "KAOPING_TODAY": TODAY.isoformat(),
     }
     config.update(overrides)
-    return create_app(config)
+    return create_app(config, features=features)
 
 
 TEST_PASSWORD = "test-password"

@@ -10,10 +10,10 @@ from flask import Flask
 from config.settings import config_for
 from webapp.core import api, auth
 from webapp.core.api.validation import DepthSafeJSONProvider
-from webapp.core.auth.permissions import public
+from webapp.core.auth.permissions import PERMISSION_ATTR, public
 from webapp.core.errors import register_errorhandlers
 from webapp.core.extensions import bootstrap, csrf, db, login_manager, migrate
-from webapp.core.feature import EXTENSION_KEY
+from webapp.core.feature import EXTENSION_KEY, Feature, features_of
 from webapp.core.request_args import DatabaseIdConverter
 from webapp.core.static_files import register_static_files
 from webapp.core.template_helpers import register_template_helpers
@@ -24,7 +24,8 @@ ROOT = Path(__file__).resolve().parent.parent
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 
-def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+def create_app(test_config: dict[str, Any] | None = None, features: tuple[Feature, ...] = FEATURES) -> Flask:
+    """The application with ``features`` (the registry in webapp/features.py; tests may add one)."""
     app = Flask(
         __name__,
         instance_path=str(ROOT / "instance"),
@@ -33,6 +34,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     configure(app, test_config)
     register_input_guards(app)
     register_extensions(app)
+    app.extensions[EXTENSION_KEY] = features
     register_blueprints(app)
     register_errorhandlers(app)
     register_commands(app)
@@ -73,17 +75,29 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    app.extensions[EXTENSION_KEY] = FEATURES
-    for feature in FEATURES:
+    for feature in features_of(app):
         for blueprint in feature.blueprints:
             app.register_blueprint(blueprint)
+    refuse_undeclared_views(app)
     # The API authenticates with bearer tokens and never reads the session cookie, so CSRF does not apply.
     csrf.exempt(api.bp)
     app.register_blueprint(api.bp)
 
 
+def refuse_undeclared_views(app: Flask) -> None:
+    """Deny by default, enforced when the app is built: a view that declares no access (``public``,
+    ``login_required``, ``roles_required``) stops the app from starting, whichever feature brought it."""
+    undeclared = sorted(
+        endpoint
+        for endpoint, view in app.view_functions.items()
+        if endpoint not in {"static", "bootstrap.static"} and not getattr(view, PERMISSION_ATTR, None)
+    )
+    if undeclared:
+        raise RuntimeError(f"views without a declared access rule: {', '.join(undeclared)}")
+
+
 def register_commands(app: Flask) -> None:
-    for feature in FEATURES:
+    for feature in features_of(app):
         for command in feature.app_commands:
             app.cli.add_command(command)
     for command in DEMO_COMMANDS:

@@ -71,6 +71,11 @@ class Feature:
     """Advances what is due on ``date`` (idempotent); returns a JSON-able report for ``kaoping tick``."""
 
 
+def features_of(app: Flask) -> tuple[Feature, ...]:
+    """The features ``app`` was built with, in registration order."""
+    return tuple(app.extensions[EXTENSION_KEY])
+
+
 def features() -> tuple[Feature, ...]:
-    """The registered features of the running application, in registration order."""
-    return tuple(current_app.extensions[EXTENSION_KEY])
+    """The features of the running application (inside an app context)."""
+    return features_of(current_app._get_current_object())  # type: ignore[attr-defined]

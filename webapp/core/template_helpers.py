@@ -12,7 +12,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from config.interpretations import load_readings
 from config.rulesets import DEFAULT_RULESET, load_ruleset
 from webapp.core import clock
-from webapp.core.feature import EXTENSION_KEY, Feature, features
+from webapp.core.feature import features, features_of
 from webapp.core.models import ORGAN_TIER_LABELS, ROLE_LABELS
 from workflow.errors import RulesetError
 
@@ -104,7 +104,3 @@ def register_template_helpers(app: Flask) -> None:
     for feature in features_of(app):
         if feature.template_helpers is not None:
             feature.template_helpers(app)
-
-
-def features_of(app: Flask) -> tuple[Feature, ...]:
-    return tuple(app.extensions[EXTENSION_KEY])
