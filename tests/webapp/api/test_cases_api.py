@@ -6,7 +6,8 @@ from io import BytesIO
 
 import pytest
 
-from tests.webapp.services.flow import drive, org
+from tests.walk import org
+from tests.webapp.services.flow import drive
 from webapp.core.extensions import db
 from webapp.core.services.audit import verify_chain
 

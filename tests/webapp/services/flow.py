@@ -1,7 +1,7 @@
 """Driving cases through the services for the service and API tests (never by setting ``.state``).
 
-Call inside an app context on top of the ``demo`` fixture. The walker and the look-ups are `tests.walk`; this
-route uploads every material while the case is a draft, forms the panel while the notice runs, and concludes the
+Call inside an app context on top of the ``demo`` fixture. The walker and the look-ups are `tests.walk` (import
+them from there); this module holds only this route, which uploads every material while the case is a draft, forms the panel while the notice runs, and concludes the
 review the day after the notice may be closed (``REVIEW_DAY``), approving the day after (``APPROVAL_DAY``).
 """
 
@@ -9,37 +9,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from tests.walk import (
-    MATERIALS,
-    NOTICE_OVER,
-    PRECONDITIONS,
-    Route,
-    event_count,
-    events_of,
-    give_grade,
-    new_organ,
-    org,
-    upload,
-    user,
-    walk,
-)
-from tests.walk import case as get
-
-__all__ = [
-    "APPROVAL_DAY",
-    "NOTICE_OVER",
-    "PRECONDITIONS",
-    "REVIEW_DAY",
-    "drive",
-    "event_count",
-    "events_of",
-    "get",
-    "give_grade",
-    "new_organ",
-    "org",
-    "upload",
-    "user",
-]
+from tests.walk import MATERIALS, NOTICE_OVER, Route, walk
 
 REVIEW_DAY = NOTICE_OVER + timedelta(days=1)
 APPROVAL_DAY = NOTICE_OVER + timedelta(days=2)

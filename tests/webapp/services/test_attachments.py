@@ -12,8 +12,9 @@ from flask import current_app
 from werkzeug.datastructures import FileStorage
 
 from tests.factories import TODAY
-from tests.walk import fire
-from tests.webapp.services.flow import PRECONDITIONS, drive, events_of, get, upload, user
+from tests.walk import PRECONDITIONS, events_of, fire, upload, user
+from tests.walk import case as get
+from tests.webapp.services.flow import drive
 from webapp.core.extensions import db
 from webapp.core.services import NotFound, ServiceError
 from webapp.grading.models import Attachment, Case

@@ -8,7 +8,9 @@ import pytest
 from openpyxl import load_workbook
 
 from tests.factories import TODAY
-from tests.webapp.services.flow import drive, get, user
+from tests.walk import case as get
+from tests.walk import user
+from tests.webapp.services.flow import drive
 from webapp.grading.services import case_search
 from webapp.grading.services.case_search import CaseFilters, FilterError
 

@@ -10,20 +10,19 @@ import sqlalchemy as sa
 from flask import current_app
 
 from tests.factories import TODAY
-from tests.webapp.services.flow import (
-    APPROVAL_DAY,
+from tests.walk import (
     NOTICE_OVER,
     PRECONDITIONS,
-    drive,
     event_count,
     events_of,
-    get,
     give_grade,
     new_organ,
     org,
     upload,
     user,
 )
+from tests.walk import case as get
+from tests.webapp.services.flow import APPROVAL_DAY, drive
 from webapp.core.extensions import db
 from webapp.core.services import NotFound, ServiceError
 from webapp.core.services.audit import verify_chain

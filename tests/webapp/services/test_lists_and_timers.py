@@ -9,7 +9,9 @@ import pytest
 import sqlalchemy as sa
 
 from tests.factories import TODAY
-from tests.webapp.services.flow import APPROVAL_DAY, drive, get, give_grade, new_organ, org, user
+from tests.walk import case as get
+from tests.walk import give_grade, new_organ, org, user
+from tests.webapp.services.flow import APPROVAL_DAY, drive
 from webapp.core.extensions import db
 from webapp.core.services import NotFound
 from webapp.grading.models import Grade

@@ -11,7 +11,9 @@ import pytest
 import sqlalchemy as sa
 
 from tests.factories import TODAY
-from tests.webapp.services.flow import NOTICE_OVER, REVIEW_DAY, drive, get, user
+from tests.walk import NOTICE_OVER, user
+from tests.walk import case as get
+from tests.webapp.services.flow import REVIEW_DAY, drive
 from webapp.core.extensions import db
 from webapp.grading.models import Case
 from webapp.grading.services import next_steps, overdue, summary

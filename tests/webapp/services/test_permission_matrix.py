@@ -11,7 +11,9 @@ import pytest
 import sqlalchemy as sa
 
 from tests.factories import TODAY, make_test_app
-from tests.webapp.services.flow import drive, get, new_organ, user
+from tests.walk import case as get
+from tests.walk import new_organ, user
+from tests.webapp.services.flow import drive
 from webapp.core.extensions import db
 from webapp.demo import load_demo
 from webapp.grading.models import Case

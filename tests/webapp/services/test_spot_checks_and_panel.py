@@ -8,7 +8,9 @@ from datetime import timedelta
 import pytest
 
 from tests.factories import TODAY
-from tests.webapp.services.flow import NOTICE_OVER, drive, events_of, get, user
+from tests.walk import NOTICE_OVER, events_of, user
+from tests.walk import case as get
+from tests.webapp.services.flow import drive
 from webapp.core.services import Conflict, ServiceError
 from webapp.grading.services import cases, panel, spot_checks
 from webapp.grading.services.cases import Refused

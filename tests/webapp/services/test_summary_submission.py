@@ -8,7 +8,9 @@ from datetime import date
 import pytest
 
 from tests.factories import TODAY
-from tests.webapp.services.flow import APPROVAL_DAY, drive, events_of, get, user
+from tests.walk import case as get
+from tests.walk import events_of, user
+from tests.webapp.services.flow import APPROVAL_DAY, drive
 from webapp.core.extensions import db
 from webapp.core.services import Conflict, NotFound, ServiceError
 from webapp.grading.services import summary

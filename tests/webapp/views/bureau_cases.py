@@ -10,20 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from tests.walk import NOTICE_OVER, Route, event_count, give_grade, org, reviewers, unit_user, user, walk
-from tests.walk import case as get
-
-__all__ = [
-    "NOTICE_OVER",
-    "drive",
-    "event_count",
-    "get",
-    "give_grade",
-    "org",
-    "reviewers",
-    "unit_user",
-    "user",
-]
+from tests.walk import Route, reviewers, walk
 
 ROUTE = Route(panel=lambda case, given: given or reviewers(*range(1, 1 + (case.panel_min or 3))), uploads={})
 

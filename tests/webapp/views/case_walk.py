@@ -10,10 +10,7 @@ acceptance, and forms the panel once the notice is over (NOTICE_OVER, the day th
 from __future__ import annotations
 
 from tests import walk as shared
-from tests.walk import NOTICE_OVER, Route, case
-from tests.walk import event_count as events
-
-__all__ = ["NOTICE_OVER", "PANEL", "case", "events", "walk"]
+from tests.walk import Route
 
 #: the panel of the county case: county-bureau reviewers first (reviewer-7 leads), none from the organ
 PANEL = ["reviewer-7", "reviewer-8", "reviewer-4"]

@@ -8,7 +8,9 @@ from datetime import date
 import pytest
 
 from tests.factories import TODAY, make_organ, make_user
-from tests.webapp.views.bureau_cases import drive, event_count, get, give_grade, org, unit_user, user
+from tests.walk import case as get
+from tests.walk import event_count, give_grade, org, unit_user, user
+from tests.webapp.views.bureau_cases import drive
 from webapp.core.extensions import db
 from webapp.grading.services import cases
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 
 from tests.factories import TODAY
-from tests.webapp.views.bureau_cases import drive, event_count, get
+from tests.walk import case as get
+from tests.walk import event_count
+from tests.webapp.views.bureau_cases import drive
 from webapp.core.extensions import db
 from webapp.grading.models import Objection
 from webapp.grading.services import cases

@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 
 from tests.factories import make_user
-from tests.webapp.views.bureau_cases import drive, get, org
+from tests.walk import case as get
+from tests.walk import org
+from tests.webapp.views.bureau_cases import drive
 from webapp.core.extensions import db
 
 

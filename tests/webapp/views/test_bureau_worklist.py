@@ -7,7 +7,9 @@ import re
 import pytest
 
 from tests.factories import TODAY
-from tests.webapp.views.bureau_cases import drive, get, give_grade
+from tests.walk import case as get
+from tests.walk import give_grade
+from tests.webapp.views.bureau_cases import drive
 
 
 @pytest.fixture

@@ -8,7 +8,9 @@ import re
 import pytest
 
 from tests.factories import TODAY
-from tests.webapp.views.case_walk import NOTICE_OVER, case, events, walk
+from tests.walk import NOTICE_OVER, case
+from tests.walk import event_count as events
+from tests.webapp.views.case_walk import walk
 
 
 @pytest.fixture

@@ -11,7 +11,8 @@ import pytest
 from openpyxl import load_workbook
 
 from tests.factories import TODAY
-from tests.webapp.views.case_walk import NOTICE_OVER, case, walk
+from tests.walk import NOTICE_OVER, case
+from tests.webapp.views.case_walk import walk
 from webapp.core.services import demo_clock
 
 

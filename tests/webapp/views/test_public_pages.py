@@ -8,7 +8,8 @@ import pytest
 import sqlalchemy as sa
 
 from tests.factories import make_test_app
-from tests.webapp.views.case_walk import case, walk
+from tests.walk import case
+from tests.webapp.views.case_walk import walk
 from webapp.core.extensions import db
 from webapp.demo import load_demo
 from webapp.grading.models import Objection

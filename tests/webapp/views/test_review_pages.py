@@ -7,7 +7,9 @@ import re
 
 import pytest
 
-from tests.webapp.views.case_walk import NOTICE_OVER, case, events, walk
+from tests.walk import NOTICE_OVER, case
+from tests.walk import event_count as events
+from tests.webapp.views.case_walk import walk
 
 
 def _page(response) -> str:
