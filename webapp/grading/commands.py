@@ -8,9 +8,9 @@ import sys
 import click
 
 from config.rulesets import DEFAULT_RULESET, load_ruleset
-from workflow.authority import assignment
 from workflow.errors import NotACandidate, RulesetError
 from workflow.grading import CASE_STATES, mermaid
+from workflow.grading.authority import assignment
 from workflow.ruleset import Ruleset
 
 

@@ -136,9 +136,9 @@ def test_who_may_read_the_case(world, role, state):
 
 
 ROWS = [
-    (row["id"], row["event"], state, frozenset(row["actor"]))
+    (row.id, row.event, state, frozenset(row.actors))
     for row in TRANSITIONS
-    for state in row["source"][:1]
+    for state in row.source[:1]
     if state in STATES
 ]
 

@@ -15,10 +15,10 @@ from webapp.core.extensions import db
 from webapp.core.models import Organisation
 from webapp.grading.models import Attachment, Case, Grade, Objection, SecurityIncident
 from workflow import calendar
-from workflow import grade as domain_grade
-from workflow.authority import Assignment, assignment
-from workflow.eligibility import OrganFacts
 from workflow.grading import TERMINAL_STATES, CaseFacts
+from workflow.grading import grade as domain_grade
+from workflow.grading.authority import Assignment, assignment
+from workflow.grading.eligibility import OrganFacts
 from workflow.ruleset import Ruleset
 
 #: States in which a case is running (C1–C10): a recheck in one of them keeps the grade in force (GAP-4).

@@ -58,10 +58,10 @@ from webapp.grading.services.permissions import Decision
 from webapp.scoring.services import schemes, scoresheets
 from webapp.scoring.services.schemes import active_scheme_for
 from workflow import calendar, grading
-from workflow import grade as domain_grade
-from workflow.authority import Assignment, BureauRef, assignment, resolve_bureaus
-from workflow.eligibility import candidate_refusals
 from workflow.errors import WorkflowError
+from workflow.grading import grade as domain_grade
+from workflow.grading.authority import Assignment, BureauRef, assignment, resolve_bureaus
+from workflow.grading.eligibility import candidate_refusals
 from workflow.ruleset import Ruleset
 from workflow.scoring.scheme import fmt_points
 

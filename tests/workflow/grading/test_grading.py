@@ -25,7 +25,7 @@ from workflow.grading import (
     open_case,
 )
 
-from .conftest import actor, all_preconditions, graded_organ, with_switches
+from ..conftest import actor, all_preconditions, graded_organ, with_switches
 
 APPLICANT, FORWARDER, PLANNER = actor("applicant"), actor("forwarder"), actor("planner")
 PRECHECKER, ORGANIZER, PANEL, APPROVER = (
@@ -70,27 +70,27 @@ def advance_to(case, state, ruleset, notice_start=date(2022, 4, 1)):
 
 
 def test_every_row_names_its_ct_id_rule_and_actor():
-    assert {row["id"] for row in TRANSITIONS} == {f"CT-{n:02d}" for n in range(1, 21)}
+    assert {row.id for row in TRANSITIONS} == {f"CT-{n:02d}" for n in range(1, 21)}
     for row in TRANSITIONS:
-        assert row["rule"].startswith(("ARC-", "GAP-")) and row["actor"] and row["event"] in EVENTS
+        assert row.rule.startswith(("ARC-", "GAP-")) and row.actors and row.event in EVENTS
 
 
 def test_every_event_is_used_and_every_state_is_reachable_from_draft():
     """Graph search over TRANSITIONS."""
-    assert {row["event"] for row in TRANSITIONS} == set(EVENTS)
+    assert {row.event for row in TRANSITIONS} == set(EVENTS)
     reached, queue = {"draft"}, deque(["draft"])
     while queue:
         state = queue.popleft()
         for row in TRANSITIONS:
-            if state in row["source"] and row["dest"] not in reached:
-                reached.add(row["dest"])
-                queue.append(row["dest"])
+            if state in row.source and row.target not in reached:
+                reached.add(row.target)
+                queue.append(row.target)
     assert reached == set(CASE_STATES)
 
 
 def test_terminal_states_have_no_way_out():
     for row in TRANSITIONS:
-        assert not TERMINAL_STATES & set(row["source"]), row["id"]
+        assert not TERMINAL_STATES & set(row.source), row.id
 
 
 def test_one_shared_machine_serves_every_case(hubei):
