@@ -93,6 +93,36 @@ def test_terminal_states_have_no_way_out():
         assert not TERMINAL_STATES & set(row.source), row.id
 
 
+def test_side_effects_are_declared_on_the_rows_that_cause_them():
+    """CT-19 grants the grade (ARC-10.5.2, ARC-9.3/9.5); CT-14/15/16 close the objections (GAP-9); every row into a
+    terminal state records the decision day; CT-08 starts the notice on the day typed (ARC-10.3.1)."""
+    effects = {(row.id, row.target): {(e.kind, e.field) for e in row.effects} for row in TRANSITIONS}
+    assert ("grant_grade", "") in effects[("CT-19", "approved")]
+    assert [row.id for row in TRANSITIONS if ("grant_grade", "") in effects[(row.id, row.target)]] == [
+        "CT-19"
+    ]
+    assert {("CT-14", "in_notice"), ("CT-14", "in_review"), ("CT-15", "returned"), ("CT-16", "rejected")} == {
+        key for key, kinds in effects.items() if any(kind == "close_objections" for kind, _ in kinds)
+    }
+    for row in TRANSITIONS:
+        assert (("set_date", "decided_on") in effects[(row.id, row.target)]) == (
+            row.target in TERMINAL_STATES
+        )
+    pass_precheck = next(row for row in TRANSITIONS if row.id == "CT-08")
+    assert [(e.kind, e.field, e.source) for e in pass_precheck.effects] == [
+        ("set_date", "notice_start", "notice_start"),
+        ("clear", "notice_closed_on", ""),
+    ]
+
+
+def test_approval_hands_the_grant_to_the_service_without_granting_anything_itself(hubei):
+    """ARC-10.5.2: the pure domain records the decision day; the grade is the service's effect to apply."""
+    case = advance_to(example_a_case(hubei), "awaiting_approval", hubei)
+    record = fire(case, "approve", APPROVER, date(2022, 6, 1), hubei)
+    assert [e.kind for e in record.effects if not e.on_facts] == ["grant_grade"]
+    assert case.decided_on == date(2022, 6, 1)
+
+
 def test_one_shared_machine_serves_every_case(hubei):
     """ARCHITECTURE: one class-level machine, no per-case Machine and no to_<state> back doors."""
     first, second = example_a_case(hubei), example_a_case(hubei)
