@@ -240,7 +240,7 @@ def _transition(
         raise Refused(Decision.from_refusal(exc.refusal)) from exc
     copy_back(facts, case)
     if record.source != record.dest:
-        case.state_since = today  # overdue waits count from here (workflow/deadlines.py)
+        case.state_since = today  # overdue waits count from here (workflow/grading/deadlines.py)
     if record.dest == "approved":
         _grant(case, today, ruleset)
     append_case_event(
