@@ -283,6 +283,10 @@ class Procedure(Generic[F, R]):
                 return frozenset(states)
             states |= before
 
+    def inputs_of(self, event: str) -> frozenset[str]:
+        """The names of the inputs a person types with ``event`` (``notice_start``, ``opinion``)."""
+        return self._inputs.get(event, frozenset())
+
     # -- checking and firing -----------------------------------------------------------------------------------
 
     def access(self, state: str, event: str, actor: Actor) -> Refusal | None:
@@ -310,7 +314,7 @@ class Procedure(Generic[F, R]):
 
         Raises TypeError for an input the event does not take (a programming error, not a person's)."""
         inputs = inputs or {}
-        unknown = set(inputs) - self._inputs.get(event, frozenset())
+        unknown = set(inputs) - self.inputs_of(event)
         if unknown:
             raise TypeError(f"unexpected input for {event}: {', '.join(sorted(unknown))}")
         refusal = self.access(facts.state, event, actor)

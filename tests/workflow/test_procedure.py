@@ -159,6 +159,7 @@ def test_a_given_input_is_checked_after_the_guards_and_a_left_out_one_is_not():
 
 
 def test_an_input_the_event_does_not_take_is_a_programming_error_in_any_state():
+    assert LIBRARY.inputs_of("lend") == {"due"} and LIBRARY.inputs_of("give_back") == frozenset()
     with pytest.raises(TypeError, match="due"):
         LIBRARY.check(Loan(state="lent"), "give_back", DESK, TODAY, Rules(), {"due": TODAY})
     with pytest.raises(TypeError):
