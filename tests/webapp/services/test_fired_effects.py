@@ -8,9 +8,9 @@ import sqlalchemy as sa
 
 from tests.factories import TODAY
 from tests.webapp.services.flow import APPROVAL_DAY, drive, events_of, get, user
-from webapp.extensions import db
-from webapp.models import Grade, Objection
-from webapp.services import case_facts, cases
+from webapp.core.extensions import db
+from webapp.grading.models import Grade, Objection
+from webapp.grading.services import case_facts, cases
 from workflow import grading
 
 

@@ -6,9 +6,7 @@ from collections import deque
 from datetime import date
 
 import pytest
-from click.testing import CliRunner
 
-from webapp.grading.commands import diagram_command
 from workflow.errors import GuardRefused, InvalidTransition, NotAllowed
 from workflow.grading import (
     CASE_STATES,
@@ -516,11 +514,3 @@ def test_mermaid_draws_withdrawal_once_with_a_note_instead_of_eleven_edges():
 def test_mermaid_rejects_an_unknown_state():
     with pytest.raises(ValueError):
         mermaid(highlight="limbo")
-
-
-def test_diagram_command_prints_the_mermaid_source(hubei):
-    result = CliRunner().invoke(
-        diagram_command, ["grading", "--highlight", "approved", "--ruleset", "hubei-2011"]
-    )
-    assert result.exit_code == 0 and "stateDiagram-v2" in result.output and hubei.name in result.output
-    assert CliRunner().invoke(diagram_command, ["scoring"]).exit_code == 2

@@ -1214,7 +1214,7 @@ def case_view(user: User, case_id: int, *, today: date | None = None) -> CaseVie
         objections=objections,
         basis_documents=basis_documents(case, facts),
         notice=notice_facts(case, today),
-        diagram=procedure_svg(case.state),
+        diagram=procedure_svg(grading.PROCEDURE, case.state),
         abilities=abilities,
         read_only_reason=_read_only_reason(user, case, functions),
     )
