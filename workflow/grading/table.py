@@ -205,5 +205,3 @@ PROCEDURE: Procedure[CaseFacts, Ruleset] = Procedure(
 )
 #: The one machine every case shares (`PROCEDURE.fire` triggers it).
 MACHINE = PROCEDURE.machine
-#: Events that take the pre-checker's written opinion (ARC-10.2.1: 提出完善意见): passing and returning.
-OPINION_EVENTS = frozenset(row.event for row in TRANSITIONS if OPINION in row.inputs)
