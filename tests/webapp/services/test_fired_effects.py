@@ -7,7 +7,9 @@ import pytest
 import sqlalchemy as sa
 
 from tests.factories import TODAY
-from tests.webapp.services.flow import APPROVAL_DAY, drive, events_of, get, user
+from tests.walk import case as get
+from tests.walk import events_of, user
+from tests.webapp.services.flow import APPROVAL_DAY, drive
 from webapp.core.extensions import db
 from webapp.grading.models import Grade, Objection
 from webapp.grading.services import case_facts, cases
