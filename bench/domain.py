@@ -10,10 +10,10 @@ from decimal import Decimal
 
 from config.rulesets import load_ruleset
 from config.schemes import load_scheme
-from workflow.authority import assignment
-from workflow.eligibility import OrganFacts, check_application
-from workflow.grade import Grade
 from workflow.grading import Actor, check, fire, open_case
+from workflow.grading.authority import assignment
+from workflow.grading.eligibility import OrganFacts, check_application
+from workflow.grading.grade import Grade
 from workflow.scoring.table import ItemEntry, score_sheet
 
 RULESET = load_ruleset("hubei-2011")

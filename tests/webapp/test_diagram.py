@@ -9,8 +9,12 @@ from pathlib import Path
 
 import pytest
 
+from tests.factories import make_test_app
+from tests.workflow.test_procedure import LIBRARY
+from webapp.core.feature import Feature
 from webapp.core.services.diagram import CURRENT_FILL, procedure_svg
-from workflow.grading import CASE_STATES, STATE_LABELS, procedure_edges
+from webapp.features import FEATURES
+from workflow.grading import CASE_STATES, PROCEDURE, STATE_LABELS, procedure_edges
 
 SVG = "{http://www.w3.org/2000/svg}"
 #: The case page's diagram card is ~1,066 px wide on a desktop; the drawing must fit it unscaled.
@@ -18,7 +22,7 @@ CARD_WIDTH_PX = 1000
 
 
 def _tree(state: str | None) -> ET.Element:
-    return ET.fromstring(str(procedure_svg(state)))
+    return ET.fromstring(str(procedure_svg(PROCEDURE, state)))
 
 
 def _size_px(root: ET.Element) -> tuple[float, float]:
@@ -62,13 +66,34 @@ def test_only_the_current_state_is_highlighted(state):
 
 
 def test_people_read_chinese_labels_and_no_internal_ids():
-    svg = str(procedure_svg("in_review"))
+    svg = str(procedure_svg(PROCEDURE, "in_review"))
     texts = [text.text or "" for text in _tree("in_review").iter(f"{SVG}text")]
     assert all(re.search(r"[\u4e00-\u9fff]", text) for text in texts), texts
     for state in CASE_STATES:
         assert STATE_LABELS[state] in texts
         assert f">{state}<" not in svg  # Graphviz's <title> elements (shown on hover) are removed
     assert "<title>" not in svg and "CT-" not in svg and "->" not in svg
+
+
+def test_the_diagram_command_prints_a_registered_procedures_mermaid_source(app):
+    """`kaoping diagram PROCEDURE` takes its name from the registry (`webapp/features.py`), not a fixed list."""
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["diagram", "grading", "--highlight", "approved", "--ruleset", "hubei-2011"])
+    assert result.exit_code == 0, result.output
+    assert "stateDiagram-v2" in result.output and "class approved s_active" in result.output
+    assert "湖北省" in result.output  # titled with the ruleset's name
+    assert runner.invoke(args=["diagram", "scoring"]).exit_code == 2  # a feature without a procedure
+    assert runner.invoke(args=["diagram", "grading", "--highlight", "limbo"]).exit_code == 2
+
+
+def test_a_procedure_registered_by_a_feature_is_drawn_by_the_diagram_command(tmp_path):
+    """Adding a procedure is one Feature with its `Procedure`: the command finds it without any other change."""
+    app = make_test_app(
+        tmp_path, features=(*FEATURES, Feature(name="loans", label="借阅", procedure=LIBRARY))
+    )
+    result = app.test_cli_runner().invoke(args=["diagram", "loans", "--highlight", "lent"])
+    assert result.exit_code == 0, result.output
+    assert 'state "已借出" as lent' in result.output and "class lent s_active" in result.output
 
 
 def test_withdrawal_is_said_once_instead_of_an_arrow_from_every_open_state():
@@ -78,4 +103,4 @@ def test_withdrawal_is_said_once_instead_of_an_arrow_from_every_open_state():
     titles = [next(edge.iter(f"{SVG}a")).get("{http://www.w3.org/1999/xlink}title") for edge in edges]
     assert "撤回申报" not in titles and len(edges) == len(procedure_edges())
     assert all(edge[1] != "withdrawn" for edge in procedure_edges())
-    assert "申报后、办结前任一环节均可撤回" in str(procedure_svg(None))
+    assert "申报后、办结前任一环节均可撤回" in str(procedure_svg(PROCEDURE, None))

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from config.rulesets import load_ruleset
-from workflow.eligibility import OrganFacts
-from workflow.grade import Grade
 from workflow.grading import Actor
+from workflow.grading.eligibility import OrganFacts
+from workflow.grading.grade import Grade
 from workflow.ruleset import Ruleset
 
 TESTPROV = str(Path(__file__).parent / "rulesets" / "testprov-2030.toml")

@@ -10,10 +10,10 @@ import pytest
 
 from config.rulesets import load_ruleset
 from workflow import calendar
-from workflow.authority import assignment
-from workflow.eligibility import OrganFacts
 from workflow.errors import RulesetError
 from workflow.grading import Actor, CaseFacts, check, fire
+from workflow.grading.authority import assignment
+from workflow.grading.eligibility import OrganFacts
 from workflow.ruleset import parse_ruleset
 
 TESTPROV = Path(__file__).parent / "rulesets" / "testprov-2030.toml"

@@ -1,4 +1,4 @@
-"""Database and demo-data commands: init-db, demo, demo-logins, create-user, tick."""
+"""Database and demo-data commands: init-db, demo, demo-logins, create-user, tick; and `kaoping diagram`."""
 
 from __future__ import annotations
 
@@ -12,11 +12,13 @@ from flask import current_app
 from flask.cli import with_appcontext
 from flask_migrate import upgrade
 
+from config.rulesets import load_ruleset
 from webapp.core import clock
 from webapp.core.extensions import db
-from webapp.core.feature import features
+from webapp.core.feature import features, procedures
 from webapp.core.models import ROLE_LABELS, Organisation
 from webapp.core.services import ServiceError, accounts, transaction
+from workflow.errors import RulesetError
 
 
 def _ensure_sqlite_folder() -> None:
@@ -95,4 +97,26 @@ def tick_command(today_text: str | None) -> None:
     click.echo(json.dumps(report, ensure_ascii=False))
 
 
-COMMANDS = [init_db_command, create_user_command, tick_command]
+@click.command("diagram")
+@click.argument("procedure_name", metavar="PROCEDURE")
+@click.option("--highlight", default=None, help="State to mark as current.")
+@click.option("--ruleset", "ruleset_name", default=None, help="Ruleset whose name titles the diagram.")
+@with_appcontext
+def diagram_command(procedure_name: str, highlight: str | None, ruleset_name: str | None) -> None:
+    """Print the Mermaid source of a registered procedure's state machine (`webapp/features.py`)."""
+    registered = procedures()
+    procedure = registered.get(procedure_name)
+    if procedure is None:
+        known = ", ".join(sorted(registered))
+        raise click.BadParameter(f"{procedure_name!r} is not one of {known}", param_hint="PROCEDURE")
+    if highlight is not None and highlight not in procedure.states:
+        known = ", ".join(procedure.states)
+        raise click.BadParameter(f"{highlight!r} is not one of {known}", param_hint="--highlight")
+    try:
+        title = load_ruleset(ruleset_name).name if ruleset_name else None
+    except RulesetError as error:
+        raise click.BadParameter(str(error), param_hint="--ruleset") from None
+    click.echo(procedure.mermaid(highlight, title))
+
+
+COMMANDS = [init_db_command, create_user_command, tick_command, diagram_command]

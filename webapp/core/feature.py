@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any
 import click
 from flask import Blueprint, Flask, current_app
 
+from workflow.procedure import Procedure
+
 if TYPE_CHECKING:
     from webapp.core.models import User
 
@@ -49,6 +51,8 @@ class Feature:
     """The package's short name (``grading``); also its templates' folder under ``templates/``."""
     label: str
     """What people call it (档案工作等级考评)."""
+    procedure: Procedure[Any, Any] | None = None
+    """Its state machine (`workflow.procedure.Procedure`), for ``kaoping diagram`` and the case page's drawing."""
     blueprints: tuple[Blueprint, ...] = ()
     """Its pages, registered on the application in this order."""
     register_api: Callable[[Blueprint], None] | None = None
@@ -79,3 +83,8 @@ def features_of(app: Flask) -> tuple[Feature, ...]:
 def features() -> tuple[Feature, ...]:
     """The features of the running application (inside an app context)."""
     return features_of(current_app._get_current_object())  # type: ignore[attr-defined]
+
+
+def procedures() -> dict[str, Procedure[Any, Any]]:
+    """The registered procedures by name (the features that run one), for the running application."""
+    return {feature.name: feature.procedure for feature in features() if feature.procedure is not None}

@@ -1,4 +1,4 @@
-"""Domain commands that need no database or app context: `kaoping authority` and `kaoping diagram`."""
+"""Grading commands that need no database or app context: `kaoping authority`."""
 
 from __future__ import annotations
 
@@ -8,9 +8,8 @@ import sys
 import click
 
 from config.rulesets import DEFAULT_RULESET, load_ruleset
-from workflow.authority import assignment
 from workflow.errors import NotACandidate, RulesetError
-from workflow.grading import CASE_STATES, mermaid
+from workflow.grading.authority import assignment
 from workflow.ruleset import Ruleset
 
 
@@ -51,15 +50,3 @@ def authority_command(level: str, kind: str, tier: str, ruleset_name: str) -> No
         click.echo(error.refusal.message, err=True)
         sys.exit(2)
     click.echo(json.dumps(result.as_dict(), ensure_ascii=False))
-
-
-@click.command("diagram")
-@click.argument("machine", type=click.Choice(["grading"]))
-@click.option(
-    "--highlight", type=click.Choice(list(CASE_STATES)), default=None, help="State to mark as current."
-)
-@click.option("--ruleset", "ruleset_name", default=None, help="Ruleset whose name titles the diagram.")
-def diagram_command(machine: str, highlight: str | None, ruleset_name: str | None) -> None:
-    """Print the Mermaid source of a state machine."""
-    ruleset = _ruleset(ruleset_name) if ruleset_name else None
-    click.echo(mermaid(ruleset, highlight=highlight))

@@ -2,14 +2,16 @@
 
 from webapp.core.feature import Feature
 from webapp.grading import api, bureau, cases, home, public, review, template_helpers, unit
-from webapp.grading.commands import authority_command, diagram_command
+from webapp.grading.commands import authority_command
+from workflow.grading import PROCEDURE
 
 FEATURE = Feature(
     name="grading",
     label="档案工作等级考评",
+    procedure=PROCEDURE,
     blueprints=(unit.bp, cases.bp, review.bp, public.bp, bureau.bp),
     register_api=api.register_api,
-    cli_commands=(authority_command, diagram_command),
+    cli_commands=(authority_command,),
     template_helpers=template_helpers.register_template_helpers,
     worklist=home.worklist,
     overdue_count=home.overdue_count,

@@ -2,7 +2,7 @@
 
 One county-direct 省二级 case per state (夷陵区档案局 holds every bureau function, ARC-9.4); expectations are
 written out per role here and compared with `permissions.case_functions`, `can_view` and `can_fire`, where the
-actor column of the transition table (workflow/grading.py) says which function fires each event.
+actor column of the transition table (workflow/grading/table.py) says which function fires each event.
 """
 
 from __future__ import annotations
@@ -136,9 +136,9 @@ def test_who_may_read_the_case(world, role, state):
 
 
 ROWS = [
-    (row["id"], row["event"], state, frozenset(row["actor"]))
+    (row.id, row.event, state, frozenset(row.actors))
     for row in TRANSITIONS
-    for state in row["source"][:1]
+    for state in row.source[:1]
     if state in STATES
 ]
 

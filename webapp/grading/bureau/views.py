@@ -49,9 +49,9 @@ from webapp.grading.services import case_search, cases, permissions, spot_checks
 from webapp.grading.services import panel as panel_service
 from webapp.grading.services.cases import BatchRefused, Refused
 from webapp.grading.services.objections import ObjectionView, objection_views
-from workflow import calendar, deadlines
-from workflow.authority import assignment
-from workflow.grading import EVENT_LABELS
+from workflow import calendar
+from workflow.grading import EVENT_LABELS, deadlines
+from workflow.grading.authority import assignment
 
 bureau_only = roles_required(Role.BUREAU_STAFF, Role.BUREAU_HEAD)
 

@@ -40,7 +40,7 @@ class CaseKind(StrEnum):
 LEVEL_LABELS: dict[str, str] = {Level.SPECIAL: "省特级", Level.FIRST: "省一级", Level.SECOND: "省二级"}
 CASE_KIND_LABELS: dict[str, str] = {CaseKind.EVALUATION: "考评", CaseKind.RECHECK: "复查"}
 
-#: Chinese labels come from the state machine itself (workflow/grading.py); colours are this UI's.
+#: Chinese labels come from the state machine itself (workflow/grading/table.py); colours are this UI's.
 CASE_STATE_LABELS: dict[str, str] = dict(STATE_LABELS)
 CASE_STATE_COLOURS: dict[str, str] = {
     "draft": "secondary",
@@ -86,7 +86,7 @@ class Case(db.Model):
     #: ARC-10.1.2: date C sent a 特级 application on to P
     forwarded_on: Mapped[date | None] = mapped_column()
 
-    # Concrete bureaus per function (§6), resolved by workflow/authority.py when the case is lodged.
+    # Concrete bureaus per function (§6), resolved by workflow/grading/authority.py when the case is lodged.
     lodged_with_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisations.id"), index=True)
     planner_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisations.id"), index=True)
     prechecker_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisations.id"), index=True)

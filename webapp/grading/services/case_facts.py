@@ -1,7 +1,8 @@
 """Translate between the models and the pure domain: `CaseFacts`, `OrganFacts`, `Grade`.
 
 Building blocks for the services: they read, never commit. `facts_for` builds what the guards of
-`workflow.grading` need from one case row; `copy_back` writes the dates `fire` recorded onto the row.
+`workflow.grading` need from one case row (once per request); what `fire` changed reaches the row through the
+fired row's declared effects (`cases.apply_effects`).
 """
 
 from __future__ import annotations
@@ -15,10 +16,10 @@ from webapp.core.extensions import db
 from webapp.core.models import Organisation
 from webapp.grading.models import Attachment, Case, Grade, Objection, SecurityIncident
 from workflow import calendar
-from workflow import grade as domain_grade
-from workflow.authority import Assignment, assignment
-from workflow.eligibility import OrganFacts
 from workflow.grading import TERMINAL_STATES, CaseFacts
+from workflow.grading import grade as domain_grade
+from workflow.grading.authority import Assignment, assignment
+from workflow.grading.eligibility import OrganFacts
 from workflow.ruleset import Ruleset
 
 #: States in which a case is running (C1–C10): a recheck in one of them keeps the grade in force (GAP-4).
@@ -36,16 +37,6 @@ RUNNING_STATES = tuple(
         "in_review",
         "awaiting_approval",
     )
-)
-#: Fields `workflow.grading.fire` may change; copied back onto the row after a transition.
-FACT_FIELDS = (
-    "state",
-    "applied_on",
-    "plan_year",
-    "forwarded_on",
-    "notice_start",
-    "notice_closed_on",
-    "decided_on",
 )
 
 
@@ -171,14 +162,6 @@ def facts_for(case: Case, ruleset: Ruleset | None = None) -> CaseFacts:
         conclusion=case.conclusion,
         decided_on=case.decided_on,
     )
-
-
-def copy_back(facts: CaseFacts, case: Case) -> None:
-    """Write what `fire` changed (state and the dates it records) onto the row."""
-    for name in FACT_FIELDS:
-        value = getattr(facts, name)
-        if getattr(case, name) != value:
-            setattr(case, name, value)
 
 
 def is_terminal(case: Case) -> bool:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -45,7 +45,6 @@ from webapp.grading.models import (
 from webapp.grading.services import permissions
 from webapp.grading.services.case_facts import (
     assignment_for,
-    copy_back,
     current_grade,
     domain_grade_of,
     facts_for,
@@ -58,10 +57,11 @@ from webapp.grading.services.permissions import Decision
 from webapp.scoring.services import schemes, scoresheets
 from webapp.scoring.services.schemes import active_scheme_for
 from workflow import calendar, grading
-from workflow import grade as domain_grade
-from workflow.authority import Assignment, BureauRef, assignment, resolve_bureaus
-from workflow.eligibility import candidate_refusals
 from workflow.errors import WorkflowError
+from workflow.grading import grade as domain_grade
+from workflow.grading.authority import Assignment, BureauRef, assignment, resolve_bureaus
+from workflow.grading.eligibility import candidate_refusals
+from workflow.procedure import Effect
 from workflow.ruleset import Ruleset
 from workflow.scoring.scheme import fmt_points
 
@@ -150,13 +150,19 @@ class Stale(Conflict):
         self.rule = None
 
 
-#: Events that decide objections, with the status the objection rows get (GAP-9).
-OBJECTION_OUTCOMES: dict[str, tuple[str, str]] = {
-    "dismiss": ("dismiss_objection", "dismissed"),
-    "uphold": ("uphold_objection", "upheld"),
-    "reject": ("reject_on_objection", "rejected_case"),
+#: The organizer's decision on an objection → the event it fires (GAP-9).
+OBJECTION_OUTCOMES: dict[str, str] = {
+    "dismiss": "dismiss_objection",
+    "uphold": "uphold_objection",
+    "reject": "reject_on_objection",
 }
-OBJECTION_EVENTS = {event: status for event, status in OBJECTION_OUTCOMES.values()}
+#: Events that decide objections → the status their rows' declared effect gives the objections (GAP-9).
+OBJECTION_EVENTS: dict[str, str] = {
+    row.event: effect.field
+    for row in grading.TRANSITIONS
+    for effect in row.effects
+    if effect.kind == "close_objections"
+}
 #: Rule cited in the audit row of each upload kind.
 UPLOAD_RULES: dict[str, str] = {
     "application_form": "ARC-10.1.4",
@@ -227,22 +233,22 @@ def _transition(
     *,
     user: User | None,
     comment: str = "",
-    notice_start: date | None = None,
+    inputs: dict[str, Any] | None = None,
+    objection_note: str = "",
     actor_name: str | None = None,
 ) -> grading.TransitionRecord:
-    """Fire ``event`` on the row inside the caller's transaction: domain → copy back → side effects → audit."""
+    """Fire ``event`` on the row inside the caller's transaction: facts gathered once → the domain checks (each
+    guard once) and fires → the row's declared effects → audit. Raises `Refused` with the domain's reason."""
     ruleset = ruleset_for(case)
     facts = facts_for(case, ruleset)
-    ctx: dict[str, Any] = {"notice_start": notice_start} if notice_start is not None else {}
     try:
-        record = grading.fire(facts, event, actor, today, ruleset, **ctx)
+        record = grading.fire(facts, event, actor, today, ruleset, **(inputs or {}))
     except WorkflowError as exc:
         raise Refused(Decision.from_refusal(exc.refusal)) from exc
-    copy_back(facts, case)
+    case.state = record.dest
     if record.source != record.dest:
-        case.state_since = today  # overdue waits count from here (workflow/deadlines.py)
-    if record.dest == "approved":
-        _grant(case, today, ruleset)
+        case.state_since = today  # overdue waits count from here (workflow/grading/deadlines.py)
+    notes = apply_effects(case, record, facts, today, ruleset, user=user, objection_note=objection_note)
     append_case_event(
         case,
         event,
@@ -250,10 +256,76 @@ def _transition(
         actor_name=actor_name,
         from_state=record.source,
         to_state=record.dest,
-        comment=comment,
+        comment="；".join(part for part in (comment, *notes) if part),
         rule_id=record.rule,
     )
     return record
+
+
+# -- the effects declared on the procedure's rows ------------------------------------------------------------------
+
+#: How the audit trail words an objection closed with each status (GAP-9).
+OBJECTION_VERDICTS = {"dismissed": "不成立", "upheld": "成立", "rejected_case": "成立"}
+
+
+@dataclass(frozen=True)
+class _Fired:
+    """What an effect handler may use: the case row, the facts the domain changed, the day, who acted."""
+
+    case: Case
+    facts: grading.CaseFacts
+    today: date
+    ruleset: Ruleset
+    user: User | None
+    objection_note: str
+
+
+def _copy_fact(fired: _Fired, effect: Effect) -> str | None:
+    """A date the domain set on the facts (applied there by the procedure core) goes onto the row."""
+    setattr(fired.case, effect.field, getattr(fired.facts, effect.field))
+    return None
+
+
+def _grant_effect(fired: _Fired, effect: Effect) -> str | None:
+    _grant(fired.case, fired.today, fired.ruleset)
+    return None
+
+
+def _close_objections_effect(fired: _Fired, effect: Effect) -> str | None:
+    if fired.user is None:  # only the public objects without an account, and objecting closes nothing
+        raise ValueError("closing objections needs the deciding user")
+    references = _close_objections(fired.case, fired.user, effect.field, fired.objection_note)
+    return f"异议 {'、'.join(references)} {OBJECTION_VERDICTS[effect.field]}" if references else None
+
+
+#: Effect kind → its handler; a fact effect (`Effect.on_facts`) is copied from the facts onto the row.
+EFFECT_HANDLERS: dict[str, Callable[[_Fired, Effect], str | None]] = {
+    "grant_grade": _grant_effect,
+    "close_objections": _close_objections_effect,
+}
+
+
+def apply_effects(
+    case: Case,
+    record: grading.TransitionRecord,
+    facts: grading.CaseFacts,
+    today: date,
+    ruleset: Ruleset,
+    *,
+    user: User | None,
+    objection_note: str = "",
+) -> list[str]:
+    """The one place the fired row's declared effects reach the database, in the row's order: dates the domain
+    set are copied onto the row, a grade is granted (CT-19), objections are closed (CT-14/15/16). Returns what the
+    audit comment adds (the objections decided)."""
+    fired = _Fired(case, facts, today, ruleset, user, objection_note)
+    notes = []
+    for effect in record.effects:
+        handler = _copy_fact if effect.on_facts else EFFECT_HANDLERS[effect.kind]
+        note = handler(fired, effect)
+        if note:
+            notes.append(note)
+    return notes
 
 
 # -- approval side effects (CT-19) -----------------------------------------------------------------------------
@@ -548,53 +620,43 @@ def _fire_checked(
     total_score: Decimal | float | str | None = None,
     conclusion: str | None = None,
 ) -> grading.TransitionRecord:
-    """Permission → input → domain → side effects → audit, inside the caller's transaction."""
+    """Permission → input → domain (each guard once) → effects → audit, inside the caller's transaction."""
     if event not in grading.EVENTS:
         raise ServiceError(f"未知的操作：{event}", code="invalid_input", field="event")
     if event == "object":
         raise _forbidden("异议由社会公众通过公示页面提出。", "GAP-9")
+    functions = permissions.case_functions(user, case)
+    if not functions:
+        raise Refused(permissions.can_fire(user, case, event, today))  # says why an onlooker may not act
+    actor = grading.Actor(functions)
+    # state and function before any input is validated, so an onlooker learns nothing from it; no guard runs here
+    access = grading.PROCEDURE.access(case.state, event, actor)
+    if access is not None:
+        raise Refused(Decision.from_refusal(access))
     ruleset = ruleset_for(case)
     notes = [comment.strip()] if comment and comment.strip() else []
-    check_ctx: dict[str, Any] = {}
-    if event == "pass_precheck":
-        notice_start = notice_start or today
-        check_ctx["notice_start"] = notice_start
-    else:
-        notice_start = None
-    if event in grading.OPINION_EVENTS:
+    inputs: dict[str, Any] = {}
+    takes = grading.PROCEDURE.inputs_of(event)
+    if "opinion" in takes:
         # the domain refuses an empty written opinion (ARC-10.2.1); "" is passed on, never dropped as None
-        opinion = (opinion or "").strip()
-        check_ctx["opinion"] = opinion
-    if event == "conclude_review" or event in grading.OPINION_EVENTS:
-        # check permission and state first, so an onlooker learns nothing from input validation
-        early = permissions.can_fire(user, case, event, today)
-        if not early and early.code in ("forbidden", "invalid_transition"):
-            raise Refused(early)
+        inputs["opinion"] = opinion = (opinion or "").strip()
+        if opinion:
+            case.precheck_opinion = opinion  # rolled back with the transaction if the domain refuses
+            notes.append(f"预检意见：{opinion.rstrip('。；;')}")  # joined with 「；」 below: no 「。；」
+    if "notice_start" in takes:
+        inputs["notice_start"] = notice_start = notice_start or today
+        notes.append(f"公示自{notice_start}起")
     if event == "conclude_review":
         notes.append(_review_input(case, ruleset, total_score, conclusion))
-        check_ctx["total_score"] = case.total_score
-        check_ctx["conclusion"] = case.conclusion
-    decision = permissions.can_fire(user, case, event, today, **check_ctx)
-    if not decision:
-        raise Refused(decision)
-    if event in grading.OPINION_EVENTS and opinion:
-        case.precheck_opinion = opinion
-        notes.append(f"预检意见：{opinion.rstrip('。；;')}")  # joined with 「；」 below: no 「。；」
-    if event == "pass_precheck":
-        notes.append(f"公示自{notice_start}起")
-    if event in OBJECTION_EVENTS:
-        references = _close_objections(case, user, OBJECTION_EVENTS[event], comment or "")
-        if references:
-            notes.append("异议 " + "、".join(references))
-    functions = permissions.case_functions(user, case)
     return _transition(
         case,
         event,
-        grading.Actor(functions),
+        actor,
         today,
         user=user,
         comment="；".join(notes),
-        notice_start=notice_start,
+        inputs=inputs,
+        objection_note=comment or "",
     )
 
 
@@ -664,19 +726,16 @@ def batch_fire(
             if case is None or not permissions.can_view(user, case):
                 refusals[case_id] = Decision(False, "not_found", "案件不存在或您无权查看。")
                 continue
-            ctx: dict[str, Any] = {"notice_start": notice_start or today} if event == "pass_precheck" else {}
-            if event in grading.OPINION_EVENTS:
-                ctx["opinion"] = (opinion or "").strip()
-            decision = permissions.can_fire(user, case, event, today, **ctx)
-            if not decision:
-                refusals[case_id] = decision
+            # each case is fired once (its guards run once); one refusal rolls the whole batch back below
+            try:
+                _fire_checked(
+                    user, case, event, today, comment=comment, notice_start=notice_start, opinion=opinion
+                )
+            except Refused as refused:
+                refusals[case_id] = Decision(False, refused.code, refused.message, refused.rule)
             cases.append(case)
         if refusals:
             raise BatchRefused(refusals)
-        for case in cases:
-            _fire_checked(
-                user, case, event, today, comment=comment, notice_start=notice_start, opinion=opinion
-            )
     return cases
 
 
@@ -1007,7 +1066,8 @@ def handle_objection(
     note = (note or "").strip()
     if not note:
         raise ServiceError("请填写核实意见。", code="invalid_input", field="note")
-    event, status = OBJECTION_OUTCOMES[outcome]
+    event = OBJECTION_OUTCOMES[outcome]
+    status = OBJECTION_EVENTS[event]
     with _unit_of_work():
         objection = db.session.get(Objection, objection_id)
         if objection is None:
@@ -1018,34 +1078,29 @@ def handle_objection(
             raise Refused(decision)
         if objection.status != "open":
             raise Conflict("该异议已处理。")
-        if outcome == "dismiss":
+        if outcome == "dismiss" and open_objection_count(case.id) > 1:
+            # others still wait: this objection alone is decided and the case stays where it is
             _close_objections(case, user, status, note, only=objection)
             remaining = open_objection_count(case.id)
-            comment = f"异议 {objection.reference} 不成立：{note}"
-            if remaining:
-                append_case_event(
-                    case,
-                    "objection_handled",
-                    actor=user,
-                    from_state=case.state,
-                    to_state=case.state,
-                    comment=comment + f"（尚有{remaining}件待核实）",
-                    rule_id="GAP-9",
-                )
-                return case
-        else:
-            references = _close_objections(case, user, status, note)
-            comment = f"异议 {'、'.join(references)} 成立：{note}"
-        decision = permissions.can_fire(user, case, event, today)
-        if not decision:
-            raise Refused(decision)
+            append_case_event(
+                case,
+                "objection_handled",
+                actor=user,
+                from_state=case.state,
+                to_state=case.state,
+                comment=f"异议 {objection.reference} 不成立：{note}（尚有{remaining}件待核实）",
+                rule_id="GAP-9",
+            )
+            return case
+        # the event's row closes the open objections (its declared effect, applied in `apply_effects`)
         _transition(
             case,
             event,
             grading.Actor(permissions.case_functions(user, case)),
             today,
             user=user,
-            comment=comment,
+            comment=f"核实意见：{note}",
+            objection_note=note,
         )
     return case
 
@@ -1159,7 +1214,7 @@ def case_view(user: User, case_id: int, *, today: date | None = None) -> CaseVie
         objections=objections,
         basis_documents=basis_documents(case, facts),
         notice=notice_facts(case, today),
-        diagram=procedure_svg(case.state),
+        diagram=procedure_svg(grading.PROCEDURE, case.state),
         abilities=abilities,
         read_only_reason=_read_only_reason(user, case, functions),
     )

@@ -16,10 +16,10 @@ from webapp.grading.services import permissions
 from webapp.grading.services.case_facts import RUNNING_STATES, current_grade, organ_facts, ruleset_for
 from webapp.grading.services.permissions import Decision
 from workflow import calendar
-from workflow.eligibility import eligible_options
 from workflow.errors import Refusal
-from workflow.grade import GradeState, GradeStatus, grade_status
 from workflow.grading import TERMINAL_STATES
+from workflow.grading.eligibility import eligible_options
+from workflow.grading.grade import GradeState, GradeStatus, grade_status
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""「等待夷陵区档案局下达考评计划」: what happens next in a case and who acts, from `workflow.next_step` (one
+"""「等待夷陵区档案局下达考评计划」: what happens next in a case and who acts, from `workflow.grading.next_step` (one
 mapping) and the bureaus resolved on the case. Reads only what the case row already holds."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from datetime import date
 
 from webapp.grading.models import Case
 from webapp.grading.services.overdue import OverdueFlag, awaits_forwarding, flag_for
-from workflow.next_step import next_step
+from workflow.grading.next_step import next_step
 
 #: case function → the column naming the bureau that holds it
 _BUREAU_OF = {

@@ -1,6 +1,6 @@
 """Overdue work in the worklists and the count in the navigation bar.
 
-`workflow.deadlines` decides whether a case is late and by how many days; this module asks it per row (no
+`workflow.grading.deadlines` decides whether a case is late and by how many days; this module asks it per row (no
 query) and turns the same ruleset limits into one SQL condition so a page counts overdue work in one statement.
 """
 
@@ -17,9 +17,8 @@ from webapp.core.extensions import db
 from webapp.core.models import Role, User
 from webapp.grading.models import Case, PanelMember, SummarySubmission
 from webapp.grading.services import permissions
-from workflow import deadlines
-from workflow.deadlines import Overdue
-from workflow.grading import STATE_LABELS
+from workflow.grading import STATE_LABELS, deadlines
+from workflow.grading.deadlines import Overdue
 
 #: states where the applying unit acts next (its own overdue work)
 APPLICANT_STATES = ("planned", "returned")

@@ -84,16 +84,11 @@ UPLOAD_KINDS: dict[str, tuple[str, ...]] = {
 
 def _states_up_to(event: str) -> frozenset[str]:
     """The source states of ``event`` and every state the procedure passes through before them."""
-    states = {state for row in grading.TRANSITIONS if row["event"] == event for state in row["source"]}
-    while True:
-        before = {s for row in grading.TRANSITIONS if row["dest"] in states for s in row["source"]} - states
-        if not before:
-            return frozenset(states)
-        states |= before
+    return grading.PROCEDURE.states_up_to(event)
 
 
 def _sources(event: str) -> frozenset[str]:
-    return frozenset(state for row in grading.TRANSITIONS if row["event"] == event for state in row["source"])
+    return grading.PROCEDURE.sources(event)
 
 
 #: States in which an applicant may still delete or replace the materials it uploaded: up to its acceptance

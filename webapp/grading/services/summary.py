@@ -22,7 +22,7 @@ from webapp.grading.models import Case, Grade, SummarySubmission
 from webapp.grading.services import permissions
 from webapp.grading.services.permissions import Decision
 from webapp.grading.services.render_codes import KIND_CODES, LEVEL_CODES, TIER_CODES
-from workflow import deadlines
+from workflow.grading import deadlines
 
 NOT_A_CITY_BUREAU = (
     "审批情况汇总表由市州级档案局于每年12月20日前报省档案局（ARC-10.5.3）；您所在单位不是市州级档案局。"

@@ -23,8 +23,8 @@ ACTING_FUNCTIONS: dict[str, frozenset[str]] = {
     state: frozenset(
         function
         for row in grading.TRANSITIONS
-        if state in row["source"]
-        for function in row["actor"]
+        if state in row.source
+        for function in row.actors
         if function in permissions.BUREAU_FUNCTION_COLUMNS
     )
     for state in grading.CASE_STATES
@@ -36,9 +36,9 @@ def _events_for(state: str, functions: frozenset[str]) -> tuple[str, ...]:
     """Events the holder of ``functions`` could fire in ``state`` (table order, no guard check)."""
     events = []
     for row in grading.TRANSITIONS:
-        relevant = state in row["source"] and functions & set(row["actor"]) and row["event"] != "object"
-        if relevant and row["event"] not in events:
-            events.append(row["event"])
+        relevant = state in row.source and functions & set(row.actors) and row.event != "object"
+        if relevant and row.event not in events:
+            events.append(row.event)
     return tuple(events)
 
 

@@ -6,9 +6,7 @@ from collections import deque
 from datetime import date
 
 import pytest
-from click.testing import CliRunner
 
-from webapp.grading.commands import diagram_command
 from workflow.errors import GuardRefused, InvalidTransition, NotAllowed
 from workflow.grading import (
     CASE_STATES,
@@ -25,7 +23,7 @@ from workflow.grading import (
     open_case,
 )
 
-from .conftest import actor, all_preconditions, graded_organ, with_switches
+from ..conftest import actor, all_preconditions, graded_organ, with_switches
 
 APPLICANT, FORWARDER, PLANNER = actor("applicant"), actor("forwarder"), actor("planner")
 PRECHECKER, ORGANIZER, PANEL, APPROVER = (
@@ -70,27 +68,57 @@ def advance_to(case, state, ruleset, notice_start=date(2022, 4, 1)):
 
 
 def test_every_row_names_its_ct_id_rule_and_actor():
-    assert {row["id"] for row in TRANSITIONS} == {f"CT-{n:02d}" for n in range(1, 21)}
+    assert {row.id for row in TRANSITIONS} == {f"CT-{n:02d}" for n in range(1, 21)}
     for row in TRANSITIONS:
-        assert row["rule"].startswith(("ARC-", "GAP-")) and row["actor"] and row["event"] in EVENTS
+        assert row.rule.startswith(("ARC-", "GAP-")) and row.actors and row.event in EVENTS
 
 
 def test_every_event_is_used_and_every_state_is_reachable_from_draft():
     """Graph search over TRANSITIONS."""
-    assert {row["event"] for row in TRANSITIONS} == set(EVENTS)
+    assert {row.event for row in TRANSITIONS} == set(EVENTS)
     reached, queue = {"draft"}, deque(["draft"])
     while queue:
         state = queue.popleft()
         for row in TRANSITIONS:
-            if state in row["source"] and row["dest"] not in reached:
-                reached.add(row["dest"])
-                queue.append(row["dest"])
+            if state in row.source and row.target not in reached:
+                reached.add(row.target)
+                queue.append(row.target)
     assert reached == set(CASE_STATES)
 
 
 def test_terminal_states_have_no_way_out():
     for row in TRANSITIONS:
-        assert not TERMINAL_STATES & set(row["source"]), row["id"]
+        assert not TERMINAL_STATES & set(row.source), row.id
+
+
+def test_side_effects_are_declared_on_the_rows_that_cause_them():
+    """CT-19 grants the grade (ARC-10.5.2, ARC-9.3/9.5); CT-14/15/16 close the objections (GAP-9); every row into a
+    terminal state records the decision day; CT-08 starts the notice on the day typed (ARC-10.3.1)."""
+    effects = {(row.id, row.target): {(e.kind, e.field) for e in row.effects} for row in TRANSITIONS}
+    assert ("grant_grade", "") in effects[("CT-19", "approved")]
+    assert [row.id for row in TRANSITIONS if ("grant_grade", "") in effects[(row.id, row.target)]] == [
+        "CT-19"
+    ]
+    assert {("CT-14", "in_notice"), ("CT-14", "in_review"), ("CT-15", "returned"), ("CT-16", "rejected")} == {
+        key for key, kinds in effects.items() if any(kind == "close_objections" for kind, _ in kinds)
+    }
+    for row in TRANSITIONS:
+        assert (("set_date", "decided_on") in effects[(row.id, row.target)]) == (
+            row.target in TERMINAL_STATES
+        )
+    pass_precheck = next(row for row in TRANSITIONS if row.id == "CT-08")
+    assert [(e.kind, e.field, e.source) for e in pass_precheck.effects] == [
+        ("set_date", "notice_start", "notice_start"),
+        ("clear", "notice_closed_on", ""),
+    ]
+
+
+def test_approval_hands_the_grant_to_the_service_without_granting_anything_itself(hubei):
+    """ARC-10.5.2: the pure domain records the decision day; the grade is the service's effect to apply."""
+    case = advance_to(example_a_case(hubei), "awaiting_approval", hubei)
+    record = fire(case, "approve", APPROVER, date(2022, 6, 1), hubei)
+    assert [e.kind for e in record.effects if not e.on_facts] == ["grant_grade"]
+    assert case.decided_on == date(2022, 6, 1)
 
 
 def test_one_shared_machine_serves_every_case(hubei):
@@ -486,11 +514,3 @@ def test_mermaid_draws_withdrawal_once_with_a_note_instead_of_eleven_edges():
 def test_mermaid_rejects_an_unknown_state():
     with pytest.raises(ValueError):
         mermaid(highlight="limbo")
-
-
-def test_diagram_command_prints_the_mermaid_source(hubei):
-    result = CliRunner().invoke(
-        diagram_command, ["grading", "--highlight", "approved", "--ruleset", "hubei-2011"]
-    )
-    assert result.exit_code == 0 and "stateDiagram-v2" in result.output and hubei.name in result.output
-    assert CliRunner().invoke(diagram_command, ["scoring"]).exit_code == 2

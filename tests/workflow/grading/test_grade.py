@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from workflow.grade import (
+from workflow.grading.grade import (
     Grade,
     GradeState,
     grade_after_approval,
@@ -15,7 +15,7 @@ from workflow.grade import (
     superseded,
 )
 
-from .conftest import with_switches
+from ..conftest import with_switches
 
 SECOND_2021 = Grade("second", date(2021, 5, 10), date(2024, 5, 9), "evaluation")  # Example B
 

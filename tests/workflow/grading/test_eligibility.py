@@ -7,9 +7,9 @@ from datetime import date
 
 import pytest
 
-from workflow.eligibility import OrganFacts, check_application, eligible_options
+from workflow.grading.eligibility import OrganFacts, check_application, eligible_options
 
-from .conftest import all_preconditions, graded_organ, with_switches
+from ..conftest import all_preconditions, graded_organ, with_switches
 
 
 def codes(refusals):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from workflow import grading
-from workflow.next_step import FORWARD_STEP, NEXT_STEPS, next_step
+from workflow.grading.next_step import FORWARD_STEP, NEXT_STEPS, next_step
 
 
 def test_every_state_of_the_procedure_has_a_next_step():
@@ -15,7 +15,7 @@ def test_every_state_of_the_procedure_has_a_next_step():
 @pytest.mark.parametrize("state", sorted(set(grading.CASE_STATES) - grading.TERMINAL_STATES))
 def test_the_function_named_for_a_running_state_can_fire_a_transition_out_of_it_arc_10_0(state):
     step = next_step(state)
-    actors = {a for row in grading.TRANSITIONS if state in row["source"] for a in row["actor"]}
+    actors = {a for row in grading.TRANSITIONS if state in row.source for a in row.actors}
     assert step.function in actors
 
 

@@ -12,7 +12,7 @@ from datetime import date
 
 from workflow import calendar
 from workflow.errors import Refusal
-from workflow.grade import Grade, GradeStatus, grade_status
+from workflow.grading.grade import Grade, GradeStatus, grade_status
 from workflow.ruleset import Ruleset
 
 

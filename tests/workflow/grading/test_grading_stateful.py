@@ -28,7 +28,7 @@ from workflow.grading import (
     review_passed,
 )
 
-from .conftest import TESTPROV, all_preconditions, graded_organ
+from ..conftest import TESTPROV, all_preconditions, graded_organ
 
 HUBEI = load_ruleset("hubei-2011")
 OTHER = load_ruleset(TESTPROV)

@@ -8,10 +8,10 @@ import pytest
 from click.testing import CliRunner
 
 from webapp.grading.commands import authority_command
-from workflow.authority import BureauRef, assignment, resolve_bureaus
 from workflow.errors import NotACandidate, WorkflowError
+from workflow.grading.authority import BureauRef, assignment, resolve_bureaus
 
-from .conftest import with_switches
+from ..conftest import with_switches
 
 P, C, K = "province", "city", "county"
 S, F, SP = "second", "first", "special"

@@ -12,8 +12,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from workflow import deadlines, grading
+from workflow import grading
 from workflow.errors import RulesetError
+from workflow.grading import deadlines
 from workflow.ruleset import WAITABLE_STATES, parse_ruleset
 
 
@@ -140,7 +141,7 @@ def test_every_waitable_state_is_a_non_terminal_state_of_the_procedure():
 
 
 def _hubei_data() -> dict:
-    path = Path(__file__).parents[2] / "config" / "rulesets" / "hubei-2011.toml"
+    path = Path(__file__).parents[3] / "config" / "rulesets" / "hubei-2011.toml"
     return tomllib.loads(path.read_text(encoding="utf-8"))
 
 
