@@ -22,7 +22,8 @@ from webapp.core.models import Organisation
 from webapp.core.services import transaction
 from webapp.demo import DEMO_PASSWORD
 from webapp.grading.services import cases
-from webapp.scoring.services import scoresheets
+from webapp.scoring.services.scoresheets import operations
+from webapp.scoring.services.scoresheets.operations import JsonInput
 
 pytestmark = pytest.mark.browser
 
@@ -88,11 +89,11 @@ def case_in_review(live_server) -> int:  # noqa: ANN001
         upload("application_form")
         cases.fire_event(unit, case_id, "apply", today=TODAY)
         cases.fire_event(staff, case_id, "plan", today=TODAY)
-        self_sheet = scoresheets.open_sheet(unit, case_id, "self")
-        scoresheets.save_entries(
+        self_sheet = operations.open_sheet(unit, case_id, "self")
+        operations.save_sheet(
             unit,
             self_sheet.id,
-            {"HBS-5.1": {"awarded": "10"}, "HBS-5.3": {"measures": {"entry_rate": "95"}}},
+            JsonInput({"HBS-5.1": {"awarded": "10"}, "HBS-5.3": {"measures": {"entry_rate": "95"}}}),
             submit=True,
         )
         upload("acceptance_report")

@@ -3,6 +3,8 @@
 from webapp.core.feature import Feature
 from webapp.grading import api, bureau, cases, home, public, review, template_helpers, unit
 from webapp.grading.commands import authority_command
+from webapp.grading.services.sheet_subject import GradingSheets
+from webapp.scoring.services.scoresheets.subject import register_procedure
 from workflow.grading import PROCEDURE
 
 FEATURE = Feature(
@@ -18,3 +20,6 @@ FEATURE = Feature(
     home_panels=home.home_panels,
     tick=home.tick,
 )
+
+# a grading case is the subject of the score sheets: grading hands the sheet code its context (issue 8)
+register_procedure(GradingSheets())

@@ -1,7 +1,8 @@
 """Score sheets over JSON: list a case's sheets (with the spread between reviewers), read one with its result,
 start one's own sheet, replace a draft's entries, submit, reopen. Each view makes one call of
-`webapp.scoring.services.scoresheets`, which decides who reads and fills which sheet and when (ARC-10.1.4, ARC-10.4.5);
-the views only turn JSON into arguments and results into JSON.
+`webapp.scoring.services.scoresheets` — the same operations and the same check of entries as the pages — and the
+procedure that owns the case decides who reads and fills which sheet and when (ARC-10.1.4, ARC-10.4.5); the
+views only turn JSON into arguments and results into JSON.
 """
 
 from __future__ import annotations
@@ -18,10 +19,13 @@ from flask_login import current_user
 from webapp.core.api.validation import InvalidInput, json_object, optional_int, optional_str, required_str
 from webapp.core.auth.permissions import login_required
 from webapp.scoring.models import ScoreSheet, SheetKind
-from webapp.scoring.services import scoresheets
-from webapp.scoring.services.scoresheets import SheetInvalid, SheetView, SpreadTable
+from webapp.scoring.services.scoresheets import operations, pages
+from webapp.scoring.services.scoresheets.agreed import SpreadTable
+from webapp.scoring.services.scoresheets.errors import SheetInvalid
+from webapp.scoring.services.scoresheets.operations import JsonInput
+from webapp.scoring.services.scoresheets.pages import SheetView
 
-KINDS = (SheetKind.SELF, SheetKind.REVIEWER, SheetKind.AGREED)
+KINDS = operations.KINDS
 
 
 def _num(value: Any) -> int | float | None:
@@ -115,7 +119,7 @@ def spread_json(table: SpreadTable) -> dict[str, Any]:
 
 
 def _detail(sheet_id: int) -> dict[str, Any]:
-    return sheet_json(scoresheets.sheet_view(current_user, sheet_id))
+    return sheet_json(pages.sheet_view(current_user, sheet_id))
 
 
 def _api_field(field: str | None) -> str:
@@ -136,7 +140,7 @@ def _entries_refused_as_invalid_input() -> Iterator[None]:
 
 @login_required
 def list_sheets(case_id: int) -> Response:
-    found = scoresheets.case_sheets(current_user, case_id)
+    found = pages.subject_sheets(current_user, case_id)
     return jsonify(
         case_id=case_id,
         scored=found.scored,
@@ -152,7 +156,7 @@ def start_sheet(case_id: int) -> tuple[Response, int]:
     kind = required_str(payload, "kind")
     if kind not in KINDS:
         raise InvalidInput(f"kind 只能是：{'、'.join(KINDS)}", "kind")
-    sheet, created = scoresheets.start_sheet(current_user, case_id, kind)
+    sheet, created = operations.start_sheet(current_user, case_id, kind)
     response = jsonify(_detail(sheet.id))
     response.headers["Location"] = f"/api/v1/sheets/{sheet.id}"
     return response, 201 if created else 200
@@ -172,8 +176,12 @@ def put_sheet(sheet_id: int) -> Response:
     version = optional_int(payload, "version")
     opinion = optional_str(payload, "opinion")
     with _entries_refused_as_invalid_input():
-        scoresheets.replace_entries(
-            current_user, sheet_id, entries, expected_version=version, opinion=opinion
+        operations.save_sheet(
+            current_user,
+            sheet_id,
+            JsonInput(entries, opinion),
+            expected_version=version,
+            hide_unreadable=True,
         )
     return jsonify(_detail(sheet_id))
 
@@ -187,14 +195,14 @@ def _optional_payload() -> dict[str, Any]:
 def submit_sheet(sheet_id: int) -> Response:
     version = optional_int(_optional_payload(), "version")
     with _entries_refused_as_invalid_input():
-        scoresheets.submit_sheet(current_user, sheet_id, expected_version=version, hide_unreadable=True)
+        operations.submit_sheet(current_user, sheet_id, expected_version=version, hide_unreadable=True)
     return jsonify(_detail(sheet_id))
 
 
 @login_required
 def reopen_sheet(sheet_id: int) -> Response:
     version = optional_int(_optional_payload(), "version")  # honoured where sent, as on submit
-    scoresheets.reopen_sheet(current_user, sheet_id, expected_version=version, hide_unreadable=True)
+    operations.reopen_sheet(current_user, sheet_id, expected_version=version, hide_unreadable=True)
     return jsonify(_detail(sheet_id))
 
 

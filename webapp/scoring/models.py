@@ -20,13 +20,12 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from config.rulesets import DEFAULT_RULESET, load_ruleset
 from webapp.core.extensions import db
 from webapp.core.models.types import UTCDateTime, app_now
-from webapp.grading.models.attachment import ATTACHMENT_KIND_LABELS
 
 if TYPE_CHECKING:
     from webapp.core.models.user import User
-    from webapp.grading.models.case import Case
 
 
 class SchemeSource(StrEnum):
@@ -43,10 +42,14 @@ class SheetKind(StrEnum):
     AGREED = "agreed"  #: the panel's agreed sheet, kept by the lead (GAP-12)
 
 
+#: The self-check sheet is the document the regulation names 自查情况考评表 (ARC-10.1.4): the ruleset's word for it,
+#: the same the attachment of that kind carries (one name per sheet kind, issue 7 point 17).
+SELF_CHECK_NAME = next(
+    kind.name for kind in load_ruleset(DEFAULT_RULESET).attachment_kinds if kind.id == "self_check_sheet"
+)
+
 SHEET_KIND_LABELS: dict[str, str] = {
-    SheetKind.SELF: ATTACHMENT_KIND_LABELS[
-        "self_check_sheet"
-    ],  # the regulation's 自查情况考评表 (ARC-10.1.4)
+    SheetKind.SELF: SELF_CHECK_NAME,
     SheetKind.REVIEWER: "评审评分表",
     SheetKind.AGREED: "合议评分表",
 }
@@ -150,7 +153,6 @@ class ScoreSheet(db.Model):
 
     __mapper_args__ = {"version_id_col": version_id}
 
-    case: Mapped[Case] = relationship()
     reviewer: Mapped[User | None] = relationship(foreign_keys=[reviewer_id])
     updated_by: Mapped[User | None] = relationship(foreign_keys=[updated_by_id])
     submitted_by: Mapped[User | None] = relationship(foreign_keys=[submitted_by_id])

@@ -14,8 +14,8 @@ from webapp.core.extensions import db
 from webapp.core.models import Organisation
 from webapp.core.services import transaction
 from webapp.demo import DEMO_PASSWORD, load_demo
-from webapp.scoring.services import scoresheets
 from webapp.scoring.services.schemes import register_shipped_schemes
+from webapp.scoring.services.scoresheets import operations
 
 ROLES = {
     "applicant": "unit-county",
@@ -128,9 +128,9 @@ def review_world(tmp_path_factory):
         case_id = w.reviewed_case()
         ids = {
             "case": case_id,
-            "self": scoresheets.open_sheet(w.user(w.UNIT), case_id, "self").id,
-            "member": scoresheets.open_sheet(w.user("reviewer-8"), case_id, "reviewer").id,
-            "agreed": scoresheets.open_sheet(w.user(w.LEAD), case_id, "agreed").id,
+            "self": operations.open_sheet(w.user(w.UNIT), case_id, "self").id,
+            "member": operations.open_sheet(w.user("reviewer-8"), case_id, "reviewer").id,
+            "agreed": operations.open_sheet(w.user(w.LEAD), case_id, "agreed").id,
         }
     app.config["KAOPING_TODAY"] = w.NOTICE_OVER.isoformat()
     callers = bearer_callers(app.test_client())

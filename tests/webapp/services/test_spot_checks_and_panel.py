@@ -12,9 +12,9 @@ from tests.walk import NOTICE_OVER, events_of, user
 from tests.walk import case as get
 from tests.webapp.services.flow import drive
 from webapp.core.services import Conflict, ServiceError
-from webapp.grading.services import cases, panel, spot_checks
+from webapp.grading.services import cases, panel, sheet_subject, spot_checks
 from webapp.grading.services.cases import Refused
-from webapp.scoring.services import scoresheets
+from webapp.scoring.services.scoresheets import operations
 
 # -- spot checks (ARC-9.6) ----------------------------------------------------------------------------------------
 
@@ -112,15 +112,15 @@ def _undeclared_panel_case() -> int:
 
 def test_a_member_must_declare_no_conflict_before_scoring(ctx):
     case_id = _undeclared_panel_case()
-    assert not scoresheets.access(user("reviewer-2"), get(case_id)).edit_own_review
-    assert scoresheets.open_sheet(user("reviewer-2"), case_id, "reviewer") is None  # nothing created
+    assert not sheet_subject.access(user("reviewer-2"), get(case_id)).edit_own_review
+    assert operations.open_sheet(user("reviewer-2"), case_id, "reviewer") is None  # nothing created
     with pytest.raises(ServiceError) as error:
         panel.declare(user("reviewer-2"), case_id, conflict=False, confirmed=False, today=NOTICE_OVER)
     assert error.value.field == "confirmed"
     member = panel.declare(user("reviewer-2"), case_id, conflict=False, confirmed=True, today=NOTICE_OVER)
     assert member.declaration == "none" and member.declaration_note == panel.NO_CONFLICT_STATEMENT
     assert events_of(case_id)[-1].event == "declare_interest"
-    assert scoresheets.open_sheet(user("reviewer-2"), case_id, "reviewer") is not None
+    assert operations.open_sheet(user("reviewer-2"), case_id, "reviewer") is not None
     with pytest.raises(Conflict):  # a declaration stands
         panel.declare(user("reviewer-2"), case_id, conflict=True, reason="改变主意", today=NOTICE_OVER)
 
@@ -134,7 +134,7 @@ def test_a_member_declaring_a_conflict_is_flagged_and_replacing_the_panel_keeps_
     panel.declare(user("reviewer-1"), case_id, conflict=False, confirmed=True, today=NOTICE_OVER)
     flagged = {m.user.username: m.declaration for m in get(case_id).panel}
     assert flagged == {"reviewer-1": "none", "reviewer-2": "conflict", "reviewer-4": "none"}
-    assert not scoresheets.access(user("reviewer-2"), get(case_id)).edit_own_review
+    assert not sheet_subject.access(user("reviewer-2"), get(case_id)).edit_own_review
     cases.set_panel(
         user("county-staff"), case_id, ["reviewer-1", "reviewer-4", "reviewer-5"], today=NOTICE_OVER
     )

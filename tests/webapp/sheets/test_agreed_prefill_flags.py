@@ -11,7 +11,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from webapp.scoring.services import scoresheets
+from webapp.scoring.services.scoresheets.agreed import prefill_entries
+from webapp.scoring.services.scoresheets.checks import compute, item_scores
 from workflow.scoring.scheme import parse_scheme
 
 ITEMS = [
@@ -57,53 +58,52 @@ def reviewer(n: int, **facts: list[str]):  # noqa: ANN201 - a stand-in for a sub
     for item_id, flags in facts.items():
         entries[item_id.replace("_", "-")]["flags"] = flags
         entries[item_id.replace("_", "-")]["reason"] = f"专家{n}：现场发现"
-    result = scoresheets.compute(SCHEME, None, entries).result
+    result = compute(SCHEME, None, entries).result
     assert result is not None
     return SimpleNamespace(entries=entries, result=result.to_dict(), reviewer_id=n)
 
 
-def agreed(monkeypatch, sheets):  # noqa: ANN001, ANN201
-    monkeypatch.setattr(scoresheets, "reviewer_sheets", lambda case, submitted_only=False: sheets)
-    entries = scoresheets.prefill_entries(SimpleNamespace(level=None), SCHEME, "median")
-    computed = scoresheets.compute(SCHEME, None, entries)
+def agreed(sheets):  # noqa: ANN001, ANN201
+    entries = prefill_entries(sheets, SCHEME, None, "median")
+    computed = compute(SCHEME, None, entries)
     assert computed.result is not None and not computed.problems, computed.problems
     return entries, computed.result
 
 
-def test_a_veto_most_reviewers_found_on_an_ordinary_item_vetoes_the_agreed_sheet_arc_7_2_gap_12(monkeypatch):
+def test_a_veto_most_reviewers_found_on_an_ordinary_item_vetoes_the_agreed_sheet_arc_7_2_gap_12():
     """Two of three reviewers tick 两年内发生档案安全事故 on a deduction item (veto_when): the pre-filled agreed sheet
     is vetoed, and it says why."""
     sheets = [reviewer(1, T_1=["incident"]), reviewer(2, T_1=["incident"]), reviewer(3)]
     assert [s.result["vetoed"] for s in sheets] == [True, True, False]
-    entries, result = agreed(monkeypatch, sheets)
+    entries, result = agreed(sheets)
     assert entries["T-1"]["flags"] == ["incident"]
     assert result.vetoed and not result.passed
     assert "专家1：现场发现" in entries["T-1"]["reason"] and "专家3" not in entries["T-1"]["reason"]
 
 
-def test_a_veto_only_one_reviewer_of_three_found_is_not_carried_over_arc_7_2_gap_12(monkeypatch):
-    entries, result = agreed(monkeypatch, [reviewer(1, T_1=["incident"]), reviewer(2), reviewer(3)])
+def test_a_veto_only_one_reviewer_of_three_found_is_not_carried_over_arc_7_2_gap_12():
+    entries, result = agreed([reviewer(1, T_1=["incident"]), reviewer(2), reviewer(3)])
     assert "flags" not in entries["T-1"]
     assert not result.vetoed
 
 
-def test_a_zero_when_with_veto_most_reviewers_found_zeroes_the_item_and_vetoes_the_sheet_arc_7_2(monkeypatch):
+def test_a_zero_when_with_veto_most_reviewers_found_zeroes_the_item_and_vetoes_the_sheet_arc_7_2():
     sheets = [reviewer(1), reviewer(2, T_2=["lost"]), reviewer(3, T_2=["lost", "dispersed"])]
-    entries, result = agreed(monkeypatch, sheets)
+    entries, result = agreed(sheets)
     assert entries["T-2"]["flags"] == ["lost"]  # 档案分散管理: one of three, not the panel's finding
     assert result.vetoed
-    assert scoresheets.item_scores(result.to_dict())["T-2"] == 0
+    assert item_scores(result.to_dict())["T-2"] == 0
 
 
-def test_a_zero_when_most_reviewers_found_zeroes_the_item_without_a_veto(monkeypatch):
+def test_a_zero_when_most_reviewers_found_zeroes_the_item_without_a_veto():
     sheets = [reviewer(1, T_2=["dispersed"]), reviewer(2, T_2=["dispersed"]), reviewer(3)]
-    entries, result = agreed(monkeypatch, sheets)
+    entries, result = agreed(sheets)
     assert entries["T-2"]["flags"] == ["dispersed"]
-    assert not result.vetoed and scoresheets.item_scores(result.to_dict())["T-2"] == 0
+    assert not result.vetoed and item_scores(result.to_dict())["T-2"] == 0
 
 
 @pytest.mark.parametrize("flagged", [0, 1])
-def test_nobody_or_a_minority_flags_nothing(monkeypatch, flagged):
+def test_nobody_or_a_minority_flags_nothing(flagged):
     sheets = [reviewer(n, T_2=["lost"]) if n <= flagged else reviewer(n) for n in (1, 2, 3)]
-    entries, result = agreed(monkeypatch, sheets)
+    entries, result = agreed(sheets)
     assert all("flags" not in e for e in entries.values()) and not result.vetoed

@@ -17,8 +17,8 @@ from webapp.core.models import Organisation
 from webapp.core.services import transaction
 from webapp.demo import DEMO_PASSWORD, load_demo
 from webapp.scoring.models import ScoreSheet
-from webapp.scoring.services import scoresheets
 from webapp.scoring.services.schemes import register_shipped_schemes
+from webapp.scoring.services.scoresheets import operations
 
 ROLES = {
     "applicant": "unit-county",
@@ -44,11 +44,11 @@ def review_world(tmp_path_factory):
             wuhan = db.session.scalar(sa.select(Organisation).where(Organisation.code == "wh"))
             make_user(wuhan, "bureau_staff", username="wh-staff", password=DEMO_PASSWORD)
         case_id = w.reviewed_case()
-        agreed = scoresheets.open_sheet(w.user(w.LEAD), case_id, "agreed")
+        agreed = operations.open_sheet(w.user(w.LEAD), case_id, "agreed")
         ids = {
             "case": case_id,
-            "self": scoresheets.open_sheet(w.user(w.UNIT), case_id, "self").id,
-            "member": scoresheets.open_sheet(w.user("reviewer-8"), case_id, "reviewer").id,
+            "self": operations.open_sheet(w.user(w.UNIT), case_id, "self").id,
+            "member": operations.open_sheet(w.user("reviewer-8"), case_id, "reviewer").id,
             "agreed": agreed.id,
         }
     yield app, ids
@@ -123,14 +123,14 @@ def test_who_may_change_each_sheet(review_world, route, action, role):
         assert response.status_code == 404
     if role == allowed and "reopen" in route:  # put it back for the other parametrized runs
         with app.app_context():
-            scoresheets.submit_sheet(w.user(ROLES[role]), ids["member"])
+            operations.submit_sheet(w.user(ROLES[role]), ids["member"])
 
 
 def test_the_lead_sees_each_reviewers_score_the_spread_and_the_self_check_difference(review_world):
     app, ids = review_world
     client = client_for(app, "lead")
     with app.app_context():
-        scoresheets.prefill_agreed(w.user(w.LEAD), ids["case"])
+        operations.prefill_agreed(w.user(w.LEAD), ids["case"])
     page = client.get(f"/sheets/{ids['agreed']}").get_data(as_text=True)
     assert 'data-testid="spread-table"' in page
     for name in ("徐长江", "马晓东", "罗静"):
@@ -147,7 +147,7 @@ def test_a_prefilled_score_is_marked_for_the_script_that_clears_it_when_a_deduct
     app, ids = review_world
     client = client_for(app, "lead")
     with app.app_context():
-        scoresheets.prefill_agreed(w.user(w.LEAD), ids["case"])
+        operations.prefill_agreed(w.user(w.LEAD), ids["case"])
     page = client.get(f"/sheets/{ids['agreed']}").get_data(as_text=True)
     row = page[page.index('data-item="HBS-2.2"', page.index('id="sheet-form"')) :]
     row = row[: row.index("kp-item p-3", 10)] if "kp-item p-3" in row[10:] else row
@@ -168,7 +168,7 @@ def test_a_reviewer_sees_the_units_self_check_beside_each_item(review_world):
 def test_bad_input_is_shown_beside_the_field_and_the_form_keeps_what_was_typed(world, client, auth):
     with world.app_context():
         case_id = w.review_case()
-        sheet_id = scoresheets.open_sheet(w.user("reviewer-8"), case_id, "reviewer").id
+        sheet_id = operations.open_sheet(w.user("reviewer-8"), case_id, "reviewer").id
     auth.login("reviewer-8")
     form = {
         "action": "save",
@@ -188,7 +188,7 @@ def test_bad_input_is_shown_beside_the_field_and_the_form_keeps_what_was_typed(w
 def test_a_draft_saved_through_the_page_recomputes_the_total(world, client, auth):
     with world.app_context():
         case_id = w.review_case()
-        sheet_id = scoresheets.open_sheet(w.user("reviewer-8"), case_id, "reviewer").id
+        sheet_id = operations.open_sheet(w.user("reviewer-8"), case_id, "reviewer").id
     auth.login("reviewer-8")
     form = {
         "action": "save",
@@ -221,7 +221,7 @@ def item_rows(ws) -> dict[str, int]:  # noqa: ANN001
 def test_export_fill_in_excel_and_import_round_trip_through_the_routes(world, client, auth):
     with world.app_context():
         case_id = w.review_case()
-        sheet_id = scoresheets.open_sheet(w.user("reviewer-8"), case_id, "reviewer").id
+        sheet_id = operations.open_sheet(w.user("reviewer-8"), case_id, "reviewer").id
     auth.login("reviewer-8")
     response = client.get(f"/sheets/{sheet_id}.xlsx?blank=1")
     assert response.status_code == 200
@@ -268,7 +268,7 @@ def test_export_fill_in_excel_and_import_round_trip_through_the_routes(world, cl
 def test_an_imported_sheet_with_a_bad_cell_is_refused_cell_by_cell(world, client, auth):
     with world.app_context():
         case_id = w.review_case()
-        sheet_id = scoresheets.open_sheet(w.user("reviewer-8"), case_id, "reviewer").id
+        sheet_id = operations.open_sheet(w.user("reviewer-8"), case_id, "reviewer").id
     auth.login("reviewer-8")
     wb = load_workbook(io.BytesIO(client.get(f"/sheets/{sheet_id}.xlsx?blank=1").data))
     ws = wb.active
@@ -295,8 +295,8 @@ def test_an_imported_sheet_with_a_bad_cell_is_refused_cell_by_cell(world, client
 def test_the_review_conclusion_pdf_is_served_as_pdf_once_the_agreed_sheet_is_submitted(world, client, auth):
     with world.app_context():
         case_id = w.reviewed_case()
-        sheet = scoresheets.open_sheet(w.user(w.LEAD), case_id, "agreed")
-        scoresheets.submit_sheet(w.user(w.LEAD), sheet.id)
+        sheet = operations.open_sheet(w.user(w.LEAD), case_id, "agreed")
+        operations.submit_sheet(w.user(w.LEAD), sheet.id)
     auth.login(w.LEAD)
     response = client.get(f"/cases/{case_id}/sheets/review-conclusion.pdf")
     assert response.status_code == 200
@@ -307,8 +307,8 @@ def test_the_review_conclusion_pdf_is_served_as_pdf_once_the_agreed_sheet_is_sub
 def test_the_lead_concludes_the_review_from_the_agreed_sheet_page(world, client, auth):
     with world.app_context():
         case_id = w.reviewed_case()
-        sheet_id = scoresheets.open_sheet(w.user(w.LEAD), case_id, "agreed").id
-        scoresheets.submit_sheet(w.user(w.LEAD), sheet_id)
+        sheet_id = operations.open_sheet(w.user(w.LEAD), case_id, "agreed").id
+        operations.submit_sheet(w.user(w.LEAD), sheet_id)
     auth.login(w.LEAD)
     page = client.get(f"/sheets/{sheet_id}").get_data(as_text=True)
     assert 'data-testid="conclude-from-sheet"' in page
@@ -341,7 +341,7 @@ def test_the_self_check_summary_says_what_is_wrong_and_where(world, client, auth
     """Issue 7 point 11: an item scored without its reason was summarised as 「尚未评分（按0分计）」."""
     with world.app_context():
         case_id = w.planned_case()
-        sheet_id = scoresheets.open_sheet(w.user(w.UNIT), case_id, "self").id
+        sheet_id = operations.open_sheet(w.user(w.UNIT), case_id, "self").id
     auth.login(w.UNIT)
     client.post(
         f"/sheets/{sheet_id}", data={"action": "save", "HBS-5.1:awarded": "9", **version_of(world, sheet_id)}
@@ -360,7 +360,7 @@ def test_the_self_check_summary_says_what_is_wrong_and_where(world, client, auth
 def _reviewer_sheet(world) -> tuple[int, int]:  # noqa: ANN001
     with world.app_context():
         case_id = w.review_case()
-        return case_id, scoresheets.open_sheet(w.user("reviewer-8"), case_id, "reviewer").id
+        return case_id, operations.open_sheet(w.user("reviewer-8"), case_id, "reviewer").id
 
 
 @pytest.mark.parametrize("version", [None, "", "abc", "1e3", "-1", "١", "99999999999999999999"], ids=repr)
@@ -402,11 +402,11 @@ def test_a_sheet_form_rendered_before_another_save_is_refused_as_stale(world, cl
 def test_the_sheet_page_sends_its_version_with_every_form(world, client, auth):
     with world.app_context():
         case_id = w.reviewed_case()
-        sheet_id = scoresheets.open_sheet(w.user(w.LEAD), case_id, "agreed").id
+        sheet_id = operations.open_sheet(w.user(w.LEAD), case_id, "agreed").id
     auth.login(w.LEAD)
     pages = [client.get(f"/sheets/{sheet_id}").get_data(as_text=True)]  # draft: save, import, pre-fill
     with world.app_context():
-        scoresheets.submit_sheet(w.user(w.LEAD), sheet_id)
+        operations.submit_sheet(w.user(w.LEAD), sheet_id)
     pages.append(client.get(f"/sheets/{sheet_id}").get_data(as_text=True))  # submitted: reopen, conclude
     forms = [
         f for page in pages for f in page.split('<form method="post"')[1:] if "/sheets/" in f[: f.index(">")]
@@ -421,8 +421,8 @@ def test_each_sheet_post_without_a_version_is_refused_and_changes_nothing(world,
     """Reopen, import, pre-fill and the conclusion from the agreed sheet: 400 without a readable version."""
     with world.app_context():
         case_id = w.reviewed_case()
-        agreed = scoresheets.open_sheet(w.user(w.LEAD), case_id, "agreed")
-        scoresheets.submit_sheet(w.user(w.LEAD), agreed.id)
+        agreed = operations.open_sheet(w.user(w.LEAD), case_id, "agreed")
+        operations.submit_sheet(w.user(w.LEAD), agreed.id)
         agreed_id, before = agreed.id, agreed.version_id
         case_version = w.case(case_id).version_id
     auth.login(w.LEAD)

@@ -12,10 +12,13 @@ from tests.webapp.sheets import world as w
 from webapp.core.extensions import db
 from webapp.core.models import CaseEvent
 from webapp.core.services import Conflict
+from webapp.grading.services import sheet_subject
 from webapp.grading.services.cases import Refused
 from webapp.scoring.models import ScoreSheet
-from webapp.scoring.services import scoresheets
-from webapp.scoring.services.scoresheets import SheetInvalid, SheetRefused
+from webapp.scoring.services import schemes
+from webapp.scoring.services.scoresheets import agreed, checks, entries, operations, pages
+from webapp.scoring.services.scoresheets.errors import SheetInvalid, SheetRefused
+from webapp.scoring.services.scoresheets.operations import FormInput, JsonInput
 
 D = Decimal
 
@@ -39,7 +42,7 @@ def test_a_submitted_self_check_sheet_is_the_self_check_evidence_for_requesting_
         sheet = w.fill(w.UNIT, case_id, "self", w.SELF_CHECK, submit=False)
         with pytest.raises(Refused):  # a draft is not yet the table
             w.fire(w.UNIT, case_id, "request_acceptance")
-        scoresheets.submit_sheet(w.user(w.UNIT), sheet.id)
+        operations.submit_sheet(w.user(w.UNIT), sheet.id)
         assert w.fire(w.UNIT, case_id, "request_acceptance").state == "acceptance_requested"
         assert db.session.get(ScoreSheet, sheet.id).total == D(98)
 
@@ -47,9 +50,9 @@ def test_a_submitted_self_check_sheet_is_the_self_check_evidence_for_requesting_
 def test_the_self_check_closes_once_acceptance_is_requested_arc_10_1_4(world):
     with world.app_context():
         case_id = w.review_case()
-        sheet = scoresheets.open_sheet(w.user(w.UNIT), case_id, "self")
+        sheet = operations.open_sheet(w.user(w.UNIT), case_id, "self")
         with pytest.raises(SheetRefused) as refused:
-            scoresheets.reopen_sheet(w.user(w.UNIT), sheet.id)
+            operations.reopen_sheet(w.user(w.UNIT), sheet.id)
         assert refused.value.status == 409 and refused.value.rule == "ARC-10.1.4"
         assert "提出验收申请前" in refused.value.message
 
@@ -57,10 +60,10 @@ def test_the_self_check_closes_once_acceptance_is_requested_arc_10_1_4(world):
 def test_only_the_applicant_fills_the_self_check(world):
     with world.app_context():
         case_id = w.planned_case()
-        assert scoresheets.open_sheet(w.user(w.STAFF), case_id, "self") is None
-        sheet = scoresheets.open_sheet(w.user(w.UNIT), case_id, "self")
+        assert operations.open_sheet(w.user(w.STAFF), case_id, "self") is None
+        sheet = operations.open_sheet(w.user(w.UNIT), case_id, "self")
         with pytest.raises(SheetRefused) as refused:
-            scoresheets.save_entries(w.user(w.STAFF), sheet.id, {})
+            operations.save_sheet(w.user(w.STAFF), sheet.id, JsonInput({}))
         assert refused.value.status == 403
 
 
@@ -70,20 +73,20 @@ def test_only_the_applicant_fills_the_self_check(world):
 def test_a_draft_keeps_an_unfinished_deduction_and_says_what_to_fix_before_submitting(world):
     with world.app_context():
         case_id = w.review_case()
-        sheet = scoresheets.open_sheet(w.user("reviewer-8"), case_id, "reviewer")
+        sheet = operations.open_sheet(w.user("reviewer-8"), case_id, "reviewer")
         form = {"HBS-3.3:deduction": "2", "HBS-5.1:awarded": "8", "HBS-5.1:reason": "编研不足",
                 "HBS-5.3:measure:entry_rate": "90"}  # fmt: skip
-        outcome = scoresheets.save_sheet(w.user("reviewer-8"), sheet.id, form)
+        outcome = operations.save_sheet(w.user("reviewer-8"), sheet.id, FormInput(form))
         assert outcome.warnings == {"HBS-3.3:reason": "酌情扣分须填写扣分原因"}
         stored = db.session.get(ScoreSheet, sheet.id)
         assert stored.status == "draft" and stored.entries["HBS-3.3"] == {"deduction": "2"}
         assert stored.total is None  # not all entries could be scored
         with pytest.raises(SheetInvalid) as invalid:
-            scoresheets.save_sheet(w.user("reviewer-8"), sheet.id, form, submit=True)
+            operations.save_sheet(w.user("reviewer-8"), sheet.id, FormInput(form), submit=True)
         assert invalid.value.errors == {"HBS-3.3:reason": "酌情扣分须填写扣分原因"}
         assert db.session.get(ScoreSheet, sheet.id).status == "draft"
         form["HBS-3.3:reason"] = "销毁清册缺审批签字"
-        scoresheets.save_sheet(w.user("reviewer-8"), sheet.id, form, submit=True)
+        operations.save_sheet(w.user("reviewer-8"), sheet.id, FormInput(form), submit=True)
         stored = db.session.get(ScoreSheet, sheet.id)
         assert stored.status == "submitted" and stored.total == D(96)
         item = next(i for i in stored.result["items"] if i["id"] == "HBS-3.3")
@@ -93,17 +96,19 @@ def test_a_draft_keeps_an_unfinished_deduction_and_says_what_to_fix_before_submi
 def test_text_in_a_number_field_saves_nothing_and_names_the_field(world):
     with world.app_context():
         case_id = w.review_case()
-        sheet = scoresheets.open_sheet(w.user("reviewer-8"), case_id, "reviewer")
+        sheet = operations.open_sheet(w.user("reviewer-8"), case_id, "reviewer")
         before = db.session.get(ScoreSheet, sheet.id).version_id
         with pytest.raises(SheetInvalid) as invalid:
-            scoresheets.save_sheet(
+            operations.save_sheet(
                 w.user("reviewer-8"),
                 sheet.id,
-                {
-                    "HBS-3.1:defect:missing_file": "三",
-                    "HBS-5.1:awarded": "x",
-                    "HBS-1.1:defect:no_leader": "2",
-                },
+                FormInput(
+                    {
+                        "HBS-3.1:defect:missing_file": "三",
+                        "HBS-5.1:awarded": "x",
+                        "HBS-1.1:defect:no_leader": "2",
+                    }
+                ),
             )
         assert invalid.value.errors == {
             "HBS-3.1:defect:missing_file": "请填写不小于0的整数",
@@ -119,10 +124,12 @@ def test_a_score_that_is_not_a_plain_decimal_saves_nothing_and_names_the_field(w
     """Issue 7 point 6: 1e-400 was taken as a score of 0."""
     with world.app_context():
         case_id = w.review_case()
-        sheet = scoresheets.open_sheet(w.user("reviewer-8"), case_id, "reviewer")
+        sheet = operations.open_sheet(w.user("reviewer-8"), case_id, "reviewer")
         with pytest.raises(SheetInvalid) as invalid:
-            scoresheets.save_sheet(
-                w.user("reviewer-8"), sheet.id, {"HBS-5.1:awarded": typed, "HBS-3.3:deduction": typed}
+            operations.save_sheet(
+                w.user("reviewer-8"),
+                sheet.id,
+                FormInput({"HBS-5.1:awarded": typed, "HBS-3.3:deduction": typed}),
             )
         assert invalid.value.errors == {"HBS-5.1:awarded": "请填写数字", "HBS-3.3:deduction": "请填写数字"}
         assert db.session.get(ScoreSheet, sheet.id).entries == {}
@@ -131,9 +138,9 @@ def test_a_score_that_is_not_a_plain_decimal_saves_nothing_and_names_the_field(w
 def test_submitting_with_unscored_items_is_refused_naming_them_as_the_table_does(world):
     with world.app_context():
         case_id = w.review_case()
-        sheet = scoresheets.open_sheet(w.user("reviewer-8"), case_id, "reviewer")
+        sheet = operations.open_sheet(w.user("reviewer-8"), case_id, "reviewer")
         with pytest.raises(SheetInvalid) as invalid:
-            scoresheets.save_sheet(w.user("reviewer-8"), sheet.id, {}, submit=True)
+            operations.save_sheet(w.user("reviewer-8"), sheet.id, FormInput({}), submit=True)
         assert (
             "尚未评分的项目：第五部分第1项「利用服务与编研」、第五部分第2项「档案目录计算机管理」"
             in invalid.value.message
@@ -145,13 +152,13 @@ def test_a_scored_item_without_its_reason_is_reported_as_such_not_as_unscored(wo
     """Issue 7 point 11: the summary said 「尚未评分（按0分计）」 for an item scored 9 of 10 without a reason."""
     with world.app_context():
         case_id = w.planned_case()
-        sheet = scoresheets.open_sheet(w.user(w.UNIT), case_id, "self")
-        scoresheets.save_sheet(w.user(w.UNIT), sheet.id, {"HBS-5.1:awarded": "9"})
-        page = scoresheets.sheet_page(w.user(w.UNIT), sheet.id)
+        sheet = operations.open_sheet(w.user(w.UNIT), case_id, "self")
+        operations.save_sheet(w.user(w.UNIT), sheet.id, FormInput({"HBS-5.1:awarded": "9"}))
+        page = pages.sheet_page(w.user(w.UNIT), sheet.id)
         assert page.faults == ["第五部分第1项「利用服务与编研」：低于满分须填写扣分原因"]
         assert not any("利用服务与编研" in label for label in page.unscored)
         with pytest.raises(SheetInvalid) as invalid:
-            scoresheets.save_sheet(w.user(w.UNIT), sheet.id, {"HBS-5.1:awarded": "9"}, submit=True)
+            operations.save_sheet(w.user(w.UNIT), sheet.id, FormInput({"HBS-5.1:awarded": "9"}), submit=True)
         assert "第五部分第1项「利用服务与编研」：低于满分须填写扣分原因" in invalid.value.message
         assert "尚未评分的项目：第五部分第2项" in invalid.value.message
 
@@ -159,25 +166,25 @@ def test_a_scored_item_without_its_reason_is_reported_as_such_not_as_unscored(wo
 def test_a_stale_form_is_refused_instead_of_overwriting_newer_scores(world):
     with world.app_context():
         case_id = w.review_case()
-        sheet = scoresheets.open_sheet(w.user("reviewer-8"), case_id, "reviewer")
+        sheet = operations.open_sheet(w.user("reviewer-8"), case_id, "reviewer")
         version = sheet.version_id
-        scoresheets.save_sheet(w.user("reviewer-8"), sheet.id, {"HBS-5.1:awarded": "10"})
+        operations.save_sheet(w.user("reviewer-8"), sheet.id, FormInput({"HBS-5.1:awarded": "10"}))
         with pytest.raises(Conflict):
-            scoresheets.save_sheet(
-                w.user("reviewer-8"), sheet.id, {"HBS-5.1:awarded": "9"}, expected_version=version
+            operations.save_sheet(
+                w.user("reviewer-8"), sheet.id, FormInput({"HBS-5.1:awarded": "9"}), expected_version=version
             )
 
 
 def test_a_reviewer_fills_only_their_own_sheet_and_only_in_review_arc_10_4_5(world):
     with world.app_context():
         case_id = w.review_case()
-        own = scoresheets.open_sheet(w.user("reviewer-8"), case_id, "reviewer")
+        own = operations.open_sheet(w.user("reviewer-8"), case_id, "reviewer")
         with pytest.raises(SheetRefused) as refused:
-            scoresheets.save_entries(w.user("reviewer-4"), own.id, {})
+            operations.save_sheet(w.user("reviewer-4"), own.id, JsonInput({}))
         assert refused.value.message == "只能填写本人的评审评分表。"
         # reviewer-9 is not on the panel and cannot even see the case
         with pytest.raises(Exception) as hidden:
-            scoresheets.open_sheet(w.user("reviewer-9"), case_id, "reviewer")
+            operations.open_sheet(w.user("reviewer-9"), case_id, "reviewer")
         assert getattr(hidden.value, "status", None) == 404
 
 
@@ -187,7 +194,7 @@ def test_a_reviewer_fills_only_their_own_sheet_and_only_in_review_arc_10_4_5(wor
 def test_the_agreed_sheet_starts_from_the_item_medians_of_the_submitted_sheets_gap_12(world):
     with world.app_context():
         case_id = w.reviewed_case()
-        sheet = scoresheets.open_sheet(w.user(w.LEAD), case_id, "agreed")
+        sheet = operations.open_sheet(w.user(w.LEAD), case_id, "agreed")
         entries = sheet.entries
         assert entries["HBS-5.1"]["awarded"] == "8"  # 8, 7, 9
         assert entries["HBS-3.1"]["awarded"] == "12"  # 12, 11, 13
@@ -200,8 +207,8 @@ def test_the_agreed_sheet_starts_from_the_item_medians_of_the_submitted_sheets_g
 def test_the_lead_may_prefill_with_the_mean_instead(world):
     with world.app_context():
         case_id = w.reviewed_case()
-        scoresheets.open_sheet(w.user(w.LEAD), case_id, "agreed")
-        sheet = scoresheets.prefill_agreed(w.user(w.LEAD), case_id, "mean")
+        operations.open_sheet(w.user(w.LEAD), case_id, "agreed")
+        sheet = operations.prefill_agreed(w.user(w.LEAD), case_id, "mean")
         assert sheet.entries["HBS-2.2"]["awarded"] == "8.33"  # (8 + 7 + 10) / 3
         assert sheet.entries["HBS-5.1"]["awarded"] == "8"
 
@@ -210,47 +217,47 @@ def test_a_prefilled_agreed_sheet_can_be_submitted_as_it_stands_gap_12(world):
     """Issue 7 point 10: pre-fill never leaves a sheet that cannot be submitted (median and mean)."""
     with world.app_context():
         case_id = w.reviewed_case()
-        sheet = scoresheets.open_sheet(w.user(w.LEAD), case_id, "agreed")
-        scoresheets.prefill_agreed(w.user(w.LEAD), case_id, "mean")
-        submitted = scoresheets.submit_sheet(w.user(w.LEAD), sheet.id)
+        sheet = operations.open_sheet(w.user(w.LEAD), case_id, "agreed")
+        operations.prefill_agreed(w.user(w.LEAD), case_id, "mean")
+        submitted = operations.submit_sheet(w.user(w.LEAD), sheet.id)
         assert submitted.submitted and submitted.total is not None
-        scoresheets.reopen_sheet(w.user(w.LEAD), sheet.id)
-        scoresheets.prefill_agreed(w.user(w.LEAD), case_id, "median")
-        assert scoresheets.submit_sheet(w.user(w.LEAD), sheet.id).total == D(92)
+        operations.reopen_sheet(w.user(w.LEAD), sheet.id)
+        operations.prefill_agreed(w.user(w.LEAD), case_id, "median")
+        assert operations.submit_sheet(w.user(w.LEAD), sheet.id).total == D(92)
 
 
 def test_the_prefilled_reason_is_the_reviewers_words_once_without_item_codes(world):
     """Issue 7 point 10: the reason read 「评定8分（满分10分）：评定8分（满分10分）：编研不足（HBS-5.1）；…」."""
     with world.app_context():
         case_id = w.reviewed_case()
-        sheet = scoresheets.open_sheet(w.user(w.LEAD), case_id, "agreed")
+        sheet = operations.open_sheet(w.user(w.LEAD), case_id, "agreed")
         # the median 8 is reviewer-7's score: their reason, not the other two's
         assert sheet.entries["HBS-5.1"]["reason"] == "编研不足"
         assert sheet.entries["HBS-3.1"]["reason"] == "缺少应归档文件3份，每份扣1分，扣3分"
-        reasons = scoresheets.item_reasons(sheet.result)["HBS-5.1"]
+        reasons = checks.item_reasons(sheet.result)["HBS-5.1"]
         assert reasons and all(r.count("评定") == 1 for r in reasons)
 
 
 def lead_form(sheet) -> dict[str, str]:  # noqa: ANN001
-    scheme = scoresheets.get_scheme(sheet.scheme_id, sheet.scheme_version)
-    return scoresheets.entries_to_form(scheme, "second", sheet.entries)
+    scheme = schemes.get_scheme(sheet.scheme_id, sheet.scheme_version)
+    return entries.entries_to_form(scheme, "second", sheet.entries)
 
 
 def test_entering_a_deduction_replaces_a_prefilled_score_gap_12(world):
     """Issue 7 point 10: ticking a deduction made the total 「—」 until the lead cleared the hidden score."""
     with world.app_context():
         case_id = w.reviewed_case()
-        sheet = scoresheets.open_sheet(w.user(w.LEAD), case_id, "agreed")
+        sheet = operations.open_sheet(w.user(w.LEAD), case_id, "agreed")
         assert sheet.prefilled["HBS-2.2"] == "8"
         form = lead_form(sheet)  # the page as it arrives: 8 pre-filled on HBS-2.2
         form["HBS-2.2:defect:missing_protection"] = "3"
-        outcome = scoresheets.save_sheet(w.user(w.LEAD), sheet.id, form, submit=True)
+        outcome = operations.save_sheet(w.user(w.LEAD), sheet.id, FormInput(form), submit=True)
         assert outcome.submitted and not outcome.warnings
         assert sheet.entries["HBS-2.2"] == {
             "defects": {"missing_protection": 3},
             "reason": sheet.entries["HBS-2.2"]["reason"],
         }
-        assert scoresheets.item_scores(sheet.result)["HBS-2.2"] == D(7)
+        assert checks.item_scores(sheet.result)["HBS-2.2"] == D(7)
         assert sheet.total == D(91)
         assert "HBS-2.2" not in sheet.prefilled and sheet.prefilled["HBS-3.1"] == "12"
 
@@ -258,55 +265,55 @@ def test_entering_a_deduction_replaces_a_prefilled_score_gap_12(world):
 def test_a_score_the_lead_typed_is_not_replaced_by_a_deduction(world):
     with world.app_context():
         case_id = w.reviewed_case()
-        sheet = scoresheets.open_sheet(w.user(w.LEAD), case_id, "agreed")
+        sheet = operations.open_sheet(w.user(w.LEAD), case_id, "agreed")
         form = lead_form(sheet)
         form["HBS-2.2:awarded"] = "6"
         form["HBS-2.2:defect:missing_protection"] = "3"
         with pytest.raises(SheetInvalid) as invalid:
-            scoresheets.save_sheet(w.user(w.LEAD), sheet.id, form, submit=True)
+            operations.save_sheet(w.user(w.LEAD), sheet.id, FormInput(form), submit=True)
         assert invalid.value.errors == {"HBS-2.2:awarded": "直接评分与扣分项只能填写一种"}
 
 
 def test_the_api_applies_the_same_rule_to_a_prefilled_score(world):
     with world.app_context():
         case_id = w.reviewed_case()
-        sheet = scoresheets.open_sheet(w.user(w.LEAD), case_id, "agreed")
+        sheet = operations.open_sheet(w.user(w.LEAD), case_id, "agreed")
         entries = {k: dict(v) for k, v in sheet.entries.items()}
         entries["HBS-2.2"]["defects"] = {"missing_protection": 1}
-        scoresheets.replace_entries(w.user(w.LEAD), sheet.id, entries)
+        operations.save_sheet(w.user(w.LEAD), sheet.id, JsonInput(entries))
         assert "awarded" not in sheet.entries["HBS-2.2"]
-        assert scoresheets.item_scores(sheet.result)["HBS-2.2"] == D(9)
+        assert checks.item_scores(sheet.result)["HBS-2.2"] == D(9)
 
 
 def test_only_the_lead_keeps_the_agreed_sheet(world):
     with world.app_context():
         case_id = w.reviewed_case()
-        assert scoresheets.open_sheet(w.user("reviewer-8"), case_id, "agreed") is None
-        sheet = scoresheets.open_sheet(w.user(w.LEAD), case_id, "agreed")
+        assert operations.open_sheet(w.user("reviewer-8"), case_id, "agreed") is None
+        sheet = operations.open_sheet(w.user(w.LEAD), case_id, "agreed")
         with pytest.raises(SheetRefused) as refused:
-            scoresheets.save_entries(w.user("reviewer-8"), sheet.id, {})
+            operations.save_sheet(w.user("reviewer-8"), sheet.id, JsonInput({}))
         assert refused.value.message == "合议评分表由评审组组长填写。"
 
 
 def test_a_deduction_on_the_agreed_sheet_needs_its_reason(world):
     with world.app_context():
         case_id = w.reviewed_case()
-        sheet = scoresheets.open_sheet(w.user(w.LEAD), case_id, "agreed")
-        form = scoresheets.entries_to_form(
-            scoresheets.get_scheme(sheet.scheme_id, sheet.scheme_version), "second", sheet.entries
+        sheet = operations.open_sheet(w.user(w.LEAD), case_id, "agreed")
+        form = entries.entries_to_form(
+            schemes.get_scheme(sheet.scheme_id, sheet.scheme_version), "second", sheet.entries
         )
         form["HBS-3.1:reason"] = ""
         with pytest.raises(SheetInvalid) as invalid:
-            scoresheets.save_sheet(w.user(w.LEAD), sheet.id, form, submit=True)
+            operations.save_sheet(w.user(w.LEAD), sheet.id, FormInput(form), submit=True)
         assert invalid.value.errors == {"HBS-3.1:reason": "低于满分须填写扣分原因"}
 
 
 def test_spread_shows_each_reviewer_the_range_and_the_difference_from_the_self_check(world):
     with world.app_context():
         case_id = w.reviewed_case()
-        scoresheets.open_sheet(w.user(w.LEAD), case_id, "agreed")
+        operations.open_sheet(w.user(w.LEAD), case_id, "agreed")
         case = w.case(case_id)
-        table = scoresheets.spread_table(case, scoresheets.scheme_for_case(case))
+        table = agreed.spread_table(sheet_subject.sheet_subject(case), sheet_subject.scheme_for_case(case))
         assert table.reviewers == ["徐长江", "马晓东", "罗静"]  # lead first
         row = table.rows["HBS-2.2"]
         assert row.reviewer_scores == [D(8), D(7), D(10)]
@@ -320,10 +327,10 @@ def test_spread_shows_each_reviewer_the_range_and_the_difference_from_the_self_c
 
 
 def agree(case_id: int, changes: dict | None = None) -> None:
-    sheet = scoresheets.open_sheet(w.user(w.LEAD), case_id, "agreed")
+    sheet = operations.open_sheet(w.user(w.LEAD), case_id, "agreed")
     entries = {k: dict(v) for k, v in sheet.entries.items()}
     entries.update(changes or {})
-    scoresheets.save_entries(w.user(w.LEAD), sheet.id, entries, submit=True)
+    operations.save_sheet(w.user(w.LEAD), sheet.id, JsonInput(entries), submit=True)
 
 
 def test_concluding_without_a_total_uses_the_agreed_sheet_and_passes_at_the_line_arc_7_2(world):
@@ -367,10 +374,10 @@ def test_a_section_below_its_minimum_rejects_the_case(world, monkeypatch):
         case_id = w.reviewed_case()
         agree(case_id, {"HBS-2.2": {"defects": {"missing_protection": 5}}})  # 基础设施 15 of 20 < 16
         case = w.case(case_id)
-        scheme = scoresheets.scheme_for_case(case)
+        scheme = sheet_subject.scheme_for_case(case)
         strict = replace(scheme, section_min_ratio={"second": D("0.8")})
-        monkeypatch.setattr(scoresheets, "_scheme_of", lambda sheet: strict)
-        outcome = scoresheets.review_outcome(case)
+        monkeypatch.setattr(agreed, "scheme_of", lambda sheet: strict)
+        outcome = sheet_subject.review_outcome_of(case)
         assert outcome.total == D(89) and not outcome.passed
         assert "基础设施得15分，低于本部分最低要求16分（HBS-2）" in outcome.reasons
         case = w.fire(w.LEAD, case_id, "conclude_review", today=w.NOTICE_OVER)
@@ -381,7 +388,7 @@ def test_a_section_below_its_minimum_rejects_the_case(world, monkeypatch):
 def test_concluding_without_a_total_or_an_agreed_sheet_is_refused_arc_10_4_5(world):
     with world.app_context():
         case_id = w.reviewed_case()
-        scoresheets.open_sheet(w.user(w.LEAD), case_id, "agreed")  # a draft does not count
+        operations.open_sheet(w.user(w.LEAD), case_id, "agreed")  # a draft does not count
         with pytest.raises(Refused) as refused:
             w.fire(w.LEAD, case_id, "conclude_review", today=w.NOTICE_OVER)
         assert refused.value.code == "review_result_missing" and refused.value.rule == "ARC-10.4.5"
@@ -391,7 +398,7 @@ def test_concluding_without_a_total_or_an_agreed_sheet_is_refused_arc_10_4_5(wor
 def test_a_paper_total_is_still_accepted_where_the_ruleset_allows_it(world):
     with world.app_context():
         case_id = w.review_case()
-        assert scoresheets.paper_review_allowed(w.case(case_id))
+        assert sheet_subject.paper_review_allowed(w.case(case_id))
         case = w.fire(w.LEAD, case_id, "conclude_review", today=w.NOTICE_OVER, total_score=85)
         assert case.state == "awaiting_approval"
 
@@ -432,7 +439,6 @@ def test_the_ruleset_switch_defaults_to_allowing_paper_reviews_and_must_be_a_boo
 
 def test_activating_a_new_scheme_version_does_not_change_a_running_case(world):
     from config.schemes import read_scheme_file, scheme_to_toml
-    from webapp.scoring.services import schemes
 
     with world.app_context():
         case_id = w.review_case()
@@ -448,7 +454,7 @@ def test_activating_a_new_scheme_version_does_not_change_a_running_case(world):
         assert schemes.active_scheme_for("hubei-2011") == ("hubei-archive-sample", "2027.1")
         running = w.case(case_id)
         assert (running.scheme_id, running.scheme_version) == ("hubei-archive-sample", "sample-1")
-        sheet = scoresheets.open_sheet(w.user("reviewer-8"), case_id, "reviewer")
+        sheet = operations.open_sheet(w.user("reviewer-8"), case_id, "reviewer")
         assert sheet.scheme_version == "sample-1"
         # a case opened now starts with the new version
         from webapp.grading.services import cases
@@ -467,10 +473,10 @@ def test_the_review_conclusion_pdf_comes_from_the_submitted_agreed_sheet(world):
     with world.app_context():
         case_id = w.reviewed_case()
         with pytest.raises(SheetRefused) as refused:
-            scoresheets.review_pdf(w.user(w.LEAD), case_id)
+            sheet_subject.review_pdf(w.user(w.LEAD), case_id)
         assert refused.value.code == "agreed_sheet_missing"
         agree(case_id)
-        name, content = scoresheets.review_pdf(w.user(w.LEAD), case_id)
+        name, content = sheet_subject.review_pdf(w.user(w.LEAD), case_id)
         assert content.startswith(b"%PDF") and name.endswith("评审结论.pdf")
 
 
@@ -479,9 +485,9 @@ def review_pdf_text(monkeypatch, case_id: int) -> str:  # noqa: ANN001
     from webapp.grading.documents import review
 
     monkeypatch.setattr(
-        scoresheets, "review_conclusion_pdf", lambda d: review.review_conclusion_pdf(d, compress=False)
+        sheet_subject, "review_conclusion_pdf", lambda d: review.review_conclusion_pdf(d, compress=False)
     )
-    return read_pdf(scoresheets.review_pdf(w.user(w.LEAD), case_id)[1]).text
+    return read_pdf(sheet_subject.review_pdf(w.user(w.LEAD), case_id)[1]).text
 
 
 def test_the_review_conclusion_prints_the_panels_opinion_and_items_as_the_table_shows_them(
@@ -490,10 +496,10 @@ def test_the_review_conclusion_prints_the_panels_opinion_and_items_as_the_table_
     """Issue 7 point 14: the PDF printed 「评审意见：本表为示例评分表。」 and item codes in brackets."""
     with world.app_context():
         case_id = w.reviewed_case()
-        sheet = scoresheets.open_sheet(w.user(w.LEAD), case_id, "agreed")
+        sheet = operations.open_sheet(w.user(w.LEAD), case_id, "agreed")
         form = lead_form(sheet)
         form["opinion"] = "档案管理规范，编研工作有待加强。"
-        scoresheets.save_sheet(w.user(w.LEAD), sheet.id, form, submit=True)
+        operations.save_sheet(w.user(w.LEAD), sheet.id, FormInput(form), submit=True)
         assert sheet.opinion == "档案管理规范，编研工作有待加强。"
         text = review_pdf_text(monkeypatch, case_id)
         assert "评审意见：档案管理规范，编研工作有待加强。" in text
@@ -525,6 +531,6 @@ def test_a_panel_seat_without_the_reviewer_role_gives_no_sheet_rights(world):
         lead = w.user(w.LEAD)
         lead.role_rows = [UserRole(role="bureau_staff")]
         db.session.commit()
-        rights = scoresheets.access(lead, w.case(case_id))
+        rights = sheet_subject.access(lead, w.case(case_id))
         assert rights.visible and rights.read_reviews  # still reads, as staff of the organising bureau
         assert not (rights.is_member or rights.is_lead or rights.edit_own_review or rights.edit_agreed)

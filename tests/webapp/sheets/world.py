@@ -13,7 +13,8 @@ from tests.walk import NOTICE_OVER, PRECONDITIONS, case, declare_all, fire, uplo
 from tests.webapp.views.case_walk import PANEL, walk
 from webapp.grading.services import cases
 from webapp.scoring.models import ScoreSheet
-from webapp.scoring.services import scoresheets
+from webapp.scoring.services.scoresheets import operations
+from webapp.scoring.services.scoresheets.operations import JsonInput
 
 __all__ = ["NOTICE_OVER", "PRECONDITIONS", "TODAY", "case", "fire", "upload", "user"]
 
@@ -30,9 +31,9 @@ SELF_CHECK = {
 
 
 def fill(username: str, case_id: int, kind: str, entries: dict, *, submit: bool = True) -> ScoreSheet:
-    sheet = scoresheets.open_sheet(user(username), case_id, kind)
+    sheet = operations.open_sheet(user(username), case_id, kind)
     assert sheet is not None
-    scoresheets.save_entries(user(username), sheet.id, entries, submit=submit)
+    operations.save_sheet(user(username), sheet.id, JsonInput(entries), submit=submit)
     return sheet
 
 

@@ -192,9 +192,9 @@ def test_a_blank_total_concludes_from_the_agreed_sheet_and_is_refused_while_ther
 
 def test_without_paper_reviews_the_conclusion_form_has_no_total_field(in_review, client, auth, monkeypatch):
     """procedure.allow_paper_review = false: the conclusion comes from the agreed sheet only."""
-    from webapp.scoring.services import scoresheets
+    from webapp.grading.services import sheet_subject
 
-    monkeypatch.setattr(scoresheets, "paper_review_allowed", lambda case: False)
+    monkeypatch.setattr(sheet_subject, "paper_review_allowed", lambda case: False)
     auth.login("reviewer-7")
     page = _page(client.get(f"/cases/{in_review}"))
     assert 'data-action="conclude_review" data-allowed="yes"' in page
@@ -243,7 +243,8 @@ def test_the_task_list_shows_the_state_of_the_reviewers_own_sheet_and_what_is_le
     """Issue 7 point 15: /review/ did not show the reviewer's sheet; the member had nothing telling them to fill it."""
     from tests.walk import user
     from tests.webapp.sheets.world import REVIEWS
-    from webapp.scoring.services import scoresheets
+    from webapp.scoring.services.scoresheets import operations
+    from webapp.scoring.services.scoresheets.operations import JsonInput
 
     auth.login("reviewer-8")
     row = _row(_page(client.get("/review/")), in_review)
@@ -253,8 +254,8 @@ def test_the_task_list_shows_the_state_of_the_reviewers_own_sheet_and_what_is_le
     row = _row(_page(client.get("/review/")), in_review)
     assert "草稿（未提交）" in row and "提交本人的评审评分表" in row
     with client.application.app_context():
-        sheet = scoresheets.find_sheet(user("reviewer-8"), in_review, "reviewer").sheet
-        scoresheets.save_entries(user("reviewer-8"), sheet.id, REVIEWS["reviewer-8"], submit=True)
+        sheet = operations.find_sheet(user("reviewer-8"), in_review, "reviewer").sheet
+        operations.save_sheet(user("reviewer-8"), sheet.id, JsonInput(REVIEWS["reviewer-8"]), submit=True)
     row = _row(_page(client.get("/review/")), in_review)
     assert "已提交" in row and "评审评分表（" not in row.split('data-testid="todo"')[1]
     auth.logout()

@@ -2,7 +2,7 @@
 
 from flask import Blueprint
 
-from webapp.grading.cases import views
+from webapp.grading.cases import sheet_views, views
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
 
@@ -30,4 +30,15 @@ bp.add_url_rule("/<int:case_id>/certificate.pdf", view_func=views.certificate_pd
 bp.add_url_rule(
     "/<int:case_id>/spot-check", view_func=views.spot_check, endpoint="spot_check", methods=["POST"]
 )
+# the review conclusion from the agreed score sheet (the sheet pages are the sheets blueprint's)
+bp.add_url_rule(
+    "/<int:case_id>/sheets/conclude",
+    view_func=sheet_views.conclude_from_sheet,
+    endpoint="conclude_from_sheet",
+    methods=["POST"],
+)
+bp.add_url_rule(
+    "/<int:case_id>/sheets/review-conclusion.pdf", view_func=sheet_views.review_pdf, endpoint="review_pdf"
+)
+bp.add_app_template_global(sheet_views.score_sheet_todo, "score_sheet_todo")
 bp.register_error_handler(413, views.too_large)

@@ -49,10 +49,10 @@ from webapp.grading.services import (
     next_steps,
     overdue,
     permissions,
+    sheet_subject,
 )
 from webapp.grading.services import spot_checks as spot_check_service
 from webapp.grading.services.cases import CaseView, Refused
-from webapp.scoring.services import scoresheets
 from workflow.grading import EVENT_LABELS, EVENTS
 
 #: labels for audit rows that are not transitions (uploads, panel, spot-checks …); transitions use EVENT_LABELS
@@ -114,7 +114,7 @@ def _render_case(
     """The case page; ``bound`` is the event form the user just submitted (kept with its values and errors)."""
     today = clock.today()
     scored = _is_scored(view.case)
-    paper = scoresheets.paper_review_allowed(view.case)
+    paper = sheet_subject.paper_review_allowed(view.case)
     version = str(view.case.version_id)
     forms: dict[str, EventForm] = {}
     for action in view.actions:
@@ -220,7 +220,7 @@ def fire(case_id: int, event: str) -> Response | tuple[str, int]:
         abort(404)
     view = cases.case_view(current_user, case_id)  # 404 for a case this user may not see
     form = event_form(
-        event, scored=_is_scored(view.case), paper=scoresheets.paper_review_allowed(view.case), bind=True
+        event, scored=_is_scored(view.case), paper=sheet_subject.paper_review_allowed(view.case), bind=True
     )
     expected = form_version(form.version.data)
     if expected is None:

@@ -22,10 +22,9 @@ from webapp.core.models import Role
 from webapp.core.request_args import page_arg
 from webapp.core.services import ServiceError
 from webapp.grading.models import Case, PanelMember
-from webapp.grading.services import panel, permissions
+from webapp.grading.services import panel, permissions, sheet_tasks
 from webapp.grading.services.overdue import OverdueFlag, flag_for
-from webapp.scoring.services import sheet_tasks
-from webapp.scoring.services.sheet_tasks import PanelWork
+from webapp.grading.services.sheet_tasks import PanelWork
 from workflow import calendar
 from workflow.grading import TERMINAL_STATES
 

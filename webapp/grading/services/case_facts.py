@@ -15,6 +15,7 @@ from config.rulesets import DEFAULT_RULESET, load_ruleset
 from webapp.core.extensions import db
 from webapp.core.models import Organisation
 from webapp.grading.models import Attachment, Case, Grade, Objection, SecurityIncident
+from webapp.scoring.services.scoresheets.agreed import self_check_submitted
 from workflow import calendar
 from workflow.grading import TERMINAL_STATES, CaseFacts
 from workflow.grading import grade as domain_grade
@@ -109,9 +110,7 @@ def attachment_kinds(case_id: int) -> set[str]:
 
 def sheet_evidence(case: Case) -> set[str]:
     """A submitted self-check score sheet counts as the 自查评分表 (ARC-10.1.4) — score sheets, issue 4."""
-    from webapp.scoring.services.scoresheets import self_check_submitted
-
-    return {"self_check_sheet"} if self_check_submitted(case) else set()
+    return {"self_check_sheet"} if self_check_submitted(case.id) else set()
 
 
 def open_objection_count(case_id: int) -> int:

@@ -42,7 +42,7 @@ from webapp.grading.models import (
     Objection,
     PanelMember,
 )
-from webapp.grading.services import permissions
+from webapp.grading.services import permissions, sheet_subject
 from webapp.grading.services.case_facts import (
     assignment_for,
     current_grade,
@@ -54,7 +54,6 @@ from webapp.grading.services.case_facts import (
 )
 from webapp.grading.services.objections import REFERENCE_PREFIX, ObjectionView, objections_of
 from webapp.grading.services.permissions import Decision
-from webapp.scoring.services import schemes, scoresheets
 from webapp.scoring.services.schemes import active_scheme_for
 from workflow import calendar, grading
 from workflow.errors import WorkflowError
@@ -502,7 +501,7 @@ def open_case(
 def _review_from_sheet(case: Case) -> str:
     """conclude_review without a manual total: the submitted agreed score sheet decides (GAP-12) — its total
     against the pass line, and any veto or section minimum fails it; the reasons go into the audit row."""
-    outcome = scoresheets.review_outcome(case)
+    outcome = sheet_subject.review_outcome_of(case)
     if outcome is None:
         raise Refused(
             Decision(
@@ -518,7 +517,7 @@ def _review_from_sheet(case: Case) -> str:
 
 def _score_ceiling(case: Case) -> Decimal:
     """The highest total the case's score table allows (its maximum plus the bonus cap for the level)."""
-    scheme = schemes.scheme_for_case(case)
+    scheme = sheet_subject.scheme_for_case(case)
     if scheme is None:
         return MAX_SCORE
     return min(MAX_SCORE, scheme.max_for(case.level) + scheme.bonus_max(case.level))

@@ -89,7 +89,7 @@ def declare(
     """A panel member's 回避声明: no conflict (``confirmed`` ticks the statement) or a conflict with its reason.
 
     Once made it stands (it is evidence); a member who declares a conflict is flagged to the organizer, who
-    replaces them on the panel page. Scoring needs a no-conflict declaration first (`scoresheets.access`).
+    replaces them on the panel page. Scoring needs a no-conflict declaration first (`sheet_subject.access`).
     """
     today = today or clock.today()
     reason = (reason or "").strip()

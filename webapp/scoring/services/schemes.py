@@ -22,8 +22,8 @@ from webapp.core import clock
 from webapp.core.extensions import db
 from webapp.core.models import Role, User
 from webapp.core.services import Conflict, NotFound, ServiceError, transaction
-from webapp.grading.models import Case
 from webapp.scoring.models import SchemeSource, SchemeVersion
+from webapp.scoring.services.scoresheets.subject import procedure
 from webapp.scoring.xlsx.scheme_io import scheme_from_xlsx
 from workflow.errors import RulesetError
 from workflow.scoring.scheme import Scheme, SchemeError, fmt_points, parse_scheme
@@ -97,25 +97,6 @@ def active_scheme_for(ruleset_id: str) -> tuple[str, str] | None:
         return None
     scheme = load_scheme(default)
     return scheme.id, scheme.version
-
-
-def scheme_for_case(case: Case) -> Scheme | None:
-    """The scheme version the case records (or, for a case opened before it recorded one, the active one)."""
-    if case.scheme_id and case.scheme_version:
-        return get_scheme(case.scheme_id, case.scheme_version)
-    ref = active_scheme_for(case.ruleset_id)
-    return get_scheme(*ref) if ref else None
-
-
-def pin_scheme(case: Case) -> Scheme | None:
-    """Record the active scheme on a case that has none yet (inside the caller's transaction, no commit)."""
-    if case.scheme_id and case.scheme_version:
-        return get_scheme(case.scheme_id, case.scheme_version)
-    ref = active_scheme_for(case.ruleset_id)
-    if ref is None:
-        return None
-    case.scheme_id, case.scheme_version = ref
-    return get_scheme(*ref)
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -217,14 +198,8 @@ def ruleset_choices() -> list[tuple[str, str]]:
 
 
 def cases_using(row: SchemeVersion) -> int:
-    return (
-        db.session.scalar(
-            sa.select(sa.func.count(Case.id)).where(
-                Case.scheme_id == row.scheme_id, Case.scheme_version == row.version
-            )
-        )
-        or 0
-    )
+    """How many subjects (cases) record this version, as the procedure counts them."""
+    return procedure().scheme_users(row.scheme_id, row.version)
 
 
 # --------------------------------------------------------------------------------------------------------

@@ -32,13 +32,7 @@ bp.add_url_rule(
     endpoint="prefill_agreed",
     methods=["POST"],
 )
-bp.add_url_rule(
-    "/cases/<int:case_id>/sheets/conclude", view_func=views.conclude, endpoint="conclude", methods=["POST"]
-)
 bp.add_url_rule("/cases/<int:case_id>/sheets/blank.xlsx", view_func=views.blank_xlsx, endpoint="blank_xlsx")
-bp.add_url_rule(
-    "/cases/<int:case_id>/sheets/review-conclusion.pdf", view_func=views.review_pdf, endpoint="review_pdf"
-)
 bp.add_url_rule("/sheets/<int:sheet_id>", view_func=views.show, endpoint="show")
 bp.add_url_rule("/sheets/<int:sheet_id>", view_func=views.save, endpoint="save", methods=["POST"])
 bp.add_url_rule("/sheets/<int:sheet_id>/reopen", view_func=views.reopen, endpoint="reopen", methods=["POST"])
@@ -47,5 +41,4 @@ bp.add_url_rule(
     "/sheets/<int:sheet_id>/import", view_func=views.import_xlsx, endpoint="import_xlsx", methods=["POST"]
 )
 bp.add_app_template_global(views.score_sheets_overview, "score_sheets_overview")
-bp.add_app_template_global(views.score_sheet_todo, "score_sheet_todo")
 bp.add_app_template_global(fmt_points, "fmt_points")

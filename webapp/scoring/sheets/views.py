@@ -1,5 +1,5 @@
-"""Score sheet pages. Each view turns a request into one call of `webapp.scoring.services.scoresheets`; the service
-decides who may read or fill which sheet (applicant: self-check; each panel member: their own sheet; the lead:
+"""Score sheet pages. Each view turns a request into one call of `webapp.scoring.services.scoresheets`; the procedure
+that owns the subject (grading: `webapp.grading.services.sheet_subject`) decides who may read or fill which sheet (applicant: self-check; each panel member: their own sheet; the lead:
 the agreed sheet) and when (ARC-10.1.4, ARC-10.4.5). A refused save re-renders the page with what was typed.
 """
 
@@ -12,32 +12,25 @@ from flask import current_app, flash, redirect, render_template, request, send_f
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from webapp.core import clock
 from webapp.core.auth.permissions import login_required
 from webapp.core.forms import STALE_FORM_MESSAGE, form_version
 from webapp.core.services import Conflict, ServiceError
-from webapp.grading.models import Case
-from webapp.grading.services import permissions
 from webapp.scoring.models import SHEET_KIND_LABELS, SheetKind
-from webapp.scoring.services import scoresheets, sheet_tasks
-from webapp.scoring.services.scoresheets import SheetInvalid, SheetsOverview
+from webapp.scoring.services.scoresheets import exports, operations, pages
+from webapp.scoring.services.scoresheets.entries import field_name
+from webapp.scoring.services.scoresheets.errors import SheetInvalid
+from webapp.scoring.services.scoresheets.operations import FormInput
+from webapp.scoring.services.scoresheets.pages import SheetsOverview
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 KIND_WORDS = SHEET_KIND_LABELS  # one name per sheet kind (issue 7, point 17)
 
 
-def score_sheets_overview(case: Case) -> SheetsOverview | None:
-    """Template global for the case page section (templates/scoring/sheets/_case_section.html)."""
-    if not current_user.is_authenticated or case is None:
+def score_sheets_overview(subject: Any) -> SheetsOverview | None:
+    """Template global for the subject page's section (templates/scoring/sheets/_case_section.html)."""
+    if not current_user.is_authenticated or subject is None:
         return None
-    return scoresheets.overview(current_user, case)
-
-
-def score_sheet_todo(case: Case) -> list[sheet_tasks.SheetTodo]:
-    """Template global for the case page: what the signed-in panel member still has to do with the sheets."""
-    if not current_user.is_authenticated or case is None:
-        return []
-    return sheet_tasks.case_todo(current_user, case)
+    return pages.overview(current_user, subject.id)
 
 
 def case_url(case_id: int) -> str:
@@ -50,9 +43,9 @@ def _open(case_id: int, kind: str, reviewer_id: int | None = None) -> Response |
     """GET shows the sheet (or, when it does not exist yet, an unstarted sheet with a 「开始评分」 button for the
     person who fills it) and changes nothing; POST starts the sheet and then shows it."""
     if request.method == "POST":
-        sheet, _ = scoresheets.start_sheet(current_user, case_id, kind)
+        sheet, _ = operations.start_sheet(current_user, case_id, kind)
         return redirect(url_for("sheets.show", sheet_id=sheet.id))
-    slot = scoresheets.find_sheet(current_user, case_id, kind, reviewer_id)
+    slot = operations.find_sheet(current_user, case_id, kind, reviewer_id)
     if slot.sheet is not None:
         return redirect(url_for("sheets.show", sheet_id=slot.sheet.id))
     return render_template(
@@ -85,7 +78,7 @@ def agreed_sheet(case_id: int) -> Any:
     return _open(case_id, SheetKind.AGREED)
 
 
-def _render(
+def render_sheet(
     sheet_id: int,
     *,
     form: Any = None,
@@ -94,11 +87,11 @@ def _render(
     import_problems: list[str] | None = None,
     status: int = 200,
 ) -> tuple[str, int]:
-    page = scoresheets.sheet_page(current_user, sheet_id, form)
+    page = pages.sheet_page(current_user, sheet_id, form)
     return render_template(
         "scoring/sheets/sheet.html",
         page=page,
-        field_name=scoresheets.field_name,
+        field_name=field_name,
         errors=errors or {},
         warnings=page.warnings if errors is None else {},
         problems=problems or [],
@@ -109,7 +102,7 @@ def _render(
 
 @login_required
 def show(sheet_id: int) -> tuple[str, int]:
-    return _render(sheet_id)
+    return render_sheet(sheet_id)
 
 
 def _version() -> int | None:
@@ -121,9 +114,9 @@ def _version() -> int | None:
 def _unreadable_version(sheet_id: int, *, form: Any = None) -> tuple[str, int]:
     """400 for a form without a readable version, the page re-rendered with what was typed; but first the
     refusal a save would give to someone who may not change this sheet (403/404/409)."""
-    scoresheets.check_editable(current_user, sheet_id)
+    operations.check_editable(current_user, sheet_id)
     flash(STALE_FORM_MESSAGE, "danger")
-    return _render(sheet_id, form=form, errors={} if form is not None else None, status=400)
+    return render_sheet(sheet_id, form=form, errors={} if form is not None else None, status=400)
 
 
 @login_required
@@ -133,15 +126,15 @@ def save(sheet_id: int) -> Any:
     if version is None:
         return _unreadable_version(sheet_id, form=request.form)
     try:
-        outcome = scoresheets.save_sheet(
-            current_user, sheet_id, request.form, submit=submit, expected_version=version
+        outcome = operations.save_sheet(
+            current_user, sheet_id, FormInput(request.form), submit=submit, expected_version=version
         )
     except SheetInvalid as exc:
         flash(exc.message, "danger")
-        return _render(sheet_id, form=request.form, errors=exc.errors, problems=exc.problems, status=400)
+        return render_sheet(sheet_id, form=request.form, errors=exc.errors, problems=exc.problems, status=400)
     except Conflict as exc:
         flash(exc.message, "danger")
-        return _render(sheet_id, form=request.form, errors={}, status=409)
+        return render_sheet(sheet_id, form=request.form, errors={}, status=409)
     if submit:
         flash("评分表已提交。", "success")
     elif outcome.warnings or outcome.problems:
@@ -156,7 +149,7 @@ def reopen(sheet_id: int) -> Response | tuple[str, int]:
     version = _version()
     if version is None:
         return _unreadable_version(sheet_id)
-    scoresheets.reopen_sheet(current_user, sheet_id, expected_version=version)
+    operations.reopen_sheet(current_user, sheet_id, expected_version=version)
     flash("已撤回提交，评分表恢复为草稿。", "info")
     return redirect(url_for("sheets.show", sheet_id=sheet_id))
 
@@ -166,64 +159,29 @@ def prefill_agreed(case_id: int) -> Response | tuple[str, int]:
     method = request.form.get("method", "median")
     version = _version()
     if version is None:
-        agreed = scoresheets.find_sheet(current_user, case_id, SheetKind.AGREED).sheet
+        agreed = operations.find_sheet(current_user, case_id, SheetKind.AGREED).sheet
         if agreed is None:  # the pre-fill form is on the agreed sheet's page: this did not come from it
             raise ServiceError(STALE_FORM_MESSAGE, code="bad_version", field="version")
         return _unreadable_version(agreed.id)
-    sheet = scoresheets.prefill_agreed(current_user, case_id, method, expected_version=version)
+    sheet = operations.prefill_agreed(current_user, case_id, method, expected_version=version)
     flash("已按评审专家评分的" + ("平均数" if method == "mean" else "中位数") + "预填，请逐项核定。", "info")
     return redirect(url_for("sheets.show", sheet_id=sheet.id))
 
 
-@login_required
-def conclude(case_id: int) -> Response | tuple[str, int]:
-    """「依据合议评分表形成评审结论」: conclude_review without a manual total (the agreed sheet decides)."""
-    from webapp.grading.services import cases
-
-    version = _version()
-    if version is None:
-        view = cases.case_view(current_user, case_id)  # 404 for a case this user may not see
-        decision = permissions.can_fire(current_user, view.case, "conclude_review", clock.today())
-        if not decision and decision.code == "forbidden":
-            # who before when: someone who may not conclude at all is told so, as any refusal here
-            flash(decision.message, "danger")
-            return redirect(url_for("sheets.agreed_sheet", case_id=case_id))
-        agreed = scoresheets.find_sheet(current_user, case_id, SheetKind.AGREED).sheet
-        if agreed is None:
-            raise ServiceError(STALE_FORM_MESSAGE, code="bad_version", field="version")
-        flash(STALE_FORM_MESSAGE, "danger")
-        return _render(agreed.id, status=400)
-    try:
-        case = cases.fire_event(
-            current_user,
-            case_id,
-            "conclude_review",
-            comment=request.form.get("comment", "").strip(),
-            expected_version=version,
-        )
-    except ServiceError as exc:
-        flash(exc.message, "danger")
-        return redirect(url_for("sheets.agreed_sheet", case_id=case_id))
-    flash(f"已形成评审结论，案件现为「{case.state_label}」。", "success")
-    return redirect(case_url(case_id))
-
-
-def _send(filename: str, content: bytes, mimetype: str, *, attachment: bool = True) -> Response:
+def send(filename: str, content: bytes, mimetype: str, *, attachment: bool = True) -> Response:
     return send_file(BytesIO(content), mimetype=mimetype, as_attachment=attachment, download_name=filename)
 
 
 @login_required
 def export_xlsx(sheet_id: int) -> Response:
-    filename, content = scoresheets.export_xlsx(
-        current_user, sheet_id, blank=request.args.get("blank") == "1"
-    )
-    return _send(filename, content, XLSX)
+    filename, content = exports.export_xlsx(current_user, sheet_id, blank=request.args.get("blank") == "1")
+    return send(filename, content, XLSX)
 
 
 @login_required
 def blank_xlsx(case_id: int) -> Response:
-    filename, content = scoresheets.export_blank(current_user, case_id)
-    return _send(filename, content, XLSX)
+    filename, content = exports.export_blank(current_user, case_id)
+    return send(filename, content, XLSX)
 
 
 @login_required
@@ -234,17 +192,11 @@ def import_xlsx(sheet_id: int) -> Any:
     upload = request.files.get("file")
     if upload is None or not upload.filename:
         flash("请选择要导入的 .xlsx 文件。", "danger")
-        return _render(sheet_id, import_problems=["未选择文件"], status=400)
+        return render_sheet(sheet_id, import_problems=["未选择文件"], status=400)
     try:
-        scoresheets.import_xlsx(current_user, sheet_id, upload.read(), expected_version=version)
+        operations.import_xlsx(current_user, sheet_id, upload.read(), expected_version=version)
     except SheetInvalid as exc:
         flash(exc.message, "danger")
-        return _render(sheet_id, import_problems=exc.problems, status=400)
+        return render_sheet(sheet_id, import_problems=exc.problems, status=400)
     flash("已从Excel导入评分（草稿），请核对后提交。", "success")
     return redirect(url_for("sheets.show", sheet_id=sheet_id))
-
-
-@login_required
-def review_pdf(case_id: int) -> Response:
-    filename, content = scoresheets.review_pdf(current_user, case_id)
-    return _send(filename, content, "application/pdf", attachment=False)

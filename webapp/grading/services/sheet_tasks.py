@@ -13,8 +13,8 @@ from config.rulesets import load_ruleset
 from webapp.core.extensions import db
 from webapp.core.models import Role, User
 from webapp.grading.models import Case
+from webapp.grading.services.sheet_subject import REVIEW_STATES, access
 from webapp.scoring.models import ScoreSheet, SheetKind
-from webapp.scoring.services.scoresheets import REVIEW_STATES, access
 
 
 @dataclass(frozen=True)

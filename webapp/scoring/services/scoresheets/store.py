@@ -1,0 +1,88 @@
+"""Loading and storing sheets: every save recomputes the result and caches the total."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import sqlalchemy as sa
+
+from webapp.core import clock
+from webapp.core.extensions import db
+from webapp.core.models import User
+from webapp.core.services import NotFound
+from webapp.scoring.models import ScoreSheet, SheetStatus
+from webapp.scoring.services.schemes import get_scheme
+from webapp.scoring.services.scoresheets.checks import Computed, compute
+from webapp.scoring.services.scoresheets.errors import SheetStale
+from workflow.scoring.scheme import Scheme
+
+
+def load_sheet(sheet_id: int) -> ScoreSheet:
+    sheet = db.session.get(ScoreSheet, sheet_id)
+    if sheet is None:
+        raise NotFound("评分表不存在。")
+    return sheet
+
+
+def sheets_of(subject_id: int) -> list[ScoreSheet]:
+    return list(
+        db.session.scalars(
+            sa.select(ScoreSheet).where(ScoreSheet.case_id == subject_id).order_by(ScoreSheet.id)
+        )
+    )
+
+
+def find(subject_id: int, kind: str, reviewer_id: int | None = None) -> ScoreSheet | None:
+    return db.session.scalar(
+        sa.select(ScoreSheet).where(
+            ScoreSheet.case_id == subject_id, ScoreSheet.slot == ScoreSheet.slot_for(kind, reviewer_id)
+        )
+    )
+
+
+def scheme_of(sheet: ScoreSheet) -> Scheme:
+    """The scheme version the sheet is scored against (the subject's, pinned when its first sheet started)."""
+    return get_scheme(sheet.scheme_id, sheet.scheme_version)
+
+
+def new_sheet(
+    subject_id: int, scheme: Scheme, kind: str, user: User, reviewer_id: int | None = None
+) -> ScoreSheet:
+    sheet = ScoreSheet(
+        case_id=subject_id,
+        kind=kind,
+        reviewer_id=reviewer_id,
+        slot=ScoreSheet.slot_for(kind, reviewer_id),
+        status=SheetStatus.DRAFT,
+        scheme_id=scheme.id,
+        scheme_version=scheme.version,
+        entries={},
+        updated_by_id=user.id,
+    )
+    db.session.add(sheet)
+    return sheet
+
+
+def store(
+    sheet: ScoreSheet, scheme: Scheme, level: str | None, entries: Mapping[str, Mapping[str, Any]]
+) -> Computed:
+    """Write ``entries`` and their result; the total only when every entry scored."""
+    computed = compute(scheme, level, entries)
+    sheet.entries = {item_id: dict(raw) for item_id, raw in entries.items()}
+    result = computed.result
+    sheet.result = result.to_dict() if result is not None else None
+    sheet.total = result.total if result is not None and computed.complete else None
+    sheet.updated_at = clock.now()  # the demo clock, like every business time shown
+    return computed
+
+
+def mark_submitted(sheet: ScoreSheet, user: User) -> None:
+    sheet.status = SheetStatus.SUBMITTED
+    sheet.submitted_by_id = user.id
+    sheet.submitted_at = clock.now()
+
+
+def check_version(sheet: ScoreSheet, expected_version: int | None) -> None:
+    if expected_version is not None and sheet.version_id != expected_version:
+        raise SheetStale()
