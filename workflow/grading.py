@@ -522,10 +522,26 @@ CONTEXT_KEYS: Mapping[str, frozenset[str]] = {
 }
 
 
+#: Guards on what the person firing supplies with the event (the panel's result, ARC-10.4.5), not on the case
+#: as it stands. Asking whether the event is possible (``check(..., asking=True)``, e.g. to show the button)
+#: skips them — nothing is made up to ask — and they run on the real input when the event is fired.
+INPUT_GUARDS: frozenset[Guard] = frozenset({review_result_recorded})
+
+
 def check(
-    case: CaseFacts, event: str, actor: Actor, today: date, ruleset: Ruleset, **ctx: Any
+    case: CaseFacts,
+    event: str,
+    actor: Actor,
+    today: date,
+    ruleset: Ruleset,
+    *,
+    asking: bool = False,
+    **ctx: Any,
 ) -> Refusal | None:
-    """Why `actor` may not fire `event` on `case` today, or None. Order: transition → actor → guards."""
+    """Why `actor` may not fire `event` on `case` today, or None. Order: transition → actor → guards.
+
+    ``asking``: only asking whether the event is possible, before its input is given: `INPUT_GUARDS` wait for it.
+    """
     if case.ruleset_id != ruleset.id:
         raise ValueError(f"case runs on ruleset {case.ruleset_id!r}, not {ruleset.id!r}")
     unknown = set(ctx) - CONTEXT_KEYS.get(event, frozenset())
@@ -541,6 +557,8 @@ def check(
         event_label = EVENT_LABELS[event]
         return Refusal("forbidden", f"您在本案件中没有“{event_label}”的职权", row["rule"])
     for guard in row["guards"]:
+        if asking and guard in INPUT_GUARDS:
+            continue
         refusal: Refusal | None = guard(case, actor, today, ruleset)
         if refusal is not None:
             return refusal
