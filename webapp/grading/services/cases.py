@@ -13,7 +13,7 @@ import re
 import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -28,9 +28,9 @@ from werkzeug.datastructures import FileStorage
 
 from webapp.core import clock
 from webapp.core.extensions import db
-from webapp.core.models import CaseEvent, Organisation, Role, User
+from webapp.core.models import AuditEvent, Organisation, Role, User
 from webapp.core.services import Conflict, NotFound, ServiceError, sequences, transaction, uploads
-from webapp.core.services.audit import append_case_event
+from webapp.core.services.audit import append_case_event, trail_of
 from webapp.core.services.diagram import procedure_svg
 from webapp.grading.models import (
     ATTACHMENT_KIND_LABELS,
@@ -127,7 +127,7 @@ class CaseView:
     #: case functions the viewer holds (empty for onlookers such as upper bureaus)
     functions: frozenset[str]
     actions: list[Action]
-    timeline: list[CaseEvent]
+    timeline: list[AuditEvent]
     attachments: list[Attachment]
     #: as this viewer may see them: who objected only for the organising bureau (`permissions.can_see_objector`)
     objections: list[ObjectionView]
@@ -571,6 +571,7 @@ def _fire_checked(
         if not early and early.code in ("forbidden", "invalid_transition"):
             raise Refused(early)
     if event == "conclude_review":
+        # the result is validated and recorded on the row, then checked as given (never a made-up total)
         notes.append(_review_input(case, ruleset, total_score, conclusion))
         check_ctx["total_score"] = case.total_score
         check_ctx["conclusion"] = case.conclusion
@@ -664,10 +665,14 @@ def batch_fire(
             if case is None or not permissions.can_view(user, case):
                 refusals[case_id] = Decision(False, "not_found", "案件不存在或您无权查看。")
                 continue
-            ctx: dict[str, Any] = {"notice_start": notice_start or today} if event == "pass_precheck" else {}
-            if event in grading.OPINION_EVENTS:
-                ctx["opinion"] = (opinion or "").strip()
-            decision = permissions.can_fire(user, case, event, today, **ctx)
+            decision = permissions.can_fire(
+                user,
+                case,
+                event,
+                today,
+                notice_start=(notice_start or today) if event == "pass_precheck" else None,
+                opinion=(opinion or "").strip() if event in grading.OPINION_EVENTS else None,
+            )
             if not decision:
                 refusals[case_id] = decision
             cases.append(case)
@@ -756,7 +761,7 @@ def upload_attachment(
         with _unit_of_work():
             case = _load(user, case_id)
             _check_version(case, expected_version)
-            decision = permissions.can(user, "upload", case, today, kind=kind)
+            decision = permissions.can_upload(user, case, kind)
             if not decision:
                 raise Refused(decision)
             attachment = store_attachment(user, case, kind, file, written)
@@ -797,7 +802,7 @@ def set_panel(
     with _unit_of_work():
         case = _load(user, case_id)
         _check_version(case, expected_version)
-        decision = permissions.can(user, "set_panel", case, today)
+        decision = permissions.can_set_panel(user, case)
         if not decision:
             raise Refused(decision)
         ruleset = ruleset_for(case)
@@ -824,7 +829,7 @@ def set_panel(
                 field="reviewers",
             )
         conflicted = [
-            users[name].display_name for name in names if users[name].organisation_id == case.organ_id
+            users[name].display_name for name in names if permissions.reviewer_conflict(users[name], case)
         ]
         if conflicted:
             raise Refused(
@@ -1013,7 +1018,7 @@ def handle_objection(
         if objection is None:
             raise NotFound("异议不存在或您无权查看。")
         case = _load(user, objection.case_id)
-        decision = permissions.can(user, "handle_objection", case, today)
+        decision = permissions.can_handle_objection(user, case)
         if not decision:
             raise Refused(decision)
         if objection.status != "open":
@@ -1082,9 +1087,8 @@ def _actions(case: Case, functions: frozenset[str], today: date, facts: grading.
     for event in grading.EVENTS:
         if event == "object":
             continue  # objections come from the public notice page
-        probe = replace(facts, attachments=set(facts.attachments), preconditions=dict(facts.preconditions))
-        permissions.apply_review_input(probe, ruleset, None, None, event)
-        refusal = grading.check(probe, event, actor, today, ruleset)
+        # only asking: the panel's result is input the lead gives with the conclusion, not made up here
+        refusal = grading.check(facts, event, actor, today, ruleset, asking=True)
         if refusal is None:
             actions.append(Action(event, grading.EVENT_LABELS[event], True))
         elif refusal.code not in ("invalid_transition", "forbidden"):
@@ -1126,9 +1130,7 @@ def case_view(user: User, case_id: int, *, today: date | None = None) -> CaseVie
     today = _today(today)
     case = _load(user, case_id)
     functions = permissions.case_functions(user, case)
-    timeline = list(
-        db.session.scalars(sa.select(CaseEvent).where(CaseEvent.case_id == case.id).order_by(CaseEvent.seq))
-    )
+    timeline = trail_of("case", case.id)
     attachments = list(
         db.session.scalars(
             sa.select(Attachment)
@@ -1139,17 +1141,18 @@ def case_view(user: User, case_id: int, *, today: date | None = None) -> CaseVie
     )
     objections = objections_of(user, case)
     facts = facts_for(case, ruleset_for(case))
-    upload_kinds = [
-        kind for kind in ATTACHMENT_KIND_LABELS if permissions.can(user, "upload", case, today, kind=kind)
-    ]
+    upload_kinds = [kind for kind in ATTACHMENT_KIND_LABELS if permissions.can_upload(user, case, kind)]
     abilities: dict[str, Any] = {"upload": upload_kinds}
     # ids of the attachments the viewer may delete or replace now, and whether it may delete the draft
     abilities["change_attachments"] = [
         a.id for a in attachments if permissions.can_change_attachment(user, case, a)
     ]
     abilities["delete_case"] = bool(permissions.can_delete_case(user, case))
-    for verb in ("set_panel", "spot_check", "handle_objection", "download_letter", "download_certificate"):
-        abilities[verb] = bool(permissions.can(user, verb, case, today))
+    abilities["set_panel"] = bool(permissions.can_set_panel(user, case))
+    abilities["spot_check"] = bool(permissions.can_spot_check(user, case))
+    abilities["handle_objection"] = bool(permissions.can_handle_objection(user, case))
+    abilities["download_letter"] = bool(permissions.can_download_letter(user, case))
+    abilities["download_certificate"] = bool(permissions.can_download_certificate(user, case))
     return CaseView(
         case=case,
         functions=functions,

@@ -31,25 +31,22 @@ from sqlalchemy.orm.exc import StaleDataError
 from config.rulesets import load_ruleset
 from webapp.core import clock
 from webapp.core.extensions import db
-from webapp.core.models import CaseEvent, Role, User
+from webapp.core.models import AuditEvent, User
 from webapp.core.services import Conflict, NotFound, ServiceError, transaction
+from webapp.core.services.audit import append_case_event
 from webapp.grading.documents.review import PanelMember as PdfPanelMember
 from webapp.grading.documents.review import ReviewData, ReviewItem, ReviewSection, review_conclusion_pdf
 from webapp.grading.models import Case, PanelMember
 from webapp.grading.services import permissions
+from webapp.grading.services.permissions import REVIEW_STATES
 from webapp.scoring.models import SHEET_KIND_LABELS, ScoreSheet, SheetKind, SheetStatus
+from webapp.scoring.permissions import SheetAccess, can_fill_sheet, can_read_sheet, fills_sheet, sheet_access
 from webapp.scoring.services.schemes import get_scheme, pin_scheme, scheme_for_case
 from webapp.scoring.xlsx.scheme_io import sheet_from_xlsx, sheet_to_xlsx
 from workflow.scoring.numbers import NumberProblem, plain_decimal
 from workflow.scoring.scheme import Item, Scheme, fmt_points
 from workflow.scoring.table import BonusClaim, ItemEntry, SheetError, SheetResult, parse_sheet, score_sheet
 
-#: The applicant fills its self-check under the plan, before requesting acceptance (ARC-10.1.4).
-SELF_CHECK_STATES = ("planned", "returned")
-#: Panel members score on site while the case is in review (ARC-10.4.5).
-REVIEW_STATES = ("in_review",)
-#: The review has a conclusion: the agreed sheet is shown to everyone who may see the case.
-CONCLUDED_STATES = ("awaiting_approval", "approved", "rejected")
 #: The panel's written opinion on the agreed sheet (评审意见), printed on the review conclusion.
 OPINION_MAX = 1000
 #: Rule cited when the review conclusion comes from the sheet.
@@ -97,70 +94,10 @@ class SheetStale(Conflict):
 # Who may read and fill what
 
 
-@dataclass(frozen=True)
-class SheetAccess:
-    """What ``user`` may do with the sheets of one case, and why editing is closed when it is."""
-
-    read_self: bool = False
-    read_reviews: bool = False  #: every reviewer sheet (and the agreed sheet while it is being made)
-    read_agreed: bool = False
-    edit_self: bool = False
-    edit_own_review: bool = False
-    edit_agreed: bool = False
-    is_applicant: bool = False
-    is_member: bool = False
-    is_lead: bool = False
-    #: the member declared no conflict of interest (required before scoring)
-    declared: bool = False
-    visible: bool = False  #: may see the case (permissions.can_view), whatever the sheets
-
-    @property
-    def any(self) -> bool:
-        return self.read_self or self.read_reviews or self.read_agreed
-
-
 def access(user: User, case: Case) -> SheetAccess:
-    if not permissions.can_view(user, case):
-        return SheetAccess()
-    functions = permissions.case_functions(user, case)
-    # A panel seat counts only while the user still holds the reviewer role; the lead is the one
-    # permissions.case_functions names ("panel"), never a stale is_lead flag on its own.
-    member = user.has_role(Role.REVIEWER) and any(pm.user_id == user.id for pm in case.panel)
-    lead = member and "panel" in functions
-    # a member scores only after declaring no conflict of interest (回避声明, services/panel.py)
-    declared = member and any(pm.user_id == user.id and pm.declaration == "none" for pm in case.panel)
-    applicant = "applicant" in functions
-    bureau = bool(functions - {"applicant", "panel"})
-    read_reviews = member or bureau
-    return SheetAccess(
-        read_self=applicant or read_reviews,
-        read_reviews=read_reviews,
-        read_agreed=read_reviews or case.state in CONCLUDED_STATES,
-        edit_self=applicant and case.state in SELF_CHECK_STATES,
-        edit_own_review=declared and case.state in REVIEW_STATES,
-        edit_agreed=lead and declared and case.state in REVIEW_STATES,
-        is_applicant=applicant,
-        is_member=member,
-        is_lead=lead,
-        declared=declared,
-        visible=True,
-    )
-
-
-def _may_read(acc: SheetAccess, kind: str, reviewer_id: int | None, user: User) -> bool:
-    if kind == SheetKind.SELF:
-        return acc.read_self
-    if kind == SheetKind.REVIEWER:
-        return acc.read_reviews or (acc.is_member and reviewer_id == user.id)
-    return acc.read_agreed
-
-
-def _may_edit(acc: SheetAccess, kind: str, reviewer_id: int | None, user: User) -> bool:
-    if kind == SheetKind.SELF:
-        return acc.edit_self
-    if kind == SheetKind.REVIEWER:
-        return acc.edit_own_review and reviewer_id == user.id
-    return acc.edit_agreed
+    """What ``user`` may do with the sheets of ``case``: grading says who the user is on the case
+    (`permissions.sheet_roles`), scoring's `sheet_access` says what follows for the sheets."""
+    return sheet_access(permissions.sheet_roles(user, case))
 
 
 def _closed_reason(sheet_kind: str, case: Case) -> str:
@@ -599,25 +536,16 @@ def find_sheet(user: User, case_id: int, kind: str, reviewer_id: int | None = No
         raise NotFound("评分表不存在。")
     if kind == SheetKind.REVIEWER and reviewer_id is None:
         reviewer_id = user.id
-    if not _may_read(acc, kind, reviewer_id, user):
+    if not can_read_sheet(acc, kind, reviewer_id, user.id):
         raise SheetRefused("您无权查看该评分表。")
     sheet = _find(case, kind, reviewer_id)
-    startable = sheet is None and _may_edit(acc, kind, reviewer_id, user)
+    startable = sheet is None and can_fill_sheet(acc, kind, reviewer_id, user.id)
     closed = ""
     if startable and not scored_here(scheme_for_case(case), case):
         startable, closed = False, _not_scored(case).message
-    elif sheet is None and not startable and _fills(user, acc, kind, reviewer_id):
+    elif sheet is None and not startable and fills_sheet(acc, kind, reviewer_id, user.id):
         closed = _closed_reason(kind, case)
     return SheetSlot(case, kind, reviewer_id, sheet, startable, closed)
-
-
-def _fills(user: User, acc: SheetAccess, kind: str, reviewer_id: int | None) -> bool:
-    """``user`` is the one who fills the sheet of ``kind`` (whether or not the case is open for it now)."""
-    if kind == SheetKind.SELF:
-        return acc.is_applicant
-    if kind == SheetKind.REVIEWER:
-        return acc.is_member and reviewer_id == user.id
-    return acc.is_lead
 
 
 def _not_scored(case: Case) -> SheetRefused:
@@ -641,7 +569,7 @@ def open_sheet(user: User, case_id: int, kind: str, reviewer_id: int | None = No
     acc = access(user, case)
     if kind == SheetKind.REVIEWER and reviewer_id != user.id:
         return None
-    if not _may_edit(acc, kind, reviewer_id, user):
+    if not can_fill_sheet(acc, kind, reviewer_id, user.id):
         return None
     with transaction():
         scheme = pin_scheme(case)
@@ -672,11 +600,11 @@ def _editable(user: User, sheet: ScoreSheet, *, hide_unreadable: bool = False) -
     ``hide_unreadable``: a sheet the user may not even read is 404, as if it did not exist (the API's rule).
     """
     case, acc = _visible_case(user, sheet.case_id)
-    if not _may_read(acc, sheet.kind, sheet.reviewer_id, user):
+    if not can_read_sheet(acc, sheet.kind, sheet.reviewer_id, user.id):
         if hide_unreadable:
             raise NotFound("评分表不存在。")
         raise SheetRefused("您无权查看该评分表。")
-    if _may_edit(acc, sheet.kind, sheet.reviewer_id, user):
+    if can_fill_sheet(acc, sheet.kind, sheet.reviewer_id, user.id):
         return case, acc
     raise _refusal(user, case, acc, sheet.kind, sheet.reviewer_id)
 
@@ -684,7 +612,7 @@ def _editable(user: User, sheet: ScoreSheet, *, hide_unreadable: bool = False) -
 def _refusal(user: User, case: Case, acc: SheetAccess, kind: str, reviewer_id: int | None) -> SheetRefused:
     """Why ``user`` may not fill the sheet of ``kind`` (of ``reviewer_id``) now: 409 for the right person at
     the wrong time, with the rule; 403 for anyone else."""
-    filler = _fills(user, acc, kind, reviewer_id)
+    filler = fills_sheet(acc, kind, reviewer_id, user.id)
     if filler and kind != SheetKind.SELF and not acc.declared and case.state in REVIEW_STATES:
         return SheetRefused(
             "请先在「评审任务」中作出回避声明（确认与申报单位无利害关系）后再评分。",
@@ -817,6 +745,17 @@ def _mark_submitted(sheet: ScoreSheet, user: User) -> None:
     sheet.status = SheetStatus.SUBMITTED
     sheet.submitted_by_id = user.id
     sheet.submitted_at = clock.now()
+    total = f"，总分 {fmt_points(sheet.total)}" if sheet.total is not None else ""
+    _audit_sheet(sheet, user, "sheet_submitted", f"提交{sheet.kind_label}{total}")
+
+
+def _audit_sheet(sheet: ScoreSheet, user: User, event: str, comment: str) -> None:
+    """A sheet's submit and reopen go to its subject's trail (the case timeline), in the same transaction."""
+    case = sheet.case
+    rule = "ARC-10.1.4" if sheet.kind == SheetKind.SELF else REVIEW_RULE
+    append_case_event(
+        case, event, actor=user, from_state=case.state, to_state=case.state, comment=comment, rule_id=rule
+    )
 
 
 def submit_sheet(
@@ -859,10 +798,13 @@ def reopen_sheet(
     _editable(user, sheet, hide_unreadable=hide_unreadable)
     _check_version(sheet, expected_version)
     with transaction():
+        was_submitted = sheet.submitted
         sheet.status = SheetStatus.DRAFT
         sheet.submitted_at = None
         sheet.submitted_by_id = None
         sheet.updated_by_id = user.id
+        if was_submitted:
+            _audit_sheet(sheet, user, "sheet_reopened", f"撤回提交的{sheet.kind_label}，改为草稿")
     return sheet
 
 
@@ -1302,9 +1244,9 @@ def overview(user: User, case: Case) -> SheetsOverview | None:
 def sheet_page_access(user: User, sheet: ScoreSheet) -> tuple[Case, SheetAccess, bool]:
     """(case, access, editable) for showing one sheet; NotFound when the user may not read it."""
     case, acc = _visible_case(user, sheet.case_id)
-    if not _may_read(acc, sheet.kind, sheet.reviewer_id, user):
+    if not can_read_sheet(acc, sheet.kind, sheet.reviewer_id, user.id):
         raise SheetRefused("您无权查看该评分表。")
-    return case, acc, _may_edit(acc, sheet.kind, sheet.reviewer_id, user)
+    return case, acc, can_fill_sheet(acc, sheet.kind, sheet.reviewer_id, user.id)
 
 
 def get_sheet(user: User, sheet_id: int) -> tuple[ScoreSheet, Case, SheetAccess, bool]:
@@ -1340,7 +1282,7 @@ def case_sheets(user: User, case_id: int) -> CaseSheets:
     scored = scored_here(scheme, case)
     panel = {pm.user_id: (not pm.is_lead, pm.id) for pm in case.panel}
     readable = sorted(
-        (s for s in sheets_of(case) if _may_read(acc, s.kind, s.reviewer_id, user)),
+        (s for s in sheets_of(case) if can_read_sheet(acc, s.kind, s.reviewer_id, user.id)),
         key=lambda s: (_KIND_ORDER.get(s.kind, 3), panel.get(s.reviewer_id or 0, (True, 1 << 62)), s.id),
     )
     spread = spread_table(case, scheme) if acc.read_reviews and scored and scheme is not None else None
@@ -1361,11 +1303,11 @@ def sheet_view(user: User, sheet_id: int) -> SheetView:
     """One sheet with its result recomputed; NotFound when the user may not read it (or see its case)."""
     sheet = _sheet(sheet_id)
     case, acc = _visible_case(user, sheet.case_id)
-    if not _may_read(acc, sheet.kind, sheet.reviewer_id, user):
+    if not can_read_sheet(acc, sheet.kind, sheet.reviewer_id, user.id):
         raise NotFound("评分表不存在。")
     scheme = _scheme_of(sheet)
     level = sheet_level(scheme, case)
-    editable = _may_edit(acc, sheet.kind, sheet.reviewer_id, user)
+    editable = can_fill_sheet(acc, sheet.kind, sheet.reviewer_id, user.id)
     return SheetView(sheet, case, scheme, level, editable, compute(scheme, level, sheet.entries))
 
 
@@ -1381,9 +1323,9 @@ def start_sheet(user: User, case_id: int, kind: str) -> tuple[ScoreSheet, bool]:
         raise NotFound("评分表不存在。")
     reviewer_id = user.id if kind == SheetKind.REVIEWER else None
     existing = _find(case, kind, reviewer_id)
-    if existing is not None and _may_read(acc, kind, reviewer_id, user):
+    if existing is not None and can_read_sheet(acc, kind, reviewer_id, user.id):
         return existing, False
-    if not _may_edit(acc, kind, reviewer_id, user):
+    if not can_fill_sheet(acc, kind, reviewer_id, user.id):
         raise _refusal(user, case, acc, kind, reviewer_id)
     sheet = open_sheet(user, case_id, kind)
     assert sheet is not None  # the user fills it and may now, so open_sheet created it
@@ -1659,9 +1601,9 @@ def _lead_comment(case: Case, outcome: ReviewOutcome | None) -> str:
     """What the lead wrote when concluding the review from the sheet (the conclusion's comment without the
     sentence the system adds from the agreed sheet); "" before the conclusion or when they wrote nothing."""
     comment = db.session.scalar(
-        sa.select(CaseEvent.comment)
-        .where(CaseEvent.case_id == case.id, CaseEvent.event == "conclude_review")
-        .order_by(CaseEvent.seq.desc())
+        sa.select(AuditEvent.comment)
+        .where(AuditEvent.about("case", case.id), AuditEvent.event == "conclude_review")
+        .order_by(AuditEvent.seq.desc())
         .limit(1)
     )
     if not comment or outcome is None or not comment.endswith(outcome.comment):
