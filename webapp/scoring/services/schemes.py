@@ -45,7 +45,7 @@ class SchemeRefused(ServiceError):
 
 
 # --------------------------------------------------------------------------------------------------------
-# Who may manage: decided in `sheet_access.can_manage_schemes`
+# Who may manage: decided in `webapp.scoring.permissions.can_manage_schemes`
 
 
 def _require_manager(user: User) -> None:
