@@ -1,11 +1,16 @@
 """The committed migrations build exactly the schema the models describe."""
 
+import datetime as dt
+
+import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from flask_migrate import upgrade
+from flask_migrate import downgrade, upgrade
 
 from tests.factories import make_test_app
 from webapp.core.extensions import db
+from webapp.core.models import GENESIS_HASH, AuditEvent
+from webapp.core.services.audit import append_event, verify_chain
 
 
 def test_migrations_on_an_empty_database_match_the_models(tmp_path):
@@ -49,10 +54,6 @@ def test_every_table_compiles_for_postgresql():
 
 def test_the_features_migration_dates_existing_cases_from_their_last_update(tmp_path):
     """0004_features: a case already running gets ``state_since`` (overdue waits count from it) = its last update."""
-    import datetime as dt
-
-    import sqlalchemy as sa
-
     app = make_test_app(tmp_path)
     with app.app_context():
         upgrade(revision="0004_uploads")
@@ -79,10 +80,6 @@ def test_the_features_migration_dates_existing_cases_from_their_last_update(tmp_
 
 def _hashed_case_rows(case_id, count):
     """``count`` rows of a valid chain for ``case_id``, hashed the way every case row has been hashed."""
-    import datetime as dt
-
-    from webapp.core.models import GENESIS_HASH, AuditEvent
-
     rows, prev = [], GENESIS_HASH
     for seq in range(1, count + 1):
         row = AuditEvent(
@@ -112,10 +109,6 @@ def test_the_audit_migration_moves_every_case_row_into_the_generic_trail_and_bac
     """0005_audit: the rows of case_events become the case subjects' rows of audit_events with their hashes as
     written (the chains still verify); a downgrade moves the case rows back as they were and drops the rows
     about subjects the old table cannot hold (admin changes)."""
-    import sqlalchemy as sa
-    from flask_migrate import downgrade
-    from webapp.core.services.audit import append_event, verify_chain
-
     app = make_test_app(tmp_path)
     with app.app_context():
         upgrade(revision="0004_sheets")
