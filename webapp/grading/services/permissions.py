@@ -286,8 +286,8 @@ def can_fire(
         return _deny(f"您在本案件中没有“{label}”的职权")
     ruleset = ruleset_for(case)
     facts = facts_for(case, ruleset)
-    result_given = total_score is not None or conclusion is not None
-    if result_given:
+    asking_review = event == "conclude_review" and total_score is None and conclusion is None
+    if event == "conclude_review" and not asking_review:
         facts.total_score = float(total_score) if total_score is not None else None
         facts.conclusion = conclusion
     ctx: dict[str, Any] = {}
@@ -301,7 +301,7 @@ def can_fire(
         _actor(functions),
         today,
         ruleset,
-        asking=event == "conclude_review" and not result_given,
+        asking=asking_review,
         **ctx,
     )
     return Decision.from_refusal(refusal)
