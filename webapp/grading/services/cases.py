@@ -55,6 +55,7 @@ from webapp.grading.services.case_facts import (
 )
 from webapp.grading.services.objections import REFERENCE_PREFIX, ObjectionView, objections_of
 from webapp.grading.services.permissions import Decision
+from webapp.scoring.permissions import sheet_access
 from webapp.scoring.services import schemes, scoresheets
 from webapp.scoring.services.schemes import active_scheme_for
 from workflow import calendar, grading
@@ -1125,12 +1126,19 @@ def basis_documents(case: Case, facts: grading.CaseFacts | None = None) -> list[
     ]
 
 
+#: audit rows of score sheets on the case's trail (written by scoring when a sheet is submitted or reopened)
+SHEET_EVENTS = frozenset({"sheet_submitted", "sheet_reopened"})
+
+
 def case_view(user: User, case_id: int, *, today: date | None = None) -> CaseView:
     """The case page's data; raises NotFound when ``user`` may not see the case (no existence leak)."""
     today = _today(today)
     case = _load(user, case_id)
     functions = permissions.case_functions(user, case)
     timeline = trail_of("case", case.id)
+    if not sheet_access(permissions.sheet_roles(user, case)).read_reviews:
+        # who submitted a reviewer's or the agreed sheet (and its total) is for those who may read those sheets
+        timeline = [row for row in timeline if row.event not in SHEET_EVENTS or row.rule_id == "ARC-10.1.4"]
     attachments = list(
         db.session.scalars(
             sa.select(Attachment)
