@@ -22,7 +22,7 @@ from werkzeug.datastructures import FileStorage
 
 from tests.factories import TODAY, make_organ, make_user
 from webapp.core.extensions import db
-from webapp.core.models import CaseEvent, Organisation, Role, User, UserRole
+from webapp.core.models import AuditEvent, Organisation, Role, User, UserRole
 from webapp.grading.models import Case, Grade
 from webapp.grading.services import cases
 
@@ -52,17 +52,19 @@ def case(case_id: int) -> Case:
     return found
 
 
-def events_of(case_id: int) -> list[CaseEvent]:
+def events_of(case_id: int) -> list[AuditEvent]:
     return list(
-        db.session.scalars(sa.select(CaseEvent).where(CaseEvent.case_id == case_id).order_by(CaseEvent.seq))
+        db.session.scalars(
+            sa.select(AuditEvent).where(AuditEvent.about("case", case_id)).order_by(AuditEvent.seq)
+        )
     )
 
 
 def event_count(case_id: int | None = None) -> int:
     """Audit rows of one case, or of all cases."""
-    stmt = sa.select(sa.func.count(CaseEvent.id))
+    stmt = sa.select(sa.func.count(AuditEvent.id))
     if case_id is not None:
-        stmt = stmt.where(CaseEvent.case_id == case_id)
+        stmt = stmt.where(AuditEvent.about("case", case_id))
     return db.session.scalar(stmt) or 0
 
 

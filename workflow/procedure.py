@@ -17,7 +17,7 @@ service applies the rest (`service_effect`, e.g. grant a grade, close objections
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Generic, Protocol, TypeVar
@@ -308,9 +308,14 @@ class Procedure(Generic[F, R]):
         today: date,
         rules: R,
         inputs: Mapping[str, Any] | None = None,
+        *,
+        awaiting: Collection[Guard[F, R]] = (),
     ) -> Verdict:
         """Whether ``actor`` may fire ``event`` now. State, then actor (one reason each, and the guards do not
         run); then every guard of the row and every input given, each once, all their reasons in order.
+
+        ``awaiting``: guards on what the person will supply with the event (e.g. the panel's result) when only
+        asking whether it is possible; they are skipped rather than fed a made-up value.
 
         Raises TypeError for an input the event does not take (a programming error, not a person's)."""
         inputs = inputs or {}
@@ -321,7 +326,11 @@ class Procedure(Generic[F, R]):
         if refusal is not None:
             return Verdict((refusal,))
         row = self.rows_for(event, facts.state)[0]
-        reasons = [r for guard in row.guards if (r := guard(facts, actor, today, rules)) is not None]
+        reasons = [
+            r
+            for guard in row.guards
+            if guard not in awaiting and (r := guard(facts, actor, today, rules)) is not None
+        ]
         for item in row.inputs:
             if item.name in inputs and (r := item.check(inputs[item.name], today, rules)) is not None:
                 reasons.append(r)

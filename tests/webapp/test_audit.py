@@ -1,10 +1,17 @@
+"""The audit trail: one append-only, hash-chained trail for every subject (a case, a user, an organisation, the
+settings), one chain per subject."""
+
 import pytest
 import sqlalchemy as sa
 
 from tests.factories import make_bureau, make_case, make_organ, make_user
 from webapp.core.extensions import db
-from webapp.core.models import GENESIS_HASH, AuditRowImmutable, CaseEvent
-from webapp.core.services.audit import append_case_event, verify_chain
+from webapp.core.models import GENESIS_HASH, AuditEvent, AuditRowImmutable
+from webapp.core.services.audit import append_case_event, append_event, trail_of, verify_chain
+
+
+def _case_rows(case_id):
+    return sa.select(AuditEvent).where(AuditEvent.about("case", case_id)).order_by(AuditEvent.seq)
 
 
 @pytest.fixture
@@ -28,8 +35,9 @@ def trail(app):
 
 def test_rows_are_numbered_and_chained(app, trail):
     with app.app_context():
-        rows = db.session.scalars(sa.select(CaseEvent).order_by(CaseEvent.seq)).all()
+        rows = db.session.scalars(_case_rows(trail)).all()
         assert [r.seq for r in rows] == [1, 2, 3]
+        assert {(r.subject_type, r.subject_id) for r in rows} == {("case", trail)}
         assert rows[0].prev_hash == GENESIS_HASH
         assert rows[1].prev_hash == rows[0].hash and rows[2].prev_hash == rows[1].hash
         assert rows[0].actor_name == "吴敏" and rows[0].actor_org_name.startswith("测试机关")
@@ -40,51 +48,95 @@ def test_rows_are_numbered_and_chained(app, trail):
 
 def test_intact_chain_verifies(app, trail):
     with app.app_context():
-        check = verify_chain(trail)
+        check = verify_chain("case", trail)
         assert check.ok and check.checked == 3
+
+
+def test_each_subject_has_its_own_chain_in_the_one_trail(app, trail):
+    """A user's rows start their own chain at seq 1 beside the case's, and neither reads the other's rows."""
+    with app.app_context():
+        admin = make_user(make_bureau(name="另一局"), "sys_admin")
+        first = append_event("user", admin.id, "user_created", actor=None, comment="新建用户")
+        second = append_event("user", admin.id, "password_reset", actor=None, comment="重置密码")
+        db.session.commit()
+        assert (first.seq, first.prev_hash, second.prev_hash) == (1, GENESIS_HASH, first.hash)
+        assert [row.event for row in trail_of("user", admin.id)] == ["user_created", "password_reset"]
+        assert [row.seq for row in trail_of("case", trail)] == [1, 2, 3]
+        assert verify_chain("user", admin.id).ok and verify_chain("case", trail).ok
+        # same id, different subject type: a different subject
+        assert trail_of("organisation", admin.id) == []
 
 
 def test_edited_comment_is_detected(app, trail):
     with app.app_context():
-        db.session.execute(sa.update(CaseEvent).where(CaseEvent.seq == 2).values(comment="悄悄改过"))
+        db.session.execute(
+            sa.update(AuditEvent)
+            .where(AuditEvent.about("case", trail), AuditEvent.seq == 2)
+            .values(comment="悄悄改过")
+        )
         db.session.commit()
-        check = verify_chain(trail)
+        check = verify_chain("case", trail)
         assert not check.ok and check.broken_at == 2
+
+
+def test_an_admin_row_edited_in_the_database_is_detected(app):
+    with app.app_context():
+        append_event("settings", 0, "demo_clock_set", actor=None, comment="演示日期前进 7 天")
+        append_event("settings", 0, "demo_clock_set", actor=None, comment="演示日期复位")
+        db.session.commit()
+        db.session.execute(
+            sa.update(AuditEvent)
+            .where(AuditEvent.about("settings", 0), AuditEvent.seq == 1)
+            .values(comment="改过")
+        )
+        db.session.commit()
+        assert verify_chain("settings", 0).broken_at == 1
 
 
 def test_edited_state_with_rehash_is_still_detected_by_the_next_link(app, trail):
     with app.app_context():
-        row = db.session.scalar(sa.select(CaseEvent).where(CaseEvent.seq == 1))
-        payload_row = CaseEvent(**{c: getattr(row, c) for c in row.canonical_payload()})
-        payload_row.at = row.at
+        row = db.session.scalar(_case_rows(trail).where(AuditEvent.seq == 1))
+        columns = [c.key for c in AuditEvent.__table__.columns if c.key not in ("id", "hash")]
+        payload_row = AuditEvent(**{c: getattr(row, c) for c in columns})
         payload_row.to_state = "approved"
         forged = payload_row.compute_hash()
         db.session.expunge(row)
         db.session.execute(
-            sa.update(CaseEvent).where(CaseEvent.seq == 1).values(to_state="approved", hash=forged)
+            sa.update(AuditEvent).where(AuditEvent.id == row.id).values(to_state="approved", hash=forged)
         )
         db.session.commit()
-        check = verify_chain(trail)
+        check = verify_chain("case", trail)
         assert not check.ok and check.broken_at == 2
 
 
 def test_deleted_row_is_detected(app, trail):
     with app.app_context():
-        db.session.execute(sa.delete(CaseEvent).where(CaseEvent.seq == 2))
+        db.session.execute(sa.delete(AuditEvent).where(AuditEvent.about("case", trail), AuditEvent.seq == 2))
         db.session.commit()
-        assert verify_chain(trail).broken_at == 3
+        assert verify_chain("case", trail).broken_at == 3
+
+
+def test_a_case_row_hashes_as_it_did_before_the_trail_became_generic(app, trail):
+    """0005_audit moves case rows without re-hashing them: a case's payload keeps its ``case_id`` key, so the
+    hashes written before the migration are the hashes computed now."""
+    with app.app_context():
+        row = db.session.scalar(_case_rows(trail).where(AuditEvent.seq == 1))
+        payload = row.canonical_payload()
+        assert payload["case_id"] == trail and "subject_type" not in payload
+        user_row = append_event("user", 1, "user_created", actor=None, comment="x")
+        assert user_row.canonical_payload()["subject_type"] == "user"
 
 
 def test_orm_refuses_to_update_or_delete_audit_rows(app, trail):
     with app.app_context():
-        row = db.session.scalar(sa.select(CaseEvent).where(CaseEvent.seq == 1))
+        row = db.session.scalar(_case_rows(trail).where(AuditEvent.seq == 1))
         row.comment = "改"
         with pytest.raises(AuditRowImmutable):
             db.session.flush()
         db.session.rollback()
-        row = db.session.scalar(sa.select(CaseEvent).where(CaseEvent.seq == 1))
+        row = db.session.scalar(_case_rows(trail).where(AuditEvent.seq == 1))
         db.session.delete(row)
         with pytest.raises(AuditRowImmutable):
             db.session.flush()
         db.session.rollback()
-        assert verify_chain(trail).ok
+        assert verify_chain("case", trail).ok

@@ -12,7 +12,7 @@ from tests.factories import TODAY, make_test_app
 from tests.walk import Route, reviewers, walk
 from webapp.core import clock
 from webapp.core.extensions import db
-from webapp.core.models import CaseEvent, Organisation
+from webapp.core.models import AuditEvent, Organisation
 from webapp.demo import load_demo
 from webapp.grading.models import Case, Grade, SecurityIncident
 
@@ -72,7 +72,7 @@ def test_nothing_in_the_demo_happened_after_the_day_it_was_loaded(tmp_path, day)
         ):
             latest = db.session.scalar(sa.select(sa.func.max(column)))
             assert latest is not None and latest <= day, (column, latest)
-        last_event = db.session.scalar(sa.select(sa.func.max(CaseEvent.at)))
+        last_event = db.session.scalar(sa.select(sa.func.max(AuditEvent.at)))
         assert clock.local(last_event).date() <= day
         plan_years = set(db.session.scalars(sa.select(Case.plan_year).where(Case.state == "in_notice")))
         assert plan_years == {day.year}

@@ -17,7 +17,7 @@ from tests.factories import make_test_app
 from tests.walk import PRECONDITIONS, case, user
 from webapp.core import clock
 from webapp.core.extensions import db
-from webapp.core.models import CaseEvent, User
+from webapp.core.models import AuditEvent, User
 from webapp.core.models.types import UTCDateTime
 from webapp.core.services import demo_clock
 from webapp.demo import load_demo
@@ -87,7 +87,7 @@ def test_every_timestamp_of_the_demo_is_on_or_before_the_day_it_was_loaded(tmp_p
                         stamped += 1
                         assert _day(latest) <= DEMO_DAY, f"{model.__name__}.{column.key}"
         assert stamped >= 6
-        assert db.session.scalar(sa.select(sa.func.count(CaseEvent.id))) > 20
+        assert db.session.scalar(sa.select(sa.func.count(AuditEvent.id))) > 20
         assert db.session.scalar(sa.select(sa.func.count(User.id))) > 20
         assert db.session.scalar(sa.select(sa.func.count(Grade.id))) > 5
         assert db.session.scalar(sa.select(sa.func.count(Case.id))) >= 8

@@ -74,7 +74,7 @@ def create_user_command(
         roles=frozenset(roles),
     )
     try:
-        user = accounts.create_user(data, password)
+        user = accounts.create_user(data, password, actor_name="命令行 kaoping create-user")
     except ServiceError as exc:
         raise click.ClickException(exc.message) from exc
     click.echo(f"已创建用户 {user.username}（{org.name}：{'、'.join(user.role_labels)}）。")

@@ -22,6 +22,7 @@ from webapp.core.auth.permissions import roles_required
 from webapp.core.forms import KaopingForm, choices
 from webapp.core.models import Role
 from webapp.core.services import ServiceError
+from webapp.scoring.permissions import can_manage_schemes
 from webapp.scoring.services import schemes
 from webapp.scoring.xlsx.scheme_io import scheme_to_xlsx
 from workflow.scoring.scheme import fmt_points
@@ -74,7 +75,7 @@ def _ruleset_choices(blank: str | None = None) -> list[Any]:
 
 @managers
 def index() -> str:
-    if not schemes.can_manage_schemes(current_user):
+    if not can_manage_schemes(current_user):
         raise schemes.SchemeRefused()
     rows = schemes.list_versions()
     form = ActivateForm()
@@ -116,7 +117,7 @@ def import_table() -> tuple[str, int] | str:
             status = 400
     elif request.method == "POST":
         status = 400
-    elif not schemes.can_manage_schemes(current_user):
+    elif not can_manage_schemes(current_user):
         raise schemes.SchemeRefused()
     save_form = SaveForm(formdata=None)
     if report is not None and report.ok:
@@ -149,7 +150,7 @@ def save() -> Response | tuple[str, int]:
 
 @managers
 def show(version_pk: int) -> str:
-    if not schemes.can_manage_schemes(current_user):
+    if not can_manage_schemes(current_user):
         raise schemes.SchemeRefused()
     row = schemes.get_version(version_pk)
     allowed, not_applicable = schemes.activation_options(row)
@@ -189,7 +190,7 @@ def activate(version_pk: int) -> Response:
 
 @managers
 def download(version_pk: int) -> Response:
-    if not schemes.can_manage_schemes(current_user):
+    if not can_manage_schemes(current_user):
         raise schemes.SchemeRefused()
     row = schemes.get_version(version_pk)
     return Response(
@@ -202,7 +203,7 @@ def download(version_pk: int) -> Response:
 @managers
 def download_xlsx(version_pk: int) -> Response:
     """The table as Excel: to read, correct and upload again (an unchanged upload gives back an equal scheme)."""
-    if not schemes.can_manage_schemes(current_user):
+    if not can_manage_schemes(current_user):
         raise schemes.SchemeRefused()
     row = schemes.get_version(version_pk)
     return Response(
@@ -220,4 +221,4 @@ bp.add_url_rule("/<int:version_pk>", view_func=show, endpoint="show")
 bp.add_url_rule("/<int:version_pk>/activate", view_func=activate, endpoint="activate", methods=["POST"])
 bp.add_url_rule("/<int:version_pk>.toml", view_func=download, endpoint="download")
 bp.add_url_rule("/<int:version_pk>.xlsx", view_func=download_xlsx, endpoint="download_xlsx")
-bp.add_app_template_global(schemes.can_manage_schemes, "can_manage_schemes")
+bp.add_app_template_global(can_manage_schemes, "can_manage_schemes")

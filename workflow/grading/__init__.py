@@ -63,22 +63,45 @@ def _same_ruleset(case: CaseFacts, ruleset: Ruleset) -> None:
         raise ValueError(f"case runs on ruleset {case.ruleset_id!r}, not {ruleset.id!r}")
 
 
+#: Guards on what the person firing supplies with the event (the panel's result, ARC-10.4.5), not on the case
+#: as it stands. Asking whether the event is possible (``asking=True``, e.g. to show the button) skips them —
+#: nothing is made up to ask — and they run on the real input when the event is fired.
+INPUT_GUARDS = frozenset({review_result_recorded})
+
+
 def reasons(
-    case: CaseFacts, event: str, actor: Actor, today: date, ruleset: Ruleset, **inputs: Any
+    case: CaseFacts,
+    event: str,
+    actor: Actor,
+    today: date,
+    ruleset: Ruleset,
+    *,
+    asking: bool = False,
+    **inputs: Any,
 ) -> Verdict:
-    """Every reason `actor` may not fire `event` on `case` today (state → actor → guards, then inputs)."""
+    """Every reason `actor` may not fire `event` on `case` today (state → actor → guards, then inputs);
+    ``asking``: only whether it is possible, before its input is given (`INPUT_GUARDS` wait for it)."""
     _same_ruleset(case, ruleset)
-    return PROCEDURE.check(case, event, actor, today, ruleset, inputs)
+    return PROCEDURE.check(
+        case, event, actor, today, ruleset, inputs, awaiting=INPUT_GUARDS if asking else ()
+    )
 
 
 def check(
-    case: CaseFacts, event: str, actor: Actor, today: date, ruleset: Ruleset, **inputs: Any
+    case: CaseFacts,
+    event: str,
+    actor: Actor,
+    today: date,
+    ruleset: Ruleset,
+    *,
+    asking: bool = False,
+    **inputs: Any,
 ) -> Refusal | None:
     """The first reason `actor` may not fire `event` on `case` today, or None.
 
     Inputs: ``pass_precheck`` takes ``notice_start`` and ``opinion``, ``return_for_completion`` ``opinion``;
     an input left out (or None) is not checked, so the buttons show before anything is typed."""
-    return reasons(case, event, actor, today, ruleset, **inputs).first
+    return reasons(case, event, actor, today, ruleset, asking=asking, **inputs).first
 
 
 def fire(

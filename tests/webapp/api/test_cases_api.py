@@ -404,5 +404,5 @@ def test_a_county_direct_second_level_evaluation_walks_from_application_to_appro
         "graded",
     )
     with demo.app_context():
-        assert verify_chain(case_id).ok
+        assert verify_chain("case", case_id).ok
         db.session.remove()

@@ -258,7 +258,7 @@ def test_approval_grants_the_grade_numbers_the_certificate_and_the_letter(ctx):
     assert case.certificate_no == grade.certificate_no == "鄂档证〔2027〕0001号"
     assert case.letter_no == "夷档函〔2027〕1号"
     assert case.decided_on == APPROVAL_DAY
-    assert verify_chain(case_id).ok
+    assert verify_chain("case", case_id).ok
 
 
 def test_letter_and_certificate_numbers_run_on_per_year(ctx):
@@ -502,6 +502,6 @@ def test_the_page_is_not_found_for_those_who_may_not_see_it(ctx, username):
 
 def test_the_audit_chain_verifies_after_a_full_walk(ctx):
     case_id = drive("unit-county", to="approved")
-    check = verify_chain(case_id)
+    check = verify_chain("case", case_id)
     assert check.ok and check.checked == len(events_of(case_id)) >= 14
     assert all(e.rule_id for e in events_of(case_id))

@@ -14,7 +14,7 @@ from tests.factories import TODAY
 from tests.walk import user
 from tests.webapp.views.case_walk import walk
 from webapp.core.extensions import db
-from webapp.core.models import CaseEvent
+from webapp.core.models import AuditEvent
 from webapp.grading.services import cases, permissions
 
 NAME, PHONE = "欧阳明远", "13912345678"
@@ -65,6 +65,8 @@ def test_nobody_signed_out_or_without_a_bureau_role_sees_the_objector(objected):
 
 
 def test_the_audit_trail_names_the_objection_by_reference_never_by_objector(objected):
-    comments = db.session.scalars(sa.select(CaseEvent.comment).where(CaseEvent.case_id == objected)).all()
+    comments = db.session.scalars(
+        sa.select(AuditEvent.comment).where(AuditEvent.about("case", objected))
+    ).all()
     assert any("GS-2027-0001" in (comment or "") for comment in comments)
     assert not any(NAME in (comment or "") or PHONE in (comment or "") for comment in comments)

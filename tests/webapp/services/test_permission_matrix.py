@@ -180,11 +180,24 @@ def test_a_first_level_case_of_a_county_organ_is_planned_by_the_city_not_the_cou
         assert permissions.case_functions(user("county-staff"), case) == {"lodged_with"}
         assert permissions.can_fire(user("county-staff"), case, "plan", TODAY).code == "forbidden"
         assert permissions.can_fire(user("city-staff"), case, "plan", TODAY)
-        assert permissions.can(user("county-staff"), "view", case, TODAY)
+        assert permissions.can_view(user("county-staff"), case)
+
+
+#: the named access questions besides transitions, each asked the same way: (user, case)
+QUESTIONS = {
+    "upload": permissions.can_upload,
+    "set_panel": permissions.can_set_panel,
+    "spot_check": permissions.can_spot_check,
+    "handle_objection": permissions.can_handle_objection,
+    "download_letter": permissions.can_download_letter,
+    "download_certificate": permissions.can_download_certificate,
+    "declare_interest": permissions.can_declare_interest,
+    "view": permissions.can_view,
+}
 
 
 @pytest.mark.parametrize(
-    ("verb", "state", "role", "allowed"),
+    ("question", "state", "role", "allowed"),
     [
         ("upload", "draft", "applicant", True),
         ("upload", "prechecking", "county-staff", True),
@@ -200,14 +213,30 @@ def test_a_first_level_case_of_a_county_organ_is_planned_by_the_city_not_the_cou
         ("handle_objection", "in_notice", "county-staff", False),
         ("handle_objection", "objection_review", "prov-staff", False),
         ("download_letter", "awaiting_approval", "applicant", False),
+        ("download_certificate", "awaiting_approval", "applicant", False),
+        ("declare_interest", "in_review", "panel-member", True),
+        ("declare_interest", "awaiting_approval", "panel-member", False),
+        ("declare_interest", "in_review", "county-staff", False),
         ("view", "in_review", "admin", False),
     ],
 )
-def test_non_transition_verbs(world, verb, state, role, allowed):
+def test_each_named_access_question_answers_by_role_jurisdiction_and_state(
+    world, question, state, role, allowed
+):
     app, ids = world
     with app.app_context():
         case = db.session.get(Case, ids[state])
-        assert bool(permissions.can(_who(role, state, ids), verb, case, TODAY)) is allowed
+        assert bool(QUESTIONS[question](_who(role, state, ids), case)) is allowed
+
+
+def test_an_upload_of_a_kind_the_function_does_not_upload_is_refused_arc_10_1_4(world):
+    app, ids = world
+    with app.app_context():
+        case = db.session.get(Case, ids["draft"])
+        applicant = _who("applicant", "draft", ids)
+        assert permissions.can_upload(applicant, case, "application_form")
+        refused = permissions.can_upload(applicant, case, "precheck_opinion")
+        assert (refused.allowed, refused.rule) == (False, "ARC-10.1.4")
 
 
 def test_visible_cases_is_one_sql_query(world):
@@ -224,3 +253,20 @@ def test_visible_cases_is_one_sql_query(world):
             )
             == 0
         )
+
+
+def test_asking_whether_the_lead_may_conclude_the_review_invents_no_total_arc_10_4_5(world):
+    """ARC-10.4.5: before the panel's result is given the lead is told they may conclude (the case keeps no
+    total); a result that is really given is checked — a scored level needs the total, not just a conclusion."""
+    app, ids = world
+    with app.app_context():
+        case = db.session.get(Case, ids["in_review"])
+        lead = _who("panel-lead", "in_review", ids)
+        assert case.total_score is None
+        assert permissions.can_conclude_review(lead, case, TODAY)
+        assert case.total_score is None and case.conclusion is None
+        given = permissions.can_conclude_review(lead, case, TODAY, conclusion="pass")
+        assert (given.allowed, given.code, given.rule) == (False, "review_result_missing", "ARC-10.4.5")
+        assert permissions.can_conclude_review(lead, case, TODAY, total_score=88)
+        member = permissions.can_conclude_review(_who("panel-member", "in_review", ids), case, TODAY)
+        assert member.code == "forbidden"

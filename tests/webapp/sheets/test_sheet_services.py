@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from tests.webapp.sheets import world as w
 from webapp.core.extensions import db
-from webapp.core.models import CaseEvent
+from webapp.core.models import AuditEvent
 from webapp.core.services import Conflict
 from webapp.grading.services import sheet_subject
 from webapp.grading.services.cases import Refused
@@ -23,9 +23,9 @@ from webapp.scoring.services.scoresheets.operations import FormInput, JsonInput
 D = Decimal
 
 
-def last_event(case_id: int) -> CaseEvent:
+def last_event(case_id: int) -> AuditEvent:
     return db.session.scalars(
-        sa.select(CaseEvent).where(CaseEvent.case_id == case_id).order_by(CaseEvent.seq.desc())
+        sa.select(AuditEvent).where(AuditEvent.about("case", case_id)).order_by(AuditEvent.seq.desc())
     ).first()
 
 
@@ -224,6 +224,25 @@ def test_a_prefilled_agreed_sheet_can_be_submitted_as_it_stands_gap_12(world):
         operations.reopen_sheet(w.user(w.LEAD), sheet.id)
         operations.prefill_agreed(w.user(w.LEAD), case_id, "median")
         assert operations.submit_sheet(w.user(w.LEAD), sheet.id).total == D(92)
+
+
+def test_submitting_and_reopening_a_sheet_are_written_to_the_case_trail_arc_10_4_5(world):
+    """ARC-10.4.5: who submitted or took back a score sheet, and when, is on the case's hash-chained timeline."""
+    from webapp.core.services.audit import verify_chain
+
+    with world.app_context():
+        case_id = w.reviewed_case()
+        sheet = operations.open_sheet(w.user(w.LEAD), case_id, "agreed")
+        operations.prefill_agreed(w.user(w.LEAD), case_id, "median")
+        operations.submit_sheet(w.user(w.LEAD), sheet.id)
+        submitted = last_event(case_id)
+        assert (submitted.event, submitted.rule_id) == ("sheet_submitted", "ARC-10.4.5")
+        assert submitted.comment == "提交合议评分表，总分 92" and submitted.actor_user_id == w.user(w.LEAD).id
+        operations.reopen_sheet(w.user(w.LEAD), sheet.id)
+        reopened = last_event(case_id)
+        assert (reopened.event, reopened.seq) == ("sheet_reopened", submitted.seq + 1)
+        assert "合议评分表" in reopened.comment
+        assert verify_chain("case", case_id).ok
 
 
 def test_the_prefilled_reason_is_the_reviewers_words_once_without_item_codes(world):

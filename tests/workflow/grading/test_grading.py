@@ -373,6 +373,21 @@ def test_each_guard_refuses_with_its_code_and_cites_its_rule(
     assert case.state == state
 
 
+def test_asking_whether_the_review_can_be_concluded_needs_no_made_up_total_arc_10_4_5(hubei):
+    """ARC-10.4.5: the panel's total is input given with the conclusion. Asking before it is given skips only
+    that check (the lead is offered the action, nothing invented), every other guard still answers, and
+    firing without a total is refused."""
+    case = guard_case(hubei, "in_review", panel_size=5)
+    assert check(case, "conclude_review", PANEL, date(2022, 5, 1), hubei, asking=True) is None
+    assert case.total_score is None  # asking wrote nothing into the facts
+    assert check(case, "conclude_review", PANEL, date(2022, 5, 1), hubei).code == "review_result_missing"
+    small_panel = guard_case(hubei, "in_review", panel_size=3)
+    refusal = check(small_panel, "conclude_review", PANEL, date(2022, 5, 1), hubei, asking=True)
+    assert refusal.code == "panel_size_out_of_range"
+    with pytest.raises(GuardRefused):
+        fire(case, "conclude_review", PANEL, date(2022, 5, 1), hubei)
+
+
 def test_basis_documents_message_lists_what_is_missing(hubei):
     """ARC-10.5.1: 公示结果 needs a closed notice, 廉政告知书 an attachment."""
     case = guard_case(hubei, "awaiting_approval", total_score=95.0, attachments=set(ACCEPTANCE))

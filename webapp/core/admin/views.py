@@ -1,4 +1,5 @@
-"""System administration: organisations, users, the demo clock. Every view requires ``sys_admin``."""
+"""System administration: organisations, users, the demo clock and the trail of these changes. Every view
+requires ``sys_admin``."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ from webapp.core.forms import choices
 from webapp.core.models import ROLE_LABELS, AuthorityStatus, Organisation, OrgKind, Role, User, UserRole
 from webapp.core.request_args import id_arg, page_arg
 from webapp.core.services import ServiceError, accounts, demo_clock, organisations
+from webapp.core.services import audit as audit_trail
 from webapp.core.services.accounts import UserData
 from webapp.core.services.organisations import OrganisationData
 
@@ -130,7 +132,7 @@ def organisation_new() -> Response | str:
     form = _organisation_form(None)
     if form.validate_on_submit():
         try:
-            org = organisations.create_organisation(_organisation_form_data(form))
+            org = organisations.create_organisation(_organisation_form_data(form), actor=current_user)
         except ServiceError as exc:
             _show_service_error(form, exc)
         else:
@@ -145,7 +147,7 @@ def organisation_edit(org_id: int) -> Response | str:
     form = _organisation_form(org)
     if form.validate_on_submit():
         try:
-            organisations.update_organisation(org.id, _organisation_form_data(form))
+            organisations.update_organisation(org.id, _organisation_form_data(form), actor=current_user)
         except ServiceError as exc:
             _show_service_error(form, exc)
         else:
@@ -206,7 +208,7 @@ def user_new() -> Response | str:
         form.organisation_id.data = id_arg("org")
     if form.validate_on_submit():
         try:
-            user = accounts.create_user(_user_form_data(form), form.password.data or "")
+            user = accounts.create_user(_user_form_data(form), form.password.data or "", actor=current_user)
         except ServiceError as exc:
             _show_service_error(form, exc)
         else:
@@ -225,7 +227,7 @@ def user_edit(user_id: int) -> Response | str:
     if form.validate_on_submit():
         data = _user_form_data(form)
         try:
-            accounts.update_user(user.id, data, acting_user_id=current_user.id)
+            accounts.update_user(user.id, data, actor=current_user)
         except ServiceError as exc:
             _show_service_error(form, exc)
         else:
@@ -240,7 +242,7 @@ def user_password(user_id: int) -> Response | str:
     form = PasswordResetForm()
     if form.validate_on_submit():
         try:
-            accounts.reset_password(user.id, form.password.data or "")
+            accounts.reset_password(user.id, form.password.data or "", actor=current_user)
         except ServiceError as exc:
             _show_service_error(form, exc)
         else:
@@ -267,7 +269,7 @@ def user_active(user_id: int) -> Response:
         # deactivating is confirmed on its own page; a bare POST changes nothing
         return redirect(url_for("admin.user_deactivate", user_id=user.id))
     try:
-        accounts.set_active(user.id, make_active, acting_user_id=current_user.id)
+        accounts.set_active(user.id, make_active, actor=current_user)
     except ServiceError as exc:
         flash(exc.message, "danger")
     else:
@@ -292,16 +294,16 @@ def demo_clock_page() -> Response | str:
     action = request.form.get("action") if request.method == "POST" else None
     try:
         if action == "advance" and advance_form.validate_on_submit():
-            day = demo_clock.advance_demo_clock(advance_form.days.data or 0)
+            day = demo_clock.advance_demo_clock(advance_form.days.data or 0, actor=current_user)
             flash(f"演示日期已前进 {advance_form.days.data} 天，今天是 {day.isoformat()}。", "success")
             return redirect(url_for("admin.demo_clock"))
         if action == "set" and set_form.validate_on_submit():
             target = set_form.target.data
-            day = demo_clock.set_demo_offset((target - clock.base_today()).days)
+            day = demo_clock.set_demo_offset((target - clock.base_today()).days, actor=current_user)
             flash(f"演示日期已设为 {day.isoformat()}。", "success")
             return redirect(url_for("admin.demo_clock"))
         if action == "reset" and reset_form.validate_on_submit():
-            day = demo_clock.reset_demo_clock()
+            day = demo_clock.reset_demo_clock(actor=current_user)
             flash(f"演示日期已复位为 {day.isoformat()}。", "success")
             return redirect(url_for("admin.demo_clock"))
     except ServiceError as exc:
@@ -315,4 +317,27 @@ def demo_clock_page() -> Response | str:
         offset=clock.demo_offset_days(),
         today=clock.today(),
         fixed_by_config=bool(current_app.config.get("KAOPING_TODAY")),
+    )
+
+
+# --- the trail of admin changes ----------------------------------------------------------------------------
+
+
+@admin_only
+def audit() -> str:
+    """Every admin change (users, roles, passwords, organisations, the demo clock), newest first, paginated."""
+    subject = request.args.get("subject") or ""
+    if subject not in audit_trail.ADMIN_SUBJECTS:
+        subject = ""
+    page = audit_trail.admin_trail(
+        page=page_arg(),
+        per_page=current_app.config.get("ITEMS_PER_PAGE", 20),
+        subject_type=subject or None,
+    )
+    return render_template(
+        "admin/audit.html",
+        page=page,
+        subject=subject,
+        subjects=audit_trail.ADMIN_SUBJECTS,
+        event_labels=audit_trail.ADMIN_EVENT_LABELS,
     )

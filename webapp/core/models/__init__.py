@@ -1,6 +1,6 @@
 """The shared models: people, organisations, the audit trail, settings, sequences. Re-exports only."""
 
-from webapp.core.models.audit import GENESIS_HASH, AuditRowImmutable, CaseEvent
+from webapp.core.models.audit import GENESIS_HASH, AuditEvent, AuditRowImmutable
 from webapp.core.models.organisation import (
     AUTHORITY_STATUS_LABELS,
     BUREAU_TIER_LABELS,
@@ -24,7 +24,7 @@ __all__ = [
     "AuthorityStatus",
     "BUREAU_TIER_LABELS",
     "BureauTier",
-    "CaseEvent",
+    "AuditEvent",
     "GENESIS_HASH",
     "KIND_LABELS",
     "ORGAN_TIER_LABELS",

@@ -1,4 +1,5 @@
-"""The case audit trail: append-only rows, each hash-chained to the one before it."""
+"""The audit trail: append-only rows about any subject (a case, a user, an organisation, the settings…), each
+hash-chained to the one before it about the same subject."""
 
 from __future__ import annotations
 
@@ -13,23 +14,32 @@ from sqlalchemy.orm import Mapped, mapped_column
 from webapp.core.extensions import db
 from webapp.core.models.types import UTCDateTime
 
-#: prev_hash of the first row of every case
+#: prev_hash of the first row of every subject's chain
 GENESIS_HASH = "0" * 64
 
 
-class CaseEvent(db.Model):
-    """One thing that happened to a case: who (denormalised, survives renames), when, from, to, why.
+class AuditEvent(db.Model):
+    """One thing that happened to a subject: who (denormalised, survives renames), when, from, to, why.
+
+    A subject is ``(subject_type, subject_id)``: ``("case", 7)`` for a grading case, ``("user", 3)``,
+    ``("organisation", 12)``, ``("settings", 0)`` for the deployment's settings (the demo clock). Each subject
+    has its own chain (``seq`` 1, 2, 3 …), so the trail of one case is read and verified on its own.
 
     Rows are never updated or deleted (the ORM refuses; see the listeners below). ``hash`` covers the row's
     canonical JSON and ``prev_hash``, so changing or removing any row breaks ``verify_chain``.
     """
 
-    __tablename__ = "case_events"
-    __table_args__ = (sa.UniqueConstraint("case_id", "seq", name="uq_case_events_case_seq"),)
+    __tablename__ = "audit_events"
+    # the unique (subject, seq) index also serves reading one subject's trail and the admin trail by type
+    __table_args__ = (
+        sa.UniqueConstraint("subject_type", "subject_id", "seq", name="uq_audit_events_subject_seq"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"), index=True)
-    #: 1, 2, 3 … within the case; unique so two concurrent appends cannot fork the chain
+    #: what kind of thing the row is about: a procedure's subject ("case") or an admin one ("user", …)
+    subject_type: Mapped[str] = mapped_column(sa.String(32))
+    subject_id: Mapped[int] = mapped_column()
+    #: 1, 2, 3 … within the subject; unique so two concurrent appends cannot fork the chain
     seq: Mapped[int] = mapped_column()
     actor_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     actor_name: Mapped[str] = mapped_column(sa.String(64))
@@ -45,12 +55,17 @@ class CaseEvent(db.Model):
     prev_hash: Mapped[str] = mapped_column(sa.String(64))
     hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
 
+    @classmethod
+    def about(cls, subject_type: str, subject_id: int | None) -> sa.ColumnElement[bool]:
+        """WHERE clause for the rows about one subject (e.g. ``AuditEvent.about("case", case.id)``)."""
+        return sa.and_(cls.subject_type == subject_type, cls.subject_id == subject_id)
+
     def canonical_payload(self) -> dict[str, Any]:
         at = self.at
         if at is not None:
             at = at.astimezone(UTC) if at.tzinfo else at.replace(tzinfo=UTC)
         return {
-            "case_id": self.case_id,
+            **subject_key(self.subject_type, self.subject_id),
             "seq": self.seq,
             "actor_user_id": self.actor_user_id,
             "actor_name": self.actor_name,
@@ -74,15 +89,24 @@ class CaseEvent(db.Model):
         return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
+def subject_key(subject_type: str, subject_id: int) -> dict[str, Any]:
+    """How the subject enters the hash. A case keeps the ``case_id`` key its rows were hashed with before the
+    trail became generic (migration 0005_audit), so every row written since the start still verifies as it
+    was written — the migration moves rows, it never re-hashes them (re-hashing would launder any tampering)."""
+    if subject_type == "case":
+        return {"case_id": subject_id}
+    return {"subject_type": subject_type, "subject_id": subject_id}
+
+
 class AuditRowImmutable(RuntimeError):
     """Audit rows are append-only."""
 
 
-@sa.event.listens_for(CaseEvent, "before_update")
-def _refuse_update(mapper: Any, connection: Any, target: CaseEvent) -> None:
-    raise AuditRowImmutable(f"case_events row {target.id} is append-only")
+@sa.event.listens_for(AuditEvent, "before_update")
+def _refuse_update(mapper: Any, connection: Any, target: AuditEvent) -> None:
+    raise AuditRowImmutable(f"audit_events row {target.id} is append-only")
 
 
-@sa.event.listens_for(CaseEvent, "before_delete")
-def _refuse_delete(mapper: Any, connection: Any, target: CaseEvent) -> None:
-    raise AuditRowImmutable(f"case_events row {target.id} is append-only")
+@sa.event.listens_for(AuditEvent, "before_delete")
+def _refuse_delete(mapper: Any, connection: Any, target: AuditEvent) -> None:
+    raise AuditRowImmutable(f"audit_events row {target.id} is append-only")

@@ -15,6 +15,7 @@ from webapp.core import clock
 from webapp.core.extensions import db
 from webapp.core.models import ROLE_LABELS, ApiToken, Organisation, Role, User, UserRole, hash_token
 from webapp.core.services import Conflict, NotFound, ServiceError, transaction
+from webapp.core.services.audit import describe_changes, record_admin_change
 
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 MIN_PASSWORD_LENGTH = 8
@@ -78,7 +79,29 @@ def _set_roles(user: User, roles: Iterable[str]) -> None:
         user.role_rows.append(UserRole(role=role))
 
 
-def create_user(data: UserData, password: str) -> User:
+def _roles_text(roles: Iterable[str]) -> str:
+    return (
+        "、".join(ROLE_LABELS.get(role, role) for role in sorted(roles, key=list(ROLE_LABELS).index)) or "无"
+    )
+
+
+def _readable(user: User) -> dict[str, str]:
+    """What the admin trail says about a user (never a password or its hash)."""
+    org = db.session.get(Organisation, user.organisation_id) if user.organisation_id else None
+    return {
+        "用户名": user.username,
+        "姓名": user.display_name,
+        "所属单位": org.name if org is not None else "",
+        "状态": "启用" if user.active else "停用",
+    }
+
+
+def _record(user: User, event: str, comment: str, actor: User | None, actor_name: str) -> None:
+    record_admin_change("user", user.id, event, actor=actor, actor_name=actor_name, comment=comment)
+
+
+def create_user(data: UserData, password: str, *, actor: User | None = None, actor_name: str = "") -> User:
+    """``actor`` None: the system or a command (``actor_name`` says which); every change here is audited."""
     with transaction():
         _validate(data, None)
         check_password_strength(password)
@@ -91,28 +114,56 @@ def create_user(data: UserData, password: str) -> User:
         user.set_password(password, method=_hash_method())
         _set_roles(user, data.roles)
         db.session.add(user)
+        db.session.flush()
+        details = "；".join(f"{label}：{value}" for label, value in _readable(user).items())
+        _record(
+            user,
+            "user_created",
+            f"新建用户「{user.username}」：{details}；角色：{_roles_text(data.roles)}",
+            actor,
+            actor_name,
+        )
     return user
 
 
-def update_user(user_id: int, data: UserData, *, acting_user_id: int | None = None) -> User:
+def update_user(user_id: int, data: UserData, *, actor: User | None = None, actor_name: str = "") -> User:
     with transaction():
         user = db.session.get(User, user_id)
         if user is None:
             raise NotFound("用户不存在。")
         _validate(data, user_id)
+        acting_user_id = actor.id if actor is not None else None
         if acting_user_id == user_id and not data.active:
             raise ServiceError("不能停用自己的账号。", field="active")
         if acting_user_id == user_id and Role.SYS_ADMIN in user.roles and Role.SYS_ADMIN not in data.roles:
             raise ServiceError("不能取消自己的系统管理员角色。", field="roles")
+        before, roles_before = _readable(user), set(user.roles)
         user.username = data.username
         user.display_name = data.display_name.strip()
         user.organisation_id = data.organisation_id
         user.active = data.active
         _set_roles(user, data.roles)
+        after = _readable(user)
+        if after != before:
+            _record(
+                user,
+                "user_updated",
+                f"修改用户「{user.username}」：{describe_changes(before, after)}",
+                actor,
+                actor_name,
+            )
+        if set(data.roles) != roles_before:
+            _record(
+                user,
+                "roles_changed",
+                f"调整用户「{user.username}」的角色：{_roles_text(roles_before)} → {_roles_text(data.roles)}",
+                actor,
+                actor_name,
+            )
     return user
 
 
-def reset_password(user_id: int, password: str) -> User:
+def reset_password(user_id: int, password: str, *, actor: User | None = None, actor_name: str = "") -> User:
     with transaction():
         user = db.session.get(User, user_id)
         if user is None:
@@ -121,19 +172,30 @@ def reset_password(user_id: int, password: str) -> User:
         user.set_password(password, method=_hash_method())
         # A reset also revokes the user's API tokens: whoever knew the old password may have made one.
         db.session.execute(sa.delete(ApiToken).where(ApiToken.user_id == user.id))
+        _record(
+            user,
+            "password_reset",
+            f"重置用户「{user.username}」的密码，其 API 令牌全部作废",
+            actor,
+            actor_name,
+        )
     return user
 
 
-def set_active(user_id: int, active: bool, *, acting_user_id: int | None = None) -> User:
+def set_active(user_id: int, active: bool, *, actor: User | None = None, actor_name: str = "") -> User:
     with transaction():
         user = db.session.get(User, user_id)
         if user is None:
             raise NotFound("用户不存在。")
-        if not active and acting_user_id == user_id:
+        if not active and actor is not None and actor.id == user_id:
             raise ServiceError("不能停用自己的账号。")
+        was_active = user.active
         user.active = active
         if not active:
             db.session.execute(sa.delete(ApiToken).where(ApiToken.user_id == user.id))
+        if was_active != active:
+            event, verb = ("user_activated", "启用") if active else ("user_deactivated", "停用")
+            _record(user, event, f"{verb}用户「{user.username}」", actor, actor_name)
     return user
 
 

@@ -1,19 +1,43 @@
-"""Writing and checking the case audit trail (append-only, hash-chained)."""
+"""Writing, reading and checking the audit trail (append-only, hash-chained per subject).
+
+Every procedure writes here (grading through `append_case_event`), and so do the admin services (users, roles,
+passwords, organisations, the demo clock) and the score sheets (submit, reopen). A subject's page reads its
+rows with `trail_of`; the admin page reads the admin subjects with `admin_trail`.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, Protocol
 
 import sqlalchemy as sa
 
 from webapp.core import clock
 from webapp.core.extensions import db
-from webapp.core.models import GENESIS_HASH, CaseEvent, User
-from webapp.grading.models import Case
+from webapp.core.models import GENESIS_HASH, AuditEvent, User
+
+#: Subjects of administration (who may use the system, the organisation tree, the deployment's settings), with
+#: the words the admin trail shows for them.
+ADMIN_SUBJECTS: dict[str, str] = {"user": "用户", "organisation": "单位", "settings": "系统设置"}
+#: The deployment's settings are one subject (the demo clock, and whatever else is set for all).
+SETTINGS_SUBJECT = ("settings", 0)
+#: What the admin trail calls each admin event.
+ADMIN_EVENT_LABELS: dict[str, str] = {
+    "user_created": "新建用户",
+    "user_updated": "修改用户",
+    "roles_changed": "调整角色",
+    "password_reset": "重置密码",
+    "user_activated": "启用用户",
+    "user_deactivated": "停用用户",
+    "organisation_created": "新建单位",
+    "organisation_updated": "修改单位",
+    "demo_clock_set": "设置演示日期",
+}
 
 
-def append_case_event(
-    case: Case,
+def append_event(
+    subject_type: str,
+    subject_id: int,
     event: str,
     *,
     actor: User | None,
@@ -21,24 +45,25 @@ def append_case_event(
     to_state: str | None = None,
     comment: str = "",
     rule_id: str | None = None,
+    ruleset_id: str | None = None,
     actor_name: str | None = None,
-) -> CaseEvent:
-    """Add the next audit row for ``case``. Runs inside the caller's transaction: flushes, never commits.
+) -> AuditEvent:
+    """Add the next audit row about ``(subject_type, subject_id)``. Runs inside the caller's transaction:
+    flushes, never commits, so the row stands or falls with the change it records.
 
-    ``actor`` None means the system (e.g. ``kaoping tick``); pass ``actor_name`` to say which job.
+    ``actor`` None means the system (e.g. ``kaoping tick`` or a CLI command); pass ``actor_name`` to say which.
     """
-    if case.id is None:
-        db.session.flush()
     last = db.session.execute(
-        sa.select(CaseEvent.seq, CaseEvent.hash)
-        .where(CaseEvent.case_id == case.id)
-        .order_by(CaseEvent.seq.desc())
+        sa.select(AuditEvent.seq, AuditEvent.hash)
+        .where(AuditEvent.subject_type == subject_type, AuditEvent.subject_id == subject_id)
+        .order_by(AuditEvent.seq.desc())
         .limit(1)
     ).first()
     seq, prev_hash = (last.seq + 1, last.hash) if last else (1, GENESIS_HASH)
     org = actor.organisation if actor is not None else None
-    row = CaseEvent(
-        case_id=case.id,
+    row = AuditEvent(
+        subject_type=subject_type,
+        subject_id=subject_id,
         seq=seq,
         actor_user_id=actor.id if actor is not None else None,
         actor_name=actor.display_name if actor is not None else (actor_name or "系统"),
@@ -50,13 +75,58 @@ def append_case_event(
         to_state=to_state,
         comment=comment or "",
         rule_id=rule_id,
-        ruleset_id=case.ruleset_id,
+        ruleset_id=ruleset_id,
         prev_hash=prev_hash,
     )
     row.hash = row.compute_hash()
     db.session.add(row)
     db.session.flush()
     return row
+
+
+def record_admin_change(
+    subject_type: str, subject_id: int, event: str, *, actor: User | None, comment: str, actor_name: str = ""
+) -> AuditEvent:
+    """An admin change (``subject_type`` one of `ADMIN_SUBJECTS`), inside the change's own transaction."""
+    if subject_type not in ADMIN_SUBJECTS:
+        raise ValueError(f"not an admin subject: {subject_type!r}")
+    if event not in ADMIN_EVENT_LABELS:
+        raise ValueError(f"unknown admin event: {event!r}")
+    return append_event(
+        subject_type, subject_id, event, actor=actor, comment=comment, actor_name=actor_name or None
+    )
+
+
+def describe_changes(before: dict[str, str], after: dict[str, str]) -> str:
+    """「名称：甲 → 乙；状态：启用 → 停用」 for the labelled values that changed (both sides already readable)."""
+    changed = [
+        f"{label}：{before.get(label) or '（空）'} → {value or '（空）'}"
+        for label, value in after.items()
+        if before.get(label) != value
+    ]
+    return "；".join(changed) or "无变化"
+
+
+def trail_of(subject_type: str, subject_id: int) -> list[AuditEvent]:
+    """The subject's rows in order (a case's timeline)."""
+    return list(
+        db.session.scalars(
+            sa.select(AuditEvent)
+            .where(AuditEvent.subject_type == subject_type, AuditEvent.subject_id == subject_id)
+            .order_by(AuditEvent.seq)
+        )
+    )
+
+
+def admin_trail(*, page: int, per_page: int, subject_type: str | None = None) -> Any:
+    """Admin changes, newest first, one page at a time (a Flask-SQLAlchemy pagination)."""
+    types = [subject_type] if subject_type in ADMIN_SUBJECTS else list(ADMIN_SUBJECTS)
+    stmt = (
+        sa.select(AuditEvent)
+        .where(AuditEvent.subject_type.in_(types))
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+    )
+    return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
 
 
 @dataclass(frozen=True)
@@ -71,11 +141,9 @@ class ChainCheck:
         return self.ok
 
 
-def verify_chain(case_id: int) -> ChainCheck:
-    """Recompute every hash of the case's trail: detects edited, removed, inserted or reordered rows."""
-    rows = db.session.scalars(
-        sa.select(CaseEvent).where(CaseEvent.case_id == case_id).order_by(CaseEvent.seq)
-    ).all()
+def verify_chain(subject_type: str, subject_id: int) -> ChainCheck:
+    """Recompute every hash of the subject's trail: detects edited, removed, inserted or reordered rows."""
+    rows = trail_of(subject_type, subject_id)
     prev = GENESIS_HASH
     for expected_seq, row in enumerate(rows, start=1):
         if row.seq != expected_seq:
@@ -88,3 +156,37 @@ def verify_chain(case_id: int) -> ChainCheck:
             return ChainCheck(False, expected_seq - 1, row.seq, "记录内容与其哈希不符（已被改动）")
         prev = row.hash
     return ChainCheck(True, len(rows))
+
+
+class _Case(Protocol):
+    id: int | None
+    ruleset_id: str
+
+
+def append_case_event(
+    case: _Case,
+    event: str,
+    *,
+    actor: User | None,
+    from_state: str | None = None,
+    to_state: str | None = None,
+    comment: str = "",
+    rule_id: str | None = None,
+    actor_name: str | None = None,
+) -> AuditEvent:
+    """The next row of a grading case's trail (subject ``("case", id)``), stamped with the case's ruleset."""
+    if case.id is None:
+        db.session.flush()
+    assert case.id is not None
+    return append_event(
+        "case",
+        case.id,
+        event,
+        actor=actor,
+        from_state=from_state,
+        to_state=to_state,
+        comment=comment,
+        rule_id=rule_id,
+        ruleset_id=case.ruleset_id,
+        actor_name=actor_name,
+    )

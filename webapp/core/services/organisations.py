@@ -8,8 +8,17 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from webapp.core.extensions import db
-from webapp.core.models import AuthorityStatus, BureauTier, Organisation, OrganTier, OrgKind, parent_problem
+from webapp.core.models import (
+    AuthorityStatus,
+    BureauTier,
+    Organisation,
+    OrganTier,
+    OrgKind,
+    User,
+    parent_problem,
+)
 from webapp.core.services import Conflict, NotFound, ServiceError, transaction
+from webapp.core.services.audit import describe_changes, record_admin_change
 
 CODE_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
 #: a telephone number as printed on a notice: digits with - + ( ) spaces, optionally 转 and an extension
@@ -99,22 +108,63 @@ def _apply(org: Organisation, data: OrganisationData) -> None:
     org.active = bool(data.active)
 
 
-def create_organisation(data: OrganisationData) -> Organisation:
+def _readable(org: Organisation) -> dict[str, str]:
+    """What the admin trail says about an organisation, in the words of the form."""
+    return {
+        "名称": org.name,
+        "简码": org.code,
+        "类别": org.kind_label,
+        "级别": org.tier_label,
+        "上级单位": org.parent.name if org.parent is not None else "无",
+        "考评权限": org.authority_status_label,
+        "承担系统档案工作指导任务": "是" if org.has_system_guidance else "否",
+        "兼行县级职能": "是" if org.acts_as_county else "否",
+        "联系电话": org.contact_phone or "",
+        "通讯地址": org.address or "",
+        "状态": "启用" if org.active else "停用",
+    }
+
+
+def create_organisation(
+    data: OrganisationData, *, actor: User | None = None, actor_name: str = ""
+) -> Organisation:
+    """``actor`` None: the system or a command (``actor_name`` says which); the change is audited either way."""
     with transaction():
         org = Organisation()
         _apply(org, data)
         db.session.add(org)
+        db.session.flush()
+        details = "；".join(f"{label}：{value}" for label, value in _readable(org).items() if value)
+        record_admin_change(
+            "organisation",
+            org.id,
+            "organisation_created",
+            actor=actor,
+            actor_name=actor_name,
+            comment=f"新建单位「{org.name}」：{details}",
+        )
     return org
 
 
-def update_organisation(org_id: int, data: OrganisationData) -> Organisation:
+def update_organisation(
+    org_id: int, data: OrganisationData, *, actor: User | None = None, actor_name: str = ""
+) -> Organisation:
     with transaction():
         org = db.session.get(Organisation, org_id)
         if org is None:
             raise NotFound("单位不存在。")
+        before = _readable(org)
         # no_autoflush: half-applied changes must not reach the database while we still validate
         with db.session.no_autoflush:
             _apply(org, data)
+        record_admin_change(
+            "organisation",
+            org.id,
+            "organisation_updated",
+            actor=actor,
+            actor_name=actor_name,
+            comment=f"修改单位「{org.name}」：{describe_changes(before, _readable(org))}",
+        )
     return org
 
 

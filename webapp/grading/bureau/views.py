@@ -285,7 +285,7 @@ def panel(case_id: int, date_form: ReviewDateForm | None = None) -> Response | t
     today = clock.today()
     view = cases.case_view(current_user, case_id, today=today)  # NotFound (404) for cases the user cannot see
     case = view.case
-    decision = permissions.can(current_user, "set_panel", case, today)
+    decision = permissions.can_set_panel(current_user, case)
     candidates = _reviewer_choices(case)
     # re-shown after a refused review date: the panel form is not what was posted
     form = PanelForm(formdata=None) if date_form is not None else PanelForm()
@@ -387,7 +387,7 @@ def _open_objections(today: date) -> list[ObjectionRow]:
     decided: dict[int, bool] = {}
     for objection, case in db.session.execute(stmt).all():
         if case.id not in decided:
-            decided[case.id] = bool(permissions.can(current_user, "handle_objection", case, today))
+            decided[case.id] = bool(permissions.can_handle_objection(current_user, case))
         if decided[case.id]:
             form = ObjectionDecisionForm(formdata=None, prefix=f"o{objection.id}")
             (view,) = objection_views(current_user, case, [objection])

@@ -33,7 +33,7 @@ def conclude_from_sheet(case_id: int) -> Response | tuple[str, int]:
     version = form_version(request.form.get("version"))
     if version is None:
         view = cases.case_view(current_user, case_id)  # 404 for a case this user may not see
-        decision = permissions.can_fire(current_user, view.case, "conclude_review", clock.today())
+        decision = permissions.can_conclude_review(current_user, view.case, clock.today())
         if not decision and decision.code == "forbidden":
             # who before when: someone who may not conclude at all is told so, as any refusal here
             flash(decision.message, "danger")

@@ -69,6 +69,8 @@ OTHER_EVENT_LABELS: dict[str, str] = {
     "summary_submitted": "列入年度审批汇总报省",
     "objection_received": "收到异议",
     "objection_handled": "核实异议",
+    "sheet_submitted": "提交评分表",
+    "sheet_reopened": "撤回评分表提交",
 }
 TIMELINE_LABELS: dict[str, str] = {**OTHER_EVENT_LABELS, **EVENT_LABELS}
 #: events that end, return or refuse: drawn in red so a slip of the mouse is less likely

@@ -44,11 +44,7 @@ class PanelRow:
     @property
     def must_declare(self) -> bool:
         """Open panel, no declaration yet: the member declares before scoring."""
-        return (
-            self.member is not None
-            and self.member.declaration is None
-            and self.case.state in permissions.PANEL_STATES
-        )
+        return permissions.must_declare(self.member, self.case)
 
     @property
     def open(self) -> bool:

@@ -94,7 +94,7 @@ def replace_attachment(
             case, old, rule = _changeable(user, case_id, attachment_id)
             _check_version(case, expected_version)
             check_upload_input(old.kind, file)
-            decision = permissions.can(user, "upload", case, today, kind=old.kind)
+            decision = permissions.can_upload(user, case, old.kind)
             if not decision:
                 raise Refused(decision)
             new = store_attachment(user, case, old.kind, file, written)

@@ -13,7 +13,7 @@ import re
 import secrets
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -28,9 +28,9 @@ from werkzeug.datastructures import FileStorage
 
 from webapp.core import clock
 from webapp.core.extensions import db
-from webapp.core.models import CaseEvent, Organisation, Role, User
+from webapp.core.models import AuditEvent, Organisation, Role, User
 from webapp.core.services import Conflict, NotFound, ServiceError, sequences, transaction, uploads
-from webapp.core.services.audit import append_case_event
+from webapp.core.services.audit import append_case_event, trail_of
 from webapp.core.services.diagram import procedure_svg
 from webapp.grading.models import (
     ATTACHMENT_KIND_LABELS,
@@ -54,6 +54,7 @@ from webapp.grading.services.case_facts import (
 )
 from webapp.grading.services.objections import REFERENCE_PREFIX, ObjectionView, objections_of
 from webapp.grading.services.permissions import Decision
+from webapp.scoring.permissions import sheet_access
 from webapp.scoring.services.schemes import active_scheme_for
 from workflow import calendar, grading
 from workflow.errors import WorkflowError
@@ -126,7 +127,7 @@ class CaseView:
     #: case functions the viewer holds (empty for onlookers such as upper bureaus)
     functions: frozenset[str]
     actions: list[Action]
-    timeline: list[CaseEvent]
+    timeline: list[AuditEvent]
     attachments: list[Attachment]
     #: as this viewer may see them: who objected only for the organising bureau (`permissions.can_see_objector`)
     objections: list[ObjectionView]
@@ -646,6 +647,7 @@ def _fire_checked(
         inputs["notice_start"] = notice_start = notice_start or today
         notes.append(f"公示自{notice_start}起")
     if event == "conclude_review":
+        # the result is validated and recorded on the row, then checked as given (never a made-up total)
         notes.append(_review_input(case, ruleset, total_score, conclusion))
     return _transition(
         case,
@@ -814,7 +816,7 @@ def upload_attachment(
         with _unit_of_work():
             case = _load(user, case_id)
             _check_version(case, expected_version)
-            decision = permissions.can(user, "upload", case, today, kind=kind)
+            decision = permissions.can_upload(user, case, kind)
             if not decision:
                 raise Refused(decision)
             attachment = store_attachment(user, case, kind, file, written)
@@ -855,7 +857,7 @@ def set_panel(
     with _unit_of_work():
         case = _load(user, case_id)
         _check_version(case, expected_version)
-        decision = permissions.can(user, "set_panel", case, today)
+        decision = permissions.can_set_panel(user, case)
         if not decision:
             raise Refused(decision)
         ruleset = ruleset_for(case)
@@ -882,7 +884,7 @@ def set_panel(
                 field="reviewers",
             )
         conflicted = [
-            users[name].display_name for name in names if users[name].organisation_id == case.organ_id
+            users[name].display_name for name in names if permissions.reviewer_conflict(users[name], case)
         ]
         if conflicted:
             raise Refused(
@@ -1072,7 +1074,7 @@ def handle_objection(
         if objection is None:
             raise NotFound("异议不存在或您无权查看。")
         case = _load(user, objection.case_id)
-        decision = permissions.can(user, "handle_objection", case, today)
+        decision = permissions.can_handle_objection(user, case)
         if not decision:
             raise Refused(decision)
         if objection.status != "open":
@@ -1136,9 +1138,8 @@ def _actions(case: Case, functions: frozenset[str], today: date, facts: grading.
     for event in grading.EVENTS:
         if event == "object":
             continue  # objections come from the public notice page
-        probe = replace(facts, attachments=set(facts.attachments), preconditions=dict(facts.preconditions))
-        permissions.apply_review_input(probe, ruleset, None, None, event)
-        refusal = grading.check(probe, event, actor, today, ruleset)
+        # only asking: the panel's result is input the lead gives with the conclusion, not made up here
+        refusal = grading.check(facts, event, actor, today, ruleset, asking=True)
         if refusal is None:
             actions.append(Action(event, grading.EVENT_LABELS[event], True))
         elif refusal.code not in ("invalid_transition", "forbidden"):
@@ -1175,14 +1176,19 @@ def basis_documents(case: Case, facts: grading.CaseFacts | None = None) -> list[
     ]
 
 
+#: audit rows of score sheets on the case's trail (written by scoring when a sheet is submitted or reopened)
+SHEET_EVENTS = frozenset({"sheet_submitted", "sheet_reopened"})
+
+
 def case_view(user: User, case_id: int, *, today: date | None = None) -> CaseView:
     """The case page's data; raises NotFound when ``user`` may not see the case (no existence leak)."""
     today = _today(today)
     case = _load(user, case_id)
     functions = permissions.case_functions(user, case)
-    timeline = list(
-        db.session.scalars(sa.select(CaseEvent).where(CaseEvent.case_id == case.id).order_by(CaseEvent.seq))
-    )
+    timeline = trail_of("case", case.id)
+    if not sheet_access(permissions.sheet_roles(user, case)).read_reviews:
+        # who submitted a reviewer's or the agreed sheet (and its total) is for those who may read those sheets
+        timeline = [row for row in timeline if row.event not in SHEET_EVENTS or row.rule_id == "ARC-10.1.4"]
     attachments = list(
         db.session.scalars(
             sa.select(Attachment)
@@ -1193,17 +1199,18 @@ def case_view(user: User, case_id: int, *, today: date | None = None) -> CaseVie
     )
     objections = objections_of(user, case)
     facts = facts_for(case, ruleset_for(case))
-    upload_kinds = [
-        kind for kind in ATTACHMENT_KIND_LABELS if permissions.can(user, "upload", case, today, kind=kind)
-    ]
+    upload_kinds = [kind for kind in ATTACHMENT_KIND_LABELS if permissions.can_upload(user, case, kind)]
     abilities: dict[str, Any] = {"upload": upload_kinds}
     # ids of the attachments the viewer may delete or replace now, and whether it may delete the draft
     abilities["change_attachments"] = [
         a.id for a in attachments if permissions.can_change_attachment(user, case, a)
     ]
     abilities["delete_case"] = bool(permissions.can_delete_case(user, case))
-    for verb in ("set_panel", "spot_check", "handle_objection", "download_letter", "download_certificate"):
-        abilities[verb] = bool(permissions.can(user, verb, case, today))
+    abilities["set_panel"] = bool(permissions.can_set_panel(user, case))
+    abilities["spot_check"] = bool(permissions.can_spot_check(user, case))
+    abilities["handle_objection"] = bool(permissions.can_handle_objection(user, case))
+    abilities["download_letter"] = bool(permissions.can_download_letter(user, case))
+    abilities["download_certificate"] = bool(permissions.can_download_certificate(user, case))
     return CaseView(
         case=case,
         functions=functions,

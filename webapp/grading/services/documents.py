@@ -7,13 +7,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 import sqlalchemy as sa
 
 from webapp.core import clock
 from webapp.core.extensions import db
-from webapp.core.models import CaseEvent, User
+from webapp.core.models import AuditEvent, User
 from webapp.grading.documents import (
     CertificateData,
     LetterData,
@@ -32,11 +33,11 @@ from webapp.grading.services.render_codes import KIND_CODES, LEVEL_CODES
 PROVINCE_BUREAU_FALLBACK = "湖北省档案局"
 
 
-def _load(user: User, case_id: int, verb: str) -> Case:
+def _load(user: User, case_id: int, may: Callable[[User, Case], Decision]) -> Case:
     from webapp.grading.services.cases import Refused, get_case
 
     case = get_case(user, case_id)  # NotFound for cases the user may not see
-    decision = permissions.can(user, verb, case, clock.today())
+    decision = may(user, case)
     if not decision:
         raise Refused(decision)
     return case
@@ -53,9 +54,9 @@ def _granted(case: Case) -> Grade:
 
 def _event_day(case: Case, *events: str) -> date | None:
     row = db.session.scalar(
-        sa.select(CaseEvent)
-        .where(CaseEvent.case_id == case.id, CaseEvent.event.in_(events))
-        .order_by(CaseEvent.seq.desc())
+        sa.select(AuditEvent)
+        .where(AuditEvent.about("case", case.id), AuditEvent.event.in_(events))
+        .order_by(AuditEvent.seq.desc())
         .limit(1)
     )
     local = clock.local(row.at) if row is not None else None
@@ -68,7 +69,7 @@ def _province_name(case: Case) -> str:
 
 
 def confirmation_letter(user: User, case_id: int) -> bytes:
-    case = _load(user, case_id, "download_letter")
+    case = _load(user, case_id, permissions.can_download_letter)
     grade = _granted(case)
     issued_on = case.decided_on or grade.valid_from
     filed = [filing.bureau.name for filing in case.filings]
@@ -91,7 +92,7 @@ def confirmation_letter(user: User, case_id: int) -> bytes:
 
 
 def certificate(user: User, case_id: int) -> bytes:
-    case = _load(user, case_id, "download_certificate")
+    case = _load(user, case_id, permissions.can_download_certificate)
     grade = _granted(case)
     issuer = _province_name(case)
     approver = case.approver.name if case.approver else None

@@ -13,7 +13,6 @@ from webapp.grading.models import Case, PanelMember
 from webapp.grading.services import permissions
 from webapp.grading.services.case_facts import ruleset_for
 from webapp.grading.services.cases import Refused, _load, _unit_of_work
-from webapp.grading.services.permissions import Decision
 from workflow import calendar
 
 #: what a member affirms by ticking the box; recorded word for word with the declaration
@@ -41,7 +40,7 @@ def set_review_date(user: User, case_id: int, review_date: date | None, *, today
     today = today or clock.today()
     with _unit_of_work():
         case = _load(user, case_id)
-        decision = permissions.can(user, "set_panel", case, today)
+        decision = permissions.can_set_panel(user, case)
         if not decision:
             raise Refused(decision)
         if review_date is None:
@@ -89,17 +88,16 @@ def declare(
     """A panel member's 回避声明: no conflict (``confirmed`` ticks the statement) or a conflict with its reason.
 
     Once made it stands (it is evidence); a member who declares a conflict is flagged to the organizer, who
-    replaces them on the panel page. Scoring needs a no-conflict declaration first (`sheet_subject.access`).
+    replaces them on the panel page. Scoring needs a no-conflict declaration first (`permissions.declared_no_conflict`).
     """
     today = today or clock.today()
     reason = (reason or "").strip()
     with _unit_of_work():
         case = _load(user, case_id)
         member = _member(case, user)
-        if case.state not in permissions.PANEL_STATES:
-            raise Refused(
-                Decision(False, "invalid_transition", "评审已结束，不能再作回避声明。", "ARC-10.4.1")
-            )
+        decision = permissions.can_declare_interest(user, case)
+        if not decision:
+            raise Refused(decision)
         if member.declaration is not None:
             raise Conflict(f"您已于本案作出回避声明（{DECLARATION_LABELS[member.declaration]}），不能更改。")
         if conflict:
@@ -125,8 +123,3 @@ def declare(
             rule_id="ARC-10.4.1",
         )
     return member
-
-
-def may_score(case: Case, user: User) -> bool:
-    """A member scores only after declaring no conflict of interest."""
-    return any(m.user_id == user.id and m.declaration == "none" for m in case.panel)

@@ -11,12 +11,21 @@ nothing else in webapp/ compares organisation ids or role names to decide access
 - *State* (and every other guard) is the domain's: ``workflow.grading.check``.
 - Reading is wider than acting: bureaus above a case's bureaus may read it and mark a spot-check (ARC-9.6), and
   filing recipients (备案, ARC-9.3/9.5) may read it, but neither may act in the lower bureau's place.
+
+Every question is a named function (`can_view`, `can_fire`, `can_conclude_review`, `can_upload`,
+`can_set_panel`, `can_declare_interest`, `can_spot_check`, `can_handle_objection`, `can_download_letter`, …);
+transitions are asked through `can_fire` with the event of the procedure's table. Asking never invents input:
+without the panel's result `can_fire` asks the domain with ``asking=True``, and the result is checked when it is
+really given. The score sheets' access is scoring's (``webapp.scoring.permissions``); `sheet_roles` hands it
+what grading knows about the user on the case. The reviewer-conflict rule (回避, ARC-10.4.1) is written once,
+here: `reviewer_conflict` (who may not sit on the panel) and `declared_no_conflict` (who may score).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
@@ -24,6 +33,8 @@ import sqlalchemy as sa
 from webapp.core.extensions import db
 from webapp.core.models import Organisation, OrgKind, Role, User
 from webapp.grading.models import Attachment, Case, CaseFiling, PanelMember
+from webapp.grading.services.case_facts import facts_for, ruleset_for
+from webapp.scoring.permissions import SheetRoles
 from workflow import grading
 from workflow.errors import Refusal
 
@@ -49,18 +60,6 @@ class Decision:
 
 
 ALLOWED = Decision(True)
-
-#: Non-transition verbs asked through `can`.
-VERBS = (
-    "view",
-    "upload",  # attachments (per kind: the applicant uploads its materials, the pre-checker its opinion)
-    "set_panel",  # organizer, while the case is in notice / objection review / review (ARC-10.4)
-    "spot_check",  # an upper bureau (ARC-9.6)
-    "handle_objection",  # organizer (GAP-9)
-    "download_letter",  # 确认函, once approved (ARC-10.5.4)
-    "download_certificate",  # 证书, once approved (ARC-10.5.5)
-)
-
 
 #: Roles that make a user act for their organ (申报单位).
 ORGAN_ROLES = (Role.UNIT_APPLICANT, Role.UNIT_LEADER)
@@ -104,6 +103,12 @@ CHANGE_RULES = {"applicant": "ARC-10.1.4", "prechecker": "ARC-10.2.1"}
 DELETABLE_STATES = _sources("apply")
 #: States in which the organizer may (re)form the review panel (ARC-10.4).
 PANEL_STATES = ("in_notice", "objection_review", "in_review")
+#: The applicant fills its self-check under the plan, before requesting acceptance (ARC-10.1.4).
+SELF_CHECK_STATES = ("planned", "returned")
+#: Panel members score on site while the case is in review (ARC-10.4.5).
+REVIEW_STATES = ("in_review",)
+#: The review has a conclusion: the agreed sheet is shown to everyone who may see the case.
+CONCLUDED_STATES = ("awaiting_approval", "approved", "rejected")
 
 
 def _deny(message: str, rule: str | None = None, code: str = "forbidden") -> Decision:
@@ -247,15 +252,25 @@ def _actor(functions: frozenset[str]) -> grading.Actor:
     return grading.Actor(functions)
 
 
-def can_fire(user: User, case: Case, event: str, today: date, **ctx: object) -> Decision:
-    """Functions from `case_functions`, then the domain's transition/actor/guard check.
+def can_fire(
+    user: User,
+    case: Case,
+    event: str,
+    today: date,
+    *,
+    notice_start: date | None = None,
+    opinion: str | None = None,
+    total_score: float | Decimal | None = None,
+    conclusion: str | None = None,
+) -> Decision:
+    """May ``user`` fire the transition ``event`` (an event of the procedure's table) now? Functions from
+    `case_functions`, then the domain's transition → actor → guards.
 
-    ``ctx`` may carry ``notice_start`` (pass_precheck) and, for ``conclude_review``, the ``total_score`` or
-    ``conclusion`` about to be recorded; without them the review-result guard is assumed satisfied, so the
-    action shows as available and the caller validates the input itself.
+    Input given with the event is checked: ``notice_start`` and ``opinion`` (pre-check), the panel's
+    ``total_score`` or ``conclusion`` (``conclude_review``, checked as the facts the review records). Without the
+    panel's result this only asks whether the review can be concluded (``asking=True``): the domain skips the
+    check of that input — nothing is made up — and the caller checks the result when it is given.
     """
-    from webapp.grading.services.case_facts import facts_for, ruleset_for
-
     if not can_view(user, case):
         return _deny("您无权查看该案件。")
     functions = case_functions(user, case)
@@ -266,82 +281,167 @@ def can_fire(user: User, case: Case, event: str, today: date, **ctx: object) -> 
         return _deny(f"您在本案件中没有“{label}”的职权")
     ruleset = ruleset_for(case)
     facts = facts_for(case, ruleset)
-    apply_review_input(facts, ruleset, ctx.pop("total_score", None), ctx.pop("conclusion", None), event)
-    domain_ctx: dict[str, Any] = {k: v for k, v in ctx.items() if v is not None}
-    return Decision.from_refusal(grading.check(facts, event, _actor(functions), today, ruleset, **domain_ctx))
+    asking_review = event == "conclude_review" and total_score is None and conclusion is None
+    if event == "conclude_review" and not asking_review:
+        facts.total_score = float(total_score) if total_score is not None else None
+        facts.conclusion = conclusion
+    ctx: dict[str, Any] = {}
+    if notice_start is not None:
+        ctx["notice_start"] = notice_start
+    if opinion is not None:
+        ctx["opinion"] = opinion
+    refusal = grading.check(
+        facts,
+        event,
+        _actor(functions),
+        today,
+        ruleset,
+        asking=asking_review,
+        **ctx,
+    )
+    return Decision.from_refusal(refusal)
 
 
-def apply_review_input(
-    facts: grading.CaseFacts, ruleset: Any, total_score: Any, conclusion: Any, event: str
-) -> None:
-    """Put the review result about to be recorded into ``facts`` (or a placeholder when only asking)."""
-    if event != "conclude_review":
-        return
-    level = ruleset.level(facts.level)
-    if total_score is not None:
-        facts.total_score = float(total_score)  # type: ignore[arg-type]
-    if conclusion is not None:
-        facts.conclusion = str(conclusion)
-    if total_score is None and conclusion is None:
-        if level.scored and facts.total_score is None:
-            facts.total_score = float(level.pass_line or 0)
-        if not level.scored and facts.conclusion is None:
-            facts.conclusion = "pass"
+def can_conclude_review(
+    user: User,
+    case: Case,
+    today: date,
+    *,
+    total_score: float | Decimal | None = None,
+    conclusion: str | None = None,
+) -> Decision:
+    """The panel lead records the review's result (ARC-10.4.5): without the result, whether they may now."""
+    return can_fire(user, case, "conclude_review", today, total_score=total_score, conclusion=conclusion)
 
 
-def can(user: User, verb: str, case: Case, today: date, *, kind: str | None = None) -> Decision:
-    """Non-transition verbs (see `VERBS`); ``kind`` is the attachment kind for ``upload``."""
-    if verb not in VERBS:
-        raise ValueError(f"unknown verb {verb!r}")
+def can_upload(user: User, case: Case, kind: str | None = None) -> Decision:
+    """Attachments: the applicant its materials, the pre-checker its opinion (``kind`` one of them, or any)."""
     seen = can_view(user, case)
     if not seen:
         return seen
-    if verb == "view":
-        return ALLOWED
     functions = case_functions(user, case)
-    terminal = case.state in grading.TERMINAL_STATES
-    if verb == "upload":
-        allowed_kinds = {k for function in functions for k in UPLOAD_KINDS.get(function, ())}
-        if not allowed_kinds:
-            return _deny("您在本案件中不能上传材料。")
-        if kind is not None and kind not in allowed_kinds:
-            return _deny("您不能上传该类材料。", "ARC-10.1.4")
-        if terminal:
-            return _deny("案件已办结，不能再上传材料。", code="case_closed")
+    allowed_kinds = {k for function in functions for k in UPLOAD_KINDS.get(function, ())}
+    if not allowed_kinds:
+        return _deny("您在本案件中不能上传材料。")
+    if kind is not None and kind not in allowed_kinds:
+        return _deny("您不能上传该类材料。", "ARC-10.1.4")
+    if case.state in grading.TERMINAL_STATES:
+        return _deny("案件已办结，不能再上传材料。", code="case_closed")
+    return ALLOWED
+
+
+def can_set_panel(user: User, case: Case) -> Decision:
+    """The organizer forms the review panel while the case is in notice / objection review / review (ARC-10.4)."""
+    seen = can_view(user, case)
+    if not seen:
+        return seen
+    if "organizer" not in case_functions(user, case):
+        return _deny("评审组由组织考评的档案局组建（ARC-10.4.1）。", "ARC-10.4.1")
+    if case.state not in PANEL_STATES:
+        state = grading.STATE_LABELS.get(case.state, case.state)
+        return _deny(f"案件当前状态为“{state}”，不能组建评审组。", "ARC-10.4.1", code="invalid_transition")
+    return ALLOWED
+
+
+def reviewer_conflict(reviewer: User, case: Case) -> bool:
+    """回避 (ARC-10.4.1): a reviewer from the applying organ may not sit on its panel."""
+    return reviewer.organisation_id == case.organ_id
+
+
+def _seat(user: User, case: Case) -> PanelMember | None:
+    return next((member for member in case.panel if member.user_id == user.id), None)
+
+
+def declared_no_conflict(user: User, case: Case) -> bool:
+    """回避声明 (ARC-10.4.1): a member scores only after declaring no conflict of interest."""
+    seat = _seat(user, case)
+    return seat is not None and seat.declaration == "none"
+
+
+def must_declare(member: PanelMember | None, case: Case) -> bool:
+    """A member of an open panel who has not declared yet: they declare before scoring."""
+    return member is not None and member.declaration is None and case.state in PANEL_STATES
+
+
+def can_declare_interest(user: User, case: Case) -> Decision:
+    """A panel member makes their 回避声明 once, while the panel is open (ARC-10.4.1)."""
+    seen = can_view(user, case)
+    if not seen:
+        return seen
+    if _seat(user, case) is None:
+        return _deny("您不是本案评审组成员。", "ARC-10.4.1")
+    if case.state not in PANEL_STATES:
+        return _deny("评审已结束，不能再作回避声明。", "ARC-10.4.1", code="invalid_transition")
+    return ALLOWED
+
+
+def can_spot_check(user: User, case: Case) -> Decision:
+    """An upper bureau marks a case organised below it for a spot-check (ARC-9.6)."""
+    seen = can_view(user, case)
+    if not seen:
+        return seen
+    if (
+        _is_bureau_user(user)
+        and case.organizer_id is not None
+        and case.organizer_id in lower_bureau_ids(user.organisation)
+    ):
         return ALLOWED
-    if verb == "set_panel":
-        if "organizer" not in functions:
-            return _deny("评审组由组织考评的档案局组建（ARC-10.4.1）。", "ARC-10.4.1")
-        if case.state not in PANEL_STATES:
-            state = grading.STATE_LABELS.get(case.state, case.state)
-            return _deny(
-                f"案件当前状态为“{state}”，不能组建评审组。", "ARC-10.4.1", code="invalid_transition"
-            )
-        return ALLOWED
-    if verb == "spot_check":
-        if (
-            _is_bureau_user(user)
-            and case.organizer_id is not None
-            and case.organizer_id in lower_bureau_ids(user.organisation)
-        ):
-            return ALLOWED
-        return _deny("只有上级档案局可以抽查下级档案局组织的考评工作（ARC-9.6）。", "ARC-9.6")
-    if verb == "handle_objection":
-        if "organizer" not in functions:
-            return _deny("异议由组织考评的档案局核实处理。", "GAP-9")
-        if case.state != "objection_review":
-            return _deny("案件当前没有待核实的异议。", "GAP-9", code="invalid_transition")
-        return ALLOWED
-    # download_letter / download_certificate
+    return _deny("只有上级档案局可以抽查下级档案局组织的考评工作（ARC-9.6）。", "ARC-9.6")
+
+
+def can_handle_objection(user: User, case: Case) -> Decision:
+    """The organizer verifies objections while the case is in objection review (GAP-9)."""
+    seen = can_view(user, case)
+    if not seen:
+        return seen
+    if "organizer" not in case_functions(user, case):
+        return _deny("异议由组织考评的档案局核实处理。", "GAP-9")
+    if case.state != "objection_review":
+        return _deny("案件当前没有待核实的异议。", "GAP-9", code="invalid_transition")
+    return ALLOWED
+
+
+def _approved(user: User, case: Case, rule: str) -> Decision:
+    seen = can_view(user, case)
+    if not seen:
+        return seen
     if case.state != "approved":
-        rule = "ARC-10.5.4" if verb == "download_letter" else "ARC-10.5.5"
         return _deny("案件批准后方可下载确认函和证书。", rule, code="not_approved")
     return ALLOWED
 
 
-def _cite(case: Case, rule: str, detail: str) -> str:
-    from webapp.grading.services.case_facts import ruleset_for
+def can_download_letter(user: User, case: Case) -> Decision:
+    """确认函, once approved (ARC-10.5.4)."""
+    return _approved(user, case, "ARC-10.5.4")
 
+
+def can_download_certificate(user: User, case: Case) -> Decision:
+    """证书, once approved (ARC-10.5.5)."""
+    return _approved(user, case, "ARC-10.5.5")
+
+
+def sheet_roles(user: User, case: Case) -> SheetRoles:
+    """What scoring needs to decide sheet access: the user's standing on ``case`` and which sheets its state
+    opens. A panel seat counts only while the user still holds the reviewer role; the lead is the one
+    `case_functions` names ("panel"), never a stale ``is_lead`` flag on its own."""
+    if not can_view(user, case):
+        return SheetRoles()
+    functions = case_functions(user, case)
+    member = user.has_role(Role.REVIEWER) and _seat(user, case) is not None
+    return SheetRoles(
+        visible=True,
+        applicant="applicant" in functions,
+        member=member,
+        lead=member and "panel" in functions,
+        declared=member and declared_no_conflict(user, case),
+        overseer=bool(functions - {"applicant", "panel"}),
+        self_check_open=case.state in SELF_CHECK_STATES,
+        review_open=case.state in REVIEW_STATES,
+        concluded=case.state in CONCLUDED_STATES,
+    )
+
+
+def _cite(case: Case, rule: str, detail: str) -> str:
     try:
         return ruleset_for(case).cite(rule, detail)
     except KeyError:  # a ruleset without the rule's text: say what is wrong without the quote
@@ -423,16 +523,3 @@ def visible_cases(user: User) -> sa.Select[tuple[Case]]:
     if not conditions:
         return query.where(sa.false())
     return query.where(sa.or_(*conditions))
-
-
-def visible_case_ids(user: User) -> sa.Select[tuple[int]]:
-    """Ids of `visible_cases`, for sub-queries."""
-    return visible_cases(user).with_only_columns(Case.id)
-
-
-def load_visible(user: User, case_id: int) -> Case | None:
-    """The case if ``user`` may read it, else None (callers answer 404: no existence leak)."""
-    case = db.session.get(Case, case_id)
-    if case is None or not can_view(user, case):
-        return None
-    return case

@@ -21,12 +21,14 @@ import sqlalchemy as sa
 from config.rulesets import load_ruleset
 from webapp.core import clock
 from webapp.core.extensions import db
-from webapp.core.models import CaseEvent, Role, User
+from webapp.core.models import AuditEvent, User
+from webapp.core.services.audit import append_case_event
 from webapp.grading.documents.review import PanelMember as PdfPanelMember
 from webapp.grading.documents.review import ReviewData, ReviewItem, ReviewSection, review_conclusion_pdf
 from webapp.grading.models import Case
 from webapp.grading.services import permissions
-from webapp.scoring.models import SheetKind
+from webapp.scoring.models import ScoreSheet, SheetKind
+from webapp.scoring.permissions import SheetAccess, sheet_access
 from webapp.scoring.services.schemes import active_scheme_for, get_scheme
 from webapp.scoring.services.scoresheets.agreed import (
     ReviewOutcome,
@@ -40,7 +42,6 @@ from webapp.scoring.services.scoresheets.store import find, scheme_of
 from webapp.scoring.services.scoresheets.subject import (
     Closed,
     PanelSeat,
-    SheetAccess,
     SheetSubject,
     visible_subject,
 )
@@ -57,32 +58,9 @@ REVIEW_RULE = "ARC-10.4.5"
 
 
 def access(user: User, case: Case) -> SheetAccess:
-    if not permissions.can_view(user, case):
-        return SheetAccess()
-    functions = permissions.case_functions(user, case)
-    # A panel seat counts only while the user still holds the reviewer role; the lead is the one
-    # permissions.case_functions names ("panel"), never a stale is_lead flag on its own.
-    member = user.has_role(Role.REVIEWER) and any(pm.user_id == user.id for pm in case.panel)
-    lead = member and "panel" in functions
-    # a member scores only after declaring no conflict of interest (回避声明, services/panel.py)
-    declared = member and any(pm.user_id == user.id and pm.declaration == "none" for pm in case.panel)
-    applicant = "applicant" in functions
-    bureau = bool(functions - {"applicant", "panel"})
-    read_reviews = member or bureau
-    return SheetAccess(
-        read_self=applicant or read_reviews,
-        read_reviews=read_reviews,
-        read_agreed=read_reviews or case.state in CONCLUDED_STATES,
-        edit_self=applicant and case.state in SELF_CHECK_STATES,
-        edit_own_review=declared and case.state in REVIEW_STATES,
-        edit_agreed=lead and declared and case.state in REVIEW_STATES,
-        is_applicant=applicant,
-        is_member=member,
-        is_lead=lead,
-        declared=declared,
-        declaration_pending=not declared and case.state in REVIEW_STATES,
-        visible=True,
-    )
+    """What ``user`` may do with the case's sheets: grading says who the user is on the case
+    (`permissions.sheet_roles`), scoring's `sheet_access` says what follows for the sheets."""
+    return sheet_access(permissions.sheet_roles(user, case))
 
 
 def scheme_for_case(case: Case) -> Scheme | None:
@@ -162,6 +140,19 @@ class GradingSheets:
             or 0
         )
 
+    def record(self, subject: SheetSubject, sheet: ScoreSheet, event: str, actor: User, comment: str) -> None:
+        case = subject.record
+        rule = "ARC-10.1.4" if sheet.kind == SheetKind.SELF else REVIEW_RULE
+        append_case_event(
+            case,
+            event,
+            actor=actor,
+            from_state=case.state,
+            to_state=case.state,
+            comment=comment,
+            rule_id=rule,
+        )
+
 
 def review_outcome_of(case: Case) -> ReviewOutcome | None:
     """The conclusion the submitted agreed sheet gives the case (`agreed.review_outcome`)."""
@@ -238,9 +229,13 @@ def _lead_comment(case: Case, outcome: ReviewOutcome | None) -> str:
     """What the lead wrote when concluding the review from the sheet (the conclusion's comment without the
     sentence the system adds from the agreed sheet); "" before the conclusion or when they wrote nothing."""
     comment = db.session.scalar(
-        sa.select(CaseEvent.comment)
-        .where(CaseEvent.case_id == case.id, CaseEvent.event == "conclude_review")
-        .order_by(CaseEvent.seq.desc())
+        sa.select(AuditEvent.comment)
+        .where(
+            AuditEvent.subject_type == "case",
+            AuditEvent.subject_id == case.id,
+            AuditEvent.event == "conclude_review",
+        )
+        .order_by(AuditEvent.seq.desc())
         .limit(1)
     )
     if not comment or outcome is None or not comment.endswith(outcome.comment):

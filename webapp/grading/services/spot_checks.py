@@ -47,7 +47,7 @@ def record_spot_check(
         )
     with _unit_of_work():
         case = _load(user, case_id)
-        decision = permissions.can(user, "spot_check", case, today)
+        decision = permissions.can_spot_check(user, case)
         if not decision:
             raise Refused(decision)
         check = SpotCheck(

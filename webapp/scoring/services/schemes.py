@@ -20,9 +20,10 @@ from config.rulesets import available_rulesets, load_ruleset
 from config.schemes import SCHEMES_DIR, decode_scheme_bytes, load_scheme, parse_scheme_text, scheme_to_toml
 from webapp.core import clock
 from webapp.core.extensions import db
-from webapp.core.models import Role, User
+from webapp.core.models import User
 from webapp.core.services import Conflict, NotFound, ServiceError, transaction
 from webapp.scoring.models import SchemeSource, SchemeVersion
+from webapp.scoring.permissions import can_manage_schemes
 from webapp.scoring.services.scoresheets.subject import procedure
 from webapp.scoring.xlsx.scheme_io import scheme_from_xlsx
 from workflow.errors import RulesetError
@@ -44,17 +45,7 @@ class SchemeRefused(ServiceError):
 
 
 # --------------------------------------------------------------------------------------------------------
-# Who may manage
-
-
-def can_manage_schemes(user: User) -> bool:
-    """``sys_admin``, or ``bureau_head`` of the provincial bureau (the top of the bureau tree)."""
-    if not user.is_authenticated:
-        return False
-    if user.has_role(Role.SYS_ADMIN):
-        return True
-    org = user.organisation
-    return user.has_role(Role.BUREAU_HEAD) and org.is_bureau and org.parent_id is None
+# Who may manage: decided in `webapp.scoring.permissions.can_manage_schemes`
 
 
 def _require_manager(user: User) -> None:

@@ -14,6 +14,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from webapp.core.models import User
 from webapp.core.services import NotFound, ServiceError, transaction
 from webapp.scoring.models import ScoreSheet, SheetKind, SheetStatus
+from webapp.scoring.permissions import can_fill_sheet, can_read_sheet, fills_sheet
 from webapp.scoring.services.scoresheets.agreed import (
     prefill_entries,
     prefilled_scores,
@@ -41,14 +42,12 @@ from webapp.scoring.services.scoresheets.store import (
 from webapp.scoring.services.scoresheets.subject import (
     SheetAccess,
     SheetSubject,
-    fills,
-    may_edit,
-    may_read,
     procedure,
     refusal,
     visible_subject,
 )
 from webapp.scoring.xlsx.scheme_io import sheet_from_xlsx
+from workflow.scoring.numbers import fmt_points
 from workflow.scoring.scheme import Scheme
 
 KINDS = (SheetKind.SELF, SheetKind.REVIEWER, SheetKind.AGREED)
@@ -80,14 +79,14 @@ def _slot(user: User, subject_id: int, kind: str, reviewer_id: int | None) -> tu
         raise NotFound("评分表不存在。")
     if kind == SheetKind.REVIEWER and reviewer_id is None:
         reviewer_id = user.id
-    if not may_read(acc, kind, reviewer_id, user):
+    if not can_read_sheet(acc, kind, reviewer_id, user.id):
         raise SheetRefused("您无权查看该评分表。")
     sheet = find(subject.id, kind, reviewer_id)
-    startable = sheet is None and may_edit(acc, kind, reviewer_id, user)
+    startable = sheet is None and can_fill_sheet(acc, kind, reviewer_id, user.id)
     closed = ""
     if startable and not subject.scored:
         startable, closed = False, subject.not_scored_message
-    elif sheet is None and not startable and fills(user, acc, kind, reviewer_id):
+    elif sheet is None and not startable and fills_sheet(acc, kind, reviewer_id, user.id):
         closed = subject.closed[kind].message
     return SheetSlot(subject, kind, reviewer_id, sheet, startable, closed), acc
 
@@ -112,7 +111,7 @@ def open_sheet(user: User, subject_id: int, kind: str, reviewer_id: int | None =
         return slot.sheet
     if kind == SheetKind.REVIEWER and reviewer_id != user.id:
         return None
-    if not may_edit(acc, kind, reviewer_id, user):
+    if not can_fill_sheet(acc, kind, reviewer_id, user.id):
         return None
     with transaction():
         scheme = procedure().pin_scheme(subject)
@@ -140,9 +139,9 @@ def start_sheet(user: User, subject_id: int, kind: str) -> tuple[ScoreSheet, boo
         raise NotFound("评分表不存在。")
     reviewer_id = user.id if kind == SheetKind.REVIEWER else None
     existing = find(subject.id, kind, reviewer_id)
-    if existing is not None and may_read(acc, kind, reviewer_id, user):
+    if existing is not None and can_read_sheet(acc, kind, reviewer_id, user.id):
         return existing, False
-    if not may_edit(acc, kind, reviewer_id, user):
+    if not can_fill_sheet(acc, kind, reviewer_id, user.id):
         raise refusal(user, subject, acc, kind, reviewer_id)
     sheet = open_sheet(user, subject_id, kind)
     assert sheet is not None  # the user fills it and may now, so open_sheet created it
@@ -157,11 +156,11 @@ def editable(
     ``hide_unreadable``: a sheet the user may not even read is 404, as if it did not exist (the API's rule).
     """
     subject, acc = visible_subject(user, sheet.case_id)
-    if not may_read(acc, sheet.kind, sheet.reviewer_id, user):
+    if not can_read_sheet(acc, sheet.kind, sheet.reviewer_id, user.id):
         if hide_unreadable:
             raise NotFound("评分表不存在。")
         raise SheetRefused("您无权查看该评分表。")
-    if may_edit(acc, sheet.kind, sheet.reviewer_id, user):
+    if can_fill_sheet(acc, sheet.kind, sheet.reviewer_id, user.id):
         return subject, acc
     raise refusal(user, subject, acc, sheet.kind, sheet.reviewer_id)
 
@@ -276,6 +275,7 @@ def save_sheet(
             sheet.updated_by_id = user.id
             if submit:
                 mark_submitted(sheet, user)
+                _record_submission(subject, sheet, user)
     except StaleDataError:
         raise SheetStale() from None
     return SaveOutcome(sheet, checked.warnings, checked.computed.problems, submitted=submit)
@@ -309,9 +309,15 @@ def submit_sheet(
         with transaction():
             store(sheet, scheme, level, dict(sheet.entries))
             mark_submitted(sheet, user)
+            _record_submission(subject, sheet, user)
     except StaleDataError:
         raise SheetStale() from None
     return sheet
+
+
+def _record_submission(subject: SheetSubject, sheet: ScoreSheet, user: User) -> None:
+    total = f"，总分 {fmt_points(sheet.total)}" if sheet.total is not None else ""
+    procedure().record(subject, sheet, "sheet_submitted", user, f"提交{sheet.kind_label}{total}")
 
 
 def reopen_sheet(
@@ -319,9 +325,13 @@ def reopen_sheet(
 ) -> ScoreSheet:
     """Take a submitted sheet back to draft while it may still be filled (e.g. after a return for completion)."""
     sheet = load_sheet(sheet_id)
-    editable(user, sheet, hide_unreadable=hide_unreadable)
+    subject, _ = editable(user, sheet, hide_unreadable=hide_unreadable)
     check_version(sheet, expected_version)
     with transaction():
+        if sheet.submitted:
+            procedure().record(
+                subject, sheet, "sheet_reopened", user, f"撤回提交的{sheet.kind_label}，改为草稿"
+            )
         sheet.status = SheetStatus.DRAFT
         sheet.submitted_at = None
         sheet.submitted_by_id = None

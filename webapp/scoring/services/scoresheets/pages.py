@@ -10,6 +10,7 @@ from typing import Any
 
 from webapp.core.models import User
 from webapp.scoring.models import SHEET_KIND_LABELS, ScoreSheet, SheetKind
+from webapp.scoring.permissions import can_read_sheet
 from webapp.scoring.services.scoresheets.agreed import (
     ItemSpread,
     ReviewOutcome,
@@ -31,7 +32,6 @@ from webapp.scoring.services.scoresheets.store import find, load_sheet, scheme_o
 from webapp.scoring.services.scoresheets.subject import (
     SheetAccess,
     SheetSubject,
-    may_read,
     readable,
     visible_subject,
 )
@@ -125,7 +125,7 @@ def subject_sheets(user: User, subject_id: int) -> SubjectSheets:
     scheme, scored = subject.scheme, subject.scored
     panel = {seat.user_id: n for n, seat in enumerate(subject.panel)}
     shown = sorted(
-        (s for s in sheets_of(subject.id) if may_read(acc, s.kind, s.reviewer_id, user)),
+        (s for s in sheets_of(subject.id) if can_read_sheet(acc, s.kind, s.reviewer_id, user.id)),
         key=lambda s: (_KIND_ORDER.get(s.kind, 3), panel.get(s.reviewer_id or 0, len(panel)), s.id),
     )
     spread = spread_table(subject, scheme) if acc.read_reviews and scored and scheme is not None else None

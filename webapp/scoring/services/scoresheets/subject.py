@@ -16,33 +16,10 @@ from typing import Any, Protocol
 
 from webapp.core.models import User
 from webapp.core.services import NotFound
-from webapp.scoring.models import SheetKind
+from webapp.scoring.models import ScoreSheet, SheetKind
+from webapp.scoring.permissions import SheetAccess, can_fill_sheet, can_read_sheet, fills_sheet
 from webapp.scoring.services.scoresheets.errors import SheetRefused
 from workflow.scoring.scheme import Scheme
-
-
-@dataclass(frozen=True)
-class SheetAccess:
-    """What one user may do with the sheets of one subject, and why editing is closed when it is."""
-
-    read_self: bool = False
-    read_reviews: bool = False  #: every reviewer sheet (and the agreed sheet while it is being made)
-    read_agreed: bool = False
-    edit_self: bool = False
-    edit_own_review: bool = False
-    edit_agreed: bool = False
-    is_applicant: bool = False
-    is_member: bool = False
-    is_lead: bool = False
-    #: the member declared no conflict of interest (required before scoring)
-    declared: bool = False
-    #: a member who has not declared yet, at the time they would score: the declaration comes first
-    declaration_pending: bool = False
-    visible: bool = False  #: may see the subject, whatever the sheets
-
-    @property
-    def any(self) -> bool:
-        return self.read_self or self.read_reviews or self.read_agreed
 
 
 @dataclass(frozen=True)
@@ -117,6 +94,10 @@ class SheetProcedure(Protocol):
     def scheme_users(self, scheme_id: str, version: str) -> int:
         """How many subjects record this scheme version (a version in use is not deleted or replaced)."""
 
+    def record(self, subject: SheetSubject, sheet: ScoreSheet, event: str, actor: User, comment: str) -> None:
+        """Write a sheet's submit or reopen (``sheet_submitted`` / ``sheet_reopened``) to the subject's audit
+        trail, inside the caller's transaction."""
+
 
 _procedure: SheetProcedure | None = None
 
@@ -153,37 +134,12 @@ def visible_subject(user: User, subject_id: int) -> tuple[SheetSubject, SheetAcc
 # Who reads and fills which sheet, from the access the procedure decided
 
 
-def may_read(acc: SheetAccess, kind: str, reviewer_id: int | None, user: User) -> bool:
-    if kind == SheetKind.SELF:
-        return acc.read_self
-    if kind == SheetKind.REVIEWER:
-        return acc.read_reviews or (acc.is_member and reviewer_id == user.id)
-    return acc.read_agreed
-
-
-def may_edit(acc: SheetAccess, kind: str, reviewer_id: int | None, user: User) -> bool:
-    if kind == SheetKind.SELF:
-        return acc.edit_self
-    if kind == SheetKind.REVIEWER:
-        return acc.edit_own_review and reviewer_id == user.id
-    return acc.edit_agreed
-
-
-def fills(user: User, acc: SheetAccess, kind: str, reviewer_id: int | None) -> bool:
-    """``user`` is the one who fills the sheet of ``kind`` (whether or not the subject is open for it now)."""
-    if kind == SheetKind.SELF:
-        return acc.is_applicant
-    if kind == SheetKind.REVIEWER:
-        return acc.is_member and reviewer_id == user.id
-    return acc.is_lead
-
-
 def refusal(
     user: User, subject: SheetSubject, acc: SheetAccess, kind: str, reviewer_id: int | None
 ) -> SheetRefused:
     """Why ``user`` may not fill the sheet of ``kind`` (of ``reviewer_id``) now: 409 for the right person at
     the wrong time, with the rule; 403 for anyone else."""
-    filler = fills(user, acc, kind, reviewer_id)
+    filler = fills_sheet(acc, kind, reviewer_id, user.id)
     if filler and kind != SheetKind.SELF and acc.declaration_pending:
         return SheetRefused(
             "请先在「评审任务」中作出回避声明（确认与申报单位无利害关系）后再评分。",
@@ -208,8 +164,8 @@ def readable(
     """(subject, access, editable) for reading one sheet; `SheetRefused` (or NotFound, the API's rule) when the
     user may not read it."""
     subject, acc = visible_subject(user, subject_id)
-    if not may_read(acc, kind, reviewer_id, user):
+    if not can_read_sheet(acc, kind, reviewer_id, user.id):
         if missing_when_unreadable:
             raise NotFound("评分表不存在。")
         raise SheetRefused("您无权查看该评分表。")
-    return subject, acc, may_edit(acc, kind, reviewer_id, user)
+    return subject, acc, can_fill_sheet(acc, kind, reviewer_id, user.id)
