@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import wraps
 from typing import Any, ClassVar, TypeVar
 
@@ -56,7 +56,6 @@ class Operation:
     query: type[BaseModel] | None = None
     headers: tuple[dict[str, Any], ...] = ()
     description: str | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def operation(
