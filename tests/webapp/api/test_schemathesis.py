@@ -11,6 +11,7 @@ other half whatever ids the document allows. Deterministic (derandomized, no exa
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -84,6 +85,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         "reference": [objection.get_json()["reference"]],
     }
     return {
+        "client": client,
         "headers": list(headers.values()),
         "known": known,
         "schema": schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app),
@@ -119,3 +121,20 @@ def test_no_input_breaks_an_operation_or_its_documented_shape(world, method, pat
         if mode is GenerationMode.POSITIVE:
             raise
         pytest.skip("the document leaves no invalid input to send to this operation")
+
+
+@pytest.mark.parametrize(
+    "key", ["", "   ", "retry-key-0001", " retry-key-0002 ", "short", "短短短短短短短短", "a" * 65]
+)
+def test_the_documented_idempotency_key_pattern_is_what_the_service_accepts(world, key):
+    """Found by the search above: a blank key (taken as no key) was refused by the document, not the API."""
+    operation = world["schema"]["/notices/{case_id}/objections"]["POST"]
+    (header,) = [p for p in operation.headers if p.name == "Idempotency-Key"]
+    documented = re.fullmatch(header.definition["schema"]["pattern"], key) is not None
+    response = world["client"].post(
+        f"/api/v1/notices/{world['known']['case_id'][1]}/objections",
+        json={"content": f"异议内容 {key!r}"},
+        headers={"Idempotency-Key": key},
+    )
+    assert response.status_code in (201, 400)
+    assert documented == (response.status_code == 201), response.get_json()

@@ -15,6 +15,7 @@ from pydantic_core import PydanticCustomError
 
 from webapp.core.api.spec import Body, Out
 from webapp.grading.models import ATTACHMENT_KIND_LABELS, OBJECTION_STATUS_LABELS
+from webapp.grading.services.cases import SUBMISSION_KEY_RE
 from workflow.grading import CASE_STATES, EVENTS
 
 NonBlank = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
@@ -122,13 +123,15 @@ class VersionQuery(Out):
     )
 
 
+#: the service's key pattern (`SUBMISSION_KEY_RE`, shared with the objection form's hidden token); the service
+#: trims the key and takes a blank one as none, so the document allows that too
 IDEMPOTENCY_KEY = {
     "name": "Idempotency-Key",
     "in": "header",
     "required": False,
     "description": "makes a retry safe: the same key and content answer the objection already filed; the "
-    "same key with other content is 409",
-    "schema": {"type": "string", "pattern": "^[A-Za-z0-9_.:-]{8,64}$"},
+    "same key with other content is 409. Blank: no key.",
+    "schema": {"type": "string", "pattern": rf"^\s*(?:{SUBMISSION_KEY_RE.pattern.strip('^$')})?\s*$"},
 }
 
 # -- responses ------------------------------------------------------------------------------------------------
