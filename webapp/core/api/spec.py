@@ -226,6 +226,17 @@ def document(prefix: str, info: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _query_value(schema: dict[str, Any]) -> dict[str, Any]:
+    """A query parameter's schema: a query string has no null (an optional field's ``None`` is its absence)."""
+    schema = {k: v for k, v in schema.items() if k not in ("default", "title")}
+    options = [option for option in schema.pop("anyOf", []) if option != {"type": "null"}]
+    if len(options) == 1:
+        schema.update(options[0])
+    elif options:
+        schema["anyOf"] = options
+    return schema
+
+
 def _ref(model: type[BaseModel], models: set[type[BaseModel]]) -> dict[str, str]:
     models.add(model)
     return {"$ref": REF.format(model=model.__name__)}
@@ -250,6 +261,7 @@ def _operation(rule: Any, view: Any, op: Operation, models: set[type[BaseModel]]
         schema = op.query.model_json_schema(ref_template=REF)
         for name, prop in schema["properties"].items():
             description = prop.pop("description", None)
+            prop = _query_value(prop)
             parameter = {
                 "name": name,
                 "in": "query",

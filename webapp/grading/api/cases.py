@@ -273,7 +273,7 @@ def _expected_version() -> int | None:
     raw = request.values.get("expected_version")
     if raw is None or raw == "":
         return None
-    if not raw.isdigit() or len(raw) > 9:
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 9:  # '²'.isdigit(), yet int('²') fails
         raise InvalidInput("expected_version 须为正整数", "expected_version")
     return int(raw)
 

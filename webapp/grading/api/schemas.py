@@ -15,6 +15,7 @@ from pydantic_core import PydanticCustomError
 
 from webapp.core.api.spec import Body, Out
 from webapp.grading.models import ATTACHMENT_KIND_LABELS, OBJECTION_STATUS_LABELS
+from webapp.grading.services import case_search as search
 from webapp.grading.services.cases import SUBMISSION_KEY_RE
 from workflow.grading import CASE_STATES, EVENTS
 
@@ -93,33 +94,46 @@ class UploadForm(Out):
 
     kind: AttachmentKind
     file: Annotated[bytes, WithJsonSchema({"type": "string", "format": "binary"})]
-    expected_version: int | None = None
+    expected_version: Annotated[int, Field(ge=0, le=999_999_999)] | Literal[""] | None = None
 
 
 class ReplaceForm(Out):
     file: Annotated[bytes, WithJsonSchema({"type": "string", "format": "binary"})]
 
 
+def _choice(name: str) -> Any:
+    """A choice filter's values as the case search knows them, or empty (no filter, as the page form sends)."""
+    return Literal[(*search.FILTER_CHOICES[name], "")] | None
+
+
+def _number(low: int, high: int) -> Any:
+    return Annotated[int, Field(ge=low, le=high)] | Literal[""] | None
+
+
 class CaseFilters(Out):
-    """GET /cases query (validated by the case search's own parser, shared with the case list page)."""
+    """GET /cases query, read by the case search's parser (shared with the case list page), whose limits these
+    are; an empty value is no filter."""
 
     q: str | None = Field(
-        None, max_length=60, description="organ name, case number, letter or certificate number"
+        None,
+        max_length=search.MAX_QUERY_LENGTH,
+        description="organ name, case number, letter or certificate number",
     )
-    state: State | None = None
-    level: str | None = None
-    kind: str | None = None
-    tier: str | None = None
-    year: int | None = Field(None, ge=2000, le=2100)
-    bureau: int | None = Field(None, description="a bureau holding any function")
-    overdue: Literal[0, 1] | None = None
-    page: int | None = Field(None, ge=1)
-    per_page: int | None = Field(None, ge=1, le=100)
+    state: _choice("state") = None
+    level: _choice("level") = None
+    kind: _choice("kind") = None
+    tier: _choice("tier") = Field(None, description="the applicant organ's tier")
+    year: _number(*search.YEAR_RANGE) = None
+    bureau: _number(1, search.MAX_ID) = Field(None, description="a bureau holding any function in the case")
+    overdue: Literal["", "0", "1"] | None = Field(None, description="1: only cases past a deadline")
+    page: _number(1, search.MAX_PAGE) = None
+    per_page: _number(1, search.MAX_PER_PAGE) = None
 
 
 class VersionQuery(Out):
-    expected_version: int | None = Field(
-        None, description="the case's version when read; refused as stale (409) if it changed"
+    expected_version: Annotated[int, Field(ge=0, le=999_999_999)] | Literal[""] | None = Field(
+        None,
+        description="the case's version when read; refused as stale (409) if it changed; empty: not checked",
     )
 
 
@@ -265,7 +279,7 @@ class Case(CaseSummary):
     conclusion: Literal["pass", "fail"] | None
     letter_no: str | None
     certificate_no: str | None
-    spot_check: Any
+    spot_check: bool = Field(description="the case was drawn for a spot check")
     spot_checks: list[SpotCheck]
     review_date: date | None
     basis_documents: list[BasisDocument]
