@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, WithJsonSchema
 
-from webapp.core.api.spec import Body, Out
+from webapp.core.api.spec import Body, Out, Stripped
 
 Points = int | float
 SheetKindName = Literal["self", "reviewer", "agreed"]
@@ -36,7 +36,7 @@ Entries = Annotated[
 
 
 class NewSheet(Body):
-    kind: SheetKindName
+    kind: Annotated[SheetKindName, Stripped]
 
 
 class SheetEntries(Body):

@@ -17,7 +17,7 @@ from functools import wraps
 from typing import Any, ClassVar, TypeVar
 
 from flask import current_app, request
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError
 from pydantic_core import ErrorDetails
 
 from webapp.core.api.validation import InvalidInput
@@ -27,6 +27,14 @@ from webapp.core.services import ServiceError
 F = TypeVar("F", bound=Callable[..., Any])
 OPERATION_ATTR = "api_operation"
 REF = "#/components/schemas/{model}"
+
+
+def _strip(value: Any) -> Any:
+    return value.strip() if isinstance(value, str) else value
+
+
+#: a choice as sent, surrounding blanks ignored (``" plan "`` is ``plan``, as the readers before the models took it)
+Stripped = BeforeValidator(_strip)
 
 
 class Body(BaseModel):

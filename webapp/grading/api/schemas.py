@@ -13,7 +13,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, Field, PlainValidator, StringConstraints, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
-from webapp.core.api.spec import Body, Out
+from webapp.core.api.spec import Body, Out, Stripped
 from webapp.grading.models import ATTACHMENT_KIND_LABELS, OBJECTION_STATUS_LABELS
 from webapp.grading.services import case_search as search
 from webapp.grading.services.cases import SUBMISSION_KEY_RE
@@ -52,7 +52,7 @@ class NewCase(Body):
 
 
 class EventRequest(Body):
-    event: Event
+    event: Annotated[Event, Stripped]
     comment: str | None = None
     expected_version: Version | None = None
     notice_start: Annotated[
