@@ -201,7 +201,8 @@ def test_bad_event_input_is_400(demo, api, body, field):
 @pytest.mark.parametrize("token", ["1e-400", "1E2", "85.555", "-1", "1e999"])
 def test_a_review_total_is_taken_as_written_and_must_be_a_plain_decimal(demo, api, token):
     """Issue 7 point 6: JSON 1e-400 parses to 0.0 and would reject the case with a total of 0 (ARC-7.2)."""
-    from tests.webapp.views.case_walk import NOTICE_OVER, walk
+    from tests.walk import NOTICE_OVER
+    from tests.webapp.views.case_walk import walk
 
     with demo.app_context():
         case_id = walk("unit-county", to="panel")
