@@ -7,7 +7,7 @@ from typing import Literal
 
 import pytest
 from flask import Flask, jsonify
-from pydantic import ValidationError
+from pydantic import Field, ValidationError
 
 from webapp.core.api import errors
 from webapp.core.api.spec import Body, Out, document, operation
@@ -40,6 +40,7 @@ class Sample(Body):
     count: int
     kind: Literal["self", "agreed"]
     note: str | None = None
+    step: int | None = Field(None, multiple_of=5)
 
 
 class Answer(Out):
@@ -68,6 +69,7 @@ def _tiny_app(answer: dict) -> Flask:
         ({"count": True, "kind": "self"}, "count", "count 须为整数"),
         ({"count": 1, "kind": "draft"}, "kind", "kind 只能是：self、agreed"),
         ({"count": 1, "kind": "self", "note": 5}, "note", "note 须为字符串"),
+        ({"count": 1, "kind": "self", "step": 3}, "step", "step 的值不正确"),  # no sentence of its own
     ],
 )
 def test_a_body_the_model_refuses_is_400_invalid_input_in_chinese_naming_the_field(body, field, words):

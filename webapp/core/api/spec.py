@@ -156,8 +156,10 @@ def message(model: type[BaseModel], error: ErrorDetails) -> str:
     if error["type"] in ("literal_error", "enum"):
         allowed = _allowed(model, str(error["loc"][0])) if error["loc"] else []
         return f"{name} 只能是：{'、'.join(allowed)}"
-    template = _MESSAGES.get(error["type"], "{name} 的值不正确")
-    return template.format(name=name, **(error.get("ctx") or {}))
+    try:
+        return _MESSAGES[error["type"]].format(name=name, **(error.get("ctx") or {}))
+    except KeyError:  # a type without a sentence here, or a context it lacks: still Chinese, still the field
+        return f"{name} 的值不正确"
 
 
 def _allowed(model: type[BaseModel], name: str) -> list[str]:
