@@ -13,19 +13,19 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from flask import Blueprint, Response, jsonify, request
+from flask import Blueprint, Response, jsonify
 from flask_login import current_user
 
-from webapp.core.api.validation import InvalidInput, json_object, optional_int, optional_str, required_str
+from webapp.core.api.spec import operation
+from webapp.core.api.validation import InvalidInput
 from webapp.core.auth.permissions import login_required
+from webapp.scoring.api_schemas import CaseSheets, NewSheet, Sheet, SheetEntries, SheetVersion
 from webapp.scoring.models import ScoreSheet, SheetKind
 from webapp.scoring.services.scoresheets import operations, pages
 from webapp.scoring.services.scoresheets.agreed import SpreadTable
 from webapp.scoring.services.scoresheets.errors import SheetInvalid
 from webapp.scoring.services.scoresheets.operations import JsonInput
 from webapp.scoring.services.scoresheets.pages import SheetView
-
-KINDS = operations.KINDS
 
 
 def _num(value: Any) -> int | float | None:
@@ -73,7 +73,7 @@ def entry_json(raw: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def sheet_json(view: SheetView) -> dict[str, Any]:
-    """The detail shape of ``GET /api/v1/sheets/<id>`` (documented in openapi.py)."""
+    """The detail shape of ``GET /api/v1/sheets/<id>`` (`Sheet`)."""
     sheet, computed = view.sheet, view.computed
     body = sheet_summary(sheet)
     body.update(
@@ -139,6 +139,10 @@ def _entries_refused_as_invalid_input() -> Iterator[None]:
 
 
 @login_required
+@operation(
+    "The score sheets of a case the caller may read, with the spread for panel and bureau",
+    responses={200: ("the sheets", CaseSheets), 404: "no such case, or not visible"},
+)
 def list_sheets(case_id: int) -> Response:
     found = pages.subject_sheets(current_user, case_id)
     return jsonify(
@@ -151,58 +155,89 @@ def list_sheets(case_id: int) -> Response:
 
 
 @login_required
-def start_sheet(case_id: int) -> tuple[Response, int]:
-    payload = json_object()
-    kind = required_str(payload, "kind")
-    if kind not in KINDS:
-        raise InvalidInput(f"kind 只能是：{'、'.join(KINDS)}", "kind")
-    sheet, created = operations.start_sheet(current_user, case_id, kind)
+@operation(
+    "Start (or get) the caller's own sheet: self-check, their reviewer sheet, the agreed sheet",
+    body=NewSheet,
+    responses={
+        201: ("created (the agreed sheet prefilled with the medians)", Sheet),
+        200: ("it existed", Sheet),
+        403: "the caller does not fill this sheet",
+        409: "not now (ARC-10.1.4, ARC-10.4.5) or a level not scored (GAP-11)",
+    },
+)
+def start_sheet(case_id: int, body: NewSheet) -> tuple[Response, int]:
+    sheet, created = operations.start_sheet(current_user, case_id, body.kind)
     response = jsonify(_detail(sheet.id))
     response.headers["Location"] = f"/api/v1/sheets/{sheet.id}"
     return response, 201 if created else 200
 
 
 @login_required
+@operation(
+    "A sheet with its entries and the engine's result",
+    responses={200: ("the sheet", Sheet), 404: "no such sheet, or the caller may not read it"},
+)
 def get_sheet(sheet_id: int) -> Response:
     return jsonify(_detail(sheet_id))
 
 
 @login_required
-def put_sheet(sheet_id: int) -> Response:
-    payload = json_object()
-    entries = payload.get("entries")
-    if not isinstance(entries, dict):
-        raise InvalidInput('entries 须为对象：{"考核项目编号": {…}, …}（docs/schemes.md）', "entries")
-    version = optional_int(payload, "version")
-    opinion = optional_str(payload, "opinion")
+@operation(
+    "Replace a draft's entries (the sheet's filler only, while it is open)",
+    body=SheetEntries,
+    responses={
+        200: ("saved as a draft", Sheet),
+        400: "a bad entry: field entries.<item id>[.<input>]; nothing saved",
+        403: "readable, but the caller does not fill it",
+        404: "no such sheet, or the caller may not read it",
+        409: "sheet_closed (with the rule), sheet_submitted, or stale",
+    },
+)
+def put_sheet(sheet_id: int, body: SheetEntries) -> Response:
     with _entries_refused_as_invalid_input():
         operations.save_sheet(
             current_user,
             sheet_id,
-            JsonInput(entries, opinion),
-            expected_version=version,
+            JsonInput(body.entries, body.opinion),
+            expected_version=body.version,
             hide_unreadable=True,
         )
     return jsonify(_detail(sheet_id))
 
 
-def _optional_payload() -> dict[str, Any]:
-    """Submit takes an optional body (``{"version": n}``)."""
-    return json_object() if request.get_data() else {}
-
-
 @login_required
-def submit_sheet(sheet_id: int) -> Response:
-    version = optional_int(_optional_payload(), "version")
+@operation(
+    "Submit the stored entries",
+    body=SheetVersion,
+    body_required=False,
+    responses={
+        200: ("submitted", Sheet),
+        400: "an item unscored or an entry refused: field entries.<item id>",
+        403: "readable, but the caller does not fill it",
+        404: "no such sheet, or the caller may not read it",
+        409: "sheet_closed (with the rule) or stale",
+    },
+)
+def submit_sheet(sheet_id: int, body: SheetVersion) -> Response:
     with _entries_refused_as_invalid_input():
-        operations.submit_sheet(current_user, sheet_id, expected_version=version, hide_unreadable=True)
+        operations.submit_sheet(current_user, sheet_id, expected_version=body.version, hide_unreadable=True)
     return jsonify(_detail(sheet_id))
 
 
 @login_required
-def reopen_sheet(sheet_id: int) -> Response:
-    version = optional_int(_optional_payload(), "version")  # honoured where sent, as on submit
-    operations.reopen_sheet(current_user, sheet_id, expected_version=version, hide_unreadable=True)
+@operation(
+    "Take a submitted sheet back to draft while it is still open",
+    body=SheetVersion,
+    body_required=False,
+    responses={
+        200: ("a draft again", Sheet),
+        403: "readable, but the caller does not fill it",
+        404: "no such sheet, or the caller may not read it",
+        409: "sheet_closed (with the rule) or stale",
+    },
+)
+def reopen_sheet(sheet_id: int, body: SheetVersion) -> Response:
+    operations.reopen_sheet(current_user, sheet_id, expected_version=body.version, hide_unreadable=True)
     return jsonify(_detail(sheet_id))
 
 

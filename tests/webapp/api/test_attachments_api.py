@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from io import BytesIO
 
+import pytest
+
 from tests.webapp.views.case_walk import walk
 
 PRE = {f"ARC-5.{n}": True for n in range(1, 7)}
@@ -111,3 +113,16 @@ def test_the_openapi_document_lists_the_new_operations(demo, client):
     paths = client.get("/api/v1/openapi.json").get_json()["paths"]
     assert {"delete", "put"} <= set(paths["/cases/{case_id}/attachments/{attachment_id}"])
     assert "delete" in paths["/cases/{case_id}"]
+
+
+@pytest.mark.parametrize("version", ["²", "٣", "-1", "1.0", "1234567890"])
+def test_an_expected_version_that_is_not_plain_ascii_digits_is_400_not_500(demo, client, api, version):
+    """'²'.isdigit() is True but int('²') fails: the query's version must be ASCII digits (found reviewing the
+    query models the document is generated from)."""
+    unit = api("unit-county")
+    case_id = _draft(api)
+    bad = client.delete(
+        f"/api/v1/cases/{case_id}", query_string={"expected_version": version}, headers=unit.headers
+    )
+    assert (bad.status_code, bad.get_json()["field"]) == (400, "expected_version")
+    assert unit.get(f"/api/v1/cases/{case_id}").status_code == 200

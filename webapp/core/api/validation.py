@@ -1,10 +1,9 @@
-"""Reading JSON input: each helper raises `InvalidInput` (400 ``invalid_input`` naming the field)."""
+"""Reading JSON input beyond the body models (`webapp.core.api.spec`): the parser the app uses, the error a
+refusal raises (400 ``invalid_input`` naming the field) and a number read exactly as it was written."""
 
 from __future__ import annotations
 
 import json
-import math
-from datetime import date
 from typing import Any
 
 from flask import request
@@ -29,61 +28,6 @@ class InvalidInput(ServiceError):
 
     def __init__(self, message: str, field: str | None = None) -> None:
         super().__init__(message, code="invalid_input", field=field)
-
-
-def json_object() -> dict[str, Any]:
-    payload = request.get_json(silent=True)
-    if not isinstance(payload, dict):
-        raise InvalidInput("请求体须为 JSON 对象（Content-Type: application/json）。")
-    return payload
-
-
-def required_str(payload: dict[str, Any], name: str) -> str:
-    value = payload.get(name)
-    if not isinstance(value, str) or not value.strip():
-        raise InvalidInput(f"缺少字段 {name}（字符串）", name)
-    return value.strip()
-
-
-def optional_str(payload: dict[str, Any], name: str) -> str | None:
-    value = payload.get(name)
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise InvalidInput(f"{name} 须为字符串", name)
-    return value
-
-
-def optional_int(payload: dict[str, Any], name: str) -> int | None:
-    value = payload.get(name)
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise InvalidInput(f"{name} 须为整数", name)
-    return value
-
-
-def optional_number(payload: dict[str, Any], name: str) -> float | None:
-    value = payload.get(name)
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        raise InvalidInput(f"{name} 须为数字", name)
-    return float(value)
-
-
-def optional_date(payload: dict[str, Any], name: str) -> date | None:
-    value = payload.get(name)
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value) if isinstance(value, str) else _fail(name)
-    except ValueError:
-        return _fail(name)
-
-
-def _fail(name: str) -> date:
-    raise InvalidInput(f"{name} 须为日期 YYYY-MM-DD", name)
 
 
 class _Token(str):

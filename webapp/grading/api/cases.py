@@ -9,22 +9,15 @@ from flask import Response, jsonify, request
 from flask_login import current_user
 
 from webapp.core import clock
-from webapp.core.api.validation import (
-    InvalidInput,
-    json_object,
-    number_as_sent,
-    optional_date,
-    optional_int,
-    optional_str,
-    required_str,
-)
+from webapp.core.api.spec import operation
+from webapp.core.api.validation import InvalidInput, number_as_sent
 from webapp.core.auth.permissions import login_required
+from webapp.grading.api import schemas
 from webapp.grading.models import ATTACHMENT_KIND_LABELS, Attachment, Case
 from webapp.grading.services import attachments, case_search, overdue
 from webapp.grading.services import cases as case_service
 from webapp.grading.services.cases import CaseView
 from webapp.grading.services.objections import ObjectionView
-from workflow.grading import EVENTS
 
 
 def _iso(day: date | None) -> str | None:
@@ -70,7 +63,7 @@ def attachment_json(attachment: Attachment) -> dict[str, Any]:
 
 
 def case_json(view: CaseView) -> dict[str, Any]:
-    """The detail shape of ``GET /api/v1/cases/<id>`` (documented in openapi.py)."""
+    """The detail shape of ``GET /api/v1/cases/<id>`` (`schemas.Case`)."""
     case = view.case
     notice = view.notice
     body = case_summary(case)
@@ -169,8 +162,14 @@ def _detail(case_id: int) -> dict[str, Any]:
 
 
 @login_required
+@operation(
+    "Cases the caller may see",
+    query=schemas.CaseFilters,
+    responses={200: ("the cases", schemas.CaseList), 400: "bad filter (field names it)"},
+)
 def list_cases() -> Response:
-    """GET /cases?q=&state=&level=&kind=&tier=&year=&bureau=&overdue=1&page=&per_page= (per_page ≤ 100)."""
+    """GET /cases?q=&state=&level=&kind=&tier=&year=&bureau=&overdue=1&page=&per_page= (per_page ≤ 100);
+    the filters are read by the case search's parser, the one the case list page uses."""
     filters, errors = case_search.parse_filters(request.args)
     if errors:
         raise case_search.FilterError(errors)
@@ -187,15 +186,18 @@ def list_cases() -> Response:
 
 
 @login_required
-def create_case() -> tuple[Response, int]:
-    payload = json_object()
-    level = required_str(payload, "level")
-    kind = required_str(payload, "kind")
-    preconditions = payload.get("preconditions", {})
-    if not isinstance(preconditions, dict) or not all(isinstance(v, bool) for v in preconditions.values()):
-        raise InvalidInput('preconditions 须为对象，如 {"ARC-5.1": true, …}', "preconditions")
+@operation(
+    "Open a draft case for the caller's organ",
+    body=schemas.NewCase,
+    responses={
+        201: ("the new case", schemas.Case),
+        403: "not an organ user",
+        409: "not a candidate / a case is already running (with the rule)",
+    },
+)
+def create_case(body: schemas.NewCase) -> tuple[Response, int]:
     case = case_service.open_case(
-        current_user, level=level, kind=kind, preconditions=preconditions, today=clock.today()
+        current_user, level=body.level, kind=body.kind, preconditions=body.preconditions, today=clock.today()
     )
     response = jsonify(_detail(case.id))
     response.headers["Location"] = f"/api/v1/cases/{case.id}"
@@ -203,35 +205,51 @@ def create_case() -> tuple[Response, int]:
 
 
 @login_required
+@operation(
+    "A case with its allowed events, notice and history",
+    responses={200: ("the case", schemas.Case), 404: "no such case, or not visible"},
+)
 def get_case(case_id: int) -> Response:
     return jsonify(_detail(case_id))
 
 
 @login_required
-def fire_event(case_id: int) -> Response:
-    payload = json_object()
-    event = required_str(payload, "event")
-    if event not in EVENTS:
-        raise InvalidInput(f"未知的操作 {event}；可用：{'、'.join(EVENTS)}", "event")
-    conclusion = optional_str(payload, "conclusion")
-    if conclusion is not None and conclusion not in ("pass", "fail"):
-        raise InvalidInput("conclusion 只能是 pass 或 fail", "conclusion")
+@operation(
+    "Fire an event (apply, plan, pass_precheck, close_notice, conclude_review, approve …)",
+    body=schemas.EventRequest,
+    responses={
+        200: ("the case after the event", schemas.Case),
+        403: "the caller holds no such function (with the rule)",
+        409: "a rule refuses it now (code, Chinese message, rule id) or stale",
+    },
+)
+def fire_event(case_id: int, body: schemas.EventRequest) -> Response:
     case_service.fire_event(
         current_user,
         case_id,
-        event,
-        comment=optional_str(payload, "comment") or "",
+        body.event,
+        comment=body.comment or "",
         today=clock.today(),
-        expected_version=optional_int(payload, "expected_version"),
-        notice_start=optional_date(payload, "notice_start"),
-        opinion=optional_str(payload, "opinion"),
+        expected_version=body.expected_version,
+        notice_start=body.notice_start,
+        opinion=body.opinion,
         total_score=number_as_sent("total_score"),  # checked as typed: 1e-400 is not a total
-        conclusion=conclusion,
+        conclusion=body.conclusion,
     )
     return jsonify(_detail(case_id))
 
 
 @login_required
+@operation(
+    "Upload a file",
+    form=schemas.UploadForm,
+    responses={
+        201: ("stored", schemas.Attachment),
+        403: "may not upload this kind",
+        409: "not at this step (with the rule), or stale: the case moved on since expected_version",
+        413: "the file is too large",
+    },
+)
 def upload_attachment(case_id: int) -> tuple[Response, int]:
     kind = request.form.get("kind", "")
     if kind not in ATTACHMENT_KIND_LABELS:
@@ -255,12 +273,23 @@ def _expected_version() -> int | None:
     raw = request.values.get("expected_version")
     if raw is None or raw == "":
         return None
-    if not raw.isdigit() or len(raw) > 9:
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 9:  # '²'.isdigit(), yet int('²') fails
         raise InvalidInput("expected_version 须为正整数", "expected_version")
     return int(raw)
 
 
 @login_required
+@operation(
+    "Delete an attachment while the step allows it",
+    description="The applicant its own materials up to its acceptance request and while returned for "
+    "completion; the pre-checker its opinion while pre-checking.",
+    query=schemas.VersionQuery,
+    responses={
+        204: ("deleted", None),
+        403: "not the caller's attachment",
+        409: "the step no longer allows it (with the rule), or stale",
+    },
+)
 def delete_attachment(case_id: int, attachment_id: int) -> tuple[Response, int]:
     """204 once deleted; 409 with the rule when the step no longer allows it (see permissions)."""
     attachments.delete_attachment(current_user, case_id, attachment_id, expected_version=_expected_version())
@@ -268,6 +297,17 @@ def delete_attachment(case_id: int, attachment_id: int) -> tuple[Response, int]:
 
 
 @login_required
+@operation(
+    "Replace an attachment with a new file (same kind), in one transaction",
+    form=schemas.ReplaceForm,
+    query=schemas.VersionQuery,
+    responses={
+        200: ("the new attachment", schemas.Attachment),
+        403: "not the caller's attachment",
+        409: "the step no longer allows it (with the rule), or stale",
+        413: "the file is too large",
+    },
+)
 def replace_attachment(case_id: int, attachment_id: int) -> tuple[Response, int]:
     """A new file (multipart ``file``) in place of the attachment, same kind, in one transaction."""
     file = request.files.get("file")
@@ -280,6 +320,11 @@ def replace_attachment(case_id: int, attachment_id: int) -> tuple[Response, int]
 
 
 @login_required
+@operation(
+    "Delete a draft the caller's organ never applied for (its files too)",
+    query=schemas.VersionQuery,
+    responses={204: ("deleted", None), 403: "not the applicant", 409: "not a draft any more (ARC-10.1.1)"},
+)
 def delete_case(case_id: int) -> tuple[Response, int]:
     """Delete a draft the unit never applied for; 409 with the rule once it has applied."""
     attachments.delete_draft(current_user, case_id, expected_version=_expected_version())
@@ -287,18 +332,22 @@ def delete_case(case_id: int) -> tuple[Response, int]:
 
 
 @login_required
-def set_panel(case_id: int) -> Response:
-    payload = json_object()
-    reviewers = payload.get("reviewers")
-    if not isinstance(reviewers, list) or not all(isinstance(r, str) and r for r in reviewers):
-        raise InvalidInput("reviewers 须为用户名列表", "reviewers")
-    lead = optional_str(payload, "lead")
+@operation(
+    "Form the review panel (organizing bureau)",
+    body=schemas.PanelRequest,
+    responses={
+        200: ("the case with its panel", schemas.Case),
+        403: "not the organizer",
+        409: "size out of range / reviewer from the applicant organ / stale (with the rule)",
+    },
+)
+def set_panel(case_id: int, body: schemas.PanelRequest) -> Response:
     case_service.set_panel(
         current_user,
         case_id,
-        reviewers,
-        lead=lead,
+        body.reviewers,
+        lead=body.lead,
         today=clock.today(),
-        expected_version=optional_int(payload, "expected_version"),
+        expected_version=body.expected_version,
     )
     return jsonify(_detail(case_id))

@@ -7,8 +7,9 @@ from typing import Any
 from flask import Response, jsonify, request
 
 from webapp.core import clock
-from webapp.core.api.validation import InvalidInput, json_object, optional_str
+from webapp.core.api.spec import operation
 from webapp.core.auth.permissions import public
+from webapp.grading.api import schemas
 from webapp.grading.services import cases as case_service
 from webapp.grading.services import notices as notice_service
 from webapp.grading.services import objections as objection_service
@@ -33,24 +34,34 @@ def notice_json(row: NoticeRow) -> dict[str, Any]:
 
 
 @public
+@operation("Current public notices (no login)", responses={200: ("the notice list", schemas.NoticeList)})
 def list_notices() -> Response:
     rows = notice_service.current_notices(today=clock.today())
     return jsonify(notices=[notice_json(row) for row in rows])
 
 
 @public
-def submit_objection(case_id: int) -> tuple[Response, int]:
+@operation(
+    "Raise an objection during the notice (no login)",
+    description="The name and contact are shown only to the organising bureau. Send an Idempotency-Key to "
+    "make retries safe: the same key and content answer the objection already filed; the same key with "
+    "other content is 409.",
+    body=schemas.ObjectionRequest,
+    headers=(schemas.IDEMPOTENCY_KEY,),
+    responses={
+        201: ("the reference number", schemas.Reference),
+        404: "not in notice",
+        409: "outside the notice period, or the key was used for other content",
+    },
+)
+def submit_objection(case_id: int, body: schemas.ObjectionRequest) -> tuple[Response, int]:
     """201 with the reference number. An ``Idempotency-Key`` header (8–64 letters, digits or ``_.:-``) makes a
     retry safe: the same key with the same content answers the objection already filed (no second one)."""
-    payload = json_object()
-    content = optional_str(payload, "content")
-    if not content or not content.strip():
-        raise InvalidInput("请填写异议内容（content）", "content")
     objection = case_service.submit_objection(
         case_id,
-        content=content,
-        name=optional_str(payload, "name") or "",
-        contact=optional_str(payload, "contact") or "",
+        content=body.content,
+        name=body.name or "",
+        contact=body.contact or "",
         submission_key=request.headers.get("Idempotency-Key") or None,
         today=clock.today(),
     )
@@ -58,6 +69,14 @@ def submit_objection(case_id: int) -> tuple[Response, int]:
 
 
 @public
+@operation(
+    "Where an objection stands, by its reference number (no login; nothing personal)",
+    responses={
+        200: ("the objection's status", schemas.ObjectionStatus),
+        400: "not a reference number",
+        404: "no such objection",
+    },
+)
 def objection_status(reference: str) -> Response:
     """Where an objection stands, by its reference number: status, dates, outcome note; nothing personal."""
     status = objection_service.objection_status(reference)

@@ -6,14 +6,20 @@ from flask import Response, jsonify
 from flask_login import current_user
 
 from webapp.core import clock
+from webapp.core.api.spec import operation
 from webapp.core.auth.permissions import login_required
 from webapp.core.extensions import db
 from webapp.core.models import Organisation
 from webapp.core.services import NotFound
+from webapp.grading.api import schemas
 from webapp.grading.services import grades, permissions
 
 
 @login_required
+@operation(
+    "An organ's grade today",
+    responses={200: ("grade status", schemas.Grade), 404: "no such organ, or not visible"},
+)
 def organ_grade(organ_id: int) -> Response:
     organ = db.session.get(Organisation, organ_id)
     if organ is None or not organ.is_organ or not permissions.can_read_organ(current_user, organ):

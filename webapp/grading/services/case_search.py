@@ -67,7 +67,8 @@ class FilterError(ServiceError):
         self.errors = errors
 
 
-_CHOICES: dict[str, Mapping[str, str]] = {
+#: the choice filters and their values (the API document lists them from here)
+FILTER_CHOICES: dict[str, Mapping[str, str]] = {
     "state": CASE_STATE_LABELS,
     "level": LEVEL_LABELS,
     "kind": CASE_KIND_LABELS,
@@ -93,7 +94,7 @@ def parse_filters(args: Mapping[str, str]) -> tuple[CaseFilters, dict[str, str]]
         errors["q"] = f"关键词不能超过{MAX_QUERY_LENGTH}个字。"
     elif q:
         values["q"] = q
-    for name, labels in _CHOICES.items():
+    for name, labels in FILTER_CHOICES.items():
         value = args.get(name) or ""
         if value and value not in labels:
             errors[name] = f"{_FIELD_NAMES[name]}的取值无效，请从列表中选择。"
@@ -209,7 +210,7 @@ def describe(filters: CaseFilters) -> str:
     parts = []
     if filters.q:
         parts.append(f"关键词“{filters.q}”")
-    for name, labels in _CHOICES.items():
+    for name, labels in FILTER_CHOICES.items():
         value = getattr(filters, name)
         if value:
             parts.append(f"{_FIELD_NAMES[name]}：{labels.get(value, value)}")
