@@ -21,7 +21,7 @@ MonthDay = tuple[int, int]
 
 #: Roles a ruleset must name a rule for, so refusals cite that province's own rule IDs.
 CITATION_ROLES = (
-    "step_by_step",  # promotion one level at a time (Hubei ARC-3.1)
+    "step_by_step",  # promotion one level at a time (ARC-3.1 in hubei-2011)
     "promotion_wait",  # waiting period before promotion (ARC-3.2)
     "recheck_year",  # recheck applied for in the expiry year (ARC-11.2)
     "application_window",  # when applications are made (ARC-10.1.1)
@@ -67,7 +67,7 @@ class Level:
 class Kind:
     """A procedure type: initial/promotion evaluation or recheck."""
 
-    #: ``evaluation`` or ``recheck`` in Hubei.
+    #: ``evaluation`` or ``recheck`` in hubei-2011.
     id: str
     #: Display name.
     name: str
@@ -188,7 +188,7 @@ LETTER_PREFIX_FIELDS = ("short", "year")
 class Documents:
     """The province's words and number prefixes printed on pages, letters, certificates and summaries."""
 
-    #: The province the regulation applies in (``湖北省``).
+    #: The province the regulation applies in (the shipped ruleset: its Chinese name).
     province: str
     #: The provincial bureau: issues certificates (ARC-10.5.5) and receives the yearly summary (ARC-10.5.3).
     province_bureau: str
@@ -226,7 +226,7 @@ class AuthorityRow:
     level: str
     kind: str
     tier: str
-    #: False when the organ may not apply at all (Hubei rows 4 and 8).
+    #: False when the organ may not apply at all (rows 4 and 8 of hubei-2011).
     candidate: bool
     #: Rule giving the organizing authority, or the rule excluding the candidate.
     rule: str
