@@ -75,6 +75,8 @@ class Kind:
     renews: bool
     #: Name of the certificate an approved case of this kind gives (``等级证书``, ``复查合格证书``).
     certificate: str
+    #: The certificate's printed title (``机关档案工作目标管理等级证书``).
+    certificate_title: str
 
 
 @dataclass(frozen=True)
@@ -390,6 +392,11 @@ class Ruleset:
         return next((kind.certificate for kind in self.kinds if kind.id == kind_id), "")
 
     @property
+    def granting_kind(self) -> Kind:
+        """The kind that grants a new grade (考评); the parser makes sure there is exactly one."""
+        return next(kind for kind in self.kinds if not kind.renews)
+
+    @property
     def level_names(self) -> Mapping[str, str]:
         """Level id → name, highest first (as lists and filters show them)."""
         return MappingProxyType({level.id: level.name for level in reversed(self.levels)})
@@ -607,6 +614,7 @@ def parse_ruleset(data: Mapping[str, Any], source: str) -> Ruleset:
                 name=table.text("name"),
                 renews=table.get("renews", bool),
                 certificate=table.text("certificate"),
+                certificate_title=table.text("certificate_title"),
             )
         )
         table.done()
