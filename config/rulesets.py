@@ -58,11 +58,16 @@ class RulesetEntry:
     shipped: bool
 
 
-def list_rulesets() -> list[RulesetEntry]:
-    """Every available ruleset, parsed (a broken registered file raises `RulesetError` naming it)."""
-    entries = []
+def list_rulesets() -> tuple[list[RulesetEntry], list[RulesetError]]:
+    """Every available ruleset, parsed; a file that no longer parses (edited by hand since it was registered) is
+    returned as its error instead, so a listing never fails on it."""
+    entries, problems = [], []
     for ruleset_id in available_rulesets():
-        ruleset = load_ruleset(ruleset_id)
+        try:
+            ruleset = load_ruleset(ruleset_id)
+        except RulesetError as error:
+            problems.append(error)
+            continue
         entries.append(
             RulesetEntry(
                 id=ruleset.id,
@@ -72,7 +77,7 @@ def list_rulesets() -> list[RulesetEntry]:
                 shipped=(RULESET_DIR / f"{ruleset_id}.toml").is_file(),
             )
         )
-    return entries
+    return entries, problems
 
 
 def load_ruleset(name_or_path: str = DEFAULT_RULESET) -> Ruleset:

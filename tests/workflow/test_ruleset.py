@@ -245,7 +245,9 @@ def test_a_registered_ruleset_is_copied_under_its_id_and_listed(tmp_path, regist
     assert ruleset.id == "yunhai-2030"
     assert (registered / "yunhai-2030.toml").read_bytes() == YUNHAI.read_bytes()
     assert load_ruleset("yunhai-2030").province == "云海省"
-    entry = next(entry for entry in list_rulesets() if entry.id == "yunhai-2030")
+    entries, problems = list_rulesets()
+    assert problems == []
+    entry = next(entry for entry in entries if entry.id == "yunhai-2030")
     assert (entry.province, entry.effective, entry.shipped) == ("云海省", "2030-07-01", False)
     # the same file again is accepted and changes nothing
     assert register_ruleset_file(source, registered).id == "yunhai-2030"
@@ -279,3 +281,11 @@ def test_a_broken_file_is_not_registered(tmp_path, registered):
     not_toml.write_bytes(b"\xff\xfe id = 1")
     with pytest.raises(RulesetError):
         register_ruleset_file(not_toml, registered)
+
+
+def test_a_registered_file_broken_later_is_listed_as_a_problem_not_an_error(registered):
+    register_ruleset_file(YUNHAI, registered)
+    (registered / "yunhai-2030.toml").write_text("id = ", encoding="utf-8")
+    entries, problems = list_rulesets()
+    assert "hubei-2011" in [entry.id for entry in entries]
+    assert [problem.source for problem in problems] == ["yunhai-2030.toml"]
