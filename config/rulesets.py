@@ -107,9 +107,9 @@ def register_ruleset_file(source: Path, into: Path) -> Ruleset:
     content = source.read_bytes()
     for folder in _dirs():
         existing = folder / f"{ruleset.id}.toml"
-        if existing.is_file() and existing.resolve() != source:
-            if existing.read_bytes() == content:
-                return ruleset
+        if existing.is_file():
+            if existing.resolve() == source or existing.read_bytes() == content:
+                return ruleset  # already available under its id (a shipped file, or registered before)
             raise RulesetError(
                 source.name,
                 "id",
@@ -118,9 +118,7 @@ def register_ruleset_file(source: Path, into: Path) -> Ruleset:
             )
     into = Path(into)
     into.mkdir(parents=True, exist_ok=True)
-    target = into / f"{ruleset.id}.toml"
-    if target.resolve() != source:
-        shutil.copyfile(source, target)
+    shutil.copyfile(source, into / f"{ruleset.id}.toml")
     return ruleset
 
 

@@ -249,8 +249,10 @@ def test_a_registered_ruleset_is_copied_under_its_id_and_listed(tmp_path, regist
     assert problems == []
     entry = next(entry for entry in entries if entry.id == "yunhai-2030")
     assert (entry.province, entry.effective, entry.shipped) == ("云海省", "2030-07-01", False)
-    # the same file again is accepted and changes nothing
+    # the same file again is accepted and changes nothing; a shipped file is not copied
     assert register_ruleset_file(source, registered).id == "yunhai-2030"
+    assert register_ruleset_file(RULESET_DIR / "hubei-2011.toml", registered).id == "hubei-2011"
+    assert sorted(path.name for path in registered.iterdir()) == ["yunhai-2030.toml"]
 
 
 def test_a_registered_id_is_never_replaced_by_other_content(tmp_path, registered):
