@@ -19,3 +19,4 @@ bp.add_url_rule("/users/<int:user_id>/password", view_func=views.user_password, 
 bp.add_url_rule("/users/<int:user_id>/active", view_func=views.user_active, methods=["POST"])
 bp.add_url_rule("/users/<int:user_id>/deactivate", view_func=views.user_deactivate)
 bp.add_url_rule("/clock", view_func=views.demo_clock_page, endpoint="demo_clock", methods=["GET", "POST"])
+bp.add_url_rule("/rulesets", view_func=views.rulesets_page, endpoint="rulesets", methods=["GET", "POST"])

@@ -7,7 +7,7 @@ from typing import Any
 from flask import Response, jsonify
 
 from webapp.core.auth.permissions import public
-from webapp.grading.models import ATTACHMENT_KIND_LABELS
+from webapp.grading.models import ATTACHMENT_KINDS
 from workflow.grading import CASE_STATES, EVENTS
 
 
@@ -350,7 +350,7 @@ def document() -> dict[str, Any]:
         "info": {
             "title": "Kaoping (考评) API",
             "version": "1",
-            "description": "湖北省机关档案工作目标管理等级考评 — cases, score sheets, notices and grades. Errors are "
+            "description": "机关档案工作目标管理等级考评 — cases, score sheets, notices and grades. Errors are "
             '{"error": code, "message": Chinese, "rule": rule id|null, "field": field|null}.',
         },
         "servers": [{"url": "/api/v1"}],
@@ -467,7 +467,7 @@ def document() -> dict[str, Any]:
                     "type": "object",
                     "properties": {
                         "id": {"type": "integer"},
-                        "kind": {"type": "string", "enum": list(ATTACHMENT_KIND_LABELS)},
+                        "kind": {"type": "string", "enum": list(ATTACHMENT_KINDS)},
                         "filename": {"type": "string"},
                         "size": {"type": "integer"},
                         "sha256": {"type": "string"},
@@ -707,7 +707,7 @@ def document() -> dict[str, Any]:
                                     "type": "object",
                                     "required": ["kind", "file"],
                                     "properties": {
-                                        "kind": {"type": "string", "enum": list(ATTACHMENT_KIND_LABELS)},
+                                        "kind": {"type": "string", "enum": list(ATTACHMENT_KINDS)},
                                         "file": {"type": "string", "format": "binary"},
                                         "expected_version": {"type": "integer"},
                                     },
