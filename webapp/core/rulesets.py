@@ -24,7 +24,9 @@ SELECTED_KEY = "selected_ruleset"
 
 def selected_ruleset_id() -> str:
     """The id stored by `kaoping ruleset use`, or the shipped default; cached per request."""
-    if has_app_context() and "kaoping_ruleset_id" in g:
+    if not has_app_context():  # no application, no database: the shipped default
+        return DEFAULT_RULESET
+    if "kaoping_ruleset_id" in g:
         return str(g.kaoping_ruleset_id)
     try:
         raw = db.session.scalar(sa.select(SettingKV.value).where(SettingKV.key == SELECTED_KEY))
@@ -32,8 +34,7 @@ def selected_ruleset_id() -> str:
         db.session.rollback()
         raw = None
     selected = raw or DEFAULT_RULESET
-    if has_app_context():
-        g.kaoping_ruleset_id = selected
+    g.kaoping_ruleset_id = selected
     return selected
 
 
