@@ -116,6 +116,11 @@ def test_a_case_of_the_fictitious_province_walks_to_its_certificate_on_its_own_r
     step(staff, "plan", "planned")
     step(unit, "request_acceptance", "acceptance_requested")
     step(staff, "start_precheck", "prechecking")
+    # the bureau's batch page counts this case's notice by its own ruleset, not the one selected now
+    auth.login("county-staff")
+    batch = client.get(f"/bureau/batch/publish?case_ids={case_id}").get_data(as_text=True)
+    assert re.search(r'data-testid="notice-end">2027-01-15<', batch) and "不含发布当日" in batch
+    assert "公示时间不少于10天" in batch
     body = step(staff, "pass_precheck", "in_notice", opinion="材料齐全，同意公示。")
     assert body["notice"]["last_day"] == "2027-01-15"  # 10 days after the publication day
     assert body["notice"]["may_close_on"] == "2027-01-16"
@@ -159,3 +164,23 @@ def test_a_case_of_the_fictitious_province_walks_to_its_certificate_on_its_own_r
         "/api/v1/cases", json={"level": "second", "kind": "evaluation", "preconditions": PRE}
     )
     assert other.get_json()["ruleset"] == "hubei-2011" and other.get_json()["level_label"] == "省二级"
+
+
+def test_the_admin_page_shows_the_rulesets_and_selects_one_for_new_cases(yunhai, client, auth):
+    auth.login("admin")
+    page = client.get("/admin/rulesets").get_data(as_text=True)
+    assert "云海省机关档案工作等级评定办法" in page and "湖北省机关档案工作目标管理等级考评办法" in page
+    selected = re.search(r"<tr class=\"table-primary\">(.*?)</tr>", page, re.S)
+    assert selected and "云海省" in selected.group(1)
+    assert "yunhai-2030" not in re.sub(r'title="[^"]*"|value="[^"]*"', "", page)  # ids only in tooltips
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)
+    data = {"ruleset": "hubei-2011", **({"csrf_token": token.group(1)} if token else {})}
+    assert client.post("/admin/rulesets", data=data).status_code == 302
+    listed = yunhai.test_cli_runner().invoke(args=["ruleset", "list"]).output
+    assert any(line.startswith("* hubei-2011") for line in listed.splitlines())
+    assert client.post("/admin/rulesets", data={**data, "ruleset": "atlantis"}).status_code == 400
+
+
+def test_only_the_system_administrator_opens_the_rulesets_page(yunhai, client, auth):
+    auth.login("county-staff")
+    assert client.get("/admin/rulesets").status_code == 403
