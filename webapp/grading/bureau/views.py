@@ -42,6 +42,7 @@ from webapp.grading.documents.summary import (
     SUMMARY_COLUMNS,
     annual_summary_counts,
     annual_summary_rows,
+    summary_due_note,
     summary_title,
 )
 from webapp.grading.documents.summary import annual_summary_xlsx as annual_summary_xlsx_bytes
@@ -469,6 +470,7 @@ def annual_summary() -> str:
         year=year,
         title=summary_title(data),
         rows=annual_summary_rows(data),
+        due_note=summary_due_note(data),
         counts=annual_summary_counts(data),
         columns=SUMMARY_COLUMNS,
         deadline=calendar.summary_deadline(rules, year),

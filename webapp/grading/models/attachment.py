@@ -7,9 +7,11 @@ from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm.exc import DetachedInstanceError
 
 from webapp.core.extensions import db
 from webapp.core.models.types import UTCDateTime
+from webapp.core.rulesets import selected_ruleset
 
 if TYPE_CHECKING:
     from webapp.core.models.user import User
@@ -54,5 +56,10 @@ class Attachment(db.Model):
 
     @property
     def kind_label(self) -> str:
-        """The ruleset's name for the kind (ARC-10.1.4 申报审批表 …), so a page, a refusal and a PDF agree."""
-        return self.case.ruleset.attachment_name(self.kind)
+        """The ruleset's name for the kind (ARC-10.1.4 申报审批表 …), so a page, a refusal and a PDF agree. A row
+        read after its session closed (a deleted file's flash message) names it by the selected ruleset."""
+        try:
+            ruleset = self.case.ruleset
+        except DetachedInstanceError:
+            ruleset = selected_ruleset()
+        return ruleset.attachment_name(self.kind)
