@@ -171,7 +171,7 @@ def test_a_first_level_case_of_a_county_organ_is_planned_by_the_city_not_the_cou
     with app.app_context():
         from datetime import date
 
-        from tests.webapp.services.flow import give_grade
+        from tests.walk import give_grade
 
         organ = new_organ("yc-yl", username="unit-first")
         give_grade(organ, "second", date(2025, 1, 2), date(2028, 1, 1), "鄂档等〔2025〕951号")
