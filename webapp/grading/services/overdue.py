@@ -18,9 +18,9 @@ from webapp.core.models import Role, User
 from webapp.core.rulesets import selected_ruleset
 from webapp.grading.models import Case, PanelMember, SummarySubmission
 from webapp.grading.services import permissions
+from workflow.errors import RulesetError
 from workflow.grading import STATE_LABELS, deadlines
 from workflow.grading.deadlines import Overdue
-from workflow.errors import RulesetError
 
 #: states where the applying unit acts next (its own overdue work)
 APPLICANT_STATES = ("planned", "returned")
