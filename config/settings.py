@@ -83,6 +83,8 @@ class BaseConfig:
         self.SQLALCHEMY_DATABASE_URI = _database_url(env.get("DATABASE_URL"), instance)
         self.KAOPING_TODAY = env.get("KAOPING_TODAY") or None
         self.UPLOAD_FOLDER = str(instance / "uploads")
+        #: rulesets registered with `kaoping ruleset use FILE` (the shipped ones stay in config/rulesets/)
+        self.RULESET_FOLDER = str(instance / "rulesets")
         if not self.SECRET_KEY:
             self.SECRET_KEY = self.default_secret_key()
 

@@ -33,6 +33,7 @@ def make_test_app(tmp_path: Path, features: tuple[Feature, ...] = FEATURES, **ov
         "SECRET_KEY": "test-secret",
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'test.sqlite3'}",
         "UPLOAD_FOLDER": str(tmp_path / "uploads"),
+        "RULESET_FOLDER": str(tmp_path / "rulesets"),
         "KAOPING_TODAY": TODAY.isoformat(),
     }
     config.update(overrides)

@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import Flask
 
+from config.rulesets import use_registered_dir
 from config.settings import config_for
 from webapp.core import api, auth
 from webapp.core.api.validation import DepthSafeJSONProvider
@@ -56,6 +57,8 @@ def configure(app: Flask, test_config: dict[str, Any] | None) -> None:
     app.config.update(overrides)
     type(settings).check(app.config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    # rulesets registered by this deployment are found by id besides the shipped ones (cases store the id)
+    use_registered_dir(Path(app.config["RULESET_FOLDER"]))
 
 
 def register_input_guards(app: Flask) -> None:

@@ -31,7 +31,7 @@ from flask.cli import with_appcontext
 from werkzeug.datastructures import FileStorage
 from werkzeug.security import generate_password_hash
 
-from config.rulesets import load_ruleset
+from config.rulesets import DEFAULT_RULESET, load_ruleset
 from webapp.core import clock
 from webapp.core.extensions import db
 from webapp.core.models import (
@@ -45,7 +45,7 @@ from webapp.core.models import (
     UserRole,
 )
 from webapp.core.services import transaction
-from webapp.grading.models import ATTACHMENT_KIND_LABELS, Case, Grade, SecurityIncident
+from webapp.grading.models import Case, Grade, SecurityIncident
 from webapp.scoring.services.schemes import register_shipped_schemes
 from workflow import calendar
 from workflow.ruleset import Ruleset
@@ -54,9 +54,13 @@ DEMO_PASSWORD = "kaoping-demo"
 
 BUREAU, ORGAN = OrgKind.BUREAU, OrgKind.ORGAN
 
+#: The demo is the shipped ruleset's province: its name and short name come from the ruleset, not from here.
+_WORDS = load_ruleset(DEFAULT_RULESET).documents
+PROVINCE, SHORT = _WORDS.province, _WORDS.top_bureau_short
+
 #: (code, name, kind, bureau tier or organ tier, parent code, extra flags)
 ORGANISATIONS: list[tuple[str, str, str, str, str | None, dict]] = [
-    ("hb", "湖北省档案局", BUREAU, BureauTier.PROVINCE, None, {}),
+    ("hb", _WORDS.province_bureau, BUREAU, BureauTier.PROVINCE, None, {}),
     ("wh", "武汉市档案局", BUREAU, BureauTier.CITY, "hb", {}),
     ("wh-ja", "江岸区档案局", BUREAU, BureauTier.COUNTY, "wh", {}),
     ("yc", "宜昌市档案局", BUREAU, BureauTier.CITY, "hb", {}),
@@ -73,9 +77,9 @@ ORGANISATIONS: list[tuple[str, str, str, str, str | None, dict]] = [
     ("snj", "神农架林区档案局", BUREAU, BureauTier.CITY, "hb", {"acts_as_county": True}),
     ("xt", "仙桃市档案局", BUREAU, BureauTier.CITY, "hb", {"acts_as_county": True}),
     # provincial-direct organs
-    ("hb-czt", "湖北省财政厅", ORGAN, OrganTier.PROVINCIAL_DIRECT, "hb", {"has_system_guidance": True}),
-    ("hb-slt", "湖北省水利厅", ORGAN, OrganTier.PROVINCIAL_DIRECT, "hb", {"has_system_guidance": True}),
-    ("hb-jyt", "湖北省教育厅", ORGAN, OrganTier.PROVINCIAL_DIRECT, "hb", {"has_system_guidance": True}),
+    ("hb-czt", f"{PROVINCE}财政厅", ORGAN, OrganTier.PROVINCIAL_DIRECT, "hb", {"has_system_guidance": True}),
+    ("hb-slt", f"{PROVINCE}水利厅", ORGAN, OrganTier.PROVINCIAL_DIRECT, "hb", {"has_system_guidance": True}),
+    ("hb-jyt", f"{PROVINCE}教育厅", ORGAN, OrganTier.PROVINCIAL_DIRECT, "hb", {"has_system_guidance": True}),
     # city-direct organs
     ("yc-czj", "宜昌市财政局", ORGAN, OrganTier.CITY_DIRECT, "yc", {"has_system_guidance": True}),
     ("yc-jyj", "宜昌市教育局", ORGAN, OrganTier.CITY_DIRECT, "yc", {"has_system_guidance": True}),
@@ -96,7 +100,7 @@ ORGANISATIONS: list[tuple[str, str, str, str, str | None, dict]] = [
 
 #: bureau code → (contact phone, address) printed on its public notices (demo values, not real numbers)
 BUREAU_CONTACTS: dict[str, tuple[str, str]] = {
-    "hb": ("027-87000001", "武汉市武昌区中北路100号 湖北省档案局（示例地址）"),
+    "hb": ("027-87000001", f"武汉市武昌区中北路100号 {_WORDS.province_bureau}（示例地址）"),
     "wh": ("027-85000002", "武汉市江岸区沿江大道200号 武汉市档案局（示例地址）"),
     "wh-ja": ("027-82000003", "武汉市江岸区解放大道300号 江岸区档案局（示例地址）"),
     "yc": ("0717-6000004", "宜昌市西陵区沿江大道400号 宜昌市档案局（示例地址）"),
@@ -150,7 +154,7 @@ class DemoDates:
 
     @classmethod
     def now(cls) -> DemoDates:
-        return cls(clock.today(), load_ruleset())
+        return cls(clock.today(), load_ruleset(DEFAULT_RULESET))
 
     @property
     def plan_year(self) -> int:
@@ -190,16 +194,16 @@ GradeSpec = tuple[str, str, str, tuple[int, int, int], str, bool]
 #: Years below are counted back from the plan year P (2027 when loaded on 2027-01-05).
 GRADES: list[GradeSpec] = [
     # 省一级 expiring in P: recheck due this year (ARC-11.2); also a 特级 candidate (ARC-4.2, ARC-3.2)
-    ("鄂档等〔{year}〕015号", "hb-czt", "first", (3, 4, 15), "evaluation", False),
+    (SHORT + "档等〔{year}〕015号", "hb-czt", "first", (3, 4, 15), "evaluation", False),
     # 省特级 valid into P+1
-    ("鄂档等〔{year}〕003号", "hb-jyt", "special", (2, 9, 1), "evaluation", False),
+    (SHORT + "档等〔{year}〕003号", "hb-jyt", "special", (2, 9, 1), "evaluation", False),
     # 省二级 granted P-2: promotion to 省一级 possible from P-1 (ARC-3.2, GAP-2)
-    ("鄂档等〔{year}〕021号", "yc-czj", "second", (2, 3, 10), "evaluation", False),
+    (SHORT + "档等〔{year}〕021号", "yc-czj", "second", (2, 3, 10), "evaluation", False),
     # 省一级 that lapsed without a recheck application (ARC-11.5)
-    ("鄂档等〔{year}〕047号", "yc-slj", "first", (5, 12, 1), "evaluation", True),
-    ("鄂档等〔{year}〕032号", "wh-czj", "first", (2, 6, 30), "evaluation", False),
+    (SHORT + "档等〔{year}〕047号", "yc-slj", "first", (5, 12, 1), "evaluation", True),
+    (SHORT + "档等〔{year}〕032号", "wh-czj", "first", (2, 6, 30), "evaluation", False),
     # 省二级 recheck certificate expiring early in P (county bureau organises the recheck, ARC-9.4)
-    ("鄂档复〔{year}〕008号", "yc-yl-jyj", "second", (3, 1, 20), "recheck", False),
+    (SHORT + "档复〔{year}〕008号", "yc-yl-jyj", "second", (3, 1, 20), "recheck", False),
 ]
 
 #: (organ code, occurred on as (years before the plan year, month, day), description) — ARC-5.5 blocks
@@ -335,7 +339,7 @@ CASE_ORGANISATIONS: list[tuple[str, str, str, str, str | None, dict]] = [
 ]
 CASE_GRADES: list[GradeSpec] = [
     # 省一级 held since P-2: may seek 省特级 from P-1 (ARC-3.2, ARC-4.2)
-    ("鄂档等〔{year}〕018号", "yc-rsj", "first", (2, 3, 1), "evaluation", False),
+    (SHORT + "档等〔{year}〕018号", "yc-rsj", "first", (2, 3, 1), "evaluation", False),
 ]
 CASE_USERS: list[DemoUser] = [
     DemoUser("unit-slt", "钱志远", "hb-slt", (R.UNIT_APPLICANT,)),
@@ -402,7 +406,7 @@ class _Walk:
                 _user(unit), level=level, kind=kind, preconditions=ALL_PRECONDITIONS, today=day
             )
             for kind_id in ACCEPTANCE_KINDS:
-                name = ATTACHMENT_KIND_LABELS[kind_id]  # the ruleset's name for the document
+                name = self.case.ruleset.attachment_name(kind_id)  # the ruleset's name for the document
                 cases.upload_attachment(
                     _user(unit),
                     self.case.id,
@@ -524,7 +528,7 @@ def load_cases() -> int:
     # Earlier rounds: (years before the plan year P, month, day); P = 2027 when loaded on 2027-01-05.
     y = dates.round_day
     if not _has_case("hb-slt"):
-        # 湖北省水利厅: 省二级 in P-2, promoted to 省一级 in P-1 (approved, letter and certificate; GT-03)
+        # the provincial water bureau (hb-slt): 省二级 in P-2, promoted to 省一级 in P-1 (approved, letter and certificate; GT-03)
         _reviewed_case(
             "unit-slt",
             "second",

@@ -7,6 +7,7 @@ dataclasses and refuses anything it does not understand, naming the file and the
 
 from __future__ import annotations
 
+import string
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -20,7 +21,7 @@ MonthDay = tuple[int, int]
 
 #: Roles a ruleset must name a rule for, so refusals cite that province's own rule IDs.
 CITATION_ROLES = (
-    "step_by_step",  # promotion one level at a time (Hubei ARC-3.1)
+    "step_by_step",  # promotion one level at a time (ARC-3.1 in hubei-2011)
     "promotion_wait",  # waiting period before promotion (ARC-3.2)
     "recheck_year",  # recheck applied for in the expiry year (ARC-11.2)
     "application_window",  # when applications are made (ARC-10.1.1)
@@ -66,12 +67,16 @@ class Level:
 class Kind:
     """A procedure type: initial/promotion evaluation or recheck."""
 
-    #: ``evaluation`` or ``recheck`` in Hubei.
+    #: ``evaluation`` or ``recheck`` in hubei-2011.
     id: str
     #: Display name.
     name: str
     #: True when the procedure renews a grade the organ holds (recheck) rather than granting a new one.
     renews: bool
+    #: Name of the certificate an approved case of this kind gives (``等级证书``, ``复查合格证书``).
+    certificate: str
+    #: The certificate's printed title (``机关档案工作目标管理等级证书``).
+    certificate_title: str
 
 
 @dataclass(frozen=True)
@@ -176,6 +181,44 @@ class Procedure:
     allow_paper_review: bool = True
 
 
+#: Placeholders each number prefix template may use (see `Documents`).
+CERTIFICATE_PREFIX_FIELDS = ("year",)
+LETTER_PREFIX_FIELDS = ("short", "year")
+
+
+@dataclass(frozen=True)
+class Documents:
+    """The province's words and number prefixes printed on pages, letters, certificates and summaries."""
+
+    #: The province the regulation applies in (the shipped ruleset: its Chinese name).
+    province: str
+    #: The provincial bureau: issues certificates (ARC-10.5.5) and receives the yearly summary (ARC-10.5.3).
+    province_bureau: str
+    #: Title of the regulation without book-title marks, and its document number.
+    measures_title: str
+    measures_number: str
+    #: The programme a grade belongs to, printed before the level (``…达到{programme}{level}标准``).
+    programme: str
+    #: Certificate number prefix, a template with ``{year}``; the number is prefix + 4-digit serial + 号.
+    certificate_prefix: str
+    #: Confirmation letter (确认函) number prefix, a template with ``{short}`` (the issuing bureau's short name)
+    #: and ``{year}``; the number is prefix + serial + 号.
+    letter_prefix: str
+    #: Short name of the top bureau in its letter numbers; other bureaus use the first character of their name.
+    top_bureau_short: str
+
+    @property
+    def measures(self) -> str:
+        """《title》（number）, as the regulation is cited in letters."""
+        return f"《{self.measures_title}》（{self.measures_number}）"
+
+    def certificate_number_prefix(self, year: int) -> str:
+        return self.certificate_prefix.format(year=year)
+
+    def letter_number_prefix(self, short: str, year: int) -> str:
+        return self.letter_prefix.format(short=short, year=year)
+
+
 @dataclass(frozen=True)
 class AuthorityRow:
     """One row of the authority matrix: who does what for (level, kind, applicant tier)."""
@@ -185,7 +228,7 @@ class AuthorityRow:
     level: str
     kind: str
     tier: str
-    #: False when the organ may not apply at all (Hubei rows 4 and 8).
+    #: False when the organ may not apply at all (rows 4 and 8 of hubei-2011).
     candidate: bool
     #: Rule giving the organizing authority, or the rule excluding the candidate.
     rule: str
@@ -276,6 +319,10 @@ class Ruleset:
 
     id: str
     name: str
+    #: When the regulation took effect: ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` (sources do not always give a day).
+    effective: str
+    #: The province's words and number prefixes.
+    documents: Documents
     #: Ordered lowest first.
     levels: tuple[Level, ...]
     kinds: tuple[Kind, ...]
@@ -297,6 +344,12 @@ class Ruleset:
     #: Rule ID for each of `CITATION_ROLES`.
     citations: Mapping[str, str]
     switches: Switches
+    #: Scoring scheme new cases use until an administrator activates another version (None: paper review only).
+    default_scheme: str | None = None
+
+    @property
+    def province(self) -> str:
+        return self.documents.province
 
     def level(self, level_id: str) -> Level:
         for level in self.levels:
@@ -327,6 +380,43 @@ class Ruleset:
             if (row.level, row.kind, row.tier) == (level_id, kind_id, tier_id):
                 return row
         raise KeyError((level_id, kind_id, tier_id))
+
+    def level_name(self, level_id: str) -> str:
+        """The level's name (省一级); an id the ruleset does not know is shown as it is, never an error."""
+        return next((level.name for level in self.levels if level.id == level_id), level_id)
+
+    def kind_name(self, kind_id: str) -> str:
+        return next((kind.name for kind in self.kinds if kind.id == kind_id), kind_id)
+
+    def certificate_name(self, kind_id: str) -> str:
+        return next((kind.certificate for kind in self.kinds if kind.id == kind_id), "")
+
+    @property
+    def granting_kind(self) -> Kind:
+        """The kind that grants a new grade (考评); the parser makes sure there is exactly one."""
+        return next(kind for kind in self.kinds if not kind.renews)
+
+    @property
+    def level_names(self) -> Mapping[str, str]:
+        """Level id → name, highest first (as lists and filters show them)."""
+        return MappingProxyType({level.id: level.name for level in reversed(self.levels)})
+
+    @property
+    def kind_names(self) -> Mapping[str, str]:
+        return MappingProxyType({kind.id: kind.name for kind in self.kinds})
+
+    @property
+    def attachment_names(self) -> Mapping[str, str]:
+        return MappingProxyType({kind.id: kind.name for kind in self.attachment_kinds})
+
+    @property
+    def tier_names(self) -> Mapping[str, str]:
+        """Applicant tier id → name, highest first."""
+        return MappingProxyType({tier.id: tier.name for tier in self.tiers})
+
+    @property
+    def bureau_tier_names(self) -> Mapping[str, str]:
+        return MappingProxyType({tier.id: tier.name for tier in self.bureau_tiers})
 
     def attachment_name(self, kind_id: str) -> str:
         return next((kind.name for kind in self.attachment_kinds if kind.id == kind_id), kind_id)
@@ -477,6 +567,9 @@ def parse_ruleset(data: Mapping[str, Any], source: str) -> Ruleset:
     root = _Table(data, "", source)
     ruleset_id = root.text("id")
     name = root.text("name")
+    effective = _effective(root)
+    documents = _parse_documents(root.table("documents"))
+    default_scheme = root.text("default_scheme", None)
 
     rule_texts = _parse_rule_texts(root.table("rule_texts"))
 
@@ -515,7 +608,15 @@ def parse_ruleset(data: Mapping[str, Any], source: str) -> Ruleset:
     _unique(kind_tables, "id", "kind")
     kinds = []
     for table in kind_tables:
-        kinds.append(Kind(id=table.text("id"), name=table.text("name"), renews=table.get("renews", bool)))
+        kinds.append(
+            Kind(
+                id=table.text("id"),
+                name=table.text("name"),
+                renews=table.get("renews", bool),
+                certificate=table.text("certificate"),
+                certificate_title=table.text("certificate_title"),
+            )
+        )
         table.done()
     if [kind.renews for kind in kinds].count(False) != 1 or [kind.renews for kind in kinds].count(True) != 1:
         raise root.error("kinds", "need exactly one granting kind (renews = false) and one renewing kind")
@@ -585,6 +686,8 @@ def parse_ruleset(data: Mapping[str, Any], source: str) -> Ruleset:
     return Ruleset(
         id=ruleset_id,
         name=name,
+        effective=effective,
+        documents=documents,
         levels=tuple(levels),
         kinds=tuple(kinds),
         tiers=tiers,
@@ -600,7 +703,56 @@ def parse_ruleset(data: Mapping[str, Any], source: str) -> Ruleset:
         rule_texts=rule_texts,
         citations=citations,
         switches=switches,
+        default_scheme=default_scheme,
     )
+
+
+def _effective(root: _Table) -> str:
+    value: str = root.text("effective")
+    parts = value.split("-")
+    try:
+        if len(parts) == 1:
+            ok = len(parts[0]) == 4 and parts[0].isdigit()
+        elif len(parts) == 2:
+            ok = len(parts[0]) == 4 and bool(date(int(parts[0]), int(parts[1]), 1))
+        else:
+            ok = bool(date.fromisoformat(value))
+    except ValueError:
+        ok = False
+    if not ok:
+        raise root.error("effective", f"{value!r} is not YYYY, YYYY-MM or YYYY-MM-DD")
+    return value
+
+
+def _template(table: _Table, key: str, fields: tuple[str, ...]) -> str:
+    """A number prefix template: must use every one of ``fields`` and nothing else."""
+    value: str = table.text(key)
+    try:
+        used = {name for _, name, _, _ in string.Formatter().parse(value) if name is not None}
+    except ValueError:
+        raise table.error(key, "is not a valid template (a lone { or })") from None
+    unknown = used - set(fields)
+    if unknown:
+        raise table.error(key, f"unknown placeholder {{{sorted(unknown)[0]}}} (allowed: {', '.join(fields)})")
+    missing = set(fields) - used
+    if missing:
+        raise table.error(key, f"must contain {{{sorted(missing)[0]}}}")
+    return value
+
+
+def _parse_documents(table: _Table) -> Documents:
+    documents = Documents(
+        province=table.text("province"),
+        province_bureau=table.text("province_bureau"),
+        measures_title=table.text("measures_title"),
+        measures_number=table.text("measures_number"),
+        programme=table.text("programme"),
+        certificate_prefix=_template(table, "certificate_prefix", CERTIFICATE_PREFIX_FIELDS),
+        letter_prefix=_template(table, "letter_prefix", LETTER_PREFIX_FIELDS),
+        top_bureau_short=table.text("top_bureau_short"),
+    )
+    table.done()
+    return documents
 
 
 def _parse_rule_texts(table: _Table) -> Mapping[str, RuleText]:

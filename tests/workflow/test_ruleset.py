@@ -5,11 +5,19 @@ from __future__ import annotations
 import copy
 import tomllib
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from config.rulesets import RULESET_DIR, available_rulesets, load_ruleset
+from config.rulesets import (
+    RULESET_DIR,
+    available_rulesets,
+    list_rulesets,
+    load_ruleset,
+    register_ruleset_file,
+    use_registered_dir,
+)
 from workflow.errors import RulesetError
 from workflow.ruleset import parse_ruleset
 
@@ -161,6 +169,26 @@ BROKEN = [
         _set(("kinds", 1, "renews"), False), "kinds: need exactly one granting kind", id="two-granting-kinds"
     ),
     pytest.param(_set(("levels",), []), "levels: must not be empty", id="no-levels"),
+    pytest.param(
+        _set(("documents", "certificate_prefix"), "鄂档证〔{yaer}〕"),
+        "documents.certificate_prefix: unknown placeholder {yaer}",
+        id="prefix-unknown-placeholder",
+    ),
+    pytest.param(
+        _set(("documents", "letter_prefix"), "档函〔{year}〕"),
+        "documents.letter_prefix: must contain {short}",
+        id="letter-prefix-without-bureau",
+    ),
+    pytest.param(
+        _set(("documents", "certificate_prefix"), "证{year}}"),
+        "documents.certificate_prefix: is not a valid template",
+        id="prefix-lone-brace",
+    ),
+    pytest.param(_delete(("documents", "province")), "documents.province: missing", id="no-province"),
+    pytest.param(
+        _set(("effective",), "2011-13"), "effective: '2011-13' is not YYYY", id="effective-bad-month"
+    ),
+    pytest.param(_delete(("kinds", 0, "certificate")), "kinds[0].certificate: missing", id="no-cert-name"),
     pytest.param(_set(("surprise",), 1), "surprise: unknown key", id="unknown-top-level-key"),
 ]
 
@@ -179,3 +207,87 @@ def test_the_test_province_loads_with_four_levels_and_its_own_ids(testprov):
     assert [level.id for level in testprov.levels] == ["bronze", "silver", "gold", "platinum"]
     assert [kind.id for kind in testprov.kinds] == ["assessment", "renewal"]
     assert testprov.calendar.notice_days == 5
+
+
+YUNHAI = Path(__file__).parent / "rulesets" / "yunhai-2030.toml"
+
+
+@pytest.fixture
+def registered(tmp_path):
+    """A deployment's folder of registered rulesets, used for the test only."""
+    folder = tmp_path / "registered"
+    use_registered_dir(folder)
+    yield folder
+    use_registered_dir(None)
+
+
+def test_the_province_words_and_number_prefixes_come_from_the_ruleset(hubei, testprov):
+    """ARC-10.5.5: certificates are numbered by the provincial bureau; the prefix is the province's, not code."""
+    assert hubei.documents.certificate_number_prefix(2027) == "鄂档证〔2027〕"
+    assert hubei.documents.letter_number_prefix("宜", 2027) == "宜档函〔2027〕"
+    assert hubei.documents.measures == "《湖北省机关档案工作目标管理等级考评办法》（鄂档规〔2011〕1号）"
+    assert testprov.documents.certificate_number_prefix(2030) == "测证字2030第"
+    assert testprov.province == "测试省"
+    assert hubei.level_names == {"special": "省特级", "first": "省一级", "second": "省二级"}
+    assert testprov.certificate_name("renewal") == "复核证书"
+
+
+def test_a_name_the_ruleset_does_not_know_is_shown_as_it_is(hubei):
+    assert hubei.level_name("bronze") == "bronze"
+    assert hubei.kind_name("evaluation") == "考评"
+
+
+def test_a_registered_ruleset_is_copied_under_its_id_and_listed(tmp_path, registered):
+    source = tmp_path / "upload" / "any-name.toml"
+    source.parent.mkdir()
+    source.write_bytes(YUNHAI.read_bytes())
+    ruleset = register_ruleset_file(source, registered)
+    assert ruleset.id == "yunhai-2030"
+    assert (registered / "yunhai-2030.toml").read_bytes() == YUNHAI.read_bytes()
+    assert load_ruleset("yunhai-2030").province == "云海省"
+    entries, problems = list_rulesets()
+    assert problems == []
+    entry = next(entry for entry in entries if entry.id == "yunhai-2030")
+    assert (entry.province, entry.effective, entry.shipped) == ("云海省", "2030-07-01", False)
+    # the same file again is accepted and changes nothing; a shipped file is not copied
+    assert register_ruleset_file(source, registered).id == "yunhai-2030"
+    assert register_ruleset_file(RULESET_DIR / "hubei-2011.toml", registered).id == "hubei-2011"
+    assert sorted(path.name for path in registered.iterdir()) == ["yunhai-2030.toml"]
+
+
+def test_a_registered_id_is_never_replaced_by_other_content(tmp_path, registered):
+    """Running cases keep their ruleset to the end, so changed rules need a new id."""
+    register_ruleset_file(YUNHAI, registered)
+    changed = tmp_path / "changed.toml"
+    changed.write_text(YUNHAI.read_text(encoding="utf-8").replace("notice_days = 10", "notice_days = 9"))
+    with pytest.raises(RulesetError, match="already registered with other content"):
+        register_ruleset_file(changed, registered)
+    shipped_id = tmp_path / "hubei.toml"
+    shipped_id.write_text(
+        (RULESET_DIR / "hubei-2011.toml")
+        .read_text(encoding="utf-8")
+        .replace("notice_days = 7", "notice_days = 8")
+    )
+    with pytest.raises(RulesetError, match="already registered"):
+        register_ruleset_file(shipped_id, registered)
+    assert load_ruleset("yunhai-2030").calendar.notice_days == 10
+
+
+def test_a_broken_file_is_not_registered(tmp_path, registered):
+    broken = tmp_path / "broken.toml"
+    broken.write_text(YUNHAI.read_text(encoding="utf-8").replace('province = "云海省"\n', ""))
+    with pytest.raises(RulesetError, match="documents.province: missing"):
+        register_ruleset_file(broken, registered)
+    assert not registered.exists()
+    not_toml = tmp_path / "x.toml"
+    not_toml.write_bytes(b"\xff\xfe id = 1")
+    with pytest.raises(RulesetError):
+        register_ruleset_file(not_toml, registered)
+
+
+def test_a_registered_file_broken_later_is_listed_as_a_problem_not_an_error(registered):
+    register_ruleset_file(YUNHAI, registered)
+    (registered / "yunhai-2030.toml").write_text("id = ", encoding="utf-8")
+    entries, problems = list_rulesets()
+    assert "hubei-2011" in [entry.id for entry in entries]
+    assert [problem.source for problem in problems] == ["yunhai-2030.toml"]

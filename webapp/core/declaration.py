@@ -5,11 +5,12 @@ from webapp.core import admin, auth, help, main
 from webapp.core.commands import COMMANDS
 from webapp.core.feature import Feature
 from webapp.core.main.views import administration
+from webapp.core.ruleset_commands import ruleset_group
 
 FEATURE = Feature(
     name="core",
     label="公共",
     blueprints=(main.bp, auth.bp, admin.bp, help.bp),
-    app_commands=tuple(COMMANDS),
+    app_commands=(*COMMANDS, ruleset_group),
     worklist=administration,
 )

@@ -10,10 +10,11 @@ from markupsafe import Markup, escape
 from sqlalchemy.exc import SQLAlchemyError
 
 from config.interpretations import load_readings
-from config.rulesets import DEFAULT_RULESET, load_ruleset
+from config.rulesets import load_ruleset
 from webapp.core import clock
 from webapp.core.feature import features, features_of
-from webapp.core.models import ORGAN_TIER_LABELS, ROLE_LABELS
+from webapp.core.models import ROLE_LABELS
+from webapp.core.rulesets import SelectedNames, selected_ruleset, selected_ruleset_id
 from workflow.errors import RulesetError
 
 
@@ -33,7 +34,7 @@ def rule_reference(rule: str | None, ruleset_id: str | None = None) -> Markup:
     if not rule:
         return Markup("")
     if rule.startswith("GAP-"):
-        reading = load_readings(ruleset_id or DEFAULT_RULESET).get(rule)
+        reading = load_readings(ruleset_id or selected_ruleset_id()).get(rule)
         article = f"依据{reading.article}，" if reading else ""
         href = f"{url_for('help.interpretations')}#{rule.lower()}"
         return Markup('<a class="kp-rule" href="{}" title="办法解读 {}">{}本系统解释</a>').format(
@@ -52,7 +53,7 @@ def reason_with_rule(message: str, rule: str | None, ruleset_id: str | None = No
 
 
 def ruleset_name(ruleset_id: str | None) -> str:
-    """The regulation's Chinese name for a ruleset id (hubei-2011 → 湖北省…办法（鄂档规[2011]1号）)."""
+    """The regulation's Chinese name for a ruleset id (its ``name``, e.g. the title and document number)."""
     if not ruleset_id:
         return ""
     try:
@@ -94,9 +95,10 @@ def register_template_helpers(app: Flask) -> None:
     app.add_template_global(rule_reference, "rule_ref")
     app.add_template_global(reason_with_rule, "reason_with_rule")
     app.add_template_global(ruleset_name, "ruleset_name")
+    app.add_template_global(selected_ruleset, "selected_ruleset")
     app.jinja_env.globals.update(
         ROLE_LABELS=ROLE_LABELS,
-        ORGAN_TIER_LABELS=ORGAN_TIER_LABELS,
+        ORGAN_TIER_LABELS=SelectedNames("tier_names"),
         PRODUCT_NAME="考评 · 机关档案工作目标管理等级考评系统",
         PRODUCT_SHORT_NAME="考评 · 档案等级考评",
     )

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from flask import Flask
 
-from webapp.grading.models import CASE_KIND_LABELS, CASE_STATE_COLOURS, CASE_STATE_LABELS, LEVEL_LABELS
+from webapp.core.rulesets import SelectedNames
+from webapp.grading.models import CASE_STATE_COLOURS, CASE_STATE_LABELS
 
 
 def register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals.update(
         CASE_STATE_LABELS=CASE_STATE_LABELS,
         CASE_STATE_COLOURS=CASE_STATE_COLOURS,
-        LEVEL_LABELS=LEVEL_LABELS,
-        CASE_KIND_LABELS=CASE_KIND_LABELS,
+        # the selected ruleset's names, for filters and pages without a case (a case shows its own ruleset's)
+        LEVEL_LABELS=SelectedNames("level_names"),
+        CASE_KIND_LABELS=SelectedNames("kind_names"),
     )

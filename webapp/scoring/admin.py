@@ -21,6 +21,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from webapp.core.auth.permissions import roles_required
 from webapp.core.forms import KaopingForm, choices
 from webapp.core.models import Role
+from webapp.core.rulesets import selected_ruleset_id
 from webapp.core.services import ServiceError
 from webapp.scoring.permissions import can_manage_schemes
 from webapp.scoring.services import schemes
@@ -56,7 +57,7 @@ class ImportForm(KaopingForm):
         "各部分最低得分率（可选）",
         places=None,
         validators=[Optional(), NumberRange(0, 1, "应在0到1之间，如0.8。")],
-        description="部分省份要求每部分得分不低于该部分分数的一定比例；湖北省未规定，留空",
+        description="部分省份要求每部分得分不低于该部分分数的一定比例；考评办法未规定的，留空",
     )
 
 
@@ -93,7 +94,7 @@ def import_table() -> tuple[str, int] | str:
     form = ImportForm()
     form.ruleset_id.choices = _ruleset_choices("不设达标分数线")
     if request.method == "GET" and not form.ruleset_id.data:
-        form.ruleset_id.data = "hubei-2011"
+        form.ruleset_id.data = selected_ruleset_id()  # the ruleset new cases get
     report = None
     status = 200
     if form.validate_on_submit():

@@ -1,4 +1,4 @@
-"""Archive grading (湖北省机关档案工作目标管理等级考评 and its kin): the case procedure and its rules.
+"""Archive grading (机关档案工作目标管理等级考评, e.g. ruleset hubei-2011, and its kin): the case procedure and its rules.
 
 `table` holds the procedure's rows (`PROCEDURE`), `guards` the checks they name, `facts` what the guards read;
 `authority` says who does what, `eligibility` who may apply, `grade` an organ's grade over time, `deadlines`

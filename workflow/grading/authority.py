@@ -67,7 +67,7 @@ class BureauRef:
     """One archive bureau above an organ."""
 
     id: str
-    #: Bureau tier (``county``, ``city``, ``province`` in Hubei).
+    #: Bureau tier (``county``, ``city``, ``province`` in hubei-2011).
     tier: str
     #: False while the bureau's evaluation authority is suspended or under rectification (ARC-12.2).
     active: bool = True

@@ -77,7 +77,7 @@ def case_overdue(
 
 
 def summary_overdue(rules: Ruleset, year: int, *, submitted_on: date | None, today: date) -> Overdue | None:
-    """The city's summary of ``year`` is late: not submitted after its deadline (ARC-10.5.3, 12月19日 in Hubei)."""
+    """The city's summary of ``year`` is late: not submitted after its deadline (ARC-10.5.3; 12月19日 in hubei-2011)."""
     if submitted_on is not None:
         return None
     due = calendar.summary_deadline(rules, year)

@@ -1,12 +1,16 @@
 import datetime as dt
 from dataclasses import replace
 
+from config.rulesets import load_ruleset
 from webapp.grading.documents.certificates import CertificateData, certificate_pdf
+
+HUBEI = load_ruleset("hubei-2011")
 
 CERTIFICATE = CertificateData(
     organ_name="宜昌市财政局",
-    level="L1",
-    kind="EVALUATION",
+    ruleset=HUBEI,
+    level="first",
+    kind="evaluation",
     certificate_number="鄂档证〔2027〕第0123号",
     valid_from=dt.date(2027, 3, 15),
     valid_until=dt.date(2030, 3, 14),
@@ -41,7 +45,7 @@ def test_certificate_names_organ_level_number_validity_and_issuer_arc_10_5_5(pdf
 
 
 def test_recheck_gives_a_recheck_pass_certificate_from_the_province_arc_11_4_gap_7(pdf_text):
-    data = replace(CERTIFICATE, kind="RECHECK", level="SPECIAL", date_style="arabic")
+    data = replace(CERTIFICATE, kind="recheck", level="special", date_style="arabic")
     text = pdf_text(certificate_pdf(data, compress=False)).text
     assert "机关档案工作目标管理等级复查合格证书" in text
     assert "经复查，你单位档案工作继续保持" in text

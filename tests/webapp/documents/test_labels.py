@@ -1,23 +1,13 @@
 import datetime as dt
 from decimal import Decimal
-from enum import Enum
 
 import pytest
 
-from webapp.grading.documents.labels import (
-    default_pass_line,
-    format_date,
-    kind_label,
-    level_label,
-    tier_label,
-)
+from config.rulesets import load_ruleset
+from webapp.grading.documents.labels import format_date, hanzi_number, kind_of, level_of
 from workflow.scoring.numbers import format_points
 
-
-class Level(Enum):
-    L2 = "省二级"
-    L1 = "省一级"
-    SPECIAL = "省特级"
+HUBEI = load_ruleset("hubei-2011")
 
 
 @pytest.mark.parametrize(
@@ -37,26 +27,25 @@ def test_arabic_dates_have_no_leading_zeros():
     assert format_date(dt.date(2027, 3, 5)) == "2027年3月5日"
 
 
-@pytest.mark.parametrize("level", ["L1", "l1", "省一级", "省一級", "一级", Level.L1])
-def test_a_level_may_be_a_code_a_chinese_label_or_the_domain_enum(level):
-    assert level_label(level) == "省一级"
+def test_a_document_names_a_level_and_kind_by_the_rulesets_words():
+    """ARC-4.1: the words come from the case's ruleset, not from the documents module."""
+    assert level_of(HUBEI, "first").name == "省一级"
+    assert level_of(HUBEI, "special").pass_line is None  # GAP-11: a panel conclusion, no points line
+    assert kind_of(HUBEI, "recheck").name == "复查"
 
 
-def test_an_unknown_level_is_refused_with_its_value():
-    with pytest.raises(ValueError, match="省三级"):
-        level_label("省三级")
+def test_an_unknown_level_or_kind_is_refused_with_its_value():
+    with pytest.raises(ValueError, match="third"):
+        level_of(HUBEI, "third")
+    with pytest.raises(ValueError, match="renewal"):
+        kind_of(HUBEI, "renewal")
 
 
-def test_kind_and_tier_labels():
-    assert kind_label("RECHECK") == kind_label("復查") == "复查"
-    assert tier_label("TOWNSHIP") == "乡（镇）机关"
-    assert tier_label("县直机关") == "县直机关"
-
-
-def test_pass_lines_are_90_and_80_and_none_for_special_arc_7_2_gap_11():
-    assert default_pass_line("L1") == 90
-    assert default_pass_line("L2") == 80
-    assert default_pass_line("SPECIAL") is None
+@pytest.mark.parametrize(
+    ("n", "written"), [(3, "三"), (10, "十"), (15, "十五"), (20, "二十"), (31, "三十一")]
+)
+def test_numbers_are_written_in_hanzi(n, written):
+    assert hanzi_number(n) == written
 
 
 @pytest.mark.parametrize(

@@ -3,14 +3,18 @@ from dataclasses import replace
 
 import pytest
 
+from config.rulesets import load_ruleset
 from webapp.grading.documents.letters import LetterData, confirmation_letter_pdf, copies, letter_title
+
+HUBEI = load_ruleset("hubei-2011")
 
 LETTER = LetterData(
     bureau_name="宜昌市档案局",
     document_number="宜档函〔2027〕12号",
     organ_name="宜昌市财政局",
-    level="L1",
-    kind="EVALUATION",
+    ruleset=HUBEI,
+    level="first",
+    kind="evaluation",
     passed_on=dt.date(2027, 3, 10),
     valid_from=dt.date(2027, 3, 15),
     valid_until=dt.date(2030, 3, 14),
@@ -55,8 +59,8 @@ def test_special_recheck_letter_confirms_the_recheck_and_the_filing_with_the_pro
         LETTER,
         document_number="宜档函〔2027〕31号",
         organ_name="夷陵区人民政府办公室",
-        level="SPECIAL",
-        kind="RECHECK",
+        level="special",
+        kind="recheck",
         review_score=None,
         filed_with="湖北省档案局",
         date_style="hanzi",
@@ -71,7 +75,7 @@ def test_special_recheck_letter_confirms_the_recheck_and_the_filing_with_the_pro
 
 
 def test_level_two_letter_promises_no_reward_policy_arc_14_1(pdf_text):
-    text = pdf_text(confirmation_letter_pdf(replace(LETTER, level="省二级"), compress=False)).text
+    text = pdf_text(confirmation_letter_pdf(replace(LETTER, level="second"), compress=False)).text
     assert "达到省二级标准" in text
     assert "奖励政策" not in text
 

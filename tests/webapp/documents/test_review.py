@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import pytest
 
+from config.rulesets import load_ruleset
 from webapp.grading.documents.review import (
     PanelMember,
     ReviewData,
@@ -14,6 +15,8 @@ from webapp.grading.documents.review import (
     review_passed,
     review_total,
 )
+
+HUBEI = load_ruleset("hubei-2011")
 
 PANEL = [
     PanelMember("张三", "组长", "宜昌市档案局"),
@@ -46,8 +49,9 @@ def sections(score: float = 2.25, per_section: int = 10) -> list[ReviewSection]:
 
 REVIEW = ReviewData(
     organ_name="宜昌市财政局",
-    level="L1",
-    kind="EVALUATION",
+    ruleset=HUBEI,
+    level="first",
+    kind="evaluation",
     organizer="宜昌市档案局",
     reviewed_on=dt.date(2027, 3, 10),
     sections=sections(),  # 40 × 2.25 = 90
@@ -68,8 +72,8 @@ def test_89_5_misses_level_one_arc_7_2():
 
 
 def test_level_two_line_is_80():
-    assert review_passed(replace(REVIEW, level="L2", total=80))
-    assert not review_passed(replace(REVIEW, level="L2", total=79.5))
+    assert review_passed(replace(REVIEW, level="second", total=80))
+    assert not review_passed(replace(REVIEW, level="second", total=79.5))
 
 
 def test_a_veto_fails_the_review_whatever_the_score():
@@ -80,7 +84,7 @@ def test_a_veto_fails_the_review_whatever_the_score():
 
 
 def test_special_grade_needs_the_panels_conclusion_gap_11():
-    data = replace(REVIEW, level="SPECIAL")
+    data = replace(REVIEW, level="special")
     with pytest.raises(ValueError, match="GAP-11"):
         review_passed(data)
     assert review_conclusion_text(replace(data, passed=True)) == "达到省特级标准"
@@ -124,7 +128,7 @@ def test_a_long_score_table_runs_over_pages_and_repeats_its_header(pdf_text):
 
 
 def test_failed_review_shows_vetoes_and_the_negative_verdict(pdf_text):
-    data = replace(REVIEW, kind="RECHECK", vetoes=["2026年发生档案损毁安全事故"])
+    data = replace(REVIEW, kind="recheck", vetoes=["2026年发生档案损毁安全事故"])
     text = pdf_text(review_conclusion_pdf(data, compress=False)).text
     assert "存在以下一票否决事项" in text
     assert "1. 2026年发生档案损毁安全事故" in text
@@ -133,7 +137,7 @@ def test_failed_review_shows_vetoes_and_the_negative_verdict(pdf_text):
 
 
 def test_special_grade_conclusion_has_no_points_line(pdf_text):
-    data = replace(REVIEW, level="SPECIAL", passed=True)
+    data = replace(REVIEW, level="special", passed=True)
     text = pdf_text(review_conclusion_pdf(data, compress=False)).text
     assert "无分数线（现场评议结合抽查）" in text
     assert "宜昌市财政局档案工作达到省特级标准" in text
@@ -141,7 +145,7 @@ def test_special_grade_conclusion_has_no_points_line(pdf_text):
 
 def test_unscored_items_print_a_dash_and_do_not_count():
     items = [ReviewItem("1", "档案信息化", 10, None), ReviewItem("2", "档案利用", 10, 9.5)]
-    data = replace(REVIEW, sections=[ReviewSection("一", "业务", items)], level="L2")
+    data = replace(REVIEW, sections=[ReviewSection("一", "业务", items)], level="second")
     assert review_total(data) == Decimal("9.5")
 
 
@@ -159,7 +163,7 @@ def test_no_line_of_the_conclusion_starts_with_a_closing_punctuation_mark(pdf_te
         ReviewItem(number=str(n), title="收集归档", max_points=15, score=12, reason=reason)
         for n, reason in enumerate(AWKWARD, start=1)
     ]
-    data = replace(REVIEW, level="L2", sections=[ReviewSection("一", "档案业务建设", items)], total=None)
+    data = replace(REVIEW, level="second", sections=[ReviewSection("一", "档案业务建设", items)], total=None)
     read = pdf_text(review_conclusion_pdf(data, compress=False))
     lines = [run for run in read.runs if run.strip()]
     assert not [line for line in lines if line[0] in "，。；：、）」"]

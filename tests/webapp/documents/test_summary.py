@@ -1,10 +1,12 @@
 import datetime as dt
 from dataclasses import replace
 from io import BytesIO
+from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
 
+from config.rulesets import load_ruleset
 from webapp.grading.documents.summary import (
     SUMMARY_COLUMNS,
     SummaryData,
@@ -15,17 +17,18 @@ from webapp.grading.documents.summary import (
     summary_due_date,
 )
 
+HUBEI = load_ruleset("hubei-2011")
 ROWS = [
-    SummaryRow("宜昌市财政局", "CITY_DIRECT", "L1", "EVALUATION", "宜昌市档案局", dt.date(2027, 3, 15),
+    SummaryRow("宜昌市财政局", "city_direct", "first", "evaluation", "宜昌市档案局", dt.date(2027, 3, 15),
                "鄂档证〔2027〕第0123号", dt.date(2030, 3, 14)),
-    SummaryRow("夷陵区人民政府办公室", "COUNTY_DIRECT", "SPECIAL", "RECHECK", "宜昌市档案局", dt.date(2027, 7, 20),
+    SummaryRow("夷陵区人民政府办公室", "county_direct", "special", "recheck", "宜昌市档案局", dt.date(2027, 7, 20),
                "鄂档复证〔2027〕第0031号", dt.date(2030, 7, 19), filed_with="湖北省档案局"),
-    SummaryRow("小溪塔街道办事处", "TOWNSHIP", "L1", "RECHECK", "夷陵区档案局", dt.date(2027, 5, 8),
+    SummaryRow("小溪塔街道办事处", "township", "first", "recheck", "夷陵区档案局", dt.date(2027, 5, 8),
                valid_until=dt.date(2030, 5, 7), filed_with="宜昌市档案局", remark="证书待颁发"),
-    SummaryRow("当阳市教育局", "县直机关", "省二级", "考评", "当阳市档案局", dt.date(2027, 1, 20),
+    SummaryRow("当阳市教育局", "county_direct", "second", "evaluation", "当阳市档案局", dt.date(2027, 1, 20),
                "鄂档证〔2027〕第0007号", dt.date(2030, 1, 19)),
 ]  # fmt: skip
-SUMMARY = SummaryData("宜昌市档案局", 2027, ROWS, prepared_on=dt.date(2027, 12, 15))
+SUMMARY = SummaryData("宜昌市档案局", 2027, ROWS, HUBEI, prepared_on=dt.date(2027, 12, 15))
 
 
 def test_rows_are_in_approval_order_and_numbered():
@@ -108,3 +111,20 @@ def test_an_empty_year_still_gives_a_workbook_with_zero_counts():
     cells = _cells(_sheet(replace(SUMMARY, rows=[])))
     totals = next(row for row in cells if row[1] == "合计")
     assert totals[1:5] == ["合计", 0, 0, 0]
+
+
+def test_the_summary_speaks_the_rulesets_words_and_counts_its_levels():
+    """A province with other levels, kinds, due date and bureau: the table follows its ruleset (ARC-10.5.3)."""
+    testprov = load_ruleset(
+        str(Path(__file__).resolve().parents[2] / "workflow" / "rulesets" / "testprov-2030.toml")
+    )
+    rows = [SummaryRow("某局", "local", "gold", "renewal", "某地区档案馆", dt.date(2030, 5, 1))]
+    data = SummaryData("某地区档案馆", 2030, rows, testprov)
+    assert summary_due_date(data) == dt.date(2030, 11, 30)
+    counts = {line["level"]: line for line in annual_summary_counts(data)}
+    assert list(counts) == ["白金级", "金级", "银级", "铜级", "合计"]
+    assert counts["金级"] == {"level": "金级", "assessment": 0, "renewal": 1, "total": 1}
+    row = annual_summary_rows(data)[0]
+    assert (row["tier"], row["level"], row["kind"]) == ("地方机关", "金级", "复核")
+    notes = " ".join(str(value) for row in _cells(_sheet(data)) for value in row if value is not None)
+    assert "于11月30日（含当日）前报测试省档案馆" in notes and "测档发〔2030〕2号" in notes

@@ -9,6 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import sqlalchemy as sa
 
+from config.rulesets import load_ruleset
 from tests.factories import TODAY
 from tests.webapp.views.case_walk import walk
 from webapp.core.extensions import db
@@ -78,7 +79,7 @@ def test_one_submission_retried_concurrently_with_its_key_files_one_objection(de
 
 def test_a_new_counter_continues_after_the_highest_reference_already_stored(ctx):
     """A database from before the counters (or a counter row lost) never hands out a stored number again."""
-    prefix = certificate_prefix(TODAY.year)
+    prefix = certificate_prefix(load_ruleset("hubei-2011"), TODAY.year)
     organ_id = db.session.scalar(sa.select(Grade.organ_id).limit(1))
     db.session.add(
         Grade(

@@ -139,4 +139,4 @@ def test_the_walk_reaches_the_pages_that_used_to_show_codes(world):
     texts = [text for _, text in _walk_pages(world, "county-staff")]
     assert any("依据第十条，本系统解释" in text for text in texts), "GAP-9 cited by its article"
     unit = [text for _, text in _walk_pages(world, "unit-town")]
-    assert any("乡(镇)机关不是省特级考评对象" in text for text in unit)
+    assert any("乡（镇）机关不是省特级考评对象" in text for text in unit)

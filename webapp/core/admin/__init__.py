@@ -20,3 +20,4 @@ bp.add_url_rule("/users/<int:user_id>/active", view_func=views.user_active, meth
 bp.add_url_rule("/users/<int:user_id>/deactivate", view_func=views.user_deactivate)
 bp.add_url_rule("/clock", view_func=views.demo_clock_page, endpoint="demo_clock", methods=["GET", "POST"])
 bp.add_url_rule("/audit", view_func=views.audit, endpoint="audit")
+bp.add_url_rule("/rulesets", view_func=views.rulesets_page, endpoint="rulesets", methods=["GET", "POST"])

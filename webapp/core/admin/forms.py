@@ -1,3 +1,6 @@
+from collections.abc import Mapping
+from typing import Any
+
 from wtforms import BooleanField, IntegerField, PasswordField, SelectField, SelectMultipleField, StringField
 from wtforms.fields import DateField
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, NumberRange, Optional
@@ -6,15 +9,15 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from webapp.core.forms import KaopingForm, choices
 from webapp.core.models import (
     AUTHORITY_STATUS_LABELS,
-    BUREAU_TIER_LABELS,
     KIND_LABELS,
-    ORGAN_TIER_LABELS,
     ROLE_LABELS,
+    bureau_tier_labels,
+    organ_tier_labels,
 )
 from webapp.core.services.accounts import MIN_PASSWORD_LENGTH
 
 
-def _choices(labels: dict, blank: str | None = None) -> list:
+def _choices(labels: Mapping, blank: str | None = None) -> list:
     pairs = [(str(key), label) for key, label in labels.items()]
     return choices([("", blank), *pairs] if blank is not None else pairs)
 
@@ -27,10 +30,9 @@ class OrganisationForm(KaopingForm):
         description="小写字母、数字和连字符，如 yc-czj",
     )
     kind = SelectField("类别", choices=_choices(KIND_LABELS))
-    bureau_tier = SelectField(
-        "档案局级别", choices=_choices(BUREAU_TIER_LABELS, "—"), validators=[Optional()]
-    )
-    tier = SelectField("机关层级", choices=_choices(ORGAN_TIER_LABELS, "—"), validators=[Optional()])
+    #: choices are the selected ruleset's tier names, set per request in __init__
+    bureau_tier = SelectField("档案局级别", choices=[], validators=[Optional()])
+    tier = SelectField("机关层级", choices=[], validators=[Optional()])
     parent_id = SelectField("上级单位", coerce=int, choices=[])
     has_system_guidance = BooleanField("承担系统档案工作指导任务（ARC-4.2）")
     authority_status = SelectField("考评权限状态（ARC-12.2）", choices=_choices(AUTHORITY_STATUS_LABELS))
@@ -46,6 +48,11 @@ class OrganisationForm(KaopingForm):
         description="仅档案局填写：印在考评公示上",
     )
     active = BooleanField("启用", default=True)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.bureau_tier.choices = _choices(bureau_tier_labels(), "—")
+        self.tier.choices = _choices(organ_tier_labels(), "—")
 
 
 class UserForm(KaopingForm):

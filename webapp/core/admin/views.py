@@ -27,8 +27,10 @@ from webapp.core.models import ROLE_LABELS, AuthorityStatus, Organisation, OrgKi
 from webapp.core.request_args import id_arg, page_arg
 from webapp.core.services import ServiceError, accounts, demo_clock, organisations
 from webapp.core.services import audit as audit_trail
+from webapp.core.services import rulesets as ruleset_service
 from webapp.core.services.accounts import UserData
 from webapp.core.services.organisations import OrganisationData
+from workflow.errors import RulesetError
 
 admin_only = roles_required(Role.SYS_ADMIN)
 
@@ -340,4 +342,38 @@ def audit() -> str:
         subject=subject,
         subjects=audit_trail.ADMIN_SUBJECTS,
         event_labels=audit_trail.ADMIN_EVENT_LABELS,
+    )
+
+
+# --- rulesets (考评办法) ----------------------------------------------------------------------------------------
+
+
+@admin_only
+def rulesets_page() -> Response | str:
+    """The rulesets this deployment knows, the one new cases get, and choosing another (ids only in tooltips)."""
+    form = ActiveToggleForm()
+    status = 200
+    if request.method == "POST":
+        chosen = request.form.get("ruleset", "")
+        known = {entry.id for entry, _ in ruleset_service.entries()}
+        if not form.validate_on_submit() or chosen not in known:
+            flash("未选定：请从列表中选择考评办法。", "danger")
+            status = 400
+        else:
+            try:
+                ruleset = ruleset_service.select(chosen)
+            except (ServiceError, RulesetError):
+                flash("该考评办法文件无法读取，未选定。", "danger")
+                status = 409
+            else:
+                flash(f"新案件将使用《{ruleset.name}》；办理中的案件仍按原办法办结。", "success")
+                return redirect(url_for("admin.rulesets"))
+    return (
+        render_template(
+            "admin/rulesets.html",
+            entries=ruleset_service.entries(),
+            problem=ruleset_service.selection_problem(),
+            form=ActiveToggleForm(formdata=None),
+        ),
+        status,
     )

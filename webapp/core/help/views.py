@@ -5,13 +5,13 @@ from __future__ import annotations
 from flask import render_template
 
 from config.interpretations import load_readings
-from config.rulesets import DEFAULT_RULESET, load_ruleset
 from webapp.core.auth.permissions import login_required
+from webapp.core.rulesets import selected_ruleset
 
 
 @login_required
 def interpretations() -> str:
-    ruleset = load_ruleset(DEFAULT_RULESET)
+    ruleset = selected_ruleset()
     readings = list(load_readings(ruleset.id).values())
     return render_template(
         "help/interpretations.html",

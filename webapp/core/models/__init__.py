@@ -3,14 +3,14 @@
 from webapp.core.models.audit import GENESIS_HASH, AuditEvent, AuditRowImmutable
 from webapp.core.models.organisation import (
     AUTHORITY_STATUS_LABELS,
-    BUREAU_TIER_LABELS,
     KIND_LABELS,
-    ORGAN_TIER_LABELS,
     AuthorityStatus,
     BureauTier,
     Organisation,
     OrganTier,
     OrgKind,
+    bureau_tier_labels,
+    organ_tier_labels,
     parent_problem,
 )
 from webapp.core.models.sequence import Sequence
@@ -22,12 +22,10 @@ __all__ = [
     "ApiToken",
     "AuditRowImmutable",
     "AuthorityStatus",
-    "BUREAU_TIER_LABELS",
     "BureauTier",
     "AuditEvent",
     "GENESIS_HASH",
     "KIND_LABELS",
-    "ORGAN_TIER_LABELS",
     "OrgKind",
     "OrganTier",
     "Organisation",
@@ -37,6 +35,8 @@ __all__ = [
     "SettingKV",
     "User",
     "UserRole",
+    "bureau_tier_labels",
+    "organ_tier_labels",
     "hash_token",
     "parent_problem",
 ]

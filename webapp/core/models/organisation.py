@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from enum import StrEnum
 
@@ -39,13 +40,22 @@ class AuthorityStatus(StrEnum):
 
 
 KIND_LABELS = {OrgKind.BUREAU: "档案局", OrgKind.ORGAN: "机关（单位）"}
-BUREAU_TIER_LABELS = {BureauTier.PROVINCE: "省级", BureauTier.CITY: "市州级", BureauTier.COUNTY: "县级"}
-ORGAN_TIER_LABELS = {
-    OrganTier.PROVINCIAL_DIRECT: "省直机关",
-    OrganTier.CITY_DIRECT: "市州直机关",
-    OrganTier.COUNTY_DIRECT: "县直机关",
-    OrganTier.TOWNSHIP: "乡（镇）机关",
-}
+
+
+def bureau_tier_labels() -> Mapping[str, str]:
+    """Bureau tier → the selected ruleset's name for it (省档案局, 市州级档案局, 县级档案局 in hubei-2011)."""
+    from webapp.core.rulesets import selected_ruleset  # reads the settings table, itself a model here
+
+    return selected_ruleset().bureau_tier_names
+
+
+def organ_tier_labels() -> Mapping[str, str]:
+    """Applicant tier → the selected ruleset's name for it (省直机关 …), highest first."""
+    from webapp.core.rulesets import selected_ruleset
+
+    return selected_ruleset().tier_names
+
+
 AUTHORITY_STATUS_LABELS = {
     AuthorityStatus.ACTIVE: "正常",
     AuthorityStatus.UNDER_RECTIFICATION: "限期整改",
@@ -111,8 +121,8 @@ class Organisation(db.Model):
     @property
     def tier_label(self) -> str:
         if self.is_bureau:
-            return BUREAU_TIER_LABELS.get(self.bureau_tier, self.bureau_tier or "")  # type: ignore[call-overload]
-        return ORGAN_TIER_LABELS.get(self.tier, self.tier or "")  # type: ignore[call-overload]
+            return bureau_tier_labels().get(self.bureau_tier or "", self.bureau_tier or "")
+        return organ_tier_labels().get(self.tier or "", self.tier or "")
 
     @property
     def kind_label(self) -> str:
@@ -153,10 +163,11 @@ def parent_problem(
     """Why ``parent`` cannot hold an organisation of this kind and tier (Chinese), or None if it can."""
     if kind == OrgKind.BUREAU:
         if bureau_tier == BureauTier.PROVINCE:
-            return "省档案局不应有上级单位。" if parent is not None else None
+            return f"{bureau_tier_labels()[bureau_tier]}不应有上级单位。" if parent is not None else None
         expected = BureauTier.PROVINCE if bureau_tier == BureauTier.CITY else BureauTier.CITY
         if parent is None or not parent.is_bureau or parent.bureau_tier != expected:
-            return f"{BUREAU_TIER_LABELS[BureauTier(bureau_tier)]}档案局的上级必须是{BUREAU_TIER_LABELS[expected]}档案局。"
+            names = bureau_tier_labels()
+            return f"{names[BureauTier(bureau_tier)]}的上级必须是{names[expected]}。"
         return None
     if tier is None:
         return "请选择机关层级。"
@@ -169,4 +180,4 @@ def parent_problem(
     # 直管市 / 神农架林区: the city-level bureau performs the county functions (GAP-23).
     if expected == BureauTier.COUNTY and parent.bureau_tier == BureauTier.CITY and parent.acts_as_county:
         return None
-    return f"{ORGAN_TIER_LABELS[organ_tier]}应挂在{BUREAU_TIER_LABELS[expected]}档案局之下。"
+    return f"{organ_tier_labels()[organ_tier]}应挂在{bureau_tier_labels()[expected]}之下。"

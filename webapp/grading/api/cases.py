@@ -13,7 +13,7 @@ from webapp.core.api.spec import operation
 from webapp.core.api.validation import InvalidInput, number_as_sent
 from webapp.core.auth.permissions import login_required
 from webapp.grading.api import schemas
-from webapp.grading.models import ATTACHMENT_KIND_LABELS, Attachment, Case
+from webapp.grading.models import ATTACHMENT_KINDS, Attachment, Case
 from webapp.grading.services import attachments, case_search, overdue
 from webapp.grading.services import cases as case_service
 from webapp.grading.services.cases import CaseView
@@ -52,7 +52,7 @@ def attachment_json(attachment: Attachment) -> dict[str, Any]:
     return {
         "id": attachment.id,
         "kind": attachment.kind,
-        "kind_label": ATTACHMENT_KIND_LABELS.get(attachment.kind, attachment.kind),
+        "kind_label": attachment.kind_label,
         "filename": attachment.original_filename,
         "size": attachment.size,
         "sha256": attachment.sha256,
@@ -252,8 +252,8 @@ def fire_event(case_id: int, body: schemas.EventRequest) -> Response:
 )
 def upload_attachment(case_id: int) -> tuple[Response, int]:
     kind = request.form.get("kind", "")
-    if kind not in ATTACHMENT_KIND_LABELS:
-        raise InvalidInput(f"kind 只能是：{'、'.join(ATTACHMENT_KIND_LABELS)}", "kind")
+    if kind not in ATTACHMENT_KINDS:
+        raise InvalidInput(f"kind 只能是：{'、'.join(ATTACHMENT_KINDS)}", "kind")
     file = request.files.get("file")
     if file is None or not file.filename:
         raise InvalidInput("请以 multipart/form-data 上传 file 字段", "file")

@@ -14,7 +14,7 @@ from pydantic import AfterValidator, Field, PlainValidator, StringConstraints, W
 from pydantic_core import PydanticCustomError
 
 from webapp.core.api.spec import Body, Out, Stripped
-from webapp.grading.models import ATTACHMENT_KIND_LABELS, OBJECTION_STATUS_LABELS
+from webapp.grading.models import ATTACHMENT_KINDS, OBJECTION_STATUS_LABELS
 from webapp.grading.services import case_search as search
 from webapp.grading.services.cases import SUBMISSION_KEY_RE
 from workflow.grading import CASE_STATES, EVENTS
@@ -22,7 +22,7 @@ from workflow.grading import CASE_STATES, EVENTS
 NonBlank = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 State = Literal[CASE_STATES]  # type: ignore[valid-type]
 Event = Literal[EVENTS]  # type: ignore[valid-type]
-AttachmentKind = Literal[tuple(ATTACHMENT_KIND_LABELS)]  # type: ignore[valid-type]
+AttachmentKind = Literal[ATTACHMENT_KINDS]  # type: ignore[valid-type]
 ObjectionState = Literal[tuple(OBJECTION_STATUS_LABELS)]  # type: ignore[valid-type]
 Version = Annotated[int, Field(description="the case's version when read; 409 stale if it moved on since")]
 
@@ -103,7 +103,7 @@ class ReplaceForm(Out):
 
 def _choice(name: str) -> Any:
     """A choice filter's values as the case search knows them, or empty (no filter, as the page form sends)."""
-    return Literal[(*search.FILTER_CHOICES[name], "")] | None
+    return Literal[(*search.FILTER_VALUES[name], "")] | None
 
 
 def _number(low: int, high: int) -> Any:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from wtforms import (
     DateField,
     IntegerField,
@@ -14,12 +17,12 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from webapp.core.forms import KaopingForm, choices
-from webapp.core.models import ORGAN_TIER_LABELS
 from webapp.core.request_args import YEAR_MAX, YEAR_MIN
-from webapp.grading.models import CASE_KIND_LABELS, CASE_STATE_LABELS, LEVEL_LABELS
+from webapp.core.rulesets import selected_ruleset
+from webapp.grading.models import CASE_STATE_LABELS
 
 
-def _with_blank(labels: dict, blank: str) -> list:
+def _with_blank(labels: Mapping, blank: str) -> list:
     return choices([("", blank), *((str(key), label) for key, label in labels.items())])
 
 
@@ -30,11 +33,10 @@ class WorklistFilterForm(KaopingForm):
         csrf = False
 
     state = SelectField("状态", choices=_with_blank(CASE_STATE_LABELS, "全部状态"), validators=[Optional()])
-    level = SelectField("等级", choices=_with_blank(LEVEL_LABELS, "全部等级"), validators=[Optional()])
-    kind = SelectField("类别", choices=_with_blank(CASE_KIND_LABELS, "全部类别"), validators=[Optional()])
-    tier = SelectField(
-        "机关层级", choices=_with_blank(ORGAN_TIER_LABELS, "全部层级"), validators=[Optional()]
-    )
+    #: the selected ruleset's names (running cases of another ruleset share its ids), set in __init__
+    level = SelectField("等级", choices=[], validators=[Optional()])
+    kind = SelectField("类别", choices=[], validators=[Optional()])
+    tier = SelectField("机关层级", choices=[], validators=[Optional()])
     year = IntegerField(
         "计划年度",
         validators=[
@@ -51,6 +53,13 @@ class WorklistFilterForm(KaopingForm):
             field = getattr(self, name)
             out[name] = None if field.errors or field.data in ("", None) else field.data
         return out
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        rules = selected_ruleset()
+        self.level.choices = _with_blank(rules.level_names, "全部等级")
+        self.kind.choices = _with_blank(rules.kind_names, "全部类别")
+        self.tier.choices = _with_blank(rules.tier_names, "全部层级")
 
 
 class _SelectedCases(KaopingForm):

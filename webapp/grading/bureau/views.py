@@ -25,6 +25,7 @@ from webapp.core.extensions import db
 from webapp.core.forms import choices
 from webapp.core.models import Role, User, UserRole
 from webapp.core.request_args import SQL_INT_MAX, year_arg
+from webapp.core.rulesets import selected_ruleset
 from webapp.core.services import ServiceError
 from webapp.grading.bureau.forms import (
     OBJECTION_OUTCOMES,
@@ -41,6 +42,7 @@ from webapp.grading.documents.summary import (
     SUMMARY_COLUMNS,
     annual_summary_counts,
     annual_summary_rows,
+    summary_due_note,
     summary_title,
 )
 from webapp.grading.documents.summary import annual_summary_xlsx as annual_summary_xlsx_bytes
@@ -52,6 +54,7 @@ from webapp.grading.services.objections import ObjectionView, objection_views
 from workflow import calendar
 from workflow.grading import EVENT_LABELS, deadlines
 from workflow.grading.authority import assignment
+from workflow.ruleset import Ruleset
 
 bureau_only = roles_required(Role.BUREAU_STAFF, Role.BUREAU_HEAD)
 
@@ -189,8 +192,11 @@ def _ids(values: list[str]) -> list[int]:
     return out
 
 
-def _forwarding_deadline(today: date) -> date:
-    return calendar.forwarding_deadline(load_ruleset(), today.year)
+def _rules_of(shown: list[Case]) -> Ruleset:
+    """The ruleset of the cases on a batch page: theirs when they share one (they usually do), else the one
+    selected for new cases. Each case is still decided on its own ruleset when the batch is fired."""
+    ids = {case.ruleset_id for case in shown}
+    return load_ruleset(ids.pop()) if len(ids) == 1 else selected_ruleset()
 
 
 @bureau_only
@@ -231,17 +237,21 @@ def batch(action: str) -> Response | tuple[str, int] | str:
         else:
             flash(f"{spec.label}：已办理 {len(done)} 个案件。", "success")
             return redirect(url_for("bureau.worklist"))
+    rules = _rules_of(shown)
     notice_end = None
     if spec.event == "pass_precheck" and form.notice_start.data:
-        notice_end = calendar.notice_last_day(load_ruleset(), form.notice_start.data)
+        notice_end = calendar.notice_last_day(rules, form.notice_start.data)
     page = render_template(
         "grading/bureau/batch_confirm.html",
         spec=spec,
         form=form,
         shown=shown,
         refusals=refusals,
-        forwarding_deadline=_forwarding_deadline(today),
-        forwarding_rule=load_ruleset().cite("ARC-10.1.2"),
+        forwarding_deadline=calendar.forwarding_deadline(rules, today.year),
+        forwarding_rule=rules.cite(rules.citations["forwarding"]),
+        notice_rule=rules.cite(rules.citations["notice_period"]),
+        counts_publication_day=rules.calendar.notice_counts_publication_day,
+        province_bureau=rules.documents.province_bureau,
         notice_end=notice_end,
         today=today,
         **template_helpers(),
@@ -449,7 +459,7 @@ def annual_summary() -> str:
     year = _summary_year()
     data = summary.annual_summary(current_user, year)  # Refused (403, quoting ARC-10.5.3) for other bureaus
     today = clock.today()
-    rules = load_ruleset()
+    rules = selected_ruleset()
     submission = summary.submission_of(current_user.organisation_id, year)
     late = deadlines.summary_overdue(
         rules, year, submitted_on=submission.submitted_on if submission else None, today=today
@@ -460,6 +470,7 @@ def annual_summary() -> str:
         year=year,
         title=summary_title(data),
         rows=annual_summary_rows(data),
+        due_note=summary_due_note(data),
         counts=annual_summary_counts(data),
         columns=SUMMARY_COLUMNS,
         deadline=calendar.summary_deadline(rules, year),
@@ -468,7 +479,7 @@ def annual_summary() -> str:
         late_by=deadlines.submitted_late_by(rules, year, submission.submitted_on) if submission else 0,
         submit_form=SummarySubmitForm(formdata=None, data={"year": year}),
         may_submit=submission is None and year <= today.year,
-        rule=rules.cite("ARC-10.5.3"),
+        rule=rules.cite(rules.procedure.summary_rule),
         today=today,
     )
 
@@ -486,7 +497,8 @@ def summary_submit() -> Response:
         flash(exc.message, "danger")
     else:
         flash(
-            f"{submission.year}年度审批情况汇总表已报送省档案局（{submission.row_count}项），报送后不能修改。",
+            f"{submission.year}年度审批情况汇总表已报送{selected_ruleset().documents.province_bureau}"
+            f"（{submission.row_count}项），报送后不能修改。",
             "success",
         )
     return redirect(url_for("bureau.summary", year=form.year.data))
@@ -498,13 +510,13 @@ def summaries_received() -> str:
     year = _summary_year()
     today = clock.today()
     rows = summary.received_summaries(current_user, year, today=today)
-    rules = load_ruleset()
+    rules = selected_ruleset()
     return render_template(
         "grading/bureau/summaries_received.html",
         rows=rows,
         year=year,
         deadline=calendar.summary_deadline(rules, year),
-        rule=rules.cite("ARC-10.5.3"),
+        rule=rules.cite(rules.procedure.summary_rule),
         today=today,
     )
 

@@ -40,7 +40,7 @@ from webapp.grading.cases.forms import (
     UploadForm,
     event_form,
 )
-from webapp.grading.models import ATTACHMENT_KIND_LABELS, Attachment, Case
+from webapp.grading.models import Attachment, Case
 from webapp.grading.services import (
     attachments,
     case_search,
@@ -138,6 +138,7 @@ def _render_case(
         "grading/cases/show.html",
         view=view,
         case=view.case,
+        page_ruleset=view.case.ruleset,
         forms=forms,
         open_event=open_event,
         scored=scored,
@@ -298,7 +299,8 @@ def _upload_page(
     view: CaseView, form: UploadForm, status: int = 200, replacing: Attachment | None = None
 ) -> tuple[str, int]:
     kinds = [replacing.kind] if replacing is not None else list(view.abilities.get("upload") or [])
-    form.kind.choices = choices([("", "请选择")] + [(k, ATTACHMENT_KIND_LABELS.get(k, k)) for k in kinds])
+    names = view.case.ruleset.attachment_names
+    form.kind.choices = choices([("", "请选择")] + [(k, names.get(k, k)) for k in kinds])
     if replacing is not None:
         form.kind.data = replacing.kind
         form.replace.data = str(replacing.id)

@@ -18,9 +18,9 @@ from reportlab.platypus import Paragraph
 
 from webapp.core.documents import _pdf
 from webapp.core.documents.fonts import cjk_font
-from webapp.grading.documents.labels import Code, DateStyle, format_date, is_recheck, level_label
+from webapp.grading.documents.labels import DateStyle, format_date, kind_of, level_of
+from workflow.ruleset import Ruleset
 
-PROVINCE_BUREAU = "湖北省档案局"
 PAGE_WIDTH, PAGE_HEIGHT = landscape(A4)
 GOLD = colors.HexColor("#B8922E")
 DARK_RED = colors.HexColor("#A80000")
@@ -32,19 +32,21 @@ class CertificateData:
 
     #: The organ's full name, e.g. "宜昌市财政局".
     organ_name: str
-    #: Level held: "L2"/"L1"/"SPECIAL", the domain enum, or "省一级" etc.
-    level: Code
-    #: "EVALUATION" gives 等级证书; "RECHECK" gives 复查合格证书 (ARC-11.4).
-    kind: Code
-    #: Certificate number as registered by the provincial bureau, e.g. "鄂档证〔2027〕第0123号".
+    #: The case's ruleset: the words printed for the level and the kind, the programme, the issuer.
+    ruleset: Ruleset
+    #: Level held, an id of the ruleset (``first``).
+    level: str
+    #: Kind id: its certificate title is printed (等级证书; 复查合格证书 for a recheck, ARC-11.4).
+    kind: str
+    #: Certificate number as registered by the provincial bureau, with the ruleset's prefix.
     certificate_number: str
     #: First and last day of validity, as decided by the domain (three years, ARC-10.5.6 / GAP-3 / GAP-6).
     valid_from: dt.date
     valid_until: dt.date
     #: Date of issue printed above the seal.
     issued_on: dt.date
-    #: Issuer: always the provincial bureau (ARC-10.5.5).
-    issuer: str = PROVINCE_BUREAU
+    #: Issuer: always the provincial bureau (ARC-10.5.5); None: the ruleset's provincial bureau.
+    issuer: str | None = None
     #: Approving bureau (ARC-10.5.2) when it is not the issuer, printed as 审批机关; None hides the line.
     approved_by: str | None = None
     #: "hanzi" (二〇二七年三月十五日, customary on certificates) or "arabic" for every date.
@@ -52,16 +54,18 @@ class CertificateData:
 
 
 def certificate_title(data: CertificateData) -> str:
-    if is_recheck(data.kind):
-        return "机关档案工作目标管理等级复查合格证书"
-    return "机关档案工作目标管理等级证书"
+    return kind_of(data.ruleset, data.kind).certificate_title
 
 
 def certificate_statement(data: CertificateData) -> str:
     """The sentence under the organ's name (without the level, which is printed large on its own line)."""
-    if is_recheck(data.kind):
-        return "经复查，你单位档案工作继续保持湖北省机关档案工作目标管理"
-    return "经考评，你单位档案工作达到湖北省机关档案工作目标管理"
+    kind = kind_of(data.ruleset, data.kind)
+    programme = data.ruleset.documents.programme
+    return f"经{kind.name}，你单位档案工作{'继续保持' if kind.renews else '达到'}{programme}"
+
+
+def certificate_issuer(data: CertificateData) -> str:
+    return data.issuer or data.ruleset.documents.province_bureau
 
 
 def certificate_pdf(data: CertificateData, *, compress: bool = True) -> bytes:
@@ -75,8 +79,10 @@ def certificate_pdf(data: CertificateData, *, compress: bool = True) -> bytes:
         **_pdf.REPRODUCIBLE,
     )
     canvas.setTitle(title)
-    canvas.setAuthor(data.issuer)
-    canvas.setSubject(f"{data.certificate_number} {data.organ_name} {level_label(data.level)}")
+    canvas.setAuthor(certificate_issuer(data))
+    canvas.setSubject(
+        f"{data.certificate_number} {data.organ_name} {level_of(data.ruleset, data.level).name}"
+    )
     _frame(canvas)
     _content(canvas, data, title)
     canvas.showPage()
@@ -136,11 +142,15 @@ def _content(canvas: Canvas, data: CertificateData, title: str) -> None:
     y -= statement_height + 4 * mm
     statement.drawOn(canvas, left, y)
 
-    level = level_label(data.level)
+    level = level_of(data.ruleset, data.level).name
     y -= 22 * mm
     _pdf.draw_heading(canvas, centre, y, level, size=46, color=_pdf.OFFICIAL_RED, char_space=20, stroke=1.2)
 
-    closing = "标准，复查合格。特发此证。" if is_recheck(data.kind) else "标准。特发此证。"
+    closing = (
+        f"标准，{kind_of(data.ruleset, data.kind).name}合格。特发此证。"
+        if kind_of(data.ruleset, data.kind).renews
+        else "标准。特发此证。"
+    )
     canvas.setFont(font, 19)
     y -= 14 * mm
     canvas.drawCentredString(centre, y, closing)
@@ -152,7 +162,7 @@ def _content(canvas: Canvas, data: CertificateData, title: str) -> None:
     lines.append(
         f"有效期：{format_date(data.valid_from, data.date_style)}至{format_date(data.valid_until, data.date_style)}"
     )
-    if data.approved_by and data.approved_by != data.issuer:
+    if data.approved_by and data.approved_by != certificate_issuer(data):
         lines.append(f"审批机关：{data.approved_by}")
     base = 36 * mm
     for number, text in enumerate(reversed(lines)):
@@ -160,6 +170,6 @@ def _content(canvas: Canvas, data: CertificateData, title: str) -> None:
 
     issue_centre = right - 40 * mm
     canvas.setFont(font, 18)
-    canvas.drawCentredString(issue_centre, base + 30, data.issuer)
+    canvas.drawCentredString(issue_centre, base + 30, certificate_issuer(data))
     canvas.setFont(font, 15)
     canvas.drawCentredString(issue_centre, base + 6, format_date(data.issued_on, data.date_style))

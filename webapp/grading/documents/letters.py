@@ -32,19 +32,15 @@ from reportlab.platypus import (
 
 from webapp.core.documents import _pdf
 from webapp.grading.documents.labels import (
-    Code,
     DateStyle,
     Points,
     format_date,
-    is_recheck,
-    level_code,
-    level_label,
+    hanzi_number,
+    kind_of,
+    level_of,
 )
+from workflow.ruleset import Ruleset
 from workflow.scoring.numbers import format_points
-
-#: The Measures the letter relies on, as cited in official text.
-MEASURES = "《湖北省机关档案工作目标管理等级考评办法》（鄂档规〔2011〕1号）"
-PROVINCE_BUREAU = "湖北省档案局"
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
 # GB/T 9704-2012: type area 156 mm × 225 mm; top margin 37 mm, left 28 mm.
@@ -66,10 +62,12 @@ class LetterData:
     document_number: str
     #: The organ whose archive work was graded, e.g. "宜昌市财政局".
     organ_name: str
-    #: Level reached: "L2"/"L1"/"SPECIAL", the domain enum, or "省一级" etc.
-    level: Code
-    #: "EVALUATION"/"RECHECK" (or 考评/复查): a recheck letter confirms the grade is kept (ARC-11.4).
-    kind: Code
+    #: The case's ruleset: the words printed for the level and kind, the regulation cited, validity, rewards.
+    ruleset: Ruleset
+    #: Level reached, an id of the ruleset (``first``).
+    level: str
+    #: Kind id; a renewing kind (recheck) confirms the grade is kept (ARC-11.4).
+    kind: str
     #: Date the organ passed the review (评审) or recheck.
     passed_on: dt.date
     #: First and last day of validity, as decided by the domain (three years, ARC-10.5.6 / GAP-3).
@@ -81,13 +79,13 @@ class LetterData:
     review_score: Points | None = None
     #: Salutation line; defaults to the organ's name.
     addressee: str | None = None
-    #: Bureau the recheck materials are filed with: 省特级 recheck → 湖北省档案局 (ARC-9.3), 省一级 recheck by a
-    #: county bureau → its city bureau (ARC-9.5). None when no filing is required.
+    #: Bureau the recheck materials are filed with (the authority row's filings: ARC-9.3, ARC-9.5). None when no
+    #: filing is required.
     filed_with: str | None = None
     #: Further copies (抄送); `filed_with` is always copied and need not be repeated.
     copy_to: Sequence[str] = ()
-    #: Who produces the certificate (ARC-10.5.5, GAP-7).
-    certificate_issuer: str = PROVINCE_BUREAU
+    #: Who produces the certificate (ARC-10.5.5, GAP-7); None: the ruleset's provincial bureau.
+    certificate_issuer: str | None = None
     #: Overrides the generated title.
     title: str | None = None
     #: "arabic" (2027年3月15日, GB/T 9704-2012) or "hanzi" (二〇二七年三月十五日) for every date in the letter.
@@ -97,35 +95,36 @@ class LetterData:
 def letter_title(data: LetterData) -> str:
     if data.title:
         return data.title
-    level = level_label(data.level)
-    if is_recheck(data.kind):
-        return f"关于确认{data.organ_name}档案工作{level}复查合格的函"
+    level = level_of(data.ruleset, data.level).name
+    kind = kind_of(data.ruleset, data.kind)
+    if kind.renews:
+        return f"关于确认{data.organ_name}档案工作{level}{kind.name}合格的函"
     return f"关于确认{data.organ_name}档案工作达到{level}标准的函"
 
 
 def letter_paragraphs(data: LetterData) -> list[str]:
     """The body, one string per paragraph (also usable for an HTML preview)."""
-    level = level_label(data.level)
+    rules = data.ruleset
+    level = level_of(rules, data.level)
+    kind = kind_of(rules, data.kind)
+    measures, programme = rules.documents.measures, rules.documents.programme
     day = format_date(data.passed_on, data.date_style)
     score = f"（评审得分{format_points(data.review_score)}分）" if data.review_score is not None else ""
-    if is_recheck(data.kind):
-        result = (
-            f"根据{MEASURES}，经申报、预检、公示、评审，你单位档案工作于{day}通过{level}复查{score}，"
-            f"经我局审批，确认复查合格，继续保持湖北省机关档案工作目标管理{level}标准。"
-        )
-        certificate = "复查合格证书"
-    else:
-        result = (
-            f"根据{MEASURES}，经申报、预检、公示、评审，你单位档案工作于{day}通过{level}考评{score}，"
-            f"经我局审批，确认达到湖北省机关档案工作目标管理{level}标准。"
-        )
-        certificate = "等级证书"
-    validity = (
-        f"{level}有效期三年，自{format_date(data.valid_from, data.date_style)}起"
-        f"至{format_date(data.valid_until, data.date_style)}止。"
-        f"{certificate}由{data.certificate_issuer}统一制作、颁发。"
+    passed = (
+        f"根据{measures}，经申报、预检、公示、评审，你单位档案工作于{day}通过{level.name}{kind.name}{score}，"
     )
-    if level_code(data.level) in ("L1", "SPECIAL"):  # ARC-14.1: not for 省二级
+    if kind.renews:
+        result = f"{passed}经我局审批，确认{kind.name}合格，继续保持{programme}{level.name}标准。"
+    else:
+        result = f"{passed}经我局审批，确认达到{programme}{level.name}标准。"
+    issuer = data.certificate_issuer or rules.documents.province_bureau
+    validity = (
+        f"{level.name}有效期{hanzi_number(rules.calendar.validity_years)}年，"
+        f"自{format_date(data.valid_from, data.date_style)}起"
+        f"至{format_date(data.valid_until, data.date_style)}止。"
+        f"{kind.certificate}由{issuer}统一制作、颁发。"
+    )
+    if level.reward_policy:  # ARC-14.1: not for 省二级
         validity += "在有效期内，你单位可以按规定享受档案达标先进单位奖励政策。"
     paragraphs = [
         result,

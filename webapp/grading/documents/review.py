@@ -31,15 +31,8 @@ from reportlab.platypus import (
 )
 
 from webapp.core.documents import _pdf
-from webapp.grading.documents.labels import (
-    Code,
-    DateStyle,
-    Points,
-    default_pass_line,
-    format_date,
-    kind_label,
-    level_label,
-)
+from webapp.grading.documents.labels import DateStyle, Points, format_date, kind_of, level_of
+from workflow.ruleset import Ruleset
 from workflow.scoring.numbers import format_points
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
@@ -92,10 +85,12 @@ class ReviewData:
 
     #: The organ reviewed, e.g. "宜昌市财政局".
     organ_name: str
-    #: Level sought: "L2"/"L1"/"SPECIAL", the domain enum, or "省一级" etc.
-    level: Code
-    #: "EVALUATION" or "RECHECK" (考评 / 复查).
-    kind: Code
+    #: The case's ruleset: the words for the level and kind, the default pass line, the programme.
+    ruleset: Ruleset
+    #: Level sought, an id of the ruleset (``first``).
+    level: str
+    #: Kind id (``evaluation``, ``recheck``).
+    kind: str
     #: Bureau that organised the review (section 6 of the rules), e.g. "宜昌市档案局".
     organizer: str
     #: Day of the on-site review.
@@ -104,7 +99,7 @@ class ReviewData:
     sections: Sequence[ReviewSection]
     #: The panel, leader first.
     panel: Sequence[PanelMember]
-    #: Points line; defaults to 90 (省一级) / 80 (省二级) and to none for 省特级 (ARC-7.2, GAP-11).
+    #: Points line; defaults to the level's pass line in the ruleset, none for an unscored level (ARC-7.2, GAP-11).
     pass_line: Points | None = None
     #: Panel total; defaults to the sum of the item scores (GAP-12). Give it when bonuses or caps apply.
     total: Points | None = None
@@ -123,7 +118,7 @@ class ReviewData:
 
 
 def review_pass_line(data: ReviewData) -> Points | None:
-    return data.pass_line if data.pass_line is not None else default_pass_line(data.level)
+    return data.pass_line if data.pass_line is not None else level_of(data.ruleset, data.level).pass_line
 
 
 def review_total(data: ReviewData) -> Decimal:
@@ -148,27 +143,34 @@ def review_passed(data: ReviewData) -> bool:
         computed = not data.vetoes and review_total(data) >= Decimal(str(line))
     if data.passed is None:
         if computed is None:
-            raise ValueError("省特级 has no points line (GAP-11): give the panel's conclusion as `passed`")
+            raise ValueError(
+                "an unscored level has no points line (GAP-11): give the panel's conclusion as `passed`"
+            )
         return computed
     if data.passed and data.vetoes:
         raise ValueError("a review with a veto (一票否决) cannot pass")
     return data.passed
 
 
+def review_supertitle(data: ReviewData) -> str:
+    """The programme and the procedure over the title: 「…目标管理等级考评」."""
+    return f"{data.ruleset.documents.programme}等级{data.ruleset.granting_kind.name}"
+
+
 def review_conclusion_text(data: ReviewData) -> str:
     """「达到省一级标准」 or 「未达到省一级标准」."""
-    level = level_label(data.level)
+    level = level_of(data.ruleset, data.level).name
     return f"达到{level}标准" if review_passed(data) else f"未达到{level}标准"
 
 
 def review_conclusion_pdf(data: ReviewData, *, compress: bool = True) -> bytes:
     """Render the review conclusion as an A4 PDF (table over as many pages as needed, CJK font embedded)."""
-    level = level_label(data.level)
-    kind = kind_label(data.kind)
+    level = level_of(data.ruleset, data.level).name
+    kind = kind_of(data.ruleset, data.kind).name
     heading = f"{data.organ_name}档案工作{level}{kind}评审结论"
     styles = _styles()
     story: list[Flowable] = [
-        Paragraph("湖北省机关档案工作目标管理等级考评", styles["supertitle"]),
+        Paragraph(review_supertitle(data), styles["supertitle"]),
         Paragraph("评 审 结 论", styles["title"]),
         _facts(data, styles),
         Spacer(1, 6 * mm),
@@ -241,11 +243,11 @@ def _facts(data: ReviewData, styles: dict) -> Table:
             _p("被考评机关", head),
             _p(data.organ_name, cell),
             _p("考评等级", head),
-            _p(level_label(data.level), cell),
+            _p(level_of(data.ruleset, data.level).name, cell),
         ],
         [
             _p("考评类型", head),
-            _p(kind_label(data.kind), cell),
+            _p(kind_of(data.ruleset, data.kind).name, cell),
             _p("组织评审机关", head),
             _p(data.organizer, cell),
         ],
@@ -325,7 +327,7 @@ def _score_table(data: ReviewData, styles: dict) -> LongTable:
 
 
 def _conclusion(data: ReviewData, styles: dict) -> list[Flowable]:
-    level = level_label(data.level)
+    level = level_of(data.ruleset, data.level).name
     line = review_pass_line(data)
     flowables: list[Flowable] = []
     if line is not None:

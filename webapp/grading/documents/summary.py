@@ -16,19 +16,9 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from webapp.grading.documents.labels import (
-    KIND_LABELS,
-    LEVEL_LABELS,
-    Code,
-    format_date,
-    kind_code,
-    kind_label,
-    level_code,
-    level_label,
-    tier_label,
-)
+from webapp.grading.documents.labels import format_date
+from workflow.ruleset import Ruleset
 
-PROVINCE_BUREAU = "湖北省档案局"
 #: (key in annual_summary_rows, column header, Excel column width)
 SUMMARY_COLUMNS: tuple[tuple[str, str, float], ...] = (
     ("seq", "序号", 6),
@@ -43,9 +33,6 @@ SUMMARY_COLUMNS: tuple[tuple[str, str, float], ...] = (
     ("filing", "备案", 16),
     ("remark", "备注", 22),
 )
-#: Highest level first, as the Measures list them (ARC-4.1).
-LEVEL_ORDER = ("SPECIAL", "L1", "L2")
-KIND_ORDER = ("EVALUATION", "RECHECK")
 EXCEL_DATE_FORMAT = 'yyyy"年"m"月"d"日"'
 
 
@@ -55,12 +42,11 @@ class SummaryRow:
 
     #: The graded organ, e.g. "宜昌市财政局".
     organ_name: str
-    #: Applicant tier: "PROV_DIRECT"/"CITY_DIRECT"/"COUNTY_DIRECT"/"TOWNSHIP", the domain enum, or 县直机关 etc.
-    tier: Code
-    #: Level approved: "L2"/"L1"/"SPECIAL", the domain enum, or 省一级 etc.
-    level: Code
-    #: "EVALUATION" or "RECHECK" (考评 / 复查).
-    kind: Code
+    #: Applicant tier, level approved and kind: ids of the summary's ruleset (``county_direct``, ``first``,
+    #: ``recheck``); the words printed for them come from the ruleset.
+    tier: str
+    level: str
+    kind: str
     #: Approving bureau (ARC-10.5.2): the city bureau or one of its county bureaus.
     approver: str
     #: Approval date; must fall in the summary's year.
@@ -83,13 +69,15 @@ class SummaryData:
     #: Calendar year of the approvals.
     year: int
     rows: Sequence[SummaryRow]
+    #: The ruleset giving the words, the due date and the recipient.
+    ruleset: Ruleset
     #: Date the table is filled in (填报日期); printed when given.
     prepared_on: dt.date | None = None
     #: 填表人 / 联系电话, printed when given.
     prepared_by: str = ""
     contact_phone: str = ""
-    #: Recipient (ARC-10.5.3).
-    province_bureau: str = PROVINCE_BUREAU
+    #: Recipient (ARC-10.5.3); None: the ruleset's provincial bureau.
+    province_bureau: str | None = None
     #: Extra notes printed under the table.
     notes: Sequence[str] = field(default_factory=tuple)
 
@@ -99,12 +87,19 @@ def summary_title(data: SummaryData) -> str:
 
 
 def summary_due_date(data: SummaryData) -> dt.date:
-    """Reported before 12月20日 of the same year (ARC-10.5.3)."""
-    return dt.date(data.year, 12, 20)
+    """Reported before the ruleset's day of the same year (ARC-10.5.3: before 12月20日)."""
+    month, day = data.ruleset.calendar.summary_due_before
+    return dt.date(data.year, month, day)
+
+
+def summary_recipient(data: SummaryData) -> str:
+    return data.province_bureau or data.ruleset.documents.province_bureau
 
 
 def summary_due_note(data: SummaryData) -> str:
-    return f"于12月20日前报{data.province_bureau}"
+    due = summary_due_date(data)
+    inclusive = "（含当日）" if data.ruleset.calendar.summary_due_day_inclusive else ""
+    return f"于{due.month}月{due.day}日{inclusive}前报{summary_recipient(data)}"
 
 
 def _ordered(data: SummaryData) -> list[SummaryRow]:
@@ -121,9 +116,9 @@ def annual_summary_rows(data: SummaryData) -> list[dict[str, str | int]]:
         {
             "seq": number,
             "organ_name": row.organ_name,
-            "tier": tier_label(row.tier),
-            "level": level_label(row.level),
-            "kind": kind_label(row.kind),
+            "tier": data.ruleset.tier_name(row.tier),
+            "level": data.ruleset.level_name(row.level),
+            "kind": data.ruleset.kind_name(row.kind),
             "approver": row.approver,
             "approved_on": format_date(row.approved_on),
             "certificate_number": row.certificate_number,
@@ -137,32 +132,46 @@ def annual_summary_rows(data: SummaryData) -> list[dict[str, str | int]]:
 
 def annual_summary_counts(data: SummaryData) -> list[dict[str, str | int]]:
     """Counts per level, highest first, then a 合计 row: {"level", "evaluation", "recheck", "total"}."""
-    counts = {(level, kind): 0 for level in LEVEL_ORDER for kind in KIND_ORDER}
+    rules = data.ruleset
+    levels = [level.id for level in reversed(rules.levels)]  # highest first, as the Measures list them
+    kinds = [kind.id for kind in rules.kinds]
+    counts = {(level, kind): 0 for level in levels for kind in kinds}
     for row in data.rows:
-        counts[level_code(row.level), kind_code(row.kind)] += 1
+        if (row.level, row.kind) not in counts:
+            raise ValueError(
+                f"{row.organ_name}: level {row.level!r} or kind {row.kind!r} is not in {rules.id}"
+            )
+        counts[row.level, row.kind] += 1
 
-    def line(label: str, levels: Sequence[str]) -> dict[str, str | int]:
-        evaluations = sum(counts[level, "EVALUATION"] for level in levels)
-        rechecks = sum(counts[level, "RECHECK"] for level in levels)
-        return {
-            "level": label,
-            "evaluation": evaluations,
-            "recheck": rechecks,
-            "total": evaluations + rechecks,
-        }
+    def line(label: str, chosen: Sequence[str]) -> dict[str, str | int]:
+        by_kind = {kind: sum(counts[level, kind] for level in chosen) for kind in kinds}
+        return {"level": label, **by_kind, "total": sum(by_kind.values())}
 
-    table = [line(LEVEL_LABELS[level], [level]) for level in LEVEL_ORDER]
-    table.append(line("合计", LEVEL_ORDER))
+    table = [line(rules.level_name(level), [level]) for level in levels]
+    table.append(line("合计", levels))
     return table
 
 
-#: (key in annual_summary_counts, column header)
-COUNT_COLUMNS: tuple[tuple[str, str], ...] = (
-    ("level", "考评等级"),
-    ("evaluation", KIND_LABELS["EVALUATION"]),
-    ("recheck", KIND_LABELS["RECHECK"]),
-    ("total", "合计"),
-)
+def count_columns(data: SummaryData) -> tuple[tuple[str, str], ...]:
+    """(key in annual_summary_counts, column header): the level, one column per kind, the total."""
+    kinds = tuple((kind.id, kind.name) for kind in data.ruleset.kinds)
+    return (("level", "考评等级"), *kinds, ("total", "合计"))
+
+
+def filing_note(data: SummaryData) -> str:
+    """Who receives which recheck materials, from the authority rows with filings (ARC-9.3, ARC-9.5)."""
+    rules = data.ruleset
+    parts: list[str] = []
+    for row in rules.authority:
+        if not row.filings or not row.organizer:
+            continue
+        text = (
+            f"{rules.level_name(row.level)}{rules.kind_name(row.kind)}（{rules.tier_name(row.organizer)}组织）"
+            f"材料报{'、'.join(rules.tier_name(tier) for tier in row.filings)}备案"
+        )
+        if text not in parts:
+            parts.append(text)
+    return "；".join(parts)
 
 
 def annual_summary_xlsx(data: SummaryData) -> bytes:
@@ -227,24 +236,28 @@ def annual_summary_xlsx(data: SummaryData) -> bytes:
     # Counts by level and kind.
     counts_row = end_of_table + 2
     sheet.cell(row=counts_row, column=2, value="统计").font = Font(name=font, size=11, bold=True)
-    for column, (_, header) in enumerate(COUNT_COLUMNS, start=2):
+    columns = count_columns(data)
+    for column, (_, header) in enumerate(columns, start=2):
         cell = sheet.cell(row=counts_row + 1, column=column, value=header)
         cell.font = Font(name=font, size=11, bold=True)
         cell.fill = grey
         cell.alignment = centre
         cell.border = grid
     for offset, line in enumerate(annual_summary_counts(data), start=2):
-        for column, (key, _) in enumerate(COUNT_COLUMNS, start=2):
+        for column, (key, _) in enumerate(columns, start=2):
             cell = sheet.cell(row=counts_row + offset, column=column, value=line[key])
             cell.font = Font(name=font, size=11, bold=line["level"] == "合计")
             cell.alignment = centre
             cell.border = grid
 
-    notes_row = counts_row + 2 + len(LEVEL_ORDER) + 2
+    notes_row = counts_row + 2 + len(data.ruleset.levels) + 2
+    rules = data.ruleset
+    article = rules.rule_texts[rules.procedure.summary_rule].article
+    kinds = "、".join(kind.name for kind in rules.kinds)
     notes = [
-        f"说明：1. 本表含{data.city_bureau}及所辖县级档案局当年审批的全部考评、复查事项"
-        f"（鄂档规〔2011〕1号第十条），{summary_due_note(data)}。",
-        "2. 省特级复查材料报省档案局备案，省一级复查（县级档案局组织）材料报市州级档案局备案。",
+        f"说明：1. 本表含{data.city_bureau}及所辖{rules.bureau_tiers[-1].name}当年审批的全部{kinds}事项"
+        f"（{rules.documents.measures_number}{article}），{summary_due_note(data)}。",
+        *([f"2. {filing_note(data)}。"] if filing_note(data) else []),
         *data.notes,
     ]
     if data.prepared_by or data.contact_phone:

@@ -7,19 +7,25 @@ from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm.exc import DetachedInstanceError
 
-from config.rulesets import DEFAULT_RULESET, load_ruleset
 from webapp.core.extensions import db
 from webapp.core.models.types import UTCDateTime
+from webapp.core.rulesets import selected_ruleset
 
 if TYPE_CHECKING:
     from webapp.core.models.user import User
+    from webapp.grading.models.case import Case
 
-#: ARC-10.1.4 (申报审批表, 自查评分表, 验收申请报告), ARC-10.5.1 (廉政告知书), ARC-10.2.2 (书面预检结果).
-#: The names are the ruleset's (the regulation's words), so a page, a refusal and a PDF call a file the same.
-ATTACHMENT_KIND_LABELS: dict[str, str] = {
-    kind.id: kind.name for kind in load_ruleset(DEFAULT_RULESET).attachment_kinds
-}
+#: The kinds of file a case stores (ids; each ruleset names them, ARC-10.1.4, ARC-10.5.1, ARC-10.2.2).
+ATTACHMENT_KINDS = (
+    "application_form",
+    "self_check_sheet",
+    "acceptance_report",
+    "integrity_notice",
+    "precheck_opinion",
+    "other",
+)
 
 
 class Attachment(db.Model):
@@ -45,7 +51,15 @@ class Attachment(db.Model):
     at: Mapped[datetime] = mapped_column(UTCDateTime())
 
     uploaded_by: Mapped[User] = relationship()
+    #: read-only: the case's ruleset names the kinds (its case is usually loaded already, so no query)
+    case: Mapped[Case] = relationship(viewonly=True)
 
     @property
     def kind_label(self) -> str:
-        return ATTACHMENT_KIND_LABELS.get(self.kind, self.kind)
+        """The ruleset's name for the kind (ARC-10.1.4 申报审批表 …), so a page, a refusal and a PDF agree. A row
+        read after its session closed (a deleted file's flash message) names it by the selected ruleset."""
+        try:
+            ruleset = self.case.ruleset
+        except DetachedInstanceError:
+            ruleset = selected_ruleset()
+        return ruleset.attachment_name(self.kind)

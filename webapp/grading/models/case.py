@@ -14,9 +14,11 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from config.rulesets import load_ruleset
 from webapp.core.extensions import db
 from webapp.core.models.types import UTCDateTime, app_now
 from workflow.grading import STATE_LABELS
+from workflow.ruleset import Ruleset
 
 if TYPE_CHECKING:
     from webapp.core.models.organisation import Organisation
@@ -36,9 +38,6 @@ class CaseKind(StrEnum):
     EVALUATION = "evaluation"
     RECHECK = "recheck"
 
-
-LEVEL_LABELS: dict[str, str] = {Level.SPECIAL: "省特级", Level.FIRST: "省一级", Level.SECOND: "省二级"}
-CASE_KIND_LABELS: dict[str, str] = {CaseKind.EVALUATION: "考评", CaseKind.RECHECK: "复查"}
 
 #: Chinese labels come from the state machine itself (workflow/grading/table.py); colours are this UI's.
 CASE_STATE_LABELS: dict[str, str] = dict(STATE_LABELS)
@@ -111,7 +110,7 @@ class Case(db.Model):
     decided_on: Mapped[date | None] = mapped_column()
     #: 确认函 number, e.g. 宜档函〔2027〕1号 (ARC-10.5.4)
     letter_no: Mapped[str | None] = mapped_column(sa.String(40), unique=True)
-    #: certificate number of the grade the approval granted, e.g. 鄂档证〔2027〕0001号 (ARC-10.5.5)
+    #: certificate number of the grade the approval granted, with the ruleset's prefix (ARC-10.5.5)
     certificate_no: Mapped[str | None] = mapped_column(sa.String(40), unique=True)
     precheck_opinion: Mapped[str | None] = mapped_column(sa.Text)
     #: the panel's on-site review day (评审日期), set by the organizer with the panel (ARC-10.4)
@@ -154,12 +153,17 @@ class Case(db.Model):
         return f"<Case {self.id} {self.level}/{self.kind} {self.state}>"
 
     @property
+    def ruleset(self) -> Ruleset:
+        """The ruleset the case started with; it keeps it to the end (the names it shows come from it)."""
+        return load_ruleset(self.ruleset_id)
+
+    @property
     def level_label(self) -> str:
-        return LEVEL_LABELS.get(self.level, self.level)
+        return self.ruleset.level_name(self.level)
 
     @property
     def kind_label(self) -> str:
-        return CASE_KIND_LABELS.get(self.kind, self.kind)
+        return self.ruleset.kind_name(self.kind)
 
     @property
     def state_label(self) -> str:

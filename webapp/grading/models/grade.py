@@ -10,12 +10,12 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.core.extensions import db
 from webapp.core.models.types import UTCDateTime, app_now
-from webapp.grading.models.case import LEVEL_LABELS
+from webapp.core.rulesets import selected_ruleset
+from workflow.ruleset import Ruleset
 
 if TYPE_CHECKING:
     from webapp.core.models.organisation import Organisation
-
-CERTIFICATE_KIND_LABELS = {"evaluation": "等级证书", "recheck": "复查合格证书"}
+    from webapp.grading.models.case import Case
 
 
 class Grade(db.Model):
@@ -44,14 +44,20 @@ class Grade(db.Model):
 
     organ: Mapped[Organisation] = relationship()
     superseded_by: Mapped[Grade | None] = relationship(remote_side=[id])
+    case: Mapped[Case | None] = relationship(viewonly=True)
+
+    @property
+    def ruleset(self) -> Ruleset:
+        """The granting case's ruleset; a grade from before the system reads the selected one."""
+        return self.case.ruleset if self.case is not None else selected_ruleset()
 
     @property
     def level_label(self) -> str:
-        return LEVEL_LABELS.get(self.level, self.level)
+        return self.ruleset.level_name(self.level)
 
     @property
     def certificate_kind_label(self) -> str:
-        return CERTIFICATE_KIND_LABELS.get(self.certificate_kind, self.certificate_kind)
+        return self.ruleset.certificate_name(self.certificate_kind) or self.certificate_kind
 
     def is_valid_on(self, day: date) -> bool:
         return (

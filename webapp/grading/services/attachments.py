@@ -21,7 +21,7 @@ from webapp.core.extensions import db
 from webapp.core.models import User
 from webapp.core.services import NotFound
 from webapp.core.services.audit import append_case_event
-from webapp.grading.models import ATTACHMENT_KIND_LABELS, Attachment, Case
+from webapp.grading.models import Attachment, Case
 from webapp.grading.services import permissions
 from webapp.grading.services.cases import (
     Refused,
@@ -66,8 +66,7 @@ def delete_attachment(
             actor=user,
             from_state=case.state,
             to_state=case.state,
-            comment=f"删除{ATTACHMENT_KIND_LABELS.get(attachment.kind, attachment.kind)}："
-            f"{attachment.original_filename}",
+            comment=f"删除{case.ruleset.attachment_name(attachment.kind)}：{attachment.original_filename}",
             rule_id=rule,
         )
         db.session.delete(attachment)

@@ -11,9 +11,10 @@ from datetime import date, timedelta
 
 import sqlalchemy as sa
 
-from config.rulesets import DEFAULT_RULESET, load_ruleset
+from config.rulesets import load_ruleset
 from webapp.core.extensions import db
 from webapp.core.models import Organisation
+from webapp.core.rulesets import selected_ruleset
 from webapp.grading.models import Attachment, Case, Grade, Objection, SecurityIncident
 from webapp.scoring.services.scoresheets.agreed import self_check_submitted
 from workflow import calendar
@@ -42,8 +43,9 @@ RUNNING_STATES = tuple(
 
 
 def ruleset_for(case: Case | None = None) -> Ruleset:
-    """The ruleset a case started with (running instances finish on their version), or the default."""
-    return load_ruleset(case.ruleset_id if case is not None else DEFAULT_RULESET)
+    """The ruleset a case started with (running instances finish on their version); without a case, the one
+    selected for new cases (`kaoping ruleset use`)."""
+    return load_ruleset(case.ruleset_id) if case is not None else selected_ruleset()
 
 
 def current_grade(organ_id: int) -> Grade | None:

@@ -12,9 +12,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from webapp.core.extensions import db
-from webapp.core.models import ORGAN_TIER_LABELS, Organisation, OrgKind
+from webapp.core.models import Organisation, OrganTier, OrgKind
+from webapp.core.rulesets import selected_ruleset
 from webapp.core.services import ServiceError
-from webapp.grading.models import CASE_KIND_LABELS, CASE_STATE_LABELS, LEVEL_LABELS, Case
+from webapp.grading.models import CASE_STATE_LABELS, Case, CaseKind, Level
 from webapp.grading.services import permissions
 from webapp.grading.services.overdue import overdue_condition
 
@@ -67,13 +68,27 @@ class FilterError(ServiceError):
         self.errors = errors
 
 
-#: the choice filters and their values (the API document lists them from here)
-FILTER_CHOICES: dict[str, Mapping[str, str]] = {
-    "state": CASE_STATE_LABELS,
-    "level": LEVEL_LABELS,
-    "kind": CASE_KIND_LABELS,
-    "tier": ORGAN_TIER_LABELS,
+#: the values each choice filter accepts (stored ids, the same in every ruleset; the API document lists them)
+FILTER_VALUES: dict[str, tuple[str, ...]] = {
+    "state": tuple(CASE_STATE_LABELS),
+    "level": tuple(Level),
+    "kind": tuple(CaseKind),
+    "tier": tuple(OrganTier),
 }
+
+
+def _choices() -> dict[str, Mapping[str, str]]:
+    """The values each filter accepts and their names: states from the procedure, the rest from the selected
+    ruleset (rulesets share the stored ids, so one list serves cases of every ruleset)."""
+    rules = selected_ruleset()
+    return {
+        "state": CASE_STATE_LABELS,
+        "level": rules.level_names,
+        "kind": rules.kind_names,
+        "tier": rules.tier_names,
+    }
+
+
 _FIELD_NAMES = {"state": "状态", "level": "等级", "kind": "类别", "tier": "机关层级"}
 
 
@@ -94,7 +109,7 @@ def parse_filters(args: Mapping[str, str]) -> tuple[CaseFilters, dict[str, str]]
         errors["q"] = f"关键词不能超过{MAX_QUERY_LENGTH}个字。"
     elif q:
         values["q"] = q
-    for name, labels in FILTER_CHOICES.items():
+    for name, labels in _choices().items():
         value = args.get(name) or ""
         if value and value not in labels:
             errors[name] = f"{_FIELD_NAMES[name]}的取值无效，请从列表中选择。"
@@ -210,7 +225,7 @@ def describe(filters: CaseFilters) -> str:
     parts = []
     if filters.q:
         parts.append(f"关键词“{filters.q}”")
-    for name, labels in FILTER_CHOICES.items():
+    for name, labels in _choices().items():
         value = getattr(filters, name)
         if value:
             parts.append(f"{_FIELD_NAMES[name]}：{labels.get(value, value)}")
@@ -243,7 +258,7 @@ def export_xlsx(user: Any, filters: CaseFilters, today: date) -> bytes:
             (
                 case.id,
                 case.organ.name,
-                ORGAN_TIER_LABELS.get(case.tier, case.tier),  # type: ignore[call-overload]
+                case.ruleset.tier_name(case.tier),
                 case.level_label,
                 case.kind_label,
                 case.plan_year or "",

@@ -32,8 +32,9 @@ from webapp.core.models import AuditEvent, Organisation, Role, User
 from webapp.core.services import Conflict, NotFound, ServiceError, sequences, transaction, uploads
 from webapp.core.services.audit import append_case_event, trail_of
 from webapp.core.services.diagram import procedure_svg
+from webapp.core.services.rulesets import ruleset_for_new_case
 from webapp.grading.models import (
-    ATTACHMENT_KIND_LABELS,
+    ATTACHMENT_KINDS,
     CONCLUSION_LABELS,
     Attachment,
     Case,
@@ -339,14 +340,22 @@ def _next_number(series: str, year: int, column: Any, prefix: str, suffix: str =
     )
 
 
-def certificate_prefix(year: int) -> str:
-    return f"鄂档证〔{year}〕"
+def certificate_prefix(ruleset: Ruleset, year: int) -> str:
+    """The ruleset's certificate number prefix for ``year`` (ARC-10.5.5)."""
+    return ruleset.documents.certificate_number_prefix(year)
 
 
-def letter_prefix(bureau: Organisation, year: int) -> str:
-    """宜档函〔2027〕: the bureau's one-character short name (鄂 for the province) + 档函 + year."""
-    short = "鄂" if bureau.parent_id is None else bureau.name[0]
-    return f"{short}档函〔{year}〕"
+def letter_prefix(ruleset: Ruleset, bureau: Organisation, year: int) -> str:
+    """The ruleset's letter number prefix: the top bureau's short name from the ruleset, any other bureau's
+    first character (宜档函〔2027〕 for a city bureau in hubei-2011)."""
+    short = ruleset.documents.top_bureau_short if bureau.parent_id is None else bureau.name[0]
+    return ruleset.documents.letter_number_prefix(short, year)
+
+
+def _series(kind: str, prefix: str) -> str:
+    """The counter of one number prefix: numbers are unique per prefix, whichever ruleset printed it."""
+    name = f"{kind}:{prefix}"
+    return name if len(name) <= 40 else f"{kind}:{hashlib.sha1(prefix.encode()).hexdigest()[:20]}"
 
 
 def _grant(case: Case, today: date, ruleset: Ruleset) -> Grade:
@@ -355,8 +364,9 @@ def _grant(case: Case, today: date, ruleset: Ruleset) -> Grade:
     granted = domain_grade.grade_after_approval(
         ruleset, domain_grade_of(previous), case.level, case.kind, today
     )
-    prefix = certificate_prefix(today.year)
-    certificate_no = f"{prefix}{_next_number('certificate', today.year, Grade.certificate_no, prefix):04d}号"
+    prefix = certificate_prefix(ruleset, today.year)
+    serial = _next_number(_series("certificate", prefix), today.year, Grade.certificate_no, prefix)
+    certificate_no = f"{prefix}{serial:04d}号"
     grade = Grade(
         organ_id=case.organ_id,
         level=granted.level,
@@ -373,8 +383,8 @@ def _grant(case: Case, today: date, ruleset: Ruleset) -> Grade:
         previous.superseded_by_id = grade.id
     case.certificate_no = certificate_no
     if case.approver is not None:
-        letter = letter_prefix(case.approver, today.year)
-        serial = _next_number(f"letter:{letter.split('档函')[0]}", today.year, Case.letter_no, letter)
+        letter = letter_prefix(ruleset, case.approver, today.year)
+        serial = _next_number(_series("letter", letter), today.year, Case.letter_no, letter)
         case.letter_no = f"{letter}{serial}号"
     asg = assignment_for(case, ruleset)
     if asg.filings:
@@ -421,7 +431,7 @@ def open_case(
     organ = permissions.organ_of(user)
     if organ is None:
         raise _forbidden("只有申报单位的用户可以提出考评或复查申请。", "ARC-5.0")
-    ruleset = ruleset_for()
+    ruleset = ruleset_for_new_case()  # the selected ruleset; the case keeps it to the end
     if level not in {item.id for item in ruleset.levels}:
         raise ServiceError("请选择申报等级。", code="invalid_input", field="level")
     if kind not in {item.id for item in ruleset.kinds}:
@@ -773,7 +783,7 @@ def store_attachment(user: User, case: Case, kind: str, file: FileStorage, writt
         actor=user,
         from_state=case.state,
         to_state=case.state,
-        comment=f"上传{ATTACHMENT_KIND_LABELS[kind]}：{checked.filename}",
+        comment=f"上传{case.ruleset.attachment_name(kind)}：{checked.filename}",
         rule_id=UPLOAD_RULES[kind],
     )
     return attachment
@@ -781,7 +791,7 @@ def store_attachment(user: User, case: Case, kind: str, file: FileStorage, writt
 
 def check_upload_input(kind: str, file: FileStorage | None) -> None:
     """The kind is known and a file was chosen (`ServiceError` naming the field otherwise)."""
-    if kind not in ATTACHMENT_KIND_LABELS:
+    if kind not in ATTACHMENT_KINDS:
         raise ServiceError("请选择材料类别。", code="invalid_input", field="kind")
     if file is None or not getattr(file, "filename", None):
         raise ServiceError("请选择要上传的文件。", code="invalid_input", field="file")
@@ -1199,7 +1209,9 @@ def case_view(user: User, case_id: int, *, today: date | None = None) -> CaseVie
     )
     objections = objections_of(user, case)
     facts = facts_for(case, ruleset_for(case))
-    upload_kinds = [kind for kind in ATTACHMENT_KIND_LABELS if permissions.can_upload(user, case, kind)]
+    upload_kinds = [
+        kind for kind in case.ruleset.attachment_names if permissions.can_upload(user, case, kind)
+    ]
     abilities: dict[str, Any] = {"upload": upload_kinds}
     # ids of the attachments the viewer may delete or replace now, and whether it may delete the draft
     abilities["change_attachments"] = [

@@ -28,9 +28,6 @@ from webapp.grading.models import Case, Grade
 from webapp.grading.services import permissions
 from webapp.grading.services.case_facts import ruleset_for
 from webapp.grading.services.permissions import Decision
-from webapp.grading.services.render_codes import KIND_CODES, LEVEL_CODES
-
-PROVINCE_BUREAU_FALLBACK = "湖北省档案局"
 
 
 def _load(user: User, case_id: int, may: Callable[[User, Case], Decision]) -> Case:
@@ -64,8 +61,9 @@ def _event_day(case: Case, *events: str) -> date | None:
 
 
 def _province_name(case: Case) -> str:
+    """The top bureau of the organ's chain, or the ruleset's name for it when the tree has none."""
     chain = case.organ.bureau_chain()
-    return chain[-1].name if chain else PROVINCE_BUREAU_FALLBACK
+    return chain[-1].name if chain else ruleset_for(case).documents.province_bureau
 
 
 def confirmation_letter(user: User, case_id: int) -> bytes:
@@ -77,8 +75,9 @@ def confirmation_letter(user: User, case_id: int) -> bytes:
         bureau_name=case.approver.name if case.approver else "",
         document_number=case.letter_no or "",
         organ_name=case.organ.name,
-        level=LEVEL_CODES[case.level],
-        kind=KIND_CODES[case.kind],
+        ruleset=ruleset_for(case),
+        level=case.level,
+        kind=case.kind,
         passed_on=_event_day(case, "conclude_review") or issued_on,
         valid_from=grade.valid_from,
         valid_until=grade.valid_to,
@@ -98,8 +97,9 @@ def certificate(user: User, case_id: int) -> bytes:
     approver = case.approver.name if case.approver else None
     data = CertificateData(
         organ_name=case.organ.name,
-        level=LEVEL_CODES[case.level],
-        kind=KIND_CODES[case.kind],
+        ruleset=ruleset_for(case),
+        level=case.level,
+        kind=case.kind,
         certificate_number=grade.certificate_no or case.certificate_no or "",
         valid_from=grade.valid_from,
         valid_until=grade.valid_to,
@@ -125,8 +125,9 @@ def review_conclusion(user: User, case_id: int) -> bytes:
         passed = case.conclusion == "pass"
     data = ReviewData(
         organ_name=case.organ.name,
-        level=LEVEL_CODES[case.level],
-        kind=KIND_CODES[case.kind],
+        ruleset=ruleset_for(case),
+        level=case.level,
+        kind=case.kind,
         organizer=case.organizer.name if case.organizer else "",
         reviewed_on=reviewed_on,
         sections=(),

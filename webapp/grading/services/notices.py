@@ -9,8 +9,7 @@ import sqlalchemy as sa
 
 from webapp.core import clock
 from webapp.core.extensions import db
-from webapp.grading.models import LEVEL_LABELS, Case
-from webapp.grading.models.case import CASE_KIND_LABELS
+from webapp.grading.models import Case
 from webapp.grading.services.case_facts import ruleset_for
 from workflow import calendar
 from workflow.ruleset import Ruleset
@@ -23,7 +22,7 @@ NOTICE_STATES = ("in_notice", "objection_review")
 class NoticeBasis:
     """The regulation a notice is published under, in its own words (ARC-10.3.1, ARC-10.3.2)."""
 
-    #: 《湖北省机关档案工作目标管理等级考评办法（鄂档规[2011]1号）》
+    #: the regulation as cited: 《title》（number）, from the ruleset
     regulation: str
     #: 第十条
     article: str
@@ -59,10 +58,8 @@ class NoticeRow:
 def _basis(ruleset: Ruleset) -> NoticeBasis:
     publication = ruleset.rule_texts[ruleset.citations.get("notice_publication", "ARC-10.3.1")]
     period = ruleset.rule_texts[ruleset.citations.get("notice_period", "ARC-10.3.2")]
-    # 湖北省…考评办法（鄂档规[2011]1号） → 《湖北省…考评办法》（鄂档规[2011]1号）
-    title, _, number = ruleset.name.partition("（")
     return NoticeBasis(
-        regulation=f"《{title}》" + (f"（{number}" if number else ""),
+        regulation=ruleset.documents.measures,
         article=publication.article,
         publication=publication.quote,
         period=period.quote,
@@ -90,8 +87,8 @@ def current_notices(*, today: date | None = None, bureau_id: int | None = None) 
             NoticeRow(
                 case_id=case.id,
                 organ_name=case.organ.name,
-                level_label=LEVEL_LABELS.get(case.level, case.level),
-                kind_label=CASE_KIND_LABELS.get(case.kind, case.kind),
+                level_label=ruleset.level_name(case.level),
+                kind_label=ruleset.kind_name(case.kind),
                 bureau_name=case.organizer.name if case.organizer else "",
                 start=case.notice_start,
                 last_day=last_day,

@@ -11,32 +11,55 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
-from config.rulesets import load_ruleset
 from webapp.core import clock
 from webapp.core.extensions import db
 from webapp.core.models import Organisation, OrgKind, User
+from webapp.core.rulesets import selected_ruleset
 from webapp.core.services import Conflict, ServiceError, transaction
 from webapp.core.services.audit import append_case_event
 from webapp.grading.documents.summary import SummaryData, SummaryRow
 from webapp.grading.models import Case, Grade, SummarySubmission
 from webapp.grading.services import permissions
 from webapp.grading.services.permissions import Decision
-from webapp.grading.services.render_codes import KIND_CODES, LEVEL_CODES, TIER_CODES
 from workflow.grading import deadlines
+from workflow.ruleset import Ruleset
 
-NOT_A_CITY_BUREAU = (
-    "审批情况汇总表由市州级档案局于每年12月20日前报省档案局（ARC-10.5.3）；您所在单位不是市州级档案局。"
-)
-NOT_THE_PROVINCE = "各市州报送的审批情况汇总表由省档案局查收（ARC-10.5.3）；您所在单位不是省档案局。"
+
+def _not_the_summary_bureau(rules: Ruleset) -> str:
+    """「审批情况汇总表由市州级档案局于每年12月20日前报省档案局」, in the ruleset's words (ARC-10.5.3)."""
+    month, day = rules.calendar.summary_due_before
+    bureau = rules.tier_name(rules.procedure.summary_bureau)
+    return (
+        f"审批情况汇总表由{bureau}于每年{month}月{day}日前报{rules.documents.province_bureau}"
+        f"（{rules.procedure.summary_rule}）；您所在单位不是{bureau}。"
+    )
+
+
+def _not_the_province(rules: Ruleset) -> str:
+    return (
+        f"各{rules.tier_name(rules.procedure.summary_bureau)}报送的审批情况汇总表由{rules.documents.province_bureau}"
+        f"查收（{rules.procedure.summary_rule}）；您所在单位不是{rules.documents.province_bureau}。"
+    )
+
+
+#: SummaryRow codes stored by submissions made before the rows held the ruleset's ids (snapshots are frozen)
+_LEGACY_IDS = {
+    "L2": "second", "L1": "first", "SPECIAL": "special", "EVALUATION": "evaluation", "RECHECK": "recheck",
+    "PROV_DIRECT": "provincial_direct", "CITY_DIRECT": "city_direct", "COUNTY_DIRECT": "county_direct",
+    "TOWNSHIP": "township",
+}  # fmt: skip
 _DATE_FIELDS = ("approved_on", "valid_until")
 
 
 def _city_bureau(user: User) -> Organisation:
     from webapp.grading.services.cases import Refused
 
+    rules = selected_ruleset()
     org = permissions.bureau_of(user)
-    if org is None or org.bureau_tier != "city":
-        raise Refused(Decision(False, "forbidden", NOT_A_CITY_BUREAU, "ARC-10.5.3"))
+    if org is None or org.bureau_tier != rules.procedure.summary_bureau:
+        raise Refused(
+            Decision(False, "forbidden", _not_the_summary_bureau(rules), rules.procedure.summary_rule)
+        )
     return org
 
 
@@ -62,9 +85,9 @@ def _row(case: Case) -> SummaryRow:
     filed = "、".join(filing.bureau.name for filing in case.filings)
     return SummaryRow(
         organ_name=case.organ.name,
-        tier=TIER_CODES[case.tier],
-        level=LEVEL_CODES[case.level],
-        kind=KIND_CODES[case.kind],
+        tier=case.tier,
+        level=case.level,
+        kind=case.kind,
         approver=case.approver.name if case.approver else "",
         approved_on=case.decided_on,
         certificate_number=case.certificate_no or (grade.certificate_no if grade else "") or "",
@@ -88,11 +111,14 @@ def _from_snapshot(submission: SummarySubmission) -> SummaryData:
         values = dict(raw)
         for name in _DATE_FIELDS:
             values[name] = date.fromisoformat(values[name]) if values.get(name) else None
+        for name in ("tier", "level", "kind"):
+            values[name] = _LEGACY_IDS.get(values[name], values[name])
         rows.append(SummaryRow(**values))
     return SummaryData(
         city_bureau=submission.bureau.name,
         year=submission.year,
         rows=rows,
+        ruleset=selected_ruleset(),
         prepared_on=submission.submitted_on,
         prepared_by=submission.submitted_by.display_name,
     )
@@ -124,7 +150,9 @@ def annual_summary(user: User, year: int) -> SummaryData:
     if submitted is not None:
         return _from_snapshot(submitted)
     rows = [_row(case) for case in _approved_cases(org, year)]
-    return SummaryData(city_bureau=org.name, year=year, rows=rows, prepared_on=clock.today())
+    return SummaryData(
+        city_bureau=org.name, year=year, rows=rows, ruleset=selected_ruleset(), prepared_on=clock.today()
+    )
 
 
 def submit_summary(user: User, year: int, *, today: date | None = None) -> SummarySubmission:
@@ -141,7 +169,9 @@ def submit_summary(user: User, year: int, *, today: date | None = None) -> Summa
             "（ARC-10.5.3）。"
         )
     approved = _approved_cases(org, year)
-    data = SummaryData(city_bureau=org.name, year=year, rows=[_row(case) for case in approved])
+    data = SummaryData(
+        city_bureau=org.name, year=year, rows=[_row(case) for case in approved], ruleset=selected_ruleset()
+    )
     try:
         with transaction():
             submission = SummarySubmission(
@@ -185,9 +215,10 @@ class ReceivedRow:
 def _province_bureau(user: User) -> Organisation:
     from webapp.grading.services.cases import Refused
 
+    rules = selected_ruleset()
     org = permissions.bureau_of(user)
-    if org is None or org.bureau_tier != load_ruleset().top_bureau_tier:
-        raise Refused(Decision(False, "forbidden", NOT_THE_PROVINCE, "ARC-10.5.3"))
+    if org is None or org.bureau_tier != rules.top_bureau_tier:
+        raise Refused(Decision(False, "forbidden", _not_the_province(rules), rules.procedure.summary_rule))
     return org
 
 
@@ -195,13 +226,13 @@ def received_summaries(user: User, year: int, *, today: date | None = None) -> l
     """Every city bureau under the province with its ``year`` summary: who submitted when, who is late."""
     today = today or clock.today()
     province = _province_bureau(user)
-    rules = load_ruleset()
+    rules = selected_ruleset()
     below = permissions.lower_bureau_ids(province)
     cities = db.session.scalars(
         sa.select(Organisation)
         .where(
             Organisation.kind == OrgKind.BUREAU,
-            Organisation.bureau_tier == "city",
+            Organisation.bureau_tier == rules.procedure.summary_bureau,
             Organisation.id.in_(below),
         )
         .order_by(Organisation.code, Organisation.id)

@@ -6,10 +6,10 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from config.rulesets import load_ruleset
 from webapp.core import clock
 from webapp.core.auth.permissions import roles_required
 from webapp.core.models import Role
+from webapp.core.rulesets import selected_ruleset
 from webapp.grading.services import cases, grades, next_steps
 from webapp.grading.services.cases import Refused
 from webapp.grading.unit.forms import open_case_form, precondition_field_name, preconditions_from
@@ -31,7 +31,7 @@ def dashboard() -> str:
 
 @unit_only
 def open_case() -> str | Response | tuple[str, int]:
-    ruleset = load_ruleset()
+    ruleset = selected_ruleset()  # the one a new case gets (`kaoping ruleset use`)
     form = open_case_form(ruleset)
     if request.method == "GET":
         # the dashboard's 「申报」 buttons preset level and kind

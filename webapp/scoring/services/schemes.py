@@ -29,9 +29,15 @@ from webapp.scoring.xlsx.scheme_io import scheme_from_xlsx
 from workflow.errors import RulesetError
 from workflow.scoring.scheme import Scheme, SchemeError, fmt_points, parse_scheme
 
-#: The shipped scheme a ruleset's new cases use until an administrator activates another version. Hubei's
-#: official Annex 2 is not in the sources, so the sample table stands in (it says so on every page).
-DEFAULT_SCHEMES: dict[str, str] = {"hubei-2011": "hubei-archive-sample"}
+
+def _default_scheme(ruleset_id: str) -> str | None:
+    """The shipped scheme the ruleset names (``default_scheme``) for its new cases until an administrator
+    activates another version; None when it names none (or no longer loads)."""
+    try:
+        return load_ruleset(ruleset_id).default_scheme
+    except RulesetError:
+        return None
+
 
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9\-]{1,58}$")
 _VERSION_RE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z.\-]{0,19}$")
@@ -83,10 +89,13 @@ def active_scheme_for(ruleset_id: str) -> tuple[str, str] | None:
     row = db.session.scalar(sa.select(SchemeVersion).where(SchemeVersion.active_for == ruleset_id))
     if row is not None:
         return row.scheme_id, row.version
-    default = DEFAULT_SCHEMES.get(ruleset_id)
+    default = _default_scheme(ruleset_id)
     if default is None:
         return None
-    scheme = load_scheme(default)
+    try:
+        scheme = load_scheme(default)
+    except SchemeError:
+        return None
     return scheme.id, scheme.version
 
 
@@ -141,16 +150,22 @@ def register_shipped_schemes() -> int:
         existing.add((scheme.id, scheme.version))
         created += 1
     db.session.flush()
-    for ruleset_id, default in DEFAULT_SCHEMES.items():
+    for ruleset_id in available_rulesets():
+        default = _default_scheme(ruleset_id)
+        if default is None:
+            continue
         if db.session.scalar(sa.select(SchemeVersion.id).where(SchemeVersion.active_for == ruleset_id)):
             continue
-        scheme = load_scheme(default)
+        try:
+            scheme = load_scheme(default)
+        except SchemeError:  # a registered ruleset naming a scheme that is not shipped: paper review
+            continue
         row = db.session.scalar(
             sa.select(SchemeVersion).where(
                 SchemeVersion.scheme_id == scheme.id, SchemeVersion.version == scheme.version
             )
         )
-        if row is not None:
+        if row is not None and row.active_for is None:  # a version serves one ruleset; the other falls back
             row.active_for = ruleset_id
             row.activated_at = clock.now()
     db.session.flush()
