@@ -5,7 +5,8 @@ from decimal import Decimal
 import pytest
 
 from config.schemes import available_schemes, load_scheme, parse_scheme_text, scheme_to_toml
-from workflow.scoring.scheme import SchemeError, parse_scheme
+from workflow.scoring.errors import SchemeError
+from workflow.scoring.scheme import parse_scheme
 
 D = Decimal
 SHIPPED = ("sta-2017", "lrn", "org-2014-streets", "hubei-archive-sample")
