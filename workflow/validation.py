@@ -209,6 +209,14 @@ class Reader:
             raise self._invalid(UNKNOWN_KEYS, names=unknown)
 
 
+def dotted(path: Path) -> str:
+    """A path as people read it: ("authority", 14, "panel") → ``authority[14].panel``."""
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
+    return text
+
+
 def _is_a(value: Any, types: tuple[type, ...]) -> bool:
     # bool is an int in Python; a file saying `notice_days = true` is a mistake, not 1 day.
     if isinstance(value, bool) and bool not in types:
