@@ -49,7 +49,8 @@ def _number(value: Any) -> Decimal:
 
 #: The field kinds a scheme file uses. Text may be written as a number (序号 1); numbers as numeric text.
 TEXT = v.Field((str, int), convert=str)
-NUMBER = v.Field((object,), convert=_number)
+# `bool` is listed so that `true` reaches the number reader and is refused as "not a number", as people expect.
+NUMBER = v.Field((object, bool), convert=_number)
 FLAG = v.flag()
 COUNT = v.integer(min=0, default=None)
 LIST = v.array(convert=list)
