@@ -26,7 +26,8 @@ from webapp.scoring.models import SchemeSource, SchemeVersion
 from webapp.scoring.services.scoresheets.subject import procedure
 from webapp.scoring.xlsx.scheme_io import scheme_from_xlsx
 from workflow.errors import RulesetError
-from workflow.scoring.scheme import Scheme, SchemeError, fmt_points, parse_scheme
+from workflow.scoring.numbers import fmt_points
+from workflow.scoring.scheme import Scheme, SchemeError, parse_scheme
 
 #: The shipped scheme a ruleset's new cases use until an administrator activates another version. Hubei's
 #: official Annex 2 is not in the sources, so the sample table stands in (it says so on every page).

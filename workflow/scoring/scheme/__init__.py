@@ -1,10 +1,9 @@
 """Scoring schemes (评分表): the frozen model, `parse_scheme` (plain data → checked scheme) and
-`scheme_to_data` (back to plain data). This package's names are its public API; the modules split it by job:
+`scheme_to_data` (back to plain data), and `SchemeError`, which `parse_scheme` raises. This package's names
+are its public API; the modules split it by job:
 `model` (the dataclasses), `parse` (reading and refusing), `checks` (cross-field rules), `serialise`."""
 
-# TEMPORARY until callers under webapp/ are updated after the package move (then removed):
 from workflow.scoring.errors import SchemeError
-from workflow.scoring.numbers import fmt_points
 from workflow.scoring.scheme.model import (
     BONUS_KINDS,
     DEFAULT_PRECISION,
@@ -23,8 +22,6 @@ from workflow.scoring.scheme.model import (
     Scheme,
     Section,
     Shortfall,
-    item_label,
-    section_label,
 )
 from workflow.scoring.scheme.parse import parse_scheme
 from workflow.scoring.scheme.serialise import scheme_to_data
@@ -47,10 +44,7 @@ __all__ = [
     "Scheme",
     "Section",
     "Shortfall",
-    "item_label",
     "parse_scheme",
     "scheme_to_data",
-    "section_label",
     "SchemeError",
-    "fmt_points",
 ]
