@@ -172,12 +172,7 @@ def _sub(r: v.Reader, data: Any, kind: str, n: int = 0) -> v.Reader:
 
 def _read_all(r: v.Reader, key: str, fields: Mapping[str, v.Field], cls: type) -> list[Any]:
     """Every table in the list `key`, each read with `fields` into a `cls`."""
-    out = []
-    for n, raw in enumerate(r.get(key, _opt(LIST, [])), 1):
-        sub = _sub(r, raw, key, n)
-        out.append(cls(**sub.read(fields)))
-        sub.done()
-    return out
+    return [cls(**values) for values in _values(r, key, fields)]
 
 
 def parse_scheme(data: Mapping[str, Any], source: str) -> Scheme:
