@@ -278,13 +278,6 @@ class Scheme:
                         return item_label(part.no or f"（{k}）", part.name, section.no, item.no)
         return item_id
 
-    def section_of(self, item_id: str) -> Section | None:
-        for section in self.sections:
-            for item in section.items:
-                if item.id == item_id or any(p.id == item_id for p in item.parts):
-                    return section
-        return None
-
     def measure_label(self, item: Item, key: str) -> str:
         """What a measured value is called on the table (its condition text), else its key."""
         for candidate in [item, *(o for o in self.items() if o.measures_from == item.id)]:
