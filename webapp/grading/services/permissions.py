@@ -24,6 +24,7 @@ import sqlalchemy as sa
 from webapp.core.extensions import db
 from webapp.core.models import Organisation, OrgKind, Role, User
 from webapp.grading.models import Attachment, Case, CaseFiling, PanelMember
+from webapp.grading.services.case_facts import facts_for, ruleset_for
 from workflow import grading
 from workflow.errors import Refusal
 
@@ -254,8 +255,6 @@ def can_fire(user: User, case: Case, event: str, today: date, **ctx: object) -> 
     ``conclusion`` about to be recorded; without them the review-result guard is assumed satisfied, so the
     action shows as available and the caller validates the input itself.
     """
-    from webapp.grading.services.case_facts import facts_for, ruleset_for
-
     if not can_view(user, case):
         return _deny("您无权查看该案件。")
     functions = case_functions(user, case)
@@ -340,8 +339,6 @@ def can(user: User, verb: str, case: Case, today: date, *, kind: str | None = No
 
 
 def _cite(case: Case, rule: str, detail: str) -> str:
-    from webapp.grading.services.case_facts import ruleset_for
-
     try:
         return ruleset_for(case).cite(rule, detail)
     except KeyError:  # a ruleset without the rule's text: say what is wrong without the quote
