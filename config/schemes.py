@@ -15,7 +15,8 @@ from typing import Any
 
 import tomli_w
 
-from workflow.scoring.scheme import Scheme, SchemeError, parse_scheme, scheme_to_data
+from workflow.scoring.errors import SchemeError
+from workflow.scoring.scheme import Scheme, parse_scheme, scheme_to_data
 
 SCHEMES_DIR = Path(__file__).resolve().parent / "schemes"
 

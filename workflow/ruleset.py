@@ -14,6 +14,7 @@ from datetime import date
 from types import MappingProxyType
 from typing import Any, TypeVar
 
+from workflow import validation as v
 from workflow.errors import Refusal, RulesetError
 
 #: (month, day) of a yearly recurring date such as the 31 March forwarding deadline.
@@ -445,95 +446,97 @@ class Ruleset:
 
 
 T = TypeVar("T")
-_MISSING: Any = object()
 
 
 class _Table:
-    """A mapping being read: remembers its path so every error names the field, and flags unknown keys."""
+    """A ruleset mapping read with the shared validator (`workflow.validation`); the field kinds a ruleset uses
+    are declared here, and `_ruleset_error` words every refusal with the file and the field path."""
 
-    def __init__(self, data: Any, path: str, source: str) -> None:
-        if not isinstance(data, Mapping):
-            raise RulesetError(source, path, f"expected a table, got {type(data).__name__}")
-        self.data = data
-        self.path = path
+    def __init__(self, data: Any, at: v.Path, source: str) -> None:
         self.source = source
-        self.read: set[str] = set()
+        #: where the table sits, e.g. ("authority", 14); `path` is the same as people read it
+        self.at = at
+        self.path = v.dotted(at)
+        self.reader = v.Reader(data, error=lambda invalid: _ruleset_error(source, invalid), path=at)
+        self.data = self.reader.data
 
     def field(self, key: str) -> str:
-        return f"{self.path}.{key}" if self.path else key
+        return v.dotted(self.at + (key,))
 
     def error(self, key: str, problem: str) -> RulesetError:
         return RulesetError(self.source, self.field(key), problem)
 
-    def get(self, key: str, kind: type[T] | tuple[type, ...], default: Any = _MISSING) -> Any:
-        self.read.add(key)
-        if key not in self.data:
-            if default is _MISSING:
-                raise self.error(key, "missing")
-            return default
-        value = self.data[key]
-        # bool is an int in Python; a ruleset saying `notice_days = true` is a mistake, not 1 day.
+    def get(self, key: str, kind: type[T] | tuple[type, ...], default: Any = v.REQUIRED) -> Any:
         kinds = kind if isinstance(kind, tuple) else (kind,)
-        if isinstance(value, bool) and bool not in kinds:
-            raise self.error(key, f"expected {_names(kinds)}, got a boolean")
-        if not isinstance(value, kinds):
-            raise self.error(key, f"expected {_names(kinds)}, got {type(value).__name__}")
-        return value
+        return self.reader.get(key, v.Field(kinds, default=default))
 
-    def text(self, key: str, default: Any = _MISSING) -> Any:
-        value = self.get(key, str, default)
-        if isinstance(value, str) and not value.strip():
-            raise self.error(key, "must not be empty")
-        return value
+    def text(self, key: str, default: Any = v.REQUIRED) -> Any:
+        return self.reader.get(key, v.text(default=default, nonempty=True))
 
     def choice(self, key: str, allowed: Sequence[str]) -> str:
-        value: str = self.text(key)
-        if value not in allowed:
-            raise self.error(key, f"{value!r} is not one of {', '.join(allowed)}")
+        value: str = self.reader.get(key, v.text(nonempty=True, choices=tuple(allowed)))
         return value
 
     def positive(self, key: str) -> int:
-        value: int = self.get(key, int)
-        if value < 1:
-            raise self.error(key, f"must be at least 1, got {value}")
+        value: int = self.reader.get(key, v.integer(min=1))
         return value
 
     def strings(
-        self, key: str, allowed: Sequence[str] | None = None, default: Any = _MISSING
+        self, key: str, allowed: Sequence[str] | None = None, default: Any = v.REQUIRED
     ) -> tuple[str, ...]:
-        values = self.get(key, list, default)
-        for index, value in enumerate(values):
-            if not isinstance(value, str):
-                raise RulesetError(self.source, f"{self.field(key)}[{index}]", "expected a string")
-            if allowed is not None and value not in allowed:
-                raise RulesetError(
-                    self.source,
-                    f"{self.field(key)}[{index}]",
-                    f"unknown {value!r} (known: {', '.join(allowed)})",
-                )
-        return tuple(values)
+        each = v.text(choices=None if allowed is None else tuple(allowed))
+        values: tuple[str, ...] = tuple(self.reader.get(key, v.Field((list,), default=default, each=each)))
+        return values
 
     def month_day(self, key: str) -> MonthDay:
         return _month_day(self.text(key), self.source, self.field(key))
 
     def table(self, key: str) -> _Table:
-        self.read.add(key)
-        if key not in self.data:
-            raise self.error(key, "missing")
-        return _Table(self.data[key], self.field(key), self.source)
+        return _Table(self.reader.get(key, v.table()), self.at + (key,), self.source)
 
     def tables(self, key: str) -> list[_Table]:
-        values = self.get(key, list)
-        if not values:
-            raise self.error(key, "must not be empty")
-        return [
-            _Table(value, f"{self.field(key)}[{index}]", self.source) for index, value in enumerate(values)
-        ]
+        values = self.reader.get(key, v.Field((list,), nonempty=True))
+        return [_Table(value, self.at + (key, index), self.source) for index, value in enumerate(values)]
 
     def done(self) -> None:
-        unknown = sorted(set(self.data) - self.read)
-        if unknown:
-            raise self.error(unknown[0], "unknown key")
+        self.reader.done()
+
+
+def _ruleset_error(source: str, invalid: v.Invalid) -> RulesetError:
+    """The one translation of a validator problem into a ruleset error naming the file and the field."""
+    params, problem = invalid.params, invalid.problem
+    at = invalid.path
+    if problem == v.MISSING:
+        text = "missing"
+    elif problem == v.WRONG_TYPE and params["expected"] != (Mapping,):
+        text = f"expected {_names(params['expected'])}"
+        if invalid.element is None:
+            text += ", got a boolean" if params["got"] == "bool" else f", got {params['got']}"
+    elif problem == v.NOT_TABLE or params.get("expected") == (Mapping,):
+        text = f"expected a table, got {params['got']}"
+    elif problem == v.EMPTY:
+        text = "must not be empty"
+    elif problem == v.TOO_SMALL:
+        low = params["min"]
+        text = (
+            f"must be 0 or more, got {params['value']}"
+            if low == 0
+            else f"must be at least {low}, got {params['value']}"
+        )
+    elif problem == v.TOO_LARGE:
+        text = f"must be at most {params['max']}, got {params['value']}"
+    elif problem == v.NOT_CHOICE:
+        known, value = ", ".join(params["choices"]), params["value"]
+        text = (
+            f"unknown {value!r} (known: {known})"
+            if invalid.element is not None
+            else f"{value!r} is not one of {known}"
+        )
+    elif problem == v.UNKNOWN_KEYS:
+        at, text = at + (params["names"][0],), "unknown key"
+    else:
+        text = problem  # a problem the parser words itself
+    return RulesetError(source, v.dotted(at), text)
 
 
 def _names(kinds: tuple[type, ...]) -> str:
@@ -564,7 +567,7 @@ def _unique(tables: list[_Table], key: str, name: str) -> list[str]:
 
 def parse_ruleset(data: Mapping[str, Any], source: str) -> Ruleset:
     """Validate plain ruleset data and build a `Ruleset`; raises `RulesetError` naming `source` and the field."""
-    root = _Table(data, "", source)
+    root = _Table(data, (), source)
     ruleset_id = root.text("id")
     name = root.text("name")
     effective = _effective(root)
@@ -573,7 +576,7 @@ def parse_ruleset(data: Mapping[str, Any], source: str) -> Ruleset:
 
     rule_texts = _parse_rule_texts(root.table("rule_texts"))
 
-    def known_rule(table: _Table, key: str, default: Any = _MISSING) -> Any:
+    def known_rule(table: _Table, key: str, default: Any = v.REQUIRED) -> Any:
         rule = table.text(key, default)
         if rule is not None and rule not in rule_texts:
             raise table.error(key, f"rule {rule!r} has no entry in rule_texts")

@@ -15,8 +15,8 @@ from webapp.core.feature import HomePanel, WorkArea
 from webapp.core.models import Role, User
 from webapp.grading.models import Case, Grade, Objection, PanelMember
 from webapp.grading.services import grades, permissions
-from webapp.grading.services.overdue import APPLICANT_STATES, overdue_condition, overdue_count
-from webapp.grading.services.worklist import acting_condition
+from webapp.grading.services.overdue import APPLICANT_STATES, overdue_condition
+from webapp.grading.services.worklist import acting_condition, overdue_count
 
 
 def _counted(condition: sa.ColumnElement[bool], today: date) -> tuple[int, int]:

@@ -26,7 +26,7 @@ from webapp.core.services import ServiceError
 from webapp.scoring.permissions import can_manage_schemes
 from webapp.scoring.services import schemes
 from webapp.scoring.xlsx.scheme_io import scheme_to_xlsx
-from workflow.scoring.scheme import fmt_points
+from workflow.scoring.numbers import fmt_points
 
 managers = roles_required(Role.SYS_ADMIN, Role.BUREAU_HEAD)
 

@@ -17,7 +17,7 @@ from tests.webapp.services.flow import REVIEW_DAY, drive
 from webapp.core.extensions import db
 from webapp.grading.models import Case
 from webapp.grading.services import next_steps, overdue, summary
-from webapp.grading.services.worklist import worklist
+from webapp.grading.services.worklist import overdue_count, worklist
 
 APPLICANT = frozenset({"applicant"})
 
@@ -76,10 +76,10 @@ def test_the_nav_count_is_the_overdue_work_where_the_user_acts_and_one_query(ctx
     head = user("county-head")
     assert head.has_role("bureau_head") and head.organisation.name  # every page loads these (the navbar)
     with count_queries() as counted:
-        assert overdue.overdue_count(head, late_day) == 1
+        assert overdue_count(head, late_day) == 1
     assert counted.n == 1
-    assert overdue.overdue_count(user("unit-county"), late_day) == 0  # not the unit's turn
-    assert overdue.overdue_count(user("reviewer-7"), late_day) == 0
+    assert overdue_count(user("unit-county"), late_day) == 0  # not the unit's turn
+    assert overdue_count(user("reviewer-7"), late_day) == 0
     # the worklist flags the same row, and counts it by state
     work = worklist(user("county-head"), today=late_day)
     assert [row.overdue.days for row in work.rows if row.case.id == case_id] == [1]
@@ -88,10 +88,10 @@ def test_the_nav_count_is_the_overdue_work_where_the_user_acts_and_one_query(ctx
 
 def test_a_city_bureau_counts_last_years_summary_until_it_is_submitted_arc_10_5_3(ctx):
     day = TODAY + timedelta(days=40)  # 2027-02-14: the 2026 summary was due by 2026-12-19
-    assert overdue.overdue_count(user("city-staff"), day) == 1
+    assert overdue_count(user("city-staff"), day) == 1
     summary.submit_summary(user("city-staff"), 2026, today=day)
-    assert overdue.overdue_count(user("city-staff"), day) == 0
-    assert overdue.overdue_count(user("county-staff"), day) == 0  # county bureaus send no summary
+    assert overdue_count(user("city-staff"), day) == 0
+    assert overdue_count(user("county-staff"), day) == 0  # county bureaus send no summary
 
 
 def test_the_units_page_says_which_bureau_acts_next(ctx):

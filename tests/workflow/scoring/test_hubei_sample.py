@@ -4,7 +4,8 @@ from decimal import Decimal
 
 import pytest
 
-from workflow.scoring.table import ItemEntry, SheetError, score_sheet
+from workflow.scoring.errors import SheetError
+from workflow.scoring.table import ItemEntry, score_sheet
 
 D = Decimal
 

@@ -3,7 +3,8 @@
 from decimal import Decimal
 
 from tests.workflow.scoring.refusals import refused
-from workflow.scoring.table import ItemEntry, SheetError, score_sheet
+from workflow.scoring.errors import SheetError
+from workflow.scoring.table import ItemEntry, score_sheet
 
 D = Decimal
 

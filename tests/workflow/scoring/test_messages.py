@@ -65,7 +65,7 @@ def test_every_error_code_renders_in_chinese_without_english_words(code):
 
 def test_every_code_the_engine_raises_has_a_message():
     """A code raised anywhere in workflow/scoring (or config/schemes.py) must be in the table."""
-    sources = [*ENGINE.glob("*.py"), ENGINE.parents[1] / "config" / "schemes.py"]
+    sources = [*ENGINE.rglob("*.py"), ENGINE.parents[1] / "config" / "schemes.py"]
     raised = set()
     for path in sources:
         raised |= set(
@@ -78,9 +78,11 @@ def test_every_code_the_engine_raises_has_a_message():
 
 def test_every_scheme_field_and_rule_kind_has_a_chinese_name():
     """Messages name fields by their Chinese names: every key the parser reads has one."""
-    source = (ENGINE / "scheme.py").read_text(encoding="utf-8")
-    reads = r'(?:\.(?:text|opt_text|flag|number|opt_number|count|seq|texts|mapping|numbers)\(|_conditions\(r, )"([a-z_]+)"'
-    keys = set(re.findall(reads, source))
+    source = (ENGINE / "scheme" / "parse.py").read_text(encoding="utf-8")
+    # a key is read by `r.get("key", …)`, listed in a declaration `"key": TEXT`, or read as a list of sub-rules
+    reads = r'(?:\b(?:r|top)\.get\(|_read_all\(r, |_read_one\(r, |_values\(\w+, )"([a-z_]+)"'
+    declared = r'"([a-z_]+)": (?:TEXT|NUMBER|FLAG|COUNT|TEXTS|LIST|NUMBERS|_opt\(|v\.)'
+    keys = set(re.findall(reads, source)) | set(re.findall(declared, source))
     assert {"max", "floor", "deductions", "veto_when", "pass_line"} <= keys
     assert keys <= set(FIELD_NAMES), keys - set(FIELD_NAMES)
     assert set(RULE_KINDS) == set(RULE_NAMES)

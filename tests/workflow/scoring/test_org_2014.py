@@ -5,7 +5,8 @@ from decimal import Decimal
 import pytest
 
 from tests.workflow.scoring.refusals import refused
-from workflow.scoring.table import BonusClaim, ItemEntry, SheetError, score_sheet
+from workflow.scoring.errors import SheetError
+from workflow.scoring.table import BonusClaim, ItemEntry, score_sheet
 
 D = Decimal
 ON_TARGET = ItemEntry(measures={"built": D(10), "target": D(10)})  # ORG-T6 needs its measured values

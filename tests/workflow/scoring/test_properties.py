@@ -8,7 +8,8 @@ from hypothesis import strategies as st
 
 from config.schemes import load_scheme
 from workflow.scoring.scheme import Item, Scheme, parse_scheme, scheme_to_data
-from workflow.scoring.table import BonusClaim, ItemEntry, _is_percent, score_sheet
+from workflow.scoring.table import BonusClaim, ItemEntry, score_sheet
+from workflow.scoring.table.rules import is_percent
 
 SCHEMES = {s: load_scheme(s) for s in ("sta-2017", "lrn", "org-2014-streets", "hubei-archive-sample")}
 HALVES = st.integers(min_value=0, max_value=240).map(lambda n: Decimal(n) / 2)  # 0 … 120 in steps of 0.5
@@ -46,7 +47,7 @@ def entry_for(draw, item: Item) -> ItemEntry | None:
     if k in ("threshold", "shortfall", "ratio_band") and item.measures_from is None:
         # Valid measures only (a rate at most 100 %, a count at most its whole); ranges are tested elsewhere.
         measures = {
-            key: draw(PERCENT if _is_percent(item, key) else HALVES) for key in sorted(item.rule_measures())
+            key: draw(PERCENT if is_percent(item, key) else HALVES) for key in sorted(item.rule_measures())
         }
         if item.ratio is not None and item.ratio.of:
             whole = draw(st.integers(min_value=1, max_value=40))

@@ -5,7 +5,8 @@ from decimal import Decimal
 import pytest
 
 from config.schemes import available_schemes, load_scheme, parse_scheme_text, scheme_to_toml
-from workflow.scoring.scheme import SchemeError, parse_scheme
+from workflow.scoring.errors import SchemeError
+from workflow.scoring.scheme import parse_scheme
 
 D = Decimal
 SHIPPED = ("sta-2017", "lrn", "org-2014-streets", "hubei-archive-sample")
@@ -192,3 +193,14 @@ def test_bonus_group_items_must_be_claims_items(raw_scheme):
     data["bonus"]["groups"][0]["items"].append("ORG-T1")
     with pytest.raises(SchemeError, match="同一内容组中的「一、1 “三委”干部等教育培训」不是按事项加分的项目"):
         parse_scheme(data, "org-2014-streets.toml")
+
+
+@pytest.mark.parametrize("value", [True, False])
+def test_a_yes_or_no_where_points_belong_is_refused_as_not_a_number(raw_scheme, value):
+    """A TOML boolean is not 1 or 0 points; the admin reads 「分数应为数字」, not a complaint about a list."""
+    data = raw_scheme("sta-2017")
+    data["sections"][0]["items"][0]["max"] = value
+    with pytest.raises(SchemeError) as excinfo:
+        parse_scheme(data, "sta-2017.toml")
+    assert excinfo.value.code == "number.not_number"
+    assert "分数应为数字" in str(excinfo.value)

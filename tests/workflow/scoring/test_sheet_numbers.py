@@ -10,8 +10,9 @@ from decimal import Decimal
 import pytest
 
 from tests.workflow.scoring.refusals import refused
+from workflow.scoring.errors import SheetError
 from workflow.scoring.numbers import NumberProblem, plain_decimal
-from workflow.scoring.table import ItemEntry, SheetError, parse_sheet, score_sheet
+from workflow.scoring.table import ItemEntry, parse_sheet, score_sheet
 
 D = Decimal
 

@@ -5,7 +5,8 @@ from decimal import Decimal
 import pytest
 
 from tests.workflow.scoring.refusals import refused
-from workflow.scoring.table import ItemEntry, RankingError, SheetError, rank_grades, score_sheet
+from workflow.scoring.errors import RankingError, SheetError
+from workflow.scoring.table import ItemEntry, rank_grades, score_sheet
 
 D = Decimal
 

@@ -5,7 +5,8 @@ from decimal import Decimal
 import pytest
 
 from tests.workflow.scoring.refusals import refused
-from workflow.scoring.table import ItemEntry, SheetError, parse_sheet, score_sheet
+from workflow.scoring.errors import SheetError
+from workflow.scoring.table import ItemEntry, parse_sheet, score_sheet
 
 D = Decimal
 

@@ -7,8 +7,9 @@ import pytest
 
 from config.schemes import load_scheme, parse_scheme_text, read_scheme_file, scheme_to_toml
 from tests.workflow.scoring.refusals import refused
-from workflow.scoring.scheme import SchemeError, parse_scheme, scheme_to_data
-from workflow.scoring.table import ItemEntry, SheetError, score_sheet
+from workflow.scoring.errors import SchemeError, SheetError
+from workflow.scoring.scheme import parse_scheme, scheme_to_data
+from workflow.scoring.table import ItemEntry, score_sheet
 
 D = Decimal
 

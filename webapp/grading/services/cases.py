@@ -64,7 +64,7 @@ from workflow.grading.authority import Assignment, BureauRef, assignment, resolv
 from workflow.grading.eligibility import candidate_refusals
 from workflow.procedure import Effect
 from workflow.ruleset import Ruleset
-from workflow.scoring.scheme import fmt_points
+from workflow.scoring.numbers import fmt_points
 
 #: Domain refusals about a value the person typed (not about the case): 400 with the field to show it beside.
 INPUT_REFUSALS: dict[str, str] = {

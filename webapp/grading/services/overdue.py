@@ -10,14 +10,10 @@ from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
-from flask import g, has_request_context
 
 from config.rulesets import available_rulesets, load_ruleset
-from webapp.core.extensions import db
-from webapp.core.models import Role, User
 from webapp.core.rulesets import selected_ruleset
-from webapp.grading.models import Case, PanelMember, SummarySubmission
-from webapp.grading.services import permissions
+from webapp.grading.models import Case
 from workflow.errors import RulesetError
 from workflow.grading import STATE_LABELS, deadlines
 from workflow.grading.deadlines import Overdue
@@ -104,7 +100,7 @@ def overdue_condition(today: date) -> sa.ColumnElement[bool]:
     return sa.or_(*per_ruleset)
 
 
-def _summary_years_due(today: date) -> list[int]:
+def summary_years_due(today: date) -> list[int]:
     """Years whose summary is past its deadline today: last year's always, this year's after its deadline
     (12月19日 in hubei-2011)."""
     rules = selected_ruleset()
@@ -112,43 +108,3 @@ def _summary_years_due(today: date) -> list[int]:
     if deadlines.summary_overdue(rules, today.year, submitted_on=None, today=today) is not None:
         years.append(today.year)
     return years
-
-
-def _count_statement(user: User, today: date) -> sa.Select[tuple[int]] | None:
-    """One SELECT giving the user's overdue count, or None for users with no worklist."""
-    from webapp.grading.services.worklist import acting_condition
-
-    late = overdue_condition(today)
-    bureau = permissions.bureau_of(user)
-    if bureau is not None:
-        cases = sa.select(sa.func.count(Case.id)).where(acting_condition(bureau.id), late).scalar_subquery()
-        if bureau.bureau_tier != "city":
-            return sa.select(cases)
-        years = _summary_years_due(today)
-        submitted = (
-            sa.select(sa.func.count(SummarySubmission.id))
-            .where(SummarySubmission.bureau_id == bureau.id, SummarySubmission.year.in_(years))
-            .scalar_subquery()
-        )
-        return sa.select(cases + len(years) - submitted)
-    if user.has_role(Role.REVIEWER):
-        mine = sa.select(PanelMember.case_id).where(PanelMember.user_id == user.id)
-        return sa.select(sa.func.count(Case.id)).where(Case.id.in_(mine), Case.state == "in_review", late)
-    organ = permissions.organ_of(user)
-    if organ is not None:
-        return sa.select(sa.func.count(Case.id)).where(
-            Case.organ_id == organ.id, Case.state.in_(APPLICANT_STATES), late
-        )
-    return None
-
-
-def overdue_count(user: User, today: date) -> int:
-    """Overdue work where ``user`` acts next (bureau: its worklist and a late summary; reviewer: panels in
-    review; unit: its own steps). One query, cached for the request."""
-    if has_request_context() and "kaoping_overdue_count" in g:
-        return int(g.kaoping_overdue_count)
-    stmt = _count_statement(user, today) if getattr(user, "is_authenticated", False) else None
-    count = int(db.session.scalar(stmt) or 0) if stmt is not None else 0
-    if has_request_context():
-        g.kaoping_overdue_count = count
-    return count

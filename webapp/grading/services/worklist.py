@@ -8,14 +8,21 @@ from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
+from flask import g, has_request_context
 
 from webapp.core import clock
 from webapp.core.extensions import db
-from webapp.core.models import User
-from webapp.grading.models import Case, CaseFiling
+from webapp.core.models import Role, User
+from webapp.grading.models import Case, CaseFiling, PanelMember, SummarySubmission
 from webapp.grading.services import permissions
 from webapp.grading.services.case_search import PER_PAGE, ROW_LOADS, CaseFilters, apply_filters
-from webapp.grading.services.overdue import OverdueFlag, flag_for, overdue_condition
+from webapp.grading.services.overdue import (
+    APPLICANT_STATES,
+    OverdueFlag,
+    flag_for,
+    overdue_condition,
+    summary_years_due,
+)
 from workflow import grading
 
 #: For each state, the case functions that act next (derived from the actor column of the transition table).
@@ -171,3 +178,44 @@ def worklist(
         page=pages.get(tab, act),
         totals={name: int(p.total or 0) for name, p in pages.items()},
     )
+
+
+# -- the navigation bar's count -------------------------------------------------------------------------------
+
+
+def _count_statement(user: User, today: date) -> sa.Select[tuple[int]] | None:
+    """One SELECT giving the user's overdue count, or None for users with no worklist."""
+    late = overdue_condition(today)
+    bureau = permissions.bureau_of(user)
+    if bureau is not None:
+        cases = sa.select(sa.func.count(Case.id)).where(acting_condition(bureau.id), late).scalar_subquery()
+        if bureau.bureau_tier != "city":
+            return sa.select(cases)
+        years = summary_years_due(today)
+        submitted = (
+            sa.select(sa.func.count(SummarySubmission.id))
+            .where(SummarySubmission.bureau_id == bureau.id, SummarySubmission.year.in_(years))
+            .scalar_subquery()
+        )
+        return sa.select(cases + len(years) - submitted)
+    if user.has_role(Role.REVIEWER):
+        mine = sa.select(PanelMember.case_id).where(PanelMember.user_id == user.id)
+        return sa.select(sa.func.count(Case.id)).where(Case.id.in_(mine), Case.state == "in_review", late)
+    organ = permissions.organ_of(user)
+    if organ is not None:
+        return sa.select(sa.func.count(Case.id)).where(
+            Case.organ_id == organ.id, Case.state.in_(APPLICANT_STATES), late
+        )
+    return None
+
+
+def overdue_count(user: User, today: date) -> int:
+    """Overdue work where ``user`` acts next (bureau: its worklist and a late summary; reviewer: panels in
+    review; unit: its own steps). One query, cached for the request."""
+    if has_request_context() and "kaoping_overdue_count" in g:
+        return int(g.kaoping_overdue_count)
+    stmt = _count_statement(user, today) if getattr(user, "is_authenticated", False) else None
+    count = int(db.session.scalar(stmt) or 0) if stmt is not None else 0
+    if has_request_context():
+        g.kaoping_overdue_count = count
+    return count

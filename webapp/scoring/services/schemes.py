@@ -27,7 +27,8 @@ from webapp.scoring.permissions import can_manage_schemes
 from webapp.scoring.services.scoresheets.subject import procedure
 from webapp.scoring.xlsx.scheme_io import scheme_from_xlsx
 from workflow.errors import RulesetError
-from workflow.scoring.scheme import Scheme, SchemeError, fmt_points, parse_scheme
+from workflow.scoring.numbers import fmt_points
+from workflow.scoring.scheme import Scheme, SchemeError, parse_scheme
 
 
 def _default_scheme(ruleset_id: str) -> str | None:

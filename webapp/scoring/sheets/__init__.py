@@ -6,7 +6,7 @@ Every URL of the area is listed here; the views live in views.py.
 from flask import Blueprint
 
 from webapp.scoring.sheets import views
-from workflow.scoring.scheme import fmt_points
+from workflow.scoring.numbers import fmt_points
 
 bp = Blueprint("sheets", __name__)
 

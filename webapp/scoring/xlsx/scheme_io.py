@@ -31,7 +31,8 @@ from webapp.scoring.xlsx.sheet_io import DETAILS_TITLE as DETAILS_TITLE
 from webapp.scoring.xlsx.sheet_io import scheme_to_xlsx as scheme_to_xlsx
 from webapp.scoring.xlsx.sheet_io import sheet_from_xlsx as sheet_from_xlsx
 from webapp.scoring.xlsx.sheet_io import sheet_to_xlsx as sheet_to_xlsx
-from workflow.scoring.scheme import Scheme, SchemeError, fmt_points, scheme_to_data
+from workflow.scoring.numbers import fmt_points
+from workflow.scoring.scheme import Scheme, SchemeError, scheme_to_data
 
 _SECTION_NO = re.compile(r"^[一二三四五六七八九十]+[、.．]?$")
 _PART_NO = re.compile(r"^([（(]\d+[)）]|\d+\.\d+|[①-⑳])$")

@@ -38,8 +38,8 @@ from webapp.core.xlsx import (
     find_header,
     open_workbook,
 )
-from workflow.scoring.numbers import NumberProblem, plain_decimal
-from workflow.scoring.scheme import Item, Scheme, fmt_points
+from workflow.scoring.numbers import NumberProblem, fmt_points, plain_decimal
+from workflow.scoring.scheme import Item, Scheme
 from workflow.scoring.table import BonusClaim, ItemEntry, SheetError, SheetResult, score_sheet
 
 DETAILS_TITLE = "填写明细"

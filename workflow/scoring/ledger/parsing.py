@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from workflow.scoring.ledger.errors import LedgerError
+from workflow.scoring.ledger.fields import Reader as _Reader
 from workflow.scoring.ledger.scheme import (
     COMBINE,
     PERIOD_KINDS,
@@ -39,97 +40,9 @@ from workflow.scoring.ledger.scheme import (
 )
 
 
-class _Reader:
-    """Reads one table of the scheme, naming the field path in every error."""
-
-    def __init__(self, data: Any, path: str, source: str) -> None:
-        if not isinstance(data, Mapping):
-            raise LedgerError("ledger.scheme.not_table", source=source, field=path or None)
-        self.data = data
-        self.path = path
-        self.source = source
-        self.used: set[str] = set()
-
-    def _where(self, key: str) -> str:
-        return f"{self.path}.{key}" if self.path else key
-
-    def fail(self, key: str, code: str, **params: Any) -> LedgerError:
-        return LedgerError(code, source=self.source, field=self._where(key), **params)
-
-    def raw(self, key: str, default: Any = None, required: bool = False) -> Any:
-        self.used.add(key)
-        if key not in self.data:
-            if required:
-                raise self.fail(key, "ledger.scheme.field_missing")
-            return default
-        return self.data[key]
-
-    def text(self, key: str, default: str = "", required: bool = False) -> str:
-        value = self.raw(key, default, required)
-        if not isinstance(value, str):
-            raise self.fail(key, "ledger.scheme.field_not_text")
-        return value
-
-    def boolean(self, key: str, default: bool = False) -> bool:
-        value = self.raw(key, default)
-        if not isinstance(value, bool):
-            raise self.fail(key, "ledger.scheme.field_not_bool")
-        return value
-
-    def number(self, key: str, default: Decimal | None = None, required: bool = False) -> Decimal:
-        value = self.raw(key, default, required)
-        if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
-            raise self.fail(key, "ledger.scheme.field_not_number", value=value)
-        result = Decimal(str(value))
-        if not result.is_finite():
-            raise self.fail(key, "ledger.scheme.field_not_number", value=value)
-        return result
-
-    def count(self, key: str, default: int = 0, required: bool = False) -> int:
-        value = self.raw(key, default, required)
-        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            raise self.fail(key, "ledger.scheme.field_not_count", value=value)
-        return value
-
-    def texts(self, key: str) -> tuple[str, ...]:
-        value = self.raw(key, [])
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise self.fail(key, "ledger.scheme.field_not_list")
-        return tuple(value)
-
-    def choice(self, key: str, choices: Sequence[str], default: str | None = None) -> str:
-        value = self.text(key, default or "", required=default is None)
-        if value not in choices:
-            raise self.fail(key, "ledger.scheme.choice", choices=list(choices), value=value)
-        return value
-
-    def share(self, key: str) -> Decimal:
-        value = self.number(key, Decimal(0))
-        if not Decimal(0) <= value <= 1:
-            raise self.fail(key, "ledger.scheme.share_range", value=value)
-        return value
-
-    def tables(self, key: str) -> list[_Reader]:
-        value = self.raw(key, [])
-        if not isinstance(value, list):
-            raise self.fail(key, "ledger.scheme.field_not_list")
-        return [_Reader(item, f"{self._where(key)}[{n}]", self.source) for n, item in enumerate(value, 1)]
-
-    def table(self, key: str) -> _Reader | None:
-        value = self.raw(key)
-        return None if value is None else _Reader(value, self._where(key), self.source)
-
-    def done(self) -> None:
-        unknown = sorted(set(self.data) - self.used)
-        if unknown:
-            raise LedgerError(
-                "ledger.scheme.unknown_fields", source=self.source, field=self.path or None, names=unknown
-            )
-
-
 def parse_ledger_scheme(data: Mapping[str, Any], source: str = "") -> LedgerScheme:
     """Validate a scheme mapping (from TOML) into a `LedgerScheme`; `source` names the file in errors."""
-    top = _Reader(data, "", source)
+    top = _Reader(data, (), source)
     groups = tuple(_group(r) for r in top.tables("groups"))
     publications = tuple(_publication(r) for r in top.tables("publications"))
     classes = tuple(_klass(r) for r in top.tables("classes"))

@@ -18,7 +18,8 @@ from webapp.scoring.services.scoresheets.entries import form_items, typed_entrie
 from webapp.scoring.services.scoresheets.errors import SheetRefused
 from webapp.scoring.services.scoresheets.store import find, scheme_of, sheets_of
 from webapp.scoring.services.scoresheets.subject import SheetSubject
-from workflow.scoring.scheme import Item, Scheme, fmt_points
+from workflow.scoring.numbers import fmt_points
+from workflow.scoring.scheme import Item, Scheme
 from workflow.scoring.table import SheetResult, score_sheet
 
 

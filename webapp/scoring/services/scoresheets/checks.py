@@ -27,7 +27,8 @@ from webapp.scoring.services.scoresheets.entries import (
     typed_entries,
 )
 from webapp.scoring.services.scoresheets.errors import SheetInvalid
-from workflow.scoring.scheme import Item, Scheme, fmt_points
+from workflow.scoring.numbers import fmt_points
+from workflow.scoring.scheme import Item, Scheme
 from workflow.scoring.table import ItemEntry, SheetError, SheetResult, score_sheet
 
 

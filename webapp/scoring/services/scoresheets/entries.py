@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from workflow.scoring.numbers import NumberProblem, plain_decimal
-from workflow.scoring.scheme import Item, Scheme, fmt_points
+from workflow.scoring.numbers import NumberProblem, fmt_points, plain_decimal
+from workflow.scoring.scheme import Item, Scheme
 from workflow.scoring.table import BonusClaim, ItemEntry, SheetError, parse_sheet
 
 #: The longest reason or note kept (what is typed beyond it is cut).
