@@ -11,7 +11,7 @@ from werkzeug.datastructures import FileStorage
 
 from webapp.core.extensions import db
 from webapp.core.models import Organisation, OrganTier, OrgKind, User, UserRole
-from webapp.grading.services import cases
+from webapp.grading.services import attachments, cases
 
 APPLIED_ON = date(2027, 1, 4)
 PRECONDITIONS = {f"ARC-5.{n}": True for n in range(1, 7)}
@@ -42,6 +42,6 @@ def applied_cases(count: int, *, bureau_code: str = "yc-yl") -> int:
             user, level="second", kind="evaluation", preconditions=PRECONDITIONS, today=APPLIED_ON
         )
         form = FileStorage(BytesIO(b"%PDF-1.4\n"), filename="form.pdf", content_type="application/pdf")
-        cases.upload_attachment(user, case.id, "application_form", form, today=APPLIED_ON)
+        attachments.upload_attachment(user, case.id, "application_form", form, today=APPLIED_ON)
         cases.fire_event(user, case.id, "apply", today=APPLIED_ON)
     return count

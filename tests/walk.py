@@ -24,7 +24,8 @@ from tests.factories import TODAY, make_organ, make_user
 from webapp.core.extensions import db
 from webapp.core.models import AuditEvent, Organisation, Role, User, UserRole
 from webapp.grading.models import Case, Grade
-from webapp.grading.services import cases
+from webapp.grading.services import attachments, cases
+from webapp.grading.services import panel as panel_service
 
 PRECONDITIONS = {f"ARC-5.{n}": True for n in range(1, 7)}
 NOTICE_OVER = TODAY + timedelta(days=7)
@@ -87,7 +88,7 @@ def _actor(who: str | User) -> User:
 
 def upload(who: str | User, case_id: int, kind: str, data: bytes = PDF, *, today: date = TODAY) -> None:
     file = FileStorage(BytesIO(data), filename=f"{kind}.pdf", content_type="application/pdf")
-    cases.upload_attachment(_actor(who), case_id, kind, file, today=today)
+    attachments.upload_attachment(_actor(who), case_id, kind, file, today=today)
 
 
 def fire(who: str | User, case_id: int, event: str, *, today: date = TODAY, **kwargs: Any) -> Case:
@@ -164,8 +165,6 @@ class Route:
 
 def declare_all(case_id: int, *, today: date = TODAY) -> None:
     """Every panel member declares no conflict of interest (回避声明), as each must before scoring."""
-    from webapp.grading.services import panel as panel_service
-
     for member in case(case_id).panel:
         if member.declaration is None:
             panel_service.declare(member.user, case_id, conflict=False, confirmed=True, today=today)
@@ -236,7 +235,7 @@ def walk(
     fire(prechecker, case_id, "pass_precheck", opinion=route.opinion, **notice)
     organizer = acting(checked.organizer_id)
     if route.panel_in_notice:
-        cases.set_panel(organizer, case_id, route.panel(checked, panel), today=TODAY)
+        panel_service.set_panel(organizer, case_id, route.panel(checked, panel), today=TODAY)
         declare_all(case_id, today=TODAY)
     if reached("in_notice"):
         return case_id
@@ -245,7 +244,7 @@ def walk(
         return case_id
     if not route.panel_in_notice:
         members = route.panel(checked, panel)
-        cases.set_panel(organizer, case_id, members, lead=members[0], today=NOTICE_OVER)
+        panel_service.set_panel(organizer, case_id, members, lead=members[0], today=NOTICE_OVER)
         declare_all(case_id, today=NOTICE_OVER)
     if reached("panel"):
         return case_id

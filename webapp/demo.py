@@ -46,6 +46,7 @@ from webapp.core.models import (
 )
 from webapp.core.services import transaction
 from webapp.grading.models import Case, Grade, SecurityIncident
+from webapp.grading.services import attachments
 from webapp.scoring.services.schemes import register_shipped_schemes
 from workflow import calendar
 from workflow.ruleset import Ruleset
@@ -407,7 +408,7 @@ class _Walk:
             )
             for kind_id in ACCEPTANCE_KINDS:
                 name = self.case.ruleset.attachment_name(kind_id)  # the ruleset's name for the document
-                cases.upload_attachment(
+                attachments.upload_attachment(
                     _user(unit),
                     self.case.id,
                     kind_id,

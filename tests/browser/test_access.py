@@ -22,7 +22,7 @@ from tests.browser.helpers import login, shot
 from tests.factories import TODAY
 from webapp.core.extensions import db
 from webapp.core.models import User
-from webapp.grading.services import cases
+from webapp.grading.services import attachments, cases
 
 pytestmark = pytest.mark.browser
 
@@ -41,7 +41,7 @@ def city_case_in_notice(live_server) -> int:  # noqa: ANN001
 
         def upload(kind: str) -> None:
             file = FileStorage(BytesIO(b"%PDF-1.4\n"), filename=f"{kind}.pdf", content_type="application/pdf")
-            cases.upload_attachment(unit, case_id, kind, file, today=TODAY)
+            attachments.upload_attachment(unit, case_id, kind, file, today=TODAY)
 
         upload("application_form")
         cases.fire_event(unit, case_id, "apply", today=TODAY)

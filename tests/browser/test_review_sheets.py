@@ -21,7 +21,7 @@ from webapp.core.extensions import db
 from webapp.core.models import Organisation
 from webapp.core.services import transaction
 from webapp.demo import DEMO_PASSWORD
-from webapp.grading.services import cases
+from webapp.grading.services import attachments, cases, panel
 from webapp.scoring.services.scoresheets import operations
 from webapp.scoring.services.scoresheets.operations import JsonInput
 
@@ -84,7 +84,7 @@ def case_in_review(live_server) -> int:  # noqa: ANN001
             from werkzeug.datastructures import FileStorage
 
             file = FileStorage(BytesIO(b"%PDF-1.4\n"), filename=f"{kind}.pdf", content_type="application/pdf")
-            cases.upload_attachment(unit, case_id, kind, file, today=TODAY)
+            attachments.upload_attachment(unit, case_id, kind, file, today=TODAY)
 
         upload("application_form")
         cases.fire_event(unit, case_id, "apply", today=TODAY)
@@ -104,7 +104,7 @@ def case_in_review(live_server) -> int:  # noqa: ANN001
             staff, case_id, "pass_precheck", today=TODAY, notice_start=TODAY, opinion="同意公示。"
         )
         cases.fire_event(staff, case_id, "close_notice", today=NOTICE_OVER)
-        cases.set_panel(staff, case_id, PANEL, lead=PANEL[0], today=NOTICE_OVER)
+        panel.set_panel(staff, case_id, PANEL, lead=PANEL[0], today=NOTICE_OVER)
         declare_all(case_id, today=NOTICE_OVER)
     return case_id
 

@@ -74,14 +74,14 @@ def test_a_refused_file_writes_neither_a_row_nor_a_file(ctx, name, data, code):
     case_id = drive("unit-county", to="draft")
     before_rows, before_files = len(_rows(case_id)), _folder()
     with pytest.raises(ServiceError) as refused:
-        cases.upload_attachment(user("unit-county"), case_id, "other", _file(data, name), today=TODAY)
+        attachments.upload_attachment(user("unit-county"), case_id, "other", _file(data, name), today=TODAY)
     assert (refused.value.code, refused.value.field) == (code, "file")
     assert len(_rows(case_id)) == before_rows and _folder() == before_files
 
 
 def test_the_stored_type_is_the_checked_one_and_the_name_is_cleaned(ctx):
     case_id = drive("unit-county", to="draft")
-    attachment = cases.upload_attachment(
+    attachment = attachments.upload_attachment(
         user("unit-county"),
         case_id,
         "other",
@@ -97,7 +97,9 @@ def test_a_file_written_before_a_failed_commit_is_removed_and_no_row_is_left(ctx
     before_rows, before_files = len(_rows(case_id)), _folder()
     _fail_commit(monkeypatch)
     with pytest.raises(RuntimeError):
-        cases.upload_attachment(user("unit-county"), case_id, "other", _file(NEW_PDF, "新.pdf"), today=TODAY)
+        attachments.upload_attachment(
+            user("unit-county"), case_id, "other", _file(NEW_PDF, "新.pdf"), today=TODAY
+        )
     monkeypatch.undo()
     db.session.rollback()
     assert _folder() == before_files

@@ -27,7 +27,7 @@ from webapp.core.extensions import db
 from webapp.core.services import NotFound, ServiceError
 from webapp.core.services.audit import verify_chain
 from webapp.grading.models import Attachment, Case, CaseFiling, Grade, Objection
-from webapp.grading.services import cases
+from webapp.grading.services import case_page, cases, objection_filing, panel
 from webapp.grading.services.cases import BatchRefused, Refused, Stale
 
 # -- opening ----------------------------------------------------------------------------------------------------
@@ -385,7 +385,7 @@ def test_the_panel_size_follows_the_authority_row_arc_10_4_3(ctx):
     case_id = drive("unit-town", to="prechecking")
     cases.fire_event(user("county-staff"), case_id, "pass_precheck", today=TODAY, opinion="同意公示。")
     with pytest.raises(Refused) as refused:
-        cases.set_panel(user("county-staff"), case_id, ["reviewer-1", "reviewer-2", "reviewer-4"])
+        panel.set_panel(user("county-staff"), case_id, ["reviewer-1", "reviewer-2", "reviewer-4"])
     assert (refused.value.code, refused.value.rule) == ("panel_size_out_of_range", "ARC-10.4.3")
     assert get(case_id).panel == []
 
@@ -399,7 +399,7 @@ def test_a_reviewer_from_the_applicant_organ_is_refused(ctx):
     case_id = drive("unit-county", to="prechecking")
     cases.fire_event(user("county-staff"), case_id, "pass_precheck", today=TODAY, opinion="同意公示。")
     with pytest.raises(Refused) as refused:
-        cases.set_panel(user("county-staff"), case_id, ["reviewer-1", "reviewer-2", "insider"])
+        panel.set_panel(user("county-staff"), case_id, ["reviewer-1", "reviewer-2", "insider"])
     assert refused.value.code == "reviewer_conflict"
 
 
@@ -407,14 +407,14 @@ def test_a_panel_needs_reviewers_and_names_the_lead(ctx):
     case_id = drive("unit-county", to="prechecking")
     cases.fire_event(user("county-staff"), case_id, "pass_precheck", today=TODAY, opinion="同意公示。")
     with pytest.raises(ServiceError) as error:
-        cases.set_panel(user("county-staff"), case_id, ["reviewer-1", "reviewer-2", "county-head"])
+        panel.set_panel(user("county-staff"), case_id, ["reviewer-1", "reviewer-2", "county-head"])
     assert error.value.field == "reviewers"
-    cases.set_panel(
+    panel.set_panel(
         user("county-staff"), case_id, ["reviewer-1", "reviewer-2", "reviewer-4"], lead="reviewer-4"
     )
     assert [m.user.username for m in get(case_id).panel if m.is_lead] == ["reviewer-4"]
     with pytest.raises(Refused):
-        cases.set_panel(user("city-staff"), case_id, ["reviewer-1", "reviewer-2", "reviewer-4"])
+        panel.set_panel(user("city-staff"), case_id, ["reviewer-1", "reviewer-2", "reviewer-4"])
 
 
 # -- objections (GAP-9) -----------------------------------------------------------------------------------------
@@ -422,8 +422,8 @@ def test_a_panel_needs_reviewers_and_names_the_lead(ctx):
 
 def test_an_objection_gets_a_reference_and_moves_the_case_to_objection_review(ctx):
     case_id = drive("unit-county", to="in_notice")
-    first = cases.submit_objection(case_id, content="档案室面积不达标", name="张三", today=TODAY)
-    second = cases.submit_objection(case_id, content="另一条意见", today=TODAY)
+    first = objection_filing.submit_objection(case_id, content="档案室面积不达标", name="张三", today=TODAY)
+    second = objection_filing.submit_objection(case_id, content="另一条意见", today=TODAY)
     assert (first.reference, second.reference) == ("GS-2027-0001", "GS-2027-0002")
     trail = events_of(case_id)
     assert [(e.event, e.to_state, e.actor_name) for e in trail[-2:]] == [
@@ -434,11 +434,11 @@ def test_an_objection_gets_a_reference_and_moves_the_case_to_objection_review(ct
 
 def test_dismissing_objections_one_by_one_returns_to_the_notice_only_after_the_last(ctx):
     case_id = drive("unit-county", to="in_notice")
-    a = cases.submit_objection(case_id, content="一", today=TODAY)
-    b = cases.submit_objection(case_id, content="二", today=TODAY)
-    cases.handle_objection(user("county-staff"), a.id, "dismiss", note="经核实不成立", today=TODAY)
+    a = objection_filing.submit_objection(case_id, content="一", today=TODAY)
+    b = objection_filing.submit_objection(case_id, content="二", today=TODAY)
+    objection_filing.handle_objection(user("county-staff"), a.id, "dismiss", note="经核实不成立", today=TODAY)
     assert get(case_id).state == "objection_review"
-    cases.handle_objection(user("county-staff"), b.id, "dismiss", note="经核实不成立", today=TODAY)
+    objection_filing.handle_objection(user("county-staff"), b.id, "dismiss", note="经核实不成立", today=TODAY)
     assert get(case_id).state == "in_notice"
     assert {o.status for o in db.session.scalars(sa.select(Objection))} == {"dismissed"}
     cases.fire_event(user("county-staff"), case_id, "close_notice", today=NOTICE_OVER)
@@ -447,12 +447,16 @@ def test_dismissing_objections_one_by_one_returns_to_the_notice_only_after_the_l
 
 def test_an_upheld_objection_returns_the_case_for_completion(ctx):
     case_id = drive("unit-county", to="in_notice")
-    objection = cases.submit_objection(case_id, content="材料不实", today=TODAY)
+    objection = objection_filing.submit_objection(case_id, content="材料不实", today=TODAY)
     with pytest.raises(ServiceError):
-        cases.handle_objection(user("county-staff"), objection.id, "uphold", note="", today=TODAY)
+        objection_filing.handle_objection(user("county-staff"), objection.id, "uphold", note="", today=TODAY)
     with pytest.raises(Refused):
-        cases.handle_objection(user("city-staff"), objection.id, "uphold", note="越权", today=TODAY)
-    cases.handle_objection(user("county-staff"), objection.id, "uphold", note="属实，退回补充", today=TODAY)
+        objection_filing.handle_objection(
+            user("city-staff"), objection.id, "uphold", note="越权", today=TODAY
+        )
+    objection_filing.handle_objection(
+        user("county-staff"), objection.id, "uphold", note="属实，退回补充", today=TODAY
+    )
     assert get(case_id).state == "returned"
     assert db.session.get(Objection, objection.id).status == "upheld"
 
@@ -460,10 +464,10 @@ def test_an_upheld_objection_returns_the_case_for_completion(ctx):
 def test_an_objection_outside_the_notice_period_is_refused(ctx):
     case_id = drive("unit-county", to="in_notice")
     with pytest.raises(Refused) as refused:
-        cases.submit_objection(case_id, content="太晚了", today=NOTICE_OVER)
+        objection_filing.submit_objection(case_id, content="太晚了", today=NOTICE_OVER)
     assert refused.value.rule == "ARC-10.3.2"
     with pytest.raises(NotFound):
-        cases.submit_objection(drive("unit-town"), content="不在公示中", today=TODAY)
+        objection_filing.submit_objection(drive("unit-town"), content="不在公示中", today=TODAY)
 
 
 # -- the case page ----------------------------------------------------------------------------------------------
@@ -471,7 +475,7 @@ def test_an_objection_outside_the_notice_period_is_refused(ctx):
 
 def test_the_organizer_sees_close_notice_disabled_with_the_rule(ctx):
     case_id = drive("unit-county", to="in_notice")
-    view = cases.case_view(user("county-staff"), case_id, today=TODAY)
+    view = case_page.case_view(user("county-staff"), case_id, today=TODAY)
     close = next(a for a in view.actions if a.event == "close_notice")
     assert not close.allowed and close.rule == "ARC-10.3.2"
     assert view.notice["last_day"] == date(2027, 1, 11) and view.notice["may_close_on"] == date(2027, 1, 12)
@@ -481,14 +485,14 @@ def test_the_organizer_sees_close_notice_disabled_with_the_rule(ctx):
 
 def test_an_upper_bureau_reads_without_actions_and_is_told_why(ctx):
     case_id = drive("unit-county", to="in_notice")
-    view = cases.case_view(user("city-staff"), case_id, today=TODAY)
+    view = case_page.case_view(user("city-staff"), case_id, today=TODAY)
     assert view.actions == [] and view.functions == frozenset()
     assert "ARC-9.6" in view.read_only_reason and view.abilities["spot_check"]
 
 
 def test_the_page_lists_the_basis_documents_arc_10_5_1(ctx):
     case_id = drive("unit-county", to="awaiting_approval")
-    view = cases.case_view(user("county-head"), case_id, today=APPROVAL_DAY)
+    view = case_page.case_view(user("county-head"), case_id, today=APPROVAL_DAY)
     assert [d.present for d in view.basis_documents] == [True] * 5
     assert [a.event for a in view.actions if a.allowed] == ["approve", "refuse"]
 
@@ -497,7 +501,7 @@ def test_the_page_lists_the_basis_documents_arc_10_5_1(ctx):
 def test_the_page_is_not_found_for_those_who_may_not_see_it(ctx, username):
     case_id = drive("unit-county", to="draft")  # a draft is the organ's own, bureaus included
     with pytest.raises(NotFound):
-        cases.case_view(user(username), case_id)
+        case_page.case_view(user(username), case_id)
 
 
 def test_the_audit_chain_verifies_after_a_full_walk(ctx):

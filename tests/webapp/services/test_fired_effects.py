@@ -12,7 +12,7 @@ from tests.walk import events_of, user
 from tests.webapp.services.flow import APPROVAL_DAY, drive
 from webapp.core.extensions import db
 from webapp.grading.models import Grade, Objection
-from webapp.grading.services import case_facts, cases
+from webapp.grading.services import case_facts, cases, objection_filing
 from workflow import grading
 
 
@@ -76,8 +76,8 @@ def test_approval_grants_the_grade_through_the_rows_declared_effect_arc_10_5_2(c
 def test_firing_an_objection_event_closes_every_open_objection_and_names_them_in_the_trail_gap_9(ctx):
     """GAP-9: CT-16's close_objections effect decides all open objections with the event's status."""
     case_id = drive("unit-county", to="in_notice")
-    a = cases.submit_objection(case_id, content="一", today=TODAY)
-    b = cases.submit_objection(case_id, content="二", today=TODAY)
+    a = objection_filing.submit_objection(case_id, content="一", today=TODAY)
+    b = objection_filing.submit_objection(case_id, content="二", today=TODAY)
     cases.fire_event(user("county-staff"), case_id, "reject_on_objection", comment="材料造假", today=TODAY)
     statuses = {o.reference: (o.status, o.handling_note) for o in db.session.scalars(sa.select(Objection))}
     assert statuses == {
@@ -92,8 +92,10 @@ def test_firing_an_objection_event_closes_every_open_objection_and_names_them_in
 def test_handling_the_last_objection_lets_the_event_close_it_gap_9(ctx):
     """GAP-9: the organizer's decision on the last open objection fires CT-14, whose effect closes it."""
     case_id = drive("unit-county", to="in_notice")
-    objection = cases.submit_objection(case_id, content="档案室面积不达标", today=TODAY)
-    cases.handle_objection(user("county-staff"), objection.id, "dismiss", note="经核实不成立", today=TODAY)
+    objection = objection_filing.submit_objection(case_id, content="档案室面积不达标", today=TODAY)
+    objection_filing.handle_objection(
+        user("county-staff"), objection.id, "dismiss", note="经核实不成立", today=TODAY
+    )
     closed = db.session.get(Objection, objection.id)
     assert (closed.status, closed.handling_note) == ("dismissed", "经核实不成立")
     last = events_of(case_id)[-1]

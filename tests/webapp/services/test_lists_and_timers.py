@@ -15,7 +15,7 @@ from tests.webapp.services.flow import APPROVAL_DAY, drive
 from webapp.core.extensions import db
 from webapp.core.services import NotFound
 from webapp.grading.models import Grade
-from webapp.grading.services import cases, documents, grades, notices, summary, worklist
+from webapp.grading.services import cases, documents, grades, notices, objection_filing, summary, worklist
 from webapp.grading.services.cases import Refused
 
 # -- worklist ---------------------------------------------------------------------------------------------------
@@ -78,7 +78,7 @@ def test_the_public_list_shows_running_notices_with_their_last_day_arc_10_3_2(ct
 
 def test_a_notice_under_objection_stays_on_the_list_gap_9(ctx):
     case_id = drive("unit-county", to="in_notice")
-    cases.submit_objection(case_id, content="异议", today=TODAY)
+    objection_filing.submit_objection(case_id, content="异议", today=TODAY)
     [row] = notices.current_notices(today=date(2027, 1, 20))
     assert row.under_objection
 

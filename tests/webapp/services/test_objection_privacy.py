@@ -15,7 +15,7 @@ from tests.walk import user
 from tests.webapp.views.case_walk import walk
 from webapp.core.extensions import db
 from webapp.core.models import AuditEvent
-from webapp.grading.services import cases, permissions
+from webapp.grading.services import case_page, cases, objection_filing, panel, permissions
 
 NAME, PHONE = "欧阳明远", "13912345678"
 CONTENT = "该单位2025年度文书档案未按期归档，请核实。"
@@ -27,8 +27,8 @@ OTHERS = ("unit-county", "reviewer-7", "reviewer-8", "city-staff", "city-head", 
 def objected(ctx) -> int:
     """夷陵区财政局's 省二级 case in its notice (organised by 夷陵区档案局), panel formed, one signed objection."""
     case_id = walk("unit-county", to="in_notice")
-    cases.set_panel(user("county-staff"), case_id, ["reviewer-7", "reviewer-8", "reviewer-4"], today=TODAY)
-    cases.submit_objection(case_id, content=CONTENT, name=NAME, contact=PHONE, today=TODAY)
+    panel.set_panel(user("county-staff"), case_id, ["reviewer-7", "reviewer-8", "reviewer-4"], today=TODAY)
+    objection_filing.submit_objection(case_id, content=CONTENT, name=NAME, contact=PHONE, today=TODAY)
     return case_id
 
 
@@ -37,7 +37,7 @@ def test_the_organising_bureaus_staff_see_who_objected_and_how_to_reach_them(obj
     """GAP-9: the organising bureau verifies objections, so it may contact the objector."""
     case = cases.get_case(user(username), objected)
     assert permissions.can_see_objector(user(username), case)
-    (objection,) = cases.case_view(user(username), objected, today=TODAY).objections
+    (objection,) = case_page.case_view(user(username), objected, today=TODAY).objections
     assert (objection.name, objection.contact, objection.objector_visible) == (NAME, PHONE, True)
 
 
@@ -49,7 +49,7 @@ def test_the_unit_the_panel_upper_bureaus_and_the_auditor_see_the_objection_but_
     viewer = user(username)
     case = cases.get_case(viewer, objected)  # they may read the case …
     assert not permissions.can_see_objector(viewer, case)  # … but not who objected
-    (objection,) = cases.case_view(viewer, objected, today=TODAY).objections
+    (objection,) = case_page.case_view(viewer, objected, today=TODAY).objections
     assert (objection.reference, objection.status, objection.content) == ("GS-2027-0001", "open", CONTENT)
     assert objection.received_at is not None
     assert (objection.name, objection.contact, objection.objector_visible) == (None, None, False)

@@ -17,7 +17,7 @@ from tests.webapp.services.flow import drive
 from webapp.core.extensions import db
 from webapp.demo import load_demo
 from webapp.grading.models import Case
-from webapp.grading.services import cases, permissions
+from webapp.grading.services import cases, objection_filing, permissions
 from workflow.grading import TRANSITIONS
 
 STATES = (
@@ -99,7 +99,7 @@ def world(tmp_path_factory):
                     user("county-staff"), case_id, "return_for_completion", today=TODAY, opinion="补充"
                 )
             if state == "objection_review":
-                cases.submit_objection(case_id, content="异议", today=TODAY)
+                objection_filing.submit_objection(case_id, content="异议", today=TODAY)
             assert get(case_id).state == state
             ids[state] = case_id
     yield app, ids

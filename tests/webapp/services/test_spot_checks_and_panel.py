@@ -12,7 +12,7 @@ from tests.walk import NOTICE_OVER, events_of, user
 from tests.walk import case as get
 from tests.webapp.services.flow import drive
 from webapp.core.services import Conflict, ServiceError
-from webapp.grading.services import cases, panel, sheet_subject, spot_checks
+from webapp.grading.services import panel, sheet_subject, spot_checks
 from webapp.grading.services.cases import Refused
 from webapp.scoring.services.scoresheets import operations
 
@@ -104,7 +104,7 @@ def test_the_review_date_falls_after_the_notice_and_within_the_rulesets_window_a
 def _undeclared_panel_case() -> int:
     """In review; reviewer-4 (on the first panel) has declared, reviewer-1 and reviewer-2 join undeclared."""
     case_id = drive("unit-county", to="in_review")
-    cases.set_panel(
+    panel.set_panel(
         user("county-staff"), case_id, ["reviewer-1", "reviewer-2", "reviewer-4"], today=NOTICE_OVER
     )
     return case_id
@@ -135,7 +135,7 @@ def test_a_member_declaring_a_conflict_is_flagged_and_replacing_the_panel_keeps_
     flagged = {m.user.username: m.declaration for m in get(case_id).panel}
     assert flagged == {"reviewer-1": "none", "reviewer-2": "conflict", "reviewer-4": "none"}
     assert not sheet_subject.access(user("reviewer-2"), get(case_id)).edit_own_review
-    cases.set_panel(
+    panel.set_panel(
         user("county-staff"), case_id, ["reviewer-1", "reviewer-4", "reviewer-5"], today=NOTICE_OVER
     )
     kept = {m.user.username: m.declaration for m in get(case_id).panel}

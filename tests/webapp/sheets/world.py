@@ -11,7 +11,7 @@ from __future__ import annotations
 from tests.factories import TODAY
 from tests.walk import NOTICE_OVER, PRECONDITIONS, case, declare_all, fire, upload, user
 from tests.webapp.views.case_walk import PANEL, walk
-from webapp.grading.services import cases
+from webapp.grading.services import panel
 from webapp.scoring.models import ScoreSheet
 from webapp.scoring.services.scoresheets import operations
 from webapp.scoring.services.scoresheets.operations import JsonInput
@@ -55,7 +55,7 @@ def review_case(*, self_check: dict | None = SELF_CHECK, unit: str = UNIT) -> in
     fire(STAFF, case_id, "start_precheck")
     fire(STAFF, case_id, "pass_precheck", notice_start=TODAY, opinion="材料齐全，同意公示。")
     fire(STAFF, case_id, "close_notice", today=NOTICE_OVER)
-    cases.set_panel(user(STAFF), case_id, PANEL, lead=LEAD, today=NOTICE_OVER)
+    panel.set_panel(user(STAFF), case_id, PANEL, lead=LEAD, today=NOTICE_OVER)
     declare_all(case_id, today=NOTICE_OVER)
     return case_id
 

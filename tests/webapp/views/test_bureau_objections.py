@@ -10,7 +10,7 @@ from tests.walk import event_count
 from tests.webapp.views.bureau_cases import drive
 from webapp.core.extensions import db
 from webapp.grading.models import Objection
-from webapp.grading.services import cases
+from webapp.grading.services import objection_filing
 
 
 @pytest.fixture
@@ -18,7 +18,7 @@ def objection(demo):
     """An objection against 夷陵区财政局's notice (organized by 夷陵区档案局)."""
     with demo.app_context():
         case_id = drive("unit-county", to="in_notice")
-        received = cases.submit_objection(
+        received = objection_filing.submit_objection(
             case_id,
             content="该局2025年度文书档案尚未整理归档。",
             name="张三",

@@ -9,7 +9,7 @@ from tests.factories import TODAY
 from tests.walk import user
 from tests.webapp.api.conftest import bearer_callers
 from tests.webapp.views.case_walk import walk
-from webapp.grading.services import cases
+from webapp.grading.services import objection_filing, panel
 
 NAME, PHONE = "欧阳明远", "13912345678"
 CONTENT = "该单位2025年度文书档案未按期归档，请核实。"
@@ -20,10 +20,10 @@ NOT_ORGANISER = ("unit-county", "reviewer-7", "city-staff", "prov-staff", "audit
 def objected(demo) -> int:
     with demo.app_context():
         case_id = walk("unit-county", to="in_notice")
-        cases.set_panel(
+        panel.set_panel(
             user("county-staff"), case_id, ["reviewer-7", "reviewer-8", "reviewer-4"], today=TODAY
         )
-        cases.submit_objection(case_id, content=CONTENT, name=NAME, contact=PHONE, today=TODAY)
+        objection_filing.submit_objection(case_id, content=CONTENT, name=NAME, contact=PHONE, today=TODAY)
         return case_id
 
 

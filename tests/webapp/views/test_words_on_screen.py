@@ -22,7 +22,7 @@ from tests.factories import make_test_app
 from tests.webapp.views.case_walk import walk
 from webapp.core.extensions import db
 from webapp.demo import load_demo
-from webapp.grading.services import cases
+from webapp.grading.services import objection_filing
 
 #: What nobody but a developer should read.
 INTERNAL = re.compile(r"GAP-\d|CT-\d|hubei-2011|KAOPING_TODAY|seed \d|权限矩阵第")
@@ -82,7 +82,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
         db.create_all()
         load_demo()
         objected = walk("unit-county", to="in_notice")
-        cases.submit_objection(objected, content="申报材料与实际不符，请核实。")
+        objection_filing.submit_objection(objected, content="申报材料与实际不符，请核实。")
     yield app
     with app.app_context():
         db.session.remove()

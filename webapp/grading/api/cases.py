@@ -14,9 +14,9 @@ from webapp.core.api.validation import InvalidInput, number_as_sent
 from webapp.core.auth.permissions import login_required
 from webapp.grading.api import schemas
 from webapp.grading.models import ATTACHMENT_KINDS, Attachment, Case
-from webapp.grading.services import attachments, case_search, overdue
+from webapp.grading.services import attachments, case_page, case_search, overdue, panel
 from webapp.grading.services import cases as case_service
-from webapp.grading.services.cases import CaseView
+from webapp.grading.services.case_page import CaseView
 from webapp.grading.services.objections import ObjectionView
 
 
@@ -158,7 +158,7 @@ def objection_json(objection: ObjectionView) -> dict[str, Any]:
 
 
 def _detail(case_id: int) -> dict[str, Any]:
-    return case_json(case_service.case_view(current_user, case_id, today=clock.today()))
+    return case_json(case_page.case_view(current_user, case_id, today=clock.today()))
 
 
 @login_required
@@ -257,7 +257,7 @@ def upload_attachment(case_id: int) -> tuple[Response, int]:
     file = request.files.get("file")
     if file is None or not file.filename:
         raise InvalidInput("请以 multipart/form-data 上传 file 字段", "file")
-    attachment = case_service.upload_attachment(
+    attachment = attachments.upload_attachment(
         current_user,
         case_id,
         kind,
@@ -342,7 +342,7 @@ def delete_case(case_id: int) -> tuple[Response, int]:
     },
 )
 def set_panel(case_id: int, body: schemas.PanelRequest) -> Response:
-    case_service.set_panel(
+    panel.set_panel(
         current_user,
         case_id,
         body.reviewers,

@@ -10,8 +10,8 @@ from webapp.core import clock
 from webapp.core.api.spec import operation
 from webapp.core.auth.permissions import public
 from webapp.grading.api import schemas
-from webapp.grading.services import cases as case_service
 from webapp.grading.services import notices as notice_service
+from webapp.grading.services import objection_filing
 from webapp.grading.services import objections as objection_service
 from webapp.grading.services.notices import NoticeRow
 
@@ -57,7 +57,7 @@ def list_notices() -> Response:
 def submit_objection(case_id: int, body: schemas.ObjectionRequest) -> tuple[Response, int]:
     """201 with the reference number. An ``Idempotency-Key`` header (8–64 letters, digits or ``_.:-``) makes a
     retry safe: the same key with the same content answers the objection already filed (no second one)."""
-    objection = case_service.submit_objection(
+    objection = objection_filing.submit_objection(
         case_id,
         content=body.content,
         name=body.name or "",

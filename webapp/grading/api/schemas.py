@@ -16,7 +16,7 @@ from pydantic_core import PydanticCustomError
 from webapp.core.api.spec import Body, Out, Stripped
 from webapp.grading.models import ATTACHMENT_KINDS, OBJECTION_STATUS_LABELS
 from webapp.grading.services import case_search as search
-from webapp.grading.services.cases import SUBMISSION_KEY_RE
+from webapp.grading.services.objection_filing import SUBMISSION_KEY_RE
 from workflow.grading import CASE_STATES, EVENTS
 
 NonBlank = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]

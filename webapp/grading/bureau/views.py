@@ -47,7 +47,16 @@ from webapp.grading.documents.summary import (
 )
 from webapp.grading.documents.summary import annual_summary_xlsx as annual_summary_xlsx_bytes
 from webapp.grading.models import Case, Objection
-from webapp.grading.services import case_search, cases, permissions, spot_checks, summary, worklist
+from webapp.grading.services import (
+    case_page,
+    case_search,
+    cases,
+    objection_filing,
+    permissions,
+    spot_checks,
+    summary,
+    worklist,
+)
 from webapp.grading.services import panel as panel_service
 from webapp.grading.services.cases import BatchRefused, Refused
 from webapp.grading.services.objections import ObjectionView, objection_views
@@ -293,7 +302,9 @@ def _panel_rule(case: Case) -> tuple[int | None, int | None, str]:
 @bureau_only
 def panel(case_id: int, date_form: ReviewDateForm | None = None) -> Response | tuple[str, int] | str:
     today = clock.today()
-    view = cases.case_view(current_user, case_id, today=today)  # NotFound (404) for cases the user cannot see
+    view = case_page.case_view(
+        current_user, case_id, today=today
+    )  # NotFound (404) for cases the user cannot see
     case = view.case
     decision = permissions.can_set_panel(current_user, case)
     candidates = _reviewer_choices(case)
@@ -318,7 +329,7 @@ def panel(case_id: int, date_form: ReviewDateForm | None = None) -> Response | t
             form.lead.errors = [*form.lead.errors, "组长须为所选评审专家之一。"]
         else:
             try:
-                cases.set_panel(current_user, case.id, chosen, lead=form.lead.data, today=today)
+                panel_service.set_panel(current_user, case.id, chosen, lead=form.lead.data, today=today)
             except Refused as exc:
                 form.reviewers.errors = [*form.reviewers.errors, exc.message]
                 status = exc.status
@@ -427,7 +438,7 @@ def objection_decide(objection_id: int) -> Response | tuple[str, int]:
     status = 200
     if row.form.validate_on_submit():
         try:
-            cases.handle_objection(
+            objection_filing.handle_objection(
                 current_user, objection_id, row.form.outcome.data, note=row.form.note.data, today=today
             )
         except ServiceError as exc:

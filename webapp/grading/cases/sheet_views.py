@@ -14,7 +14,7 @@ from webapp.core import clock
 from webapp.core.auth.permissions import login_required
 from webapp.core.forms import STALE_FORM_MESSAGE, form_version
 from webapp.core.services import ServiceError
-from webapp.grading.services import cases, permissions, sheet_subject, sheet_tasks
+from webapp.grading.services import case_page, cases, permissions, sheet_subject, sheet_tasks
 from webapp.scoring.models import SheetKind
 from webapp.scoring.services.scoresheets import operations
 from webapp.scoring.sheets.views import render_sheet, send
@@ -32,7 +32,7 @@ def conclude_from_sheet(case_id: int) -> Response | tuple[str, int]:
     """「依据合议评分表形成评审结论」: conclude_review without a manual total (the agreed sheet decides)."""
     version = form_version(request.form.get("version"))
     if version is None:
-        view = cases.case_view(current_user, case_id)  # 404 for a case this user may not see
+        view = case_page.case_view(current_user, case_id)  # 404 for a case this user may not see
         decision = permissions.can_conclude_review(current_user, view.case, clock.today())
         if not decision and decision.code == "forbidden":
             # who before when: someone who may not conclude at all is told so, as any refusal here

@@ -43,6 +43,7 @@ from webapp.grading.cases.forms import (
 from webapp.grading.models import Attachment, Case
 from webapp.grading.services import (
     attachments,
+    case_page,
     case_search,
     cases,
     documents,
@@ -52,7 +53,8 @@ from webapp.grading.services import (
     sheet_subject,
 )
 from webapp.grading.services import spot_checks as spot_check_service
-from webapp.grading.services.cases import CaseView, Refused
+from webapp.grading.services.case_page import CaseView
+from webapp.grading.services.cases import Refused
 from workflow.grading import EVENT_LABELS, EVENTS
 
 #: labels for audit rows that are not transitions (uploads, panel, spot-checks …); transitions use EVENT_LABELS
@@ -200,7 +202,7 @@ def export() -> Response | tuple[str, int]:
 
 @login_required
 def show(case_id: int) -> tuple[str, int]:
-    return _render_case(cases.case_view(current_user, case_id))
+    return _render_case(case_page.case_view(current_user, case_id))
 
 
 def _event_kwargs(event: str, form: EventForm) -> dict[str, Any]:
@@ -221,7 +223,7 @@ def _event_kwargs(event: str, form: EventForm) -> dict[str, Any]:
 def fire(case_id: int, event: str) -> Response | tuple[str, int]:
     if event not in EVENTS:
         abort(404)
-    view = cases.case_view(current_user, case_id)  # 404 for a case this user may not see
+    view = case_page.case_view(current_user, case_id)  # 404 for a case this user may not see
     form = event_form(
         event, scored=_is_scored(view.case), paper=sheet_subject.paper_review_allowed(view.case), bind=True
     )
@@ -248,7 +250,7 @@ def fire(case_id: int, event: str) -> Response | tuple[str, int]:
             field.errors = [*field.errors, refused.message]
         else:
             flash(refused.message, "danger")
-        return _render_case(cases.case_view(current_user, case_id), bound=form, status=refused.status)
+        return _render_case(case_page.case_view(current_user, case_id), bound=form, status=refused.status)
     except ServiceError as error:
         # bad input the form could not know about (e.g. the total score's range): beside the field
         field = getattr(form, error.field, None) if error.field else None
@@ -256,7 +258,7 @@ def fire(case_id: int, event: str) -> Response | tuple[str, int]:
             field.errors = [*field.errors, error.message]
         else:
             flash(error.message, "danger")
-        return _render_case(cases.case_view(current_user, case_id), bound=form, status=error.status)
+        return _render_case(case_page.case_view(current_user, case_id), bound=form, status=error.status)
     flash(f"已办理：{EVENT_LABELS.get(event, event)}。", "success")
     return redirect(url_for("cases.show", case_id=case_id))
 
@@ -264,7 +266,7 @@ def fire(case_id: int, event: str) -> Response | tuple[str, int]:
 @login_required
 def spot_check(case_id: int) -> Response | tuple[str, int]:
     """Record a spot check (ARC-9.6): date, outcome and what was found; refusals beside the form."""
-    view = cases.case_view(current_user, case_id)  # 404 for a case this user may not see
+    view = case_page.case_view(current_user, case_id)  # 404 for a case this user may not see
     if not view.abilities.get("spot_check"):
         abort(403)
     form = SpotCheckForm()
@@ -280,14 +282,14 @@ def spot_check(case_id: int) -> Response | tuple[str, int]:
         )
     except Refused as refused:
         flash(refused.message, "danger")
-        return _render_case(cases.case_view(current_user, case_id), spot_form=form, status=refused.status)
+        return _render_case(case_page.case_view(current_user, case_id), spot_form=form, status=refused.status)
     except ServiceError as error:
         field = getattr(form, error.field or "", None)
         if field is not None:
             field.errors = [*field.errors, error.message]
         else:
             flash(error.message, "danger")
-        return _render_case(cases.case_view(current_user, case_id), spot_form=form, status=error.status)
+        return _render_case(case_page.case_view(current_user, case_id), spot_form=form, status=error.status)
     flash(f"已记录抽查：{check.outcome_label}（ARC-9.6）。", "success")
     return redirect(url_for("cases.show", case_id=case_id) + "#spot-checks")
 
@@ -329,7 +331,7 @@ def _replacing(view: CaseView, raw: str | None) -> Attachment | None:
 
 @login_required
 def upload(case_id: int) -> Response | tuple[str, int]:
-    view = cases.case_view(current_user, case_id)
+    view = case_page.case_view(current_user, case_id)
     if not view.abilities.get("upload"):
         abort(403)
     form = UploadForm()
@@ -349,7 +351,7 @@ def upload(case_id: int) -> Response | tuple[str, int]:
                         current_user, case_id, replacing.id, form.file.data
                     )
                 else:
-                    attachment = cases.upload_attachment(
+                    attachment = attachments.upload_attachment(
                         current_user, case_id, form.kind.data, form.file.data
                     )
             except Refused as refused:
@@ -375,7 +377,7 @@ def too_large(error: RequestEntityTooLarge) -> tuple[str, int]:
         return render_template(
             "errors/error.html", status=413, title="上传文件过大", message=UPLOAD_LIMIT_MESSAGE
         ), 413
-    view = cases.case_view(current_user, case_id)
+    view = case_page.case_view(current_user, case_id)
     form = UploadForm(formdata=None)
     form.file.errors = [UPLOAD_LIMIT_MESSAGE]
     return _upload_page(view, form, 413)
@@ -385,7 +387,7 @@ def too_large(error: RequestEntityTooLarge) -> tuple[str, int]:
 def download(case_id: int, attachment_id: int) -> Response:
     """The file with a fixed Content-Type from the type checked at upload (never the browser's), ``nosniff``,
     and always as a download (``attachment``, the name as RFC 5987 ``filename*``)."""
-    attachment, path = cases.attachment_file(current_user, attachment_id)  # can_view, else 404
+    attachment, path = attachments.attachment_file(current_user, attachment_id)  # can_view, else 404
     if attachment.case_id != case_id:
         abort(404)
     response = send_file(path, mimetype=uploads.served_mime(attachment.content_type), as_attachment=True)
@@ -397,7 +399,7 @@ def download(case_id: int, attachment_id: int) -> Response:
 def _unreadable_version(case_id: int) -> tuple[str, int]:
     """A delete form without a readable version: 400, never "don't check" (the page says reload)."""
     flash(STALE_FORM_MESSAGE, "danger")
-    return _render_case(cases.case_view(current_user, case_id), status=400)
+    return _render_case(case_page.case_view(current_user, case_id), status=400)
 
 
 @login_required
@@ -412,7 +414,7 @@ def delete_attachment(case_id: int, attachment_id: int) -> Response | tuple[str,
         )
     except Refused as refused:
         flash(refused.message, "danger")
-        return _render_case(cases.case_view(current_user, case_id), status=refused.status)
+        return _render_case(case_page.case_view(current_user, case_id), status=refused.status)
     flash(f"已删除：{attachment.kind_label}「{attachment.original_filename}」。", "success")
     return redirect(url_for("cases.show", case_id=case_id) + "#attachments")
 
@@ -427,7 +429,7 @@ def delete_case(case_id: int) -> Response | tuple[str, int]:
         case = attachments.delete_draft(current_user, case_id, expected_version=expected)
     except Refused as refused:
         flash(refused.message, "danger")
-        return _render_case(cases.case_view(current_user, case_id), status=refused.status)
+        return _render_case(case_page.case_view(current_user, case_id), status=refused.status)
     flash(f"已删除申报草稿（{case.level_label}{case.kind_label}，案件编号 {case.id}）。", "success")
     return redirect(url_for("unit.dashboard"))
 

@@ -9,8 +9,8 @@ from werkzeug.wrappers import Response
 from webapp.core.auth.permissions import public
 from webapp.core.services import NotFound, ServiceError
 from webapp.grading.public.forms import ObjectionForm
-from webapp.grading.services import cases
 from webapp.grading.services import notices as notice_service
+from webapp.grading.services import objection_filing
 from webapp.grading.services import objections as objection_service
 from webapp.grading.services.notices import NoticeRow
 
@@ -60,7 +60,7 @@ def objection(case_id: int) -> Response | tuple[str, int]:
     status = 200
     if form.validate_on_submit():
         try:
-            received = cases.submit_objection(
+            received = objection_filing.submit_objection(
                 case_id,
                 content=form.content.data.strip(),
                 name=(form.name.data or "").strip(),

@@ -34,6 +34,8 @@ from webapp.grading.services.cases import (
     store_attachment,
 )
 
+#: Domain refusals about a value the person typed (not about the case): 400 with the field to show it beside.
+
 
 def _path(attachment: Attachment) -> Path:
     return Path(current_app.config["UPLOAD_FOLDER"]) / attachment.stored_filename
@@ -142,3 +144,44 @@ def delete_draft(user: User, case_id: int, *, expected_version: int | None = Non
         case.deleted_at = clock.now()
     remove_files(paths)
     return case
+
+
+def upload_attachment(
+    user: User,
+    case_id: int,
+    kind: str,
+    file: FileStorage,
+    *,
+    today: date | None = None,
+    expected_version: int | None = None,
+) -> Attachment:
+    """Store a file under instance/uploads (content-addressed name), record it, audit it. The file is checked
+    by its content (`uploads.check_upload`); a file written before a failed commit is removed.
+    ``expected_version``, when given, must be the case's current version (409 ``stale`` otherwise)."""
+    today = _today(today)
+    check_upload_input(kind, file)
+    written: list[Path] = []
+    try:
+        with _unit_of_work():
+            case = _load(user, case_id)
+            _check_version(case, expected_version)
+            decision = permissions.can_upload(user, case, kind)
+            if not decision:
+                raise Refused(decision)
+            attachment = store_attachment(user, case, kind, file, written)
+    except BaseException:
+        remove_files(written)
+        raise
+    return attachment
+
+
+def attachment_file(user: User, attachment_id: int) -> tuple[Attachment, Path]:
+    """An attachment and the path of its bytes, if ``user`` may read its case (for download views)."""
+    attachment = db.session.get(Attachment, attachment_id)
+    if attachment is None:
+        raise NotFound("材料不存在或您无权查看。")
+    _load(user, attachment.case_id)
+    path = Path(current_app.config["UPLOAD_FOLDER"]) / attachment.stored_filename
+    if not path.is_file():
+        raise NotFound("材料文件已丢失，请联系管理员。")
+    return attachment, path

@@ -1,4 +1,7 @@
-"""Case use cases: open, fire an event (alone or in a batch), attachments, panel, objections, spot-checks.
+"""Case use cases: open, fire an event (alone or in a batch) and apply its declared effects, store uploads.
+
+Beside it, by job: `attachments` (upload, replace, delete), `panel` (form the panel, declarations, review
+date), `objection_filing` (file and verify objections), `spot_checks`, and the read model `case_page`.
 
 Each public function is one transaction (commits whole or not at all) and, for every change, writes the audit
 row (who, which organisation, when, from → to, event, comment, rule, ruleset). Refusals raise `Refused` with
@@ -13,7 +16,7 @@ import re
 import secrets
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -21,17 +24,14 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
-from markupsafe import Markup
-from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.datastructures import FileStorage
 
 from webapp.core import clock
 from webapp.core.extensions import db
-from webapp.core.models import AuditEvent, Organisation, Role, User
+from webapp.core.models import Organisation, User
 from webapp.core.services import Conflict, NotFound, ServiceError, sequences, transaction, uploads
-from webapp.core.services.audit import append_case_event, trail_of
-from webapp.core.services.diagram import procedure_svg
+from webapp.core.services.audit import append_case_event
 from webapp.core.services.rulesets import ruleset_for_new_case
 from webapp.grading.models import (
     ATTACHMENT_KINDS,
@@ -41,7 +41,6 @@ from webapp.grading.models import (
     CaseFiling,
     Grade,
     Objection,
-    PanelMember,
 )
 from webapp.grading.services import permissions, sheet_subject
 from webapp.grading.services.case_facts import (
@@ -49,15 +48,12 @@ from webapp.grading.services.case_facts import (
     current_grade,
     domain_grade_of,
     facts_for,
-    open_objection_count,
     organ_facts,
     ruleset_for,
 )
-from webapp.grading.services.objections import REFERENCE_PREFIX, ObjectionView, objections_of
 from webapp.grading.services.permissions import Decision
-from webapp.scoring.permissions import sheet_access
 from webapp.scoring.services.schemes import active_scheme_for
-from workflow import calendar, grading
+from workflow import grading
 from workflow.errors import WorkflowError
 from workflow.grading import grade as domain_grade
 from workflow.grading.authority import Assignment, BureauRef, assignment, resolve_bureaus
@@ -97,49 +93,6 @@ class BatchRefused(ServiceError):
     def __init__(self, refusals: dict[int, Decision]) -> None:
         super().__init__(f"{len(refusals)} 个案件不能办理，本次批量操作未执行。", code="batch_refused")
         self.refusals = refusals
-
-
-@dataclass(frozen=True)
-class Action:
-    """One button on the case page: an event this user could fire now, or one shown disabled with why."""
-
-    event: str
-    label: str
-    allowed: bool
-    #: refusal reason (Chinese, quoting the rule) when not allowed
-    reason: str = ""
-    rule: str | None = None
-
-
-@dataclass(frozen=True)
-class BasisDocument:
-    """One of the five approval basis documents (ARC-10.5.1) and whether the case has it."""
-
-    id: str
-    name: str
-    present: bool
-
-
-@dataclass
-class CaseView:
-    """Everything the case page and the API detail show, computed once per request."""
-
-    case: Case
-    #: case functions the viewer holds (empty for onlookers such as upper bureaus)
-    functions: frozenset[str]
-    actions: list[Action]
-    timeline: list[AuditEvent]
-    attachments: list[Attachment]
-    #: as this viewer may see them: who objected only for the organising bureau (`permissions.can_see_objector`)
-    objections: list[ObjectionView]
-    basis_documents: list[BasisDocument]
-    #: notice facts when a notice was published: start, last day, may close on, elapsed
-    notice: dict[str, Any] | None
-    #: the procedure as inline SVG with the current state highlighted (drawn on the server, cached per state)
-    diagram: Markup
-    #: what the viewer may do besides events: {"upload": [...kinds], "set_panel": bool, "spot_check": bool, ...}
-    abilities: dict[str, Any] = field(default_factory=dict)
-    read_only_reason: str = ""
 
 
 class Stale(Conflict):
@@ -807,432 +760,4 @@ def remove_files(paths: list[Path]) -> None:
             current_app.logger.warning("could not remove upload %s", path.name)
 
 
-def upload_attachment(
-    user: User,
-    case_id: int,
-    kind: str,
-    file: FileStorage,
-    *,
-    today: date | None = None,
-    expected_version: int | None = None,
-) -> Attachment:
-    """Store a file under instance/uploads (content-addressed name), record it, audit it. The file is checked
-    by its content (`uploads.check_upload`); a file written before a failed commit is removed.
-    ``expected_version``, when given, must be the case's current version (409 ``stale`` otherwise)."""
-    today = _today(today)
-    check_upload_input(kind, file)
-    written: list[Path] = []
-    try:
-        with _unit_of_work():
-            case = _load(user, case_id)
-            _check_version(case, expected_version)
-            decision = permissions.can_upload(user, case, kind)
-            if not decision:
-                raise Refused(decision)
-            attachment = store_attachment(user, case, kind, file, written)
-    except BaseException:
-        remove_files(written)
-        raise
-    return attachment
-
-
-def attachment_file(user: User, attachment_id: int) -> tuple[Attachment, Path]:
-    """An attachment and the path of its bytes, if ``user`` may read its case (for download views)."""
-    attachment = db.session.get(Attachment, attachment_id)
-    if attachment is None:
-        raise NotFound("材料不存在或您无权查看。")
-    _load(user, attachment.case_id)
-    path = Path(current_app.config["UPLOAD_FOLDER"]) / attachment.stored_filename
-    if not path.is_file():
-        raise NotFound("材料文件已丢失，请联系管理员。")
-    return attachment, path
-
-
-def set_panel(
-    user: User,
-    case_id: int,
-    usernames: list[str],
-    *,
-    lead: str | None = None,
-    today: date | None = None,
-    expected_version: int | None = None,
-) -> Case:
-    """Form the review panel (organizer): reviewers with the ``reviewer`` role, none from the applicant organ,
-    size within the case's range (ARC-10.4.2–10.4.4); the lead (default the first) concludes the review.
-    ``expected_version``, when given, must be the case's current version (409 ``stale`` otherwise)."""
-    today = _today(today)
-    names = [name.strip() for name in usernames if isinstance(name, str) and name.strip()]
-    if len(set(names)) != len(names):
-        raise ServiceError("评审组成员不能重复。", code="invalid_input", field="reviewers")
-    with _unit_of_work():
-        case = _load(user, case_id)
-        _check_version(case, expected_version)
-        decision = permissions.can_set_panel(user, case)
-        if not decision:
-            raise Refused(decision)
-        ruleset = ruleset_for(case)
-        asg = assignment_for(case, ruleset)
-        low, high = asg.panel
-        if not low <= len(names) <= high:
-            refusal = ruleset.refusal(
-                "panel_size_out_of_range", asg.panel_rule, f"评审组应为{low}–{high}人，实际{len(names)}人"
-            )
-            raise Refused(Decision.from_refusal(refusal))
-        users = {u.username: u for u in db.session.scalars(sa.select(User).where(User.username.in_(names)))}
-        missing = [name for name in names if name not in users]
-        if missing:
-            raise ServiceError(
-                f"找不到评审专家：{'、'.join(missing)}", code="invalid_input", field="reviewers"
-            )
-        not_reviewers = [
-            name for name in names if not users[name].active or not users[name].has_role(Role.REVIEWER)
-        ]
-        if not_reviewers:
-            raise ServiceError(
-                f"以下用户不是在岗的评审专家：{'、'.join(not_reviewers)}",
-                code="invalid_input",
-                field="reviewers",
-            )
-        conflicted = [
-            users[name].display_name for name in names if permissions.reviewer_conflict(users[name], case)
-        ]
-        if conflicted:
-            raise Refused(
-                Decision(
-                    False,
-                    "reviewer_conflict",
-                    f"评审专家不得来自申报单位（回避）：{'、'.join(conflicted)}",
-                    "ARC-10.4.1",
-                )
-            )
-        lead_name = lead or names[0]
-        if lead_name not in names:
-            raise ServiceError("评审组组长须是评审组成员。", code="invalid_input", field="lead")
-        # a member who stays keeps their conflict-of-interest declaration (回避声明, services/panel.py)
-        declared = {m.user_id: (m.declaration, m.declaration_note, m.declared_at) for m in case.panel}
-        case.panel.clear()
-        db.session.flush()
-        for name in names:
-            declaration, note, at = declared.get(users[name].id, (None, None, None))
-            case.panel.append(
-                PanelMember(
-                    user_id=users[name].id,
-                    is_lead=name == lead_name,
-                    declaration=declaration,
-                    declaration_note=note,
-                    declared_at=at,
-                )
-            )
-        db.session.flush()
-        members = "、".join(
-            users[name].display_name + ("（组长）" if name == lead_name else "") for name in names
-        )
-        append_case_event(
-            case,
-            "set_panel",
-            actor=user,
-            from_state=case.state,
-            to_state=case.state,
-            comment=f"评审组{len(names)}人：{members}",
-            rule_id=asg.panel_rule,
-        )
-    return case
-
-
-def _next_objection_reference(year: int) -> str:
-    prefix = REFERENCE_PREFIX.format(year=year)
-    return f"{prefix}{_next_number('objection', year, Objection.reference, prefix, suffix=''):04d}"
-
-
-#: A one-time submission key: the form's hidden token or an API client's ``Idempotency-Key``.
-SUBMISSION_KEY_RE = re.compile(r"^[A-Za-z0-9_.:-]{8,64}$")
-
-
-def _by_submission_key(key: str) -> Objection | None:
-    return db.session.scalar(
-        sa.select(Objection).where(Objection.submission_key == key).execution_options(populate_existing=True)
-    )
-
-
-def _repeated(existing: Objection, case_id: int, content: str) -> Objection:
-    """The objection a repeated submission asked for, or a conflict when the key was used for another one."""
-    if existing.case_id != case_id or existing.content != content:
-        raise Conflict(
-            f"该表单已提交过（受理编号 {existing.reference}）；如需提出新的异议，请重新打开异议表单。",
-            field="content",
-        )
-    return existing
-
-
-class _AlreadyFiled(Exception):
-    """Rolls back the numbering of a submission that turned out to be a repeat."""
-
-    def __init__(self, objection: Objection) -> None:
-        self.objection = objection
-
-
-def submit_objection(
-    case_id: int,
-    *,
-    content: str,
-    name: str = "",
-    contact: str = "",
-    submission_key: str | None = None,
-    today: date | None = None,
-) -> Objection:
-    """Public objection during the notice (GAP-9): returns the objection with its reference number; moves the
-    case to ``objection_review`` (or just records it when already there).
-
-    ``submission_key`` makes the call idempotent: sent again (a reloaded page, a retried request), it returns
-    the objection already filed under it instead of filing a second one."""
-    today = _today(today)
-    content = (content or "").strip()
-    if not content:
-        raise ServiceError("请填写异议内容。", code="invalid_input", field="content")
-    if len(content) > 5000:
-        raise ServiceError("异议内容不超过5000字。", code="invalid_input", field="content")
-    key = (submission_key or "").strip() or None
-    if key is not None and not SUBMISSION_KEY_RE.match(key):
-        raise ServiceError(
-            "提交标识应为8至64位字母、数字或 _.:- 符号。", code="invalid_input", field="submission_key"
-        )
-    name, contact = (name or "").strip()[:64], (contact or "").strip()[:120]
-    if key is not None and (existing := _by_submission_key(key)) is not None:
-        return _repeated(existing, case_id, content)
-    try:
-        with _unit_of_work():
-            # The number first: its UPDATE takes the lock that serialises concurrent submissions, so what is
-            # read below (a repeat of this key, the case's state) is what the previous submission committed.
-            reference = _next_objection_reference(today.year)
-            if key is not None and (existing := _by_submission_key(key)) is not None:
-                raise _AlreadyFiled(existing)
-            case = db.session.scalar(
-                sa.select(Case)
-                .where(Case.id == case_id)
-                .with_for_update()
-                .execution_options(populate_existing=True)
-            )
-            if (
-                case is None
-                or case.state not in ("in_notice", "objection_review")
-                or case.notice_start is None
-            ):
-                raise NotFound("该案件不在公示中。")
-            ruleset = ruleset_for(case)
-            last_day = calendar.notice_last_day(ruleset, case.notice_start)
-            if not case.notice_start <= today <= last_day:
-                refusal = ruleset.refusal(
-                    "outside_notice_period",
-                    "notice_period",
-                    f"公示期为{case.notice_start}至{last_day}，今天是{today}",
-                )
-                raise Refused(Decision.from_refusal(refusal))
-            objection = Objection(
-                case_id=case.id,
-                reference=reference,
-                name=name or None,
-                contact=contact or None,
-                content=content,
-                status="open",
-                received_at=clock.now(),
-                submission_key=key,
-            )
-            db.session.add(objection)
-            db.session.flush()
-            # the audit trail names the reference only: who objected stays with the organising bureau
-            note = f"收到异议 {objection.reference}"
-            if case.state == "in_notice":
-                _transition(
-                    case,
-                    "object",
-                    grading.Actor(frozenset({"public"})),
-                    today,
-                    user=None,
-                    comment=note,
-                    actor_name=PUBLIC_ACTOR,
-                )
-            else:
-                append_case_event(
-                    case,
-                    "objection_received",
-                    actor=None,
-                    actor_name=PUBLIC_ACTOR,
-                    from_state=case.state,
-                    to_state=case.state,
-                    comment=note,
-                    rule_id="GAP-9",
-                )
-    except _AlreadyFiled as repeat:
-        return _repeated(repeat.objection, case_id, content)
-    return objection
-
-
-def handle_objection(
-    user: User, objection_id: int, outcome: str, *, note: str, today: date | None = None
-) -> Case:
-    """Organizer decides an objection: ``dismiss`` / ``uphold`` (return for completion) / ``reject``."""
-    today = _today(today)
-    if outcome not in OBJECTION_OUTCOMES:
-        raise ServiceError("请选择处理结果。", code="invalid_input", field="outcome")
-    note = (note or "").strip()
-    if not note:
-        raise ServiceError("请填写核实意见。", code="invalid_input", field="note")
-    event = OBJECTION_OUTCOMES[outcome]
-    status = OBJECTION_EVENTS[event]
-    with _unit_of_work():
-        objection = db.session.get(Objection, objection_id)
-        if objection is None:
-            raise NotFound("异议不存在或您无权查看。")
-        case = _load(user, objection.case_id)
-        decision = permissions.can_handle_objection(user, case)
-        if not decision:
-            raise Refused(decision)
-        if objection.status != "open":
-            raise Conflict("该异议已处理。")
-        if outcome == "dismiss" and open_objection_count(case.id) > 1:
-            # others still wait: this objection alone is decided and the case stays where it is
-            _close_objections(case, user, status, note, only=objection)
-            remaining = open_objection_count(case.id)
-            append_case_event(
-                case,
-                "objection_handled",
-                actor=user,
-                from_state=case.state,
-                to_state=case.state,
-                comment=f"异议 {objection.reference} 不成立：{note}（尚有{remaining}件待核实）",
-                rule_id="GAP-9",
-            )
-            return case
-        # the event's row closes the open objections (its declared effect, applied in `apply_effects`)
-        _transition(
-            case,
-            event,
-            grading.Actor(permissions.case_functions(user, case)),
-            today,
-            user=user,
-            comment=f"核实意见：{note}",
-            objection_note=note,
-        )
-    return case
-
-
 # -- the case page -----------------------------------------------------------------------------------------------
-
-
-def notice_facts(case: Case, today: date) -> dict[str, Any] | None:
-    """Start, last day, first closing day and progress of the case's notice (ARC-10.3.2, GAP-10)."""
-    if case.notice_start is None:
-        return None
-    ruleset = ruleset_for(case)
-    last_day = calendar.notice_last_day(ruleset, case.notice_start)
-    may_close = calendar.notice_may_close_on(ruleset, case.notice_start)
-    return {
-        "start": case.notice_start,
-        "last_day": last_day,
-        "may_close_on": may_close,
-        "elapsed": today >= may_close,
-        "days_elapsed": max(
-            0, min((today - case.notice_start).days + 1, (last_day - case.notice_start).days + 1)
-        ),
-        "days": (last_day - case.notice_start).days + 1,
-        "closed_on": case.notice_closed_on,
-    }
-
-
-def _actions(case: Case, functions: frozenset[str], today: date, facts: grading.CaseFacts) -> list[Action]:
-    if not functions:
-        return []
-    ruleset = ruleset_for(case)
-    actor = grading.Actor(functions)
-    actions = []
-    for event in grading.EVENTS:
-        if event == "object":
-            continue  # objections come from the public notice page
-        # only asking: the panel's result is input the lead gives with the conclusion, not made up here
-        refusal = grading.check(facts, event, actor, today, ruleset, asking=True)
-        if refusal is None:
-            actions.append(Action(event, grading.EVENT_LABELS[event], True))
-        elif refusal.code not in ("invalid_transition", "forbidden"):
-            actions.append(Action(event, grading.EVENT_LABELS[event], False, refusal.message, refusal.rule))
-    return actions
-
-
-def _read_only_reason(user: User, case: Case, functions: frozenset[str]) -> str:
-    if functions:
-        return ""
-    if any(member.user_id == user.id for member in case.panel):
-        return "您是评审组成员；评审结论由评审组组长录入。"
-    if permissions.is_upper_bureau(user, case):
-        return "上级档案局可查阅、抽查下级档案局组织的考评，但不能代为办理（ARC-9.6）。"
-    if any(filing.bureau_id == user.organisation_id for filing in case.filings):
-        return "本局为备案机关，只能查阅（ARC-9.3、ARC-9.5）。"
-    return "您只能查阅本案件。"
-
-
-def basis_documents(case: Case, facts: grading.CaseFacts | None = None) -> list[BasisDocument]:
-    """The five approval basis documents (ARC-10.5.1) and whether the case has each."""
-    ruleset = ruleset_for(case)
-    facts = facts or facts_for(case, ruleset)
-    review = grading.review_result_recorded(facts, grading.Actor(frozenset()), clock.today(), ruleset) is None
-    fact_values = {"review_result": review, "notice_closed": case.notice_closed_on is not None}
-    return [
-        BasisDocument(
-            document.id,
-            document.name,
-            all(kind in facts.attachments for kind in document.attachments)
-            and all(fact_values[fact] for fact in document.facts),
-        )
-        for document in ruleset.basis_documents
-    ]
-
-
-#: audit rows of score sheets on the case's trail (written by scoring when a sheet is submitted or reopened)
-SHEET_EVENTS = frozenset({"sheet_submitted", "sheet_reopened"})
-
-
-def case_view(user: User, case_id: int, *, today: date | None = None) -> CaseView:
-    """The case page's data; raises NotFound when ``user`` may not see the case (no existence leak)."""
-    today = _today(today)
-    case = _load(user, case_id)
-    functions = permissions.case_functions(user, case)
-    timeline = trail_of("case", case.id)
-    if not sheet_access(permissions.sheet_roles(user, case)).read_reviews:
-        # who submitted a reviewer's or the agreed sheet (and its total) is for those who may read those sheets
-        timeline = [row for row in timeline if row.event not in SHEET_EVENTS or row.rule_id == "ARC-10.1.4"]
-    attachments = list(
-        db.session.scalars(
-            sa.select(Attachment)
-            .where(Attachment.case_id == case.id)
-            .options(selectinload(Attachment.uploaded_by))
-            .order_by(Attachment.id)
-        )
-    )
-    objections = objections_of(user, case)
-    facts = facts_for(case, ruleset_for(case))
-    upload_kinds = [
-        kind for kind in case.ruleset.attachment_names if permissions.can_upload(user, case, kind)
-    ]
-    abilities: dict[str, Any] = {"upload": upload_kinds}
-    # ids of the attachments the viewer may delete or replace now, and whether it may delete the draft
-    abilities["change_attachments"] = [
-        a.id for a in attachments if permissions.can_change_attachment(user, case, a)
-    ]
-    abilities["delete_case"] = bool(permissions.can_delete_case(user, case))
-    abilities["set_panel"] = bool(permissions.can_set_panel(user, case))
-    abilities["spot_check"] = bool(permissions.can_spot_check(user, case))
-    abilities["handle_objection"] = bool(permissions.can_handle_objection(user, case))
-    abilities["download_letter"] = bool(permissions.can_download_letter(user, case))
-    abilities["download_certificate"] = bool(permissions.can_download_certificate(user, case))
-    return CaseView(
-        case=case,
-        functions=functions,
-        actions=_actions(case, functions, today, facts),
-        timeline=timeline,
-        attachments=attachments,
-        objections=objections,
-        basis_documents=basis_documents(case, facts),
-        notice=notice_facts(case, today),
-        diagram=procedure_svg(grading.PROCEDURE, case.state),
-        abilities=abilities,
-        read_only_reason=_read_only_reason(user, case, functions),
-    )

@@ -1,19 +1,31 @@
 """The review panel beyond its members (ARC-10.4): the on-site review date (评审日期) and each member's
-conflict-of-interest declaration (回避声明), recorded and audited. Members are chosen in `cases.set_panel`."""
+conflict-of-interest declaration (回避声明), recorded and audited. Members are chosen in `panel.set_panel`."""
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 
+import sqlalchemy as sa
+
 from webapp.core import clock
-from webapp.core.models import User
+from webapp.core.extensions import db
+from webapp.core.models import Role, User
 from webapp.core.services import Conflict, NotFound, ServiceError
 from webapp.core.services.audit import append_case_event
-from webapp.grading.models import Case, PanelMember
+from webapp.grading.models import (
+    Case,
+    PanelMember,
+)
 from webapp.grading.services import permissions
-from webapp.grading.services.case_facts import ruleset_for
-from webapp.grading.services.cases import Refused, _load, _unit_of_work
+from webapp.grading.services.case_facts import (
+    assignment_for,
+    ruleset_for,
+)
+from webapp.grading.services.cases import Refused, _check_version, _load, _today, _unit_of_work
+from webapp.grading.services.permissions import Decision
 from workflow import calendar
+
+#: Domain refusals about a value the person typed (not about the case): 400 with the field to show it beside.
 
 #: what a member affirms by ticking the box; recorded word for word with the declaration
 NO_CONFLICT_STATEMENT = (
@@ -123,3 +135,94 @@ def declare(
             rule_id="ARC-10.4.1",
         )
     return member
+
+
+def set_panel(
+    user: User,
+    case_id: int,
+    usernames: list[str],
+    *,
+    lead: str | None = None,
+    today: date | None = None,
+    expected_version: int | None = None,
+) -> Case:
+    """Form the review panel (organizer): reviewers with the ``reviewer`` role, none from the applicant organ,
+    size within the case's range (ARC-10.4.2–10.4.4); the lead (default the first) concludes the review.
+    ``expected_version``, when given, must be the case's current version (409 ``stale`` otherwise)."""
+    today = _today(today)
+    names = [name.strip() for name in usernames if isinstance(name, str) and name.strip()]
+    if len(set(names)) != len(names):
+        raise ServiceError("评审组成员不能重复。", code="invalid_input", field="reviewers")
+    with _unit_of_work():
+        case = _load(user, case_id)
+        _check_version(case, expected_version)
+        decision = permissions.can_set_panel(user, case)
+        if not decision:
+            raise Refused(decision)
+        ruleset = ruleset_for(case)
+        asg = assignment_for(case, ruleset)
+        low, high = asg.panel
+        if not low <= len(names) <= high:
+            refusal = ruleset.refusal(
+                "panel_size_out_of_range", asg.panel_rule, f"评审组应为{low}–{high}人，实际{len(names)}人"
+            )
+            raise Refused(Decision.from_refusal(refusal))
+        users = {u.username: u for u in db.session.scalars(sa.select(User).where(User.username.in_(names)))}
+        missing = [name for name in names if name not in users]
+        if missing:
+            raise ServiceError(
+                f"找不到评审专家：{'、'.join(missing)}", code="invalid_input", field="reviewers"
+            )
+        not_reviewers = [
+            name for name in names if not users[name].active or not users[name].has_role(Role.REVIEWER)
+        ]
+        if not_reviewers:
+            raise ServiceError(
+                f"以下用户不是在岗的评审专家：{'、'.join(not_reviewers)}",
+                code="invalid_input",
+                field="reviewers",
+            )
+        conflicted = [
+            users[name].display_name for name in names if permissions.reviewer_conflict(users[name], case)
+        ]
+        if conflicted:
+            raise Refused(
+                Decision(
+                    False,
+                    "reviewer_conflict",
+                    f"评审专家不得来自申报单位（回避）：{'、'.join(conflicted)}",
+                    "ARC-10.4.1",
+                )
+            )
+        lead_name = lead or names[0]
+        if lead_name not in names:
+            raise ServiceError("评审组组长须是评审组成员。", code="invalid_input", field="lead")
+        # a member who stays keeps their conflict-of-interest declaration (回避声明, services/panel.py)
+        declared = {m.user_id: (m.declaration, m.declaration_note, m.declared_at) for m in case.panel}
+        case.panel.clear()
+        db.session.flush()
+        for name in names:
+            declaration, note, at = declared.get(users[name].id, (None, None, None))
+            case.panel.append(
+                PanelMember(
+                    user_id=users[name].id,
+                    is_lead=name == lead_name,
+                    declaration=declaration,
+                    declaration_note=note,
+                    declared_at=at,
+                )
+            )
+        db.session.flush()
+        members = "、".join(
+            users[name].display_name + ("（组长）" if name == lead_name else "") for name in names
+        )
+        append_case_event(
+            case,
+            "set_panel",
+            actor=user,
+            from_state=case.state,
+            to_state=case.state,
+            comment=f"评审组{len(names)}人：{members}",
+            rule_id=asg.panel_rule,
+        )
+    return case

@@ -1,6 +1,6 @@
 """The one place that decides who may do what: role × jurisdiction × state. Deny by default.
 
-Every view and API endpoint that touches a case asks here (directly or through the services in cases.py);
+Every view and API endpoint that touches a case asks here (directly or through the grading services);
 nothing else in webapp/ compares organisation ids or role names to decide access.
 
 - *Role × jurisdiction* → the case functions a user holds (``applicant``, ``forwarder``, ``planner``,

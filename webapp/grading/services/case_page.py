@@ -1,0 +1,195 @@
+"""The case page's read model: facts, the actions this user may take now (and the blocked ones with their
+reason), attachments, objections, the timeline, the sheets and the procedure diagram. Reads only."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+from markupsafe import Markup
+from sqlalchemy.orm import selectinload
+
+from webapp.core import clock
+from webapp.core.extensions import db
+from webapp.core.models import AuditEvent, User
+from webapp.core.services.audit import trail_of
+from webapp.core.services.diagram import procedure_svg
+from webapp.grading.models import (
+    Attachment,
+    Case,
+)
+from webapp.grading.services import permissions
+from webapp.grading.services.case_facts import (
+    facts_for,
+    ruleset_for,
+)
+from webapp.grading.services.cases import _load, _today
+from webapp.grading.services.objections import ObjectionView, objections_of
+from webapp.scoring.permissions import sheet_access
+from workflow import calendar, grading
+
+#: Domain refusals about a value the person typed (not about the case): 400 with the field to show it beside.
+
+
+@dataclass(frozen=True)
+class Action:
+    """One button on the case page: an event this user could fire now, or one shown disabled with why."""
+
+    event: str
+    label: str
+    allowed: bool
+    #: refusal reason (Chinese, quoting the rule) when not allowed
+    reason: str = ""
+    rule: str | None = None
+
+
+@dataclass(frozen=True)
+class BasisDocument:
+    """One of the five approval basis documents (ARC-10.5.1) and whether the case has it."""
+
+    id: str
+    name: str
+    present: bool
+
+
+@dataclass
+class CaseView:
+    """Everything the case page and the API detail show, computed once per request."""
+
+    case: Case
+    #: case functions the viewer holds (empty for onlookers such as upper bureaus)
+    functions: frozenset[str]
+    actions: list[Action]
+    timeline: list[AuditEvent]
+    attachments: list[Attachment]
+    #: as this viewer may see them: who objected only for the organising bureau (`permissions.can_see_objector`)
+    objections: list[ObjectionView]
+    basis_documents: list[BasisDocument]
+    #: notice facts when a notice was published: start, last day, may close on, elapsed
+    notice: dict[str, Any] | None
+    #: the procedure as inline SVG with the current state highlighted (drawn on the server, cached per state)
+    diagram: Markup
+    #: what the viewer may do besides events: {"upload": [...kinds], "set_panel": bool, "spot_check": bool, ...}
+    abilities: dict[str, Any] = field(default_factory=dict)
+    read_only_reason: str = ""
+
+
+def notice_facts(case: Case, today: date) -> dict[str, Any] | None:
+    """Start, last day, first closing day and progress of the case's notice (ARC-10.3.2, GAP-10)."""
+    if case.notice_start is None:
+        return None
+    ruleset = ruleset_for(case)
+    last_day = calendar.notice_last_day(ruleset, case.notice_start)
+    may_close = calendar.notice_may_close_on(ruleset, case.notice_start)
+    return {
+        "start": case.notice_start,
+        "last_day": last_day,
+        "may_close_on": may_close,
+        "elapsed": today >= may_close,
+        "days_elapsed": max(
+            0, min((today - case.notice_start).days + 1, (last_day - case.notice_start).days + 1)
+        ),
+        "days": (last_day - case.notice_start).days + 1,
+        "closed_on": case.notice_closed_on,
+    }
+
+
+def _actions(case: Case, functions: frozenset[str], today: date, facts: grading.CaseFacts) -> list[Action]:
+    if not functions:
+        return []
+    ruleset = ruleset_for(case)
+    actor = grading.Actor(functions)
+    actions = []
+    for event in grading.EVENTS:
+        if event == "object":
+            continue  # objections come from the public notice page
+        # only asking: the panel's result is input the lead gives with the conclusion, not made up here
+        refusal = grading.check(facts, event, actor, today, ruleset, asking=True)
+        if refusal is None:
+            actions.append(Action(event, grading.EVENT_LABELS[event], True))
+        elif refusal.code not in ("invalid_transition", "forbidden"):
+            actions.append(Action(event, grading.EVENT_LABELS[event], False, refusal.message, refusal.rule))
+    return actions
+
+
+def _read_only_reason(user: User, case: Case, functions: frozenset[str]) -> str:
+    if functions:
+        return ""
+    if any(member.user_id == user.id for member in case.panel):
+        return "您是评审组成员；评审结论由评审组组长录入。"
+    if permissions.is_upper_bureau(user, case):
+        return "上级档案局可查阅、抽查下级档案局组织的考评，但不能代为办理（ARC-9.6）。"
+    if any(filing.bureau_id == user.organisation_id for filing in case.filings):
+        return "本局为备案机关，只能查阅（ARC-9.3、ARC-9.5）。"
+    return "您只能查阅本案件。"
+
+
+def basis_documents(case: Case, facts: grading.CaseFacts | None = None) -> list[BasisDocument]:
+    """The five approval basis documents (ARC-10.5.1) and whether the case has each."""
+    ruleset = ruleset_for(case)
+    facts = facts or facts_for(case, ruleset)
+    review = grading.review_result_recorded(facts, grading.Actor(frozenset()), clock.today(), ruleset) is None
+    fact_values = {"review_result": review, "notice_closed": case.notice_closed_on is not None}
+    return [
+        BasisDocument(
+            document.id,
+            document.name,
+            all(kind in facts.attachments for kind in document.attachments)
+            and all(fact_values[fact] for fact in document.facts),
+        )
+        for document in ruleset.basis_documents
+    ]
+
+
+#: audit rows of score sheets on the case's trail (written by scoring when a sheet is submitted or reopened)
+SHEET_EVENTS = frozenset({"sheet_submitted", "sheet_reopened"})
+
+
+def case_view(user: User, case_id: int, *, today: date | None = None) -> CaseView:
+    """The case page's data; raises NotFound when ``user`` may not see the case (no existence leak)."""
+    today = _today(today)
+    case = _load(user, case_id)
+    functions = permissions.case_functions(user, case)
+    timeline = trail_of("case", case.id)
+    if not sheet_access(permissions.sheet_roles(user, case)).read_reviews:
+        # who submitted a reviewer's or the agreed sheet (and its total) is for those who may read those sheets
+        timeline = [row for row in timeline if row.event not in SHEET_EVENTS or row.rule_id == "ARC-10.1.4"]
+    attachments = list(
+        db.session.scalars(
+            sa.select(Attachment)
+            .where(Attachment.case_id == case.id)
+            .options(selectinload(Attachment.uploaded_by))
+            .order_by(Attachment.id)
+        )
+    )
+    objections = objections_of(user, case)
+    facts = facts_for(case, ruleset_for(case))
+    upload_kinds = [
+        kind for kind in case.ruleset.attachment_names if permissions.can_upload(user, case, kind)
+    ]
+    abilities: dict[str, Any] = {"upload": upload_kinds}
+    # ids of the attachments the viewer may delete or replace now, and whether it may delete the draft
+    abilities["change_attachments"] = [
+        a.id for a in attachments if permissions.can_change_attachment(user, case, a)
+    ]
+    abilities["delete_case"] = bool(permissions.can_delete_case(user, case))
+    abilities["set_panel"] = bool(permissions.can_set_panel(user, case))
+    abilities["spot_check"] = bool(permissions.can_spot_check(user, case))
+    abilities["handle_objection"] = bool(permissions.can_handle_objection(user, case))
+    abilities["download_letter"] = bool(permissions.can_download_letter(user, case))
+    abilities["download_certificate"] = bool(permissions.can_download_certificate(user, case))
+    return CaseView(
+        case=case,
+        functions=functions,
+        actions=_actions(case, functions, today, facts),
+        timeline=timeline,
+        attachments=attachments,
+        objections=objections,
+        basis_documents=basis_documents(case, facts),
+        notice=notice_facts(case, today),
+        diagram=procedure_svg(grading.PROCEDURE, case.state),
+        abilities=abilities,
+        read_only_reason=_read_only_reason(user, case, functions),
+    )
