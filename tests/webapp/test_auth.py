@@ -83,7 +83,7 @@ def test_login_form_rejects_a_post_without_csrf_token(tmp_path):
 
 @pytest.mark.parametrize("password", ["", "short"])
 def test_weak_passwords_are_refused(demo, password):
-    from webapp.core.services import ServiceError
+    from webapp.core.services.errors import ServiceError
 
     with demo.app_context(), pytest.raises(ServiceError):
         accounts.reset_password(1, password)

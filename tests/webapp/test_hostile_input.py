@@ -16,7 +16,7 @@ from tests.walk import Route, case, event_count, reviewers, user, walk
 from tests.webapp.api.conftest import bearer_callers
 from webapp.core.extensions import db
 from webapp.grading.models import Case, Grade
-from webapp.grading.services import cases
+from webapp.grading.services import cases, errors
 
 HUGE = "99999999999999999999"  # > 2**63 - 1: no database integer holds it
 PDF = b"%PDF-1.4\n%demo\n"
@@ -367,7 +367,7 @@ def test_the_batch_publish_refuses_an_empty_opinion_and_writes_nothing(prechecki
 def test_the_batch_service_refuses_every_case_without_an_opinion_arc_10_2_1(prechecking, demo):
     """The service itself (not only the form) needs the opinion: the API and any caller go through it."""
     with demo.app_context():
-        with pytest.raises(cases.BatchRefused) as refused:
+        with pytest.raises(errors.BatchRefused) as refused:
             cases.batch_fire(user("county-staff"), [prechecking], "pass_precheck", today=TODAY, opinion="")
         decision = refused.value.refusals[prechecking]
         assert decision.code == "precheck_opinion_required" and decision.rule == "ARC-10.2.1"

@@ -6,7 +6,8 @@ from config.settings import ConfigError, DevelopmentConfig, ProductionConfig, co
 from tests.factories import TODAY, make_test_app
 from webapp import create_app
 from webapp.core import clock
-from webapp.core.services import ServiceError, demo_clock
+from webapp.core.services import demo_clock
+from webapp.core.services.errors import ServiceError
 
 
 def test_default_database_is_sqlite_under_instance(tmp_path):

@@ -8,7 +8,7 @@ import zipfile
 
 import pytest
 
-from webapp.core.services import ServiceError
+from webapp.core.services.errors import ServiceError
 from webapp.core.services.uploads import (
     MAX_FILENAME,
     allowed_text,

@@ -17,7 +17,8 @@ from webapp.core import clock
 from webapp.core.extensions import db
 from webapp.core.feature import features, procedures
 from webapp.core.models import ROLE_LABELS, Organisation
-from webapp.core.services import ServiceError, accounts, transaction
+from webapp.core.services import accounts, transaction
+from webapp.core.services.errors import ServiceError
 from workflow.errors import RulesetError
 
 

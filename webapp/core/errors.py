@@ -9,7 +9,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 
 from webapp.core.api import errors as api_errors
 from webapp.core.extensions import db
-from webapp.core.services import ServiceError
+from webapp.core.services.errors import ServiceError
 
 PAGE_TITLES: dict[int, str] = {
     400: "请求有误",

@@ -14,7 +14,7 @@ from typing import Any
 from flask import request
 from werkzeug.routing import IntegerConverter, Map
 
-from webapp.core.services import ServiceError
+from webapp.core.services.errors import BadQueryArg
 
 #: Largest value of a signed 64-bit integer column (SQLite INTEGER, PostgreSQL BIGINT).
 SQL_INT_MAX = 2**63 - 1
@@ -54,15 +54,6 @@ class DatabaseIdConverter(IntegerConverter):
         signed: bool = False,
     ) -> None:
         super().__init__(map, fixed_digits, min, max, signed)
-
-
-class BadQueryArg(ServiceError):
-    """A query-string value out of range: 400 with a Chinese message naming the parameter."""
-
-    status = 400
-
-    def __init__(self, message: str, name: str) -> None:
-        super().__init__(message, code="invalid_input", field=name)
 
 
 def _int_arg(name: str) -> int | None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import click
 from flask.cli import with_appcontext
 
-from webapp.core.services import ServiceError
 from webapp.core.services import rulesets as ruleset_service
+from webapp.core.services.errors import ServiceError
 from workflow.errors import RulesetError
 
 

@@ -22,7 +22,7 @@ from webapp.core.auth.permissions import roles_required
 from webapp.core.forms import KaopingForm, choices
 from webapp.core.models import Role
 from webapp.core.rulesets import selected_ruleset_id
-from webapp.core.services import ServiceError
+from webapp.core.services.errors import ServiceError
 from webapp.scoring.permissions import can_manage_schemes
 from webapp.scoring.services import schemes
 from webapp.scoring.xlsx.scheme_io import scheme_to_xlsx

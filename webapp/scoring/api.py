@@ -17,8 +17,8 @@ from flask import Blueprint, Response, jsonify
 from flask_login import current_user
 
 from webapp.core.api.spec import operation
-from webapp.core.api.validation import InvalidInput
 from webapp.core.auth.permissions import login_required
+from webapp.core.services.errors import InvalidInput
 from webapp.scoring.api_schemas import CaseSheets, NewSheet, Sheet, SheetEntries, SheetVersion
 from webapp.scoring.models import ScoreSheet, SheetKind
 from webapp.scoring.services.scoresheets import operations, pages

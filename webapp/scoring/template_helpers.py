@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from webapp.core.services import ServiceError
+from webapp.core.services.errors import ServiceError
 from webapp.scoring.services import schemes
 from workflow.scoring.numbers import format_points
 

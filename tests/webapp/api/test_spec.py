@@ -11,7 +11,7 @@ from pydantic import Field, ValidationError
 
 from webapp.core.api import errors
 from webapp.core.api.spec import Body, Out, document, operation
-from webapp.core.services import ServiceError
+from webapp.core.services.errors import ServiceError
 
 
 def test_every_api_url_is_in_the_generated_document_with_its_methods(app):

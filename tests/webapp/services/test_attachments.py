@@ -16,10 +16,10 @@ from tests.walk import PRECONDITIONS, events_of, fire, upload, user
 from tests.walk import case as get
 from tests.webapp.services.flow import drive
 from webapp.core.extensions import db
-from webapp.core.services import NotFound, ServiceError
+from webapp.core.services.errors import NotFound, ServiceError
 from webapp.grading.models import Attachment, Case
 from webapp.grading.services import attachments, cases, grades, permissions
-from webapp.grading.services.cases import Refused
+from webapp.grading.services.errors import Refused
 
 NEW_PDF = b"%PDF-1.7 new version"
 

@@ -12,7 +12,8 @@ from tests.walk import case as get
 from tests.walk import user
 from tests.webapp.services.flow import drive
 from webapp.grading.services import case_search
-from webapp.grading.services.case_search import CaseFilters, FilterError
+from webapp.grading.services.case_search import CaseFilters
+from webapp.grading.services.errors import FilterError
 
 
 def _ids(username, filters=None, **page):

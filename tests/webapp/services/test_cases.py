@@ -24,11 +24,11 @@ from tests.walk import (
 from tests.walk import case as get
 from tests.webapp.services.flow import APPROVAL_DAY, drive
 from webapp.core.extensions import db
-from webapp.core.services import NotFound, ServiceError
 from webapp.core.services.audit import verify_chain
+from webapp.core.services.errors import NotFound, ServiceError
 from webapp.grading.models import Attachment, Case, CaseFiling, Grade, Objection
 from webapp.grading.services import case_page, cases, objection_filing, panel
-from webapp.grading.services.cases import BatchRefused, Refused, Stale
+from webapp.grading.services.errors import BatchRefused, Refused, Stale
 
 # -- opening ----------------------------------------------------------------------------------------------------
 

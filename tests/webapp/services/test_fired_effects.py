@@ -12,7 +12,7 @@ from tests.walk import events_of, user
 from tests.webapp.services.flow import APPROVAL_DAY, drive
 from webapp.core.extensions import db
 from webapp.grading.models import Grade, Objection
-from webapp.grading.services import case_facts, cases, objection_filing
+from webapp.grading.services import case_facts, cases, errors, objection_filing
 from workflow import grading
 
 
@@ -54,7 +54,7 @@ def test_a_batch_fires_each_case_once_and_a_refusal_rolls_every_case_back_arc_10
     """ARC-10.1.3: the year's plan issued for two applications; one refused, nothing is written."""
     first, second = drive("unit-county"), drive("unit-town", to="draft")
     counted.update(facts=0, check=0)
-    with pytest.raises(cases.BatchRefused) as refused:
+    with pytest.raises(errors.BatchRefused) as refused:
         cases.batch_fire(user("county-staff"), [first, second], "plan", today=TODAY)
     assert set(refused.value.refusals) == {second} and counted["check"] <= 2
     assert (get(first).state, get(second).state) == ("applied", "draft")

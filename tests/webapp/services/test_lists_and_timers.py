@@ -13,10 +13,10 @@ from tests.walk import case as get
 from tests.walk import give_grade, new_organ, org, user
 from tests.webapp.services.flow import APPROVAL_DAY, drive
 from webapp.core.extensions import db
-from webapp.core.services import NotFound
+from webapp.core.services.errors import NotFound
 from webapp.grading.models import Grade
 from webapp.grading.services import cases, documents, grades, notices, objection_filing, summary, worklist
-from webapp.grading.services.cases import Refused
+from webapp.grading.services.errors import Refused
 
 # -- worklist ---------------------------------------------------------------------------------------------------
 

@@ -11,9 +11,9 @@ from tests.factories import TODAY
 from tests.walk import NOTICE_OVER, events_of, user
 from tests.walk import case as get
 from tests.webapp.services.flow import drive
-from webapp.core.services import Conflict, ServiceError
+from webapp.core.services.errors import Conflict, ServiceError
 from webapp.grading.services import panel, sheet_subject, spot_checks
-from webapp.grading.services.cases import Refused
+from webapp.grading.services.errors import Refused
 from webapp.scoring.services.scoresheets import operations
 
 # -- spot checks (ARC-9.6) ----------------------------------------------------------------------------------------

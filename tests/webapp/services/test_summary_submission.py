@@ -12,9 +12,9 @@ from tests.walk import case as get
 from tests.walk import events_of, user
 from tests.webapp.services.flow import APPROVAL_DAY, drive
 from webapp.core.extensions import db
-from webapp.core.services import Conflict, NotFound, ServiceError
+from webapp.core.services.errors import Conflict, NotFound, ServiceError
 from webapp.grading.services import summary
-from webapp.grading.services.cases import Refused
+from webapp.grading.services.errors import Refused
 
 
 def test_the_city_submits_its_summary_which_is_recorded_audited_and_locked_arc_10_5_3(ctx):

@@ -11,9 +11,9 @@ import sqlalchemy as sa
 from tests.webapp.sheets import world as w
 from webapp.core.extensions import db
 from webapp.core.models import AuditEvent
-from webapp.core.services import Conflict
+from webapp.core.services.errors import Conflict
 from webapp.grading.services import sheet_subject
-from webapp.grading.services.cases import Refused
+from webapp.grading.services.errors import Refused
 from webapp.scoring.models import ScoreSheet
 from webapp.scoring.services import schemes
 from webapp.scoring.services.scoresheets import agreed, checks, entries, operations, pages

@@ -25,10 +25,11 @@ from webapp.core.extensions import db
 from webapp.core.forms import choices
 from webapp.core.models import ROLE_LABELS, AuthorityStatus, Organisation, OrgKind, Role, User, UserRole
 from webapp.core.request_args import id_arg, page_arg
-from webapp.core.services import ServiceError, accounts, demo_clock, organisations
+from webapp.core.services import accounts, demo_clock, organisations
 from webapp.core.services import audit as audit_trail
 from webapp.core.services import rulesets as ruleset_service
 from webapp.core.services.accounts import UserData
+from webapp.core.services.errors import ServiceError
 from webapp.core.services.organisations import OrganisationData
 from workflow.errors import RulesetError
 

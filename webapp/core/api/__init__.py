@@ -11,7 +11,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from webapp.core.api import errors, me, openapi, tokens
-from webapp.core.services import ServiceError
+from webapp.core.services.errors import ServiceError
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 

@@ -6,7 +6,7 @@ from flask import Response, jsonify
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
-from webapp.core.services import ServiceError
+from webapp.core.services.errors import ServiceError
 
 ERRORS: dict[int, tuple[str, str]] = {
     400: ("bad_request", "请求格式不正确。"),

@@ -20,9 +20,8 @@ from flask import current_app, request
 from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError
 from pydantic_core import ErrorDetails
 
-from webapp.core.api.validation import InvalidInput
 from webapp.core.auth.permissions import PERMISSION_ATTR
-from webapp.core.services import ServiceError
+from webapp.core.services.errors import InvalidInput, ServiceError
 
 F = TypeVar("F", bound=Callable[..., Any])
 OPERATION_ATTR = "api_operation"

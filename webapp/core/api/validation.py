@@ -9,7 +9,7 @@ from typing import Any
 from flask import request
 from flask.json.provider import DefaultJSONProvider
 
-from webapp.core.services import ServiceError
+from webapp.core.services.errors import InvalidInput
 
 
 class DepthSafeJSONProvider(DefaultJSONProvider):
@@ -21,13 +21,6 @@ class DepthSafeJSONProvider(DefaultJSONProvider):
             return super().loads(s, **kwargs)
         except RecursionError:
             raise ValueError("JSON nested too deeply") from None
-
-
-class InvalidInput(ServiceError):
-    status = 400
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message, code="invalid_input", field=field)
 
 
 class _Token(str):

@@ -1,7 +1,8 @@
 """Use cases. Only code here loads, checks, changes and commits; views call one service function per request.
 
 Each public service function is one transaction: it commits whole on success and rolls back on any error.
-Building blocks that are meant to run inside a caller's transaction say so and never commit.
+Building blocks that are meant to run inside a caller's transaction say so and never commit. Refusals are the
+classes of `errors` (a feature's own refusals subclass them in its ``services/errors.py``).
 """
 
 from __future__ import annotations
@@ -12,35 +13,6 @@ from contextlib import contextmanager
 from sqlalchemy.orm import Session
 
 from webapp.core.extensions import db
-
-
-class ServiceError(Exception):
-    """A refused request, with a Chinese message for the user and a stable code for the API.
-
-    ``field`` names the form field at fault, when there is one, so the form can show the message beside it.
-    """
-
-    status = 400
-
-    def __init__(self, message: str, *, code: str = "invalid", field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.code = code
-        self.field = field
-
-
-class NotFound(ServiceError):
-    status = 404
-
-    def __init__(self, message: str = "记录不存在。") -> None:
-        super().__init__(message, code="not_found")
-
-
-class Conflict(ServiceError):
-    status = 409
-
-    def __init__(self, message: str, *, field: str | None = None) -> None:
-        super().__init__(message, code="conflict", field=field)
 
 
 @contextmanager

@@ -14,8 +14,9 @@ from flask import current_app
 from webapp.core import clock
 from webapp.core.extensions import db
 from webapp.core.models import ROLE_LABELS, ApiToken, Organisation, Role, User, UserRole, hash_token
-from webapp.core.services import Conflict, NotFound, ServiceError, transaction
+from webapp.core.services import transaction
 from webapp.core.services.audit import describe_changes, record_admin_change
+from webapp.core.services.errors import Conflict, NotFound, ServiceError
 
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 MIN_PASSWORD_LENGTH = 8

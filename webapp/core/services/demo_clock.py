@@ -9,8 +9,9 @@ from flask import current_app
 from webapp.core import clock
 from webapp.core.extensions import db
 from webapp.core.models import SettingKV, User
-from webapp.core.services import ServiceError, transaction
+from webapp.core.services import transaction
 from webapp.core.services.audit import SETTINGS_SUBJECT, record_admin_change
+from webapp.core.services.errors import ServiceError
 
 MAX_OFFSET_DAYS = 3 * 366
 

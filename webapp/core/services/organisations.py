@@ -17,8 +17,9 @@ from webapp.core.models import (
     User,
     parent_problem,
 )
-from webapp.core.services import Conflict, NotFound, ServiceError, transaction
+from webapp.core.services import transaction
 from webapp.core.services.audit import describe_changes, record_admin_change
+from webapp.core.services.errors import Conflict, NotFound, ServiceError
 
 CODE_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
 #: a telephone number as printed on a notice: digits with - + ( ) spaces, optionally 转 and an extension

@@ -14,7 +14,8 @@ from config.rulesets import RulesetEntry, list_rulesets, load_ruleset, register_
 from webapp.core import rulesets
 from webapp.core.extensions import db
 from webapp.core.models.setting import SettingKV
-from webapp.core.services import Conflict, transaction
+from webapp.core.services import transaction
+from webapp.core.services.errors import Conflict
 from workflow.errors import RulesetError
 from workflow.ruleset import Ruleset
 

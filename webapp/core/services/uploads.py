@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from webapp.core.services import ServiceError
+from webapp.core.services.errors import ServiceError
 
 #: The longest file name kept (characters); longer names keep their end, where the extension is.
 MAX_FILENAME = 120

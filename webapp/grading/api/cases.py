@@ -10,8 +10,9 @@ from flask_login import current_user
 
 from webapp.core import clock
 from webapp.core.api.spec import operation
-from webapp.core.api.validation import InvalidInput, number_as_sent
+from webapp.core.api.validation import number_as_sent
 from webapp.core.auth.permissions import login_required
+from webapp.core.services.errors import InvalidInput
 from webapp.grading.api import schemas
 from webapp.grading.models import ATTACHMENT_KINDS, Attachment, Case
 from webapp.grading.services import attachments, case_page, case_search, overdue, panel

@@ -10,7 +10,7 @@ from webapp.core.api.spec import operation
 from webapp.core.auth.permissions import login_required
 from webapp.core.extensions import db
 from webapp.core.models import Organisation
-from webapp.core.services import NotFound
+from webapp.core.services.errors import NotFound
 from webapp.grading.api import schemas
 from webapp.grading.services import grades, permissions
 

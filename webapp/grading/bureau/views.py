@@ -26,7 +26,7 @@ from webapp.core.forms import choices
 from webapp.core.models import Role, User, UserRole
 from webapp.core.request_args import SQL_INT_MAX, year_arg
 from webapp.core.rulesets import selected_ruleset
-from webapp.core.services import ServiceError
+from webapp.core.services.errors import ServiceError
 from webapp.grading.bureau.forms import (
     OBJECTION_OUTCOMES,
     BatchForwardForm,
@@ -58,7 +58,7 @@ from webapp.grading.services import (
     worklist,
 )
 from webapp.grading.services import panel as panel_service
-from webapp.grading.services.cases import BatchRefused, Refused
+from webapp.grading.services.errors import BatchRefused, Refused
 from webapp.grading.services.objections import ObjectionView, objection_views
 from workflow import calendar
 from workflow.grading import EVENT_LABELS, deadlines

@@ -13,7 +13,7 @@ from werkzeug.wrappers import Response
 from webapp.core import clock
 from webapp.core.auth.permissions import login_required
 from webapp.core.forms import STALE_FORM_MESSAGE, form_version
-from webapp.core.services import ServiceError
+from webapp.core.services.errors import ServiceError
 from webapp.grading.services import case_page, cases, permissions, sheet_subject, sheet_tasks
 from webapp.scoring.models import SheetKind
 from webapp.scoring.services.scoresheets import operations

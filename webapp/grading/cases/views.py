@@ -29,7 +29,8 @@ from config.rulesets import load_ruleset
 from webapp.core import clock
 from webapp.core.auth.permissions import login_required
 from webapp.core.forms import STALE_FORM_MESSAGE, choices, form_version
-from webapp.core.services import ServiceError, uploads
+from webapp.core.services import uploads
+from webapp.core.services.errors import ServiceError
 from webapp.grading.cases.forms import (
     ConcludePassFailForm,
     ConcludeScoreForm,
@@ -54,7 +55,7 @@ from webapp.grading.services import (
 )
 from webapp.grading.services import spot_checks as spot_check_service
 from webapp.grading.services.case_page import CaseView
-from webapp.grading.services.cases import Refused
+from webapp.grading.services.errors import Refused
 from workflow.grading import EVENT_LABELS, EVENTS
 
 #: labels for audit rows that are not transitions (uploads, panel, spot-checks …); transitions use EVENT_LABELS

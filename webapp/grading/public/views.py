@@ -7,7 +7,7 @@ from flask import abort, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from webapp.core.auth.permissions import public
-from webapp.core.services import NotFound, ServiceError
+from webapp.core.services.errors import NotFound, ServiceError
 from webapp.grading.public.forms import ObjectionForm
 from webapp.grading.services import notices as notice_service
 from webapp.grading.services import objection_filing

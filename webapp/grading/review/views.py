@@ -20,7 +20,7 @@ from webapp.core.auth.permissions import roles_required
 from webapp.core.extensions import db
 from webapp.core.models import Role
 from webapp.core.request_args import page_arg
-from webapp.core.services import ServiceError
+from webapp.core.services.errors import ServiceError
 from webapp.grading.models import Case, PanelMember
 from webapp.grading.services import panel, permissions, sheet_tasks
 from webapp.grading.services.overdue import OverdueFlag, flag_for

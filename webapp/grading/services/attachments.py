@@ -19,12 +19,11 @@ from werkzeug.datastructures import FileStorage
 from webapp.core import clock
 from webapp.core.extensions import db
 from webapp.core.models import User
-from webapp.core.services import NotFound
 from webapp.core.services.audit import append_case_event
+from webapp.core.services.errors import NotFound
 from webapp.grading.models import Attachment, Case
 from webapp.grading.services import permissions
 from webapp.grading.services.cases import (
-    Refused,
     _check_version,
     _load,
     _today,
@@ -33,6 +32,7 @@ from webapp.grading.services.cases import (
     remove_files,
     store_attachment,
 )
+from webapp.grading.services.errors import Refused
 
 #: Domain refusals about a value the person typed (not about the case): 400 with the field to show it beside.
 

@@ -14,10 +14,11 @@ from sqlalchemy.orm import selectinload
 from webapp.core.extensions import db
 from webapp.core.models import Organisation, OrganTier, OrgKind
 from webapp.core.rulesets import selected_ruleset
-from webapp.core.services import ServiceError
+from webapp.grading.documents.case_list import case_list_xlsx
 from webapp.grading.models import CASE_STATE_LABELS, Case, CaseKind, Level
 from webapp.grading.services import permissions
-from webapp.grading.services.overdue import overdue_condition
+from webapp.grading.services.errors import FilterError
+from webapp.grading.services.overdue import flag_for, overdue_condition
 
 PER_PAGE = 20
 MAX_PER_PAGE = 100
@@ -57,15 +58,6 @@ class CaseFilters:
 
     def __bool__(self) -> bool:
         return bool(self.query_args())
-
-
-class FilterError(ServiceError):
-    """Bad filter values: ``errors`` maps each field to its Chinese message."""
-
-    def __init__(self, errors: dict[str, str]) -> None:
-        field, message = next(iter(errors.items()))
-        super().__init__(message, code="invalid_input", field=field)
-        self.errors = errors
 
 
 #: the values each choice filter accepts (stored ids, the same in every ruleset; the API document lists them)
@@ -241,8 +233,6 @@ def describe(filters: CaseFilters) -> str:
 
 def export_xlsx(user: Any, filters: CaseFilters, today: date) -> bytes:
     """The filtered list as .xlsx (same filters and visibility as `search`), at most `EXPORT_LIMIT` rows."""
-    from webapp.grading.documents.case_list import case_list_xlsx
-    from webapp.grading.services.overdue import flag_for
 
     stmt = apply_filters(permissions.visible_cases(user), filters, today)
     stmt = stmt.order_by(Case.updated_at.desc(), Case.id.desc()).limit(EXPORT_LIMIT + 1).options(*ROW_LOADS)

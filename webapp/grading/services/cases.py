@@ -30,8 +30,9 @@ from werkzeug.datastructures import FileStorage
 from webapp.core import clock
 from webapp.core.extensions import db
 from webapp.core.models import Organisation, User
-from webapp.core.services import Conflict, NotFound, ServiceError, sequences, transaction, uploads
+from webapp.core.services import sequences, transaction, uploads
 from webapp.core.services.audit import append_case_event
+from webapp.core.services.errors import NotFound, ServiceError
 from webapp.core.services.rulesets import ruleset_for_new_case
 from webapp.grading.models import (
     ATTACHMENT_KINDS,
@@ -51,6 +52,7 @@ from webapp.grading.services.case_facts import (
     organ_facts,
     ruleset_for,
 )
+from webapp.grading.services.errors import BatchRefused, Refused, Stale
 from webapp.grading.services.permissions import Decision
 from webapp.scoring.services.schemes import active_scheme_for
 from workflow import grading
@@ -61,48 +63,6 @@ from workflow.grading.eligibility import candidate_refusals
 from workflow.procedure import Effect
 from workflow.ruleset import Ruleset
 from workflow.scoring.numbers import fmt_points
-
-#: Domain refusals about a value the person typed (not about the case): 400 with the field to show it beside.
-INPUT_REFUSALS: dict[str, str] = {
-    "notice_start_in_past": "notice_start",
-    "notice_start_too_far": "notice_start",
-    "precheck_opinion_required": "opinion",
-}
-
-
-class Refused(ServiceError):
-    """The domain or the permission check said no. ``status``: 403 forbidden, 400 a typed value the rule refuses
-    (``field`` names it, see `INPUT_REFUSALS`), 409 guard/state refusal."""
-
-    def __init__(self, decision: Decision) -> None:
-        super().__init__(decision.message, code=decision.code, field=INPUT_REFUSALS.get(decision.code))
-        self.rule = decision.rule
-        if decision.code == "forbidden":
-            self.status = 403
-        elif decision.code in INPUT_REFUSALS:
-            self.status = 400
-        else:
-            self.status = 409
-
-
-class BatchRefused(ServiceError):
-    """A batch action where some cases were refused: nothing was written. ``refusals`` maps case id → Decision."""
-
-    status = 409
-
-    def __init__(self, refusals: dict[int, Decision]) -> None:
-        super().__init__(f"{len(refusals)} 个案件不能办理，本次批量操作未执行。", code="batch_refused")
-        self.refusals = refusals
-
-
-class Stale(Conflict):
-    """Someone else changed the case since the caller loaded it (optimistic lock, ``version_id``)."""
-
-    def __init__(self, message: str = "案件已被他人办理或修改，请刷新后重试。") -> None:
-        super().__init__(message)
-        self.code = "stale"
-        self.rule = None
-
 
 #: The organizer's decision on an objection → the event it fires (GAP-9).
 OBJECTION_OUTCOMES: dict[str, str] = {

@@ -27,11 +27,12 @@ from webapp.grading.documents import (
 from webapp.grading.models import Case, Grade
 from webapp.grading.services import permissions
 from webapp.grading.services.case_facts import ruleset_for
+from webapp.grading.services.cases import get_case
+from webapp.grading.services.errors import Refused
 from webapp.grading.services.permissions import Decision
 
 
 def _load(user: User, case_id: int, may: Callable[[User, Case], Decision]) -> Case:
-    from webapp.grading.services.cases import Refused, get_case
 
     case = get_case(user, case_id)  # NotFound for cases the user may not see
     decision = may(user, case)
@@ -41,7 +42,6 @@ def _load(user: User, case_id: int, may: Callable[[User, Case], Decision]) -> Ca
 
 
 def _granted(case: Case) -> Grade:
-    from webapp.grading.services.cases import Refused
 
     grade = db.session.scalar(sa.select(Grade).where(Grade.case_id == case.id))
     if grade is None:
@@ -112,7 +112,6 @@ def certificate(user: User, case_id: int) -> bytes:
 
 def review_conclusion(user: User, case_id: int) -> bytes:
     """The panel's conclusion (total or pass/fail); item-by-item sections come with the score sheets."""
-    from webapp.grading.services.cases import Refused, get_case
 
     case = get_case(user, case_id)
     if case.total_score is None and case.conclusion is None:

@@ -11,9 +11,11 @@ from webapp.core import clock
 from webapp.core.extensions import db
 from webapp.core.models import Organisation, User
 from webapp.core.services import transaction
+from webapp.core.services.errors import NotFound
 from webapp.grading.models import Case, Grade
 from webapp.grading.services import permissions
 from webapp.grading.services.case_facts import RUNNING_STATES, current_grade, organ_facts, ruleset_for
+from webapp.grading.services.errors import Refused
 from webapp.grading.services.permissions import Decision
 from workflow import calendar
 from workflow.errors import Refusal
@@ -50,7 +52,6 @@ def organ_overview(user: User, *, today: date | None = None) -> OrganOverview:
     Each option lists every reason against it (eligibility, ARC-10.1.1 application window, a case already
     running), so the unit sees all it must fix at once. Raises `Refused` for users who act for no organ.
     """
-    from webapp.grading.services.cases import Refused
 
     today = today or clock.today()
     org = permissions.organ_of(user)
@@ -111,8 +112,6 @@ def grade_of(organ_id: int, *, today: date | None = None) -> GradeStatus:
     today = today or clock.today()
     organ = db.session.get(Organisation, organ_id)
     if organ is None or not organ.is_organ:
-        from webapp.core.services import NotFound
-
         raise NotFound("单位不存在。")
     facts = organ_facts(organ)
     return grade_status(facts.grade, today, facts.recheck_open, ruleset_for())

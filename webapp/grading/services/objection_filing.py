@@ -12,8 +12,8 @@ import sqlalchemy as sa
 from webapp.core import clock
 from webapp.core.extensions import db
 from webapp.core.models import User
-from webapp.core.services import Conflict, NotFound, ServiceError
 from webapp.core.services.audit import append_case_event
+from webapp.core.services.errors import Conflict, NotFound, ServiceError
 from webapp.grading.models import (
     Case,
     Objection,
@@ -27,7 +27,6 @@ from webapp.grading.services.cases import (
     OBJECTION_EVENTS,
     OBJECTION_OUTCOMES,
     PUBLIC_ACTOR,
-    Refused,
     _close_objections,
     _load,
     _next_number,
@@ -35,6 +34,7 @@ from webapp.grading.services.cases import (
     _transition,
     _unit_of_work,
 )
+from webapp.grading.services.errors import Refused
 from webapp.grading.services.objections import REFERENCE_PREFIX
 from webapp.grading.services.permissions import Decision
 from workflow import calendar, grading

@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from webapp.core import clock
 from webapp.core.extensions import db
 from webapp.core.models import User
-from webapp.core.services import NotFound, ServiceError
+from webapp.core.services.errors import NotFound, ServiceError
 from webapp.grading.models import OBJECTION_STATUS_LABELS, Case, Objection
 from webapp.grading.services import permissions
 

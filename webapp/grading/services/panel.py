@@ -10,8 +10,8 @@ import sqlalchemy as sa
 from webapp.core import clock
 from webapp.core.extensions import db
 from webapp.core.models import Role, User
-from webapp.core.services import Conflict, NotFound, ServiceError
 from webapp.core.services.audit import append_case_event
+from webapp.core.services.errors import Conflict, NotFound, ServiceError
 from webapp.grading.models import (
     Case,
     PanelMember,
@@ -21,7 +21,8 @@ from webapp.grading.services.case_facts import (
     assignment_for,
     ruleset_for,
 )
-from webapp.grading.services.cases import Refused, _check_version, _load, _today, _unit_of_work
+from webapp.grading.services.cases import _check_version, _load, _today, _unit_of_work
+from webapp.grading.services.errors import Refused
 from webapp.grading.services.permissions import Decision
 from workflow import calendar
 

@@ -7,11 +7,12 @@ from datetime import date, timedelta
 from webapp.core import clock
 from webapp.core.extensions import db
 from webapp.core.models import User
-from webapp.core.services import ServiceError
 from webapp.core.services.audit import append_case_event
+from webapp.core.services.errors import ServiceError
 from webapp.grading.models import SPOT_CHECK_OUTCOMES, SpotCheck
 from webapp.grading.services import permissions
-from webapp.grading.services.cases import Refused, _load, _unit_of_work
+from webapp.grading.services.cases import _load, _unit_of_work
+from webapp.grading.services.errors import Refused
 
 FINDINGS_MAX = 4000
 #: a check is recorded after it happened, but not a year later, and never before it happens

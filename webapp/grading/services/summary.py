@@ -15,11 +15,13 @@ from webapp.core import clock
 from webapp.core.extensions import db
 from webapp.core.models import Organisation, OrgKind, User
 from webapp.core.rulesets import selected_ruleset
-from webapp.core.services import Conflict, ServiceError, transaction
+from webapp.core.services import transaction
 from webapp.core.services.audit import append_case_event
+from webapp.core.services.errors import Conflict, NotFound, ServiceError
 from webapp.grading.documents.summary import SummaryData, SummaryRow
 from webapp.grading.models import Case, Grade, SummarySubmission
 from webapp.grading.services import permissions
+from webapp.grading.services.errors import Refused
 from webapp.grading.services.permissions import Decision
 from workflow.grading import deadlines
 from workflow.ruleset import Ruleset
@@ -52,7 +54,6 @@ _DATE_FIELDS = ("approved_on", "valid_until")
 
 
 def _city_bureau(user: User) -> Organisation:
-    from webapp.grading.services.cases import Refused
 
     rules = selected_ruleset()
     org = permissions.bureau_of(user)
@@ -213,7 +214,6 @@ class ReceivedRow:
 
 
 def _province_bureau(user: User) -> Organisation:
-    from webapp.grading.services.cases import Refused
 
     rules = selected_ruleset()
     org = permissions.bureau_of(user)
@@ -262,7 +262,6 @@ def received_summaries(user: User, year: int, *, today: date | None = None) -> l
 
 def received_summary(user: User, bureau_id: int, year: int) -> SummaryData:
     """A city's submitted summary as the province received it (for its .xlsx)."""
-    from webapp.core.services import NotFound
 
     province = _province_bureau(user)
     if bureau_id not in permissions.lower_bureau_ids(province):

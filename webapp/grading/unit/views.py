@@ -11,7 +11,7 @@ from webapp.core.auth.permissions import roles_required
 from webapp.core.models import Role
 from webapp.core.rulesets import selected_ruleset
 from webapp.grading.services import cases, grades, next_steps
-from webapp.grading.services.cases import Refused
+from webapp.grading.services.errors import Refused
 from webapp.grading.unit.forms import open_case_form, precondition_field_name, preconditions_from
 
 unit_only = roles_required(Role.UNIT_APPLICANT, Role.UNIT_LEADER)

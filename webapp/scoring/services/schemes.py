@@ -21,7 +21,8 @@ from config.schemes import SCHEMES_DIR, decode_scheme_bytes, load_scheme, parse_
 from webapp.core import clock
 from webapp.core.extensions import db
 from webapp.core.models import User
-from webapp.core.services import Conflict, NotFound, ServiceError, transaction
+from webapp.core.services import transaction
+from webapp.core.services.errors import Conflict, NotFound, ServiceError
 from webapp.scoring.models import SchemeSource, SchemeVersion
 from webapp.scoring.permissions import can_manage_schemes
 from webapp.scoring.services.scoresheets.subject import procedure

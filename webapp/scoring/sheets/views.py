@@ -14,7 +14,7 @@ from werkzeug.wrappers import Response
 
 from webapp.core.auth.permissions import login_required
 from webapp.core.forms import STALE_FORM_MESSAGE, form_version
-from webapp.core.services import Conflict, ServiceError
+from webapp.core.services.errors import Conflict, ServiceError
 from webapp.scoring.models import SHEET_KIND_LABELS, SheetKind
 from webapp.scoring.services.scoresheets import exports, operations, pages
 from webapp.scoring.services.scoresheets.entries import field_name

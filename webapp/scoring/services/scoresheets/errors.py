@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from webapp.core.services import Conflict, ServiceError
+from webapp.core.services.errors import Conflict, ServiceError
 
 
 class SheetRefused(ServiceError):

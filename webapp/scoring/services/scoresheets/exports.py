@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from webapp.core.models import User
-from webapp.core.services import NotFound
+from webapp.core.services.errors import NotFound
 from webapp.scoring.models import SheetKind
 from webapp.scoring.services.scoresheets.checks import score_leniently
 from webapp.scoring.services.scoresheets.entries import typed_entries

@@ -12,7 +12,8 @@ from typing import Any, Protocol
 from sqlalchemy.orm.exc import StaleDataError
 
 from webapp.core.models import User
-from webapp.core.services import NotFound, ServiceError, transaction
+from webapp.core.services import transaction
+from webapp.core.services.errors import NotFound, ServiceError
 from webapp.scoring.models import ScoreSheet, SheetKind, SheetStatus
 from webapp.scoring.permissions import can_fill_sheet, can_read_sheet, fills_sheet
 from webapp.scoring.services.scoresheets.agreed import (

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from webapp.core import clock
 from webapp.core.extensions import db
 from webapp.core.models import User
-from webapp.core.services import NotFound
+from webapp.core.services.errors import NotFound
 from webapp.scoring.models import ScoreSheet, SheetStatus
 from webapp.scoring.services.schemes import get_scheme
 from webapp.scoring.services.scoresheets.checks import Computed, compute

@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Any, Protocol
 
 from webapp.core.models import User
-from webapp.core.services import NotFound
+from webapp.core.services.errors import NotFound
 from webapp.scoring.models import ScoreSheet, SheetKind
 from webapp.scoring.permissions import SheetAccess, can_fill_sheet, can_read_sheet, fills_sheet
 from webapp.scoring.services.scoresheets.errors import SheetRefused
