@@ -429,7 +429,7 @@ class _Walk:
         from webapp.grading.services import panel as panel_service
 
         with _as_of(day):
-            self.cases.set_panel(_user(username), self.case.id, reviewers, today=day)
+            panel_service.set_panel(_user(username), self.case.id, reviewers, today=day)
             for reviewer in reviewers:  # each member declares no conflict of interest before scoring
                 panel_service.declare(
                     _user(reviewer), self.case.id, conflict=False, confirmed=True, today=day
