@@ -4,13 +4,14 @@ The application factory (`webapp.create_app`) and the ``kaoping`` command read o
 adds its package (``webapp/<name>/`` with a ``declaration.py``) and one line here; see docs/architecture.md.
 """
 
+from webapp.articles.declaration import FEATURE as ARTICLES
 from webapp.core import api
 from webapp.core.declaration import FEATURE as CORE
 from webapp.core.feature import Feature
 from webapp.grading.declaration import FEATURE as GRADING
 from webapp.scoring.declaration import FEATURE as SCORING
 
-FEATURES: tuple[Feature, ...] = (CORE, SCORING, GRADING)
+FEATURES: tuple[Feature, ...] = (CORE, SCORING, GRADING, ARTICLES)
 
 # Blueprints take routes only until they are first registered, so every feature's API routes are added here,
 # once per process, not in the application factory (which tests call many times).

@@ -29,6 +29,12 @@ class Role(StrEnum):
     SYS_ADMIN = "sys_admin"
     SECURITY_ADMIN = "security_admin"
     AUDITOR = "auditor"
+    # information articles (信息稿件报送): at a unit, and at an office that receives articles
+    INFO_OFFICER = "info_officer"
+    INFO_SIGNER = "info_signer"
+    OFFICE_EDITOR = "office_editor"
+    OFFICE_HEAD = "office_head"
+    INFO_READER = "info_reader"
 
 
 #: The one place role names are translated.
@@ -42,6 +48,11 @@ ROLE_LABELS: dict[str, str] = {
     Role.SYS_ADMIN: "系统管理员",
     Role.SECURITY_ADMIN: "安全管理员",
     Role.AUDITOR: "审计员",
+    Role.INFO_OFFICER: "信息员",
+    Role.INFO_SIGNER: "信息分管领导",
+    Role.OFFICE_EDITOR: "信息编辑",
+    Role.OFFICE_HEAD: "信息科负责人",
+    Role.INFO_READER: "领导阅览",
 }
 
 

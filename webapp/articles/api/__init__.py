@@ -1,0 +1,9 @@
+"""The article procedure's JSON API under ``/api/v1/articles…`` (and the office's records)."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+
+def register_api(bp: Blueprint) -> None:
+    """Every URL of the articles API, added to the shared ``/api/v1`` blueprint."""
