@@ -83,3 +83,30 @@ def describe(adoption: Adoption) -> str:
     klass = term_name(adoption.office_id, "class", adoption.class_code) or adoption.class_code
     form = term_name(adoption.office_id, "form", adoption.form_code) or adoption.form_code
     return f"{adoption.publication.name}{klass}·{form}，{adoption.adopted_on}采用"
+
+
+@dataclass(frozen=True)
+class Choices:
+    """What an adoption form offers: the office's active publications (own first), classes and forms."""
+
+    publications: list[tuple[int, str]]
+    classes: list[tuple[str, str]]
+    forms: list[tuple[str, str]]
+
+
+def choices(office_id: int) -> Choices:
+    publications = db.session.execute(
+        sa.select(Publication.id, Publication.name)
+        .where(Publication.office_id == office_id, Publication.active.is_(True))
+        .order_by(Publication.own.desc(), Publication.position, Publication.id)
+    ).all()
+    terms = db.session.execute(
+        sa.select(VocabularyTerm.kind, VocabularyTerm.code, VocabularyTerm.name)
+        .where(VocabularyTerm.office_id == office_id, VocabularyTerm.active.is_(True))
+        .order_by(VocabularyTerm.kind, VocabularyTerm.position, VocabularyTerm.id)
+    ).all()
+    return Choices(
+        publications=[(row.id, row.name) for row in publications],
+        classes=[(row.code, row.name) for row in terms if row.kind == "class"],
+        forms=[(row.code, row.name) for row in terms if row.kind == "form"],
+    )

@@ -18,7 +18,14 @@ import sqlalchemy as sa
 from sqlalchemy.orm.exc import StaleDataError
 
 from config.articles import load_rules
-from webapp.articles.models import Article, ArticleOffice, ArticleReturn, ArticleRevision
+from webapp.articles.models import (
+    Article,
+    ArticleOffice,
+    ArticleReturn,
+    ArticleRevision,
+    CommissionTarget,
+    UrgentEvent,
+)
 from webapp.articles.services import adoptions, commissions, permissions
 from webapp.articles.services.adoptions import AdoptionInput
 from webapp.articles.services.errors import Refused, Stale
@@ -114,6 +121,35 @@ def _add_revision(
     return revision
 
 
+def _kind_for(
+    user: User,
+    office: ArticleOffice,
+    kind: str,
+    commission_target_id: int | None,
+    urgent_event_id: int | None,
+) -> str:
+    """An answer to a commission names a target of the writer's unit at this office; an urgent report names an
+    urgent event of the writer's unit at this office. Anything else is an ordinary article."""
+    if commission_target_id is not None:
+        target = db.session.get(CommissionTarget, commission_target_id)
+        if (
+            target is None
+            or target.unit_id != user.organisation_id
+            or target.commission.office_id != office.id
+            or target.commission.cancelled_at is not None
+        ):
+            raise InvalidInput("约稿任务不存在或不是给本单位的。", field="commission_target_id")
+        return "commissioned"
+    if urgent_event_id is not None:
+        event = db.session.get(UrgentEvent, urgent_event_id)
+        if event is None or event.unit_id != user.organisation_id or event.office_id != office.id:
+            raise InvalidInput("紧急事件不存在或不是本单位的。", field="urgent_event_id")
+        return "urgent"
+    if kind not in ("normal", "urgent"):
+        raise InvalidInput("稿件类型不正确。", field="kind")
+    return kind
+
+
 def create_draft(
     user: User,
     *,
@@ -134,8 +170,7 @@ def create_draft(
         office = db.session.get(ArticleOffice, office_id)
         assert office is not None
         title, body = _clean_text(title, body)
-        if kind not in ("normal", "commissioned", "urgent"):
-            raise InvalidInput("稿件类型不正确。", field="kind")
+        kind = _kind_for(user, office, kind, commission_target_id, urgent_event_id)
         article = Article(
             office_id=office.id,
             unit_id=user.organisation_id,
