@@ -200,3 +200,24 @@ def unit_ids_of(offices: Iterable[ArticleOffice]) -> list[int]:
             sa.select(OfficeUnit.unit_id).where(OfficeUnit.office_id.in_(ids), OfficeUnit.active.is_(True))
         )
     )
+
+
+def can_use_unit_pages(user: User | None) -> bool:
+    """The unit's lists (my articles, returns, adoptions): an officer, leader or reading leader of a unit that
+    writes to at least one office."""
+    return (
+        _active(user)
+        and user is not None
+        and user.has_role(*UNIT_ROLES, Role.INFO_READER)
+        and bool(offices_of_unit(user.organisation_id))
+    )
+
+
+def can_see_signoff_queue(user: User | None) -> bool:
+    """The leader in charge (信息分管领导) of a unit that writes to an office signs its articles off (ZG-6.1)."""
+    return can_use_unit_pages(user) and user is not None and user.has_role(Role.INFO_SIGNER)
+
+
+def can_attach(user: User | None, article: Article) -> bool:
+    """The unit's officer adds or removes attachments while the unit holds the article (draft or returned)."""
+    return article.state in ("draft", "returned") and "author" in functions_on(user, article)
