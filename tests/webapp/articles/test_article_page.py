@@ -206,11 +206,18 @@ def test_the_office_adopts_with_publication_class_form_and_date_inf_2_0(world, c
         ({"adopted_on": "2099-01-01"}, "adopted_on", "采用日期不能晚于今天"),
     ],
 )
-def test_a_bad_adoption_value_is_refused_beside_its_field_and_nothing_is_recorded(world, client, fields, field, words):
+def test_a_bad_adoption_value_is_refused_beside_its_field_and_nothing_is_recorded(
+    world, client, fields, field, words
+):
     with client.application.app_context():
         article_id = walk(world, "received")
     login(client, "editor")
-    data = {"publication_id": str(world.own_publication.id), "class_code": "exp", "form_code": "single", "note": "保留的备注"}
+    data = {
+        "publication_id": str(world.own_publication.id),
+        "class_code": "exp",
+        "form_code": "single",
+        "note": "保留的备注",
+    }
     response = _fire(client, article_id, "adopt", **{**data, **fields})
     text = page(response)
     assert response.status_code == 400 and words in text and "保留的备注" in text
@@ -252,7 +259,9 @@ def test_the_wrong_role_is_403_and_another_units_article_404(world, client):
     assert _state(client, article_id) == "awaiting_signoff"
 
 
-@pytest.mark.parametrize("url", ["/articles/{id}/events/explode", "/articles/99999/events/submit", "/articles/99999"])
+@pytest.mark.parametrize(
+    "url", ["/articles/{id}/events/explode", "/articles/99999/events/submit", "/articles/99999"]
+)
 def test_unknown_events_and_articles_are_404(world, client, url):
     with client.application.app_context():
         article_id = walk(world, "draft")
@@ -301,7 +310,9 @@ def test_a_tampered_timeline_is_said_to_be_broken_visibly(world, client):
     with client.application.app_context():
         article_id = walk(world, "submitted")
         db.session.execute(
-            sa.text("UPDATE audit_events SET comment = '篡改' WHERE subject_type = 'article' AND subject_id = :id AND seq = 2"),
+            sa.text(
+                "UPDATE audit_events SET comment = '篡改' WHERE subject_type = 'article' AND subject_id = :id AND seq = 2"
+            ),
             {"id": article_id},
         )
         db.session.commit()

@@ -16,9 +16,13 @@ from webapp.articles.services.revisions import diff_line, diff_texts
 
 def _three_versions(world) -> int:  # noqa: ANN001
     article_id = walk(world, "draft")
-    articles.save_text(world.officer_a, article_id, title="甲县全面推行组工干部下沉一线", body=BODY, note="改标题")
+    articles.save_text(
+        world.officer_a, article_id, title="甲县全面推行组工干部下沉一线", body=BODY, note="改标题"
+    )
     body = BODY.replace("五十名", "八十名") + "\n新增：群众满意度达百分之九十五。"
-    articles.save_text(world.officer_a, article_id, title="甲县全面推行组工干部下沉一线", body=body, note="补数据")
+    articles.save_text(
+        world.officer_a, article_id, title="甲县全面推行组工干部下沉一线", body=body, note="补数据"
+    )
     return article_id
 
 
@@ -28,18 +32,31 @@ def _three_versions(world) -> int:  # noqa: ANN001
 def test_a_changed_sentence_is_marked_by_character():
     row = diff_line("全县抽调干部五十名。", "全县抽调干部八十名。")
     assert row.kind == "changed"
-    assert [(s.text, s.changed) for s in row.left] == [("全县抽调干部", False), ("五", True), ("十名。", False)]
-    assert [(s.text, s.changed) for s in row.right] == [("全县抽调干部", False), ("八", True), ("十名。", False)]
+    assert [(s.text, s.changed) for s in row.left] == [
+        ("全县抽调干部", False),
+        ("五", True),
+        ("十名。", False),
+    ]
+    assert [(s.text, s.changed) for s in row.right] == [
+        ("全县抽调干部", False),
+        ("八", True),
+        ("十名。", False),
+    ]
 
 
 def test_paragraphs_added_removed_and_unchanged_are_aligned():
-    rows = diff_texts("第一段。\n第二段讲干部下沉。\n第三段总结。", "第一段。\n新增的一段。\n第二段讲干部全面下沉。\n第三段总结。")
+    rows = diff_texts(
+        "第一段。\n第二段讲干部下沉。\n第三段总结。",
+        "第一段。\n新增的一段。\n第二段讲干部全面下沉。\n第三段总结。",
+    )
     assert [r.kind for r in rows] == ["equal", "added", "changed", "equal"]
     assert str(rows[2].right_html) == '第二段讲干部<ins class="kp-diff-ins">全面</ins>下沉。'
 
 
 def test_a_merged_paragraph_does_not_shift_every_pair_after_it():
-    rows = diff_texts("甲。\n乙乙乙乙乙乙。\n丙丙丙丙丙。\n丁丁丁丁。", "甲。\n乙乙乙乙乙乙。丙丙丙丙丙。\n丁丁丁丁丁。")
+    rows = diff_texts(
+        "甲。\n乙乙乙乙乙乙。\n丙丙丙丙丙。\n丁丁丁丁。", "甲。\n乙乙乙乙乙乙。丙丙丙丙丙。\n丁丁丁丁丁。"
+    )
     assert [r.kind for r in rows] == ["equal", "changed", "removed", "changed"]
 
 
@@ -98,7 +115,13 @@ def test_by_default_the_last_two_versions_are_compared(world, client):
 
 @pytest.mark.parametrize(
     ("query", "status"),
-    [("a=1&b=9", 404), ("a=0&b=1", 400), ("a=abc&b=1", 400), ("a=1&b=99999999999999999999", 400), ("a=-1", 400)],
+    [
+        ("a=1&b=9", 404),
+        ("a=0&b=1", 400),
+        ("a=abc&b=1", 400),
+        ("a=1&b=99999999999999999999", 400),
+        ("a=-1", 400),
+    ],
 )
 def test_a_bad_version_number_is_refused_not_a_failure(world, client, query, status):
     with client.application.app_context():

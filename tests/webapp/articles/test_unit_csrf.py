@@ -31,7 +31,9 @@ def _token(text: str, name: str = "csrf_token") -> str:
 
 def _login(client, username: str) -> None:  # noqa: ANN001
     token = _token(page(client.get("/auth/login")))
-    response = client.post("/auth/login", data={"username": username, "password": TEST_PASSWORD, "csrf_token": token})
+    response = client.post(
+        "/auth/login", data={"username": username, "password": TEST_PASSWORD, "csrf_token": token}
+    )
     assert response.status_code == 302
 
 

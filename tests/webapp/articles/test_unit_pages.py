@@ -62,7 +62,9 @@ def test_my_units_articles_show_a_tab_per_state_with_counts_and_only_the_units_o
         walk(world, "draft", title="甲县草稿一")
         walk(world, "draft", title="甲县草稿二")
         walk(world, "submitted", title="甲县已报送")
-        articles.create_draft(world.officer_b, office_id=world.office.id, title="乙区稿件", body="正文", today=TODAY)
+        articles.create_draft(
+            world.officer_b, office_id=world.office.id, title="乙区稿件", body="正文", today=TODAY
+        )
     login(client, "officer-a")
     response = client.get("/articles/")
     text = page(response)
@@ -149,7 +151,12 @@ def test_an_officer_writes_a_draft_and_lands_on_its_page(world, client):
     login(client, "officer-a")
     response = client.post(
         "/articles/new",
-        data={"office_id": str(world.office.id), "title": " 甲县 干部下沉 ", "body": "第一段。\n第二段。", "secrecy": "internal"},
+        data={
+            "office_id": str(world.office.id),
+            "title": " 甲县 干部下沉 ",
+            "body": "第一段。\n第二段。",
+            "secrecy": "internal",
+        },
     )
     assert response.status_code == 302
     with client.application.app_context():
@@ -167,7 +174,8 @@ def test_an_overlong_title_is_refused_beside_the_field_and_the_text_is_kept(worl
     login(client, "officer-a")
     title = "长" * 121
     response = client.post(
-        "/articles/new", data={"office_id": str(world.office.id), "title": title, "body": "保留的正文内容", "secrecy": "none"}
+        "/articles/new",
+        data={"office_id": str(world.office.id), "title": title, "body": "保留的正文内容", "secrecy": "none"},
     )
     text = page(response)
     assert response.status_code == 400
@@ -182,7 +190,13 @@ def test_an_overlong_title_is_refused_beside_the_field_and_the_text_is_kept(worl
 )
 def test_a_value_not_offered_is_refused_and_nothing_is_written(world, client, field, value):
     login(client, "officer-a")
-    data = {"office_id": str(world.office.id), "title": "标题", "body": "正文", "secrecy": "none", field: value}
+    data = {
+        "office_id": str(world.office.id),
+        "title": "标题",
+        "body": "正文",
+        "secrecy": "none",
+        field: value,
+    }
     assert client.post("/articles/new", data=data).status_code == 400
     with client.application.app_context():
         assert db.session.scalar(sa.select(sa.func.count(Article.id))) == 0
@@ -229,7 +243,12 @@ def test_another_units_commission_cannot_be_answered(world, client):
         target_id = _commission(world, world.unit_b.id, TODAY + timedelta(days=5))
     login(client, "officer-a")
     assert client.get(f"/articles/new?commission={target_id}").status_code == 404
-    data = {"office_id": str(world.office.id), "commission_target_id": str(target_id), "title": "t", "body": "b"}
+    data = {
+        "office_id": str(world.office.id),
+        "commission_target_id": str(target_id),
+        "title": "t",
+        "body": "b",
+    }
     assert client.post("/articles/new", data=data).status_code == 404
     assert client.get("/articles/new?commission=abc").status_code == 400
 
@@ -251,7 +270,13 @@ def test_a_draft_reporting_an_urgent_event_is_an_urgent_report_pub_2_3(world, cl
     assert "某镇突发山洪" in text and "PUB-2.3" in text
     response = client.post(
         "/articles/new",
-        data={"office_id": str(world.office.id), "urgent_event_id": str(event_id), "title": "某镇突发山洪首报", "body": "正文", "secrecy": "none"},
+        data={
+            "office_id": str(world.office.id),
+            "urgent_event_id": str(event_id),
+            "title": "某镇突发山洪首报",
+            "body": "正文",
+            "secrecy": "none",
+        },
     )
     assert response.status_code == 302
     with client.application.app_context():
@@ -269,12 +294,20 @@ def test_editing_saves_a_new_revision_with_its_note(world, client):
     assert client.get(f"/articles/{article_id}/edit").status_code == 200
     response = client.post(
         f"/articles/{article_id}/edit",
-        data={"title": "甲县推行组工干部下沉一线", "body": "改过的正文。", "secrecy": "none", "note": "压缩篇幅", "version": version},
+        data={
+            "title": "甲县推行组工干部下沉一线",
+            "body": "改过的正文。",
+            "secrecy": "none",
+            "note": "压缩篇幅",
+            "version": version,
+        },
     )
     assert response.status_code == 302
     with client.application.app_context():
         revisions = db.session.scalars(
-            sa.select(ArticleRevision).where(ArticleRevision.article_id == article_id).order_by(ArticleRevision.no)
+            sa.select(ArticleRevision)
+            .where(ArticleRevision.article_id == article_id)
+            .order_by(ArticleRevision.no)
         ).all()
         assert [(r.no, r.note) for r in revisions] == [(1, "初稿"), (2, "压缩篇幅")]
 
@@ -300,7 +333,9 @@ def test_an_edit_without_its_version_is_refused_not_saved_blind(world, client):
     with client.application.app_context():
         article_id = walk(world, "draft")
     login(client, "officer-a")
-    response = client.post(f"/articles/{article_id}/edit", data={"title": "新标题", "body": "新正文", "secrecy": "none"})
+    response = client.post(
+        f"/articles/{article_id}/edit", data={"title": "新标题", "body": "新正文", "secrecy": "none"}
+    )
     assert response.status_code == 400 and "新正文" in page(response)
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Response
@@ -45,7 +45,6 @@ from workflow import articles as domain
 
 #: the rule each event's row cites, quoted beside what the person types with it
 EVENT_RULES: dict[str, str] = {row.event: row.rule for row in domain.TRANSITIONS}
-UPLOAD_LIMIT_MESSAGE = "上传的文件超过 20 MiB 上限，未保存。请压缩后重新上传。"
 #: the words of the records' statuses and kinds (the page reads the records straight from their models)
 RECORD_LABELS = {
     "commission_status": COMMISSION_STATUS_LABELS,
@@ -112,6 +111,7 @@ def render_article(
         upload_form=upload_form,
         version_form=VersionForm(formdata=None),
         accepted=attachments.accepted_text(),
+        upload_limit=upload_limit(),
         negative_events=article_page.NEGATIVE_EVENTS,
         state_labels=ARTICLE_STATE_LABELS,
         labels=RECORD_LABELS,
@@ -254,15 +254,22 @@ def upload(article_id: int) -> Response | tuple[str, int]:
     return redirect(url_for("articles.view", article_id=article_id) + "#attachments")
 
 
+def upload_limit() -> str:
+    """The deployment's upload limit in words (``MAX_CONTENT_LENGTH``): 「20 MiB」."""
+    size = int(current_app.config.get("MAX_CONTENT_LENGTH") or 0)
+    if size >= 1024 * 1024:
+        return f"{size / 1024 / 1024:g} MiB"
+    return f"{size / 1024:g} KiB"
+
+
 def too_large(error: RequestEntityTooLarge) -> tuple[str, int] | Response:
     """413 on the upload form: said in Chinese beside the file field, not on a bare error page."""
+    message = f"上传的文件超过上限（{upload_limit()}），未保存。请压缩后重新上传。"
     article_id = (request.view_args or {}).get("article_id")
     if request.endpoint != "articles.upload" or not current_user.is_authenticated or article_id is None:
-        return render_template(
-            "errors/error.html", status=413, title="上传文件过大", message=UPLOAD_LIMIT_MESSAGE
-        ), 413
+        return render_template("errors/error.html", status=413, title="上传文件过大", message=message), 413
     form = UploadForm(formdata=None)
-    form.file.errors = [UPLOAD_LIMIT_MESSAGE]
+    form.file.errors = [message]
     return render_article(article_page.build(current_user, article_id), upload_form=form, status=413)
 
 
