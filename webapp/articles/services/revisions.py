@@ -36,6 +36,9 @@ CHAR_BUDGET = 500_000
 #: A sentence group differing in more characters than this is a rewrite: marked changed whole (the way back
 #: keeps one frontier per edit, so this also bounds the memory).
 MAX_EDITS = 300
+#: What aligning one pair of paragraphs by sentence costs, in the same steps (so 25,000 one-line paragraphs
+#: changed one by one cannot take longer than the budget allows either).
+PAIR_COST = 100
 _SENTENCE_END = re.compile(r"(?<=[。！？；!?;])")
 
 
@@ -203,6 +206,9 @@ def diff_line(old: str, new: str, budget: _Budget | None = None) -> Row:
     if old == new:
         return Row("equal", _merge([Segment(old, False)]), _merge([Segment(new, False)]))
     budget = budget or _Budget()
+    if budget.steps <= 0:
+        return Row("changed", _merge([Segment(old, True)]), _merge([Segment(new, True)]))
+    budget.steps -= PAIR_COST
     a, b = _sentences(old), _sentences(new)
     left: list[Segment] = []
     right: list[Segment] = []
