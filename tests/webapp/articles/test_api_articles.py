@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from tests.factories import TEST_PASSWORD
 from tests.webapp.articles.unit_helpers import BODY, walk
 from webapp.articles.models import Article, ArticleAttachment
+from webapp.articles.services import offices
 from webapp.core.extensions import db
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
@@ -319,3 +320,14 @@ def test_every_article_operation_is_in_the_openapi_document(world, client):
     assert set(paths["/articles/{article_id}/attachments/{attachment_id}"]) == {"get", "delete"}
     refusal = paths["/articles/{article_id}/events"]["post"]["responses"]["409"]
     assert refusal["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Error"}
+
+
+def test_a_unit_writing_to_several_offices_must_name_one(world, client, api):
+    with client.application.app_context():
+        offices.add_units(world.upper.id, [(world.unit_a.id, "")])
+    response = api("officer-a").post("/api/v1/articles", json={"title": "标题", "body": "正文"})
+    assert response.status_code == 400 and response.get_json()["field"] == "office_id"
+    named = api("officer-a").post("/api/v1/articles", json={"title": "标题", "office_id": world.upper.id})
+    assert named.status_code == 201 and named.get_json()["office"]["id"] == world.upper.id
+    other = api("officer-b").post("/api/v1/articles", json={"title": "标题", "office_id": world.upper.id})
+    assert other.status_code == 403

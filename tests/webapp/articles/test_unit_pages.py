@@ -12,7 +12,7 @@ from tests.factories import TODAY
 from tests.webapp.articles.conftest import World
 from tests.webapp.articles.unit_helpers import login, page, walk, write
 from webapp.articles.models import Article, ArticleRevision, Commission, CommissionTarget, UrgentEvent
-from webapp.articles.services import articles
+from webapp.articles.services import articles, offices
 from webapp.core.extensions import db
 
 UNIT_PAGES = ["/articles/", "/articles/returns", "/articles/adoptions"]
@@ -394,3 +394,15 @@ def test_a_bad_period_is_400_with_the_reason(world, client, value):
     login(client, "officer-a")
     response = client.get(f"/articles/adoptions?period={value}")
     assert response.status_code == 400 and "统计期须为月份" in page(response)
+
+
+def test_a_unit_writing_to_several_offices_chooses_one(world, client):
+    with client.application.app_context():
+        offices.add_units(world.upper.id, [(world.unit_a.id, "")])
+    login(client, "officer-a")
+    text = page(client.get("/articles/new"))
+    assert "省委组织部办公室" in text and "市委组织部办公室" in text and 'name="office_id"' in text
+    data = {"office_id": str(world.upper.id), "title": "报省里的稿件", "body": "正文", "secrecy": "none"}
+    assert client.post("/articles/new", data=data).status_code == 302
+    with client.application.app_context():
+        assert db.session.scalars(sa.select(Article.office_id)).one() == world.upper.id
