@@ -1,0 +1,59 @@
+"""Steps shared by the office tests (tests/webapp/articles/test_office_*.py): articles brought to the office
+through the procedure (create → submit → sign off), by the unit's own people."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from tests.factories import TEST_PASSWORD, TODAY
+from tests.webapp.articles.conftest import World
+from webapp.articles.services import articles
+from webapp.articles.services.adoptions import AdoptionInput
+from webapp.core.models import User
+
+DAY = TODAY  # the test app's "today" (2027-01-05): HTTP requests and services agree
+
+
+def submitted(
+    world: World,
+    title: str = "甲县推行组工干部下沉一线",
+    body: str = "正文" * 50,
+    *,
+    unit: str = "a",
+    day: date = DAY,
+    **kwargs: object,
+) -> int:
+    """An article of unit 甲 (or 乙) signed off and so submitted to the office (ZG-6.1)."""
+    officer, signer = (world.officer_a, world.signer_a) if unit == "a" else (world.officer_b, world.signer_b)
+    article = articles.create_draft(
+        officer,
+        office_id=world.office.id,
+        title=title,
+        body=body,
+        today=day,
+        **kwargs,  # type: ignore[arg-type]
+    )
+    articles.fire(officer, article.id, "submit", today=day)
+    articles.fire(signer, article.id, "sign_off", today=day)
+    return article.id
+
+
+def adopted(world: World, *, unit: str = "a", body: str = "正文" * 50, title: str = "甲县经验") -> int:
+    article_id = submitted(world, title, body, unit=unit)
+    articles.fire(world.editor, article_id, "receive", today=DAY)
+    articles.fire(
+        world.editor, article_id, "adopt", today=DAY,
+        adoption=AdoptionInput(world.own_publication.id, "exp", "single"),
+    )  # fmt: skip
+    return article_id
+
+
+def login(client, user: User) -> None:  # type: ignore[no-untyped-def]
+    client.post("/auth/logout")
+    response = client.post("/auth/login", data={"username": user.username, "password": TEST_PASSWORD})
+    assert response.status_code == 302, response.get_data(as_text=True)[:300]
+
+
+def bearer(client, user: User) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    token = client.post("/api/v1/tokens", json={"username": user.username, "password": TEST_PASSWORD})
+    return {"Authorization": f"Bearer {token.get_json()['token']}"}
