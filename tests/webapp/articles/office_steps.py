@@ -3,6 +3,9 @@ through the procedure (create → submit → sign off), by the unit's own people
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 
 from tests.factories import TEST_PASSWORD, TODAY
@@ -57,3 +60,42 @@ def login(client, user: User) -> None:  # type: ignore[no-untyped-def]
 def bearer(client, user: User) -> dict[str, str]:  # type: ignore[no-untyped-def]
     token = client.post("/api/v1/tokens", json={"username": user.username, "password": TEST_PASSWORD})
     return {"Authorization": f"Bearer {token.get_json()['token']}"}
+
+
+def upper_head(world: World) -> User:
+    """The upper office's head, who gives it a class and a form to adopt forwarded articles under."""
+    from tests.factories import make_user
+    from webapp.articles.services import office_settings
+    from webapp.core.extensions import db
+    from webapp.core.models import Role
+
+    head = make_user(world.upper.organisation, Role.OFFICE_HEAD, username="upper-head")
+    db.session.commit()
+    office_settings.add_term(head, "class", code="exp", name="经验类")
+    office_settings.add_term(head, "form", code="single", name="单条")
+    return head
+
+
+@contextmanager
+def counted_statements() -> Iterator[list[str]]:
+    """The SQL statements issued inside the block (to prove a page's statements do not grow with the data)."""
+    import sqlalchemy as sa
+
+    from webapp.core.extensions import db
+
+    seen: list[str] = []
+
+    def count(conn, cursor, statement, *args):  # type: ignore[no-untyped-def]
+        seen.append(statement)
+
+    sa.event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        yield seen
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", count)
+
+
+def version_of(page: str) -> str:
+    match = re.search(r'name="t-version" type="hidden" value="(\d+)"', page)
+    assert match, "the triage form carries the article's version"
+    return match.group(1)
