@@ -7,6 +7,9 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
+from typing import Any
+
+from flask import g
 
 from tests.factories import TEST_PASSWORD, TODAY
 from tests.webapp.articles.conftest import World
@@ -99,3 +102,30 @@ def version_of(page: str) -> str:
     match = re.search(r'name="t-version" type="hidden" value="(\d+)"', page)
     assert match, "the triage form carries the article's version"
     return match.group(1)
+
+
+class Api:
+    """Calls to ``/api/v1`` with ``user``'s bearer token. The ``world`` fixture keeps one app context open for the
+    whole test, and Flask-Login keeps the loaded user in ``g``: it is dropped before each call, so each call is
+    authenticated by its own token, as separate requests are."""
+
+    def __init__(self, client, user: User) -> None:  # type: ignore[no-untyped-def]
+        self.client = client
+        g.pop("_login_user", None)
+        self.headers = bearer(client, user)
+
+    def _call(self, method: str, url: str, **kwargs: Any) -> Any:
+        g.pop("_login_user", None)
+        return getattr(self.client, method)("/api/v1" + url, headers=self.headers, **kwargs)
+
+    def get(self, url: str, **kwargs: Any) -> Any:
+        return self._call("get", url, **kwargs)
+
+    def post(self, url: str, **kwargs: Any) -> Any:
+        return self._call("post", url, **kwargs)
+
+    def patch(self, url: str, **kwargs: Any) -> Any:
+        return self._call("patch", url, **kwargs)
+
+    def put(self, url: str, **kwargs: Any) -> Any:
+        return self._call("put", url, **kwargs)
