@@ -49,6 +49,9 @@ class AdoptionFields(KaopingForm):
         self.form_code.choices = choices([("", "请选择形式")] + list(offered.forms))
         for field in (self.publication_id, self.class_code, self.form_code):
             _no_choice_check(field)
+        if self.publication_id.data in (None, "") and offered.publications and not self.is_submitted():
+            # the office's own publication first: the usual choice, one key less when triaging
+            self.publication_id.data = str(offered.publications[0][0])
 
     def adoption(self) -> AdoptionInput:
         raw = (self.publication_id.data or "").strip()
