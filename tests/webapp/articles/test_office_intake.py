@@ -111,7 +111,8 @@ def test_the_intake_page_lists_the_queue_with_counts(world: World, client) -> No
     assert page.status_code == 200
     assert text.index("突发事件首报") < text.index("一般信息")
     assert 'data-count-state="submitted"' in text and f"/office/articles/{urgent}/triage" in text
-    assert client.get("/office/articles?state=drafts").status_code == 404
+    bad_state = client.get("/office/articles?state=drafts")
+    assert bad_state.status_code == 400 and "状态只能是已报送或编辑中" in bad_state.get_data(as_text=True)
     assert client.get("/office/articles?page=0").status_code == 400
 
 

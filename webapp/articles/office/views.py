@@ -31,7 +31,7 @@ from webapp.core import clock
 from webapp.core.auth.permissions import login_required
 from webapp.core.forms import STALE_FORM_MESSAGE, form_version
 from webapp.core.request_args import page_arg
-from webapp.core.services.errors import ServiceError
+from webapp.core.services.errors import BadQueryArg, ServiceError
 
 #: the prefixes keep the fields of the forms on one page apart
 PREFIXES = {"triage": "t-", "forward": "fwd-", "again": "again-", "decide": "decide-", "cancel": "cancel-"}
@@ -101,7 +101,7 @@ def intake_page() -> tuple[str, int]:
     """The intake queue: urgent first, then the oldest; counts per state; what lower offices passed up."""
     state = request.args.get("state") or None
     if state is not None and state not in intake.QUEUE_STATES:
-        abort(404)
+        raise BadQueryArg("状态只能是已报送或编辑中，请从标签中选择。", "state")
     found = intake.intake(current_user, state=state, page=page_arg(), forwarded_page=page_arg("fpage"))
     return render_template("articles/office/intake.html", intake=found, state=state), 200
 

@@ -25,6 +25,8 @@ from workflow.errors import Refusal
 
 #: 理由 for withdrawing an adoption: a few words at least, as for a return (workflow/articles/guards.py)
 CANCEL_REASON_MIN, CANCEL_REASON_MAX = 4, 500
+#: what the article's timeline calls the audit rows written here
+EVENT_LABELS = {"adoption_added": "再次采用", "adoption_cancelled": "撤销采用记录"}
 
 
 def adopt_again(user: User, article_id: int, data: AdoptionInput, *, today: date | None = None) -> Adoption:

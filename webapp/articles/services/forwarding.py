@@ -36,6 +36,13 @@ SUBJECT = articles.SUBJECT
 #: the rule each kind of forwarding is recorded under
 FORWARD_RULES = {"up": "INF-2.5", "to_leaders": "INF-2.6"}
 NOTE_MAX = 500
+#: what the article's timeline calls the audit rows written here
+EVENT_LABELS = {
+    "forward_up": "上报上级",
+    "forward_to_leaders": "转送领导",
+    "forward_adopted": "上级采用上报信息",
+    "forward_declined": "上级未采用上报信息",
+}
 
 
 def _refused(code: str, rule: str, detail: str) -> Refused:
