@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from webapp.articles.api import articles
+from webapp.articles.api import articles, office
 
 
 def register_api(bp: Blueprint) -> None:
     """Every URL of the articles API, added to the shared ``/api/v1`` blueprint."""
     articles.register(bp)
+    office.register(bp)

@@ -21,7 +21,7 @@ from collections.abc import Iterable
 
 import sqlalchemy as sa
 
-from webapp.articles.models import Article, ArticleOffice, Forwarding, OfficeUnit
+from webapp.articles.models import Adoption, Article, ArticleOffice, Forwarding, OfficeUnit
 from webapp.core.extensions import db
 from webapp.core.models import Role, User
 from webapp.core.models.organisation import Organisation
@@ -221,3 +221,52 @@ def can_see_signoff_queue(user: User | None) -> bool:
 def can_attach(user: User | None, article: Article) -> bool:
     """The unit's officer adds or removes attachments while the unit holds the article (draft or returned)."""
     return article.state in ("draft", "returned") and "author" in functions_on(user, article)
+
+
+# -- the office's intake: triage, duplicates, forwarding, further adoptions, settings (helper "office") ---------
+
+#: States the office triages (the intake queue): reached the office and not yet decided.
+INTAKE_STATES = ("submitted", "received")
+#: States in which the office may forward an article up (上报) or to its leaders (转送) (INF-2.5, INF-2.6).
+FORWARDABLE_STATES = ("received", "adopted")
+OFFICE_FUNCTIONS = frozenset({"editor", "head"})
+
+
+def can_triage(user: User | None, article: Article) -> bool:
+    """An editor or head of the receiving office, while the article waits for its decision."""
+    return article.state in INTAKE_STATES and bool(functions_on(user, article) & OFFICE_FUNCTIONS)
+
+
+def can_see_duplicates(user: User | None, article: Article) -> bool:
+    """The people who decide on the article: the receiving office's editors and head, and an office it was
+    forwarded to (they see only the articles `visible_clause` lets them see)."""
+    return bool(functions_on(user, article) & (OFFICE_FUNCTIONS | {"upper_editor"}))
+
+
+def can_forward(user: User | None, article: Article) -> bool:
+    """The receiving office's editor or head forwards an article it has received or adopted."""
+    return article.state in FORWARDABLE_STATES and bool(functions_on(user, article) & OFFICE_FUNCTIONS)
+
+
+def can_decide_forwarding(user: User | None, forwarding: Forwarding) -> bool:
+    """An editor or head of the office an article was passed up to adopts it or declines it, once."""
+    if forwarding.status != "pending" or forwarding.to_office is None:
+        return False
+    return can_work_at_office(user, forwarding.to_office) and "upper_editor" in functions_on(
+        user, forwarding.article
+    )
+
+
+def can_adopt_again(user: User | None, article: Article) -> bool:
+    """INF-2.8: an adopted article may be recorded in a further publication of the receiving office."""
+    return article.state == "adopted" and bool(functions_on(user, article) & OFFICE_FUNCTIONS)
+
+
+def can_cancel_adoption(user: User | None, adoption: Adoption) -> bool:
+    """The office that recorded an adoption withdraws it when it was a mistake (recorded, never deleted)."""
+    if adoption.cancelled_at is not None:
+        return False
+    office = adoption.office
+    return can_work_at_office(user, office) and bool(
+        functions_on(user, adoption.article) & (OFFICE_FUNCTIONS | {"upper_editor"})
+    )
