@@ -110,16 +110,25 @@ def publication_for(user: User | None, publication_id: int) -> Publication:
     return publication
 
 
-def list_issues(user: User | None, publication_id: int, *, page: int = 1, per_page: int = PER_PAGE) -> Any:
-    """The publication's issues ``user`` may see, newest number first (a Flask-SQLAlchemy Pagination)."""
-    publication = publication_for(user, publication_id)
+def list_issues(
+    user: User | None, publication_id: int | None, *, page: int = 1, per_page: int = PER_PAGE
+) -> Any:
+    """The issues ``user`` may see of one own publication (or of all of the person's office's), newest number
+    first (a Flask-SQLAlchemy Pagination)."""
+    if publication_id is not None:
+        publication = publication_for(user, publication_id)
+        office_id, where = publication.office_id, PublicationIssue.publication_id == publication.id
+    else:
+        office = permissions.office_of(user)
+        office_id = office.id if office is not None else -1
+        where = PublicationIssue.publication_id.in_(
+            sa.select(Publication.id).where(Publication.office_id == office_id, Publication.own.is_(True))
+        )
     query = (
         sa.select(PublicationIssue)
-        .where(
-            PublicationIssue.publication_id == publication.id,
-            permissions.visible_issue_clause(user, publication.office_id),
-        )
-        .order_by(PublicationIssue.total.desc())
+        .where(where, permissions.visible_issue_clause(user, office_id))
+        .options(joinedload(PublicationIssue.publication))
+        .order_by(PublicationIssue.issued_on.desc(), PublicationIssue.total.desc())
     )
     return db.paginate(query, page=page, per_page=min(max(per_page, 1), 100), error_out=False)
 
