@@ -27,7 +27,7 @@ bp.add_url_rule(
     "/issues/<int:issue_id>/items", view_func=views.add_items, endpoint="add_items", methods=["POST"]
 )
 bp.add_url_rule(
-    "/issues/<int:issue_id>/items/<int:item_id>/move/<any(up, down):direction>",
+    "/issues/<int:issue_id>/items/<int:item_id>/move/<direction>",
     view_func=views.move_item,
     endpoint="move_item",
     methods=["POST"],
@@ -49,9 +49,7 @@ bp.add_url_rule("/issues/<int:issue_id>/lock", view_func=views.lock, endpoint="l
 bp.add_url_rule(
     "/issues/<int:issue_id>/corrections", view_func=views.correct, endpoint="correct", methods=["POST"]
 )
-bp.add_url_rule(
-    "/issues/<int:issue_id>/export.<any(pdf, docx):fmt>", view_func=views.export, endpoint="export"
-)
+bp.add_url_rule("/issues/<int:issue_id>/export.<fmt>", view_func=views.export, endpoint="export")
 bp.add_url_rule("/instructions", view_func=views.instruction_list, endpoint="instructions")
 bp.add_url_rule(
     "/instructions/new", view_func=views.instruction_new, endpoint="instruction_new", methods=["GET", "POST"]

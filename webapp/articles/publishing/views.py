@@ -231,6 +231,8 @@ def _posted_ids(name: str) -> list[int]:
 
 @login_required
 def move_item(issue_id: int, item_id: int, direction: str) -> Response | Page:
+    if direction not in ("up", "down"):
+        abort(404)
     form = VersionForm()
     return _issue_action(
         issue_id,
@@ -354,6 +356,8 @@ def correct(issue_id: int) -> Response | Page:
 
 @login_required
 def export(issue_id: int, fmt: str) -> Response:
+    if fmt not in issue_exports.FORMATS:
+        abort(404)
     exported = issue_exports.export(current_user, issue_id, fmt)
     return send_file(
         BytesIO(exported.content),
