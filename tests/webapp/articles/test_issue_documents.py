@@ -14,7 +14,7 @@ from tests.webapp.articles.conftest import World
 from tests.webapp.articles.issue_world import DAY, adopted
 from tests.webapp.documents.conftest import assert_embeds_cjk_font, read_pdf
 from webapp.articles.documents import IssueDocument, IssueEntry, issue_docx, issue_pdf
-from webapp.articles.services import issue_exports, issues
+from webapp.articles.services import issue_corrections, issue_exports, issues
 from webapp.articles.services.errors import Refused
 from webapp.core.services.errors import NotFound
 
@@ -133,8 +133,10 @@ def test_an_exported_issue_prints_its_items_in_order_and_its_corrections(world: 
     assert "草稿" in draft.text and "2027年第1期（总第1期）" in draft.text
     issues.lock(world.head, issue.id)
     withdrawn = issues.load(world.head, issue.id).items[1]
-    issues.correct(
-        world.head, issue.id, issues.CorrectionInput("withdraw", "数据待核实", item_id=withdrawn.id)
+    issue_corrections.correct(
+        world.head,
+        issue.id,
+        issue_corrections.CorrectionInput("withdraw", "数据待核实", item_id=withdrawn.id),
     )
     exported = issue_exports.export(world.head, issue.id, "docx")
     assert exported.filename == "市组工信息2027年第1期.docx"

@@ -12,7 +12,7 @@ from flask import Flask
 from tests.webapp.articles.conftest import World
 from tests.webapp.articles.issue_world import DAY, adopted
 from webapp.articles.models import IssueCorrection, IssueItem, Publication, PublicationIssue
-from webapp.articles.services import issues
+from webapp.articles.services import issue_corrections, issues
 from webapp.articles.services.errors import Refused, Stale
 from webapp.core.extensions import db
 from webapp.core.services.audit import trail_of, verify_chain
@@ -211,12 +211,14 @@ def test_a_locked_issue_never_changes_except_by_a_recorded_correction_pub_5_3(wo
 def test_corrections_are_recorded_with_reason_and_change_and_cited(world: World) -> None:
     issue = _locked(world, "甲文", "乙文")
     first, second = issue.items
-    correction = issues.correct(
+    correction = issue_corrections.correct(
         world.head, issue.id,
-        issues.CorrectionInput("edit", "标题错字", item_id=first.id, title="甲县文", body=first.body),
+        issue_corrections.CorrectionInput("edit", "标题错字", item_id=first.id, title="甲县文", body=first.body),
     )  # fmt: skip
     assert correction.change == "第1条《甲文》：标题由《甲文》更正为《甲县文》"
-    issues.correct(world.head, issue.id, issues.CorrectionInput("withdraw", "数据失实", item_id=second.id))
+    issue_corrections.correct(
+        world.head, issue.id, issue_corrections.CorrectionInput("withdraw", "数据失实", item_id=second.id)
+    )
     issue = issues.load(world.head, issue.id)
     assert issue.items[0].title == "甲县文" and issue.items[1].withdrawn_at is not None
     assert [c.kind for c in db.session.scalars(sa.select(IssueCorrection))] == ["edit", "withdraw"]
@@ -229,17 +231,23 @@ def test_a_correction_needs_a_reason_a_change_and_the_head(world: World) -> None
     issue = _locked(world, "甲文")
     item = issue.items[0]
     with pytest.raises(InvalidInput) as no_reason:
-        issues.correct(world.head, issue.id, issues.CorrectionInput("withdraw", "  ", item_id=item.id))
+        issue_corrections.correct(
+            world.head, issue.id, issue_corrections.CorrectionInput("withdraw", "  ", item_id=item.id)
+        )
     assert no_reason.value.field == "reason"
     with pytest.raises(InvalidInput) as no_change:
-        issues.correct(
+        issue_corrections.correct(
             world.head,
             issue.id,
-            issues.CorrectionInput("edit", "核对", item_id=item.id, title=item.title, body=item.body),
+            issue_corrections.CorrectionInput(
+                "edit", "核对", item_id=item.id, title=item.title, body=item.body
+            ),
         )
     assert no_change.value.field == "title"
     with pytest.raises(Refused) as editor:
-        issues.correct(world.editor, issue.id, issues.CorrectionInput("withdraw", "核对", item_id=item.id))
+        issue_corrections.correct(
+            world.editor, issue.id, issue_corrections.CorrectionInput("withdraw", "核对", item_id=item.id)
+        )
     assert editor.value.status == 403
     assert db.session.scalar(sa.select(sa.func.count(IssueCorrection.id))) == 0
 
@@ -247,7 +255,9 @@ def test_a_correction_needs_a_reason_a_change_and_the_head(world: World) -> None
 def test_a_draft_is_not_corrected_it_is_edited(world: World) -> None:
     issue = _issue(world)
     with pytest.raises(Refused) as refused:
-        issues.correct(world.head, issue.id, issues.CorrectionInput("note", "补充", editor_note="按语"))
+        issue_corrections.correct(
+            world.head, issue.id, issue_corrections.CorrectionInput("note", "补充", editor_note="按语")
+        )
     assert refused.value.code == "issue_not_locked"
 
 

@@ -11,7 +11,7 @@ from flask_login import current_user
 
 from webapp.articles.api import publishing_schemas as schemas
 from webapp.articles.models import FollowUp, Instruction, IssueCorrection, IssueItem, PublicationIssue
-from webapp.articles.services import instructions, issue_exports, issues, permissions
+from webapp.articles.services import instructions, issue_corrections, issue_exports, issues, permissions
 from webapp.core import clock
 from webapp.core.api.spec import operation
 from webapp.core.auth.permissions import login_required
@@ -305,10 +305,10 @@ def lock_issue(issue_id: int, body: schemas.VersionBody) -> Response:
     responses={201: ("the issue with the correction", schemas.Issue), **ISSUE_ERRORS},
 )
 def correct_issue(issue_id: int, body: schemas.Correction) -> tuple[Response, int]:
-    issues.correct(
+    issue_corrections.correct(
         current_user,
         issue_id,
-        issues.CorrectionInput(
+        issue_corrections.CorrectionInput(
             kind=body.kind,
             reason=body.reason,
             item_id=body.item_id,

@@ -31,7 +31,7 @@ from webapp.articles.publishing.forms import (
     ReportForm,
     VersionForm,
 )
-from webapp.articles.services import instructions, issue_exports, issues, permissions
+from webapp.articles.services import instructions, issue_corrections, issue_exports, issues, permissions
 from webapp.articles.services.articles import load as load_article
 from webapp.core import clock
 from webapp.core.auth.permissions import login_required
@@ -335,10 +335,10 @@ def correct(issue_id: int) -> Response | Page:
     return _issue_action(
         issue_id,
         form,
-        lambda version: issues.correct(
+        lambda version: issue_corrections.correct(
             current_user,
             issue_id,
-            issues.CorrectionInput(
+            issue_corrections.CorrectionInput(
                 kind=form.kind.data or "",
                 reason=form.reason.data or "",
                 item_id=form.item_id.data or None,

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -35,7 +34,6 @@ from webapp.articles.models import (
     Publication,
     PublicationIssue,
 )
-from webapp.articles.models.issue import CORRECTION_KIND_LABELS, CORRECTION_KINDS
 from webapp.articles.services import permissions
 from webapp.articles.services.articles import unit_of_work as article_unit_of_work
 from webapp.articles.services.errors import Refused, Stale
@@ -63,7 +61,7 @@ REASON_MAX = 500
 DATE_RANGE = timedelta(days=366)
 
 
-def _forbidden(message: str) -> Refused:
+def forbidden(message: str) -> Refused:
     return Refused(Refusal("forbidden", message, None))
 
 
@@ -203,7 +201,7 @@ def locked_refusal(issue: PublicationIssue, what: str) -> Refused:
 # --- checks of typed values -------------------------------------------------------------------------------
 
 
-def _text(value: str | None, *, field: str, what: str, limit: int, required: bool = False) -> str:
+def clean_text(value: str | None, *, field: str, what: str, limit: int, required: bool = False) -> str:
     text = (value or "").replace("\r\n", "\n").strip()
     if required and not text:
         raise InvalidInput(f"请填写{what}。", field=field)
@@ -212,13 +210,13 @@ def _text(value: str | None, *, field: str, what: str, limit: int, required: boo
     return text
 
 
-def _title_body(title: str | None, body: str | None) -> tuple[str, str]:
+def clean_title_body(title: str | None, body: str | None) -> tuple[str, str]:
     title = " ".join((title or "").split())
     if not title:
         raise InvalidInput("请填写标题。", field="title")
     if len(title) > TITLE_MAX:
         raise InvalidInput(f"标题不超过{TITLE_MAX}字（现{len(title)}字）。", field="title")
-    body = _text(body, field="body", what="正文", limit=BODY_MAX, required=True)
+    body = clean_text(body, field="body", what="正文", limit=BODY_MAX, required=True)
     return title, body
 
 
@@ -238,17 +236,17 @@ def _issue_date(issued_on: date | None, today: date) -> date:
     return issued_on
 
 
-def _check_version(issue: PublicationIssue, expected_version: int | None) -> None:
+def check_version(issue: PublicationIssue, expected_version: int | None) -> None:
     if expected_version is not None and issue.version_id != expected_version:
         raise Stale()
 
 
-def _touch(issue: PublicationIssue) -> None:
+def touch(issue: PublicationIssue) -> None:
     """Mark the issue changed, so its version moves on even when only its items changed."""
     flag_modified(issue, "state")
 
 
-def _recompute_secrecy(issue: PublicationIssue) -> None:
+def recompute_secrecy(issue: PublicationIssue) -> None:
     """The highest 密级 of every item the issue ever held once locked: a withdrawn item was distributed, and the
     correction naming it is printed with the issue."""
     issue.secrecy = numbering.highest_secrecy(item.adoption.article.secrecy for item in issue.items)
@@ -257,9 +255,9 @@ def _recompute_secrecy(issue: PublicationIssue) -> None:
 def _for_change(user: User, issue_id: int, expected_version: int | None, what: str) -> PublicationIssue:
     """Load, check the version, the person (editor or head of the office) and that the issue is not locked."""
     issue = load(user, issue_id, lock=True)
-    _check_version(issue, expected_version)
+    check_version(issue, expected_version)
     if not permissions.can_assemble_issue(user, issue.publication):
-        raise _forbidden("只有本办公室的信息编辑和信息科负责人可以编排期刊。")
+        raise forbidden("只有本办公室的信息编辑和信息科负责人可以编排期刊。")
     if issue.state == "locked":
         raise locked_refusal(issue, what)
     return issue
@@ -277,7 +275,7 @@ def _renumber(items: list[IssueItem]) -> None:
         item.position = position
 
 
-def _audit(user: User, issue: PublicationIssue, event: str, comment: str, **kwargs: Any) -> None:
+def audit(user: User, issue: PublicationIssue, event: str, comment: str, **kwargs: Any) -> None:
     append_event(SUBJECT, issue.id, event, actor=user, comment=comment[:2000], **kwargs)
 
 
@@ -300,9 +298,9 @@ def create(
     with unit_of_work():
         publication = publication_for(user, publication_id)  # NotFound for those who may not even list it
         if not permissions.can_assemble_issue(user, publication):
-            raise _forbidden("只有本办公室的信息编辑和信息科负责人可以新建期刊。")
+            raise forbidden("只有本办公室的信息编辑和信息科负责人可以新建期刊。")
         issued_on = _issue_date(issued_on, today)
-        note = _text(editor_note, field="editor_note", what="编者按", limit=NOTE_MAX)
+        note = clean_text(editor_note, field="editor_note", what="编者按", limit=NOTE_MAX)
         copies = _copies(copies)
         # Serialise number-taking per publication (see the module's docstring): the lock holds to the commit.
         db.session.execute(
@@ -336,13 +334,15 @@ def create(
             state="assembling",
             secrecy="none",
             editor_note=note,
-            distribution=_text(distribution, field="distribution", what="分送范围", limit=DISTRIBUTION_MAX),
+            distribution=clean_text(
+                distribution, field="distribution", what="分送范围", limit=DISTRIBUTION_MAX
+            ),
             copies=copies,
             created_by_id=user.id,
         )
         db.session.add(issue)
         db.session.flush()
-        _audit(
+        audit(
             user,
             issue,
             "issue_created",
@@ -375,8 +375,8 @@ def update_details(
             raise InvalidInput(why, field="issued_on")
         values = {
             "issued_on": issued_on,
-            "editor_note": _text(editor_note, field="editor_note", what="编者按", limit=NOTE_MAX),
-            "distribution": _text(
+            "editor_note": clean_text(editor_note, field="editor_note", what="编者按", limit=NOTE_MAX),
+            "distribution": clean_text(
                 distribution, field="distribution", what="分送范围", limit=DISTRIBUTION_MAX
             ),
             "copies": _copies(copies),
@@ -392,7 +392,7 @@ def update_details(
             return issue
         for name, value in values.items():
             setattr(issue, name, value)
-        _audit(user, issue, "details_changed", f"修改{'、'.join(changed)}")
+        audit(user, issue, "details_changed", f"修改{'、'.join(changed)}")
     return issue
 
 
@@ -435,10 +435,10 @@ def add_items(
             )
             issue.items.append(item)
             added.append(item)
-        _recompute_secrecy(issue)
-        _touch(issue)
+        recompute_secrecy(issue)
+        touch(issue)
         db.session.flush()
-        _audit(user, issue, "items_added", "编入稿件：" + "、".join(f"《{i.title}》" for i in added))
+        audit(user, issue, "items_added", "编入稿件：" + "、".join(f"《{i.title}》" for i in added))
     return added
 
 
@@ -458,8 +458,8 @@ def move(
             return issue
         items[index], items[other] = items[other], items[index]
         _renumber(items)
-        _touch(issue)
-        _audit(
+        touch(issue)
+        audit(
             user,
             issue,
             "order_changed",
@@ -481,8 +481,8 @@ def reorder(
         if before == list(item_ids):
             return issue
         _renumber([current[item_id] for item_id in item_ids])
-        _touch(issue)
-        _audit(user, issue, "order_changed", "调整稿件顺序")
+        touch(issue)
+        audit(user, issue, "order_changed", "调整稿件顺序")
     return issue
 
 
@@ -495,9 +495,9 @@ def remove(
         item = _item(issue, item_id)
         issue.items.remove(item)
         _renumber(sorted(issue.items, key=lambda i: i.position))
-        _recompute_secrecy(issue)
-        _touch(issue)
-        _audit(user, issue, "item_removed", f"移出《{item.title}》")
+        recompute_secrecy(issue)
+        touch(issue)
+        audit(user, issue, "item_removed", f"移出《{item.title}》")
     return issue
 
 
@@ -514,13 +514,13 @@ def edit_item(
     with unit_of_work():
         issue = _for_change(user, issue_id, expected_version, "修改稿件")
         item = _item(issue, item_id)
-        title, body = _title_body(title, body)
+        title, body = clean_title_body(title, body)
         if (title, body) == (item.title, item.body):
             return item
         old = item.title
         item.title, item.body = title, body
-        _touch(issue)
-        _audit(user, issue, "item_edited", f"修改第{item.position}条《{old}》的刊发稿")
+        touch(issue)
+        audit(user, issue, "item_edited", f"修改第{item.position}条《{old}》的刊发稿")
     return item
 
 
@@ -531,18 +531,18 @@ def lock(
     now = now or clock.now()
     with unit_of_work():
         issue = load(user, issue_id, lock=True)
-        _check_version(issue, expected_version)
+        check_version(issue, expected_version)
         if issue.state == "locked":
             raise locked_refusal(issue, "再次定稿")
         if not permissions.can_lock_issue(user, issue):
-            raise _forbidden("只有信息科负责人可以定稿。")
+            raise forbidden("只有信息科负责人可以定稿。")
         if not issue.items:
             raise Refused(Refusal("issue_empty", "本期还没有编入稿件，不能定稿。", None))
-        _recompute_secrecy(issue)
+        recompute_secrecy(issue)
         issue.state = "locked"
         issue.locked_at = now
         issue.locked_by_id = user.id
-        _audit(
+        audit(
             user,
             issue,
             "issue_locked",
@@ -552,89 +552,3 @@ def lock(
             rule_id=LOCK_RULE,
         )
     return issue
-
-
-# --- corrections of a locked issue (勘误) -----------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class CorrectionInput:
-    """What the head types: the kind, the item (edit/withdraw), the corrected title/text or note, the reason."""
-
-    kind: str
-    reason: str
-    item_id: int | None = None
-    title: str | None = None
-    body: str | None = None
-    editor_note: str | None = None
-
-
-def correct(
-    user: User,
-    issue_id: int,
-    data: CorrectionInput,
-    *,
-    expected_version: int | None = None,
-    now: datetime | None = None,
-) -> IssueCorrection:
-    """勘误: change a locked issue as a recorded act — an item's title or text corrected, an item withdrawn, or the
-    editor's note corrected — with the reason and what changed, in the issue's trail and its exports."""
-    now = now or clock.now()
-    with unit_of_work():
-        issue = load(user, issue_id, lock=True)
-        _check_version(issue, expected_version)
-        if issue.state != "locked":
-            raise Refused(
-                Refusal("issue_not_locked", "本期尚未定稿，可直接修改，无需登记勘误。", None), field="kind"
-            )
-        if not permissions.can_correct_issue(user, issue):
-            raise _forbidden("只有信息科负责人可以登记勘误。")
-        if data.kind not in CORRECTION_KINDS:
-            raise InvalidInput("请选择勘误类型：更正标题或正文、撤销稿件、更正编者按。", field="kind")
-        reason = _text(data.reason, field="reason", what="勘误原因", limit=REASON_MAX, required=True)
-        item: IssueItem | None = None
-        if data.kind in ("edit", "withdraw"):
-            if data.item_id is None:
-                raise InvalidInput("请选择要更正的稿件。", field="item_id")
-            item = next((i for i in issue.items if i.id == data.item_id), None)
-            if item is None:
-                raise InvalidInput("本期没有这篇稿件。", field="item_id")
-            if item.withdrawn_at is not None:
-                raise InvalidInput("这篇稿件已撤销。", field="item_id")
-        if data.kind == "edit":
-            assert item is not None
-            title, body = _title_body(data.title, data.body)
-            parts = []
-            if title != item.title:
-                parts.append(f"标题由《{item.title}》更正为《{title}》")
-            if body != item.body:
-                parts.append(f"正文更正（原{len(item.body)}字，现{len(body)}字）")
-            if not parts:
-                raise InvalidInput("标题和正文都没有变化，无需勘误。", field="title")
-            change = f"第{item.position}条《{item.title}》：" + "；".join(parts)
-            item.title, item.body = title, body
-        elif data.kind == "withdraw":
-            assert item is not None
-            change = f"撤销第{item.position}条《{item.title}》（{item.source}供稿）"
-            item.withdrawn_at = now
-        else:
-            note = _text(data.editor_note, field="editor_note", what="编者按", limit=NOTE_MAX)
-            if note == issue.editor_note:
-                raise InvalidInput("编者按没有变化，无需勘误。", field="editor_note")
-            change = f"编者按更正为：{note}" if note else "删去编者按"
-            issue.editor_note = note
-        correction = IssueCorrection(
-            issue=issue, kind=data.kind, item=item, reason=reason, change=change, by_id=user.id, at=now
-        )
-        db.session.add(correction)
-        _recompute_secrecy(issue)
-        _touch(issue)
-        db.session.flush()
-        _audit(
-            user,
-            issue,
-            "corrected",
-            f"勘误（{CORRECTION_KIND_LABELS[data.kind]}）：{change}。原因：{reason}",
-            rule_id=LOCK_RULE,
-        )
-    return correction
