@@ -39,6 +39,7 @@ from webapp.core.extensions import db
 from webapp.core.forms import STALE_FORM_MESSAGE, choice, form_version
 from webapp.core.models import Organisation
 from webapp.core.request_args import id_arg, page_arg
+from webapp.core.services.audit import trail_of
 from webapp.core.services.errors import ServiceError
 
 Page = tuple[str, int]
@@ -122,6 +123,7 @@ def _render_issue(issue_id: int, status: int = 200, **forms: Any) -> Page:
         "button": VersionForm(formdata=None, data=version),
         "correction_kinds": CORRECTION_KIND_LABELS,
         "lock_rule": issues.LOCK_RULE,
+        "trail": trail_of(issues.SUBJECT, issue.id),
     }
     if may_assemble:
         candidates = issues.candidates(user, issue, page=page_arg("cpage"))
