@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from webapp.articles.api import articles, office
+from webapp.articles.api import articles, office, publishing
 
 
 def register_api(bp: Blueprint) -> None:
     """Every URL of the articles API, added to the shared ``/api/v1`` blueprint."""
     articles.register(bp)
     office.register(bp)
+    publishing.register(bp)

@@ -21,7 +21,17 @@ from collections.abc import Iterable
 
 import sqlalchemy as sa
 
-from webapp.articles.models import Adoption, Article, ArticleOffice, Forwarding, OfficeUnit
+from webapp.articles.models import (
+    Adoption,
+    Article,
+    ArticleOffice,
+    FollowUp,
+    Forwarding,
+    Instruction,
+    OfficeUnit,
+    Publication,
+    PublicationIssue,
+)
 from webapp.core.extensions import db
 from webapp.core.models import Role, User
 from webapp.core.models.organisation import Organisation
@@ -269,4 +279,130 @@ def can_cancel_adoption(user: User | None, adoption: Adoption) -> bool:
     office = adoption.office
     return can_work_at_office(user, office) and bool(
         functions_on(user, adoption.article) & (OFFICE_FUNCTIONS | {"upper_editor"})
+    )
+
+
+# --- issues of the office's own publications (期刊), leaders' instructions (批示) and follow-ups ----------------
+# Editors and the head assemble an issue; only the head locks it (定稿) and records a correction (勘误) of a
+# locked one: the head answers for what the office printed. Readers (领导阅览) of the office read locked issues
+# that hold nothing they may not see; units never see issues (they see their own adoptions).
+
+
+def _office_staff_of(user: User | None, office_id: int) -> bool:
+    return (
+        _active(user)
+        and user is not None
+        and user.has_role(*OFFICE_ROLES)
+        and db.session.scalar(
+            sa.select(ArticleOffice.organisation_id).where(
+                ArticleOffice.id == office_id, ArticleOffice.active.is_(True)
+            )
+        )
+        == user.organisation_id
+    )
+
+
+def _office_head_of(user: User | None, office_id: int) -> bool:
+    return _office_staff_of(user, office_id) and user is not None and user.has_role(Role.OFFICE_HEAD)
+
+
+def _office_reader_of(user: User | None, office_id: int) -> bool:
+    return (
+        _active(user)
+        and user is not None
+        and user.has_role(Role.INFO_READER)
+        and db.session.scalar(sa.select(ArticleOffice.organisation_id).where(ArticleOffice.id == office_id))
+        == user.organisation_id
+    )
+
+
+def can_assemble_issue(user: User | None, publication: Publication) -> bool:
+    """An editor or head of the office that runs ``publication`` (its own, active) makes and edits its issues."""
+    return publication.own and publication.active and _office_staff_of(user, publication.office_id)
+
+
+def can_list_issues(user: User | None, publication: Publication) -> bool:
+    """The list of an own publication's issues: its office's editors, head and readers (each sees what
+    `visible_issue_clause` lets through)."""
+    return publication.own and (
+        _office_staff_of(user, publication.office_id) or _office_reader_of(user, publication.office_id)
+    )
+
+
+def can_lock_issue(user: User | None, issue: PublicationIssue) -> bool:
+    """定稿: the head of the publication's office, once the issue holds at least one item (the service says so)."""
+    return issue.state == "assembling" and _office_head_of(user, issue.publication.office_id)
+
+
+def can_correct_issue(user: User | None, issue: PublicationIssue) -> bool:
+    """勘误 of a locked issue: the head of the publication's office, as a recorded act."""
+    return issue.state == "locked" and _office_head_of(user, issue.publication.office_id)
+
+
+def can_view_issue(user: User | None, issue: PublicationIssue) -> bool:
+    """The office's editors and head see every issue; its readers see locked issues that are not 秘密."""
+    office_id = issue.publication.office_id
+    if _office_staff_of(user, office_id):
+        return True
+    return issue.state == "locked" and issue.secrecy != "secret" and _office_reader_of(user, office_id)
+
+
+def visible_issue_clause(user: User | None, office_id: int) -> sa.ColumnElement[bool]:
+    """`can_view_issue` as a WHERE clause on `PublicationIssue` (the issue lists), for one office."""
+    if _office_staff_of(user, office_id):
+        return sa.true()
+    if _office_reader_of(user, office_id):
+        return sa.and_(PublicationIssue.state == "locked", PublicationIssue.secrecy != "secret")
+    return sa.false()
+
+
+def can_download_issue(user: User | None, issue: PublicationIssue) -> bool:
+    """The .docx / PDF of an issue: only for a person who may see the issue and every article in it (an issue
+    holding a 秘密 item goes only to those who may see that item)."""
+    if not can_view_issue(user, issue):
+        return False
+    return all(can_view(user, item.adoption.article) for item in issue.items)
+
+
+def can_record_instruction(user: User | None, article: Article) -> bool:
+    """批示 (INF-2.7, ZG-4.5) on an article adopted by the person's office: its editor or head enters it."""
+    office = office_of(user)
+    if office is None or user is None or not user.has_role(*OFFICE_ROLES):
+        return False
+    if not functions_on(user, article) & {"editor", "head", "upper_editor"}:
+        return False
+    return (
+        db.session.scalar(
+            sa.select(Adoption.id).where(
+                Adoption.article_id == article.id,
+                Adoption.office_id == office.id,
+                Adoption.cancelled_at.is_(None),
+            )
+        )
+        is not None
+    )
+
+
+def can_assign_follow_up(user: User | None, instruction: Instruction) -> bool:
+    """落实反馈: the office that recorded the instruction assigns a follow-up to one of its units."""
+    return _office_staff_of(user, instruction.office_id)
+
+
+def can_view_follow_up(user: User | None, follow_up: FollowUp) -> bool:
+    """The unit it is assigned to (officers, leader in charge, readers) and the office that assigned it."""
+    if not _active(user) or user is None:
+        return False
+    if user.organisation_id == follow_up.unit_id and user.has_role(*UNIT_ROLES, Role.INFO_READER):
+        return True
+    return _office_staff_of(user, follow_up.instruction.office_id)
+
+
+def can_report_follow_up(user: User | None, follow_up: FollowUp) -> bool:
+    """The unit's information officer or leader in charge files the report, once."""
+    return (
+        _active(user)
+        and user is not None
+        and follow_up.report is None
+        and user.organisation_id == follow_up.unit_id
+        and user.has_role(*UNIT_ROLES)
     )
