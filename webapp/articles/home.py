@@ -66,12 +66,18 @@ def _year_start(today: date) -> date:
     return date(today.year, 1, 1)
 
 
+def _unit_offices(user: User) -> list[ArticleOffice]:
+    """The offices the user's unit writes to, when the user is one of its officers or its leader in charge."""
+    if not permissions.is_unit_member_of(user, user.organisation_id):
+        return []
+    return permissions.offices_of_unit(user.organisation_id)
+
+
 def _unit_commission_conditions(
-    user: User, today: date
+    user: User, offices: list[ArticleOffice], today: date
 ) -> tuple[sa.ColumnElement[bool], sa.ColumnElement[bool], sa.ColumnElement[bool]]:
     """(open, near their deadline, overdue) targets of the user's unit. Near: within the commissioning office's
     warning days; overdue: past the deadline unanswered (pending before the tick, missed after it) this year."""
-    offices = permissions.offices_of_unit(user.organisation_id)
     mine = sa.and_(CommissionTarget.unit_id == user.organisation_id, Commission.cancelled_at.is_(None))
     pending = sa.and_(mine, CommissionTarget.status == "pending")
     open_ = sa.and_(pending, Commission.due_on >= today)
@@ -119,7 +125,7 @@ class UnitCounts:
     urgent_overdue: int = 0
 
 
-def _unit_columns(user: User, today: date, now: datetime) -> dict[str, Any]:
+def _unit_columns(user: User, offices: list[ArticleOffice], today: date, now: datetime) -> dict[str, Any]:
     """Named scalar subqueries of the unit's counts (only those the user's roles act on)."""
     visible = sa.and_(permissions.visible_clause(user), Article.unit_id == user.organisation_id)
     columns: dict[str, Any] = {}
@@ -133,7 +139,7 @@ def _unit_columns(user: User, today: date, now: datetime) -> dict[str, Any]:
         late = Article.state_since < waiting_overdue_before(today, RETURN_ANSWER_WORKING_DAYS)
         columns["returns"] = _count(returned, Article.id)
         columns["returns_overdue"] = _count(sa.and_(returned, late), Article.id)
-    open_, near, overdue = _unit_commission_conditions(user, today)
+    open_, near, overdue = _unit_commission_conditions(user, offices, today)
     columns["commissions"] = _targets(open_)
     columns["commissions_near"] = _targets(near)
     columns["commissions_overdue"] = _targets(overdue)
@@ -145,9 +151,10 @@ def _unit_columns(user: User, today: date, now: datetime) -> dict[str, Any]:
 
 def unit_counts(user: User, today: date, now: datetime) -> UnitCounts | None:
     """The unit's counts in one query, None for a person with no work at a unit."""
-    if not permissions.is_unit_member(user):
+    offices = _unit_offices(user)
+    if not offices:
         return None
-    columns = _unit_columns(user, today, now)
+    columns = _unit_columns(user, offices, today, now)
     values = db.session.execute(sa.select(*(c.label(n) for n, c in columns.items()))).one()
     return UnitCounts(**{name: int(value or 0) for name, value in zip(columns, values, strict=True)})
 
@@ -290,8 +297,9 @@ def worklist(user: User, today: date, *, now: datetime | None = None) -> list[Wo
 
 def _overdue_statement(user: User, today: date, now: datetime) -> sa.Select[Any] | None:
     parts: list[Any] = []
-    if permissions.is_unit_member(user):
-        columns = _unit_columns(user, today, now)
+    offices = _unit_offices(user)
+    if offices:
+        columns = _unit_columns(user, offices, today, now)
         parts += [columns[name] for name in columns if name.endswith("_overdue")]
     office = permissions.office_of(user)
     if office is not None and permissions.can_work_at_office(user, office):
