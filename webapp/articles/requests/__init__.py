@@ -3,9 +3,10 @@ Every URL is here."""
 
 from flask import Blueprint
 
-from webapp.articles.requests import commission_views, incident_views, partial, urgent_views
+from webapp.articles.requests import commission_views, incident_views, partial, urgent_views, views
 
 bp = Blueprint("articles_requests", __name__, url_prefix="/requests")
+bp.context_processor(views.template_helpers)
 
 bp.add_url_rule("/commissions", view_func=commission_views.index, endpoint="commissions")
 bp.add_url_rule(

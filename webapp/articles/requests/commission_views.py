@@ -10,7 +10,7 @@ from werkzeug.wrappers import Response
 
 from webapp.articles.models import COMMISSION_STATUS_LABELS, Commission, OfficeUnit
 from webapp.articles.requests.forms import CommissionForm, ReasonForm
-from webapp.articles.requests.views import current_side, put_error, requests_roles, template_helpers, trail
+from webapp.articles.requests.views import current_side, put_error, requests_roles, trail
 from webapp.articles.services import commissions, permissions
 from webapp.core import clock
 from webapp.core.extensions import db
@@ -23,7 +23,6 @@ from workflow.articles.urgent import days_left
 
 def _context() -> dict[str, object]:
     return {
-        **template_helpers(),
         "status_of": commissions.effective_status,
         "COMMISSION_STATUS_LABELS": COMMISSION_STATUS_LABELS,
         "days_left": days_left,

@@ -12,10 +12,10 @@ from werkzeug.wrappers import Response
 
 from webapp.articles.models import INCIDENT_KIND_LABELS, INCIDENT_KINDS, Article, UrgentEvent
 from webapp.articles.requests.forms import IncidentForm, ReasonForm
-from webapp.articles.requests.views import current_side, put_error, requests_roles, template_helpers, trail
+from webapp.articles.requests.views import current_side, put_error, requests_roles, trail
 from webapp.articles.services import articles, incidents, permissions, urgent
 from webapp.core import clock
-from webapp.core.request_args import id_arg, page_arg
+from webapp.core.request_args import SQL_INT_MAX, id_arg, page_arg
 from webapp.core.services.errors import ServiceError
 
 STATUS_FILTERS = {"": "全部", "live": "有效", "withdrawn": "已撤销"}
@@ -23,7 +23,6 @@ STATUS_FILTERS = {"": "全部", "live": "有效", "withdrawn": "已撤销"}
 
 def _context() -> dict[str, Any]:
     return {
-        **template_helpers(),
         "INCIDENT_KIND_LABELS": INCIDENT_KIND_LABELS,
         "rule_for": incidents.rule_for,
         "article_shown": incidents.article_shown,
@@ -87,8 +86,14 @@ def _subject_from_query(form: IncidentForm) -> tuple[Article | None, UrgentEvent
 
 
 def _event_id(raw: str | None) -> int | None:
+    """The hidden event id: none when empty; a value that is no id is passed on as one that names nothing (the
+    service refuses it on its field), never silently dropped."""
     text = (raw or "").strip()
-    return int(text) if text.isascii() and text.isdigit() and len(text) < 19 else None
+    if not text:
+        return None
+    if text.isascii() and text.isdigit() and int(text) <= SQL_INT_MAX:
+        return int(text)
+    return -1
 
 
 @requests_roles

@@ -15,7 +15,6 @@ from webapp.articles.requests.views import (
     current_side,
     put_error,
     requests_roles,
-    template_helpers,
     trail,
 )
 from webapp.articles.services import incidents, permissions, urgent
@@ -29,7 +28,7 @@ from workflow.articles.urgent import TIMER_LABELS
 
 
 def _context() -> dict[str, object]:
-    return {**template_helpers(), "TIMER_LABELS": TIMER_LABELS}
+    return {"TIMER_LABELS": TIMER_LABELS}
 
 
 @requests_roles

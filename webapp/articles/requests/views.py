@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from flask import request, url_for
+from flask import flash, request, url_for
 from flask_login import current_user
 from werkzeug.routing import BuildError
 
@@ -102,7 +102,11 @@ def rule_text(rule: str | None, detail: str | None = None) -> str:
 
 
 def put_error(form: Any, exc: ServiceError, default: str, aliases: dict[str, str] | None = None) -> None:
-    """Show a refusal beside the field it names (or ``default``), keeping what was typed."""
+    """Show a refusal beside the field it names (or ``default``), keeping what was typed; a refusal about the
+    record's state (409, no field: e.g. already cancelled) goes above the page, where it is read."""
+    if exc.field is None and exc.status == 409:
+        flash(exc.message, "danger")
+        return
     name = (aliases or {}).get(exc.field or "", exc.field or "")
     field = getattr(form, name, None) if name else None
     if field is None or not hasattr(field, "errors"):
