@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from flask import Blueprint
 
+from webapp.articles.api import requests
+
 
 def register_api(bp: Blueprint) -> None:
     """Every URL of the articles API, added to the shared ``/api/v1`` blueprint."""
+    requests.register(bp)

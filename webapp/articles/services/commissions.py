@@ -369,6 +369,27 @@ def unit_targets(user: User, today: date, *, page: int, per_page: int = 20) -> A
     return db.paginate(stmt, page=page, per_page=per_page, error_out=False, count=True)
 
 
+def open_targets(user: User, today: date, *, page: int, per_page: int = 20) -> Any:
+    """The user's unit's targets still to answer: pending ones, soonest deadline first, then this year's missed
+    ones (they may still be answered, late); commissions not cancelled; one page."""
+    mine = permissions.is_unit_member_of(user, user.organisation_id)
+    stmt = (
+        sa.select(CommissionTarget)
+        .join(Commission, Commission.id == CommissionTarget.commission_id)
+        .where(
+            CommissionTarget.unit_id == user.organisation_id,
+            sa.or_(
+                CommissionTarget.status == "pending",
+                sa.and_(CommissionTarget.status == "missed", Commission.due_on >= date(today.year, 1, 1)),
+            ),
+            Commission.cancelled_at.is_(None),
+            sa.true() if mine else sa.false(),
+        )
+        .order_by(CommissionTarget.status != "pending", Commission.due_on, CommissionTarget.id)
+    )
+    return db.paginate(stmt, page=page, per_page=per_page, error_out=False, count=True)
+
+
 # -- what the scoring reads (issue 10) -------------------------------------------------------------------------
 
 
