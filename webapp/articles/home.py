@@ -270,7 +270,7 @@ def _office_areas(counts: OfficeCounts) -> list[WorkArea]:
         WorkArea("待接收稿件", "各单位已报送、尚未接收编辑的稿件", _endpoint(INTAKE_PAGE), counts.intake),
         WorkArea("下级报送待处理", "下级办公室上报本办公室、待处理的稿件", _endpoint(FORWARDED_PAGE),
                  counts.forwarded),
-        WorkArea("约稿跟踪", f"已发约稿中待单位报送的{near}{missed}", "articles_requests.commissions",
+        WorkArea("约稿跟踪", f"已发约稿尚待单位报送{near}{missed}", "articles_requests.commissions",
                  counts.commissions),
         WorkArea("紧急信息看板", "未结束的紧急事件，首报、续报倒计时", "articles_requests.urgent",
                  counts.urgent, counts.urgent_overdue),
