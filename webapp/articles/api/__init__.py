@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from webapp.articles.api import articles, office, publishing
+from webapp.articles.api import articles, office, publishing, requests
 
 
 def register_api(bp: Blueprint) -> None:
@@ -12,3 +12,4 @@ def register_api(bp: Blueprint) -> None:
     articles.register(bp)
     office.register(bp)
     publishing.register(bp)
+    requests.register(bp)

@@ -406,3 +406,62 @@ def can_report_follow_up(user: User | None, follow_up: FollowUp) -> bool:
         and user.organisation_id == follow_up.unit_id
         and user.has_role(*UNIT_ROLES)
     )
+
+
+# -- commissions (约稿), urgent events (紧急信息) and incidents: the office asks and records, the unit answers --------
+
+
+def is_unit_member_of(user: User | None, unit_id: int) -> bool:
+    """An information officer or the leader in charge (信息分管领导) at ``unit_id``: they see what the office
+    asks of their unit (commissions, urgent events) and what it recorded against it (incidents)."""
+    return (
+        _active(user) and user is not None and user.organisation_id == unit_id and user.has_role(*UNIT_ROLES)
+    )
+
+
+def can_commission(user: User | None, office: ArticleOffice) -> bool:
+    """ZG-6.2 / INF-3.10: the office's editors and head send commissions (约稿) to its units and cancel them."""
+    return can_work_at_office(user, office)
+
+
+def can_see_commission(user: User | None, office: ArticleOffice, unit_ids: Iterable[int]) -> bool:
+    """The commissioning office's editors and head; a unit's officers and leader when it is one of the targets."""
+    if can_work_at_office(user, office):
+        return True
+    return user is not None and any(is_unit_member_of(user, unit_id) for unit_id in unit_ids)
+
+
+def can_answer_commission(user: User | None, unit_id: int, office_id: int) -> bool:
+    """An information officer of the commissioned unit writes the answer (an article to that office)."""
+    return user is not None and user.organisation_id == unit_id and can_write(user, office_id)
+
+
+def can_run_urgent_board(user: User | None, office: ArticleOffice) -> bool:
+    """The office's editors and head watch the urgent board, register an event they learned of another way
+    (assigned to a unit), close events (PUB-2.3)."""
+    return can_work_at_office(user, office)
+
+
+def can_report_urgent(user: User | None, unit_id: int, office_id: int) -> bool:
+    """An information officer of the unit registers its urgent event and writes its reports (首报/续报)."""
+    return user is not None and user.organisation_id == unit_id and can_write(user, office_id)
+
+
+def can_see_urgent_event(user: User | None, office: ArticleOffice, unit_id: int) -> bool:
+    """The office's editors and head; the unit's officers and leader in charge (the timer runs against it)."""
+    return can_work_at_office(user, office) or is_unit_member_of(user, unit_id)
+
+
+def can_record_incident(user: User | None, office: ArticleOffice) -> bool:
+    """ZG-4.9 / ZG-4.10 / INF-3.7: the office records late, omitted, concealed and false reports."""
+    return can_work_at_office(user, office)
+
+
+def can_withdraw_incident(user: User | None, office: ArticleOffice) -> bool:
+    """An incident recorded in error is withdrawn by the office's head (it changes the unit's score)."""
+    return can_manage_office(user, office)
+
+
+def can_see_incident(user: User | None, office: ArticleOffice, unit_id: int) -> bool:
+    """The recording office's editors and head; the unit's officers and leader in charge (their own only)."""
+    return can_work_at_office(user, office) or is_unit_member_of(user, unit_id)

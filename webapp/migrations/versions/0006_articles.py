@@ -171,6 +171,10 @@ def upgrade():
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("closed_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("closed_by_id", sa.Integer(), nullable=True),
+        sa.Column("first_report_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("last_report_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("next_due_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("late_dismissed_at", sa.DateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["closed_by_id"], ["users.id"], name=op.f("fk_article_urgent_events_closed_by_id_users")
         ),
@@ -190,6 +194,9 @@ def upgrade():
     with op.batch_alter_table("article_urgent_events", schema=None) as batch_op:
         batch_op.create_index(
             batch_op.f("ix_article_urgent_events_first_due_at"), ["first_due_at"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_article_urgent_events_next_due_at"), ["next_due_at"], unique=False
         )
         batch_op.create_index(batch_op.f("ix_article_urgent_events_office_id"), ["office_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_article_urgent_events_unit_id"), ["unit_id"], unique=False)
@@ -801,6 +808,7 @@ def downgrade():
     with op.batch_alter_table("article_urgent_events", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_article_urgent_events_unit_id"))
         batch_op.drop_index(batch_op.f("ix_article_urgent_events_office_id"))
+        batch_op.drop_index(batch_op.f("ix_article_urgent_events_next_due_at"))
         batch_op.drop_index(batch_op.f("ix_article_urgent_events_first_due_at"))
 
     op.drop_table("article_urgent_events")
