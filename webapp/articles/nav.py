@@ -29,6 +29,10 @@ def nav(user: User) -> list[NavLink]:
         user.organisation_id
     ):
         links.append(NavLink("批示落实", "articles_publishing.follow_ups", PUBLISHING_UNIT_PAGES))
+    if (user.has_role(*permissions.OFFICE_ROLES) and permissions.office_of(user) is not None) or (
+        user.has_role(*permissions.UNIT_ROLES) and permissions.offices_of_unit(user.organisation_id)
+    ):
+        links.append(NavLink("约稿与紧急信息", "articles_requests.commissions", ("articles_requests.",)))
     return links
 
 

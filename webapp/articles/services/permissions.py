@@ -212,6 +212,76 @@ def unit_ids_of(offices: Iterable[ArticleOffice]) -> list[int]:
     )
 
 
+def can_use_unit_pages(user: User | None) -> bool:
+    """The unit's lists (my articles, returns, adoptions): an officer, leader or reading leader of a unit that
+    writes to at least one office."""
+    return (
+        _active(user)
+        and user is not None
+        and user.has_role(*UNIT_ROLES, Role.INFO_READER)
+        and bool(offices_of_unit(user.organisation_id))
+    )
+
+
+def can_see_signoff_queue(user: User | None) -> bool:
+    """The leader in charge (信息分管领导) of a unit that writes to an office signs its articles off (ZG-6.1)."""
+    return can_use_unit_pages(user) and user is not None and user.has_role(Role.INFO_SIGNER)
+
+
+def can_attach(user: User | None, article: Article) -> bool:
+    """The unit's officer adds or removes attachments while the unit holds the article (draft or returned)."""
+    return article.state in ("draft", "returned") and "author" in functions_on(user, article)
+
+
+# -- the office's intake: triage, duplicates, forwarding, further adoptions, settings (helper "office") ---------
+
+#: States the office triages (the intake queue): reached the office and not yet decided.
+INTAKE_STATES = ("submitted", "received")
+#: States in which the office may forward an article up (上报) or to its leaders (转送) (INF-2.5, INF-2.6).
+FORWARDABLE_STATES = ("received", "adopted")
+OFFICE_FUNCTIONS = frozenset({"editor", "head"})
+
+
+def can_triage(user: User | None, article: Article) -> bool:
+    """An editor or head of the receiving office, while the article waits for its decision."""
+    return article.state in INTAKE_STATES and bool(functions_on(user, article) & OFFICE_FUNCTIONS)
+
+
+def can_see_duplicates(user: User | None, article: Article) -> bool:
+    """The people who decide on the article: the receiving office's editors and head, and an office it was
+    forwarded to (they see only the articles `visible_clause` lets them see)."""
+    return bool(functions_on(user, article) & (OFFICE_FUNCTIONS | {"upper_editor"}))
+
+
+def can_forward(user: User | None, article: Article) -> bool:
+    """The receiving office's editor or head forwards an article it has received or adopted."""
+    return article.state in FORWARDABLE_STATES and bool(functions_on(user, article) & OFFICE_FUNCTIONS)
+
+
+def can_decide_forwarding(user: User | None, forwarding: Forwarding) -> bool:
+    """An editor or head of the office an article was passed up to adopts it or declines it, once."""
+    if forwarding.status != "pending" or forwarding.to_office is None:
+        return False
+    return can_work_at_office(user, forwarding.to_office) and "upper_editor" in functions_on(
+        user, forwarding.article
+    )
+
+
+def can_adopt_again(user: User | None, article: Article) -> bool:
+    """INF-2.8: an adopted article may be recorded in a further publication of the receiving office."""
+    return article.state == "adopted" and bool(functions_on(user, article) & OFFICE_FUNCTIONS)
+
+
+def can_cancel_adoption(user: User | None, adoption: Adoption) -> bool:
+    """The office that recorded an adoption withdraws it when it was a mistake (recorded, never deleted)."""
+    if adoption.cancelled_at is not None:
+        return False
+    office = adoption.office
+    return can_work_at_office(user, office) and bool(
+        functions_on(user, adoption.article) & (OFFICE_FUNCTIONS | {"upper_editor"})
+    )
+
+
 # --- issues of the office's own publications (期刊), leaders' instructions (批示) and follow-ups ----------------
 # Editors and the head assemble an issue; only the head locks it (定稿) and records a correction (勘误) of a
 # locked one: the head answers for what the office printed. Readers (领导阅览) of the office read locked issues
@@ -342,3 +412,62 @@ def can_report_follow_up(user: User | None, follow_up: FollowUp) -> bool:
         and user.organisation_id == follow_up.unit_id
         and user.has_role(*UNIT_ROLES)
     )
+
+
+# -- commissions (约稿), urgent events (紧急信息) and incidents: the office asks and records, the unit answers --------
+
+
+def is_unit_member_of(user: User | None, unit_id: int) -> bool:
+    """An information officer or the leader in charge (信息分管领导) at ``unit_id``: they see what the office
+    asks of their unit (commissions, urgent events) and what it recorded against it (incidents)."""
+    return (
+        _active(user) and user is not None and user.organisation_id == unit_id and user.has_role(*UNIT_ROLES)
+    )
+
+
+def can_commission(user: User | None, office: ArticleOffice) -> bool:
+    """ZG-6.2 / INF-3.10: the office's editors and head send commissions (约稿) to its units and cancel them."""
+    return can_work_at_office(user, office)
+
+
+def can_see_commission(user: User | None, office: ArticleOffice, unit_ids: Iterable[int]) -> bool:
+    """The commissioning office's editors and head; a unit's officers and leader when it is one of the targets."""
+    if can_work_at_office(user, office):
+        return True
+    return user is not None and any(is_unit_member_of(user, unit_id) for unit_id in unit_ids)
+
+
+def can_answer_commission(user: User | None, unit_id: int, office_id: int) -> bool:
+    """An information officer of the commissioned unit writes the answer (an article to that office)."""
+    return user is not None and user.organisation_id == unit_id and can_write(user, office_id)
+
+
+def can_run_urgent_board(user: User | None, office: ArticleOffice) -> bool:
+    """The office's editors and head watch the urgent board, register an event they learned of another way
+    (assigned to a unit), close events (PUB-2.3)."""
+    return can_work_at_office(user, office)
+
+
+def can_report_urgent(user: User | None, unit_id: int, office_id: int) -> bool:
+    """An information officer of the unit registers its urgent event and writes its reports (首报/续报)."""
+    return user is not None and user.organisation_id == unit_id and can_write(user, office_id)
+
+
+def can_see_urgent_event(user: User | None, office: ArticleOffice, unit_id: int) -> bool:
+    """The office's editors and head; the unit's officers and leader in charge (the timer runs against it)."""
+    return can_work_at_office(user, office) or is_unit_member_of(user, unit_id)
+
+
+def can_record_incident(user: User | None, office: ArticleOffice) -> bool:
+    """ZG-4.9 / ZG-4.10 / INF-3.7: the office records late, omitted, concealed and false reports."""
+    return can_work_at_office(user, office)
+
+
+def can_withdraw_incident(user: User | None, office: ArticleOffice) -> bool:
+    """An incident recorded in error is withdrawn by the office's head (it changes the unit's score)."""
+    return can_manage_office(user, office)
+
+
+def can_see_incident(user: User | None, office: ArticleOffice, unit_id: int) -> bool:
+    """The recording office's editors and head; the unit's officers and leader in charge (their own only)."""
+    return can_work_at_office(user, office) or is_unit_member_of(user, unit_id)
