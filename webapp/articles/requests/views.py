@@ -81,8 +81,8 @@ def _url(endpoint: str, **values: Any) -> str | None:
 
 
 def article_url(article: Article) -> str | None:
-    """The article page (the unit helper's ``articles.show``)."""
-    return _url("articles.show", article_id=article.id)
+    """The article page (``articles.view``)."""
+    return _url("articles.view", article_id=article.id)
 
 
 def new_article_url(**query: int) -> str | None:
