@@ -48,7 +48,7 @@ ORGANISATIONS: list[tuple[str, str, str, str]] = [
     ("zg-jd", "宜昌市委组织部干部监督室", OrganTier.CITY_DIRECT, "yc"),
     ("zg-zzk", "宜昌市委组织部组织科", OrganTier.CITY_DIRECT, "yc"),
 ]
-#: unit code → its group in the ledger scheme (县市区委组织部, 园区, 部机关科室 第一/二/三组: ZG-2.2 … 2.7)
+#: unit code → its group in the ledger scheme (县市区委组织部, 园区, 部机关科室 第一/二/三组; each has its quota)
 UNITS: dict[str, str] = {
     "zg-yl": "county",
     "zg-xl": "county",

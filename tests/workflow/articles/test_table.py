@@ -83,6 +83,21 @@ def test_every_rule_the_article_code_names_is_quoted_in_the_rules_file():
     assert not missing, "add these rules to config/articles/rules.toml: " + ", ".join(missing)
 
 
+def test_the_procedure_document_names_every_row_with_its_rule_and_people():
+    """docs/articles.md is the procedure for people and developers: its table must be the table."""
+    lines = [line for line in (ROOT / "docs" / "articles.md").read_text(encoding="utf-8").splitlines()
+             if line.startswith("| AT-")]  # fmt: skip
+    documented = {
+        line.split("|")[1].strip(): [cell.strip() for cell in line.split("|")[1:-1]] for line in lines
+    }
+    assert sorted(documented) == [row.id for row in TRANSITIONS]
+    for row in TRANSITIONS:
+        _, event, states, who, rule, _ = documented[row.id]
+        assert event == f"{EVENT_LABELS[row.event]} `{row.event}`", row.id
+        assert states == f"{', '.join(row.source)} → {row.target}", row.id
+        assert who == ", ".join(row.actors) and rule == row.rule, row.id
+
+
 def test_every_event_and_state_has_a_chinese_label():
     assert set(STATE_LABELS) == set(ARTICLE_STATES) and set(EVENT_LABELS) == set(EVENTS)
     for label in [*STATE_LABELS.values(), *EVENT_LABELS.values()]:
