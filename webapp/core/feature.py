@@ -38,6 +38,24 @@ class WorkArea:
 
 
 @dataclass(frozen=True)
+class NavLink:
+    """A link of the navigation bar a feature gives a person (their places of work in it)."""
+
+    title: str
+    endpoint: str
+    #: endpoints that mark the link active: exact names, or prefixes ending in "." (a whole blueprint)
+    active: tuple[str, ...] = ()
+    #: the feature's overdue count (``Feature.overdue_count``) shows on this link
+    overdue: bool = False
+
+    def is_active(self, endpoint: str | None) -> bool:
+        if not endpoint:
+            return False
+        marks = self.active or (self.endpoint,)
+        return any(endpoint.startswith(m) if m.endswith(".") else endpoint == m for m in marks)
+
+
+@dataclass(frozen=True)
 class HomePanel:
     """A card on the home page beside the worklist (e.g. the unit's grades)."""
 
@@ -67,6 +85,8 @@ class Feature:
     """The person's work in this feature, for the home page: a few counting queries, never a list of rows."""
     overdue_count: Callable[[User, date], int] | None = None
     """The person's overdue work in this feature for the navigation bar: one query, cached for the request."""
+    nav: Callable[[User], list[NavLink]] | None = None
+    """Its links in the navigation bar for this person (none: the feature adds no link)."""
     home_panels: Callable[[User, date], list[HomePanel]] | None = None
     """Cards for the home page beside the worklist."""
     on_init_db: Callable[[], None] | None = None

@@ -12,7 +12,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from config.interpretations import load_readings
 from config.rulesets import load_ruleset
 from webapp.core import clock
-from webapp.core.feature import features, features_of
+from webapp.core.feature import NavLink, features, features_of
 from webapp.core.models import ROLE_LABELS
 from webapp.core.rulesets import SelectedNames, selected_ruleset, selected_ruleset_id
 from workflow.errors import RulesetError
@@ -67,7 +67,31 @@ def clock_context() -> dict[str, Any]:
         "effective_today": clock.today(),
         "clock_is_fixed": clock.is_fixed(),
         "nav_overdue_count": _nav_overdue_count,
+        "nav_links": _nav_links,
     }
+
+
+def _nav_links() -> list[tuple[NavLink, int]]:
+    """The signed-in person's links of every feature, each with its feature's overdue count where the link
+    shows it (one counting query per such feature)."""
+    from flask_login import current_user
+
+    if not current_user.is_authenticated:
+        return []
+    today = clock.today()
+    links: list[tuple[NavLink, int]] = []
+    for feature in features():
+        if feature.nav is None:
+            continue
+        overdue: int | None = None
+        for link in feature.nav(current_user):
+            if link.overdue and overdue is None:
+                try:
+                    overdue = feature.overdue_count(current_user, today) if feature.overdue_count else 0
+                except SQLAlchemyError:
+                    overdue = 0  # the error page of a failed request must still render
+            links.append((link, (overdue or 0) if link.overdue else 0))
+    return links
 
 
 def _nav_overdue_count() -> int:

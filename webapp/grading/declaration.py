@@ -17,6 +17,7 @@ FEATURE = Feature(
     template_helpers=template_helpers.register_template_helpers,
     worklist=home.worklist,
     overdue_count=home.overdue_count,
+    nav=home.nav,
     home_panels=home.home_panels,
     tick=home.tick,
 )

@@ -11,7 +11,7 @@ from datetime import date
 import sqlalchemy as sa
 
 from webapp.core.extensions import db
-from webapp.core.feature import HomePanel, WorkArea
+from webapp.core.feature import HomePanel, NavLink, WorkArea
 from webapp.core.models import Role, User
 from webapp.grading.models import Case, Grade, Objection, PanelMember
 from webapp.grading.services import grades, permissions
@@ -90,3 +90,40 @@ def tick(today: date) -> dict[str, list[int]]:
 
 
 __all__ = ["home_panels", "overdue_count", "tick", "worklist"]  # overdue_count: the navigation bar's count
+
+
+#: Roles of the grading procedure (and the administrators, who read every case).
+_GRADING_ROLES = (
+    Role.UNIT_APPLICANT,
+    Role.UNIT_LEADER,
+    Role.BUREAU_STAFF,
+    Role.BUREAU_HEAD,
+    Role.REVIEWER,
+    Role.NOTICE_EDITOR,
+    Role.SYS_ADMIN,
+    Role.SECURITY_ADMIN,
+    Role.AUDITOR,
+)
+
+
+def nav(user: User) -> list[NavLink]:
+    """Grading's links: the unit's page, the reviewer's tasks, the case search, the bureau's worklists. The
+    overdue count shows once, on the person's main place of work."""
+    links: list[NavLink] = []
+    bureau = user.has_role(Role.BUREAU_STAFF, Role.BUREAU_HEAD)
+    if user.has_role(Role.UNIT_APPLICANT, Role.UNIT_LEADER):
+        links.append(NavLink("本单位申报", "unit.dashboard", ("unit.",),
+                             overdue=not user.has_role(Role.BUREAU_STAFF, Role.BUREAU_HEAD, Role.REVIEWER)))  # fmt: skip
+    if user.has_role(Role.REVIEWER):
+        links.append(NavLink("评审任务", "review.index", overdue=not bureau))
+    if user.has_role(*_GRADING_ROLES):
+        links.append(NavLink("案件查询", "cases.index", ("cases.",)))
+    if bureau:
+        links.append(NavLink("待办案件", "bureau.worklist", ("bureau.worklist", "bureau.batch", "bureau.panel"),
+                             overdue=True))  # fmt: skip
+        links.append(NavLink("异议核实", "bureau.objections"))
+        if user.organisation.bureau_tier == "city":
+            links.append(NavLink("年度审批汇总", "bureau.summary"))
+        if user.organisation.bureau_tier == "province":
+            links.append(NavLink("市州汇总报送", "bureau.summaries"))
+    return links
