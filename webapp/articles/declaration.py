@@ -1,6 +1,6 @@
 """Information articles (信息稿件报送) as a feature: the unit's and the office's pages, the API, worklist, timers."""
 
-from webapp.articles import api, home, office, publishing, requests, template_helpers, unit
+from webapp.articles import api, home, nav, office, publishing, requests, template_helpers, unit
 from webapp.articles.commands import articles_command
 from webapp.core.feature import Feature
 from workflow.articles import PROCEDURE
@@ -15,5 +15,6 @@ FEATURE = Feature(
     template_helpers=template_helpers.register_template_helpers,
     worklist=home.worklist,
     overdue_count=home.overdue_count,
+    nav=nav.nav,
     tick=home.tick,
 )

@@ -23,4 +23,22 @@ def nav(user: User) -> list[NavLink]:
         )
     if user.has_role(*permissions.OFFICE_ROLES) and permissions.office_of(user) is not None:
         links.append(NavLink("信息编辑", "articles_office.intake", ("articles_office.",), overdue=True))
+    if user.has_role(*permissions.OFFICE_ROLES, Role.INFO_READER) and permissions.office_of(user) is not None:
+        links.append(NavLink("期刊与批示", "articles_publishing.index", PUBLISHING_OFFICE_PAGES))
+    if user.has_role(*permissions.UNIT_ROLES, Role.INFO_READER) and permissions.offices_of_unit(
+        user.organisation_id
+    ):
+        links.append(NavLink("批示落实", "articles_publishing.follow_ups", PUBLISHING_UNIT_PAGES))
+    if (user.has_role(*permissions.OFFICE_ROLES) and permissions.office_of(user) is not None) or (
+        user.has_role(*permissions.UNIT_ROLES) and permissions.offices_of_unit(user.organisation_id)
+    ):
+        links.append(NavLink("约稿与紧急信息", "articles_requests.commissions", ("articles_requests.",)))
     return links
+
+
+#: the publishing area's pages, for the office (issues, instructions) and for the unit (its follow-ups)
+PUBLISHING_UNIT_PAGES = ("articles_publishing.follow_ups", "articles_publishing.follow_up")
+PUBLISHING_OFFICE_PAGES = tuple(
+    f"articles_publishing.{name}"
+    for name in ("index", "issues", "issue", "item_text", "instructions", "instruction_new", "follow_up_new")
+)

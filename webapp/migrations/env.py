@@ -56,6 +56,12 @@ def render_item(type_, obj, autogen_context):
     return False
 
 
+def include_name(name, type_, parent_names):
+    """Leave SQLite's full-text index of articles alone (articles_fts and its shadow tables, made by hand in
+    0006_articles; webapp/articles/models/fulltext.py): autogenerate would otherwise propose dropping it."""
+    return not (type_ == "table" and name and (name == "articles_fts" or name.startswith("articles_fts_")))
+
+
 def run_migrations_offline():
     """Run migrations in 'offline' mode.
 
@@ -71,7 +77,7 @@ def run_migrations_offline():
     url = config.get_main_option("sqlalchemy.url")
     context.configure(
         url=url, target_metadata=get_metadata(), literal_binds=True,
-        render_item=render_item,
+        render_item=render_item, include_name=include_name,
     )
 
     with context.begin_transaction():
@@ -98,6 +104,7 @@ def run_migrations_online():
 
     conf_args = dict(current_app.extensions['migrate'].configure_args)
     conf_args.setdefault("render_item", render_item)
+    conf_args.setdefault("include_name", include_name)
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
 

@@ -4,6 +4,12 @@ from __future__ import annotations
 
 from flask import Blueprint
 
+from webapp.articles.api import articles, office, publishing, requests
+
 
 def register_api(bp: Blueprint) -> None:
     """Every URL of the articles API, added to the shared ``/api/v1`` blueprint."""
+    articles.register(bp)
+    office.register(bp)
+    publishing.register(bp)
+    requests.register(bp)

@@ -11,6 +11,8 @@ from webapp.articles.models.article import (
     ArticleReturn,
     ArticleRevision,
 )
+from webapp.articles.models.fingerprint import ArticleFingerprint, ArticleFingerprintKey
+from webapp.articles.models.fulltext import FULLTEXT_TABLE, is_fulltext_table
 from webapp.articles.models.issue import ISSUE_STATE_LABELS, IssueCorrection, IssueItem, PublicationIssue
 from webapp.articles.models.office import (
     TERM_KIND_LABELS,
@@ -44,6 +46,7 @@ from webapp.articles.models.requests import (
 
 __all__ = [
     "ARTICLE_KINDS",
+    "FULLTEXT_TABLE",
     "ARTICLE_KIND_LABELS",
     "ARTICLE_STATE_COLOURS",
     "ARTICLE_STATE_LABELS",
@@ -63,6 +66,8 @@ __all__ = [
     "Adoption",
     "Article",
     "ArticleAttachment",
+    "ArticleFingerprint",
+    "ArticleFingerprintKey",
     "ArticleOffice",
     "ArticleReturn",
     "ArticleRevision",
@@ -79,4 +84,5 @@ __all__ = [
     "PublicationIssue",
     "UrgentEvent",
     "VocabularyTerm",
+    "is_fulltext_table",
 ]

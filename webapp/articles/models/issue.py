@@ -26,6 +26,7 @@ class PublicationIssue(db.Model):
         sa.UniqueConstraint("publication_id", "year", "number", name="uq_article_issues_number"),
         sa.UniqueConstraint("publication_id", "total", name="uq_article_issues_total"),
         sa.CheckConstraint("state IN ('assembling', 'locked')", name="state"),
+        sa.CheckConstraint("copies IS NULL OR copies BETWEEN 1 AND 100000", name="copies"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -39,6 +40,10 @@ class PublicationIssue(db.Model):
     #: 密级 of the issue: the highest of its items (an issue holding a 秘密 item is 秘密)
     secrecy: Mapped[str] = mapped_column(sa.String(8), default="none")
     editor_note: Mapped[str] = mapped_column(sa.String(500), default="")
+    #: the distribution block printed at the foot (报：…  送：…  发：…), as the office types it
+    distribution: Mapped[str] = mapped_column(sa.String(500), default="")
+    #: 共印×份, when the office states it
+    copies: Mapped[int | None] = mapped_column()
     created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
     locked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     locked_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
@@ -64,6 +69,10 @@ class PublicationIssue(db.Model):
     def number_label(self) -> str:
         return f"{self.year}年第{self.number}期，总第{self.total}期"
 
+    @property
+    def print_label(self) -> str:
+        return f"{self.year}年第{self.number}期（总第{self.total}期）"
+
 
 class IssueItem(db.Model):
     __tablename__ = "article_issue_items"
@@ -76,22 +85,41 @@ class IssueItem(db.Model):
     #: the title and text as printed (the edited text at the time it was put in the issue)
     title: Mapped[str] = mapped_column(sa.String(120))
     body: Mapped[str] = mapped_column(sa.Text)
+    #: the writing unit as printed after the item (（甲县委组织部供稿）), copied when added: a later renaming of
+    #: the unit does not change a printed issue
+    source: Mapped[str] = mapped_column(sa.String(120), default="")
+    #: set by a correction (勘误) withdrawing the item from a locked issue; the row stays
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     issue: Mapped[PublicationIssue] = relationship(back_populates="items")
     adoption: Mapped[Adoption] = relationship()
+
+
+#: What a correction changes: an item's title or text, an item withdrawn, the editor's note.
+CORRECTION_KINDS = ("edit", "withdraw", "note")
+CORRECTION_KIND_LABELS = {"edit": "更正标题或正文", "withdraw": "撤销稿件", "note": "更正编者按"}
 
 
 class IssueCorrection(db.Model):
     """勘误: a recorded change to a locked issue, with who, when, why and what changed."""
 
     __tablename__ = "article_issue_corrections"
+    __table_args__ = (sa.CheckConstraint("kind IN ('edit', 'withdraw', 'note')", name="kind"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     issue_id: Mapped[int] = mapped_column(sa.ForeignKey("article_issues.id"), index=True)
+    kind: Mapped[str] = mapped_column(sa.String(12), default="edit")
+    #: the item corrected or withdrawn (None: the correction is about the issue, e.g. the editor's note)
+    item_id: Mapped[int | None] = mapped_column(sa.ForeignKey("article_issue_items.id"))
     reason: Mapped[str] = mapped_column(sa.Text)
     change: Mapped[str] = mapped_column(sa.Text)
     by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=app_now)
 
     issue: Mapped[PublicationIssue] = relationship(back_populates="corrections")
+    item: Mapped[IssueItem | None] = relationship()
     by: Mapped[User] = relationship()
+
+    @property
+    def kind_label(self) -> str:
+        return CORRECTION_KIND_LABELS.get(self.kind, self.kind)

@@ -89,9 +89,18 @@ class UrgentEvent(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=app_now)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     closed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    #: when the first and the latest report reached the office (a report's first sign-off; services/urgent.py)
+    first_report_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_report_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: when the report awaited now is due (the first report, then each follow-up); None once closed. Kept so the
+    #: worklists count running and overdue timers in SQL (`workflow.articles.urgent.UrgentClock.next_due`).
+    next_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    #: the office looked at a late first report and decided it is no 迟报 incident (the suggestion goes away)
+    late_dismissed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     office: Mapped[ArticleOffice] = relationship()
     unit: Mapped[Organisation] = relationship()
+    registered_by: Mapped[User] = relationship(foreign_keys=[registered_by_id])
     reports: Mapped[list[Article]] = relationship(order_by="Article.submitted_at", viewonly=True)
 
 

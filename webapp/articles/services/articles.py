@@ -26,7 +26,7 @@ from webapp.articles.models import (
     CommissionTarget,
     UrgentEvent,
 )
-from webapp.articles.services import adoptions, commissions, permissions
+from webapp.articles.services import adoptions, commissions, permissions, urgent_timers
 from webapp.articles.services.adoptions import AdoptionInput
 from webapp.articles.services.errors import Refused, Stale
 from webapp.articles.services.facts import facts_for
@@ -346,6 +346,7 @@ def fire_checked(
     )
     if event == "sign_off":
         commissions.on_signed_off(article, today)
+        urgent_timers.on_signed_off(user, article, now)
     return record
 
 

@@ -21,7 +21,17 @@ from collections.abc import Iterable
 
 import sqlalchemy as sa
 
-from webapp.articles.models import Article, ArticleOffice, Forwarding, OfficeUnit
+from webapp.articles.models import (
+    Adoption,
+    Article,
+    ArticleOffice,
+    FollowUp,
+    Forwarding,
+    Instruction,
+    OfficeUnit,
+    Publication,
+    PublicationIssue,
+)
 from webapp.core.extensions import db
 from webapp.core.models import Role, User
 from webapp.core.models.organisation import Organisation
@@ -200,3 +210,258 @@ def unit_ids_of(offices: Iterable[ArticleOffice]) -> list[int]:
             sa.select(OfficeUnit.unit_id).where(OfficeUnit.office_id.in_(ids), OfficeUnit.active.is_(True))
         )
     )
+
+
+def can_use_unit_pages(user: User | None) -> bool:
+    """The unit's lists (my articles, returns, adoptions): an officer, leader or reading leader of a unit that
+    writes to at least one office."""
+    return (
+        _active(user)
+        and user is not None
+        and user.has_role(*UNIT_ROLES, Role.INFO_READER)
+        and bool(offices_of_unit(user.organisation_id))
+    )
+
+
+def can_see_signoff_queue(user: User | None) -> bool:
+    """The leader in charge (信息分管领导) of a unit that writes to an office signs its articles off (ZG-6.1)."""
+    return can_use_unit_pages(user) and user is not None and user.has_role(Role.INFO_SIGNER)
+
+
+def can_attach(user: User | None, article: Article) -> bool:
+    """The unit's officer adds or removes attachments while the unit holds the article (draft or returned)."""
+    return article.state in ("draft", "returned") and "author" in functions_on(user, article)
+
+
+# -- the office's intake: triage, duplicates, forwarding, further adoptions, settings (helper "office") ---------
+
+#: States the office triages (the intake queue): reached the office and not yet decided.
+INTAKE_STATES = ("submitted", "received")
+#: States in which the office may forward an article up (上报) or to its leaders (转送) (INF-2.5, INF-2.6).
+FORWARDABLE_STATES = ("received", "adopted")
+OFFICE_FUNCTIONS = frozenset({"editor", "head"})
+
+
+def can_triage(user: User | None, article: Article) -> bool:
+    """An editor or head of the receiving office, while the article waits for its decision."""
+    return article.state in INTAKE_STATES and bool(functions_on(user, article) & OFFICE_FUNCTIONS)
+
+
+def can_see_duplicates(user: User | None, article: Article) -> bool:
+    """The people who decide on the article: the receiving office's editors and head, and an office it was
+    forwarded to (they see only the articles `visible_clause` lets them see)."""
+    return bool(functions_on(user, article) & (OFFICE_FUNCTIONS | {"upper_editor"}))
+
+
+def can_forward(user: User | None, article: Article) -> bool:
+    """The receiving office's editor or head forwards an article it has received or adopted."""
+    return article.state in FORWARDABLE_STATES and bool(functions_on(user, article) & OFFICE_FUNCTIONS)
+
+
+def can_decide_forwarding(user: User | None, forwarding: Forwarding) -> bool:
+    """An editor or head of the office an article was passed up to adopts it or declines it, once."""
+    if forwarding.status != "pending" or forwarding.to_office is None:
+        return False
+    return can_work_at_office(user, forwarding.to_office) and "upper_editor" in functions_on(
+        user, forwarding.article
+    )
+
+
+def can_adopt_again(user: User | None, article: Article) -> bool:
+    """INF-2.8: an adopted article may be recorded in a further publication of the receiving office."""
+    return article.state == "adopted" and bool(functions_on(user, article) & OFFICE_FUNCTIONS)
+
+
+def can_cancel_adoption(user: User | None, adoption: Adoption) -> bool:
+    """The office that recorded an adoption withdraws it when it was a mistake (recorded, never deleted)."""
+    if adoption.cancelled_at is not None:
+        return False
+    office = adoption.office
+    return can_work_at_office(user, office) and bool(
+        functions_on(user, adoption.article) & (OFFICE_FUNCTIONS | {"upper_editor"})
+    )
+
+
+# --- issues of the office's own publications (期刊), leaders' instructions (批示) and follow-ups ----------------
+# Editors and the head assemble an issue; only the head locks it (定稿) and records a correction (勘误) of a
+# locked one: the head answers for what the office printed. Readers (领导阅览) of the office read locked issues
+# that hold nothing they may not see; units never see issues (they see their own adoptions).
+
+
+def _office_staff_of(user: User | None, office_id: int) -> bool:
+    return (
+        _active(user)
+        and user is not None
+        and user.has_role(*OFFICE_ROLES)
+        and db.session.scalar(
+            sa.select(ArticleOffice.organisation_id).where(
+                ArticleOffice.id == office_id, ArticleOffice.active.is_(True)
+            )
+        )
+        == user.organisation_id
+    )
+
+
+def _office_head_of(user: User | None, office_id: int) -> bool:
+    return _office_staff_of(user, office_id) and user is not None and user.has_role(Role.OFFICE_HEAD)
+
+
+def _office_reader_of(user: User | None, office_id: int) -> bool:
+    return (
+        _active(user)
+        and user is not None
+        and user.has_role(Role.INFO_READER)
+        and db.session.scalar(sa.select(ArticleOffice.organisation_id).where(ArticleOffice.id == office_id))
+        == user.organisation_id
+    )
+
+
+def can_assemble_issue(user: User | None, publication: Publication) -> bool:
+    """An editor or head of the office that runs ``publication`` (its own, active) makes and edits its issues."""
+    return publication.own and publication.active and _office_staff_of(user, publication.office_id)
+
+
+def can_list_issues(user: User | None, publication: Publication) -> bool:
+    """The list of an own publication's issues: its office's editors, head and readers (each sees what
+    `visible_issue_clause` lets through)."""
+    return publication.own and (
+        _office_staff_of(user, publication.office_id) or _office_reader_of(user, publication.office_id)
+    )
+
+
+def can_lock_issue(user: User | None, issue: PublicationIssue) -> bool:
+    """定稿: the head of the publication's office, once the issue holds at least one item (the service says so)."""
+    return issue.state == "assembling" and _office_head_of(user, issue.publication.office_id)
+
+
+def can_correct_issue(user: User | None, issue: PublicationIssue) -> bool:
+    """勘误 of a locked issue: the head of the publication's office, as a recorded act."""
+    return issue.state == "locked" and _office_head_of(user, issue.publication.office_id)
+
+
+def can_view_issue(user: User | None, issue: PublicationIssue) -> bool:
+    """The office's editors and head see every issue; its readers see locked issues that are not 秘密."""
+    office_id = issue.publication.office_id
+    if _office_staff_of(user, office_id):
+        return True
+    return issue.state == "locked" and issue.secrecy != "secret" and _office_reader_of(user, office_id)
+
+
+def visible_issue_clause(user: User | None, office_id: int) -> sa.ColumnElement[bool]:
+    """`can_view_issue` as a WHERE clause on `PublicationIssue` (the issue lists), for one office."""
+    if _office_staff_of(user, office_id):
+        return sa.true()
+    if _office_reader_of(user, office_id):
+        return sa.and_(PublicationIssue.state == "locked", PublicationIssue.secrecy != "secret")
+    return sa.false()
+
+
+def can_download_issue(user: User | None, issue: PublicationIssue) -> bool:
+    """The .docx / PDF of an issue: only for a person who may see the issue and every article in it (an issue
+    holding a 秘密 item goes only to those who may see that item)."""
+    if not can_view_issue(user, issue):
+        return False
+    return all(can_view(user, item.adoption.article) for item in issue.items)
+
+
+def can_record_instruction(user: User | None, article: Article) -> bool:
+    """批示 (INF-2.7, ZG-4.5) on an article adopted by the person's office: its editor or head enters it."""
+    office = office_of(user)
+    if office is None or user is None or not user.has_role(*OFFICE_ROLES):
+        return False
+    if not functions_on(user, article) & {"editor", "head", "upper_editor"}:
+        return False
+    return (
+        db.session.scalar(
+            sa.select(Adoption.id).where(
+                Adoption.article_id == article.id,
+                Adoption.office_id == office.id,
+                Adoption.cancelled_at.is_(None),
+            )
+        )
+        is not None
+    )
+
+
+def can_assign_follow_up(user: User | None, instruction: Instruction) -> bool:
+    """落实反馈: the office that recorded the instruction assigns a follow-up to one of its units."""
+    return _office_staff_of(user, instruction.office_id)
+
+
+def can_view_follow_up(user: User | None, follow_up: FollowUp) -> bool:
+    """The unit it is assigned to (officers, leader in charge, readers) and the office that assigned it."""
+    if not _active(user) or user is None:
+        return False
+    if user.organisation_id == follow_up.unit_id and user.has_role(*UNIT_ROLES, Role.INFO_READER):
+        return True
+    return _office_staff_of(user, follow_up.instruction.office_id)
+
+
+def can_report_follow_up(user: User | None, follow_up: FollowUp) -> bool:
+    """The unit's information officer or leader in charge files the report, once."""
+    return (
+        _active(user)
+        and user is not None
+        and follow_up.report is None
+        and user.organisation_id == follow_up.unit_id
+        and user.has_role(*UNIT_ROLES)
+    )
+
+
+# -- commissions (约稿), urgent events (紧急信息) and incidents: the office asks and records, the unit answers --------
+
+
+def is_unit_member_of(user: User | None, unit_id: int) -> bool:
+    """An information officer or the leader in charge (信息分管领导) at ``unit_id``: they see what the office
+    asks of their unit (commissions, urgent events) and what it recorded against it (incidents)."""
+    return (
+        _active(user) and user is not None and user.organisation_id == unit_id and user.has_role(*UNIT_ROLES)
+    )
+
+
+def can_commission(user: User | None, office: ArticleOffice) -> bool:
+    """ZG-6.2 / INF-3.10: the office's editors and head send commissions (约稿) to its units and cancel them."""
+    return can_work_at_office(user, office)
+
+
+def can_see_commission(user: User | None, office: ArticleOffice, unit_ids: Iterable[int]) -> bool:
+    """The commissioning office's editors and head; a unit's officers and leader when it is one of the targets."""
+    if can_work_at_office(user, office):
+        return True
+    return user is not None and any(is_unit_member_of(user, unit_id) for unit_id in unit_ids)
+
+
+def can_answer_commission(user: User | None, unit_id: int, office_id: int) -> bool:
+    """An information officer of the commissioned unit writes the answer (an article to that office)."""
+    return user is not None and user.organisation_id == unit_id and can_write(user, office_id)
+
+
+def can_run_urgent_board(user: User | None, office: ArticleOffice) -> bool:
+    """The office's editors and head watch the urgent board, register an event they learned of another way
+    (assigned to a unit), close events (PUB-2.3)."""
+    return can_work_at_office(user, office)
+
+
+def can_report_urgent(user: User | None, unit_id: int, office_id: int) -> bool:
+    """An information officer of the unit registers its urgent event and writes its reports (首报/续报)."""
+    return user is not None and user.organisation_id == unit_id and can_write(user, office_id)
+
+
+def can_see_urgent_event(user: User | None, office: ArticleOffice, unit_id: int) -> bool:
+    """The office's editors and head; the unit's officers and leader in charge (the timer runs against it)."""
+    return can_work_at_office(user, office) or is_unit_member_of(user, unit_id)
+
+
+def can_record_incident(user: User | None, office: ArticleOffice) -> bool:
+    """ZG-4.9 / ZG-4.10 / INF-3.7: the office records late, omitted, concealed and false reports."""
+    return can_work_at_office(user, office)
+
+
+def can_withdraw_incident(user: User | None, office: ArticleOffice) -> bool:
+    """An incident recorded in error is withdrawn by the office's head (it changes the unit's score)."""
+    return can_manage_office(user, office)
+
+
+def can_see_incident(user: User | None, office: ArticleOffice, unit_id: int) -> bool:
+    """The recording office's editors and head; the unit's officers and leader in charge (their own only)."""
+    return can_work_at_office(user, office) or is_unit_member_of(user, unit_id)

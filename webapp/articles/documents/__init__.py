@@ -1,0 +1,15 @@
+"""An issue of an office's publication (期刊) as a printed internal information bulletin: .docx and PDF.
+
+No database and no request here: `webapp.articles.services.issue_exports` builds `IssueDocument` from the issue
+after the permission check, and these modules lay it out.
+
+- data.py  `IssueDocument` / `IssueEntry`: what is printed, and the words of the layout (dates, source line)
+- pdf.py   the PDF (ReportLab, the project's embedded CJK font)
+- docx.py  the Word document (python-docx)
+"""
+
+from webapp.articles.documents.data import IssueDocument, IssueEntry, chinese_date, masthead_name
+from webapp.articles.documents.docx import issue_docx
+from webapp.articles.documents.pdf import issue_pdf
+
+__all__ = ["IssueDocument", "IssueEntry", "chinese_date", "issue_docx", "issue_pdf", "masthead_name"]

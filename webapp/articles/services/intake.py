@@ -1,0 +1,140 @@
+"""The office's intake queue (read model): the articles that reached the person's office and wait for its
+decision (已报送 → 编辑中), urgent reports first then the oldest; the counts per state; the articles lower offices
+passed up to it (上报, INF-2.5) still waiting; and an article's neighbours in the queue (J/K in triage).
+
+Every list is paginated in the query and the counts are one GROUP BY, so a page issues the same few statements
+whatever the number of articles.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import aliased, joinedload, selectinload
+
+from webapp.articles.models import Article, ArticleOffice, Forwarding
+from webapp.articles.services import permissions
+from webapp.articles.services.errors import Refused
+from webapp.core.extensions import db
+from webapp.core.models import User
+from webapp.core.models.types import UTCDateTime
+from workflow.errors import Refusal
+
+PER_PAGE = 20
+MAX_PER_PAGE = 100
+QUEUE_STATES = permissions.INTAKE_STATES
+#: 0 for an urgent report (紧急信息, PUB-2.3: 急事、要事…迅速报送), 1 for the rest: urgent first.
+URGENT_FIRST = sa.case((Article.kind == "urgent", 0), else_=1)
+#: when it reached the office (to the minute; an article made outside the procedure has only its creation time)
+ARRIVED = sa.func.coalesce(Article.submitted_at, Article.created_at)
+QUEUE_ORDER = (URGENT_FIRST, ARRIVED, Article.id)
+
+
+def office_for(user: User) -> ArticleOffice:
+    """The office whose intake ``user`` works (editor or head); 403 otherwise."""
+    office = permissions.office_of(user)
+    if office is None or not permissions.can_work_at_office(user, office):
+        raise Refused(Refusal("forbidden", "只有信息报送办公室的信息编辑和负责人可以处理来稿。", None))
+    return office
+
+
+def queue_clause(user: User, office: ArticleOffice, states: tuple[str, ...] = QUEUE_STATES) -> Any:
+    return sa.and_(
+        permissions.visible_clause(user),
+        Article.office_id == office.id,
+        Article.state.in_(states),
+    )
+
+
+@dataclass(frozen=True)
+class Intake:
+    office: ArticleOffice
+    #: the state shown (``submitted``, ``received``) or None for both
+    state: str | None
+    page: Any
+    counts: dict[str, int]
+    forwarded: Any
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+def intake(
+    user: User,
+    *,
+    state: str | None = None,
+    page: int = 1,
+    per_page: int = PER_PAGE,
+    forwarded_page: int = 1,
+) -> Intake:
+    office = office_for(user)
+    states = (state,) if state in QUEUE_STATES else QUEUE_STATES
+    stmt = (
+        sa.select(Article)
+        .where(queue_clause(user, office, states))
+        .order_by(*QUEUE_ORDER)
+        .options(joinedload(Article.unit))
+    )
+    listed = db.paginate(stmt, page=page, per_page=per_page, max_per_page=MAX_PER_PAGE, error_out=False)
+    counts = {name: 0 for name in QUEUE_STATES}
+    for name, number in db.session.execute(
+        sa.select(Article.state, sa.func.count(Article.id))
+        .where(queue_clause(user, office))
+        .group_by(Article.state)
+    ):
+        counts[name] = number
+    return Intake(
+        office,
+        state if state in QUEUE_STATES else None,
+        listed,
+        counts,
+        forwarded_to(user, office, page=forwarded_page),
+    )
+
+
+def forwarded_to(user: User, office: ArticleOffice, *, page: int = 1, per_page: int = PER_PAGE) -> Any:
+    """Articles lower offices passed up to ``office`` (上报, INF-2.5) that it has not decided on, oldest first."""
+    # an alias: `visible_clause` has its own EXISTS over article_forwardings, which must not correlate to this one
+    passed = aliased(Forwarding)
+    stmt = (
+        sa.select(passed)
+        .join(Article, Article.id == passed.article_id)
+        .where(
+            passed.to_office_id == office.id,
+            passed.status == "pending",
+            permissions.visible_clause(user),
+        )
+        .order_by(passed.forwarded_on, passed.id)
+        .options(
+            selectinload(passed.article).joinedload(Article.unit),
+            selectinload(passed.from_office).joinedload(ArticleOffice.organisation),
+        )
+    )
+    return db.paginate(stmt, page=page, per_page=per_page, max_per_page=MAX_PER_PAGE, error_out=False)
+
+
+def _key(article: Article) -> tuple[int, Any, int]:
+    return (0 if article.kind == "urgent" else 1, article.submitted_at or article.created_at, article.id)
+
+
+def neighbours(user: User, office: ArticleOffice, article: Article) -> tuple[int | None, int | None]:
+    """The queue's previous and next article around ``article`` (which may have just left the queue): two
+    indexed one-row queries."""
+    rank, arrived, article_id = _key(article)
+    key = sa.tuple_(*QUEUE_ORDER)
+    mine = sa.tuple_(sa.literal(rank), sa.literal(arrived, UTCDateTime()), sa.literal(article_id))
+    base = sa.select(Article.id).where(queue_clause(user, office), Article.id != article.id)
+    following = db.session.scalar(base.where(key > mine).order_by(*QUEUE_ORDER).limit(1))
+    preceding = db.session.scalar(
+        base.where(key < mine).order_by(*(column.desc() for column in QUEUE_ORDER)).limit(1)
+    )
+    return preceding, following
+
+
+def first_in_queue(user: User, office: ArticleOffice) -> int | None:
+    return db.session.scalar(
+        sa.select(Article.id).where(queue_clause(user, office)).order_by(*QUEUE_ORDER).limit(1)
+    )
