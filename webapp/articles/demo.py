@@ -16,8 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any, NamedTuple
 
 import sqlalchemy as sa
@@ -25,9 +24,34 @@ from flask import current_app, g
 from werkzeug.security import generate_password_hash
 
 from config.rulesets import DEFAULT_RULESET, load_ruleset
-from webapp.articles.models import Article, ArticleOffice, Publication
-from webapp.articles.services import articles, offices
+from webapp.articles.demo_stories import STORIES, Story
+from webapp.articles.models import (
+    Adoption,
+    Article,
+    ArticleOffice,
+    Commission,
+    Forwarding,
+    Instruction,
+    Publication,
+    PublicationIssue,
+    UrgentEvent,
+)
+from webapp.articles.services import (
+    adoption_changes,
+    articles,
+    commissions,
+    forwarding,
+    incidents,
+    instructions,
+    issue_corrections,
+    issues,
+    office_settings,
+    offices,
+    urgent,
+)
 from webapp.articles.services.adoptions import AdoptionInput
+from webapp.articles.services.instructions import FollowUpInput
+from webapp.articles.services.issue_corrections import CorrectionInput
 from webapp.core import clock
 from webapp.core.extensions import db
 from webapp.core.models import Organisation, OrganTier, OrgKind, Role, User, UserRole
@@ -90,190 +114,6 @@ ACCOUNTS: list[Account] = [
 ]
 #: unit code → the username prefix of its officer and signer (``yl`` → ``yl-officer``, ``yl-signer``)
 PREFIX = {"zg-yl": "yl", "zg-xl": "xl", "zg-gx": "gx", "zg-yjs": "yjs", "zg-jd": "jd", "zg-zzk": "zzk"}
-
-
-# -- the quarter's articles ----------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Step:
-    """One act on the article, ``after`` days after the previous one, by ``who``: ``officer`` / ``signer`` of the
-    unit, ``editor`` / ``head`` of the office, or a username. ``action`` is an event of the procedure (``text``:
-    the reason, the answer or a comment) or ``revise``: a new version with ``text`` added as a paragraph and
-    ``note`` saying what changed."""
-
-    after: int
-    who: str
-    action: str
-    text: str = ""
-    adoption: tuple[str, str, str] | None = None
-    note: str = ""
-
-
-@dataclass(frozen=True)
-class Story:
-    unit: str
-    title: str
-    #: paragraphs of the text
-    body: tuple[str, ...]
-    #: the draft was written this many days before the demo's day
-    start: int
-    steps: tuple[Step, ...] = ()
-    secrecy: str = "none"
-    #: the state the story ends in, whatever the load day (tests compare)
-    ends: str = field(default="", compare=False)
-
-
-def _sent(after: int = 1, signed: int = 1) -> tuple[Step, ...]:
-    """The officer sends it to the leader in charge, who signs it off (ZG-6.1)."""
-    return (Step(after, "officer", "submit"), Step(signed, "signer", "sign_off"))
-
-
-def _adopted(pub: str, klass: str, form: str, received: int = 1, decided: int = 1) -> tuple[Step, ...]:
-    return (
-        Step(received, "editor", "receive"),
-        Step(decided, "editor", "adopt", adoption=(pub, klass, form)),
-    )
-
-
-# fmt: off
-STORIES: list[Story] = [
-    # 夷陵区委组织部 (county group)
-    Story("zg-yl", "夷陵区推行村（社区）党组织书记“擂台比武”激发基层活力", (
-        "今年以来，夷陵区在全区村（社区）党组织书记中开展“擂台比武”活动，围绕发展集体经济、基层治理、服务群众三个方面晒实绩、比思路。",
-        "活动采取“现场述职+实地观摩+群众测评”的方式，评选出“擂台之星”12名，对排名靠后的5名书记进行约谈提醒。",
-        "目前，全区村级集体经济收入10万元以上的村达到86%，较去年同期提高14个百分点。",
-    ), 86, (*_sent(), Step(2, "editor", "receive"),
-            Step(1, "editor", "revise", "比武评分由乡镇党委评价、群众测评和现场评委打分三部分组成，权重分别为40%、30%、30%。",
-                 note="编辑修改：补充比武评分办法"),
-            Step(1, "head", "adopt", adoption=("P3", "exp", "single"))), ends="adopted"),
-    Story("zg-yl", "夷陵区建立年轻干部“墩苗”台账实行跟踪培养", (
-        "夷陵区委组织部对全区45岁以下科级干部建立“墩苗”台账，选派到信访、征迁、乡村振兴一线岗位锻炼。",
-        "每名干部明确一名导师，每季度开展一次实绩分析，锻炼表现作为提拔使用的重要依据。",
-    ), 80, (Step(1, "officer", "submit"),
-            Step(2, "signer", "leader_return", "请补充已选派人数和锻炼岗位分布，数据以部务会通过的名单为准。"),
-            Step(1, "officer", "revise", "目前已选派68名年轻干部，其中信访岗位15名、征迁岗位21名、乡村振兴岗位32名。",
-                 note="补充选派人数和岗位分布"),
-            Step(0, "officer", "resubmit", "已按意见补充选派人数和岗位分布，数据与部务会名单核对一致。"),
-            Step(1, "signer", "sign_off"), *_adopted("P2", "exp", "single", 2, 3)), ends="adopted"),
-    Story("zg-yl", "夷陵区以“三个清单”压实基层党建工作责任", (
-        "夷陵区将基层党建责任细化为书记责任清单、班子成员责任清单和问题整改清单，实行销号管理。",
-        "区委组织部每月通报清单完成情况，对连续两个月进度滞后的乡镇党委书记进行提醒谈话。",
-    ), 70, (*_sent(), *_adopted("P3", "ref", "single")), ends="adopted"),
-    Story("zg-yl", "夷陵区探索“党建+网格”治理模式打通服务群众“最后一米”", (
-        "夷陵区以村（社区）网格为单元建立党小组，推动党员到网格报到、在网格服务。",
-        "全区划分网格1026个，配备网格党小组长1026名，今年以来收集解决群众诉求3400余件。",
-    ), 62, (*_sent(), Step(1, "editor", "receive"),
-            Step(2, "editor", "office_return", "诉求解决的数据口径请说明，并补充一个具体事例。"),
-            Step(1, "officer", "revise", "（数据来源：区网格化服务中心。）小溪塔街道某社区网格党小组组织党员上门调解邻里纠纷，10天内化解积案3件。",
-                 note="说明数据口径，补充事例"),
-            Step(0, "officer", "resubmit", "已说明数据口径，补充一个社区网格党小组化解矛盾的事例。"),
-            Step(1, "signer", "sign_off"), *_adopted("P1", "exp", "composite", 1, 4)), ends="adopted"),
-    Story("zg-yl", "夷陵区“红色物业”助力老旧小区治理", (
-        "夷陵区在老旧小区推行“红色物业”，由社区党组织牵头，引导物业企业成立党支部、业委会成员中党员比例不低于50%。",
-        "通过“党组织+物业+业委会”三方议事，全区58个老旧小区的停车、环境等问题得到解决，群众满意度达到93%。",
-    ), 52, (*_sent(), *_adopted("P3", "exp", "single", 1, 2)), ends="adopted"),
-    Story("zg-yl", "夷陵区大学生村官履职情况", (
-        "夷陵区现有大学生村官21名，其中进入村“两委”班子14名。",
-    ), 41, (*_sent(), Step(1, "officer", "withdraw", text="人数需与区人社局重新核实，撤回后另报。")), ends="withdrawn"),
-    Story("zg-yl", "夷陵区开展软弱涣散村党组织集中整顿", (
-        "经排查，全区确定软弱涣散村党组织7个，逐村制定整顿方案，由区级领导包联。",
-        "整顿名单及问题清单按规定不公开。",
-    ), 10, (*_sent(), Step(1, "editor", "receive")), secrecy="secret", ends="received"),
-    Story("zg-yl", "夷陵区优化村干部报酬结构的做法", (
-        "夷陵区将村干部报酬分为基本报酬、绩效报酬和集体经济发展创收奖励三部分，绩效部分占比提高到40%。",
-    ), 9, (Step(0, "officer", "submit"),), ends="awaiting_signoff"),
-    Story("zg-yl", "夷陵区组织干部下沉包保重点项目", (
-        "夷陵区委组织部选派32名干部下沉全区重点项目，实行一个项目一名包保干部。",
-    ), 3, (Step(0, "officer", "revise", "包保干部的表现由项目单位评价，结果纳入年度考核。", note="补充考核办法"),
-           Step(1, "officer", "revise", "截至目前，包保干部协调解决项目用地、用工等问题47个。", note="补充成效")), ends="draft"),
-    # 西陵区委组织部 (county group)
-    Story("zg-xl", "西陵区实施“社区书记工作室”品牌建设", (
-        "西陵区在全区45个社区建立“社区书记工作室”，由优秀社区书记领衔，开展传帮带和难题会诊。",
-        "工作室运行以来，培养社区后备干部90名，帮助解决社区治理难题210个。",
-    ), 76, (*_sent(), *_adopted("P3", "exp", "special", 1, 3)), ends="adopted"),
-    Story("zg-xl", "西陵区干部人事档案专项审核中发现的问题", (
-        "西陵区在干部人事档案专项审核中，发现“三龄二历一身份”记载不一致等问题，已逐人整改。",
-    ), 66, (*_sent(), Step(1, "editor", "receive"),
-            Step(2, "head", "decline", "属工作情况，与本刊用稿方向不符，建议作为内部参考。")),
-          secrecy="internal", ends="not_adopted"),
-    Story("zg-xl", "西陵区党员教育“微课堂”覆盖全部社区", (
-        "西陵区依托新时代文明实践站开设党员教育“微课堂”，每月一主题、每周一课。",
-    ), 12, (*_sent(), Step(1, "editor", "receive"),
-            Step(2, "editor", "office_return", "请补充参学党员人次和群众反响，标题可更具体。")), ends="returned"),
-    Story("zg-xl", "西陵区“红色物业”助力老旧小区治理", (
-        "西陵区在老旧小区推行“红色物业”，由社区党组织牵头，引导物业企业成立党支部、业委会成员中党员比例不低于50%。",
-        "通过“党组织+物业+业委会”三方议事，全区40个老旧小区的停车、环境等问题得到解决，群众满意度达到92%。",
-    ), 2, _sent(0, 1), ends="submitted"),
-    Story("zg-xl", "西陵区开展“两新”组织党建百日攻坚", (
-        "西陵区集中百日开展“两新”组织党建攻坚，新组建党组织23个。",
-    ), 1, (Step(0, "officer", "submit"),), ends="awaiting_signoff"),
-    # 宜昌高新区党工委组织人事部 (zone group)
-    Story("zg-gx", "宜昌高新区建立园区企业人才服务专员制度", (
-        "高新区为园区重点企业配备人才服务专员，一对一协调人才落户、子女入学、住房保障等事项。",
-        "制度实行以来，帮助企业引进高层次人才57名，办理服务事项300余件。",
-    ), 56, (*_sent(), *_adopted("P3", "ref", "example")), ends="adopted"),
-    Story("zg-gx", "高新区人才公寓建设进展", (
-        "高新区第二批人才公寓主体完工，预计年底交付。",
-    ), 36, (*_sent(), Step(1, "editor", "receive"),
-            Step(1, "editor", "decline", "属工程进度信息，缺少组织工作的做法和成效，本刊不予采用。")), ends="not_adopted"),
-    Story("zg-gx", "高新区非公企业党组织覆盖情况", (
-        "高新区规模以上非公企业党组织覆盖率达到95%。",
-    ), 6, (Step(0, "officer", "submit"),
-           Step(2, "signer", "leader_return", "覆盖率请按最新统计口径核实，并说明未覆盖企业的工作计划。")),
-          ends="returned"),
-    Story("zg-gx", "高新区“党建联盟”推动园区企业抱团发展", (
-        "高新区组建产业链党建联盟6个，推动上下游企业在技术攻关、人才共享等方面合作。",
-    ), 4, _sent(0, 1), ends="submitted"),
-    # 宜昌市委组织部研究室 (sections, group 1)
-    Story("zg-yjs", "关于基层减负情况的调研与思考", (
-        "研究室对全市8个县市区、24个乡镇开展基层减负专题调研，发现会议文件精简成效明显，但督查检查考核仍存在变相增加的情况。",
-        "建议建立督查检查考核计划统筹机制，实行年度总量控制。",
-    ), 68, (*_sent(), *_adopted("P3", "ref", "single", 2, 2)), ends="adopted"),
-    Story("zg-yjs", "市委组织部开展“走基层、察实情”专题调研", (
-        "市委组织部班子成员带队，分赴各县市区开展专题调研，形成调研报告11篇。",
-    ), 5, (*_sent(), Step(2, "editor", "receive")), ends="received"),
-    Story("zg-yjs", "全市组织系统信息工作季度分析", (
-        "本季度全市组织系统报送信息稿件情况分析（草稿）。",
-    ), 1, (), ends="draft"),
-    # 宜昌市委组织部干部监督室 (sections, group 2)
-    Story("zg-jd", "全市推行干部选拔任用“一报告两评议”全程纪实", (
-        "干部监督室指导各地在干部选拔任用中全面推行“一报告两评议”，实行选任工作全程纪实。",
-        "今年以来，全市开展选人用人专项检查8次，发现并督促整改问题26个。",
-    ), 63, (*_sent(), *_adopted("P2", "ref", "example", 1, 3)), ends="adopted"),
-    Story("zg-jd", "个人有关事项报告抽查核实情况", (
-        "本季度对领导干部个人有关事项报告开展随机抽查核实，具体情况按规定报送。",
-    ), 45, (*_sent(), Step(1, "editor", "receive"),
-            Step(1, "head", "decline", "涉及个人有关事项，不宜在刊物刊发，已转交干部监督室存档。")),
-          secrecy="secret", ends="not_adopted"),
-    Story("zg-jd", "干部监督工作中运用大数据比对的探索", (
-        "干部监督室联合市大数据中心，对干部档案与社保、房产等信息开展比对。",
-    ), 30, (Step(1, "officer", "submit"),
-            Step(1, "signer", "withdraw", text="比对工作尚在试点，暂不报送。")), ends="withdrawn"),
-    # 宜昌市委组织部组织科 (sections, group 3)
-    Story("zg-zzk", "全市发展党员工作质量稳步提升", (
-        "组织科严格落实发展党员工作规程，全市今年发展党员中35岁以下的占比达到78%，具有大专以上学历的占62%。",
-    ), 78, (*_sent(), *_adopted("P3", "exp", "composite")), ends="adopted"),
-    Story("zg-zzk", "全市村级党组织换届“回头看”工作综述", (
-        "组织科对全市村级党组织换届情况开展“回头看”，新一届村“两委”班子平均年龄下降6.2岁。",
-    ), 48, (*_sent(), *_adopted("P4", "exp", "single")), ends="adopted"),
-    Story("zg-zzk", "推行党支部标准化规范化建设“星级评定”", (
-        "组织科在全市推行党支部标准化规范化建设“星级评定”，评定结果与党支部书记考核挂钩。",
-    ), 20, (*_sent(), Step(1, "editor", "office_return", "请补充评定标准和首批评定结果。"),
-            Step(2, "officer", "revise", "评定标准包括组织设置、班子建设、党员管理、组织生活、阵地建设五项；首批评出五星支部42个、四星支部115个。",
-                 note="补充评定标准和首批结果"),
-            Step(0, "officer", "resubmit", "已补充评定标准和首批评定的五星、四星支部数量。"),
-            Step(1, "signer", "sign_off")), ends="submitted"),
-    Story("zg-zzk", "全市党组织书记轮训工作情况", (
-        "组织科分四期对全市村（社区）党组织书记开展全覆盖轮训，累计培训1480人次。",
-    ), 8, (*_sent(), Step(1, "editor", "receive"),
-           Step(1, "editor", "revise", "轮训安排三分之一课时到先进村现场教学，学员反映实用管用。",
-                 note="编辑修改：突出实践教学")), ends="received"),
-    Story("zg-zzk", "农村党员冬春训工作安排", (
-        "今冬明春全市农村党员集中培训工作安排（草稿）。",
-    ), 0, (), ends="draft"),
-]
-# fmt: on
 
 
 # -- loading -------------------------------------------------------------------------------------------------------
@@ -358,6 +198,13 @@ def load_structure(password: str) -> int:
     )  # fmt: skip
     offices.add_units(office.id, [(_org(code).id, group) for code, group in UNITS.items()])
     offices.add_units(upper.id, [(_org("zg-yc").id, "city")])
+    # The scheme's source is another province's measures with the city redacted (《河南组工信息》, “**组工”):
+    # each head names the publications as its office knows them, and the province keeps only those it uses.
+    head, upper_head = _user("zg-head"), _user("zg-prov-head")
+    office_settings.update_publication(head, _publication(office, "P2"), name=PROVINCE_PUBLICATION)
+    office_settings.update_publication(head, _publication(office, "P4"), name="“宜昌组工”微博微信")
+    for code in ("P3", "P4"):
+        office_settings.update_publication(upper_head, _publication(upper, code), active=False)
     return created + 2
 
 
@@ -437,6 +284,239 @@ def load_articles(today: date) -> int:
     return created
 
 
+# -- the records around the articles -------------------------------------------------------------------------------
+
+#: Articles the records below write (beside the stories) and the state each ends in.
+COMMISSION_TOPIC = "基层党组织书记队伍建设的经验做法"
+COMMISSION_ANSWERS = {
+    "zg-yl": "夷陵区实行村党组织书记“县乡共管”", "zg-xl": "西陵区社区书记职业化管理的探索",
+}  # fmt: skip
+URGENT_EVENT = "夷陵区樟村坪镇突发山体滑坡"
+URGENT_FIRST, URGENT_FOLLOWUP = "夷陵区组织党员干部连夜转移受威胁群众（首报）", "夷陵区滑坡处置进展（续报）"
+RECORD_ENDS = {
+    COMMISSION_ANSWERS["zg-yl"]: "adopted",
+    COMMISSION_ANSWERS["zg-xl"]: "submitted",
+    URGENT_FIRST: "adopted",
+    URGENT_FOLLOWUP: "not_adopted",
+}
+
+
+def expected_states() -> dict[str, str]:
+    """Title → the state each demo article ends in, whatever the load day."""
+    return {**{story.title: story.ends for story in STORIES}, **RECORD_ENDS}
+
+
+def _article(title: str) -> Article:
+    article = db.session.scalar(sa.select(Article).where(Article.title == title))
+    if article is None:
+        raise LookupError(f"demo article {title!r} is missing")
+    return article
+
+
+def _adoption(title: str, office: ArticleOffice, code: str) -> int:
+    found = db.session.scalar(
+        sa.select(Adoption.id)
+        .join(Publication)
+        .where(
+            Adoption.article_id == _article(title).id,
+            Publication.office_id == office.id,
+            Publication.code == code,
+        )
+    )
+    if found is None:
+        raise LookupError(f"demo adoption of {title!r} in {code} is missing")
+    return found
+
+
+def _at(day: date, hour: int, minute: int) -> datetime:
+    return datetime.combine(day, time(hour, minute), tzinfo=clock.SHANGHAI)
+
+
+def _walk(title: str, steps: list[tuple[date, str, str, dict[str, Any]]]) -> None:
+    """Fire ``(day, username, event, keyword arguments)`` on the article titled ``title``, each as of its day."""
+    for day, username, event, kwargs in steps:
+        with _as_of(day):
+            articles.fire(_user(username), _article(title).id, event, today=day, **kwargs)
+
+
+def _forward_and_adopt_elsewhere(office: ArticleOffice, today: date) -> None:
+    """墩苗 goes up to the province, which adopts it (INF-2.5: the credit stays with 夷陵区); 擂台比武 is also
+    carried on the department's Weibo/WeChat (INF-2.8); the 减负 report is sent on to the leaders (INF-2.6)."""
+    day = lambda n: today - timedelta(days=n)  # noqa: E731
+    upper = office.parent
+    assert upper is not None
+    dunmiao = _article("夷陵区建立年轻干部“墩苗”台账实行跟踪培养")
+    if db.session.scalar(sa.select(Forwarding.id).where(Forwarding.article_id == dunmiao.id)) is None:
+        with _as_of(day(68)):
+            sent = forwarding.forward(
+                _user("zg-editor"), dunmiao.id, "up", note="经验做法较好，建议省级刊用", today=day(68)
+            )
+        with _as_of(day(64)):
+            forwarding.adopt(
+                _user("zg-prov-editor"),
+                sent.id,
+                AdoptionInput(_publication(upper, "P2"), "exp", "single"),
+                today=day(64),
+            )
+        reduce_burden = _article("关于基层减负情况的调研与思考")
+        with _as_of(day(61)):
+            forwarding.forward(
+                _user("zg-head"), reduce_burden.id, "to_leaders", note="呈部领导参阅", today=day(61)
+            )
+    leitai = _article("夷陵区推行村（社区）党组织书记“擂台比武”激发基层活力")
+    if db.session.scalar(sa.select(sa.func.count(Adoption.id)).where(Adoption.article_id == leitai.id)) < 2:
+        with _as_of(day(78)):
+            adoption_changes.adopt_again(
+                _user("zg-editor"),
+                leitai.id,
+                AdoptionInput(_publication(office, "P4"), "exp", "single"),
+                today=day(78),
+            )
+
+
+def _instructions(office: ArticleOffice, today: date) -> None:
+    """A city leader's 批示 on 擂台比武 with a follow-up the unit reported on; a provincial leader's on 墩苗."""
+    leitai = _article("夷陵区推行村（社区）党组织书记“擂台比武”激发基层活力")
+    if db.session.scalar(sa.select(Instruction.id).where(Instruction.article_id == leitai.id)) is not None:
+        return
+    day = lambda n: today - timedelta(days=n)  # noqa: E731
+    with _as_of(day(60)):
+        instruction = instructions.record(
+            _user("zg-editor"), leitai.id, leader="李建国（市委常委、组织部部长）", level="city",
+            text="“擂台比武”抓住了村级班子建设的关键，请夷陵区总结经验，市委组织部研究在全市推广。",
+            instructed_on=day(60), today=day(60),
+            follow_up=FollowUpInput(_org("zg-yl").id, day(45), "总结“擂台比武”做法，提出在全市推广的建议"),
+        )  # fmt: skip
+    with _as_of(day(50)):
+        instructions.report(
+            _user("yl-officer"), instruction.follow_ups[0].id,
+            "已形成《夷陵区村（社区）党组织书记“擂台比武”工作规程》，建议分县市区试点后在全市推开。",
+            now=_at(day(50), 16, 30),
+        )  # fmt: skip
+    with _as_of(day(58)):
+        instructions.record(
+            _user("zg-editor"), _article("夷陵区建立年轻干部“墩苗”台账实行跟踪培养").id,
+            leader="省委组织部领导", level="provincial", text="这个办法好，可在全省组织系统交流。",
+            instructed_on=day(58), today=day(58),
+        )  # fmt: skip
+
+
+def _issues(office: ArticleOffice, today: date) -> None:
+    """《宜昌组工信息》: an issue locked two months ago with a correction (勘误), and this week's being assembled."""
+    publication = _publication(office, "P3")
+    if db.session.scalar(
+        sa.select(PublicationIssue.id).where(PublicationIssue.publication_id == publication)
+    ):
+        return
+    day = lambda n: today - timedelta(days=n)  # noqa: E731
+    editor, head = _user("zg-editor"), _user("zg-head")
+    first = [
+        "夷陵区推行村（社区）党组织书记“擂台比武”激发基层活力", "全市发展党员工作质量稳步提升",
+        "西陵区实施“社区书记工作室”品牌建设", "夷陵区建立年轻干部“墩苗”台账实行跟踪培养",
+        "夷陵区以“三个清单”压实基层党建工作责任", "关于基层减负情况的调研与思考",
+    ]  # fmt: skip
+    with _as_of(day(58)):
+        issue = issues.create(editor, publication, issued_on=day(58), editor_note="本期刊发基层党建经验做法。",
+                              distribution="市委常委，各县市区委组织部，部机关各科室", copies=120, today=day(58))  # fmt: skip
+        issues.add_items(editor, issue.id, [_adoption(title, office, "P3") for title in first])
+    with _as_of(day(57)):
+        issues.lock(head, issue.id, now=_at(day(57), 17, 0))
+    with _as_of(day(54)):
+        item = next(i for i in issue.items if i.title.startswith("夷陵区以“三个清单”"))
+        issue_corrections.correct(head, issue.id, CorrectionInput(
+            "edit", "经夷陵区委组织部核实，提醒谈话针对连续三个月（非两个月）进度滞后的乡镇党委书记", item.id,
+            item.title, item.body.replace("连续两个月", "连续三个月"),
+        ), now=_at(day(54), 10, 0))  # fmt: skip
+    second = [
+        "宜昌高新区建立园区企业人才服务专员制度",
+        "夷陵区“红色物业”助力老旧小区治理",
+        COMMISSION_ANSWERS["zg-yl"],
+    ]
+    with _as_of(day(3)):
+        issue = issues.create(
+            editor, publication, issued_on=day(3), editor_note="本期为约稿专题。", today=day(3)
+        )
+        issues.add_items(editor, issue.id, [_adoption(title, office, "P3") for title in second])
+
+
+def _commission(office: ArticleOffice, today: date) -> None:
+    """An important commission (INF-3.10) to three units: 夷陵区 answers in time, 西陵区 late, 高新区 not at all."""
+    if db.session.scalar(sa.select(Commission.id).where(Commission.topic == COMMISSION_TOPIC)) is not None:
+        return
+    day = lambda n: today - timedelta(days=n)  # noqa: E731
+    units = {code: _org(code).id for code in ("zg-yl", "zg-xl", "zg-gx")}
+    with _as_of(day(25)):
+        commission = commissions.create(
+            _user("zg-editor"), topic=COMMISSION_TOPIC, detail="请结合本地实际，报送一篇经验类信息，1500字以内。",
+            due_on=day(15), important=True, unit_ids=list(units.values()), today=day(25),
+        )  # fmt: skip
+    target = {t.unit_id: t.id for t in commission.targets}
+    for code, (written, signed) in {"zg-yl": (20, 18), "zg-xl": (14, 12)}.items():
+        prefix, title = PREFIX[code], COMMISSION_ANSWERS[code]
+        with _as_of(day(written)):
+            articles.create_draft(
+                _user(f"{prefix}-officer"), office_id=office.id, title=title, today=day(written),
+                body=f"{title}。\n\n围绕约稿要求，本单位从选育管用四个环节加强书记队伍建设，成效明显。",
+                commission_target_id=target[units[code]],
+            )  # fmt: skip
+        _walk(
+            title,
+            [
+                (day(written), f"{prefix}-officer", "submit", {}),
+                (day(signed), f"{prefix}-signer", "sign_off", {}),
+            ],
+        )
+    yl_answer = COMMISSION_ANSWERS["zg-yl"]
+    adopt = {"adoption": AdoptionInput(_publication(office, "P3"), "exp", "single")}
+    _walk(yl_answer, [(day(17), "zg-editor", "receive", {}), (day(14), "zg-editor", "adopt", adopt)])
+    commissions.mark_missed(today)  # what the daily tick does: 高新区 never answered
+
+
+def _urgent(office: ArticleOffice, today: date) -> None:
+    """A landslide in 夷陵区: the first report in time, the follow-up 45 minutes late — recorded as 迟报
+    (ZG-4.10) — and the event closed the next day."""
+    if db.session.scalar(sa.select(UrgentEvent.id).where(UrgentEvent.title == URGENT_EVENT)) is not None:
+        return
+    day, next_day = today - timedelta(days=20), today - timedelta(days=19)
+    officer, signer, editor = _user("yl-officer"), _user("yl-signer"), _user("zg-editor")
+    with _as_of(day):
+        event, first = urgent.register_by_unit(
+            officer, office_id=office.id, title=URGENT_EVENT, occurred_at=_at(day, 8, 10), now=_at(day, 8, 35),
+            report_title=URGENT_FIRST, report_body="8时10分，樟村坪镇一处山体发生滑坡，无人员伤亡。区委组织部组织"
+            "驻村干部和党员突击队连夜转移受威胁群众47户126人。",
+        )  # fmt: skip
+        articles.fire(officer, first.id, "submit", today=day, now=_at(day, 8, 45))
+        articles.fire(signer, first.id, "sign_off", today=day, now=_at(day, 8, 55))
+        followup = articles.create_draft(
+            officer, office_id=office.id, title=URGENT_FOLLOWUP, kind="urgent", urgent_event_id=event.id, today=day,
+            body="截至13时，转移群众已全部妥善安置，党员突击队24小时值守，滑坡体未再发生位移。",
+        )  # fmt: skip
+        articles.fire(officer, followup.id, "submit", today=day, now=_at(day, 13, 25))
+        articles.fire(signer, followup.id, "sign_off", today=day, now=_at(day, 13, 40))
+        articles.fire(editor, first.id, "receive", today=day, now=_at(day, 9, 5))
+    adopt = {"adoption": AdoptionInput(_publication(office, "P3"), "ref", "single")}
+    _walk(URGENT_FIRST, [(next_day, "zg-editor", "adopt", adopt)])
+    _walk(URGENT_FOLLOWUP, [(next_day, "zg-editor", "receive", {}),
+                            (next_day, "zg-editor", "decline", {"reason": "续报内容已并入首报采用稿"})])  # fmt: skip
+    with _as_of(next_day):
+        incidents.create(
+            editor, kind="late", occurred_on=day, article_id=followup.id, urgent_event_id=event.id, today=next_day,
+            note="续报时限为12时55分，13时40分送达，迟报45分钟。",
+        )  # fmt: skip
+        urgent.close(editor, event.id, note="群众已安置，险情解除。", now=_at(next_day, 10, 0))
+
+
+def load_records(today: date) -> None:
+    """Forwarding and further adoptions, 批示, the commission, the urgent event and the publication's issues
+    (each only once: matched on what it is about)."""
+    office = _office("zg-yc")
+    _forward_and_adopt_elsewhere(office, today)
+    _instructions(office, today)
+    _commission(office, today)
+    _urgent(office, today)
+    _issues(office, today)
+
+
 def load(password: str) -> int:
     """The article demo (see the module's docstring); returns rows created (organisations, accounts, offices,
     articles). Skipped under TESTING unless ``DEMO_ARTICLES`` is set."""
@@ -444,4 +524,6 @@ def load(password: str) -> int:
     if not config.get("DEMO_ARTICLES", not config.get("TESTING", False)):
         return 0
     today = clock.today()  # before any step: `_as_of` moves the clock while an article is walked
-    return load_structure(password) + load_articles(today)
+    created = load_structure(password) + load_articles(today)
+    load_records(today)
+    return created
