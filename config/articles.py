@@ -17,6 +17,9 @@ def parse_rules(data: dict[str, object], source: str) -> ArticleRules:
     rules = data.get("rules")
     if not isinstance(sources, dict) or not isinstance(rules, dict):
         raise RulesetError(source, "", "needs [sources] and [rules.…] tables")
+    for prefix, name in sources.items():
+        if not isinstance(name, str) or not name.strip():
+            raise RulesetError(source, f"sources.{prefix}", "needs the document's name (text)")
     texts: dict[str, RuleText] = {}
     for rule_id, entry in rules.items():
         prefix = rule_id.split("-", 1)[0]
@@ -26,6 +29,10 @@ def parse_rules(data: dict[str, object], source: str) -> ArticleRules:
             isinstance(entry.get(k), str) for k in ("article", "quote")
         ):
             raise RulesetError(source, f"rules.{rule_id}", "needs article and quote (text)")
+        for key in ("article", "quote"):
+            # People read the quote in every refusal: an empty one would cite the rule without saying it.
+            if not entry[key].strip():
+                raise RulesetError(source, f"rules.{rule_id}.{key}", "is empty")
         texts[rule_id] = RuleText(str(sources[prefix]), entry["article"], entry["quote"])
     return ArticleRules(texts)
 
