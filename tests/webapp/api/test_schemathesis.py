@@ -4,7 +4,9 @@ several steps. No input may cause a 5xx; every answer has a documented status an
 documented schema; input the document calls invalid is refused with a 4xx.
 
 Half the calls address resources that exist (the cases, a sheet, an attachment, an objection made here), the
-other half whatever ids the document allows. Deterministic (derandomized, no example database) and bounded
+other half whatever ids the document allows. The article operations (issue 9) are called by the article demo's
+people (an information officer and leader of 夷陵, the city office's editor and head) on the demo's articles,
+adoptions, issues, offices' settings and requests, and on a draft with an attachment made here. Deterministic (derandomized, no example database) and bounded
 (`MAX_EXAMPLES` per operation and mode).
 """
 
@@ -13,11 +15,13 @@ from __future__ import annotations
 import os
 import re
 import tempfile
+from io import BytesIO
 from pathlib import Path
 from typing import Any
 
 import pytest
 import schemathesis
+import sqlalchemy as sa
 from flask.testing import FlaskClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -34,7 +38,24 @@ from schemathesis.specs.openapi.checks import (
 
 from tests.factories import make_test_app
 from tests.webapp.services.flow import drive
+from webapp.articles.models import (
+    Adoption,
+    Article,
+    ArticleOffice,
+    Commission,
+    FollowUp,
+    Forwarding,
+    Incident,
+    Instruction,
+    IssueItem,
+    OfficeUnit,
+    Publication,
+    PublicationIssue,
+    UrgentEvent,
+    VocabularyTerm,
+)
 from webapp.core.extensions import db
+from webapp.core.models import Organisation
 from webapp.demo import DEMO_PASSWORD, load_demo
 
 CHECKS = [
@@ -47,6 +68,9 @@ CHECKS = [
 #: per operation, mode and test run; raise it for a longer search (KAOPING_SCHEMATHESIS_EXAMPLES=200)
 MAX_EXAMPLES = int(os.environ.get("KAOPING_SCHEMATHESIS_EXAMPLES", "10"))
 CALLERS = ("unit-county", "county-staff")
+#: who calls the article operations (paths under /articles…, /article-…, /office…)
+ARTICLE_CALLERS = ("yl-officer", "yl-signer", "zg-editor", "zg-head")
+ARTICLE_PATHS = ("/article", "/office")
 
 
 def _operations() -> list[tuple[str, str]]:
@@ -63,7 +87,7 @@ def _bearer(client: FlaskClient, username: str) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    app = make_test_app(tmp_path_factory.mktemp("schemathesis"))
+    app = make_test_app(tmp_path_factory.mktemp("schemathesis"), DEMO_ARTICLES=True)
     with app.app_context():
         db.create_all()
         load_demo()
@@ -71,7 +95,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         in_notice = drive("unit-city", level="first", to="in_notice")
         draft = drive("unit-town", to="draft")
     client = app.test_client()
-    headers = {username: _bearer(client, username) for username in CALLERS}
+    headers = {username: _bearer(client, username) for username in CALLERS + ARTICLE_CALLERS}
     sheet = client.post(
         f"/api/v1/cases/{planned}/sheets", json={"kind": "self"}, headers=headers["unit-county"]
     )
@@ -85,9 +109,12 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         "organ_id": [case["organ"]["id"]],
         "reference": [objection.get_json()["reference"]],
     }
+    with app.app_context():
+        known |= _article_ids(client, headers["yl-officer"])
     return {
         "client": client,
-        "headers": list(headers.values()),
+        "headers": [headers[username] for username in CALLERS],
+        "article_headers": [headers[username] for username in ARTICLE_CALLERS],
         "known": known,
         # unknown query parameters are ignored, as by any page (no negative case adds them)
         "schema": schemathesis.openapi.from_wsgi(
@@ -98,19 +125,79 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     }
 
 
+def _first(statement: Any) -> int:
+    found = db.session.scalar(statement.limit(1))
+    assert found is not None, statement
+    return int(found)
+
+
+def _article_ids(client: FlaskClient, officer: dict[str, str]) -> dict[str, list[Any]]:
+    """Ids of the article demo's records the article callers may reach, the first of each list addressed first.
+
+    A draft with an attachment is made here (the demo has no attachment); an adopted article goes first where the
+    path names an adoption, so that the pair exists."""
+    office = _first(sa.select(ArticleOffice.id).join(Organisation).where(Organisation.code == "zg-yc"))
+    draft = client.post("/api/v1/articles", json={"office_id": office, "title": "接口测试稿", "body": "正文"},
+                        headers=officer)  # fmt: skip
+    assert draft.status_code == 201, draft.get_json()
+    draft_id = draft.get_json()["id"]
+    attachment = client.post(
+        f"/api/v1/articles/{draft_id}/attachments",
+        data={"file": (BytesIO(b"%PDF-1.4\n% kaoping\n%%EOF\n"), "附件.pdf")},
+        headers=officer,
+    )
+    assert attachment.status_code == 201, attachment.get_json()
+    adoption = db.session.scalars(sa.select(Adoption).order_by(Adoption.id).limit(1)).one()
+    by_state = {
+        state: _first(
+            sa.select(Article.id)
+            .where(Article.state == state, Article.office_id == office)
+            .order_by(Article.id)
+        )
+        for state in ("awaiting_signoff", "submitted", "received", "returned")
+        if db.session.scalar(sa.select(Article.id).where(Article.state == state, Article.office_id == office))
+    }
+    assembling = _first(sa.select(PublicationIssue.id).where(PublicationIssue.state == "assembling"))
+    return {
+        "article_id": [draft_id, *by_state.values(), adoption.article_id],
+        "attachment_id": [attachment.get_json()["id"]],
+        "adoption_id": [adoption.id],
+        "adopted_article_id": [adoption.article_id],
+        "no": [1, 2],
+        "issue_id": [
+            assembling,
+            _first(sa.select(PublicationIssue.id).where(PublicationIssue.state == "locked")),
+        ],
+        "item_id": [_first(sa.select(IssueItem.id).where(IssueItem.issue_id == assembling))],
+        "publication_id": [_first(sa.select(Publication.id).where(Publication.office_id == office))],
+        "term_id": [_first(sa.select(VocabularyTerm.id).where(VocabularyTerm.office_id == office))],
+        "office_unit_id": [_first(sa.select(OfficeUnit.id).where(OfficeUnit.office_id == office))],
+        "forwarding_id": [_first(sa.select(Forwarding.id))],
+        "commission_id": [_first(sa.select(Commission.id))],
+        "incident_id": [_first(sa.select(Incident.id))],
+        "event_id": [_first(sa.select(UrgentEvent.id))],
+        "instruction_id": [_first(sa.select(Instruction.id))],
+        "follow_up_id": [_first(sa.select(FollowUp.id))],
+    }
+
+
 @pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE], ids=lambda m: m.value)
 @pytest.mark.parametrize(("method", "path"), _operations(), ids=lambda v: v)
 def test_no_input_breaks_an_operation_or_its_documented_shape(world, method, path, mode):
     operation = world["schema"][path][method]
     known = world["known"]
     existing = {p.name: known[p.name][0] for p in operation.path_parameters if p.name in known}
+    if "adoption_id" in existing:  # the adoption's own article
+        existing["article_id"] = known["adopted_article_id"][0]
     combinations = [existing] if existing else []
-    if "case_id" in existing:
-        combinations += [existing | {"case_id": case_id} for case_id in known["case_id"][1:]]
+    for name in ("case_id", "article_id"):
+        if name in existing and not existing.keys() & {"adoption_id", "attachment_id"}:
+            combinations += [existing | {name: value} for value in known[name][1:]]
     strategies = [operation.as_strategy(mode)]
     strategies += [operation.as_strategy(mode, path_parameters=values) for values in combinations]
+    callers = world["article_headers"] if path.startswith(ARTICLE_PATHS) else world["headers"]
 
-    @given(case=st.one_of(strategies), headers=st.sampled_from(world["headers"]))
+    @given(case=st.one_of(strategies), headers=st.sampled_from(callers))
     @settings(
         max_examples=MAX_EXAMPLES,
         derandomize=True,

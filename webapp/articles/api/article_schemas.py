@@ -82,7 +82,7 @@ class TextUpdate(Body):
     expected_version: Version | None = None
 
 
-class AdoptionRequest(Body):
+class ArticleAdoptionRequest(Body):
     publication_id: Id
     class_code: Annotated[str, StringConstraints(max_length=CODE_MAX)]
     form_code: Annotated[str, StringConstraints(max_length=CODE_MAX)]
@@ -92,7 +92,7 @@ class AdoptionRequest(Body):
     note: Annotated[str, StringConstraints(max_length=NOTE_MAX)] = ""
 
 
-class EventRequest(Body):
+class ArticleEventRequest(Body):
     event: Annotated[Event, Stripped]
     reason: Annotated[str, StringConstraints(max_length=TEXT_MAX * 2)] | None = Field(
         None, description="leader_return, office_return, decline: required (ZG-6.1, PUB-2.4, INF-2.0)"
@@ -101,7 +101,7 @@ class EventRequest(Body):
         None, description="resubmit: required, the answer to the open return (ZG-6.1)"
     )
     comment: Annotated[str, StringConstraints(max_length=COMMENT_MAX)] | None = None
-    adoption: AdoptionRequest | None = Field(
+    adoption: ArticleAdoptionRequest | None = Field(
         None, description="adopt: publication, class, form, date (INF-2.0)"
     )
     expected_version: Version | None = None
@@ -138,7 +138,7 @@ class VersionQuery(Out):
     )
 
 
-class UploadForm(Out):
+class ArticleUploadForm(Out):
     """multipart/form-data (read by the view)."""
 
     file: Annotated[bytes, WithJsonSchema({"type": "string", "format": "binary"})]
@@ -206,7 +206,7 @@ class Return(Out):
     answered_at: datetime | None
 
 
-class Attachment(Out):
+class ArticleAttachment(Out):
     id: int
     filename: str
     size: int
@@ -216,7 +216,7 @@ class Attachment(Out):
     at: datetime | None
 
 
-class BlockedEvent(Out):
+class ArticleBlockedEvent(Out):
     event: Event
     message: str
     rule: str | None
@@ -244,7 +244,7 @@ class Forwarding(Out):
     decline_reason: str | None
 
 
-class FollowUp(Out):
+class ArticleFollowUp(Out):
     id: int
     unit: Named
     due_on: date
@@ -253,17 +253,17 @@ class FollowUp(Out):
     reported_at: datetime | None
 
 
-class Instruction(Out):
+class ArticleInstruction(Out):
     id: int
     leader: str
     level: Literal[INSTRUCTION_LEVELS]  # type: ignore[valid-type]
     level_label: str
     text: str
     instructed_on: date
-    follow_ups: list[FollowUp]
+    follow_ups: list[ArticleFollowUp]
 
 
-class Incident(Out):
+class ArticleIncident(Out):
     id: int
     kind: Literal[INCIDENT_KINDS]  # type: ignore[valid-type]
     kind_label: str
@@ -274,7 +274,7 @@ class Incident(Out):
     withdrawn: bool
 
 
-class Commission(Out):
+class ArticleCommission(Out):
     target_id: int
     topic: str
     due_on: date
@@ -282,7 +282,7 @@ class Commission(Out):
     status: Literal["pending", "answered", "late", "missed"]
 
 
-class UrgentEvent(Out):
+class ArticleUrgentEvent(Out):
     id: int
     title: str
     occurred_at: datetime | None
@@ -293,13 +293,13 @@ class UrgentEvent(Out):
 class Records(Out):
     adoptions: list[Adoption]
     forwardings: list[Forwarding]
-    instructions: list[Instruction]
-    incidents: list[Incident]
-    commission: Commission | None
-    urgent_event: UrgentEvent | None
+    instructions: list[ArticleInstruction]
+    incidents: list[ArticleIncident]
+    commission: ArticleCommission | None
+    urgent_event: ArticleUrgentEvent | None
 
 
-class HistoryEntry(Out):
+class ArticleHistoryEntry(Out):
     seq: int
     event: str
     label: str
@@ -317,13 +317,13 @@ class ArticleDetail(ArticleSummary):
     body: str
     functions: list[str] = Field(description="the article functions the caller holds")
     allowed_events: list[Event]
-    blocked_events: list[BlockedEvent]
+    blocked_events: list[ArticleBlockedEvent]
     abilities: dict[str, bool] = Field(description="edit_text, delete_draft, attach")
     revisions: list[RevisionSummary]
     returns: list[Return]
-    attachments: list[Attachment]
+    attachments: list[ArticleAttachment]
     records: Records
-    history: list[HistoryEntry]
+    history: list[ArticleHistoryEntry]
     chain_ok: bool = Field(
         description="the history's hash chain verifies (no row changed, removed or inserted)"
     )

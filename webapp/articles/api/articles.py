@@ -372,14 +372,14 @@ def save_text(article_id: int, body: schemas.TextUpdate) -> Response:
 @login_required
 @operation(
     "Fire an event: submit, sign_off, leader_return, resubmit, withdraw, receive, office_return, adopt, decline",
-    body=schemas.EventRequest,
+    body=schemas.ArticleEventRequest,
     responses={
         200: ("the article after the event", schemas.ArticleDetail),
         403: "the caller holds no such function (with the rule)",
         409: "a rule refuses it now (code, Chinese message quoting the rule, rule id), or stale",
     },
 )
-def fire_event(article_id: int, body: schemas.EventRequest) -> Response:
+def fire_event(article_id: int, body: schemas.ArticleEventRequest) -> Response:
     adoption = None
     if body.adoption is not None:
         adoption = AdoptionInput(
@@ -449,9 +449,9 @@ def compare(article_id: int) -> Response:
 @login_required
 @operation(
     "Attach an image or document (the unit's officer, while the unit holds the article)",
-    form=schemas.UploadForm,
+    form=schemas.ArticleUploadForm,
     responses={
-        201: ("stored", schemas.Attachment),
+        201: ("stored", schemas.ArticleAttachment),
         403: "not the caller's article, or not while it is sent",
         409: "stale",
         413: "the file is too large",

@@ -77,7 +77,8 @@ def _ref(row: Any) -> dict[str, Any]:
 def _target(target: CommissionTarget) -> dict[str, Any]:
     status = commissions.effective_status(target, clock.today())
     return {"id": target.id, "unit": _ref(target.unit), "status": status,
-            "status_label": COMMISSION_STATUS_LABELS[status], "answered_on": target.answered_on}  # fmt: skip
+            "status_label": COMMISSION_STATUS_LABELS[status],
+            "answered_on": target.answered_on.isoformat() if target.answered_on else None}  # fmt: skip
 
 
 def _commission_summary(commission: CommissionRow) -> dict[str, Any]:
