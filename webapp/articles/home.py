@@ -16,7 +16,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from flask import current_app, g, has_app_context, has_request_context
+from flask import g, has_request_context
 
 from webapp.articles.models import (
     Article,
@@ -26,7 +26,7 @@ from webapp.articles.models import (
     Forwarding,
     UrgentEvent,
 )
-from webapp.articles.services import commissions, permissions, urgent
+from webapp.articles.services import commissions, instructions, permissions, urgent
 from webapp.core import clock
 from webapp.core.extensions import db
 from webapp.core.feature import WorkArea
@@ -37,22 +37,11 @@ from workflow.articles.urgent import (
     waiting_overdue_before,
 )
 
-#: Pages of the other parts of the feature, by the endpoint names agreed; the first one registered is linked
-#: (the unit's and the office's pages are built beside these in the same issue).
-SIGNOFF_PAGE = ("articles.signoff", "articles.index")
-RETURNS_PAGE = ("articles.index",)
-INTAKE_PAGE = ("articles_office.intake", "articles_office.index")
-FORWARDED_PAGE = ("articles_office.forwarded", "articles_office.intake", "articles_office.index")
-# TODO(lead, issue 9): follow-ups due (落实反馈) — count with the "publishing" helper's function in
-# services/instructions.py once it is on main, one line per side like the others below.
-
-
-def _endpoint(candidates: tuple[str, ...]) -> str:
-    if has_app_context():
-        for name in candidates:
-            if name in current_app.view_functions:
-                return name
-    return "main.home"
+#: Pages of the other parts of the feature these lines link to.
+SIGNOFF_PAGE = "articles.signoff"
+RETURNS_PAGE = "articles.returns"
+INTAKE_PAGE = "articles_office.intake"
+FOLLOW_UPS_PAGE = "articles_publishing.follow_ups"
 
 
 def _count(condition: sa.ColumnElement[bool], column: Any) -> Any:
@@ -123,6 +112,8 @@ class UnitCounts:
     commissions_overdue: int = 0
     urgent: int = 0
     urgent_overdue: int = 0
+    follow_ups: int = 0
+    follow_ups_overdue: int = 0
 
 
 def _unit_columns(user: User, offices: list[ArticleOffice], today: date, now: datetime) -> dict[str, Any]:
@@ -156,7 +147,12 @@ def unit_counts(user: User, today: date, now: datetime) -> UnitCounts | None:
         return None
     columns = _unit_columns(user, offices, today, now)
     values = db.session.execute(sa.select(*(c.label(n) for n, c in columns.items()))).one()
-    return UnitCounts(**{name: int(value or 0) for name, value in zip(columns, values, strict=True)})
+    counts = {name: int(value or 0) for name, value in zip(columns, values, strict=True)}
+    # 批示落实: the publishing part's own count (one query), the follow-ups the office assigned to the unit
+    counts["follow_ups"], counts["follow_ups_overdue"] = instructions.follow_ups_due(
+        user.organisation_id, today
+    )
+    return UnitCounts(**counts)
 
 
 def _unit_areas(user: User, counts: UnitCounts) -> list[WorkArea]:
@@ -166,7 +162,7 @@ def _unit_areas(user: User, counts: UnitCounts) -> list[WorkArea]:
             WorkArea(
                 "待审阅稿件",
                 f"本单位信息员送审的稿件，审阅同意后报送办公室（超过{SIGNOFF_WORKING_DAYS}个工作日未审阅计为超期）",
-                _endpoint(SIGNOFF_PAGE),
+                SIGNOFF_PAGE,
                 counts.signoff,
                 counts.signoff_overdue,
             )
@@ -176,7 +172,7 @@ def _unit_areas(user: User, counts: UnitCounts) -> list[WorkArea]:
             WorkArea(
                 "退改待修改",
                 f"分管领导或办公室退回修改的稿件（超过{RETURN_ANSWER_WORKING_DAYS}个工作日未答复计为超期）",
-                _endpoint(RETURNS_PAGE),
+                RETURNS_PAGE,
                 counts.returns,
                 counts.returns_overdue,
             )
@@ -199,6 +195,15 @@ def _unit_areas(user: User, counts: UnitCounts) -> list[WorkArea]:
             "articles_requests.urgent",
             counts.urgent,
             counts.urgent_overdue,
+        )
+    )
+    areas.append(
+        WorkArea(
+            "批示落实",
+            "领导批示后办公室交办本单位、尚未反馈落实情况的事项",
+            FOLLOW_UPS_PAGE,
+            counts.follow_ups,
+            counts.follow_ups_overdue,
         )
     )
     return areas
@@ -267,8 +272,8 @@ def _office_areas(counts: OfficeCounts) -> list[WorkArea]:
     near = f"，{counts.commissions_near}个单位临近截止" if counts.commissions_near else ""
     missed = f"；今年{counts.commissions_missed}个单位逾期未报送" if counts.commissions_missed else ""
     return [
-        WorkArea("待接收稿件", "各单位已报送、尚未接收编辑的稿件", _endpoint(INTAKE_PAGE), counts.intake),
-        WorkArea("下级报送待处理", "下级办公室上报本办公室、待处理的稿件", _endpoint(FORWARDED_PAGE),
+        WorkArea("待接收稿件", "各单位已报送、尚未接收编辑的稿件", INTAKE_PAGE, counts.intake),
+        WorkArea("下级报送待处理", "下级办公室上报本办公室、待处理的稿件", INTAKE_PAGE,
                  counts.forwarded),
         WorkArea("约稿跟踪", f"已发约稿尚待单位报送{near}{missed}", "articles_requests.commissions",
                  counts.commissions),
@@ -295,7 +300,9 @@ def worklist(user: User, today: date, *, now: datetime | None = None) -> list[Wo
 # -- the navigation bar's count --------------------------------------------------------------------------------
 
 
-def _overdue_statement(user: User, today: date, now: datetime) -> sa.Select[Any] | None:
+def _overdue_statement(user: User, today: date, now: datetime) -> tuple[sa.Select[Any] | None, bool]:
+    """The one SELECT summing the user's overdue counts (None: no article work), and whether they work at a
+    unit (whose follow-ups the publishing part counts)."""
     parts: list[Any] = []
     offices = _unit_offices(user)
     if offices:
@@ -305,21 +312,24 @@ def _overdue_statement(user: User, today: date, now: datetime) -> sa.Select[Any]
     if office is not None and permissions.can_work_at_office(user, office):
         parts.append(_office_columns(office, today, now)["urgent_overdue"])
     if not parts:
-        return None
+        return None, False
     total = parts[0]
     for part in parts[1:]:
         total = total + part
-    return sa.select(total)
+    return sa.select(total), bool(offices)
 
 
 def overdue_count(user: User, today: date, *, now: datetime | None = None) -> int:
-    """Overdue article work where ``user`` acts: one query, cached for the request."""
+    """Overdue article work where ``user`` acts: one query of ours (plus, at a unit, the publishing part's count
+    of follow-ups past their deadline), cached for the request."""
     if has_request_context() and "kaoping_articles_overdue" in g:
         return int(g.kaoping_articles_overdue)
-    statement = None
+    count = 0
     if getattr(user, "is_authenticated", False):
-        statement = _overdue_statement(user, today, now or clock.now())
-    count = int(db.session.scalar(statement) or 0) if statement is not None else 0
+        statement, at_unit = _overdue_statement(user, today, now or clock.now())
+        count = int(db.session.scalar(statement) or 0) if statement is not None else 0
+        if at_unit:
+            count += instructions.follow_ups_due(user.organisation_id, today)[1]  # 批示落实 past its deadline
     if has_request_context():
         g.kaoping_articles_overdue = count
     return count

@@ -10,10 +10,14 @@ from datetime import UTC, date, datetime, timedelta
 from types import SimpleNamespace
 
 import sqlalchemy as sa
+from flask import url_for
 
+from tests.factories import TEST_PASSWORD
 from tests.webapp.articles.conftest import World
 from webapp.articles import home
-from webapp.articles.services import articles, commissions, urgent
+from webapp.articles.services import articles, commissions, instructions, urgent
+from webapp.articles.services.adoptions import AdoptionInput
+from webapp.articles.services.instructions import FollowUpInput
 from webapp.core.extensions import db
 from webapp.core.feature import WorkArea
 from webapp.core.models import User
@@ -141,3 +145,41 @@ def test_the_worklist_and_the_badge_issue_the_same_statements_whatever_the_data_
     # and the counts did grow: the statements counted, not the rows
     assert _lines(world.signer_a, THURSDAY)["待审阅稿件"].count == 2
     assert all(badge <= 8 for _, badge in large.values()), large
+
+
+def _adopted(world: World, on: date) -> int:
+    article_id = _article(world, to="submitted", on=on)
+    articles.fire(world.editor, article_id, "receive", today=on)
+    articles.fire(world.editor, article_id, "adopt", today=on,
+                  adoption=AdoptionInput(world.own_publication.id, "exp", "single"))  # fmt: skip
+    return article_id
+
+
+def test_follow_ups_of_leaders_instructions_are_counted_for_the_unit_with_those_past_due(
+    world: World,
+) -> None:
+    """批示落实 (INF-2.7): the publishing part's count (services.instructions.follow_ups_due) in the unit's line."""
+    for due in (TUESDAY + timedelta(days=1), TUESDAY + timedelta(days=3)):
+        instructions.record(
+            world.editor, _adopted(world, MONDAY), leader="张三", level="city", text="此经验很好，请总结推广。",
+            instructed_on=TUESDAY, follow_up=FollowUpInput(world.unit_a.id, due, "报告推广情况"), today=TUESDAY,
+        )  # fmt: skip
+    line = _lines(world.officer_a, THURSDAY)["批示落实"]
+    assert (line.count, line.overdue) == (2, 1)
+    assert home.overdue_count(world.officer_a, THURSDAY, now=EVENT_AT) == 1
+    assert _lines(world.officer_b, THURSDAY)["批示落实"].count == 0
+
+
+def test_every_line_links_to_a_page_that_opens(world: World, client) -> None:  # noqa: ANN001
+    _article(world, to="awaiting_signoff", on=MONDAY)
+    for username in ("officer-a", "signer-a", "editor", "head"):
+        client.post("/auth/login", data={"username": username, "password": TEST_PASSWORD})
+        home_page = client.get("/")
+        assert home_page.status_code == 200
+        with client.application.test_request_context():
+            user = db.session.scalars(sa.select(User).where(User.username == username)).one()
+            urls = {url_for(area.endpoint) for area in home.worklist(user, TUESDAY, now=EVENT_AT)}
+        for url in urls:
+            assert url in home_page.get_data(as_text=True)
+            assert client.get(url).status_code == 200, (username, url)
+        client.post("/auth/logout")

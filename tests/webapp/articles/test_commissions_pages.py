@@ -126,3 +126,27 @@ def test_the_page_number_is_checked(world: World, client: FlaskClient) -> None:
     assert client.get("/requests/commissions?page=0").status_code == 400
     assert client.get("/requests/commissions?page=abc").status_code == 400
     assert client.get("/requests/commissions?page=3").status_code == 200
+
+
+def test_the_unit_answers_from_the_commission_and_the_office_reaches_the_answer(
+    world: World, client: FlaskClient
+) -> None:
+    from webapp.articles.services import articles
+
+    commission = _sent(world)
+    target = next(t for t in commission.targets if t.unit_id == world.unit_a.id)
+    _login(client, "officer-a")
+    page = _text(client.get(f"/requests/commissions/{commission.id}"))
+    assert f'href="/articles/new?commission={target.id}"' in page
+    assert client.get(f"/articles/new?commission={target.id}").status_code == 200
+    client.post("/auth/logout")
+    article = articles.create_draft(world.officer_a, office_id=world.office.id, title="甲县减负做法", body="正文",
+                                    commission_target_id=target.id, today=TODAY)  # fmt: skip
+    articles.fire(world.officer_a, article.id, "submit", today=TODAY)
+    articles.fire(world.signer_a, article.id, "sign_off", today=TODAY)
+    _login(client, "editor")
+    page = _text(client.get(f"/requests/commissions/{commission.id}"))
+    assert f'href="/articles/{article.id}"' in page and "已按时报送" in page
+    article_page = _text(client.get(f"/articles/{article.id}"))
+    assert 'data-testid="article-requests"' in article_page and "基层减负典型做法" in article_page
+    assert 'data-testid="record-incident"' in article_page

@@ -9,6 +9,7 @@ from io import BytesIO
 
 import docx
 import pytest
+import sqlalchemy as sa
 
 from tests.webapp.articles.conftest import World
 from tests.webapp.articles.issue_world import DAY, adopted
@@ -164,7 +165,7 @@ def test_download_is_refused_when_an_item_is_not_visible_to_the_caller(world: Wo
     """Someone who may see the issue but not one of its articles gets 403 naming the 密级, not the file."""
     issue = issues.create(world.editor, world.own_publication.id, issued_on=DAY, today=DAY)
     issues.add_items(world.editor, issue.id, [adopted(world, "内部稿件", secrecy="internal").id])
-    monkeypatch.setattr(issue_exports.permissions, "can_view", lambda user, article: False)
+    monkeypatch.setattr(issue_exports.permissions, "visible_clause", lambda user: sa.false())
     with pytest.raises(Refused) as refused:
         issue_exports.export(world.editor, issue.id, "pdf")
     assert refused.value.status == 403 and "密级为内部" in refused.value.message

@@ -232,7 +232,11 @@ def test_instructions_and_follow_ups_over_the_api_inf_2_7(as_user: Any, world: W
 
 def test_the_documents_list_every_article_issue_and_instruction_operation(client: FlaskClient) -> None:
     doc = client.get("/api/v1/openapi.json").get_json()
-    paths = {path: set(item) for path, item in doc["paths"].items() if path.startswith("/article-")}
+    paths = {
+        path: set(item)
+        for path, item in doc["paths"].items()
+        if path.startswith(("/article-issues", "/article-instructions", "/article-follow-ups"))
+    }
     assert paths == {
         "/article-issues": {"get", "post"},
         "/article-issues/{issue_id}": {"get", "patch"},

@@ -57,6 +57,7 @@ def test_a_unit_registers_an_event_and_its_first_report_from_one_form(
     assert report.kind == "urgent" and report.state == "draft"
     shown = _text(client.get(response.headers["Location"]))
     assert "甲县某镇发生山体滑坡" in shown and "首报时限" in shown and "data-countdown" in shown
+    assert f'href="/articles/new?urgent={event.id}"' in shown and f'href="/articles/{report.id}"' in shown
     unit_board = _text(client.get("/requests/urgent"))
     assert "甲县某镇发生山体滑坡" in unit_board and "剩余" in unit_board
 

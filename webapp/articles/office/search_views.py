@@ -3,11 +3,11 @@ person may see. Bad filter values are named beside their fields (400), never a 5
 
 from __future__ import annotations
 
-from flask import current_app, render_template, request, url_for
+from flask import render_template, request, url_for
 from flask_login import current_user
 
 from webapp.articles.models import ARTICLE_STATE_LABELS, Article
-from webapp.articles.services import permissions, search
+from webapp.articles.services import search
 from webapp.core.auth.permissions import login_required
 
 
@@ -34,15 +34,6 @@ def search_page() -> tuple[str, int]:
     ), 400 if errors else 200
 
 
-#: the article page (the unit helper's blueprint), when it is registered, under the names it may have
-ARTICLE_PAGES = ("articles.show", "articles.article")
-
-
-def article_link(article: Article) -> str | None:
-    """The article page; the triage screen for the office's editors when there is none; else nothing."""
-    for endpoint in ARTICLE_PAGES:
-        if endpoint in current_app.view_functions:
-            return url_for(endpoint, article_id=article.id)
-    if permissions.functions_on(current_user, article) & (permissions.OFFICE_FUNCTIONS | {"upper_editor"}):
-        return url_for("articles_office.triage", article_id=article.id)
-    return None
+def article_link(article: Article) -> str:
+    """The article page (every row of the search is an article the person may see)."""
+    return url_for("articles.view", article_id=article.id)

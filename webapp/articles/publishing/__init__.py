@@ -5,7 +5,6 @@ from typing import Any
 
 from flask import Blueprint, url_for
 from flask_login import current_user
-from werkzeug.routing import BuildError
 
 from webapp.articles.publishing import views
 from webapp.articles.services import instructions
@@ -79,7 +78,4 @@ def publishing_helpers() -> dict[str, Any]:
 
 def article_url(article_id: int) -> str:
     """The article's page (the unit area's ``/articles/<id>``)."""
-    try:
-        return url_for("articles.show", article_id=article_id)
-    except BuildError:
-        return f"/articles/{article_id}"
+    return url_for("articles.view", article_id=article_id)

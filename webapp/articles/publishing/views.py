@@ -164,22 +164,25 @@ def issue(issue_id: int) -> Page:
 def _issue_action(
     issue_id: int, form: Any, run: Any, done: str, field: str, form_name: str
 ) -> Response | Page:
-    """Validate, check the version, call the service; on refusal show the issue page again with the message."""
+    """Validate, check the version, call the service; on refusal show the issue page again with the message:
+    beside the field it names (the form keeps what was typed), else at the top of the page."""
+    forms = {form_name: form} if form_name else {}
     if not form.validate_on_submit():
-        return _render_issue(issue_id, 400, **{form_name: form})
+        if not form_name:  # a button: only its token or version can be wrong
+            flash("页面已过期或缺少安全令牌，请刷新页面后重新提交。", "danger")
+        return _render_issue(issue_id, 400, **forms)
     version = _version(form)
     if version is None:
         flash(STALE_FORM_MESSAGE, "danger")
-        return _render_issue(issue_id, 400)
+        return _render_issue(issue_id, 400, **forms)
     try:
         run(version)
     except ServiceError as exc:
-        if form_name:
+        if form_name and exc.field and hasattr(getattr(form, exc.field, None), "errors"):
             _put_error(form, exc, field)
+        else:
             flash(exc.message, "danger")
-            return _render_issue(issue_id, exc.status, **{form_name: form})
-        flash(exc.message, "danger")
-        return _render_issue(issue_id, exc.status)
+        return _render_issue(issue_id, exc.status, **forms)
     flash(done, "success")
     return redirect(url_for("articles_publishing.issue", issue_id=issue_id))
 

@@ -52,13 +52,13 @@ OTHER_EVENT_LABELS: dict[str, str] = {
     "attachment_removed": "删除附件",
     "adoption_added": "增加采用记录",
     "adoption_cancelled": "撤销采用记录",
-    "forwarded": "上报/转送",
-    "forward_decided": "上级处理结果",
-    "instruction_added": "录入批示",
+    "forward_up": "上报上级",
+    "forward_to_leaders": "转送领导",
+    "forward_adopted": "上级采用",
+    "forward_declined": "上级未采用",
+    "instruction_recorded": "录入批示",
     "follow_up_assigned": "交办落实反馈",
     "follow_up_reported": "报送落实情况",
-    "incident_recorded": "记录差错",
-    "incident_withdrawn": "撤销差错记录",
 }
 TIMELINE_LABELS: dict[str, str] = {**OTHER_EVENT_LABELS, **domain.EVENT_LABELS}
 #: events that send the article back or end it: drawn in red so a slip of the mouse is less likely

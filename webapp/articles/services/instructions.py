@@ -310,16 +310,24 @@ def visible_article_ids(user: User | None, article_ids: Sequence[int]) -> set[in
     )
 
 
+def follow_up_conditions(unit_id: int, today: date) -> tuple[sa.ColumnElement[bool], sa.ColumnElement[bool]]:
+    """(open, overdue) as WHERE clauses on `FollowUp`: not yet reported, and of those past their deadline on
+    ``today`` — for a worklist that counts everything in one SELECT of scalar subqueries."""
+    open_ = sa.and_(FollowUp.unit_id == unit_id, FollowUp.report.is_(None))
+    return open_, sa.and_(open_, FollowUp.due_on < today)
+
+
 def follow_ups_due(unit_id: int, today: date) -> tuple[int, int]:
     """A unit's follow-ups not yet reported: (total, overdue — past their deadline on ``today``), one query. For
     the worklists' counts."""
-    total, overdue = db.session.execute(
+    open_, overdue = follow_up_conditions(unit_id, today)
+    total, late = db.session.execute(
         sa.select(
-            sa.func.count(FollowUp.id),
-            sa.func.count(sa.case((FollowUp.due_on < today, FollowUp.id))),
-        ).where(FollowUp.unit_id == unit_id, FollowUp.report.is_(None))
+            sa.select(sa.func.count(FollowUp.id)).where(open_).scalar_subquery(),
+            sa.select(sa.func.count(FollowUp.id)).where(overdue).scalar_subquery(),
+        )
     ).one()
-    return int(total), int(overdue)
+    return int(total), int(late)
 
 
 # --- the article page's part --------------------------------------------------------------------------------
