@@ -1,7 +1,8 @@
 """Phone width (issue 7, point 21): at 390 px no page scrolls sideways; wide tables scroll inside their card.
 
-Runs on its own live server whose demo includes the demo cases (case pages with timelines, worklists with rows),
-so the widest content of each page is on it.
+Runs on its own live server whose demo includes the demo cases (case pages with timelines, worklists with rows)
+and the article demo (issue 9: articles with revisions, returns, adoptions, issues, commissions, an urgent event), so
+the widest content of each page is on it.
 """
 
 from __future__ import annotations
@@ -10,20 +11,50 @@ import re
 from collections.abc import Iterator
 
 import pytest
+import sqlalchemy as sa
 
 from tests.browser.conftest import LiveServer, demo_served
 from tests.browser.helpers import login, shot
+from webapp.articles.demo import CITY_PUBLICATION
+from webapp.articles.models import Article, Publication, PublicationIssue
+from webapp.core.extensions import db
+from webapp.core.models import Organisation
 
 pytestmark = pytest.mark.browser
 
 PHONE = {"width": 390, "height": 844}
-#: the main pages of each role; ``CASES`` stands for the first two case pages the role can open
+#: the main pages of each role; ``CASES`` stands for the first two case pages the role can open, ``{article}`` for
+#: the sent 夷陵 article with the most revisions (returns, answers, a long timeline), ``{triage}`` for the first article in
+#: the city office's intake, ``{issue}`` for the city office's issue with the most items
 PAGES: dict[str | None, list[str]] = {
     None: ["/auth/login", "/notices/"],
     "unit-lqz": ["/", "/unit/", "/cases/", "CASES"],
     "county-staff": ["/", "/bureau/", "/bureau/objections", "/cases/", "CASES"],
     "city-staff": ["/bureau/", "/bureau/summary", "/cases/", "CASES"],
     "reviewer-7": ["/review/", "CASES"],
+    "yl-officer": [
+        "/articles/",
+        "/articles/new",
+        "/articles/{article}",
+        "/articles/{article}/compare?a=1&b=2",
+        "/articles/returns",
+        "/articles/adoptions",
+        "/requests/commissions",
+        "/office/publishing/follow-ups",
+    ],
+    "yl-signer": ["/articles/signoff", "/articles/{article}"],
+    "zg-editor": [
+        "/office/articles",
+        "/office/articles/{triage}/triage",
+        "/office/articles/search?q=干部",
+        "/office/publishing/",
+        "/office/publishing/instructions",
+        "/requests/commissions",
+        "/requests/urgent",
+        "/requests/incidents",
+        "/articles/{article}",
+    ],
+    "zg-head": ["/office/settings", "/office/publishing/issues/{issue}", "/requests/commissions/new"],
     "admin": [
         "/admin/organisations",
         "/admin/users",
@@ -38,8 +69,33 @@ PAGES: dict[str | None, list[str]] = {
 
 @pytest.fixture(scope="module")
 def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    with demo_served(tmp_path_factory.mktemp("phone"), DEMO_CASES=True) as server:
+    with demo_served(tmp_path_factory.mktemp("phone"), DEMO_CASES=True, DEMO_ARTICLES=True) as server:
         yield server
+
+
+def _article_ids(server: LiveServer) -> dict[str, int]:
+    """The demo's widest article pages, found in the database (their ids depend on the loading order)."""
+    with server.app.app_context():
+        yl = db.session.scalar(sa.select(Organisation.id).where(Organisation.code == "zg-yl"))
+        city = db.session.scalar(sa.select(Organisation.id).where(Organisation.code == "zg-yc"))
+        article = db.session.scalar(
+            sa.select(Article.id)
+            .where(Article.unit_id == yl, Article.state != "draft", Article.secrecy == "none")
+            .order_by(Article.revision_no.desc(), Article.id)
+        )
+        triage = db.session.scalar(
+            sa.select(Article.id)
+            .where(Article.state.in_(("submitted", "received")), Article.office.has(organisation_id=city))
+            .order_by(Article.id)
+        )
+        issue = db.session.scalar(  # the locked one carries a 勘误 too
+            sa.select(PublicationIssue.id)
+            .join(Publication)
+            .where(Publication.name == CITY_PUBLICATION)
+            .order_by((PublicationIssue.state == "locked").desc(), PublicationIssue.id)
+        )
+    assert article and triage and issue, "the article demo is loaded"
+    return {"article": article, "triage": triage, "issue": issue}
 
 
 @pytest.fixture
@@ -50,11 +106,11 @@ def phone(browser, demo_server: LiveServer) -> Iterator[object]:  # noqa: ANN001
     context.close()
 
 
-def _paths(page, paths: list[str]) -> list[str]:  # noqa: ANN001
+def _paths(page, paths: list[str], ids: dict[str, int]) -> list[str]:  # noqa: ANN001
     out: list[str] = []
     for path in paths:
         if path != "CASES":
-            out.append(path)
+            out.append(path.format(**ids))
             continue
         page.goto("/cases/")
         links = page.eval_on_selector_all("a[href^='/cases/']", "els => els.map(e => e.getAttribute('href'))")
@@ -65,12 +121,12 @@ def _paths(page, paths: list[str]) -> list[str]:  # noqa: ANN001
 
 
 @pytest.mark.parametrize("username", list(PAGES), ids=lambda name: name or "public")
-def test_no_page_scrolls_sideways_at_phone_width(phone, username):
+def test_no_page_scrolls_sideways_at_phone_width(phone, demo_server, username):
     if username:
         login(phone, username)
         phone.wait_for_url("**/")
     wide = []
-    for path in _paths(phone, PAGES[username]):
+    for path in _paths(phone, PAGES[username], _article_ids(demo_server)):
         response = phone.goto(path)
         assert response.status == 200, path
         width = phone.evaluate("document.documentElement.scrollWidth")

@@ -1,4 +1,5 @@
-"""Helpers for reading back the PDFs the documents module writes (uncompressed, `compress=False`).
+"""Helpers for reading back the PDFs the documents module writes (uncompressed, `compress=False`, or inflated first
+with `inflate` when the PDF comes compressed, as a download does).
 
 ReportLab writes TrueType subsets with one-byte codes and a ToUnicode CMap per subset, so the text can be
 recovered without a PDF library: map each string shown with Tj/TJ through the CMap of the font selected by Tf.
@@ -6,7 +7,9 @@ recovered without a PDF library: map each string shown with Tj/TJ through the CM
 
 from __future__ import annotations
 
+import base64
 import re
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -51,6 +54,24 @@ def _unescape(literal: bytes) -> bytes:
             out += ESCAPES.get(following, following)
             i += 2
     return bytes(out)
+
+
+def inflate(raw: bytes) -> bytes:
+    """The PDF with its compressed streams written out plainly (ReportLab's ASCII85 and Flate filters), so that
+    `read_pdf` can read a PDF as the app serves it. The byte offsets no longer match: for reading only."""
+
+    def one(match: re.Match[bytes]) -> bytes:
+        found = re.match(rb"(.*?)stream\r?\n(.*)endstream(.*)", match.group(2), re.S)
+        if not found or b"/Filter" not in found.group(1):
+            return match.group(0)
+        head, data = found.group(1), found.group(2)
+        if b"ASCII85Decode" in head:
+            data = base64.a85decode(data.strip().removesuffix(b"~>"), adobe=False)
+        if b"FlateDecode" in head:
+            data = zlib.decompress(data)
+        return match.group(1) + head + b"stream\n" + data + b"\nendstream" + found.group(3) + match.group(3)
+
+    return re.sub(rb"(\d+ 0 obj)(.*?)(endobj)", one, raw, flags=re.S)
 
 
 def read_pdf(raw: bytes) -> ReadPdf:
