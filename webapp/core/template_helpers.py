@@ -123,7 +123,7 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals.update(
         ROLE_LABELS=ROLE_LABELS,
         ORGAN_TIER_LABELS=SelectedNames("tier_names"),
-        PRODUCT_NAME="考评 · 机关档案工作目标管理等级考评系统",
+        PRODUCT_NAME="考评 · 档案工作等级考评与信息报送系统",
         PRODUCT_SHORT_NAME="考评 · 档案等级考评",
     )
     app.context_processor(clock_context)
