@@ -199,3 +199,15 @@ def test_the_current_period_follows_the_schemes_quota_period(world: World) -> No
     assert ledger.is_over(Q4, date(2027, 1, 1)) and not ledger.is_over(Q4, date(2026, 12, 31))
     assert ledger.last_day(ledger.period_from("2028-02")) == date(2028, 2, 29)
     assert ledger.first_day(ledger.period_from("2027-H2")) == date(2027, 7, 1) - timedelta(days=0)
+
+
+def test_points_by_month_place_each_article_in_its_month_after_the_cut_off_zg_6_6(world: World) -> None:
+    """The chart's months: an article adopted on 29 December counts in January of the next year (ZG-6.6)."""
+    adopted(world, day=date(2026, 11, 10), title="十一月")
+    adopted(world, day=date(2026, 12, 29), title="十二月二十九日")
+    months = ledger.points_by_month(world.office, 2026, as_of=date(2027, 1, 5))
+    assert [m["label"] for m in months] == [f"{n}月" for n in range(1, 13)]
+    by_label = {m["label"]: m["units"]["甲县委组织部"] for m in months}
+    assert (by_label["11月"], by_label["12月"]) == (6, 0)
+    january = ledger.points_by_month(world.office, 2027, as_of=date(2027, 1, 5))
+    assert [(m["label"], m["units"]["甲县委组织部"]) for m in january] == [("1月", 6)]
