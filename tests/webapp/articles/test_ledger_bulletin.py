@@ -424,6 +424,18 @@ def test_a_200_character_unit_name_wraps_inside_its_cell() -> None:
     assert not any(long_name in run for run in read.runs)  # printed over several lines, none of them the name
 
 
+def test_the_longest_texts_a_person_may_type_still_print() -> None:
+    """A 120-character office name wraps in the masthead; a 5,000-character paragraph with markup runs over
+    pages as text; a 120-character title wraps."""
+    office = "某" * 119 + "室"
+    text = "<b>加粗</b>&amp;" + "导" * 4990
+    doc = _document(_result(2), office=office, title="题" * 120, text=text)
+    read = read_pdf(bulletin_pdf(doc, compress=False))
+    assert len(read.pages) >= 3
+    assert read.pages[0].count("某") == 119  # the whole name in the masthead, none of it cut
+    assert office in read.text and "<b>加粗</b>&amp;" in read.text and "题" * 120 in read.text
+
+
 def test_an_unpublished_bulletin_says_so_in_every_file() -> None:
     doc = _document(_result(2), draft=True)
     read = read_pdf(bulletin_pdf(doc, compress=False))

@@ -54,23 +54,34 @@ TABLE_START = 45 * mm
 
 
 def _masthead(canvas: Canvas, doc: BulletinDocument) -> None:
+    """The office's name in red, as large as fits on one line (40 pt down to 16 pt); a name too long even
+    then is broken over at most three lines (the Chinese line-breaking rule) in smaller type."""
     centre = PAGE_WIDTH / 2
     font = _pdf.cjk_font()
     name = doc.office
     size = 40.0
     while size > 16 and canvas.stringWidth(name, font, size) + size * 0.1 * (len(name) - 1) > WIDTH:
         size -= 2
+    lines = [name]
+    if canvas.stringWidth(name, font, size) + size * 0.1 * (len(name) - 1) > WIDTH:
+        while True:  # never cut: smaller type until it fits in three lines (a 120-character name: 10 pt)
+            lines = [line for _space, line in _pdf.break_cjk(name, [WIDTH * 0.9], font, size)]
+            if len(lines) <= 3 or size <= 8:
+                break
+            size -= 1
     canvas.saveState()
-    _pdf.draw_heading(
-        canvas,
-        centre,
-        PAGE_HEIGHT - 48 * mm,
-        name,
-        size=size,
-        color=_pdf.OFFICIAL_RED,
-        char_space=size * 0.1,
-        stroke=1.0,
-    )
+    top = PAGE_HEIGHT - 48 * mm + (len(lines) - 1) * size * 1.25
+    for index, line in enumerate(lines):
+        _pdf.draw_heading(
+            canvas,
+            centre,
+            top - index * size * 1.25,
+            line,
+            size=size,
+            color=_pdf.OFFICIAL_RED,
+            char_space=size * 0.1,
+            stroke=1.0,
+        )
     if doc.number:
         canvas.setFont(font, 16)
         canvas.setFillColor(colors.black)
