@@ -357,6 +357,8 @@ LEDGER_FIELD_NAMES: dict[str, str] = {
     "basis": "计数依据",
     "share": "比例上限",
     "level": "级别",
+    "flow": "报送记录对照",
+    "commission_missed": "未完成重要约稿对应的扣分情形",
 }
 
 MESSAGES.update(

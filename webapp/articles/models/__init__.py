@@ -14,6 +14,13 @@ from webapp.articles.models.article import (
 from webapp.articles.models.fingerprint import ArticleFingerprint, ArticleFingerprintKey
 from webapp.articles.models.fulltext import FULLTEXT_TABLE, is_fulltext_table
 from webapp.articles.models.issue import ISSUE_STATE_LABELS, IssueCorrection, IssueItem, PublicationIssue
+from webapp.articles.models.ledger import (
+    IMPORT_KIND_LABELS,
+    LEDGER_STATE_LABELS,
+    LedgerImport,
+    LedgerPeriod,
+    LedgerRecompute,
+)
 from webapp.articles.models.office import (
     TERM_KIND_LABELS,
     TERM_KINDS,
@@ -45,6 +52,11 @@ from webapp.articles.models.requests import (
 )
 
 __all__ = [
+    "IMPORT_KIND_LABELS",
+    "LEDGER_STATE_LABELS",
+    "LedgerImport",
+    "LedgerPeriod",
+    "LedgerRecompute",
     "ARTICLE_KINDS",
     "FULLTEXT_TABLE",
     "ARTICLE_KIND_LABELS",

@@ -67,6 +67,8 @@ class Article(db.Model):
         sa.ForeignKey("article_commission_targets.id"), index=True
     )
     urgent_event_id: Mapped[int | None] = mapped_column(sa.ForeignKey("article_urgent_events.id"), index=True)
+    #: the ledger import that recorded this article from an office's spreadsheet (issue 10), else None
+    import_id: Mapped[int | None] = mapped_column(sa.ForeignKey("ledger_imports.id"), index=True)
     submitted_on: Mapped[date | None] = mapped_column()
     #: when the article reached the office (timers of urgent reports count to the minute)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

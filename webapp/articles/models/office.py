@@ -8,6 +8,7 @@ office's head), never code: one office runs 《组工信息》, another 《每�
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
@@ -64,12 +65,18 @@ class OfficeUnit(db.Model):
     """A unit that writes to an office, and its group there (县区、部门、科室… the ledger's groups)."""
 
     __tablename__ = "article_office_units"
-    __table_args__ = (sa.UniqueConstraint("office_id", "unit_id", name="uq_article_office_units"),)
+    __table_args__ = (
+        sa.UniqueConstraint("office_id", "unit_id", name="uq_article_office_units"),
+        sa.CheckConstraint("base_score IS NULL OR base_score BETWEEN 0 AND 10000", name="base_score"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     office_id: Mapped[int] = mapped_column(sa.ForeignKey("article_offices.id"), index=True)
     unit_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"), index=True)
     group_code: Mapped[str] = mapped_column(sa.String(40), default="")
+    #: the unit's annual base score (基础分, INF-1) where the office's scheme has one; None: scored on actual
+    #: points (INF-1.9)
+    base_score: Mapped[Decimal | None] = mapped_column(sa.Numeric(8, 2))
     active: Mapped[bool] = mapped_column(default=True)
 
     office: Mapped[ArticleOffice] = relationship()

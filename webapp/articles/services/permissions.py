@@ -471,3 +471,30 @@ def can_withdraw_incident(user: User | None, office: ArticleOffice) -> bool:
 def can_see_incident(user: User | None, office: ArticleOffice, unit_id: int) -> bool:
     """The recording office's editors and head; the unit's officers and leader in charge (their own only)."""
     return can_work_at_office(user, office) or is_unit_member_of(user, unit_id)
+
+
+# -- the ledger (issue 10) -------------------------------------------------------------------------------------
+
+
+def can_see_ledger(user: User | None, office: ArticleOffice) -> bool:
+    """The office's staff and readers see every unit's points, the ranking and the bulletins."""
+    return _office_staff_of(user, office.id) or _office_reader_of(user, office.id)
+
+
+def can_close_ledger(user: User | None, office: ArticleOffice) -> bool:
+    """The office head closes a period, recomputes it after a correction, publishes its bulletin and imports
+    the office's spreadsheet ledger."""
+    return _office_head_of(user, office.id)
+
+
+def can_see_unit_points(user: User | None, office: ArticleOffice, unit_id: int) -> bool:
+    """A unit's officers, leader and readers see their own points at the office; the office sees all."""
+    if can_see_ledger(user, office):
+        return True
+    return (
+        _active(user)
+        and user is not None
+        and user.organisation_id == unit_id
+        and user.has_role(*UNIT_ROLES, Role.INFO_READER)
+        and unit_id in unit_ids_of([office])
+    )

@@ -24,6 +24,7 @@ from workflow.scoring.ledger.scheme import (
     Category,
     Credits,
     Excess,
+    Flow,
     Group,
     IncidentKind,
     Klass,
@@ -225,6 +226,8 @@ def parse_ledger_scheme(data: Mapping[str, Any], source: str = "") -> LedgerSche
     if (cadre_reader := top.table("cadre")) is not None:
         cadre = _cadre(cadre_reader)
 
+    flow = _flow(top.table("flow"), {i.id for i in incidents}, ids["levels"])
+
     cutoff = top.raw("cutoff_day")
     if cutoff is not None and (
         isinstance(cutoff, bool) or not isinstance(cutoff, int) or not 1 <= cutoff <= 28
@@ -262,6 +265,7 @@ def parse_ledger_scheme(data: Mapping[str, Any], source: str = "") -> LedgerSche
         advanced=advanced,
         cadre=cadre,
         value_table=table,
+        flow=flow,
     )
     top.done()
     if not groups and cadre is None:
@@ -427,3 +431,27 @@ def _unique(items: Sequence[Named], what: str, source: str) -> None:
                     "ledger.scheme.duplicate_name", source=source, field=f"{what}[{n}]", value=name, what=what
                 )
             names[key] = item.id
+
+
+def _flow(reader: _Reader | None, incident_ids: set[str], level_ids: set[str]) -> Flow:
+    """`[flow]`: how the submission flow's own records read in this scheme — its incident kinds (迟报/漏报/瞒报/
+    信息失实) and leaders' levels onto the scheme's ids, and which incident a missed important commission is."""
+    if reader is None:
+        return Flow()
+    maps: dict[str, dict[str, str]] = {}
+    for key, known, what in (("incidents", incident_ids, "incidents"), ("instructions", level_ids, "levels")):
+        sub = reader.table(key)
+        mapping: dict[str, str] = {}
+        if sub is not None:
+            for name in list(sub.data or {}):
+                value = sub.text(str(name), required=True)
+                if value not in known:
+                    raise sub.fail(str(name), "ledger.scheme.unknown_ref", value=value, what=what)
+                mapping[str(name)] = value
+            sub.done()
+        maps[key] = mapping
+    missed = reader.text("commission_missed")
+    if missed and missed not in incident_ids:
+        raise reader.fail("commission_missed", "ledger.scheme.unknown_ref", value=missed, what="incidents")
+    reader.done()
+    return Flow(incidents=maps["incidents"], levels=maps["instructions"], commission_missed=missed)

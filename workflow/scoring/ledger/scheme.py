@@ -200,6 +200,16 @@ class Cadre:
 
 
 @dataclass(frozen=True)
+class Flow:
+    """How the submission flow's records read in this scheme (`[flow]`): incident kind → incident id, leader
+    level → instruction level id, the incident a missed important commission counts as ("" = none)."""
+
+    incidents: Mapping[str, str] = field(default_factory=dict)
+    levels: Mapping[str, str] = field(default_factory=dict)
+    commission_missed: str = ""
+
+
+@dataclass(frozen=True)
 class LedgerScheme:
     id: str
     version: str
@@ -233,6 +243,7 @@ class LedgerScheme:
     cadre: Cadre | None = None
     #: derived lookups (built by the parser)
     value_table: Mapping[tuple[str, str, str], Value] = field(default_factory=dict, compare=False)
+    flow: Flow = field(default_factory=Flow, compare=False)
 
     def value_for(self, publication: str, klass: str, form: str) -> Value | None:
         table = self.value_table

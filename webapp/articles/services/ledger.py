@@ -1,0 +1,558 @@
+"""The ledger (台账计分) of an office: its records of the flow scored by period under its ledger scheme.
+
+What the engine (`workflow.scoring.ledger`, pure) scores is read here from the article procedure's own records:
+the roster is the office's units with their groups and base scores; adoptions (withdrawn ones left out) carry
+the publication's code in the scheme, class and form; instructions, incidents and missed important commissions
+are mapped onto the scheme's ids by its `[flow]` table; submissions are the articles units sent in.
+
+A period is scored live until the office head closes it. Closing freezes the result (`LedgerPeriod.result`);
+from then on every page, export and API answer reads the frozen result, and a late correction changes it only
+through a recorded recompute that shows the difference. Publishing the bulletin (通报) is the last act.
+
+Results are plain dicts — `LedgerResult.to_dict()` plus ``scheme``, ``office``, ``skipped`` and
+``computed_on`` — so a live result and a frozen one are read the same way.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+
+from config.ledger_schemes import load_ledger_scheme
+from webapp.articles.models import (
+    INCIDENT_KIND_LABELS,
+    INSTRUCTION_LEVEL_LABELS,
+    Adoption,
+    Article,
+    ArticleOffice,
+    Instruction,
+    LedgerPeriod,
+    LedgerRecompute,
+    OfficeUnit,
+    Publication,
+)
+from webapp.articles.services import commissions, incidents, permissions
+from webapp.core import clock
+from webapp.core.extensions import db
+from webapp.core.models import Organisation, User
+from webapp.core.services import transaction
+from webapp.core.services.audit import append_event
+from webapp.core.services.errors import Conflict, InvalidInput, NotFound, ServiceError
+from workflow.scoring.ledger import Adoption as LedgerAdoption
+from workflow.scoring.ledger import Incident as LedgerIncident
+from workflow.scoring.ledger import Instruction as LedgerInstruction
+from workflow.scoring.ledger import (
+    LedgerError,
+    LedgerScheme,
+    Period,
+    Records,
+    Unit,
+    parse_period,
+    score_ledger,
+)
+from workflow.scoring.ledger import Submission as LedgerSubmission
+
+#: the audit trail's subject type for a closed period
+SUBJECT = "ledger_period"
+PERIOD_KIND_LABELS = {"month": "月度", "quarter": "季度", "half": "半年", "year": "年度"}
+#: what a recompute compares per unit (the bulletin's columns)
+COMPARED = (("total", "总分"), ("rank", "名次"), ("missing", "缺稿篇数"), ("advanced", "先进单位"))
+REASON_MIN, REASON_MAX = 4, 500
+
+
+class LedgerUnavailable(ServiceError):
+    """The office has no ledger scheme, or its scheme cannot be read: nothing to score."""
+
+    status = 409
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, code="ledger_unavailable")
+
+
+# -- scheme, period, roster ------------------------------------------------------------------------------------
+
+
+def scheme_of(office: ArticleOffice) -> LedgerScheme | None:
+    """The office's ledger scheme, None when it has none (the office scores nothing)."""
+    if not office.scheme_id:
+        return None
+    try:
+        return load_ledger_scheme(office.scheme_id)
+    except LedgerError:
+        return None
+
+
+def require_scheme(office: ArticleOffice) -> LedgerScheme:
+    scheme = scheme_of(office)
+    if scheme is None:
+        raise LedgerUnavailable("本办公室未设置计分办法，无法计分。请由系统管理员为办公室选定计分办法。")
+    return scheme
+
+
+def period_from(text: Any) -> Period:
+    """`2027-01`, `2027-Q1`, `2027-H1`, `2027` → Period; anything else is a Chinese message on ``period``."""
+    try:
+        period = parse_period(str(text or ""))
+    except LedgerError:
+        raise InvalidInput(
+            "考核期写法不对：可写 2027-01（月）、2027-Q1（季度）、2027-H1（半年）或 2027（年度）。",
+            field="period",
+        ) from None
+    if not 2000 <= period.year <= 2100:
+        raise InvalidInput("考核期的年份应在2000年至2100年之间。", field="period")
+    return period
+
+
+def first_day(period: Period) -> date:
+    year, month = divmod(period.first, 12)
+    return date(year, month + 1, 1)
+
+
+def last_day(period: Period) -> date:
+    year, month = divmod(period.first + period.length - 1, 12)
+    return date(year, month + 1, calendar.monthrange(year, month + 1)[1])
+
+
+def current_period(office: ArticleOffice, today: date | None = None) -> Period:
+    """The period the office works in today: the kind of its scheme's first quota (ZG: quarter), else a
+    quarter."""
+    today = today or clock.today()
+    scheme = scheme_of(office)
+    kind = scheme.quotas[0].period if scheme is not None and scheme.quotas else "quarter"
+    length = {"month": 1, "quarter": 3, "half": 6, "year": 12}[kind]
+    month = today.year * 12 + today.month - 1
+    return Period(kind, month - (month % 12) % length)
+
+
+def is_over(period: Period, today: date | None = None) -> bool:
+    return (today or clock.today()) > last_day(period)
+
+
+@dataclass(frozen=True)
+class Roster:
+    units: list[Unit]
+    #: organisation id → name in the ledger (its name), and back
+    names: dict[int, str]
+    ids: dict[str, int]
+    #: units whose group is not one of the scheme's (they are listed, not scored)
+    unplaced: list[str]
+
+
+def roster(office: ArticleOffice, scheme: LedgerScheme) -> Roster:
+    groups = {g.id for g in scheme.groups}
+    rows = db.session.execute(
+        sa.select(OfficeUnit.unit_id, OfficeUnit.group_code, OfficeUnit.base_score, Organisation.name)
+        .join(Organisation, Organisation.id == OfficeUnit.unit_id)
+        .where(OfficeUnit.office_id == office.id, OfficeUnit.active.is_(True))
+        .order_by(Organisation.name, OfficeUnit.unit_id)
+    ).all()
+    units: list[Unit] = []
+    names: dict[int, str] = {}
+    unplaced: list[str] = []
+    taken: set[str] = set()
+    for unit_id, group, base, name in rows:
+        if name in taken:  # two organisations of one name: tell them apart by id
+            name = f"{name}（{unit_id}）"
+        taken.add(name)
+        names[unit_id] = name
+        if group in groups:
+            units.append(Unit(name, group, base))
+        else:
+            unplaced.append(name)
+    return Roster(units, names, {v: k for k, v in names.items()}, unplaced)
+
+
+# -- records ---------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Collected:
+    records: Records
+    #: what the flow holds that this scheme does not score, in Chinese (shown beside the result)
+    skipped: list[str]
+
+
+def records(
+    office: ArticleOffice, scheme: LedgerScheme, period: Period, who: Roster, as_of: date
+) -> Collected:
+    """The flow's records that can fall in ``period``: adoptions from the month before (the cut-off moves late
+    ones forward, ZG-6.6) with every adoption of the same articles (an article counts in the month of its first
+    adoption), instructions on those articles, submissions, incidents and missed important commissions."""
+    start, end = first_day(period), last_day(period)
+    window_start = date(start.year - (start.month == 1), (start.month - 2) % 12 + 1, 1)
+    skipped: Counter[str] = Counter()
+    scored_units = {u.name for u in who.units}
+    publications = {p.id for p in scheme.publications}
+    classes = {c.id for c in scheme.classes}
+    forms = {f.id for f in scheme.forms}
+
+    in_window = (
+        sa.select(Adoption.article_id)
+        .where(
+            Adoption.office_id == office.id,
+            Adoption.cancelled_at.is_(None),
+            Adoption.adopted_on >= window_start,
+            Adoption.adopted_on <= end,
+        )
+        .scalar_subquery()
+    )
+    rows = db.session.execute(
+        sa.select(
+            Adoption.article_id,
+            Article.unit_id,
+            Article.title,
+            Publication.code,
+            Publication.name,
+            Adoption.class_code,
+            Adoption.form_code,
+            Adoption.adopted_on,
+        )
+        .join(Article, Article.id == Adoption.article_id)
+        .join(Publication, Publication.id == Adoption.publication_id)
+        .where(
+            Adoption.office_id == office.id,
+            Adoption.cancelled_at.is_(None),
+            Adoption.article_id.in_(in_window),
+        )
+        .order_by(Adoption.id)
+    ).all()
+    adoptions: list[LedgerAdoption] = []
+    articles: dict[int, str] = {}
+    for article_id, unit_id, title, code, pub_name, klass, form, day in rows:
+        unit = who.names.get(unit_id)
+        if unit not in scored_units:
+            skipped["稿件所属单位不在本办公室计分名册中，采用记录未计分"] += 1
+            continue
+        if code not in publications:
+            skipped[f"刊物「{pub_name}」不在计分办法所列刊物中，其采用记录未计分"] += 1
+            continue
+        if klass not in classes or form not in forms:
+            skipped["采用记录的类别或形式不在计分办法中，未计分"] += 1
+            continue
+        articles[article_id] = unit
+        adoptions.append(LedgerAdoption(unit, str(article_id), code, klass, form, day, title))
+
+    instructions: list[LedgerInstruction] = []
+    if articles:
+        for article_id, level in db.session.execute(
+            sa.select(Instruction.article_id, Instruction.level)
+            .where(Instruction.office_id == office.id, Instruction.article_id.in_(list(articles)))
+            .order_by(Instruction.id)
+        ):
+            mapped = scheme.flow.levels.get(level)
+            if mapped is None:
+                label = INSTRUCTION_LEVEL_LABELS.get(level, level)
+                skipped[f"{label}批示不在本计分办法的批示加分之列，未加分"] += 1
+                continue
+            instructions.append(LedgerInstruction(articles[article_id], str(article_id), mapped))
+
+    submissions = [
+        LedgerSubmission(who.names[unit_id], day, count)
+        for unit_id, day, count in db.session.execute(
+            sa.select(Article.unit_id, Article.submitted_on, sa.func.count())
+            .where(
+                Article.office_id == office.id,
+                Article.submitted_on >= start,
+                Article.submitted_on <= end,
+                Article.deleted_at.is_(None),
+            )
+            .group_by(Article.unit_id, Article.submitted_on)
+            .order_by(Article.unit_id, Article.submitted_on)
+        )
+        if who.names.get(unit_id) in scored_units
+    ]
+
+    found: list[LedgerIncident] = []
+    for fact in incidents.facts(office.id, start, end):
+        unit = who.names.get(fact.unit_id)
+        kind = scheme.flow.incidents.get(fact.kind)
+        if unit not in scored_units:
+            continue
+        if kind is None:
+            skipped[
+                f"「{INCIDENT_KIND_LABELS.get(fact.kind, fact.kind)}」不在本计分办法的扣分情形之列，未扣分"
+            ] += 1
+            continue
+        found.append(LedgerIncident(unit, kind, fact.occurred_on, fact.serious))
+    if scheme.flow.commission_missed:
+        for outcome in commissions.outcomes(office.id, start, end, as_of=as_of):
+            unit = who.names.get(outcome.unit_id)
+            if outcome.important and outcome.status == "missed" and unit in scored_units:
+                found.append(LedgerIncident(unit, scheme.flow.commission_missed, outcome.due_on))
+
+    return Collected(
+        Records(
+            adoptions=tuple(adoptions),
+            instructions=tuple(instructions),
+            submissions=tuple(submissions),
+            incidents=tuple(found),
+        ),
+        [f"{text}（{n}条）" for text, n in sorted(skipped.items())],
+    )
+
+
+# -- scoring ---------------------------------------------------------------------------------------------------
+
+
+def live(office: ArticleOffice, period: Period, as_of: date | None = None) -> dict[str, Any]:
+    """Score ``period`` now from the flow's records (a closed period's frozen result is `view`'s job)."""
+    as_of = as_of or clock.today()
+    scheme = require_scheme(office)
+    who = roster(office, scheme)
+    collected = records(office, scheme, period, who, as_of)
+    try:
+        result = score_ledger(scheme, who.units, collected.records, period)
+    except LedgerError as exc:  # a stored value the scheme cannot place: say which, never fail the page
+        raise LedgerUnavailable(f"本期记录无法按计分办法计分：{exc}") from None
+    out = result.to_dict()
+    out["scheme"] = {"id": scheme.id, "version": scheme.version, "name": scheme.name}
+    out["office"] = office.name
+    out["computed_on"] = as_of.isoformat()
+    out["skipped"] = collected.skipped
+    out["unplaced"] = who.unplaced
+    out["unit_ids"] = {name: unit_id for name, unit_id in who.ids.items()}
+    return out
+
+
+def points_by_month(office: ArticleOffice, year: int, as_of: date | None = None) -> list[dict[str, Any]]:
+    """Each month of ``year`` up to today scored on its own: {month, label, units: {name: points}} — the
+    article points (稿件得分) per unit, for the charts (quotas are not monthly, so they are not in it)."""
+    as_of = as_of or clock.today()
+    scheme = require_scheme(office)
+    who = roster(office, scheme)
+    # the year's records read once; the engine places each article in its month (cut-off included)
+    collected = records(office, scheme, Period("year", year * 12), who, as_of)
+    out = []
+    for month in range(12):
+        period = Period("month", year * 12 + month)
+        if first_day(period) > as_of:
+            break
+        try:
+            result = score_ledger(scheme, who.units, collected.records, period)
+        except LedgerError:
+            continue
+        out.append(
+            {
+                "month": period.label,
+                "label": f"{month + 1}月",
+                "units": {u.unit: float(u.points) for u in result.units},
+            }
+        )
+    return out
+
+
+@dataclass(frozen=True)
+class PeriodView:
+    office: ArticleOffice
+    period: Period
+    result: dict[str, Any]
+    #: the closed period, None while it is scored live
+    record: LedgerPeriod | None
+
+    @property
+    def state(self) -> str:
+        return self.record.state if self.record is not None else "open"
+
+    @property
+    def frozen(self) -> bool:
+        return self.record is not None
+
+
+def closed_period(office: ArticleOffice, period: Period) -> LedgerPeriod | None:
+    return db.session.scalar(
+        sa.select(LedgerPeriod).where(
+            LedgerPeriod.office_id == office.id, LedgerPeriod.period == period.label
+        )
+    )
+
+
+def view(office: ArticleOffice, period: Period) -> PeriodView:
+    """The frozen result of a closed period, else the live one."""
+    record = closed_period(office, period)
+    if record is not None:
+        return PeriodView(office, period, record.result, record)
+    return PeriodView(office, period, live(office, period), None)
+
+
+def unit_result(result: dict[str, Any], unit_name: str) -> dict[str, Any] | None:
+    return next((u for u in result.get("units", []) if u["unit"] == unit_name), None)
+
+
+def closed_periods(office: ArticleOffice, *, limit: int = 40) -> list[LedgerPeriod]:
+    return list(
+        db.session.scalars(
+            sa.select(LedgerPeriod)
+            .where(LedgerPeriod.office_id == office.id)
+            .order_by(LedgerPeriod.closed_at.desc(), LedgerPeriod.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+# -- acts ------------------------------------------------------------------------------------------------------
+
+
+def _office_for_head(user: User, office: ArticleOffice) -> None:
+    if not permissions.can_close_ledger(user, office):
+        raise NotFound()
+
+
+def close(user: User, office: ArticleOffice, period: Period) -> LedgerPeriod:
+    """Freeze the period's results (the office head, once the period is over and every unit has a group)."""
+    _office_for_head(user, office)
+    today = clock.today()
+    if not is_over(period, today):
+        raise InvalidInput(
+            f"{period.chinese}尚未结束（{last_day(period):%Y年%m月%d日}止），结束后才能结算。", field="period"
+        )
+    if closed_period(office, period) is not None:
+        raise Conflict(f"{period.chinese}已结算，已被他人处理，请刷新。")
+    result = live(office, period, today)
+    if result["unplaced"]:
+        raise InvalidInput(
+            "以下单位未设置考核类别，不能结算："
+            + "、".join(result["unplaced"])
+            + "。请先在办公室设置中为其选定类别。",
+            field="period",
+        )
+    scheme = require_scheme(office)
+    record = LedgerPeriod(
+        office_id=office.id,
+        period=period.label,
+        scheme_id=scheme.id,
+        scheme_version=scheme.version,
+        result=result,
+        closed_by_id=user.id,
+    )
+    try:
+        with transaction() as session:
+            session.add(record)
+            session.flush()
+            append_event(
+                SUBJECT,
+                record.id,
+                "close",
+                actor=user,
+                to_state="closed",
+                comment=f"{office.name}{period.chinese}信息工作计分结算（{len(result['units'])}个单位）",
+                rule_id=result_rule(scheme),
+            )
+    except IntegrityError:
+        raise Conflict(f"{period.chinese}已结算，已被他人处理，请刷新。") from None
+    return record
+
+
+def result_rule(scheme: LedgerScheme) -> str | None:
+    return scheme.ranking_rule or scheme.cutoff_rule or None
+
+
+def difference(before: dict[str, Any], after: dict[str, Any]) -> list[dict[str, Any]]:
+    """What changed per unit between two results: [{unit, field, label, before, after}], units added or gone."""
+    old = {u["unit"]: u for u in before.get("units", [])}
+    new = {u["unit"]: u for u in after.get("units", [])}
+    changes: list[dict[str, Any]] = []
+    for name in sorted(old.keys() | new.keys()):
+        a, b = old.get(name), new.get(name)
+        if a is None or b is None:
+            changes.append(
+                {
+                    "unit": name,
+                    "field": "unit",
+                    "label": "单位",
+                    "before": a is not None,
+                    "after": b is not None,
+                }
+            )
+            continue
+        for key, label in COMPARED:
+            if a.get(key) != b.get(key):
+                changes.append(
+                    {"unit": name, "field": key, "label": label, "before": a.get(key), "after": b.get(key)}
+                )
+    return changes
+
+
+def preview_recompute(
+    office: ArticleOffice, period: Period
+) -> tuple[LedgerPeriod, dict[str, Any], list[dict]]:
+    record = closed_period(office, period)
+    if record is None:
+        raise InvalidInput(f"{period.chinese}尚未结算，页面显示的已是实时结果。", field="period")
+    fresh = live(office, period)
+    return record, fresh, difference(record.result, fresh)
+
+
+def recompute(
+    user: User, office: ArticleOffice, period: Period, reason: Any, *, version: Any = None
+) -> LedgerRecompute:
+    """Replace a closed period's result by a fresh one after a late correction — a recorded act with its
+    reason, the difference and the result it replaced."""
+    _office_for_head(user, office)
+    text = str(reason or "").strip()
+    if not REASON_MIN <= len(text) <= REASON_MAX:
+        raise InvalidInput(f"请写明重新计算的原因（{REASON_MIN}至{REASON_MAX}个字）。", field="reason")
+    record, fresh, changes = preview_recompute(office, period)
+    if version is not None and str(version) != str(record.version_id):
+        raise Conflict("结算结果已被他人更新，已被他人处理，请刷新。")
+    if not changes:
+        raise InvalidInput("重新计算的结果与已结算结果相同，无需重新计算。", field="reason")
+    entry = LedgerRecompute(
+        period_id=record.id, reason=text, changes=changes, previous=record.result, by_id=user.id
+    )
+    with transaction() as session:
+        session.add(entry)
+        record.result = fresh
+        session.flush()
+        append_event(
+            SUBJECT,
+            record.id,
+            "recompute",
+            actor=user,
+            from_state=record.state,
+            to_state=record.state,
+            comment=f"重新计算（{len(changes)}处变化）：{text}",
+        )
+    return entry
+
+
+BULLETIN_LIMITS = {"bulletin_number": 40, "bulletin_title": 120, "bulletin_text": 5000}
+
+
+def publish(user: User, office: ArticleOffice, period: Period, form: dict[str, Any]) -> LedgerPeriod:
+    """Issue the bulletin (通报) of a closed period: its number, title and the office's own paragraph."""
+    _office_for_head(user, office)
+    record = closed_period(office, period)
+    if record is None:
+        raise InvalidInput(f"{period.chinese}尚未结算，结算后才能发布通报。", field="period")
+    if record.state == "published":
+        raise Conflict(f"{period.chinese}的通报已发布，已被他人处理，请刷新。")
+    values = {key: str(form.get(key) or "").strip() for key in BULLETIN_LIMITS}
+    if not values["bulletin_title"]:
+        raise InvalidInput("请填写通报标题。", field="bulletin_title")
+    for key, limit in BULLETIN_LIMITS.items():
+        if len(values[key]) > limit:
+            raise InvalidInput(f"不能超过{limit}个字。", field=key)
+        if "\x00" in values[key]:
+            raise InvalidInput("含有不可见的控制字符，请删除后再提交。", field=key)
+    with transaction():
+        for key, value in values.items():
+            setattr(record, key, value)
+        record.state = "published"
+        record.published_at = clock.now()
+        record.published_by_id = user.id
+        append_event(
+            SUBJECT,
+            record.id,
+            "publish",
+            actor=user,
+            from_state="closed",
+            to_state="published",
+            comment=f"发布通报：{values['bulletin_title']}",
+        )
+    return record
