@@ -6,9 +6,9 @@ from datetime import date
 
 import pytest
 
-from tests.webapp.articles.unit_helpers import login
 from tests.webapp.articles.conftest import World
 from tests.webapp.articles.issue_world import adopted
+from tests.webapp.articles.unit_helpers import login
 
 
 @pytest.mark.parametrize("name", ["units", "months", "publications"])

@@ -11,8 +11,8 @@ from werkzeug.wrappers import Response
 
 from webapp.articles.documents import charts
 from webapp.articles.ledger import bp
-from webapp.articles.services import ledger, permissions
 from webapp.articles.models import ArticleOffice
+from webapp.articles.services import ledger, permissions
 from webapp.core import clock
 from webapp.core.auth.permissions import login_required
 from webapp.core.services.errors import ServiceError
