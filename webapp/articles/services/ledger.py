@@ -326,12 +326,13 @@ def points_by_month(office: ArticleOffice, year: int, as_of: date | None = None)
     as_of = as_of or clock.today()
     scheme = require_scheme(office)
     who = roster(office, scheme)
+    # the year's records read once; the engine places each article in its month (cut-off included)
+    collected = records(office, scheme, Period("year", year * 12), who, as_of)
     out = []
     for month in range(12):
         period = Period("month", year * 12 + month)
         if first_day(period) > as_of:
             break
-        collected = records(office, scheme, period, who, as_of)
         try:
             result = score_ledger(scheme, who.units, collected.records, period)
         except LedgerError:

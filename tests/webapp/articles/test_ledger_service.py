@@ -1,0 +1,213 @@
+"""The ledger read from the flow's own records (services/ledger.py): what is scored, in which period, and the
+acts on a period — close (frozen), recompute (recorded, with the difference), publish. Today is 2027-01-05."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from tests.webapp.articles.conftest import World
+from tests.webapp.articles.issue_world import adopted
+from webapp.articles.models import ArticleOffice, LedgerPeriod, LedgerRecompute, OfficeUnit
+from webapp.articles.services import commissions, incidents, instructions, ledger
+from webapp.core.extensions import db
+from webapp.core.models import AuditEvent
+from webapp.core.services.errors import Conflict, InvalidInput, NotFound
+
+Q4 = ledger.period_from("2026-Q4")
+Q1 = ledger.period_from("2027-Q1")
+
+
+def _unit(result: dict, name: str) -> dict:
+    unit = ledger.unit_result(result, name)
+    assert unit is not None, [u["unit"] for u in result["units"]]
+    return unit
+
+
+def _line_texts(unit: dict) -> list[str]:
+    return [line["text"] for line in unit["lines"]]
+
+
+def test_an_adoption_in_the_offices_publication_scores_its_table_value_zg_4_3(world: World) -> None:
+    """ZG-4.3: 《**组工信息》经验类单条 6分 — read from the adoption's publication code, class and form."""
+    adopted(world, day=date(2026, 11, 10))
+    unit = _unit(ledger.live(world.office, Q4), "甲县委组织部")
+    assert unit["points"] == 6
+    assert any("6分×1篇" in text for text in _line_texts(unit))
+    assert _unit(ledger.live(world.office, Q4), "乙区委组织部")["points"] == 0
+
+
+def test_an_adoption_after_the_28th_counts_in_the_next_period_zg_6_6(world: World) -> None:
+    """ZG-6.6: 当月28日后刊发的稿件计分累积至下月 — the 29th of December belongs to January (the next quarter)."""
+    adopted(world, day=date(2026, 12, 28), title="二十八日刊发")
+    adopted(world, day=date(2026, 12, 29), title="二十九日刊发")
+    assert _unit(ledger.live(world.office, Q4), "甲县委组织部")["points"] == 6
+    assert _unit(ledger.live(world.office, Q1), "甲县委组织部")["points"] == 6
+
+
+def test_a_provincial_leaders_instruction_adds_its_bonus_and_a_county_one_is_noted_not_scored_zg_4_5(
+    world: World,
+) -> None:
+    """ZG-4.5 gives points for national, provincial and city leaders; a county leader's instruction is noted."""
+    first = adopted(world, day=date(2026, 11, 10), title="经验一")
+    second = adopted(world, day=date(2026, 11, 12), title="经验二")
+    for adoption, level in ((first, "provincial"), (second, "county")):
+        instructions.record(
+            world.editor, adoption.article_id, leader="某领导", level=level, text="很好，请推广。",
+            instructed_on=date(2026, 11, 20), today=date(2026, 11, 20),
+        )  # fmt: skip
+    result = ledger.live(world.office, Q4)
+    unit = _unit(result, "甲县委组织部")
+    assert unit["points"] == 6 + 6 + 20
+    assert any("县（区）领导批示不在本计分办法的批示加分之列" in note for note in result["skipped"])
+
+
+def test_false_information_recorded_by_the_office_is_deducted_zg_4_9(world: World) -> None:
+    """ZG-4.9: 信息失实 — the flow's incident kind maps onto the scheme's through its [flow] table."""
+    adoption = adopted(world, day=date(2026, 11, 10))
+    incidents.create(
+        world.editor, kind="false_info", occurred_on=date(2026, 11, 15), note="数据与统计公报不符",
+        article_id=adoption.article_id, today=date(2026, 11, 16),
+    )  # fmt: skip
+    unit = _unit(ledger.live(world.office, Q4), "甲县委组织部")
+    assert unit["deductions"] < 0
+    assert any(line["rule"] == "ZG-4.9" for line in unit["lines"])
+
+
+def test_a_missed_important_commission_disqualifies_under_the_county_scheme_inf_3_10(world: World) -> None:
+    """INF-3.10: 未按要求完成重要约稿任务 — under ledger-inf a missed important commission is that incident."""
+    office = db.session.get(ArticleOffice, world.office.id)
+    office.scheme_id = "ledger-inf"
+    for unit in db.session.scalars(sa.select(OfficeUnit).where(OfficeUnit.office_id == office.id)):
+        unit.group_code = "town"
+        unit.base_score = 100
+    db.session.commit()
+    commissions.create(
+        world.editor, topic="基层党建约稿", detail="", due_on=date(2026, 12, 10), important=True,
+        unit_ids=[world.unit_a.id], today=date(2026, 12, 1),
+    )  # fmt: skip
+    unit = _unit(ledger.live(office, ledger.period_from("2026")), "甲县委组织部")
+    assert any(flag["rule"] == "INF-3.10" for flag in unit["flags"]) or any(
+        line["rule"] == "INF-3.10" for line in unit["lines"]
+    )
+    assert unit["advanced"] is not True
+
+
+def test_a_unit_without_a_group_of_the_scheme_is_listed_not_scored_and_blocks_closing(world: World) -> None:
+    unit = db.session.scalars(sa.select(OfficeUnit).where(OfficeUnit.unit_id == world.unit_b.id)).one()
+    unit.group_code = ""
+    db.session.commit()
+    result = ledger.live(world.office, Q4)
+    assert result["unplaced"] == ["乙区委组织部"]
+    assert [u["unit"] for u in result["units"]] == ["甲县委组织部"]
+    with pytest.raises(InvalidInput, match="乙区委组织部"):
+        ledger.close(world.head, world.office, Q4)
+
+
+def test_closing_freezes_the_result_and_a_late_adoption_shows_only_as_a_difference(world: World) -> None:
+    adopted(world, day=date(2026, 11, 10))
+    record = ledger.close(world.head, world.office, Q4)
+    assert record.state == "closed" and record.period == "2026-Q4"
+    adopted(world, day=date(2026, 12, 10), title="补录的十二月采用")
+    frozen = ledger.view(world.office, Q4)
+    assert frozen.frozen and _unit(frozen.result, "甲县委组织部")["points"] == 6
+    _, fresh, changes = ledger.preview_recompute(world.office, Q4)
+    assert _unit(fresh, "甲县委组织部")["points"] == 12
+    assert {"unit": "甲县委组织部", "field": "total"} in [
+        {k: c[k] for k in ("unit", "field")} for c in changes
+    ]
+
+    entry = ledger.recompute(world.head, world.office, Q4, "补录十二月采用记录", version=record.version_id)
+    assert entry.previous["units"] and _unit(entry.previous, "甲县委组织部")["points"] == 6
+    assert _unit(ledger.view(world.office, Q4).result, "甲县委组织部")["points"] == 12
+    events = db.session.scalars(
+        sa.select(AuditEvent.event).where(AuditEvent.subject_type == ledger.SUBJECT).order_by(AuditEvent.id)
+    ).all()
+    assert events == ["close", "recompute"]
+
+
+def test_a_recompute_needs_a_reason_a_change_and_the_current_version(world: World) -> None:
+    record = ledger.close(world.head, world.office, Q4)
+    with pytest.raises(InvalidInput, match="原因"):
+        ledger.recompute(world.head, world.office, Q4, "  补 ")
+    with pytest.raises(InvalidInput, match="结果与已结算结果相同"):
+        ledger.recompute(world.head, world.office, Q4, "核对后重新计算")
+    adopted(world, day=date(2026, 12, 10))
+    with pytest.raises(Conflict, match="已被他人处理，请刷新"):
+        ledger.recompute(world.head, world.office, Q4, "补录采用记录", version=record.version_id + 1)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(LedgerRecompute)) == 0
+
+
+def test_a_period_is_closed_only_after_it_ends_once_and_by_the_office_head(world: World) -> None:
+    with pytest.raises(InvalidInput, match="尚未结束"):
+        ledger.close(world.head, world.office, Q1)
+    for someone in (world.editor, world.reader, world.officer_a, world.outsider):
+        with pytest.raises(NotFound):
+            ledger.close(someone, world.office, Q4)
+    ledger.close(world.head, world.office, Q4)
+    with pytest.raises(Conflict, match="已被他人处理"):
+        ledger.close(world.head, world.office, Q4)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(LedgerPeriod)) == 1
+
+
+def test_the_bulletin_is_published_once_for_a_closed_period_with_a_title(world: World) -> None:
+    with pytest.raises(InvalidInput, match="尚未结算"):
+        ledger.publish(world.head, world.office, Q4, {"bulletin_title": "通报"})
+    ledger.close(world.head, world.office, Q4)
+    with pytest.raises(InvalidInput) as refused:
+        ledger.publish(world.head, world.office, Q4, {"bulletin_title": "  "})
+    assert refused.value.field == "bulletin_title"
+    with pytest.raises(InvalidInput) as refused:
+        ledger.publish(world.head, world.office, Q4, {"bulletin_title": "通报", "bulletin_number": "号" * 41})
+    assert refused.value.field == "bulletin_number"
+    record = ledger.publish(
+        world.head, world.office, Q4,
+        {"bulletin_number": "市组信通〔2027〕1号", "bulletin_title": "关于2026年第四季度组工信息工作情况的通报"},
+    )  # fmt: skip
+    assert record.state == "published" and record.published_by_id == world.head.id
+    with pytest.raises(Conflict):
+        ledger.publish(world.head, world.office, Q4, {"bulletin_title": "再发一次"})
+
+
+@pytest.mark.parametrize(
+    "text", ["", "2026-13", "2026-Q5", "去年", "1999-Q1", "2026-Q4; drop table", "9" * 500]
+)
+def test_a_period_that_cannot_be_read_is_a_chinese_message(text: str) -> None:
+    with pytest.raises(InvalidInput) as refused:
+        ledger.period_from(text)
+    assert refused.value.field == "period"
+
+
+def test_the_difference_names_units_that_came_and_went() -> None:
+    before = {"units": [{"unit": "甲", "total": 10, "rank": 1, "missing": 0, "advanced": None}]}
+    after = {"units": [{"unit": "乙", "total": 5, "rank": 1, "missing": 0, "advanced": None}]}
+    assert ledger.difference(before, after) == [
+        {"unit": "乙", "field": "unit", "label": "单位", "before": False, "after": True},
+        {"unit": "甲", "field": "unit", "label": "单位", "before": True, "after": False},
+    ]
+    same = ledger.difference(before, before)
+    assert same == []
+
+
+def test_the_current_period_follows_the_schemes_quota_period(world: World) -> None:
+    """ZG-2.2: quotas are quarterly, so the office works in quarters."""
+    assert ledger.current_period(world.office, date(2027, 1, 5)).label == "2027-Q1"
+    assert ledger.current_period(world.office, date(2027, 5, 31)).label == "2027-Q2"
+    assert ledger.last_day(Q4) == date(2026, 12, 31)
+    assert ledger.is_over(Q4, date(2027, 1, 1)) and not ledger.is_over(Q4, date(2026, 12, 31))
+    assert ledger.last_day(ledger.period_from("2028-02")) == date(2028, 2, 29)
+    assert ledger.first_day(ledger.period_from("2027-H2")) == date(2027, 7, 1) - timedelta(days=0)
+
+
+def test_points_by_month_place_each_article_in_its_month_after_the_cut_off_zg_6_6(world: World) -> None:
+    """The chart's months: an article adopted on 29 December counts in January of the next year (ZG-6.6)."""
+    adopted(world, day=date(2026, 11, 10), title="十一月")
+    adopted(world, day=date(2026, 12, 29), title="十二月二十九日")
+    months = ledger.points_by_month(world.office, 2026, as_of=date(2027, 1, 5))
+    assert [m["label"] for m in months] == [f"{n}月" for n in range(1, 13)]
+    by_label = {m["label"]: m["units"]["甲县委组织部"] for m in months}
+    assert (by_label["11月"], by_label["12月"]) == (6, 0)
+    january = ledger.points_by_month(world.office, 2027, as_of=date(2027, 1, 5))
+    assert [(m["label"], m["units"]["甲县委组织部"]) for m in january] == [("1月", 6)]
