@@ -180,6 +180,64 @@ def test_the_advanced_unit_proposal_shows_the_cap_and_who_is_inside_or_outside_a
     assert "完成率" in page
 
 
+def test_what_the_scheme_does_not_score_is_noted_beside_the_result_zg_4_5(world: World, client) -> None:
+    """ZG-4.5 gives no points for a county leader's instruction: noted, not scored; a unit without a group of the
+    scheme is listed, not ranked."""
+    from webapp.articles.models import OfficeUnit
+
+    adoption = adoption_of(world)
+    instructions.record(
+        world.editor, adoption.article_id, leader="某县领导", level="county", text="请研究。",
+        instructed_on=NOVEMBER, today=NOVEMBER,
+    )  # fmt: skip
+    row = db.session.scalars(sa.select(OfficeUnit).where(OfficeUnit.unit_id == world.unit_b.id)).one()
+    row.group_code = ""
+    db.session.commit()
+    page = text(get(client, world.head, f"/ledger/?period={Q4}"))
+    notes = re.search(r'data-testid="ledger-notes">(.*?)</div>', page, re.S).group(1)  # type: ignore[union-attr]
+    assert "未设置考核类别" in notes and "乙区委组织部" in notes
+    assert "县（区）领导批示不在本计分办法的批示加分之列，未加分（1条）" in notes
+    assert '<tr data-unit="乙区委组织部">' not in page
+
+
+def test_a_tie_at_the_cap_is_flagged_for_people_and_a_direct_listing_is_outside_the_cap_inf_3_6(
+    world: World, client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """INF-3.5 / GAP-8: 5 departments → ⌊30 % × 5⌋ = 1 place; four tie at it — for people to decide; 公安局's
+    experience item with a State Council leader's instruction lists it directly, outside the cap (INF-3.6). The
+    engine's own result, shown by the page (the flow cannot yet record the province's publications)."""
+    from tests.workflow.scoring.ledger.helpers import adoptions, instruction, scheme, score, unit
+    from webapp.articles.models import ArticleOffice
+
+    inf = scheme("ledger-inf")
+    names = [f"局{i}" for i in range(4)]
+    records = [
+        a
+        for n in names
+        for a in adoptions(inf, n, "宁波市政府办公厅《参阅》（普刊）", "情况反映", n=5, day=date(2026, 3, 1))
+    ]
+    records += adoptions(inf, "公安局", "《政务情况交流》", "经验做法", article="G", day=date(2026, 3, 1))
+    records += adoptions(inf, "公安局", "省政府办公厅《政务工作交流》", n=2, day=date(2026, 3, 1))
+    roster = [unit(inf, n, "部门（单位）", 100) for n in [*names, "公安局"]]
+    engine = score(inf, roster, "2026", records, [instruction(inf, "公安局", "G", "国务院领导")]).to_dict()
+    engine.update(scheme={"id": inf.id, "version": inf.version, "name": inf.name}, computed_on="2027-01-05")
+    engine.update(skipped=[], unplaced=[], unit_ids={})
+    office = db.session.get(ArticleOffice, world.office.id)
+    office.scheme_id = "ledger-inf"
+    db.session.commit()
+    monkeypatch.setattr(ledger, "live", lambda *args, **kwargs: engine)
+
+    page = text(get(client, world.head, "/ledger/?period=2026"))
+    pool = page.split('data-testid="advanced-pool"')[-1]
+    assert "⌊30% × 5⌋ = <strong>1</strong>" in pool
+    assert re.search(r'data-testid="advanced-direct">公安局<', pool)
+    tie = re.search(r'data-testid="tie-at-cap">([^<]*)<', pool).group(1)  # type: ignore[union-attr]
+    assert set(re.findall(r"局\d", tie)) == set(names) and "须人工决定" in tie
+    assert "INF-3.5" in pool
+    assert "名额边界并列，须人工决定" in page  # the flag beside each tied unit
+    assert "直接列为先进单位，名额不占控制比例" in page and ">INF-3.6</small>" in page
+
+
 # -- closing, freezing, recomputing ----------------------------------------------------------------------------
 
 

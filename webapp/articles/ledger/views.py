@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from markupsafe import Markup
 from werkzeug.wrappers import Response
@@ -112,8 +112,6 @@ def _office(allowed: Callable[[User, ArticleOffice], bool]) -> ArticleOffice:
 
 def _has(endpoint: str) -> bool:
     """Whether a page of the ledger is there yet (the bulletin is another module's)."""
-    from flask import current_app
-
     return endpoint in current_app.view_functions
 
 
@@ -273,7 +271,7 @@ def recompute(period: str) -> Response | tuple[str, int]:
         entry = ledger.recompute(current_user, office, chosen, form.reason.data, version=expected)
     except ServiceError as error:
         target = getattr(form, error.field, None) if error.field else None
-        if target is not None and error.field != "version":
+        if target is not None:
             target.errors = [*target.errors, error.message]
         else:
             flash(error.message, "danger")
