@@ -27,6 +27,7 @@ from webapp.articles.models import (
     OfficeUnit,
 )
 from webapp.articles.services import ledger, ledger_import
+from webapp.articles.services import ledger_import_files as files
 from webapp.articles.services.ledger_import_files import MAX_BYTES, MAX_ROWS, ImportRefused
 from webapp.core.extensions import db
 from webapp.core.models import AuditEvent, Organisation
@@ -443,6 +444,27 @@ def test_only_the_office_head_imports(world: World) -> None:
     assert count(Article) == 0
 
 
+def test_every_problem_is_counted_and_the_first_two_hundred_are_shown(world: World) -> None:
+    data = csv_bytes(RECORDS, *[record(f"N{n}", 刊物="人民日报") for n in range(250)])
+    with pytest.raises(ImportRefused) as caught:
+        ledger_import.import_records(world.head, "台账.csv", data)
+    error = caught.value
+    assert len(error.problems) == 250 and len(error.shown) == 200 and error.more == 50
+    assert error.shown[0].row == 2 and error.shown[-1].row == 201
+    assert "共250处问题" in error.message
+
+
+def test_the_templates_example_rows_import_as_they_are(world: World) -> None:
+    """The example row is in the source's words (the scheme's names), so the template is a file that works."""
+    _, roster = files.template(world.office, "roster")
+    assert ledger_import.import_roster(world.head, "单位名册导入模板.xlsx", roster).record.unchanged == 1
+    _, records = files.template(world.office, "records")
+    row = list(load_workbook(io.BytesIO(records)).worksheets[0].iter_rows(values_only=True))[1]
+    assert row[3:6] == ("中组部《组工信息》", "经验类", "单条")
+    outcome = ledger_import.import_records(world.head, "采用记录导入模板.xlsx", records)
+    assert (outcome.record.created, len(_articles(world))) == (1, 1)
+
+
 # -- pages -----------------------------------------------------------------------------------------------------
 
 
@@ -481,6 +503,24 @@ def test_a_refused_upload_shows_every_row_message_and_keeps_the_page(client, wor
     assert response.status_code == 400
     text = response.get_data(as_text=True)
     assert "第2行「刊物」" in text and "第3行「单位」" in text and "共2处问题" in text
+
+
+def test_an_upload_without_a_file_or_in_gbk_is_answered_beside_the_form(client, world: World) -> None:  # type: ignore[no-untyped-def]
+    steps.login(client, world.head)
+    empty = client.post("/ledger/import/roster", data={}, content_type="multipart/form-data")
+    assert empty.status_code == 400 and "请选择要导入的文件。" in empty.get_data(as_text=True)
+    gbk = client.post(
+        "/ledger/import/roster",
+        data={
+            "roster-file": (
+                io.BytesIO(csv_bytes(ROSTER, [JIA, "县区委组织部", ""], encoding="gbk")),
+                "名册.csv",
+            )
+        },
+        content_type="multipart/form-data",
+    )
+    assert gbk.status_code == 400
+    assert "请另存为UTF-8编码的CSV，或直接上传.xlsx" in gbk.get_data(as_text=True)
 
 
 def test_an_editor_sees_the_page_read_only_and_others_get_404(client, world: World) -> None:  # type: ignore[no-untyped-def]

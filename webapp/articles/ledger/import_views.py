@@ -11,12 +11,13 @@ from __future__ import annotations
 from io import BytesIO
 from typing import Any
 
-from flask import flash, redirect, render_template, send_file, url_for
+from flask import current_app, flash, redirect, render_template, send_file, url_for
 from flask_login import current_user
 from flask_wtf.file import FileField, FileRequired
 from werkzeug.wrappers import Response
 
 from webapp.articles.ledger import bp
+from webapp.articles.ledger.views import FOOTER
 from webapp.articles.models import IMPORT_KIND_LABELS, ArticleOffice
 from webapp.articles.services import ledger, ledger_import, permissions
 from webapp.articles.services import ledger_import_files as files
@@ -49,6 +50,8 @@ def _render(
     forms = {kind: bound.get(kind) or ImportForm(formdata=None, prefix=f"{kind}-") for kind in KINDS}
     return render_template(
         "articles/ledger/import_index.html",
+        footer_basis=FOOTER,
+        has_endpoint=lambda endpoint: endpoint in current_app.view_functions,
         office=office,
         guide=guide,
         unavailable=unavailable,
