@@ -12,7 +12,9 @@ from webapp.articles.models import (
 )
 
 #: The article feature's blueprints: their pages' footer names the article procedure, not the grading measures.
-_BLUEPRINTS = frozenset({"articles", "articles_office", "articles_publishing", "articles_requests"})
+_BLUEPRINTS = frozenset(
+    {"articles", "articles_office", "articles_publishing", "articles_requests", "articles_ledger"}
+)
 
 
 def _footer() -> dict[str, str]:

@@ -211,3 +211,14 @@ def test_points_by_month_place_each_article_in_its_month_after_the_cut_off_zg_6_
     assert (by_label["11月"], by_label["12月"]) == (6, 0)
     january = ledger.points_by_month(world.office, 2027, as_of=date(2027, 1, 5))
     assert [(m["label"], m["units"]["甲县委组织部"]) for m in january] == [("1月", 6)]
+
+
+def test_a_published_bulletins_result_is_not_recomputed(world: World) -> None:
+    """What was issued stays what was issued: a correction after the bulletin is a new document, not a recompute."""
+    ledger.close(world.head, world.office, Q4)
+    ledger.publish(
+        world.head, world.office, Q4, {"bulletin_title": "关于2026年第四季度组工信息工作情况的通报"}
+    )
+    adopted(world, day=date(2026, 12, 10))
+    with pytest.raises(InvalidInput, match="通报已发布"):
+        ledger.recompute(world.head, world.office, Q4, "补录十二月采用记录")

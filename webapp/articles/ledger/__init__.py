@@ -10,4 +10,4 @@ from flask import Blueprint
 
 bp = Blueprint("articles_ledger", __name__, url_prefix="/ledger")
 
-from webapp.articles.ledger import bulletin_views, import_views, unit_views, views  # noqa: E402, F401
+from webapp.articles.ledger import bulletin_views, chart_views, import_views, unit_views, views  # noqa: E402, F401

@@ -498,6 +498,10 @@ def recompute(
     if not REASON_MIN <= len(text) <= REASON_MAX:
         raise InvalidInput(f"请写明重新计算的原因（{REASON_MIN}至{REASON_MAX}个字）。", field="reason")
     record, fresh, changes = preview_recompute(office, period)
+    if record.state == "published":
+        raise InvalidInput(
+            f"{period.chinese}的通报已发布，结果不再重新计算；如需更正，请另行发文更正。", field="reason"
+        )
     if version is not None and str(version) != str(record.version_id):
         raise Conflict("结算结果已被他人更新，已被他人处理，请刷新。")
     if not changes:

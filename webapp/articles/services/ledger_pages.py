@@ -1,0 +1,342 @@
+"""What the office's ledger pages show beside a period's result (`services.ledger.view`): the period picker's
+fields, the ranking sections (units ranked together, ZG-5.2 / GAP-12), the rules the page cites with their words,
+the difference between a frozen result and the records as they are now, each article's own explanation (「20 =
+《河南组工信息》经验类单条（就高不就低）; +20 = 省领导批示加分」), and the closed periods with their recomputes.
+
+Read model only: every act on a period is `services.ledger`'s. Lists are paginated in the query (the closed
+periods, the recomputes) and their people and counts loaded in one statement each, so a page issues the same few
+statements whatever the number of periods or units.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import defer, selectinload
+
+from config.articles import load_rules
+from webapp.articles.models import ArticleOffice, LedgerPeriod, LedgerRecompute
+from webapp.articles.services import ledger
+from webapp.core import clock
+from webapp.core.extensions import db
+from webapp.core.services.errors import InvalidInput
+from workflow.scoring.ledger import Adoption, LedgerScheme, Period, Records
+from workflow.scoring.ledger.engine import explain_article
+from workflow.scoring.ledger.period import month_index
+from workflow.scoring.ledger.result import number
+
+PER_PAGE = 20
+#: how many numbers each kind of period has in a year (a year has none: 2026 is the whole year)
+PERIOD_NUMBERS = {"month": 12, "quarter": 4, "half": 2, "year": 0}
+_NUMBER_MESSAGES = {
+    "month": "月份应为1至12之间的数字。",
+    "quarter": "季度应为1至4之间的数字（第一季度填1）。",
+    "half": "半年应填1（上半年）或2（下半年）。",
+}
+_LENGTH = {"month": 1, "quarter": 3, "half": 6, "year": 12}
+
+
+# -- the period picker -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PeriodFields:
+    """The picker's three fields as typed (strings: a page shows back what was typed)."""
+
+    kind: str = ""
+    year: str = ""
+    number: str = ""
+
+
+def fields_of(period: Period) -> PeriodFields:
+    within = period.first % 12
+    number = {"month": within + 1, "quarter": within // 3 + 1, "half": within // 6 + 1}.get(period.kind)
+    return PeriodFields(period.kind, str(period.year), "" if number is None else str(number))
+
+
+def period_from_fields(kind: Any, year: Any, number: Any) -> Period:
+    """kind (month / quarter / half / year) + year + number → Period; a Chinese message on the field at fault."""
+    kind = str(kind or "").strip()
+    if kind not in PERIOD_NUMBERS:
+        raise InvalidInput("请选择考核期类别：月度、季度、半年或年度。", field="kind")
+    text = str(year or "").strip()
+    if not (text.isascii() and text.isdigit() and len(text) == 4 and 2000 <= int(text) <= 2100):
+        raise InvalidInput("年份应为2000年至2100年之间的四位数字。", field="year")
+    if kind == "year":
+        return ledger.period_from(text)
+    raw = str(number or "").strip()
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 2 and 1 <= int(raw) <= PERIOD_NUMBERS[kind]):
+        raise InvalidInput(_NUMBER_MESSAGES[kind], field="number")
+    value = int(raw)
+    label = {"month": f"{text}-{value:02d}", "quarter": f"{text}-Q{value}", "half": f"{text}-H{value}"}[kind]
+    return ledger.period_from(label)
+
+
+def neighbours(period: Period) -> tuple[Period | None, Period | None]:
+    """The periods of the same kind before and after (None past the years a period may have)."""
+    before, after = (
+        Period(period.kind, period.first - period.length),
+        Period(period.kind, period.first + period.length),
+    )
+    return (
+        before if before.year >= 2000 else None,
+        after if after.year <= 2100 else None,
+    )
+
+
+# -- rules -----------------------------------------------------------------------------------------------------
+
+
+def is_reading(rule: str | None) -> bool:
+    """A GAP-n is our reading where the text is silent: people read 「本系统解释」, never the id."""
+    return bool(rule) and str(rule).startswith("GAP-")
+
+
+def rule_quote(rule: str | None) -> str:
+    """「依据《市组工信息工作考评办法》四、评分标准：… · ZG-4.5」 when the article rules quote it, else ""."""
+    rules = load_rules()
+    return rules.cite(rule) if rule and rule in rules.texts else ""
+
+
+def rules_cited(result: dict[str, Any]) -> list[str]:
+    """Every regulation rule the result names (lines, flags, advanced pools, not_eligible), first seen first."""
+    seen: dict[str, None] = {}
+    for unit in result.get("units", []):
+        for item in (*unit.get("lines", []), *unit.get("flags", [])):
+            seen.setdefault(item.get("rule") or "", None)
+        for quota in unit.get("quotas", []) or []:
+            seen.setdefault(quota.get("rule") or "", None)
+    for pool in result.get("advanced", []):
+        seen.setdefault(pool.get("rule") or "", None)
+        for refused in pool.get("not_eligible", []):
+            seen.setdefault(refused.get("rule") or "", None)
+    return [rule for rule in seen if rule and not is_reading(rule)]
+
+
+def citations(rules: Iterable[str]) -> list[tuple[str, str]]:
+    """(rule, its quote) for the rules the article rules quote — the page's 「计分依据」."""
+    return [(rule, quote) for rule in rules if (quote := rule_quote(rule))]
+
+
+def flag_rule(result: dict[str, Any], flag: str, scheme: LedgerScheme | None = None) -> str:
+    """The rule the result gives a flag (零报送 / 排名末位: ZG-5.3), else the scheme's last-place rule."""
+    for unit in result.get("units", []):
+        for item in unit.get("flags", []):
+            if item.get("flag") == flag and item.get("rule"):
+                return str(item["rule"])
+    return scheme.last_place_rule if scheme is not None else ""
+
+
+# -- the ranking sections --------------------------------------------------------------------------------------
+
+
+@dataclass
+class Section:
+    """Units ranked together (a scheme's pool, ZG GAP-12: units and sections apart), best first; a tie shares
+    its rank (ZG-5.2)."""
+
+    key: str
+    groups: list[str] = field(default_factory=list)
+    units: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def title(self) -> str:
+        return "、".join(self.groups)
+
+
+def sections(result: dict[str, Any], scheme: LedgerScheme | None) -> list[Section]:
+    """The result's units by ranking pool, in the scheme's order of groups; within one, by rank then name."""
+    pool_of = {g.id: g.pool or g.id for g in scheme.groups} if scheme is not None else {}
+    order = {g.id: index for index, g in enumerate(scheme.groups)} if scheme is not None else {}
+    found: dict[str, Section] = {}
+    place: dict[str, tuple[int, int]] = {}
+    named: dict[str, tuple[int, int]] = {}
+    for index, unit in enumerate(result.get("units", [])):
+        group_id = str(unit.get("group_id") or unit.get("group") or "")
+        key = pool_of.get(group_id, group_id)
+        section = found.setdefault(key, Section(key))
+        here = (order.get(group_id, len(order)), index)
+        if unit.get("group") and unit["group"] not in section.groups:
+            section.groups.append(unit["group"])
+            named[unit["group"]] = here
+        section.units.append(unit)
+        place[key] = min(place.get(key, here), here)
+    for section in found.values():
+        section.groups.sort(key=lambda name: named[name])
+        section.units.sort(key=lambda u: (u.get("rank") is None, u.get("rank") or 0, u.get("unit") or ""))
+    return sorted(found.values(), key=lambda s: place[s.key])
+
+
+def has_completion(result: dict[str, Any]) -> bool:
+    return any(unit.get("completion") is not None for unit in result.get("units", []))
+
+
+def live_changes(view: ledger.PeriodView) -> list[dict[str, Any]] | None:
+    """For a closed period: what a recompute from today's records would change (None when it cannot be scored
+    now, or the period is not closed)."""
+    if view.record is None:
+        return None
+    try:
+        fresh = ledger.live(view.office, view.period)
+    except ledger.LedgerUnavailable:
+        return None
+    return ledger.difference(view.record.result, fresh)
+
+
+# -- one unit's articles ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ArticleExplanation:
+    """One article of a unit in a period: its points and the reasoning that makes them."""
+
+    article_id: int
+    title: str
+    points: int | float
+    text: str
+    #: 「《河南组工信息》经验类单条 2026-11-10」 per adoption
+    adoptions: tuple[str, ...]
+    #: the day the article counts from (its first adoption)
+    day: date
+
+
+def explain_records(
+    scheme: LedgerScheme, records: Records, unit: str, period: Period
+) -> list[ArticleExplanation]:
+    """The articles of ``unit`` that fall in ``period`` — each in the month of its first adoption after the
+    cut-off (ZG-6.6), as the engine places them — with `explain_article`'s reasoning, newest first."""
+    adoptions: dict[str, list[Adoption]] = defaultdict(list)
+    for adoption in records.adoptions:
+        if adoption.unit == unit:
+            adoptions[adoption.article].append(adoption)
+    levels: dict[str, list[str]] = defaultdict(list)
+    for instruction in records.instructions:
+        if instruction.unit == unit:
+            levels[instruction.article].append(instruction.level)
+    names = {p.id: p.name for p in scheme.publications}
+    classes = {c.id: c.name for c in scheme.classes}
+    forms = {f.id: f.name for f in scheme.forms}
+    out = []
+    for article, found in adoptions.items():
+        first = min(found, key=lambda a: (month_index(a.day, scheme.cutoff_day), a.day))
+        if month_index(first.day, scheme.cutoff_day) not in period:
+            continue
+        points, text = explain_article(scheme, found, levels.get(article, []))
+        out.append(
+            ArticleExplanation(
+                article_id=int(article) if article.isdigit() else 0,
+                title=first.title,
+                points=number(points),
+                text=text,
+                adoptions=tuple(
+                    f"{names.get(a.publication, a.publication)}{classes.get(a.klass, '')}"
+                    f"{forms.get(a.form, '')} {a.day.isoformat()}"
+                    for a in sorted(found, key=lambda a: (a.day, a.publication))
+                ),
+                day=first.day,
+            )
+        )
+    out.sort(key=lambda e: (e.day, e.article_id), reverse=True)
+    return out
+
+
+def article_explanations(
+    office: ArticleOffice, period: Period, unit_id: int, as_of: date | None = None
+) -> list[ArticleExplanation]:
+    """The unit's articles of the period from the flow's records as they are now (raises LedgerUnavailable)."""
+    scheme = ledger.require_scheme(office)
+    who = ledger.roster(office, scheme)
+    name = who.names.get(unit_id)
+    if name is None:
+        return []
+    collected = ledger.records(office, scheme, period, who, as_of or clock.today())
+    return explain_records(scheme, collected.records, name, period)
+
+
+@dataclass(frozen=True)
+class Slice:
+    """A page of a list already read whole (one unit's articles of one period): the page's items and numbers."""
+
+    items: Sequence[Any]
+    page: int
+    pages: int
+    total: int
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def prev_num(self) -> int:
+        return self.page - 1
+
+    @property
+    def next_num(self) -> int:
+        return self.page + 1
+
+
+def slice_of(items: Sequence[Any], page: int, per_page: int = PER_PAGE) -> Slice:
+    pages = max(1, -(-len(items) // per_page))
+    page = min(max(page, 1), pages)
+    return Slice(items[(page - 1) * per_page : page * per_page], page, pages, len(items))
+
+
+# -- closed periods and recomputes -----------------------------------------------------------------------------
+
+
+def history(office: ArticleOffice, *, page: int = 1, per_page: int = PER_PAGE) -> Any:
+    """The office's closed periods, newest closing first, paginated in the query; who closed and published each
+    loaded with it (the frozen results are not read: a list needs none of them)."""
+    stmt = (
+        sa.select(LedgerPeriod)
+        .where(LedgerPeriod.office_id == office.id)
+        .order_by(LedgerPeriod.closed_at.desc(), LedgerPeriod.id.desc())
+        .options(
+            defer(LedgerPeriod.result),
+            defer(LedgerPeriod.bulletin_text),
+            selectinload(LedgerPeriod.closed_by),
+            selectinload(LedgerPeriod.published_by),
+        )
+    )
+    return db.paginate(stmt, page=page, per_page=per_page, max_per_page=100, error_out=False)
+
+
+def recompute_counts(period_ids: Iterable[int]) -> dict[int, int]:
+    """How many recorded recomputes each period has: one GROUP BY for a page of periods."""
+    ids = list(period_ids)
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        sa.select(LedgerRecompute.period_id, sa.func.count(LedgerRecompute.id))
+        .where(LedgerRecompute.period_id.in_(ids))
+        .group_by(LedgerRecompute.period_id)
+    )
+    return {period_id: count for period_id, count in rows}
+
+
+def recomputes_of(record: LedgerPeriod, *, page: int = 1, per_page: int = PER_PAGE) -> Any:
+    """A closed period's recorded recomputes, newest first, with who made them (the replaced results unread)."""
+    stmt = (
+        sa.select(LedgerRecompute)
+        .where(LedgerRecompute.period_id == record.id)
+        .order_by(LedgerRecompute.at.desc(), LedgerRecompute.id.desc())
+        .options(defer(LedgerRecompute.previous), selectinload(LedgerRecompute.by))
+    )
+    return db.paginate(stmt, page=page, per_page=per_page, max_per_page=100, error_out=False)
+
+
+def period_text(label: str) -> str:
+    """「2026年第四季度」 for a stored label; the label itself if it no longer reads (never a failing page)."""
+    try:
+        return ledger.period_from(label).chinese
+    except InvalidInput:
+        return label
