@@ -18,9 +18,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from config.articles import load_rules
 from webapp.articles.models import Article, ArticleOffice, Publication
-from webapp.articles.services import ledger, permissions
+from webapp.articles.services import ledger, ledger_pages, permissions
 from webapp.articles.services.errors import Refused
 from webapp.core import clock
 from webapp.core.extensions import db
@@ -42,7 +41,7 @@ HEAD_ONLY = "只有信息科负责人可以结算考核期、重新计算和发�
 def cite(rule: str) -> str:
     """「依据《市组工信息工作考评办法》六、相关工作要求：… · ZG-6.6」, or "" for a rule the rules file does not quote
     (another office's scheme may cite rules the article procedure has no text for)."""
-    return load_rules().cite(rule) if rule in load_rules().texts else ""
+    return ledger_pages.rule_quote(rule)
 
 
 # -- who reads which office's ledger ----------------------------------------------------------------------------
