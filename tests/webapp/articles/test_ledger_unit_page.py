@@ -236,3 +236,22 @@ def test_the_dashboard_fits_a_phone(world: World, client: FlaskClient) -> None:
     _, html = dashboard(client, world.officer_a)
     assert 'class="kp-ledger-chart" viewBox="0 0 360 200"' in html
     assert "<script" not in html.split('data-testid="period-picker"', 1)[1].split("</main>", 1)[0]
+
+
+def test_under_a_scheme_without_a_cut_off_the_period_counts_to_its_last_day(
+    world: World, client: FlaskClient
+) -> None:
+    """INF has no monthly cut-off (ZG-6.6 is the city's rule) and no quota period, so the office works in quarters
+    and a quarter's articles count to its last day."""
+    from webapp.articles.models import ArticleOffice, OfficeUnit
+
+    office = db.session.get(ArticleOffice, world.office.id)
+    office.scheme_id = "ledger-inf"
+    for unit in db.session.scalars(db.select(OfficeUnit).where(OfficeUnit.office_id == office.id)):
+        unit.group_code, unit.base_score = "town", 100
+    db.session.commit()
+    status, html = dashboard(client, world.officer_a)
+    assert status == 200
+    words = text_of(html)
+    assert "本季度稿件须于3月31日前刊发方计入本期" in words
+    assert "28日" not in words

@@ -227,6 +227,8 @@ class UnitReading:
     ranking: list[dict[str, Any]] | None = None
     currency: str = "分"
     notes: list[str] = field(default_factory=list)
+    #: the scheme's monthly cut-off day (ZG-6.6: 28), None when it has none
+    cutoff_day: int | None = None
 
     @property
     def pages(self) -> int:
@@ -461,6 +463,7 @@ def reading(
         ranking=_ranking(scheme, result, unit) if unit is not None and sees_all else None,
         currency=result.get("currency", scheme.currency),
         notes=notes,
+        cutoff_day=scheme.cutoff_day,
     )
 
 
