@@ -29,6 +29,9 @@ def nav(user: User) -> list[NavLink]:
         user.organisation_id
     ):
         links.append(NavLink("批示落实", "articles_publishing.follow_ups", PUBLISHING_UNIT_PAGES))
+    office = permissions.office_of(user)
+    if office is not None and permissions.can_see_ledger(user, office):
+        links.append(NavLink("信息计分", "articles_ledger.index", LEDGER_OFFICE_PAGES))
     if (user.has_role(*permissions.OFFICE_ROLES) and permissions.office_of(user) is not None) or (
         user.has_role(*permissions.UNIT_ROLES) and permissions.offices_of_unit(user.organisation_id)
     ):
@@ -41,4 +44,20 @@ PUBLISHING_UNIT_PAGES = ("articles_publishing.follow_ups", "articles_publishing.
 PUBLISHING_OFFICE_PAGES = tuple(
     f"articles_publishing.{name}"
     for name in ("index", "issues", "issue", "item_text", "instructions", "instruction_new", "follow_up_new")
+)
+#: the ledger's pages for the office (a unit's own page, `articles_ledger.mine`, is under its own link)
+LEDGER_OFFICE_PAGES = tuple(
+    f"articles_ledger.{name}"
+    for name in (
+        "index",
+        "unit",
+        "close",
+        "recompute",
+        "history",
+        "publish",
+        "bulletin",
+        "imports",
+        "import_roster",
+        "import_records",
+    )
 )

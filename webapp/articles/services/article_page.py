@@ -57,6 +57,7 @@ OTHER_EVENT_LABELS: dict[str, str] = {
     "forward_adopted": "上级采用",
     "forward_declined": "上级未采用",
     "instruction_recorded": "录入批示",
+    "imported": "由台账导入",
     "follow_up_assigned": "交办落实反馈",
     "follow_up_reported": "报送落实情况",
 }

@@ -51,6 +51,8 @@ TIMER_RANGES = {
 }
 EVENT_LABELS = {
     "office_created": "设为信息报送办公室",
+    "ledger_roster_imported": "导入单位名册",
+    "ledger_records_imported": "导入采用记录",
     "units_added": "增加报送单位",
     "publication_added": "增加刊物",
     "publication_changed": "修改刊物",
