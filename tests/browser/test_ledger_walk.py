@@ -41,6 +41,23 @@ def _quarter(w: World) -> int:
     return waiting
 
 
+def _fits_a_phone(page: Page, paths: list[str]) -> None:
+    """The closed and published period's pages at 390 px: nothing scrolls sideways (tables scroll in their card)."""
+    size = page.viewport_size
+    page.set_viewport_size({"width": 390, "height": 844})
+    try:
+        for path in paths:
+            assert page.goto(path).status == 200, path  # type: ignore[union-attr]
+            width = page.evaluate("document.documentElement.scrollWidth")
+            assert width <= 390, (
+                path,
+                width,
+                shot(page, "ledger-phone-" + path.strip("/").replace("/", "-")),
+            )
+    finally:
+        page.set_viewport_size(size)  # type: ignore[arg-type]
+
+
 def _switch(page: Page, username: str) -> None:
     page.context.clear_cookies()
     login(page, username, TEST_PASSWORD)
@@ -120,11 +137,16 @@ def test_an_office_closes_a_quarter_and_publishes_its_bulletin_which_the_unit_th
         record = db.session.scalars(db.select(LedgerPeriod)).one()
         assert (record.period, record.state) == ("2026-Q4", "published")
 
+        _fits_a_phone(page, ["/ledger/2026-Q4/bulletin", "/ledger/2026-Q4/recompute", "/ledger/history"])
+
         # --- the unit reads the published bulletin ---------------------------------------------------------
         _switch(page, world.officer_b.username)
         page.goto(f"/ledger/2026-Q4/bulletin?office={world.office.id}")
         expect(page.get_by_test_id("bulletin-title")).to_contain_text(re.compile("通报"))
         expect(page.get_by_test_id("bulletin-table").first).to_contain_text("乙区委组织部")
+        _fits_a_phone(
+            page, [f"/ledger/2026-Q4/bulletin?office={world.office.id}", "/ledger/mine?period=2026-Q4"]
+        )
     finally:
         context.close()
         server.stop()
