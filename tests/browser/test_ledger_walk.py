@@ -141,7 +141,8 @@ def test_an_office_closes_a_quarter_and_publishes_its_bulletin_which_the_unit_th
 
         # --- the unit reads the published bulletin ---------------------------------------------------------
         _switch(page, world.officer_b.username)
-        page.goto(f"/ledger/2026-Q4/bulletin?office={world.office.id}")
+        page.goto("/ledger/mine?period=2026-Q4")
+        page.get_by_test_id("bulletin-link").click()
         expect(page.get_by_test_id("bulletin-title")).to_contain_text(re.compile("通报"))
         expect(page.get_by_test_id("bulletin-table").first).to_contain_text("乙区委组织部")
         _fits_a_phone(
