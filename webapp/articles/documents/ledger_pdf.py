@@ -9,26 +9,22 @@ names wrap inside their cell), and the 落款 (the office and the date) flush ri
 
 from __future__ import annotations
 
-from io import BytesIO
 from typing import Any
 
 from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
-    BaseDocTemplate,
     CondPageBreak,
     Flowable,
-    Frame,
     KeepTogether,
     NextPageTemplate,
-    PageTemplate,
     Spacer,
     Table,
     TableStyle,
 )
 
+from webapp.articles.documents import official
 from webapp.articles.documents.ledger_bulletin import (
     NO_UNITS,
     BulletinDocument,
@@ -36,19 +32,15 @@ from webapp.articles.documents.ledger_bulletin import (
     amount,
     table_label,
 )
+from webapp.articles.documents.official import PAGE_HEIGHT, PAGE_WIDTH, WIDTH
 from webapp.articles.documents.pdf import BODY_LEADING, BODY_SIZE, Heading
 from webapp.core.documents import _pdf
 
-PAGE_WIDTH, PAGE_HEIGHT = A4
-LEFT, RIGHT, TOP, BOTTOM = 28 * mm, 26 * mm, 37 * mm, 35 * mm
-WIDTH = PAGE_WIDTH - LEFT - RIGHT
 #: the red rule under the number line; the first page's frame starts under it
 RULE_Y = PAGE_HEIGHT - 70 * mm
-FIRST_TOP = PAGE_HEIGHT - RULE_Y + 6 * mm
 CELL_SIZE = 10.5
 SECTION_SIZE = 15
-WATERMARK_GREY = colors.Color(0.85, 0.85, 0.85)
-DRAFT_MARK = "未发布"
+DRAFT = official.Watermark("未发布", 96, colors.Color(0.85, 0.85, 0.85), drop=-36)
 #: room a table needs below its caption to start on this page (header and a few rows)
 TABLE_START = 45 * mm
 
@@ -56,52 +48,25 @@ TABLE_START = 45 * mm
 def _masthead(canvas: Canvas, doc: BulletinDocument) -> None:
     """The office's name in red, as large as fits on one line (40 pt down to 16 pt); a name too long even
     then is broken over at most three lines (the Chinese line-breaking rule) in smaller type."""
-    centre = PAGE_WIDTH / 2
-    font = _pdf.cjk_font()
     name = doc.office
-    size = 40.0
-    while size > 16 and canvas.stringWidth(name, font, size) + size * 0.1 * (len(name) - 1) > WIDTH:
-        size -= 2
+    size = official.fitted_size(canvas, name, largest=40.0, smallest=16, spacing=0.1)
     lines = [name]
-    if canvas.stringWidth(name, font, size) + size * 0.1 * (len(name) - 1) > WIDTH:
+    if official.name_width(canvas, name, size, 0.1) > WIDTH:
         while True:  # never cut: smaller type until it fits in three lines (a 120-character name: 10 pt)
-            lines = [line for _space, line in _pdf.break_cjk(name, [WIDTH * 0.9], font, size)]
+            lines = [line for _space, line in _pdf.break_cjk(name, [WIDTH * 0.9], _pdf.cjk_font(), size)]
             if len(lines) <= 3 or size <= 8:
                 break
             size -= 1
-    canvas.saveState()
-    top = PAGE_HEIGHT - 48 * mm + (len(lines) - 1) * size * 1.25
-    for index, line in enumerate(lines):
-        _pdf.draw_heading(
-            canvas,
-            centre,
-            top - index * size * 1.25,
-            line,
-            size=size,
-            color=_pdf.OFFICIAL_RED,
-            char_space=size * 0.1,
-            stroke=1.0,
-        )
-    if doc.number:
-        canvas.setFont(font, 16)
-        canvas.setFillColor(colors.black)
-        canvas.drawCentredString(centre, RULE_Y + 5 * mm, doc.number)
-    canvas.setStrokeColor(_pdf.OFFICIAL_RED)
-    canvas.setLineWidth(2.2)
-    canvas.line(LEFT, RULE_Y, PAGE_WIDTH - RIGHT, RULE_Y)
-    canvas.restoreState()
-
-
-def _watermark(canvas: Canvas, doc: BulletinDocument) -> None:
-    if not doc.draft:
-        return
-    canvas.saveState()
-    canvas.setFillColor(WATERMARK_GREY)
-    canvas.setFont(_pdf.cjk_font(), 96)
-    canvas.translate(PAGE_WIDTH / 2, PAGE_HEIGHT / 2)
-    canvas.rotate(40)
-    canvas.drawCentredString(0, -36, DRAFT_MARK)
-    canvas.restoreState()
+    official.masthead(
+        canvas,
+        lines,
+        top=PAGE_HEIGHT - 48 * mm + (len(lines) - 1) * size * 1.25,
+        size=size,
+        spacing=0.1,
+        number=doc.number,
+        number_y=RULE_Y + 5 * mm,
+        rule_y=RULE_Y,
+    )
 
 
 def _page_number(canvas: Canvas, page: int, total: int) -> None:
@@ -256,34 +221,14 @@ def _story(doc: BulletinDocument) -> list[Flowable]:
 
 def bulletin_pdf(doc: BulletinDocument, *, compress: bool = True) -> bytes:
     """The bulletin as an A4 PDF with the CJK font embedded; the same data gives the same bytes."""
-
-    def make_doc(buffer: BytesIO) -> BaseDocTemplate:
-        template = BaseDocTemplate(
-            buffer,
-            pagesize=A4,
-            leftMargin=LEFT,
-            rightMargin=RIGHT,
-            topMargin=TOP,
-            bottomMargin=BOTTOM,
-            title=doc.title,
-            author=doc.office,
-            subject=doc.number or doc.period_text,
-            pageCompression=int(compress),
-            **_pdf.REPRODUCIBLE,
-        )
-        first = Frame(LEFT, BOTTOM, WIDTH, PAGE_HEIGHT - FIRST_TOP - BOTTOM, id="first", showBoundary=0)
-        later = Frame(LEFT, BOTTOM, WIDTH, PAGE_HEIGHT - TOP - BOTTOM, id="later", showBoundary=0)
-
-        def on_first(canvas: Canvas, _doc: Any) -> None:
-            _watermark(canvas, doc)
-            _masthead(canvas, doc)
-
-        def on_later(canvas: Canvas, _doc: Any) -> None:
-            _watermark(canvas, doc)
-
-        template.addPageTemplates(
-            [PageTemplate("first", [first], onPage=on_first), PageTemplate("later", [later], onPage=on_later)]
-        )
-        return template
-
-    return _pdf.build(make_doc, _story(doc), _pdf.with_page_count(_page_number))
+    return official.official_pdf(
+        _story(doc),
+        first_page=lambda canvas: _masthead(canvas, doc),
+        page_number=_page_number,
+        rule_y=RULE_Y,
+        watermark=DRAFT if doc.draft else None,
+        title=doc.title,
+        author=doc.office,
+        subject=doc.number or doc.period_text,
+        compress=compress,
+    )

@@ -9,38 +9,22 @@ A draft (not locked) carries the watermark 草稿 on every page. Page numbers �
 
 from __future__ import annotations
 
-from io import BytesIO
-from typing import Any
-
 from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import (
-    BaseDocTemplate,
-    Flowable,
-    Frame,
-    HRFlowable,
-    KeepTogether,
-    NextPageTemplate,
-    PageTemplate,
-    Spacer,
-)
+from reportlab.platypus import Flowable, HRFlowable, KeepTogether, NextPageTemplate, Spacer
 
+from webapp.articles.documents import official
 from webapp.articles.documents.data import IssueDocument
+from webapp.articles.documents.official import PAGE_HEIGHT, PAGE_WIDTH
 from webapp.core.documents import _pdf
 
-PAGE_WIDTH, PAGE_HEIGHT = A4
-# GB/T 9704-2012 type area: top margin 37 mm, left 28 mm.
-LEFT, RIGHT, TOP, BOTTOM = 28 * mm, 26 * mm, 37 * mm, 35 * mm
-WIDTH = PAGE_WIDTH - LEFT - RIGHT
 #: The first page's frame starts under the masthead's red rule.
 RULE_Y = PAGE_HEIGHT - 78 * mm
-FIRST_TOP = PAGE_HEIGHT - RULE_Y + 6 * mm
 BODY_SIZE = 14
 BODY_LEADING = 25
 TITLE_SIZE = 16
-WATERMARK_GREY = colors.Color(0.82, 0.82, 0.82)
+DRAFT = official.Watermark("草稿", 110, colors.Color(0.82, 0.82, 0.82), drop=-40)
 
 
 class Heading(Flowable):
@@ -71,47 +55,20 @@ class Heading(Flowable):
 
 
 def _masthead(canvas: Canvas, doc: IssueDocument) -> None:
-    centre = PAGE_WIDTH / 2
-    canvas.saveState()
-    if doc.secrecy_mark:
-        _pdf.draw_heading(canvas, LEFT, PAGE_HEIGHT - 22 * mm, doc.secrecy_mark, size=16, align="left")
-    name = doc.masthead
-    size = 48.0
-    font = _pdf.cjk_font()
-    while size > 20 and canvas.stringWidth(name, font, size) + size * 0.2 * (len(name) - 1) > WIDTH:
-        size -= 2
-    _pdf.draw_heading(
+    size = official.fitted_size(canvas, doc.masthead, largest=48.0, smallest=20, spacing=0.2)
+    official.masthead(
         canvas,
-        centre,
-        PAGE_HEIGHT - 45 * mm,
-        name,
+        [doc.masthead],
+        top=PAGE_HEIGHT - 45 * mm,
         size=size,
-        color=_pdf.OFFICIAL_RED,
-        char_space=size * 0.2,
-        stroke=1.0,
+        spacing=0.2,
+        number=doc.number_label,
+        number_y=PAGE_HEIGHT - 60 * mm,
+        rule_y=RULE_Y,
+        secrecy=doc.secrecy_mark,
+        office_and_date=(doc.office_line, doc.date_line),
+        body_size=BODY_SIZE,
     )
-    canvas.setFont(font, 16)
-    canvas.setFillColor(colors.black)
-    canvas.drawCentredString(centre, PAGE_HEIGHT - 60 * mm, doc.number_label)
-    canvas.setFont(font, BODY_SIZE)
-    canvas.drawString(LEFT, RULE_Y + 4 * mm, doc.office_line)
-    canvas.drawRightString(PAGE_WIDTH - RIGHT, RULE_Y + 4 * mm, doc.date_line)
-    canvas.setStrokeColor(_pdf.OFFICIAL_RED)
-    canvas.setLineWidth(2.2)
-    canvas.line(LEFT, RULE_Y, PAGE_WIDTH - RIGHT, RULE_Y)
-    canvas.restoreState()
-
-
-def _watermark(canvas: Canvas, doc: IssueDocument) -> None:
-    if not doc.draft:
-        return
-    canvas.saveState()
-    canvas.setFillColor(WATERMARK_GREY)
-    canvas.setFont(_pdf.cjk_font(), 110)
-    canvas.translate(PAGE_WIDTH / 2, PAGE_HEIGHT / 2)
-    canvas.rotate(40)
-    canvas.drawCentredString(0, -40, "草稿")
-    canvas.restoreState()
 
 
 def _page_number(canvas: Canvas, page: int, total: int) -> None:
@@ -154,35 +111,14 @@ def _story(doc: IssueDocument) -> list[Flowable]:
 
 def issue_pdf(doc: IssueDocument, *, compress: bool = True) -> bytes:
     """The issue as an A4 PDF with the CJK font embedded; the same data gives the same bytes."""
-    title = f"{doc.masthead} {doc.number_label}"
-
-    def make_doc(buffer: BytesIO) -> BaseDocTemplate:
-        template = BaseDocTemplate(
-            buffer,
-            pagesize=A4,
-            leftMargin=LEFT,
-            rightMargin=RIGHT,
-            topMargin=TOP,
-            bottomMargin=BOTTOM,
-            title=title,
-            author=doc.office,
-            subject=doc.number_label,
-            pageCompression=int(compress),
-            **_pdf.REPRODUCIBLE,
-        )
-        first = Frame(LEFT, BOTTOM, WIDTH, PAGE_HEIGHT - FIRST_TOP - BOTTOM, id="first", showBoundary=0)
-        later = Frame(LEFT, BOTTOM, WIDTH, PAGE_HEIGHT - TOP - BOTTOM, id="later", showBoundary=0)
-
-        def on_first(canvas: Canvas, _doc: Any) -> None:
-            _watermark(canvas, doc)
-            _masthead(canvas, doc)
-
-        def on_later(canvas: Canvas, _doc: Any) -> None:
-            _watermark(canvas, doc)
-
-        template.addPageTemplates(
-            [PageTemplate("first", [first], onPage=on_first), PageTemplate("later", [later], onPage=on_later)]
-        )
-        return template
-
-    return _pdf.build(make_doc, _story(doc), _pdf.with_page_count(_page_number))
+    return official.official_pdf(
+        _story(doc),
+        first_page=lambda canvas: _masthead(canvas, doc),
+        page_number=_page_number,
+        rule_y=RULE_Y,
+        watermark=DRAFT if doc.draft else None,
+        title=f"{doc.masthead} {doc.number_label}",
+        author=doc.office,
+        subject=doc.number_label,
+        compress=compress,
+    )
