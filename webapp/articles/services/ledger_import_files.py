@@ -35,7 +35,7 @@ from webapp.core.extensions import db
 from webapp.core.models import Organisation
 from webapp.core.services import uploads
 from webapp.core.services.errors import NotFound, ServiceError
-from webapp.scoring.services.ledger_files import read_csv_text
+from webapp.scoring.services.ledger_files import NoWorksheet, read_csv_text, read_xlsx
 from workflow.scoring.ledger import LedgerError, LedgerScheme
 from workflow.scoring.ledger.rows import (
     CREDIT_COLUMN,
@@ -169,8 +169,9 @@ def _read_csv(data: bytes) -> Table:
 
 
 def _read_xlsx(data: bytes) -> Table:
-    """Like `ledger_files.read_table` (same row numbers, empty rows skipped), from bytes, and reading no further
-    than one row past the limit: a big sheet is refused at once instead of being read to the end."""
+    """`ledger_files.read_xlsx` (the CLI's reader: same row numbers, empty rows skipped) from bytes, reading no
+    further than one row past `MAX_ROWS` — a big sheet is refused at once instead of being read to the end —
+    after refusing a workbook that would unpack too big."""
     damaged = "Excel工作簿已损坏或无法读取，请在Excel中打开后另存为.xlsx再上传。"
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
@@ -179,36 +180,14 @@ def _read_xlsx(data: bytes) -> Table:
         raise refuse(damaged) from None
     if unpacked > MAX_UNPACKED:
         raise refuse("Excel工作簿解压后过大，请只保留需要导入的工作表和数据后再上传。")
-    from openpyxl import load_workbook  # only the import pays for it
-
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many types for a damaged workbook
+        header, rows = read_xlsx(io.BytesIO(data), name="", max_rows=MAX_ROWS)
+    except NoWorksheet:
+        raise refuse(
+            "Excel工作簿中没有可读的工作表（文件可能已损坏），请在Excel中打开后另存为.xlsx再上传。"
+        ) from None
+    except LedgerError:
         raise refuse(damaged) from None
-    header: list[str] = []
-    rows: list[Row] = []
-    try:
-        if not workbook.worksheets:
-            raise refuse(
-                "Excel工作簿中没有可读的工作表（文件可能已损坏），请在Excel中打开后另存为.xlsx再上传。"
-            )
-        for number, cells in enumerate(workbook.worksheets[0].iter_rows(values_only=True), 1):
-            if number == 1:
-                header = ["" if c is None else str(c).strip() for c in cells]
-                continue
-            if all(c is None or str(c).strip() == "" for c in cells):
-                continue
-            rows.append(
-                (number, {h: (cells[i] if i < len(cells) else None) for i, h in enumerate(header) if h})
-            )
-            if len(rows) > MAX_ROWS:
-                break
-    except ImportRefused:
-        raise
-    except Exception:  # a damaged sheet fails while it is read
-        raise refuse(damaged) from None
-    finally:
-        workbook.close()
     return Table(header, rows)
 
 

@@ -11,7 +11,7 @@ import csv
 import io
 import json
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from workflow.scoring.ledger import LedgerError
 
@@ -19,11 +19,12 @@ Row = tuple[int, dict[str, Any]]
 MAX_ROWS = 2_000_000
 
 
-def read_table(path: str | Path) -> list[Row]:
+def read_table(path: str | Path, *, max_rows: int = MAX_ROWS) -> list[Row]:
+    """The table's numbered rows; a workbook is read no further than one row past ``max_rows``."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix == ".xlsx":
-        return _read_xlsx(path)
+        return read_xlsx(path, name=path.name, max_rows=max_rows)[1]
     if suffix == ".csv":
         try:
             raw = path.read_bytes()
@@ -51,19 +52,32 @@ def read_csv_text(text: str) -> list[Row]:
     return rows
 
 
-def _read_xlsx(path: Path) -> list[Row]:
-    from openpyxl import load_workbook  # only the commands that read spreadsheets pay for the import
+class NoWorksheet(LedgerError):
+    """A workbook with no worksheet to read (only chart sheets, or damaged): unreadable, said apart so that the
+    web import can say so in its own words."""
+
+
+def read_xlsx(
+    source: Path | IO[bytes], *, name: str, max_rows: int = MAX_ROWS
+) -> tuple[list[str], list[Row]]:
+    """The first worksheet's header (row 1) and numbered rows (empty rows skipped), read no further than one
+    row past ``max_rows``: a caller that refuses a bigger sheet does so without reading it to the end.
+
+    A workbook that cannot be opened, or whose sheet fails while it is read, is LedgerError
+    ``ledger.input.unreadable`` (of ``name``); one without a worksheet is `NoWorksheet`, one of those."""
+    from openpyxl import load_workbook  # only the commands and the import that read spreadsheets pay for it
 
     try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
+        workbook = load_workbook(source, read_only=True, data_only=True)
     except Exception:  # openpyxl raises many types for a damaged or non-xlsx file
-        raise LedgerError("ledger.input.unreadable", source=path.name) from None
+        raise LedgerError("ledger.input.unreadable", source=name) from None
+    header: list[str] = []
+    rows: list[Row] = []
     try:
-        sheet = workbook.worksheets[0]
-        rows: list[Row] = []
-        header: list[str] | None = None
-        for number, cells in enumerate(sheet.iter_rows(values_only=True), 1):
-            if header is None:
+        if not workbook.worksheets:
+            raise NoWorksheet("ledger.input.unreadable", source=name)
+        for number, cells in enumerate(workbook.worksheets[0].iter_rows(values_only=True), 1):
+            if number == 1:
                 header = ["" if c is None else str(c).strip() for c in cells]
                 continue
             if all(c is None or str(c).strip() == "" for c in cells):
@@ -71,11 +85,15 @@ def _read_xlsx(path: Path) -> list[Row]:
             rows.append(
                 (number, {h: (cells[i] if i < len(cells) else None) for i, h in enumerate(header) if h})
             )
-            if len(rows) > MAX_ROWS:
+            if len(rows) > max_rows:
                 break
-        return rows
+    except LedgerError:
+        raise
+    except Exception:  # a damaged sheet fails while it is read
+        raise LedgerError("ledger.input.unreadable", source=name) from None
     finally:
         workbook.close()
+    return header, rows
 
 
 def read_events(path: str | Path) -> dict[str, Any]:
