@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 from webapp.articles.models import ARTICLE_STATE_LABELS, Article, ArticleFingerprint, ArticleFingerprintKey
 from webapp.articles.services import articles, permissions
 from webapp.articles.services.errors import Refused
+from webapp.articles.services.paging import ListPage
 from webapp.core import clock
 from webapp.core.extensions import db
 from webapp.core.models import Organisation, User
@@ -132,34 +133,6 @@ class Duplicate:
         return ARTICLE_STATE_LABELS.get(self.state, self.state)
 
 
-@dataclass(frozen=True)
-class DuplicatePage:
-    items: list[Duplicate]
-    total: int
-    page: int
-    per_page: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-    @property
-    def prev_num(self) -> int:
-        return self.page - 1
-
-    @property
-    def next_num(self) -> int:
-        return self.page + 1
-
-
 def _own_signature(article: Article) -> tuple[tuple[int, ...], int]:
     stored = db.session.get(ArticleFingerprint, article.id)
     if stored is not None and stored.revision_no == article.revision_no:
@@ -261,11 +234,11 @@ def _check_may_see(user: User, article: Article) -> None:
 
 def for_article(
     user: User, article_id: int, *, page: int = 1, per_page: int = PER_PAGE, today: date | None = None
-) -> tuple[Article, DuplicatePage]:
+) -> tuple[Article, ListPage[Duplicate]]:
     """The article (404 if ``user`` may not see it; 403 unless they decide on it) and one page of its possible
     duplicates (the list is at most `CHECKED` long, so the page is cut from it)."""
     article = articles.load(user, article_id)
     _check_may_see(user, article)
     found = find(user, article, today=today or clock.today())
     start = (page - 1) * per_page
-    return article, DuplicatePage(found[start : start + per_page], len(found), page, per_page)
+    return article, ListPage(found[start : start + per_page], len(found), page, per_page)
