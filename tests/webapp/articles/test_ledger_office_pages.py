@@ -19,7 +19,14 @@ from tests.webapp.articles import office_steps as steps
 from tests.webapp.articles.conftest import World
 from tests.webapp.articles.issue_world import adopted
 from webapp.articles.models import Adoption, LedgerPeriod, LedgerRecompute, Publication
-from webapp.articles.services import adoption_changes, instructions, ledger, ledger_pages, offices
+from webapp.articles.services import (
+    adoption_changes,
+    instructions,
+    ledger,
+    ledger_pages,
+    ledger_units,
+    offices,
+)
 from webapp.articles.services.adoptions import AdoptionInput
 from webapp.core.extensions import db
 from webapp.core.models import Organisation, Role, User
@@ -439,6 +446,31 @@ def test_a_units_page_explains_each_article_and_links_to_it_zg_4_7(world: World,
     assert 'data-testid="ledger-quotas"' in page and "ZG-2.2" in page
 
 
+def test_the_offices_reading_leader_sees_a_secret_articles_points_but_not_its_title(
+    world: World, client
+) -> None:
+    """A 秘密 article is the office editors' and head's to read, not its reading leaders': the unit's page counts
+    it for them without its title, as the unit's own dashboard does."""
+    from tests.webapp.articles.test_ledger_unit_page import adopt
+
+    article_id = adopt(world, date(2027, 1, 4), title="涉密稿件标题", secrecy="secret")
+    url = f"/ledger/units/{world.unit_a.id}?period=2027-Q1"
+    page = text(get(client, world.reader, url))
+    assert f'data-article="{article_id}"' in page
+    assert "涉密稿件标题" not in page and "（涉密稿件，标题不显示）" in page
+    assert f'href="/articles/{article_id}">涉密稿件标题</a>' in text(get(client, world.editor, url))
+
+
+def test_a_units_page_marks_an_article_moved_to_the_next_month_by_the_cut_off_zg_6_6(
+    world: World, client
+) -> None:
+    """ZG-6.6: adopted on 29 December, it counts in January — the office's page of the unit says why."""
+    adoption_of(world, day=date(2026, 12, 29), title="二十九日刊发")
+    page = text(get(client, world.reader, f"/ledger/units/{world.unit_a.id}?period=2027-Q1"))
+    assert "二十九日刊发" in page
+    assert re.search(r'data-testid="moved">28日后刊发，计入2027年1月</span>', page)
+
+
 def test_a_unit_that_is_not_the_offices_is_a_404(world: World, client) -> None:
     steps.login(client, world.head)
     outsider_unit = world.outsider.organisation_id
@@ -514,7 +546,7 @@ def test_the_results_page_issues_the_same_statements_whatever_the_number_of_unit
     assert len(many) == len(few), (len(few), len(many))
 
 
-# -- ledger_pages ----------------------------------------------------------------------------------------------
+# -- ledger_pages, ledger_units --------------------------------------------------------------------------------
 
 
 def _records(*adoptions: LedgerAdoption, levels: tuple[LedgerInstruction, ...] = ()) -> Records:
@@ -532,13 +564,14 @@ def test_an_articles_explanation_is_highest_only_with_the_instruction_bonus_zg_4
         LedgerAdoption("乙", "8", "P3", "exp", "single", date(2026, 11, 2), "乙区经验"),
         levels=(LedgerInstruction("甲", "7", "provincial"),),
     )
-    [explained] = ledger_pages.explain_records(scheme, records, "甲", parse_period("2026-Q4"))
+    [placed] = ledger_units.place_articles(scheme, records, "甲", parse_period("2026-Q4"))
+    explained = ledger_units.explain(scheme, placed)
     assert (explained.article_id, explained.title, explained.points) == (7, "甲县经验", 40)
-    assert explained.text == "20 = 《河南组工信息》经验类单条（就高不就低）; +20 = 省领导批示加分"
-    assert explained.adoptions == (
-        "《**组工信息》经验类单条 2026-11-02",
-        "《河南组工信息》经验类单条 2026-11-20",
-    )
+    assert explained.explanation == "20 = 《河南组工信息》经验类单条（就高不就低）; +20 = 省领导批示加分"
+    assert [(a.publication + a.klass + a.form, a.day) for a in explained.adoptions] == [
+        ("《**组工信息》经验类单条", date(2026, 11, 2)),
+        ("《河南组工信息》经验类单条", date(2026, 11, 20)),
+    ]
 
 
 def test_an_article_counts_in_the_period_of_its_first_adoption_after_the_cut_off_zg_6_6() -> None:
@@ -552,10 +585,13 @@ def test_an_article_counts_in_the_period_of_its_first_adoption_after_the_cut_off
         LedgerAdoption("甲", "2", "P3", "exp", "single", date(2026, 12, 29), "二十九日"),
         LedgerAdoption("甲", "2", "P2", "ref", "single", date(2027, 1, 10), "二十九日"),
     )
-    q4 = ledger_pages.explain_records(scheme, records, "甲", parse_period("2026-Q4"))
-    q1 = ledger_pages.explain_records(scheme, records, "甲", parse_period("2027-Q1"))
+    q4, q1 = (
+        [ledger_units.explain(scheme, p) for p in ledger_units.place_articles(scheme, records, "甲", period)]
+        for period in (parse_period("2026-Q4"), parse_period("2027-Q1"))
+    )
     assert [e.title for e in q4] == ["二十八日"] and [e.title for e in q1] == ["二十九日"]
-    assert q1[0].points == 20 and q1[0].day == date(2026, 12, 29)
+    assert not q4[0].moved and q4[0].month == "2026-12"
+    assert q1[0].points == 20 and q1[0].moved and q1[0].month == "2027-01"
 
 
 def test_the_picker_reads_each_kind_of_period_and_names_the_field_at_fault() -> None:

@@ -137,12 +137,12 @@ def reading_json(office: ArticleOffice, period: Period, found: UnitReading) -> d
                     for n in a.adoptions
                 ],
             }
-            for a in found.articles
+            for a in found.articles.items
         ],
-        "articles_count": found.articles_total,
-        "page": found.page,
-        "pages": found.pages,
-        "per_page": found.per_page,
+        "articles_count": found.articles.total,
+        "page": found.articles.page,
+        "pages": found.articles.pages,
+        "per_page": found.articles.per_page,
         "months": [{"month": m.month, "label": m.label, "points": number(m.points)} for m in found.months],
         "ranking": found.ranking,
         "notes": found.notes,

@@ -24,7 +24,9 @@ from wtforms.validators import DataRequired, InputRequired, Length
 
 from webapp.articles.ledger import bp
 from webapp.articles.models import LEDGER_STATE_LABELS, ArticleOffice
-from webapp.articles.services import ledger, ledger_pages, permissions
+from webapp.articles.services import ledger, ledger_pages, ledger_units, permissions
+from webapp.articles.services.ledger_units import ArticlePoints
+from webapp.articles.services.paging import ListPage
 from webapp.core.auth.permissions import login_required
 from webapp.core.forms import STALE_FORM_MESSAGE, KaopingForm, form_version
 from webapp.core.models import User
@@ -295,10 +297,15 @@ def unit(unit_id: int) -> tuple[str, int]:
     name = names.get(unit_id)
     if name is None:
         abort(404)
+    articles: ListPage[ArticlePoints] = ListPage([], 0, 1, ARTICLES_PER_PAGE)
     try:
-        explained = ledger_pages.article_explanations(office, period, unit_id)
+        scheme = ledger.require_scheme(office)
+        articles = ledger_units.article_page(
+            current_user, office, scheme, period, unit_id, page=page_arg(), per_page=ARTICLES_PER_PAGE
+        )
+        context["cutoff_day"] = scheme.cutoff_day
     except ledger.LedgerUnavailable as error:
-        explained, context["articles_unavailable"] = [], error.message
+        context["articles_unavailable"] = error.message
     found = ledger.unit_result(view.result, name)
     context.update(
         view=view,
@@ -306,7 +313,7 @@ def unit(unit_id: int) -> tuple[str, int]:
         name=name,
         found=found,
         unplaced=name in view.result.get("unplaced", []),
-        articles=ledger_pages.slice_of(explained, page_arg(), ARTICLES_PER_PAGE),
+        articles=articles,
         citations=ledger_pages.citations(ledger_pages.rules_cited({"units": [found] if found else []})),
     )
     return _page("office_unit.html", **context), 200

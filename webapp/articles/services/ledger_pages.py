@@ -1,7 +1,8 @@
 """What the office's ledger pages show beside a period's result (`services.ledger.view`): the period picker's
 fields, the ranking sections (units ranked together, ZG-5.2 / GAP-12), the rules the page cites with their words,
-the difference between a frozen result and the records as they are now, each article's own explanation (「20 =
-《河南组工信息》经验类单条（就高不就低）; +20 = 省领导批示加分」), and the closed periods with their recomputes.
+the difference between a frozen result and the records as they are now, and the closed periods with their
+recomputes. A unit's articles, each explained, are `ledger_units.article_page` (the unit's dashboard and the API
+read the same).
 
 Read model only: every act on a period is `services.ledger`'s. Lists are paginated in the query (the closed
 periods, the recomputes) and their people and counts loaded in one statement each, so a page issues the same few
@@ -10,25 +11,19 @@ statements whatever the number of periods or units.
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import defer, selectinload
 
-from config.articles import load_rules
 from webapp.articles.models import ArticleOffice, LedgerPeriod, LedgerRecompute
 from webapp.articles.services import ledger
-from webapp.core import clock
+from webapp.articles.services.article_page import quote as rule_quote
 from webapp.core.extensions import db
 from webapp.core.services.errors import InvalidInput
-from workflow.scoring.ledger import Adoption, LedgerScheme, Period, Records
-from workflow.scoring.ledger.engine import explain_article
-from workflow.scoring.ledger.period import month_index
-from workflow.scoring.ledger.result import number
+from workflow.scoring.ledger import LedgerScheme, Period
 
 PER_PAGE = 20
 #: how many numbers each kind of period has in a year (a year has none: 2026 is the whole year)
@@ -95,12 +90,6 @@ def neighbours(period: Period) -> tuple[Period | None, Period | None]:
 def is_reading(rule: str | None) -> bool:
     """A GAP-n is our reading where the text is silent: people read 「本系统解释」, never the id."""
     return bool(rule) and str(rule).startswith("GAP-")
-
-
-def rule_quote(rule: str | None) -> str:
-    """「依据《市组工信息工作考评办法》四、评分标准：… · ZG-4.5」 when the article rules quote it, else ""."""
-    rules = load_rules()
-    return rules.cite(rule) if rule and rule in rules.texts else ""
 
 
 def rules_cited(result: dict[str, Any]) -> list[str]:
@@ -186,108 +175,6 @@ def live_changes(view: ledger.PeriodView) -> list[dict[str, Any]] | None:
     except ledger.LedgerUnavailable:
         return None
     return ledger.difference(view.record.result, fresh)
-
-
-# -- one unit's articles ---------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ArticleExplanation:
-    """One article of a unit in a period: its points and the reasoning that makes them."""
-
-    article_id: int
-    title: str
-    points: int | float
-    text: str
-    #: 「《河南组工信息》经验类单条 2026-11-10」 per adoption
-    adoptions: tuple[str, ...]
-    #: the day the article counts from (its first adoption)
-    day: date
-
-
-def explain_records(
-    scheme: LedgerScheme, records: Records, unit: str, period: Period
-) -> list[ArticleExplanation]:
-    """The articles of ``unit`` that fall in ``period`` — each in the month of its first adoption after the
-    cut-off (ZG-6.6), as the engine places them — with `explain_article`'s reasoning, newest first."""
-    adoptions: dict[str, list[Adoption]] = defaultdict(list)
-    for adoption in records.adoptions:
-        if adoption.unit == unit:
-            adoptions[adoption.article].append(adoption)
-    levels: dict[str, list[str]] = defaultdict(list)
-    for instruction in records.instructions:
-        if instruction.unit == unit:
-            levels[instruction.article].append(instruction.level)
-    names = {p.id: p.name for p in scheme.publications}
-    classes = {c.id: c.name for c in scheme.classes}
-    forms = {f.id: f.name for f in scheme.forms}
-    out = []
-    for article, found in adoptions.items():
-        first = min(found, key=lambda a: (month_index(a.day, scheme.cutoff_day), a.day))
-        if month_index(first.day, scheme.cutoff_day) not in period:
-            continue
-        points, text = explain_article(scheme, found, levels.get(article, []))
-        out.append(
-            ArticleExplanation(
-                article_id=int(article) if article.isdigit() else 0,
-                title=first.title,
-                points=number(points),
-                text=text,
-                adoptions=tuple(
-                    f"{names.get(a.publication, a.publication)}{classes.get(a.klass, '')}"
-                    f"{forms.get(a.form, '')} {a.day.isoformat()}"
-                    for a in sorted(found, key=lambda a: (a.day, a.publication))
-                ),
-                day=first.day,
-            )
-        )
-    out.sort(key=lambda e: (e.day, e.article_id), reverse=True)
-    return out
-
-
-def article_explanations(
-    office: ArticleOffice, period: Period, unit_id: int, as_of: date | None = None
-) -> list[ArticleExplanation]:
-    """The unit's articles of the period from the flow's records as they are now (raises LedgerUnavailable)."""
-    scheme = ledger.require_scheme(office)
-    who = ledger.roster(office, scheme)
-    name = who.names.get(unit_id)
-    if name is None:
-        return []
-    collected = ledger.records(office, scheme, period, who, as_of or clock.today())
-    return explain_records(scheme, collected.records, name, period)
-
-
-@dataclass(frozen=True)
-class Slice:
-    """A page of a list already read whole (one unit's articles of one period): the page's items and numbers."""
-
-    items: Sequence[Any]
-    page: int
-    pages: int
-    total: int
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-    @property
-    def prev_num(self) -> int:
-        return self.page - 1
-
-    @property
-    def next_num(self) -> int:
-        return self.page + 1
-
-
-def slice_of(items: Sequence[Any], page: int, per_page: int = PER_PAGE) -> Slice:
-    pages = max(1, -(-len(items) // per_page))
-    page = min(max(page, 1), pages)
-    return Slice(items[(page - 1) * per_page : page * per_page], page, pages, len(items))
 
 
 # -- closed periods and recomputes -----------------------------------------------------------------------------

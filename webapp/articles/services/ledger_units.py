@@ -11,6 +11,7 @@ office's own people (`can_see_ledger`) see it always.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -19,15 +20,17 @@ from typing import Any
 import sqlalchemy as sa
 
 from webapp.articles.models import Article, ArticleOffice, Publication
-from webapp.articles.services import ledger, ledger_pages, permissions
+from webapp.articles.services import ledger, permissions
+from webapp.articles.services.article_page import quote as rule_quote
 from webapp.articles.services.errors import Refused
+from webapp.articles.services.paging import ListPage, page_of
 from webapp.core import clock
 from webapp.core.extensions import db
 from webapp.core.models import Role, User
 from webapp.core.services.errors import NotFound
 from workflow.errors import Refusal
 from workflow.scoring.ledger import Adoption as LedgerAdoption
-from workflow.scoring.ledger import LedgerError, LedgerScheme, Period
+from workflow.scoring.ledger import LedgerError, LedgerScheme, Period, Records
 from workflow.scoring.ledger.engine import explain_article
 from workflow.scoring.ledger.period import month_index
 
@@ -36,12 +39,6 @@ PER_PAGE = 20
 PERIOD_WORDS = {"month": "本月", "quarter": "本季度", "half": "本半年", "year": "本年度"}
 NOT_FOUND = "计分结果不存在或您无权查看。"
 HEAD_ONLY = "只有信息科负责人可以结算考核期、重新计算和发布通报；信息编辑和领导阅览只能查看。"
-
-
-def cite(rule: str) -> str:
-    """「依据《市组工信息工作考评办法》六、相关工作要求：… · ZG-6.6」, or "" for a rule the rules file does not quote
-    (another office's scheme may cite rules the article procedure has no text for)."""
-    return ledger_pages.rule_quote(rule)
 
 
 # -- who reads which office's ledger ----------------------------------------------------------------------------
@@ -217,10 +214,8 @@ class UnitReading:
     standing: Standing | None
     quotas: list[QuotaProgress]
     deadline: Deadline
-    articles: list[ArticlePoints]
-    articles_total: int
-    page: int
-    per_page: int
+    #: a page of the unit's articles (none when the unit is not scored)
+    articles: ListPage[ArticlePoints]
     months: list[MonthPoints]
     year: int
     #: the pool's ranking [{unit, group, total, rank}] when the reader may see it, else None
@@ -229,10 +224,6 @@ class UnitReading:
     notes: list[str] = field(default_factory=list)
     #: the scheme's monthly cut-off day (ZG-6.6: 28), None when it has none
     cutoff_day: int | None = None
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.articles_total // self.per_page))
 
     @property
     def published(self) -> bool:
@@ -249,7 +240,7 @@ def deadline(scheme: LedgerScheme, period: Period, today: date) -> Deadline:
     if scheme.cutoff_day is not None:
         text += f"（{day.month}月{day.day}日之后刊发的计入下期）"
     rule = scheme.cutoff_rule
-    return Deadline(day, (day - today).days, rule, text, cite(rule) if rule else "")
+    return Deadline(day, (day - today).days, rule, text, rule_quote(rule))
 
 
 def _quotas(scheme: LedgerScheme, unit: dict[str, Any]) -> list[QuotaProgress]:
@@ -263,7 +254,7 @@ def _quotas(scheme: LedgerScheme, unit: dict[str, Any]) -> list[QuotaProgress]:
             QuotaProgress(
                 name=entry["quota"],
                 rule=entry["rule"],
-                quote=cite(entry["rule"]),
+                quote=rule_quote(entry["rule"]),
                 period=entry["period"],
                 period_text=window.chinese,
                 categories=[
@@ -273,7 +264,7 @@ def _quotas(scheme: LedgerScheme, unit: dict[str, Any]) -> list[QuotaProgress]:
                 missing=entry["missing"],
                 deduct_rule=deduct_rule,
                 deduct=quota.deduct if quota is not None and quota.deduct else None,
-                deduct_quote=cite(deduct_rule) if deduct_rule else "",
+                deduct_quote=rule_quote(deduct_rule),
             )
         )
     return out
@@ -298,7 +289,7 @@ def _standing(scheme: LedgerScheme, result: dict[str, Any], unit: dict[str, Any]
         of=len(peers),
         pool="、".join(groups),
         rule=rule,
-        quote=cite(rule) if rule else "",
+        quote=rule_quote(rule),
         zero_submission=unit["unit"] in result.get("zero_submission", []),
         last_place=unit["unit"] in result.get("last_place", []),
     )
@@ -312,96 +303,119 @@ def _ranking(scheme: LedgerScheme, result: dict[str, Any], unit: dict[str, Any])
     return [{"unit": u["unit"], "group": u["group"], "total": u["total"], "rank": u["rank"]} for u in peers]
 
 
-def _names(scheme: LedgerScheme) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
-    return (
-        {p.id: p.name for p in scheme.publications},
-        {c.id: c.name for c in scheme.classes},
-        {f.id: f.name for f in scheme.forms},
-    )
+# -- the unit's articles ------------------------------------------------------------------------------------------
 
 
-def unit_articles(
-    office: ArticleOffice, scheme: LedgerScheme, period: Period, unit_name: str, as_of: date
-) -> list[tuple[str, int, list[LedgerAdoption], list[str]]]:
-    """The unit's articles scored in ``period`` — (month label, first month, adoptions, instruction levels) per
-    article — read from the same records the engine scores, placed the engine's way: an article belongs to the
-    month of its first adoption after the cut-off (ZG-6.6), so the 29th of a quarter's last month is next quarter."""
-    who = ledger.roster(office, scheme)
-    collected = ledger.records(office, scheme, period, who, as_of)
+@dataclass(frozen=True)
+class PlacedArticle:
+    """One article of a unit where the engine scores it: in the month of its first adoption after the cut-off
+    (ZG-6.6), with all its adoptions and the levels of its instructions."""
+
+    article: str
+    month: int
+    adoptions: list[LedgerAdoption]
+    levels: list[str]
+
+
+def place_articles(
+    scheme: LedgerScheme, records: Records, unit_name: str, period: Period
+) -> list[PlacedArticle]:
+    """The articles of ``unit_name`` that ``records`` score in ``period``, placed the engine's way: an article
+    belongs to the month of its first adoption after the cut-off (ZG-6.6), so the 29th of a quarter's last month
+    is next quarter. Oldest first (month, first adoption, article)."""
     adoptions: dict[str, list[LedgerAdoption]] = defaultdict(list)
-    for adoption in collected.records.adoptions:
+    for adoption in records.adoptions:
         if adoption.unit == unit_name:
             adoptions[adoption.article].append(adoption)
     levels: dict[str, list[str]] = defaultdict(list)
-    for instruction in collected.records.instructions:
+    for instruction in records.instructions:
         if instruction.unit == unit_name and instruction.article in adoptions:
             levels[instruction.article].append(instruction.level)
-    out = []
-    for article, found in adoptions.items():
-        month = min(month_index(a.day, scheme.cutoff_day) for a in found)
-        if month in period:
-            label = Period("month", month).label
-            out.append((label, month, found, levels.get(article, [])))
-    out.sort(key=lambda row: (row[1], min(a.day for a in row[2]), int(row[2][0].article)))
+    out = [
+        PlacedArticle(article, month, found, levels.get(article, []))
+        for article, found in adoptions.items()
+        if (month := min(month_index(a.day, scheme.cutoff_day) for a in found)) in period
+    ]
+    out.sort(key=lambda p: (p.month, min(a.day for a in p.adoptions), int(p.article)))
     return out
 
 
-def _article_page(
+def explain(
+    scheme: LedgerScheme,
+    placed: PlacedArticle,
+    *,
+    publications: Mapping[str, str] | None = None,
+    shown: bool = True,
+) -> ArticlePoints:
+    """The article's points with `explain_article`'s reasoning (「20 = 《河南组工信息》经验类单条（就高不就低）;
+    +20 = 省领导批示加分」) and its adoptions in the scheme's words — ``publications`` the office's own names of
+    its publications where given; its title only when ``shown``. A record the scheme cannot place (a frozen
+    period read later) says so instead of failing."""
+    names = {p.id: p.name for p in scheme.publications} | dict(publications or {})
+    classes = {c.id: c.name for c in scheme.classes}
+    forms = {f.id: f.name for f in scheme.forms}
+    try:
+        points, explanation = explain_article(scheme, placed.adoptions, placed.levels)
+    except LedgerError as exc:
+        points, explanation = Decimal(0), f"无法按计分办法计分：{exc}"
+    first = placed.adoptions[0]
+    return ArticlePoints(
+        article_id=int(placed.article),
+        title=(first.title or "（无标题）") if shown else None,
+        month=Period("month", placed.month).label,
+        month_text=Period("month", placed.month).chinese,
+        moved=placed.month != min(a.day.year * 12 + a.day.month - 1 for a in placed.adoptions),
+        points=points,
+        explanation=explanation,
+        adoptions=[
+            AdoptionNote(
+                names.get(a.publication, a.publication),
+                classes.get(a.klass, a.klass),
+                forms.get(a.form, a.form),
+                a.day,
+            )
+            for a in sorted(placed.adoptions, key=lambda a: (a.day, a.publication))
+        ],
+    )
+
+
+def article_page(
     user: User | None,
     office: ArticleOffice,
     scheme: LedgerScheme,
-    rows: list[tuple[str, int, list[LedgerAdoption], list[str]]],
-    page: int,
-    per_page: int,
-) -> list[ArticlePoints]:
-    chosen = rows[(page - 1) * per_page : page * per_page]
-    ids = [int(adoptions[0].article) for _, _, adoptions, _ in chosen]
-    visible = (
-        set(
-            db.session.scalars(
-                sa.select(Article.id).where(Article.id.in_(ids), permissions.visible_clause(user))
-            )
-        )
-        if ids
-        else set()
+    period: Period,
+    unit_id: int,
+    *,
+    page: int = 1,
+    per_page: int = PER_PAGE,
+    as_of: date | None = None,
+) -> ListPage[ArticlePoints]:
+    """One page of the articles ``unit_id`` has scored in ``period`` at ``office``, each explained, from the
+    flow's records as they are now (a closed period's too: its corrections show before a recompute) — for the
+    office's page of the unit, the unit's dashboard and the API alike. Past the last page: the last page.
+
+    A title ``user`` may not see (a 秘密 article of another officer) is None: its points still count. The
+    adoptions name the office's own publications (《宜昌组工信息》 where the scheme says 《**组工信息》)."""
+    who = ledger.roster(office, scheme)
+    name = who.names.get(unit_id)
+    if name is None:
+        return ListPage([], 0, 1, per_page)
+    collected = ledger.records(office, scheme, period, who, as_of or clock.today())
+    cut = page_of(place_articles(scheme, collected.records, name, period), page, per_page)
+    if not cut.items:
+        return ListPage([], 0, 1, per_page)
+    ids = [int(p.article) for p in cut.items]
+    visible = set(
+        db.session.scalars(sa.select(Article.id).where(Article.id.in_(ids), permissions.visible_clause(user)))
     )
-    publications, classes, forms = _names(scheme)
-    if (
-        chosen
-    ):  # the office's own names of its publications (《宜昌组工信息》 where the scheme says 《**组工信息》)
-        named = db.session.execute(
-            sa.select(Publication.code, Publication.name).where(Publication.office_id == office.id)
-        )
-        publications |= {code: name for code, name in named}
-    out = []
-    for label, month, adoptions, levels in chosen:
-        article_id = int(adoptions[0].article)
-        try:
-            points, explanation = explain_article(scheme, adoptions, levels)
-        except LedgerError as exc:  # a record the scheme cannot place (a frozen period read later): say so
-            points, explanation = Decimal(0), f"无法按计分办法计分：{exc}"
-        shown = article_id in visible
-        out.append(
-            ArticlePoints(
-                article_id=article_id,
-                title=(adoptions[0].title or "（无标题）") if shown else None,
-                month=label,
-                month_text=Period("month", month).chinese,
-                moved=month != min(a.day.year * 12 + a.day.month - 1 for a in adoptions),
-                points=points,
-                explanation=explanation,
-                adoptions=[
-                    AdoptionNote(
-                        publications.get(a.publication, a.publication),
-                        classes.get(a.klass, a.klass),
-                        forms.get(a.form, a.form),
-                        a.day,
-                    )
-                    for a in sorted(adoptions, key=lambda a: (a.day, a.publication))
-                ],
-            )
-        )
-    return out
+    named = db.session.execute(
+        sa.select(Publication.code, Publication.name).where(Publication.office_id == office.id)
+    )
+    publications = {code: title for code, title in named}
+    items = [
+        explain(scheme, p, publications=publications, shown=int(p.article) in visible) for p in cut.items
+    ]
+    return ListPage(items, cut.total, cut.page, per_page)
 
 
 def months(office: ArticleOffice, year: int, unit_name: str) -> list[MonthPoints]:
@@ -437,8 +451,11 @@ def reading(
         raise NotFound(NOT_FOUND)
     unit = ledger.unit_result(result, name)
     today = clock.today()
-    rows = unit_articles(office, scheme, period, name, today) if unit is not None else []
-    page = min(max(1, page), max(1, -(-len(rows) // per_page)))  # past the last page: the last page
+    articles = (
+        article_page(user, office, scheme, period, unit_id, page=page, per_page=per_page, as_of=today)
+        if unit is not None
+        else ListPage([], 0, 1, per_page)
+    )
     notes = []
     if view.frozen:
         notes.append("本期已结算：得分、任务和名次以结算结果为准；下列逐篇明细按当前采用记录列出。")
@@ -454,10 +471,7 @@ def reading(
         standing=_standing(scheme, result, unit) if unit is not None else None,
         quotas=_quotas(scheme, unit) if unit is not None else [],
         deadline=deadline(scheme, period, today),
-        articles=_article_page(user, office, scheme, rows, page, per_page),
-        articles_total=len(rows),
-        page=page,
-        per_page=per_page,
+        articles=articles,
         months=months(office, period.year, name) if with_months else [],
         year=period.year,
         ranking=_ranking(scheme, result, unit) if unit is not None and sees_all else None,
