@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import tomllib
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -53,7 +54,15 @@ def _version_key(version: str) -> tuple[Any, ...]:
 
 
 def available_ledger_schemes(directory: Path = SCHEMES_DIR) -> list[LedgerScheme]:
-    return [read_ledger_scheme(p) for p in sorted(directory.glob(PATTERN))]
+    """Every scheme in ``directory``, parsed once per version of the files (a page reads its office's scheme
+    several times; a file changed on disk is read again)."""
+    files = sorted(directory.glob(PATTERN))
+    return list(_parsed(tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files)))
+
+
+@lru_cache(maxsize=8)
+def _parsed(files: tuple[tuple[str, int, int], ...]) -> tuple[LedgerScheme, ...]:
+    return tuple(read_ledger_scheme(path) for path, _mtime, _size in files)
 
 
 def load_ledger_scheme(id_or_path: str | Path, directory: Path = SCHEMES_DIR) -> LedgerScheme:

@@ -26,7 +26,7 @@ from webapp.articles.models import (
     Forwarding,
     UrgentEvent,
 )
-from webapp.articles.services import commissions, instructions, permissions, urgent
+from webapp.articles.services import commissions, instructions, ledger, permissions, urgent
 from webapp.core import clock
 from webapp.core.extensions import db
 from webapp.core.feature import WorkArea
@@ -42,6 +42,7 @@ SIGNOFF_PAGE = "articles.signoff"
 RETURNS_PAGE = "articles.returns"
 INTAKE_PAGE = "articles_office.intake"
 FOLLOW_UPS_PAGE = "articles_publishing.follow_ups"
+LEDGER_PAGE = "articles_ledger.index"
 
 
 def _count(condition: sa.ColumnElement[bool], column: Any) -> Any:
@@ -294,6 +295,12 @@ def worklist(user: User, today: date, *, now: datetime | None = None) -> list[Wo
     office = office_counts(user, today, now)
     if office is not None:
         areas.extend(_office_areas(office[1]))
+        waiting = ledger.to_close(office[0], today)
+        if waiting is not None:
+            who = "由信息科负责人结算并发布通报" if user.has_role(Role.OFFICE_HEAD) else "待信息科负责人结算"
+            areas.append(
+                WorkArea("计分待结算", f"{waiting.chinese}已结束，各单位得分尚未结算，{who}", LEDGER_PAGE, 1)
+            )
     return areas
 
 

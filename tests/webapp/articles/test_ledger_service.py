@@ -230,3 +230,17 @@ def test_lines_name_the_offices_own_publication_not_the_sources_redacted_name(wo
     texts = _line_texts(_unit(ledger.live(world.office, Q4), "甲县委组织部"))
     assert any(text.startswith("《市组工信息》经验类单条") for text in texts), texts
     assert not any("**" in text for text in texts)
+
+
+def test_the_quarter_just_ended_waits_in_the_offices_worklist_until_it_is_closed(world: World) -> None:
+    """On 5 January the fourth quarter is over: the office's ledger opens on it and its worklist says so."""
+    from webapp.articles import home
+
+    today = date(2027, 1, 5)
+    assert ledger.default_period(world.office, today).label == "2026-Q4"
+    lines = {area.title: area for area in home.worklist(world.editor, today)}
+    assert lines["计分待结算"].count == 1 and "2026年第四季度" in lines["计分待结算"].description
+    ledger.close(world.head, world.office, Q4)
+    assert ledger.default_period(world.office, today).label == "2027-Q1"
+    assert "计分待结算" not in {area.title for area in home.worklist(world.head, today)}
+    assert "计分待结算" not in {area.title for area in home.worklist(world.officer_a, today)}

@@ -152,7 +152,7 @@ def _period_asked(office: ArticleOffice) -> tuple[Period | None, Picker]:
             picker.errors[error.field or "kind"] = error.message
             return None, picker
         return period, Picker.of(period)
-    period = ledger.current_period(office)
+    period = ledger.default_period(office)
     return period, Picker.of(period)
 
 

@@ -131,6 +131,24 @@ def current_period(office: ArticleOffice, today: date | None = None) -> Period:
     return Period(kind, month - (month % 12) % length)
 
 
+def to_close(office: ArticleOffice, today: date | None = None) -> Period | None:
+    """The period before the current one when it is over and the office has not closed it (the office's next
+    act in its ledger), else None."""
+    today = today or clock.today()
+    if scheme_of(office) is None:
+        return None
+    current = current_period(office, today)
+    previous = Period(current.kind, current.first - current.length)
+    if closed_period(office, previous) is not None:
+        return None
+    return previous
+
+
+def default_period(office: ArticleOffice, today: date | None = None) -> Period:
+    """What the office's ledger page opens on: the period waiting to be closed, else the current one."""
+    return to_close(office, today) or current_period(office, today)
+
+
 def is_over(period: Period, today: date | None = None) -> bool:
     return (today or clock.today()) > last_day(period)
 
