@@ -41,6 +41,7 @@ PAGES: dict[str | None, list[str]] = {
         "/articles/adoptions",
         "/requests/commissions",
         "/office/publishing/follow-ups",
+        "/ledger/mine?period=2026-Q4",
     ],
     "yl-signer": ["/articles/signoff", "/articles/{article}"],
     "zg-editor": [
@@ -53,8 +54,17 @@ PAGES: dict[str | None, list[str]] = {
         "/requests/urgent",
         "/requests/incidents",
         "/articles/{article}",
+        "/ledger/?period=2026-Q4",
+        "/ledger/units/{yl}?period=2026-Q4",
+        "/ledger/history",
     ],
-    "zg-head": ["/office/settings", "/office/publishing/issues/{issue}", "/requests/commissions/new"],
+    "zg-head": [
+        "/office/settings",
+        "/office/publishing/issues/{issue}",
+        "/requests/commissions/new",
+        "/ledger/?period=2026-Q4",
+        "/ledger/import",
+    ],
     "admin": [
         "/admin/organisations",
         "/admin/users",
@@ -95,7 +105,7 @@ def _article_ids(server: LiveServer) -> dict[str, int]:
             .order_by((PublicationIssue.state == "locked").desc(), PublicationIssue.id)
         )
     assert article and triage and issue, "the article demo is loaded"
-    return {"article": article, "triage": triage, "issue": issue}
+    return {"article": article, "triage": triage, "issue": issue, "yl": yl}
 
 
 @pytest.fixture

@@ -29,6 +29,10 @@ def nav(user: User) -> list[NavLink]:
         user.organisation_id
     ):
         links.append(NavLink("批示落实", "articles_publishing.follow_ups", PUBLISHING_UNIT_PAGES))
+    if user.has_role(*permissions.UNIT_ROLES, Role.INFO_READER) and permissions.offices_of_unit(
+        user.organisation_id
+    ):
+        links.append(NavLink("我的计分", "articles_ledger.mine", ("articles_ledger.mine",)))
     office = permissions.office_of(user)
     if office is not None and permissions.can_see_ledger(user, office):
         links.append(NavLink("信息计分", "articles_ledger.index", LEDGER_OFFICE_PAGES))

@@ -70,7 +70,7 @@ MAX_EXAMPLES = int(os.environ.get("KAOPING_SCHEMATHESIS_EXAMPLES", "10"))
 CALLERS = ("unit-county", "county-staff")
 #: who calls the article operations (paths under /articles…, /article-…, /office…)
 ARTICLE_CALLERS = ("yl-officer", "yl-signer", "zg-editor", "zg-head")
-ARTICLE_PATHS = ("/article", "/office")
+ARTICLE_PATHS = ("/article", "/office", "/ledger")
 
 
 def _operations() -> list[tuple[str, str]]:
@@ -178,6 +178,9 @@ def _article_ids(client: FlaskClient, officer: dict[str, str]) -> dict[str, list
         "event_id": [_first(sa.select(UrgentEvent.id))],
         "instruction_id": [_first(sa.select(Instruction.id))],
         "follow_up_id": [_first(sa.select(FollowUp.id))],
+        # the ledger: the demo's quarter (over on 2027-01-05, so it can be closed) and the current one
+        "period": ["2026-Q4", "2027-Q1"],
+        "unit_id": [_first(sa.select(OfficeUnit.unit_id).where(OfficeUnit.office_id == office))],
     }
 
 

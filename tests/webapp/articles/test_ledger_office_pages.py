@@ -150,7 +150,9 @@ def test_each_units_lines_are_shown_with_their_rule_beside_the_text_zg_4_3(world
         instructed_on=NOVEMBER, today=NOVEMBER,
     )  # fmt: skip
     page = text(get(client, world.editor, f"/ledger/?period={Q4}"))
-    assert "《**组工信息》经验类单条：6分×1篇" in page
+    assert (
+        "《市组工信息》经验类单条：6分×1篇" in page
+    )  # the office's own name for the scheme's 《**组工信息》
     # ZG-4.3 is quoted in the rules file: its words are the id's tooltip
     assert re.search(
         r"经验类单条：6分×1篇 <small class=\"kp-rule text-muted\" title=\"依据[^\"]*单条计6分[^\"]*\">ZG-4.3</small>",

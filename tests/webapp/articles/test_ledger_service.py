@@ -222,3 +222,11 @@ def test_a_published_bulletins_result_is_not_recomputed(world: World) -> None:
     adopted(world, day=date(2026, 12, 10))
     with pytest.raises(InvalidInput, match="通报已发布"):
         ledger.recompute(world.head, world.office, Q4, "补录十二月采用记录")
+
+
+def test_lines_name_the_offices_own_publication_not_the_sources_redacted_name(world: World) -> None:
+    """The scheme keeps the source's 《**组工信息》; the office's P3 is 《市组工信息》, and people read that."""
+    adopted(world, day=date(2026, 11, 10))
+    texts = _line_texts(_unit(ledger.live(world.office, Q4), "甲县委组织部"))
+    assert any(text.startswith("《市组工信息》经验类单条") for text in texts), texts
+    assert not any("**" in text for text in texts)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from webapp.articles.api import articles, office, publishing, requests
+from webapp.articles.api import articles, ledger, office, publishing, requests
 
 
 def register_api(bp: Blueprint) -> None:
@@ -13,3 +13,4 @@ def register_api(bp: Blueprint) -> None:
     office.register(bp)
     publishing.register(bp)
     requests.register(bp)
+    ledger.register(bp)

@@ -16,6 +16,7 @@ Results are plain dicts — `LedgerResult.to_dict()` plus ``scheme``, ``office``
 from __future__ import annotations
 
 import calendar
+import json
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
@@ -310,7 +311,7 @@ def live(office: ArticleOffice, period: Period, as_of: date | None = None) -> di
         result = score_ledger(scheme, who.units, collected.records, period)
     except LedgerError as exc:  # a stored value the scheme cannot place: say which, never fail the page
         raise LedgerUnavailable(f"本期记录无法按计分办法计分：{exc}") from None
-    out = result.to_dict()
+    out = _in_office_words(office, scheme, result.to_dict())
     out["scheme"] = {"id": scheme.id, "version": scheme.version, "name": scheme.name}
     out["office"] = office.name
     out["computed_on"] = as_of.isoformat()
@@ -318,6 +319,28 @@ def live(office: ArticleOffice, period: Period, as_of: date | None = None) -> di
     out["unplaced"] = who.unplaced
     out["unit_ids"] = {name: unit_id for name, unit_id in who.ids.items()}
     return out
+
+
+def _in_office_words(office: ArticleOffice, scheme: LedgerScheme, result: dict[str, Any]) -> dict[str, Any]:
+    """The engine words its lines with the scheme's publication names, which are the source's (《**组工信息》 —
+    the text's own redaction); the office reads its own (《宜昌组工信息》). Names are replaced where the office's
+    publication of that code is named differently."""
+    own = {
+        code: name
+        for code, name in db.session.execute(
+            sa.select(Publication.code, Publication.name).where(Publication.office_id == office.id)
+        )
+    }
+    renames = {p.name: own[p.id] for p in scheme.publications if p.id in own and own[p.id] != p.name}
+    if not renames:
+        return result
+    text = json.dumps(result, ensure_ascii=False)
+    for old, new in renames.items():
+        text = text.replace(
+            json.dumps(old, ensure_ascii=False)[1:-1], json.dumps(new, ensure_ascii=False)[1:-1]
+        )
+    renamed: dict[str, Any] = json.loads(text)
+    return renamed
 
 
 def points_by_month(office: ArticleOffice, year: int, as_of: date | None = None) -> list[dict[str, Any]]:
