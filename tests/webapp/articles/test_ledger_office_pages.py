@@ -160,7 +160,11 @@ def test_each_units_lines_are_shown_with_their_rule_beside_the_text_zg_4_3(world
     assert (
         "《市组工信息》经验类单条：6分×1篇" in page
     )  # the office's own name for the scheme's 《**组工信息》
-    assert re.search(r"经验类单条：6分×1篇 <small class=\"kp-rule text-muted\">ZG-4.3</small>", page)
+    # ZG-4.3 is quoted in the rules file: its words are the id's tooltip
+    assert re.search(
+        r"经验类单条：6分×1篇 <small class=\"kp-rule text-muted\" title=\"依据[^\"]*单条计6分[^\"]*\">ZG-4.3</small>",
+        page,
+    )
     assert "省领导批示加分：20分×1篇" in page and ">ZG-4.5</small>" in page
     assert "被国家、省、市领导批示的稿件每篇分别加30分、20分、10分" in page  # the quote of ZG-4.5
     assert "<details" in page and "得分明细" in page
