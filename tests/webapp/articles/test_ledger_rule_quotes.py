@@ -18,11 +18,6 @@ from config.ledger_schemes import PATTERN, SCHEMES_DIR
 # CAD-6.1's national clause before its scrambled sentence).
 MISSING_PASSAGES: frozenset[str] = frozenset()
 
-# Quoted by the unit branch (issue 10), which adds these nine to rules.toml; the lead removes this set after
-# merging it.
-PENDING_FROM_UNIT_BRANCH = frozenset(
-    {"ZG-2.2", "ZG-2.3", "ZG-2.4", "ZG-2.5", "ZG-2.6", "ZG-2.7", "ZG-4.8", "ZG-5.2", "ZG-6.6"}
-)
 
 ASCII_LETTER = re.compile(r"[A-Za-z]")
 
@@ -59,13 +54,13 @@ def test_the_rules_the_ledger_schemes_cite_are_collected_from_every_scheme_and_e
 
 def test_every_rule_a_ledger_scheme_cites_has_its_words_in_the_rules_file():
     quoted = set(load_rules().texts)
-    unquoted = _cited_rules() - quoted - MISSING_PASSAGES - PENDING_FROM_UNIT_BRANCH
+    unquoted = _cited_rules() - quoted - MISSING_PASSAGES
     assert not unquoted, f"no quote in config/articles/rules.toml for: {sorted(unquoted)}"
 
 
 def test_the_exceptions_name_only_rules_the_schemes_cite_and_a_missing_passage_has_no_quote():
     cited = _cited_rules()
-    assert cited >= MISSING_PASSAGES | PENDING_FROM_UNIT_BRANCH
+    assert cited >= MISSING_PASSAGES
     assert not MISSING_PASSAGES & set(load_rules().texts), "a quoted rule is still listed as missing"
 
 
