@@ -104,11 +104,13 @@ def test_an_adoption_on_the_29th_of_the_quarters_last_month_counts_next_quarter_
 
 
 def test_each_article_shows_its_points_and_why_zg_4_3(world: World, client: FlaskClient) -> None:
-    """ZG-4.3: 《**组工信息》参阅类单条 10 — the article's own explanation, as the engine gives it."""
+    """ZG-4.3: 《**组工信息》参阅类单条 10 — the article's own explanation, in the office's words (its P3 is
+    《市组工信息》; the source's redacted name never shows)."""
     article_id = adopt(world, date(2027, 1, 4), klass="ref", title="参阅稿")
     _, html = dashboard(client, world.officer_a)
     assert f'data-article-id="{article_id}" data-points="10"' in html
-    assert "10 = 《**组工信息》参阅类单条" in text_of(html)
+    assert "10 = 《市组工信息》参阅类单条" in text_of(html)
+    assert "**" not in text_of(html)
 
 
 def test_the_own_rank_is_shown_and_the_other_units_are_hidden_until_the_bulletin_zg_5_2(

@@ -358,6 +358,11 @@ def explain(
         points, explanation = explain_article(scheme, placed.adoptions, placed.levels)
     except LedgerError as exc:
         points, explanation = Decimal(0), f"无法按计分办法计分：{exc}"
+    for (
+        pub
+    ) in scheme.publications:  # the reasoning in the office's words too (not the source's 《**组工信息》)
+        if publications and publications.get(pub.id, pub.name) != pub.name:
+            explanation = explanation.replace(pub.name, publications[pub.id])
     first = placed.adoptions[0]
     return ArticlePoints(
         article_id=int(placed.article),
