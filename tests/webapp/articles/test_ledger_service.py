@@ -244,3 +244,11 @@ def test_the_quarter_just_ended_waits_in_the_offices_worklist_until_it_is_closed
     assert ledger.default_period(world.office, today).label == "2027-Q1"
     assert "计分待结算" not in {area.title for area in home.worklist(world.head, today)}
     assert "计分待结算" not in {area.title for area in home.worklist(world.officer_a, today)}
+
+
+def test_publication_names_are_the_offices_own_where_it_has_the_code(world: World) -> None:
+    """P3 is the office's 《市组工信息》; the publications it has no row for keep the scheme's names."""
+    scheme = ledger.require_scheme(world.office)
+    names = ledger.publication_names(world.office, scheme)
+    assert names["P3"] == "《市组工信息》" and names["P1"] == "中组部《组工信息》"
+    assert ledger.in_office_words("6 = 《**组工信息》经验类单条", scheme, names) == "6 = 《市组工信息》经验类单条"

@@ -51,7 +51,7 @@ def _draw(office: ArticleOffice, when: Period, name: str) -> bytes:
     scheme = ledger.require_scheme(office)
     who = ledger.roster(office, scheme)
     collected = ledger.records(office, scheme, when, who, clock.today())
-    names = {p.id: p.name for p in scheme.publications}
+    names = ledger.publication_names(office, scheme)
     counted = Counter(
         names[a.publication]
         for a in collected.records.adoptions

@@ -339,24 +339,36 @@ def live(office: ArticleOffice, period: Period, as_of: date | None = None) -> di
     return out
 
 
-def _in_office_words(office: ArticleOffice, scheme: LedgerScheme, result: dict[str, Any]) -> dict[str, Any]:
-    """The engine words its lines with the scheme's publication names, which are the source's (《**组工信息》 —
-    the text's own redaction); the office reads its own (《宜昌组工信息》). Names are replaced where the office's
-    publication of that code is named differently."""
+def publication_names(office: ArticleOffice, scheme: LedgerScheme) -> dict[str, str]:
+    """Scheme publication id → the name the office reads: its own publication of that code (《宜昌组工信息》),
+    else the scheme's, which is the source's (《**组工信息》 — the text's own redaction)."""
     own = {
         code: name
         for code, name in db.session.execute(
             sa.select(Publication.code, Publication.name).where(Publication.office_id == office.id)
         )
     }
-    renames = {p.name: own[p.id] for p in scheme.publications if p.id in own and own[p.id] != p.name}
-    if not renames:
-        return result
+    return {p.id: own.get(p.id, p.name) for p in scheme.publications}
+
+
+def in_office_words(text: str, scheme: LedgerScheme, names: dict[str, str]) -> str:
+    """``text`` worded by the engine with the scheme's publication names, in the office's (`publication_names`)."""
+    for pub in scheme.publications:
+        if names.get(pub.id, pub.name) != pub.name:
+            text = text.replace(pub.name, names[pub.id])
+    return text
+
+
+def _in_office_words(office: ArticleOffice, scheme: LedgerScheme, result: dict[str, Any]) -> dict[str, Any]:
+    """The whole result in the office's words (lines, flags, quotas…), through its JSON text."""
+    names = publication_names(office, scheme)
     text = json.dumps(result, ensure_ascii=False)
-    for old, new in renames.items():
-        text = text.replace(
-            json.dumps(old, ensure_ascii=False)[1:-1], json.dumps(new, ensure_ascii=False)[1:-1]
-        )
+    # the names as they stand inside JSON strings (a quote in a name is escaped there)
+    escaped = {k: json.dumps(v, ensure_ascii=False)[1:-1] for k, v in names.items()}
+    for pub in scheme.publications:
+        old = json.dumps(pub.name, ensure_ascii=False)[1:-1]
+        if escaped[pub.id] != old:
+            text = text.replace(old, escaped[pub.id])
     renamed: dict[str, Any] = json.loads(text)
     return renamed
 

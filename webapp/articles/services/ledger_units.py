@@ -19,7 +19,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from webapp.articles.models import Article, ArticleOffice, Publication
+from webapp.articles.models import Article, ArticleOffice
 from webapp.articles.services import ledger, permissions
 from webapp.articles.services.article_page import quote as rule_quote
 from webapp.articles.services.errors import Refused
@@ -413,10 +413,7 @@ def article_page(
     visible = set(
         db.session.scalars(sa.select(Article.id).where(Article.id.in_(ids), permissions.visible_clause(user)))
     )
-    named = db.session.execute(
-        sa.select(Publication.code, Publication.name).where(Publication.office_id == office.id)
-    )
-    publications = {code: title for code, title in named}
+    publications = ledger.publication_names(office, scheme)
     items = [
         explain(scheme, p, publications=publications, shown=int(p.article) in visible) for p in cut.items
     ]
