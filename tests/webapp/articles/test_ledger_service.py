@@ -251,4 +251,7 @@ def test_publication_names_are_the_offices_own_where_it_has_the_code(world: Worl
     scheme = ledger.require_scheme(world.office)
     names = ledger.publication_names(world.office, scheme)
     assert names["P3"] == "《市组工信息》" and names["P1"] == "中组部《组工信息》"
-    assert ledger.in_office_words("6 = 《**组工信息》经验类单条", scheme, names) == "6 = 《市组工信息》经验类单条"
+    assert (
+        ledger.in_office_words("6 = 《**组工信息》经验类单条", scheme, names)
+        == "6 = 《市组工信息》经验类单条"
+    )
