@@ -1,0 +1,120 @@
+"""What the unit's pages read: every campaign the user's unit is in (paginated in the query), and one campaign
+as its unit sees it — deadlines with the days left, its sheet, its materials, its claims, its own result once the
+head approved and the whole ranking once published (LRN-4.4, STA-4.3).
+
+A fixed number of queries per page whatever the data size; the lists are bounded (materials, claims) or paged.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+
+from webapp.campaigns.models import Campaign, CampaignClaim, CampaignUnit
+from webapp.campaigns.services import claims, evidence, permissions
+from webapp.campaigns.services.campaigns import load
+from webapp.core.extensions import db
+from webapp.core.models import Role, User
+from webapp.core.services.errors import NotFound
+
+PER_PAGE = 20
+#: The unit sees its own result once the head approved (ORG-PR.8) and everyone's once published (LRN-4.4).
+OWN_RESULT_STATES = frozenset({"approved", "published"})
+RANKING_STATES = frozenset({"published"})
+
+
+def is_unit_user(user: User | None) -> bool:
+    return user is not None and user.is_authenticated and user.has_role(Role.CAMPAIGN_UNIT)
+
+
+def mine_clause(user: User) -> sa.ColumnElement[bool]:
+    """The campaigns the user's unit is in, once announced (a draft is the office's own business)."""
+    return sa.and_(
+        CampaignUnit.organisation_id == user.organisation_id,
+        Campaign.state != "draft",
+    )
+
+
+def my_campaigns(user: User, *, page: int = 1, per_page: int = PER_PAGE) -> Any:
+    """(Campaign, CampaignUnit) rows of the user's unit, newest period first, one page (paginated in the query)."""
+    stmt = (
+        sa.select(CampaignUnit)
+        .join(Campaign, Campaign.id == CampaignUnit.campaign_id)
+        .where(mine_clause(user))
+        .options(sa.orm.contains_eager(CampaignUnit.campaign).joinedload(Campaign.office))
+        .order_by(Campaign.period_end.desc(), Campaign.id.desc())
+    )
+    return db.paginate(stmt, page=page, per_page=per_page, error_out=False, count=True)
+
+
+@dataclass(frozen=True)
+class Deadline:
+    label: str
+    day: date
+    days_left: int
+
+    @property
+    def text(self) -> str:
+        if self.days_left > 0:
+            return f"还剩{self.days_left}天"
+        if self.days_left == 0:
+            return "今天截止"
+        return f"已过{-self.days_left}天"
+
+
+def deadlines(campaign: Campaign, today: date) -> list[Deadline]:
+    named = [
+        ("自评截止", campaign.self_due),
+        ("材料报送截止", campaign.materials_due),
+        ("实地考评开始", campaign.inspection_from),
+        ("实地考评结束", campaign.inspection_to),
+        ("结果报送截止", campaign.results_due),
+    ]
+    return [Deadline(label, day, (day - today).days) for label, day in named if day is not None]
+
+
+@dataclass
+class UnitPage:
+    campaign: Campaign
+    cu: CampaignUnit
+    deadlines: list[Deadline]
+    evidence: list[evidence.EvidenceRow]
+    claims: list[CampaignClaim]
+    may_edit_evidence: bool
+    may_declare: bool
+    #: the office or team reading the unit's page (not the unit itself)
+    reader: bool
+    sheet: Any = None
+    own_result: Any = None
+    ranking: Any = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def unit_for(user: User, cu_id: int) -> tuple[Campaign, CampaignUnit, bool]:
+    """The campaign unit if ``user`` may read its page: its own 填报人 (``own`` True), the office, the team."""
+    cu = db.session.get(CampaignUnit, cu_id)
+    if cu is None:
+        raise NotFound("被考评单位不存在或您无权查看。")
+    campaign = load(user, cu.campaign_id)
+    mine = permissions.unit_of(user, campaign)
+    own = mine is not None and mine.id == cu.id
+    if not own and not (permissions.functions_on(user, campaign) - {"unit"}):
+        raise NotFound("被考评单位不存在或您无权查看。")
+    return campaign, cu, own
+
+
+def build(user: User, cu_id: int, today: date) -> UnitPage:
+    campaign, cu, own = unit_for(user, cu_id)
+    return UnitPage(
+        campaign=campaign,
+        cu=cu,
+        deadlines=deadlines(campaign, today),
+        evidence=evidence.rows_of(campaign, cu),
+        claims=claims.claims_of_unit(cu),
+        may_edit_evidence=own and evidence.unit_may_edit(campaign),
+        may_declare=own and claims.can_declare(user, campaign, cu),
+        reader=not own,
+    )
