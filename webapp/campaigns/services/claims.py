@@ -87,10 +87,11 @@ def _points(category: Category, raw: str | None) -> Decimal:
         value = None
     if value is None or not value.is_finite():
         raise InvalidInput(f"请填写{what}分值（0.01–{limit}）。", field="points")
-    if value != value.quantize(Decimal("0.01")):
-        raise InvalidInput(f"{what}分值最多两位小数。", field="points")
+    # the range first: quantizing a huge exponent (1e999999) would raise instead of refusing
     if not Decimal("0.01") <= value <= limit:
         raise InvalidInput(f"{what}分值须在0.01–{limit}之间。", field="points")
+    if value != value.quantize(Decimal("0.01")):
+        raise InvalidInput(f"{what}分值最多两位小数。", field="points")
     return value
 
 
