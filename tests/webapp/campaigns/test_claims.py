@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from flask import Flask
 
 from tests.webapp.campaigns.unit_world import CWorld, cworld, login, set_state  # noqa: F401
-from webapp.campaigns.models import CampaignClaim
+from webapp.campaigns.models import CampaignClaim, CampaignUnit
 from webapp.campaigns.services import claims
 from webapp.core.extensions import db
 from webapp.core.models import AuditEvent
@@ -169,3 +169,41 @@ def test_claims_over_http_keep_what_was_typed_and_the_office_page_decides(app: F
     client.post("/auth/logout")
     login(client, "c-head")
     assert client.get(f"/campaigns/{cworld.campaign_id}/claims").status_code == 200
+
+
+def test_an_undeclared_fault_found_by_the_office_counts_double_and_only_verified_claims_count_org_pr_2(
+    app: Flask, cworld: CWorld
+) -> None:
+    """ORG-PR.2 / GAP-9 through the domain: the declared general fault costs its points, the one the office
+    found costs double, the rejected one nothing; ORG-6.3: the same content counts once, at its highest."""
+    with app.app_context():
+        unit, staff = _u(cworld.filler_a), _u(cworld.staff)
+        declared = claims.declare(unit, cworld.cu_a, kind="fault", category="general", content="迟报月报",
+                                  points="2")  # fmt: skip
+        rejected = claims.declare(unit, cworld.cu_a, kind="fault", category="general", content="漏报季报",
+                                  points="3")  # fmt: skip
+        claims.decide(staff, declared.id, decision="verified", note="属实")
+        claims.decide(staff, rejected.id, decision="rejected", note="不属实")
+        claims.record_found_fault(staff, cworld.cu_a, category="general", content="统计台账缺失", points="5",
+                                  note="检查中查实")  # fmt: skip
+        major = claims.declare(unit, cworld.cu_a, kind="performance", category="major_innovation",
+                               content="统计规范化项目", content_key="规范化")  # fmt: skip
+        same = claims.declare(unit, cworld.cu_a, kind="performance", category="innovation",
+                              content="统计规范化项目（区级）", content_key="规范化")  # fmt: skip
+        pending = claims.declare(unit, cworld.cu_a, kind="performance", category="innovation", content="未认定")
+        for c in (major, same):
+            claims.decide(staff, c.id, decision="verified", note="有文件")
+        result = claims.counted(claims.claims_of_unit(db.session.get(CampaignUnit, cworld.cu_a)))
+        assert result.faults.deduction == Decimal(12)  # 2 + 2 × 5; the rejected 3 not counted
+        assert [line.doubled for line in result.faults.lines] == [False, True]
+        assert "ORG-PR.2" in result.faults.rules and not result.faults.vetoed
+        assert result.bonus.total == Decimal(20)  # one content, its highest item; the pending one not counted
+        assert pending.status == "pending"
+
+
+def test_a_found_veto_class_fault_vetoes_org_pr_2(app: Flask, cworld: CWorld) -> None:
+    with app.app_context():
+        claims.record_found_fault(_u(cworld.staff), cworld.cu_b, category="veto", content="发生重大违纪",
+                                  note="纪检通报查实")  # fmt: skip
+        result = claims.counted(claims.claims_of_unit(db.session.get(CampaignUnit, cworld.cu_b)))
+        assert result.faults.vetoed and result.faults.deduction == 0

@@ -29,6 +29,7 @@ from webapp.core.extensions import db
 from webapp.core.models import User
 from webapp.core.services.audit import append_event
 from webapp.core.services.errors import InvalidInput, NotFound
+from workflow.campaigns import claims as domain
 from workflow.campaigns.table import ASSESS_STATES, STATE_LABELS
 from workflow.errors import Refusal
 
@@ -285,6 +286,32 @@ def claims_page(campaign: Campaign, *, status: str = "", page: int = 1, per_page
 
 def describe(claim: CampaignClaim) -> str:
     return _describe(claim)
+
+
+@dataclass(frozen=True)
+class Counted:
+    """What a unit's claims count for, as the domain reckons it from the verified ones."""
+
+    bonus: domain.Bonus
+    faults: domain.Faults
+
+
+def counted(rows: list[CampaignClaim], cap: Decimal = domain.BONUS_CAP) -> Counted:
+    """The performance bonus (highest per content, capped, ORG-6.2/6.3) and the fault deductions (doubled when
+    found undeclared, ORG-PR.2; veto-class faults veto) from a unit's claims; only verified ones count."""
+    performance = [
+        domain.Claim(content=c.content_key or c.content, kind=c.category, points=c.points,
+                     verified=c.status == "verified")
+        for c in rows
+        if c.kind == "performance"
+    ]  # fmt: skip
+    faults = [
+        domain.Fault(description=c.content, kind=c.category, points=c.points, declared=c.declared,
+                     verified=c.status == "verified")
+        for c in rows
+        if c.kind == "fault" and c.category in domain.FAULT_KINDS
+    ]  # fmt: skip
+    return Counted(domain.performance_bonus(performance, cap), domain.faults(faults))
 
 
 # -- helpers ---------------------------------------------------------------------------------------------------
