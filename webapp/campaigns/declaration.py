@@ -3,6 +3,7 @@ the worklist and the ``kaoping campaign`` command."""
 
 from webapp.campaigns import models  # noqa: F401  (the tables, for the app and the migrations)
 from webapp.campaigns.claims_office import bp as claims_bp  # H4: the office's claim verification
+from webapp.campaigns.team import bp as team_bp  # H4: the assessment team's pages
 from webapp.campaigns.unit import bp as unit_bp  # H4: the unit's pages
 from webapp.core.feature import Feature
 from workflow.campaigns import PROCEDURE
@@ -11,5 +12,5 @@ FEATURE = Feature(
     name="campaigns",
     label="考评活动",
     procedure=PROCEDURE,
-    blueprints=(unit_bp, claims_bp),
+    blueprints=(unit_bp, team_bp, claims_bp),
 )

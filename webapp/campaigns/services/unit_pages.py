@@ -9,16 +9,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import sqlalchemy as sa
 
 from webapp.campaigns.models import Campaign, CampaignClaim, CampaignUnit
-from webapp.campaigns.services import claims, evidence, permissions
+from webapp.campaigns.services import claims, evidence, permissions, results
 from webapp.campaigns.services.campaigns import load
 from webapp.core.extensions import db
 from webapp.core.models import Role, User
 from webapp.core.services.errors import NotFound
+from workflow.campaigns.ranking import QuotaRefused
 
 PER_PAGE = 20
 #: The unit sees its own result once the head approved (ORG-PR.8) and everyone's once published (LRN-4.4).
@@ -106,15 +108,51 @@ def unit_for(user: User, cu_id: int) -> tuple[Campaign, CampaignUnit, bool]:
     return campaign, cu, own
 
 
+def _results(user: User, campaign: Campaign, cu: CampaignUnit, own: bool) -> tuple[Any, Any, dict[str, Any]]:
+    """(own result, whole ranking, names): the unit's own line once approved, everyone's once published; the
+    office and the team read the unit's line whenever a ranking exists. Nothing when no ranking can be made
+    yet (no agreed sheet, or counts the quotas refuse)."""
+    see_own = permissions.can_see_own_result(user, campaign) if own else permissions.is_office(user, campaign)
+    see_all = own and permissions.can_see_ranking(user, campaign) and campaign.state == "published"
+    if not (see_own or see_all) or campaign.state not in OWN_RESULT_STATES:
+        return None, None, {}
+    try:
+        ranked = results.ranking(campaign)
+    except QuotaRefused:
+        return None, None, {}
+    try:
+        mine = ranked.unit(str(cu.id))
+    except KeyError:
+        mine = None
+    names = results.frozen_names(campaign) if see_all else {}
+    return mine, ranked if see_all else None, {"unit_key": str(cu.id), "names": names}
+
+
 def build(user: User, cu_id: int, today: date) -> UnitPage:
     campaign, cu, own = unit_for(user, cu_id)
+    own_result, ranking, extra = _results(user, campaign, cu, own)
+    rows = claims.claims_of_unit(cu)
+    extra["counted"] = claims.counted(rows, _bonus_cap(campaign))
     return UnitPage(
         campaign=campaign,
         cu=cu,
         deadlines=deadlines(campaign, today),
         evidence=evidence.rows_of(campaign, cu),
-        claims=claims.claims_of_unit(cu),
+        claims=rows,
         may_edit_evidence=own and evidence.unit_may_edit(campaign),
         may_declare=own and claims.can_declare(user, campaign, cu),
         reader=not own,
+        own_result=own_result,
+        ranking=ranking,
+        extra=extra,
     )
+
+
+def _bonus_cap(campaign: Campaign) -> Decimal:
+    """The campaign's bonus cap (ORG-6.2: 50 unless its rules say otherwise); a broken value falls back."""
+    raw = (campaign.rules or {}).get("bonus_cap")
+    try:
+        cap = Decimal(str(raw)) if raw not in (None, "") else claims.domain.BONUS_CAP
+    except (InvalidOperation, ValueError):
+        return claims.domain.BONUS_CAP
+    return cap if cap.is_finite() and cap >= 0 else claims.domain.BONUS_CAP

@@ -1,0 +1,37 @@
+"""The assessment team's pages (考评任务): a member sees the campaigns they assess and the units to score; an
+assessor of another campaign and the units see nothing of it (deny by default)."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from tests.webapp.campaigns.unit_world import CWorld, cworld, login  # noqa: F401
+
+
+def test_a_member_lists_their_campaigns_and_units_and_a_stranger_gets_404(app: Flask, client, cworld: CWorld) -> None:  # type: ignore[no-untyped-def]
+    login(client, "c-member")
+    index = client.get("/campaigns/team")
+    assert index.status_code == 200
+    html = index.get_data(as_text=True)
+    assert f'data-campaign="{cworld.campaign_id}"' in html and f'data-campaign="{cworld.other_campaign_id}"' not in html
+    show = client.get(f"/campaigns/team/{cworld.campaign_id}")
+    assert show.status_code == 200
+    page = show.get_data(as_text=True)
+    assert "甲县统计局" in page and "乙区统计局" in page and "合议评分表" not in page
+    assert client.get(f"/campaigns/team/{cworld.other_campaign_id}").status_code == 404
+    assert client.get("/campaigns/team?page=0").status_code == 400
+
+
+def test_the_lead_sees_the_agreed_sheet_column(app: Flask, client, cworld: CWorld) -> None:  # type: ignore[no-untyped-def]
+    login(client, "c-lead")
+    page = client.get(f"/campaigns/team/{cworld.campaign_id}").get_data(as_text=True)
+    assert "合议评分表" in page and "data-agreed-status" in page
+
+
+def test_units_and_office_cannot_use_the_team_pages(app: Flask, client, cworld: CWorld) -> None:  # type: ignore[no-untyped-def]
+    login(client, "c-unit-a")
+    assert client.get("/campaigns/team").status_code == 403
+    assert client.get(f"/campaigns/team/{cworld.campaign_id}").status_code == 404
+    client.post("/auth/logout")
+    login(client, "c-staff")
+    assert client.get(f"/campaigns/team/{cworld.campaign_id}").status_code == 404
