@@ -1,6 +1,7 @@
 """Periodic assessment campaigns (考评活动) as a feature: the office's, the team's and the unit's pages, the API,
 the worklist and the ``kaoping campaign`` command."""
 
+from webapp.campaigns import home, nav  # H4: the unit's and the team's worklist lines and links
 from webapp.campaigns import models  # noqa: F401  (the tables, for the app and the migrations)
 from webapp.campaigns.claims_office import bp as claims_bp  # H4: the office's claim verification
 from webapp.campaigns.team import bp as team_bp  # H4: the assessment team's pages
@@ -13,4 +14,7 @@ FEATURE = Feature(
     label="考评活动",
     procedure=PROCEDURE,
     blueprints=(unit_bp, team_bp, claims_bp),
+    worklist=home.worklist,
+    overdue_count=home.overdue_count,
+    nav=nav.nav,
 )
