@@ -60,7 +60,7 @@ def test_grading_sheets_become_case_subjects_and_come_back_on_downgrade(tmp_path
                     f" VALUES (9, 'case', 1, {SHEET_VALUES})"
                 )
             )
-        downgrade(revision="0007_ledger")
+        downgrade(revision="0008_campaigns")
         with db.engine.connect() as connection:
             rows = connection.execute(sa.text("SELECT id, case_id, slot FROM score_sheets")).all()
             columns = {c["name"] for c in sa.inspect(connection).get_columns("score_sheets")}

@@ -2,7 +2,7 @@
 a case — the second procedure with sheets (periodic assessment campaigns, issue 11) scores campaign units.
 
 Revision ID: 0008_sheet_subjects
-Revises: 0007_ledger
+Revises: 0008_campaigns
 Create Date: 2026-12-08 10:00:00
 
 `score_sheets.case_id` becomes `subject_id` without its foreign key (a subject may be a campaign unit); the
@@ -16,7 +16,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0008_sheet_subjects"
-down_revision = "0007_ledger"
+down_revision = "0008_campaigns"
 branch_labels = None
 depends_on = None
 
