@@ -6,7 +6,10 @@ from webapp.campaigns import models  # noqa: F401  (the tables, for the app and 
 from webapp.campaigns.claims_office import bp as claims_bp  # H4: the office's claim verification
 from webapp.campaigns.team import bp as team_bp  # H4: the assessment team's pages
 from webapp.campaigns.unit import bp as unit_bp  # H4: the unit's pages
+from webapp.campaigns.services.results import SHEET_SUBJECT
+from webapp.campaigns.services.sheet_subject import CampaignSheets  # H4: a campaign unit's score sheets
 from webapp.core.feature import Feature
+from webapp.scoring.services.scoresheets.subject import register_procedure
 from workflow.campaigns import PROCEDURE
 
 FEATURE = Feature(
@@ -18,3 +21,6 @@ FEATURE = Feature(
     overdue_count=home.overdue_count,
     nav=nav.nav,
 )
+
+# one unit in one campaign is the subject of score sheets of type "campaign_unit" (H4)
+register_procedure(SHEET_SUBJECT, CampaignSheets())

@@ -15,7 +15,11 @@ from typing import Any
 import sqlalchemy as sa
 
 from webapp.campaigns.models import Campaign, CampaignClaim, CampaignUnit
-from webapp.campaigns.services import claims, evidence, permissions, results
+from webapp.campaigns.services import claims, evidence, permissions, results, sheet_subject
+from webapp.campaigns.services.results import SHEET_SUBJECT
+from webapp.core import clock
+from webapp.scoring.models import ScoreSheet, SheetKind, SheetStatus
+from workflow.campaigns.table import ASSESS_STATES
 from webapp.campaigns.services.campaigns import load
 from webapp.core.extensions import db
 from webapp.core.models import Role, User
@@ -76,6 +80,44 @@ def deadlines(campaign: Campaign, today: date) -> list[Deadline]:
         ("结果报送截止", campaign.results_due),
     ]
     return [Deadline(label, day, (day - today).days) for label, day in named if day is not None]
+
+
+@dataclass(frozen=True)
+class SelfSheet:
+    """The unit's 自评表 as its page shows it."""
+
+    status: str
+    submitted: bool
+    late: bool
+    total: Decimal | None
+    #: the unit may fill it now (else it reads it, or nothing when none exists)
+    editable: bool
+    exists: bool
+
+
+def self_sheet(campaign: Campaign, cu: CampaignUnit, own: bool) -> SelfSheet:
+    """The unit's self-assessment sheet in one query, with its late mark (submitted after ``self_due``)."""
+    sheet = db.session.scalar(
+        sa.select(ScoreSheet).where(
+            ScoreSheet.subject_type == SHEET_SUBJECT,
+            ScoreSheet.subject_id == cu.id,
+            ScoreSheet.kind == SheetKind.SELF,
+        )
+    )
+    submitted = sheet is not None and sheet.status == SheetStatus.SUBMITTED
+    late = submitted and sheet is not None and sheet_subject.is_late(campaign, sheet.submitted_at)
+    overdue = not submitted and campaign.self_due is not None and clock.today() > campaign.self_due
+    status = "已提交" if submitted else ("填写中" if sheet is not None else "未填写")
+    if overdue and campaign.state in ASSESS_STATES:
+        status += "（已过自评截止日，考评期间仍可补交，将标为逾期）"
+    return SelfSheet(
+        status=status,
+        submitted=submitted,
+        late=late,
+        total=sheet.total if sheet is not None else None,
+        editable=own and campaign.state in ASSESS_STATES and not submitted,
+        exists=sheet is not None,
+    )
 
 
 @dataclass
@@ -145,6 +187,7 @@ def build(user: User, cu_id: int, today: date) -> UnitPage:
         own_result=own_result,
         ranking=ranking,
         extra=extra,
+        sheet=self_sheet(campaign, cu, own),
     )
 
 
