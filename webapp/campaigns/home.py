@@ -112,7 +112,11 @@ def team_worklist(user: User, today: date) -> list[WorkArea]:
     if counts is None:
         return []
     total, overdue = counts
-    return [WorkArea("待评分", "您参加的考评组：逐单位评分，组长填写合议评分表", "campaigns_team.index", total, overdue)]
+    return [
+        WorkArea(
+            "待评分", "您参加的考评组：逐单位评分，组长填写合议评分表", "campaigns_team.index", total, overdue
+        )
+    ]
 
 
 def worklist(user: User, today: date) -> list[WorkArea]:

@@ -1,6 +1,8 @@
 """Declared performance and faults and the office's verification (ORG-PR.1 申报认定, ORG-PR.2 未上报过错,
 ORG-6.4 创新项目加分)."""
 
+# ruff: noqa: F811  (the fixtures imported from unit_world are, as pytest wants, the tests' parameters)
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -9,7 +11,7 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 
-from tests.webapp.campaigns.unit_world import CWorld, cworld, login, set_state  # noqa: F401
+from tests.webapp.campaigns.unit_world import CWorld, cworld, login, set_state  # noqa: F401  (cworld: the fixture)
 from webapp.campaigns.models import CampaignClaim, CampaignUnit
 from webapp.campaigns.services import claims
 from webapp.core.extensions import db
@@ -21,7 +23,9 @@ def _u(user):  # type: ignore[no-untyped-def]
     return db.session.merge(user)
 
 
-def test_a_major_innovation_project_is_declared_at_the_fixed_plus_20_org_6_4(app: Flask, cworld: CWorld) -> None:
+def test_a_major_innovation_project_is_declared_at_the_fixed_plus_20_org_6_4(
+    app: Flask, cworld: CWorld
+) -> None:
     with app.app_context():
         claim = claims.declare(_u(cworld.filler_a), cworld.cu_a, kind="performance", category="major_innovation",
                                content="村级统计规范化创新", points="999", evidence="区委组织部红头文件")  # fmt: skip
@@ -39,7 +43,9 @@ def test_the_office_verifies_or_rejects_each_claim_with_a_note_org_pr_1(app: Fla
         assert no_note.value.field == "note"
         claims.decide(_u(cworld.staff), a.id, decision="verified", note="经核实，有评选结果文件")
         claims.decide(_u(cworld.staff), b.id, decision="rejected", note="经核实，已按时补报")
-        assert [c.status for c in db.session.scalars(sa.select(CampaignClaim).order_by(CampaignClaim.id))] == [
+        assert [
+            c.status for c in db.session.scalars(sa.select(CampaignClaim).order_by(CampaignClaim.id))
+        ] == [
             "verified",
             "rejected",
         ]
@@ -94,7 +100,9 @@ def test_claims_are_closed_after_assessment_quoting_org_pr_1(app: Flask, cworld:
 
 def test_a_unit_withdraws_a_pending_claim_but_not_a_decided_one(app: Flask, cworld: CWorld) -> None:
     with app.app_context():
-        a = claims.declare(_u(cworld.filler_a), cworld.cu_a, kind="fault", category="veto", content="重大违纪")
+        a = claims.declare(
+            _u(cworld.filler_a), cworld.cu_a, kind="fault", category="veto", content="重大违纪"
+        )
         b = claims.declare(_u(cworld.filler_a), cworld.cu_a, kind="fault", category="general", content="迟报",
                            points="1.5")  # fmt: skip
         claims.decide(_u(cworld.staff), b.id, decision="verified", note="属实")
@@ -136,7 +144,9 @@ def test_hostile_claim_input_is_refused_with_nothing_written(  # type: ignore[no
         assert db.session.scalar(sa.select(sa.func.count(AuditEvent.id))) == 0
 
 
-def test_claims_over_http_keep_what_was_typed_and_the_office_page_decides(app: Flask, client, cworld: CWorld) -> None:  # type: ignore[no-untyped-def]
+def test_claims_over_http_keep_what_was_typed_and_the_office_page_decides(
+    app: Flask, client, cworld: CWorld
+) -> None:  # type: ignore[no-untyped-def]
     login(client, "c-unit-a")
     bad = client.post(f"/campaigns/unit/{cworld.cu_a}/claims",
                       data={"kind": "performance", "category": "other", "content": "市级表彰", "points": "abc"})  # fmt: skip
@@ -190,7 +200,9 @@ def test_an_undeclared_fault_found_by_the_office_counts_double_and_only_verified
                                content="统计规范化项目", content_key="规范化")  # fmt: skip
         same = claims.declare(unit, cworld.cu_a, kind="performance", category="innovation",
                               content="统计规范化项目（区级）", content_key="规范化")  # fmt: skip
-        pending = claims.declare(unit, cworld.cu_a, kind="performance", category="innovation", content="未认定")
+        pending = claims.declare(
+            unit, cworld.cu_a, kind="performance", category="innovation", content="未认定"
+        )
         for c in (major, same):
             claims.decide(staff, c.id, decision="verified", note="有文件")
         result = claims.counted(claims.claims_of_unit(db.session.get(CampaignUnit, cworld.cu_a)))

@@ -1,6 +1,8 @@
 """A unit's supporting materials (STA-4.2): uploaded with a date and a binding order; only materials dated
 within the period count (STA GAP-8); only the unit's own 填报人 changes them, and only while it may edit."""
 
+# ruff: noqa: F811  (the fixtures imported from unit_world are, as pytest wants, the tests' parameters)
+
 from __future__ import annotations
 
 import io
@@ -11,7 +13,7 @@ import sqlalchemy as sa
 from flask import Flask
 from werkzeug.datastructures import FileStorage
 
-from tests.webapp.campaigns.unit_world import CWorld, cworld, login, set_state  # noqa: F401
+from tests.webapp.campaigns.unit_world import CWorld, cworld, login, set_state  # noqa: F401  (cworld: the fixture)
 from webapp.campaigns.models import CampaignEvidence
 from webapp.campaigns.services import evidence
 from webapp.core.extensions import db
@@ -48,7 +50,9 @@ def test_a_material_dated_outside_the_period_is_kept_but_marked_not_counted_sta_
 
 def test_the_unit_page_shows_the_out_of_period_mark(app: Flask, client, cworld: CWorld) -> None:  # type: ignore[no-untyped-def]
     with app.app_context():
-        evidence.add(_user(app, cworld.filler_a), cworld.cu_a, _file(), title="上年度总结", dated="2025-06-30")
+        evidence.add(
+            _user(app, cworld.filler_a), cworld.cu_a, _file(), title="上年度总结", dated="2025-06-30"
+        )
         db.session.commit()
     login(client, "c-unit-a")
     page = client.get(f"/campaigns/unit/{cworld.cu_a}")
@@ -151,7 +155,9 @@ def test_a_refused_upload_over_http_keeps_what_was_typed(app: Flask, client, cwo
 
 def test_download_is_for_the_unit_the_office_and_the_team_only(app: Flask, client, cworld: CWorld) -> None:  # type: ignore[no-untyped-def]
     with app.app_context():
-        eid = evidence.add(_user(app, cworld.filler_a), cworld.cu_a, _file(), title="甲", dated="2026-03-01").id
+        eid = evidence.add(
+            _user(app, cworld.filler_a), cworld.cu_a, _file(), title="甲", dated="2026-03-01"
+        ).id
     url = f"/campaigns/unit/{cworld.cu_a}/evidence/{eid}"
     for username, status in [("c-unit-a", 200), ("c-staff", 200), ("c-member", 200), ("c-unit-b", 404),
                              ("c-outsider", 404), ("c-stranger", 404)]:  # fmt: skip

@@ -1,19 +1,26 @@
 """The assessment team's pages (考评任务): a member sees the campaigns they assess and the units to score; an
 assessor of another campaign and the units see nothing of it (deny by default)."""
 
+# ruff: noqa: F811  (the fixtures imported from unit_world are, as pytest wants, the tests' parameters)
+
 from __future__ import annotations
 
 from flask import Flask
 
-from tests.webapp.campaigns.unit_world import CWorld, cworld, login  # noqa: F401
+from tests.webapp.campaigns.unit_world import CWorld, cworld, login  # noqa: F401  (cworld: the fixture)
 
 
-def test_a_member_lists_their_campaigns_and_units_and_a_stranger_gets_404(app: Flask, client, cworld: CWorld) -> None:  # type: ignore[no-untyped-def]
+def test_a_member_lists_their_campaigns_and_units_and_a_stranger_gets_404(
+    app: Flask, client, cworld: CWorld
+) -> None:  # type: ignore[no-untyped-def]
     login(client, "c-member")
     index = client.get("/campaigns/team")
     assert index.status_code == 200
     html = index.get_data(as_text=True)
-    assert f'data-campaign="{cworld.campaign_id}"' in html and f'data-campaign="{cworld.other_campaign_id}"' not in html
+    assert (
+        f'data-campaign="{cworld.campaign_id}"' in html
+        and f'data-campaign="{cworld.other_campaign_id}"' not in html
+    )
     show = client.get(f"/campaigns/team/{cworld.campaign_id}")
     assert show.status_code == 200
     page = show.get_data(as_text=True)

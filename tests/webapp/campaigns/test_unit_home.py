@@ -1,6 +1,8 @@
 """The unit's and the team's lines on the home page (自评待提交 with overdue, 待评分) and their links in the
 navigation bar (我的考评 / 考评任务), next to grading and articles."""
 
+# ruff: noqa: F811  (the fixtures imported from unit_world are, as pytest wants, the tests' parameters)
+
 from __future__ import annotations
 
 from datetime import date
@@ -9,8 +11,8 @@ import sqlalchemy as sa
 from flask import Flask
 
 from tests.factories import TODAY
-from tests.webapp.campaigns.test_unit_sheets import FULL, SELF, fill, lrn  # noqa: F401
-from tests.webapp.campaigns.unit_world import CWorld, cworld, login, set_state  # noqa: F401
+from tests.webapp.campaigns.test_unit_sheets import FULL, SELF, fill, lrn  # noqa: F401  (lrn: the fixture)
+from tests.webapp.campaigns.unit_world import CWorld, cworld, login, set_state  # noqa: F401  (cworld: the fixture)
 from webapp.campaigns import home, nav
 from webapp.campaigns.models import Campaign
 from webapp.core.extensions import db
@@ -26,7 +28,7 @@ def _line(name: str, title: str):  # type: ignore[no-untyped-def]
     return next((a for a in home.worklist(_user(name), TODAY) if a.title == title), None)
 
 
-def test_a_units_self_assessment_waits_then_is_overdue_then_done(app: Flask, lrn: CWorld) -> None:  # noqa: F811
+def test_a_units_self_assessment_waits_then_is_overdue_then_done(app: Flask, lrn: CWorld) -> None:
     with app.app_context():
         line = _line("c-unit-a", "自评待提交")
         assert line is not None and (line.count, line.overdue) == (1, 0)
@@ -43,7 +45,7 @@ def test_a_units_self_assessment_waits_then_is_overdue_then_done(app: Flask, lrn
         assert _line("c-staff", "自评待提交") is None
 
 
-def test_the_team_sees_units_to_score_until_its_sheets_are_submitted(app: Flask, lrn: CWorld) -> None:  # noqa: F811
+def test_the_team_sees_units_to_score_until_its_sheets_are_submitted(app: Flask, lrn: CWorld) -> None:
     set_state(app, lrn.campaign_id, "assessment")
     with app.app_context():
         member = _line("c-member", "待评分")
@@ -73,7 +75,7 @@ def test_the_home_page_and_the_navigation_show_the_campaign_lines(app: Flask, cl
         assert [link.title for link in nav.nav(_user("c-staff"))] == []
 
 
-def test_the_unit_page_marks_a_late_self_assessment(app: Flask, client, lrn: CWorld) -> None:  # noqa: F811  # type: ignore[no-untyped-def]
+def test_the_unit_page_marks_a_late_self_assessment(app: Flask, client, lrn: CWorld) -> None:  # type: ignore[no-untyped-def]
     with app.app_context():
         campaign = db.session.get(Campaign, lrn.campaign_id)
         assert campaign is not None

@@ -1,11 +1,13 @@
 """The unit's pages (我的考评): every campaign the unit is in, one campaign with its deadlines, materials and
 claims; another unit or an outsider sees nothing (404), a draft is not shown to units."""
 
+# ruff: noqa: F811  (the fixtures imported from unit_world are, as pytest wants, the tests' parameters)
+
 from __future__ import annotations
 
 from flask import Flask
 
-from tests.webapp.campaigns.unit_world import CWorld, cworld, login, set_state  # noqa: F401
+from tests.webapp.campaigns.unit_world import CWorld, cworld, login, set_state  # noqa: F401  (cworld: the fixture)
 
 
 def test_the_unit_lists_its_campaigns_only(app: Flask, client, cworld: CWorld) -> None:  # type: ignore[no-untyped-def]

@@ -2,6 +2,8 @@
 (STA-4.2), late ones still accepted while the team assesses and marked late; each team member fills their own
 考评评分表 and the lead the 合议评分表 (STA-4.3) while assessing; read-only after; deny by default."""
 
+# ruff: noqa: F811  (the fixtures imported from unit_world are, as pytest wants, the tests' parameters)
+
 from __future__ import annotations
 
 from datetime import date
@@ -10,7 +12,7 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 
-from tests.webapp.campaigns.unit_world import CWorld, cworld, login, set_state  # noqa: F401
+from tests.webapp.campaigns.unit_world import CWorld, cworld, login, set_state  # noqa: F401  (cworld: the fixture)
 from webapp.campaigns.models import Campaign, CampaignUnit
 from webapp.campaigns.services import sheet_subject
 from webapp.core.extensions import db

@@ -9,6 +9,9 @@ bp = Blueprint("campaigns_claims", __name__, url_prefix="/campaigns")
 
 bp.add_url_rule("/<int:campaign_id>/claims", view_func=views.index, endpoint="index")
 bp.add_url_rule(
-    "/<int:campaign_id>/claims/<int:claim_id>/decide", view_func=views.decide, endpoint="decide", methods=["POST"]
+    "/<int:campaign_id>/claims/<int:claim_id>/decide",
+    view_func=views.decide,
+    endpoint="decide",
+    methods=["POST"],
 )
 bp.add_url_rule("/<int:campaign_id>/claims/found", view_func=views.found, endpoint="found", methods=["POST"])

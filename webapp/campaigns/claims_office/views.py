@@ -72,12 +72,16 @@ def decide(campaign_id: int, claim_id: int) -> Response | tuple[str, int]:
     if claim is None or claim.unit.campaign_id != campaign_id:
         raise NotFound("申报记录不存在或您无权查看。")
     try:
-        decided = claims.decide(current_user, claim_id, decision=request.form.get("decision"), note=typed["note"])
+        decided = claims.decide(
+            current_user, claim_id, decision=request.form.get("decision"), note=typed["note"]
+        )
     except ServiceError as error:
         if error.status == 404:
             raise
         return _refused(campaign_id, error, typed)
-    flash(f"已{'认定' if decided.status == 'verified' else '不予认定'}{claims.describe(decided)}。", "success")
+    flash(
+        f"已{'认定' if decided.status == 'verified' else '不予认定'}{claims.describe(decided)}。", "success"
+    )
     return redirect(url_for("campaigns_claims.index", campaign_id=campaign_id))
 
 
@@ -110,4 +114,3 @@ def _unit_choice(campaign: Any, raw: str) -> int:
     if not text.isascii() or not text.isdigit() or len(text) > 18 or int(text) not in ids:
         raise InvalidInput("请选择被考评单位。", field="cu_id")
     return int(text)
-

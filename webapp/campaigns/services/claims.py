@@ -182,7 +182,9 @@ def withdraw(user: User, cu_id: int, claim_id: int) -> None:
         _open(campaign, "撤回申报")
         if claim.status != "pending":
             raise Refused(Refusal("claim_decided", "考评办已作出认定，不能撤回。", "ORG-PR.1"))
-        _audit(user, campaign, "claim_withdrawn", f"{cu.organisation.name}撤回申报{_describe(claim)}", "ORG-PR.1")
+        _audit(
+            user, campaign, "claim_withdrawn", f"{cu.organisation.name}撤回申报{_describe(claim)}", "ORG-PR.1"
+        )
         db.session.delete(claim)
 
 
@@ -334,7 +336,9 @@ def _new_claim(
                           CONTENT_MAX)  # fmt: skip
     value = _points(cat, points)
     # ORG-6.3: the same content counts once, at its highest item; claims sharing the key are one content
-    key = _text(content_key, "content_key", "同一内容归类", KEY_MAX, required=False) or clean_content[:KEY_MAX]
+    key = (
+        _text(content_key, "content_key", "同一内容归类", KEY_MAX, required=False) or clean_content[:KEY_MAX]
+    )
     claim = CampaignClaim(
         campaign_unit_id=cu.id,
         kind=kind,

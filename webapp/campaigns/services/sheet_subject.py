@@ -124,11 +124,19 @@ def sheet_subject(cu: CampaignUnit) -> SheetSubject:
         level=None,
         level_label="",
         scheme=scheme_of_campaign(campaign),
-        closed={SheetKind.SELF: self_closed, SheetKind.REVIEWER: score_closed, SheetKind.AGREED: score_closed},
+        closed={
+            SheetKind.SELF: self_closed,
+            SheetKind.REVIEWER: score_closed,
+            SheetKind.AGREED: score_closed,
+        },
         not_scored_message="本次考评的评分表只有框架、没有分值，请考评办先导入评分表。",
         panel=tuple(
-            PanelSeat(a.user_id, a.user.display_name, a.user.organisation.name if a.user.organisation else "",
-                      a.lead)
+            PanelSeat(
+                a.user_id,
+                a.user.display_name,
+                a.user.organisation.name if a.user.organisation else "",
+                a.lead,
+            )
             for a in sorted(campaign.assessors, key=lambda a: (not a.lead, a.id))
         ),  # fmt: skip
         page=SubjectPage("campaigns_unit.show", {"cu_id": cu.id}),

@@ -91,7 +91,11 @@ def campaign_units(user: User, campaign_id: int, *, page: int = 1, per_page: int
     if ids:
         rows = db.session.execute(
             sa.select(
-                ScoreSheet.subject_id, ScoreSheet.kind, ScoreSheet.reviewer_id, ScoreSheet.status, ScoreSheet.total
+                ScoreSheet.subject_id,
+                ScoreSheet.kind,
+                ScoreSheet.reviewer_id,
+                ScoreSheet.status,
+                ScoreSheet.total,
             ).where(ScoreSheet.subject_type == SHEET_SUBJECT, ScoreSheet.subject_id.in_(ids))
         ).all()
         for subject_id, kind, reviewer_id, status, total in rows:

@@ -16,15 +16,15 @@ import sqlalchemy as sa
 
 from webapp.campaigns.models import Campaign, CampaignClaim, CampaignUnit
 from webapp.campaigns.services import claims, evidence, permissions, results, sheet_subject
+from webapp.campaigns.services.campaigns import load
 from webapp.campaigns.services.results import SHEET_SUBJECT
 from webapp.core import clock
-from webapp.scoring.models import ScoreSheet, SheetKind, SheetStatus
-from workflow.campaigns.table import ASSESS_STATES
-from webapp.campaigns.services.campaigns import load
 from webapp.core.extensions import db
 from webapp.core.models import Role, User
 from webapp.core.services.errors import NotFound
+from webapp.scoring.models import ScoreSheet, SheetKind, SheetStatus
 from workflow.campaigns.ranking import QuotaRefused
+from workflow.campaigns.table import ASSESS_STATES
 
 PER_PAGE = 20
 #: The unit sees its own result once the head approved (ORG-PR.8) and everyone's once published (LRN-4.4).

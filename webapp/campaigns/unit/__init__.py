@@ -18,7 +18,10 @@ bp.add_url_rule(
     methods=["POST"],
 )
 bp.add_url_rule(
-    "/unit/<int:cu_id>/evidence/<int:evidence_id>/move", view_func=views.move, endpoint="move", methods=["POST"]
+    "/unit/<int:cu_id>/evidence/<int:evidence_id>/move",
+    view_func=views.move,
+    endpoint="move",
+    methods=["POST"],
 )
 bp.add_url_rule("/unit/<int:cu_id>/claims", view_func=views.declare, endpoint="declare", methods=["POST"])
 bp.add_url_rule(
