@@ -232,7 +232,7 @@ def _rank_group(
     known = [q.grade for q in quotas]
     for grade in chosen:
         if grade not in known:  # a count for a grade without a quota would be silently ignored
-            params = {"grade": grade, "grades": "、".join(known) or "无"}
+            params: dict[str, Any] = {"grade": grade, "grades": "、".join(known) or "无"}
             message = quote(quota_rule, _DETAILS["rank.unknown_grade"].format(**params))
             refusal = QuotaRefused(
                 "rank.unknown_grade", message, quota_rule, group=group, grade=grade, params=params
@@ -267,11 +267,14 @@ def _rank_group(
             grades[entry.unit] = (None, f"第{ranks[entry.unit]}名")
     for entry in ordered:
         if entry.judged_fail and entry.unit in grades and grades[entry.unit][0] != fail_grade:
-            grade, note = grades[entry.unit]
-            grades[entry.unit] = (grade, note + "；判定不合格只适用于名额以外的单位")
+            kept, note = grades[entry.unit]
+            grades[entry.unit] = (kept, note + "；判定不合格只适用于名额以外的单位")
         if entry.vetoed:
-            grade = veto_grade if veto_grade is not None else (fail_grade if quotas else None)
-            grades[entry.unit] = (grade, f"第{ranks[entry.unit]}名，被一票否决：保留得分和名次，不占等次名额")
+            vetoed = veto_grade if veto_grade is not None else (fail_grade if quotas else None)
+            grades[entry.unit] = (
+                vetoed,
+                f"第{ranks[entry.unit]}名，被一票否决：保留得分和名次，不占等次名额",
+            )
     units = tuple(
         RankedUnit(
             unit=e.unit,
