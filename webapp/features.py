@@ -5,13 +5,14 @@ adds its package (``webapp/<name>/`` with a ``declaration.py``) and one line her
 """
 
 from webapp.articles.declaration import FEATURE as ARTICLES
+from webapp.campaigns.declaration import FEATURE as CAMPAIGNS
 from webapp.core import api
 from webapp.core.declaration import FEATURE as CORE
 from webapp.core.feature import Feature
 from webapp.grading.declaration import FEATURE as GRADING
 from webapp.scoring.declaration import FEATURE as SCORING
 
-FEATURES: tuple[Feature, ...] = (CORE, SCORING, GRADING, ARTICLES)
+FEATURES: tuple[Feature, ...] = (CORE, SCORING, GRADING, ARTICLES, CAMPAIGNS)
 
 # Blueprints take routes only until they are first registered, so every feature's API routes are added here,
 # once per process, not in the application factory (which tests call many times).

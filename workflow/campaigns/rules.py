@@ -40,6 +40,13 @@ _CAD = "《XX区干部实绩记分管理实施办法》"
 
 #: rule id → its text. Ids are the digests' (shared/rules/*.md); GAP readings live in the code that applies them.
 RULES: Mapping[str, Rule] = {
+    "STA-1.1": Rule(
+        _STA,
+        "一、考评对象",
+        "各县（市）区统计局（含徐州经济技术开发区）",
+        "各縣(市)區統計局(含徐州經濟技術開發區)",
+        "Who is assessed: the county/district statistics bureaus",
+    ),
     "STA-4.1": Rule(
         _STA,
         "四、奖项设置",

@@ -35,6 +35,11 @@ class Role(StrEnum):
     OFFICE_EDITOR = "office_editor"
     OFFICE_HEAD = "office_head"
     INFO_READER = "info_reader"
+    # periodic assessment campaigns (考评活动): the office that runs them, its assessment team, the units assessed
+    CAMPAIGN_STAFF = "campaign_staff"
+    CAMPAIGN_HEAD = "campaign_head"
+    ASSESSOR = "assessor"
+    CAMPAIGN_UNIT = "campaign_unit"
 
 
 #: The one place role names are translated.
@@ -53,6 +58,10 @@ ROLE_LABELS: dict[str, str] = {
     Role.OFFICE_EDITOR: "信息编辑",
     Role.OFFICE_HEAD: "信息科负责人",
     Role.INFO_READER: "领导阅览",
+    Role.CAMPAIGN_STAFF: "考评办经办人",
+    Role.CAMPAIGN_HEAD: "考评办负责人",
+    Role.ASSESSOR: "考评组成员",
+    Role.CAMPAIGN_UNIT: "被考评单位填报人",
 }
 
 

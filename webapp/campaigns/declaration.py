@@ -1,0 +1,12 @@
+"""Periodic assessment campaigns (考评活动) as a feature: the office's, the team's and the unit's pages, the API,
+the worklist and the ``kaoping campaign`` command."""
+
+from webapp.campaigns import models  # noqa: F401  (the tables, for the app and the migrations)
+from webapp.core.feature import Feature
+from workflow.campaigns import PROCEDURE
+
+FEATURE = Feature(
+    name="campaigns",
+    label="考评活动",
+    procedure=PROCEDURE,
+)
