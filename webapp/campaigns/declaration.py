@@ -2,6 +2,7 @@
 the worklist and the ``kaoping campaign`` command."""
 
 from webapp.campaigns import models  # noqa: F401  (the tables, for the app and the migrations)
+from webapp.campaigns.commands import CLI_COMMANDS
 from webapp.core.feature import Feature
 from workflow.campaigns import PROCEDURE
 
@@ -9,4 +10,5 @@ FEATURE = Feature(
     name="campaigns",
     label="考评活动",
     procedure=PROCEDURE,
+    cli_commands=CLI_COMMANDS,
 )
