@@ -168,3 +168,11 @@ def test_download_is_for_the_unit_the_office_and_the_team_only(app: Flask, clien
         if status == 200:
             assert response.headers["X-Content-Type-Options"] == "nosniff"
             assert response.data == PDF
+
+
+def test_invisible_characters_are_dropped_from_a_title(app: Flask, cworld: CWorld) -> None:
+    """A bidi override (U+202E) would make the title read backwards in the list; it is not stored."""
+    with app.app_context():
+        added = evidence.add(_user(app, cworld.filler_a), cworld.cu_a, _file(), title="年度\u202e总结\u200b",
+                             dated="2026-03-01")  # fmt: skip
+        assert added.title == "年度总结"

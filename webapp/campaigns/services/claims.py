@@ -15,6 +15,7 @@ Verification happens while the team assesses: the campaign cannot move to modera
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -67,8 +68,17 @@ def categories_of(kind: str) -> list[tuple[str, str]]:
 # -- typed values ----------------------------------------------------------------------------------------------
 
 
+def visible_text(raw: str | None) -> str:
+    """What was typed without control, invisible-format (bidi overrides, zero-width) or unassigned characters,
+    which would make a claim read differently from what is stored."""
+    text = unicodedata.normalize("NFC", raw or "")
+    return "".join(
+        ch for ch in text if unicodedata.category(ch) not in ("Cc", "Cf", "Cs", "Co", "Cn") or ch in "\t\n"
+    )
+
+
 def _text(raw: str | None, field: str, label: str, limit: int, *, required: bool = True) -> str:
-    text = " ".join((raw or "").split())
+    text = " ".join(visible_text(raw).split())
     if required and not text:
         raise InvalidInput(f"请填写{label}。", field=field)
     if len(text) > limit:

@@ -28,6 +28,7 @@ from werkzeug.datastructures import FileStorage
 from webapp.campaigns.models import Campaign, CampaignEvidence, CampaignUnit
 from webapp.campaigns.services import permissions
 from webapp.campaigns.services.campaigns import SUBJECT, load, unit_of_work
+from webapp.campaigns.services.claims import visible_text
 from webapp.campaigns.services.errors import Refused
 from webapp.core import clock
 from webapp.core.extensions import db
@@ -157,7 +158,7 @@ def parse_date(raw: str | None) -> date:
 
 
 def _clean_title(raw: str | None) -> str:
-    title = " ".join((raw or "").split())
+    title = " ".join(visible_text(raw).split())
     if not title:
         raise InvalidInput("请填写材料名称。", field="title")
     if len(title) > TITLE_MAX:
