@@ -109,7 +109,7 @@ def test_materials_are_frozen_once_moderation_starts(app: Flask, cworld: CWorld)
         ):
             with pytest.raises(ServiceError) as refused:
                 attempt()
-            assert refused.value.status == 403
+            assert refused.value.status == 409 and "STA-4.2" in refused.value.message
         assert db.session.scalar(sa.select(sa.func.count(CampaignEvidence.id))) == 1
 
 
@@ -176,3 +176,26 @@ def test_invisible_characters_are_dropped_from_a_title(app: Flask, cworld: CWorl
         added = evidence.add(_user(app, cworld.filler_a), cworld.cu_a, _file(), title="年度\u202e总结\u200b",
                              dated="2026-03-01")  # fmt: skip
         assert added.title == "年度总结"
+
+
+def test_materials_go_with_the_submitted_self_assessment_and_reopen_with_it_sta_4_2(
+    app: Flask, cworld: CWorld
+) -> None:
+    from tests.webapp.campaigns.test_unit_sheets import SELF, fill
+    from webapp.campaigns.models import Campaign
+    from webapp.scoring.services.scoresheets import operations
+
+    with app.app_context():
+        campaign = db.session.get(Campaign, cworld.campaign_id)
+        assert campaign is not None
+        campaign.scheme_id, campaign.scheme_version = "lrn", "1"
+        db.session.commit()
+        user = _user(app, cworld.filler_a)
+        evidence.add(user, cworld.cu_a, _file(), title="甲", dated="2026-03-01")
+        sheet = fill("c-unit-a", cworld.cu_a, "self", SELF)
+        with pytest.raises(ServiceError) as refused:
+            evidence.add(user, cworld.cu_a, _file(), title="乙", dated="2026-03-01")
+        assert refused.value.code == "self_submitted" and refused.value.status == 409
+        operations.reopen_sheet(user, sheet.id)
+        evidence.add(user, cworld.cu_a, _file(), title="乙", dated="2026-03-01")
+        assert db.session.scalar(sa.select(sa.func.count(CampaignEvidence.id))) == 2

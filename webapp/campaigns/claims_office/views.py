@@ -48,6 +48,7 @@ def _render(campaign_id: int, *, status: int = 200, typed: dict[str, Any] | None
         KIND_LABELS=claims.KIND_LABELS,
         STATUS_LABELS=claims.STATUS_LABELS,
         fault_categories=claims.categories_of("fault"),
+        unit_options=claims.unit_options(campaign),
     ), status
 
 
@@ -110,7 +111,7 @@ def found(campaign_id: int) -> Response | tuple[str, int]:
 
 def _unit_choice(campaign: Any, raw: str) -> int:
     text = (raw or "").strip()
-    ids = {cu.id for cu in campaign.units}
+    ids = {cu_id for cu_id, _ in claims.unit_options(campaign)}
     if not text.isascii() or not text.isdigit() or len(text) > 18 or int(text) not in ids:
         raise InvalidInput("请选择被考评单位。", field="cu_id")
     return int(text)

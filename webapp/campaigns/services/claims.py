@@ -27,7 +27,7 @@ from webapp.campaigns.services.campaigns import SUBJECT, load, unit_of_work
 from webapp.campaigns.services.errors import Refused
 from webapp.core import clock
 from webapp.core.extensions import db
-from webapp.core.models import User
+from webapp.core.models import Organisation, User
 from webapp.core.services.audit import append_event
 from webapp.core.services.errors import InvalidInput, NotFound
 from workflow.campaigns import claims as domain
@@ -294,6 +294,19 @@ def claims_page(campaign: Campaign, *, status: str = "", page: int = 1, per_page
     if status in STATUS_LABELS:
         stmt = stmt.where(CampaignClaim.status == status)
     return db.paginate(stmt, page=page, per_page=per_page, error_out=False, count=True)
+
+
+def unit_options(campaign: Campaign) -> list[tuple[int, str]]:
+    """(campaign unit id, unit name) of the campaign's units in their order, in one query (the office's form)."""
+    return [
+        (cu_id, name)
+        for cu_id, name in db.session.execute(
+            sa.select(CampaignUnit.id, Organisation.name)
+            .join(Organisation, Organisation.id == CampaignUnit.organisation_id)
+            .where(CampaignUnit.campaign_id == campaign.id)
+            .order_by(CampaignUnit.group, CampaignUnit.position, CampaignUnit.id)
+        )
+    ]
 
 
 def describe(claim: CampaignClaim) -> str:

@@ -30,12 +30,15 @@ from webapp.campaigns.services import permissions
 from webapp.campaigns.services.campaigns import SUBJECT, load, unit_of_work
 from webapp.campaigns.services.claims import visible_text
 from webapp.campaigns.services.errors import Refused
+from webapp.campaigns.services.results import SHEET_SUBJECT
 from webapp.core import clock
 from webapp.core.extensions import db
 from webapp.core.models import User
 from webapp.core.services import uploads
 from webapp.core.services.audit import append_event
 from webapp.core.services.errors import InvalidInput, NotFound
+from webapp.scoring.models import ScoreSheet, SheetKind, SheetStatus
+from workflow.campaigns.rules import quote
 from workflow.campaigns.table import ASSESS_STATES, STATE_LABELS
 from workflow.errors import Refusal
 
@@ -80,9 +83,24 @@ def out_of_period_note(campaign: Campaign) -> str:
     return f"{OUT_OF_PERIOD}（考评期为{period_text(campaign)}，以发文日期或上报时间为准 · {PERIOD_RULE}）"
 
 
-def unit_may_edit(campaign: Campaign) -> bool:
-    """The unit still assembles its materials: while it self-assesses, and late while the team assesses."""
-    return campaign.state in ASSESS_STATES
+def unit_may_edit(campaign: Campaign, cu: CampaignUnit) -> bool:
+    """The unit still assembles its materials: while it self-assesses, and late while the team assesses, until
+    it submits its self-assessment (the volume is then 上报; reopening the sheet reopens the volume)."""
+    return campaign.state in ASSESS_STATES and not self_submitted(cu)
+
+
+def self_submitted(cu: CampaignUnit) -> bool:
+    """The unit's 自评表 is submitted (one query)."""
+    return bool(
+        db.session.scalar(
+            sa.select(sa.func.count(ScoreSheet.id)).where(
+                ScoreSheet.subject_type == SHEET_SUBJECT,
+                ScoreSheet.subject_id == cu.id,
+                ScoreSheet.kind == SheetKind.SELF,
+                ScoreSheet.status == SheetStatus.SUBMITTED,
+            )
+        )
+    )
 
 
 @dataclass(frozen=True)
@@ -98,11 +116,20 @@ class EvidenceRow:
 
 
 def _refused(campaign: Campaign) -> Refused:
+    if campaign.state in ASSESS_STATES:
+        return Refused(
+            Refusal(
+                "self_submitted",
+                "本单位自评表已提交，佐证材料随自评表一并上报；如需调整，请先撤回（重新打开）自评表。"
+                f"{quote(PERIOD_RULE)}",
+                PERIOD_RULE,
+            )
+        )
     return Refused(
         Refusal(
-            "forbidden",
-            f"考评活动当前为「{campaign_state_label(campaign)}」，只有被考评单位填报人在自评或考评期间可以"
-            "上传、删除和调整佐证材料。",
+            "materials_closed",
+            f"考评活动当前为「{campaign_state_label(campaign)}」，佐证材料只能在自评或考评期间上传、删除和调整。"
+            f"{quote(PERIOD_RULE)}",
             PERIOD_RULE,
         )
     )
@@ -124,7 +151,7 @@ def _editable_unit(user: User, cu_id: int, *, lock: bool = False) -> tuple[Campa
         if not permissions.functions_on(user, campaign) - {"unit"}:
             raise NotFound("被考评单位不存在或您无权查看。")
         raise Refused(Refusal("forbidden", "佐证材料由被考评单位填报人上传。", PERIOD_RULE))
-    if not unit_may_edit(campaign):
+    if not unit_may_edit(campaign, cu):
         raise _refused(campaign)
     return campaign, cu
 

@@ -174,6 +174,7 @@ def build(user: User, cu_id: int, today: date) -> UnitPage:
     campaign, cu, own = unit_for(user, cu_id)
     own_result, ranking, extra = _results(user, campaign, cu, own)
     rows = claims.claims_of_unit(cu)
+    sheet = self_sheet(campaign, cu, own)
     extra["counted"] = claims.counted(rows, _bonus_cap(campaign))
     return UnitPage(
         campaign=campaign,
@@ -181,13 +182,13 @@ def build(user: User, cu_id: int, today: date) -> UnitPage:
         deadlines=deadlines(campaign, today),
         evidence=evidence.rows_of(campaign, cu),
         claims=rows,
-        may_edit_evidence=own and evidence.unit_may_edit(campaign),
+        may_edit_evidence=own and campaign.state in ASSESS_STATES and not sheet.submitted,
         may_declare=own and claims.can_declare(user, campaign, cu),
         reader=not own,
         own_result=own_result,
         ranking=ranking,
         extra=extra,
-        sheet=self_sheet(campaign, cu, own),
+        sheet=sheet,
     )
 
 
