@@ -18,6 +18,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -282,7 +283,7 @@ def claims_of_unit(cu: CampaignUnit, *, limit: int = 200) -> list[CampaignClaim]
     )
 
 
-def claims_page(campaign: Campaign, *, status: str = "", page: int = 1, per_page: int = PER_PAGE):  # type: ignore[no-untyped-def]
+def claims_page(campaign: Campaign, *, status: str = "", page: int = 1, per_page: int = PER_PAGE) -> Any:
     """The campaign's claims, pending first, one page at a time (paginated in the query)."""
     stmt = (
         sa.select(CampaignClaim)

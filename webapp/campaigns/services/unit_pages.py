@@ -176,6 +176,7 @@ def build(user: User, cu_id: int, today: date) -> UnitPage:
     rows = claims.claims_of_unit(cu)
     sheet = self_sheet(campaign, cu, own)
     extra["counted"] = claims.counted(rows, _bonus_cap(campaign))
+    extra["office"] = permissions.is_office(user, campaign)
     return UnitPage(
         campaign=campaign,
         cu=cu,
