@@ -165,3 +165,22 @@ def test_the_sheet_pages_work_for_a_campaign_unit(app: Flask, client, lrn: CWorl
     assert 'data-testid="self-sheet"' in unit and f"/sheets/campaign_unit/{lrn.cu_a}/self" in unit
     with app.app_context():
         assert db.session.get(CampaignUnit, lrn.cu_a) is not None
+
+
+def test_the_team_and_the_office_open_the_sheet_pages_in_the_campaigns_words(
+    app: Flask, client, lrn: CWorld
+) -> None:  # type: ignore[no-untyped-def]
+    set_state(app, lrn.campaign_id, "assessment")
+    login(client, "c-lead")
+    agreed = client.get(f"/sheets/campaign_unit/{lrn.cu_a}/agreed", follow_redirects=True)
+    assert agreed.status_code == 200 and "合议评分表" in agreed.get_data(as_text=True)
+    review = client.get(f"/sheets/campaign_unit/{lrn.cu_a}/review", follow_redirects=True)
+    assert review.status_code == 200 and "考评评分表" in review.get_data(as_text=True)
+    # the team reads the 自评表
+    assert client.get(f"/sheets/campaign_unit/{lrn.cu_a}/self").status_code == 200
+    client.post("/auth/logout")
+    login(client, "c-stranger")
+    assert client.get(f"/sheets/campaign_unit/{lrn.cu_a}/agreed").status_code == 404
+    client.post("/auth/logout")
+    login(client, "c-staff")
+    assert client.get(f"/sheets/campaign_unit/{lrn.cu_a}/agreed").status_code == 200
