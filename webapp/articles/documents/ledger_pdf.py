@@ -24,7 +24,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from webapp.articles.documents import official
+from webapp.core.documents import official
 from webapp.articles.documents.ledger_bulletin import (
     NO_UNITS,
     BulletinDocument,
@@ -32,7 +32,7 @@ from webapp.articles.documents.ledger_bulletin import (
     amount,
     table_label,
 )
-from webapp.articles.documents.official import PAGE_HEIGHT, PAGE_WIDTH, WIDTH
+from webapp.core.documents.official import PAGE_HEIGHT, PAGE_WIDTH, WIDTH
 from webapp.articles.documents.pdf import BODY_LEADING, BODY_SIZE, Heading
 from webapp.core.documents import _pdf
 
