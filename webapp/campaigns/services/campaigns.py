@@ -1,0 +1,194 @@
+"""Campaign operations: load a campaign the person may see, gather its facts, fire its events.
+
+One transaction per public function; a refusal raises `Refused` with the domain's reason quoting the rule, a lost
+race `Stale` (已被他人处理，请刷新). ``today`` comes from the one clock (`webapp.core.clock`). The setup of a
+campaign (units, team, deadlines) is `setup`, the office's moderation `moderation`, the results `results`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm.exc import StaleDataError
+from workflow.campaigns.ranking import QuotaRefused
+
+from webapp.campaigns.models import Campaign, CampaignClaim, CampaignUnit
+from webapp.campaigns.services import permissions, results
+from webapp.campaigns.services.errors import Refused, Stale
+from webapp.core import clock
+from webapp.core.extensions import db
+from webapp.core.models import User
+from webapp.core.services import transaction
+from webapp.core.services.audit import append_event
+from webapp.core.services.errors import NotFound
+from webapp.scoring.services.schemes import get_scheme
+from workflow import campaigns as domain
+from workflow.errors import Refusal, WorkflowError
+
+#: the audit trail's subject type for a campaign (one hash-chained chain per campaign)
+SUBJECT = "campaign"
+#: inputs each event takes
+EVENT_INPUTS: dict[str, tuple[str, ...]] = {"return_results": ("reason",)}
+
+
+@contextmanager
+def unit_of_work() -> Iterator[None]:
+    """`transaction()` that turns a lost optimistic-lock race into `Stale` (已被他人处理，请刷新)."""
+    try:
+        with transaction():
+            yield
+    except StaleDataError as exc:
+        raise Stale() from exc
+
+
+def load(user: User | None, campaign_id: int, *, lock: bool = False) -> Campaign:
+    """The campaign if ``user`` may see it; NotFound otherwise (no existence leak)."""
+    query = sa.select(Campaign).where(Campaign.id == campaign_id)
+    if lock:
+        query = query.with_for_update()
+    campaign = db.session.scalar(query)
+    if campaign is None or not permissions.can_view(user, campaign):
+        raise NotFound("考评活动不存在或您无权查看。")
+    return campaign
+
+
+def check_version(campaign: Campaign, expected_version: int | None) -> None:
+    if expected_version is not None and campaign.version_id != expected_version:
+        raise Stale()
+
+
+def actor_of(user: User | None, campaign: Campaign) -> domain.Actor:
+    return domain.Actor(permissions.functions_on(user, campaign))
+
+
+def facts_for(campaign: Campaign) -> domain.CampaignFacts:
+    """What the guards read, gathered in a fixed number of queries whatever the number of units."""
+    rules = campaign.rules or {}
+    units = list(campaign.units)
+    grouped = bool(rules.get("groups"))
+    progress = results.sheet_progress(campaign)
+    pending = (
+        db.session.scalar(
+            sa.select(sa.func.count(CampaignClaim.id))
+            .join(CampaignUnit, CampaignUnit.id == CampaignClaim.campaign_unit_id)
+            .where(CampaignUnit.campaign_id == campaign.id, CampaignClaim.status == "pending")
+        )
+        or 0
+    )
+    try:
+        scheme_partial = bool(get_scheme(campaign.scheme_id, campaign.scheme_version).partial)
+    except NotFound:
+        scheme_partial = True
+    quota_problem: str | None = None
+    quota_rule = str(rules.get("quota_rule") or "STA-4.1")
+    if campaign.state in ("moderation", "approval"):
+        try:
+            results.ranking(campaign, live=True)
+        except QuotaRefused as exc:
+            quota_problem, quota_rule = exc.message, exc.rule
+    return domain.CampaignFacts(
+        state=campaign.state,
+        units=len(units),
+        units_without_group=sum(1 for u in units if grouped and not u.group),
+        assessors=len(campaign.assessors),
+        leads=sum(1 for a in campaign.assessors if a.lead),
+        scheme_partial=scheme_partial,
+        period_start=campaign.period_start,
+        period_end=campaign.period_end,
+        self_due=campaign.self_due,
+        materials_due=campaign.materials_due,
+        inspection_from=campaign.inspection_from,
+        inspection_to=campaign.inspection_to,
+        results_due=campaign.results_due,
+        self_submitted=progress.self_submitted,
+        agreed_submitted=progress.agreed_submitted,
+        claims_pending=pending,
+        quota_problem=quota_problem,
+        quota_rule=quota_rule,
+        opened_on=campaign.opened_on,
+        submitted_on=campaign.submitted_on,
+        approved_on=campaign.approved_on,
+        published_on=campaign.published_on,
+        cites={str(k): str(v) for k, v in (rules.get("cites") or {}).items()},
+    )
+
+
+def _apply_effects(user: User, campaign: Campaign, record: Any, facts: domain.CampaignFacts) -> None:
+    for effect in record.effects:
+        if effect.on_facts:
+            setattr(campaign, effect.field, getattr(facts, effect.field))
+        elif effect.kind == "freeze_result":
+            campaign.result = results.ranking_to_dict(
+                results.ranking(campaign, live=True), results.unit_names(campaign)
+            )
+            campaign.approved_by_id = user.id
+        elif effect.kind == "clear_result":
+            campaign.result = None
+        if effect.kind == "set_date" and effect.field == "published_on":
+            campaign.published_by_id = user.id
+
+
+def fire_checked(
+    user: User, campaign: Campaign, event: str, today: date, *, inputs: dict[str, Any] | None = None
+) -> Any:
+    """Inside the caller's transaction: check, fire, apply the row's effects, write the audit row."""
+    inputs = {name: (inputs or {}).get(name) for name in EVENT_INPUTS.get(event, ())}
+    facts = facts_for(campaign)
+    try:
+        record = domain.fire(facts, event, actor_of(user, campaign), today, **inputs)
+    except WorkflowError as exc:
+        raise Refused(exc.refusal) from exc
+    before = campaign.state
+    campaign.state = facts.state
+    _apply_effects(user, campaign, record, facts)
+    append_event(
+        SUBJECT,
+        campaign.id,
+        event,
+        actor=user,
+        from_state=before,
+        to_state=campaign.state,
+        comment=str(inputs.get("reason") or "").strip()[:2000],
+        rule_id=record.rule,
+    )
+    return record
+
+
+def fire(
+    user: User,
+    campaign_id: int,
+    event: str,
+    *,
+    reason: str | None = None,
+    expected_version: int | None = None,
+    today: date | None = None,
+) -> Campaign:
+    """Fire ``event``: permission → domain guards → state change → effects → audit row → commit.
+    ``return_results`` takes ``reason``. ``expected_version`` guards against two people acting at once."""
+    today = today or clock.today()
+    if event not in domain.EVENTS:
+        raise NotFound("没有这个操作。")
+    with unit_of_work():
+        campaign = load(user, campaign_id, lock=True)
+        check_version(campaign, expected_version)
+        fire_checked(user, campaign, event, today, inputs={"reason": reason})
+    return campaign
+
+
+def allowed_events(user: User | None, campaign: Campaign, today: date | None = None) -> list[str]:
+    """Events ``user`` may fire on ``campaign`` now (for the buttons), in table order."""
+    return domain.allowed_events(facts_for(campaign), actor_of(user, campaign), today or clock.today())
+
+
+def blocked_events(
+    user: User | None, campaign: Campaign, today: date | None = None
+) -> list[tuple[str, Refusal]]:
+    """Events of the person's functions that the guards refuse now, each with its quoted reason (shown beside
+    the disabled button)."""
+    facts = facts_for(campaign)
+    actor = actor_of(user, campaign)
+    return domain.PROCEDURE.blocked_events(facts, actor, today or clock.today(), None)

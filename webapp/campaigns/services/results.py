@@ -1,0 +1,222 @@
+"""A campaign's results: the sheets' progress and totals, and the ranking under its rules.
+
+The ranking is live (from the submitted agreed sheets, the office's vetoes and 不合格 judgments, the campaign's
+quotas and the office's counts within them, `workflow.campaigns.ranking`) until the head approves; approval
+freezes it into ``Campaign.result`` and from then on pages, exports and the API read the frozen copy. Units are
+keyed by their ``CampaignUnit`` id (as text) in the domain; the frozen copy carries their names as they were.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+from workflow.campaigns.ranking import (
+    CampaignRanking,
+    Entry,
+    GroupRanking,
+    Quota,
+    QuotaCheck,
+    RankedUnit,
+    rank_campaign,
+)
+
+from webapp.campaigns.models import Campaign, CampaignUnit
+from webapp.core.extensions import db
+from webapp.core.models.organisation import Organisation
+from webapp.scoring.models import ScoreSheet, SheetKind, SheetStatus
+
+#: the sheet code's subject type for one unit in one campaign
+SHEET_SUBJECT = "campaign_unit"
+
+
+@dataclass(frozen=True)
+class UnitSheets:
+    """One unit's sheets as lists and the moderation page show them."""
+
+    self_total: Decimal | None = None
+    self_submitted: bool = False
+    self_submitted_at: Any = None
+    agreed_total: Decimal | None = None
+    agreed_submitted: bool = False
+    #: each assessor's submitted total (the spread, as in grading)
+    reviewers: tuple[Decimal, ...] = ()
+
+
+@dataclass(frozen=True)
+class Progress:
+    self_submitted: int = 0
+    agreed_submitted: int = 0
+    units: Mapping[int, UnitSheets] = field(default_factory=dict)
+
+
+def sheet_progress(campaign: Campaign) -> Progress:
+    """Every unit's sheets in one query (self, reviewers, agreed)."""
+    ids = [u.id for u in campaign.units]
+    if not ids:
+        return Progress()
+    rows = db.session.execute(
+        sa.select(
+            ScoreSheet.subject_id,
+            ScoreSheet.kind,
+            ScoreSheet.status,
+            ScoreSheet.total,
+            ScoreSheet.submitted_at,
+        ).where(ScoreSheet.subject_type == SHEET_SUBJECT, ScoreSheet.subject_id.in_(ids))
+    ).all()
+    found: dict[int, dict[str, Any]] = {i: {"reviewers": []} for i in ids}
+    for subject_id, kind, status, total, submitted_at in rows:
+        slot = found[subject_id]
+        submitted = status == SheetStatus.SUBMITTED
+        if kind == SheetKind.SELF:
+            slot.update(self_total=total, self_submitted=submitted, self_submitted_at=submitted_at)
+        elif kind == SheetKind.AGREED:
+            slot.update(agreed_total=total, agreed_submitted=submitted)
+        elif submitted and total is not None:
+            slot["reviewers"].append(total)
+    units = {
+        i: UnitSheets(
+            self_total=v.get("self_total"),
+            self_submitted=bool(v.get("self_submitted")),
+            self_submitted_at=v.get("self_submitted_at"),
+            agreed_total=v.get("agreed_total"),
+            agreed_submitted=bool(v.get("agreed_submitted")),
+            reviewers=tuple(sorted(v["reviewers"])),
+        )
+        for i, v in found.items()
+    }
+    return Progress(
+        self_submitted=sum(1 for u in units.values() if u.self_submitted),
+        agreed_submitted=sum(1 for u in units.values() if u.agreed_submitted),
+        units=units,
+    )
+
+
+def quotas_of(campaign: Campaign) -> tuple[Quota, ...]:
+    return tuple(
+        Quota(str(q["grade"]), int(q["min"]), int(q["max"]))
+        for q in (campaign.rules or {}).get("quotas") or ()
+    )
+
+
+def choices_of(campaign: Campaign) -> dict[str, dict[str, int]]:
+    return {
+        str(group): {str(grade): int(n) for grade, n in counts.items()}
+        for group, counts in (campaign.choices or {}).items()
+    }
+
+
+def ranking(campaign: Campaign, *, live: bool = False) -> CampaignRanking:
+    """The campaign's ranking: the frozen copy once approved (unless ``live``), else computed now from the
+    submitted agreed sheets. Raises `QuotaRefused` when the office's counts break a quota (STA-4.1)."""
+    if not live and campaign.result:
+        return ranking_from_dict(campaign.result)
+    progress = sheet_progress(campaign)
+    entries = [
+        Entry(
+            unit=str(unit.id),
+            total=progress.units[unit.id].agreed_total or Decimal(0),
+            group=unit.group,
+            vetoed=unit.vetoed,
+            judged_fail=unit.judged_fail,
+        )
+        for unit in campaign.units
+        if progress.units[unit.id].agreed_submitted and progress.units[unit.id].agreed_total is not None
+    ]
+    rules = campaign.rules or {}
+    return rank_campaign(
+        entries,
+        quotas=quotas_of(campaign),
+        rest_grade=str(rules.get("rest_grade") or "合格"),
+        fail_grade=str(rules.get("fail_grade") or "不合格"),
+        veto_grade=rules.get("veto_grade") or None,
+        choose=choices_of(campaign) or None,
+        tie_rule=str(rules.get("tie_rule") or "refuse"),
+        quota_rule=str(rules.get("quota_rule") or "STA-4.1"),
+    )
+
+
+def unit_names(campaign: Campaign) -> dict[str, str]:
+    """CampaignUnit id (text) → the unit's name, in one query."""
+    rows = db.session.execute(
+        sa.select(CampaignUnit.id, Organisation.name)
+        .join(Organisation, Organisation.id == CampaignUnit.organisation_id)
+        .where(CampaignUnit.campaign_id == campaign.id)
+    ).all()
+    return {str(i): name for i, name in rows}
+
+
+def ranking_to_dict(ranked: CampaignRanking, names: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """The ranking as JSON (numbers as text so decimals stay exact)."""
+    return {
+        "groups": [
+            {
+                "group": g.group,
+                "units": [
+                    {
+                        "unit": u.unit,
+                        "name": (names or {}).get(u.unit, ""),
+                        "group": u.group,
+                        "total": str(u.total),
+                        "rank": u.rank,
+                        "grade": u.grade,
+                        "vetoed": u.vetoed,
+                        "judged_fail": u.judged_fail,
+                        "note": u.note,
+                    }
+                    for u in g.units
+                ],
+                "quota_checks": [
+                    {
+                        "group": q.group,
+                        "grade": q.grade,
+                        "min": q.min,
+                        "max": q.max,
+                        "chosen": q.chosen,
+                        "ok": q.ok,
+                        "message": q.message,
+                    }
+                    for q in g.quota_checks
+                ],
+            }
+            for g in ranked.groups
+        ]
+    }
+
+
+def ranking_from_dict(data: Mapping[str, Any]) -> CampaignRanking:
+    return CampaignRanking(
+        groups=tuple(
+            GroupRanking(
+                group=g["group"],
+                units=tuple(
+                    RankedUnit(
+                        unit=u["unit"],
+                        group=u["group"],
+                        total=Decimal(u["total"]),
+                        rank=int(u["rank"]),
+                        grade=u["grade"],
+                        vetoed=bool(u["vetoed"]),
+                        judged_fail=bool(u["judged_fail"]),
+                        note=u.get("note", ""),
+                    )
+                    for u in g["units"]
+                ),
+                quota_checks=tuple(QuotaCheck(**q) for q in g.get("quota_checks", ())),
+            )
+            for g in data.get("groups", ())
+        )
+    )
+
+
+def frozen_names(campaign: Campaign) -> dict[str, str]:
+    """Unit names as the frozen result recorded them (falls back to today's names)."""
+    names = unit_names(campaign)
+    for group in (campaign.result or {}).get("groups", ()):
+        for unit in group.get("units", ()):
+            if unit.get("name"):
+                names[unit["unit"]] = unit["name"]
+    return names
