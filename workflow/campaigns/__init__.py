@@ -1,4 +1,5 @@
-"""Periodic assessment campaigns (考评活动, sources STA, LRN, ORG, SAF, CAD): the campaign procedure and its rules.
+"""Periodic assessment campaigns (考评活动, sources STA, LRN, ORG, SAF, CAD): periodic assessments of many units by
+one office — the campaign procedure and its pure domain.
 
 `table` holds the procedure's rows (`PROCEDURE`), `guards` the checks they name, `facts` what the guards read,
 `rules` the quoted rule texts; `periods` the periods and their deadlines, `ranking` ranks and grades under

@@ -1,6 +1,7 @@
 """The checks the campaign rows name, and the checks of what a person types with an event.
 
-Guards: ``(facts, actor, today, rules) -> Refusal | None``; each refusal quotes its rule (`quote`). The rows of
+Guards: ``(facts, actor, today, rules) -> Refusal | None``; each refusal quotes its rule (`rules.refusal`: the
+rule's words, then what is wrong in （）). The rows of
 `workflow.campaigns.table` cite the general rule of each step; a campaign's preset may cite its own scheme's
 rule for the same step (``facts.cites``), which the refusal then quotes.
 """
@@ -11,16 +12,11 @@ from datetime import date
 from typing import Any
 
 from workflow.campaigns.facts import CampaignFacts
-from workflow.campaigns.rules import quote
+from workflow.campaigns.rules import refusal
 from workflow.errors import Refusal
 from workflow.procedure import Actor
 
 TEXT_MIN, TEXT_MAX = 4, 1000
-
-
-def refusal(code: str, rule: str, detail: str) -> Refusal:
-    """「{detail}。依据…：… · RULE」: what is wrong first, then the rule's words."""
-    return Refusal(code, f"{detail}。{quote(rule)}", rule)
 
 
 def _cite(facts: CampaignFacts, step: str, default: str) -> str:
@@ -28,7 +24,7 @@ def _cite(facts: CampaignFacts, step: str, default: str) -> str:
 
 
 def ready_to_open(facts: CampaignFacts, actor: Actor, today: date, rules: Any) -> Refusal | None:
-    """A campaign opens with its units, its assessment team and deadlines in order (STA-4.2, SAF-3.1)."""
+    """A campaign opens with its units, its assessment team and deadlines in order (STA-4.2, SAF-3.2)."""
     if facts.scheme_partial:
         return refusal(
             "scheme_partial",
@@ -45,7 +41,7 @@ def ready_to_open(facts: CampaignFacts, actor: Actor, today: date, rules: Any) -
         )
     if facts.assessors <= 0 or facts.leads != 1:
         return refusal(
-            "no_team", _cite(facts, "team", "SAF-3.1"), "请组成考评组并指定一名组长（组长填写合议评分表）"
+            "no_team", _cite(facts, "team", "SAF-3.2"), "请组成考评组并指定一名组长（组长填写合议评分表）"
         )
     dates = [
         ("自评截止日", facts.self_due),

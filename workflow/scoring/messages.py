@@ -248,6 +248,10 @@ MESSAGES: dict[str, str] = {
     "rank.no_quotas": "本评分表没有规定各等次名额，不能按名次评定等次",
     "rank.count_outside": "{grade}{count}名，超出规定的{low}—{high}名",
     "rank.count_exceeds": "{grade}{count}名，但只剩{left}个单位",
+    "rank.too_few_units": "{grade}至少{low}名，但只剩{left}个单位",
+    "rank.tie_split": "{grade}{count}名会把同分（{total}分）的单位分在两个等次，请重新确定名额",
+    "rank.tie_below_min": "同分（{total}分）的单位均不评为{grade}后只剩{count}名，少于规定的{low}名",
+    "rank.no_cut": "{grade}在规定的{low}—{high}名内任取名额都会把同分的单位分在两个等次，请由考评办确定名额",
 }
 
 
