@@ -30,7 +30,7 @@ from webapp.scoring.models import ScoreSheet, SheetKind, SheetStatus
 from webapp.scoring.services.schemes import get_scheme
 from webapp.scoring.services.scoresheets.checks import item_scores
 from workflow.campaigns.ranking import CampaignRanking, QuotaRefused, RankedUnit
-from workflow.campaigns.rules import quote
+from workflow.campaigns.rules import refusal as rule_refusal
 from workflow.errors import Refusal
 
 #: the states in which the office moderates (a return by the head comes back here, ORG-PR.8)
@@ -101,7 +101,9 @@ class Board:
         return self.campaign.state in MODERATION_STATES
 
 
-def _item_rows(campaign: Campaign, sheets: Mapping[int, dict[str, dict[str, Decimal]]]) -> tuple[ItemRow, ...]:
+def _item_rows(
+    campaign: Campaign, sheets: Mapping[int, dict[str, dict[str, Decimal]]]
+) -> tuple[ItemRow, ...]:
     try:
         scheme = get_scheme(campaign.scheme_id, campaign.scheme_version)
     except NotFound:
@@ -200,7 +202,7 @@ def _moderating(user: User | None, campaign_id: int, expected_version: int | Non
     campaigns.check_version(campaign, expected_version)
     if campaign.state not in MODERATION_STATES:
         raise Refused(
-            Refusal("not_moderation", f"只有在审定阶段才能调整等次名额、否决和不合格。{quote('STA-4.3')}", "STA-4.3")
+            rule_refusal("not_moderation", "STA-4.3", "只有在审定阶段才能调整等次名额、否决和不合格")
         )
     return campaign
 
@@ -264,7 +266,13 @@ def set_choices(
             f"{group or '全部单位'}：" + "、".join(f"{grade}{n}名" for grade, n in grades.items())
             for group, grades in counts.items()
         )
-        _audit(user, campaign, "choices_set", f"确定等次名额（{described or '按规定上限'}）", _quota_rule(campaign))
+        _audit(
+            user,
+            campaign,
+            "choices_set",
+            f"确定等次名额（{described or '按规定上限'}）",
+            _quota_rule(campaign),
+        )
     return campaign
 
 
@@ -348,7 +356,11 @@ def parse_score(raw: Any, field: str, maximum: Decimal = RECOGNITION_MAX) -> Dec
         value = Decimal(text)
     except InvalidOperation:
         raise InvalidInput(f"分数应为0至{maximum}之间的数字。", field=field) from None
-    if not value.is_finite() or not Decimal(0) <= value <= maximum or value != value.quantize(Decimal("0.01")):
+    if (
+        not value.is_finite()
+        or not Decimal(0) <= value <= maximum
+        or value != value.quantize(Decimal("0.01"))
+    ):
         raise InvalidInput(f"分数应为0至{maximum}之间、最多两位小数的数字。", field=field)
     return value
 

@@ -90,7 +90,7 @@ _FALLBACK: tuple[Preset, ...] = (
             "groups": [],
             # SAF-4.1: 全年综合分值按20%加权计入
             "composite": {"method": "mean", "weight": "0.20", "into": "SAF-4.1"},
-            "cites": {"team": "SAF-3.1"},
+            "cites": {"team": "SAF-3.2"},
         },
     ),
 )

@@ -221,8 +221,13 @@ def series(user: User | None, campaign_id: int, *, year: int | None = None) -> S
                     cap,
                 ),
                 faults(
-                    Fault(c.content, c.category if c.category in ("general", "veto") else "general", c.points,
-                          c.declared, c.status == "verified")
+                    Fault(
+                        c.content,
+                        c.category if c.category in ("general", "veto") else "general",
+                        c.points,
+                        c.declared,
+                        c.status == "verified",
+                    )
                     for c in mine
                     if c.kind == "fault"
                 ),  # fmt: skip

@@ -26,7 +26,7 @@ from webapp.core.models.types import app_now
 from webapp.core.services.audit import append_event
 from webapp.core.services.errors import InvalidInput
 from workflow.campaigns.periods import Period, default_deadlines
-from workflow.campaigns.rules import quote
+from workflow.campaigns.rules import refusal as rule_refusal
 from workflow.campaigns.table import SETUP_STATES, STATE_LABELS
 from workflow.errors import Refusal
 
@@ -34,6 +34,8 @@ TITLE_MIN, TITLE_MAX = 2, 120
 MAX_UNITS = 300
 MAX_TEAM = 50
 GROUP_MAX = 40
+#: 由市局组织考评组进行考评
+TEAM_RULE = "SAF-3.2"
 #: deadlines may fall in the period or up to a year after it (a year-end campaign reports in the spring)
 DEADLINE_SLACK = timedelta(days=366)
 #: periods an office may open: from ten years back to two years ahead of today
@@ -68,11 +70,7 @@ def _editable(user: User | None, campaign_id: int, expected_version: int | None)
     campaigns.check_version(campaign, expected_version)
     if campaign.state not in SETUP_STATES:
         raise Refused(
-            Refusal(
-                "not_draft",
-                f"考评活动已{_state_word(campaign.state)}，筹备内容不能再改。{quote('STA-4.2')}",
-                "STA-4.2",
-            )
+            rule_refusal("not_draft", "STA-4.2", f"考评活动已{_state_word(campaign.state)}，筹备内容不能再改")
         )
     return campaign
 
@@ -264,8 +262,7 @@ def update_schedule(
             day = parse_day(deadlines.get(name), name, label)
             if day is not None and not campaign.period_start <= day <= campaign.period_end + DEADLINE_SLACK:
                 raise InvalidInput(
-                    f"{label}应在考评期开始（{campaign.period_start.isoformat()}）之后、"
-                    f"考评期结束一年之内。",
+                    f"{label}应在考评期开始（{campaign.period_start.isoformat()}）之后、考评期结束一年之内。",
                     field=name,
                 )
             values[name] = day
@@ -273,7 +270,7 @@ def update_schedule(
         for (_n, label_a, a), (name_b, label_b, b) in zip(given, given[1:], strict=False):
             if a is not None and b is not None and a > b:
                 raise Refused(
-                    Refusal("deadline_order", f"{label_a}不能晚于{label_b}。{quote('STA-4.2')}", "STA-4.2"),
+                    rule_refusal("deadline_order", "STA-4.2", f"{label_a}不能晚于{label_b}"),
                     field=name_b,
                 )
         campaign.title = new_title
@@ -297,7 +294,9 @@ def update_quotas(
         campaign = _editable(user, campaign_id, expected_version)
         rules = dict(campaign.rules or {})
         preset = preset_of(campaign.preset)
-        allowed = {q["grade"]: q for q in (preset.rules.get("quotas", []) if preset else rules.get("quotas", []))}
+        allowed = {
+            q["grade"]: q for q in (preset.rules.get("quotas", []) if preset else rules.get("quotas", []))
+        }
         rule_id = rules.get("quota_rule", "STA-4.1")
         new: list[dict[str, Any]] = []
         for quota in quotas:
@@ -308,10 +307,8 @@ def update_quotas(
             bound = allowed[grade]
             if not int(bound["min"]) <= low <= high <= int(bound["max"]):
                 raise Refused(
-                    Refusal(
-                        "quota_range",
-                        f"{grade}名额只能在{bound['min']}—{bound['max']}名之内。{quote(rule_id)}",
-                        rule_id,
+                    rule_refusal(
+                        "quota_range", rule_id, f"{grade}名额只能在{bound['min']}—{bound['max']}名之内"
                     ),
                     field=f"{grade}_min",
                 )
@@ -373,7 +370,7 @@ def set_units(
         for _org, group in units:
             if len(group) > GROUP_MAX or (group and group not in groups) or (not groups and group):
                 raise Refused(
-                    Refusal("bad_group", f"排序组别应为：{'、'.join(groups) or '不分组'}。{quote('ORG-PR.9')}", "ORG-PR.9"),
+                    rule_refusal("bad_group", "ORG-PR.9", f"排序组别应为：{'、'.join(groups) or '不分组'}"),
                     field="units",
                 )
         existing = {u.organisation_id: u for u in campaign.units}
@@ -407,7 +404,7 @@ def set_team(
     lead_id: int | None,
     expected_version: int | None = None,
 ) -> Campaign:
-    """Replace the assessment team (SAF-3.1: 由市局组织考评组进行考评): active users holding the assessor role, at
+    """Replace the assessment team (SAF-3.2: 由市局组织考评组进行考评): active users holding the assessor role, at
     most `MAX_TEAM`, one of them the lead who keeps the agreed sheets."""
     with campaigns.unit_of_work():
         campaign = _editable(user, campaign_id, expected_version)
@@ -424,9 +421,7 @@ def set_team(
         if set(ids) - found:
             raise InvalidInput("所选成员不存在、已停用或不是考评组成员。", field="team")
         if ids and (lead_id is None or lead_id not in ids):
-            raise Refused(
-                Refusal("no_lead", f"请在考评组成员中指定一名组长。{quote('SAF-3.1')}", "SAF-3.1"), field="lead"
-            )
+            raise Refused(rule_refusal("no_lead", TEAM_RULE, "请在考评组成员中指定一名组长"), field="lead")
         existing = {a.user_id: a for a in campaign.assessors}
         seats: list[CampaignAssessor] = []
         for member in ids:
@@ -436,7 +431,7 @@ def set_team(
         campaign.assessors = seats
         _touch(campaign)
         db.session.flush()
-        _audit(user, campaign, "team_changed", f"考评组{len(seats)}人", "SAF-3.1")
+        _audit(user, campaign, "team_changed", f"考评组{len(seats)}人", TEAM_RULE)
     return campaign
 
 
