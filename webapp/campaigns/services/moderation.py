@@ -100,6 +100,11 @@ class Board:
     def editable(self) -> bool:
         return self.campaign.state in MODERATION_STATES
 
+    def units_of(self, group: str) -> list[UnitLine]:
+        """The group's units by rank (units not ranked yet last, in their order)."""
+        members = [u for u in self.units if u.group == group]
+        return sorted(members, key=lambda u: (u.ranked is None, u.ranked.rank if u.ranked else 0))
+
 
 def _item_rows(
     campaign: Campaign, sheets: Mapping[int, dict[str, dict[str, Decimal]]]
