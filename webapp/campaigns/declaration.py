@@ -1,7 +1,7 @@
 """Periodic assessment campaigns (考评活动) as a feature: the office's, the team's and the unit's pages, the API,
 the worklist and the ``kaoping campaign`` command."""
 
-from webapp.campaigns import models  # noqa: F401  (the tables, for the app and the migrations)
+from webapp.campaigns import api, home, models, nav, office  # noqa: F401  (models: the tables)
 from webapp.core.feature import Feature
 from workflow.campaigns import PROCEDURE
 
@@ -9,4 +9,9 @@ FEATURE = Feature(
     name="campaigns",
     label="考评活动",
     procedure=PROCEDURE,
+    blueprints=(office.bp,),
+    register_api=api.register_api,
+    worklist=home.worklist,
+    overdue_count=home.overdue_count,
+    nav=nav.nav,
 )

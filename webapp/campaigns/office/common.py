@@ -27,7 +27,11 @@ AUDIT_LABELS = {
     "recognition_set": "记录公认度评价",
     "bulletin_saved": "填写通报",
 }
-HELPERS: dict[str, Any] = {"STATE_LABELS": STATE_LABELS, "EVENT_LABELS": EVENT_LABELS, "AUDIT_LABELS": AUDIT_LABELS}
+HELPERS: dict[str, Any] = {
+    "STATE_LABELS": STATE_LABELS,
+    "EVENT_LABELS": EVENT_LABELS,
+    "AUDIT_LABELS": AUDIT_LABELS,
+}
 
 
 def form_int(name: str) -> int | None:

@@ -37,9 +37,7 @@ def _render(
         groups=setup.groups_of(campaign),
         deadline_fields=setup.DEADLINE_FIELDS,
         candidates=setup.unit_candidates(current_user, query=query, page=page_arg()) if staff else None,
-        assessors=setup.assessor_candidates(
-            current_user, query=(request.values.get("aq") or "")[:60], page=1
-        )
+        assessors=setup.assessor_candidates(current_user, query=(request.values.get("aq") or "")[:60], page=1)
         if staff
         else None,
         query=query,
