@@ -51,7 +51,7 @@ def world(tmp_path_factory) -> Iterator[tuple[Flask, dict[str, int]]]:
         for username in ("reviewer-7", "reviewer-8"):
             w.fill(username, in_review, "reviewer", w.REVIEWS[username])
         sheet_id = db.session.scalar(
-            sa.select(ScoreSheet.id).where(ScoreSheet.case_id == in_review, ScoreSheet.kind == "reviewer")
+            sa.select(ScoreSheet.id).where(ScoreSheet.subject_id == in_review, ScoreSheet.kind == "reviewer")
         )
         ids = {
             "planned": planned,
@@ -127,7 +127,7 @@ def test_opening_an_unstarted_sheet_shows_a_start_button_and_only_the_post_creat
     def count() -> int:
         with app.app_context():
             return db.session.scalar(
-                sa.select(sa.func.count()).select_from(ScoreSheet).where(ScoreSheet.case_id == case_id)
+                sa.select(sa.func.count()).select_from(ScoreSheet).where(ScoreSheet.subject_id == case_id)
             )
 
     client = app.test_client()

@@ -4,6 +4,7 @@ from webapp.core.feature import Feature
 from webapp.grading import api, bureau, cases, home, public, review, template_helpers, unit
 from webapp.grading.commands import authority_command
 from webapp.grading.services.sheet_subject import GradingSheets
+from webapp.scoring.models import CASE_SUBJECT
 from webapp.scoring.services.scoresheets.subject import register_procedure
 from workflow.grading import PROCEDURE
 
@@ -23,4 +24,4 @@ FEATURE = Feature(
 )
 
 # a grading case is the subject of the score sheets: grading hands the sheet code its context (issue 8)
-register_procedure(GradingSheets())
+register_procedure(CASE_SUBJECT, GradingSheets())

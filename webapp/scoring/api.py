@@ -1,4 +1,5 @@
-"""Score sheets over JSON: list a case's sheets (with the spread between reviewers), read one with its result,
+"""Score sheets over JSON: list a subject's sheets (a grading case's under /cases/<id>/sheets, any other subject
+type's under /sheets/<subject_type>/<id>) (with the spread between reviewers), read one with its result,
 start one's own sheet, replace a draft's entries, submit, reopen. Each view makes one call of
 `webapp.scoring.services.scoresheets` — the same operations and the same check of entries as the pages — and the
 procedure that owns the case decides who reads and fills which sheet and when (ARC-10.1.4, ARC-10.4.5); the
@@ -19,8 +20,8 @@ from flask_login import current_user
 from webapp.core.api.spec import operation
 from webapp.core.auth.permissions import login_required
 from webapp.core.services.errors import InvalidInput
-from webapp.scoring.api_schemas import CaseSheets, NewSheet, Sheet, SheetEntries, SheetVersion
-from webapp.scoring.models import ScoreSheet, SheetKind
+from webapp.scoring.api_schemas import CaseSheets, NewSheet, Sheet, SheetEntries, SheetVersion, SubjectSheets
+from webapp.scoring.models import CASE_SUBJECT, ScoreSheet, SheetKind, SubjectRef
 from webapp.scoring.services.scoresheets import operations, pages
 from webapp.scoring.services.scoresheets.agreed import SpreadTable
 from webapp.scoring.services.scoresheets.errors import SheetInvalid
@@ -43,9 +44,15 @@ def _iso(moment: datetime | None) -> str | None:
 def sheet_summary(sheet: ScoreSheet) -> dict[str, Any]:
     """The list shape: whose sheet, its state and its cached result."""
     result = sheet.result or {}
+    # a grading case's sheet keeps its shape ({"case_id"}); any other subject's names its type and id
+    subject = (
+        {"case_id": sheet.subject_id}
+        if sheet.subject_type == CASE_SUBJECT
+        else {"subject_type": sheet.subject_type, "subject_id": sheet.subject_id}
+    )
     return {
         "id": sheet.id,
-        "case_id": sheet.case_id,
+        **subject,
         "kind": sheet.kind,
         "kind_label": sheet.kind_label,
         "reviewer": sheet.reviewer.username if sheet.reviewer else None,
@@ -144,14 +151,27 @@ def _entries_refused_as_invalid_input() -> Iterator[None]:
     responses={200: ("the sheets", CaseSheets), 404: "no such case, or not visible"},
 )
 def list_sheets(case_id: int) -> Response:
-    found = pages.subject_sheets(current_user, case_id)
-    return jsonify(
-        case_id=case_id,
-        scored=found.scored,
-        scheme=f"{found.scheme.id}@{found.scheme.version}" if found.scheme is not None else None,
-        sheets=[sheet_summary(sheet) for sheet in found.sheets],
-        spread=spread_json(found.spread) if found.spread is not None else None,
-    )
+    return jsonify(case_id=case_id, **_sheets_of(SubjectRef(CASE_SUBJECT, case_id)))
+
+
+def _sheets_of(ref: SubjectRef) -> dict[str, Any]:
+    found = pages.subject_sheets(current_user, ref)
+    return {
+        "scored": found.scored,
+        "scheme": f"{found.scheme.id}@{found.scheme.version}" if found.scheme is not None else None,
+        "sheets": [sheet_summary(sheet) for sheet in found.sheets],
+        "spread": spread_json(found.spread) if found.spread is not None else None,
+    }
+
+
+@login_required
+@operation(
+    "The score sheets of a subject of any procedure with sheets (e.g. campaign_unit) the caller may read",
+    responses={200: ("the sheets", SubjectSheets), 404: "no such subject type or subject, or not visible"},
+)
+def list_subject_sheets(subject_type: str, subject_id: int) -> Response:
+    ref = SubjectRef(subject_type, subject_id)
+    return jsonify(subject_type=subject_type, subject_id=subject_id, **_sheets_of(ref))
 
 
 @login_required
@@ -166,10 +186,30 @@ def list_sheets(case_id: int) -> Response:
     },
 )
 def start_sheet(case_id: int, body: NewSheet) -> tuple[Response, int]:
-    sheet, created = operations.start_sheet(current_user, case_id, body.kind)
+    return _start(SubjectRef(CASE_SUBJECT, case_id), body.kind)
+
+
+def _start(ref: SubjectRef, kind: str) -> tuple[Response, int]:
+    sheet, created = operations.start_sheet(current_user, ref, kind)
     response = jsonify(_detail(sheet.id))
     response.headers["Location"] = f"/api/v1/sheets/{sheet.id}"
     return response, 201 if created else 200
+
+
+@login_required
+@operation(
+    "Start (or get) the caller's own sheet on a subject of any procedure with sheets (e.g. campaign_unit)",
+    body=NewSheet,
+    responses={
+        201: ("created (the agreed sheet prefilled with the medians)", Sheet),
+        200: ("it existed", Sheet),
+        403: "the caller does not fill this sheet",
+        404: "no such subject type or subject, or not visible",
+        409: "not now (the procedure's rule) or a level not scored",
+    },
+)
+def start_subject_sheet(subject_type: str, subject_id: int, body: NewSheet) -> tuple[Response, int]:
+    return _start(SubjectRef(subject_type, subject_id), body.kind)
 
 
 @login_required
@@ -245,6 +285,10 @@ def register_api(bp: Blueprint) -> None:
     """Every URL of the score-sheet API, added to the shared ``/api/v1`` blueprint."""
     bp.add_url_rule("/cases/<int:case_id>/sheets", view_func=list_sheets, methods=["GET"])
     bp.add_url_rule("/cases/<int:case_id>/sheets", view_func=start_sheet, methods=["POST"])
+    bp.add_url_rule("/sheets/<subject_type>/<int:subject_id>", view_func=list_subject_sheets, methods=["GET"])
+    bp.add_url_rule(
+        "/sheets/<subject_type>/<int:subject_id>", view_func=start_subject_sheet, methods=["POST"]
+    )
     bp.add_url_rule("/sheets/<int:sheet_id>", view_func=get_sheet, methods=["GET"])
     bp.add_url_rule("/sheets/<int:sheet_id>", view_func=put_sheet, methods=["PUT"])
     bp.add_url_rule("/sheets/<int:sheet_id>/submit", view_func=submit_sheet, methods=["POST"])

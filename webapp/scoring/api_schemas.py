@@ -102,7 +102,11 @@ class Problem(Out):
 
 class SheetSummary(Out):
     id: int
-    case_id: int
+    case_id: int | None = Field(None, description="a grading case's sheet: the case")
+    subject_type: str | None = Field(
+        None, description="another procedure's sheet: its subject type (campaign_unit)"
+    )
+    subject_id: int | None = Field(None, description="another procedure's sheet: its subject's id")
     kind: SheetKindName
     kind_label: str
     reviewer: str | None = Field(description="username, reviewer sheets only")
@@ -161,6 +165,17 @@ class Spread(Out):
 class CaseSheets(Out):
     case_id: int
     scored: bool = Field(description="false: a level not scored (GAP-11)")
+    scheme: str | None
+    sheets: list[SheetSummary]
+    spread: Spread | None
+
+
+class SubjectSheets(Out):
+    """The sheets of one subject of any procedure with sheets (a campaign unit…)."""
+
+    subject_type: str
+    subject_id: int
+    scored: bool = Field(description="false: the subject's level is not scored")
     scheme: str | None
     sheets: list[SheetSummary]
     spread: Spread | None

@@ -4,7 +4,8 @@ A `SchemeVersion` is one version of a scoring scheme (评分表) as TOML text �
 a bureau from its official .xlsx. One version per ruleset is active for new cases; a case records the scheme id
 and version it started with and keeps them to the end (running instances finish on their own version).
 
-A `ScoreSheet` is one filled table on one case: the applicant's self-check (自查评分, ARC-10.1.4), each panel
+A `ScoreSheet` is one filled table on one subject of a procedure (`subject_type` + `subject_id`: a grading
+case is ``("case", case id)``, a campaign unit ``("campaign_unit", id)``): the applicant's self-check (自查评分, ARC-10.1.4), each panel
 member's own sheet on site, and the panel's agreed sheet (GAP-12: one agreed score per item). Entries are plain
 JSON in the sheet format of docs/schemes.md; the computed total is cached for lists and is recomputed on every
 save by the service.
@@ -12,6 +13,7 @@ save by the service.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
@@ -53,6 +55,24 @@ SHEET_KIND_LABELS: dict[str, str] = {
     SheetKind.REVIEWER: "评审评分表",
     SheetKind.AGREED: "合议评分表",
 }
+
+
+#: The subject type of grading's cases, the first procedure with sheets: a bare subject id given to the sheet
+#: services names a case (`SubjectRef.of`), so grading's callers keep their form.
+CASE_SUBJECT = "case"
+
+
+@dataclass(frozen=True)
+class SubjectRef:
+    """Which subject a sheet is on: the procedure's subject type and the subject's id in it."""
+
+    type: str
+    id: int
+
+    @classmethod
+    def of(cls, subject: SubjectRef | int) -> SubjectRef:
+        """``subject`` itself, or a bare id as a grading case (`CASE_SUBJECT`)."""
+        return subject if isinstance(subject, SubjectRef) else cls(CASE_SUBJECT, subject)
 
 
 class SheetStatus(StrEnum):
@@ -111,8 +131,9 @@ class SchemeVersion(db.Model):
 class ScoreSheet(db.Model):
     __tablename__ = "score_sheets"
     __table_args__ = (
-        # one self-check and one agreed sheet per case, one sheet per reviewer: slot = kind or reviewer:<id>
-        sa.UniqueConstraint("case_id", "slot", name="uq_score_sheets_case_slot"),
+        # one self-check and one agreed sheet per subject, one sheet per reviewer: slot = kind or reviewer:<id>
+        sa.UniqueConstraint("subject_type", "subject_id", "slot", name="uq_score_sheets_subject_slot"),
+        sa.Index("ix_score_sheets_subject", "subject_type", "subject_id"),
         sa.CheckConstraint("kind IN ('self', 'reviewer', 'agreed')", name="kind"),
         sa.CheckConstraint("status IN ('draft', 'submitted')", name="status"),
         sa.CheckConstraint(
@@ -122,7 +143,10 @@ class ScoreSheet(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    #: the procedure's subject type, the key of its `SheetProcedure` registration ("case" for grading)
+    subject_type: Mapped[str] = mapped_column(sa.String(20), server_default=CASE_SUBJECT)
+    #: the subject's id in its procedure's table (no foreign key: the table depends on the subject type)
+    subject_id: Mapped[int] = mapped_column()
     kind: Mapped[str] = mapped_column(sa.String(10))
     #: the panel member who fills a reviewer sheet
     reviewer_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
@@ -158,7 +182,11 @@ class ScoreSheet(db.Model):
     submitted_by: Mapped[User | None] = relationship(foreign_keys=[submitted_by_id])
 
     def __repr__(self) -> str:
-        return f"<ScoreSheet {self.id} case={self.case_id} {self.slot} {self.status}>"
+        return f"<ScoreSheet {self.id} {self.subject_type}={self.subject_id} {self.slot} {self.status}>"
+
+    @property
+    def ref(self) -> SubjectRef:
+        return SubjectRef(self.subject_type, self.subject_id)
 
     @staticmethod
     def slot_for(kind: str, reviewer_id: int | None = None) -> str:

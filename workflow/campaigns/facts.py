@@ -32,8 +32,8 @@ class CampaignFacts:
     units_without_group: int = 0
     assessors: int = 0
     leads: int = 0
-    #: the scheme is a frame without points (SAF GAP-1): the office must import its own table first
-    scheme_partial: bool = False
+    #: the scheme is a frame without points (SAF GAP-1: sections without items): the office imports its table first
+    scheme_frame: bool = False
     period_start: date | None = None
     period_end: date | None = None
     self_due: date | None = None

@@ -25,9 +25,9 @@ def _cite(facts: CampaignFacts, step: str, default: str) -> str:
 
 def ready_to_open(facts: CampaignFacts, actor: Actor, today: date, rules: Any) -> Refusal | None:
     """A campaign opens with its units, its assessment team and deadlines in order (STA-4.2, SAF-3.2)."""
-    if facts.scheme_partial:
+    if facts.scheme_frame:
         return refusal(
-            "scheme_partial",
+            "scheme_frame",
             "SAF-2.1",
             "所选评分表只有框架、没有分值，请先导入本单位的考评评分表（.xlsx）",
         )

@@ -37,7 +37,7 @@ def test_file_names_and_closing_rules_come_from_the_subjects_procedure(world, mo
     """ARC-10.1.4: the self-check closes once acceptance is requested — said in the procedure's words and rule."""
     with world.app_context():
         case_id = w.review_case()
-        monkeypatch.setattr(subject, "_procedure", Retitled(subject.procedure()))
+        monkeypatch.setitem(subject._procedures, "case", Retitled(subject.procedure("case")))
         self_sheet = find(case_id, SheetKind.SELF)
         assert self_sheet is not None
         name, _ = exports.export_xlsx(w.user(w.UNIT), self_sheet.id)

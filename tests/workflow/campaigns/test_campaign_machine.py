@@ -59,7 +59,7 @@ def test_a_campaign_opens_when_units_team_and_deadlines_are_set_sta_4_2():
         ({"leads": 2}, "no_team", "SAF-3.2"),
         ({"assessors": 0, "leads": 0}, "no_team", "SAF-3.2"),
         ({"units_without_group": 2}, "unit_without_group", "ORG-PR.9"),
-        ({"scheme_partial": True}, "scheme_partial", "SAF-2.1"),
+        ({"scheme_frame": True}, "scheme_frame", "SAF-2.1"),
         ({"results_due": date(2026, 12, 20)}, "deadline_order", "STA-4.2"),
         ({"self_due": date(2025, 12, 1)}, "deadline_before_period", "STA-4.2"),
         (

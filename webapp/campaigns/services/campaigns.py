@@ -14,7 +14,6 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm.exc import StaleDataError
-from workflow.campaigns.ranking import QuotaRefused
 
 from webapp.campaigns.models import Campaign, CampaignClaim, CampaignUnit
 from webapp.campaigns.services import permissions, results
@@ -27,6 +26,7 @@ from webapp.core.services.audit import append_event
 from webapp.core.services.errors import NotFound
 from webapp.scoring.services.schemes import get_scheme
 from workflow import campaigns as domain
+from workflow.campaigns.ranking import QuotaRefused
 from workflow.errors import Refusal, WorkflowError
 
 #: the audit trail's subject type for a campaign (one hash-chained chain per campaign)
@@ -80,9 +80,11 @@ def facts_for(campaign: Campaign) -> domain.CampaignFacts:
         or 0
     )
     try:
-        scheme_partial = bool(get_scheme(campaign.scheme_id, campaign.scheme_version).partial)
+        scheme = get_scheme(campaign.scheme_id, campaign.scheme_version)
+        # a frame (SAF GAP-1: the annex with the points is missing) has sections without items to score
+        scheme_frame = any(not section.items for section in scheme.sections)
     except NotFound:
-        scheme_partial = True
+        scheme_frame = True
     quota_problem: str | None = None
     quota_rule = str(rules.get("quota_rule") or "STA-4.1")
     if campaign.state in ("moderation", "approval"):
@@ -96,7 +98,7 @@ def facts_for(campaign: Campaign) -> domain.CampaignFacts:
         units_without_group=sum(1 for u in units if grouped and not u.group),
         assessors=len(campaign.assessors),
         leads=sum(1 for a in campaign.assessors if a.lead),
-        scheme_partial=scheme_partial,
+        scheme_frame=scheme_frame,
         period_start=campaign.period_start,
         period_end=campaign.period_end,
         self_due=campaign.self_due,

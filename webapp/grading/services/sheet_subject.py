@@ -27,7 +27,7 @@ from webapp.grading.documents.review import PanelMember as PdfPanelMember
 from webapp.grading.documents.review import ReviewData, ReviewItem, ReviewSection, review_conclusion_pdf
 from webapp.grading.models import Case
 from webapp.grading.services import permissions
-from webapp.scoring.models import ScoreSheet, SheetKind
+from webapp.scoring.models import CASE_SUBJECT, ScoreSheet, SheetKind
 from webapp.scoring.permissions import SheetAccess, sheet_access
 from webapp.scoring.services.schemes import active_scheme_for, get_scheme
 from webapp.scoring.services.scoresheets.agreed import (
@@ -43,6 +43,8 @@ from webapp.scoring.services.scoresheets.subject import (
     Closed,
     PanelSeat,
     SheetSubject,
+    SheetWords,
+    SubjectPage,
     visible_subject,
 )
 from workflow.scoring.scheme import Scheme
@@ -95,6 +97,7 @@ def sheet_subject(case: Case) -> SheetSubject:
     review = Closed(f"评审评分在评审阶段填写（ARC-10.4.5），{state}", REVIEW_RULE)
     return SheetSubject(
         id=case.id,
+        type=CASE_SUBJECT,
         record=case,
         title=f"{case.organ.name}-{case.level_label}{case.kind_label}",
         level=case.level,
@@ -114,11 +117,21 @@ def sheet_subject(case: Case) -> SheetSubject:
         ),
         pass_line=Decimal(str(line)) if line is not None else None,
         paper_review=ruleset.procedure.allow_paper_review,
+        page=SubjectPage("cases.show", {"case_id": case.id}),
+        name=case.organ.name,
+        summary=f"{case.organ.name} · {case.level_label}{case.kind_label} · {case.state_label}",
+        words=WORDS,
     )
 
 
+#: grading's words on its sheets (the sheet code's defaults): 案件, 申报单位 / 评审组成员 / 评审组组长
+WORDS = SheetWords()
+
+
 class GradingSheets:
-    """The `SheetProcedure` of grading: a sheet's subject is a case."""
+    """The `SheetProcedure` of grading: a sheet's subject is a case (subject type "case")."""
+
+    words = WORDS
 
     def subject(self, subject_id: int) -> SheetSubject | None:
         case = db.session.get(Case, subject_id)
@@ -165,7 +178,7 @@ def review_pdf(user: User, case_id: int, *, reviewed_on: date | None = None) -> 
     case: Case = subject.record
     if not acc.read_agreed:
         raise SheetRefused("评审结论在评审结束后公开；您现在无权查看合议评分表。")
-    sheet = find(case.id, SheetKind.AGREED)
+    sheet = find(subject.ref, SheetKind.AGREED)
     result = agreed_result(subject)
     if sheet is None or result is None:
         raise SheetRefused(

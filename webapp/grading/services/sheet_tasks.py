@@ -14,7 +14,7 @@ from webapp.core.extensions import db
 from webapp.core.models import Role, User
 from webapp.grading.models import Case
 from webapp.grading.services.sheet_subject import REVIEW_STATES, access
-from webapp.scoring.models import ScoreSheet, SheetKind
+from webapp.scoring.models import CASE_SUBJECT, ScoreSheet, SheetKind
 
 
 @dataclass(frozen=True)
@@ -87,9 +87,13 @@ def panel_work(user: User, seats: Iterable[tuple[Case, bool]]) -> dict[int, Pane
     ids = [case.id for case, _ in seats]
     own_slot = ScoreSheet.slot_for(SheetKind.REVIEWER, user.id)
     found = db.session.scalars(
-        sa.select(ScoreSheet).where(ScoreSheet.case_id.in_(ids), ScoreSheet.slot.in_((own_slot, "agreed")))
+        sa.select(ScoreSheet).where(
+            ScoreSheet.subject_type == CASE_SUBJECT,
+            ScoreSheet.subject_id.in_(ids),
+            ScoreSheet.slot.in_((own_slot, "agreed")),
+        )
     )
-    sheets = {(sheet.case_id, sheet.slot): sheet for sheet in found}
+    sheets = {(sheet.subject_id, sheet.slot): sheet for sheet in found}
     out = {}
     for case, is_lead in seats:
         scored = load_ruleset(case.ruleset_id).level(case.level).scored

@@ -25,7 +25,7 @@ from webapp.core.services import transaction
 from webapp.core.services.errors import Conflict, NotFound, ServiceError
 from webapp.scoring.models import SchemeSource, SchemeVersion
 from webapp.scoring.permissions import can_manage_schemes
-from webapp.scoring.services.scoresheets.subject import procedure
+from webapp.scoring.services.scoresheets.subject import procedures
 from webapp.scoring.xlsx.scheme_io import scheme_from_xlsx
 from workflow.errors import RulesetError
 from workflow.scoring.numbers import fmt_points
@@ -206,8 +206,8 @@ def ruleset_choices() -> list[tuple[str, str]]:
 
 
 def cases_using(row: SchemeVersion) -> int:
-    """How many subjects (cases) record this version, as the procedure counts them."""
-    return procedure().scheme_users(row.scheme_id, row.version)
+    """How many subjects (cases, campaign units…) record this version, as each procedure with sheets counts them."""
+    return sum(proc.scheme_users(row.scheme_id, row.version) for proc in procedures().values())
 
 
 # --------------------------------------------------------------------------------------------------------

@@ -33,6 +33,29 @@ bp.add_url_rule(
     methods=["POST"],
 )
 bp.add_url_rule("/cases/<int:case_id>/sheets/blank.xlsx", view_func=views.blank_xlsx, endpoint="blank_xlsx")
+# the same for a subject of any other registered type (e.g. campaign_unit); the case's addresses above stay
+SUBJECT = "/sheets/<subject_type>/<int:subject_id>"
+bp.add_url_rule(
+    f"{SUBJECT}/self", view_func=views.subject_self_sheet, endpoint="subject_self_sheet", methods=START
+)
+bp.add_url_rule(
+    f"{SUBJECT}/review", view_func=views.subject_own_review, endpoint="subject_own_review", methods=START
+)
+bp.add_url_rule(
+    f"{SUBJECT}/review/<int:user_id>",
+    view_func=views.subject_reviewer_sheet,
+    endpoint="subject_reviewer_sheet",
+)
+bp.add_url_rule(
+    f"{SUBJECT}/agreed", view_func=views.subject_agreed_sheet, endpoint="subject_agreed_sheet", methods=START
+)
+bp.add_url_rule(
+    f"{SUBJECT}/agreed/prefill",
+    view_func=views.subject_prefill_agreed,
+    endpoint="subject_prefill_agreed",
+    methods=["POST"],
+)
+bp.add_url_rule(f"{SUBJECT}/blank.xlsx", view_func=views.subject_blank_xlsx, endpoint="subject_blank_xlsx")
 bp.add_url_rule("/sheets/<int:sheet_id>", view_func=views.show, endpoint="show")
 bp.add_url_rule("/sheets/<int:sheet_id>", view_func=views.save, endpoint="save", methods=["POST"])
 bp.add_url_rule("/sheets/<int:sheet_id>/reopen", view_func=views.reopen, endpoint="reopen", methods=["POST"])
@@ -41,4 +64,5 @@ bp.add_url_rule(
     "/sheets/<int:sheet_id>/import", view_func=views.import_xlsx, endpoint="import_xlsx", methods=["POST"]
 )
 bp.add_app_template_global(views.score_sheets_overview, "score_sheets_overview")
+bp.add_app_template_global(views.sheet_url, "sheet_url")
 bp.add_app_template_global(fmt_points, "fmt_points")

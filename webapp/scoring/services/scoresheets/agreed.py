@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
-from webapp.scoring.models import ScoreSheet, SheetKind
+from webapp.scoring.models import ScoreSheet, SheetKind, SubjectRef
 from webapp.scoring.services.scoresheets.checks import item_reasons, item_scores
 from webapp.scoring.services.scoresheets.entries import form_items, typed_entries
 from webapp.scoring.services.scoresheets.errors import SheetRefused
@@ -28,7 +28,7 @@ def reviewer_sheets(subject: SheetSubject, *, submitted_only: bool = False) -> l
     order = {seat.user_id: n for n, seat in enumerate(subject.panel)}
     sheets = [
         s
-        for s in sheets_of(subject.id)
+        for s in sheets_of(subject.ref)
         if s.kind == SheetKind.REVIEWER and (s.submitted or not submitted_only) and s.reviewer_id in order
     ]
     return sorted(sheets, key=lambda s: order[s.reviewer_id or 0])
@@ -226,8 +226,8 @@ class SpreadTable:
 
 def spread_table(subject: SheetSubject, scheme: Scheme) -> SpreadTable:
     sheets = reviewer_sheets(subject)
-    self_sheet = find(subject.id, SheetKind.SELF)
-    agreed = find(subject.id, SheetKind.AGREED)
+    self_sheet = find(subject.ref, SheetKind.SELF)
+    agreed = find(subject.ref, SheetKind.AGREED)
     per_sheet = [item_scores(s.result) for s in sheets]
     self_scores = item_scores(self_sheet.result) if self_sheet is not None and self_sheet.submitted else {}
     agreed_scores = item_scores(agreed.result) if agreed is not None else {}
@@ -252,7 +252,7 @@ def spread_table(subject: SheetSubject, scheme: Scheme) -> SpreadTable:
 
 def agreed_result(subject: SheetSubject) -> SheetResult | None:
     """The submitted agreed sheet scored against its scheme version; None when there is none yet."""
-    sheet = find(subject.id, SheetKind.AGREED)
+    sheet = find(subject.ref, SheetKind.AGREED)
     if sheet is None or not sheet.submitted:
         return None
     scheme = scheme_of(sheet)
@@ -307,7 +307,7 @@ def review_outcome(subject: SheetSubject) -> ReviewOutcome | None:
     return ReviewOutcome(result.total, passed, tuple(reasons), result)
 
 
-def self_check_submitted(subject_id: int) -> bool:
+def self_check_submitted(subject: SubjectRef | int) -> bool:
     """A submitted self-check sheet is the 自查评分表 the acceptance request needs (ARC-10.1.4)."""
-    sheet = find(subject_id, SheetKind.SELF)
+    sheet = find(subject, SheetKind.SELF)
     return sheet is not None and sheet.submitted

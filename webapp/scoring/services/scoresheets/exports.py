@@ -7,7 +7,7 @@ from typing import Any
 
 from webapp.core.models import User
 from webapp.core.services.errors import NotFound
-from webapp.scoring.models import SheetKind
+from webapp.scoring.models import SheetKind, SubjectRef
 from webapp.scoring.services.scoresheets.checks import score_leniently
 from webapp.scoring.services.scoresheets.entries import typed_entries
 from webapp.scoring.services.scoresheets.store import find, load_sheet, scheme_of
@@ -25,18 +25,18 @@ def export_xlsx(user: User, sheet_id: int, *, blank: bool = False) -> tuple[str,
     """The sheet as .xlsx. A reviewer or agreed sheet carries the submitted self-check beside it; ``blank`` leaves
     both score columns empty, for filling on paper or in Excel."""
     sheet = load_sheet(sheet_id)
-    subject, acc, _ = readable(user, sheet.case_id, sheet.kind, sheet.reviewer_id)
+    subject, acc, _ = readable(user, sheet.ref, sheet.kind, sheet.reviewer_id)
     scheme = scheme_of(sheet)
     level = subject.sheet_level(scheme)
     if blank:
         return filename(subject, "空白评分表", "xlsx"), sheet_to_xlsx(scheme, level=level)
-    self_sheet = sheet if sheet.kind == SheetKind.SELF else find(subject.id, SheetKind.SELF)
+    self_sheet = sheet if sheet.kind == SheetKind.SELF else find(subject.ref, SheetKind.SELF)
     self_entries = None
     if self_sheet is not None and acc.read_self and (self_sheet is sheet or self_sheet.submitted):
         self_entries = _scorable(scheme, level, self_sheet.entries)
     review_entries = None if sheet.kind == SheetKind.SELF else _scorable(scheme, level, sheet.entries)
     content = sheet_to_xlsx(scheme, self_entries, review_entries, level=level)
-    return filename(subject, sheet.kind_label, "xlsx"), content
+    return filename(subject, subject.words.name(sheet.kind), "xlsx"), content
 
 
 def _scorable(
@@ -48,9 +48,9 @@ def _scorable(
     return {k: v for k, v in typed.items() if k not in problems}
 
 
-def export_blank(user: User, subject_id: int) -> tuple[str, bytes]:
-    subject, _ = visible_subject(user, subject_id)
+def export_blank(user: User, ref: SubjectRef | int) -> tuple[str, bytes]:
+    subject, _ = visible_subject(user, ref)
     scheme = subject.scheme
     if scheme is None or not subject.scored:
-        raise NotFound("本案件没有评分表。")
+        raise NotFound(f"本{subject.words.noun}没有评分表。")
     return filename(subject, "空白评分表", "xlsx"), sheet_to_xlsx(scheme, level=subject.sheet_level(scheme))

@@ -14,7 +14,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from webapp.core.models import User
 from webapp.core.services import transaction
 from webapp.core.services.errors import NotFound, ServiceError
-from webapp.scoring.models import ScoreSheet, SheetKind, SheetStatus
+from webapp.scoring.models import ScoreSheet, SheetKind, SheetStatus, SubjectRef
 from webapp.scoring.permissions import can_fill_sheet, can_read_sheet, fills_sheet
 from webapp.scoring.services.scoresheets.agreed import (
     prefill_entries,
@@ -74,15 +74,17 @@ class SheetSlot:
     closed_reason: str = ""
 
 
-def _slot(user: User, subject_id: int, kind: str, reviewer_id: int | None) -> tuple[SheetSlot, SheetAccess]:
-    subject, acc = visible_subject(user, subject_id)
+def _slot(
+    user: User, ref: SubjectRef | int, kind: str, reviewer_id: int | None
+) -> tuple[SheetSlot, SheetAccess]:
+    subject, acc = visible_subject(user, ref)
     if kind not in KINDS:
         raise NotFound("评分表不存在。")
     if kind == SheetKind.REVIEWER and reviewer_id is None:
         reviewer_id = user.id
     if not can_read_sheet(acc, kind, reviewer_id, user.id):
         raise SheetRefused("您无权查看该评分表。")
-    sheet = find(subject.id, kind, reviewer_id)
+    sheet = find(subject.ref, kind, reviewer_id)
     startable = sheet is None and can_fill_sheet(acc, kind, reviewer_id, user.id)
     closed = ""
     if startable and not subject.scored:
@@ -92,21 +94,23 @@ def _slot(user: User, subject_id: int, kind: str, reviewer_id: int | None) -> tu
     return SheetSlot(subject, kind, reviewer_id, sheet, startable, closed), acc
 
 
-def find_sheet(user: User, subject_id: int, kind: str, reviewer_id: int | None = None) -> SheetSlot:
+def find_sheet(user: User, subject: SubjectRef | int, kind: str, reviewer_id: int | None = None) -> SheetSlot:
     """The sheet of ``kind`` (a reviewer's own when ``reviewer_id`` is None), read only: never writes.
 
     `SheetRefused` when the user may not read it; NotFound for a subject they may not see.
     """
-    return _slot(user, subject_id, kind, reviewer_id)[0]
+    return _slot(user, subject, kind, reviewer_id)[0]
 
 
-def open_sheet(user: User, subject_id: int, kind: str, reviewer_id: int | None = None) -> ScoreSheet | None:
+def open_sheet(
+    user: User, ref: SubjectRef | int, kind: str, reviewer_id: int | None = None
+) -> ScoreSheet | None:
     """The sheet of ``kind`` (a reviewer's own when ``reviewer_id`` is None and the user is on the panel),
     created as a draft when the user is the one to fill it and it does not exist yet (the agreed sheet starts
     prefilled with the median of the submitted reviewer sheets). Returns None when it does not exist and the
     user only reads. This writes: call it for a POST, never for a GET (use `find_sheet` to read).
     """
-    slot, acc = _slot(user, subject_id, kind, reviewer_id)
+    slot, acc = _slot(user, ref, kind, reviewer_id)
     subject, reviewer_id = slot.subject, slot.reviewer_id
     if slot.sheet is not None:
         return slot.sheet
@@ -115,10 +119,10 @@ def open_sheet(user: User, subject_id: int, kind: str, reviewer_id: int | None =
     if not can_fill_sheet(acc, kind, reviewer_id, user.id):
         return None
     with transaction():
-        scheme = procedure().pin_scheme(subject)
+        scheme = procedure(subject.type).pin_scheme(subject)
         if scheme is None or not subject.scored_by(scheme):
             raise subject.not_scored()
-        sheet = new_sheet(subject.id, scheme, kind, user, reviewer_id)
+        sheet = new_sheet(subject.ref, scheme, kind, user, reviewer_id)
         level = subject.sheet_level(scheme)
         entries = {}
         if kind == SheetKind.AGREED:
@@ -128,23 +132,23 @@ def open_sheet(user: User, subject_id: int, kind: str, reviewer_id: int | None =
     return sheet
 
 
-def start_sheet(user: User, subject_id: int, kind: str) -> tuple[ScoreSheet, bool]:
+def start_sheet(user: User, ref: SubjectRef | int, kind: str) -> tuple[ScoreSheet, bool]:
     """(sheet, created): the user's own sheet of ``kind`` — the self-check, their reviewer sheet, the agreed
     sheet — created as a draft (the agreed one prefilled, as on the page) when it does not exist yet.
 
     An existing sheet the user may read is returned as it is. Otherwise `SheetRefused` says why the user does
     not fill it (403) or not now (409, with the rule).
     """
-    subject, acc = visible_subject(user, subject_id)
+    subject, acc = visible_subject(user, ref)
     if kind not in KINDS:
         raise NotFound("评分表不存在。")
     reviewer_id = user.id if kind == SheetKind.REVIEWER else None
-    existing = find(subject.id, kind, reviewer_id)
+    existing = find(subject.ref, kind, reviewer_id)
     if existing is not None and can_read_sheet(acc, kind, reviewer_id, user.id):
         return existing, False
     if not can_fill_sheet(acc, kind, reviewer_id, user.id):
         raise refusal(user, subject, acc, kind, reviewer_id)
-    sheet = open_sheet(user, subject_id, kind)
+    sheet = open_sheet(user, subject.ref, kind)
     assert sheet is not None  # the user fills it and may now, so open_sheet created it
     return sheet, True
 
@@ -156,7 +160,7 @@ def editable(
 
     ``hide_unreadable``: a sheet the user may not even read is 404, as if it did not exist (the API's rule).
     """
-    subject, acc = visible_subject(user, sheet.case_id)
+    subject, acc = visible_subject(user, sheet.ref)
     if not can_read_sheet(acc, sheet.kind, sheet.reviewer_id, user.id):
         if hide_unreadable:
             raise NotFound("评分表不存在。")
@@ -318,7 +322,9 @@ def submit_sheet(
 
 def _record_submission(subject: SheetSubject, sheet: ScoreSheet, user: User) -> None:
     total = f"，总分 {fmt_points(sheet.total)}" if sheet.total is not None else ""
-    procedure().record(subject, sheet, "sheet_submitted", user, f"提交{sheet.kind_label}{total}")
+    procedure(subject.type).record(
+        subject, sheet, "sheet_submitted", user, f"提交{subject.words.name(sheet.kind)}{total}"
+    )
 
 
 def reopen_sheet(
@@ -330,8 +336,12 @@ def reopen_sheet(
     check_version(sheet, expected_version)
     with transaction():
         if sheet.submitted:
-            procedure().record(
-                subject, sheet, "sheet_reopened", user, f"撤回提交的{sheet.kind_label}，改为草稿"
+            procedure(subject.type).record(
+                subject,
+                sheet,
+                "sheet_reopened",
+                user,
+                f"撤回提交的{subject.words.name(sheet.kind)}，改为草稿",
             )
         sheet.status = SheetStatus.DRAFT
         sheet.submitted_at = None
@@ -341,18 +351,18 @@ def reopen_sheet(
 
 
 def prefill_agreed(
-    user: User, subject_id: int, method: str = "median", *, expected_version: int | None = None
+    user: User, ref: SubjectRef | int, method: str = "median", *, expected_version: int | None = None
 ) -> ScoreSheet:
     """Replace the agreed draft with the median (``median``) or mean (``mean``) of the submitted reviewer sheets."""
     if method not in ("median", "mean"):
         raise ServiceError("预填方式只能是中位数或平均数。")
-    sheet = open_sheet(user, subject_id, SheetKind.AGREED)
+    sheet = open_sheet(user, ref, SheetKind.AGREED)
     if sheet is None:
-        raise SheetRefused("合议评分表由评审组组长填写。")
+        raise SheetRefused(visible_subject(user, ref)[0].words.filled_by(SheetKind.AGREED))
     subject, _ = editable(user, sheet)
     check_version(sheet, expected_version)
     if sheet.submitted:
-        raise submitted_refusal("合议评分表")
+        raise submitted_refusal(subject.words.name(SheetKind.AGREED))
     scheme = scheme_of(sheet)
     level = subject.sheet_level(scheme)
     entries = prefill_entries(reviewer_sheets(subject, submitted_only=True), scheme, level, method)

@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from webapp.core.models import User
-from webapp.scoring.models import SHEET_KIND_LABELS, ScoreSheet, SheetKind
+from webapp.scoring.models import ScoreSheet, SheetKind, SubjectRef
 from webapp.scoring.permissions import can_read_sheet
 from webapp.scoring.services.scoresheets.agreed import (
     ItemSpread,
@@ -62,19 +62,22 @@ class SheetsOverview:
     note: str = ""
 
 
-def overview(user: User, subject_id: int) -> SheetsOverview | None:
+def overview(user: User, ref: SubjectRef | int) -> SheetsOverview | None:
     """What the subject's page shows about score sheets for ``user``; None when they see none of them."""
-    subject, acc = visible_subject(user, subject_id)
+    subject, acc = visible_subject(user, ref)
+    words = subject.words
     if not acc.any:
         return None
     links: list[SheetLink] = []
-    sheets = {s.slot: s for s in sheets_of(subject.id)}
+    sheets = {s.slot: s for s in sheets_of(subject.ref)}
     if acc.read_self:
-        links.append(SheetLink("自查评分表", sheets.get("self"), SheetKind.SELF, editable=acc.edit_self))
+        links.append(
+            SheetLink(words.name(SheetKind.SELF), sheets.get("self"), SheetKind.SELF, editable=acc.edit_self)
+        )
     if acc.read_reviews:
         for seat in subject.panel:
             slot = ScoreSheet.slot_for(SheetKind.REVIEWER, seat.user_id)
-            label = f"评审评分表 · {seat.name}" + ("（组长）" if seat.lead else "")
+            label = f"{words.name(SheetKind.REVIEWER)} · {seat.name}" + ("（组长）" if seat.lead else "")
             links.append(
                 SheetLink(
                     label,
@@ -87,7 +90,7 @@ def overview(user: User, subject_id: int) -> SheetsOverview | None:
     if acc.read_agreed:
         links.append(
             SheetLink(
-                SHEET_KIND_LABELS[SheetKind.AGREED],
+                words.name(SheetKind.AGREED),
                 sheets.get("agreed"),
                 SheetKind.AGREED,
                 editable=acc.edit_agreed,
@@ -120,12 +123,12 @@ class SubjectSheets:
     spread: SpreadTable | None  #: only for those who read every reviewer sheet
 
 
-def subject_sheets(user: User, subject_id: int) -> SubjectSheets:
-    subject, acc = visible_subject(user, subject_id)
+def subject_sheets(user: User, ref: SubjectRef | int) -> SubjectSheets:
+    subject, acc = visible_subject(user, ref)
     scheme, scored = subject.scheme, subject.scored
     panel = {seat.user_id: n for n, seat in enumerate(subject.panel)}
     shown = sorted(
-        (s for s in sheets_of(subject.id) if can_read_sheet(acc, s.kind, s.reviewer_id, user.id)),
+        (s for s in sheets_of(subject.ref) if can_read_sheet(acc, s.kind, s.reviewer_id, user.id)),
         key=lambda s: (_KIND_ORDER.get(s.kind, 3), panel.get(s.reviewer_id or 0, len(panel)), s.id),
     )
     spread = spread_table(subject, scheme) if acc.read_reviews and scored and scheme is not None else None
@@ -146,7 +149,7 @@ def sheet_view(user: User, sheet_id: int) -> SheetView:
     """One sheet with its result recomputed; NotFound when the user may not read it (or see its case)."""
     sheet = load_sheet(sheet_id)
     subject, _, editable = readable(
-        user, sheet.case_id, sheet.kind, sheet.reviewer_id, missing_when_unreadable=True
+        user, sheet.ref, sheet.kind, sheet.reviewer_id, missing_when_unreadable=True
     )
     scheme = scheme_of(sheet)
     level = subject.sheet_level(scheme)
@@ -241,14 +244,14 @@ class SheetPage:
 def sheet_page(user: User, sheet_id: int, form: Mapping[str, str] | None = None) -> SheetPage:
     """Everything one sheet page shows; ``form`` is what the user just typed (kept when a save is refused)."""
     sheet = load_sheet(sheet_id)
-    subject, acc, editable = readable(user, sheet.case_id, sheet.kind, sheet.reviewer_id)
+    subject, acc, editable = readable(user, sheet.ref, sheet.kind, sheet.reviewer_id)
     scheme = scheme_of(sheet)
     level = subject.sheet_level(scheme)
     checked = check_stored(scheme, level, sheet.entries)
     computed = checked.computed
     result = computed.result.to_dict() if computed.result is not None else None
     scores, reasons = item_scores(result), item_reasons(result)
-    self_sheet = find(subject.id, SheetKind.SELF)
+    self_sheet = find(subject.ref, SheetKind.SELF)
     show_self = (
         sheet.kind != SheetKind.SELF and acc.read_self and self_sheet is not None and self_sheet.submitted
     )

@@ -11,7 +11,7 @@ from webapp.core import clock
 from webapp.core.extensions import db
 from webapp.core.models import User
 from webapp.core.services.errors import NotFound
-from webapp.scoring.models import ScoreSheet, SheetStatus
+from webapp.scoring.models import ScoreSheet, SheetStatus, SubjectRef
 from webapp.scoring.services.schemes import get_scheme
 from webapp.scoring.services.scoresheets.checks import Computed, compute
 from webapp.scoring.services.scoresheets.errors import SheetStale
@@ -25,18 +25,20 @@ def load_sheet(sheet_id: int) -> ScoreSheet:
     return sheet
 
 
-def sheets_of(subject_id: int) -> list[ScoreSheet]:
-    return list(
-        db.session.scalars(
-            sa.select(ScoreSheet).where(ScoreSheet.case_id == subject_id).order_by(ScoreSheet.id)
-        )
-    )
+def of_subject(subject: SubjectRef | int) -> sa.ColumnElement[bool]:
+    """The WHERE clause for the sheets of one subject (a bare id: a grading case, `SubjectRef.of`)."""
+    ref = SubjectRef.of(subject)
+    return sa.and_(ScoreSheet.subject_type == ref.type, ScoreSheet.subject_id == ref.id)
 
 
-def find(subject_id: int, kind: str, reviewer_id: int | None = None) -> ScoreSheet | None:
+def sheets_of(subject: SubjectRef | int) -> list[ScoreSheet]:
+    return list(db.session.scalars(sa.select(ScoreSheet).where(of_subject(subject)).order_by(ScoreSheet.id)))
+
+
+def find(subject: SubjectRef | int, kind: str, reviewer_id: int | None = None) -> ScoreSheet | None:
     return db.session.scalar(
         sa.select(ScoreSheet).where(
-            ScoreSheet.case_id == subject_id, ScoreSheet.slot == ScoreSheet.slot_for(kind, reviewer_id)
+            of_subject(subject), ScoreSheet.slot == ScoreSheet.slot_for(kind, reviewer_id)
         )
     )
 
@@ -47,10 +49,11 @@ def scheme_of(sheet: ScoreSheet) -> Scheme:
 
 
 def new_sheet(
-    subject_id: int, scheme: Scheme, kind: str, user: User, reviewer_id: int | None = None
+    subject: SubjectRef, scheme: Scheme, kind: str, user: User, reviewer_id: int | None = None
 ) -> ScoreSheet:
     sheet = ScoreSheet(
-        case_id=subject_id,
+        subject_type=subject.type,
+        subject_id=subject.id,
         kind=kind,
         reviewer_id=reviewer_id,
         slot=ScoreSheet.slot_for(kind, reviewer_id),

@@ -1,22 +1,24 @@
 """What a procedure hands the sheet code: the subject a sheet is filled on and who may do what with it.
 
 The sheet code knows sheets (the self-check, each panel member's sheet, the panel's agreed sheet), not cases:
-the procedure that owns the subject — grading today — registers one `SheetProcedure`, which loads a
-`SheetSubject` (its title for file names, level, scheme version, panel, pass line, and why a sheet is closed in
-its present state) and decides a user's `SheetAccess` to it. ``score_sheets.case_id`` holds the subject's id
-(one procedure uses sheets so far; a second one would add a subject type to the table).
+each procedure that owns subjects registers a `SheetProcedure` under its subject type (grading: "case"; the
+assessment campaigns: "campaign_unit"), which loads a `SheetSubject` (its title for file names, level, scheme
+version, panel, pass line, why a sheet is closed in its present state, its page and its words) and decides a
+user's `SheetAccess` to it. A sheet row names its subject by ``(subject_type, subject_id)`` (`SubjectRef`); the
+sheet-id routes find the procedure from the row's ``subject_type``. A bare id given to these functions is a
+grading case (`SubjectRef.of`), so grading's callers keep their form.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Protocol
 
 from webapp.core.models import User
 from webapp.core.services.errors import NotFound
-from webapp.scoring.models import ScoreSheet, SheetKind
+from webapp.scoring.models import SHEET_KIND_LABELS, ScoreSheet, SheetKind, SubjectRef
 from webapp.scoring.permissions import SheetAccess, can_fill_sheet, can_read_sheet, fills_sheet
 from webapp.scoring.services.scoresheets.errors import SheetRefused
 from workflow.scoring.scheme import Scheme
@@ -40,11 +42,49 @@ class Closed:
     rule: str
 
 
+def _grading_fillers() -> dict[str, str]:
+    return {SheetKind.SELF: "申报单位", SheetKind.REVIEWER: "评审组成员", SheetKind.AGREED: "评审组组长"}
+
+
+@dataclass(frozen=True)
+class SheetWords:
+    """The procedure's words on its sheets' pages and refusals; the defaults are grading's."""
+
+    #: what the subject is called: 「案件不存在。」, the breadcrumb 「案件 12 · …」
+    noun: str = "案件"
+    #: sheet kind → the sheet's name (自查评分表 / 评审评分表 / 合议评分表)
+    names: Mapping[str, str] = field(default_factory=lambda: dict(SHEET_KIND_LABELS))
+    #: sheet kind → who fills it (申报单位 / 评审组成员 / 评审组组长)
+    fillers: Mapping[str, str] = field(default_factory=_grading_fillers)
+
+    def name(self, kind: str) -> str:
+        return self.names.get(kind, SHEET_KIND_LABELS.get(kind, kind))
+
+    def filled_by(self, kind: str) -> str:
+        """「评审评分表由评审组成员填写。」"""
+        return f"{self.name(kind)}由{self.fillers.get(kind, '')}填写。"
+
+    @property
+    def missing(self) -> str:
+        return f"{self.noun}不存在。"
+
+
+@dataclass(frozen=True)
+class SubjectPage:
+    """Where the subject's own page is: an endpoint and its values, turned into a URL by the pages (a request
+    is needed for that, and the subject is also loaded outside requests)."""
+
+    endpoint: str
+    values: Mapping[str, Any] = field(default_factory=dict)
+
+
 @dataclass(frozen=True)
 class SheetSubject:
     """One subject's context for its sheets, whoever reads them."""
 
     id: int
+    #: the procedure's subject type (its registration key: "case", "campaign_unit")
+    type: str
     #: the procedure's own record (a grading `Case`), for the procedure's templates; never read by the sheet code
     record: Any
     #: the start of every file name: 「夷陵区财政局-省二级评定」 → 「…-合议评分表.xlsx」
@@ -62,6 +102,17 @@ class SheetSubject:
     pass_line: Decimal | None = None
     #: the rules let the panel record a total scored on paper
     paper_review: bool = False
+    #: the subject's page, for the sheets' back links and breadcrumbs (None: the home page)
+    page: SubjectPage | None = None
+    #: the subject's name in headings (「夷陵区财政局」)
+    name: str = ""
+    #: one line under the sheet's heading (「省二级评定 · 评审中」)
+    summary: str = ""
+    words: SheetWords = field(default_factory=SheetWords)
+
+    @property
+    def ref(self) -> SubjectRef:
+        return SubjectRef(self.type, self.id)
 
     @property
     def scored(self) -> bool:
@@ -82,6 +133,9 @@ class SheetSubject:
 class SheetProcedure(Protocol):
     """What a procedure registers so that its subjects have score sheets."""
 
+    #: its words before a subject is loaded (「案件不存在。」); a loaded subject carries its own
+    words: SheetWords
+
     def subject(self, subject_id: int) -> SheetSubject | None:
         """The subject, or None when there is none with this id."""
 
@@ -99,35 +153,49 @@ class SheetProcedure(Protocol):
         trail, inside the caller's transaction."""
 
 
-_procedure: SheetProcedure | None = None
+_procedures: dict[str, SheetProcedure] = {}
 
 
-def register_procedure(procedure: SheetProcedure) -> None:
-    """The procedure whose subjects carry score sheets (grading registers itself when its package loads)."""
-    global _procedure
-    _procedure = procedure
+def register_procedure(subject_type: str, procedure: SheetProcedure) -> None:
+    """The procedure whose subjects of ``subject_type`` carry score sheets (each procedure registers itself in
+    its ``declaration.py``: grading "case", the assessment campaigns "campaign_unit")."""
+    _procedures[subject_type] = procedure
 
 
-def procedure() -> SheetProcedure:
-    if _procedure is None:  # pragma: no cover - the app factory registers grading
-        raise RuntimeError("no procedure registered for score sheets")
-    return _procedure
+def unregister_procedure(subject_type: str) -> None:
+    """Forget a registration (tests that register a stand-in procedure)."""
+    _procedures.pop(subject_type, None)
 
 
-def load_subject(subject_id: int) -> SheetSubject:
-    subject = procedure().subject(subject_id)
-    if subject is None:
-        raise NotFound("案件不存在。")
-    return subject
+def procedure(subject_type: str) -> SheetProcedure:
+    """The procedure registered for ``subject_type``; NotFound for any other (a URL may carry any word)."""
+    found = _procedures.get(subject_type)
+    if found is None:
+        raise NotFound("评分表不存在。")
+    return found
 
 
-def visible_subject(user: User, subject_id: int) -> tuple[SheetSubject, SheetAccess]:
+def procedures() -> dict[str, SheetProcedure]:
+    """Every registration, by subject type (e.g. to count the subjects using a scheme version)."""
+    return dict(_procedures)
+
+
+def load_subject(subject: SubjectRef | int) -> SheetSubject:
+    ref = SubjectRef.of(subject)
+    proc = procedure(ref.type)
+    found = proc.subject(ref.id)
+    if found is None:
+        raise NotFound(proc.words.missing)
+    return found
+
+
+def visible_subject(user: User, subject: SubjectRef | int) -> tuple[SheetSubject, SheetAccess]:
     """The subject and the user's access to its sheets; NotFound when they may not see it (no existence leak)."""
-    subject = load_subject(subject_id)
-    acc = procedure().access(user, subject)
+    found = load_subject(subject)
+    acc = procedure(found.type).access(user, found)
     if not acc.visible:
-        raise NotFound("案件不存在。")
-    return subject, acc
+        raise NotFound(found.words.missing)
+    return found, acc
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -149,23 +217,25 @@ def refusal(
     if filler:
         closed = subject.closed[kind]
         return SheetRefused(closed.message, status=409, code="sheet_closed", rule=closed.rule)
-    if kind == SheetKind.REVIEWER:
-        if reviewer_id == user.id:
-            return SheetRefused("评审评分表由评审组成员填写。")
-        return SheetRefused("只能填写本人的评审评分表。")
-    if kind == SheetKind.AGREED:
-        return SheetRefused("合议评分表由评审组组长填写。")
-    return SheetRefused("自查评分表由申报单位填写。")
+    words = subject.words
+    if kind == SheetKind.REVIEWER and reviewer_id != user.id:
+        return SheetRefused(f"只能填写本人的{words.name(kind)}。")
+    return SheetRefused(words.filled_by(kind))
 
 
 def readable(
-    user: User, subject_id: int, kind: str, reviewer_id: int | None, *, missing_when_unreadable: bool = False
+    user: User,
+    subject: SubjectRef | int,
+    kind: str,
+    reviewer_id: int | None,
+    *,
+    missing_when_unreadable: bool = False,
 ) -> tuple[SheetSubject, SheetAccess, bool]:
     """(subject, access, editable) for reading one sheet; `SheetRefused` (or NotFound, the API's rule) when the
     user may not read it."""
-    subject, acc = visible_subject(user, subject_id)
+    found, acc = visible_subject(user, subject)
     if not can_read_sheet(acc, kind, reviewer_id, user.id):
         if missing_when_unreadable:
             raise NotFound("评分表不存在。")
         raise SheetRefused("您无权查看该评分表。")
-    return subject, acc, can_fill_sheet(acc, kind, reviewer_id, user.id)
+    return found, acc, can_fill_sheet(acc, kind, reviewer_id, user.id)
