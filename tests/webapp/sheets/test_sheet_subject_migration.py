@@ -1,4 +1,4 @@
-"""0008_sheet_subjects: a score sheet names its subject by (subject_type, subject_id); grading's rows become 'case'
+"""0009_sheet_subjects: a score sheet names its subject by (subject_type, subject_id); grading's rows become 'case'
 rows and come back as they were; a campaign unit may share a case's id without its sheets mixing."""
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ def test_grading_sheets_become_case_subjects_and_come_back_on_downgrade(tmp_path
         upgrade(revision="0007_ledger")
         with db.engine.begin() as connection:
             _case_with_a_self_check(connection)
-        upgrade(revision="0008_sheet_subjects")
+        upgrade(revision="0009_sheet_subjects")
         with db.engine.begin() as connection:
             row = connection.execute(
                 sa.text("SELECT subject_type, subject_id, slot FROM score_sheets WHERE id = 7")

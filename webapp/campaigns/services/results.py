@@ -14,6 +14,11 @@ from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
+
+from webapp.campaigns.models import Campaign, CampaignUnit
+from webapp.core.extensions import db
+from webapp.core.models.organisation import Organisation
+from webapp.scoring.models import ScoreSheet, SheetKind, SheetStatus
 from workflow.campaigns.ranking import (
     CampaignRanking,
     Entry,
@@ -23,11 +28,6 @@ from workflow.campaigns.ranking import (
     RankedUnit,
     rank_campaign,
 )
-
-from webapp.campaigns.models import Campaign, CampaignUnit
-from webapp.core.extensions import db
-from webapp.core.models.organisation import Organisation
-from webapp.scoring.models import ScoreSheet, SheetKind, SheetStatus
 
 #: the sheet code's subject type for one unit in one campaign
 SHEET_SUBJECT = "campaign_unit"

@@ -1,7 +1,7 @@
 """sheet subjects: a score sheet belongs to a subject of a procedure (subject_type, subject_id), no longer only to
 a case — the second procedure with sheets (periodic assessment campaigns, issue 11) scores campaign units.
 
-Revision ID: 0008_sheet_subjects
+Revision ID: 0009_sheet_subjects
 Revises: 0008_campaigns
 Create Date: 2026-12-08 10:00:00
 
@@ -15,7 +15,7 @@ from alembic import op
 
 
 # revision identifiers, used by Alembic.
-revision = "0008_sheet_subjects"
+revision = "0009_sheet_subjects"
 down_revision = "0008_campaigns"
 branch_labels = None
 depends_on = None
