@@ -68,12 +68,12 @@ def summary_json(campaign: Campaign) -> dict[str, Any]:
     }
 
 
+@login_required
 @operation(
     "Campaigns the caller may see, newest period first",
     query=schemas.CampaignListQuery,
     responses={200: ("a page of campaigns", schemas.CampaignList), 400: "a bad page number"},
 )
-@login_required
 def campaign_list() -> Response:
     stmt = (
         sa.select(Campaign)
@@ -132,21 +132,21 @@ def _detail(campaign: Campaign) -> dict[str, Any]:
     }
 
 
+@login_required
 @operation(
     "One campaign: its period, deadlines, rules, the office's units and progress, and the events",
     responses={200: ("the campaign", schemas.CampaignDetail), **_ERRORS},
 )
-@login_required
 def campaign_detail(campaign_id: int) -> Response:
     return jsonify(_detail(campaigns.load(current_user, campaign_id)))
 
 
+@login_required
 @operation(
     "Fire an event (open, start_assessment, …, approve, return_results with a reason, publish)",
     body=schemas.CampaignEventRequest,
     responses={200: ("the campaign after the event", schemas.CampaignDetail), **_ACT_ERRORS},
 )
-@login_required
 def campaign_event(campaign_id: int, body: schemas.CampaignEventRequest) -> Response:
     campaign = campaigns.fire(
         current_user, campaign_id, body.event, reason=body.reason, expected_version=body.version
@@ -154,17 +154,18 @@ def campaign_event(campaign_id: int, body: schemas.CampaignEventRequest) -> Resp
     return jsonify(_detail(campaign))
 
 
+@login_required
 @operation(
     "The office's counts within the quotas (STA-4.1): refused outside the range, quoting the rule",
     body=schemas.CampaignChoicesRequest,
     responses={200: ("the ranking under the new counts", schemas.CampaignRanking), **_ACT_ERRORS},
 )
-@login_required
 def campaign_choices(campaign_id: int, body: schemas.CampaignChoicesRequest) -> Response:
     campaign = moderation.set_choices(current_user, campaign_id, body.choices, expected_version=body.version)
     return _ranking_json(campaign.id)
 
 
+@login_required
 @operation(
     "The ranking per group with ties, grades and vetoes: live until approval, frozen from then on",
     responses={
@@ -173,7 +174,6 @@ def campaign_choices(campaign_id: int, body: schemas.CampaignChoicesRequest) -> 
         409: "the office's counts break a quota (Chinese message quoting STA-4.1)",
     },
 )
-@login_required
 def campaign_ranking(campaign_id: int) -> Response:
     return _ranking_json(campaign_id)
 
