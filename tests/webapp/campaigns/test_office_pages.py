@@ -52,6 +52,8 @@ def test_a_count_outside_STA_4_1_is_400_with_the_rule_quoted_and_the_typed_count
 ) -> None:
     campaign_id = _moderating(app, world)
     login(client, "staff")
+    board = client.get(f"/campaigns/{campaign_id}/moderation").get_data(as_text=True)
+    assert board.count('data-testid="board-row"') == 11 and 'data-testid="items"' in board
     response = client.post(
         f"/campaigns/{campaign_id}/moderation/choices", data={"count::::优秀": "4", "count::::良好": "4"}
     )
@@ -207,6 +209,8 @@ def test_the_office_copies_a_campaign_for_the_next_period_from_its_page(
     login(client, "staff")
     response = client.post(f"/campaigns/{campaign_id}/copy")
     assert response.status_code == 302
+    setup_page = client.get(response.headers["Location"])
+    assert setup_page.status_code == 200 and 'data-testid="team-form"' in setup_page.get_data(as_text=True)
     with app.app_context():
         copy = db.session.query(Campaign).filter(Campaign.previous_id == campaign_id).one()
         assert copy.period_start.year == 2027 and len(copy.units) == 11

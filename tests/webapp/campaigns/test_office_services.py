@@ -7,8 +7,9 @@ from decimal import Decimal
 
 import pytest
 from flask import Flask
+from flask.testing import FlaskClient
 
-from tests.webapp.campaigns.conftest import STA_TOTALS, TODAY, Ref, World, draft, put_in_state, submit
+from tests.webapp.campaigns.conftest import STA_TOTALS, TODAY, Ref, World, draft, login, put_in_state, submit
 from webapp.campaigns.models import Campaign
 from webapp.campaigns.services import campaigns, moderation, results, series, setup
 from webapp.campaigns.services.errors import Refused
@@ -262,3 +263,34 @@ def test_the_series_composite_is_the_mean_of_the_quarters_weighted_20_percent(
         line = next(u for u in found.units if u.organisation_id == world.units[0].id)
         assert line.composite.value == Decimal(90) and line.composite.contribution == Decimal(18)
         assert [c.label for c in found.columns] == [f"2026年第{n}季度" for n in "一二三四"]
+
+
+def test_the_series_shows_the_bottom_two_talk_and_written_report_of_the_monthly_rankings(
+    app: Flask, world: World, client: FlaskClient
+) -> None:
+    """ORG-12.6 / ORG-12.7 Example 6 (GAP-3/4): bottom two in Jan and Feb → talk; a third time in Apr → written
+    report. The annual line aggregates targets + bonus − faults + recognition (ORG-PR.7)."""
+    with app.app_context():
+        staff = _user(world.staff)
+        first = setup.create_draft(
+            staff, preset_id="org-2014-monthly", period_start=date(2026, 1, 1), today=TODAY
+        )
+        setup.set_units(staff, first.id, units=[(u.id, "街道") for u in world.units[:4]])
+        ids = [first.id]
+        for _ in range(3):
+            ids.append(setup.copy_for_next(staff, ids[-1], today=TODAY).id)
+        # the first unit ranks 4, 3, 1, 3 of four: bottom two (ranks 3–4) in Jan, Feb and Apr
+        months = ([10, 30, 20, 40], [20, 10, 30, 40], [40, 30, 20, 10], [20, 30, 10, 40])
+        for campaign_id, totals in zip(ids, months, strict=True):
+            _approved_quarter(world, campaign_id, totals)
+        found = series.series(staff, ids[0], year=2026)
+        line = next(u for u in found.units if u.organisation_id == world.units[0].id)
+        assert [c.month for c in line.consequences if c.bottom_two] == [1, 2, 4]
+        assert line.talk and line.written_report
+        assert found.annual_aggregate and line.annual is not None
+        assert line.annual.total == Decimal("22.50")  # mean of 10, 20, 40, 20; no claims, no recognition
+        other = next(u for u in found.units if u.organisation_id == world.units[3].id)
+        assert not other.written_report
+    login(client, "staff")
+    page = client.get(f"/campaigns/{ids[0]}/series?year=2026").get_data(as_text=True)
+    assert "连续2次：组织约谈" in page and "累计3次：写出书面报告" in page and "ORG-12.7" in page
