@@ -17,8 +17,7 @@ round's steps are a few days before today. Loaded on 2027-01-05 (``make run``) t
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
@@ -26,7 +25,7 @@ from io import BytesIO
 
 import click
 import sqlalchemy as sa
-from flask import current_app, g
+from flask import current_app
 from flask.cli import with_appcontext
 from werkzeug.datastructures import FileStorage
 from werkzeug.security import generate_password_hash
@@ -355,23 +354,6 @@ ALL_PRECONDITIONS = {f"ARC-5.{n}": True for n in range(1, 7)}
 ACCEPTANCE_KINDS = ("application_form", "self_check_sheet", "acceptance_report", "integrity_notice")
 
 
-@contextmanager
-def _as_of(day: date) -> Iterator[None]:
-    """Run a step as of ``day``: the audit rows get that date (the clock reads KAOPING_TODAY)."""
-    config = current_app.config
-    saved_today, saved_offset = config.get("KAOPING_TODAY"), g.get("kaoping_demo_offset")
-    config["KAOPING_TODAY"] = day.isoformat()
-    g.kaoping_demo_offset = 0
-    try:
-        yield
-    finally:
-        config["KAOPING_TODAY"] = saved_today
-        if saved_offset is None:
-            g.pop("kaoping_demo_offset", None)
-        else:
-            g.kaoping_demo_offset = saved_offset
-
-
 def _user(username: str) -> User:
     user = db.session.scalar(sa.select(User).where(User.username == username))
     if user is None:
@@ -403,7 +385,7 @@ class _Walk:
         from webapp.grading.services import cases
 
         self.cases = cases
-        with _as_of(day):
+        with clock.as_of(day):
             self.case = cases.open_case(
                 _user(unit), level=level, kind=kind, preconditions=ALL_PRECONDITIONS, today=day
             )
@@ -422,14 +404,14 @@ class _Walk:
                 )
 
     def fire(self, username: str, event: str, day: date, **kwargs: object) -> _Walk:
-        with _as_of(day):
+        with clock.as_of(day):
             self.cases.fire_event(_user(username), self.case.id, event, today=day, **kwargs)  # type: ignore[arg-type]
         return self
 
     def panel(self, username: str, reviewers: list[str], day: date) -> _Walk:
         from webapp.grading.services import panel as panel_service
 
-        with _as_of(day):
+        with clock.as_of(day):
             panel_service.set_panel(_user(username), self.case.id, reviewers, today=day)
             for reviewer in reviewers:  # each member declares no conflict of interest before scoring
                 panel_service.declare(

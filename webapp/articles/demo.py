@@ -14,13 +14,11 @@ Skipped under TESTING unless ``DEMO_ARTICLES`` is set (view tests start from the
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta
 from typing import Any, NamedTuple
 
 import sqlalchemy as sa
-from flask import current_app, g
+from flask import current_app
 from werkzeug.security import generate_password_hash
 
 from config.rulesets import DEFAULT_RULESET, load_ruleset
@@ -117,24 +115,6 @@ PREFIX = {"zg-yl": "yl", "zg-xl": "xl", "zg-gx": "gx", "zg-yjs": "yjs", "zg-jd":
 
 
 # -- loading -------------------------------------------------------------------------------------------------------
-
-
-@contextmanager
-def _as_of(day: date) -> Iterator[None]:
-    """Run a step as of ``day``: the audit rows and timestamps get that date (the clock reads KAOPING_TODAY).
-    The core demo's cases do the same (`webapp.demo`), which this package may not import."""
-    config = current_app.config
-    saved_today, saved_offset = config.get("KAOPING_TODAY"), g.get("kaoping_demo_offset")
-    config["KAOPING_TODAY"] = day.isoformat()
-    g.kaoping_demo_offset = 0
-    try:
-        yield
-    finally:
-        config["KAOPING_TODAY"] = saved_today
-        if saved_offset is None:
-            g.pop("kaoping_demo_offset", None)
-        else:
-            g.kaoping_demo_offset = saved_offset
 
 
 def _org(code: str) -> Organisation:
@@ -239,14 +219,14 @@ def _play(story: Story, office: ArticleOffice, today: date) -> None:
     days = _days(today, story)
     writer = _actor(story, "officer")
     paragraphs = list(story.body)
-    with _as_of(days[0]):
+    with clock.as_of(days[0]):
         article = articles.create_draft(
             writer, office_id=office.id, title=story.title, body="\n\n".join(paragraphs),
             secrecy=story.secrecy, today=days[0],
         )  # fmt: skip
     for step, day in zip(story.steps, days[1:], strict=True):
         user = _actor(story, step.who)
-        with _as_of(day):
+        with clock.as_of(day):
             if step.action == "revise":
                 paragraphs.append(step.text)
                 articles.save_text(
@@ -335,7 +315,7 @@ def _at(day: date, hour: int, minute: int) -> datetime:
 def _walk(title: str, steps: list[tuple[date, str, str, dict[str, Any]]]) -> None:
     """Fire ``(day, username, event, keyword arguments)`` on the article titled ``title``, each as of its day."""
     for day, username, event, kwargs in steps:
-        with _as_of(day):
+        with clock.as_of(day):
             articles.fire(_user(username), _article(title).id, event, today=day, **kwargs)
 
 
@@ -347,11 +327,11 @@ def _forward_and_adopt_elsewhere(office: ArticleOffice, today: date) -> None:
     assert upper is not None
     dunmiao = _article("夷陵区建立年轻干部“墩苗”台账实行跟踪培养")
     if db.session.scalar(sa.select(Forwarding.id).where(Forwarding.article_id == dunmiao.id)) is None:
-        with _as_of(day(68)):
+        with clock.as_of(day(68)):
             sent = forwarding.forward(
                 _user("zg-editor"), dunmiao.id, "up", note="经验做法较好，建议省级刊用", today=day(68)
             )
-        with _as_of(day(64)):
+        with clock.as_of(day(64)):
             forwarding.adopt(
                 _user("zg-prov-editor"),
                 sent.id,
@@ -359,13 +339,13 @@ def _forward_and_adopt_elsewhere(office: ArticleOffice, today: date) -> None:
                 today=day(64),
             )
         reduce_burden = _article("关于基层减负情况的调研与思考")
-        with _as_of(day(61)):
+        with clock.as_of(day(61)):
             forwarding.forward(
                 _user("zg-head"), reduce_burden.id, "to_leaders", note="呈部领导参阅", today=day(61)
             )
     leitai = _article("夷陵区推行村（社区）党组织书记“擂台比武”激发基层活力")
     if db.session.scalar(sa.select(sa.func.count(Adoption.id)).where(Adoption.article_id == leitai.id)) < 2:
-        with _as_of(day(78)):
+        with clock.as_of(day(78)):
             adoption_changes.adopt_again(
                 _user("zg-editor"),
                 leitai.id,
@@ -380,20 +360,20 @@ def _instructions(office: ArticleOffice, today: date) -> None:
     if db.session.scalar(sa.select(Instruction.id).where(Instruction.article_id == leitai.id)) is not None:
         return
     day = lambda n: today - timedelta(days=n)  # noqa: E731
-    with _as_of(day(60)):
+    with clock.as_of(day(60)):
         instruction = instructions.record(
             _user("zg-editor"), leitai.id, leader="李建国（市委常委、组织部部长）", level="city",
             text="“擂台比武”抓住了村级班子建设的关键，请夷陵区总结经验，市委组织部研究在全市推广。",
             instructed_on=day(60), today=day(60),
             follow_up=FollowUpInput(_org("zg-yl").id, day(45), "总结“擂台比武”做法，提出在全市推广的建议"),
         )  # fmt: skip
-    with _as_of(day(50)):
+    with clock.as_of(day(50)):
         instructions.report(
             _user("yl-officer"), instruction.follow_ups[0].id,
             "已形成《夷陵区村（社区）党组织书记“擂台比武”工作规程》，建议分县市区试点后在全市推开。",
             now=_at(day(50), 16, 30),
         )  # fmt: skip
-    with _as_of(day(58)):
+    with clock.as_of(day(58)):
         instructions.record(
             _user("zg-editor"), _article("夷陵区建立年轻干部“墩苗”台账实行跟踪培养").id,
             leader="省委组织部领导", level="provincial", text="这个办法好，可在全省组织系统交流。",
@@ -415,13 +395,13 @@ def _issues(office: ArticleOffice, today: date) -> None:
         "西陵区实施“社区书记工作室”品牌建设", "夷陵区建立年轻干部“墩苗”台账实行跟踪培养",
         "夷陵区以“三个清单”压实基层党建工作责任", "关于基层减负情况的调研与思考",
     ]  # fmt: skip
-    with _as_of(day(58)):
+    with clock.as_of(day(58)):
         issue = issues.create(editor, publication, issued_on=day(58), editor_note="本期刊发基层党建经验做法。",
                               distribution="市委常委，各县市区委组织部，部机关各科室", copies=120, today=day(58))  # fmt: skip
         issues.add_items(editor, issue.id, [_adoption(title, office, "P3") for title in first])
-    with _as_of(day(57)):
+    with clock.as_of(day(57)):
         issues.lock(head, issue.id, now=_at(day(57), 17, 0))
-    with _as_of(day(54)):
+    with clock.as_of(day(54)):
         item = next(i for i in issue.items if i.title.startswith("夷陵区以“三个清单”"))
         issue_corrections.correct(head, issue.id, CorrectionInput(
             "edit", "经夷陵区委组织部核实，提醒谈话针对连续三个月（非两个月）进度滞后的乡镇党委书记", item.id,
@@ -432,7 +412,7 @@ def _issues(office: ArticleOffice, today: date) -> None:
         "夷陵区“红色物业”助力老旧小区治理",
         COMMISSION_ANSWERS["zg-yl"],
     ]
-    with _as_of(day(3)):
+    with clock.as_of(day(3)):
         issue = issues.create(
             editor, publication, issued_on=day(3), editor_note="本期为约稿专题。", today=day(3)
         )
@@ -445,7 +425,7 @@ def _commission(office: ArticleOffice, today: date) -> None:
         return
     day = lambda n: today - timedelta(days=n)  # noqa: E731
     units = {code: _org(code).id for code in ("zg-yl", "zg-xl", "zg-gx")}
-    with _as_of(day(25)):
+    with clock.as_of(day(25)):
         commission = commissions.create(
             _user("zg-editor"), topic=COMMISSION_TOPIC, detail="请结合本地实际，报送一篇经验类信息，1500字以内。",
             due_on=day(15), important=True, unit_ids=list(units.values()), today=day(25),
@@ -453,7 +433,7 @@ def _commission(office: ArticleOffice, today: date) -> None:
     target = {t.unit_id: t.id for t in commission.targets}
     for code, (written, signed) in {"zg-yl": (20, 18), "zg-xl": (14, 12)}.items():
         prefix, title = PREFIX[code], COMMISSION_ANSWERS[code]
-        with _as_of(day(written)):
+        with clock.as_of(day(written)):
             articles.create_draft(
                 _user(f"{prefix}-officer"), office_id=office.id, title=title, today=day(written),
                 body=f"{title}。\n\n围绕约稿要求，本单位从选育管用四个环节加强书记队伍建设，成效明显。",
@@ -479,7 +459,7 @@ def _urgent(office: ArticleOffice, today: date) -> None:
         return
     day, next_day = today - timedelta(days=20), today - timedelta(days=19)
     officer, signer, editor = _user("yl-officer"), _user("yl-signer"), _user("zg-editor")
-    with _as_of(day):
+    with clock.as_of(day):
         event, first = urgent.register_by_unit(
             officer, office_id=office.id, title=URGENT_EVENT, occurred_at=_at(day, 8, 10), now=_at(day, 8, 35),
             report_title=URGENT_FIRST, report_body="8时10分，樟村坪镇一处山体发生滑坡，无人员伤亡。区委组织部组织"
@@ -498,7 +478,7 @@ def _urgent(office: ArticleOffice, today: date) -> None:
     _walk(URGENT_FIRST, [(next_day, "zg-editor", "adopt", adopt)])
     _walk(URGENT_FOLLOWUP, [(next_day, "zg-editor", "receive", {}),
                             (next_day, "zg-editor", "decline", {"reason": "续报内容已并入首报采用稿"})])  # fmt: skip
-    with _as_of(next_day):
+    with clock.as_of(next_day):
         incidents.create(
             editor, kind="late", occurred_on=day, article_id=followup.id, urgent_event_id=event.id, today=next_day,
             note="续报时限为12时55分，13时40分送达，迟报45分钟。",

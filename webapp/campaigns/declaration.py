@@ -2,6 +2,7 @@
 the worklist and the ``kaoping campaign`` command."""
 
 from webapp.campaigns import api, home, models, nav, office  # noqa: F401  (models: the tables)
+from webapp.campaigns.commands import CLI_COMMANDS
 from webapp.core.feature import Feature
 from workflow.campaigns import PROCEDURE
 
@@ -11,6 +12,7 @@ FEATURE = Feature(
     procedure=PROCEDURE,
     blueprints=(office.bp,),
     register_api=api.register_api,
+    cli_commands=CLI_COMMANDS,
     worklist=home.worklist,
     overdue_count=home.overdue_count,
     nav=nav.nav,

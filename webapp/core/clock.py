@@ -12,6 +12,8 @@ date must not stretch or cut short. No other module calls ``datetime.now``.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -78,6 +80,24 @@ def wall_now() -> datetime:
 
 def real_today() -> date:
     return datetime.now(SHANGHAI).date()
+
+
+@contextmanager
+def as_of(day: date) -> Iterator[None]:
+    """Run a step as of ``day`` (demo data only): business dates, audit rows and timestamps get that date, as if
+    ``KAOPING_TODAY`` were set, with no demo offset. The demos of every feature use this one."""
+    config = current_app.config
+    saved_today, saved_offset = config.get("KAOPING_TODAY"), g.get("kaoping_demo_offset")
+    config["KAOPING_TODAY"] = day.isoformat()
+    g.kaoping_demo_offset = 0
+    try:
+        yield
+    finally:
+        config["KAOPING_TODAY"] = saved_today
+        if saved_offset is None:
+            g.pop("kaoping_demo_offset", None)
+        else:
+            g.kaoping_demo_offset = saved_offset
 
 
 def base_today() -> date:

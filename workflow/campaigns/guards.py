@@ -43,24 +43,32 @@ def ready_to_open(facts: CampaignFacts, actor: Actor, today: date, rules: Any) -
         return refusal(
             "no_team", _cite(facts, "team", "SAF-3.2"), "请组成考评组并指定一名组长（组长填写合议评分表）"
         )
-    dates = [
-        ("自评截止日", facts.self_due),
-        ("材料报送截止日", facts.materials_due),
-        ("实地考评开始日", facts.inspection_from),
-        ("实地考评结束日", facts.inspection_to),
-        ("结果报送截止日", facts.results_due),
-    ]
-    given = [(name, day) for name, day in dates if day is not None]
+    names = {
+        "self_due": "自评截止日",
+        "materials_due": "材料报送截止日",
+        "inspection_from": "实地考评开始日",
+        "inspection_to": "实地考评结束日",
+        "results_due": "结果报送截止日",
+    }
+    given = [(names[key], getattr(facts, key)) for key in names if getattr(facts, key) is not None]
     if not given:
         return refusal("no_deadlines", _cite(facts, "self", "STA-4.2"), "请填写自评截止日等时间安排")
-    for (name_a, a), (name_b, b) in zip(given, given[1:], strict=False):
+    # self-assessment before its materials, the inspection window in order, the results after everything
+    # (ORG's team scores in the first week while units may still declare: the two windows may overlap)
+    for first, then in (
+        ("self_due", "materials_due"),
+        ("inspection_from", "inspection_to"),
+        *((key, "results_due") for key in names if key != "results_due"),
+    ):
+        a, b = getattr(facts, first), getattr(facts, then)
         if a is not None and b is not None and a > b:
-            return refusal("deadline_order", _cite(facts, "self", "STA-4.2"), f"{name_a}不能晚于{name_b}")
-    if facts.period_start is not None and given[0][1] is not None and given[0][1] < facts.period_start:
+            return refusal(
+                "deadline_order", _cite(facts, "self", "STA-4.2"), f"{names[first]}不能晚于{names[then]}"
+            )
+    early = [name for name, day in given if facts.period_start is not None and day < facts.period_start]
+    if early:
         return refusal(
-            "deadline_before_period",
-            _cite(facts, "self", "STA-4.2"),
-            f"{given[0][0]}不能早于考评期开始",
+            "deadline_before_period", _cite(facts, "self", "STA-4.2"), f"{early[0]}不能早于考评期开始"
         )
     return None
 

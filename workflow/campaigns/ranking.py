@@ -135,6 +135,7 @@ _DETAILS = {
     "rank.too_few_units": "{grade}至少{low}名，但只剩{left}个单位",
     "rank.tie_split": "{grade}{count}名会把同分（{total}分）的单位分在两个等次，请重新确定名额",
     "rank.tie_below_min": "同分（{total}分）的单位按同分取低档均不评为{grade}后只剩{count}名，少于规定的{low}名",
+    "rank.unknown_grade": "{grade}不是规定名额的等次（有：{grades}）",
     "rank.no_cut": "{grade}在规定的{low}—{high}名内任取名额都会把同分的单位分在两个等次，请由考评办确定名额",
 }
 
@@ -228,6 +229,15 @@ def _rank_group(
     grades: dict[str, tuple[str | None, str]] = {}
     checks: list[QuotaCheck] = []
     refusal: QuotaRefused | None = None
+    known = [q.grade for q in quotas]
+    for grade in chosen:
+        if grade not in known:  # a count for a grade without a quota would be silently ignored
+            params: dict[str, Any] = {"grade": grade, "grades": "、".join(known) or "无"}
+            message = quote(quota_rule, _DETAILS["rank.unknown_grade"].format(**params))
+            refusal = QuotaRefused(
+                "rank.unknown_grade", message, quota_rule, group=group, grade=grade, params=params
+            )
+            break
     pos = 0
     for quota in quotas:
         cut = _cut(quota, eligible, pos, chosen.get(quota.grade), tie_rule)
@@ -257,11 +267,14 @@ def _rank_group(
             grades[entry.unit] = (None, f"第{ranks[entry.unit]}名")
     for entry in ordered:
         if entry.judged_fail and entry.unit in grades and grades[entry.unit][0] != fail_grade:
-            grade, note = grades[entry.unit]
-            grades[entry.unit] = (grade, note + "；判定不合格只适用于名额以外的单位")
+            kept, note = grades[entry.unit]
+            grades[entry.unit] = (kept, note + "；判定不合格只适用于名额以外的单位")
         if entry.vetoed:
-            grade = veto_grade if veto_grade is not None else (fail_grade if quotas else None)
-            grades[entry.unit] = (grade, f"第{ranks[entry.unit]}名，被一票否决：保留得分和名次，不占等次名额")
+            vetoed = veto_grade if veto_grade is not None else (fail_grade if quotas else None)
+            grades[entry.unit] = (
+                vetoed,
+                f"第{ranks[entry.unit]}名，被一票否决：保留得分和名次，不占等次名额",
+            )
     units = tuple(
         RankedUnit(
             unit=e.unit,

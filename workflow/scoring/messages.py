@@ -64,6 +64,7 @@ FIELD_NAMES: dict[str, str] = {
     "source_note": "来源说明",
     "sample": "示例表标记",
     "partial": "部分编码标记",
+    "frame": "框架标记",
     "precision": "计分精度",
     "level_names": "级别名称",
     "pass_lines": "各级别达标分数线",
@@ -156,6 +157,8 @@ MESSAGES: dict[str, str] = {
     "scheme.sections_and_items": "考核项目要么全部分在各部分下，要么全部不分部分，不能混用",
     "scheme.duplicate_section": "部分编号重复",
     "scheme.section_no_items": "部分下没有考核项目",
+    "scheme.frame_items": "框架评分表的部分只列名称，不能有考核项目和分值",
+    "sheet.frame_scheme": "《{name}》只有考评内容框架，原文未附评分细则，不能计分：请考评办导入本单位的评分表（电子表格文件）",
     "scheme.unknown_level": "级别「{level}」不在本表的级别中（本表级别：{levels}）",
     "scheme.duplicate_item": "考核项目编号重复",
     "scheme.unknown_rule": "评分方式{rule}不存在（可用：{rules}）",
@@ -251,6 +254,7 @@ MESSAGES: dict[str, str] = {
     "rank.too_few_units": "{grade}至少{low}名，但只剩{left}个单位",
     "rank.tie_split": "{grade}{count}名会把同分（{total}分）的单位分在两个等次，请重新确定名额",
     "rank.tie_below_min": "同分（{total}分）的单位均不评为{grade}后只剩{count}名，少于规定的{low}名",
+    "rank.unknown_grade": "{grade}不是规定名额的等次（有：{grades}）",
     "rank.no_cut": "{grade}在规定的{low}—{high}名内任取名额都会把同分的单位分在两个等次，请由考评办确定名额",
 }
 

@@ -81,6 +81,23 @@ def test_opening_is_refused_with_the_rule_quoted(changes, code, rule):
     assert f"· {rule}" in refusal.message and "依据" in refusal.message
 
 
+def test_an_org_month_may_overlap_the_declarations_with_the_first_week_of_scoring_org_pr_3():
+    """ORG-PR.3 / PR.6: the team scores in days 1–7 of the next month, results by the 10th; units may still
+    declare until the 3rd — the windows overlap and the campaign opens."""
+    facts = ready(
+        period_start=date(2026, 11, 1),
+        period_end=date(2026, 11, 30),
+        self_due=date(2026, 12, 3),
+        materials_due=date(2026, 12, 3),
+        inspection_from=date(2026, 12, 1),
+        inspection_to=date(2026, 12, 7),
+        results_due=date(2026, 12, 10),
+    )
+    assert domain.check(facts, "open", STAFF, TODAY) is None
+    refusal = domain.check(replace(facts, inspection_to=date(2026, 12, 11)), "open", STAFF, TODAY)
+    assert refusal is not None and "实地考评结束日不能晚于结果报送截止日" in refusal.message
+
+
 def test_a_units_person_cannot_open_or_approve_anything():
     facts = ready()
     assert domain.check(facts, "open", UNIT, TODAY).code in ("forbidden", "not_allowed")  # type: ignore[union-attr]

@@ -178,3 +178,12 @@ def test_sta_4_1_property_grades_never_break_a_quota_nor_favour_a_lower_total(en
     assert all(u.grade == "不合格" for u in units if u.vetoed)
     for u in units:
         assert u.rank == 1 + sum(1 for v in units if v.total > u.total)
+
+
+def test_sta_4_1_a_count_for_a_grade_without_a_quota_is_refused_not_ignored():
+    with pytest.raises(QuotaRefused) as caught:
+        rank_campaign(ELEVEN, quotas=STA_QUOTAS, choose={"": {"优等": 3}})
+    assert (
+        caught.value.code == "rank.unknown_grade"
+        and "优等不是规定名额的等次（有：优秀、良好）" in caught.value.message
+    )

@@ -80,9 +80,8 @@ def facts_for(campaign: Campaign) -> domain.CampaignFacts:
         or 0
     )
     try:
-        scheme = get_scheme(campaign.scheme_id, campaign.scheme_version)
-        # a frame (SAF GAP-1: the annex with the points is missing) has sections without items to score
-        scheme_frame = any(not section.items for section in scheme.sections)
+        # a frame (SAF GAP-1: the annex with the points is missing) has areas without items to score
+        scheme_frame = get_scheme(campaign.scheme_id, campaign.scheme_version).frame
     except NotFound:
         scheme_frame = True
     quota_problem: str | None = None

@@ -122,6 +122,7 @@ def summarise(scheme: Scheme) -> dict[str, Any]:
         "discretionary": sum(1 for i in leaves if i.kind == "deduction" and not i.deductions),
         "sample": scheme.sample,
         "partial": scheme.partial,
+        "frame": scheme.frame,
     }
 
 
@@ -390,6 +391,8 @@ def save_imported(user: User, toml_text: str) -> SchemeVersion:
 def activation_problem(scheme: Scheme, ruleset_id: str) -> str | None:
     """Why ``scheme`` cannot grade new cases of ``ruleset_id`` (a pass line missing for a level the procedure
     scores), or None when it can. The page offers 启用 only where this is None, and `activate` checks it."""
+    if scheme.frame:  # SAF-2.1: the areas only, no points (the office imports its own table)
+        return "该评分表只有考评内容框架，原文未附评分细则，不能计分：请导入本单位的评分表。"
     ruleset = load_ruleset(ruleset_id)
     missing = [lv.name for lv in ruleset.levels if lv.scored and lv.id not in scheme.pass_lines]
     if missing:

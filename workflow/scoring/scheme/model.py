@@ -252,6 +252,9 @@ class Scheme:
     rank_rest_grade: str | None = None
     precision: Decimal = DEFAULT_PRECISION
     pass_line: Decimal | None = None  #: a table without levels: passed when total ≥ line
+    #: only the sections are known (the source's score sheet is missing): cannot be scored; the office imports
+    #: its own table (.xlsx)
+    frame: bool = False
     flat: bool = False  #: a table without sections: its items sit in one unnamed section (id "")
 
     def items(self) -> Iterator[Item]:

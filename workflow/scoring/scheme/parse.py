@@ -183,8 +183,10 @@ def parse_scheme(data: Mapping[str, Any], source: str) -> Scheme:
         raise top.fail("scheme.levels_not_unique")
     seen_ids: set[str] = set()
     seen_sections: set[str] = set()
+    # A frame (SAF: the score sheet is an annex the source lacks) names its sections without items or points.
+    frame = top.get("frame", _opt(FLAG, False))
     flat = top.has("items")
-    if flat and top.has("sections"):
+    if flat and (top.has("sections") or frame):
         raise top.fail("scheme.sections_and_items")
     if flat:
         # A table without sections (一张不分部分的表): its items form one unnamed section.
@@ -198,7 +200,7 @@ def parse_scheme(data: Mapping[str, Any], source: str) -> Scheme:
         _check_levels(sections[0], levels, top.context)
     else:
         sections = tuple(
-            _parse_section(_sub(top, raw, "sections", n), levels, seen_sections, seen_ids)
+            _parse_section(_sub(top, raw, "sections", n), levels, seen_sections, seen_ids, frame)
             for n, raw in enumerate(top.get("sections", _opt(LIST, [])), 1)
         )
     if not sections:
@@ -242,9 +244,11 @@ def parse_scheme(data: Mapping[str, Any], source: str) -> Scheme:
         grade_bands=tuple(grade_bands),
         rank_quotas=tuple(quotas),
         flat=flat,
+        frame=frame,
     )
     top.done()
-    check_scheme(scheme, source)
+    if not frame:  # a frame has no points to add up
+        check_scheme(scheme, source)
     return scheme
 
 
@@ -257,13 +261,17 @@ def _values(r: v.Reader, key: str, fields: Mapping[str, v.Field]) -> list[dict[s
     return out
 
 
-def _parse_section(r: v.Reader, levels: Sequence[str], seen_sections: set[str], seen: set[str]) -> Section:
+def _parse_section(
+    r: v.Reader, levels: Sequence[str], seen_sections: set[str], seen: set[str], frame: bool = False
+) -> Section:
     sid = r.get("id", TEXT)
     no, name = r.get("no", _opt(TEXT, "")), r.get("name", TEXT)
     r.context = {"source": r.context["source"], "section": sid, "section_label": section_label(no, name)}
     if sid in seen_sections:
         raise r.fail("scheme.duplicate_section")
     seen_sections.add(sid)
+    if frame and r.has("items"):
+        raise r.fail("scheme.frame_items")
     items = []
     for k, raw in enumerate(r.get("items", _opt(LIST, [])), 1):
         item_reader = _sub(r, raw, "items", k)
@@ -272,14 +280,15 @@ def _parse_section(r: v.Reader, levels: Sequence[str], seen_sections: set[str], 
     section = Section(
         id=sid,
         name=name,
-        max=r.get("max", NUMBER),
+        # a frame's section has no points of its own (0 = not given), never invented ones
+        max=Decimal(0) if frame else r.get("max", NUMBER),
         items=tuple(items),
         no=no,
         levels=r.get("levels", _opt(TEXTS, ())),
         min_points=r.get("min_points", NUMBERS),
     )
     r.done()
-    if not items:
+    if not items and not frame:
         raise r.fail("scheme.section_no_items")
     for lv in section.levels + tuple(section.min_points):
         if lv not in levels:

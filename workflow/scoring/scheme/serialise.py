@@ -36,6 +36,8 @@ def scheme_to_data(scheme: Scheme) -> dict[str, Any]:
         data["sample"] = True
     if scheme.partial:
         data["partial"] = True
+    if scheme.frame:
+        data["frame"] = True
     if scheme.precision != DEFAULT_PRECISION:
         data["precision"] = scheme.precision
     if scheme.levels:

@@ -28,6 +28,8 @@ def score_sheet(
 
     Raises `SheetError` naming the item when an entry does not fit its rule.
     """
+    if scheme.frame:
+        raise SheetError("sheet.frame_scheme", name=scheme.name)
     if not all(isinstance(v, ItemEntry) for v in entries.values()) or "items" in entries:
         entries = parse_sheet(entries, scheme)
     typed: Mapping[str, ItemEntry] = entries  # type: ignore[assignment]
