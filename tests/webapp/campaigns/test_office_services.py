@@ -273,7 +273,7 @@ def test_the_series_shows_the_bottom_two_talk_and_written_report_of_the_monthly_
     with app.app_context():
         staff = _user(world.staff)
         first = setup.create_draft(
-            staff, preset_id="org-2014-monthly", period_start=date(2026, 1, 1), today=TODAY
+            staff, preset_id="org-2014-streets", period_start=date(2026, 1, 1), today=TODAY
         )
         setup.set_units(staff, first.id, units=[(u.id, "街道") for u in world.units[:4]])
         ids = [first.id]

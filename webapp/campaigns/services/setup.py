@@ -110,7 +110,7 @@ def _audit(user: User | None, campaign: Campaign, event: str, comment: str, rule
 
 
 def proposed_title(preset: Preset, period: Period) -> str:
-    return f"{period.label()}{preset.name}"[:TITLE_MAX]
+    return preset.title_for(period.label())[:TITLE_MAX]
 
 
 def create_draft(
