@@ -6,7 +6,7 @@ link to.
   sheet is not submitted; overdue past ``self_due`` (still accepted while the team assesses, marked late).
 - A member of an assessment team: 待评分 — units of campaigns being assessed whose sheet of theirs is not
   submitted (the lead: also the agreed sheet); overdue past the inspection window's end.
-The office's lines are the office side's (``office_worklist``).
+The office's lines are the office side's (`webapp.campaigns.office.home`).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from webapp.campaigns.models import Campaign, CampaignAssessor, CampaignUnit
+from webapp.campaigns.office.home import office_overdue, office_worklist
 from webapp.campaigns.services.results import SHEET_SUBJECT
 from webapp.core.extensions import db
 from webapp.core.feature import WorkArea
@@ -120,8 +121,9 @@ def team_worklist(user: User, today: date) -> list[WorkArea]:
 
 
 def worklist(user: User, today: date) -> list[WorkArea]:
-    return unit_worklist(user, today) + team_worklist(user, today)
+    return [*office_worklist(user, today), *unit_worklist(user, today), *team_worklist(user, today)]
 
 
 def overdue_count(user: User, today: date) -> int:
-    return sum(counts[1] for counts in (unit_counts(user, today), team_counts(user, today)) if counts)
+    mine = sum(counts[1] for counts in (unit_counts(user, today), team_counts(user, today)) if counts)
+    return office_overdue(user, today) + mine

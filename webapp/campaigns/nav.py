@@ -1,8 +1,9 @@
-"""The campaign feature's links in the navigation bar, one function per audience (the office's link is the
-office side's)."""
+"""The campaign feature's links in the navigation bar, one function per audience: the office's 考评活动
+(`webapp.campaigns.office.home`), the unit's 我的考评, the team's 考评任务."""
 
 from __future__ import annotations
 
+from webapp.campaigns.office.home import office_nav
 from webapp.core.feature import NavLink
 from webapp.core.models import Role, User
 
@@ -25,4 +26,4 @@ def team_links(user: User) -> list[NavLink]:
 
 
 def nav(user: User) -> list[NavLink]:
-    return unit_links(user) + team_links(user)
+    return [*office_nav(user), *unit_links(user), *team_links(user)]

@@ -6,8 +6,8 @@ after the permission check, and these modules lay it out.
 - data.py  `IssueDocument` / `IssueEntry`: what is printed, and the words of the layout (dates, source line)
 - pdf.py   the PDF (ReportLab, the project's embedded CJK font)
 - docx.py  the Word document (python-docx)
-- official.py  the official layout the issue's and the ledger bulletin's PDFs share (GB/T 9704-2012: type
-  area, red masthead and rule, draft watermark)
+The official layout the issue's and the ledger bulletin's PDFs share (GB/T 9704-2012: type area, red masthead
+and rule, draft watermark) is `webapp.core.documents.official`: the campaign bulletin uses it too.
 
 Beside them, not imported here (matplotlib loads on first use): charts.py, a ledger period's charts (points by
 unit, by month, adoptions by publication) as PNG for a report, and the month chart as inline SVG for a unit.

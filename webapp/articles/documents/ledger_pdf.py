@@ -24,7 +24,6 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from webapp.articles.documents import official
 from webapp.articles.documents.ledger_bulletin import (
     NO_UNITS,
     BulletinDocument,
@@ -32,9 +31,9 @@ from webapp.articles.documents.ledger_bulletin import (
     amount,
     table_label,
 )
-from webapp.articles.documents.official import PAGE_HEIGHT, PAGE_WIDTH, WIDTH
 from webapp.articles.documents.pdf import BODY_LEADING, BODY_SIZE, Heading
-from webapp.core.documents import _pdf
+from webapp.core.documents import _pdf, official
+from webapp.core.documents.official import PAGE_HEIGHT, PAGE_WIDTH, WIDTH
 
 #: the red rule under the number line; the first page's frame starts under it
 RULE_Y = PAGE_HEIGHT - 70 * mm

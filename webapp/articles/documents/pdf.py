@@ -14,10 +14,9 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, HRFlowable, KeepTogether, NextPageTemplate, Spacer
 
-from webapp.articles.documents import official
 from webapp.articles.documents.data import IssueDocument
-from webapp.articles.documents.official import PAGE_HEIGHT, PAGE_WIDTH
-from webapp.core.documents import _pdf
+from webapp.core.documents import _pdf, official
+from webapp.core.documents.official import PAGE_HEIGHT, PAGE_WIDTH
 
 #: The first page's frame starts under the masthead's red rule.
 RULE_Y = PAGE_HEIGHT - 78 * mm

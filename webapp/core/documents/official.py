@@ -1,5 +1,5 @@
-"""The official layout (GB/T 9704-2012) that the article procedure's PDFs share: the issue (pdf.py) and the
-ledger period's bulletin (ledger_pdf.py).
+"""The official layout (GB/T 9704-2012) that the procedures' PDFs share: the article issue and ledger bulletin,
+the campaign bulletin.
 
 The A4 type area; the first page's red masthead — the name in large red type, the number line, the red rule —
 with the first page's frame starting under the rule; the diagonal watermark of a draft on every page; and the

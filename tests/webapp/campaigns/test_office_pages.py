@@ -1,0 +1,218 @@
+"""The office's pages and the campaigns API over HTTP: refusals quoted in the page and the JSON, the head's
+approval, the bulletin files, hostile input."""
+
+from __future__ import annotations
+
+import io
+import re
+
+from flask import Flask
+from flask.testing import FlaskClient
+from openpyxl import load_workbook
+
+from tests.factories import TEST_PASSWORD
+from tests.webapp.campaigns.conftest import STA_TOTALS, World, draft, login, put_in_state, submit
+from webapp.campaigns.models import Campaign
+from webapp.campaigns.services import campaigns, moderation
+from webapp.core.extensions import db
+from webapp.core.models import User
+
+
+def _token(client: FlaskClient, username: str) -> dict[str, str]:
+    response = client.post("/api/v1/tokens", json={"username": username, "password": TEST_PASSWORD})
+    return {"Authorization": f"Bearer {response.get_json()['token']}"}
+
+
+def _moderating(app: Flask, world: World) -> int:
+    with app.app_context():
+        campaign_id = draft(world)
+        submit(campaign_id, STA_TOTALS, self_totals=STA_TOTALS)
+        put_in_state(campaign_id, "moderation")
+        return campaign_id
+
+
+def test_opening_a_campaign_without_units_shows_the_refusal_with_its_rule(
+    app: Flask, world: World, client: FlaskClient
+) -> None:
+    """STA-1.1: the units assessed are named before the campaign opens; the refusal quotes the rule."""
+    login(client, "staff")
+    response = client.post("/campaigns/new", data={"preset": "sta-2017", "period_start": "2026-03-01"})
+    assert response.status_code == 302
+    campaign_id = int(re.search(r"/campaigns/(\d+)/setup", response.headers["Location"]).group(1))  # type: ignore[union-attr]
+    page = client.get(f"/campaigns/{campaign_id}").get_data(as_text=True)
+    assert 'data-testid="blocked-open"' in page and "请先添加被考评单位" in page and "STA-1.1" in page
+    answer = client.post(f"/campaigns/{campaign_id}/events/open", follow_redirects=True).get_data(
+        as_text=True
+    )
+    assert "请先添加被考评单位" in answer and "依据" in answer
+
+
+def test_a_count_outside_STA_4_1_is_400_with_the_rule_quoted_and_the_typed_counts_kept(
+    app: Flask, world: World, client: FlaskClient
+) -> None:
+    campaign_id = _moderating(app, world)
+    login(client, "staff")
+    board = client.get(f"/campaigns/{campaign_id}/moderation").get_data(as_text=True)
+    assert board.count('data-testid="board-row"') == 11 and 'data-testid="items"' in board
+    response = client.post(
+        f"/campaigns/{campaign_id}/moderation/choices", data={"count::::优秀": "4", "count::::良好": "4"}
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert 'data-testid="choices-error"' in page and "优秀2-3名" in page and "STA-4.1" in page
+    assert 'value="4"' in page
+    api = client.put(
+        f"/api/v1/campaigns/{campaign_id}/choices",
+        json={"choices": {"": {"优秀": 1}}},
+        headers=_token(client, "staff"),
+    )
+    body = api.get_json()
+    assert api.status_code == 400 and body["rule"] == "STA-4.1" and "优秀2-3名" in body["message"]
+    assert body["field"] == "choices"
+
+
+def test_only_the_head_approves_and_the_published_bulletin_files_hold_the_ranking(
+    app: Flask, world: World, client: FlaskClient
+) -> None:
+    """ORG-PR.8 approval by the head; the bulletin (.xlsx, PDF) lists the ranked units with their grades."""
+    campaign_id = _moderating(app, world)
+    with app.app_context():
+        staff = db.session.get(User, world.staff.id)
+        moderation.set_choices(staff, campaign_id, {"": {"优秀": 3, "良好": 4}})
+        campaigns.fire(staff, campaign_id, "submit_results")  # type: ignore[arg-type]
+    login(client, "staff")
+    refused = client.post(f"/campaigns/{campaign_id}/events/approve", follow_redirects=True)
+    assert "审批同意" in refused.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Campaign, campaign_id).state == "approval"  # type: ignore[union-attr]
+    client.post("/auth/logout")
+    login(client, "head")
+    assert client.get(f"/campaigns/{campaign_id}/approval").status_code == 200
+    client.post(f"/campaigns/{campaign_id}/events/approve")
+    client.post(
+        f"/campaigns/{campaign_id}/bulletin",
+        data={"bulletin_number": "徐统通〔2027〕1号", "bulletin_title": "", "bulletin_text": ""},
+    )
+    client.post(f"/campaigns/{campaign_id}/events/publish")
+    with app.app_context():
+        assert db.session.get(Campaign, campaign_id).state == "published"  # type: ignore[union-attr]
+    page = client.get(f"/campaigns/{campaign_id}/bulletin").get_data(as_text=True)
+    assert "已发布" in page and "徐统通〔2027〕1号" in page and world.units[0].name in page
+    xlsx = client.get(f"/campaigns/{campaign_id}/bulletin.xlsx")
+    assert xlsx.status_code == 200
+    sheet = load_workbook(io.BytesIO(xlsx.data)).active
+    rows = [[cell for cell in row] for row in sheet.iter_rows(values_only=True)]  # type: ignore[union-attr]
+    ranked = [r for r in rows if r[1] and str(r[1]).endswith("县统计局")]
+    assert [(r[0], r[1], r[3]) for r in ranked[:4]] == [
+        (1, "第1县统计局", "优秀"),
+        (2, "第2县统计局", "优秀"),
+        (3, "第3县统计局", "优秀"),
+        (4, "第4县统计局", "良好"),
+    ]
+    pdf = client.get(f"/campaigns/{campaign_id}/bulletin.pdf")
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF") and b"WenQuanYi" in pdf.data
+
+
+def test_the_api_lists_shows_fires_and_ranks(app: Flask, world: World, client: FlaskClient) -> None:
+    campaign_id = _moderating(app, world)
+    headers = _token(client, "staff")
+    listed = client.get("/api/v1/campaigns", headers=headers).get_json()
+    assert listed["count"] == 1 and listed["items"][0]["id"] == campaign_id
+    detail = client.get(f"/api/v1/campaigns/{campaign_id}", headers=headers).get_json()
+    assert detail["state"] == "moderation" and len(detail["units"]) == 11
+    assert detail["allowed_events"] == ["submit_results"]
+    ranking = client.get(f"/api/v1/campaigns/{campaign_id}/ranking", headers=headers).get_json()
+    assert [u["rank"] for u in ranking["groups"][0]["units"]][:3] == [1, 2, 3] and not ranking["frozen"]
+    fired = client.post(
+        f"/api/v1/campaigns/{campaign_id}/events",
+        json={"event": "submit_results", "version": detail["version"]},
+        headers=headers,
+    )
+    assert fired.status_code == 200 and fired.get_json()["state"] == "approval"
+    refused = client.post(
+        f"/api/v1/campaigns/{campaign_id}/events", json={"event": "approve"}, headers=headers
+    )
+    assert refused.status_code in (403, 409)
+    stranger = _token(client, "stranger")
+    assert client.get(f"/api/v1/campaigns/{campaign_id}", headers=stranger).status_code == 404
+    assert client.get("/api/v1/campaigns", headers=stranger).get_json()["count"] == 0
+
+
+def test_hostile_input_is_refused_without_a_server_error(
+    app: Flask, world: World, client: FlaskClient
+) -> None:
+    with app.app_context():
+        campaign_id = draft(world)
+    login(client, "staff")
+    posts = [
+        ("/campaigns/new", {"preset": "sta-2017", "period_start": "2026-02-31"}),
+        ("/campaigns/new", {"preset": "不存在", "period_start": "2026-01-01"}),
+        ("/campaigns/new", {"preset": "sta-2017", "period_start": "2026-01-01", "title": "长" * 5000}),
+        (f"/campaigns/{campaign_id}/setup/schedule", {"title": "年", "self_due": "x" * 300}),
+        (f"/campaigns/{campaign_id}/setup/schedule", {"title": "年度考评", "self_due": "0001-01-01"}),
+        (f"/campaigns/{campaign_id}/setup/units", {"unit": ["abc", "99999999999999999999999", "-1"]}),
+        (f"/campaigns/{campaign_id}/setup/team", {"member": ["1e9"], "lead": "\x00"}),
+        (
+            f"/campaigns/{campaign_id}/setup/quotas",
+            {"grade": ["优秀"], "优秀_min": "-3", "优秀_max": "∞", "tie_rule": "x"},
+        ),
+        (f"/campaigns/{campaign_id}/moderation/choices", {"count::乱::优秀": "1"}),
+        (f"/campaigns/{campaign_id}/moderation/units/999999/veto", {"on": "1", "reason": "理由" * 600}),
+        (f"/campaigns/{campaign_id}/events/explode", {}),
+        ("/campaigns/999999999/copy", {}),
+    ]
+    for url, data in posts:
+        response = client.post(url, data=data)
+        assert response.status_code < 500, (url, response.status_code)
+        assert response.status_code in (302, 400, 403, 404, 409), (url, response.status_code)
+    for url in (
+        "/campaigns/?page=abc",
+        "/campaigns/99999999999999999999",
+        f"/campaigns/{campaign_id}/series?year=abc",
+        f"/campaigns/{campaign_id}/bulletin",
+    ):
+        assert client.get(url).status_code < 500, url
+    headers = _token(client, "staff")
+    for body in (
+        {"event": "nope"},
+        {"event": "open", "version": "x"},
+        {"event": "open", "reason": "长" * 3000},
+        [1],
+    ):
+        assert (
+            client.post(f"/api/v1/campaigns/{campaign_id}/events", json=body, headers=headers).status_code
+            == 400
+        )
+    assert (
+        client.put(
+            f"/api/v1/campaigns/{campaign_id}/choices", json={"choices": {"": {"优秀": -1}}}, headers=headers
+        ).status_code
+        == 400
+    )
+
+
+def test_another_office_sees_nothing_of_a_campaign(app: Flask, world: World, client: FlaskClient) -> None:
+    with app.app_context():
+        campaign_id = draft(world)
+    login(client, "stranger")
+    for url in ("", "/setup", "/moderation", "/approval", "/series", "/bulletin", "/bulletin.pdf"):
+        assert client.get(f"/campaigns/{campaign_id}{url}").status_code == 404, url
+    assert client.post(f"/campaigns/{campaign_id}/copy").status_code == 404
+    assert "暂无考评活动" in client.get("/campaigns/").get_data(as_text=True)
+
+
+def test_the_office_copies_a_campaign_for_the_next_period_from_its_page(
+    app: Flask, world: World, client: FlaskClient
+) -> None:
+    with app.app_context():
+        campaign_id = draft(world)
+    login(client, "staff")
+    response = client.post(f"/campaigns/{campaign_id}/copy")
+    assert response.status_code == 302
+    setup_page = client.get(response.headers["Location"])
+    assert setup_page.status_code == 200 and 'data-testid="team-form"' in setup_page.get_data(as_text=True)
+    with app.app_context():
+        copy = db.session.query(Campaign).filter(Campaign.previous_id == campaign_id).one()
+        assert copy.period_start.year == 2027 and len(copy.units) == 11
+    home = client.get("/").get_data(as_text=True)
+    assert "考评活动待开展" in home and "/campaigns/" in home
