@@ -7,6 +7,7 @@ from typing import Any
 from flask import flash, redirect, request, url_for
 from werkzeug.wrappers import Response
 
+from webapp.campaigns.services.unit_audit import UNIT_AUDIT_LABELS
 from webapp.core.request_args import SQL_INT_MAX
 from webapp.core.services.errors import ServiceError
 from workflow.campaigns import EVENT_LABELS, STATE_LABELS
@@ -26,6 +27,7 @@ AUDIT_LABELS = {
     "fail_lifted": "撤销不合格",
     "recognition_set": "记录公认度评价",
     "bulletin_saved": "填写通报",
+    **UNIT_AUDIT_LABELS,  # H4: the unit's materials and claims, the sheets
 }
 HELPERS: dict[str, Any] = {
     "STATE_LABELS": STATE_LABELS,
