@@ -294,3 +294,29 @@ def test_the_series_shows_the_bottom_two_talk_and_written_report_of_the_monthly_
     login(client, "staff")
     page = client.get(f"/campaigns/{ids[0]}/series?year=2026").get_data(as_text=True)
     assert "连续2次：组织约谈" in page and "累计3次：写出书面报告" in page and "ORG-12.7" in page
+
+
+def test_the_office_may_assess_a_quarter_with_a_yearly_table(app: Flask, world: World) -> None:
+    """The issue: an office opens a campaign for a month, quarter, half-year or year; the preset only proposes."""
+    with app.app_context():
+        c = setup.create_draft(
+            _user(world.staff),
+            preset_id="sta-2017",
+            period_start=date(2026, 11, 5),
+            period_kind="quarter",
+            today=TODAY,
+        )
+        assert (c.period_kind, c.period_start, c.period_end) == (
+            "quarter",
+            date(2026, 10, 1),
+            date(2026, 12, 31),
+        )
+        assert "第四季度" in c.title
+        with pytest.raises(InvalidInput):
+            setup.create_draft(
+                _user(world.staff),
+                preset_id="sta-2017",
+                period_start=date(2026, 11, 5),
+                period_kind="week",
+                today=TODAY,
+            )

@@ -57,6 +57,7 @@ def new() -> Response | tuple[str, int]:
         "preset": request.form.get("preset", ""),
         "period_start": request.form.get("period_start", ""),
         "title": request.form.get("title", ""),
+        "period_kind": request.form.get("period_kind", ""),
     }
     errors: dict[str, str] = {}
     status = 200
@@ -70,6 +71,7 @@ def new() -> Response | tuple[str, int]:
                 preset_id=typed["preset"],
                 period_start=day,
                 title=typed["title"][:400],
+                period_kind=typed["period_kind"] or None,
                 today=clock.today(),
             )
         except ServiceError as exc:

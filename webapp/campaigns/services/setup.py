@@ -17,6 +17,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from webapp.campaigns.models import Campaign, CampaignAssessor, CampaignUnit
+from webapp.campaigns.models.campaign import PERIOD_KINDS
 from webapp.campaigns.services import campaigns, permissions
 from webapp.campaigns.services.errors import Refused
 from webapp.campaigns.services.presets import Preset, preset_of, presets
@@ -119,10 +120,12 @@ def create_draft(
     preset_id: str,
     period_start: date,
     title: str | None = None,
+    period_kind: str | None = None,
     today: date,
 ) -> Campaign:
     """A draft campaign of the staff member's office: the preset's scheme version, the calendar period of the
-    preset's kind containing ``period_start``, the preset's deadlines for it (editable) and its result rules."""
+    preset's kind (or ``period_kind``: the office may assess monthly, quarterly… with any table) containing
+    ``period_start``, the preset's deadlines for it (editable) and its result rules."""
     with campaigns.unit_of_work():
         office_id = _staff_office(user)
         assert user is not None
@@ -130,7 +133,10 @@ def create_draft(
         if preset is None:
             raise InvalidInput("请选择考评办法。", field="preset")
         _check_period_start(period_start, today)
-        period = Period.containing(preset.period_kind, period_start)
+        kind = period_kind or preset.period_kind
+        if kind not in PERIOD_KINDS:
+            raise InvalidInput("请选择考评周期（按月、按季度、半年或按年度）。", field="period_kind")
+        period = Period.containing(kind, period_start)
         deadlines = default_deadlines(period, preset.offsets)
         campaign = Campaign(
             office_id=office_id,
