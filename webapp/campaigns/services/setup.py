@@ -26,6 +26,7 @@ from webapp.core.models import Organisation, Role, User, UserRole
 from webapp.core.models.types import app_now
 from webapp.core.services.audit import append_event
 from webapp.core.services.errors import InvalidInput
+from webapp.scoring.models import SchemeVersion
 from workflow.campaigns.periods import Period, default_deadlines
 from workflow.campaigns.rules import refusal as rule_refusal
 from workflow.campaigns.table import SETUP_STATES, STATE_LABELS
@@ -121,6 +122,7 @@ def create_draft(
     period_start: date,
     title: str | None = None,
     period_kind: str | None = None,
+    scheme_version: str | None = None,
     today: date,
 ) -> Campaign:
     """A draft campaign of the staff member's office: the preset's scheme version, the calendar period of the
@@ -133,6 +135,7 @@ def create_draft(
         if preset is None:
             raise InvalidInput("请选择考评办法。", field="preset")
         _check_period_start(period_start, today)
+        version = _scheme_version(preset, scheme_version)
         kind = period_kind or preset.period_kind
         if kind not in PERIOD_KINDS:
             raise InvalidInput("请选择考评周期（按月、按季度、半年或按年度）。", field="period_kind")
@@ -142,7 +145,7 @@ def create_draft(
             office_id=office_id,
             title=_clean_title(title) if title and title.strip() else proposed_title(preset, period),
             scheme_id=preset.scheme_id,
-            scheme_version=preset.scheme_version,
+            scheme_version=version,
             preset=preset.id,
             period_kind=period.kind,
             period_start=period.start,
@@ -441,7 +444,44 @@ def set_team(
     return campaign
 
 
+def _scheme_version(preset: Preset, chosen: str | None) -> str:
+    """The version of the preset's table the campaign scores with: the one chosen among the registered versions
+    of that table (an office's own table imported from .xlsx — SAF's annex, GAP-1 — under the same table id),
+    else the shipped one."""
+    if not chosen:
+        return preset.scheme_version
+    scheme_id, at, version = chosen.partition("@")
+    if at and scheme_id != preset.scheme_id:
+        raise InvalidInput("所选评分表版本不属于该考评办法。", field="scheme_version")
+    chosen = version if at else chosen
+    known = db.session.scalar(
+        sa.select(SchemeVersion.id).where(
+            SchemeVersion.scheme_id == preset.scheme_id, SchemeVersion.version == chosen
+        )
+    )
+    if known is None:
+        raise InvalidInput("所选评分表版本不属于该考评办法。", field="scheme_version")
+    return chosen
+
+
 # --- what the forms offer ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class VersionChoice:
+    scheme_id: str
+    version: str
+    name: str
+    imported: bool
+
+
+def version_choices() -> list[VersionChoice]:
+    """Every registered version of the presets' tables (shipped and imported), for the new-campaign form."""
+    ids = {p.scheme_id for p in presets()}
+    rows = db.session.scalars(
+        sa.select(SchemeVersion).where(SchemeVersion.scheme_id.in_(ids)).order_by(SchemeVersion.id)
+    )
+    return [VersionChoice(r.scheme_id, r.version, r.name, r.source == "imported") for r in rows]
 
 
 @dataclass(frozen=True)
