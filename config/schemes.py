@@ -6,6 +6,7 @@ running case started with). Errors name the file: `sta-2017.toml: item STA-3.1.2
 
 from __future__ import annotations
 
+import json
 import re
 import tomllib
 from collections.abc import Mapping
@@ -15,7 +16,7 @@ from typing import Any
 
 import tomli_w
 
-from workflow.scoring.errors import SchemeError
+from workflow.scoring.errors import SchemeError, SheetError
 from workflow.scoring.scheme import Scheme, parse_scheme, scheme_to_data
 
 SCHEMES_DIR = Path(__file__).resolve().parent / "schemes"
@@ -117,3 +118,20 @@ def _plain(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [_plain(v) for v in value]
     return value
+
+
+def read_sheet_file(path: Path) -> dict[str, Any]:
+    """A sheet JSON file (docs/schemes.md) as plain data, numbers as exact Decimals; `SheetError` naming the file
+    when it cannot be read, is not UTF-8, is not JSON or is not an object (``kaoping score``, ``kaoping campaign``)."""
+    name = path.name
+    try:
+        data = json.loads(path.read_bytes().decode("utf-8-sig"), parse_float=Decimal)
+    except OSError:
+        raise SheetError("sheet.unreadable", source=name) from None
+    except UnicodeDecodeError:
+        raise SheetError("sheet.not_utf8", source=name) from None
+    except json.JSONDecodeError as exc:
+        raise SheetError("sheet.invalid_syntax", source=name, line=exc.lineno, column=exc.colno) from None
+    if not isinstance(data, dict):
+        raise SheetError("sheet.not_object", source=name)
+    return data

@@ -11,11 +11,11 @@ import json
 import re
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import NoReturn
 
 import click
 
-from config.schemes import load_scheme
+from config.schemes import load_scheme, read_sheet_file
 from workflow.campaigns.ranking import TIE_RULES, Entry, Quota, QuotaRefused, rank_campaign
 from workflow.scoring.scheme import SchemeError
 from workflow.scoring.table import SheetError, parse_sheet, score_sheet
@@ -60,21 +60,6 @@ def parse_choice(text: str, quotas: tuple[Quota, ...]) -> dict[str, int]:
     return chosen
 
 
-def _read_sheet(path: Path) -> dict[str, Any]:
-    name = path.name
-    try:
-        data = json.loads(path.read_bytes().decode("utf-8-sig"), parse_float=Decimal)
-    except OSError:
-        _fail(SheetError("sheet.unreadable", source=name).message)
-    except UnicodeDecodeError:
-        _fail(SheetError("sheet.not_utf8", source=name).message)
-    except json.JSONDecodeError as exc:
-        _fail(SheetError("sheet.invalid_syntax", source=name, line=exc.lineno, column=exc.colno).message)
-    if not isinstance(data, dict):
-        _fail(SheetError("sheet.not_object", source=name).message)
-    return data
-
-
 @click.group("campaign")
 def campaign() -> None:
     """Assessment campaigns (考评活动): rank units under quotas (issue 11)."""
@@ -115,7 +100,10 @@ def rank(scheme_ref: str, sheets_dir: Path, quotas: str | None, choose: str | No
     chosen = parse_choice(choose, quota_list) if choose else None
     entries = []
     for path in paths:
-        data = _read_sheet(path)
+        try:
+            data = read_sheet_file(path)
+        except SheetError as exc:
+            _fail(exc.message)
         level = str(data["level"]) if data.get("level") is not None else None
         try:
             result = score_sheet(scheme, parse_sheet(data, scheme), level)

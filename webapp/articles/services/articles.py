@@ -9,13 +9,10 @@ Refusals raise `Refused` with the domain's reason code and Chinese message quoti
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm.exc import StaleDataError
 
 from config.articles import load_rules
 from webapp.articles.models import (
@@ -33,7 +30,7 @@ from webapp.articles.services.facts import facts_for
 from webapp.core import clock
 from webapp.core.extensions import db
 from webapp.core.models import User
-from webapp.core.services import sequences, transaction
+from webapp.core.services import sequences, unit_of_work
 from webapp.core.services.audit import append_event
 from webapp.core.services.errors import InvalidInput, NotFound
 from workflow import articles as domain
@@ -53,16 +50,6 @@ EVENT_INPUTS: dict[str, tuple[str, ...]] = {
 
 def _forbidden(message: str, rule: str | None = None) -> Refused:
     return Refused(Refusal("forbidden", message, rule))
-
-
-@contextmanager
-def unit_of_work() -> Iterator[None]:
-    """`transaction()` that turns a lost optimistic-lock race into `Stale` (已被他人处理，请刷新)."""
-    try:
-        with transaction():
-            yield
-    except StaleDataError as exc:
-        raise Stale() from exc
 
 
 def load(user: User | None, article_id: int, *, lock: bool = False) -> Article:

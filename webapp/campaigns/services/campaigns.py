@@ -7,13 +7,10 @@ campaign (units, team, deadlines) is `setup`, the office's moderation `moderatio
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm.exc import StaleDataError
 
 from webapp.campaigns.models import Campaign, CampaignClaim, CampaignUnit
 from webapp.campaigns.services import permissions, results
@@ -21,7 +18,7 @@ from webapp.campaigns.services.errors import Refused, Stale
 from webapp.core import clock
 from webapp.core.extensions import db
 from webapp.core.models import User
-from webapp.core.services import transaction
+from webapp.core.services import unit_of_work
 from webapp.core.services.audit import append_event
 from webapp.core.services.errors import NotFound
 from webapp.scoring.services.schemes import get_scheme
@@ -33,16 +30,6 @@ from workflow.errors import Refusal, WorkflowError
 SUBJECT = "campaign"
 #: inputs each event takes
 EVENT_INPUTS: dict[str, tuple[str, ...]] = {"return_results": ("reason",)}
-
-
-@contextmanager
-def unit_of_work() -> Iterator[None]:
-    """`transaction()` that turns a lost optimistic-lock race into `Stale` (已被他人处理，请刷新)."""
-    try:
-        with transaction():
-            yield
-    except StaleDataError as exc:
-        raise Stale() from exc
 
 
 def load(user: User | None, campaign_id: int, *, lock: bool = False) -> Campaign:

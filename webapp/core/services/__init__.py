@@ -11,8 +11,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from webapp.core.extensions import db
+from webapp.core.services.errors import Stale
 
 
 @contextmanager
@@ -24,3 +26,14 @@ def transaction() -> Iterator[Session]:
     except BaseException:
         db.session.rollback()
         raise
+
+
+@contextmanager
+def unit_of_work(stale: type[Stale] = Stale) -> Iterator[Session]:
+    """`transaction()` that turns a lost optimistic-lock race (two people acting on one record at once) into
+    ``stale`` — 409 已被他人处理，请刷新 — instead of a server error."""
+    try:
+        with transaction() as session:
+            yield session
+    except StaleDataError as exc:
+        raise stale() from exc

@@ -14,8 +14,8 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -24,13 +24,12 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
-from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.datastructures import FileStorage
 
 from webapp.core import clock
 from webapp.core.extensions import db
 from webapp.core.models import Organisation, User
-from webapp.core.services import sequences, transaction, uploads
+from webapp.core.services import sequences, unit_of_work, uploads
 from webapp.core.services.audit import append_case_event
 from webapp.core.services.errors import NotFound, ServiceError
 from webapp.core.services.rulesets import ruleset_for_new_case
@@ -110,14 +109,9 @@ def _load(user: User | None, case_id: int, *, lock: bool = False) -> Case:
     return case
 
 
-@contextmanager
-def _unit_of_work() -> Iterator[None]:
-    """`transaction()` that turns a lost optimistic-lock race into `Stale`."""
-    try:
-        with transaction():
-            yield
-    except StaleDataError as exc:
-        raise Stale() from exc
+def _unit_of_work() -> AbstractContextManager[object]:
+    """`transaction()` that turns a lost optimistic-lock race into grading's `Stale`."""
+    return unit_of_work(Stale)
 
 
 def _check_version(case: Case, expected_version: int | None) -> None:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from webapp.core.services.errors import Conflict, ServiceError
+from webapp.core.services.errors import ServiceError
+from webapp.core.services.errors import Stale as CoreStale
 from webapp.grading.services.permissions import Decision
 
 #: Domain refusals about a value the person typed (not about the case): 400 with the field to show it beside.
@@ -38,13 +39,11 @@ class BatchRefused(ServiceError):
         self.refusals = refusals
 
 
-class Stale(Conflict):
+class Stale(CoreStale):
     """Someone else changed the case since the caller loaded it (optimistic lock, ``version_id``)."""
 
     def __init__(self, message: str = "案件已被他人办理或修改，请刷新后重试。") -> None:
         super().__init__(message)
-        self.code = "stale"
-        self.rule = None
 
 
 class FilterError(ServiceError):

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-from decimal import Decimal
 from pathlib import Path
 from typing import NoReturn
 
 import click
 
-from config.schemes import load_scheme
+from config.schemes import load_scheme, read_sheet_file
 from workflow.scoring.scheme import SchemeError
 from workflow.scoring.table import SheetError, parse_sheet, score_sheet
 
@@ -48,15 +47,9 @@ def score(scheme_ref: str, sheet_path: Path, level: str | None) -> None:
         _fail(exc.message)
     name = sheet_path.name
     try:
-        data = json.loads(sheet_path.read_bytes().decode("utf-8-sig"), parse_float=Decimal)
-    except OSError:
-        _fail(SheetError("sheet.unreadable", source=name).message)
-    except UnicodeDecodeError:
-        _fail(SheetError("sheet.not_utf8", source=name).message)
-    except json.JSONDecodeError as exc:
-        _fail(SheetError("sheet.invalid_syntax", source=name, line=exc.lineno, column=exc.colno).message)
-    if not isinstance(data, dict):
-        _fail(SheetError("sheet.not_object", source=name).message)
+        data = read_sheet_file(sheet_path)
+    except SheetError as exc:
+        _fail(exc.message)
     if level is None and data.get("level") is not None:
         level = str(data["level"])
     try:
