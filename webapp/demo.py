@@ -32,6 +32,7 @@ from werkzeug.security import generate_password_hash
 
 from config.rulesets import DEFAULT_RULESET, load_ruleset
 from webapp.articles import demo as articles_demo
+from webapp.campaigns import demo as campaigns_demo
 from webapp.core import clock
 from webapp.core.extensions import db
 from webapp.core.models import (
@@ -646,6 +647,7 @@ LOADERS: list[tuple[str, Callable[[], int]]] = [
     ("scoring schemes", register_shipped_schemes),  # before cases: a case records the active scheme
     ("cases", load_cases),
     ("information articles", lambda: articles_demo.load(DEMO_PASSWORD)),
+    ("assessment campaigns", lambda: campaigns_demo.load(DEMO_PASSWORD)),
 ]
 
 
@@ -658,7 +660,7 @@ def load_demo() -> dict[str, int]:
 def demo_logins() -> list[tuple[str, str, str, str]]:
     """(username, display name, organisation, roles) for every demo account present in the database."""
     rows = []
-    for spec in [*USERS, *CASE_USERS, *articles_demo.ACCOUNTS]:
+    for spec in [*USERS, *CASE_USERS, *articles_demo.ACCOUNTS, *campaigns_demo.ACCOUNTS]:
         user = db.session.scalar(sa.select(User).where(User.username == spec.username))
         if user is not None:
             rows.append(

@@ -1,7 +1,8 @@
 """Phone width (issue 7, point 21): at 390 px no page scrolls sideways; wide tables scroll inside their card.
 
 Runs on its own live server whose demo includes the demo cases (case pages with timelines, worklists with rows)
-and the article demo (issue 9: articles with revisions, returns, adoptions, issues, commissions, an urgent event), so
+the article demo (issue 9: articles with revisions, returns, adoptions, issues, commissions, an urgent event) and the
+campaign demo (issue 11: eleven bureaus in moderation, three months of a district's scoring, two of them published), so
 the widest content of each page is on it.
 """
 
@@ -17,6 +18,7 @@ from tests.browser.conftest import LiveServer, demo_served
 from tests.browser.helpers import login, shot
 from webapp.articles.demo import CITY_PUBLICATION
 from webapp.articles.models import Article, Publication, PublicationIssue
+from webapp.campaigns.models import Campaign
 from webapp.core.extensions import db
 from webapp.core.models import Organisation
 
@@ -65,6 +67,19 @@ PAGES: dict[str | None, list[str]] = {
         "/ledger/?period=2026-Q4",
         "/ledger/import",
     ],
+    # campaigns: ``{sta}`` is the statistics campaign in moderation, ``{org}`` the district's latest published month,
+    # ``{sta_unit}``/``{org_unit}`` a unit's line in each
+    "tj-staff": ["/campaigns/", "/campaigns/{sta}", "/campaigns/{sta}/setup", "/campaigns/{sta}/moderation"],
+    "jx-staff": [
+        "/campaigns/{org}",
+        "/campaigns/{org}/approval",
+        "/campaigns/{org}/bulletin",
+        "/campaigns/{org}/series",
+        "/campaigns/{org}/claims",
+    ],
+    "tj-yl-unit": ["/", "/campaigns/mine", "/campaigns/unit/{sta_unit}"],
+    "dc-unit": ["/campaigns/unit/{org_unit}"],
+    "tj-team1": ["/campaigns/team/", "/campaigns/team/{sta}"],
     "admin": [
         "/admin/organisations",
         "/admin/users",
@@ -79,7 +94,9 @@ PAGES: dict[str | None, list[str]] = {
 
 @pytest.fixture(scope="module")
 def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    with demo_served(tmp_path_factory.mktemp("phone"), DEMO_CASES=True, DEMO_ARTICLES=True) as server:
+    with demo_served(
+        tmp_path_factory.mktemp("phone"), DEMO_CASES=True, DEMO_ARTICLES=True, DEMO_CAMPAIGNS=True
+    ) as server:
         yield server
 
 
@@ -104,8 +121,18 @@ def _article_ids(server: LiveServer) -> dict[str, int]:
             .where(Publication.name == CITY_PUBLICATION)
             .order_by((PublicationIssue.state == "locked").desc(), PublicationIssue.id)
         )
+        sta = db.session.scalar(sa.select(Campaign).where(Campaign.scheme_id == "sta-2017"))
+        org = db.session.scalar(
+            sa.select(Campaign)
+            .where(Campaign.scheme_id != "sta-2017", Campaign.state == "published")
+            .order_by(Campaign.period_start.desc())
+        )
+        assert sta is not None and org is not None, "the campaign demo is loaded"
+        sta_unit = next(u.id for u in sta.units if u.organisation.code == "tj-yl")
+        org_unit = next(u.id for u in org.units if u.organisation.code == "yl-dc")
+        campaign_ids = {"sta": sta.id, "org": org.id, "sta_unit": sta_unit, "org_unit": org_unit}
     assert article and triage and issue, "the article demo is loaded"
-    return {"article": article, "triage": triage, "issue": issue, "yl": yl}
+    return {"article": article, "triage": triage, "issue": issue, "yl": yl, **campaign_ids}
 
 
 @pytest.fixture

@@ -294,3 +294,62 @@ def test_the_series_shows_the_bottom_two_talk_and_written_report_of_the_monthly_
     login(client, "staff")
     page = client.get(f"/campaigns/{ids[0]}/series?year=2026").get_data(as_text=True)
     assert "连续2次：组织约谈" in page and "累计3次：写出书面报告" in page and "ORG-12.7" in page
+
+
+def test_the_office_may_assess_a_quarter_with_a_yearly_table(app: Flask, world: World) -> None:
+    """The issue: an office opens a campaign for a month, quarter, half-year or year; the preset only proposes."""
+    with app.app_context():
+        c = setup.create_draft(
+            _user(world.staff),
+            preset_id="sta-2017",
+            period_start=date(2026, 11, 5),
+            period_kind="quarter",
+            today=TODAY,
+        )
+        assert (c.period_kind, c.period_start, c.period_end) == (
+            "quarter",
+            date(2026, 10, 1),
+            date(2026, 12, 31),
+        )
+        assert "第四季度" in c.title
+        with pytest.raises(InvalidInput):
+            setup.create_draft(
+                _user(world.staff),
+                preset_id="sta-2017",
+                period_start=date(2026, 11, 5),
+                period_kind="week",
+                today=TODAY,
+            )
+
+
+def test_a_campaign_scores_with_the_offices_imported_table_saf_gap_1(app: Flask, world: World) -> None:
+    """SAF GAP-1: the annex with the points is missing, so the shipped SAF table is a frame that cannot open a
+    campaign; the office's own table imported under the same id is chosen when the campaign is created."""
+    from config.schemes import load_scheme, scheme_to_toml
+    from webapp.scoring.models import SchemeVersion
+
+    with app.app_context():
+        staff = _user(world.staff)
+        frame = setup.create_draft(staff, preset_id="saf-2009", period_start=date(2026, 11, 5), today=TODAY)
+        assert campaigns.facts_for(frame).scheme_frame
+        own = scheme_to_toml(load_scheme("lrn")).replace('id = "lrn"', 'id = "saf-2009"', 1)
+        own = own.replace('version = "1"', 'version = "bozhou-2009"', 1)
+        db.session.add(
+            SchemeVersion(scheme_id="saf-2009", version="bozhou-2009", name="亳州市安监局考评评分表", toml_text=own,
+                          source="imported")
+        )  # fmt: skip
+        db.session.commit()
+        campaign = setup.create_draft(
+            staff, preset_id="saf-2009", period_start=date(2026, 8, 5), scheme_version="saf-2009@bozhou-2009",
+            today=TODAY,
+        )  # fmt: skip
+        assert campaign.scheme_version == "bozhou-2009"
+        assert not campaigns.facts_for(campaign).scheme_frame
+        with pytest.raises(InvalidInput):
+            setup.create_draft(
+                staff,
+                preset_id="saf-2009",
+                period_start=date(2026, 5, 5),
+                scheme_version="lrn@1",
+                today=TODAY,
+            )

@@ -59,3 +59,25 @@ def test_after_assessment_the_unit_page_is_read_only(app: Flask, client, cworld:
     html = client.get(f"/campaigns/unit/{cworld.cu_a}").get_data(as_text=True)
     assert 'data-testid="evidence-form"' not in html and 'data-testid="claim-form"' not in html
     assert 'data-testid="own-result"' not in html  # not before the head approves (ORG-PR.8)
+
+
+def test_once_the_results_are_published_the_unit_page_counts_down_to_no_deadline(
+    app: Flask, client, cworld: CWorld
+) -> None:  # type: ignore[no-untyped-def]
+    """A published campaign's dates still lie ahead of today (results due later), but its stages are over: the
+    unit page said 「还剩5天」 beside 自评截止 on a published bulletin (found by tests/browser/test_campaign_walk.py)."""
+    set_state(app, cworld.campaign_id, "published")
+    login(client, "c-unit-a")
+    html = client.get(f"/campaigns/unit/{cworld.cu_a}").get_data(as_text=True)
+    assert "自评截止：2027-01-10" in html
+    assert "还剩" not in html and "今天截止" not in html and "本阶段已结束" in html
+
+
+def test_while_the_team_assesses_the_self_assessment_deadline_still_counts(
+    app: Flask, client, cworld: CWorld
+) -> None:  # type: ignore[no-untyped-def]
+    """A late self-assessment is still taken during the assessment (LRN-4.1), so its date keeps its count."""
+    set_state(app, cworld.campaign_id, "assessment")
+    login(client, "c-unit-a")
+    html = client.get(f"/campaigns/unit/{cworld.cu_a}").get_data(as_text=True)
+    assert "自评截止：2027-01-10" in html and "还剩5天" in html and "本阶段已结束" not in html

@@ -57,6 +57,8 @@ def new() -> Response | tuple[str, int]:
         "preset": request.form.get("preset", ""),
         "period_start": request.form.get("period_start", ""),
         "title": request.form.get("title", ""),
+        "period_kind": request.form.get("period_kind", ""),
+        "scheme_version": request.form.get("scheme_version", ""),
     }
     errors: dict[str, str] = {}
     status = 200
@@ -70,6 +72,8 @@ def new() -> Response | tuple[str, int]:
                 preset_id=typed["preset"],
                 period_start=day,
                 title=typed["title"][:400],
+                period_kind=typed["period_kind"] or None,
+                scheme_version=typed["scheme_version"] or None,
                 today=clock.today(),
             )
         except ServiceError as exc:
@@ -83,6 +87,7 @@ def new() -> Response | tuple[str, int]:
     body = render_template(
         "campaigns/office/new.html",
         presets=setup.preset_choices(),
+        versions=setup.version_choices(),
         typed=typed,
         errors=errors,
         today=clock.today(),

@@ -17,6 +17,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from webapp.campaigns.models import Campaign, CampaignAssessor, CampaignUnit
+from webapp.campaigns.models.campaign import PERIOD_KINDS
 from webapp.campaigns.services import campaigns, permissions
 from webapp.campaigns.services.errors import Refused
 from webapp.campaigns.services.presets import Preset, preset_of, presets
@@ -25,6 +26,7 @@ from webapp.core.models import Organisation, Role, User, UserRole
 from webapp.core.models.types import app_now
 from webapp.core.services.audit import append_event
 from webapp.core.services.errors import InvalidInput
+from webapp.scoring.models import SchemeVersion
 from workflow.campaigns.periods import Period, default_deadlines
 from workflow.campaigns.rules import refusal as rule_refusal
 from workflow.campaigns.table import SETUP_STATES, STATE_LABELS
@@ -119,10 +121,13 @@ def create_draft(
     preset_id: str,
     period_start: date,
     title: str | None = None,
+    period_kind: str | None = None,
+    scheme_version: str | None = None,
     today: date,
 ) -> Campaign:
     """A draft campaign of the staff member's office: the preset's scheme version, the calendar period of the
-    preset's kind containing ``period_start``, the preset's deadlines for it (editable) and its result rules."""
+    preset's kind (or ``period_kind``: the office may assess monthly, quarterly… with any table) containing
+    ``period_start``, the preset's deadlines for it (editable) and its result rules."""
     with campaigns.unit_of_work():
         office_id = _staff_office(user)
         assert user is not None
@@ -130,13 +135,17 @@ def create_draft(
         if preset is None:
             raise InvalidInput("请选择考评办法。", field="preset")
         _check_period_start(period_start, today)
-        period = Period.containing(preset.period_kind, period_start)
+        version = _scheme_version(preset, scheme_version)
+        kind = period_kind or preset.period_kind
+        if kind not in PERIOD_KINDS:
+            raise InvalidInput("请选择考评周期（按月、按季度、半年或按年度）。", field="period_kind")
+        period = Period.containing(kind, period_start)
         deadlines = default_deadlines(period, preset.offsets)
         campaign = Campaign(
             office_id=office_id,
             title=_clean_title(title) if title and title.strip() else proposed_title(preset, period),
             scheme_id=preset.scheme_id,
-            scheme_version=preset.scheme_version,
+            scheme_version=version,
             preset=preset.id,
             period_kind=period.kind,
             period_start=period.start,
@@ -435,7 +444,44 @@ def set_team(
     return campaign
 
 
+def _scheme_version(preset: Preset, chosen: str | None) -> str:
+    """The version of the preset's table the campaign scores with: the one chosen among the registered versions
+    of that table (an office's own table imported from .xlsx — SAF's annex, GAP-1 — under the same table id),
+    else the shipped one."""
+    if not chosen:
+        return preset.scheme_version
+    scheme_id, at, version = chosen.partition("@")
+    if at and scheme_id != preset.scheme_id:
+        raise InvalidInput("所选评分表版本不属于该考评办法。", field="scheme_version")
+    chosen = version if at else chosen
+    known = db.session.scalar(
+        sa.select(SchemeVersion.id).where(
+            SchemeVersion.scheme_id == preset.scheme_id, SchemeVersion.version == chosen
+        )
+    )
+    if known is None:
+        raise InvalidInput("所选评分表版本不属于该考评办法。", field="scheme_version")
+    return chosen
+
+
 # --- what the forms offer ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class VersionChoice:
+    scheme_id: str
+    version: str
+    name: str
+    imported: bool
+
+
+def version_choices() -> list[VersionChoice]:
+    """Every registered version of the presets' tables (shipped and imported), for the new-campaign form."""
+    ids = {p.scheme_id for p in presets()}
+    rows = db.session.scalars(
+        sa.select(SchemeVersion).where(SchemeVersion.scheme_id.in_(ids)).order_by(SchemeVersion.id)
+    )
+    return [VersionChoice(r.scheme_id, r.version, r.name, r.source == "imported") for r in rows]
 
 
 @dataclass(frozen=True)

@@ -61,9 +61,13 @@ class Deadline:
     label: str
     day: date
     days_left: int
+    #: the stage this date belongs to is over (the campaign moved past it): no countdown any more
+    done: bool = False
 
     @property
     def text(self) -> str:
+        if self.done:
+            return "本阶段已结束"
         if self.days_left > 0:
             return f"还剩{self.days_left}天"
         if self.days_left == 0:
@@ -71,15 +75,22 @@ class Deadline:
         return f"已过{-self.days_left}天"
 
 
+#: states in which the self-assessment, materials and inspection are over (a late self-assessment is still taken
+#: while the team assesses, so those dates keep counting until moderation) and those in which the results are
+_TEAM_DONE = frozenset({"moderation", "approval", "approved", "published", "cancelled"})
+_RESULTS_DONE = frozenset({"approved", "published", "cancelled"})
+
+
 def deadlines(campaign: Campaign, today: date) -> list[Deadline]:
+    team_done = campaign.state in _TEAM_DONE
     named = [
-        ("自评截止", campaign.self_due),
-        ("材料报送截止", campaign.materials_due),
-        ("实地考评开始", campaign.inspection_from),
-        ("实地考评结束", campaign.inspection_to),
-        ("结果报送截止", campaign.results_due),
+        ("自评截止", campaign.self_due, team_done),
+        ("材料报送截止", campaign.materials_due, team_done),
+        ("实地考评开始", campaign.inspection_from, team_done),
+        ("实地考评结束", campaign.inspection_to, team_done),
+        ("结果报送截止", campaign.results_due, campaign.state in _RESULTS_DONE),
     ]
-    return [Deadline(label, day, (day - today).days) for label, day in named if day is not None]
+    return [Deadline(label, day, (day - today).days, done) for label, day, done in named if day is not None]
 
 
 @dataclass(frozen=True)
