@@ -42,3 +42,30 @@ def test_units_and_office_cannot_use_the_team_pages(app: Flask, client, cworld: 
     client.post("/auth/logout")
     login(client, "c-staff")
     assert client.get(f"/campaigns/team/{cworld.campaign_id}").status_code == 404
+
+
+def test_the_lead_sees_the_members_spread_and_the_agreed_total(app: Flask, client, cworld: CWorld) -> None:  # type: ignore[no-untyped-def]
+    """As in grading's panel: each member's submitted total, lowest first, and how far apart they are."""
+    from tests.webapp.campaigns.test_unit_sheets import FULL, SELF, fill
+    from tests.webapp.campaigns.unit_world import set_state
+    from webapp.campaigns.models import Campaign
+    from webapp.core.extensions import db
+
+    with app.app_context():
+        campaign = db.session.get(Campaign, cworld.campaign_id)
+        assert campaign is not None
+        campaign.scheme_id, campaign.scheme_version = "lrn", "1"
+        db.session.commit()
+    set_state(app, cworld.campaign_id, "assessment")
+    with app.app_context():
+        fill("c-member", cworld.cu_a, "reviewer", FULL)
+        fill("c-member2", cworld.cu_a, "reviewer", SELF)
+        fill("c-lead", cworld.cu_a, "agreed", SELF)
+    login(client, "c-lead")
+    page = client.get(f"/campaigns/team/{cworld.campaign_id}").get_data(as_text=True)
+    assert "97、100（相差 3）" in page and 'data-spread="3"' in page
+    assert 'data-agreed-status="已提交"' in page
+    client.post("/auth/logout")
+    login(client, "c-member")
+    member = client.get(f"/campaigns/team/{cworld.campaign_id}").get_data(as_text=True)
+    assert 'data-own-status="已提交"' in member and "相差" not in member

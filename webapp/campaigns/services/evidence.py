@@ -79,8 +79,8 @@ def period_text(campaign: Campaign) -> str:
 
 
 def out_of_period_note(campaign: Campaign) -> str:
-    """What the list says beside a material that does not count, with the rule's words."""
-    return f"{OUT_OF_PERIOD}（考评期为{period_text(campaign)}，以发文日期或上报时间为准 · {PERIOD_RULE}）"
+    """What the list says beside a material that does not count, quoting the rule (STA-4.2, read by GAP-8)."""
+    return f"{OUT_OF_PERIOD}（考评期为{period_text(campaign)}；{quote(PERIOD_RULE)}）"
 
 
 def unit_may_edit(campaign: Campaign, cu: CampaignUnit) -> bool:
