@@ -54,6 +54,7 @@ from webapp.articles.models import (
     UrgentEvent,
     VocabularyTerm,
 )
+from webapp.campaigns.models import Campaign, CampaignUnit
 from webapp.core.extensions import db
 from webapp.core.models import Organisation
 from webapp.demo import DEMO_PASSWORD, load_demo
@@ -71,6 +72,9 @@ CALLERS = ("unit-county", "county-staff")
 #: who calls the article operations (paths under /articles…, /article-…, /office…)
 ARTICLE_CALLERS = ("yl-officer", "yl-signer", "zg-editor", "zg-head")
 ARTICLE_PATHS = ("/article", "/office", "/ledger")
+#: who calls the campaign operations (the statistics office's staff and head, its lead assessor, a bureau)
+CAMPAIGN_CALLERS = ("tj-staff", "tj-head", "tj-team1", "tj-yl-unit")
+CAMPAIGN_PATHS = ("/campaigns", "/sheets/{subject_type}")
 
 
 def _operations() -> list[tuple[str, str]]:
@@ -87,7 +91,7 @@ def _bearer(client: FlaskClient, username: str) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    app = make_test_app(tmp_path_factory.mktemp("schemathesis"), DEMO_ARTICLES=True)
+    app = make_test_app(tmp_path_factory.mktemp("schemathesis"), DEMO_ARTICLES=True, DEMO_CAMPAIGNS=True)
     with app.app_context():
         db.create_all()
         load_demo()
@@ -95,7 +99,9 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         in_notice = drive("unit-city", level="first", to="in_notice")
         draft = drive("unit-town", to="draft")
     client = app.test_client()
-    headers = {username: _bearer(client, username) for username in CALLERS + ARTICLE_CALLERS}
+    headers = {
+        username: _bearer(client, username) for username in CALLERS + ARTICLE_CALLERS + CAMPAIGN_CALLERS
+    }
     sheet = client.post(
         f"/api/v1/cases/{planned}/sheets", json={"kind": "self"}, headers=headers["unit-county"]
     )
@@ -111,10 +117,12 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     }
     with app.app_context():
         known |= _article_ids(client, headers["yl-officer"])
+        known |= _campaign_ids()
     return {
         "client": client,
         "headers": [headers[username] for username in CALLERS],
         "article_headers": [headers[username] for username in ARTICLE_CALLERS],
+        "campaign_headers": [headers[username] for username in CAMPAIGN_CALLERS],
         "known": known,
         # unknown query parameters are ignored, as by any page (no negative case adds them)
         "schema": schemathesis.openapi.from_wsgi(
@@ -129,6 +137,16 @@ def _first(statement: Any) -> int:
     found = db.session.scalar(statement.limit(1))
     assert found is not None, statement
     return int(found)
+
+
+def _campaign_ids() -> dict[str, list[Any]]:
+    """The statistics office's campaign (waiting in moderation) and one of its units as a sheet subject."""
+    campaign = _first(sa.select(Campaign.id).where(Campaign.scheme_id == "sta-2017"))
+    return {
+        "campaign_id": [campaign],
+        "subject_type": ["campaign_unit"],
+        "subject_id": [_first(sa.select(CampaignUnit.id).where(CampaignUnit.campaign_id == campaign))],
+    }
 
 
 def _article_ids(client: FlaskClient, officer: dict[str, str]) -> dict[str, list[Any]]:
@@ -198,7 +216,13 @@ def test_no_input_breaks_an_operation_or_its_documented_shape(world, method, pat
             combinations += [existing | {name: value} for value in known[name][1:]]
     strategies = [operation.as_strategy(mode)]
     strategies += [operation.as_strategy(mode, path_parameters=values) for values in combinations]
-    callers = world["article_headers"] if path.startswith(ARTICLE_PATHS) else world["headers"]
+    callers = (
+        world["article_headers"]
+        if path.startswith(ARTICLE_PATHS)
+        else world["campaign_headers"]
+        if path.startswith(CAMPAIGN_PATHS)
+        else world["headers"]
+    )
 
     @given(case=st.one_of(strategies), headers=st.sampled_from(callers))
     @settings(

@@ -216,3 +216,21 @@ def test_the_office_copies_a_campaign_for_the_next_period_from_its_page(
         assert copy.period_start.year == 2027 and len(copy.units) == 11
     home = client.get("/").get_data(as_text=True)
     assert "考评活动待开展" in home and "/campaigns/" in home
+
+
+def test_the_setup_page_sets_score_bands_and_keeps_a_bad_entry_with_its_message(
+    app: Flask, world: World, client: FlaskClient
+) -> None:
+    """A campaign without rank quotas (LRN) gets score bands from its setup page; a bad entry is 400 beside the
+    field, with what was typed kept."""
+    with app.app_context():
+        campaign_id = draft(world, preset="lrn")
+    login(client, "staff")
+    page = client.get(f"/campaigns/{campaign_id}/setup").get_data(as_text=True)
+    assert 'data-testid="results-form"' in page
+    bad = client.post(f"/campaigns/{campaign_id}/setup/results", data={"bands": "优秀=九十"})
+    assert bad.status_code == 400 and "应写成 等次=最低分" in bad.get_data(as_text=True)
+    assert 'value="优秀=九十"' in bad.get_data(as_text=True)
+    good = client.post(f"/campaigns/{campaign_id}/setup/results", data={"bands": "优秀=90，合格=60"})
+    assert good.status_code in (302, 303)
+    assert 'value="优秀=90，合格=60"' in client.get(f"/campaigns/{campaign_id}/setup").get_data(as_text=True)

@@ -353,3 +353,58 @@ def test_a_campaign_scores_with_the_offices_imported_table_saf_gap_1(app: Flask,
                 scheme_version="lrn@1",
                 today=TODAY,
             )
+
+
+def test_a_campaign_without_rank_quotas_grades_by_the_offices_score_bands(app: Flask, world: World) -> None:
+    """The issue's result rules: grade bands where the rule sets no rank quotas (LRN-5.1 leaves the selection to
+    the leading group, GAP-2); below every band 不合格; a vetoed unit keeps its veto grade (ORG-12.3)."""
+    with app.app_context():
+        staff = _user(world.staff)
+        campaign_id = draft(world, preset="lrn")
+        with pytest.raises(InvalidInput) as bad:
+            setup.update_results_rules(staff, campaign_id, bands="优秀=80，良好=90")
+        assert bad.value.field == "bands"
+        setup.update_results_rules(staff, campaign_id, bands="优秀=90，良好=80，合格=60")
+        submit(campaign_id, [95, 90, 85, 79.5, 60, 59.5, 40, 92, 81, 70, 65])
+        campaign = db.session.get(Campaign, campaign_id)
+        campaign.units[0].vetoed = True
+        db.session.commit()
+        by_unit = {u.unit: u for u in results.ranking(campaign, live=True).groups[0].units}
+        grades = [by_unit[str(u.id)].grade for u in campaign.units]
+        assert grades == [
+            None,
+            "优秀",
+            "良好",
+            "合格",
+            "合格",
+            "不合格",
+            "不合格",
+            "优秀",
+            "良好",
+            "合格",
+            "合格",
+        ]
+
+
+def test_score_bands_are_refused_where_the_rule_sets_rank_quotas_sta_4_1(app: Flask, world: World) -> None:
+    with app.app_context():
+        campaign_id = draft(world)
+        with pytest.raises(Refused) as refused:
+            setup.update_results_rules(_user(world.staff), campaign_id, bands="优秀=90")
+        assert refused.value.rule == "STA-4.1" and "优秀2-3名" in refused.value.message
+
+
+def test_the_office_sets_the_weight_the_year_carries_into_the_target_assessment_saf_4_1(
+    app: Flask, world: World
+) -> None:
+    with app.app_context():
+        staff = _user(world.staff)
+        campaign = setup.create_draft(
+            staff, preset_id="saf-2009", period_start=date(2026, 11, 5), today=TODAY
+        )
+        assert Decimal(campaign.rules["composite"]["weight"]) == Decimal("0.2")
+        setup.update_results_rules(staff, campaign.id, bands="", weight="25")
+        assert db.session.get(Campaign, campaign.id).rules["composite"]["weight"] == "0.25"
+        for bad in ("0", "101", "abc", "1e5", "NaN"):
+            with pytest.raises(InvalidInput):
+                setup.update_results_rules(staff, campaign.id, bands="", weight=bad)

@@ -106,6 +106,22 @@ def setup_quotas(campaign_id: int) -> Response | tuple[str, int]:
     return _done(campaign_id, "等次名额已保存。")
 
 
+@bp.route("/<int:campaign_id>/setup/results", methods=["POST"], endpoint="setup_results")
+@login_required
+def setup_results(campaign_id: int) -> Response | tuple[str, int]:
+    try:
+        setup.update_results_rules(
+            current_user,
+            campaign_id,
+            bands=(request.form.get("bands") or "")[:200],
+            weight=(request.form.get("weight") or "")[:10] or None,
+            expected_version=version(),
+        )
+    except ServiceError as exc:
+        return _refused(campaign_id, "results", exc)
+    return _done(campaign_id, "结果规则已保存。")
+
+
 @bp.route("/<int:campaign_id>/setup/units", methods=["POST"], endpoint="setup_units")
 @login_required
 def setup_units(campaign_id: int) -> Response | tuple[str, int]:

@@ -9,7 +9,7 @@ keyed by their ``CampaignUnit`` id (as text) in the domain; the frozen copy carr
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
@@ -127,7 +127,7 @@ def ranking(campaign: Campaign, *, live: bool = False) -> CampaignRanking:
         if progress.units[unit.id].agreed_submitted and progress.units[unit.id].agreed_total is not None
     ]
     rules = campaign.rules or {}
-    return rank_campaign(
+    ranked = rank_campaign(
         entries,
         quotas=quotas_of(campaign),
         rest_grade=str(rules.get("rest_grade") or "合格"),
@@ -136,6 +136,26 @@ def ranking(campaign: Campaign, *, live: bool = False) -> CampaignRanking:
         choose=choices_of(campaign) or None,
         tie_rule=str(rules.get("tie_rule") or "refuse"),
         quota_rule=str(rules.get("quota_rule") or "STA-4.1"),
+    )
+    return by_bands(ranked, rules) if rules.get("bands") and not rules.get("quotas") else ranked
+
+
+def by_bands(ranked: CampaignRanking, rules: Mapping[str, Any]) -> CampaignRanking:
+    """Grades by total where the office set score bands (优秀=90 …) and the rule sets no rank quotas: the first
+    band the total reaches, below every band the fail grade; a vetoed unit keeps its veto grade."""
+    bands = [(str(b["grade"]), Decimal(str(b["min"]))) for b in rules.get("bands") or ()]
+    fail = str(rules.get("fail_grade") or "不合格")
+
+    def grade(unit: RankedUnit) -> RankedUnit:
+        if unit.vetoed:
+            return unit
+        band = next(((g, low) for g, low in bands if unit.total >= low), None)
+        if band is None:
+            return replace(unit, grade=fail, note=f"总分{unit.total}，低于各分数段")
+        return replace(unit, grade=band[0], note=f"总分{unit.total}，不低于{band[1]}分")
+
+    return CampaignRanking(
+        groups=tuple(replace(g, units=tuple(grade(u) for u in g.units)) for g in ranked.groups)
     )
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import sqlalchemy as sa
@@ -328,6 +329,78 @@ def update_quotas(
         rules["tie_rule"] = tie_rule
         campaign.rules = rules
         _audit(user, campaign, "rules_changed", "修改等次名额", rule_id)
+    return campaign
+
+
+#: at most this many score bands (优秀/良好/合格 …)
+MAX_BANDS = 6
+
+
+def parse_bands(text: str) -> list[dict[str, str]]:
+    """「优秀=90，良好=80，合格=60」 → [{"grade": "优秀", "min": "90"}, …] (the highest first); InvalidInput naming
+    the field ``bands`` for anything else."""
+    bands: list[dict[str, str]] = []
+    for part in [p.strip() for p in text.replace("，", ",").replace("、", ",").split(",") if p.strip()]:
+        grade, eq, raw = part.partition("=")
+        grade = grade.strip()
+        try:
+            low = Decimal(raw.strip().removesuffix("分"))
+        except (InvalidOperation, ValueError):
+            low = Decimal(-1)
+        if (
+            not eq
+            or not 1 <= len(grade) <= 10
+            or not low.is_finite()
+            or not Decimal(0) <= low <= Decimal(1000)
+        ):
+            raise InvalidInput(f"「{part[:20]}」应写成 等次=最低分，如 优秀=90。", field="bands")
+        bands.append({"grade": grade, "min": format(low.normalize(), "f")})
+    if len(bands) > MAX_BANDS:
+        raise InvalidInput(f"分数段最多{MAX_BANDS}个。", field="bands")
+    if len({b["grade"] for b in bands}) != len(bands):
+        raise InvalidInput("等次不能重复。", field="bands")
+    lows = [Decimal(b["min"]) for b in bands]
+    if any(a <= b for a, b in zip(lows, lows[1:], strict=False)):
+        raise InvalidInput("分数段应从高到低排列，最低分逐段降低。", field="bands")
+    return bands
+
+
+def update_results_rules(
+    user: User | None,
+    campaign_id: int,
+    *,
+    bands: str,
+    weight: str | None = None,
+    expected_version: int | None = None,
+) -> Campaign:
+    """Grade bands by total (a campaign whose rules set no rank quotas: 优秀=90，良好=80 …; below the lowest band
+    the fail grade) and the weight the year's composite carries into another assessment (SAF-4.1: 20 %, a
+    percentage 1–100). Bands and rank quotas are not mixed: where the rule sets quotas (STA-4.1) they decide."""
+    with campaigns.unit_of_work():
+        campaign = _editable(user, campaign_id, expected_version)
+        rules = dict(campaign.rules or {})
+        parsed = parse_bands(bands or "")
+        if parsed and rules.get("quotas"):
+            raise Refused(
+                rule_refusal(
+                    "bands_with_quotas", rules.get("quota_rule", "STA-4.1"), "本考评按名次定等，不设分数段"
+                ),
+                field="bands",
+            )
+        rules["bands"] = parsed
+        composite = dict(rules.get("composite") or {})
+        if weight is not None and weight.strip() and composite.get("into") == "SAF-4.1":
+            try:
+                percent = Decimal(weight.strip().removesuffix("%"))
+            except (InvalidOperation, ValueError):
+                percent = Decimal(-1)
+            if not percent.is_finite() or not Decimal(1) <= percent <= Decimal(100):
+                raise InvalidInput("权重应为1至100之间的百分数。", field="weight")
+            composite["weight"] = format((percent / 100).normalize(), "f")
+            rules["composite"] = composite
+        campaign.rules = rules
+        words = "、".join(f"{b['grade']}≥{b['min']}分" for b in parsed) or "不设分数段"
+        _audit(user, campaign, "rules_changed", f"结果规则：{words}", composite.get("into"))
     return campaign
 
 
