@@ -54,7 +54,7 @@ from webapp.articles.models import (
     UrgentEvent,
     VocabularyTerm,
 )
-from webapp.campaigns.models import Campaign, CampaignUnit
+from webapp.campaigns.models import Campaign, CampaignClaim, CampaignUnit
 from webapp.core.extensions import db
 from webapp.core.models import Organisation
 from webapp.demo import DEMO_PASSWORD, load_demo
@@ -140,12 +140,17 @@ def _first(statement: Any) -> int:
 
 
 def _campaign_ids() -> dict[str, list[Any]]:
-    """The statistics office's campaign (waiting in moderation) and one of its units as a sheet subject."""
+    """The statistics office's campaign (waiting in moderation) and one of its units as a sheet subject and as the
+    unit whose claims and materials are addressed."""
     campaign = _first(sa.select(Campaign.id).where(Campaign.scheme_id == "sta-2017"))
+    unit = _first(sa.select(CampaignUnit.id).where(CampaignUnit.campaign_id == campaign))
     return {
         "campaign_id": [campaign],
         "subject_type": ["campaign_unit"],
-        "subject_id": [_first(sa.select(CampaignUnit.id).where(CampaignUnit.campaign_id == campaign))],
+        "subject_id": [unit],
+        "cu_id": [unit],
+        # the demo's one declared claim (the district's monthly campaign): other callers' 404s
+        "claim_id": [_first(sa.select(CampaignClaim.id))],
     }
 
 
