@@ -61,7 +61,13 @@ def _counts(app: Flask, client, world: CWorld) -> dict[str, int]:  # type: ignor
     pages = {
         "c-unit-a": [f"/campaigns/unit/{world.cu_a}", "/campaigns/mine"],
         "c-lead": [f"/campaigns/team/{world.campaign_id}", "/campaigns/team"],
-        "c-staff": [f"/campaigns/{world.campaign_id}/claims"],
+        "c-staff": [
+            f"/campaigns/{world.campaign_id}/claims",
+            f"/campaigns/{world.campaign_id}",
+            "/campaigns/",
+            f"/campaigns/{world.campaign_id}/series",
+            f"/api/v1/campaigns/{world.campaign_id}",
+        ],
     }
     found: dict[str, int] = {}
     for username, urls in pages.items():
