@@ -32,6 +32,7 @@ from webapp.core.models import Organisation, User
 from webapp.core.services.audit import append_event
 from webapp.core.services.errors import InvalidInput, NotFound
 from workflow.campaigns import claims as domain
+from workflow.campaigns.rules import refusal as rule_refusal
 from workflow.campaigns.table import ASSESS_STATES, STATE_LABELS
 from workflow.errors import Refusal
 
@@ -257,7 +258,7 @@ def decide(user: User, claim_id: int, *, decision: str | None, note: str | None)
         # the row lock on the campaign serialises decisions; a claim decided meanwhile is not decided again
         db.session.refresh(claim)
         if claim.status != "pending":
-            raise Refused(Refusal("claim_decided", "该申报已作出认定，请刷新页面。", "ORG-PR.1"))
+            raise Refused(rule_refusal("claim_decided", "ORG-PR.1", "该申报已作出认定，请刷新页面"))
         claim.status = decision
         claim.note = clean
         claim.verified_by_id = user.id
