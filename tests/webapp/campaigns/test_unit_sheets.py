@@ -174,6 +174,12 @@ def test_the_team_and_the_office_open_the_sheet_pages_in_the_campaigns_words(
     login(client, "c-lead")
     agreed = client.get(f"/sheets/campaign_unit/{lrn.cu_a}/agreed", follow_redirects=True)
     assert agreed.status_code == 200 and "合议评分表" in agreed.get_data(as_text=True)
+    started = client.post(f"/sheets/campaign_unit/{lrn.cu_a}/agreed", follow_redirects=True)
+    text = started.get_data(as_text=True)
+    assert started.status_code == 200 and 'data-testid="sheet-opinion"' in text
+    # the team's words, not grading's, and the unit by its name, not a number
+    assert "考评意见" in text and "评审专家" not in text and "评审意见" not in text
+    assert f"被考评单位 {lrn.cu_a}" not in text
     review = client.get(f"/sheets/campaign_unit/{lrn.cu_a}/review", follow_redirects=True)
     assert review.status_code == 200 and "考评评分表" in review.get_data(as_text=True)
     # the team reads the 自评表
@@ -183,4 +189,4 @@ def test_the_team_and_the_office_open_the_sheet_pages_in_the_campaigns_words(
     assert client.get(f"/sheets/campaign_unit/{lrn.cu_a}/agreed").status_code == 404
     client.post("/auth/logout")
     login(client, "c-staff")
-    assert client.get(f"/sheets/campaign_unit/{lrn.cu_a}/agreed").status_code == 200
+    assert client.get(f"/sheets/campaign_unit/{lrn.cu_a}/agreed", follow_redirects=True).status_code == 200

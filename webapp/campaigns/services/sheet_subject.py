@@ -53,6 +53,9 @@ WORDS = SheetWords(
     noun="被考评单位",
     names={SheetKind.SELF: "自评表", SheetKind.REVIEWER: "考评评分表", SheetKind.AGREED: "合议评分表"},
     fillers={SheetKind.SELF: "被考评单位", SheetKind.REVIEWER: "考评组成员", SheetKind.AGREED: "考评组组长"},
+    members="考评组成员",
+    opinion="考评意见（考评组的书面意见，供考评办审定时参考）",
+    numbered=False,
 )
 
 

@@ -56,6 +56,12 @@ class SheetWords:
     names: Mapping[str, str] = field(default_factory=lambda: dict(SHEET_KIND_LABELS))
     #: sheet kind → who fills it (申报单位 / 评审组成员 / 评审组组长)
     fillers: Mapping[str, str] = field(default_factory=_grading_fillers)
+    #: who fills the members' sheets, as the agreed sheet's spread table names them
+    members: str = "评审专家"
+    #: the agreed sheet's written opinion field
+    opinion: str = "评审意见（评审组的书面意见，打印在评审结论上）"
+    #: the breadcrumb names the subject by its number (案件 12 · …); False: by its name only
+    numbered: bool = True
 
     def name(self, kind: str) -> str:
         return self.names.get(kind, SHEET_KIND_LABELS.get(kind, kind))
