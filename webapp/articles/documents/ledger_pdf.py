@@ -13,7 +13,6 @@ from typing import Any
 
 from reportlab.lib import colors
 from reportlab.lib.units import mm
-from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     CondPageBreak,
     Flowable,
@@ -33,46 +32,13 @@ from webapp.articles.documents.ledger_bulletin import (
 )
 from webapp.articles.documents.pdf import BODY_LEADING, BODY_SIZE, Heading
 from webapp.core.documents import _pdf, official
-from webapp.core.documents.official import PAGE_HEIGHT, PAGE_WIDTH, WIDTH
 
 #: the red rule under the number line; the first page's frame starts under it
-RULE_Y = PAGE_HEIGHT - 70 * mm
 CELL_SIZE = 10.5
 SECTION_SIZE = 15
 DRAFT = official.Watermark("未发布", 96, colors.Color(0.85, 0.85, 0.85), drop=-36)
 #: room a table needs below its caption to start on this page (header and a few rows)
 TABLE_START = 45 * mm
-
-
-def _masthead(canvas: Canvas, doc: BulletinDocument) -> None:
-    """The office's name in red, as large as fits on one line (40 pt down to 16 pt); a name too long even
-    then is broken over at most three lines (the Chinese line-breaking rule) in smaller type."""
-    name = doc.office
-    size = official.fitted_size(canvas, name, largest=40.0, smallest=16, spacing=0.1)
-    lines = [name]
-    if official.name_width(canvas, name, size, 0.1) > WIDTH:
-        while True:  # never cut: smaller type until it fits in three lines (a 120-character name: 10 pt)
-            lines = [line for _space, line in _pdf.break_cjk(name, [WIDTH * 0.9], _pdf.cjk_font(), size)]
-            if len(lines) <= 3 or size <= 8:
-                break
-            size -= 1
-    official.masthead(
-        canvas,
-        lines,
-        top=PAGE_HEIGHT - 48 * mm + (len(lines) - 1) * size * 1.25,
-        size=size,
-        spacing=0.1,
-        number=doc.number,
-        number_y=RULE_Y + 5 * mm,
-        rule_y=RULE_Y,
-    )
-
-
-def _page_number(canvas: Canvas, page: int, total: int) -> None:
-    canvas.saveState()
-    canvas.setFont(_pdf.cjk_font(), 11)
-    canvas.drawCentredString(PAGE_WIDTH / 2, 22 * mm, f"第 {page} 页 共 {total} 页")
-    canvas.restoreState()
 
 
 class SectionHeading(Flowable):
@@ -222,9 +188,9 @@ def bulletin_pdf(doc: BulletinDocument, *, compress: bool = True) -> bytes:
     """The bulletin as an A4 PDF with the CJK font embedded; the same data gives the same bytes."""
     return official.official_pdf(
         _story(doc),
-        first_page=lambda canvas: _masthead(canvas, doc),
-        page_number=_page_number,
-        rule_y=RULE_Y,
+        first_page=lambda canvas: official.bulletin_masthead(canvas, doc.office, doc.number),
+        page_number=official.page_number,
+        rule_y=official.BULLETIN_RULE_Y,
         watermark=DRAFT if doc.draft else None,
         title=doc.title,
         author=doc.office,

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from reportlab.lib import colors
 from reportlab.lib.units import mm
-from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     CondPageBreak,
     Flowable,
@@ -20,40 +19,12 @@ from reportlab.platypus import (
 
 from webapp.campaigns.documents.bulletin import NO_UNITS, BulletinDocument, BulletinTable, amount
 from webapp.core.documents import _pdf, official
-from webapp.core.documents.official import PAGE_HEIGHT, PAGE_WIDTH, WIDTH
 
-RULE_Y = PAGE_HEIGHT - 70 * mm
 BODY_SIZE, BODY_LEADING = 14, 25
 CELL_SIZE = 10.5
 DRAFT = official.Watermark("未发布", 96, colors.Color(0.85, 0.85, 0.85), drop=-36)
 #: (header, width in mm): the widths add up to the type area (156 mm)
 COLUMNS = (("名次", 14), ("单位", 54), ("总分", 20), ("等次", 18), ("备注", 50))
-
-
-def _masthead(canvas: Canvas, doc: BulletinDocument) -> None:
-    size = official.fitted_size(canvas, doc.office, largest=40.0, smallest=16, spacing=0.1)
-    lines = [doc.office]
-    if official.name_width(canvas, doc.office, size, 0.1) > WIDTH:
-        lines = [line for _space, line in _pdf.break_cjk(doc.office, [WIDTH * 0.9], _pdf.cjk_font(), size)][
-            :3
-        ]
-    official.masthead(
-        canvas,
-        lines,
-        top=PAGE_HEIGHT - 48 * mm + (len(lines) - 1) * size * 1.25,
-        size=size,
-        spacing=0.1,
-        number=doc.number,
-        number_y=RULE_Y + 5 * mm,
-        rule_y=RULE_Y,
-    )
-
-
-def _page_number(canvas: Canvas, page: int, total: int) -> None:
-    canvas.saveState()
-    canvas.setFont(_pdf.cjk_font(), 11)
-    canvas.drawCentredString(PAGE_WIDTH / 2, 22 * mm, f"第 {page} 页 共 {total} 页")
-    canvas.restoreState()
 
 
 def _table(table: BulletinTable) -> Table:
@@ -120,9 +91,9 @@ def bulletin_pdf(doc: BulletinDocument, *, compress: bool = True) -> bytes:
     """The bulletin as an A4 PDF with the CJK font embedded; the same data gives the same bytes."""
     return official.official_pdf(
         _story(doc),
-        first_page=lambda canvas: _masthead(canvas, doc),
-        page_number=_page_number,
-        rule_y=RULE_Y,
+        first_page=lambda canvas: official.bulletin_masthead(canvas, doc.office, doc.number),
+        page_number=official.page_number,
+        rule_y=official.BULLETIN_RULE_Y,
         watermark=DRAFT if doc.draft else None,
         title=doc.title,
         author=doc.office,

@@ -28,6 +28,8 @@ LEFT, RIGHT, TOP, BOTTOM = 28 * mm, 26 * mm, 37 * mm, 35 * mm
 WIDTH = PAGE_WIDTH - LEFT - RIGHT
 RULE_WIDTH = 2.2
 NUMBER_SIZE = 16
+#: where a bulletin's (通报) red rule stands on its first page
+BULLETIN_RULE_Y = PAGE_HEIGHT - 70 * mm
 
 
 def name_width(canvas: Canvas, name: str, size: float, spacing: float) -> float:
@@ -110,6 +112,38 @@ class Watermark:
         canvas.rotate(40)
         canvas.drawCentredString(0, self.drop, self.text)
         canvas.restoreState()
+
+
+def bulletin_masthead(canvas: Canvas, office: str, number: str) -> None:
+    """A bulletin's first-page masthead: the office's name as large as fits, never cut — a name too long for one
+    line is broken into at most three, in smaller type until it fits (a 120-character name: 10 pt) — then the
+    document number and the red rule at `BULLETIN_RULE_Y`."""
+    size = fitted_size(canvas, office, largest=40.0, smallest=16, spacing=0.1)
+    lines = [office]
+    if name_width(canvas, office, size, 0.1) > WIDTH:
+        while True:
+            lines = [line for _space, line in _pdf.break_cjk(office, [WIDTH * 0.9], _pdf.cjk_font(), size)]
+            if len(lines) <= 3 or size <= 8:
+                break
+            size -= 1
+    masthead(
+        canvas,
+        lines,
+        top=PAGE_HEIGHT - 48 * mm + (len(lines) - 1) * size * 1.25,
+        size=size,
+        spacing=0.1,
+        number=number,
+        number_y=BULLETIN_RULE_Y + 5 * mm,
+        rule_y=BULLETIN_RULE_Y,
+    )
+
+
+def page_number(canvas: Canvas, page: int, total: int) -> None:
+    """「第 2 页 共 5 页」 centred at the foot of every page."""
+    canvas.saveState()
+    canvas.setFont(_pdf.cjk_font(), 11)
+    canvas.drawCentredString(PAGE_WIDTH / 2, 22 * mm, f"第 {page} 页 共 {total} 页")
+    canvas.restoreState()
 
 
 def official_pdf(
