@@ -10,8 +10,6 @@ record of what was sent) and loses its bytes after the commit. Every change writ
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -44,10 +42,6 @@ def accepted_extensions() -> frozenset[str]:
 def accepted_text() -> str:
     """「PDF（.pdf）、Word（.doc、.docx）…」 for the upload field's help text."""
     return uploads.allowed_text(accepted_extensions())
-
-
-def _folder() -> Path:
-    return Path(current_app.config["UPLOAD_FOLDER"])
 
 
 def _refused(article: Article) -> Refused:
@@ -93,23 +87,15 @@ def add_attachment(
                 raise InvalidInput(
                     f"每篇稿件最多{MAX_ATTACHMENTS}个附件，请先删除不需要的附件。", field="file"
                 )
-            data = file.read()
-            checked = uploads.check_upload(file.filename or "", data, accepted_extensions())
-            digest = hashlib.sha256(data).hexdigest()
-            # content-derived, never from user input; the random tail keeps re-uploads of one file distinct
-            stored = f"{digest[:40]}-{secrets.token_hex(8)}"
-            folder = _folder()
-            folder.mkdir(parents=True, exist_ok=True)
-            path = folder / stored
-            written.append(path)
-            path.write_bytes(data)
+            saved = uploads.store_upload(file.filename or "", file.read(), accepted_extensions())
+            written.append(saved.path)
             attachment = ArticleAttachment(
                 article_id=article.id,
-                original_filename=checked.filename,
-                stored_filename=stored,
-                size=len(data),
-                sha256=digest,
-                content_type=checked.mime,  # the checked type, never the browser's
+                original_filename=saved.checked.filename,
+                stored_filename=saved.stored,
+                size=saved.size,
+                sha256=saved.sha256,
+                content_type=saved.checked.mime,  # the checked type, never the browser's
                 uploaded_by_id=user.id,
                 at=clock.now(),
             )
@@ -122,10 +108,10 @@ def add_attachment(
                 actor=user,
                 from_state=article.state,
                 to_state=article.state,
-                comment=f"上传附件：{checked.filename}",
+                comment=f"上传附件：{saved.checked.filename}",
             )
     except BaseException:
-        _remove([*written])
+        uploads.remove_files([*written])
         raise
     return attachment
 
@@ -158,7 +144,7 @@ def remove_attachment(
             to_state=article.state,
             comment=f"删除附件：{attachment.original_filename}",
         )
-    _remove([_folder() / attachment.stored_filename])
+    uploads.remove_files([uploads.upload_folder() / attachment.stored_filename])
     return attachment
 
 
@@ -166,16 +152,7 @@ def attachment_file(user: User | None, article_id: int, attachment_id: int) -> t
     """An attachment and the path of its bytes, if ``user`` may read the article (NotFound otherwise)."""
     article = load(user, article_id)
     attachment = _attachment(article, attachment_id)
-    path = _folder() / attachment.stored_filename
+    path = uploads.upload_folder() / attachment.stored_filename
     if not path.is_file():
         raise NotFound("附件文件已丢失，请联系管理员。")
     return attachment, path
-
-
-def _remove(paths: list[Path]) -> None:
-    """Delete files whose rows are gone or were never committed; a file already gone is fine."""
-    for path in paths:
-        try:
-            path.unlink(missing_ok=True)
-        except OSError:  # pragma: no cover - a locked or read-only file: leave it, never fail the request
-            current_app.logger.warning("could not remove upload %s", path.name)

@@ -15,8 +15,6 @@ writes the campaign's audit row.
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -61,10 +59,6 @@ def accepted_extensions() -> frozenset[str]:
 
 def accepted_text() -> str:
     return uploads.allowed_text(accepted_extensions())
-
-
-def _folder() -> Path:
-    return Path(current_app.config["UPLOAD_FOLDER"])
 
 
 def in_period(campaign: Campaign, dated: date) -> bool:
@@ -240,26 +234,19 @@ def add(
             ).one()
             if (count or 0) >= MAX_EVIDENCE:
                 raise InvalidInput(f"每个单位最多上传{MAX_EVIDENCE}份佐证材料。", field="file")
-            data = file.read()
-            checked = uploads.check_upload(file.filename or "", data, accepted_extensions())
-            digest = hashlib.sha256(data).hexdigest()
-            stored = f"{digest[:40]}-{secrets.token_hex(8)}"  # content-derived, never the typed name
-            folder = _folder()
-            folder.mkdir(parents=True, exist_ok=True)
-            path = folder / stored
-            written.append(path)
-            path.write_bytes(data)
+            saved = uploads.store_upload(file.filename or "", file.read(), accepted_extensions())
+            written.append(saved.path)
             evidence = CampaignEvidence(
                 campaign_unit_id=cu.id,
                 position=(last or 0) + 1,
                 title=clean_title,
                 dated=day,
                 item_id=item,
-                original_filename=checked.filename,
-                stored_filename=stored,
-                size=len(data),
-                sha256=digest,
-                content_type=checked.mime,
+                original_filename=saved.checked.filename,
+                stored_filename=saved.stored,
+                size=saved.size,
+                sha256=saved.sha256,
+                content_type=saved.checked.mime,
                 uploaded_by_id=user.id,
                 at=clock.now(),
             )
@@ -277,7 +264,7 @@ def add(
                 rule_id=PERIOD_RULE,
             )
     except BaseException:
-        _remove(written)
+        uploads.remove_files(written)
         raise
     return evidence
 
@@ -308,7 +295,7 @@ def remove(user: User, cu_id: int, evidence_id: int) -> CampaignEvidence:
             to_state=campaign.state,
             comment=f"{cu.organisation.name}删除佐证材料：{evidence.title}（{evidence.sha256[:12]}）",
         )
-    _remove([_folder() / stored])
+    uploads.remove_files([uploads.upload_folder() / stored])
     return evidence
 
 
@@ -389,15 +376,7 @@ def evidence_file(user: User, cu_id: int, evidence_id: int) -> tuple[CampaignEvi
     """A material and the path of its bytes, for whoever may read the unit's materials (NotFound otherwise)."""
     _, cu = readable_unit(user, cu_id)
     evidence = _evidence_of(cu, evidence_id)
-    path = _folder() / evidence.stored_filename
+    path = uploads.upload_folder() / evidence.stored_filename
     if not path.is_file():
         raise NotFound("材料文件已丢失，请联系管理员。")
     return evidence, path
-
-
-def _remove(paths: list[Path]) -> None:
-    for path in paths:
-        try:
-            path.unlink(missing_ok=True)
-        except OSError:  # pragma: no cover - a locked file: leave it, never fail the request
-            current_app.logger.warning("could not remove upload %s", path.name)

@@ -14,12 +14,17 @@ ZIP's central directory (``zipfile``), not the first bytes such libraries look a
 
 from __future__ import annotations
 
+import hashlib
 import io
+import secrets
 import unicodedata
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import quote
+
+from flask import current_app
 
 from webapp.core.services.errors import ServiceError
 
@@ -214,6 +219,52 @@ def check_upload(filename: str, data: bytes, extensions: Iterable[str]) -> Check
                 field="file",
             )
     return CheckedFile(name, found)
+
+
+# -- storing ---------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    """An upload checked and written under the upload folder: what its row records."""
+
+    path: Path
+    #: the name on disk: content-derived, never from user input
+    stored: str
+    checked: CheckedFile
+    size: int
+    sha256: str
+
+
+def upload_folder() -> Path:
+    return Path(current_app.config["UPLOAD_FOLDER"])
+
+
+def store_upload(filename: str, data: bytes, extensions: Iterable[str]) -> StoredFile:
+    """Check an upload (`check_upload`) and write its bytes under the upload folder. The name on disk is derived
+    from the content, with a random tail that keeps re-uploads of one file distinct. Inside the caller's
+    transaction, the caller removes the file (`remove_files`) if the transaction does not commit."""
+    checked = check_upload(filename, data, extensions)
+    digest = hashlib.sha256(data).hexdigest()
+    stored = f"{digest[:40]}-{secrets.token_hex(8)}"
+    folder = upload_folder()
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / stored
+    try:
+        path.write_bytes(data)
+    except BaseException:
+        remove_files([path])
+        raise
+    return StoredFile(path, stored, checked, len(data), digest)
+
+
+def remove_files(paths: Iterable[Path]) -> None:
+    """Delete files whose rows are gone or were never committed; a file already gone is fine."""
+    for path in paths:
+        try:
+            path.unlink(missing_ok=True)
+        except OSError:  # pragma: no cover - a locked or read-only file: leave it, never fail the request
+            current_app.logger.warning("could not remove upload %s", path.name)
 
 
 # -- serving ---------------------------------------------------------------------------------------------------
