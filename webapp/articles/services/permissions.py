@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import sqlalchemy as sa
+from flask import has_request_context, request
 
 from webapp.articles.models import (
     Adoption,
@@ -52,11 +53,21 @@ def office_of(user: User | None) -> ArticleOffice | None:
     if not _active(user):
         return None
     assert user is not None
-    return db.session.scalar(
+    # asked by the nav, the home lines, the permission checks and the page itself: read once per request (the
+    # request object, not `g`, which tests share across requests made inside one app context)
+    cache: dict[int, ArticleOffice | None] | None = None
+    if has_request_context():
+        cache = request.__dict__.setdefault("_kaoping_article_office", {})
+        if user.organisation_id in cache:
+            return cache[user.organisation_id]
+    office = db.session.scalar(
         sa.select(ArticleOffice).where(
             ArticleOffice.organisation_id == user.organisation_id, ArticleOffice.active.is_(True)
         )
     )
+    if cache is not None:
+        cache[user.organisation_id] = office
+    return office
 
 
 def offices_of_unit(unit_id: int) -> list[ArticleOffice]:
