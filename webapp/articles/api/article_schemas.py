@@ -186,7 +186,8 @@ class ArticleList(Out):
     articles: list[ArticleSummary]
     next_cursor: str | None = Field(None, description="cursor form: the next page's cursor, null on the last")
     count: int | None = Field(
-        None, description=f"page form: total under the filters, counted up to {unit_lists.COUNT_CAP:,} (page further with the cursor)"
+        None,
+        description=f"page form: total under the filters, counted up to {unit_lists.COUNT_CAP:,} (page further with the cursor)",
     )
     count_capped: bool | None = Field(None, description="page form: the total is at least `count`")
     page: int | None = None

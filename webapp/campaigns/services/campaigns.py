@@ -22,7 +22,6 @@ from webapp.core.models import User
 from webapp.core.services import unit_of_work
 from webapp.core.services.audit import append_event
 from webapp.core.services.errors import NotFound
-from webapp.scoring.services.schemes import get_scheme
 from workflow import campaigns as domain
 from workflow.campaigns.ranking import QuotaRefused
 from workflow.errors import Refusal, WorkflowError
@@ -69,7 +68,7 @@ def facts_for(campaign: Campaign) -> domain.CampaignFacts:
     )
     try:
         # a frame (SAF GAP-1: the annex with the points is missing) has areas without items to score
-        scheme_frame = get_scheme(campaign.scheme_id, campaign.scheme_version).frame
+        scheme_frame = results.scheme_of(campaign).frame
     except NotFound:
         scheme_frame = True
     quota_problem: str | None = None

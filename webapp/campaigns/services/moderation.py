@@ -17,6 +17,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.orm.attributes import set_committed_value
 
 from webapp.campaigns.models import Campaign, CampaignUnit
 from webapp.campaigns.services import campaigns, permissions, results
@@ -27,7 +28,6 @@ from webapp.core.models.types import app_now
 from webapp.core.services.audit import append_event
 from webapp.core.services.errors import InvalidInput, NotFound
 from webapp.scoring.models import ScoreSheet, SheetKind, SheetStatus
-from webapp.scoring.services.schemes import get_scheme
 from webapp.scoring.services.scoresheets.checks import item_scores
 from workflow.campaigns.ranking import CampaignRanking, QuotaRefused, RankedUnit
 from workflow.campaigns.rules import refusal as rule_refusal
@@ -116,7 +116,7 @@ def _item_rows(
     campaign: Campaign, sheets: Mapping[int, dict[str, dict[str, Decimal]]]
 ) -> tuple[ItemRow, ...]:
     try:
-        scheme = get_scheme(campaign.scheme_id, campaign.scheme_version)
+        scheme = results.scheme_of(campaign)
     except NotFound:
         return ()
     rows = []
@@ -172,6 +172,11 @@ def board(user: User | None, campaign_id: int, *, page: int = 1) -> Board:
         .where(CampaignUnit.campaign_id == campaign.id)
         .order_by(CampaignUnit.group, CampaignUnit.position, CampaignUnit.id)
     ).all()
+    # the rows are the campaign's units: hand them to its `units` collection (in its order), so the sheets'
+    # progress and the guards' facts do not load the same rows again
+    set_committed_value(
+        campaign, "units", sorted((unit for unit, _ in rows), key=lambda u: (u.position, u.id))
+    )
     progress = results.sheet_progress(campaign)
     refusal: QuotaRefused | None = None
     ranking: CampaignRanking | None = None

@@ -20,6 +20,7 @@ from webapp.campaigns.models import Campaign, CampaignUnit
 from webapp.core.extensions import db
 from webapp.core.models.organisation import Organisation
 from webapp.scoring.models import ScoreSheet, SheetKind, SheetStatus
+from webapp.scoring.services.schemes import get_scheme
 from workflow.campaigns.ranking import (
     CampaignRanking,
     Entry,
@@ -29,6 +30,7 @@ from workflow.campaigns.ranking import (
     RankedUnit,
     rank_campaign,
 )
+from workflow.scoring.scheme import Scheme
 
 #: the sheet code's subject type for one unit in one campaign
 SHEET_SUBJECT = "campaign_unit"
@@ -52,6 +54,18 @@ class Progress:
     self_submitted: int = 0
     agreed_submitted: int = 0
     units: Mapping[int, UnitSheets] = field(default_factory=dict)
+
+
+def scheme_of(campaign: Campaign) -> Scheme:
+    """The campaign's scheme version (`get_scheme`; `NotFound` when missing), read once per request: a version's
+    text never changes once registered, and a page asks for it from the guards' facts and from the board."""
+    if not has_request_context():
+        return get_scheme(campaign.scheme_id, campaign.scheme_version)
+    cache: dict[tuple[str, str], Scheme] = request.__dict__.setdefault("_kaoping_campaign_schemes", {})
+    key = (campaign.scheme_id, campaign.scheme_version)
+    if key not in cache:
+        cache[key] = get_scheme(*key)
+    return cache[key]
 
 
 def units_of(campaign_id: int) -> sa.Select[tuple[int]]:
