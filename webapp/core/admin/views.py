@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 import sqlalchemy as sa
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -247,6 +247,36 @@ def _filter_choices(org_id: int | None) -> list[tuple[int, str]]:
     return out
 
 
+#: up to this many organs the user form offers every organisation; beyond it (a province: ~40,000) the bureaus
+#: and the organs of the bureau in hand (the user's own, or the one the admin came from in 单位管理)
+USER_FORM_ALL_ORGANS = 2000
+
+
+def _user_org_choices(context_id: int | None) -> list[tuple[int, str]]:
+    """The user form's 所属单位 choices (see `USER_FORM_ALL_ORGANS`); sets ``g.kaoping_orgs_limited``."""
+    organs = db.session.scalar(
+        sa.select(sa.func.count(Organisation.id)).where(Organisation.kind == OrgKind.ORGAN)
+    )
+    g.kaoping_orgs_limited = (organs or 0) > USER_FORM_ALL_ORGANS
+    if not g.kaoping_orgs_limited:
+        return _indented_choices(only_bureaus=False)
+    context = db.session.get(Organisation, context_id) if isinstance(context_id, int) else None
+    bureau_id = None if context is None else (context.id if context.is_bureau else context.parent_id)
+    out = _indented_choices(only_bureaus=True)
+    if bureau_id is not None:
+        at = next((i for i, (oid, _) in enumerate(out) if oid == bureau_id), len(out) - 1)
+        depth = len(out[at][1]) - len(out[at][1].lstrip("\u3000")) + 1
+        organs_of = db.session.scalars(
+            sa.select(Organisation)
+            .where(Organisation.parent_id == bureau_id, Organisation.kind == OrgKind.ORGAN)
+            .order_by(Organisation.id)
+        )
+        out[at + 1 : at + 1] = [
+            (o.id, "\u3000" * depth + o.name + ("" if o.active else "（已停用）")) for o in organs_of
+        ]
+    return out
+
+
 # --- users -------------------------------------------------------------------------------------------------
 
 
@@ -294,7 +324,7 @@ def _user_form_data(form: UserForm) -> UserData:
 @admin_only
 def user_new() -> Response | str:
     form = NewUserForm()
-    form.organisation_id.choices = choices(_indented_choices(only_bureaus=False))
+    form.organisation_id.choices = choices(_user_org_choices(id_arg("org") or form.organisation_id.data))
     if request.method == "GET" and id_arg("org"):
         form.organisation_id.data = id_arg("org")
     if form.validate_on_submit():
@@ -312,7 +342,9 @@ def user_new() -> Response | str:
 def user_edit(user_id: int) -> Response | str:
     user = db.session.get(User, user_id) or abort(404)
     form = UserForm(obj=user)
-    form.organisation_id.choices = choices(_indented_choices(only_bureaus=False))
+    form.organisation_id.choices = choices(
+        _user_org_choices(form.organisation_id.data or user.organisation_id)
+    )
     if request.method == "GET":
         form.roles.data = sorted(user.roles)
     if form.validate_on_submit():
