@@ -14,6 +14,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
+from math import gcd
 
 from workflow.scoring.ledger.adjust import claims, excess_lines, incidents, quota_lines, round_to
 from workflow.scoring.ledger.errors import LedgerError
@@ -34,14 +35,6 @@ COMBINE_WORDS = {
     "stack": "全部累加",
 }
 LineKey = tuple[str, str, Decimal, str]  # rule, text, value per article, kind
-_Outcome = tuple[
-    list[tuple[int, int]],
-    list[tuple[int, int, tuple[int, ...]]],
-    str,
-    list[tuple[str, str, str]],
-    bool,
-    bool,
-]
 
 
 def _adoption_order(a: Adoption) -> tuple[str, str, str, str, date]:
@@ -68,29 +61,30 @@ def score_ledger(
         groups[unit.name] = unit.group
 
     # An article belongs to the month of its first adoption (after the cut-off, ZG-6.6), so it lands in
-    # exactly one period whatever the order of the records.
+    # exactly one period whatever the order of the records. One pass groups adoptions by (unit, article);
+    # months are read from a per-day table (a year has 365 days, a province-year 700,000 adoptions).
     cut = scheme.cutoff_day or 31
-    first: dict[tuple[str, str], tuple[int, Adoption]] = {}
+    first: dict[tuple[str, str], Adoption] = {}
     multi: dict[tuple[str, str], list[Adoption]] = {}
+    first_get, multi_get = first.get, multi.get
     for adoption in records.adoptions:
-        if adoption.unit not in units:
-            raise LedgerError(
-                "ledger.input.unknown_unit", row=adoption.row, column="单位", value=adoption.unit
-            )
-        day = adoption.day
-        month = day.year * 12 + day.month - 1 + (day.day > cut)
         key = (adoption.unit, adoption.article)
-        seen = first.get(key)
+        seen = first_get(key)
         if seen is None:
-            first[key] = (month, adoption)
+            first[key] = adoption
             continue
-        if month < seen[0]:
-            first[key] = (month, seen[1])
-        several = multi.get(key)
+        several = multi_get(key)
         if several is None:
-            multi[key] = [seen[1], adoption]
+            multi[key] = [seen, adoption]
         else:
             several.append(adoption)
+    if not {unit for unit, _ in first} <= units.keys():
+        # the first adoption (in the records' order) of a unit not on the roster is the first new key of one
+        for (unit, _), adoption in first.items():
+            if unit not in units:
+                raise LedgerError(
+                    "ledger.input.unknown_unit", row=adoption.row, column="单位", value=adoption.unit
+                )
     levels: dict[tuple[str, str], list[str]] = {}
     for instruction in records.instructions:
         key = (instruction.unit, instruction.article)
@@ -102,33 +96,37 @@ def score_ledger(
 
     state = _State(scheme, units, groups)
     low, high = period.first, period.first + period.length
-    # The fast path, inlined: a lone adoption without instruction or credit adds its profile's line and
-    # quota counts (this loop runs 600,000 times in a province-year).
-    profiles, line_counts, counts, submitted = (
-        state.profiles,
-        state.line_counts,
-        state.counts,
-        state.submitted,
-    )
-    for key, (month, adoption) in first.items():
+    # Articles are tallied by (unit, contribution, month cell) and each tally is applied once at the end: a
+    # contribution is a lone adoption's profile or a general article's outcome, and a cell is the month
+    # floored to the finest window any quota or the excess count uses (every window length divides 12 and
+    # the others, so flooring twice is flooring once).
+    step = state.step
+    month_of: dict[date, int] = {}
+    tally: dict[tuple[str, _Profile, int], int] = defaultdict(int)
+    profiles = state.profiles
+    for key, adoption in first.items():
+        name = key[0]
+        several = multi_get(key)
+        if several is not None:
+            month = min(_month(a.day, month_of, cut) for a in several)
+        else:
+            day = adoption.day
+            month = month_of.get(day)  # type: ignore[assignment]
+            if month is None:
+                month = _month(day, month_of, cut)
         if not low <= month < high:
             continue
-        name = key[0]
-        if adoption.credit or key in multi or key in levels:
-            state.article(name, month, multi.get(key) or [adoption], levels.get(key, []))
-            continue
-        profile_key = (groups[name], adoption.publication, adoption.klass, adoption.form)
-        profile = profiles.get(profile_key)
-        if profile is None:
-            profile = profiles[profile_key] = state.profile(profile_key[0], adoption)
-        submitted.add(name)
-        line_counts[(name, profile.line)] += 1
-        for index, length, categories in profile.quota:
-            window = month - month % length
-            for category in categories:
-                counts[(name, index, window, category)] += 1
-        if profile.rare:
-            state.rare(name, month, profile)
+        if adoption.credit or several is not None or key in levels:
+            contribution = state.article(name, month, several or [adoption], levels.get(key, []))
+            if contribution is None:
+                continue
+        else:
+            profile_key = (groups[name], adoption.publication, adoption.klass, adoption.form)
+            contribution = profiles.get(profile_key)
+            if contribution is None:
+                contribution = profiles[profile_key] = state.profile(profile_key[0], adoption)
+        tally[(name, contribution, month - month % step)] += 1
+    state.apply(tally)
     for submission in records.submissions:
         if submission.unit not in units:
             raise LedgerError(
@@ -153,19 +151,29 @@ def score_ledger(
     return outcome
 
 
-class _Profile:
-    """What one lone adoption of (publication, class, form) by a unit of one group contributes."""
+def _month(day: date, month_of: dict[date, int], cut: int) -> int:
+    """The month index an adoption on ``day`` counts in (after the cut-off day, the next: ZG-6.6), memoised."""
+    month = month_of.get(day)
+    if month is None:
+        month = month_of[day] = day.year * 12 + day.month - 1 + (day.day > cut)
+    return month
 
-    __slots__ = ("line", "quota", "excess", "flag", "eligible", "direct", "rare")
+
+class _Profile:
+    """What one article of a kind contributes: a lone adoption of (publication, class, form) by a unit of one
+    group, or a general article's outcome (its adoptions' kinds and instruction levels). Hashed by identity:
+    the tally of a scoring counts articles per (unit, profile, month cell)."""
+
+    __slots__ = ("lines", "quota", "excess", "flags", "eligible", "direct", "rare")
 
     def __init__(self) -> None:
-        self.line = 0  # index into _State.line_keys
+        self.lines: list[tuple[int, int]] = []  # (index into _State.line_keys, count)
         self.quota: list[tuple[int, int, tuple[int, ...]]] = []  # quota index, window length, categories
         self.excess = ""
-        self.flag: tuple[str, str, str] | None = None
+        self.flags: list[tuple[str, str, str]] = []
         self.eligible = False
         self.direct = False
-        self.rare = False  # any of excess / flag / eligible / direct
+        self.rare = False  # any of excess / flags / eligible / direct
 
 
 class _State:
@@ -181,7 +189,7 @@ class _State:
         self.levels = {lv.id: lv for lv in scheme.levels}
         self.values: dict[tuple[str, str, str], Value | None] = {}
         self.profiles: dict[tuple[str, str, str, str], _Profile] = {}
-        self.outcomes: dict[tuple[str, tuple[tuple[str, ...], ...], tuple[str, ...]], _Outcome] = {}
+        self.outcomes: dict[tuple[str, tuple[tuple[str, ...], ...], tuple[str, ...]], _Profile] = {}
         #: (unit, line) -> articles, where line indexes `line_keys` (an int hashes faster than the key)
         self.line_counts: dict[tuple[str, int], int] = defaultdict(int)
         self.line_keys: list[LineKey] = []
@@ -190,6 +198,10 @@ class _State:
         for index, quota in enumerate(scheme.quotas):
             for group in quota.groups:
                 self.quotas_by_group[group].append((index, quota))
+        #: the finest window any count uses (quota windows, the excess year): months are tallied floored to it
+        self.step = 12
+        for quota in scheme.quotas:
+            self.step = gcd(self.step, _LENGTH[quota.aggregate_over or quota.period])
         #: (unit, quota index, window first month, category index) -> count
         self.counts: dict[tuple[str, int, int, int], int] = defaultdict(int)
         #: (unit, quota index, window first month) -> {klass: recommended adoptions} (ZG-2.9)
@@ -240,81 +252,86 @@ class _State:
             self.line_keys.append(key)
         return found
 
-    def rare(self, unit: str, month: int, profile: _Profile) -> None:
-        if profile.excess:
-            self.excess[(unit, month - month % 12, profile.excess)] += 1
-        if profile.flag is not None:
-            self.unit_flags[unit].append(profile.flag)
-        if profile.eligible:
-            self.eligible.add(unit)
-        if profile.direct:
-            self.direct.add(unit)
+    def apply(self, tally: dict[tuple[str, _Profile, int], int]) -> None:
+        """Each (unit, profile, month cell) tally → line counts, quota counts, excess candidates, unit facts."""
+        line_counts, counts, excess, submitted = self.line_counts, self.counts, self.excess, self.submitted
+        for (unit, profile, cell), n in tally.items():
+            submitted.add(unit)
+            for line, count in profile.lines:
+                line_counts[(unit, line)] += count * n
+            for index, length, categories in profile.quota:
+                window = cell - cell % length
+                for category in categories:
+                    counts[(unit, index, window, category)] += n
+            if not profile.rare:
+                continue
+            if profile.excess:
+                excess[(unit, cell - cell % 12, profile.excess)] += n
+            if profile.flags:  # flags are kept once each (`flush`): one copy per tally is enough
+                self.unit_flags[unit].extend(profile.flags)
+            if profile.eligible:
+                self.eligible.add(unit)
+            if profile.direct:
+                self.direct.add(unit)
 
     def profile(self, group: str, adoption: Adoption) -> _Profile:
         """What a lone adoption of this kind contributes, by the general path's own rules."""
         profile = _Profile()
         value = self.value(adoption)
-        profile.line = self.line_id((value.rule, self.describe(adoption), value.points, "points"))
+        profile.lines = [(self.line_id((value.rule, self.describe(adoption), value.points, "points")), 1)]
         if value.flag:
-            profile.flag = (
-                "confirm",
-                value.flag,
-                f"{self.describe(adoption)}：原文未列分值，按同类计分，请人工确认",
-            )
+            profile.flags = [
+                ("confirm", value.flag, f"{self.describe(adoption)}：原文未列分值，按同类计分，请人工确认")
+            ]
         profile.quota = self._quota_categories(group, [adoption])
         profile.excess = self._excess_publication(group, [adoption])
         advanced = self.scheme.advanced
         if advanced is not None:
             profile.eligible = _passes(advanced.eligible_article, [adoption], [], self.classes)
             profile.direct = _passes(advanced.direct, [adoption], [], self.classes)
-        profile.rare = bool(profile.excess or profile.flag or profile.eligible or profile.direct)
+        profile.rare = bool(profile.excess or profile.flags or profile.eligible or profile.direct)
         return profile
 
-    def article(self, unit: str, month: int, adoptions: list[Adoption], levels: list[str]) -> None:
-        """The general path: several adoptions and/or instructions, credits, superseded values. Adoptions and
-        levels are put in a fixed order first, so equal values explain themselves the same way whatever the
-        order of the records; the outcome is cached per (group, adoptions' kinds, levels)."""
+    def article(self, unit: str, month: int, adoptions: list[Adoption], levels: list[str]) -> _Profile | None:
+        """The general path: several adoptions and/or instructions, credits, superseded values → the article's
+        contribution (None: a recommended article, counted here toward its quota's conversion, ZG-2.9).
+
+        The outcome depends only on the adoptions' kinds (publication, class, form, credit) and the levels, so
+        it is cached per (group, sorted kinds, sorted levels) and computed from the adoptions in a fixed order
+        (equal values explain themselves the same way whatever the order of the records)."""
         self.submitted.add(unit)
-        adoptions = sorted(adoptions, key=_adoption_order)
-        levels = sorted(levels)
-        if any(a.credit == "recommended" for a in adoptions):
-            self._recommended(unit, month, adoptions)
-            return
+        kinds = tuple(sorted([(a.publication, a.klass, a.form, a.credit) for a in adoptions]))
+        ordered_levels = tuple(sorted(levels))
         group = self.groups[unit]
-        key = (group, tuple(_adoption_order(a)[:4] for a in adoptions), tuple(levels))
+        key = (group, kinds, ordered_levels)
         outcome = self.outcomes.get(key)
         if outcome is None:
-            outcome = self.outcomes[key] = self._outcome(group, adoptions, levels)
-        lines, quota, excess, flags, eligible, direct = outcome
-        for line, count in lines:
-            self.line_counts[(unit, line)] += count
-        for index, length, categories in quota:
-            for category in categories:
-                self.counts[(unit, index, month - month % length, category)] += 1
-        if excess:
-            self.excess[(unit, month - month % 12, excess)] += 1
-        if flags:
-            self.unit_flags[unit].extend(flags)
-        if eligible:
-            self.eligible.add(unit)
-        if direct:
-            self.direct.add(unit)
+            ordered = sorted(adoptions, key=_adoption_order)
+            if any(a.credit == "recommended" for a in ordered):
+                self._recommended(unit, month, ordered)
+                return None
+            outcome = self.outcomes[key] = self._outcome(group, ordered, list(ordered_levels))
+        return outcome
 
-    def _outcome(self, group: str, adoptions: list[Adoption], levels: list[str]) -> _Outcome:
-        flags = [
+    def _outcome(self, group: str, adoptions: list[Adoption], levels: list[str]) -> _Profile:
+        outcome = _Profile()
+        outcome.flags = [
             ("confirm", value.flag, f"{self.describe(a)}：原文未列分值，按同类计分，请人工确认")
             for a in adoptions
             if (value := self.value(a)).flag
         ]
         advanced = self.scheme.advanced
-        return (
-            [(self.line_id(key), count) for key, count in self.article_lines(adoptions, levels).items()],
-            self._quota_categories(group, adoptions),
-            self._excess_publication(group, adoptions),
-            flags,
-            advanced is not None and _passes(advanced.eligible_article, adoptions, levels, self.classes),
-            advanced is not None and _passes(advanced.direct, adoptions, levels, self.classes),
+        outcome.lines = [
+            (self.line_id(key), count) for key, count in self.article_lines(adoptions, levels).items()
+        ]
+        outcome.quota = self._quota_categories(group, adoptions)
+        outcome.excess = self._excess_publication(group, adoptions)
+        outcome.eligible = advanced is not None and _passes(
+            advanced.eligible_article, adoptions, levels, self.classes
         )
+        outcome.direct = advanced is not None and _passes(advanced.direct, adoptions, levels, self.classes)
+        outcome.rare = bool(outcome.excess or outcome.flags or outcome.eligible or outcome.direct)
+        return outcome
 
     def article_lines(self, adoptions: list[Adoption], levels: list[str]) -> dict[LineKey, int]:
         """The lines one article contributes under the scheme's combination switch (GAP-6 / INF-2.8)."""

@@ -11,6 +11,8 @@ from hypothesis import strategies as st
 
 from tests.workflow.scoring.ledger.helpers import scheme
 from workflow.scoring.ledger import Adoption, Incident, Instruction, Records, Unit, parse_period, score_ledger
+from workflow.scoring.ledger.engine import explain_article
+from workflow.scoring.ledger.period import month_index
 
 ZG, INF, PUB = scheme("ledger-zg"), scheme("ledger-inf"), scheme("ledger-pub")
 SCHEMES = {"zg": ZG, "inf": INF, "pub": PUB}
@@ -132,3 +134,28 @@ def test_a_units_total_equals_the_sum_of_its_explained_lines(ledger, period):
             == lines
         )
         assert all(ln["rule"] and ln["text"] for ln in unit["lines"])
+
+
+@settings(max_examples=80, deadline=None)
+@given(ledgers(), PERIODS)
+def test_a_units_article_points_equal_its_articles_explained_one_by_one(ledger, period):
+    """ZG-6.6 / GAP-6: the engine tallies articles by kind and month (a province-year is 700,000 adoptions); each
+    unit's article points must still be the sum of its in-period articles scored one at a time (an article in the
+    month of its first adoption after the cut-off; a recommended one converts toward the quota, ZG-2.9)."""
+    s, records = ledger
+    when = parse_period(period)
+    articles: dict[tuple[str, str], list[Adoption]] = {}
+    for adoption in records.adoptions:
+        articles.setdefault((adoption.unit, adoption.article), []).append(adoption)
+    levels: dict[tuple[str, str], list[str]] = {}
+    for instruction in records.instructions:
+        levels.setdefault((instruction.unit, instruction.article), []).append(instruction.level)
+    expected = dict.fromkeys(UNITS, Decimal(0))
+    for key, found in articles.items():
+        if min(month_index(a.day, s.cutoff_day) for a in found) not in when:
+            continue
+        if any(a.credit == "recommended" for a in found):
+            continue
+        expected[key[0]] += explain_article(s, found, levels.get(key, []))[0]
+    result = score_ledger(s, _roster(s), records, when)
+    assert {u.unit: u.points for u in result.units} == expected
