@@ -277,6 +277,9 @@ def test_the_head_closes_an_ended_period_and_a_later_withdrawal_only_shows_as_a_
     adoption_changes.cancel(world.editor, henan.id, reason="误录刊物，撤销该采用")
     after = text(client.get(f"/ledger/?period={Q4}"))
     assert row_value(after, "甲县委组织部", "total") == frozen_total
+    # the frozen page does not score the period again; the comparison is one click away
+    assert "live-differs" not in after and 'data-testid="compare-link"' in after
+    after = text(client.get(f"/ledger/?period={Q4}&compare=1"))
     assert 'data-testid="live-differs"' in after and f"/ledger/{Q4}/recompute" in after
 
     preview = text(client.get(f"/ledger/{Q4}/recompute"))
@@ -298,12 +301,30 @@ def test_the_head_closes_an_ended_period_and_a_later_withdrawal_only_shows_as_a_
     assert done.status_code == 302
     updated = text(client.get(f"/ledger/?period={Q4}"))
     assert row_value(updated, "甲县委组织部", "total") == str(live_total) and "live-differs" not in updated
+    compared = text(client.get(f"/ledger/?period={Q4}&compare=1"))
+    assert "live-differs" not in compared and 'data-testid="live-same"' in compared
     entry = db.session.scalars(sa.select(LedgerRecompute)).one()
     assert entry.reason == "撤销误录的河南组工信息采用" and entry.by_id == world.head.id
     listed = text(client.get(f"/ledger/{Q4}/recompute"))
     assert "撤销误录的河南组工信息采用" in listed and 'data-testid="no-changes"' in listed
     history = text(client.get("/ledger/history"))
     assert re.search(r'data-testid="recompute-count"><a [^>]*>1次</a>', history)
+
+
+def test_a_closed_periods_page_reads_the_frozen_result_and_scores_nothing_until_asked(
+    world: World, client, monkeypatch
+) -> None:
+    """Issue 12: a closed period's ranking reads the stored close (ZG-5.2 ranks as frozen); re-scoring the whole
+    period to show what a recompute would change runs only on ?compare=1."""
+    adoption_of(world, title="甲县经验")
+    steps.login(client, world.head)
+    assert client.post(f"/ledger/{Q4}/close", data={"confirm": "y"}).status_code == 302
+    calls: list[str] = []
+    real = ledger.score_ledger
+    monkeypatch.setattr(ledger, "score_ledger", lambda *a, **k: calls.append("scored") or real(*a, **k))
+    page = text(client.get(f"/ledger/?period={Q4}"))
+    assert "已结算2026年第四季度" in page and "甲县委组织部" in page and calls == []
+    assert text(client.get(f"/ledger/?period={Q4}&compare=1")).count("live-same") == 1 and calls == ["scored"]
 
 
 def test_closing_before_the_period_ends_is_refused_with_its_message(world: World, client) -> None:

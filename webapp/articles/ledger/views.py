@@ -193,7 +193,10 @@ def _render_index(
         zero_rule=ledger_pages.flag_rule(result, "zero_submission", scheme),
         last_rule=ledger_pages.flag_rule(result, "last_place", scheme),
         citations=ledger_pages.citations(ledger_pages.rules_cited(result)),
-        changes=ledger_pages.live_changes(view),
+        # a closed period's page reads its frozen result only: what a recompute from today's records would
+        # change scores the whole period, so it runs when asked (?compare=1), not on every view
+        compared=view.frozen and request.args.get("compare") == "1",
+        changes=ledger_pages.live_changes(view) if view.frozen and request.args.get("compare") == "1" else None,
         may_close=head and not view.frozen and ledger.is_over(period),
         may_recompute=head and view.frozen,
         close_form=close_form or CloseForm(formdata=None),
