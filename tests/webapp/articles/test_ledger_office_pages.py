@@ -18,6 +18,7 @@ from tests.factories import make_organ, make_user
 from tests.webapp.articles import office_steps as steps
 from tests.webapp.articles.conftest import World
 from tests.webapp.articles.issue_world import adopted
+from tests.webapp.sql_count import count_statements
 from webapp.articles.models import Adoption, LedgerPeriod, LedgerRecompute, Publication
 from webapp.articles.services import (
     adoption_changes,
@@ -325,6 +326,44 @@ def test_a_closed_periods_page_reads_the_frozen_result_and_scores_nothing_until_
     page = text(client.get(f"/ledger/?period={Q4}"))
     assert "已结算2026年第四季度" in page and "甲县委组织部" in page and calls == []
     assert text(client.get(f"/ledger/?period={Q4}&compare=1")).count("live-same") == 1 and calls == ["scored"]
+
+
+def test_the_ranking_is_paged_by_units_and_ranks_stay_the_whole_pools_zg_5_2(
+    world: World, client, monkeypatch
+) -> None:
+    """Issue 12: a province office ranks ~1,500 units; the page shows them a page at a time, each with its rank
+    in the whole pool (ZG-5.2)."""
+    adoption_of(world, title="甲县经验")
+    monkeypatch.setattr(ledger_pages, "UNITS_PER_PAGE", 1)
+    steps.login(client, world.head)
+    first = text(client.get(f"/ledger/?period={Q4}"))
+    second = text(client.get(f"/ledger/?period={Q4}&page=2"))
+    assert 'data-testid="units-pager"' in first and "第1/" in first and "第2/" in second
+    assert first.count('data-testid="rank"') == second.count('data-testid="rank"') == 1
+    assert row_value(first, "甲县委组织部", "total") and "甲县委组织部" not in re.sub(r"<nav.*?</nav>", "", second)
+
+
+def test_a_live_periods_ranking_issues_the_same_statements_with_more_records(
+    world: World, client, app, monkeypatch
+) -> None:
+    """Issue 12: the ranking page of an open period reads the scored period from the cache once its records
+    are unchanged (`records_stamp`), and issues the same statements with 1 or 12 adoptions (≤ 15)."""
+    calls: list[str] = []
+    real = ledger.score_ledger
+    monkeypatch.setattr(ledger, "score_ledger", lambda *a, **k: calls.append("scored") or real(*a, **k))
+    adoption_of(world, title="第一篇经验")
+    steps.login(client, world.head)
+    client.get(f"/ledger/?period={Q4}")
+    with count_statements(app) as few:
+        assert client.get(f"/ledger/?period={Q4}").status_code == 200
+    for n in range(11):
+        adoption_of(world, unit="a" if n % 2 else "b", title=f"经验{n}")
+    changed = text(client.get(f"/ledger/?period={Q4}"))  # the records changed: scored afresh
+    with count_statements(app) as many:
+        again = text(client.get(f"/ledger/?period={Q4}"))
+    assert many.count == few.count <= 15, many.sql
+    assert calls == ["scored", "scored"]  # the first view and the one after the change; repeats read the cache
+    assert again == changed and row_value(again, "甲县委组织部", "total") != "0"
 
 
 def test_closing_before_the_period_ends_is_refused_with_its_message(world: World, client) -> None:
@@ -676,10 +715,10 @@ def test_scoring_a_period_sends_no_list_of_article_ids_to_the_database(world: Wo
     adoption_of(world, title="第一篇经验")
     office = db.session.get(type(world.office), world.office.id)
     with steps.counted_statements() as few:
-        ledger.live(office, parse_period(Q4), as_of=date(2027, 1, 5))
+        ledger.live(office, parse_period(Q4), as_of=date(2027, 1, 5), fresh=True)
     for n in range(11):
         adoption_of(world, unit="a" if n % 2 else "b", title=f"经验{n}")
     with steps.counted_statements() as many:
-        ledger.live(office, parse_period(Q4), as_of=date(2027, 1, 5))
+        ledger.live(office, parse_period(Q4), as_of=date(2027, 1, 5), fresh=True)
     assert db.session.scalar(sa.select(sa.func.count(Adoption.id))) == 12
     assert parameters(many) == parameters(few) < 12, (parameters(few), parameters(many))

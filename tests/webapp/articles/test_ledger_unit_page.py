@@ -226,10 +226,11 @@ def test_the_page_issues_the_same_statements_whatever_the_number_of_articles(
         assert client.get("/ledger/mine").status_code == 200
     for n in range(6):
         adopt(world, date(2027, 1, 3), title=f"又一篇{n}", klass="ref" if n % 2 else "exp")
+    client.get("/ledger/mine")  # the records changed: this view scores afresh, the next reads the cache
     db.session.expire_all()
     with counted_statements() as more:
         assert client.get("/ledger/mine").status_code == 200
-    assert len(more) == len(few) <= 40
+    assert len(more) == len(few) <= 15
 
 
 def test_the_dashboard_fits_a_phone(world: World, client: FlaskClient) -> None:

@@ -184,7 +184,10 @@ def _render_index(
     context.update(
         view=view,
         result=result,
-        sections=ledger_pages.sections(result, scheme),
+        units_page=(
+            units_page := ledger_pages.page_sections(ledger_pages.sections(result, scheme), page_arg())
+        ),
+        sections=units_page.sections,
         completion=ledger_pages.has_completion(result),
         by_completion=(scheme.ranking_key == "completion")
         if scheme is not None
@@ -196,7 +199,9 @@ def _render_index(
         # a closed period's page reads its frozen result only: what a recompute from today's records would
         # change scores the whole period, so it runs when asked (?compare=1), not on every view
         compared=view.frozen and request.args.get("compare") == "1",
-        changes=ledger_pages.live_changes(view) if view.frozen and request.args.get("compare") == "1" else None,
+        changes=ledger_pages.live_changes(view)
+        if view.frozen and request.args.get("compare") == "1"
+        else None,
         may_close=head and not view.frozen and ledger.is_over(period),
         may_recompute=head and view.frozen,
         close_form=close_form or CloseForm(formdata=None),

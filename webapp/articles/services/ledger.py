@@ -17,12 +17,14 @@ from __future__ import annotations
 
 import calendar
 import json
-from collections import Counter
+import threading
+from collections import Counter, OrderedDict
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
+from flask import current_app, has_request_context, request
 from sqlalchemy.exc import IntegrityError
 
 from config.ledger_schemes import load_ledger_scheme
@@ -32,6 +34,9 @@ from webapp.articles.models import (
     Adoption,
     Article,
     ArticleOffice,
+    Commission,
+    CommissionTarget,
+    Incident,
     Instruction,
     LedgerPeriod,
     LedgerRecompute,
@@ -165,7 +170,26 @@ class Roster:
     unplaced: list[str]
 
 
+def _per_request(name: str) -> dict[Any, Any]:
+    """A memo that lives as long as the request (outside one: none), kept in its WSGI environ — never in ``g``,
+    which outlives a request when an app context is already pushed (tests, the CLI)."""
+    if not has_request_context():
+        return {}
+    memo: dict[Any, Any] = request.environ.setdefault(f"kaoping.ledger.{name}", {})
+    return memo
+
+
 def roster(office: ArticleOffice, scheme: LedgerScheme) -> Roster:
+    """The office's scored units, read once per request (a unit's page reads it for its result, its articles
+    and its months)."""
+    memo: dict[tuple[int, str], Roster] = _per_request("rosters")
+    found = memo.get((office.id, scheme.id))
+    if found is None:
+        found = memo[(office.id, scheme.id)] = _read_roster(office, scheme)
+    return found
+
+
+def _read_roster(office: ArticleOffice, scheme: LedgerScheme) -> Roster:
     groups = {g.id for g in scheme.groups}
     rows = db.session.execute(
         sa.select(OfficeUnit.unit_id, OfficeUnit.group_code, OfficeUnit.base_score, Organisation.name)
@@ -200,11 +224,22 @@ class Collected:
 
 
 def records(
-    office: ArticleOffice, scheme: LedgerScheme, period: Period, who: Roster, as_of: date
+    office: ArticleOffice,
+    scheme: LedgerScheme,
+    period: Period,
+    who: Roster,
+    as_of: date,
+    *,
+    unit_id: int | None = None,
+    articles_only: bool = False,
 ) -> Collected:
     """The flow's records that can fall in ``period``: adoptions from the month before (the cut-off moves late
     ones forward, ZG-6.6) with every adoption of the same articles (an article counts in the month of its first
-    adoption), instructions on those articles, submissions, incidents and missed important commissions."""
+    adoption), instructions on those articles, submissions, incidents and missed important commissions.
+
+    With ``unit_id``, only that unit's articles and their adoptions and instructions (a unit's own page: its
+    article points do not depend on the other units', so it reads a few hundred rows, not the office's).
+    ``articles_only``: adoptions and instructions only (what a unit's articles and monthly points need)."""
     start, end = first_day(period), last_day(period)
     window_start = date(start.year - (start.month == 1), (start.month - 2) % 12 + 1, 1)
     skipped: Counter[str] = Counter()
@@ -213,16 +248,17 @@ def records(
     classes = {c.id for c in scheme.classes}
     forms = {f.id for f in scheme.forms}
 
-    in_window = (
-        sa.select(Adoption.article_id)
-        .where(
-            Adoption.office_id == office.id,
-            Adoption.cancelled_at.is_(None),
-            Adoption.adopted_on >= window_start,
-            Adoption.adopted_on <= end,
-        )
-        .scalar_subquery()
+    in_window_stmt = sa.select(Adoption.article_id).where(
+        Adoption.office_id == office.id,
+        Adoption.cancelled_at.is_(None),
+        Adoption.adopted_on >= window_start,
+        Adoption.adopted_on <= end,
     )
+    of_unit: list[Any] = []
+    if unit_id is not None:
+        of_unit = [Article.unit_id == unit_id]
+        in_window_stmt = in_window_stmt.join(Article, Article.id == Adoption.article_id).where(*of_unit)
+    in_window = in_window_stmt.scalar_subquery()
     # one streamed query of plain columns (no ORM object per row): a province-year is ~700,000 adoptions
     rows = (
         db.session.connection()
@@ -244,6 +280,7 @@ def records(
                 Adoption.office_id == office.id,
                 Adoption.cancelled_at.is_(None),
                 Adoption.article_id.in_(in_window),
+                *of_unit,
             )
             .order_by(Adoption.id)
         )
@@ -293,6 +330,11 @@ def records(
                 continue
             instructions.append(LedgerInstruction(articles[article_id], str(article_id), mapped))
 
+    if articles_only:
+        return Collected(
+            Records(adoptions=tuple(adoptions), instructions=tuple(instructions)),
+            [f"{text}（{n}条）" for text, n in sorted(skipped.items())],
+        )
     submissions = [
         LedgerSubmission(who.names[unit_id], day, count)
         for unit_id, day, count in db.session.execute(
@@ -341,11 +383,105 @@ def records(
 # -- scoring ---------------------------------------------------------------------------------------------------
 
 
-def live(office: ArticleOffice, period: Period, as_of: date | None = None) -> dict[str, Any]:
-    """Score ``period`` now from the flow's records (a closed period's frozen result is `view`'s job)."""
+def records_stamp(office: ArticleOffice) -> tuple[Any, ...]:
+    """One statement that changes whenever a record the ledger reads changes: counts and highest ids of the
+    office's adoptions (and withdrawn ones), articles (and their last update: unit, submission, deletion),
+    instructions, incidents (and withdrawn ones), commissions (and cancelled ones) and their targets' answers.
+    Records are added or withdrawn, never edited in place, so these aggregates move with every change."""
+
+    def agg(*columns: Any, where: Any) -> list[Any]:
+        return [sa.select(column).where(where).scalar_subquery() for column in columns]
+
+    of_office = Commission.office_id == office.id
+    answered = sa.case((CommissionTarget.status == "pending", 0), else_=1)
+    row = db.session.execute(
+        sa.select(
+            *agg(
+                sa.func.count(Adoption.id),
+                sa.func.count(Adoption.cancelled_at),
+                sa.func.max(Adoption.id),
+                where=Adoption.office_id == office.id,
+            ),
+            *agg(
+                sa.func.count(Article.id),
+                sa.func.max(Article.updated_at),
+                where=Article.office_id == office.id,
+            ),
+            *agg(
+                sa.func.count(Instruction.id),
+                sa.func.max(Instruction.id),
+                where=Instruction.office_id == office.id,
+            ),
+            *agg(
+                sa.func.count(Incident.id),
+                sa.func.count(Incident.withdrawn_at),
+                sa.func.max(Incident.id),
+                where=Incident.office_id == office.id,
+            ),
+            *agg(
+                sa.func.count(Commission.id),
+                sa.func.count(Commission.cancelled_at),
+                sa.func.max(Commission.id),
+                where=of_office,
+            ),
+            *(
+                sa.select(column)
+                .join(Commission, Commission.id == CommissionTarget.commission_id)
+                .where(of_office)
+                .scalar_subquery()
+                for column in (sa.func.count(CommissionTarget.id), sa.func.sum(answered))
+            ),
+        )
+    ).one()
+    return tuple(row)
+
+
+#: live results kept per process, a few periods deep (the pages of one office read the same period again and
+#: again; a change of any record moves `records_stamp` and the next view scores afresh)
+LIVE_CACHE_SIZE = 8
+_live_lock = threading.Lock()
+
+
+def _live_cache() -> OrderedDict[tuple[Any, ...], dict[str, Any]]:
+    cache: OrderedDict[tuple[Any, ...], dict[str, Any]] = current_app.extensions.setdefault(
+        "kaoping_ledger_live", OrderedDict()
+    )
+    return cache
+
+
+def live(
+    office: ArticleOffice, period: Period, as_of: date | None = None, *, fresh: bool = False
+) -> dict[str, Any]:
+    """Score ``period`` now from the flow's records (a closed period's frozen result is `view`'s job).
+
+    A page's repeated views are answered from a small per-process cache keyed by the period, the day, the
+    scheme, the roster, the office's publications and `records_stamp` (three statements), so a province's
+    period is scored once per change, not once per view. The result is shared: callers read it, never change
+    it. Acts (closing, recomputing) pass ``fresh`` and always score from the records."""
     as_of = as_of or clock.today()
     scheme = require_scheme(office)
     who = roster(office, scheme)
+    key: tuple[Any, ...] | None = None
+    if not fresh:
+        publications = _publications(office)
+        key = (
+            office.id,
+            period.label,
+            as_of,
+            scheme.id,
+            scheme.version,
+            tuple(who.units),
+            tuple(who.unplaced),
+            tuple(sorted(who.names.items())),
+            publications,
+            records_stamp(office),
+        )
+        with _live_lock:
+            cache = _live_cache()
+            found = cache.get(key)
+            if found is not None:
+                cache.move_to_end(key)
+                return found
     collected = records(office, scheme, period, who, as_of)
     try:
         result = score_ledger(scheme, who.units, collected.records, period)
@@ -358,19 +494,36 @@ def live(office: ArticleOffice, period: Period, as_of: date | None = None) -> di
     out["skipped"] = collected.skipped
     out["unplaced"] = who.unplaced
     out["unit_ids"] = {name: unit_id for name, unit_id in who.ids.items()}
+    if key is not None:
+        with _live_lock:
+            cache = _live_cache()
+            cache[key] = out
+            while len(cache) > LIVE_CACHE_SIZE:
+                cache.popitem(last=False)
     return out
 
 
 def publication_names(office: ArticleOffice, scheme: LedgerScheme) -> dict[str, str]:
     """Scheme publication id → the name the office reads: its own publication of that code (《宜昌组工信息》),
     else the scheme's, which is the source's (《**组工信息》 — the text's own redaction)."""
-    own = {
-        code: name
-        for code, name in db.session.execute(
-            sa.select(Publication.code, Publication.name).where(Publication.office_id == office.id)
-        )
-    }
+    own = {code: name for _, code, name in _publications(office)}
     return {p.id: own.get(p.id, p.name) for p in scheme.publications}
+
+
+def _publications(office: ArticleOffice) -> tuple[tuple[int, str, str], ...]:
+    """The office's publications (id, code, name), read once per request."""
+    memo: dict[int, tuple[tuple[int, str, str], ...]] = _per_request("publications")
+    found = memo.get(office.id)
+    if found is None:
+        found = memo[office.id] = tuple(
+            (pid, code, name)
+            for pid, code, name in db.session.execute(
+                sa.select(Publication.id, Publication.code, Publication.name)
+                .where(Publication.office_id == office.id)
+                .order_by(Publication.id)
+            )
+        )
+    return found
 
 
 def in_office_words(text: str, scheme: LedgerScheme, names: dict[str, str]) -> str:
@@ -395,14 +548,39 @@ def _in_office_words(office: ArticleOffice, scheme: LedgerScheme, result: dict[s
     return renamed
 
 
-def points_by_month(office: ArticleOffice, year: int, as_of: date | None = None) -> list[dict[str, Any]]:
+def points_by_month(
+    office: ArticleOffice,
+    year: int,
+    as_of: date | None = None,
+    *,
+    unit_id: int | None = None,
+    collected: Collected | None = None,
+) -> list[dict[str, Any]]:
     """Each month of ``year`` up to today scored on its own: {month, label, units: {name: points}} — the
-    article points (稿件得分) per unit, for the charts (quotas are not monthly, so they are not in it)."""
+    article points (稿件得分) per unit, for the charts (quotas are not monthly, so they are not in it). With
+    ``unit_id``, that unit's only (a unit's article points do not depend on the other units')."""
     as_of = as_of or clock.today()
     scheme = require_scheme(office)
     who = roster(office, scheme)
+    if unit_id is not None:
+        only = who.names.get(unit_id)
+        who = Roster(
+            [u for u in who.units if u.name == only],
+            {unit_id: only} if only is not None else {},
+            {only: unit_id} if only is not None else {},
+            [],
+        )
     # the year's records read once; the engine places each article in its month (cut-off included)
-    collected = records(office, scheme, Period("year", year * 12), who, as_of)
+    if collected is None:
+        collected = records(
+            office,
+            scheme,
+            Period("year", year * 12),
+            who,
+            as_of,
+            unit_id=unit_id,
+            articles_only=unit_id is not None,
+        )
     out = []
     for month in range(12):
         period = Period("month", year * 12 + month)
@@ -488,7 +666,7 @@ def close(user: User, office: ArticleOffice, period: Period) -> LedgerPeriod:
         )
     if closed_period(office, period) is not None:
         raise Conflict(f"{period.chinese}已结算，已被他人处理，请刷新。")
-    result = live(office, period, today)
+    result = live(office, period, today, fresh=True)
     if result["unplaced"]:
         raise InvalidInput(
             "以下单位未设置考核类别，不能结算："
@@ -559,7 +737,7 @@ def preview_recompute(
     record = closed_period(office, period)
     if record is None:
         raise InvalidInput(f"{period.chinese}尚未结算，页面显示的已是实时结果。", field="period")
-    fresh = live(office, period)
+    fresh = live(office, period, fresh=True)
     return record, fresh, difference(record.result, fresh)
 
 

@@ -160,6 +160,35 @@ def sections(result: dict[str, Any], scheme: LedgerScheme | None) -> list[Sectio
     return sorted(found.values(), key=lambda s: place[s.key])
 
 
+#: units shown per page of the ranking (the ranking itself is the whole pool's: a province office has ~1,500)
+UNITS_PER_PAGE = 50
+
+
+@dataclass(frozen=True)
+class SectionsPage:
+    sections: list[Section]
+    page: int
+    pages: int
+    total: int
+
+
+def page_sections(found: list[Section], page: int, per_page: int | None = None) -> SectionsPage:
+    """One page of the ranked units, section after section as `sections` orders them (ranks are the pool's,
+    computed over every unit); past the last page: the last page."""
+    per_page = per_page or UNITS_PER_PAGE
+    total = sum(len(section.units) for section in found)
+    pages = max(1, -(-total // per_page))
+    page = min(max(page, 1), pages)
+    low, high = (page - 1) * per_page, page * per_page
+    out, offset = [], 0
+    for section in found:
+        start, stop = max(low - offset, 0), min(high - offset, len(section.units))
+        if start < stop:
+            out.append(Section(section.key, list(section.groups), section.units[start:stop]))
+        offset += len(section.units)
+    return SectionsPage(out, page, pages, total)
+
+
 def has_completion(result: dict[str, Any]) -> bool:
     return any(unit.get("completion") is not None for unit in result.get("units", []))
 

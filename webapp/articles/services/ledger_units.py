@@ -394,6 +394,7 @@ def article_page(
     page: int = 1,
     per_page: int = PER_PAGE,
     as_of: date | None = None,
+    collected: ledger.Collected | None = None,
 ) -> ListPage[ArticlePoints]:
     """One page of the articles ``unit_id`` has scored in ``period`` at ``office``, each explained, from the
     flow's records as they are now (a closed period's too: its corrections show before a recompute) — for the
@@ -405,7 +406,8 @@ def article_page(
     name = who.names.get(unit_id)
     if name is None:
         return ListPage([], 0, 1, per_page)
-    collected = ledger.records(office, scheme, period, who, as_of or clock.today())
+    if collected is None:
+        collected = unit_records(office, scheme, period, unit_id, as_of or clock.today())
     cut = page_of(place_articles(scheme, collected.records, name, period), page, per_page)
     if not cut.items:
         return ListPage([], 0, 1, per_page)
@@ -420,11 +422,28 @@ def article_page(
     return ListPage(items, cut.total, cut.page, per_page)
 
 
-def months(office: ArticleOffice, year: int, unit_name: str) -> list[MonthPoints]:
-    """The unit's article points (稿件得分) in each month of ``year`` up to today (quotas are not monthly)."""
+def unit_records(
+    office: ArticleOffice, scheme: LedgerScheme, period: Period, unit_id: int, as_of: date
+) -> ledger.Collected:
+    """The unit's articles that can fall in ``period`` (adoptions and instructions; read for its page of
+    articles and its points by month)."""
+    who = ledger.roster(office, scheme)
+    return ledger.records(office, scheme, period, who, as_of, unit_id=unit_id, articles_only=True)
+
+
+def months(
+    office: ArticleOffice,
+    year: int,
+    unit_name: str,
+    unit_id: int | None = None,
+    collected: ledger.Collected | None = None,
+) -> list[MonthPoints]:
+    """The unit's article points (稿件得分) in each month of ``year`` up to today (quotas are not monthly). With
+    ``unit_id``, from that unit's records only (its article points do not depend on the other units'); with
+    ``collected``, from those (the unit's records of the year, `unit_records`)."""
     return [
         MonthPoints(m["month"], m["label"], Decimal(str(m["units"].get(unit_name, 0))))
-        for m in ledger.points_by_month(office, year)
+        for m in ledger.points_by_month(office, year, unit_id=unit_id, collected=collected)
     ]
 
 
@@ -453,8 +472,24 @@ def reading(
         raise NotFound(NOT_FOUND)
     unit = ledger.unit_result(result, name)
     today = clock.today()
+    # the unit's records of the year read once: its articles of the period and its points by month alike
+    year_records = (
+        unit_records(office, scheme, Period("year", period.year * 12), unit_id, today)
+        if unit is not None or with_months
+        else None
+    )
     articles = (
-        article_page(user, office, scheme, period, unit_id, page=page, per_page=per_page, as_of=today)
+        article_page(
+            user,
+            office,
+            scheme,
+            period,
+            unit_id,
+            page=page,
+            per_page=per_page,
+            as_of=today,
+            collected=year_records,
+        )
         if unit is not None
         else ListPage([], 0, 1, per_page)
     )
@@ -474,7 +509,7 @@ def reading(
         quotas=_quotas(scheme, unit) if unit is not None else [],
         deadline=deadline(scheme, period, today),
         articles=articles,
-        months=months(office, period.year, name) if with_months else [],
+        months=months(office, period.year, name, unit_id, year_records) if with_months else [],
         year=period.year,
         ranking=_ranking(scheme, result, unit) if unit is not None and sees_all else None,
         currency=result.get("currency", scheme.currency),
