@@ -498,3 +498,20 @@ def test_the_default_title_reads_the_scope_from_the_office_name() -> None:
         "关于2026年第四季度全市组工信息工作情况的通报"
     )
     assert default_title("政务", "某县人民政府办公室", "2026年度") == "关于2026年度全县政务信息工作情况的通报"
+
+
+def test_every_row_of_both_sheets_keeps_its_borders_number_format_and_bold_totals() -> None:
+    """Issue 12: styles are assigned once per combination and copied after (a 600-unit bulletin took 8 s of
+    style hashing); the last rows must look exactly like the first."""
+    lines = [{"rule": "ZG-4.3", "text": "经验类单条", "points": 5}]
+    book = _workbook(bulletin_xlsx(_document(_result(30, lines=lines))))
+    ranking, details = book.worksheets
+    totals = [c for c in ranking["A"] if c.value == 1 or c.value == 30]
+    assert totals
+    for cell in (*totals, *(ranking.cell(row=c.row, column=4) for c in totals)):
+        assert cell.border.left.style == "thin" and cell.alignment.vertical == "center"
+    rows = [r for r in details.iter_rows(min_row=2) if r[0].value]
+    assert len(rows) == 60  # a line and a total per unit
+    for row in (rows[0], rows[1], rows[-2], rows[-1]):
+        assert all(c.border.left.style == "thin" for c in row) and row[4].number_format == "0"
+    assert rows[-1][3].value == "合计" and rows[-1][3].font.bold and not rows[-2][3].font.bold

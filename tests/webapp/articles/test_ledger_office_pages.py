@@ -340,7 +340,9 @@ def test_the_ranking_is_paged_by_units_and_ranks_stay_the_whole_pools_zg_5_2(
     second = text(client.get(f"/ledger/?period={Q4}&page=2"))
     assert 'data-testid="units-pager"' in first and "第1/" in first and "第2/" in second
     assert first.count('data-testid="rank"') == second.count('data-testid="rank"') == 1
-    assert row_value(first, "甲县委组织部", "total") and "甲县委组织部" not in re.sub(r"<nav.*?</nav>", "", second)
+    assert row_value(first, "甲县委组织部", "total") and "甲县委组织部" not in re.sub(
+        r"<nav.*?</nav>", "", second
+    )
 
 
 def test_a_live_periods_ranking_issues_the_same_statements_with_more_records(
@@ -362,7 +364,10 @@ def test_a_live_periods_ranking_issues_the_same_statements_with_more_records(
     with count_statements(app) as many:
         again = text(client.get(f"/ledger/?period={Q4}"))
     assert many.count == few.count <= 15, many.sql
-    assert calls == ["scored", "scored"]  # the first view and the one after the change; repeats read the cache
+    assert calls == [
+        "scored",
+        "scored",
+    ]  # the first view and the one after the change; repeats read the cache
     assert again == changed and row_value(again, "甲县委组织部", "total") != "0"
 
 
