@@ -78,10 +78,10 @@ def score_ledger(
             multi[key] = [seen, adoption]
         else:
             several.append(adoption)
-    if not {unit for unit, _ in first} <= units.keys():
+    if not {name for name, _ in first} <= units.keys():
         # the first adoption (in the records' order) of a unit not on the roster is the first new key of one
-        for (unit, _), adoption in first.items():
-            if unit not in units:
+        for (name, _), adoption in first.items():
+            if name not in units:
                 raise LedgerError(
                     "ledger.input.unknown_unit", row=adoption.row, column="单位", value=adoption.unit
                 )
