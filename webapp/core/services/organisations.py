@@ -12,6 +12,7 @@ from webapp.core.models import (
     AuthorityStatus,
     BureauTier,
     Organisation,
+    OrganisationTree,
     OrganTier,
     OrgKind,
     User,
@@ -175,3 +176,47 @@ def roots() -> list[Organisation]:
             sa.select(Organisation).where(Organisation.parent_id.is_(None)).order_by(Organisation.id)
         )
     )
+
+
+def subtree_ids(org_id: int) -> sa.Select[tuple[int]]:
+    """A SELECT of ``org_id`` and the id of every organisation below it (the closure table, one index range).
+
+    Meant as a subquery (``column.in_(subtree_ids(org))``) or a join, never to be run and sent back as a literal
+    list: a province's subtree holds tens of thousands of organs."""
+    return sa.select(OrganisationTree.descendant_id).where(OrganisationTree.ancestor_id == org_id)
+
+
+def below_ids(org_id: int) -> sa.Select[tuple[int]]:
+    """`subtree_ids` without ``org_id`` itself: the organisations strictly below it."""
+    return subtree_ids(org_id).where(OrganisationTree.depth > 0)
+
+
+def rebuild_organisation_tree(connection: sa.Connection | None = None) -> int:
+    """Rebuild the closure table from ``organisations.parent_id`` (set-based, one recursive query); returns the
+    number of rows. The ORM keeps the table right by itself; this is for bulk loads that bypass the ORM and for
+    the migration's backfill. A cycle in ``parent_id`` (the admin refuses one) cannot loop: depth is bounded."""
+    connection = connection or db.session.connection()
+    tree = OrganisationTree.__table__
+    orgs = Organisation.__table__
+    walk = (
+        sa.select(
+            orgs.c.id.label("ancestor_id"), orgs.c.id.label("descendant_id"), sa.literal(0).label("depth")
+        )
+    ).cte("walk", recursive=True)
+    walk = walk.union_all(
+        sa.select(orgs.c.parent_id, walk.c.descendant_id, walk.c.depth + 1)
+        .select_from(walk.join(orgs, orgs.c.id == walk.c.ancestor_id))
+        .where(orgs.c.parent_id.is_not(None), walk.c.depth < MAX_TREE_DEPTH)
+    )
+    connection.execute(tree.delete())
+    connection.execute(
+        tree.insert().from_select(
+            ["ancestor_id", "descendant_id", "depth"],
+            sa.select(walk.c.ancestor_id, walk.c.descendant_id, walk.c.depth),
+        )
+    )
+    return int(connection.scalar(sa.select(sa.func.count()).select_from(tree)) or 0)
+
+
+#: province → city → county → organ is four levels; anything deeper than this is a cycle, not a tree
+MAX_TREE_DEPTH = 16
