@@ -65,6 +65,10 @@ class Case(db.Model):
     __table_args__ = (
         sa.CheckConstraint("conclusion IS NULL OR conclusion IN ('pass', 'fail')", name="conclusion"),
         sa.CheckConstraint("kind IN ('evaluation', 'recheck')", name="kind"),
+        # issue 12: the case lists' order (newest change first, id breaking ties) read straight off an index,
+        # so a page (and a keyset page at any depth) stops after its rows instead of sorting every case
+        sa.Index("ix_cases_updated_at_id", "updated_at", "id"),
+        sa.Index("ix_cases_plan_year", "plan_year"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -174,6 +178,8 @@ class CaseFiling(db.Model):
     """A bureau that receives a copy of the case materials for record (备案; ARC-9.3, ARC-9.5)."""
 
     __tablename__ = "case_filings"
+    #: the "filed with this bureau" tab: its rows by bureau, newest filing first (issue 12)
+    __table_args__ = (sa.Index("ix_case_filings_bureau_filed", "bureau_id", "filed_on"),)
 
     case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True)
     bureau_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"), primary_key=True)

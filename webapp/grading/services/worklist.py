@@ -18,7 +18,6 @@ from webapp.core.services.organisations import below_ids
 from webapp.grading.models import Case, CaseFiling, PanelMember, SummarySubmission
 from webapp.grading.services import permissions
 from webapp.grading.services.case_search import PER_PAGE, ROW_LOADS, CaseFilters, apply_filters
-from webapp.grading.services.paging import CappedPagination, capped_count, count_text
 from webapp.grading.services.overdue import (
     APPLICANT_STATES,
     OverdueFlag,
@@ -26,6 +25,7 @@ from webapp.grading.services.overdue import (
     overdue_condition,
     summary_years_due,
 )
+from webapp.grading.services.paging import CappedPagination, capped_count, count_text
 from workflow import grading
 
 #: For each state, the case functions that act next (derived from the actor column of the transition table).
