@@ -21,14 +21,17 @@ from webapp.core.extensions import db
 COUNT_CAP = 10_000
 
 
-def capped_count(stmt: sa.Select[Any], key: Any, cap: int = COUNT_CAP) -> sa.ScalarSelect[int]:
+def capped_count(stmt: sa.Select[Any], key: Any, cap: int | None = None) -> sa.ScalarSelect[int]:
     """A scalar subquery: the rows of ``stmt`` counted up to ``cap + 1`` (``key``: a column to select, e.g.
     ``Case.id``; the joins and filters of ``stmt`` are kept, its order and eager loads dropped)."""
+    cap = COUNT_CAP if cap is None else cap
     inner = stmt.with_only_columns(key).order_by(None).limit(cap + 1).subquery()
     return sa.select(sa.func.count()).select_from(inner).scalar_subquery()
 
 
-def count_text(total: int, cap: int = COUNT_CAP) -> str:
+def count_text(total: int, cap: int | None = None) -> str:
+    """``total`` as a list prints it: "10000+" once counting stopped at the cap."""
+    cap = COUNT_CAP if cap is None else cap
     return f"{cap}+" if total > cap else str(total)
 
 
@@ -37,8 +40,8 @@ class CappedPagination(Pagination):
     total given by the caller (counted together with other lists' totals in one statement). Drop-in for the
     ``pagination`` macro: ``page``, ``pages``, ``has_next``, ``iter_pages`` …, plus ``total_text``."""
 
-    def __init__(self, select: sa.Select[Any], page: int, per_page: int, total: int, cap: int = COUNT_CAP):
-        self.cap = cap
+    def __init__(self, select: sa.Select[Any], page: int, per_page: int, total: int, cap: int | None = None):
+        self.cap = COUNT_CAP if cap is None else cap
         self.more = False
         super().__init__(page, per_page, per_page, False, False, select=select)
         self.total = total
