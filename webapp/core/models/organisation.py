@@ -80,6 +80,8 @@ class Organisation(db.Model):
             " OR (kind = 'organ' AND tier IS NOT NULL AND bureau_tier IS NULL)",
             name="tier_matches_kind",
         ),
+        # issue 12: "the bureaus under X" starts from the ~120 bureaus, not from X's ~40,000 organs
+        sa.Index("ix_organisations_kind", "kind"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from sqlalchemy.orm import aliased
 
 from webapp.core.extensions import db
 from webapp.core.models import (
@@ -189,6 +190,21 @@ def subtree_ids(org_id: int) -> sa.Select[tuple[int]]:
 def below_ids(org_id: int) -> sa.Select[tuple[int]]:
     """`subtree_ids` without ``org_id`` itself: the organisations strictly below it."""
     return subtree_ids(org_id).where(OrganisationTree.depth > 0)
+
+
+def subtree_bureau_ids(org_id: int, *, strictly_below: bool = False) -> sa.Select[tuple[int]]:
+    """A SELECT of the *bureaus* in ``org_id``'s subtree (itself included unless ``strictly_below``).
+
+    A case's function columns only ever name bureaus, and a province has ~120 of them against ~40,000 organs:
+    written from the bureaus (index on ``organisations.kind``) with one primary-key probe of the closure table
+    each, the database reads ~120 rows instead of materialising the province's whole subtree for every IN."""
+    tree = aliased(OrganisationTree)
+    within = [tree.ancestor_id == org_id, tree.descendant_id == Organisation.id]
+    if strictly_below:
+        within.append(tree.depth > 0)
+    return sa.select(Organisation.id).where(
+        Organisation.kind == OrgKind.BUREAU, sa.exists().where(*within).correlate(Organisation)
+    )
 
 
 def rebuild_organisation_tree(connection: sa.Connection | None = None) -> int:

@@ -180,7 +180,7 @@ LIST_DESCRIPTION = """Two ways to page, newest change first (updated_at, then id
   same filters) for the next page; `next_cursor` is null on the last page. `limit` is 1–100 (default 20). A
   cursor is opaque; a forged or damaged one is refused with 400 naming `cursor`. The answer has no count.
 * **Page numbers (kept for existing clients):** `?page=&per_page=` (per_page ≤ 100). `count` is exact up to
-  10,000; a longer list answers `count` 10,000 with `count_is_estimate: true`, and `pages` then only promises the
+  1,000; a longer list answers `count` 1,000 with `count_is_estimate: true`, and `pages` then only promises the
   pages up to the count and the one after the current page while rows remain. Deep pages cost more (OFFSET);
   to walk on from any numbered page, pass its `next_cursor` as `?cursor=`."""
 

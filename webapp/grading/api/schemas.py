@@ -192,7 +192,7 @@ class CaseList(Out):
         None, description="cursor form: pass as ?cursor= for the next page; null on the last page"
     )
     count: int | None = Field(
-        None, description="page form: total under the filters, exact up to 10,000 (see count_is_estimate)"
+        None, description="page form: total under the filters, exact up to 1,000 (see count_is_estimate)"
     )
     count_is_estimate: bool | None = Field(
         None, description="page form: true when the list is longer than count (counting stopped at the cap)"

@@ -2,8 +2,8 @@
 knows whether a next page exists without counting (issue 12).
 
 ``SELECT count(*)`` over a province's 60,000 visible cases reads them all on every page view, only to print
-"共 60000 件". Counting up to `COUNT_CAP` (+1, to tell "more than") reads at most that many index entries, and a
-list longer than the cap says "10000+". Pages beyond the cap are still reachable: the page fetches one row more
+"共 60000 件". Counting up to `COUNT_CAP` (+1, to tell "more than") stops there, and a list longer than the cap
+says "1000+". Pages beyond the cap are still reachable: the page fetches one row more
 than it shows, so "下一页" is offered while rows remain.
 """
 
@@ -17,8 +17,9 @@ from flask_sqlalchemy.pagination import Pagination
 
 from webapp.core.extensions import db
 
-#: a list longer than this reports "10000+" instead of its exact length
-COUNT_CAP = 10_000
+#: a list longer than this reports "1000+" instead of its exact length (50 pages of 20; counting 1,001 of a
+#: city's rows reads a few thousand index entries, counting 10,001 read the whole table)
+COUNT_CAP = 1_000
 
 
 def capped_count(stmt: sa.Select[Any], key: Any, cap: int | None = None) -> sa.ScalarSelect[int]:
@@ -30,7 +31,7 @@ def capped_count(stmt: sa.Select[Any], key: Any, cap: int | None = None) -> sa.S
 
 
 def count_text(total: int, cap: int | None = None) -> str:
-    """``total`` as a list prints it: "10000+" once counting stopped at the cap."""
+    """``total`` as a list prints it: "1000+" once counting stopped at the cap."""
     cap = COUNT_CAP if cap is None else cap
     return f"{cap}+" if total > cap else str(total)
 

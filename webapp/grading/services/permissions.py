@@ -33,8 +33,8 @@ import sqlalchemy as sa
 from flask import g, has_request_context
 
 from webapp.core.extensions import db
-from webapp.core.models import Organisation, OrganisationTree, OrgKind, Role, User
-from webapp.core.services.organisations import below_ids, subtree_ids
+from webapp.core.models import Organisation, OrganisationTree, Role, User
+from webapp.core.services.organisations import subtree_bureau_ids
 from webapp.grading.models import Attachment, Case, CaseFiling, PanelMember
 from webapp.grading.services.case_facts import facts_for, ruleset_for
 from webapp.scoring.permissions import SheetRoles
@@ -171,13 +171,7 @@ def lower_bureau_ids(org: Organisation) -> set[int]:
 
     For a handful of ids a caller needs in Python (the summary's cities); list queries use `below_ids` as a
     subquery instead and never fetch the ids."""
-    return set(
-        db.session.scalars(
-            sa.select(Organisation.id).where(
-                Organisation.id.in_(below_ids(org.id)), Organisation.kind == OrgKind.BUREAU
-            )
-        )
-    )
+    return set(db.session.scalars(subtree_bureau_ids(org.id, strictly_below=True)))
 
 
 def _any_below(org_id: int, ids: Iterable[int | None]) -> bool:
@@ -530,7 +524,7 @@ def can_delete_case(user: User, case: Case) -> Decision:
 def standing_within(org_id: int) -> sa.ColumnElement[bool]:
     """SQL: the case has a bureau (a function or a filing) that is ``org_id`` or below it — the bureau side of
     `can_view`, written against the closure table so the database never receives a list of ids."""
-    bureaus = subtree_ids(org_id)
+    bureaus = subtree_bureau_ids(org_id)
     standing = [getattr(Case, column).in_(bureaus) for column in BUREAU_FUNCTION_COLUMNS.values()]
     standing.append(Case.id.in_(sa.select(CaseFiling.case_id).where(CaseFiling.bureau_id.in_(bureaus))))
     return sa.or_(*standing)

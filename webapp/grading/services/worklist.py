@@ -14,7 +14,7 @@ from sqlalchemy.orm import selectinload
 from webapp.core import clock
 from webapp.core.extensions import db
 from webapp.core.models import Role, User
-from webapp.core.services.organisations import below_ids
+from webapp.core.services.organisations import subtree_bureau_ids
 from webapp.grading.models import Case, CaseFiling, PanelMember, SummarySubmission
 from webapp.grading.services import permissions
 from webapp.grading.services.case_search import PER_PAGE, ROW_LOADS, CaseFilters, apply_filters
@@ -87,7 +87,7 @@ class Worklist:
     filed: list[Case] = field(default_factory=list)
     #: the active tab's pagination (page, pages, total …), None for non-bureau users
     page: Any = None
-    #: rows per tab under the filters, each counted up to `paging.COUNT_CAP` (+1: "10000+")
+    #: rows per tab under the filters, each counted up to `paging.COUNT_CAP` (+1: "1000+")
     totals: dict[str, int] = field(default_factory=dict)
 
     @property
@@ -105,7 +105,7 @@ def _supervised_condition(org_id: int) -> sa.ColumnElement[bool]:
         sa.func.coalesce(getattr(Case, column), 0) == org_id
         for column in permissions.BUREAU_FUNCTION_COLUMNS.values()
     ]
-    lower = below_ids(org_id)
+    lower = subtree_bureau_ids(org_id, strictly_below=True)
     below = [getattr(Case, column).in_(lower) for column in permissions.BUREAU_FUNCTION_COLUMNS.values()]
     return sa.and_(Case.state != "draft", sa.or_(*below), sa.not_(sa.or_(*own)))
 
@@ -165,9 +165,12 @@ def worklist(
             counts[str(row_state)] = int(count)
             if overdue:
                 overdue_counts[str(row_state)] = int(overdue)
-    totals_row = db.session.execute(
-        sa.select(*(capped_count(stmt, Case.id).label(name) for name, stmt in queries.items()))
-    ).one()
+    counted = {name: capped_count(stmt, Case.id) for name, stmt in queries.items()}
+    # a bureau with none below it (a county) supervises nothing: CASE skips the count, which would otherwise
+    # scan every case to find none (a WHERE guard is not hoisted out of the scan, a CASE branch is)
+    has_lower = sa.exists(subtree_bureau_ids(org.id, strictly_below=True))
+    counted["supervised"] = sa.case((has_lower, counted["supervised"]), else_=0)
+    totals_row = db.session.execute(sa.select(*(value.label(name) for name, value in counted.items()))).one()
     totals = {name: int(getattr(totals_row, name) or 0) for name in queries}
     loads = (*ROW_LOADS, selectinload(Case.filings)) if tab == "filed" else ROW_LOADS
     shown = CappedPagination(queries[tab].options(*loads), page, per_page, totals[tab])
