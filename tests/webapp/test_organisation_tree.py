@@ -185,3 +185,20 @@ def test_the_migration_fills_the_tree_from_parent_ids(tmp_path):
         assert stored_rows() == {(1, 1, 0), (2, 2, 0), (3, 3, 0), (1, 2, 1), (2, 3, 1), (1, 3, 2)}
         db.session.remove()
         db.engine.dispose()
+
+
+def test_visibility_sends_the_database_no_list_of_bureau_ids_however_many_there_are(demo):
+    """Issue 12: the bureau side of visibility is a subquery on the closure table, so the statement has the
+    same parameters with 3 county bureaus or 33 (it used to carry every lower bureau's id, six times)."""
+    with demo.app_context():
+
+        def parameters() -> int:
+            stmt = permissions.visible_cases(_user("prov-staff"))
+            return len(stmt.compile(dialect=db.engine.dialect).params)
+
+        before = parameters()
+        city = org("yc")
+        for _ in range(30):
+            make_bureau(BureauTier.COUNTY, city)
+        assert parameters() == before
+        assert "organisation_tree" in str(permissions.visible_cases(_user("city-staff")))
