@@ -29,6 +29,7 @@ from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
+from flask import g, has_request_context
 
 from webapp.core.extensions import db
 from webapp.core.models import Organisation, OrgKind, Role, User
@@ -169,6 +170,12 @@ def lower_bureau_ids(org: Organisation) -> set[int]:
     Walking ``org.descendants()`` lazily loaded every node's children, organs included — one query per
     organisation in the jurisdiction, on every permission check of a province or city user.
     """
+    cache: dict[int, set[int]] | None = None
+    if has_request_context():
+        # asked a dozen times per case page (each ability, each can_view): read once per request
+        cache = g.setdefault("kaoping_lower_bureaus", {})
+        if org.id in cache:
+            return set(cache[org.id])
     children: dict[int | None, list[int]] = {}
     for bureau_id, parent_id in db.session.execute(
         sa.select(Organisation.id, Organisation.parent_id).where(Organisation.kind == OrgKind.BUREAU)
@@ -180,6 +187,8 @@ def lower_bureau_ids(org: Organisation) -> set[int]:
         bureau_id = stack.pop()
         below.add(bureau_id)
         stack.extend(children.get(bureau_id, ()))
+    if cache is not None:
+        cache[org.id] = set(below)
     return below
 
 
