@@ -29,8 +29,8 @@ from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
-from flask import g, has_request_context
 
+from webapp.core import request_cache
 from webapp.core.extensions import db
 from webapp.core.models import Organisation, OrgKind, Role, User
 from webapp.grading.models import Attachment, Case, CaseFiling, PanelMember
@@ -170,12 +170,9 @@ def lower_bureau_ids(org: Organisation) -> set[int]:
     Walking ``org.descendants()`` lazily loaded every node's children, organs included — one query per
     organisation in the jurisdiction, on every permission check of a province or city user.
     """
-    cache: dict[int, set[int]] | None = None
-    if has_request_context():
-        # asked a dozen times per case page (each ability, each can_view): read once per request
-        cache = g.setdefault("kaoping_lower_bureaus", {})
-        if org.id in cache:
-            return set(cache[org.id])
+    cache = request_cache.memo("lower_bureau_ids")  # asked a dozen times per case page: once per request
+    if cache is not None and org.id in cache:
+        return set(cache[org.id])
     children: dict[int | None, list[int]] = {}
     for bureau_id, parent_id in db.session.execute(
         sa.select(Organisation.id, Organisation.parent_id).where(Organisation.kind == OrgKind.BUREAU)
