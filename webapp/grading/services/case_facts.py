@@ -89,19 +89,40 @@ def recheck_open(organ_id: int, *, excluding: int | None = None) -> bool:
 
 
 def organ_facts(organ: Organisation, *, recheck_running: bool | None = None) -> OrganFacts:
-    incidents = tuple(
-        db.session.scalars(
-            sa.select(SecurityIncident.occurred_on)
-            .where(SecurityIncident.organ_id == organ.id)
-            .order_by(SecurityIncident.occurred_on)
-        )
+    """The organ's standing for the eligibility rules, in ONE statement: its current grade (as
+    `current_grade` chooses it), its security incidents (one row each) and whether a recheck is running."""
+    newer = aliased(Grade)
+    running = aliased(Case)
+    current = (
+        sa.select(newer.id)
+        .where(newer.organ_id == Organisation.id, newer.superseded_by_id.is_(None))
+        .order_by(newer.valid_from.desc(), newer.id.desc())
+        .limit(1)
+        .scalar_subquery()
     )
+    recheck = (
+        sa.select(running.id)
+        .where(
+            running.organ_id == Organisation.id, running.kind == "recheck", running.state.in_(RUNNING_STATES)
+        )
+        .exists()
+    )
+    query = (
+        sa.select(recheck, Grade, SecurityIncident.occurred_on)
+        .select_from(Organisation)
+        .outerjoin(Grade, Grade.id == current)
+        .outerjoin(SecurityIncident, SecurityIncident.organ_id == Organisation.id)
+        .where(Organisation.id == organ.id)
+        .order_by(SecurityIncident.occurred_on)
+    )
+    rows = db.session.execute(query).all()
+    first = rows[0] if rows else (False, None, None)
     return OrganFacts(
         tier=organ.tier or "",
         has_system_guidance=organ.has_system_guidance,
-        grade=domain_grade_of(current_grade(organ.id)),
-        incidents=incidents,
-        recheck_open=recheck_open(organ.id) if recheck_running is None else recheck_running,
+        grade=domain_grade_of(first[1]),
+        incidents=tuple(row[2] for row in rows if row[2] is not None),
+        recheck_open=bool(first[0]) if recheck_running is None else recheck_running,
     )
 
 
@@ -193,7 +214,7 @@ def facts_for(
     its panel unless loaded, its self-check sheet)."""
     ruleset = ruleset or ruleset_for(case)
     if case.id is None:  # not stored yet: nothing of its own to read
-        organ = organ_facts(case.organ, recheck_running=recheck_open(case.organ_id))
+        organ = organ_facts(case.organ)
         open_objections, kinds = 0, set()
     else:
         stored = _stored_facts(case)
