@@ -8,10 +8,7 @@ grows the data many times over without changing what kind of page it is, and cou
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date, timedelta
-from types import SimpleNamespace
 
 import pytest
 import sqlalchemy as sa
@@ -19,6 +16,7 @@ import sqlalchemy as sa
 from tests.factories import TODAY, make_case, make_organ
 from tests.walk import NOTICE_OVER, org, user
 from tests.walk import case as get
+from tests.webapp.sql_count import count_statements
 from tests.webapp.views.case_walk import walk
 from webapp.core import clock
 from webapp.core.extensions import db
@@ -30,29 +28,12 @@ MOST = 15
 _n = itertools.count(1)
 
 
-@contextmanager
-def _counting(app) -> Iterator[SimpleNamespace]:
-    with app.app_context():
-        engine = db.engine
-    counted = SimpleNamespace(n=0, sql=[])
-
-    def count(conn, cursor, statement, *args: object) -> None:
-        counted.n += 1
-        counted.sql.append(statement)
-
-    sa.event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield counted
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", count)
-
-
 def statements(client, url: str, *, method: str = "get", **kwargs: object) -> int:
     """SQL statements of one request (asserting it succeeded)."""
-    with _counting(client.application) as counted:
+    with count_statements(client.application) as counted:
         response = getattr(client, method)(url, **kwargs)
     assert response.status_code == 200, (url, response.status_code)
-    return counted.n
+    return counted.count
 
 
 def _token(client, username: str) -> dict[str, str]:
@@ -70,7 +51,9 @@ def _grow_case(case_id: int, n: int) -> None:
     staff, upper = user("county-staff"), user("city-staff")
     reviewers = [user(f"reviewer-{i}") for i in (7, 8, 4, 5, 6)]
     for i in range(n):
-        append_case_event(case, "upload", actor=staff, from_state=case.state, to_state=case.state, comment=f"{i}")
+        append_case_event(
+            case, "upload", actor=staff, from_state=case.state, to_state=case.state, comment=f"{i}"
+        )
         number = next(_n)
         db.session.add_all(
             [
@@ -93,7 +76,9 @@ def _grow_case(case_id: int, n: int) -> None:
                     outcome="no_issue",
                     findings="未发现问题",
                 ),
-                Objection(case_id=case_id, reference=f"GS-2027-{9000 + number}", content="异议", status="open"),
+                Objection(
+                    case_id=case_id, reference=f"GS-2027-{9000 + number}", content="异议", status="open"
+                ),
             ]
         )
     for i, reviewer in enumerate(reviewers[: min(n, len(reviewers))]):
@@ -109,7 +94,9 @@ def noticed(demo):
         return walk("unit-county", to="in_notice")
 
 
-@pytest.mark.parametrize("username", ["county-staff", "county-head", "unit-county", "city-staff", "prov-staff"])
+@pytest.mark.parametrize(
+    "username", ["county-staff", "county-head", "unit-county", "city-staff", "prov-staff"]
+)
 def test_the_case_page_issues_the_same_few_statements_for_a_short_and_a_long_case(
     demo, noticed, client, auth, username
 ):
@@ -123,7 +110,9 @@ def test_the_case_page_issues_the_same_few_statements_for_a_short_and_a_long_cas
 
 def test_the_case_api_issues_the_same_few_statements_for_a_short_and_a_long_case(demo, noticed, client):
     headers = _token(client, "county-staff")
-    client.get("/api/v1/cases", headers=headers)  # the token's once-a-minute "last used" stamp, out of the way
+    client.get(
+        "/api/v1/cases", headers=headers
+    )  # the token's once-a-minute "last used" stamp, out of the way
     small = statements(client, f"/api/v1/cases/{noticed}", headers=headers)
     with demo.app_context():
         _grow_case(noticed, 30)
@@ -146,7 +135,9 @@ def test_a_transition_issues_the_same_statements_whatever_the_case_holds(demo, c
         db.session.execute(sa.delete(Objection).where(Objection.case_id == long))  # not a guard's refusal
         db.session.commit()
     headers = _token(client, "county-staff")
-    client.get("/api/v1/cases", headers=headers)  # the token's once-a-minute "last used" stamp, out of the way
+    client.get(
+        "/api/v1/cases", headers=headers
+    )  # the token's once-a-minute "last used" stamp, out of the way
     assert _fire_precheck(client, short, headers) == _fire_precheck(client, long, headers)
     with demo.app_context():
         assert get(short).state == get(long).state == "in_notice"

@@ -65,6 +65,9 @@ class Case(db.Model):
     __table_args__ = (
         sa.CheckConstraint("conclusion IS NULL OR conclusion IN ('pass', 'fail')", name="conclusion"),
         sa.CheckConstraint("kind IN ('evaluation', 'recheck')", name="kind"),
+        # the 12月20日 summary: a city's approvals of one year (approver IN the city's bureaus, decided_on in the
+        # year) as a range, not every approved case of the province (migration 0012_scale_pages)
+        sa.Index("ix_cases_approver_decided", "approver_id", "decided_on"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
