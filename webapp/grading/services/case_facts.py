@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cache
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
@@ -88,9 +90,9 @@ def recheck_open(organ_id: int, *, excluding: int | None = None) -> bool:
     return db.session.scalar(query.limit(1)) is not None
 
 
-def organ_facts(organ: Organisation, *, recheck_running: bool | None = None) -> OrganFacts:
-    """The organ's standing for the eligibility rules, in ONE statement: its current grade (as
-    `current_grade` chooses it), its security incidents (one row each) and whether a recheck is running."""
+@cache
+def _organ_facts_query() -> sa.Select[Any]:
+    """The statement of `organ_facts`, built once and bound to an organ by ``organ_id``."""
     newer = aliased(Grade)
     running = aliased(Case)
     current = (
@@ -107,15 +109,20 @@ def organ_facts(organ: Organisation, *, recheck_running: bool | None = None) -> 
         )
         .exists()
     )
-    query = (
+    return (
         sa.select(recheck, Grade, SecurityIncident.occurred_on)
         .select_from(Organisation)
         .outerjoin(Grade, Grade.id == current)
         .outerjoin(SecurityIncident, SecurityIncident.organ_id == Organisation.id)
-        .where(Organisation.id == organ.id)
+        .where(Organisation.id == sa.bindparam("organ_id"))
         .order_by(SecurityIncident.occurred_on)
     )
-    rows = db.session.execute(query).all()
+
+
+def organ_facts(organ: Organisation, *, recheck_running: bool | None = None) -> OrganFacts:
+    """The organ's standing for the eligibility rules, in ONE statement: its current grade (as
+    `current_grade` chooses it), its security incidents (one row each) and whether a recheck is running."""
+    rows = db.session.execute(_organ_facts_query(), {"organ_id": organ.id}).all()
     first = rows[0] if rows else (False, None, None)
     return OrganFacts(
         tier=organ.tier or "",
@@ -160,10 +167,10 @@ class _Stored:
     incidents: tuple[date, ...]
 
 
-def _stored_facts(case: Case) -> _Stored:
-    """ONE statement for the organ's other running recheck, the case's open objections, the organ's current
-    grade and its security incidents (one row per incident, the rest repeated; one row when there is none),
-    instead of a statement each: the guards run on every transition and every case page."""
+@cache
+def _stored_facts_query() -> sa.Select[Any]:
+    """The statement of `_stored_facts`, built once (building it costs more than running it) and bound to a
+    case by the ``case_id`` parameter."""
     other = aliased(Case)
     newer = aliased(Grade)
     recheck = (
@@ -188,15 +195,21 @@ def _stored_facts(case: Case) -> _Stored:
         .limit(1)
         .scalar_subquery()
     )
-    query = (
+    return (
         sa.select(recheck, objections, Grade, SecurityIncident.occurred_on)
         .select_from(Case)
         .outerjoin(Grade, Grade.id == current)
         .outerjoin(SecurityIncident, SecurityIncident.organ_id == Case.organ_id)
-        .where(Case.id == case.id)
+        .where(Case.id == sa.bindparam("case_id"))
         .order_by(SecurityIncident.occurred_on)
     )
-    rows = db.session.execute(query).all()
+
+
+def _stored_facts(case: Case) -> _Stored:
+    """ONE statement for the organ's other running recheck, the case's open objections, the organ's current
+    grade and its security incidents (one row per incident, the rest repeated; one row when there is none),
+    instead of a statement each: the guards run on every transition and every case page."""
+    rows = db.session.execute(_stored_facts_query(), {"case_id": case.id}).all()
     first = rows[0]
     return _Stored(
         other_recheck_running=bool(first[0]),
