@@ -76,6 +76,9 @@ class Case(db.Model):
         # the worklist's "where this bureau acts next": (function column = bureau AND state IN …) per function,
         # read exactly off these instead of every case the bureau ever held that function in
         *(sa.Index(f"ix_cases_{name}_state", f"{name}_id", "state") for name in ACTING_COLUMNS),
+        # the 12月20日 summary: a city's approvals of one year (approver IN the city's bureaus, decided_on in the
+        # year) as a range, not every approved case of the province (migration 0012_scale_pages)
+        sa.Index("ix_cases_approver_decided", "approver_id", "decided_on"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
 
 from webapp.core import clock
 from webapp.core.extensions import db
@@ -69,6 +70,7 @@ def overview_of(organ: Organisation, today: date) -> OrganOverview:
         db.session.scalars(
             sa.select(Case)
             .where(Case.organ_id == organ.id, Case.deleted_at.is_(None))
+            .options(joinedload(Case.lodged_with))  # the list shows it: not a statement per case
             .order_by(Case.id.desc())
         )
     )

@@ -30,8 +30,8 @@ from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
-from flask import g, has_request_context
 
+from webapp.core import request_cache
 from webapp.core.extensions import db
 from webapp.core.models import Organisation, OrganisationTree, Role, User
 from webapp.core.services.organisations import subtree_bureau_ids
@@ -170,8 +170,14 @@ def lower_bureau_ids(org: Organisation) -> set[int]:
     """Bureaus below ``org`` in the tree: one indexed lookup in the closure table (`subtree_ids`).
 
     For a handful of ids a caller needs in Python (the summary's cities); list queries use `below_ids` as a
-    subquery instead and never fetch the ids."""
-    return set(db.session.scalars(subtree_bureau_ids(org.id, strictly_below=True)))
+    subquery instead and never fetch the ids. Remembered for the request (a case page asks a dozen times)."""
+    cache = request_cache.memo("lower_bureau_ids")
+    if cache is not None and org.id in cache:
+        return set(cache[org.id])
+    below = set(db.session.scalars(subtree_bureau_ids(org.id, strictly_below=True)))
+    if cache is not None:
+        cache[org.id] = set(below)
+    return below
 
 
 def _any_below(org_id: int, ids: Iterable[int | None]) -> bool:
@@ -181,11 +187,9 @@ def _any_below(org_id: int, ids: Iterable[int | None]) -> bool:
     if not wanted:
         return False
     key = (org_id, wanted)
-    memo: dict[tuple[int, frozenset[int]], bool] | None = None
-    if has_request_context():
-        memo = g.setdefault("kaoping_below", {})
-        if key in memo:
-            return memo[key]
+    memo = request_cache.memo("bureau_below")
+    if memo is not None and key in memo:
+        return bool(memo[key])
     found = bool(
         db.session.scalar(
             sa.select(
