@@ -33,7 +33,7 @@ import sqlalchemy as sa
 
 from webapp.core import request_cache
 from webapp.core.extensions import db
-from webapp.core.models import Organisation, OrganisationTree, Role, User
+from webapp.core.models import Organisation, Role, User
 from webapp.core.services.organisations import subtree_bureau_ids
 from webapp.grading.models import Attachment, Case, CaseFiling, PanelMember
 from webapp.grading.services.case_facts import facts_for, ruleset_for
@@ -167,43 +167,27 @@ def bureau_functions(org_id: int, case: Case) -> frozenset[str]:
 
 
 def lower_bureau_ids(org: Organisation) -> set[int]:
-    """Bureaus below ``org`` in the tree: one indexed lookup in the closure table (`subtree_ids`).
+    """Bureaus below ``org`` in the tree: one indexed lookup in the closure table (`subtree_bureau_ids`).
 
-    For a handful of ids a caller needs in Python (the summary's cities); list queries use `below_ids` as a
-    subquery instead and never fetch the ids. Remembered for the request (a case page asks a dozen times)."""
+    A province has ~120 bureaus, so the set is small; it is remembered for the request (a case page asks for
+    each of its actions). List queries use `below_ids` as a subquery instead and never fetch the ids."""
+    return set(_lower_bureaus(org.id))
+
+
+def _lower_bureaus(org_id: int) -> frozenset[int]:
     cache = request_cache.memo("lower_bureau_ids")
-    if cache is not None and org.id in cache:
-        return set(cache[org.id])
-    below = set(db.session.scalars(subtree_bureau_ids(org.id, strictly_below=True)))
+    if cache is not None and org_id in cache:
+        return cache[org_id]
+    below = frozenset(db.session.scalars(subtree_bureau_ids(org_id, strictly_below=True)))
     if cache is not None:
-        cache[org.id] = set(below)
+        cache[org_id] = below
     return below
 
 
 def _any_below(org_id: int, ids: Iterable[int | None]) -> bool:
-    """Is any of ``ids`` (a case's few bureaus) strictly below ``org_id``? One EXISTS on the closure table,
-    remembered for the request (a case page asks for each of its actions)."""
-    wanted = frozenset(i for i in ids if i is not None)
-    if not wanted:
-        return False
-    key = (org_id, wanted)
-    memo = request_cache.memo("bureau_below")
-    if memo is not None and key in memo:
-        return bool(memo[key])
-    found = bool(
-        db.session.scalar(
-            sa.select(
-                sa.exists().where(
-                    OrganisationTree.ancestor_id == org_id,
-                    OrganisationTree.depth > 0,
-                    OrganisationTree.descendant_id.in_(sorted(wanted)),
-                )
-            )
-        )
-    )
-    if memo is not None:
-        memo[key] = found
-    return found
+    """Is any of ``ids`` (a case's few bureaus) strictly below ``org_id``? One read of the bureaus below per
+    request, whichever ids are asked about."""
+    return not _lower_bureaus(org_id).isdisjoint(i for i in ids if i is not None)
 
 
 def case_functions(user: User, case: Case) -> frozenset[str]:

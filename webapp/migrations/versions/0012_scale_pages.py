@@ -17,7 +17,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0012_scale_pages"
-down_revision = "0011_scale_articles"  # the lead relinks to "0011_scale_articles" at merge
+down_revision = "0011_scale_articles"
 branch_labels = None
 depends_on = None
 
