@@ -1,0 +1,191 @@
+"""Two people firing conflicting events on one record at the same moment, in real concurrent processes (each
+with its own app and connections on one database): exactly one succeeds, the other gets 409 with
+已被他人处理，请刷新, and the database holds one outcome (issue 12).
+
+The race is made deterministic by `tests.webapp.racing.racing_hook`: both requests have read the record and
+passed every check before either writes. On PostgreSQL one UPDATE then waits on the other's row lock and, once
+the winner commits, matches no row (the version moved on): the loser's `StaleDataError` is `Stale`. On SQLite the
+writers are serialised by the database lock, and the loser must still get the same 409 — never «database is
+locked» as a 500.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+
+from tests.factories import TEST_PASSWORD, make_test_app, make_user
+from tests.walk import events_of
+from tests.webapp.racing import pg_database, race, racer_config
+from tests.webapp.services.flow import drive
+from webapp.core.extensions import db
+from webapp.core.models import AuditEvent, Role
+from webapp.demo import load_demo
+from webapp.grading.models import Case
+
+STALE = "已被他人处理，请刷新"
+
+
+def _api_racer(
+    tmp: str,
+    config: dict[str, Any],
+    username: str,
+    method: str,
+    path: str,
+    body: dict[str, Any],
+    lock_tables: tuple[str, ...],
+    barrier: Any,
+    results: Any,
+) -> None:
+    """One person's API call, in a process of its own: a token first, then the racing request."""
+    from tests.webapp.racing import racing_hook
+
+    app = make_test_app(Path(tmp), **config)
+    client = app.test_client()
+    token = client.post("/api/v1/tokens", json={"username": username, "password": TEST_PASSWORD})
+    assert token.status_code == 200, token.get_data(as_text=True)
+    racing_hook(barrier, lock_tables=lock_tables)
+    response = client.open(
+        path, method=method, json=body, headers={"Authorization": f"Bearer {token.get_json()['token']}"}
+    )
+    results.put({"who": username, "status": response.status_code, "json": response.get_json(silent=True)})
+
+
+def _one_winner(results: list[dict[str, Any]]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The winner (2xx) and the loser (409 stale with the words people know)."""
+    ok = [r for r in results if 200 <= r["status"] < 300]
+    lost = [r for r in results if r["status"] == 409]
+    assert len(ok) == 1 and len(lost) == 1, results
+    assert lost[0]["json"]["error"] == "stale" and STALE in lost[0]["json"]["message"], lost[0]
+    return ok[0], lost[0]
+
+
+# -- a grading case ---------------------------------------------------------------------------------------------
+
+
+def _prechecking_case(tmp_path: Path, url: str) -> tuple[dict[str, Any], int]:
+    """The demo with a case in 预检中 and two staff of its pre-checking bureau (passwords `TEST_PASSWORD`)."""
+    config = racer_config(tmp_path, url)
+    app = make_test_app(tmp_path, **config)
+    with app.app_context():
+        db.create_all()
+        load_demo()
+        case_id = drive("unit-county", to="prechecking")
+        bureau = db.session.get(Case, case_id).prechecker
+        make_user(bureau, Role.BUREAU_STAFF, username="staff-a")
+        make_user(bureau, Role.BUREAU_STAFF, username="staff-b")
+        db.session.commit()
+        db.engine.dispose()
+    return config, case_id
+
+
+def _race_on_a_case(tmp_path: Path, url: str) -> None:
+    config, case_id = _prechecking_case(tmp_path, url)
+    path = f"/api/v1/cases/{case_id}/events"
+    passing = {"event": "pass_precheck", "opinion": "材料齐全，同意公示。"}
+    returning = {"event": "return_for_completion", "opinion": "缺少自查评分表，请补正。"}
+    results = race(
+        _api_racer,
+        [
+            (str(tmp_path), config, "staff-a", "POST", path, passing, ()),
+            (str(tmp_path), config, "staff-b", "POST", path, returning, ()),
+        ],
+    )
+    winner, _loser = _one_winner(results)
+    app = make_test_app(tmp_path, **config)
+    with app.app_context():
+        case = db.session.get(Case, case_id)
+        won = "in_notice" if winner["who"] == "staff-a" else "returned"
+        assert case.state == won and winner["json"]["state"] == won
+        decided = [e for e in events_of(case_id) if e.from_state == "prechecking"]
+        assert [e.to_state for e in decided] == [won]  # one transition in the timeline
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent).where(
+            AuditEvent.about("case", case_id))) == len(events_of(case_id))  # fmt: skip
+        db.engine.dispose()
+
+
+@pytest.mark.postgres
+def test_two_pre_checkers_deciding_one_case_at_once_on_postgresql_one_wins_the_other_gets_409(
+    tmp_path: Path,
+) -> None:
+    """Two staff of the pre-checking bureau: one passes the pre-check (→ 公示), the other returns the case for
+    completion (→ 退回补正), at the same moment, through ``POST /api/v1/cases/<id>/events``."""
+    with pg_database() as url:
+        _race_on_a_case(tmp_path, url)
+
+
+def test_two_pre_checkers_deciding_one_case_at_once_on_sqlite_one_wins_the_other_gets_409(
+    tmp_path: Path,
+) -> None:
+    """The same race on SQLite, whose writers queue on the database lock: still 409, not a 500."""
+    _race_on_a_case(tmp_path, f"sqlite:///{tmp_path / 'race.sqlite3'}")
+
+
+# -- an article -------------------------------------------------------------------------------------------------
+
+
+def _race_on_an_article(tmp_path: Path, url: str) -> None:
+    """The office's editor adopts and its head returns the same received article at once, both from the version
+    they loaded (``expected_version``, as the triage form and the API client send it)."""
+    from tests.webapp.articles.conftest import build_world
+    from tests.webapp.articles.unit_helpers import walk as walk_article
+    from webapp.articles.models import Adoption, Article
+
+    config = racer_config(tmp_path, url)
+    app = make_test_app(tmp_path, **config)
+    with app.app_context():
+        db.create_all()
+        world = build_world()
+        article_id = walk_article(world, "received")
+        version = db.session.get(Article, article_id).version_id
+        publication_id = world.own_publication.id
+        db.engine.dispose()
+    path = f"/api/v1/articles/{article_id}/events"
+    adopting = {
+        "event": "adopt",
+        "adoption": {"publication_id": publication_id, "class_code": "exp", "form_code": "single"},
+        "expected_version": version,
+    }
+    returning = {"event": "office_return", "reason": "请补充具体数据和典型事例", "expected_version": version}
+    results = race(
+        _api_racer,
+        [
+            (str(tmp_path), config, "editor", "POST", path, adopting, ("articles",)),
+            (str(tmp_path), config, "head", "POST", path, returning, ("articles",)),
+        ],
+    )
+    winner, _loser = _one_winner(results)
+    with app.app_context():
+        article = db.session.get(Article, article_id)
+        adoptions = db.session.scalar(
+            sa.select(sa.func.count()).select_from(Adoption).where(Adoption.article_id == article_id)
+        )
+        trail = db.session.scalars(
+            sa.select(AuditEvent.event)
+            .where(AuditEvent.about("article", article_id))
+            .order_by(AuditEvent.seq)
+        ).all()
+        if winner["who"] == "editor":
+            assert article.state == "adopted" and adoptions == 1 and trail[-1] == "adopt"
+        else:
+            assert article.state == "returned" and adoptions == 0 and trail[-1] == "office_return"
+        assert trail.count("adopt") + trail.count("office_return") == 1  # one outcome in the trail
+        assert article.version_id == version + 1
+        db.engine.dispose()
+
+
+@pytest.mark.postgres
+def test_adopting_and_returning_one_article_at_once_on_postgresql_one_wins_the_other_gets_409(
+    tmp_path: Path,
+) -> None:
+    with pg_database() as url:
+        _race_on_an_article(tmp_path, url)
+
+
+def test_adopting_and_returning_one_article_at_once_on_sqlite_one_wins_the_other_gets_409(
+    tmp_path: Path,
+) -> None:
+    _race_on_an_article(tmp_path, f"sqlite:///{tmp_path / 'race.sqlite3'}")
