@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import traceback
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -58,7 +59,10 @@ def race(target: Callable[..., Any], calls: list[tuple[Any, ...]], *, timeout: f
     context = multiprocessing.get_context("spawn")
     barrier = context.Barrier(len(calls))
     results = context.Queue()
-    processes = [context.Process(target=target, args=(*call, barrier, results)) for call in calls]
+    processes = [
+        context.Process(target=_run_racer, args=(target, (*call, barrier, results), results))
+        for call in calls
+    ]
     for process in processes:
         process.start()
     out = []
@@ -71,6 +75,15 @@ def race(target: Callable[..., Any], calls: list[tuple[Any, ...]], *, timeout: f
             if process.is_alive():
                 process.kill()
     return out
+
+
+def _run_racer(target: Callable[..., Any], args: tuple[Any, ...], results: Any) -> None:
+    """A racer that fails reports its traceback instead of leaving the test waiting for its result."""
+    try:
+        target(*args)
+    except BaseException:
+        results.put({"status": None, "error": traceback.format_exc()})
+        raise
 
 
 def racing_hook(barrier: Any, *, lock_tables: tuple[str, ...] = ()) -> None:

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from tests.factories import TEST_PASSWORD, make_test_app, make_user
+from tests.factories import TEST_PASSWORD, TODAY, make_test_app, make_user
 from tests.walk import events_of
 from tests.webapp.racing import pg_database, race, racer_config
 from tests.webapp.services.flow import drive
@@ -189,3 +189,142 @@ def test_adopting_and_returning_one_article_at_once_on_sqlite_one_wins_the_other
     tmp_path: Path,
 ) -> None:
     _race_on_an_article(tmp_path, f"sqlite:///{tmp_path / 'race.sqlite3'}")
+
+
+# -- a campaign score sheet -------------------------------------------------------------------------------------
+
+
+def _race_on_a_sheet(tmp_path: Path, url: str) -> None:
+    """Two people of one unit on its 自评表 (STA-4.2) at once: one saves new entries, the other submits the
+    stored ones — neither sends the version it loaded, so only the optimistic lock on the row can tell."""
+    from tests.factories import make_bureau, make_organ
+    from tests.webapp.campaigns.unit_world import make_campaign
+    from webapp.campaigns.models import CampaignUnit
+    from webapp.scoring.models import ScoreSheet, SheetKind, SubjectRef
+    from webapp.scoring.services.scoresheets import operations
+    from webapp.scoring.services.scoresheets.operations import JsonInput
+
+    full = {item: {"deduction": "0"} for item in ("LRN-3.1", "LRN-3.2", "LRN-3.3", "LRN-3.4")}
+    changed = {**full, "LRN-3.4": {"deduction": "3", "reason": "调研报告偏少"}}
+    config = racer_config(tmp_path, url)
+    app = make_test_app(tmp_path, **config)
+    with app.app_context():
+        db.create_all()
+        bureau = make_bureau()
+        office = make_organ(bureau, name="市统计局办公室")
+        unit = make_organ(bureau, name="甲县统计局")
+        campaign = make_campaign(office, make_user(office, Role.CAMPAIGN_STAFF, username="c-staff"))
+        campaign.scheme_id, campaign.scheme_version = "lrn", "1"
+        member = CampaignUnit(campaign_id=campaign.id, organisation_id=unit.id, position=1)
+        db.session.add(member)
+        first = make_user(unit, Role.CAMPAIGN_UNIT, username="c-unit-a")
+        make_user(unit, Role.CAMPAIGN_UNIT, username="c-unit-a2")
+        db.session.commit()
+        sheet = operations.open_sheet(first, SubjectRef("campaign_unit", member.id), SheetKind.SELF)
+        assert sheet is not None
+        operations.save_sheet(first, sheet.id, JsonInput(full), submit=False)
+        sheet_id, campaign_id, version = sheet.id, campaign.id, sheet.version_id
+        db.engine.dispose()
+    results = race(
+        _api_racer,
+        [
+            (
+                str(tmp_path),
+                config,
+                "c-unit-a",
+                "PUT",
+                f"/api/v1/sheets/{sheet_id}",
+                {"entries": changed},
+                (),
+            ),
+            (str(tmp_path), config, "c-unit-a2", "POST", f"/api/v1/sheets/{sheet_id}/submit", {}, ()),
+        ],
+    )
+    winner, _loser = _one_winner(results)
+    with app.app_context():
+        sheet = db.session.get(ScoreSheet, sheet_id)
+        submissions = db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(AuditEvent)
+            .where(AuditEvent.about("campaign", campaign_id), AuditEvent.event == "sheet_submitted")
+        )
+        if winner["who"] == "c-unit-a":
+            assert not sheet.submitted and sheet.entries["LRN-3.4"]["deduction"] == "3" and submissions == 0
+        else:
+            assert sheet.submitted and sheet.entries["LRN-3.4"]["deduction"] == "0" and submissions == 1
+        assert sheet.version_id == version + 1
+        db.engine.dispose()
+
+
+@pytest.mark.postgres
+def test_saving_and_submitting_one_score_sheet_at_once_on_postgresql_one_wins_the_other_gets_409(
+    tmp_path: Path,
+) -> None:
+    with pg_database() as url:
+        _race_on_a_sheet(tmp_path, url)
+
+
+def test_saving_and_submitting_one_score_sheet_at_once_on_sqlite_one_wins_the_other_gets_409(
+    tmp_path: Path,
+) -> None:
+    _race_on_a_sheet(tmp_path, f"sqlite:///{tmp_path / 'race.sqlite3'}")
+
+
+# -- the web form ------------------------------------------------------------------------------------------------
+
+
+def _page_racer(
+    tmp: str,
+    config: dict[str, Any],
+    username: str,
+    path: str,
+    data: dict[str, Any],
+    barrier: Any,
+    results: Any,
+) -> None:
+    """One person's form POST on the case page, in a process of its own (logged in first)."""
+    from tests.webapp.racing import racing_hook
+
+    app = make_test_app(Path(tmp), **config)
+    client = app.test_client()
+    login = client.post("/auth/login", data={"username": username, "password": TEST_PASSWORD})
+    assert login.status_code == 302, login.status_code
+    racing_hook(barrier)
+    response = client.post(path, data=data)
+    results.put({"who": username, "status": response.status_code, "page": response.get_data(as_text=True)})
+
+
+def test_two_pre_checkers_posting_the_case_page_at_once_one_is_told_in_chinese_not_a_500(
+    tmp_path: Path,
+) -> None:
+    """The web form of the same race: both send the version their page showed; the loser's page answers 409 with
+    已被他人处理，请刷新 (the page shown is the case as the winner left it), the winner is redirected."""
+    config, case_id = _prechecking_case(tmp_path, f"sqlite:///{tmp_path / 'race.sqlite3'}")
+    app = make_test_app(tmp_path, **config)
+    with app.app_context():
+        version = db.session.get(Case, case_id).version_id
+        db.engine.dispose()
+    passing = {
+        "pass_precheck-version": version,
+        "pass_precheck-notice_start": TODAY.isoformat(),
+        "pass_precheck-opinion": "材料齐全，同意公示。",
+    }
+    returning = {
+        "return_for_completion-version": version,
+        "return_for_completion-opinion": "缺少自查评分表，请补正。",
+    }
+    results = race(
+        _page_racer,
+        [
+            (str(tmp_path), config, "staff-a", f"/cases/{case_id}/events/pass_precheck", passing),
+            (str(tmp_path), config, "staff-b", f"/cases/{case_id}/events/return_for_completion", returning),
+        ],
+    )
+    statuses = sorted(result["status"] or 0 for result in results)
+    assert statuses == [302, 409], [(r.get("who"), r["status"], r.get("error")) for r in results]
+    [lost] = [result for result in results if result["status"] == 409]
+    assert STALE in lost["page"]
+    with app.app_context():
+        decided = [e for e in events_of(case_id) if e.from_state == "prechecking"]
+        assert len(decided) == 1
+        db.engine.dispose()
