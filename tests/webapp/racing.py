@@ -12,8 +12,10 @@ its version check fails (or, on a row read ``FOR UPDATE``, it waits there and re
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
+import threading
 import traceback
 import uuid
 from collections.abc import Callable, Iterator
@@ -25,6 +27,8 @@ import pytest
 import sqlalchemy as sa
 
 BARRIER_TIMEOUT = 30
+#: How long a racer waits at a soft barrier (`racing_hook`'s ``soft_before``).
+SOFT_WAIT = 3
 PG_SKIP = "runs in the PostgreSQL pass (make test-postgres)"
 
 
@@ -86,19 +90,36 @@ def _run_racer(target: Callable[..., Any], args: tuple[Any, ...], results: Any) 
         raise
 
 
-def racing_hook(barrier: Any, *, lock_tables: tuple[str, ...] = ()) -> None:
+def racing_hook(barrier: Any, *, lock_tables: tuple[str, ...] = (), soft_before: str | None = None) -> None:
     """Install, in this process, the wait described in the module docstring: once, at the first flush that
-    writes a version-locked row, or before the first ``SELECT … FOR UPDATE`` of one of ``lock_tables``."""
+    writes a version-locked row, or before the first ``SELECT … FOR UPDATE`` of one of ``lock_tables``.
+
+    ``soft_before`` (e.g. ``"INSERT INTO cases"``) instead waits before the first statement starting so, and only
+    for `SOFT_WAIT` seconds: for a check-then-insert that a row lock (`webapp.core.services.locks`) should
+    serialise. Without the lock both racers pass the check and meet there (two inserts: the test fails); with it
+    the second racer waits on the lock, never arrives, and the first goes on after the wait."""
     from sqlalchemy import event
     from sqlalchemy.engine import Engine
     from sqlalchemy.orm import Session
 
     waited = [False]
 
-    def wait() -> None:
+    def wait(timeout: float = BARRIER_TIMEOUT) -> None:
         if not waited[0]:
             waited[0] = True
-            barrier.wait(timeout=BARRIER_TIMEOUT)
+            barrier.wait(timeout=timeout)
+
+    if soft_before is not None:
+
+        @event.listens_for(Engine, "before_cursor_execute")
+        def _before_insert(
+            conn: Any, cursor: Any, statement: str, params: Any, context: Any, many: bool
+        ) -> None:
+            if statement.lstrip().upper().startswith(soft_before.upper()):
+                with contextlib.suppress(threading.BrokenBarrierError):
+                    wait(SOFT_WAIT)  # broken: the other racer waits on the row lock, so go on and commit
+
+        return
 
     @event.listens_for(Session, "before_flush")
     def _before_flush(session: Session, context: Any, instances: Any) -> None:

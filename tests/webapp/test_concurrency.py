@@ -39,6 +39,7 @@ def _api_racer(
     lock_tables: tuple[str, ...],
     barrier: Any,
     results: Any,
+    soft_before: str | None = None,
 ) -> None:
     """One person's API call, in a process of its own: a token first, then the racing request."""
     from tests.webapp.racing import racing_hook
@@ -47,7 +48,7 @@ def _api_racer(
     client = app.test_client()
     token = client.post("/api/v1/tokens", json={"username": username, "password": TEST_PASSWORD})
     assert token.status_code == 200, token.get_data(as_text=True)
-    racing_hook(barrier, lock_tables=lock_tables)
+    racing_hook(barrier, lock_tables=lock_tables, soft_before=soft_before)
     response = client.open(
         path, method=method, json=body, headers={"Authorization": f"Bearer {token.get_json()['token']}"}
     )
@@ -328,3 +329,64 @@ def test_two_pre_checkers_posting_the_case_page_at_once_one_is_told_in_chinese_n
         decided = [e for e in events_of(case_id) if e.from_state == "prechecking"]
         assert len(decided) == 1
         db.engine.dispose()
+
+
+# -- opening a case: a check, then an insert no version guards ---------------------------------------------------
+
+
+def _open_racer(tmp: str, config: dict[str, Any], username: str, barrier: Any, results: Any) -> None:
+    body = {
+        "level": "second",
+        "kind": "evaluation",
+        "preconditions": {f"ARC-5.{n}": True for n in range(1, 7)},
+    }
+    _api_racer(
+        tmp, config, username, "POST", "/api/v1/cases", body, (), barrier, results, "INSERT INTO cases"
+    )
+
+
+def _race_to_open(tmp_path: Path, url: str) -> None:
+    """Two applicants of one organ apply at the same moment (or one double-clicks): one case is opened, the other
+    is told that the organ has a case running (409, 本机关已有办理中的案件) — never two running cases."""
+    from tests.walk import org
+    from webapp.core.models import User
+
+    config = racer_config(tmp_path, url)
+    app = make_test_app(tmp_path, **config)
+    with app.app_context():
+        db.create_all()
+        load_demo()
+        organ = db.session.scalars(sa.select(User).where(User.username == "unit-county")).one().organisation
+        make_user(organ, Role.UNIT_APPLICANT, username="applicant-a")
+        make_user(organ, Role.UNIT_APPLICANT, username="applicant-b")
+        db.session.commit()
+        organ_id = organ.id
+        assert org(organ.code).id == organ_id
+        db.engine.dispose()
+    results = race(
+        _open_racer, [(str(tmp_path), config, "applicant-a"), (str(tmp_path), config, "applicant-b")]
+    )
+    statuses = sorted(result["status"] or 0 for result in results)
+    assert statuses == [201, 409], [
+        (r.get("who"), r["status"], r.get("json") or r.get("error")) for r in results
+    ]
+    [lost] = [result for result in results if result["status"] == 409]
+    assert (
+        lost["json"]["error"] == "case_already_open" and "本机关已有办理中的案件" in lost["json"]["message"]
+    )
+    with app.app_context():
+        opened = db.session.scalar(
+            sa.select(sa.func.count()).select_from(Case).where(Case.organ_id == organ_id)
+        )
+        assert opened == 1
+        db.engine.dispose()
+
+
+@pytest.mark.postgres
+def test_two_applicants_opening_a_case_for_one_organ_at_once_on_postgresql_open_one(tmp_path: Path) -> None:
+    with pg_database() as url:
+        _race_to_open(tmp_path, url)
+
+
+def test_two_applicants_opening_a_case_for_one_organ_at_once_on_sqlite_open_one(tmp_path: Path) -> None:
+    _race_to_open(tmp_path, f"sqlite:///{tmp_path / 'race.sqlite3'}")
