@@ -208,34 +208,45 @@ def _current_grades() -> Iterator[tuple[int, DomainGrade, bool]]:
     """(organ id, current grade, a recheck is running) of every organ holding a grade neither lapsed nor replaced,
     in organ order: the grade `organ_facts` would read (the latest one no later grade replaced), one query per
     `TICK_BATCH` organs (keyset on the organ id)."""
-    latest = (
-        sa.select(
-            Grade.organ_id,
-            Grade.level,
-            Grade.valid_from,
-            Grade.valid_to,
-            Grade.certificate_kind,
-            Grade.lapsed_on,
-            sa.func.row_number()
-            .over(partition_by=Grade.organ_id, order_by=(Grade.valid_from.desc(), Grade.id.desc()))
-            .label("rank"),
+    newer = sa.orm.aliased(Grade)
+    standing = sa.orm.aliased(Grade)
+    # correlated (NOT) EXISTS on the indexed organ_id rather than a window over every grade joined to a derived
+    # table: a plan that stays an index look-up per row whatever the statistics say
+    latest_of_organ = ~(
+        sa.select(newer.id)
+        .where(
+            newer.organ_id == Grade.organ_id,
+            newer.superseded_by_id.is_(None),
+            sa.or_(
+                newer.valid_from > Grade.valid_from,
+                sa.and_(newer.valid_from == Grade.valid_from, newer.id > Grade.id),
+            ),
         )
-        .where(Grade.superseded_by_id.is_(None))
-        .subquery()
+        .exists()
     )
-    holding = (
-        sa.select(Grade.organ_id)
-        .where(Grade.lapsed_on.is_(None), Grade.superseded_by_id.is_(None))
-        .distinct()
-        .subquery()
+    holds_a_grade = (
+        sa.select(standing.id)
+        .where(
+            standing.organ_id == Grade.organ_id,
+            standing.lapsed_on.is_(None),
+            standing.superseded_by_id.is_(None),
+        )
+        .exists()
     )
     after = 0
     while True:
         rows = db.session.execute(
-            sa.select(latest, _running_recheck(latest.c.organ_id).label("recheck_running"))
-            .join(holding, holding.c.organ_id == latest.c.organ_id)
-            .where(latest.c.rank == 1, latest.c.organ_id > after)
-            .order_by(latest.c.organ_id)
+            sa.select(
+                Grade.organ_id,
+                Grade.level,
+                Grade.valid_from,
+                Grade.valid_to,
+                Grade.certificate_kind,
+                Grade.lapsed_on,
+                _running_recheck(Grade.organ_id).label("recheck_running"),
+            )
+            .where(Grade.superseded_by_id.is_(None), Grade.organ_id > after, latest_of_organ, holds_a_grade)
+            .order_by(Grade.organ_id)
             .limit(TICK_BATCH)
         ).all()
         for row in rows:
