@@ -390,3 +390,30 @@ def test_two_applicants_opening_a_case_for_one_organ_at_once_on_postgresql_open_
 
 def test_two_applicants_opening_a_case_for_one_organ_at_once_on_sqlite_open_one(tmp_path: Path) -> None:
     _race_to_open(tmp_path, f"sqlite:///{tmp_path / 'race.sqlite3'}")
+
+
+def test_a_clash_on_an_audit_trails_next_row_is_stale_not_a_500(app) -> None:  # type: ignore[no-untyped-def]
+    """Two transactions that append to one subject's trail at once both take the next seq; the unique index
+    refuses the second, and the person is told 已被他人处理，请刷新 (409), not shown a server error."""
+    from webapp.core.services import unit_of_work
+    from webapp.core.services.audit import append_event
+    from webapp.core.services.errors import Stale
+
+    with app.app_context():
+        with unit_of_work():
+            first = append_event("commission", 7, "commission_created", actor=None, comment="甲")
+        with pytest.raises(Stale) as stale, unit_of_work():
+            clash = append_event(
+                "commission", 7, "commission_cancelled", actor=None, comment="乙", actor_name="x"
+            )
+            assert clash.seq == 2
+            # the other transaction's row, as it would arrive: the same next seq
+            db.session.add(
+                AuditEvent(
+                    subject_type="commission", subject_id=7, seq=2, actor_name="y", at=first.at,
+                    event="commission_cancelled", prev_hash=first.hash, hash="f" * 64,
+                )
+            )  # fmt: skip
+            db.session.flush()
+        assert STALE in stale.value.message and stale.value.status == 409
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent)) == 1
