@@ -66,16 +66,34 @@ def current_grade(organ_id: int) -> Grade | None:
 def domain_grade_of(grade: Grade | None) -> domain_grade.Grade | None:
     if grade is None:
         return None
-    superseded_on = grade.superseded_by.valid_from if grade.superseded_by is not None else None
-    valid_to = grade.valid_to
-    if grade.lapsed_on is not None and grade.lapsed_on <= valid_to:
-        # lapsed early (not the ordinary end of validity): the certificate stops the day before
-        valid_to = calendar.shift(grade.lapsed_on, -timedelta(days=1))
-    return domain_grade.Grade(
+    return domain_grade_from(
         level=grade.level,
         valid_from=grade.valid_from,
-        valid_to=max(valid_to, grade.valid_from),
+        valid_to=grade.valid_to,
         certificate_kind=grade.certificate_kind,
+        lapsed_on=grade.lapsed_on,
+        superseded_on=grade.superseded_by.valid_from if grade.superseded_by is not None else None,
+    )
+
+
+def domain_grade_from(
+    *,
+    level: str,
+    valid_from: date,
+    valid_to: date,
+    certificate_kind: str,
+    lapsed_on: date | None,
+    superseded_on: date | None,
+) -> domain_grade.Grade:
+    """The domain's grade from a grade row's columns (`domain_grade_of`; the tick passes plain selected rows)."""
+    if lapsed_on is not None and lapsed_on <= valid_to:
+        # lapsed early (not the ordinary end of validity): the certificate stops the day before
+        valid_to = calendar.shift(lapsed_on, -timedelta(days=1))
+    return domain_grade.Grade(
+        level=level,
+        valid_from=valid_from,
+        valid_to=max(valid_to, valid_from),
+        certificate_kind=certificate_kind,
         superseded_on=superseded_on,
     )
 
