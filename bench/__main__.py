@@ -72,6 +72,7 @@ def main(argv: list[str] | None = None) -> int:
         "--requests", type=int, default=None, help="requests per page (default 200, quick 24)"
     )
     parser.add_argument("--max-seconds", type=float, default=None, help="time budget per page (default 40 s)")
+    parser.add_argument("--tick-timeout", type=float, default=1800.0, help="seconds kaoping tick may take")
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--json", help="where to write the results (default bench/results/latest.json)")

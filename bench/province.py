@@ -132,6 +132,11 @@ class World:
     reviewers: list[int] = field(default_factory=list)
     users: dict[int, tuple[str, int]] = field(default_factory=dict)  #: user id → (display name, org id)
     password_hash: str = ""
+    #: level → an untouched agreed sheet's total and result (read before the write transaction: on SQLite the
+    #: ORM's own connection would wait for the generator's lock)
+    sheet_results: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: the scheme version new cases start with (`active_scheme_for`, as `open_case` asks)
+    scheme: tuple[str, str] | None = None
     counts: dict[str, int] = field(default_factory=dict)
     log: Callable[[str], None] = print
 
@@ -448,11 +453,8 @@ def generate_cases(world: World) -> dict[str, Any]:
     """Cases with their timelines, panels, sheets, grades, filings and number counters."""
     conn, rng = world.conn, world.rng
     ruleset = load_ruleset(DEFAULT_RULESET)
-    scheme_row = conn.execute(
-        sa.text("SELECT scheme_id, version FROM scheme_versions WHERE active_for = :r"), {"r": ruleset.id}
-    ).first()
-    scheme_id, scheme_version = (scheme_row[0], scheme_row[1]) if scheme_row else (None, None)
-    sheet_results = _sheet_results(scheme_id, scheme_version)
+    scheme_id, scheme_version = world.scheme or (None, None)
+    sheet_results = world.sheet_results
     plans = plan_cases(world)
     plans.sort(key=lambda p: (p.year, p.organ))
     ct, at, gt, ft, pt, st = (
@@ -954,10 +956,13 @@ def generate(size: Size, *, seed: int = 12, log: Callable[[str], None] = print) 
         ("articles", generate_articles),
         ("campaigns", generate_campaigns),
     ]
+    from webapp.scoring.services.schemes import active_scheme_for
+
+    active = active_scheme_for(load_ruleset(DEFAULT_RULESET).id)
+    sheet_results = _sheet_results(*active) if active else {}
+    db.session.remove()
     with db.engine.begin() as conn:
-        if conn.dialect.name == "sqlite":
-            conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
-        world = World(conn, size, rng, log=log)
+        world = World(conn, size, rng, log=log, sheet_results=sheet_results, scheme=active)
         for name, step in steps:
             started = time.perf_counter()
             extra = step(world)

@@ -386,7 +386,7 @@ def run(args: Any) -> dict[str, Any]:
     report["ledger_s"], report["ledger_detail"] = ledger_seconds(url)
     log(f"  {report['ledger_s']} s ({report['ledger_detail']})")
     log("kaoping tick…")
-    report["tick_s"], report["tick_detail"] = tick_seconds(url)
+    report["tick_s"], report["tick_detail"] = tick_seconds(url, args.tick_timeout)
     log(f"  {report['tick_s']} s ({report['tick_detail']})")
     report["clients"], report["workers"] = args.clients, args.workers
     report["measured_at"] = datetime.now(UTC).isoformat(timespec="seconds")
