@@ -124,6 +124,13 @@ class ArticleQuery(Out):
     unit: _number(1, unit_lists.MAX_ID) = Field(None, description="the writing unit")
     page: _number(1, unit_lists.MAX_PAGE) = None
     per_page: _number(1, unit_lists.MAX_PER_PAGE) = None
+    cursor: Annotated[str, StringConstraints(max_length=512)] | None = Field(
+        None,
+        description="keyset pagination (preferred; any depth costs the same): absent or empty with `limit` = the "
+        "first page, then the `next_cursor` of the page before; opaque, a forged one is refused with 400 "
+        "(field `cursor`). With `cursor` or `limit` the answer is `{articles, next_cursor, per_page}`",
+    )
+    limit: _number(1, unit_lists.MAX_PER_PAGE) = Field(None, description="rows per page of the cursor form")
 
 
 class CompareQuery(Out):
@@ -173,11 +180,19 @@ class ArticleSummary(Out):
 
 
 class ArticleList(Out):
+    """Either form: the cursor form (``?cursor=&limit=``) answers ``articles``, ``next_cursor`` and ``per_page``;
+    the page form (``?page=&per_page=``) answers ``count`` (capped), ``page``, ``per_page`` and ``pages``."""
+
     articles: list[ArticleSummary]
-    count: int = Field(description="total under the filters")
-    page: int
+    next_cursor: str | None = Field(None, description="cursor form: the next page's cursor, null on the last")
+    count: int | None = Field(
+        None,
+        description=f"page form: total under the filters, counted up to {unit_lists.COUNT_CAP:,} (page further with the cursor)",
+    )
+    count_capped: bool | None = Field(None, description="page form: the total is at least `count`")
+    page: int | None = None
     per_page: int
-    pages: int
+    pages: int | None = None
 
 
 class RevisionSummary(Out):

@@ -18,6 +18,7 @@ from webapp.articles.services.revisions import Row
 from webapp.core import clock
 from webapp.core.api.spec import operation
 from webapp.core.auth.permissions import login_required
+from webapp.core.pagination import limit_arg
 from webapp.core.services import uploads
 from webapp.core.services.errors import InvalidInput
 
@@ -276,16 +277,28 @@ def _expected_version() -> int | None:
     responses={200: ("one page of articles, latest change first", schemas.ArticleList)},
 )
 def list_articles() -> Response:
-    """GET /articles?state=&office=&unit=&q=&page=&per_page= (per_page ≤ 100): only what the caller may see."""
+    """GET /articles?state=&office=&unit=&q= with ``cursor=&limit=`` (keyset) or ``page=&per_page=`` (≤ 100):
+    only what the caller may see."""
     filters, errors = unit_lists.parse_filters(request.args)
     if errors:
         name, message = next(iter(errors.items()))
         raise InvalidInput(message, name)
+    if "cursor" in request.args or "limit" in request.args:
+        limit = limit_arg(request.args, default=unit_lists.PER_PAGE, maximum=unit_lists.MAX_PER_PAGE)
+        found = unit_lists.search_after(
+            current_user, filters, cursor=request.args.get("cursor") or None, limit=limit
+        )
+        return jsonify(
+            articles=[article_summary(a) for a in found.items],
+            next_cursor=found.next_cursor,
+            per_page=limit,
+        )
     page_no, per_page = unit_lists.parse_page(request.args)
     page = unit_lists.search(current_user, filters, page=page_no, per_page=per_page)
     return jsonify(
         articles=[article_summary(a) for a in page.items],
         count=page.total,
+        count_capped=page.capped,
         page=page.page,
         per_page=page.per_page,
         pages=page.pages,

@@ -46,6 +46,8 @@ class Article(db.Model):
         sa.CheckConstraint("kind IN ('normal', 'commissioned', 'urgent')", name="kind"),
         sa.Index("ix_articles_office_state", "office_id", "state"),
         sa.Index("ix_articles_unit_state", "unit_id", "state"),
+        # the ledger's submissions per unit and day of a period (issue 12, migration 0011)
+        sa.Index("ix_articles_office_submitted_on", "office_id", "submitted_on"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -18,6 +18,8 @@ class ListPage(Generic[T]):
     total: int
     page: int
     per_page: int
+    #: the total was counted up to a cap and there are more (`total` is then the cap)
+    capped: bool = False
 
     @property
     def pages(self) -> int:

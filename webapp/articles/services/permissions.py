@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import sqlalchemy as sa
+from flask import has_request_context, request
 
 from webapp.articles.models import (
     Adoption,
@@ -43,6 +44,11 @@ ARTICLE_ROLES = UNIT_ROLES | OFFICE_ROLES | {Role.INFO_READER}
 UNIT_ONLY_STATES = ("draft", "awaiting_signoff")
 
 
+def _reading() -> bool:
+    """Inside a GET (or HEAD) request: nothing changes while it runs, so what it read once may be reused."""
+    return has_request_context() and request.method in ("GET", "HEAD")
+
+
 def _active(user: User | None) -> bool:
     return user is not None and getattr(user, "is_authenticated", False) and user.active
 
@@ -52,16 +58,32 @@ def office_of(user: User | None) -> ArticleOffice | None:
     if not _active(user):
         return None
     assert user is not None
-    return db.session.scalar(
+    # asked by the nav, the home lines, the permission checks and the page itself: read once per GET request
+    # (kept on the request object, not `g`, which tests share across requests made inside one app context)
+    cache: dict[int, ArticleOffice | None] | None = None
+    if _reading():
+        cache = request.__dict__.setdefault("_kaoping_article_office", {})
+        if user.organisation_id in cache:
+            return cache[user.organisation_id]
+    office = db.session.scalar(
         sa.select(ArticleOffice).where(
             ArticleOffice.organisation_id == user.organisation_id, ArticleOffice.active.is_(True)
         )
     )
+    if cache is not None:
+        cache[user.organisation_id] = office
+    return office
 
 
 def offices_of_unit(unit_id: int) -> list[ArticleOffice]:
-    """The offices a unit writes to (active memberships), by name."""
-    return list(
+    """The offices a unit writes to (active memberships), by name; read once per request (the nav, the home
+    lines and every permission check of a unit's page ask)."""
+    cache: dict[int, list[ArticleOffice]] | None = None
+    if _reading():
+        cache = request.__dict__.setdefault("_kaoping_unit_offices", {})
+        if unit_id in cache:
+            return list(cache[unit_id])
+    found = list(
         db.session.scalars(
             sa.select(ArticleOffice)
             .join(OfficeUnit, OfficeUnit.office_id == ArticleOffice.id)
@@ -70,6 +92,9 @@ def offices_of_unit(unit_id: int) -> list[ArticleOffice]:
             .order_by(Organisation.name)
         )
     )
+    if cache is not None:
+        cache[unit_id] = found
+    return list(found)
 
 
 def is_unit_member(user: User | None) -> bool:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -28,8 +28,10 @@ from webapp.articles.models import (
     VocabularyTerm,
 )
 from webapp.articles.services import permissions
+from webapp.articles.services.paging import ListPage
 from webapp.core.extensions import db
 from webapp.core.models import User
+from webapp.core.pagination import KeysetPage, SortKey, keyset_page, order_by
 from webapp.core.services.errors import BadQueryArg, NotFound
 from workflow.articles import ARTICLE_STATES
 
@@ -142,11 +144,39 @@ def _paginate(stmt: sa.Select[Any], page: int, per_page: int) -> Any:
 # -- the API's list ------------------------------------------------------------------------------------------
 
 
-def search(user: User, filters: ArticleFilters, *, page: int = 1, per_page: int = PER_PAGE) -> Any:
-    """The articles ``user`` may see, filtered, latest change first, one page (a Flask-SQLAlchemy Pagination)."""
-    stmt = _narrowed(sa.select(Article).where(permissions.visible_clause(user)), filters)
-    stmt = stmt.order_by(Article.updated_at.desc(), Article.id.desc()).options(*ROW_LOADS)
-    return _paginate(stmt, page, per_page)
+#: the API's list order, latest change first (keyset: the cursor carries the last row's pair)
+LIST_KEYS = (SortKey(Article.updated_at, "updated_at", datetime), SortKey(Article.id, "id", int))
+#: the page form's count stops here (a province's office holds hundreds of thousands of articles; counting them
+#: all on every page is what made the old list slow); beyond it the answer says the total is at least this
+COUNT_CAP = 1_000
+
+
+def _listed(user: User, filters: ArticleFilters) -> sa.Select[Any]:
+    return _narrowed(sa.select(Article).where(permissions.visible_clause(user)), filters)
+
+
+def search(
+    user: User, filters: ArticleFilters, *, page: int = 1, per_page: int = PER_PAGE
+) -> ListPage[Article]:
+    """The articles ``user`` may see, filtered, latest change first, one page (the page form: OFFSET, with the
+    total counted up to `COUNT_CAP`)."""
+    stmt = _listed(user, filters)
+    total = db.session.scalar(
+        sa.select(sa.func.count()).select_from(
+            stmt.with_only_columns(Article.id).order_by(None).limit(COUNT_CAP + 1).subquery()
+        )
+    )
+    rows = db.session.scalars(
+        stmt.order_by(*order_by(LIST_KEYS)).options(*ROW_LOADS).limit(per_page).offset((page - 1) * per_page)
+    ).all()
+    return ListPage(rows, min(int(total or 0), COUNT_CAP), page, per_page, capped=int(total or 0) > COUNT_CAP)
+
+
+def search_after(
+    user: User, filters: ArticleFilters, *, cursor: str | None, limit: int
+) -> KeysetPage[Article]:
+    """The same list in the cursor form: the rows after ``cursor`` (one indexed seek whatever the depth)."""
+    return keyset_page(_listed(user, filters).options(*ROW_LOADS), LIST_KEYS, cursor=cursor, limit=limit)
 
 
 # -- my unit's articles --------------------------------------------------------------------------------------

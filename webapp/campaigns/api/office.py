@@ -8,10 +8,11 @@ Access as everywhere in the API: whoever may not see a campaign gets 404; refusa
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Blueprint, Response, jsonify
+from flask import Blueprint, Response, jsonify, request
 from flask_login import current_user
 
 from webapp.campaigns.api import schemas
@@ -22,6 +23,7 @@ from webapp.core import clock
 from webapp.core.api.spec import operation
 from webapp.core.auth.permissions import login_required
 from webapp.core.extensions import db
+from webapp.core.pagination import SortKey, keyset_page, limit_arg, order_by
 from webapp.core.request_args import page_arg
 from webapp.core.services.errors import NotFound
 from workflow.campaigns import STATE_LABELS
@@ -29,6 +31,10 @@ from workflow.campaigns.ranking import QuotaRefused
 from workflow.errors import Refusal
 
 PER_PAGE = 20
+#: newest period first (keyset: the cursor carries the last row's pair)
+LIST_KEYS = (SortKey(Campaign.period_start, "period_start", date), SortKey(Campaign.id, "id", int))
+#: the page form counts up to here, never every campaign of a province
+COUNT_CAP = 10_000
 _ERRORS: dict[int, tuple[str, Any] | str] = {404: "no such campaign, or the caller may not see it"}
 _ACT_ERRORS: dict[int, tuple[str, Any] | str] = {
     **_ERRORS,
@@ -79,15 +85,36 @@ def campaign_list() -> Response:
         sa.select(Campaign)
         .options(sa.orm.joinedload(Campaign.office))
         .where(permissions.visible_clause(current_user))
-        .order_by(Campaign.period_start.desc(), Campaign.id.desc())
     )
-    page = db.paginate(stmt, page=page_arg(), per_page=PER_PAGE, error_out=False, count=True)
+    if "cursor" in request.args or "limit" in request.args:
+        limit = limit_arg(request.args, default=PER_PAGE)
+        found = keyset_page(stmt, LIST_KEYS, cursor=request.args.get("cursor") or None, limit=limit)
+        return jsonify(
+            {
+                "items": [summary_json(c) for c in found.items],
+                "next_cursor": found.next_cursor,
+                "per_page": limit,
+            }
+        )
+    page = page_arg()
+    total = int(
+        db.session.scalar(
+            sa.select(sa.func.count()).select_from(
+                stmt.with_only_columns(Campaign.id).limit(COUNT_CAP + 1).subquery()
+            )
+        )
+        or 0
+    )
+    total = min(total, COUNT_CAP)
+    rows = db.session.scalars(
+        stmt.order_by(*order_by(LIST_KEYS)).limit(PER_PAGE).offset((page - 1) * PER_PAGE)
+    ).all()
     return jsonify(
         {
-            "items": [summary_json(c) for c in page.items],
-            "page": page.page,
-            "pages": page.pages or 1,
-            "count": page.total or 0,
+            "items": [summary_json(c) for c in rows],
+            "page": page,
+            "pages": max(1, -(-total // PER_PAGE)),
+            "count": total,
         }
     )
 

@@ -18,6 +18,15 @@ class CampaignListQuery(Out):
     page: Annotated[int, Field(ge=1, le=100_000)] | Literal[""] | None = Field(
         None, description="the page (20 a page)"
     )
+    cursor: Annotated[str, Field(max_length=512)] | None = Field(
+        None,
+        description="keyset pagination (preferred): absent or empty with `limit` = the first page, then the "
+        "`next_cursor` of the page before; opaque, a forged one is refused with 400 (field `cursor`). With "
+        "`cursor` or `limit` the answer is `{items, next_cursor, per_page}`",
+    )
+    limit: Annotated[int, Field(ge=1, le=100)] | Literal[""] | None = Field(
+        None, description="rows per page of the cursor form (default 20)"
+    )
 
 
 class CampaignSummary(Out):
@@ -37,10 +46,17 @@ class CampaignSummary(Out):
 
 
 class CampaignList(Out):
+    """Either form: the cursor form (``?cursor=&limit=``) answers ``items``, ``next_cursor`` and ``per_page``; the
+    page form (``?page=``) answers ``page``, ``pages`` and ``count`` (counted up to a cap)."""
+
     items: list[CampaignSummary]
-    page: int
-    pages: int
-    count: int = Field(description="campaigns the caller may see")
+    next_cursor: str | None = Field(None, description="cursor form: the next page's cursor, null on the last")
+    per_page: int | None = None
+    page: int | None = None
+    pages: int | None = None
+    count: int | None = Field(
+        None, description="page form: campaigns the caller may see, counted up to 10,000"
+    )
 
 
 class CampaignUnitProgress(Out):

@@ -14,6 +14,7 @@ from webapp.campaigns.office.views import _period_label, rules_lines
 from webapp.campaigns.services import campaigns, moderation, permissions
 from webapp.core import clock
 from webapp.core.auth.permissions import login_required
+from webapp.core.request_args import page_arg
 from webapp.core.services.errors import ServiceError
 
 
@@ -25,7 +26,7 @@ def _render(
     typed: dict[str, str] | None = None,
     status: int = 200,
 ) -> tuple[str, int]:
-    board = moderation.board(current_user, campaign_id)
+    board = moderation.board(current_user, campaign_id, page=page_arg())
     today = clock.today()
     body = render_template(
         template,

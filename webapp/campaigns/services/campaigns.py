@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
+from flask import has_request_context, request
 
 from webapp.campaigns.models import Campaign, CampaignClaim, CampaignUnit
 from webapp.campaigns.services import permissions, results
@@ -21,7 +22,6 @@ from webapp.core.models import User
 from webapp.core.services import unit_of_work
 from webapp.core.services.audit import append_event
 from webapp.core.services.errors import NotFound
-from webapp.scoring.services.schemes import get_scheme
 from workflow import campaigns as domain
 from workflow.campaigns.ranking import QuotaRefused
 from workflow.errors import Refusal, WorkflowError
@@ -68,14 +68,14 @@ def facts_for(campaign: Campaign) -> domain.CampaignFacts:
     )
     try:
         # a frame (SAF GAP-1: the annex with the points is missing) has areas without items to score
-        scheme_frame = get_scheme(campaign.scheme_id, campaign.scheme_version).frame
+        scheme_frame = results.scheme_of(campaign).frame
     except NotFound:
         scheme_frame = True
     quota_problem: str | None = None
     quota_rule = str(rules.get("quota_rule") or "STA-4.1")
     if campaign.state in ("moderation", "approval"):
         try:
-            results.ranking(campaign, live=True)
+            results.ranking(campaign, live=True, progress=progress)
         except QuotaRefused as exc:
             quota_problem, quota_rule = exc.message, exc.rule
     return domain.CampaignFacts(
@@ -167,9 +167,23 @@ def fire(
     return campaign
 
 
+def page_facts(campaign: Campaign) -> domain.CampaignFacts:
+    """`facts_for` for a page's buttons: a page asks for the allowed and the blocked events (and the nav, the
+    overview…), so the facts are gathered once per GET request and campaign version (a GET changes nothing, so
+    nothing read earlier in it can be stale). Firing an event always gathers its own facts (`fire_checked`)."""
+    if not has_request_context() or request.method != "GET":
+        return facts_for(campaign)
+    cache = request.__dict__.setdefault("_kaoping_campaign_facts", {})
+    key = (campaign.id, campaign.version_id, campaign.state)
+    if key not in cache:
+        cache[key] = facts_for(campaign)
+    facts: domain.CampaignFacts = cache[key]
+    return facts
+
+
 def allowed_events(user: User | None, campaign: Campaign, today: date | None = None) -> list[str]:
     """Events ``user`` may fire on ``campaign`` now (for the buttons), in table order."""
-    return domain.allowed_events(facts_for(campaign), actor_of(user, campaign), today or clock.today())
+    return domain.allowed_events(page_facts(campaign), actor_of(user, campaign), today or clock.today())
 
 
 def blocked_events(
@@ -177,6 +191,6 @@ def blocked_events(
 ) -> list[tuple[str, Refusal]]:
     """Events of the person's functions that the guards refuse now, each with its quoted reason (shown beside
     the disabled button)."""
-    facts = facts_for(campaign)
+    facts = page_facts(campaign)
     actor = actor_of(user, campaign)
     return domain.PROCEDURE.blocked_events(facts, actor, today or clock.today(), None)

@@ -17,6 +17,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.orm.attributes import set_committed_value
 
 from webapp.campaigns.models import Campaign, CampaignUnit
 from webapp.campaigns.services import campaigns, permissions, results
@@ -27,7 +28,6 @@ from webapp.core.models.types import app_now
 from webapp.core.services.audit import append_event
 from webapp.core.services.errors import InvalidInput, NotFound
 from webapp.scoring.models import ScoreSheet, SheetKind, SheetStatus
-from webapp.scoring.services.schemes import get_scheme
 from webapp.scoring.services.scoresheets.checks import item_scores
 from workflow.campaigns.ranking import CampaignRanking, QuotaRefused, RankedUnit
 from workflow.campaigns.rules import refusal as rule_refusal
@@ -37,6 +37,8 @@ from workflow.errors import Refusal
 MODERATION_STATES = frozenset({"moderation"})
 REASON_MIN, REASON_MAX = 4, 500
 RECOGNITION_MAX = Decimal(100)
+#: units per page of the board (a campaign has at most `setup.MAX_UNITS`, 300: six pages at most)
+BOARD_PER_PAGE = 50
 #: 不合格 is judged among the units the quotas leave (STA-4.1 / GAP-6); a veto stands on ORG-12.3
 FAIL_RULE, VETO_RULE = "STA-4.1", "ORG-12.3"
 
@@ -95,6 +97,10 @@ class Board:
     groups: tuple[str, ...]
     quotas: tuple[Mapping[str, Any], ...] = ()
     choices: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
+    #: the page of units shown (`units`, `items`) among `total` units in `pages` pages
+    page: int = 1
+    pages: int = 1
+    total: int = 0
 
     @property
     def editable(self) -> bool:
@@ -110,7 +116,7 @@ def _item_rows(
     campaign: Campaign, sheets: Mapping[int, dict[str, dict[str, Decimal]]]
 ) -> tuple[ItemRow, ...]:
     try:
-        scheme = get_scheme(campaign.scheme_id, campaign.scheme_version)
+        scheme = results.scheme_of(campaign)
     except NotFound:
         return ()
     rows = []
@@ -123,8 +129,40 @@ def _item_rows(
     return tuple(rows)
 
 
-def board(user: User | None, campaign_id: int) -> Board:
-    """The side-by-side view for the office (staff or head), in any state after the self-assessment began."""
+def _item_scores(unit_ids: list[int]) -> dict[int, dict[str, dict[str, Decimal]]]:
+    """Per item, the self and agreed scores of the page's units: their self and agreed sheets' results only (a
+    page of units, so a bounded list; the reviewers' sheets are read as totals by `results.sheet_progress`)."""
+    sheets: dict[int, dict[str, dict[str, Decimal]]] = {i: {} for i in unit_ids}
+    if not unit_ids:
+        return sheets
+    for subject_id, kind, status, result in db.session.execute(
+        sa.select(ScoreSheet.subject_id, ScoreSheet.kind, ScoreSheet.status, ScoreSheet.result).where(
+            ScoreSheet.subject_type == results.SHEET_SUBJECT,
+            ScoreSheet.subject_id.in_(unit_ids),
+            ScoreSheet.kind.in_((SheetKind.SELF, SheetKind.AGREED)),
+        )
+    ):
+        name = "self" if kind == SheetKind.SELF else "agreed"
+        if status == SheetStatus.SUBMITTED or name == "agreed":
+            sheets[subject_id][name] = item_scores(result)
+    return sheets
+
+
+def _board_order(lines: list[UnitLine]) -> list[UnitLine]:
+    """Groups in their first appearance, each group's units by rank (units not ranked yet last, in order)."""
+    groups = list(dict.fromkeys(line.group for line in lines))
+    return sorted(
+        lines,
+        key=lambda u: (groups.index(u.group), u.ranked is None, u.ranked.rank if u.ranked else 0),
+    )
+
+
+def board(user: User | None, campaign_id: int, *, page: int = 1) -> Board:
+    """The side-by-side view for the office (staff or head), in any state after the self-assessment began.
+
+    The ranking needs every unit's total, so the totals of all units are read (plain columns, one query; a
+    campaign has at most `setup.MAX_UNITS` units); the lines shown and the per-item comparison are one page of
+    `BOARD_PER_PAGE` units in the board's order (group, then rank)."""
     campaign = campaigns.load(user, campaign_id)
     if not permissions.is_office(user, campaign):
         raise NotFound("考评活动不存在或您无权查看。")
@@ -134,46 +172,32 @@ def board(user: User | None, campaign_id: int) -> Board:
         .where(CampaignUnit.campaign_id == campaign.id)
         .order_by(CampaignUnit.group, CampaignUnit.position, CampaignUnit.id)
     ).all()
-    ids = [unit.id for unit, _name in rows]
-    sheets: dict[int, dict[str, dict[str, Decimal]]] = {i: {} for i in ids}
-    reviewer_totals: dict[int, list[Decimal]] = {i: [] for i in ids}
-    totals: dict[int, dict[str, Any]] = {i: {} for i in ids}
-    if ids:
-        for sheet in db.session.scalars(
-            sa.select(ScoreSheet).where(
-                ScoreSheet.subject_type == results.SHEET_SUBJECT, ScoreSheet.subject_id.in_(ids)
-            )
-        ):
-            submitted = sheet.status == SheetStatus.SUBMITTED
-            if sheet.kind == SheetKind.REVIEWER:
-                if submitted and sheet.total is not None:
-                    reviewer_totals[sheet.subject_id].append(sheet.total)
-                continue
-            kind = "self" if sheet.kind == SheetKind.SELF else "agreed"
-            totals[sheet.subject_id][kind] = (sheet.total, submitted)
-            if submitted or kind == "agreed":
-                sheets[sheet.subject_id][kind] = item_scores(sheet.result)
+    # the rows are the campaign's units: hand them to its `units` collection (in its order), so the sheets'
+    # progress and the guards' facts do not load the same rows again
+    set_committed_value(
+        campaign, "units", sorted((unit for unit, _ in rows), key=lambda u: (u.position, u.id))
+    )
+    progress = results.sheet_progress(campaign)
     refusal: QuotaRefused | None = None
     ranking: CampaignRanking | None = None
     try:
-        ranking = results.ranking(campaign)
+        ranking = results.ranking(campaign, progress=progress)
     except QuotaRefused as exc:
         refusal = exc
     ranked = {u.unit: u for u in ranking.units} if ranking is not None else {}
     lines = []
     for unit, name in rows:
-        spread = reviewer_totals[unit.id]
-        self_total, self_submitted = totals[unit.id].get("self", (None, False))
-        agreed_total, agreed_submitted = totals[unit.id].get("agreed", (None, False))
+        sheets = progress.units.get(unit.id) or results.UnitSheets()
+        spread = sheets.reviewers
         lines.append(
             UnitLine(
                 id=unit.id,
                 name=name,
                 group=unit.group,
-                self_total=self_total if self_submitted else None,
-                self_submitted=self_submitted,
-                agreed_total=agreed_total,
-                agreed_submitted=agreed_submitted,
+                self_total=sheets.self_total if sheets.self_submitted else None,
+                self_submitted=sheets.self_submitted,
+                agreed_total=sheets.agreed_total,
+                agreed_submitted=sheets.agreed_submitted,
                 low=min(spread) if spread else None,
                 high=max(spread) if spread else None,
                 vetoed=unit.vetoed,
@@ -184,16 +208,23 @@ def board(user: User | None, campaign_id: int) -> Board:
                 ranked=ranked.get(str(unit.id)),
             )
         )
+    ordered = _board_order(lines)
+    pages = max(1, -(-len(ordered) // BOARD_PER_PAGE))
+    page = min(max(page, 1), pages)
+    shown = ordered[(page - 1) * BOARD_PER_PAGE : page * BOARD_PER_PAGE]
     rules = campaign.rules or {}
     return Board(
         campaign=campaign,
-        units=tuple(lines),
-        items=_item_rows(campaign, sheets),
+        units=tuple(shown),
+        items=_item_rows(campaign, _item_scores([line.id for line in shown])),
         ranking=ranking,
         refusal=refusal,
-        groups=tuple(dict.fromkeys(line.group for line in lines)),
+        groups=tuple(dict.fromkeys(line.group for line in shown)),
         quotas=tuple(rules.get("quotas") or ()),
         choices=results.choices_of(campaign),
+        page=page,
+        pages=pages,
+        total=len(ordered),
     )
 
 

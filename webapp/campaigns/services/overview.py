@@ -11,7 +11,9 @@ from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
+from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from webapp.campaigns.models import Campaign, CampaignClaim, CampaignUnit
 from webapp.campaigns.services import campaigns, permissions, results
@@ -90,17 +92,36 @@ class Overview:
     total: int
 
 
+class _Cut(Pagination):
+    """A page cut from rows already read (the navigation of Flask-SQLAlchemy's pages, without a query)."""
+
+    def __init__(self, rows: list[Any], **kwargs: Any) -> None:
+        self._rows = rows
+        super().__init__(**kwargs)
+
+    def _query_items(self) -> list[Any]:
+        start = (self.page - 1) * self.per_page
+        return self._rows[start : start + self.per_page]
+
+    def _query_count(self) -> int:
+        return len(self._rows)
+
+
 def overview(campaign: Campaign, *, page: int = 1, today: date | None = None) -> Overview:
     """A page of the campaign's units with their progress, and the counts over all units."""
     today = today or clock.today()
-    progress = results.sheet_progress(campaign)
-    stmt = (
+    # every unit with its organisation in one statement (a campaign has at most `setup.MAX_UNITS`), handed to the
+    # campaign's `units` collection so the sheets' progress and the guards' facts read no unit again; the page
+    # is cut from it
+    units = db.session.scalars(
         sa.select(CampaignUnit)
         .options(joinedload(CampaignUnit.organisation))
         .where(CampaignUnit.campaign_id == campaign.id)
         .order_by(CampaignUnit.group, CampaignUnit.position, CampaignUnit.id)
-    )
-    pagination = db.paginate(stmt, page=page, per_page=UNITS_PER_PAGE, error_out=False, count=True)
+    ).all()
+    set_committed_value(campaign, "units", sorted(units, key=lambda u: (u.position, u.id)))
+    progress = results.sheet_progress(campaign)
+    pagination = _Cut(list(units), page=page, per_page=UNITS_PER_PAGE, error_out=False, count=True)
     rows = [(unit, unit.organisation.name) for unit in pagination.items]
     ids = [unit.id for unit, _name in rows]
     pending = dict(

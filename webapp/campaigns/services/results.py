@@ -14,11 +14,13 @@ from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
+from flask import has_request_context, request
 
 from webapp.campaigns.models import Campaign, CampaignUnit
 from webapp.core.extensions import db
 from webapp.core.models.organisation import Organisation
 from webapp.scoring.models import ScoreSheet, SheetKind, SheetStatus
+from webapp.scoring.services.schemes import get_scheme
 from workflow.campaigns.ranking import (
     CampaignRanking,
     Entry,
@@ -28,6 +30,7 @@ from workflow.campaigns.ranking import (
     RankedUnit,
     rank_campaign,
 )
+from workflow.scoring.scheme import Scheme
 
 #: the sheet code's subject type for one unit in one campaign
 SHEET_SUBJECT = "campaign_unit"
@@ -53,8 +56,38 @@ class Progress:
     units: Mapping[int, UnitSheets] = field(default_factory=dict)
 
 
+def scheme_of(campaign: Campaign) -> Scheme:
+    """The campaign's scheme version (`get_scheme`; `NotFound` when missing), read once per request: a version's
+    text never changes once registered, and a page asks for it from the guards' facts and from the board."""
+    if not has_request_context():
+        return get_scheme(campaign.scheme_id, campaign.scheme_version)
+    cache: dict[tuple[str, str], Scheme] = request.__dict__.setdefault("_kaoping_campaign_schemes", {})
+    key = (campaign.scheme_id, campaign.scheme_version)
+    if key not in cache:
+        cache[key] = get_scheme(*key)
+    return cache[key]
+
+
+def units_of(campaign_id: int) -> sa.Select[tuple[int]]:
+    """The ids of a campaign's units, as a subquery for ``IN``."""
+    return sa.select(CampaignUnit.id).where(CampaignUnit.campaign_id == campaign_id)
+
+
 def sheet_progress(campaign: Campaign) -> Progress:
-    """Every unit's sheets in one query (self, reviewers, agreed)."""
+    """Every unit's sheets in one query (self, reviewers, agreed): plain columns, the campaign's units as a
+    subquery (never a literal list of their ids)."""
+    cache: dict[tuple[int, int], Progress] | None = None
+    if has_request_context() and request.method == "GET":  # a GET changes nothing: read once per request
+        cache = request.__dict__.setdefault("_kaoping_sheet_progress", {})
+        if (campaign.id, campaign.version_id) in cache:
+            return cache[(campaign.id, campaign.version_id)]
+    progress = _read_progress(campaign)
+    if cache is not None:
+        cache[(campaign.id, campaign.version_id)] = progress
+    return progress
+
+
+def _read_progress(campaign: Campaign) -> Progress:
     ids = [u.id for u in campaign.units]
     if not ids:
         return Progress()
@@ -65,7 +98,7 @@ def sheet_progress(campaign: Campaign) -> Progress:
             ScoreSheet.status,
             ScoreSheet.total,
             ScoreSheet.submitted_at,
-        ).where(ScoreSheet.subject_type == SHEET_SUBJECT, ScoreSheet.subject_id.in_(ids))
+        ).where(ScoreSheet.subject_type == SHEET_SUBJECT, ScoreSheet.subject_id.in_(units_of(campaign.id)))
     ).all()
     found: dict[int, dict[str, Any]] = {i: {"reviewers": []} for i in ids}
     for subject_id, kind, status, total, submitted_at in rows:
@@ -109,12 +142,13 @@ def choices_of(campaign: Campaign) -> dict[str, dict[str, int]]:
     }
 
 
-def ranking(campaign: Campaign, *, live: bool = False) -> CampaignRanking:
+def ranking(campaign: Campaign, *, live: bool = False, progress: Progress | None = None) -> CampaignRanking:
     """The campaign's ranking: the frozen copy once approved (unless ``live``), else computed now from the
-    submitted agreed sheets. Raises `QuotaRefused` when the office's counts break a quota (STA-4.1)."""
+    submitted agreed sheets (``progress`` when the caller has read them already). Raises `QuotaRefused` when the
+    office's counts break a quota (STA-4.1)."""
     if not live and campaign.result:
         return ranking_from_dict(campaign.result)
-    progress = sheet_progress(campaign)
+    progress = progress or sheet_progress(campaign)
     entries = [
         Entry(
             unit=str(unit.id),
