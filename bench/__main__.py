@@ -74,6 +74,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--max-seconds", type=float, default=None, help="time budget per page (default 40 s)")
     parser.add_argument("--tick-timeout", type=float, default=1800.0, help="seconds kaoping tick may take")
     parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument(
+        "--warmup", type=int, default=None, help="clients that send a warm-up request per page (default all)"
+    )
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--json", help="where to write the results (default bench/results/latest.json)")
     parser.add_argument("--skip-domain", action="store_true", help="without the domain and ledger groups")

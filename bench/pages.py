@@ -268,6 +268,7 @@ def measure(
     max_seconds: float,
     min_requests: int = 8,
     warmup: bool = True,
+    warmup_clients: int | None = None,
 ) -> Result:
     """``requests`` requests of ``page`` from ``len(backends)`` concurrent clients (fewer when ``max_seconds`` is
     spent, never fewer than ``min_requests``), after one warm-up request per client."""
@@ -303,9 +304,9 @@ def measure(
                     result.sql = int(response_headers[SQL_HEADER.lower()])
         return True
 
-    def client(backend: Backend) -> None:
+    def client(backend: Backend, index: int) -> None:
         nonlocal issued
-        if warmup:
+        if warmup and (warmup_clients is None or index < warmup_clients):
             once(backend, record=False)
         while True:
             with lock:
@@ -317,14 +318,11 @@ def measure(
                 return
 
     deadline = time.perf_counter() + max_seconds
-    threads = [threading.Thread(target=client, args=(b,)) for b in backends]
+    threads = [threading.Thread(target=client, args=(b, i)) for i, b in enumerate(backends)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    if warmup:
-        # the warm-up requests' statuses count too (a failing page fails there first), not their times
-        pass
     return result
 
 

@@ -300,7 +300,17 @@ def ledger_seconds(url: str) -> tuple[float | None, str]:
                     "'2026-01-01' AND '2026-12-31'"), {"o": office.id}
         )  # fmt: skip
         started = time.perf_counter()
-        result = ledger.live(office, parse_period("2026"), as_of=TODAY)
+        try:
+            result = ledger.live(office, parse_period("2026"), as_of=TODAY)
+        except (
+            Exception
+        ) as exc:  # a failure at province scale is a finding, reported, not a crash of the bench
+            db.session.rollback()
+            message = str(exc).splitlines()[0][:200]
+            return (
+                None,
+                f"FAILED after {time.perf_counter() - started:.1f} s: {type(exc).__name__}: {message}",
+            )
         seconds = time.perf_counter() - started
         units = len(result.get("unit_ids", {}))
         db.session.remove()
@@ -308,16 +318,19 @@ def ledger_seconds(url: str) -> tuple[float | None, str]:
     return round(seconds, 2), f"{office.id}: {adoptions:,} adoptions of 2026, {units:,} units"
 
 
-def tick_seconds(url: str) -> tuple[float, str]:
+def tick_seconds(url: str, timeout: float = 1800) -> tuple[float | None, str]:
     started = time.perf_counter()
-    done = subprocess.run(
-        [str(VENV_BIN / "kaoping"), "tick"],
-        cwd=ROOT,
-        env=_env(url),
-        capture_output=True,
-        text=True,
-        timeout=1800,
-    )
+    try:
+        done = subprocess.run(
+            [str(VENV_BIN / "kaoping"), "tick"],
+            cwd=ROOT,
+            env=_env(url),
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
+    except subprocess.TimeoutExpired:
+        return None, f"stopped after {timeout:.0f} s (--tick-timeout)"
     seconds = time.perf_counter() - started
     tail = (done.stdout or done.stderr).strip().splitlines()[-1:] if (done.stdout or done.stderr) else []
     return round(seconds, 2), (f"exit {done.returncode}: " + " ".join(tail))[:200]
@@ -371,7 +384,14 @@ def run(args: Any) -> dict[str, Any]:
         base_p50 = baseline.p50_ms
         log(f"  baseline /healthz p50 {base_p50} ms, p99 {baseline.p99_ms} ms")
         for page in page_list:
-            result = pg.measure(page, clients, accounts, requests=args.requests, max_seconds=args.max_seconds)
+            result = pg.measure(
+                page,
+                clients,
+                accounts,
+                requests=args.requests,
+                max_seconds=args.max_seconds,
+                warmup_clients=args.warmup,
+            )
             row = page_row(result, base_p50, small.get(_key(page.name)))
             rows.append(row)
             ratio = f"{result.p50_ms / base_p50:.1f}×" if result.p50_ms and base_p50 else "—"
@@ -389,6 +409,8 @@ def run(args: Any) -> dict[str, Any]:
     report["tick_s"], report["tick_detail"] = tick_seconds(url, args.tick_timeout)
     log(f"  {report['tick_s']} s ({report['tick_detail']})")
     report["clients"], report["workers"] = args.clients, args.workers
+    report["requests_per_page"], report["max_seconds_per_page"] = args.requests, args.max_seconds
+    report["warmup_clients"] = args.warmup or args.clients
     report["measured_at"] = datetime.now(UTC).isoformat(timespec="seconds")
     with suppress(OSError):
         report["load_average"] = os.getloadavg()
