@@ -66,8 +66,13 @@ format: venv
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
+# Province scale (issue 12): SQLite by default, `make bench DATABASE_URL=postgresql+psycopg://…/bench_province` for
+# PostgreSQL (a database whose name contains "bench": it is dropped and generated again). BENCH_ARGS=--quick for a
+# smoke run, --reuse to keep the generated databases between runs. Not part of `make test`.
+BENCH_ARGS ?=
 bench: venv
-	$(PY) -m bench
+	$(PY) -m pip install --quiet -e '.[bench,postgres]'
+	DATABASE_URL='$(DATABASE_URL)' $(PY) -m bench $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .hypothesis tests/browser/artifacts

@@ -9,7 +9,7 @@ from flask import Flask
 
 from config.rulesets import use_registered_dir
 from config.settings import config_for
-from webapp.core import api, auth
+from webapp.core import api, auth, sql_count
 from webapp.core.api.validation import DepthSafeJSONProvider
 from webapp.core.auth.permissions import PERMISSION_ATTR, public
 from webapp.core.errors import register_errorhandlers
@@ -42,6 +42,8 @@ def create_app(test_config: dict[str, Any] | None = None, features: tuple[Featur
     register_template_helpers(app)
     register_static_files(app)
     register_health_check(app)
+    if sql_count.enabled(app.config.get("KAOPING_SQL_COUNT")):
+        sql_count.init_app(app)  # the bench's per-request statement count (X-SQL-Statements)
     return app
 
 
