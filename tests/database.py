@@ -16,10 +16,10 @@ session-scoped fixtures: a later test's TRUNCATE would empty it) gets a database
 from __future__ import annotations
 
 import atexit
+import contextlib
 import itertools
 import os
 from functools import cache
-
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -109,10 +109,8 @@ def own_database(folder: Path) -> str:
 @atexit.register
 def _drop_own_databases() -> None:
     for name in _own.values():
-        try:
+        with contextlib.suppress(sa.exc.SQLAlchemyError):  # the server may be gone already at exit
             drop_database(name)
-        except sa.exc.SQLAlchemyError:  # the server may be gone already at exit
-            pass
 
 
 def shared_database(folder: Path) -> str:
