@@ -172,7 +172,9 @@ def users() -> str:
     if q:
         # typed % and _ are letters (autoescape); case is ignored on every database (ILIKE / lower LIKE)
         stmt = stmt.where(
-            sa.or_(User.username.icontains(q, autoescape=True), User.display_name.icontains(q, autoescape=True))
+            sa.or_(
+                User.username.icontains(q, autoescape=True), User.display_name.icontains(q, autoescape=True)
+            )
         )
     if org_id:
         stmt = stmt.where(User.organisation_id == org_id)
