@@ -30,6 +30,7 @@ from webapp.articles.models import (
 from webapp.articles.services import permissions
 from webapp.core.extensions import db
 from webapp.core.models import User
+from webapp.core.request_args import SQL_INT_MAX
 from webapp.core.services.errors import BadQueryArg, NotFound
 from workflow.articles import ARTICLE_STATES
 
@@ -40,7 +41,7 @@ MAX_PAGE = 100_000
 #: a keyword longer than a title (120) is not a keyword
 MAX_QUERY_LENGTH = 60
 #: ids a database integer column can hold
-MAX_ID = 2**63 - 1
+MAX_ID = SQL_INT_MAX
 
 #: what a list row shows besides the article, loaded in one extra query per relation rather than one per row
 ROW_LOADS = (
