@@ -331,3 +331,103 @@ def test_a_contact_phone_that_is_not_a_number_is_refused_and_the_form_keeps_it(d
     page = response.get_data(as_text=True)
     assert "联系电话只能包含数字" in page and 'value="请拨打&lt;script&gt;"' in page
     assert _org(demo, "yc-yl").contact_phone == "0717-7000005"
+
+
+def test_the_organisation_tree_lists_a_bureaus_first_organs_and_pages_the_rest(app, client, auth) -> None:
+    """A province holds ~40,000 organs: the tree shows each bureau's first ones and links to the paginated
+    list of all of them; the number of SQL statements does not grow with the organs."""
+    from tests.factories import TEST_PASSWORD, make_bureau, make_user
+    from tests.webapp.sql_count import count_statements
+    from webapp.core.admin.views import ORGANS_INLINE, ORGANS_PER_PAGE
+    from webapp.core.models import BureauTier, Organisation, OrganTier, OrgKind
+
+    with app.app_context():
+        province = make_bureau(BureauTier.PROVINCE, name="测试省档案局")
+        city = make_bureau(BureauTier.CITY, province, name="测试市档案局")
+        make_user(province, "sys_admin", username="root-admin")
+        for n in range(3):
+            db.session.add(
+                Organisation(
+                    name=f"市直机关{n:03d}",
+                    code=f"o-{n}",
+                    kind=OrgKind.ORGAN,
+                    tier=OrganTier.CITY_DIRECT,
+                    parent=city,
+                )
+            )
+        db.session.commit()
+    auth.login("root-admin", TEST_PASSWORD)
+    with count_statements(app) as few:
+        small = client.get("/admin/organisations").get_data(as_text=True)
+    assert "市直机关002" in small and "all-organs" not in small
+    with app.app_context():
+        city_id = db.session.scalar(sa.select(Organisation.id).where(Organisation.name == "测试市档案局"))
+        for n in range(3, 130):
+            db.session.add(
+                Organisation(
+                    name=f"市直机关{n:03d}",
+                    code=f"o-{n}",
+                    kind=OrgKind.ORGAN,
+                    tier=OrganTier.CITY_DIRECT,
+                    parent_id=city_id,
+                )
+            )
+        db.session.commit()
+    with count_statements(app) as many:
+        large = client.get("/admin/organisations").get_data(as_text=True)
+    assert f"市直机关{ORGANS_INLINE - 1:03d}" in large and f"市直机关{ORGANS_INLINE:03d}" not in large
+    assert f"另有 {130 - ORGANS_INLINE} 个机关" in large
+    assert many.count == few.count
+    listed = client.get(f"/admin/organisations?bureau={city_id}&page=2").get_data(as_text=True)
+    assert f"市直机关{ORGANS_PER_PAGE:03d}" in listed and f"市直机关{ORGANS_PER_PAGE - 1:03d}" not in listed
+    found = client.get("/admin/organisations?q=机关12").get_data(as_text=True)
+    assert "市直机关120" in found and "市直机关129" in found and "市直机关012" not in found
+    # a wildcard typed by hand matches itself only
+    assert "没有符合条件的单位" in client.get("/admin/organisations?q=%25").get_data(as_text=True)
+    assert client.get("/admin/organisations?bureau=999999").status_code == 404
+
+
+def test_the_user_form_offers_the_bureaus_and_the_organs_in_hand_when_organs_are_many(
+    app, client, auth, monkeypatch
+) -> None:
+    """Beyond USER_FORM_ALL_ORGANS organs the form lists the bureaus and the organs of the bureau in hand, not
+    every organ of the province; an organ user is still created from its organ's row."""
+    from tests.factories import TEST_PASSWORD, make_bureau, make_user
+    from webapp.core.admin import views
+    from webapp.core.models import BureauTier, Organisation, OrganTier, OrgKind
+
+    monkeypatch.setattr(views, "USER_FORM_ALL_ORGANS", 3)
+    with app.app_context():
+        province = make_bureau(BureauTier.PROVINCE, name="测试省档案局")
+        cities = [make_bureau(BureauTier.CITY, province, name=f"测试{n}市档案局") for n in range(2)]
+        make_user(province, "sys_admin", username="root-admin")
+        for n in range(6):
+            db.session.add(
+                Organisation(
+                    name=f"市直机关{n}",
+                    code=f"o-{n}",
+                    kind=OrgKind.ORGAN,
+                    tier=OrganTier.CITY_DIRECT,
+                    parent=cities[n % 2],
+                )
+            )
+        db.session.commit()
+        organ = db.session.scalar(sa.select(Organisation).where(Organisation.name == "市直机关1"))
+        organ_id = organ.id
+    auth.login("root-admin", TEST_PASSWORD)
+    plain = client.get("/admin/users/new").get_data(as_text=True)
+    assert "测试1市档案局" in plain and "市直机关1" not in plain and 'data-testid="orgs-limited"' in plain
+    context = client.get(f"/admin/users/new?org={organ_id}").get_data(as_text=True)
+    assert "市直机关1" in context and "市直机关3" in context and "市直机关0" not in context
+    created = client.post(
+        "/admin/users/new",
+        data={
+            "username": "organ-user",
+            "display_name": "机关用户",
+            "organisation_id": organ_id,
+            "roles": ["unit_applicant"],
+            "password": "Long-enough-1",
+            "confirm": "Long-enough-1",
+        },
+    )
+    assert created.status_code == 302, created.get_data(as_text=True)[:2000]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 import sqlalchemy as sa
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -44,13 +44,22 @@ def _show_service_error(form, exc: ServiceError) -> None:  # noqa: ANN001 - a WT
         flash(exc.message, "danger")
 
 
-def _all_organisations() -> list[Organisation]:
-    return list(db.session.scalars(sa.select(Organisation).order_by(Organisation.id)))
+#: organs shown under each bureau in the tree; the rest are one click away, paginated (a province holds
+#: ~40,000 organs: the tree must not render them all)
+ORGANS_INLINE = 20
+ORGANS_PER_PAGE = 50
 
 
-def _tree() -> tuple[list[Organisation], dict[int | None, list[Organisation]]]:
-    """All organisations grouped by parent id, in one query."""
-    orgs = _all_organisations()
+def _all_organisations(only_bureaus: bool = False) -> list[Organisation]:
+    query = sa.select(Organisation).order_by(Organisation.id)
+    if only_bureaus:
+        query = query.where(Organisation.kind == OrgKind.BUREAU)
+    return list(db.session.scalars(query))
+
+
+def _tree(only_bureaus: bool = False) -> tuple[list[Organisation], dict[int | None, list[Organisation]]]:
+    """Organisations grouped by parent id, in one query."""
+    orgs = _all_organisations(only_bureaus)
     children: dict[int | None, list[Organisation]] = defaultdict(list)
     for org in orgs:
         children[org.parent_id].append(org)
@@ -58,13 +67,12 @@ def _tree() -> tuple[list[Organisation], dict[int | None, list[Organisation]]]:
 
 
 def _indented_choices(only_bureaus: bool) -> list[tuple[int, str]]:
-    roots, children = _tree()
+    roots, children = _tree(only_bureaus)
     out: list[tuple[int, str]] = []
 
     def walk(node: Organisation, depth: int) -> None:
-        if not only_bureaus or node.is_bureau:
-            mark = "" if node.active else "（已停用）"
-            out.append((node.id, "\u3000" * depth + node.name + mark))
+        mark = "" if node.active else "（已停用）"
+        out.append((node.id, "\u3000" * depth + node.name + mark))
         for child in children.get(node.id, []):
             walk(child, depth + 1)
 
@@ -81,16 +89,86 @@ def index() -> Response:
 # --- organisations -----------------------------------------------------------------------------------------
 
 
+def _first_organs(limit: int) -> list[Organisation]:
+    """The first ``limit`` organs of every bureau (by id), in one query (a window function)."""
+    ranked = sa.select(
+        Organisation.id,
+        sa.func.row_number().over(partition_by=Organisation.parent_id, order_by=Organisation.id).label("n"),
+    ).where(Organisation.kind == OrgKind.ORGAN)
+    first = ranked.subquery()
+    return list(
+        db.session.scalars(
+            sa.select(Organisation)
+            .join(first, first.c.id == Organisation.id)
+            .where(first.c.n <= limit)
+            .order_by(Organisation.id)
+        )
+    )
+
+
 @admin_only
 def organisations_tree() -> str:
-    roots, children = _tree()
-    user_counts = dict(
+    """The bureau tree with each bureau's first organs and its organ count (a few queries at any size);
+    ``?bureau=`` lists one bureau's organs, ``?q=`` finds organisations by name or code — both paginated."""
+    q = (request.args.get("q") or "").strip()[:60]
+    bureau_id = id_arg("bureau")
+    if q or bureau_id:
+        return _organisation_list(q, bureau_id)
+    roots, children = _tree(only_bureaus=True)
+    for organ in _first_organs(ORGANS_INLINE):
+        children[organ.parent_id].append(organ)
+    organ_counts = dict(
         db.session.execute(
-            sa.select(User.organisation_id, sa.func.count(User.id)).group_by(User.organisation_id)
+            sa.select(Organisation.parent_id, sa.func.count(Organisation.id))
+            .where(Organisation.kind == OrgKind.ORGAN)
+            .group_by(Organisation.parent_id)
         ).all()
     )
+    shown = [org.id for kids in children.values() for org in kids] + [org.id for org in roots]
+    user_counts = _user_counts(shown)
     return render_template(
-        "admin/organisations.html", roots=roots, children=children, user_counts=user_counts
+        "admin/organisations.html",
+        roots=roots,
+        children=children,
+        user_counts=user_counts,
+        organ_counts=organ_counts,
+        organs_inline=ORGANS_INLINE,
+        q=q,
+    )
+
+
+def _user_counts(org_ids: list[int]) -> dict[int, int]:
+    """Users per organisation, for the organisations on the page only (at most a few thousand ids)."""
+    if not org_ids:
+        return {}
+    return dict(
+        db.session.execute(
+            sa.select(User.organisation_id, sa.func.count(User.id))
+            .where(User.organisation_id.in_(org_ids))
+            .group_by(User.organisation_id)
+        ).all()
+    )
+
+
+def _organisation_list(q: str, bureau_id: int | None) -> str:
+    bureau = db.session.get(Organisation, bureau_id) if bureau_id else None
+    if bureau_id and (bureau is None or not bureau.is_bureau):
+        abort(404)
+    stmt = sa.select(Organisation).order_by(Organisation.id)
+    if bureau is not None:
+        stmt = stmt.where(Organisation.parent_id == bureau.id, Organisation.kind == OrgKind.ORGAN)
+    if q:
+        like = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        stmt = stmt.where(
+            sa.or_(Organisation.name.like(like, escape="\\"), Organisation.code.like(like, escape="\\"))
+        )
+    page = db.paginate(stmt, page=page_arg(), per_page=ORGANS_PER_PAGE, error_out=False, count=True)
+    return render_template(
+        "admin/organisation_list.html",
+        page=page,
+        bureau=bureau,
+        q=q,
+        user_counts=_user_counts([org.id for org in page.items]),
     )
 
 
@@ -159,6 +237,46 @@ def organisation_edit(org_id: int) -> Response | str:
     return render_template("admin/organisation_form.html", form=form, org=org)
 
 
+def _filter_choices(org_id: int | None) -> list[tuple[int, str]]:
+    """The users list's organisation filter: the bureaus (a province has ~120; its ~40,000 organs would make
+    the page megabytes long), plus the organ being filtered on, reached from its row in 单位管理."""
+    out = _indented_choices(only_bureaus=True)
+    chosen = db.session.get(Organisation, org_id) if org_id else None
+    if chosen is not None and chosen.is_organ:
+        out.insert(0, (chosen.id, chosen.name))
+    return out
+
+
+#: up to this many organs the user form offers every organisation; beyond it (a province: ~40,000) the bureaus
+#: and the organs of the bureau in hand (the user's own, or the one the admin came from in 单位管理)
+USER_FORM_ALL_ORGANS = 2000
+
+
+def _user_org_choices(context_id: int | None) -> list[tuple[int, str]]:
+    """The user form's 所属单位 choices (see `USER_FORM_ALL_ORGANS`); sets ``g.kaoping_orgs_limited``."""
+    organs = db.session.scalar(
+        sa.select(sa.func.count(Organisation.id)).where(Organisation.kind == OrgKind.ORGAN)
+    )
+    g.kaoping_orgs_limited = (organs or 0) > USER_FORM_ALL_ORGANS
+    if not g.kaoping_orgs_limited:
+        return _indented_choices(only_bureaus=False)
+    context = db.session.get(Organisation, context_id) if isinstance(context_id, int) else None
+    bureau_id = None if context is None else (context.id if context.is_bureau else context.parent_id)
+    out = _indented_choices(only_bureaus=True)
+    if bureau_id is not None:
+        at = next((i for i, (oid, _) in enumerate(out) if oid == bureau_id), len(out) - 1)
+        depth = len(out[at][1]) - len(out[at][1].lstrip("\u3000")) + 1
+        organs_of = db.session.scalars(
+            sa.select(Organisation)
+            .where(Organisation.parent_id == bureau_id, Organisation.kind == OrgKind.ORGAN)
+            .order_by(Organisation.id)
+        )
+        out[at + 1 : at + 1] = [
+            (o.id, "\u3000" * depth + o.name + ("" if o.active else "（已停用）")) for o in organs_of
+        ]
+    return out
+
+
 # --- users -------------------------------------------------------------------------------------------------
 
 
@@ -192,7 +310,7 @@ def users() -> str:
         org_id=org_id,
         role=role,
         status=status,
-        org_choices=_indented_choices(only_bureaus=False),
+        org_choices=_filter_choices(org_id),
         toggle_form=ActiveToggleForm(),
     )
 
@@ -210,7 +328,7 @@ def _user_form_data(form: UserForm) -> UserData:
 @admin_only
 def user_new() -> Response | str:
     form = NewUserForm()
-    form.organisation_id.choices = choices(_indented_choices(only_bureaus=False))
+    form.organisation_id.choices = choices(_user_org_choices(id_arg("org") or form.organisation_id.data))
     if request.method == "GET" and id_arg("org"):
         form.organisation_id.data = id_arg("org")
     if form.validate_on_submit():
@@ -228,7 +346,9 @@ def user_new() -> Response | str:
 def user_edit(user_id: int) -> Response | str:
     user = db.session.get(User, user_id) or abort(404)
     form = UserForm(obj=user)
-    form.organisation_id.choices = choices(_indented_choices(only_bureaus=False))
+    form.organisation_id.choices = choices(
+        _user_org_choices(form.organisation_id.data or user.organisation_id)
+    )
     if request.method == "GET":
         form.roles.data = sorted(user.roles)
     if form.validate_on_submit():

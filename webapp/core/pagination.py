@@ -1,0 +1,174 @@
+"""Keyset ("seek") pagination for lists that can be deep: the API lists and any page a person can page far into.
+
+``OFFSET 20000`` makes the database read and throw away twenty thousand rows; a keyset page asks for the rows
+*after the last one shown* in the list's order instead (``WHERE (updated_at, id) < (:last_updated, :last_id)``),
+which an index answers in the same time on page 1 and on page 1,000. The position travels as an opaque
+**cursor**: URL-safe base64 of the last row's key values. Clients never build one; they pass back the
+``next_cursor`` of the page they have. A cursor that does not decode to the list's key is refused with 400
+(``field: cursor``) and a Chinese message, never a 500 and never a silent first page.
+
+The order must be total: the last key is the primary key, so rows with equal sort values keep one order and a
+page boundary can never skip or repeat a row. Key columns must not be NULL (sort by ``coalesce`` otherwise).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, Generic, TypeVar
+
+import sqlalchemy as sa
+
+from webapp.core.extensions import db
+from webapp.core.services.errors import BadQueryArg
+
+T = TypeVar("T")
+
+#: the default and largest number of rows per page of an API list
+DEFAULT_LIMIT = 20
+MAX_LIMIT = 100
+#: a cursor longer than this is not one of ours (keys are a few short values)
+MAX_CURSOR_LENGTH = 512
+BAD_CURSOR = "分页游标无效或已过期，请从第一页重新开始。"
+
+
+@dataclass(frozen=True)
+class SortKey:
+    """One column of a list's order: the SQL column, the attribute of a row that holds its value, the direction
+    and the Python type of its values (``int``, ``bool``, ``str``, ``date`` or ``datetime``)."""
+
+    column: Any
+    attribute: str
+    kind: type = int
+    descending: bool = True
+
+    def value_of(self, row: Any) -> Any:
+        return getattr(row, self.attribute)
+
+
+@dataclass(frozen=True)
+class KeysetPage(Generic[T]):
+    items: Sequence[T]
+    #: the cursor of the page after this one, or None on the last page
+    next_cursor: str | None
+    limit: int
+
+    @property
+    def has_next(self) -> bool:
+        return self.next_cursor is not None
+
+
+def _encode_value(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
+
+
+def encode_cursor(keys: Sequence[SortKey], row: Any) -> str:
+    values = [_encode_value(key.value_of(row)) for key in keys]
+    raw = json.dumps(values, separators=(",", ":"), ensure_ascii=False).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _decode_value(kind: type, value: Any) -> Any:
+    if kind is bool and isinstance(value, bool):
+        return value
+    if kind is int and isinstance(value, int) and not isinstance(value, bool) and abs(value) < 2**63:
+        return value
+    if kind is str and isinstance(value, str) and len(value) <= 200:
+        return value
+    if kind is datetime and isinstance(value, str):
+        return datetime.fromisoformat(value)
+    if kind is date and isinstance(value, str):
+        return date.fromisoformat(value)
+    raise ValueError(value)
+
+
+def decode_cursor(keys: Sequence[SortKey], cursor: str, name: str = "cursor") -> tuple[Any, ...]:
+    """The key values a cursor carries, checked against the list's keys; `BadQueryArg` if it is not one."""
+    if len(cursor) > MAX_CURSOR_LENGTH:
+        raise BadQueryArg(BAD_CURSOR, name)
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        values = json.loads(raw.decode())
+        if not isinstance(values, list) or len(values) != len(keys):
+            raise ValueError(values)
+        return tuple(_decode_value(key.kind, value) for key, value in zip(keys, values, strict=True))
+    except (
+        binascii.Error,
+        UnicodeDecodeError,
+        ValueError,
+        TypeError,
+    ) as exc:  # JSONDecodeError is a ValueError
+        raise BadQueryArg(BAD_CURSOR, name) from exc
+
+
+def after(keys: Sequence[SortKey], values: Sequence[Any]) -> sa.ColumnElement[bool]:
+    """Rows strictly after ``values`` in the order ``keys`` describe (lexicographic, each key its direction).
+
+    Written as ``k1 > v1 OR (k1 = v1 AND k2 > v2) …`` rather than a row-value comparison so keys may mix
+    directions; both SQLite and PostgreSQL use the leading key's index for it."""
+    # bound as parameters of the column's type: SQLAlchemy refuses ``column < True`` written directly
+    bound = [sa.literal(value, type_=key.column.type) for key, value in zip(keys, values, strict=True)]
+    clauses: list[sa.ColumnElement[bool]] = []
+    for index, key in enumerate(keys):
+        equal = [k.column == v for k, v in zip(keys[:index], bound[:index], strict=True)]
+        beyond = key.column < bound[index] if key.descending else key.column > bound[index]
+        clauses.append(sa.and_(*equal, beyond))
+    return sa.or_(*clauses)
+
+
+def order_by(keys: Sequence[SortKey]) -> list[Any]:
+    return [key.column.desc() if key.descending else key.column.asc() for key in keys]
+
+
+def keyset_page(
+    query: sa.Select[Any],
+    keys: Sequence[SortKey],
+    *,
+    cursor: str | None,
+    limit: int = DEFAULT_LIMIT,
+    scalars: bool = True,
+) -> KeysetPage[Any]:
+    """One page of ``query`` in the order of ``keys``, starting after ``cursor`` (None or "" = the first page).
+
+    One statement: the page's rows plus one, which only tells whether a next page exists. Eager loads the query
+    carries (``selectinload``) add their one statement each, whatever the page."""
+    if cursor:
+        query = query.where(after(keys, decode_cursor(keys, cursor)))
+    query = query.order_by(None).order_by(*order_by(keys)).limit(limit + 1)
+    result = db.session.execute(query)
+    rows = list(result.scalars().all() if scalars else result.all())
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return KeysetPage(rows, encode_cursor(keys, rows[-1]) if more and rows else None, limit)
+
+
+def limit_arg(args: Any, name: str = "limit", default: int = DEFAULT_LIMIT, maximum: int = MAX_LIMIT) -> int:
+    """``?limit=`` (or ``?per_page=``) checked: 1 … ``maximum``; 400 naming the parameter otherwise."""
+    raw = args.get(name)
+    if raw in (None, ""):
+        return default
+    text = str(raw).strip()
+    if not text.isdigit() or len(text) > 6 or not 1 <= int(text) <= maximum:
+        raise BadQueryArg(f"每页条数应为1至{maximum}之间的整数。", name)
+    return int(text)
+
+
+__all__ = [
+    "BAD_CURSOR",
+    "DEFAULT_LIMIT",
+    "MAX_LIMIT",
+    "KeysetPage",
+    "SortKey",
+    "after",
+    "decode_cursor",
+    "encode_cursor",
+    "keyset_page",
+    "limit_arg",
+    "order_by",
+]
