@@ -16,6 +16,7 @@ from flask_migrate import upgrade
 
 from config.rulesets import load_ruleset
 from webapp.core import clock
+from webapp.core.backup import backup_command, restore_command
 from webapp.core.extensions import db
 from webapp.core.feature import features, procedures
 from webapp.core.models import ROLE_LABELS, Organisation
@@ -163,4 +164,11 @@ def diagram_command(procedure_name: str, highlight: str | None, ruleset_name: st
     click.echo(procedure.mermaid(highlight, title))
 
 
-COMMANDS = [init_db_command, create_user_command, tick_command, diagram_command]
+COMMANDS = [
+    init_db_command,
+    create_user_command,
+    tick_command,
+    diagram_command,
+    backup_command,
+    restore_command,
+]

@@ -35,7 +35,7 @@ ROLES = {
 @pytest.fixture(scope="module")
 def review_world(tmp_path_factory):
     """One case in review: self-check submitted, three reviewer sheets submitted, the agreed sheet a draft."""
-    app = make_test_app(tmp_path_factory.mktemp("sheets"))
+    app = make_test_app(tmp_path_factory.mktemp("sheets"), own_database=True)
     with app.app_context():
         db.create_all()
         load_demo()

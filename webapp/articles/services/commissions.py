@@ -28,6 +28,7 @@ from webapp.articles.services.errors import Refused
 from webapp.core import clock
 from webapp.core.extensions import db
 from webapp.core.models import Organisation, User
+from webapp.core.request_args import is_db_id
 from webapp.core.services import transaction
 from webapp.core.services.audit import SystemEvent, append_event, append_system_events
 from webapp.core.services.errors import Conflict, InvalidInput, NotFound
@@ -105,7 +106,7 @@ def _units_of(office: ArticleOffice, unit_ids: Iterable[Any]) -> list[Organisati
     """The chosen units, each an active unit of the office, in the order given, without repeats."""
     ids: list[int] = []
     for value in unit_ids:
-        if isinstance(value, bool) or not isinstance(value, int):
+        if not is_db_id(value):
             raise InvalidInput("所选单位不正确。", field="unit_ids")
         if value not in ids:
             ids.append(value)
