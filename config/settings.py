@@ -7,6 +7,7 @@ change them without reloading modules:
 - ``SECRET_KEY``       required in production
 - ``DATABASE_URL``     any SQLAlchemy URL; default: SQLite file ``instance/kaoping.sqlite3``
 - ``KAOPING_TODAY``    YYYY-MM-DD fixes "today" for demos and tests; refused by production
+- ``KAOPING_SQL_COUNT`` 1 adds ``X-SQL-Statements`` (statements per request) to every response (`make bench`)
 """
 
 from __future__ import annotations
@@ -82,6 +83,7 @@ class BaseConfig:
         self.SECRET_KEY = env.get("SECRET_KEY") or None
         self.SQLALCHEMY_DATABASE_URI = _database_url(env.get("DATABASE_URL"), instance)
         self.KAOPING_TODAY = env.get("KAOPING_TODAY") or None
+        self.KAOPING_SQL_COUNT = env.get("KAOPING_SQL_COUNT") or ""
         self.UPLOAD_FOLDER = str(instance / "uploads")
         #: rulesets registered with `kaoping ruleset use FILE` (the shipped ones stay in config/rulesets/)
         self.RULESET_FOLDER = str(instance / "rulesets")

@@ -16,9 +16,32 @@ from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from werkzeug.test import TestResponse
 
+from tests import database as test_database
 from tests.factories import make_test_app
 from webapp.core.extensions import db
 from webapp.demo import DEMO_PASSWORD, load_demo
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """``@pytest.mark.postgres`` tests only mean something on PostgreSQL: skipped in the SQLite pass."""
+    if test_database.on_postgres():
+        return
+    skip = pytest.mark.skip(reason=test_database.SKIP_REASON)
+    for item in items:
+        if item.get_closest_marker("postgres"):
+            item.add_marker(skip)
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """URL of a fresh empty PostgreSQL database of the test's own (real separate connections, processes,
+    migrations), dropped after the test. Skips in the SQLite pass."""
+    if not test_database.on_postgres():
+        pytest.skip(test_database.SKIP_REASON)
+    name = test_database.fresh_database_name()
+    url = test_database.create_database(name)
+    yield url
+    test_database.drop_database(name)
 
 
 @pytest.fixture

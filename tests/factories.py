@@ -12,6 +12,7 @@ from typing import Any
 
 from flask import Flask
 
+from tests import database as test_database
 from webapp import create_app
 from webapp.core.extensions import db
 from webapp.core.feature import Feature
@@ -25,19 +26,38 @@ _seq = itertools.count(1)
 TODAY = date(2027, 1, 5)
 
 
-def make_test_app(tmp_path: Path, features: tuple[Feature, ...] = FEATURES, **overrides: Any) -> Flask:
-    """A TestingConfig app on its own SQLite file under ``tmp_path``, today fixed at ``TODAY``; no tables yet."""
+def make_test_app(
+    tmp_path: Path,
+    features: tuple[Feature, ...] = FEATURES,
+    *,
+    own_database: bool = False,
+    **overrides: Any,
+) -> Flask:
+    """A TestingConfig app on its own SQLite file under ``tmp_path``, today fixed at ``TODAY``; no tables yet.
+
+    With ``KAOPING_TEST_DATABASE_URL`` set it runs on PostgreSQL instead (tests/database.py): on this process's
+    shared database, emptied for it, whose tables already exist; or, with ``own_database`` (an app that lives
+    across tests, or a test that builds the schema itself, e.g. by migrations), on an empty database of its own.
+    """
     config: dict[str, Any] = {
         "KAOPING_CONFIG": "testing",
         "TESTING": True,
         "SECRET_KEY": "test-secret",
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'test.sqlite3'}",
+        "SQLALCHEMY_DATABASE_URI": _database_uri(tmp_path, own_database)
+        if "SQLALCHEMY_DATABASE_URI" not in overrides
+        else overrides["SQLALCHEMY_DATABASE_URI"],
         "UPLOAD_FOLDER": str(tmp_path / "uploads"),
         "RULESET_FOLDER": str(tmp_path / "rulesets"),
         "KAOPING_TODAY": TODAY.isoformat(),
     }
     config.update(overrides)
     return create_app(config, features=features)
+
+
+def _database_uri(tmp_path: Path, own: bool) -> str:
+    if not test_database.on_postgres():
+        return f"sqlite:///{tmp_path / 'test.sqlite3'}"
+    return test_database.own_database(tmp_path) if own else test_database.shared_database(tmp_path)
 
 
 TEST_PASSWORD = "test-password"

@@ -9,12 +9,13 @@ from flask import Flask
 
 from config.rulesets import use_registered_dir
 from config.settings import config_for
-from webapp.core import api, auth
+from webapp.core import api, auth, sql_count
 from webapp.core.api.validation import DepthSafeJSONProvider
 from webapp.core.auth.permissions import PERMISSION_ATTR, public
 from webapp.core.errors import register_errorhandlers
 from webapp.core.extensions import bootstrap, csrf, db, login_manager, migrate
 from webapp.core.feature import EXTENSION_KEY, Feature, features_of
+from webapp.core.nul_guard import register_nul_guard
 from webapp.core.request_args import DatabaseIdConverter
 from webapp.core.static_files import register_static_files
 from webapp.core.template_helpers import register_template_helpers
@@ -42,6 +43,8 @@ def create_app(test_config: dict[str, Any] | None = None, features: tuple[Featur
     register_template_helpers(app)
     register_static_files(app)
     register_health_check(app)
+    if sql_count.enabled(app.config.get("KAOPING_SQL_COUNT")):
+        sql_count.init_app(app)  # the bench's per-request statement count (X-SQL-Statements)
     return app
 
 
@@ -63,9 +66,11 @@ def configure(app: Flask, test_config: dict[str, Any] | None) -> None:
 
 def register_input_guards(app: Flask) -> None:
     """Before any route exists: ``<int:…>`` ids beyond a database integer are 404 (`DatabaseIdConverter`), and
-    JSON nested too deeply to parse is a 400 like any other malformed body (`DepthSafeJSONProvider`)."""
+    JSON nested too deeply to parse is a 400 like any other malformed body (`DepthSafeJSONProvider`), and text
+    carrying a NUL character, which PostgreSQL cannot store, is a 400 before any view runs (`nul_guard`)."""
     app.url_map.converters["int"] = DatabaseIdConverter
     app.json = DepthSafeJSONProvider(app)
+    register_nul_guard(app)
 
 
 def register_extensions(app: Flask) -> None:

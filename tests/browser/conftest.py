@@ -54,7 +54,7 @@ class LiveServer:
 @contextmanager
 def demo_served(folder: Path, **config: Any) -> Iterator[LiveServer]:
     """The app on its own SQLite file in ``folder`` with the demo loaded, served until the block ends."""
-    app = make_test_app(folder, **config)
+    app = make_test_app(folder, own_database=True, **config)
     with app.app_context():
         db.create_all()
         load_demo()

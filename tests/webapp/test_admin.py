@@ -154,6 +154,15 @@ def test_user_list_filters_by_role_and_organisation(demo, client, auth):
     assert "reviewer-3" in client.get("/admin/users?q=何建平").get_data(as_text=True)
 
 
+def test_the_user_search_takes_percent_and_underscore_literally_and_ignores_case(demo, client, auth):
+    """LIKE wildcards typed into the search box are letters, not patterns (no demo username holds "_" or "%");
+    and the search ignores case on SQLite and PostgreSQL alike."""
+    auth.login("admin")
+    for typed in ("_", "%", "reviewer_"):
+        assert "reviewer-1" not in client.get(f"/admin/users?q={typed}").get_data(as_text=True), typed
+    assert "reviewer-1" in client.get("/admin/users?q=REVIEWER-1").get_data(as_text=True)
+
+
 def test_admin_creates_a_user_with_roles(demo, client, auth):
     auth.login("admin")
     response = client.post(

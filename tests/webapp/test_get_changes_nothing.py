@@ -40,7 +40,7 @@ WRITES = ("INSERT", "UPDATE", "DELETE")
 
 @pytest.fixture(scope="module")
 def world(tmp_path_factory) -> Iterator[tuple[Flask, dict[str, int]]]:
-    app = make_test_app(tmp_path_factory.mktemp("get-changes-nothing"))
+    app = make_test_app(tmp_path_factory.mktemp("get-changes-nothing"), own_database=True)
     with app.app_context():
         db.create_all()
         load_demo()

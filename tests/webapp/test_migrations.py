@@ -5,8 +5,11 @@ import datetime as dt
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from flask import current_app
 from flask_migrate import downgrade, upgrade
 
+from tests import database as test_database
 from tests.factories import make_test_app
 from webapp.articles.models import is_fulltext_table
 from webapp.core.extensions import db
@@ -18,30 +21,57 @@ def _not_fulltext(name, type_, parent_names):
     return not (type_ == "table" and is_fulltext_table(name))
 
 
+def _schema_differences():
+    """Alembic's comparison of the database with the models ([] when they agree) and the database's tables."""
+    with db.engine.connect() as connection:
+        # SQLite's full-text index of articles is made by hand (webapp/articles/models/fulltext.py)
+        context = MigrationContext.configure(
+            connection, opts={"compare_type": True, "include_name": _not_fulltext}
+        )
+        return compare_metadata(context, db.metadata), set(db.inspect(connection).get_table_names())
+
+
 def test_migrations_on_an_empty_database_match_the_models(tmp_path):
-    app = make_test_app(tmp_path)
+    """Upgrade from nothing to head (on SQLite and, in the PostgreSQL pass, on PostgreSQL)."""
+    app = make_test_app(tmp_path, own_database=True)
     with app.app_context():
         upgrade()
+        diff, tables = _schema_differences()
+    assert diff == []
+    assert set(db.metadata.tables) <= tables
+
+
+def test_the_latest_migration_downgrades_and_upgrades_again(tmp_path):
+    """Whatever head is: its downgrade runs, leaves the previous revision, and its upgrade rebuilds the models'
+    schema (an upgrade in production can be undone)."""
+    app = make_test_app(tmp_path, own_database=True)
+    with app.app_context():
+        upgrade()
+        script = ScriptDirectory.from_config(current_app.extensions["migrate"].migrate.get_config())
+        head = script.get_current_head()
+        previous = script.get_revision(head).down_revision
+        assert isinstance(previous, str), "the test expects one previous revision (no merge at head)"
+        downgrade(revision=previous)
         with db.engine.connect() as connection:
-            # SQLite's full-text index of articles is made by hand (webapp/articles/models/fulltext.py)
-            context = MigrationContext.configure(
-                connection, opts={"compare_type": True, "include_name": _not_fulltext}
-            )
-            diff = compare_metadata(context, db.metadata)
-            tables = set(db.inspect(connection).get_table_names())
+            assert MigrationContext.configure(connection).get_current_revision() == previous
+        upgrade()
+        with db.engine.connect() as connection:
+            assert MigrationContext.configure(connection).get_current_revision() == head
+        diff, tables = _schema_differences()
     assert diff == []
     assert set(db.metadata.tables) <= tables
 
 
 def test_init_db_command_migrates_and_demo_runs_on_it(tmp_path):
-    app = make_test_app(tmp_path)
+    app = make_test_app(tmp_path, own_database=True)
     runner = app.test_cli_runner()
     result = runner.invoke(args=["init-db"])
     assert result.exit_code == 0, result.output
     assert "数据库已就绪" in result.output
     result = runner.invoke(args=["demo"])
     assert result.exit_code == 0, result.output
-    assert (tmp_path / "test.sqlite3").exists()
+    if not test_database.on_postgres():
+        assert (tmp_path / "test.sqlite3").exists()
 
 
 def test_every_table_compiles_for_postgresql():
@@ -62,7 +92,7 @@ def test_every_table_compiles_for_postgresql():
 
 def test_the_features_migration_dates_existing_cases_from_their_last_update(tmp_path):
     """0004_features: a case already running gets ``state_since`` (overdue waits count from it) = its last update."""
-    app = make_test_app(tmp_path)
+    app = make_test_app(tmp_path, own_database=True)
     with app.app_context():
         upgrade(revision="0004_uploads")
         with db.engine.begin() as connection:
@@ -117,7 +147,7 @@ def test_the_audit_migration_moves_every_case_row_into_the_generic_trail_and_bac
     """0005_audit: the rows of case_events become the case subjects' rows of audit_events with their hashes as
     written (the chains still verify); a downgrade moves the case rows back as they were and drops the rows
     about subjects the old table cannot hold (admin changes)."""
-    app = make_test_app(tmp_path)
+    app = make_test_app(tmp_path, own_database=True)
     with app.app_context():
         upgrade(revision="0004_sheets")
         rows = _hashed_case_rows(1, 3) + _hashed_case_rows(2, 2)

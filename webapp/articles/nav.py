@@ -10,9 +10,13 @@ from webapp.core.models import Role, User
 
 def nav(user: User) -> list[NavLink]:
     links: list[NavLink] = []
-    if user.has_role(Role.INFO_OFFICER, Role.INFO_SIGNER) and permissions.offices_of_unit(
-        user.organisation_id
-    ):
+    # each asked at most once, and only when a role makes it matter (they were asked up to four times per page,
+    # a statement each)
+    office = permissions.office_of(user) if user.has_role(*permissions.ARTICLE_ROLES) else None
+    unit_offices = user.has_role(*permissions.UNIT_ROLES, Role.INFO_READER) and bool(
+        permissions.offices_of_unit(user.organisation_id)
+    )
+    if user.has_role(Role.INFO_OFFICER, Role.INFO_SIGNER) and unit_offices:
         links.append(
             NavLink(
                 "信息报送",
@@ -21,23 +25,18 @@ def nav(user: User) -> list[NavLink]:
                 overdue=not user.has_role(*permissions.OFFICE_ROLES),
             )
         )
-    if user.has_role(*permissions.OFFICE_ROLES) and permissions.office_of(user) is not None:
+    if user.has_role(*permissions.OFFICE_ROLES) and office is not None:
         links.append(NavLink("信息编辑", "articles_office.intake", ("articles_office.",), overdue=True))
-    if user.has_role(*permissions.OFFICE_ROLES, Role.INFO_READER) and permissions.office_of(user) is not None:
+    if user.has_role(*permissions.OFFICE_ROLES, Role.INFO_READER) and office is not None:
         links.append(NavLink("期刊与批示", "articles_publishing.index", PUBLISHING_OFFICE_PAGES))
-    if user.has_role(*permissions.UNIT_ROLES, Role.INFO_READER) and permissions.offices_of_unit(
-        user.organisation_id
-    ):
+    if user.has_role(*permissions.UNIT_ROLES, Role.INFO_READER) and unit_offices:
         links.append(NavLink("批示落实", "articles_publishing.follow_ups", PUBLISHING_UNIT_PAGES))
-    if user.has_role(*permissions.UNIT_ROLES, Role.INFO_READER) and permissions.offices_of_unit(
-        user.organisation_id
-    ):
+    if user.has_role(*permissions.UNIT_ROLES, Role.INFO_READER) and unit_offices:
         links.append(NavLink("我的计分", "articles_ledger.mine", ("articles_ledger.mine",)))
-    office = permissions.office_of(user)
     if office is not None and permissions.can_see_ledger(user, office):
         links.append(NavLink("信息计分", "articles_ledger.index", LEDGER_OFFICE_PAGES))
-    if (user.has_role(*permissions.OFFICE_ROLES) and permissions.office_of(user) is not None) or (
-        user.has_role(*permissions.UNIT_ROLES) and permissions.offices_of_unit(user.organisation_id)
+    if (user.has_role(*permissions.OFFICE_ROLES) and office is not None) or (
+        user.has_role(*permissions.UNIT_ROLES) and unit_offices
     ):
         links.append(NavLink("约稿与紧急信息", "articles_requests.commissions", ("articles_requests.",)))
     return links

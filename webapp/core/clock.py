@@ -22,8 +22,7 @@ from flask import current_app, g, has_app_context
 from sqlalchemy.orm import Session
 
 from config.settings import parse_today
-from webapp.core.extensions import db
-from webapp.core.models.setting import SettingKV
+from webapp.core.models.setting import forget_request_settings, request_settings
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 #: SettingKV key of the demo offset in days
@@ -46,11 +45,7 @@ def demo_offset_days() -> int:
         return 0
     if "kaoping_demo_offset" in g:
         return int(g.kaoping_demo_offset)
-    try:
-        raw = db.session.scalar(sa.select(SettingKV.value).where(SettingKV.key == DEMO_OFFSET_KEY))
-    except (sa.exc.OperationalError, sa.exc.ProgrammingError):  # no tables yet (init-db still to run)
-        db.session.rollback()
-        raw = None
+    raw = request_settings().get(DEMO_OFFSET_KEY)  # one statement with the ruleset selection
     try:
         offset = int(raw) if raw is not None else 0
     except ValueError:
@@ -63,6 +58,7 @@ def forget_cached_offset() -> None:
     """Call after changing the offset within a request."""
     if has_app_context():
         g.pop("kaoping_demo_offset", None)
+        forget_request_settings()
 
 
 @sa.event.listens_for(Session, "before_flush")

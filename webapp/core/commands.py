@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import click
 import sqlalchemy as sa
@@ -14,11 +16,13 @@ from flask_migrate import upgrade
 
 from config.rulesets import load_ruleset
 from webapp.core import clock
+from webapp.core.backup import backup_command, restore_command
 from webapp.core.extensions import db
 from webapp.core.feature import features, procedures
 from webapp.core.models import ROLE_LABELS, Organisation
 from webapp.core.services import accounts, transaction
 from webapp.core.services.errors import ServiceError
+from webapp.core.tick_lock import tick_lock
 from workflow.errors import RulesetError
 
 
@@ -81,21 +85,61 @@ def create_user_command(
     click.echo(f"已创建用户 {user.username}（{org.name}：{'、'.join(user.role_labels)}）。")
 
 
+#: What a run that finds another one under way reports (the API field in English, the words for people Chinese).
+TICK_SKIPPED = {"skipped": "another tick is running", "message": "另一个定时任务正在运行，本次未做任何更改。"}
+
+
 @click.command("tick")
 @click.option("--today", "today_text", default=None, metavar="YYYY-MM-DD", help="run as of this day")
 @with_appcontext
 def tick_command(today_text: str | None) -> None:
     """Advance what is due in every feature (idempotent), e.g. lapse grades past validity without a recheck
-    (ARC-11.5, GAP-4) and list organs whose recheck is due (ARC-11.2). Prints one JSON report."""
+    (ARC-11.5, GAP-4) and list organs whose recheck is due (ARC-11.2). Prints one JSON report.
+
+    One run at a time across hosts (`webapp.core.tick_lock`): a run that finds another one under way changes
+    nothing, prints ``{"skipped": "another tick is running", …}`` and exits 0 (the timer did its job: the other
+    run does the work)."""
     try:
         today = date.fromisoformat(today_text) if today_text else clock.today()
     except ValueError as exc:
         raise click.BadParameter("日期格式应为 YYYY-MM-DD", param_hint="--today") from exc
-    report: dict[str, object] = {"today": today.isoformat()}
-    for feature in features():
-        if feature.tick is not None:
-            report.update(feature.tick(today))
+    with tick_lock() as held:
+        if not held:
+            click.echo(
+                json.dumps({"today": today.isoformat(), **TICK_SKIPPED, "changed": 0}, ensure_ascii=False)
+            )
+            return
+        report = run_tick(today)
     click.echo(json.dumps(report, ensure_ascii=False))
+
+
+def run_tick(today: date) -> dict[str, Any]:
+    """Every feature's tick, in registration order, under the caller's lock; the report adds ``counts`` (the
+    length of every id list, keyed ``feature.key`` inside a feature's own part) and ``changed`` (the rows this
+    run changed: every count but the listings a feature declares in ``tick_listings``)."""
+    report: dict[str, Any] = {"today": today.isoformat()}
+    counts: dict[str, int] = {}
+    changed = 0
+    for feature in features():
+        if feature.tick is None:
+            continue
+        part = feature.tick(today)
+        report.update(part)
+        for key, value in _id_lists(part):
+            counts[key] = len(value)
+            if key.rsplit(".", 1)[-1] not in feature.tick_listings:
+                changed += len(value)
+    report["counts"] = counts
+    report["changed"] = changed
+    return report
+
+
+def _id_lists(part: dict[str, Any], prefix: str = "") -> Iterator[tuple[str, list[Any]]]:
+    for key, value in part.items():
+        if isinstance(value, list):
+            yield prefix + key, value
+        elif isinstance(value, dict):
+            yield from _id_lists(value, f"{prefix}{key}.")
 
 
 @click.command("diagram")
@@ -120,4 +164,11 @@ def diagram_command(procedure_name: str, highlight: str | None, ruleset_name: st
     click.echo(procedure.mermaid(highlight, title))
 
 
-COMMANDS = [init_db_command, create_user_command, tick_command, diagram_command]
+COMMANDS = [
+    init_db_command,
+    create_user_command,
+    tick_command,
+    diagram_command,
+    backup_command,
+    restore_command,
+]

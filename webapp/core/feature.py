@@ -92,7 +92,11 @@ class Feature:
     on_init_db: Callable[[], None] | None = None
     """Runs inside ``init-db``'s transaction after the migrations (idempotent), e.g. registering shipped tables."""
     tick: Callable[[date], dict[str, Any]] | None = None
-    """Advances what is due on ``date`` (idempotent); returns a JSON-able report for ``kaoping tick``."""
+    """Advances what is due on ``date`` (idempotent); returns a JSON-able report for ``kaoping tick``: lists of
+    the ids it changed (or listed), under its own keys."""
+    tick_listings: tuple[str, ...] = ()
+    """Keys of its tick report that list what people must do (e.g. organs whose recheck is due) rather than rows
+    the run changed: counted in the report, left out of its ``changed`` total."""
 
 
 def features_of(app: Flask) -> tuple[Feature, ...]:

@@ -16,8 +16,9 @@ from werkzeug.routing import IntegerConverter, Map
 
 from webapp.core.services.errors import BadQueryArg
 
-#: Largest value of a signed 64-bit integer column (SQLite INTEGER, PostgreSQL BIGINT).
-SQL_INT_MAX = 2**63 - 1
+#: Largest id a database row can have: every id column is INTEGER, which PostgreSQL keeps in 32 bits (SQLite in
+#: 64). A larger number is no row's id; handed to PostgreSQL it would fail the query ("integer out of range").
+SQL_INT_MAX = 2**31 - 1
 #: Plan years a person may ask for: the measures date from 2011; a year past 2100 is a typing error.
 YEAR_MIN, YEAR_MAX = 2000, 2100
 #: No list is this long; a larger page number is a typing error, not a request for an empty page.
@@ -54,6 +55,11 @@ class DatabaseIdConverter(IntegerConverter):
         signed: bool = False,
     ) -> None:
         super().__init__(map, fixed_digits, min, max, signed)
+
+
+def is_db_id(value: Any) -> bool:
+    """``value`` is an int (not a bool) a row's id can be: 1 to `SQL_INT_MAX`."""
+    return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= SQL_INT_MAX
 
 
 def _int_arg(name: str) -> int | None:

@@ -9,12 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
-import sqlalchemy as sa
 from flask import g, has_app_context
 
 from config.rulesets import DEFAULT_RULESET, load_ruleset
-from webapp.core.extensions import db
-from webapp.core.models.setting import SettingKV
+from webapp.core.models.setting import forget_request_settings, request_settings
 from workflow.errors import RulesetError
 from workflow.ruleset import Ruleset
 
@@ -28,11 +26,7 @@ def selected_ruleset_id() -> str:
         return DEFAULT_RULESET
     if "kaoping_ruleset_id" in g:
         return str(g.kaoping_ruleset_id)
-    try:
-        raw = db.session.scalar(sa.select(SettingKV.value).where(SettingKV.key == SELECTED_KEY))
-    except (sa.exc.OperationalError, sa.exc.ProgrammingError):  # no tables yet (init-db still to run)
-        db.session.rollback()
-        raw = None
+    raw = request_settings().get(SELECTED_KEY)  # one statement with the demo clock's offset
     selected = raw or DEFAULT_RULESET
     g.kaoping_ruleset_id = selected
     return selected
@@ -42,6 +36,7 @@ def forget_cached_selection() -> None:
     """Call after changing the selection within a request."""
     if has_app_context():
         g.pop("kaoping_ruleset_id", None)
+        forget_request_settings()
 
 
 def selected_ruleset() -> Ruleset:

@@ -21,6 +21,7 @@ FEATURE = Feature(
     nav=home.nav,
     home_panels=home.home_panels,
     tick=home.tick,
+    tick_listings=("recheck_due",),  # organs that must apply (ARC-11.2): listed, not changed
 )
 
 # a grading case is the subject of the score sheets: grading hands the sheet code its context (issue 8)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
 
 from webapp.core.extensions import db
 from webapp.core.feature import HomePanel, NavLink, WorkArea
@@ -78,7 +79,10 @@ def home_panels(user: User, today: date) -> list[HomePanel]:
     if organ is None or not organ.is_organ:
         return []
     held = db.session.scalars(
-        sa.select(Grade).where(Grade.organ_id == organ.id).order_by(Grade.valid_from.desc())
+        sa.select(Grade)
+        .where(Grade.organ_id == organ.id)
+        .options(joinedload(Grade.case))  # its ruleset names the level: not a statement per grade
+        .order_by(Grade.valid_from.desc())
     )
     return [HomePanel("grading/_home_grades.html", {"grades": held.all(), "today": today})]
 

@@ -91,7 +91,9 @@ def _bearer(client: FlaskClient, username: str) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    app = make_test_app(tmp_path_factory.mktemp("schemathesis"), DEMO_ARTICLES=True, DEMO_CAMPAIGNS=True)
+    app = make_test_app(
+        tmp_path_factory.mktemp("schemathesis"), own_database=True, DEMO_ARTICLES=True, DEMO_CAMPAIGNS=True
+    )
     with app.app_context():
         db.create_all()
         load_demo()

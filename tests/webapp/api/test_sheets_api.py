@@ -117,7 +117,7 @@ def test_the_openapi_document_describes_the_sheet_endpoints(app):
 @pytest.fixture(scope="module")
 def review_world(tmp_path_factory):
     """One case in review: self-check submitted, three reviewer sheets submitted, the agreed sheet a draft."""
-    app = make_test_app(tmp_path_factory.mktemp("sheets-api"))
+    app = make_test_app(tmp_path_factory.mktemp("sheets-api"), own_database=True)
     with app.app_context():
         db.create_all()
         load_demo()

@@ -180,3 +180,36 @@ def test_the_scoring_reads_late_and_missed_answers_as_of_a_day_inf_3_10(world: W
     assert by_unit[world.unit_a.id].status == "missed" and by_unit[world.unit_b.id].status == "late"
     assert all(o.important and o.rule == "INF-3.10" for o in outcomes)
     assert commissions.outcomes(world.office.id, date(2027, 4, 1), date(2027, 6, 30), as_of=DUE) == []
+
+
+def test_the_tick_marks_one_or_many_commissions_missed_with_the_same_statements_inf_3_10(
+    world: World,
+) -> None:
+    """Set-based: one locking read, one UPDATE, one read of the trails' ends and one bulk insert of the trail
+    rows, whether one commission or ten were missed; each trail stays a valid chain (INF-3.10 / ZG-6.2)."""
+    import sqlalchemy as sa
+
+    def statements(day: date) -> tuple[int, list[int]]:
+        seen: list[str] = []
+
+        def count(conn, cursor, statement, *args) -> None:  # type: ignore[no-untyped-def]
+            seen.append(statement)
+
+        sa.event.listen(db.engine, "before_cursor_execute", count)
+        try:
+            missed = commissions.mark_missed(day)
+        finally:
+            sa.event.remove(db.engine, "before_cursor_execute", count)
+        return len(seen), missed
+
+    one = _commission(world, due=DUE)
+    many = [_commission(world, due=DUE + timedelta(days=1), important=n % 2 == 0) for n in range(10)]
+    few, missed_one = statements(DUE + timedelta(days=1))
+    lots, missed_many = statements(DUE + timedelta(days=2))
+    assert len(missed_one) == 2 and len(missed_many) == 20
+    assert few == lots
+    for commission in [one, *many]:
+        [row] = [r for r in trail_of("commission", commission.id) if r.event == "targets_missed"]
+        assert row.rule_id == ("INF-3.10" if commission.important else "ZG-6.2")
+        assert "甲县委组织部" in row.comment and "乙区委组织部" in row.comment
+        assert verify_chain("commission", commission.id)

@@ -42,8 +42,10 @@ ROOT = Path(__file__).resolve().parents[3]
 QUARTER = 92
 
 
-def _demo_app(tmp_path: Path, day: date) -> Flask:
-    app = make_test_app(tmp_path, KAOPING_TODAY=day.isoformat(), DEMO_ARTICLES=True)
+def _demo_app(tmp_path: Path, day: date, own_database: bool = False) -> Flask:
+    app = make_test_app(
+        tmp_path, own_database=own_database, KAOPING_TODAY=day.isoformat(), DEMO_ARTICLES=True
+    )
     with app.app_context():
         db.create_all()
         load_demo()
@@ -53,7 +55,7 @@ def _demo_app(tmp_path: Path, day: date) -> Flask:
 @pytest.fixture(scope="module")
 def demo_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     """The demo loaded once on the default day, shared by the read-only tests below."""
-    app = _demo_app(tmp_path_factory.mktemp("article-demo"), TODAY)
+    app = _demo_app(tmp_path_factory.mktemp("article-demo"), TODAY, own_database=True)
     with app.app_context():
         yield app
         db.session.remove()

@@ -23,8 +23,10 @@ from webapp.core.services.audit import verify_chain
 from webapp.demo import load_demo
 
 
-def _demo_app(tmp_path: Path, day: date) -> Flask:
-    app = make_test_app(tmp_path, KAOPING_TODAY=day.isoformat(), DEMO_CAMPAIGNS=True)
+def _demo_app(tmp_path: Path, day: date, own_database: bool = False) -> Flask:
+    app = make_test_app(
+        tmp_path, own_database=own_database, KAOPING_TODAY=day.isoformat(), DEMO_CAMPAIGNS=True
+    )
     with app.app_context():
         db.create_all()
         load_demo()
@@ -33,7 +35,7 @@ def _demo_app(tmp_path: Path, day: date) -> Flask:
 
 @pytest.fixture(scope="module")
 def demo_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
-    app = _demo_app(tmp_path_factory.mktemp("campaign-demo"), TODAY)
+    app = _demo_app(tmp_path_factory.mktemp("campaign-demo"), TODAY, own_database=True)
     with app.app_context():
         yield app
         db.session.remove()

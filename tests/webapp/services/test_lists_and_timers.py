@@ -42,16 +42,18 @@ def test_cases_waiting_for_the_applicant_are_not_on_the_bureau_worklist(ctx):
 
 def test_the_city_sees_county_cases_as_supervised_not_as_its_work_arc_9_6(ctx):
     case_id = drive("unit-county")
-    work = worklist.worklist(user("city-staff"))
-    assert work.rows == [] and [c.id for c in work.supervised] == [case_id]
-    assert [c.id for c in worklist.worklist(user("prov-staff")).supervised] == [case_id]
+    assert worklist.worklist(user("city-staff")).rows == []
+    work = worklist.worklist(user("city-staff"), tab="supervised")
+    assert [c.id for c in work.supervised] == [case_id] and work.totals["supervised"] == 1
+    assert [c.id for c in worklist.worklist(user("prov-staff"), tab="supervised").supervised] == [case_id]
 
 
 def test_filed_cases_reach_the_receiving_bureau_arc_9_5(ctx):
     organ = new_organ("yc-yl", username="unit-l1")
     give_grade(organ, "first", date(2024, 9, 1), date(2027, 8, 31), "鄂档等〔2024〕911号")
     case_id = drive("unit-l1", level="first", kind="recheck", to="approved", score=95)
-    assert [c.id for c in worklist.worklist(user("city-staff")).filed] == [case_id]
+    assert [c.id for c in worklist.worklist(user("city-staff"), tab="filed").filed] == [case_id]
+    assert worklist.worklist(user("city-staff")).totals["filed"] == 1  # counted, not loaded, on another tab
 
 
 def test_non_bureau_users_have_an_empty_worklist(ctx):

@@ -85,7 +85,7 @@ def expected_view(role: str, state: str) -> bool:
 @pytest.fixture(scope="module")
 def world(tmp_path_factory):
     """One app for the module: the demo plus a case in every state (read-only afterwards)."""
-    app = make_test_app(tmp_path_factory.mktemp("matrix"))
+    app = make_test_app(tmp_path_factory.mktemp("matrix"), own_database=True)
     with app.app_context():
         db.create_all()
         load_demo()

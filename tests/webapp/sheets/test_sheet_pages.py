@@ -35,7 +35,7 @@ ROLES = {
 @pytest.fixture(scope="module")
 def review_world(tmp_path_factory):
     """One case in review: self-check submitted, three reviewer sheets submitted, the agreed sheet a draft."""
-    app = make_test_app(tmp_path_factory.mktemp("sheets"))
+    app = make_test_app(tmp_path_factory.mktemp("sheets"), own_database=True)
     with app.app_context():
         db.create_all()
         load_demo()
@@ -394,7 +394,7 @@ def test_a_sheet_form_rendered_before_another_save_is_refused_as_stale(world, cl
         data={"action": "save", "HBS-5.1:awarded": "7", "HBS-5.1:reason": "旧页面", **old},
     )
     assert response.status_code == 409
-    assert "该评分表已在别处更新" in response.get_data(as_text=True)
+    assert "该评分表已被他人处理，请刷新" in response.get_data(as_text=True)
     with world.app_context():
         assert db.session.get(ScoreSheet, sheet_id).entries["HBS-5.1"] == {"awarded": "9"}
 

@@ -35,7 +35,7 @@ def _case_with_a_self_check(connection: sa.Connection) -> None:
 
 
 def test_grading_sheets_become_case_subjects_and_come_back_on_downgrade(tmp_path):
-    app = make_test_app(tmp_path)
+    app = make_test_app(tmp_path, own_database=True)
     with app.app_context():
         upgrade(revision="0007_ledger")
         with db.engine.begin() as connection:

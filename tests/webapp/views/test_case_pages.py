@@ -187,7 +187,7 @@ def test_a_stale_form_is_refused_and_keeps_the_comment(county_case, client, auth
     )
     assert response.status_code == 409
     page = _page(response)
-    assert "案件已被他人办理或修改" in page
+    assert "案件已被他人处理，请刷新" in page
     assert "单位机构调整</textarea>" in page
     with client.application.app_context():
         assert case(county_case).state == "in_notice"

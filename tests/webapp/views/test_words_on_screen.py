@@ -77,7 +77,7 @@ class _Text(HTMLParser):
 
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
-    app = make_test_app(tmp_path_factory.mktemp("words"), DEMO_CASES=True)
+    app = make_test_app(tmp_path_factory.mktemp("words"), own_database=True, DEMO_CASES=True)
     with app.app_context():
         db.create_all()
         load_demo()

@@ -28,8 +28,9 @@ from webapp.articles.services.errors import Refused
 from webapp.core import clock
 from webapp.core.extensions import db
 from webapp.core.models import Organisation, User
+from webapp.core.request_args import is_db_id
 from webapp.core.services import transaction
-from webapp.core.services.audit import append_event
+from webapp.core.services.audit import SystemEvent, append_event, append_system_events
 from webapp.core.services.errors import Conflict, InvalidInput, NotFound
 from workflow.errors import Refusal
 
@@ -46,9 +47,13 @@ TICK_ACTOR = "系统（每日定时任务）"
 
 
 def _rule_of(commission: Commission) -> str:
+    return _rule_for(commission.important)
+
+
+def _rule_for(important: bool) -> str:
     """An important commission is scored under INF-3.10 (missing it costs the year's 评先); any other one under
     ZG-6.2 (its quality weighs on the next commission)."""
-    return "INF-3.10" if commission.important else "ZG-6.2"
+    return "INF-3.10" if important else "ZG-6.2"
 
 
 def _forbidden(detail: str, rule: str = "ZG-6.2") -> Refused:
@@ -101,7 +106,7 @@ def _units_of(office: ArticleOffice, unit_ids: Iterable[Any]) -> list[Organisati
     """The chosen units, each an active unit of the office, in the order given, without repeats."""
     ids: list[int] = []
     for value in unit_ids:
-        if isinstance(value, bool) or not isinstance(value, int):
+        if not is_db_id(value):
             raise InvalidInput("所选单位不正确。", field="unit_ids")
         if value not in ids:
             ids.append(value)
@@ -219,42 +224,61 @@ def on_signed_off(article: Article, today: date) -> None:
 
 def mark_missed(today: date) -> list[int]:
     """The daily tick: targets of open commissions whose deadline passed before ``today`` with no answer are
-    missed (INF-3.10 / ZG-6.2), one trail row per commission. Idempotent: a second run finds nothing."""
+    missed (INF-3.10 / ZG-6.2), one trail row per commission. Idempotent: a second run finds nothing.
+
+    Set-based: one locking read of the targets (with their commission's deadline and the unit's name), one
+    ``UPDATE … WHERE``, one bulk write of the trail rows — the same few statements for one target or thousands."""
+    overdue = sa.and_(
+        CommissionTarget.status == "pending",
+        CommissionTarget.commission_id.in_(
+            sa.select(Commission.id).where(Commission.due_on < today, Commission.cancelled_at.is_(None))
+        ),
+    )
     with transaction():
-        targets = list(
-            db.session.scalars(
-                sa.select(CommissionTarget)
-                .join(Commission, Commission.id == CommissionTarget.commission_id)
-                .where(
-                    CommissionTarget.status == "pending",
-                    Commission.due_on < today,
-                    Commission.cancelled_at.is_(None),
-                )
-                .order_by(CommissionTarget.commission_id, CommissionTarget.id)
-                .with_for_update()
+        rows = db.session.execute(
+            sa.select(
+                CommissionTarget.id,
+                CommissionTarget.commission_id,
+                Commission.due_on,
+                Commission.important,
+                Organisation.name.label("unit_name"),
             )
+            .join(Commission, Commission.id == CommissionTarget.commission_id)
+            .join(Organisation, Organisation.id == CommissionTarget.unit_id)
+            .where(overdue)
+            .order_by(CommissionTarget.commission_id, CommissionTarget.id)
+            .with_for_update(of=CommissionTarget)  # an answer signed off meanwhile waits for this run
+        ).all()
+        if not rows:
+            return []
+        db.session.execute(
+            sa.update(CommissionTarget)
+            .where(overdue)
+            .values(status="missed")
+            .execution_options(synchronize_session=False)
         )
-        by_commission: dict[int, list[CommissionTarget]] = {}
-        for target in targets:
-            target.status = "missed"
-            by_commission.setdefault(target.commission_id, []).append(target)
-        for commission_id, missed in by_commission.items():
-            commission = missed[0].commission
-            append_event(
-                SUBJECT,
-                commission_id,
-                "targets_missed",
-                actor=None,
-                actor_name=TICK_ACTOR,
-                from_state="pending",
-                to_state="missed",
-                comment=(
-                    f"截止{commission.due_on.isoformat()}未报送："
-                    + "、".join(target.unit.name for target in missed)
-                )[:2000],
-                rule_id=_rule_of(commission),
-            )
-    return [target.id for target in targets]
+        by_commission: dict[int, list[Any]] = {}
+        for row in rows:
+            by_commission.setdefault(row.commission_id, []).append(row)
+        append_system_events(
+            [
+                SystemEvent(
+                    SUBJECT,
+                    commission_id,
+                    "targets_missed",
+                    from_state="pending",
+                    to_state="missed",
+                    comment=(
+                        f"截止{missed[0].due_on.isoformat()}未报送："
+                        + "、".join(row.unit_name for row in missed)
+                    )[:2000],
+                    rule_id=_rule_for(missed[0].important),
+                )
+                for commission_id, missed in by_commission.items()
+            ],
+            actor_name=TICK_ACTOR,
+        )
+    return [row.id for row in rows]
 
 
 # -- reading ---------------------------------------------------------------------------------------------------

@@ -30,6 +30,7 @@ from webapp.articles.services.errors import Refused
 from webapp.core import clock
 from webapp.core.extensions import db
 from webapp.core.models import User
+from webapp.core.request_args import is_db_id
 from webapp.core.services import transaction
 from webapp.core.services.audit import append_event
 from webapp.core.services.errors import Conflict, InvalidInput, NotFound
@@ -60,7 +61,7 @@ def _forbidden(detail: str, rule: str = "ZG-4.10") -> Refused:
 
 
 def _is_id(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
+    return is_db_id(value)
 
 
 def _article(user: User, office: ArticleOffice, article_id: Any) -> Article:

@@ -32,6 +32,7 @@ from webapp.articles.services.paging import ListPage
 from webapp.core.extensions import db
 from webapp.core.models import User
 from webapp.core.pagination import KeysetPage, SortKey, keyset_page, order_by
+from webapp.core.request_args import SQL_INT_MAX
 from webapp.core.services.errors import BadQueryArg, NotFound
 from workflow.articles import ARTICLE_STATES
 
@@ -42,7 +43,7 @@ MAX_PAGE = 100_000
 #: a keyword longer than a title (120) is not a keyword
 MAX_QUERY_LENGTH = 60
 #: ids a database integer column can hold
-MAX_ID = 2**63 - 1
+MAX_ID = SQL_INT_MAX
 
 #: what a list row shows besides the article, loaded in one extra query per relation rather than one per row
 ROW_LOADS = (

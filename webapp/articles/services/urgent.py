@@ -23,6 +23,7 @@ from webapp.articles.services.urgent_timers import SUBJECT, clock_of, shown
 from webapp.core import clock
 from webapp.core.extensions import db
 from webapp.core.models import Organisation, User
+from webapp.core.request_args import is_db_id
 from webapp.core.services import transaction
 from webapp.core.services.audit import append_event
 from webapp.core.services.errors import Conflict, InvalidInput, NotFound
@@ -175,7 +176,7 @@ def register_by_office(
                 OfficeUnit.active.is_(True),
                 Organisation.id == unit_id,
             )
-        ) if isinstance(unit_id, int) and not isinstance(unit_id, bool) else None  # fmt: skip
+        ) if is_db_id(unit_id) else None  # fmt: skip
         if unit is None:
             raise InvalidInput("请选择向本办公室报送信息的单位。", field="unit_id")
         event = _new_event(user, office, unit, _title(title), _occurred(occurred_at, now), "办公室")

@@ -288,8 +288,12 @@ def users() -> str:
     status = request.args.get("status") or ""
     stmt = sa.select(User).join(User.organisation).order_by(Organisation.id, User.username)
     if q:
-        like = f"%{q}%"
-        stmt = stmt.where(sa.or_(User.username.ilike(like), User.display_name.ilike(like)))
+        # typed % and _ are letters (autoescape); case is ignored on every database (ILIKE / lower LIKE)
+        stmt = stmt.where(
+            sa.or_(
+                User.username.icontains(q, autoescape=True), User.display_name.icontains(q, autoescape=True)
+            )
+        )
     if org_id:
         stmt = stmt.where(User.organisation_id == org_id)
     if role in ROLE_LABELS:

@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import Blueprint, Flask, Request, request
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
+from sqlalchemy.orm import joinedload
 
 from webapp.core.auth import views
 from webapp.core.extensions import db, login_manager
@@ -48,7 +49,10 @@ def init_app(app: Flask) -> None:
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
     try:
-        return db.session.get(User, int(user_id))
+        # roles and organisation in the same statement: every page's navigation and permission checks read them
+        return db.session.get(
+            User, int(user_id), options=[joinedload(User.role_rows), joinedload(User.organisation)]
+        )
     except (TypeError, ValueError):
         return None
 

@@ -80,6 +80,8 @@ class Organisation(db.Model):
             " OR (kind = 'organ' AND tier IS NOT NULL AND bureau_tier IS NULL)",
             name="tier_matches_kind",
         ),
+        # issue 12: "the bureaus under X" starts from the ~120 bureaus, not from X's ~40,000 organs
+        sa.Index("ix_organisations_kind", "kind"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -181,3 +183,83 @@ def parent_problem(
     if expected == BureauTier.COUNTY and parent.bureau_tier == BureauTier.CITY and parent.acts_as_county:
         return None
     return f"{organ_tier_labels()[organ_tier]}应挂在{bureau_tier_labels()[expected]}之下。"
+
+
+class OrganisationTree(db.Model):
+    """The organisation tree as a closure table: one row per (ancestor, descendant) pair, the organisation
+    itself included at depth 0 (issue 12).
+
+    "Everything below the city bureau" is then one indexed lookup (``ancestor_id = :city``) that a list query
+    joins or uses as a subquery, instead of walking ``parent_id`` in Python and sending ~120 literal ids. Kept
+    right by the mapper events below whenever an organisation is inserted, re-parented or deleted through the
+    ORM; bulk loads that bypass the ORM call `webapp.core.services.organisations.rebuild_organisation_tree`.
+    """
+
+    __tablename__ = "organisation_tree"
+
+    ancestor_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("organisations.id", ondelete="CASCADE"), primary_key=True
+    )
+    descendant_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("organisations.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    #: 0 for the organisation itself, 1 for its parent, …
+    depth: Mapped[int] = mapped_column()
+
+
+def _tree_rows_for(connection: sa.Connection, org_id: int, parent_id: int | None) -> None:
+    """Rows linking a new leaf ``org_id`` to itself and to every ancestor of ``parent_id``."""
+    tree = OrganisationTree.__table__
+    connection.execute(tree.insert().values(ancestor_id=org_id, descendant_id=org_id, depth=0))
+    if parent_id is not None:
+        connection.execute(
+            tree.insert().from_select(
+                ["ancestor_id", "descendant_id", "depth"],
+                sa.select(tree.c.ancestor_id, sa.literal(org_id), tree.c.depth + 1).where(
+                    tree.c.descendant_id == parent_id
+                ),
+            )
+        )
+
+
+def move_subtree(connection: sa.Connection, org_id: int, parent_id: int | None) -> None:
+    """Re-hang ``org_id`` and everything below it under ``parent_id`` (None: a root): the rows linking the
+    subtree to its old ancestors go, rows to the new ones come (the subtree's inner rows stay)."""
+    tree = OrganisationTree.__table__
+    subtree = sa.select(tree.c.descendant_id).where(tree.c.ancestor_id == org_id).scalar_subquery()
+    connection.execute(
+        tree.delete().where(tree.c.descendant_id.in_(subtree), tree.c.ancestor_id.not_in(subtree))
+    )
+    if parent_id is None:
+        return
+    above = tree.alias("above")
+    below = tree.alias("below")
+    connection.execute(
+        tree.insert().from_select(
+            ["ancestor_id", "descendant_id", "depth"],
+            sa.select(above.c.ancestor_id, below.c.descendant_id, above.c.depth + below.c.depth + 1)
+            .select_from(above.join(below, sa.true()))
+            .where(above.c.descendant_id == parent_id, below.c.ancestor_id == org_id),
+        )
+    )
+
+
+@sa.event.listens_for(Organisation, "after_insert")
+def _organisation_inserted(mapper: object, connection: sa.Connection, target: Organisation) -> None:
+    # the unit of work inserts a parent before its children, so the parent's rows are already there
+    _tree_rows_for(connection, target.id, target.parent_id)
+
+
+@sa.event.listens_for(Organisation, "after_update")
+def _organisation_updated(mapper: object, connection: sa.Connection, target: Organisation) -> None:
+    state = sa.inspect(target)
+    if state.attrs.parent_id.history.has_changes() or state.attrs.parent.history.has_changes():
+        move_subtree(connection, target.id, target.parent_id)
+
+
+@sa.event.listens_for(Organisation, "before_delete")
+def _organisation_deleted(mapper: object, connection: sa.Connection, target: Organisation) -> None:
+    tree = OrganisationTree.__table__
+    connection.execute(
+        tree.delete().where(sa.or_(tree.c.ancestor_id == target.id, tree.c.descendant_id == target.id))
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask import g, has_app_context
 from sqlalchemy.orm import Mapped, mapped_column
 
 from webapp.core.extensions import db
@@ -17,3 +18,32 @@ class SettingKV(db.Model):
     key: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
     value: Mapped[str] = mapped_column(sa.Text)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=app_now, onupdate=app_now)
+
+
+#: Keys every request may read (the demo clock's offset, the selected ruleset): read together, once
+REQUEST_KEYS = ("demo_clock_offset_days", "selected_ruleset")
+
+
+def request_settings() -> dict[str, str]:
+    """The per-request settings (``REQUEST_KEYS``) in ONE statement, cached on ``g`` for the request, so the
+    clock and the ruleset selection do not cost a statement each on every page.
+
+    Missing keys are absent from the dict. An empty database (no tables yet: ``init-db`` still to run) reads
+    as no settings. `forget_request_settings` drops the cache after a write."""
+    if not has_app_context():
+        return {}
+    if "kaoping_settings" in g:
+        return dict(g.kaoping_settings)
+    try:
+        query = sa.select(SettingKV.key, SettingKV.value).where(SettingKV.key.in_(REQUEST_KEYS))
+        values = {key: value for key, value in db.session.execute(query)}
+    except (sa.exc.OperationalError, sa.exc.ProgrammingError):
+        db.session.rollback()
+        values = {}
+    g.kaoping_settings = values
+    return dict(values)
+
+
+def forget_request_settings() -> None:
+    if has_app_context():
+        g.pop("kaoping_settings", None)

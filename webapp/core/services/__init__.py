@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -28,12 +29,27 @@ def transaction() -> Iterator[Session]:
         raise
 
 
+#: How each database names the audit trail's (subject, seq) uniqueness in its error message.
+_AUDIT_SEQ_CLASH = (
+    "uq_audit_events_subject_seq",
+    "audit_events.subject_type, audit_events.subject_id, audit_events.seq",
+)
+
+
 @contextmanager
 def unit_of_work(stale: type[Stale] = Stale) -> Iterator[Session]:
     """`transaction()` that turns a lost optimistic-lock race (two people acting on one record at once) into
-    ``stale`` — 409 已被他人处理，请刷新 — instead of a server error."""
+    ``stale`` — 409 已被他人处理，请刷新 — instead of a server error.
+
+    Two transactions appending to one subject's audit trail at once both take the next ``seq``; the unique
+    (subject, seq) index refuses the second. That too is someone else acting on the record meanwhile (a path whose
+    row carries no version, or SQLite, where ``FOR UPDATE`` is not rendered), so it is ``stale`` as well."""
     try:
         with transaction() as session:
             yield session
     except StaleDataError as exc:
         raise stale() from exc
+    except IntegrityError as exc:
+        if any(name in str(exc.orig) for name in _AUDIT_SEQ_CLASH):
+            raise stale() from exc
+        raise

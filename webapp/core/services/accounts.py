@@ -10,6 +10,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import current_app
+from sqlalchemy.orm import joinedload
 
 from webapp.core import clock
 from webapp.core.extensions import db
@@ -229,7 +230,16 @@ def user_for_token(token: str) -> User | None:
     """The active user owning this unexpired token; stamps ``last_used_at``."""
     if not token:
         return None
-    row = db.session.scalar(sa.select(ApiToken).where(ApiToken.token_sha256 == hash_token(token)))
+    user = joinedload(ApiToken.user)  # with its roles and organisation: one statement for who is calling
+    row = (
+        db.session.scalars(
+            sa.select(ApiToken)
+            .where(ApiToken.token_sha256 == hash_token(token))
+            .options(user.joinedload(User.role_rows), user.joinedload(User.organisation))
+        )
+        .unique()
+        .first()
+    )
     wall = clock.wall_now()
     if row is None or row.expires_at <= wall or not row.user.active:
         return None

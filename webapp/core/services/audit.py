@@ -84,6 +84,80 @@ def append_event(
     return row
 
 
+@dataclass(frozen=True)
+class SystemEvent:
+    """One audit row the system writes about a subject (`append_system_events`)."""
+
+    subject_type: str
+    subject_id: int
+    event: str
+    from_state: str | None = None
+    to_state: str | None = None
+    comment: str = ""
+    rule_id: str | None = None
+    ruleset_id: str | None = None
+
+
+#: Subjects whose last rows `append_system_events` reads per query (well under every database's bound-parameter
+#: limit).
+_SUBJECTS_PER_QUERY = 1000
+
+
+def append_system_events(events: list[SystemEvent], *, actor_name: str) -> None:
+    """`append_event` for many subjects at once, written by the system (e.g. the daily tick): one query reads the
+    last row of every subject (per 1,000 subjects), one bulk INSERT writes the rows, so the statements do not
+    grow with the number of subjects. Same chain as `append_event`: each row links to its subject's last one
+    (several events about one subject are chained in the order given). Inside the caller's transaction."""
+    last: dict[tuple[str, int], tuple[int, str]] = {}
+    subjects = sorted({(e.subject_type, e.subject_id) for e in events})
+    for start in range(0, len(subjects), _SUBJECTS_PER_QUERY):
+        chunk = subjects[start : start + _SUBJECTS_PER_QUERY]
+        newer = sa.orm.aliased(AuditEvent)
+        found = db.session.execute(
+            sa.select(AuditEvent.subject_type, AuditEvent.subject_id, AuditEvent.seq, AuditEvent.hash).where(
+                sa.tuple_(AuditEvent.subject_type, AuditEvent.subject_id).in_(chunk),
+                ~sa.select(newer.id)
+                .where(
+                    newer.subject_type == AuditEvent.subject_type,
+                    newer.subject_id == AuditEvent.subject_id,
+                    newer.seq > AuditEvent.seq,
+                )
+                .exists(),
+            )
+        )
+        for subject_type, subject_id, seq, hash_ in found:
+            last[(subject_type, subject_id)] = (seq, hash_)
+    at = clock.now().replace(microsecond=0)
+    columns = [column.key for column in AuditEvent.__table__.columns if column.key != "id"]
+    rows: list[dict[str, Any]] = []
+    for e in events:
+        seq, prev_hash = last.get((e.subject_type, e.subject_id), (0, GENESIS_HASH))
+        row = AuditEvent(
+            subject_type=e.subject_type,
+            subject_id=e.subject_id,
+            seq=seq + 1,
+            actor_user_id=None,
+            actor_name=actor_name,
+            actor_org_id=None,
+            actor_org_name="",
+            at=at,
+            event=e.event,
+            from_state=e.from_state,
+            to_state=e.to_state,
+            comment=e.comment or "",
+            rule_id=e.rule_id,
+            ruleset_id=e.ruleset_id,
+            prev_hash=prev_hash,
+        )
+        row.hash = row.compute_hash()
+        last[(e.subject_type, e.subject_id)] = (row.seq, row.hash)
+        rows.append({key: getattr(row, key) for key in columns})
+    if rows:
+        # a Core executemany: one statement for any number of rows (the ORM would insert one by one to read
+        # back ids on SQLite); the rows are never updated, so nothing needs them in the session
+        db.session.execute(sa.insert(AuditEvent), rows)
+
+
 def record_admin_change(
     subject_type: str, subject_id: int, event: str, *, actor: User | None, comment: str, actor_name: str = ""
 ) -> AuditEvent:

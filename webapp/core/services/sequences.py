@@ -60,7 +60,7 @@ def next_value(name: str, year: int, *, highest_stored: Callable[[], int]) -> in
 def highest_number(column: sa.ColumnElement[str], prefix: str, suffix: str = "") -> int:
     """Highest ``n`` among ``column`` values ``{prefix}{n}{suffix}`` (0 when none)."""
     highest = 0
-    for number in db.session.scalars(sa.select(column).where(column.like(f"{prefix}%"))):
+    for number in db.session.scalars(sa.select(column).where(column.startswith(prefix, autoescape=True))):
         digits = number[len(prefix) :].removesuffix(suffix)
         if digits.isdigit():
             highest = max(highest, int(digits))

@@ -12,6 +12,7 @@ from webapp.core import clock
 from webapp.core.api.spec import operation
 from webapp.core.api.validation import number_as_sent
 from webapp.core.auth.permissions import login_required
+from webapp.core.pagination import limit_arg
 from webapp.core.services.errors import InvalidInput
 from webapp.grading.api import schemas
 from webapp.grading.models import ATTACHMENT_KINDS, Attachment, Case
@@ -162,28 +163,60 @@ def _detail(case_id: int) -> dict[str, Any]:
     return case_json(case_page.case_view(current_user, case_id, today=clock.today()))
 
 
+def _rows(cases: list[Case], today: date) -> list[dict[str, Any]]:
+    items = []
+    for case in cases:
+        row = case_summary(case)
+        flag = overdue.flag_for(case, today)  # pure: the ruleset's limits, no query
+        row["overdue_days"] = flag.days if flag else 0
+        items.append(row)
+    return items
+
+
+LIST_DESCRIPTION = """Two ways to page, newest change first (updated_at, then id):
+
+* **Cursor (recommended, any depth at the same cost):** ask the first page with `?cursor=` (empty) or
+  `?limit=n` and no cursor; the answer carries `next_cursor`. Pass it back unchanged as `?cursor=` (with the
+  same filters) for the next page; `next_cursor` is null on the last page. `limit` is 1–100 (default 20). A
+  cursor is opaque; a forged or damaged one is refused with 400 naming `cursor`. The answer has no count.
+* **Page numbers (kept for existing clients):** `?page=&per_page=` (per_page ≤ 100). `count` is exact up to
+  1,000; a longer list answers `count` 1,000 with `count_is_estimate: true`, and `pages` then only promises the
+  pages up to the count and the one after the current page while rows remain. Deep pages cost more (OFFSET);
+  to walk on from any numbered page, pass its `next_cursor` as `?cursor=`."""
+
+
 @login_required
 @operation(
     "Cases the caller may see",
     query=schemas.CaseFilters,
-    responses={200: ("the cases", schemas.CaseList), 400: "bad filter (field names it)"},
+    responses={200: ("the cases", schemas.CaseList), 400: "bad filter or cursor (field names it)"},
+    description=LIST_DESCRIPTION,
 )
 def list_cases() -> Response:
-    """GET /cases?q=&state=&level=&kind=&tier=&year=&bureau=&overdue=1&page=&per_page= (per_page ≤ 100);
-    the filters are read by the case search's parser, the one the case list page uses."""
+    """GET /cases?q=&state=&level=&kind=&tier=&year=&bureau=&overdue=1 and either ?cursor=&limit= or
+    ?page=&per_page=; the filters are read by the case search's parser, the one the case list page uses."""
     filters, errors = case_search.parse_filters(request.args)
     if errors:
         raise case_search.FilterError(errors)
-    page_no, per_page = case_search.parse_page(request.args)
     today = clock.today()
+    if "cursor" in request.args or "limit" in request.args:
+        limit = limit_arg(request.args)
+        found = case_search.search_after(
+            current_user, filters, today, cursor=request.args.get("cursor") or None, limit=limit
+        )
+        return jsonify(cases=_rows(list(found.items), today), next_cursor=found.next_cursor, per_page=limit)
+    page_no, per_page = case_search.parse_page(request.args)
     page = case_search.search(current_user, filters, today, page=page_no, per_page=per_page)
-    items = []
-    for case in page.items:
-        row = case_summary(case)
-        flag = overdue.flag_for(case, today)
-        row["overdue_days"] = flag.days if flag else 0
-        items.append(row)
-    return jsonify(cases=items, count=page.total, page=page.page, per_page=page.per_page, pages=page.pages)
+    items = list(page.items)
+    return jsonify(
+        cases=_rows(items, today),
+        next_cursor=case_search.cursor_of(items[-1]) if page.more and items else None,
+        count=min(page.total or 0, page.cap),
+        count_is_estimate=page.capped,
+        page=page.page,
+        per_page=page.per_page,
+        pages=page.pages,
+    )
 
 
 @login_required

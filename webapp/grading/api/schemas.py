@@ -13,6 +13,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, Field, PlainValidator, StringConstraints, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
+from webapp.core import pagination
 from webapp.core.api.spec import Body, Out, Stripped
 from webapp.grading.models import ATTACHMENT_KINDS, OBJECTION_STATUS_LABELS
 from webapp.grading.services import case_search as search
@@ -128,6 +129,12 @@ class CaseFilters(Out):
     overdue: Literal["", "0", "1"] | None = Field(None, description="1: only cases past a deadline")
     page: _number(1, search.MAX_PAGE) = None
     per_page: _number(1, search.MAX_PER_PAGE) = None
+    cursor: str | None = Field(
+        None,
+        max_length=pagination.MAX_CURSOR_LENGTH,
+        description="keyset paging: empty for the first page, then the answer's next_cursor",
+    )
+    limit: _number(1, pagination.MAX_LIMIT) = Field(None, description="rows per keyset page (default 20)")
 
 
 class VersionQuery(Out):
@@ -180,10 +187,18 @@ class CaseRow(CaseSummary):
 
 class CaseList(Out):
     cases: list[CaseRow]
-    count: int = Field(description="total under the filters")
-    page: int
     per_page: int
-    pages: int
+    next_cursor: str | None = Field(
+        None, description="cursor form: pass as ?cursor= for the next page; null on the last page"
+    )
+    count: int | None = Field(
+        None, description="page form: total under the filters, exact up to 1,000 (see count_is_estimate)"
+    )
+    count_is_estimate: bool | None = Field(
+        None, description="page form: true when the list is longer than count (counting stopped at the cap)"
+    )
+    page: int | None = Field(None, description="page form only")
+    pages: int | None = Field(None, description="page form only")
 
 
 class PanelMember(Out):

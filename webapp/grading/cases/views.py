@@ -30,7 +30,7 @@ from webapp.core import clock
 from webapp.core.auth.permissions import login_required
 from webapp.core.forms import STALE_FORM_MESSAGE, choices, form_version
 from webapp.core.services import uploads
-from webapp.core.services.errors import ServiceError
+from webapp.core.services.errors import BadQueryArg, ServiceError
 from webapp.grading.cases.forms import (
     ConcludePassFailForm,
     ConcludeScoreForm,
@@ -170,8 +170,17 @@ def index() -> tuple[str, int]:
     """The cases this user may see (``permissions.visible_cases``): keyword, filters, pages, .xlsx export."""
     today = clock.today()
     filters, errors, page_no, per_page = _list_request()
-    page = case_search.search(current_user, filters, today, page=page_no, per_page=per_page)
+    after, before = request.args.get("after") or None, request.args.get("before") or None
+    try:
+        page = case_search.browse(
+            current_user, filters, today, page=page_no, per_page=per_page, after=after, before=before
+        )
+    except BadQueryArg as exc:  # a damaged 上一页/下一页 link: say so and show the first page
+        errors = {**errors, exc.field or "cursor": exc.message}
+        page = case_search.browse(current_user, filters, today, per_page=per_page)
     kept = filters.query_args()
+    if per_page != case_search.PER_PAGE:
+        kept["per_page"] = per_page
     flags = {case.id: overdue.flag_for(case, today) for case in page.items}
     return render_template(
         "grading/cases/index.html",

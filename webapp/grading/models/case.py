@@ -60,11 +60,25 @@ CASE_STATE_COLOURS: dict[str, str] = {
 CONCLUSION_LABELS: dict[str, str] = {"pass": "达标", "fail": "未达标"}
 
 
+#: function columns the worklist filters together with the state (index ``ix_cases_<name>_state`` each)
+ACTING_COLUMNS = ("forwarder", "planner", "prechecker", "organizer", "approver")
+
+
 class Case(db.Model):
     __tablename__ = "cases"
     __table_args__ = (
         sa.CheckConstraint("conclusion IS NULL OR conclusion IN ('pass', 'fail')", name="conclusion"),
         sa.CheckConstraint("kind IN ('evaluation', 'recheck')", name="kind"),
+        # issue 12: the case lists' order (newest change first, id breaking ties) read straight off an index,
+        # so a page (and a keyset page at any depth) stops after its rows instead of sorting every case
+        sa.Index("ix_cases_updated_at_id", "updated_at", "id"),
+        sa.Index("ix_cases_plan_year", "plan_year"),
+        # the worklist's "where this bureau acts next": (function column = bureau AND state IN …) per function,
+        # read exactly off these instead of every case the bureau ever held that function in
+        *(sa.Index(f"ix_cases_{name}_state", f"{name}_id", "state") for name in ACTING_COLUMNS),
+        # the 12月20日 summary: a city's approvals of one year (approver IN the city's bureaus, decided_on in the
+        # year) as a range, not every approved case of the province (migration 0012_scale_pages)
+        sa.Index("ix_cases_approver_decided", "approver_id", "decided_on"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -174,6 +188,8 @@ class CaseFiling(db.Model):
     """A bureau that receives a copy of the case materials for record (备案; ARC-9.3, ARC-9.5)."""
 
     __tablename__ = "case_filings"
+    #: the "filed with this bureau" tab: its rows by bureau, newest filing first (issue 12)
+    __table_args__ = (sa.Index("ix_case_filings_bureau_filed", "bureau_id", "filed_on"),)
 
     case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True)
     bureau_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"), primary_key=True)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import abort, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
+from webapp.core import clock
 from webapp.core.auth.permissions import public
 from webapp.core.services.errors import NotFound, ServiceError
 from webapp.grading.public.forms import ObjectionForm
@@ -15,21 +16,36 @@ from webapp.grading.services import objections as objection_service
 from webapp.grading.services.notices import NoticeRow
 
 
-def _bureau_key(row: NoticeRow) -> str:
-    bureau_id = getattr(row, "bureau_id", None)
-    return str(bureau_id) if bureau_id is not None else row.bureau_name
+def _int_arg(name: str) -> int | None:
+    raw = request.args.get(name, "").strip()
+    return int(raw) if raw.isdigit() and len(raw) <= 10 else None
 
 
 @public
 def notices() -> str:
-    rows = notices_list = notice_service.current_notices()
-    bureaus = sorted(
-        {_bureau_key(row): row.bureau_name for row in notices_list}.items(), key=lambda kv: kv[1]
+    """The running notices, a page at a time, of one organising bureau or all (filtered in the query)."""
+    today = clock.today()
+    bureaus = notice_service.notice_bureaus(today)
+    selected = request.args.get("bureau", "").strip()
+    bureau_id: int | None = None
+    if selected:  # a bureau that has no running notice (or no bureau at all: ?bureau=nobody) lists none
+        bureau_id = _int_arg("bureau") or 0
+        total = next((bureau.count for bureau in bureaus if bureau.id == bureau_id), 0)
+    else:
+        total = sum(bureau.count for bureau in bureaus)
+    page = notice_service.notice_page(
+        today=today,
+        bureau_id=bureau_id,
+        page=_int_arg("page") or 1,
+        total=total,
     )
-    selected = request.args.get("bureau", "")
-    if selected:
-        rows = [row for row in notices_list if _bureau_key(row) == selected]
-    return render_template("grading/public/notices.html", rows=rows, bureaus=bureaus, selected=selected)
+    return render_template(
+        "grading/public/notices.html",
+        rows=page.items,
+        page=page,
+        bureaus=[(str(bureau.id), bureau.name) for bureau in bureaus],
+        selected=selected,
+    )
 
 
 def _notice(case_id: int) -> NoticeRow:

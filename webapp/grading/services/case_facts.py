@@ -7,9 +7,14 @@ fired row's declared effects (`cases.apply_effects`).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cache
+from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.orm import aliased
 
 from config.rulesets import load_ruleset
 from webapp.core.extensions import db
@@ -61,16 +66,34 @@ def current_grade(organ_id: int) -> Grade | None:
 def domain_grade_of(grade: Grade | None) -> domain_grade.Grade | None:
     if grade is None:
         return None
-    superseded_on = grade.superseded_by.valid_from if grade.superseded_by is not None else None
-    valid_to = grade.valid_to
-    if grade.lapsed_on is not None and grade.lapsed_on <= valid_to:
-        # lapsed early (not the ordinary end of validity): the certificate stops the day before
-        valid_to = calendar.shift(grade.lapsed_on, -timedelta(days=1))
-    return domain_grade.Grade(
+    return domain_grade_from(
         level=grade.level,
         valid_from=grade.valid_from,
-        valid_to=max(valid_to, grade.valid_from),
+        valid_to=grade.valid_to,
         certificate_kind=grade.certificate_kind,
+        lapsed_on=grade.lapsed_on,
+        superseded_on=grade.superseded_by.valid_from if grade.superseded_by is not None else None,
+    )
+
+
+def domain_grade_from(
+    *,
+    level: str,
+    valid_from: date,
+    valid_to: date,
+    certificate_kind: str,
+    lapsed_on: date | None,
+    superseded_on: date | None,
+) -> domain_grade.Grade:
+    """The domain's grade from a grade row's columns (`domain_grade_of`; the tick passes plain selected rows)."""
+    if lapsed_on is not None and lapsed_on <= valid_to:
+        # lapsed early (not the ordinary end of validity): the certificate stops the day before
+        valid_to = calendar.shift(lapsed_on, -timedelta(days=1))
+    return domain_grade.Grade(
+        level=level,
+        valid_from=valid_from,
+        valid_to=max(valid_to, valid_from),
+        certificate_kind=certificate_kind,
         superseded_on=superseded_on,
     )
 
@@ -85,20 +108,46 @@ def recheck_open(organ_id: int, *, excluding: int | None = None) -> bool:
     return db.session.scalar(query.limit(1)) is not None
 
 
-def organ_facts(organ: Organisation, *, recheck_running: bool | None = None) -> OrganFacts:
-    incidents = tuple(
-        db.session.scalars(
-            sa.select(SecurityIncident.occurred_on)
-            .where(SecurityIncident.organ_id == organ.id)
-            .order_by(SecurityIncident.occurred_on)
-        )
+@cache
+def _organ_facts_query() -> sa.Select[Any]:
+    """The statement of `organ_facts`, built once and bound to an organ by ``organ_id``."""
+    newer = aliased(Grade)
+    running = aliased(Case)
+    current = (
+        sa.select(newer.id)
+        .where(newer.organ_id == Organisation.id, newer.superseded_by_id.is_(None))
+        .order_by(newer.valid_from.desc(), newer.id.desc())
+        .limit(1)
+        .scalar_subquery()
     )
+    recheck = (
+        sa.select(running.id)
+        .where(
+            running.organ_id == Organisation.id, running.kind == "recheck", running.state.in_(RUNNING_STATES)
+        )
+        .exists()
+    )
+    return (
+        sa.select(recheck, Grade, SecurityIncident.occurred_on)
+        .select_from(Organisation)
+        .outerjoin(Grade, Grade.id == current)
+        .outerjoin(SecurityIncident, SecurityIncident.organ_id == Organisation.id)
+        .where(Organisation.id == sa.bindparam("organ_id"))
+        .order_by(SecurityIncident.occurred_on)
+    )
+
+
+def organ_facts(organ: Organisation, *, recheck_running: bool | None = None) -> OrganFacts:
+    """The organ's standing for the eligibility rules, in ONE statement: its current grade (as
+    `current_grade` chooses it), its security incidents (one row each) and whether a recheck is running."""
+    rows = db.session.execute(_organ_facts_query(), {"organ_id": organ.id}).all()
+    first = rows[0] if rows else (False, None, None)
     return OrganFacts(
         tier=organ.tier or "",
         has_system_guidance=organ.has_system_guidance,
-        grade=domain_grade_of(current_grade(organ.id)),
-        incidents=incidents,
-        recheck_open=recheck_open(organ.id) if recheck_running is None else recheck_running,
+        grade=domain_grade_of(first[1]),
+        incidents=tuple(row[2] for row in rows if row[2] is not None),
+        recheck_open=bool(first[0]) if recheck_running is None else recheck_running,
     )
 
 
@@ -126,14 +175,95 @@ def open_objection_count(case_id: int) -> int:
     )
 
 
-def facts_for(case: Case, ruleset: Ruleset | None = None) -> CaseFacts:
-    """Everything the guards of `workflow.grading` need about ``case``, read from the database."""
-    ruleset = ruleset or ruleset_for(case)
-    organ = organ_facts(
-        case.organ,
-        recheck_running=(case.kind == "recheck" and case.state in RUNNING_STATES)
-        or recheck_open(case.organ_id, excluding=case.id),
+@dataclass(frozen=True)
+class _Stored:
+    """What the guards need from rows other than the case's own: read together by `_stored_facts`."""
+
+    other_recheck_running: bool
+    open_objections: int
+    grade: Grade | None
+    incidents: tuple[date, ...]
+
+
+@cache
+def _stored_facts_query() -> sa.Select[Any]:
+    """The statement of `_stored_facts`, built once (building it costs more than running it) and bound to a
+    case by the ``case_id`` parameter."""
+    other = aliased(Case)
+    newer = aliased(Grade)
+    recheck = (
+        sa.select(other.id)
+        .where(
+            other.organ_id == Case.organ_id,
+            other.kind == "recheck",
+            other.state.in_(RUNNING_STATES),
+            other.id != Case.id,
+        )
+        .exists()
     )
+    objections = (
+        sa.select(sa.func.count(Objection.id))
+        .where(Objection.case_id == Case.id, Objection.status == "open")
+        .scalar_subquery()
+    )
+    current = (  # the same choice as `current_grade`
+        sa.select(newer.id)
+        .where(newer.organ_id == Case.organ_id, newer.superseded_by_id.is_(None))
+        .order_by(newer.valid_from.desc(), newer.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    return (
+        sa.select(recheck, objections, Grade, SecurityIncident.occurred_on)
+        .select_from(Case)
+        .outerjoin(Grade, Grade.id == current)
+        .outerjoin(SecurityIncident, SecurityIncident.organ_id == Case.organ_id)
+        .where(Case.id == sa.bindparam("case_id"))
+        .order_by(SecurityIncident.occurred_on)
+    )
+
+
+def _stored_facts(case: Case) -> _Stored:
+    """ONE statement for the organ's other running recheck, the case's open objections, the organ's current
+    grade and its security incidents (one row per incident, the rest repeated; one row when there is none),
+    instead of a statement each: the guards run on every transition and every case page."""
+    rows = db.session.execute(_stored_facts_query(), {"case_id": case.id}).all()
+    first = rows[0]
+    return _Stored(
+        other_recheck_running=bool(first[0]),
+        open_objections=int(first[1] or 0),
+        grade=first[2],
+        incidents=tuple(row[3] for row in rows if row[3] is not None),
+    )
+
+
+def facts_for(
+    case: Case, ruleset: Ruleset | None = None, *, attachments: Iterable[Attachment] | None = None
+) -> CaseFacts:
+    """Everything the guards of `workflow.grading` need about ``case``, read from the database in a fixed few
+    statements (`_stored_facts`, the case's attachment kinds unless the caller has ``attachments`` loaded,
+    its panel unless loaded, its self-check sheet)."""
+    ruleset = ruleset or ruleset_for(case)
+    if case.id is None:  # not stored yet: nothing of its own to read
+        organ = organ_facts(case.organ)
+        open_objections, kinds = 0, set()
+    else:
+        stored = _stored_facts(case)
+        organ = OrganFacts(
+            tier=case.organ.tier or "",
+            has_system_guidance=case.organ.has_system_guidance,
+            grade=domain_grade_of(stored.grade),
+            incidents=stored.incidents,
+            recheck_open=(case.kind == "recheck" and case.state in RUNNING_STATES)
+            or stored.other_recheck_running,
+        )
+        open_objections = stored.open_objections
+        kinds = (
+            {attachment.kind for attachment in attachments}
+            if attachments is not None
+            else attachment_kinds(case.id)
+        )
+        kinds |= sheet_evidence(case)
     # the tier the case was lodged with, not the organ's today (a re-organisation does not re-route it)
     organ = OrganFacts(
         tier=case.tier,
@@ -156,9 +286,9 @@ def facts_for(case: Case, ruleset: Ruleset | None = None) -> CaseFacts:
         forwarded_on=case.forwarded_on,
         notice_start=case.notice_start,
         notice_closed_on=case.notice_closed_on,
-        open_objections=open_objection_count(case.id) if case.id is not None else 0,
+        open_objections=open_objections,
         panel_size=len(case.panel) or None,
-        attachments=(attachment_kinds(case.id) | sheet_evidence(case)) if case.id is not None else set(),
+        attachments=kinds,
         total_score=float(case.total_score) if case.total_score is not None else None,
         conclusion=case.conclusion,
         decided_on=case.decided_on,

@@ -9,23 +9,21 @@ from typing import Any
 
 import sqlalchemy as sa
 from markupsafe import Markup
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from webapp.core import clock
 from webapp.core.extensions import db
-from webapp.core.models import AuditEvent, User
+from webapp.core.models import AuditEvent, Organisation, User
 from webapp.core.services.audit import trail_of
 from webapp.core.services.diagram import procedure_svg
-from webapp.grading.models import (
-    Attachment,
-    Case,
-)
+from webapp.core.services.errors import NotFound
+from webapp.grading.models import Attachment, Case, PanelMember, SpotCheck
 from webapp.grading.services import permissions
 from webapp.grading.services.case_facts import (
     facts_for,
     ruleset_for,
 )
-from webapp.grading.services.cases import _load, _today
+from webapp.grading.services.cases import _today
 from webapp.grading.services.objections import ObjectionView, objections_of
 from webapp.scoring.permissions import sheet_access
 from workflow import calendar, grading
@@ -74,6 +72,8 @@ class CaseView:
     #: what the viewer may do besides events: {"upload": [...kinds], "set_panel": bool, "spot_check": bool, ...}
     abilities: dict[str, Any] = field(default_factory=dict)
     read_only_reason: str = ""
+    #: every organisation the page names (bureaus, filings, spot checks, the panel's), loaded in one statement
+    organisations: list[Organisation] = field(default_factory=list)
 
 
 def notice_facts(case: Case, today: date) -> dict[str, Any] | None:
@@ -147,10 +147,46 @@ def basis_documents(case: Case, facts: grading.CaseFacts | None = None) -> list[
 SHEET_EVENTS = frozenset({"sheet_submitted", "sheet_reopened"})
 
 
+def _load_for_page(user: User, case_id: int) -> tuple[Case, list[Organisation]]:
+    """The case with what its page shows, in a fixed handful of statements whatever the case holds: the organ
+    and the filings with the case row, the panel with its members, the spot checks with who checked, then
+    (once it is known the user may see the case) every organisation the page names in one statement, so
+    ``case.organizer``, ``filing.bureau``, ``member.user.organisation`` … come from the session, not a
+    statement each. NotFound when ``user`` may not see it (no existence leak)."""
+    query = (
+        sa.select(Case)
+        .where(Case.id == case_id)
+        .options(
+            joinedload(Case.organ),
+            joinedload(Case.filings),
+            selectinload(Case.panel).joinedload(PanelMember.user),
+            selectinload(Case.spot_checks).joinedload(SpotCheck.checked_by),
+        )
+    )
+    case = db.session.scalars(query).unique().first()
+    if case is None or not permissions.can_view(user, case):
+        raise NotFound("案件不存在或您无权查看。")
+    named = {
+        case.lodged_with_id,
+        case.planner_id,
+        case.prechecker_id,
+        case.organizer_id,
+        case.approver_id,
+        case.forwarder_id,
+        case.summary_to_id,
+        *(filing.bureau_id for filing in case.filings),
+        *(check.bureau_id for check in case.spot_checks),
+        *(member.user.organisation_id for member in case.panel),
+    } - {None}
+    # held by the view: the session's identity map keeps rows only while something refers to them
+    organisations = list(db.session.scalars(sa.select(Organisation).where(Organisation.id.in_(named))))
+    return case, organisations
+
+
 def case_view(user: User, case_id: int, *, today: date | None = None) -> CaseView:
     """The case page's data; raises NotFound when ``user`` may not see the case (no existence leak)."""
     today = _today(today)
-    case = _load(user, case_id)
+    case, organisations = _load_for_page(user, case_id)
     functions = permissions.case_functions(user, case)
     timeline = trail_of("case", case.id)
     if not sheet_access(permissions.sheet_roles(user, case)).read_reviews:
@@ -160,12 +196,12 @@ def case_view(user: User, case_id: int, *, today: date | None = None) -> CaseVie
         db.session.scalars(
             sa.select(Attachment)
             .where(Attachment.case_id == case.id)
-            .options(selectinload(Attachment.uploaded_by))
+            .options(joinedload(Attachment.uploaded_by))
             .order_by(Attachment.id)
         )
     )
     objections = objections_of(user, case)
-    facts = facts_for(case, ruleset_for(case))
+    facts = facts_for(case, ruleset_for(case), attachments=attachments)
     upload_kinds = [
         kind for kind in case.ruleset.attachment_names if permissions.can_upload(user, case, kind)
     ]
@@ -192,4 +228,5 @@ def case_view(user: User, case_id: int, *, today: date | None = None) -> CaseVie
         diagram=procedure_svg(grading.PROCEDURE, case.state),
         abilities=abilities,
         read_only_reason=_read_only_reason(user, case, functions),
+        organisations=organisations,
     )

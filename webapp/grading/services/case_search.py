@@ -4,21 +4,24 @@ and the .xlsx export): one parser, one place that turns filters into SQL."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
-from datetime import date
+from dataclasses import dataclass, fields, replace
+from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
+from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy.orm import selectinload
 
 from webapp.core.extensions import db
 from webapp.core.models import Organisation, OrganTier, OrgKind
+from webapp.core.pagination import KeysetPage, SortKey, encode_cursor, keyset_page, order_by
 from webapp.core.rulesets import selected_ruleset
 from webapp.grading.documents.case_list import case_list_xlsx
 from webapp.grading.models import CASE_STATE_LABELS, Case, CaseKind, Level
-from webapp.grading.services import permissions
+from webapp.grading.services import paging, permissions
 from webapp.grading.services.errors import FilterError
 from webapp.grading.services.overdue import flag_for, overdue_condition
+from webapp.grading.services.paging import CappedPagination, capped_count, count_text
 
 PER_PAGE = 20
 MAX_PER_PAGE = 100
@@ -201,11 +204,52 @@ def bureau_choices() -> list[tuple[int, str]]:
     ]
 
 
-def search(user: Any, filters: CaseFilters, today: date, *, page: int = 1, per_page: int = PER_PAGE) -> Any:
-    """The cases ``user`` may read, filtered, newest change first, one page (a Flask-SQLAlchemy Pagination)."""
-    stmt = apply_filters(permissions.visible_cases(user), filters, today)
-    stmt = stmt.order_by(Case.updated_at.desc(), Case.id.desc()).options(*ROW_LOADS)
-    return db.paginate(stmt, page=page, per_page=per_page, max_per_page=MAX_PER_PAGE, error_out=False)
+#: every case list's order: newest change first, the id breaking ties (total, so a keyset page never skips or
+#: repeats a row); read off the index ``ix_cases_updated_at_id``
+LIST_KEYS = (SortKey(Case.updated_at, "updated_at", datetime), SortKey(Case.id, "id", int))
+
+
+def _listed(user: Any, filters: CaseFilters, today: date) -> sa.Select[Any]:
+    return apply_filters(permissions.visible_cases(user), filters, today)
+
+
+def search(
+    user: Any, filters: CaseFilters, today: date, *, page: int = 1, per_page: int = PER_PAGE
+) -> CappedPagination:
+    """The cases ``user`` may read, filtered, newest change first, one OFFSET page; the total is counted up to
+    `paging.COUNT_CAP` (a province's 60,000 cases are not counted on every page view)."""
+    stmt = _listed(user, filters, today)
+    total = int(db.session.scalar(sa.select(capped_count(stmt, Case.id))) or 0)
+    ordered = stmt.order_by(*order_by(LIST_KEYS)).options(*ROW_LOADS)
+    return CappedPagination(ordered, page, min(per_page, MAX_PER_PAGE), total)
+
+
+def search_after(
+    user: Any, filters: CaseFilters, today: date, *, cursor: str | None, limit: int = PER_PAGE
+) -> KeysetPage[Case]:
+    """One keyset page of the same list: the rows after ``cursor`` (None: the first page), with the cursor of
+    the next page. The same cost at any depth: the database seeks to the cursor along the list's index."""
+    stmt = _listed(user, filters, today).options(*ROW_LOADS)
+    return keyset_page(stmt, LIST_KEYS, cursor=cursor, limit=limit)
+
+
+def search_before(
+    user: Any, filters: CaseFilters, today: date, *, cursor: str, limit: int = PER_PAGE
+) -> KeysetPage[Case]:
+    """The page *before* the row ``cursor`` names (上一页 after a keyset step), in the list's order; its
+    ``next_cursor`` is the cursor of its first row — pass it as ``before`` to go back once more (None: this is
+    the first page)."""
+    backwards = tuple(replace(key, descending=not key.descending) for key in LIST_KEYS)
+    stmt = _listed(user, filters, today).options(*ROW_LOADS)
+    page = keyset_page(stmt, backwards, cursor=cursor, limit=limit)
+    rows = list(reversed(page.items))
+    more = page.next_cursor is not None
+    return KeysetPage(rows, encode_cursor(LIST_KEYS, rows[0]) if more and rows else None, limit)
+
+
+def cursor_of(case: Case) -> str:
+    """The cursor naming ``case``'s place in the list (pages start after or end before it)."""
+    return encode_cursor(LIST_KEYS, case)
 
 
 #: the export stops here and says so: a list that long belongs in a database query, not a spreadsheet
@@ -234,8 +278,8 @@ def describe(filters: CaseFilters) -> str:
 def export_xlsx(user: Any, filters: CaseFilters, today: date) -> bytes:
     """The filtered list as .xlsx (same filters and visibility as `search`), at most `EXPORT_LIMIT` rows."""
 
-    stmt = apply_filters(permissions.visible_cases(user), filters, today)
-    stmt = stmt.order_by(Case.updated_at.desc(), Case.id.desc()).limit(EXPORT_LIMIT + 1).options(*ROW_LOADS)
+    stmt = _listed(user, filters, today)
+    stmt = stmt.order_by(*order_by(LIST_KEYS)).limit(EXPORT_LIMIT + 1).options(*ROW_LOADS)
     found = list(db.session.scalars(stmt))
     note = ""
     if len(found) > EXPORT_LIMIT:
@@ -261,3 +305,70 @@ def export_xlsx(user: Any, filters: CaseFilters, today: date) -> bytes:
             )
         )
     return case_list_xlsx(f"考评案件列表（{today.isoformat()}导出）", describe(filters), rows, note)
+
+
+@dataclass(frozen=True)
+class CaseListPage:
+    """One page of the case list page (/cases/): its rows, where it is, and the cursors of its two ends.
+
+    上一页 / 下一页 carry a cursor (``before`` the first row / ``after`` the last), so stepping costs the same
+    on page 1 and page 1,000; a page number jumps by OFFSET (the numbered links). ``page`` is the number shown;
+    after keyset steps it is carried along in the links, a label rather than a position."""
+
+    items: list[Case]
+    page: int
+    per_page: int
+    #: rows under the filters, counted up to `paging.COUNT_CAP` (+1)
+    total: int
+    has_prev: bool
+    has_next: bool
+
+    @property
+    def first_cursor(self) -> str | None:
+        return cursor_of(self.items[0]) if self.items else None
+
+    @property
+    def last_cursor(self) -> str | None:
+        return cursor_of(self.items[-1]) if self.items else None
+
+    @property
+    def total_text(self) -> str:
+        return count_text(self.total)
+
+    @property
+    def pages(self) -> int:
+        counted = -(-min(self.total, paging.COUNT_CAP) // self.per_page)
+        return max(counted, self.page + (1 if self.has_next else 0))
+
+    def iter_pages(self) -> Any:
+        """Page numbers for the numbered links (None: a gap), as Flask-SQLAlchemy draws them."""
+        return Pagination.iter_pages(self, left_edge=1, left_current=2, right_current=3, right_edge=1)  # type: ignore[arg-type]
+
+
+def browse(
+    user: Any,
+    filters: CaseFilters,
+    today: date,
+    *,
+    page: int = 1,
+    per_page: int = PER_PAGE,
+    after: str | None = None,
+    before: str | None = None,
+) -> CaseListPage:
+    """The page of /cases/: after the ``after`` cursor, before the ``before`` cursor, or page ``page`` by
+    OFFSET; plus the capped total. Three statements for the rows and the count, one per relation shown."""
+    total = int(db.session.scalar(sa.select(capped_count(_listed(user, filters, today), Case.id))) or 0)
+    if after:
+        found = search_after(user, filters, today, cursor=after, limit=per_page)
+        return CaseListPage(list(found.items), max(page, 2), per_page, total, True, found.has_next)
+    if before:
+        found = search_before(user, filters, today, cursor=before, limit=per_page)
+        first = found.next_cursor is None
+        return CaseListPage(list(found.items), 1 if first else max(page, 2), per_page, total, not first, True)
+    numbered = CappedPagination(
+        _listed(user, filters, today).order_by(*order_by(LIST_KEYS)).options(*ROW_LOADS),
+        page,
+        per_page,
+        total,
+    )
+    return CaseListPage(list(numbered.items), page, per_page, total, page > 1, numbered.more)

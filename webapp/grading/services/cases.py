@@ -24,6 +24,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
+from sqlalchemy.orm import joinedload
 from werkzeug.datastructures import FileStorage
 
 from webapp.core import clock
@@ -32,6 +33,7 @@ from webapp.core.models import Organisation, User
 from webapp.core.services import sequences, unit_of_work, uploads
 from webapp.core.services.audit import append_case_event
 from webapp.core.services.errors import NotFound, ServiceError
+from webapp.core.services.locks import lock_row
 from webapp.core.services.rulesets import ruleset_for_new_case
 from webapp.grading.models import (
     ATTACHMENT_KINDS,
@@ -100,10 +102,16 @@ def _forbidden(message: str, rule: str | None = None) -> Refused:
 
 def _load(user: User | None, case_id: int, *, lock: bool = False) -> Case:
     """The case if ``user`` may read it; NotFound otherwise (no existence leak)."""
-    query = sa.select(Case).where(Case.id == case_id)
+    # with what the permission check and the guards' facts read (organ, filings, panel): one statement, not
+    # three lazy loads on every transition
+    query = (
+        sa.select(Case)
+        .where(Case.id == case_id)
+        .options(joinedload(Case.organ), joinedload(Case.filings), joinedload(Case.panel))
+    )
     if lock:
-        query = query.with_for_update()
-    case = db.session.scalar(query)
+        query = query.with_for_update(of=Case)  # PostgreSQL locks no outer-joined side
+    case = db.session.scalars(query).unique().first()
     if case is None or user is None or not permissions.can_view(user, case):
         raise NotFound("案件不存在或您无权查看。")
     return case
@@ -360,25 +368,28 @@ def open_case(
     refusals = candidate_refusals(ruleset, organ_facts(organ), level, kind)
     if refusals:
         raise Refused(Decision.from_refusal(refusals[0]))
-    running = db.session.scalar(
-        sa.select(Case.id).where(
-            Case.organ_id == organ.id,
-            Case.state.not_in(tuple(grading.TERMINAL_STATES)),
-            Case.deleted_at.is_(None),
-        )
-    )
-    if running is not None:
-        raise Refused(
-            Decision(
-                False,
-                "case_already_open",
-                f"本机关已有办理中的案件（编号 {running}），请办结或撤回后再申请。",
-            )
-        )
     bureaus = _resolved(organ, asg, ruleset)
     # the scoring scheme version the case keeps to the end (running cases finish on their version)
     scheme_ref = active_scheme_for(ruleset.id) or (None, None)
     with _unit_of_work():
+        # one running case per organ: two applications at once (two applicants, a double click) must not both
+        # pass the check below, so the organ's row is held until this transaction ends and the second waits
+        lock_row(Organisation.__table__, organ.id)
+        running = db.session.scalar(
+            sa.select(Case.id).where(
+                Case.organ_id == organ.id,
+                Case.state.not_in(tuple(grading.TERMINAL_STATES)),
+                Case.deleted_at.is_(None),
+            )
+        )
+        if running is not None:
+            raise Refused(
+                Decision(
+                    False,
+                    "case_already_open",
+                    f"本机关已有办理中的案件（编号 {running}），请办结或撤回后再申请。",
+                )
+            )
         case = Case(
             organ_id=organ.id,
             level=level,

@@ -42,7 +42,7 @@ class BatchRefused(ServiceError):
 class Stale(CoreStale):
     """Someone else changed the case since the caller loaded it (optimistic lock, ``version_id``)."""
 
-    def __init__(self, message: str = "案件已被他人办理或修改，请刷新后重试。") -> None:
+    def __init__(self, message: str = "案件已被他人处理，请刷新后重试。") -> None:
         super().__init__(message)
 
 

@@ -23,6 +23,7 @@ here: `reviewer_conflict` (who may not sit on the panel) and `declared_no_confli
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -30,8 +31,10 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from webapp.core import request_cache
 from webapp.core.extensions import db
-from webapp.core.models import Organisation, OrgKind, Role, User
+from webapp.core.models import Organisation, Role, User
+from webapp.core.services.organisations import subtree_bureau_ids
 from webapp.grading.models import Attachment, Case, CaseFiling, PanelMember
 from webapp.grading.services.case_facts import facts_for, ruleset_for
 from webapp.scoring.permissions import SheetRoles
@@ -164,23 +167,27 @@ def bureau_functions(org_id: int, case: Case) -> frozenset[str]:
 
 
 def lower_bureau_ids(org: Organisation) -> set[int]:
-    """Bureaus below ``org`` in the tree: one query for the bureaus' (id, parent) pairs, walked in Python.
+    """Bureaus below ``org`` in the tree: one indexed lookup in the closure table (`subtree_bureau_ids`).
 
-    Walking ``org.descendants()`` lazily loaded every node's children, organs included — one query per
-    organisation in the jurisdiction, on every permission check of a province or city user.
-    """
-    children: dict[int | None, list[int]] = {}
-    for bureau_id, parent_id in db.session.execute(
-        sa.select(Organisation.id, Organisation.parent_id).where(Organisation.kind == OrgKind.BUREAU)
-    ):
-        children.setdefault(parent_id, []).append(bureau_id)
-    below: set[int] = set()
-    stack = list(children.get(org.id, ()))
-    while stack:
-        bureau_id = stack.pop()
-        below.add(bureau_id)
-        stack.extend(children.get(bureau_id, ()))
+    A province has ~120 bureaus, so the set is small; it is remembered for the request (a case page asks for
+    each of its actions). List queries use `below_ids` as a subquery instead and never fetch the ids."""
+    return set(_lower_bureaus(org.id))
+
+
+def _lower_bureaus(org_id: int) -> frozenset[int]:
+    cache = request_cache.memo("lower_bureau_ids")
+    if cache is not None and org_id in cache:
+        return cache[org_id]
+    below = frozenset(db.session.scalars(subtree_bureau_ids(org_id, strictly_below=True)))
+    if cache is not None:
+        cache[org_id] = below
     return below
+
+
+def _any_below(org_id: int, ids: Iterable[int | None]) -> bool:
+    """Is any of ``ids`` (a case's few bureaus) strictly below ``org_id``? One read of the bureaus below per
+    request, whichever ids are asked about."""
+    return not _lower_bureaus(org_id).isdisjoint(i for i in ids if i is not None)
 
 
 def case_functions(user: User, case: Case) -> frozenset[str]:
@@ -213,8 +220,7 @@ def is_upper_bureau(user: User, case: Case) -> bool:
     """``user``'s bureau is above one of the case's bureaus (ARC-9.6: may read and spot-check, not act)."""
     if not _is_bureau_user(user):
         return False
-    lower = lower_bureau_ids(user.organisation)
-    return bool(lower & _bureaus_with_standing(case))
+    return _any_below(user.organisation_id, _bureaus_with_standing(case))
 
 
 def can_view(user: User, case: Case) -> Decision:
@@ -383,7 +389,7 @@ def can_spot_check(user: User, case: Case) -> Decision:
     if (
         _is_bureau_user(user)
         and case.organizer_id is not None
-        and case.organizer_id in lower_bureau_ids(user.organisation)
+        and _any_below(user.organisation_id, (case.organizer_id,))
     ):
         return ALLOWED
     return _deny("只有上级档案局可以抽查下级档案局组织的考评工作（ARC-9.6）。", "ARC-9.6")
@@ -503,6 +509,15 @@ def can_delete_case(user: User, case: Case) -> Decision:
     return Decision(True, rule="ARC-10.1.1")
 
 
+def standing_within(org_id: int) -> sa.ColumnElement[bool]:
+    """SQL: the case has a bureau (a function or a filing) that is ``org_id`` or below it — the bureau side of
+    `can_view`, written against the closure table so the database never receives a list of ids."""
+    bureaus = subtree_bureau_ids(org_id)
+    standing = [getattr(Case, column).in_(bureaus) for column in BUREAU_FUNCTION_COLUMNS.values()]
+    standing.append(Case.id.in_(sa.select(CaseFiling.case_id).where(CaseFiling.bureau_id.in_(bureaus))))
+    return sa.or_(*standing)
+
+
 def visible_cases(user: User) -> sa.Select[tuple[Case]]:
     """A SELECT of the cases ``user`` may read (for lists and the API); same rule as `can_view`."""
     query = sa.select(Case).where(Case.deleted_at.is_(None))
@@ -516,10 +531,7 @@ def visible_cases(user: User) -> sa.Select[tuple[Case]]:
     if _is_province_auditor(user):
         conditions.append(Case.state != "draft")
     elif _is_bureau_user(user):
-        bureaus = {user.organisation_id} | lower_bureau_ids(user.organisation)
-        standing = [getattr(Case, column).in_(bureaus) for column in BUREAU_FUNCTION_COLUMNS.values()]
-        standing.append(Case.id.in_(sa.select(CaseFiling.case_id).where(CaseFiling.bureau_id.in_(bureaus))))
-        conditions.append(sa.and_(Case.state != "draft", sa.or_(*standing)))
+        conditions.append(sa.and_(Case.state != "draft", standing_within(user.organisation_id)))
     if not conditions:
         return query.where(sa.false())
     return query.where(sa.or_(*conditions))

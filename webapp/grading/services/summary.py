@@ -10,8 +10,9 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload, selectinload
 
-from webapp.core import clock
+from webapp.core import clock, request_cache
 from webapp.core.extensions import db
 from webapp.core.models import Organisation, OrgKind, User
 from webapp.core.rulesets import selected_ruleset
@@ -19,7 +20,7 @@ from webapp.core.services import transaction
 from webapp.core.services.audit import append_case_event
 from webapp.core.services.errors import Conflict, NotFound, ServiceError
 from webapp.grading.documents.summary import SummaryData, SummaryRow
-from webapp.grading.models import Case, Grade, SummarySubmission
+from webapp.grading.models import Case, CaseFiling, Grade, SummarySubmission
 from webapp.grading.services import permissions
 from webapp.grading.services.errors import Refused
 from webapp.grading.services.permissions import Decision
@@ -64,25 +65,52 @@ def _city_bureau(user: User) -> Organisation:
     return org
 
 
-def _approved_cases(org: Organisation, year: int) -> list[Case]:
+def _approved_where(org: Organisation, year: int) -> tuple[sa.ColumnElement[bool], ...]:
     approvers = {org.id} | permissions.lower_bureau_ids(org)
+    return (
+        Case.state == "approved",
+        Case.in_city_summary.is_(True),
+        Case.approver_id.in_(approvers),
+        Case.decided_on >= date(year, 1, 1),
+        Case.decided_on <= date(year, 12, 31),
+    )
+
+
+def _approved_cases(org: Organisation, year: int) -> list[Case]:
+    """The year's approvals with what a row shows (organ, approver, filings with their bureaus) loaded with
+    them: a fixed three statements however many organs the city has."""
     query = (
         sa.select(Case)
-        .where(
-            Case.state == "approved",
-            Case.in_city_summary.is_(True),
-            Case.approver_id.in_(approvers),
-            Case.decided_on >= date(year, 1, 1),
-            Case.decided_on <= date(year, 12, 31),
+        .where(*_approved_where(org, year))
+        .options(
+            joinedload(Case.organ),
+            joinedload(Case.approver),
+            selectinload(Case.filings).joinedload(CaseFiling.bureau),
         )
         .order_by(Case.decided_on, Case.id)
     )
-    return list(db.session.scalars(query))
+    return list(db.session.scalars(query).unique())
 
 
-def _row(case: Case) -> SummaryRow:
+def _grades_of(org: Organisation, year: int) -> dict[int, Grade]:
+    """The grade each of the year's approvals gave (its certificate number and validity), in one statement."""
+    query = (
+        sa.select(Grade)
+        .join(Case, Case.id == Grade.case_id)
+        .where(*_approved_where(org, year))
+        .order_by(Grade.id.desc())  # the first grade of a case wins, as a plain lookup by case found it
+    )
+    return {grade.case_id: grade for grade in db.session.scalars(query) if grade.case_id is not None}
+
+
+def _rows(org: Organisation, year: int) -> tuple[list[Case], list[SummaryRow]]:
+    approved = _approved_cases(org, year)
+    grades = _grades_of(org, year)
+    return approved, [_row(case, grades.get(case.id)) for case in approved]
+
+
+def _row(case: Case, grade: Grade | None) -> SummaryRow:
     assert case.decided_on is not None
-    grade = db.session.scalar(sa.select(Grade).where(Grade.case_id == case.id))
     filed = "、".join(filing.bureau.name for filing in case.filings)
     return SummaryRow(
         organ_name=case.organ.name,
@@ -99,11 +127,18 @@ def _row(case: Case) -> SummaryRow:
 
 
 def submission_of(bureau_id: int, year: int) -> SummarySubmission | None:
-    return db.session.scalar(
+    """The bureau's submitted summary of ``year`` (read once per request: the page and its table both ask)."""
+    cache = request_cache.memo("summary_submission")
+    if cache is not None and (bureau_id, year) in cache:
+        return cache[bureau_id, year]  # type: ignore[no-any-return]
+    submission = db.session.scalar(
         sa.select(SummarySubmission).where(
             SummarySubmission.bureau_id == bureau_id, SummarySubmission.year == year
         )
     )
+    if cache is not None:
+        cache[bureau_id, year] = submission
+    return submission
 
 
 def _from_snapshot(submission: SummarySubmission) -> SummaryData:
@@ -150,7 +185,7 @@ def annual_summary(user: User, year: int) -> SummaryData:
     submitted = submission_of(org.id, year)
     if submitted is not None:
         return _from_snapshot(submitted)
-    rows = [_row(case) for case in _approved_cases(org, year)]
+    _, rows = _rows(org, year)
     return SummaryData(
         city_bureau=org.name, year=year, rows=rows, ruleset=selected_ruleset(), prepared_on=clock.today()
     )
@@ -169,10 +204,8 @@ def submit_summary(user: User, year: int, *, today: date | None = None) -> Summa
             f"{year}年度汇总表已于 {existing.submitted_on.isoformat()} 报送省档案局，不能重复报送或修改"
             "（ARC-10.5.3）。"
         )
-    approved = _approved_cases(org, year)
-    data = SummaryData(
-        city_bureau=org.name, year=year, rows=[_row(case) for case in approved], ruleset=selected_ruleset()
-    )
+    approved, rows = _rows(org, year)
+    data = SummaryData(city_bureau=org.name, year=year, rows=rows, ruleset=selected_ruleset())
     try:
         with transaction():
             submission = SummarySubmission(

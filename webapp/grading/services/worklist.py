@@ -9,10 +9,12 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import g, has_request_context
+from sqlalchemy.orm import selectinload
 
 from webapp.core import clock
 from webapp.core.extensions import db
 from webapp.core.models import Role, User
+from webapp.core.services.organisations import subtree_bureau_ids
 from webapp.grading.models import Case, CaseFiling, PanelMember, SummarySubmission
 from webapp.grading.services import permissions
 from webapp.grading.services.case_search import PER_PAGE, ROW_LOADS, CaseFilters, apply_filters
@@ -23,6 +25,7 @@ from webapp.grading.services.overdue import (
     overdue_condition,
     summary_years_due,
 )
+from webapp.grading.services.paging import CappedPagination, capped_count, count_text
 from workflow import grading
 
 #: For each state, the case functions that act next (derived from the actor column of the transition table).
@@ -37,6 +40,8 @@ ACTING_FUNCTIONS: dict[str, frozenset[str]] = {
     for state in grading.CASE_STATES
 }
 TABS = ("act", "supervised", "filed")
+#: see `worklist`: an optimizer fence, not a limit anyone reaches
+GROUPED_ROWS_FENCE = 1_000_000
 
 
 def _events_for(state: str, functions: frozenset[str]) -> tuple[str, ...]:
@@ -72,38 +77,55 @@ class WorklistRow:
 
 @dataclass
 class Worklist:
-    #: the page shown of the "act" tab
+    #: the page shown of the "act" tab (empty when another tab is shown)
     rows: list[WorklistRow]
-    #: counts per state over the unfiltered worklist, for the filter chips
+    #: counts per state over the unfiltered worklist, for the filter chips (the "act" tab only)
     counts: dict[str, int] = field(default_factory=dict)
-    #: overdue cases per state over the unfiltered worklist
+    #: overdue cases per state over the unfiltered worklist (the "act" tab only)
     overdue_counts: dict[str, int] = field(default_factory=dict)
-    #: cases of lower bureaus the user may read (ARC-9.6) — separate tab, read-only (one page)
+    #: cases of lower bureaus the user may read (ARC-9.6) — the "supervised" tab's page, when it is shown
     supervised: list[Case] = field(default_factory=list)
-    #: cases filed with this bureau (备案, ARC-9.3/9.5) (one page)
+    #: cases filed with this bureau (备案, ARC-9.3/9.5) — the "filed" tab's page, when it is shown
     filed: list[Case] = field(default_factory=list)
     #: the active tab's pagination (page, pages, total …), None for non-bureau users
     page: Any = None
-    #: total rows per tab under the filters
+    #: rows per tab under the filters, each counted up to `paging.COUNT_CAP` (+1: "1000+")
     totals: dict[str, int] = field(default_factory=dict)
 
     @property
     def overdue_total(self) -> int:
         return sum(self.overdue_counts.values())
 
+    def total_text(self, tab: str) -> str:
+        return count_text(self.totals.get(tab, 0))
 
-def _supervised_condition(org_id: int, lower: set[int]) -> sa.ColumnElement[bool]:
+
+def _supervised_condition(org_id: int) -> sa.ColumnElement[bool]:
+    """Cases a bureau below ``org_id`` holds a function in, and ``org_id`` none (ARC-9.6)."""
     # coalesce: a NULL function column must count as "not ours", not make NOT(...) unknown
     own = [
         sa.func.coalesce(getattr(Case, column), 0) == org_id
         for column in permissions.BUREAU_FUNCTION_COLUMNS.values()
     ]
+    lower = subtree_bureau_ids(org_id, strictly_below=True)
     below = [getattr(Case, column).in_(lower) for column in permissions.BUREAU_FUNCTION_COLUMNS.values()]
     return sa.and_(Case.state != "draft", sa.or_(*below), sa.not_(sa.or_(*own)))
 
 
-def _paginate(stmt: sa.Select[Any], page: int, per_page: int) -> Any:
-    return db.paginate(stmt.options(*ROW_LOADS), page=page, per_page=per_page, error_out=False, count=True)
+def tab_queries(org_id: int, filters: CaseFilters, today: date) -> dict[str, sa.Select[tuple[Case]]]:
+    """Each tab's filtered SELECT in its order (nothing run)."""
+    acting = sa.select(Case).where(acting_condition(org_id)).order_by(Case.applied_on, Case.id)
+    supervised = sa.select(Case).where(_supervised_condition(org_id)).order_by(Case.id.desc())
+    filed = (
+        sa.select(Case)
+        .join(CaseFiling, CaseFiling.case_id == Case.id)
+        .where(CaseFiling.bureau_id == org_id)
+        .order_by(CaseFiling.filed_on.desc(), Case.id.desc())
+    )
+    return {
+        name: apply_filters(stmt, filters, today)
+        for name, stmt in (("act", acting), ("supervised", supervised), ("filed", filed))
+    }
 
 
 def worklist(
@@ -120,63 +142,62 @@ def worklist(
     page: int = 1,
     per_page: int = PER_PAGE,
 ) -> Worklist:
-    """The bureau's three tabs under the same filters, each one page (``page`` applies to ``tab``); counts per
-    state and overdue counts over the unfiltered "act" tab. Empty for non-bureau users."""
+    """The bureau's worklist: one page of the tab shown (``tab``), the three tabs' totals under the same
+    filters (one statement, each counted up to a cap) and, on the "act" tab, its counts per state and overdue
+    counts (one grouped statement over the unfiltered tab). The tabs not shown are counted, never loaded.
+    Empty for non-bureau users."""
     today = today or clock.today()
     org = permissions.bureau_of(user)
     if org is None:
         return Worklist(rows=[])
+    if tab not in TABS:
+        tab = "act"
     if filters is None:
         filters = CaseFilters(state=state, level=level, kind=kind, tier=tier, year=year)
-    acting = acting_condition(org.id)
-    late = overdue_condition(today)
+    queries = tab_queries(org.id, filters, today)
     counts: dict[str, int] = {}
     overdue_counts: dict[str, int] = {}
-    for row_state, count, overdue in db.session.execute(
-        sa.select(Case.state, sa.func.count(Case.id), sa.func.sum(sa.case((late, 1), else_=0)))
-        .where(acting)
-        .group_by(Case.state)
-    ):
-        counts[str(row_state)] = int(count)
-        if overdue:
-            overdue_counts[str(row_state)] = int(overdue)
-
-    def page_of(name: str) -> int:
-        return page if tab == name else 1
-
-    act = _paginate(
-        apply_filters(sa.select(Case).where(acting), filters, today).order_by(Case.applied_on, Case.id),
-        page_of("act"),
-        per_page,
-    )
+    if tab == "act":
+        late = overdue_condition(today)
+        # grouped over a LIMITed subquery: without that fence SQLite groups by walking the state index over
+        # every case in the province; with it, the per-function (column, state) indexes give just the tab's
+        # rows (the limit is far above any bureau's open work and never reached)
+        acting = (
+            sa.select(Case.state.label("state"), sa.case((late, 1), else_=0).label("late"))
+            .where(acting_condition(org.id))
+            .limit(GROUPED_ROWS_FENCE)
+            .subquery()
+        )
+        for row_state, count, overdue in db.session.execute(
+            sa.select(acting.c.state, sa.func.count(), sa.func.sum(acting.c.late)).group_by(acting.c.state)
+        ):
+            counts[str(row_state)] = int(count)
+            if overdue:
+                overdue_counts[str(row_state)] = int(overdue)
+    counted = {name: capped_count(stmt, Case.id) for name, stmt in queries.items()}
+    # a bureau with none below it (a county) supervises nothing: CASE skips the count, which would otherwise
+    # scan every case to find none (a WHERE guard is not hoisted out of the scan, a CASE branch is)
+    has_lower = sa.exists(subtree_bureau_ids(org.id, strictly_below=True))
+    counted["supervised"] = sa.case((has_lower, counted["supervised"]), else_=0)
+    totals_row = db.session.execute(sa.select(*(value.label(name) for name, value in counted.items()))).one()
+    totals = {name: int(getattr(totals_row, name) or 0) for name in queries}
+    loads = (*ROW_LOADS, selectinload(Case.filings)) if tab == "filed" else ROW_LOADS
+    shown = CappedPagination(queries[tab].options(*loads), page, per_page, totals[tab])
     rows = []
-    for case in act.items:
-        functions = permissions.bureau_functions(org.id, case)
-        rows.append(WorklistRow(case, functions, _events_for(case.state, functions), flag_for(case, today)))
-
-    lower = permissions.lower_bureau_ids(org)
-    supervised_stmt = sa.select(Case).where(_supervised_condition(org.id, lower) if lower else sa.false())
-    supervised = _paginate(
-        apply_filters(supervised_stmt, filters, today).order_by(Case.id.desc()),
-        page_of("supervised"),
-        per_page,
-    )
-    filed_stmt = (
-        sa.select(Case)
-        .join(CaseFiling, CaseFiling.case_id == Case.id)
-        .where(CaseFiling.bureau_id == org.id)
-        .order_by(CaseFiling.filed_on.desc(), Case.id.desc())
-    )
-    filed = _paginate(apply_filters(filed_stmt, filters, today), page_of("filed"), per_page)
-    pages = {"act": act, "supervised": supervised, "filed": filed}
+    if tab == "act":
+        for case in shown.items:
+            functions = permissions.bureau_functions(org.id, case)
+            rows.append(
+                WorklistRow(case, functions, _events_for(case.state, functions), flag_for(case, today))
+            )
     return Worklist(
         rows=rows,
         counts=counts,
         overdue_counts=overdue_counts,
-        supervised=list(supervised.items),
-        filed=list(filed.items),
-        page=pages.get(tab, act),
-        totals={name: int(p.total or 0) for name, p in pages.items()},
+        supervised=list(shown.items) if tab == "supervised" else [],
+        filed=list(shown.items) if tab == "filed" else [],
+        page=shown,
+        totals=totals,
     )
 
 

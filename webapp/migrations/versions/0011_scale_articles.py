@@ -14,8 +14,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0011_scale_articles"
-# LEAD: relink to "0010_scale" (H4a's) when it is merged; "0009_sheet_subjects" keeps this branch's chain whole
-down_revision = "0009_sheet_subjects"
+down_revision = "0010_scale"
 branch_labels = None
 depends_on = None
 

@@ -18,7 +18,7 @@ import sqlalchemy as sa
 
 from config.rulesets import available_rulesets, load_ruleset
 from config.schemes import SCHEMES_DIR, decode_scheme_bytes, load_scheme, parse_scheme_text, scheme_to_toml
-from webapp.core import clock
+from webapp.core import clock, request_cache
 from webapp.core.extensions import db
 from webapp.core.models import User
 from webapp.core.services import transaction
@@ -72,11 +72,17 @@ def _parse_cached(ref: str, text: str) -> Scheme:
 
 def get_scheme(scheme_id: str, version: str) -> Scheme:
     """The exact version: the stored TOML when registered, else the shipped file (`load_scheme("id@version")`)."""
+    cache = request_cache.memo("scheme_versions")  # the case page asks for its scheme more than once
+    if cache is not None and (scheme_id, version) in cache:
+        return cache[scheme_id, version]  # type: ignore[no-any-return]
     row = db.session.scalar(
         sa.select(SchemeVersion).where(SchemeVersion.scheme_id == scheme_id, SchemeVersion.version == version)
     )
     if row is not None:
-        return _parse_cached(row.ref, row.toml_text)
+        scheme = _parse_cached(row.ref, row.toml_text)
+        if cache is not None:
+            cache[scheme_id, version] = scheme
+        return scheme
     try:
         return load_scheme(f"{scheme_id}@{version}")
     except SchemeError:

@@ -40,7 +40,7 @@ class SheetStale(Conflict):
     """The sheet changed since the caller loaded it (optimistic lock, ``version_id``); same code as a stale case."""
 
     def __init__(self) -> None:
-        super().__init__("该评分表已在别处更新，请刷新页面后再保存（您的输入未保存）。")
+        super().__init__("该评分表已被他人处理，请刷新页面后再保存（您的输入未保存）。")
         self.code = "stale"
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from webapp.core import clock
+from webapp.core import clock, request_cache
 from webapp.core.extensions import db
 from webapp.core.models import User
 from webapp.core.services.errors import NotFound
@@ -32,10 +32,22 @@ def of_subject(subject: SubjectRef | int) -> sa.ColumnElement[bool]:
 
 
 def sheets_of(subject: SubjectRef | int) -> list[ScoreSheet]:
-    return list(db.session.scalars(sa.select(ScoreSheet).where(of_subject(subject)).order_by(ScoreSheet.id)))
+    """The subject's sheets by id; read once per request (a subject has a handful: self, one per reviewer,
+    agreed), so the page's overview, its conclusion and the guards' facts share one statement."""
+    ref = SubjectRef.of(subject)
+    cache = request_cache.memo("sheets_of")
+    if cache is not None and (ref.type, ref.id) in cache:
+        return list(cache[ref.type, ref.id])
+    sheets = list(db.session.scalars(sa.select(ScoreSheet).where(of_subject(ref)).order_by(ScoreSheet.id)))
+    if cache is not None:
+        cache[ref.type, ref.id] = sheets
+    return list(sheets)
 
 
 def find(subject: SubjectRef | int, kind: str, reviewer_id: int | None = None) -> ScoreSheet | None:
+    if request_cache.memo("sheets_of") is not None:  # in a request: from the subject's sheets read once
+        slot = ScoreSheet.slot_for(kind, reviewer_id)
+        return next((sheet for sheet in sheets_of(subject) if sheet.slot == slot), None)
     return db.session.scalar(
         sa.select(ScoreSheet).where(
             of_subject(subject), ScoreSheet.slot == ScoreSheet.slot_for(kind, reviewer_id)

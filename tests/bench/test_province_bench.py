@@ -1,0 +1,102 @@
+"""The province bench (`make bench`, issue 12) at a tiny size: the generator writes data the app accepts —
+every measured page answers 200, the timelines verify — and the results have the issue's JSON shape.
+
+The measuring loop runs here with Flask's test client; gunicorn and real HTTP only in `make bench`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+
+from bench import pages as pg
+from bench.province import SIZES, generate
+from bench.runner import PAGE_KEYS, REPORT_KEYS, page_row
+from tests.factories import make_test_app
+from webapp.core.extensions import db
+from webapp.core.models import AuditEvent
+from webapp.core.services.audit import verify_chain
+from webapp.demo import load_demo
+from webapp.grading.models import Case
+
+
+@pytest.fixture(scope="module")
+def province(tmp_path_factory: pytest.TempPathFactory) -> Flask:
+    app = make_test_app(
+        tmp_path_factory.mktemp("province"),
+        DEMO_CASES=True,
+        DEMO_ARTICLES=True,
+        DEMO_CAMPAIGNS=True,
+        KAOPING_SQL_COUNT="1",
+    )
+    with app.app_context():
+        db.create_all()
+        load_demo()
+        counts = generate(SIZES["tiny"], log=lambda _: None)
+        assert counts["cases"] > 200 and counts["audit_events"] > 2000 and counts["articles"] > 300
+    return app
+
+
+def test_generated_timelines_verify_as_the_app_writes_them(province: Flask) -> None:
+    """ARC-10 trail: the generator hashes each row with the app's own code, so `verify_chain` passes."""
+    with province.app_context():
+        generated = list(
+            db.session.scalars(
+                sa.select(AuditEvent.subject_id)
+                .where(AuditEvent.subject_type == "case")
+                .group_by(AuditEvent.subject_id)
+                .order_by(sa.func.count().desc())
+                .limit(20)
+            )
+        )
+        assert generated
+        for case_id in generated:
+            assert verify_chain("case", case_id), case_id
+
+
+def test_generated_cases_are_in_states_of_the_transition_table(province: Flask) -> None:
+    from workflow import grading
+
+    with province.app_context():
+        states = set(db.session.scalars(sa.select(Case.state).distinct()))
+    assert states <= set(grading.CASE_STATES)
+    assert {"approved", "acceptance_requested", "in_notice"} <= states
+
+
+def test_every_measured_page_answers_200_on_the_generated_province(province: Flask) -> None:
+    with province.app_context():
+        page_list = pg.resolve_pages(transition_subjects=10)
+        db.session.remove()
+    names = {page.name for page in page_list}
+    assert any(name.startswith("case page") for name in names)
+    assert {"API POST a transition (start_precheck)", "campaign moderation page"} <= names
+    backend = pg.FlaskBackend(province)
+    accounts = pg.Accounts(backend)
+    baseline = pg.measure(
+        pg.Page("/healthz", "/healthz", None, "none"), [backend], accounts, requests=2, max_seconds=5
+    )
+    rows = []
+    for page in page_list:
+        result = pg.measure(page, [backend], accounts, requests=2, max_seconds=5, min_requests=2)
+        assert set(result.statuses) == {200}, (page.path, result.statuses)
+        assert result.sql is not None and result.sql > 0, page.path
+        rows.append(page_row(result, baseline.p50_ms, result.sql))
+    report = {"pages": rows, "ledger_s": 0.1, "tick_s": 0.1, "rss_mb": 100.0}
+    shaped = json.loads(json.dumps(report))
+    assert set(REPORT_KEYS) <= set(shaped)
+    for row in shaped["pages"]:
+        assert set(PAGE_KEYS) <= set(row)
+        assert row["p50_ms"] > 0 and row["p99_ms"] >= row["p50_ms"]
+    assert "| page |" in pg.table(rows)
+
+
+def test_the_bench_refuses_a_database_whose_name_does_not_say_bench(tmp_path: Path) -> None:
+    from bench.runner import database_urls
+
+    with pytest.raises(SystemExit, match="bench"):
+        database_urls("postgresql+psycopg://kaoping:kaoping@127.0.0.1:5432/kaoping", "full")
+    province, demo = database_urls("postgresql+psycopg://k:k@127.0.0.1:5432/bench_province", "full")
+    assert province.endswith("/bench_province") and demo.endswith("/bench_province_demo")

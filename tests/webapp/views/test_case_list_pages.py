@@ -1,0 +1,66 @@
+"""/cases/ at depth (issue 12): 上一页/下一页 step by cursor, numbered links jump by page, the count stops at a
+cap, a damaged cursor is a Chinese 400 — and the rows are those of the numbered pages, in their order."""
+
+from __future__ import annotations
+
+import html as html_lib
+import re
+
+from tests.webapp.views.test_list_statements import add_cases
+
+
+def ids(page: str) -> list[int]:
+    if 'data-testid="case-list"' not in page:
+        return []
+    table = page.split('data-testid="case-list"')[1].split("</table>")[0]
+    return [int(n) for n in re.findall(r'<tr data-case-id="(\d+)"', table)]
+
+
+def link(page: str, testid: str) -> str | None:
+    found = re.search(rf'data-testid="{testid}" href="([^"]+)"', page)
+    return html_lib.unescape(found.group(1)) if found and found.group(1) != "#" else None
+
+
+def test_next_and_previous_walk_the_list_by_cursor_through_the_same_rows_as_the_numbered_pages(
+    demo, client, auth
+):
+    with demo.app_context():
+        add_cases(11)
+    auth.login("prov-staff")
+    numbered = [ids(client.get(f"/cases/?per_page=4&page={n}").get_data(as_text=True)) for n in (1, 2, 3, 4)]
+    assert all(numbered[:3]) and sum(map(len, numbered)) >= 11
+    page = client.get("/cases/?per_page=4").get_data(as_text=True)
+    walked = [ids(page)]
+    while (url := link(page, "next-page")) is not None:
+        assert "after=" in url and "per_page=4" in url
+        page = client.get(url).get_data(as_text=True)
+        walked.append(ids(page))
+        assert f"第 {len(walked)}/" in page  # the page number travels with the cursor
+    assert walked == [rows for rows in numbered if rows]
+    back = []
+    while (url := link(page, "prev-page")) is not None:
+        assert "before=" in url
+        page = client.get(url).get_data(as_text=True)
+        back.append(ids(page))
+    assert back == list(reversed(walked[:-1]))
+    assert "第 1/" in page
+
+
+def test_a_damaged_cursor_is_refused_in_chinese_and_the_first_page_is_shown(demo, client, auth):
+    auth.login("prov-staff")
+    response = client.get("/cases/?after=bm90LWEtY3Vyc29y")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400 and "分页游标无效" in page
+    assert 'data-testid="filter-errors"' in page
+
+
+def test_past_the_count_cap_the_list_says_so_and_still_offers_the_next_page(demo, client, auth, monkeypatch):
+    from webapp.grading.services import paging
+
+    with demo.app_context():
+        add_cases(9)
+    monkeypatch.setattr(paging, "COUNT_CAP", 4)
+    auth.login("prov-staff")
+    page = client.get("/cases/?per_page=2&page=3").get_data(as_text=True)
+    assert "共 4+ 件" in page and len(ids(page)) == 2
+    assert link(page, "next-page") is not None
