@@ -259,31 +259,30 @@ def records(
         of_unit = [Article.unit_id == unit_id]
         in_window_stmt = in_window_stmt.join(Article, Article.id == Adoption.article_id).where(*of_unit)
     in_window = in_window_stmt.scalar_subquery()
-    # one streamed query of plain columns (no ORM object per row): a province-year is ~700,000 adoptions
-    rows = (
-        db.session.connection()
-        .execution_options(yield_per=STREAM_ROWS)
-        .execute(
-            sa.select(
-                Adoption.article_id,
-                Article.unit_id,
-                Article.title,
-                Publication.code,
-                Publication.name,
-                Adoption.class_code,
-                Adoption.form_code,
-                Adoption.adopted_on,
-            )
-            .join(Article, Article.id == Adoption.article_id)
-            .join(Publication, Publication.id == Adoption.publication_id)
-            .where(
-                Adoption.office_id == office.id,
-                Adoption.cancelled_at.is_(None),
-                Adoption.article_id.in_(in_window),
-                *of_unit,
-            )
-            .order_by(Adoption.id)
+    # one streamed query of plain columns (no ORM object per row): a province-year is ~700,000 adoptions. The
+    # option is the statement's own: set on the connection it would stay for the rest of the transaction, and
+    # PostgreSQL refuses a server-side cursor for the INSERT that closing a period then issues.
+    rows = db.session.execute(
+        sa.select(
+            Adoption.article_id,
+            Article.unit_id,
+            Article.title,
+            Publication.code,
+            Publication.name,
+            Adoption.class_code,
+            Adoption.form_code,
+            Adoption.adopted_on,
         )
+        .join(Article, Article.id == Adoption.article_id)
+        .join(Publication, Publication.id == Adoption.publication_id)
+        .where(
+            Adoption.office_id == office.id,
+            Adoption.cancelled_at.is_(None),
+            Adoption.article_id.in_(in_window),
+            *of_unit,
+        )
+        .order_by(Adoption.id)
+        .execution_options(yield_per=STREAM_ROWS)
     )
     adoptions: list[LedgerAdoption] = []
     articles: dict[int, str] = {}
