@@ -153,7 +153,7 @@ def _user(username: str):  # noqa: ANN202 - a demo User
 
 
 def test_the_migration_fills_the_tree_from_parent_ids(tmp_path):
-    app = make_test_app(tmp_path)
+    app = make_test_app(tmp_path, own_database=True)  # migrations start from an empty database
     with app.app_context():
         upgrade(revision="0009_sheet_subjects")
         with db.engine.begin() as conn:
