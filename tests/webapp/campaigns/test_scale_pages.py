@@ -5,8 +5,6 @@ ranking counts every unit; the API list pages by an opaque cursor."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal
 
@@ -15,28 +13,13 @@ from flask import Flask
 
 from tests.factories import TEST_PASSWORD, make_organ
 from tests.webapp.campaigns.conftest import World, draft, login, put_in_state, submit
+from tests.webapp.sql_count import count_statements
 from webapp.campaigns.models import Campaign
 from webapp.campaigns.services import moderation, setup
 from webapp.core.extensions import db
 from webapp.core.models import Organisation, User
 
 LIMIT = 15
-
-
-@contextmanager
-def statements(app: Flask) -> Iterator[list[str]]:
-    seen: list[str] = []
-
-    def count(conn, cursor, statement, *args):  # type: ignore[no-untyped-def]
-        seen.append(statement)
-
-    with app.app_context():
-        sa.event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        yield seen
-    finally:
-        with app.app_context():
-            sa.event.remove(db.engine, "before_cursor_execute", count)
 
 
 def _in_moderation(app: Flask, world: World, units: int) -> int:
@@ -75,10 +58,10 @@ def _counts(app: Flask, client, campaign_id: int) -> dict[str, int]:  # type: ig
     found = {}
     for url in urls:
         client.get(url, headers=headers)  # per-process caches (the demo clock's offset) are filled once
-        with statements(app) as seen:
+        with count_statements(app) as seen:
             response = client.get(url, headers=headers)
         assert response.status_code == 200, (url, response.status_code)
-        found[url] = len(seen)
+        found[url] = seen.count
     return found
 
 
