@@ -69,8 +69,10 @@ test: venv system-fonts system-graphviz system-browser
 # one database per pytest worker, emptied per test) and removes the cluster afterwards.
 # The browser tests are left out of this pass (PG_PYTEST_ARGS): they drive the same views through Chromium that
 # the HTTP tests drive on PostgreSQL here, and they cost minutes that .ci/run's 40-minute budget (both passes plus
-# installs) does not have. `make test-postgres PG_PYTEST_ARGS=` runs them on PostgreSQL too.
-PG_PYTEST_ARGS ?= -m "not browser"
+# installs) does not have. tests/workflow is left out too: it is the pure domain (import-linter keeps SQLAlchemy and
+# Flask out of workflow/), so the database cannot change its outcome. `make test-postgres PG_PYTEST_ARGS=` runs
+# everything on PostgreSQL.
+PG_PYTEST_ARGS ?= -m "not browser" --ignore=tests/workflow
 test-postgres: venv system-fonts system-graphviz system-postgres
 	env -u KAOPING_TODAY -u DATABASE_URL -u KAOPING_CONFIG .ci/with-test-postgres \
 	  $(PY) -m pytest $(PYTEST_WORKERS) $(PG_PYTEST_ARGS) $(PYTEST_ARGS)

@@ -3,8 +3,9 @@
 ``KAOPING_TEST_DATABASE_URL`` (set by ``make test-postgres``) names a PostgreSQL *server*; its database part is
 a base name. Each pytest process (xdist worker ``gw0``…, or ``main``) then works in its own database
 ``<base>_<worker>``: it is dropped and re-created, tables and all, the first time the process needs it (a
-database left by an older run may carry an older schema), and every table in it is emptied with one
-``TRUNCATE … RESTART IDENTITY CASCADE`` whenever a new test app is made, so each test starts empty and ids start
+database left by an older run may carry an older schema), and every table in it is emptied (``DELETE`` with the
+foreign-key triggers off and the sequences restarted; ``TRUNCATE … RESTART IDENTITY CASCADE`` for a role that is
+not a superuser) whenever a new test app is made, so each test starts empty and ids start
 at 1 as they do on a fresh SQLite file. The app fixture's ``db.create_all()`` then finds every table and issues
 no DDL.
 
@@ -154,9 +155,22 @@ def _empty_every_table(url: str) -> None:
             )
             tables = connection.execute(
                 sa.text("SELECT quote_ident(tablename) FROM pg_tables WHERE schemaname = 'public'")
-            ).scalars()
-            names = ", ".join(tables)
-            if names:
-                connection.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            ).scalars().all()
+            if not tables:
+                return
+            if connection.execute(sa.text("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")).scalar():
+                # DELETE of a few rows is ~10x quicker than TRUNCATE, which replaces every table's files (0.25 s
+                # per test app, minutes over the suite). replica mode skips the foreign-key triggers, so the
+                # order does not matter; the sequences restart as RESTART IDENTITY would restart them.
+                connection.execute(sa.text("SET LOCAL session_replication_role = replica"))
+                connection.execute(sa.text("; ".join(f"DELETE FROM {name}" for name in tables)))
+                connection.execute(
+                    sa.text(
+                        "SELECT setval(c.oid, s.seqstart, false) FROM pg_class c"
+                        " JOIN pg_sequence s ON s.seqrelid = c.oid WHERE c.relkind = 'S'"
+                    )
+                )
+            else:
+                connection.execute(sa.text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
     finally:
         engine.dispose()
