@@ -1,15 +1,18 @@
-"""What the scheme and sheet workbooks share: headers, per-cell errors, and reading cells as text or numbers."""
+"""What the workbooks share: headers, per-cell errors, reading cells as text or numbers, and styling cells fast."""
 
 from __future__ import annotations
 
 import io
 import re
+from copy import copy
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
 from openpyxl import load_workbook
+from openpyxl.cell.cell import Cell
+from openpyxl.styles import Alignment, Border, Font
 from openpyxl.worksheet.worksheet import Worksheet
 
 from webapp.core.services import uploads
@@ -74,3 +77,31 @@ def find_header(ws: Worksheet, needed: tuple[str, ...]) -> tuple[int, dict[str, 
                     columns.setdefault(f"{text}@{cell.column}", cell.column)
             return row[0].row, columns
     return None
+
+
+def style_cell(
+    cell: Cell,
+    *,
+    font: Font | None = None,
+    border: Border | None = None,
+    alignment: Alignment | None = None,
+    number_format: str | None = None,
+) -> None:
+    """Styles a cell like the first one styled so: openpyxl hashes every style object on each assignment (9 of
+    the 10 s a 600-unit bulletin took), so each combination is assigned once per workbook and its style record
+    copied after that. Keyed by the styles' identities: pass module constants, not objects made per cell."""
+    memo: dict[tuple[Any, ...], Any] = cell.parent.parent.__dict__.setdefault("_kaoping_styles", {})
+    key = (id(font), id(border), id(alignment), number_format)
+    found = memo.get(key)
+    if found is not None:
+        cell._style = copy(found)
+        return
+    if font is not None:
+        cell.font = font
+    if border is not None:
+        cell.border = border
+    if alignment is not None:
+        cell.alignment = alignment
+    if number_format is not None:
+        cell.number_format = number_format
+    memo[key] = copy(cell._style)

@@ -97,6 +97,20 @@ def test_workbook_has_title_header_frozen_and_one_row_per_approval():
     assert sheet.column_dimensions["B"].width >= 20
 
 
+def test_every_data_cell_keeps_its_own_look_when_styles_are_copied():
+    """The rows are styled once per kind of cell and copied (webapp.core.xlsx.style_cell); each cell must
+    still carry its own alignment and number format, not the last one styled."""
+    sheet = _sheet(SUMMARY)
+    for row in range(4, 8):
+        organ, tier, approved = (sheet.cell(row=row, column=c) for c in (2, 3, 7))
+        assert (organ.font.name, organ.font.sz, organ.border.left.style) == ("宋体", 11, "thin")
+        assert organ.alignment.horizontal == "left" and organ.number_format == "General"
+        assert tier.alignment.horizontal == "center" and tier.number_format == "General"
+        assert approved.alignment.horizontal == "center"
+        assert approved.number_format == 'yyyy"年"m"月"d"日"'
+    assert sheet["A1"].font.sz == 16 and sheet.cell(row=3, column=1).font.b
+
+
 def test_workbook_ends_with_counts_and_the_due_note():
     cells = _cells(_sheet(SUMMARY))
     flat = [value for row in cells for value in row if value is not None]

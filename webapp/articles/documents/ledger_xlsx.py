@@ -8,7 +8,6 @@ itself. Text typed by people is written as text, never as a formula (a unit name
 
 from __future__ import annotations
 
-from copy import copy
 from io import BytesIO
 from typing import Any
 
@@ -19,6 +18,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from webapp.articles.documents.ledger_bulletin import BulletinDocument, RankingTable, rule_label
+from webapp.core.xlsx import style_cell
 
 TITLE_FONT = Font(bold=True, size=16)
 HEADER_FONT = Font(bold=True)
@@ -65,34 +65,6 @@ def _put(sheet: Worksheet, row: int, column: int, value: Any) -> Cell:
     else:
         cell.value = value
     return cell
-
-
-def _style(
-    cell: Cell,
-    *,
-    font: Font | None = None,
-    border: Border | None = None,
-    alignment: Alignment | None = None,
-    number_format: str | None = None,
-) -> None:
-    """Styles a cell like the first one styled so: openpyxl hashes every style object on each assignment (9 of
-    the 10 s a 600-unit bulletin took), so each combination is assigned once per workbook and its style record
-    copied after that. Keyed by the styles' identities (the module's constants)."""
-    memo: dict[tuple[Any, ...], Any] = cell.parent.parent.__dict__.setdefault("_kaoping_styles", {})
-    key = (id(font), id(border), id(alignment), number_format)
-    found = memo.get(key)
-    if found is not None:
-        cell._style = copy(found)
-        return
-    if font is not None:
-        cell.font = font
-    if border is not None:
-        cell.border = border
-    if alignment is not None:
-        cell.alignment = alignment
-    if number_format is not None:
-        cell.number_format = number_format
-    memo[key] = copy(cell._style)
 
 
 def _number_format(decimals: int) -> str:
@@ -143,7 +115,7 @@ def _table(sheet: Worksheet, start: int, table: RankingTable, columns: list, num
                 fmt = number
             elif key == "completion" and value is not None:
                 fmt = "0.00%"
-            _style(
+            style_cell(
                 cell,
                 border=BORDER,
                 alignment=WRAP if key in ("unit", "group", "notes") else CENTRE,
@@ -202,7 +174,7 @@ def _lines(sheet: Worksheet, doc: BulletinDocument) -> None:
             values = (unit.unit, unit.group, rule_label(line.rule), line.text, line.points)
             for index, value in enumerate(values, start=1):
                 cell = _put(sheet, row, index, value)
-                _style(
+                style_cell(
                     cell,
                     border=BORDER,
                     alignment=CENTRE if index in (3, 5) else WRAP,
@@ -211,10 +183,10 @@ def _lines(sheet: Worksheet, doc: BulletinDocument) -> None:
             row += 1
         if not lines:
             for index, value in enumerate((unit.unit, unit.group, "", "本期无计分记录", 0), start=1):
-                _style(_put(sheet, row, index, value), border=BORDER, alignment=WRAP)
+                style_cell(_put(sheet, row, index, value), border=BORDER, alignment=WRAP)
             row += 1
         for index, value in enumerate((unit.unit, unit.group, "", "合计", unit.total), start=1):
-            _style(
+            style_cell(
                 _put(sheet, row, index, value),
                 font=HEADER_FONT,
                 border=BORDER,

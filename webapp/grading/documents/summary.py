@@ -16,6 +16,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from webapp.core.xlsx import style_cell
 from webapp.grading.documents.labels import format_date
 from workflow.ruleset import Ruleset
 
@@ -34,6 +35,14 @@ SUMMARY_COLUMNS: tuple[tuple[str, str, float], ...] = (
     ("remark", "备注", 22),
 )
 EXCEL_DATE_FORMAT = 'yyyy"年"m"月"d"日"'
+FONT_NAME = "宋体"
+BODY_FONT = Font(name=FONT_NAME, size=11)
+THIN = Side(style="thin", color="000000")
+GRID = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+CENTRE = Alignment(horizontal="center", vertical="center", wrap_text=True)
+LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
+#: columns of people's and bureaus' names, set left; the rest are centred
+LEFT_KEYS = frozenset({"organ_name", "remark", "approver"})
 
 
 @dataclass(frozen=True)
@@ -183,12 +192,8 @@ def annual_summary_xlsx(data: SummaryData) -> bytes:
     sheet.title = f"{data.year}年度审批汇总"
     width = len(SUMMARY_COLUMNS)
     last_column = get_column_letter(width)
-    thin = Side(style="thin", color="000000")
-    grid = Border(left=thin, right=thin, top=thin, bottom=thin)
+    grid, centre, font = GRID, CENTRE, FONT_NAME
     grey = PatternFill("solid", fgColor="E6E6E6")
-    centre = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    left = Alignment(horizontal="left", vertical="center", wrap_text=True)
-    font = "宋体"
 
     sheet.merge_cells(f"A1:{last_column}1")
     sheet["A1"] = summary_title(data)
@@ -223,12 +228,14 @@ def annual_summary_xlsx(data: SummaryData) -> bytes:
             value: object = shown[key]
             if key in date_keys:  # real dates, so the bureau can sort and filter in Excel
                 value = row.approved_on if key == "approved_on" else row.valid_until
-            cell = sheet.cell(row=excel_row, column=column, value=value)
-            cell.font = Font(name=font, size=11)
-            cell.border = grid
-            cell.alignment = left if key in ("organ_name", "remark", "approver") else centre
-            if key in date_keys:
-                cell.number_format = EXCEL_DATE_FORMAT
+            # one style record per kind of cell, copied (style_cell): a city's 2,000 approvals are 22,000 cells
+            style_cell(
+                sheet.cell(row=excel_row, column=column, value=value),
+                font=BODY_FONT,
+                border=GRID,
+                alignment=LEFT if key in LEFT_KEYS else CENTRE,
+                number_format=EXCEL_DATE_FORMAT if key in date_keys else None,
+            )
     end_of_table = header_row + len(rows)
     if rows:
         sheet.auto_filter.ref = f"A{header_row}:{last_column}{end_of_table}"
