@@ -16,6 +16,7 @@ from webapp.core.models.organisation import (
 )
 from webapp.core.models.sequence import Sequence
 from webapp.core.models.setting import SettingKV
+from webapp.core.models.throttle import Throttle
 from webapp.core.models.user import ROLE_LABELS, ApiToken, Role, User, UserRole, hash_token
 
 __all__ = [
@@ -35,6 +36,7 @@ __all__ = [
     "Role",
     "Sequence",
     "SettingKV",
+    "Throttle",
     "User",
     "UserRole",
     "bureau_tier_labels",
