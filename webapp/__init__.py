@@ -16,6 +16,7 @@ from webapp.core.errors import register_errorhandlers
 from webapp.core.extensions import bootstrap, csrf, db, login_manager, migrate
 from webapp.core.feature import EXTENSION_KEY, Feature, features_of
 from webapp.core.nul_guard import register_nul_guard
+from webapp.core.separation import register_separation_guard
 from webapp.core.request_args import DatabaseIdConverter
 from webapp.core.static_files import register_static_files
 from webapp.core.template_helpers import register_template_helpers
@@ -38,6 +39,7 @@ def create_app(test_config: dict[str, Any] | None = None, features: tuple[Featur
     register_extensions(app)
     app.extensions[EXTENSION_KEY] = features
     register_blueprints(app)
+    register_separation_guard(app)  # 三员分立: the administrators never act in a procedure
     register_errorhandlers(app)
     register_commands(app)
     register_template_helpers(app)
