@@ -25,6 +25,7 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 
+from tests import database as test_database
 from tests.factories import TEST_PASSWORD, make_test_app, make_user
 from tests.webapp.sheets import world as w
 from webapp.articles.models import Article
@@ -171,7 +172,8 @@ EXPECTED: dict[str, str] = {
     "bureau.objections": "bureau",
     "bureau.panel": "case_action",
     "bureau.review_date": "case_action",
-    "bureau.spot_check": "case_action",
+    # the worklist's form: an invalid form is turned back (flash + redirect) before the service checks the case
+    "bureau.spot_check": "bureau_action",
     "bureau.summaries": "bureau_action",
     "bureau.summary": "bureau_action",
     "bureau.summary_received_xlsx": "bureau_action",
@@ -434,6 +436,12 @@ def test_every_route_has_an_expected_answer(world):
     assert set(EXPECTED.values()) <= set(CLASSES)
 
 
+#: the same document for everyone, and the slowest answer: asked once, anonymously
+ONCE = {"api.openapi_json"}
+
+
+# ~5,000 requests: run in the SQLite pass only (the PostgreSQL pass proves the same code on another database)
+@pytest.mark.skipif(test_database.on_postgres(), reason="route matrix: SQLite pass only (run time)")
 def test_every_route_answers_every_user_as_the_table_expects(world):
     app, ids = world
     started = time.perf_counter()
@@ -444,6 +452,8 @@ def test_every_route_answers_every_user_as_the_table_expects(world):
     for endpoint, method, url in _routes(app, ids):
         expect = CLASSES[EXPECTED.get(endpoint, "procedure")]
         for key, (client, headers) in clients.items():
+            if endpoint in ONCE and key != "anonymous":
+                continue
             api = url.startswith("/api/")
             began = time.perf_counter()
             response = client.open(url, method=method, headers=headers if api else {})
