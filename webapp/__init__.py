@@ -16,8 +16,8 @@ from webapp.core.errors import register_errorhandlers
 from webapp.core.extensions import bootstrap, csrf, db, login_manager, migrate
 from webapp.core.feature import EXTENSION_KEY, Feature, features_of
 from webapp.core.nul_guard import register_nul_guard
-from webapp.core.separation import register_separation_guard
 from webapp.core.request_args import DatabaseIdConverter
+from webapp.core.separation import register_separation_guard
 from webapp.core.static_files import register_static_files
 from webapp.core.template_helpers import register_template_helpers
 from webapp.demo import DEMO_COMMANDS

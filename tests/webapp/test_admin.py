@@ -192,7 +192,9 @@ def test_admin_creates_a_user_and_the_security_admin_gives_it_roles(demo, client
 def test_bureau_roles_at_an_organ_are_refused_and_form_keeps_values(demo, client, auth):
     auth.login("secadmin")
     user_id = _user(demo, "unit-county")[0]
-    page = client.post(f"/admin/users/{user_id}/roles", data={"roles": ["bureau_head"]}).get_data(as_text=True)
+    page = client.post(f"/admin/users/{user_id}/roles", data={"roles": ["bureau_head"]}).get_data(
+        as_text=True
+    )
     assert "只能设在档案局" in page
     assert re.search(r'<input checked[^>]*value="bureau_head"', page)
     assert _user(demo, "unit-county")[2] == {"unit_applicant"}

@@ -26,8 +26,8 @@ from wtforms import Form
 from wtforms.fields.core import UnboundField
 
 import webapp
-from tests.webapp.sheets import world as w
 from tests.factories import make_test_app
+from tests.webapp.sheets import world as w
 from webapp.core.api.spec import OPERATION_ATTR
 from webapp.core.extensions import db
 from webapp.demo import DEMO_PASSWORD, load_demo
@@ -45,8 +45,23 @@ SKIP = {"auth.logout"}
 HOSTILE_TEXT = st.one_of(
     st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=40),
     st.text(alphabet="\t\r\n\x0b\x0c\x1b\u200b\u202e\ufeff", max_size=10),
-    st.sampled_from(["档案工作" * 3000, "x" * 70_000, "-1", "0", "99999999999999999999", "1e309", "NaN", "2027-02-30",
-                     "9999-12-31", "<script>alert(1)</script>", "' OR 1=1 --", "%00", "../../etc/passwd"]),  # fmt: skip
+    st.sampled_from(
+        [
+            "档案工作" * 3000,
+            "x" * 70_000,
+            "-1",
+            "0",
+            "99999999999999999999",
+            "1e309",
+            "NaN",
+            "2027-02-30",
+            "9999-12-31",
+            "<script>alert(1)</script>",
+            "' OR 1=1 --",
+            "%00",
+            "../../etc/passwd",
+        ]
+    ),  # fmt: skip
     st.integers(min_value=-(2**70), max_value=2**70).map(str),
 )
 JSON_VALUE = st.one_of(
@@ -80,7 +95,9 @@ def _form_fields(form: type) -> list[str]:
 
 @pytest.fixture(scope="module")
 def world(tmp_path_factory) -> Iterator[tuple[Flask, dict[str, int]]]:
-    app = make_test_app(tmp_path_factory.mktemp("fuzz"), own_database=True, DEMO_ARTICLES=True, DEMO_CAMPAIGNS=True)
+    app = make_test_app(
+        tmp_path_factory.mktemp("fuzz"), own_database=True, DEMO_ARTICLES=True, DEMO_CAMPAIGNS=True
+    )
     with app.app_context():
         db.create_all()
         load_demo()
@@ -101,7 +118,10 @@ def _row_counts() -> dict[str, int]:
     """Rows of every table, in one statement."""
     tables = sorted(db.metadata.tables.items())
     counts = sa.select(
-        *(sa.select(sa.func.count()).select_from(table).scalar_subquery().label(name) for name, table in tables)
+        *(
+            sa.select(sa.func.count()).select_from(table).scalar_subquery().label(name)
+            for name, table in tables
+        )
     )
     return dict(db.session.execute(counts).mappings().one())
 
@@ -115,7 +135,10 @@ class Callers:
         self.admitted: dict[tuple[str, str], object] = {}
         for username in CANDIDATES:
             client = app.test_client()
-            assert client.post("/auth/login", data={"username": username, "password": DEMO_PASSWORD}).status_code == 302
+            assert (
+                client.post("/auth/login", data={"username": username, "password": DEMO_PASSWORD}).status_code
+                == 302
+            )
             token = client.post("/api/v1/tokens", json={"username": username, "password": DEMO_PASSWORD})
             self.clients[username] = (client, {"Authorization": "Bearer " + token.get_json()["token"]})
 
@@ -131,7 +154,9 @@ class Callers:
                 answer = client.open(url, method=method, json={}, headers=headers)
             else:
                 answer = client.open(url, method=method, data={})
-            if answer.status_code not in (401, 403, 404) and "/auth/login" not in answer.headers.get("Location", ""):
+            if answer.status_code not in (401, 403, 404) and "/auth/login" not in answer.headers.get(
+                "Location", ""
+            ):
                 return username, client, headers
         return None
 
@@ -184,6 +209,21 @@ def _check(app: Flask, client, method: str, url: str, headers: dict, payload: di
         assert not changed, f"{method} {url} refused ({response.status_code}) yet wrote {changed}"
 
 
+def _fuzz(
+    app: Flask, client, method: str, url: str, headers: dict, names: list[str], values, api: bool
+) -> None:  # noqa: ANN001
+    """`EXAMPLES` generated payloads — any subset of the fields (missing ones included), hostile values."""
+    payloads = st.dictionaries(st.sampled_from(names), values, max_size=len(names)) if names else st.just({})
+
+    @settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
+              suppress_health_check=list(HealthCheck))  # fmt: skip
+    @given(payloads)
+    def fuzz(payload: dict) -> None:
+        _check(app, client, method, url, headers, payload, api=api)
+
+    fuzz()
+
+
 def test_every_form_and_body_model_is_found(world):
     """The walk finds them: a form or body model added later is fuzzed without editing this file."""
     app, _ = world
@@ -209,14 +249,7 @@ def test_generated_form_input_never_fails_the_app_or_half_writes(world, callers)
         # field names as the form posts them (event forms are prefixed with their event)
         prefix = f"{rule.arguments and WORDS.get('event')}-" if "<event>" in rule.rule else ""
         names = fields + [prefix + name for name in fields] if prefix else fields
-
-        @settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
-                  suppress_health_check=list(HealthCheck))  # fmt: skip
-        @given(st.dictionaries(st.sampled_from(names), HOSTILE_TEXT, max_size=len(names)) if names else st.just({}))
-        def fuzz(payload: dict) -> None:
-            _check(app, client, method, url, {}, payload, api=False)
-
-        fuzz()
+        _fuzz(app, client, method, url, {}, names, HOSTILE_TEXT, api=False)
     # a few routes turn every candidate away with this world's ids (e.g. an article past editing): still most
     assert len(targets) - len(unreached) >= 30, unreached
 
@@ -229,11 +262,4 @@ def test_generated_api_bodies_never_fail_the_app_or_half_write(world, callers):
         admitted = callers.first_admitted(method, url, api=True)
         _, client, headers = admitted or (None, *callers.clients["county-staff"])
         names = sorted(body.model_fields)
-
-        @settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
-                  suppress_health_check=list(HealthCheck))  # fmt: skip
-        @given(st.dictionaries(st.sampled_from(names), JSON_VALUE, max_size=len(names)) if names else st.just({}))
-        def fuzz(payload: dict) -> None:
-            _check(app, client, method, url, headers, payload, api=True)
-
-        fuzz()
+        _fuzz(app, client, method, url, headers, names, JSON_VALUE, api=True)

@@ -76,26 +76,45 @@ CLASSES: dict[str, Expect] = {
     "signed_in": Expect(allowed=SIGNED_IN, denied=frozenset({"anonymous"})),
     "sys_admin": Expect(allowed=frozenset({"sys_admin"}), denied=EVERYONE - {"sys_admin"}),
     "security_admin": Expect(allowed=frozenset({"security_admin"}), denied=EVERYONE - {"security_admin"}),
-    "accounts": Expect(allowed=frozenset({"sys_admin", "security_admin"}), denied=EVERYONE - {"sys_admin", "security_admin"}),
+    "accounts": Expect(
+        allowed=frozenset({"sys_admin", "security_admin"}), denied=EVERYONE - {"sys_admin", "security_admin"}
+    ),
     "auditor": Expect(allowed=frozenset({"auditor"}), denied=EVERYONE - {"auditor"}),
     # scoring schemes: the system administrator and the provincial bureau's head (webapp/scoring/admin.py)
-    "schemes": Expect(allowed=frozenset({"sys_admin", "prov_head"}), denied=EVERYONE - {"sys_admin", "prov_head"}),
+    "schemes": Expect(
+        allowed=frozenset({"sys_admin", "prov_head"}), denied=EVERYONE - {"sys_admin", "prov_head"}
+    ),
     # the floor: whatever the state, no administrator and no anonymous visitor
     "procedure": Expect(denied=FLOOR),
     # the world case: its applicant, its bureau and the bureau above read it; another organ, a bureau of
     # another county, the other procedures' people and the administrators do not
-    "case": Expect(allowed=frozenset({"unit", "staff", "upper"}), denied=FLOOR | {"unit_out", "staff_out"} | ARTICLES | CAMPAIGNS),
+    "case": Expect(
+        allowed=frozenset({"unit", "staff", "upper"}),
+        denied=FLOOR | {"unit_out", "staff_out"} | ARTICLES | CAMPAIGNS,
+    ),
     "case_action": Expect(denied=FLOOR | {"unit_out", "staff_out"} | ARTICLES | CAMPAIGNS),
     "grading_list": Expect(allowed=GRADING, denied=FLOOR),
-    "bureau": Expect(allowed=frozenset({"staff", "staff_out", "upper"}), denied=FLOOR | {"unit", "unit_out", "reviewer"} | ARTICLES | CAMPAIGNS),
+    "bureau": Expect(
+        allowed=frozenset({"staff", "staff_out", "upper"}),
+        denied=FLOOR | {"unit", "unit_out", "reviewer"} | ARTICLES | CAMPAIGNS,
+    ),
     "bureau_action": Expect(denied=FLOOR | {"unit", "unit_out", "reviewer"} | ARTICLES | CAMPAIGNS),
-    "unit": Expect(allowed=frozenset({"unit", "unit_out"}), denied=FLOOR | {"staff", "upper", "reviewer"} | ARTICLES | CAMPAIGNS),
-    "review": Expect(allowed=frozenset({"reviewer"}), denied=FLOOR | {"unit", "staff"} | ARTICLES | CAMPAIGNS),
+    "unit": Expect(
+        allowed=frozenset({"unit", "unit_out"}),
+        denied=FLOOR | {"staff", "upper", "reviewer"} | ARTICLES | CAMPAIGNS,
+    ),
+    "review": Expect(
+        allowed=frozenset({"reviewer"}), denied=FLOOR | {"unit", "staff"} | ARTICLES | CAMPAIGNS
+    ),
     # the world article: its unit's officer reads it, another unit's officer and the other procedures do not
     "article": Expect(allowed=frozenset({"officer"}), denied=FLOOR | {"officer_out"} | GRADING | CAMPAIGNS),
     "article_action": Expect(denied=FLOOR | {"officer_out"} | GRADING | CAMPAIGNS),
-    "articles_list": Expect(allowed=frozenset({"officer", "officer_out"}), denied=FLOOR | GRADING | CAMPAIGNS),
-    "office": Expect(allowed=frozenset({"editor"}), denied=FLOOR | {"officer", "officer_out"} | GRADING | CAMPAIGNS),
+    "articles_list": Expect(
+        allowed=frozenset({"officer", "officer_out"}), denied=FLOOR | GRADING | CAMPAIGNS
+    ),
+    "office": Expect(
+        allowed=frozenset({"editor"}), denied=FLOOR | {"officer", "officer_out"} | GRADING | CAMPAIGNS
+    ),
     "office_action": Expect(denied=FLOOR | {"officer", "officer_out"} | GRADING | CAMPAIGNS),
     # the world campaign: its office reads it, another office and the other procedures do not
     "campaign": Expect(allowed=frozenset({"campaign"}), denied=FLOOR | {"campaign_out"} | GRADING | ARTICLES),
@@ -360,7 +379,9 @@ def world(tmp_path_factory) -> Iterator[tuple[Flask, dict[str, int]]]:
             sa.select(Campaign.id).where(Campaign.office_id == office).order_by(Campaign.id)
         )
         cu_id = db.session.scalar(
-            sa.select(CampaignUnit.id).where(CampaignUnit.campaign_id == campaign_id).order_by(CampaignUnit.id)
+            sa.select(CampaignUnit.id)
+            .where(CampaignUnit.campaign_id == campaign_id)
+            .order_by(CampaignUnit.id)
         )
         ids = {
             "case_id": case_id,
@@ -465,11 +486,17 @@ def test_every_route_answers_every_user_as_the_table_expects(world):
                 problems.append(f"{where} — a server error")
             elif key in expect.denied and not _refused(key, response, method):
                 problems.append(f"{where} — should be refused")
-            elif method == "GET" and key in expect.allowed and (status == 403 or _refused("anonymous", response)):
+            elif (
+                method == "GET"
+                and key in expect.allowed
+                and (status == 403 or _refused("anonymous", response))
+            ):
                 problems.append(f"{where} — should be allowed")
     elapsed = time.perf_counter() - started
     slowest = sorted(spent.items(), key=lambda item: -item[1])[:12]
-    print(f"route matrix: {calls} calls in {elapsed:.1f} s; slowest: {[(e, round(t, 1)) for e, t in slowest]}")
+    print(
+        f"route matrix: {calls} calls in {elapsed:.1f} s; slowest: {[(e, round(t, 1)) for e, t in slowest]}"
+    )
     for line in problems:
         print(line)
     assert not problems, f"{len(problems)} unexpected answers:\n" + "\n".join(problems[:60])

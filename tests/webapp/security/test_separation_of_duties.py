@@ -29,7 +29,9 @@ def _user(app, username):
 
 def _admin_trail(app):
     with app.app_context():
-        return db.session.scalar(sa.select(sa.func.count(AuditEvent.id)).where(AuditEvent.subject_type == "user"))
+        return db.session.scalar(
+            sa.select(sa.func.count(AuditEvent.id)).where(AuditEvent.subject_type == "user")
+        )
 
 
 @pytest.mark.parametrize(
@@ -51,7 +53,9 @@ def test_an_account_may_not_hold_two_administrator_roles_or_one_and_a_business_r
     assert "三员分立" in refused.value.message and "等保 2.0" in refused.value.message
 
 
-@pytest.mark.parametrize("roles", [{"sys_admin"}, {"security_admin"}, {"auditor"}, {"bureau_staff", "reviewer"}])
+@pytest.mark.parametrize(
+    "roles", [{"sys_admin"}, {"security_admin"}, {"auditor"}, {"bureau_staff", "reviewer"}]
+)
 def test_one_administrator_role_alone_or_business_roles_only_are_accepted(roles):
     check_separation(roles)
 
@@ -76,8 +80,18 @@ def test_creating_an_account_with_two_administrator_roles_is_refused_and_nothing
 
 def test_the_command_line_refuses_an_auditor_who_is_also_a_bureau_head(demo):
     result = demo.test_cli_runner().invoke(
-        args=["create-user", "aud-head", "--org", "hb", "--role", "auditor", "--role", "bureau_head",
-              "--password", "long-enough-1"]  # fmt: skip
+        args=[
+            "create-user",
+            "aud-head",
+            "--org",
+            "hb",
+            "--role",
+            "auditor",
+            "--role",
+            "bureau_head",
+            "--password",
+            "long-enough-1",
+        ]  # fmt: skip
     )
     assert result.exit_code != 0 and "三员分立" in result.output
     with demo.app_context():
@@ -92,8 +106,13 @@ def test_the_system_administrators_user_form_has_no_roles_and_posted_roles_are_i
     assert 'name="roles"' not in page
     response = client.post(
         f"/admin/users/{user_id}/edit",
-        data={"username": "city-staff", "display_name": "李晓梅（市局）", "organisation_id": org_id,
-              "roles": ["bureau_head", "sys_admin"], "active": "y"},  # fmt: skip
+        data={
+            "username": "city-staff",
+            "display_name": "李晓梅（市局）",
+            "organisation_id": org_id,
+            "roles": ["bureau_head", "sys_admin"],
+            "active": "y",
+        },  # fmt: skip
     )
     assert response.status_code == 302
     assert _user(demo, "city-staff")[1] == roles == {"bureau_staff"}
@@ -105,8 +124,14 @@ def test_a_new_account_made_by_the_system_administrator_waits_for_its_roles(demo
         org_id = db.session.scalar(sa.select(Organisation.id).where(Organisation.code == "yc"))
     response = client.post(
         "/admin/users/new",
-        data={"username": "yc-new", "display_name": "新同事", "organisation_id": org_id,
-              "roles": ["bureau_head"], "active": "y", "password": "long-enough-password-1"},  # fmt: skip
+        data={
+            "username": "yc-new",
+            "display_name": "新同事",
+            "organisation_id": org_id,
+            "roles": ["bureau_head"],
+            "active": "y",
+            "password": "long-enough-password-1",
+        },  # fmt: skip
     )
     assert response.status_code == 302
     assert _user(demo, "yc-new")[1] == set()
@@ -173,7 +198,9 @@ def test_the_auditor_reads_no_case(demo):
 def test_demo_logins_lists_the_three_administrators(demo):
     output = demo.test_cli_runner().invoke(args=["demo-logins"]).output
     lines = {line.split()[0]: line for line in output.splitlines() if line.strip()}
-    assert "系统管理员" in lines["admin"] and "安全管理员" in lines["secadmin"] and "审计员" in lines["auditor"]
+    assert (
+        "系统管理员" in lines["admin"] and "安全管理员" in lines["secadmin"] and "审计员" in lines["auditor"]
+    )
     with demo.app_context():
         for user in db.session.scalars(sa.select(User)):
             check_separation(user.roles)

@@ -7,6 +7,8 @@ Chinese message (HTML) or ``{"error": "database_unavailable"}`` (API), never the
 Each test also makes the same request without the injected error and sees it succeed, so the injection is what
 made the difference (and the test is not vacuous)."""
 
+# ruff: noqa: F811  (the fixture imported from unit_world is, as pytest wants, the tests' parameter)
+
 from __future__ import annotations
 
 import re
@@ -34,7 +36,9 @@ from webapp.scoring.services.scoresheets import operations
 from webapp.scoring.services.scoresheets.operations import JsonInput
 
 #: what a clean answer never shows
-INTERNALS = re.compile(r"Traceback|File \"|\.py\", line|INSERT INTO|UPDATE \w+ SET|sqlite3|psycopg|injected|audit_events")
+INTERNALS = re.compile(
+    r"Traceback|File \"|\.py\", line|INSERT INTO|UPDATE \w+ SET|sqlite3|psycopg|injected|audit_events"
+)
 
 
 @contextmanager
@@ -111,7 +115,9 @@ def test_a_case_transition_that_fails_in_the_database_leaves_state_version_and_t
         response = client.post(url, json=body, headers=headers)
     assert hits, "the injected error was reached"
     _clean(response)
-    assert response.get_json()["error"] == "database_unavailable" and "未保存" in response.get_json()["message"]
+    assert (
+        response.get_json()["error"] == "database_unavailable" and "未保存" in response.get_json()["message"]
+    )
     assert _grading_snapshot(demo, applied_case) == before
 
     assert client.post(url, json=body, headers=headers).status_code == 200
@@ -124,7 +130,8 @@ def test_the_case_page_tells_the_person_nothing_was_saved(demo, client, auth, ap
     before = _grading_snapshot(demo, applied_case)
     with failing(demo, "INSERT INTO audit_events"):
         response = client.post(
-            f"/cases/{applied_case}/events/request_acceptance", data={"request_acceptance-version": str(before[1])}
+            f"/cases/{applied_case}/events/request_acceptance",
+            data={"request_acceptance-version": str(before[1])},
         )
     _clean(response)
     assert "本次操作未保存" in response.get_data(as_text=True)
@@ -192,7 +199,11 @@ def campaign_sheet(app: Flask, cworld: CWorld) -> tuple[int, int]:  # noqa: F811
 
 @pytest.mark.parametrize("statement", ["INSERT INTO audit_events", "UPDATE score_sheets"])
 def test_submitting_a_campaign_sheet_that_fails_in_the_database_leaves_it_unsubmitted_with_its_trail(
-    app, client, cworld, campaign_sheet, statement  # noqa: F811
+    app,
+    client,
+    cworld,
+    campaign_sheet,
+    statement,  # noqa: F811
 ):
     sheet_id, campaign_id = campaign_sheet
     with app.app_context():
@@ -210,4 +221,3 @@ def test_submitting_a_campaign_sheet_that_fails_in_the_database_leaves_it_unsubm
     assert client.post(url, json={"version": before[1]}, headers=headers).status_code == 200
     after = _sheet_snapshot(app, sheet_id, campaign_id)
     assert after[0] is not None and len(after[2]) == len(before[2]) + 1
-

@@ -42,9 +42,7 @@ def test_the_organising_bureaus_staff_see_who_objected_and_how_to_reach_them(obj
 
 
 @pytest.mark.parametrize("username", OTHERS)
-def test_the_unit_the_panel_and_upper_bureaus_see_the_objection_but_not_who_raised_it(
-    objected, username
-):
+def test_the_unit_the_panel_and_upper_bureaus_see_the_objection_but_not_who_raised_it(objected, username):
     """GAP-9: everyone else who may read the case sees reference, date, status and substance only."""
     viewer = user(username)
     case = cases.get_case(viewer, objected)  # they may read the case …

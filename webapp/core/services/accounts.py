@@ -175,9 +175,7 @@ def update_user(user_id: int, data: UserData, *, actor: User | None = None, acto
     return user
 
 
-def set_roles(
-    user_id: int, roles: Iterable[str], *, actor: User | None = None, actor_name: str = ""
-) -> User:
+def set_roles(user_id: int, roles: Iterable[str], *, actor: User | None = None, actor_name: str = "") -> User:
     """The security administrator's one power over an account (三员分立): which roles it holds. Checked against
     the account's organisation and `roles.check_separation`; nobody changes their own roles."""
     wanted = frozenset(roles)

@@ -226,12 +226,13 @@ def can_view(user: User, case: Case) -> Decision:
         return ALLOWED
     if user.has_role(Role.REVIEWER) and any(member.user_id == user.id for member in case.panel):
         return ALLOWED
-    if case.state != "draft":
-        # a draft is the organ's own until it applies
-        if _is_bureau_user(user) and (
-            user.organisation_id in _bureaus_with_standing(case) or is_upper_bureau(user, case)
-        ):
-            return ALLOWED
+    # a draft is the organ's own until it applies
+    if (
+        case.state != "draft"
+        and _is_bureau_user(user)
+        and (user.organisation_id in _bureaus_with_standing(case) or is_upper_bureau(user, case))
+    ):
+        return ALLOWED
     return _deny("您无权查看该案件。")
 
 
