@@ -2,6 +2,7 @@
 shared routes and the database commands."""
 
 from webapp.core import admin, auth, help, main
+from webapp.core.audit_commands import COMMANDS as AUDIT_COMMANDS
 from webapp.core.commands import COMMANDS
 from webapp.core.feature import Feature
 from webapp.core.main.views import administration
@@ -11,6 +12,6 @@ FEATURE = Feature(
     name="core",
     label="公共",
     blueprints=(main.bp, auth.bp, admin.bp, help.bp),
-    app_commands=(*COMMANDS, ruleset_group),
+    app_commands=(*COMMANDS, *AUDIT_COMMANDS, ruleset_group),
     worklist=administration,
 )

@@ -384,15 +384,23 @@ def write_checkpoint() -> tuple[int, Verification]:
     version without the file, or after a crash between a commit and its lines). Refuses when the chains do not
     verify: the file would vouch for tampered rows. Returns (lines added, the verification before)."""
     point = read_checkpoint()
+    lines: list[str] = []
+    if point.legacy_last_id is None:
+        # unkeyed rows count as old only before the first keyed row: one rewritten later cannot pass as old
+        first_keyed = sa.select(sa.func.min(AuditEvent.id)).where(AuditEvent.mac_version != MAC_SHA256)
+        legacy = db.session.scalar(
+            sa.select(sa.func.max(AuditEvent.id)).where(
+                AuditEvent.mac_version == MAC_SHA256,
+                sa.or_(first_keyed.scalar_subquery().is_(None), AuditEvent.id < first_keyed.scalar_subquery()),
+            )
+        )
+        if legacy is not None:
+            lines.append(f"legacy {legacy}")
+            point.legacy_last_id = legacy
     report = verify_all(point)
     blocking = [p for p in report.problems if "校验文件中没有这条记录" not in p.reason]
     if blocking:
         return 0, report
-    lines: list[str] = []
-    if point.legacy_last_id is None:
-        legacy = db.session.scalar(sa.select(sa.func.max(AuditEvent.id)).where(AuditEvent.mac_version == MAC_SHA256))
-        if legacy is not None:
-            lines.append(f"legacy {legacy}")
     for row in _rows_in_order():
         if row.id not in point.rows:
             lines.append(_line(row.id, row.subject_type, row.subject_id, row.seq, row.hash))
@@ -401,9 +409,13 @@ def write_checkpoint() -> tuple[int, Verification]:
     return len(lines), report
 
 
+def current_retention_days() -> int:
+    return int(current_app.config["AUDIT_RETENTION_DAYS"])
+
+
 def retention_cutoff(today: date) -> date:
     """The earliest date rows may be purged before: today minus the retention period."""
-    return today - timedelta(days=int(current_app.config["AUDIT_RETENTION_DAYS"]))
+    return today - timedelta(days=current_retention_days())
 
 
 class RetentionRefused(ValueError):
