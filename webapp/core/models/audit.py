@@ -54,7 +54,8 @@ class AuditEvent(db.Model):
     actor_name: Mapped[str] = mapped_column(sa.String(64))
     actor_org_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisations.id"))
     actor_org_name: Mapped[str] = mapped_column(sa.String(120), default="")
-    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    #: indexed for the auditor's search by date range
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     event: Mapped[str] = mapped_column(sa.String(48))
     from_state: Mapped[str | None] = mapped_column(sa.String(32))
     to_state: Mapped[str | None] = mapped_column(sa.String(32))

@@ -38,6 +38,20 @@ ADMIN_EVENT_LABELS: dict[str, str] = {
 }
 
 
+#: Labels of non-transition events the procedures register (uploads, panels, settings …), for the auditor's page;
+#: a procedure's transitions are labelled by its `Procedure.event_labels`.
+_registered_labels: dict[str, str] = {}
+
+
+def register_event_labels(labels: dict[str, str]) -> None:
+    """A procedure's words for its audit events (called from its ``declaration.py``)."""
+    _registered_labels.update(labels)
+
+
+def registered_event_labels() -> dict[str, str]:
+    return dict(_registered_labels)
+
+
 def append_event(
     subject_type: str,
     subject_id: int,
