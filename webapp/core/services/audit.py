@@ -259,10 +259,16 @@ def verify_chain(subject_type: str, subject_id: int) -> ChainCheck:
     """Recompute every MAC of the subject's trail: detects edited, removed, inserted or reordered rows, and a
     chain recomputed without the audit key. The cheap check of one subject (a case's page); the checkpoint file
     (deleted newest rows, whole trails) is read by `audit_chain.verify_all`."""
-    rows = trail_of(subject_type, subject_id)
+    return check_rows(trail_of(subject_type, subject_id))
+
+
+def check_rows(rows: list[AuditEvent], *, current_state: str | None = None) -> ChainCheck:
+    """`verify_chain` of a trail already loaded (in ``seq`` order); with ``current_state``, also that the
+    subject's state is the one its last transition recorded (a state changed directly in its table)."""
     prev = GENESIS_HASH
     key = audit_key()
     keyed = False
+    last_state: str | None = None
     for expected_seq, row in enumerate(rows, start=1):
         if row.version == MAC_SHA256 and keyed:
             # unkeyed rows predate the key: once a trail has keyed rows, a later unkeyed one is a rewrite
@@ -277,6 +283,9 @@ def verify_chain(subject_type: str, subject_id: int) -> ChainCheck:
         if row.compute_hash(key) != row.hash:
             return ChainCheck(False, expected_seq - 1, row.seq, "记录内容与其签名不符（已被改动）")
         prev = row.hash
+        last_state = row.to_state or last_state
+    if current_state is not None and last_state is not None and current_state != last_state:
+        return ChainCheck(False, len(rows), None, "当前状态与审计记录最后的状态不符（状态可能被直接修改）")
     return ChainCheck(True, len(rows))
 
 
