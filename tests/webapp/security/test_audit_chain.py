@@ -56,7 +56,11 @@ def _verify(app: Flask) -> tuple[int, str]:
 
 
 def _rows(case: int) -> list[AuditEvent]:
-    return list(db.session.scalars(sa.select(AuditEvent).where(AuditEvent.about("case", case)).order_by(AuditEvent.seq)))
+    return list(
+        db.session.scalars(
+            sa.select(AuditEvent).where(AuditEvent.about("case", case)).order_by(AuditEvent.seq)
+        )
+    )
 
 
 def _rewrite_chain(case: int, *, key: bytes | None, from_seq: int = 1, **changes: object) -> None:
@@ -94,7 +98,9 @@ def _rewrite_chain(case: int, *, key: bytes | None, from_seq: int = 1, **changes
 
 def test_new_rows_are_hmac_sha256_under_the_audit_key_with_result_and_address(app):
     with app.test_request_context(environ_base={"REMOTE_ADDR": "10.8.0.7"}):
-        row = append_event("settings", 0, "demo_clock_set", actor=None, comment="演示日期前进 7 天", result="failure")
+        row = append_event(
+            "settings", 0, "demo_clock_set", actor=None, comment="演示日期前进 7 天", result="failure"
+        )
         db.session.commit()
         assert (row.result, row.address, row.mac_version) == ("failure", "10.8.0.7", MAC_HMAC)
         payload = row.canonical_payload()
@@ -195,7 +201,9 @@ def test_a_short_audit_key_is_refused(tmp_path):
 
 
 @pytest.mark.parametrize(
-    "statement", ["UPDATE audit_events SET comment = 'x'", "DELETE FROM audit_events"], ids=["update", "delete"]
+    "statement",
+    ["UPDATE audit_events SET comment = 'x'", "DELETE FROM audit_events"],
+    ids=["update", "delete"],
 )
 def test_the_database_refuses_raw_update_and_delete_of_audit_rows(app, case_id, statement):
     """Not only the ORM: raw SQL through any connection is refused by a trigger (PostgreSQL and SQLite)."""
@@ -228,11 +236,15 @@ def test_the_migration_creates_the_triggers_and_its_downgrade_removes_them(tmp_p
 def test_every_committed_row_is_written_to_the_checkpoint_file_and_a_rolled_back_one_is_not(app, case_id):
     with app.app_context():
         lines = Path(app.config["AUDIT_CHECKPOINT_PATH"]).read_text().splitlines()
-        assert [line.split()[1:4] for line in lines] == [["case", str(case_id), str(seq)] for seq in (1, 2, 3)]
+        assert [line.split()[1:4] for line in lines] == [
+            ["case", str(case_id), str(seq)] for seq in (1, 2, 3)
+        ]
         assert [line.split()[4] for line in lines] == [row.hash for row in _rows(case_id)]
         append_event("settings", 0, "demo_clock_set", actor=None, comment="撤销")
         db.session.rollback()
-        append_system_events([SystemEvent("case", case_id, "note", comment="到期检查")], actor_name="kaoping tick")
+        append_system_events(
+            [SystemEvent("case", case_id, "note", comment="到期检查")], actor_name="kaoping tick"
+        )
         db.session.commit()
         lines = Path(app.config["AUDIT_CHECKPOINT_PATH"]).read_text().splitlines()
         assert len(lines) == 4 and lines[-1].split()[1:4] == ["case", str(case_id), "4"]
@@ -299,7 +311,7 @@ def test_verify_names_a_deleted_tail(app, case_id):
     with app.app_context():
         _delete(case_id, 2, 3)
     code, output = _verify(app)
-    assert code == 1 and f"第2条至第3条在数据库中已不存在" in output
+    assert code == 1 and "第2条至第3条在数据库中已不存在" in output
 
 
 def test_verify_names_a_deleted_whole_trail(app, case_id):
@@ -315,7 +327,7 @@ def test_verify_names_a_row_missing_from_the_checkpoint(app, case_id):
         path = Path(app.config["AUDIT_CHECKPOINT_PATH"])
         path.write_text("".join(path.read_text().splitlines(keepends=True)[:2]))
     code, output = _verify(app)
-    assert code == 1 and f"第3条" in output and "校验文件中没有这条记录" in output
+    assert code == 1 and "第3条" in output and "校验文件中没有这条记录" in output
 
 
 def test_verify_names_a_case_whose_state_was_changed_directly_in_its_table(app, case_id):

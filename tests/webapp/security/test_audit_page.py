@@ -33,7 +33,15 @@ def world(app):
         append_case_event(case, "accept", actor=applicant, from_state="applied", to_state="accepted")
         case.state = "accepted"
         with app.test_request_context(environ_base={"REMOTE_ADDR": "10.9.8.7"}):
-            append_event("settings", 0, "demo_clock_set", actor=None, actor_name="某人", comment="失败", result="failure")
+            append_event(
+                "settings",
+                0,
+                "demo_clock_set",
+                actor=None,
+                actor_name="某人",
+                comment="失败",
+                result="failure",
+            )
         db.session.commit()
         return case.id
 
@@ -53,7 +61,9 @@ def test_only_the_auditor_may_open_search_export_or_verify_the_audit(app, world,
 
 def test_anonymous_visitors_are_sent_to_the_login_page(app, world, client):
     response = client.get("/audit/")
-    assert response.status_code in (302, 401) and "/auth/login" in response.headers.get("Location", "/auth/login")
+    assert response.status_code in (302, 401) and "/auth/login" in response.headers.get(
+        "Location", "/auth/login"
+    )
 
 
 def test_the_auditor_sees_every_row_in_chinese_never_an_event_id(app, world, client):
@@ -116,12 +126,18 @@ def test_the_search_exports_as_csv_and_xlsx_in_words(app, world, client):
     assert response.status_code == 200 and "attachment" in response.headers["Content-Disposition"]
     rows = list(csv.reader(io.StringIO(response.get_data().decode("utf-8-sig"))))
     assert rows[0][:6] == ["时间", "操作人", "所在单位", "对象", "对象编号", "事项"]
-    assert len(rows) == 3 and {r[3] for r in rows[1:]} == {"考评案件"} and "submit" not in {r[5] for r in rows[1:]}
+    assert (
+        len(rows) == 3
+        and {r[3] for r in rows[1:]} == {"考评案件"}
+        and "submit" not in {r[5] for r in rows[1:]}
+    )
     assert "X-Export-Truncated" not in response.headers
     response = client.get("/audit/export.xlsx?result=failure")
     sheet = load_workbook(io.BytesIO(response.get_data())).active
     values = [[cell.value for cell in row] for row in sheet.iter_rows()]
-    assert values[0][0] == "时间" and len(values) == 2 and values[1][6] == "失败" and values[1][7] == "10.9.8.7"
+    assert (
+        values[0][0] == "时间" and len(values) == 2 and values[1][6] == "失败" and values[1][7] == "10.9.8.7"
+    )
 
 
 def test_an_export_is_capped_and_says_so(app, world, client):
@@ -136,7 +152,7 @@ def test_an_export_is_capped_and_says_so(app, world, client):
 
 def test_an_exported_cell_cannot_run_as_a_spreadsheet_formula(app, world, client):
     with app.app_context():
-        append_event("settings", 0, "demo_clock_set", actor=None, comment="=HYPERLINK(\"http://x\")")
+        append_event("settings", 0, "demo_clock_set", actor=None, comment='=HYPERLINK("http://x")')
         db.session.commit()
     _login(client, "auditor")
     text = client.get("/audit/export.csv").get_data().decode("utf-8-sig")
@@ -153,4 +169,21 @@ def test_the_verify_button_shows_the_result_in_chinese(app, world, client):
         db.session.execute(sa.delete(table).where(table.c.subject_type == "case", table.c.seq == 2))
         db.session.commit()
     text = client.post("/audit/verify").get_data(as_text=True)
-    assert 'data-testid="verify-failed"' in text and "审计链校验未通过" in text and f"考评案件 #{world} 第2条" in text
+    assert (
+        'data-testid="verify-failed"' in text
+        and "审计链校验未通过" in text
+        and f"考评案件 #{world} 第2条" in text
+    )
+
+
+def test_every_event_and_subject_of_the_demo_trail_has_chinese_words(demo):
+    """The auditor's page and exports never fall back to 「其他记录」 for an event the procedures write."""
+    from webapp.core.services.audit_chain import SUBJECT_LABELS
+    from webapp.core.services.audit_search import event_labels
+
+    with demo.app_context():
+        seen = db.session.execute(sa.select(AuditEvent.subject_type, AuditEvent.event).distinct()).all()
+        labels = event_labels()
+        assert len(seen) > 20
+        assert sorted({event for _, event in seen if event not in labels}) == []
+        assert sorted({subject for subject, _ in seen if subject not in SUBJECT_LABELS}) == []

@@ -31,7 +31,9 @@ def test_purge_refuses_a_date_inside_the_retention_period_naming_the_rule(app):
     inside = (TODAY - timedelta(days=179)).isoformat()
     result = app.test_cli_runner().invoke(args=["audit", "purge", "--before", inside, "--yes"])
     assert result.exit_code == 2
-    assert "拒绝删除" in result.output and "网络安全法》第二十一条" in result.output and "180天" in result.output
+    assert (
+        "拒绝删除" in result.output and "网络安全法》第二十一条" in result.output and "180天" in result.output
+    )
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent)) == 1
 

@@ -78,7 +78,9 @@ def export_xlsx() -> Response | tuple[str, int]:
     if filters.errors:
         return _page(filters)
     body, capped = audit_search.export_xlsx(filters)
-    return _download(body, capped, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx")
+    return _download(
+        body, capped, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"
+    )
 
 
 @auditor_only

@@ -156,7 +156,10 @@ APPEND_ONLY_DDL: dict[str, tuple[str, ...]] = {
 }
 DROP_APPEND_ONLY_DDL: dict[str, tuple[str, ...]] = {
     "postgresql": ("DROP TRIGGER IF EXISTS audit_events_append_only ON audit_events",),
-    "sqlite": ("DROP TRIGGER IF EXISTS audit_events_no_update", "DROP TRIGGER IF EXISTS audit_events_no_delete"),
+    "sqlite": (
+        "DROP TRIGGER IF EXISTS audit_events_no_update",
+        "DROP TRIGGER IF EXISTS audit_events_no_delete",
+    ),
 }
 
 

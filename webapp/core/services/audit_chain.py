@@ -85,8 +85,12 @@ def init_app(app: Flask) -> None:
     env = os.environ
     app.config.setdefault("AUDIT_KEY", env.get("KAOPING_AUDIT_KEY") or None)
     app.config.setdefault("AUDIT_KEY_PATH", str(instance / "audit_key"))
-    app.config.setdefault("AUDIT_CHECKPOINT_PATH", env.get("KAOPING_AUDIT_CHECKPOINT") or str(instance / "audit.chain"))
-    app.config.setdefault("AUDIT_RETENTION_DAYS", env.get("KAOPING_AUDIT_RETENTION_DAYS") or MIN_RETENTION_DAYS)
+    app.config.setdefault(
+        "AUDIT_CHECKPOINT_PATH", env.get("KAOPING_AUDIT_CHECKPOINT") or str(instance / "audit.chain")
+    )
+    app.config.setdefault(
+        "AUDIT_RETENTION_DAYS", env.get("KAOPING_AUDIT_RETENTION_DAYS") or MIN_RETENTION_DAYS
+    )
     app.config.setdefault("AUDIT_EXPORT_MAX_ROWS", 10_000)
     check_settings(app.config)
 
@@ -94,17 +98,18 @@ def init_app(app: Flask) -> None:
 def check_settings(config: Any) -> None:
     raw = str(config.get("AUDIT_RETENTION_DAYS", "")).strip()
     if not raw.isdigit() or int(raw) < MIN_RETENTION_DAYS:
-        raise ConfigError(f"AUDIT_RETENTION_DAYS must be a whole number of days >= {MIN_RETENTION_DAYS}, got {raw!r}")
+        raise ConfigError(
+            f"AUDIT_RETENTION_DAYS must be a whole number of days >= {MIN_RETENTION_DAYS}, got {raw!r}"
+        )
     config["AUDIT_RETENTION_DAYS"] = int(raw)
     key = config.get("AUDIT_KEY")
     if key and len(str(key)) < 32:
         raise ConfigError("KAOPING_AUDIT_KEY must be at least 32 characters")
-    if config.get("NAME") == "production":
-        if not key and not Path(config["AUDIT_KEY_PATH"]).is_file():
-            raise ConfigError(
-                "production refuses to start without an audit key: set KAOPING_AUDIT_KEY or create "
-                f"{config['AUDIT_KEY_PATH']} (mode 0600) — see docs/operations.md"
-            )
+    if config.get("NAME") == "production" and not key and not Path(config["AUDIT_KEY_PATH"]).is_file():
+        raise ConfigError(
+            "production refuses to start without an audit key: set KAOPING_AUDIT_KEY or create "
+            f"{config['AUDIT_KEY_PATH']} (mode 0600) — see docs/operations.md"
+        )
 
 
 def audit_key() -> bytes:
@@ -310,7 +315,9 @@ def verify_all(checkpoint: Checkpoint | None = None) -> Verification:
             problem(*args, f"序号不连续：应为第{expected}条（其间的记录已被删除或插入）")
         elif row.prev_hash != prev:
             problem(*args, "与上一条记录的链接不符（上一条记录已被改动、删除或替换）")
-        elif row.mac_version == MAC_SHA256 and (point.legacy_last_id is None or row.id > point.legacy_last_id):
+        elif row.mac_version == MAC_SHA256 and (
+            point.legacy_last_id is None or row.id > point.legacy_last_id
+        ):
             problem(*args, "记录未使用审计密钥签名（整条链可能已被改写）")
         elif row.compute_hash(key) != row.hash:
             problem(*args, "记录内容与其签名不符（已被改动，或签名不是用本系统的审计密钥计算的）")
@@ -391,7 +398,9 @@ def write_checkpoint() -> tuple[int, Verification]:
         legacy = db.session.scalar(
             sa.select(sa.func.max(AuditEvent.id)).where(
                 AuditEvent.mac_version == MAC_SHA256,
-                sa.or_(first_keyed.scalar_subquery().is_(None), AuditEvent.id < first_keyed.scalar_subquery()),
+                sa.or_(
+                    first_keyed.scalar_subquery().is_(None), AuditEvent.id < first_keyed.scalar_subquery()
+                ),
             )
         )
         if legacy is not None:
@@ -433,7 +442,9 @@ def purge_before(before: date, today: date) -> int:
         )
     report = verify_all()
     if not report.ok:
-        raise RetentionRefused(f"审计链校验未通过，不能删除记录（删除会掩盖篡改）：{report.problems[0].describe()}")
+        raise RetentionRefused(
+            f"审计链校验未通过，不能删除记录（删除会掩盖篡改）：{report.problems[0].describe()}"
+        )
     condition = AuditEvent.at < datetime.combine(before, time.min, tzinfo=clock.SHANGHAI)
     ids = list(db.session.scalars(sa.select(AuditEvent.id).where(condition).order_by(AuditEvent.id)))
     if not ids:
@@ -450,4 +461,3 @@ def purge_before(before: date, today: date) -> int:
         connection.exec_driver_sql(statement)
     db.session.commit()
     return len(ids)
-
