@@ -1,7 +1,8 @@
 """The shared core as a feature: home, sign-in, administration (users, organisations, clock), help, the API's
 shared routes and the database commands."""
 
-from webapp.core import admin, auth, help, main
+from webapp.core import admin, auditor, auth, help, main
+from webapp.core.audit_commands import COMMANDS as AUDIT_COMMANDS
 from webapp.core.commands import COMMANDS
 from webapp.core.feature import Feature
 from webapp.core.main.views import administration
@@ -10,7 +11,8 @@ from webapp.core.ruleset_commands import ruleset_group
 FEATURE = Feature(
     name="core",
     label="公共",
-    blueprints=(main.bp, auth.bp, admin.bp, help.bp),
-    app_commands=(*COMMANDS, ruleset_group),
+    blueprints=(main.bp, auth.bp, admin.bp, auditor.bp, help.bp),
+    app_commands=(*COMMANDS, *AUDIT_COMMANDS, ruleset_group),
     worklist=administration,
+    nav=auditor.nav,
 )
