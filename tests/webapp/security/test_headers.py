@@ -14,6 +14,7 @@ import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner
 from flask import Flask
+from flask import cli as flask_cli
 from werkzeug.serving import make_server
 
 from tests.factories import make_test_app
@@ -219,7 +220,9 @@ def test_kaoping_run_serves_with_the_quiet_handler(monkeypatch):
     from webapp.cli import main
 
     started: dict = {}
+    # no server is started: Werkzeug's run_simple, as the module imported it and as Flask's `run` did, records
     monkeypatch.setattr(dev_server, "run_simple", lambda *args, **kwargs: started.update(kwargs))
+    monkeypatch.setattr(flask_cli, "run_simple", lambda *args, **kwargs: started.update(kwargs))
     monkeypatch.setenv("KAOPING_CONFIG", "testing")
     result = CliRunner().invoke(main, ["run", "--port", "0", "--no-reload"])
     assert result.exit_code == 0, result.output
