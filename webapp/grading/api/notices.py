@@ -84,7 +84,7 @@ def submit_objection(case_id: int, body: schemas.ObjectionRequest) -> tuple[Resp
         response.headers["Retry-After"] = str(int(objection_limits.PER_ADDRESS.window.total_seconds()))
         return response, 429
     except objection_limits.RateLimited as refused:
-        response = jsonify(error=refused.code, message=refused.message, retry_after=refused.retry_after)
+        response = jsonify(error=refused.code, message=refused.message)
         response.headers["Retry-After"] = str(refused.retry_after)
         return response, 429
     return jsonify(reference=objection.reference), 201
