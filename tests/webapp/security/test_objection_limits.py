@@ -296,3 +296,32 @@ def test_calls_from_the_code_itself_count_against_the_case_only(noticed, demo):
         with pytest.raises(objection_limits.RateLimited):
             objection_filing.submit_objection(noticed, content="第21份异议：材料不符。", today=TODAY)
         assert _objections() == 20
+
+
+# --- whose address: behind the proxy, the client's ---------------------------------------------------------------
+
+
+def _address_app(tmp_path, **config):
+    from tests.factories import make_test_app
+    from webapp.core.auth.permissions import public
+    from webapp.core.services.client import client_address
+
+    app = make_test_app(tmp_path, **config)
+    app.add_url_rule("/address-for-test", "address_for_test", public(lambda: client_address()))
+    return app.test_client()
+
+
+def test_behind_one_proxy_the_limits_key_on_the_forwarded_client_address(tmp_path):
+    """KAOPING_PROXY_HOPS=1 (nginx): two people behind one proxy are two addresses, not one 127.0.0.1."""
+    client = _address_app(tmp_path, KAOPING_PROXY_HOPS="1")
+    forwarded = {"X-Forwarded-For": "203.0.113.9"}
+    assert client.get("/address-for-test", headers=forwarded).get_data(as_text=True) == "203.0.113.9"
+    # a client adding its own X-Forwarded-For gets the address the proxy saw, not the one it chose
+    chosen = {"X-Forwarded-For": "10.9.9.9, 203.0.113.10"}
+    assert client.get("/address-for-test", headers=chosen).get_data(as_text=True) == "203.0.113.10"
+
+
+def test_without_a_proxy_a_forwarded_header_cannot_choose_the_address(tmp_path):
+    client = _address_app(tmp_path)
+    response = client.get("/address-for-test", headers={"X-Forwarded-For": "203.0.113.9"})
+    assert response.get_data(as_text=True) == "127.0.0.1"
