@@ -46,7 +46,7 @@ def page(browser, marked_server: LiveServer) -> Iterator[Page]:  # noqa: ANN001
 
 
 def test_the_check_all_box_checks_every_case_on_the_worklist(page: Page) -> None:
-    login(page, "county-staff")
+    login(page, "prov-head")  # the demo case awaiting the province's batch action
     page.wait_for_url("**/")
     page.goto("/bureau/")
     boxes = page.locator('input[name="case_ids"]')
@@ -78,7 +78,7 @@ def test_the_summary_is_sent_only_after_confirming(page: Page) -> None:
     expect(form).to_be_visible()  # 取消: still on the page, nothing sent
     page.once("dialog", lambda dialog: dialog.accept())
     form.get_by_role("button", name="报送省档案局").click()
-    expect(page.locator(".alert-success")).to_contain_text("报送后不能修改")
+    expect(page.locator('.alert-success[role="alert"]')).to_contain_text("报送后不能修改")
     expect(page.get_by_test_id("summary-submit")).to_have_count(0)
 
 
