@@ -17,8 +17,10 @@ from webapp.core.extensions import bootstrap, csrf, db, login_manager, migrate
 from webapp.core.feature import EXTENSION_KEY, Feature, features_of
 from webapp.core.nul_guard import register_nul_guard
 from webapp.core.request_args import DatabaseIdConverter
+from webapp.core.security_headers import register_security_headers
 from webapp.core.separation import register_separation_guard
 from webapp.core.services import audit_chain
+from webapp.core.services.client import register_proxy_fix
 from webapp.core.static_files import register_static_files
 from webapp.core.template_helpers import register_template_helpers
 from webapp.demo import DEMO_COMMANDS
@@ -46,6 +48,8 @@ def create_app(test_config: dict[str, Any] | None = None, features: tuple[Featur
     register_template_helpers(app)
     register_static_files(app)
     register_health_check(app)
+    register_security_headers(app)
+    register_proxy_fix(app)
     if sql_count.enabled(app.config.get("KAOPING_SQL_COUNT")):
         sql_count.init_app(app)  # the bench's per-request statement count (X-SQL-Statements)
     return app

@@ -3,6 +3,7 @@
 from flask.cli import FlaskGroup
 
 from webapp import create_app
+from webapp.core.dev_server import run_command
 from webapp.demo import DEMO_COMMANDS
 from webapp.features import FEATURES
 
@@ -17,3 +18,5 @@ for _feature in FEATURES:
         main.add_command(_command)
 for _command in DEMO_COMMANDS:
     main.add_command(_command)
+# Flask's `run` with a server that does not announce its version (webapp/core/dev_server.py)
+main.add_command(run_command)

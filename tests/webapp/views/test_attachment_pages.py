@@ -111,7 +111,7 @@ def test_the_applicant_deletes_an_attachment_after_confirming_it_arc_10_1_4(draf
     (attachment_id,) = _ids(client, draft)
     page = _page(client.get(f"/cases/{draft}"))
     assert f'data-testid="change-attachment-{attachment_id}"' in page
-    assert "return confirm('确定删除「申报审批表.pdf」？删除后不能恢复。');" in page
+    assert 'data-confirm="确定删除「申报审批表.pdf」？删除后不能恢复。"' in page
     response = client.post(f"/cases/{draft}/attachments/{attachment_id}/delete", data=_version(client, draft))
     assert response.status_code == 302
     page = _page(client.get(response.headers["Location"]))

@@ -10,9 +10,10 @@ from webapp.core import clock
 from webapp.core.api.spec import operation
 from webapp.core.auth.permissions import public
 from webapp.core.pagination import limit_arg
+from webapp.core.services.client import client_address
 from webapp.grading.api import schemas
 from webapp.grading.services import notices as notice_service
-from webapp.grading.services import objection_filing
+from webapp.grading.services import objection_filing, objection_limits
 from webapp.grading.services import objections as objection_service
 from webapp.grading.services.notices import NoticeRow
 
@@ -64,19 +65,40 @@ def list_notices() -> Response:
         201: ("the reference number", schemas.Reference),
         404: "not in notice",
         409: "outside the notice period, or the key was used for other content",
+        429: "rate_limited: over 5 objections an hour from this address or 20 a day on this case (Retry-After "
+        "says when to try again); challenge_required: this address's 4th objection in the hour needs the "
+        "answer to the web form's question, which the API cannot carry",
     },
 )
 def submit_objection(case_id: int, body: schemas.ObjectionRequest) -> tuple[Response, int]:
     """201 with the reference number. An ``Idempotency-Key`` header (8–64 letters, digits or ``_.:-``) makes a
-    retry safe: the same key with the same content answers the objection already filed (no second one)."""
-    objection = objection_filing.submit_objection(
-        case_id,
-        content=body.content,
-        name=body.name or "",
-        contact=body.contact or "",
-        submission_key=request.headers.get("Idempotency-Key") or None,
-        today=clock.today(),
-    )
+    retry safe: the same key with the same content answers the objection already filed (no second one).
+
+    Rate limits as on the web form (`objection_limits`); the API has no session to keep a question's answer in,
+    so from an address's 4th objection in an hour it answers 429 ``challenge_required`` and points to the form."""
+    try:
+        objection = objection_filing.submit_objection(
+            case_id,
+            content=body.content,
+            name=body.name or "",
+            contact=body.contact or "",
+            submission_key=request.headers.get("Idempotency-Key") or None,
+            today=clock.today(),
+            address=client_address(),
+        )
+    except objection_limits.ChallengeRequired:
+        response = jsonify(
+            error="challenge_required",
+            message=f"同一网络地址一小时内已提交{objection_limits.CHALLENGE_FROM - 1}份异议，继续提交须回答验证问题，"
+            "请通过网页上的异议表单提交。",
+            field="challenge",
+        )
+        response.headers["Retry-After"] = str(int(objection_limits.PER_ADDRESS.window.total_seconds()))
+        return response, 429
+    except objection_limits.RateLimited as refused:
+        response = jsonify(error=refused.code, message=refused.message)
+        response.headers["Retry-After"] = str(refused.retry_after)
+        return response, 429
     return jsonify(reference=objection.reference), 201
 
 

@@ -29,5 +29,10 @@ class ObjectionForm(KaopingForm):
         validators=[Optional(), Length(max=120, message="联系方式不超过 120 字。")],
         description="留下电话或邮箱，档案局核实时可与您联系；不会公开。",
     )
+    #: the answer to the arithmetic question asked from an address's 4th objection in an hour (`challenge`);
+    #: shown only when a question is asked
+    challenge = StringField(
+        "验证问题", validators=[Optional(), Length(max=8, message="请填写计算结果（数字）。")]
+    )
     #: one-time token given with the blank form: the same form posted twice files one objection (PRG + key)
     submission_token = HiddenField(default=lambda: secrets.token_urlsafe(24))

@@ -8,10 +8,12 @@ from werkzeug.wrappers import Response
 
 from webapp.core import clock
 from webapp.core.auth.permissions import public
-from webapp.core.services.errors import NotFound, ServiceError
+from webapp.core.services.client import client_address
+from webapp.core.services.errors import InvalidInput, NotFound, ServiceError
+from webapp.grading.public import challenge
 from webapp.grading.public.forms import ObjectionForm
 from webapp.grading.services import notices as notice_service
-from webapp.grading.services import objection_filing
+from webapp.grading.services import objection_filing, objection_limits
 from webapp.grading.services import objections as objection_service
 from webapp.grading.services.notices import NoticeRow
 
@@ -70,27 +72,47 @@ def notice_print(case_id: int) -> str:
 @public
 def objection(case_id: int) -> Response | tuple[str, int]:
     """The objection form. A filed objection redirects to its receipt (POST → redirect → GET), so reloading
-    the receipt files nothing; the form's one-time token makes a repeated POST return the same objection."""
+    the receipt files nothing; the form's one-time token makes a repeated POST return the same objection.
+
+    Rate limits (`objection_limits`): over one an address or the case gets 429 and the form back as typed;
+    from an address's 4th objection in an hour the form asks a question (`challenge`) that must be answered."""
     notice = _notice(case_id)
     form = ObjectionForm()
+    address, now = client_address(), clock.now()
     status = 200
     if form.validate_on_submit():
         try:
+            objection_limits.check(case_id, address, now=now)
+            passed = False
+            if objection_limits.needs_challenge(address, now=now):
+                passed = challenge.answered(form.challenge.data)
+                if not passed:
+                    raise InvalidInput(
+                        "验证问题的答案不正确或已过期，请计算新的问题后重新提交。", "challenge"
+                    )
             received = objection_filing.submit_objection(
                 case_id,
                 content=form.content.data.strip(),
                 name=(form.name.data or "").strip(),
                 contact=(form.contact.data or "").strip(),
                 submission_key=form.submission_token.data or None,
+                address=address,
+                challenge_passed=passed,
             )
         except ServiceError as refused:
-            form.content.errors = [*form.content.errors, refused.message]
+            field = form.challenge if refused.field == "challenge" else form.content
+            field.errors = [*field.errors, refused.message]
             status = refused.status
         else:
             return redirect(url_for("public.objection_receipt", reference=received.reference, received=1))
     elif request.method == "POST":
         status = 400
-    return render_template("grading/public/objection.html", notice=notice, form=form), status
+    question = None
+    if objection_limits.needs_challenge(address, now=now):
+        question = challenge.ask()
+        form.challenge.data = ""  # a new question: the old answer does not fit it
+    page = render_template("grading/public/objection.html", notice=notice, form=form, question=question)
+    return page, status
 
 
 @public

@@ -18,7 +18,7 @@ from webapp.grading.models import (
     Case,
     Objection,
 )
-from webapp.grading.services import permissions
+from webapp.grading.services import objection_limits, permissions
 from webapp.grading.services.case_facts import (
     open_objection_count,
     ruleset_for,
@@ -82,12 +82,18 @@ def submit_objection(
     contact: str = "",
     submission_key: str | None = None,
     today: date | None = None,
+    address: str = "",
+    challenge_passed: bool = False,
 ) -> Objection:
     """Public objection during the notice (GAP-9): returns the objection with its reference number; moves the
     case to ``objection_review`` (or just records it when already there).
 
     ``submission_key`` makes the call idempotent: sent again (a reloaded page, a retried request), it returns
-    the objection already filed under it instead of filing a second one."""
+    the objection already filed under it instead of filing a second one (and counts nothing).
+
+    The rate limits (`objection_limits`) count it, in the same transaction, against the case and against
+    ``address`` (the form's and the API's client; "" for calls from the code itself, which only the per-case
+    limit applies to); ``challenge_passed`` says the person answered the form's question."""
     today = _today(today)
     content = (content or "").strip()
     if not content:
@@ -130,6 +136,7 @@ def submit_objection(
                     f"公示期为{case.notice_start}至{last_day}，今天是{today}",
                 )
                 raise Refused(Decision.from_refusal(refusal))
+            objection_limits.record(case.id, address, now=clock.now(), challenge_passed=challenge_passed)
             objection = Objection(
                 case_id=case.id,
                 reference=reference,
