@@ -125,6 +125,7 @@ R = Role
 USERS: list[DemoUser] = [
     DemoUser("admin", "系统管理员", "hb", (R.SYS_ADMIN,)),
     DemoUser("auditor", "审计员", "hb", (R.AUDITOR,)),
+    DemoUser("secadmin", "安全管理员", "hb", (R.SECURITY_ADMIN,)),
     DemoUser("prov-staff", "张立华", "hb", (R.BUREAU_STAFF, R.NOTICE_EDITOR)),
     DemoUser("prov-head", "王建国", "hb", (R.BUREAU_HEAD,)),
     DemoUser("city-staff", "李晓梅", "yc", (R.BUREAU_STAFF, R.NOTICE_EDITOR)),

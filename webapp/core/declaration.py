@@ -2,6 +2,7 @@
 shared routes and the database commands."""
 
 from webapp.core import admin, auth, help, main
+from webapp.core.admin.security_views import security_nav
 from webapp.core.commands import COMMANDS
 from webapp.core.feature import Feature
 from webapp.core.main.views import administration
@@ -13,4 +14,5 @@ FEATURE = Feature(
     blueprints=(main.bp, auth.bp, admin.bp, help.bp),
     app_commands=(*COMMANDS, ruleset_group),
     worklist=administration,
+    nav=security_nav,
 )
