@@ -126,7 +126,6 @@ class BaseConfig:
         """No key in the environment: a random one for this process (tests); development keeps one on disk."""
         return secrets.token_hex(32)
 
-
     @classmethod
     def check(cls, config: Mapping[str, Any]) -> None:
         """Refuse unusable final settings (after test overrides)."""

@@ -4,7 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Flask, Request, Response, current_app, flash, g, redirect, request, session, url_for
+from flask import (
+    Blueprint,
+    Flask,
+    Request,
+    Response,
+    current_app,
+    flash,
+    g,
+    redirect,
+    request,
+    session,
+    url_for,
+)
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from flask_login import current_user, logout_user
 from sqlalchemy.orm import joinedload

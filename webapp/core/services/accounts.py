@@ -412,7 +412,11 @@ def login_remembered(cookie: str) -> sessions.Remembered | None:
                 remembered = sessions.Remembered(remembered.user, cookie_value, expires)
             remembered.user.last_login_at = clock.now()
             append_event(
-                "user", remembered.user.id, "login_succeeded", actor=remembered.user, comment="凭“记住登录”自动登录"
+                "user",
+                remembered.user.id,
+                "login_succeeded",
+                actor=remembered.user,
+                comment="凭“记住登录”自动登录",
             )
     return remembered
 

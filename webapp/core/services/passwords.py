@@ -103,11 +103,15 @@ def save_policy(new: SecurityPolicy, *, actor: User) -> SecurityPolicy:
         value = getattr(new, key)
         if not isinstance(value, int) or not bound.low <= value <= bound.high:
             raise ServiceError(
-                f"{bound.label}应在 {bound.low}–{bound.high} {bound.unit}之间。", field=key, code="invalid_input"
+                f"{bound.label}应在 {bound.low}–{bound.high} {bound.unit}之间。",
+                field=key,
+                code="invalid_input",
             )
     old = policy()
     changed: list[str] = []
-    stored = {row.key: row for row in db.session.scalars(sa.select(SettingKV).where(SettingKV.key.in_(BOUNDS)))}
+    stored = {
+        row.key: row for row in db.session.scalars(sa.select(SettingKV).where(SettingKV.key.in_(BOUNDS)))
+    }
     stored |= {
         row.key: row
         for row in db.session.scalars(sa.select(SettingKV).where(SettingKV.key == "one_active_session"))

@@ -85,7 +85,9 @@ def issue_remember_token(user: User, *, now: datetime | None = None) -> tuple[st
     selector, validator = secrets.token_hex(12), secrets.token_urlsafe(32)
     expires = now + timedelta(days=REMEMBER_DAYS)
     db.session.add(
-        RememberToken(user_id=user.id, selector=selector, validator_sha256=_sha256(validator), expires_at=expires)
+        RememberToken(
+            user_id=user.id, selector=selector, validator_sha256=_sha256(validator), expires_at=expires
+        )
     )
     return f"{selector}:{validator}", expires
 
@@ -112,7 +114,9 @@ def use_remember_token(cookie: str, *, now: datetime | None = None) -> Remembere
     if not hmac.compare_digest(row.validator_sha256, _sha256(validator)) or row.expires_at <= now:
         db.session.delete(row)
         return None
-    user = db.session.get(User, row.user_id, options=[joinedload(User.role_rows), joinedload(User.organisation)])
+    user = db.session.get(
+        User, row.user_id, options=[joinedload(User.role_rows), joinedload(User.organisation)]
+    )
     if user is None or not user.active:
         db.session.delete(row)
         return None
