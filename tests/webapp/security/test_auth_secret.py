@@ -19,7 +19,7 @@ def test_development_makes_a_random_secret_on_first_run_and_keeps_it_private(tmp
     path = tmp_path / "secret_key"
     assert re.fullmatch(r"[0-9a-f]{64}", first)
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
-    assert config_for("development", tmp_path, environ={}).SECRET_KEY == first  # the same on the next start
+    assert first == config_for("development", tmp_path, environ={}).SECRET_KEY  # the same on the next start
 
 
 def test_two_installations_get_different_secrets(tmp_path):

@@ -116,7 +116,7 @@ def policy() -> Response | str:
             with transaction():
                 passwords.save_policy(new, actor=current_user)
         except ServiceError as exc:
-            field = form[exc.field] if exc.field in form else None
+            field = getattr(form, exc.field or "", None)
             if field is not None:
                 field.errors = [*field.errors, exc.message]
             else:
