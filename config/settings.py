@@ -8,6 +8,8 @@ change them without reloading modules:
   key is made on first run and kept in ``instance/secret_key`` (mode 0600)
 - ``DATABASE_URL``     any SQLAlchemy URL; default: SQLite file ``instance/kaoping.sqlite3``
 - ``KAOPING_TODAY``    YYYY-MM-DD fixes "today" for demos and tests; refused by production
+- ``KAOPING_PROXY_HOPS`` how many reverse proxies (nginx: 1) set ``X-Forwarded-For`` in front of the app; the
+  login lock and the audit trail then see the client's address instead of the proxy's (default 0: none)
 - ``KAOPING_SQL_COUNT`` 1 adds ``X-SQL-Statements`` (statements per request) to every response (`make bench`)
 """
 
@@ -81,6 +83,19 @@ def instance_secret_key(instance: Path) -> str:
     return key
 
 
+def parse_proxy_hops(value: Any) -> int:
+    """``KAOPING_PROXY_HOPS`` as 0–5. Raises ConfigError on anything else."""
+    if value in (None, ""):
+        return 0
+    try:
+        hops = int(str(value).strip())
+    except ValueError:
+        hops = -1
+    if not 0 <= hops <= 5:
+        raise ConfigError(f"KAOPING_PROXY_HOPS must be a whole number 0-5, got {value!r}")
+    return hops
+
+
 class BaseConfig:
     #: name used in logs and by ``config_for``
     NAME = "base"
@@ -116,6 +131,7 @@ class BaseConfig:
         self.SQLALCHEMY_DATABASE_URI = _database_url(env.get("DATABASE_URL"), instance)
         self.KAOPING_TODAY = env.get("KAOPING_TODAY") or None
         self.KAOPING_SQL_COUNT = env.get("KAOPING_SQL_COUNT") or ""
+        self.KAOPING_PROXY_HOPS = parse_proxy_hops(env.get("KAOPING_PROXY_HOPS"))
         self.UPLOAD_FOLDER = str(instance / "uploads")
         #: rulesets registered with `kaoping ruleset use FILE` (the shipped ones stay in config/rulesets/)
         self.RULESET_FOLDER = str(instance / "rulesets")
@@ -130,6 +146,7 @@ class BaseConfig:
     def check(cls, config: Mapping[str, Any]) -> None:
         """Refuse unusable final settings (after test overrides)."""
         parse_today(config.get("KAOPING_TODAY"))
+        parse_proxy_hops(config.get("KAOPING_PROXY_HOPS"))
 
 
 class DevelopmentConfig(BaseConfig):

@@ -5,12 +5,16 @@ are committed although the login fails; the password is checked once whether or 
 
 from __future__ import annotations
 
+import pytest
 import sqlalchemy as sa
 
+from config.settings import ConfigError
+from tests.factories import make_test_app
 from tests.webapp.security.auth_support import REFUSED, WallClock, login, signed_in, token
 from webapp.core.extensions import db
 from webapp.core.models import AuditEvent, Throttle
 from webapp.core.services import accounts, passwords
+from webapp.demo import load_demo
 
 
 def _fail(client, username: str, times: int, *, addresses: bool = True) -> None:
@@ -162,3 +166,33 @@ def test_known_and_unknown_usernames_both_check_one_password_hash(demo, monkeypa
         unknown = list(calls)
     method = demo.config["PASSWORD_HASH_METHOD"]
     assert known == [method] and unknown == [method]
+
+
+def test_behind_the_proxy_the_address_lock_keys_on_the_forwarded_client(tmp_path):
+    """With ``KAOPING_PROXY_HOPS=1`` (nginx in front) five failures lock the client's address, not the proxy's
+    (which every client shares: locking it would lock everybody out)."""
+    app = make_test_app(tmp_path, KAOPING_PROXY_HOPS=1)
+    with app.app_context():
+        db.create_all()
+        load_demo()
+    client = app.test_client()
+
+    def via_proxy(username: str, password: str, client_address: str):
+        return client.post(
+            "/api/v1/tokens",
+            json={"username": username, "password": password},
+            headers={"X-Forwarded-For": client_address},
+            environ_base={"REMOTE_ADDR": "127.0.0.1"},
+        )
+
+    for i in range(5):
+        via_proxy(f"guess-{i}", "nope", "203.0.113.7")
+    assert via_proxy("county-head", "kaoping-demo", "203.0.113.7").status_code == 429
+    assert via_proxy("county-head", "kaoping-demo", "198.51.100.2").status_code == 200
+    with app.app_context():
+        assert db.session.get(Throttle, (accounts.LOGIN_ADDRESS, "127.0.0.1")) is None
+
+
+def test_a_malformed_proxy_hop_count_stops_the_app(tmp_path):
+    with pytest.raises(ConfigError, match="KAOPING_PROXY_HOPS"):
+        make_test_app(tmp_path, KAOPING_PROXY_HOPS="nginx")

@@ -20,6 +20,7 @@ from flask import (
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from flask_login import current_user, logout_user
 from sqlalchemy.orm import joinedload
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from webapp.core import clock
 from webapp.core.auth import views
@@ -73,6 +74,11 @@ def init_app(app: Flask) -> None:
     login_manager.session_protection = "basic"
     login_manager._load_user_from_remember_cookie = _no_flask_login_remember_cookie  # type: ignore[method-assign]
     app.before_request(check_session)
+    hops = int(app.config.get("KAOPING_PROXY_HOPS") or 0)
+    if hops:
+        # behind nginx: the client's address from X-Forwarded-For (trusting exactly ``hops`` proxies), so the
+        # address lock and the audit trail do not see every client as the proxy
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
     app.after_request(write_remember_cookie)
 
 
