@@ -114,6 +114,7 @@ def end_session() -> None:
     """Forget the browser's login (and its remember cookie, deleted with the response)."""
     logout_user()
     session.clear()
+    g.pop("csrf_token", None)  # signed with the cleared session's secret
     g.kaoping_remember = None
 
 
@@ -160,7 +161,7 @@ def write_remember_cookie(response: Response) -> Response:
     """Set the rotated remember cookie, or delete it (logout, a cookie refused)."""
     if "kaoping_remember" not in g:
         return response
-    value = g.kaoping_remember
+    value = g.pop("kaoping_remember")  # once: ``g`` may outlive the request (an app context pushed around it)
     if value is None:
         response.delete_cookie(sessions.REMEMBER_COOKIE, path="/")
     else:

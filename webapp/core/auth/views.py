@@ -37,6 +37,9 @@ def open_session(user: User, *, now: datetime) -> None:
     """A fresh session for ``user`` under their current generation (whatever the browser held before is
     dropped, so a session id planted before login is worthless)."""
     session.clear()
+    # the CSRF secret went with the old session: forget the token cached for this request (Flask-WTF caches it
+    # on ``g``), so the next form is signed with the new session's secret
+    g.pop("csrf_token", None)
     login_user(user, remember=False)  # Flask-Login's own remember cookie is never used
     session.update(sessions.session_values(user, now=now))
 
@@ -75,6 +78,7 @@ def logout() -> Response:
     accounts.record_logout(current_user.id)
     logout_user()
     session.clear()
+    g.pop("csrf_token", None)  # signed with the cleared session's secret
     g.kaoping_remember = None
     flash("您已安全退出。", "info")
     return redirect(url_for("auth.login"))
