@@ -324,7 +324,7 @@ def generate_users(world: World) -> None:
         if org.kind == "bureau":
             if oid not in world.bureau_users:
                 world.bureau_users[oid] = (
-                    add(f"g-{org.code}-staff", oid, "bureau_staff", "notice_editor"),
+                    add(f"g-{org.code}-staff", oid, "bureau_staff"),
                     add(f"g-{org.code}-head", oid, "bureau_head"),
                 )
             for n in range(4 if org.tier in ("province", "city") else 2):

@@ -22,6 +22,9 @@ from webapp.grading.models import Case
 
 _seq = itertools.count(1)
 
+#: the audit MAC key of every test app (a deployment's comes from KAOPING_AUDIT_KEY or instance/audit_key)
+TEST_AUDIT_KEY = "test-audit-key-0123456789abcdef0123456789abcdef"
+
 #: "today" in every test app (start of the 2027 application round, ARC-10.1.1)
 TODAY = date(2027, 1, 5)
 
@@ -49,6 +52,9 @@ def make_test_app(
         "UPLOAD_FOLDER": str(tmp_path / "uploads"),
         "RULESET_FOLDER": str(tmp_path / "rulesets"),
         "KAOPING_TODAY": TODAY.isoformat(),
+        # the audit MAC key and checkpoint file of this test only (never the checkout's instance/)
+        "AUDIT_KEY": TEST_AUDIT_KEY,
+        "AUDIT_CHECKPOINT_PATH": str(tmp_path / "audit.chain"),
     }
     config.update(overrides)
     return create_app(config, features=features)

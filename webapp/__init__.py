@@ -17,6 +17,8 @@ from webapp.core.extensions import bootstrap, csrf, db, login_manager, migrate
 from webapp.core.feature import EXTENSION_KEY, Feature, features_of
 from webapp.core.nul_guard import register_nul_guard
 from webapp.core.request_args import DatabaseIdConverter
+from webapp.core.separation import register_separation_guard
+from webapp.core.services import audit_chain
 from webapp.core.static_files import register_static_files
 from webapp.core.template_helpers import register_template_helpers
 from webapp.demo import DEMO_COMMANDS
@@ -38,6 +40,7 @@ def create_app(test_config: dict[str, Any] | None = None, features: tuple[Featur
     register_extensions(app)
     app.extensions[EXTENSION_KEY] = features
     register_blueprints(app)
+    register_separation_guard(app)  # 三员分立: the administrators never act in a procedure
     register_errorhandlers(app)
     register_commands(app)
     register_template_helpers(app)
@@ -60,6 +63,7 @@ def configure(app: Flask, test_config: dict[str, Any] | None) -> None:
     app.config.update(overrides)
     type(settings).check(app.config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    audit_chain.init_app(app)  # the audit key, checkpoint file and retention settings (refuses unusable ones)
     # rulesets registered by this deployment are found by id besides the shipped ones (cases store the id)
     use_registered_dir(Path(app.config["RULESET_FOLDER"]))
 

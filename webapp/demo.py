@@ -123,14 +123,15 @@ class DemoUser:
 
 R = Role
 USERS: list[DemoUser] = [
+    # 三员分立 (等保 2.0): three administrators, three accounts, no business role among them
     DemoUser("admin", "系统管理员", "hb", (R.SYS_ADMIN,)),
-    DemoUser("auditor", "审计员", "hb", (R.AUDITOR,)),
     DemoUser("secadmin", "安全管理员", "hb", (R.SECURITY_ADMIN,)),
-    DemoUser("prov-staff", "张立华", "hb", (R.BUREAU_STAFF, R.NOTICE_EDITOR)),
+    DemoUser("auditor", "审计员", "hb", (R.AUDITOR,)),
+    DemoUser("prov-staff", "张立华", "hb", (R.BUREAU_STAFF,)),
     DemoUser("prov-head", "王建国", "hb", (R.BUREAU_HEAD,)),
-    DemoUser("city-staff", "李晓梅", "yc", (R.BUREAU_STAFF, R.NOTICE_EDITOR)),
+    DemoUser("city-staff", "李晓梅", "yc", (R.BUREAU_STAFF,)),
     DemoUser("city-head", "陈志强", "yc", (R.BUREAU_HEAD,)),
-    DemoUser("county-staff", "刘芳", "yc-yl", (R.BUREAU_STAFF, R.NOTICE_EDITOR)),
+    DemoUser("county-staff", "刘芳", "yc-yl", (R.BUREAU_STAFF,)),
     DemoUser("county-head", "赵明", "yc-yl", (R.BUREAU_HEAD,)),
     DemoUser("unit-prov", "孙丽", "hb-czt", (R.UNIT_APPLICANT,)),
     DemoUser("unit-city", "周杰", "yc-czj", (R.UNIT_APPLICANT,)),

@@ -80,6 +80,7 @@ PAGES: dict[str | None, list[str]] = {
     "tj-yl-unit": ["/", "/campaigns/mine", "/campaigns/unit/{sta_unit}"],
     "dc-unit": ["/campaigns/unit/{org_unit}"],
     "tj-team1": ["/campaigns/team/", "/campaigns/team/{sta}"],
+    "auditor": ["/audit/", "/audit/?result=success&subject_type=case"],
     "admin": [
         "/admin/organisations",
         "/admin/users",

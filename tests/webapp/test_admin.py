@@ -163,7 +163,8 @@ def test_the_user_search_takes_percent_and_underscore_literally_and_ignores_case
     assert "reviewer-1" in client.get("/admin/users?q=REVIEWER-1").get_data(as_text=True)
 
 
-def test_admin_creates_a_user_with_roles(demo, client, auth):
+def test_admin_creates_a_user_and_the_security_admin_gives_it_roles(demo, client, auth):
+    """三员分立: the system administrator makes the account, the security administrator its roles."""
     auth.login("admin")
     response = client.post(
         "/admin/users/new",
@@ -178,29 +179,25 @@ def test_admin_creates_a_user_with_roles(demo, client, auth):
         follow_redirects=True,
     )
     assert "已创建用户「yl-leader」" in response.get_data(as_text=True)
-    _, active, roles, _ = _user(demo, "yl-leader")
-    assert active and roles == {"unit_leader", "reviewer"}
+    user_id, active, roles, _ = _user(demo, "yl-leader")
+    assert active and roles == set()
+    auth.logout()
+    auth.login("secadmin")
+    client.post(f"/admin/users/{user_id}/roles", data={"roles": ["unit_leader", "reviewer"]})
+    assert _user(demo, "yl-leader")[2] == {"unit_leader", "reviewer"}
     auth.logout()
     assert auth.login("yl-leader", "long-enough-1").headers["Location"] == "/"
 
 
 def test_bureau_roles_at_an_organ_are_refused_and_form_keeps_values(demo, client, auth):
-    auth.login("admin")
-    page = client.post(
-        "/admin/users/new",
-        data={
-            "username": "bad-role",
-            "display_name": "错角色",
-            "organisation_id": _org(demo, "yc-yl-czj").id,
-            "roles": ["bureau_head"],
-            "password": "long-enough-1",
-        },
-    ).get_data(as_text=True)
+    auth.login("secadmin")
+    user_id = _user(demo, "unit-county")[0]
+    page = client.post(f"/admin/users/{user_id}/roles", data={"roles": ["bureau_head"]}).get_data(
+        as_text=True
+    )
     assert "只能设在档案局" in page
-    assert 'value="bad-role"' in page and 'value="错角色"' in page
     assert re.search(r'<input checked[^>]*value="bureau_head"', page)
-    with demo.app_context():
-        assert db.session.scalar(sa.select(User).where(User.username == "bad-role")) is None
+    assert _user(demo, "unit-county")[2] == {"unit_applicant"}
 
 
 def test_duplicate_username_and_short_password_get_chinese_errors(demo, client, auth):
@@ -229,36 +226,17 @@ def test_duplicate_username_and_short_password_get_chinese_errors(demo, client, 
     assert "密码至少 8 位。" in page
 
 
-def test_admin_edits_roles(demo, client, auth):
-    auth.login("admin")
-    user_id, _, _, org_id = _user(demo, "city-staff")
-    client.post(
-        f"/admin/users/{user_id}/edit",
-        data={
-            "username": "city-staff",
-            "display_name": "李晓梅",
-            "organisation_id": org_id,
-            "roles": ["bureau_staff", "reviewer"],
-            "active": "y",
-        },
-    )
+def test_the_security_admin_edits_roles(demo, client, auth):
+    auth.login("secadmin")
+    user_id = _user(demo, "city-staff")[0]
+    client.post(f"/admin/users/{user_id}/roles", data={"roles": ["bureau_staff", "reviewer"]})
     assert _user(demo, "city-staff")[2] == {"bureau_staff", "reviewer"}
 
 
-def test_admin_cannot_remove_own_admin_role_or_deactivate_self(demo, client, auth):
+def test_admin_cannot_change_own_roles_or_deactivate_self(demo, client, auth):
     auth.login("admin")
-    user_id, _, _, org_id = _user(demo, "admin")
-    page = client.post(
-        f"/admin/users/{user_id}/edit",
-        data={
-            "username": "admin",
-            "display_name": "系统管理员",
-            "organisation_id": org_id,
-            "roles": ["auditor"],
-            "active": "y",
-        },
-    ).get_data(as_text=True)
-    assert "不能取消自己的系统管理员角色" in page
+    user_id = _user(demo, "admin")[0]
+    assert client.post(f"/admin/users/{user_id}/roles", data={"roles": ["auditor"]}).status_code == 403
     assert "sys_admin" in _user(demo, "admin")[2]
     client.post(f"/admin/users/{user_id}/active", data={"active": "0", "confirm": "1"})
     assert _user(demo, "admin")[1] is True

@@ -5,6 +5,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.factories import make_bureau, make_case, make_organ, make_user
+from tests.webapp.security.audit_helpers import drop_append_only_triggers
 from webapp.core.extensions import db
 from webapp.core.models import GENESIS_HASH, AuditEvent, AuditRowImmutable
 from webapp.core.services.audit import append_case_event, append_event, trail_of, verify_chain
@@ -69,6 +70,7 @@ def test_each_subject_has_its_own_chain_in_the_one_trail(app, trail):
 
 def test_edited_comment_is_detected(app, trail):
     with app.app_context():
+        drop_append_only_triggers()
         db.session.execute(
             sa.update(AuditEvent)
             .where(AuditEvent.about("case", trail), AuditEvent.seq == 2)
@@ -84,6 +86,7 @@ def test_an_admin_row_edited_in_the_database_is_detected(app):
         append_event("settings", 0, "demo_clock_set", actor=None, comment="演示日期前进 7 天")
         append_event("settings", 0, "demo_clock_set", actor=None, comment="演示日期复位")
         db.session.commit()
+        drop_append_only_triggers()
         db.session.execute(
             sa.update(AuditEvent)
             .where(AuditEvent.about("settings", 0), AuditEvent.seq == 1)
@@ -101,6 +104,7 @@ def test_edited_state_with_rehash_is_still_detected_by_the_next_link(app, trail)
         payload_row.to_state = "approved"
         forged = payload_row.compute_hash()
         db.session.expunge(row)
+        drop_append_only_triggers()
         db.session.execute(
             sa.update(AuditEvent).where(AuditEvent.id == row.id).values(to_state="approved", hash=forged)
         )
@@ -111,6 +115,7 @@ def test_edited_state_with_rehash_is_still_detected_by_the_next_link(app, trail)
 
 def test_deleted_row_is_detected(app, trail):
     with app.app_context():
+        drop_append_only_triggers()
         db.session.execute(sa.delete(AuditEvent).where(AuditEvent.about("case", trail), AuditEvent.seq == 2))
         db.session.commit()
         assert verify_chain("case", trail).broken_at == 3

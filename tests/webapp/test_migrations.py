@@ -14,6 +14,7 @@ from tests.factories import make_test_app
 from webapp.articles.models import is_fulltext_table
 from webapp.core.extensions import db
 from webapp.core.models import GENESIS_HASH, AuditEvent
+from webapp.core.models.audit import MAC_SHA256
 from webapp.core.services.audit import append_event, verify_chain
 
 
@@ -117,7 +118,8 @@ def test_the_features_migration_dates_existing_cases_from_their_last_update(tmp_
 
 
 def _hashed_case_rows(case_id, count):
-    """``count`` rows of a valid chain for ``case_id``, hashed the way every case row has been hashed."""
+    """``count`` rows of a valid chain for ``case_id``, hashed the way every case row was hashed before the audit
+    key (unkeyed SHA-256, ``mac_version`` 0; 0015_audit_mac keeps them so)."""
     rows, prev = [], GENESIS_HASH
     for seq in range(1, count + 1):
         row = AuditEvent(
@@ -136,6 +138,7 @@ def _hashed_case_rows(case_id, count):
             rule_id=None,
             ruleset_id="hubei-2011",
             prev_hash=prev,
+            mac_version=MAC_SHA256,
         )
         row.hash = row.compute_hash()
         prev = row.hash

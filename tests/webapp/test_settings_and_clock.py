@@ -54,6 +54,9 @@ def test_production_starts_with_a_secret_and_no_fixed_date(monkeypatch, tmp_path
     monkeypatch.setenv("SECRET_KEY", "a-real-secret-of-at-least-32-characters")
     monkeypatch.delenv("KAOPING_TODAY", raising=False)
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'p.sqlite3'}")
+    monkeypatch.setenv(
+        "KAOPING_AUDIT_KEY", "an-audit-key-kept-outside-the-database-0123"
+    )  # production needs one
     app = create_app()
     assert app.config["DEMO_CLOCK_ENABLED"] is False
 

@@ -2,7 +2,11 @@
 
 from webapp.articles import api, home, ledger, nav, office, publishing, requests, template_helpers, unit
 from webapp.articles.commands import articles_command
+from webapp.articles.requests.views import TRAIL_LABELS
+from webapp.articles.services import adoption_changes, forwarding, office_settings
+from webapp.articles.services.article_page import TIMELINE_LABELS
 from webapp.core.feature import Feature
+from webapp.core.services.audit import register_event_labels
 from workflow.articles import PROCEDURE
 
 FEATURE = Feature(
@@ -18,3 +22,20 @@ FEATURE = Feature(
     nav=nav.nav,
     tick=home.tick,
 )
+# the auditor's page names the trails' events as the article and office pages do
+#: a publication issue's trail (its page shows the issue itself, not the trail)
+ISSUE_TRAIL_LABELS = {
+    "issue_created": "新建期刊",
+    "items_added": "编入稿件",
+    "issue_locked": "期刊锁定",
+    "corrected": "期刊勘误",
+}
+for _labels in (
+    TIMELINE_LABELS,
+    TRAIL_LABELS,
+    ISSUE_TRAIL_LABELS,
+    forwarding.EVENT_LABELS,
+    office_settings.EVENT_LABELS,
+    adoption_changes.EVENT_LABELS,
+):
+    register_event_labels(_labels)

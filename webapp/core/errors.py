@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -20,6 +21,7 @@ PAGE_TITLES: dict[int, str] = {
     409: "数据已被修改",
     413: "上传文件过大",
     500: "系统出错",
+    503: "暂时无法保存",
 }
 #: statuses with their own template; the rest share errors/error.html
 OWN_TEMPLATES = {403, 404, 500}
@@ -60,6 +62,19 @@ def handle_service_error(exc: ServiceError):  # noqa: ANN201
     return _page(exc.status, exc.message)
 
 
+#: what a person reads when the database fails mid-request (nothing of the request was kept: one transaction)
+DATABASE_FAILED = "数据库暂时无法完成操作，本次操作未保存，也未留下记录。请稍后重试。"
+
+
+def handle_database_failure(exc: OperationalError):  # noqa: ANN201
+    """The database failed (unreachable, lock timeout, deadlock): the transaction is rolled back whole, so the
+    person is told that nothing was saved — a 503 without internals, never the SQL or a traceback."""
+    db.session.rollback()
+    if _wants_json():
+        return api_errors.json_error(503, "database_unavailable", DATABASE_FAILED)
+    return _page(503, DATABASE_FAILED)
+
+
 def handle_internal_error(exc: InternalServerError):  # noqa: ANN201
     db.session.rollback()
     if _wants_json():
@@ -70,5 +85,6 @@ def handle_internal_error(exc: InternalServerError):  # noqa: ANN201
 def register_errorhandlers(app: Flask) -> None:
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(StaleDataError, handle_stale_data)
+    app.register_error_handler(OperationalError, handle_database_failure)
     app.register_error_handler(ServiceError, handle_service_error)
     app.register_error_handler(InternalServerError, handle_internal_error)

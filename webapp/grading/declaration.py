@@ -1,7 +1,9 @@
 """Archive-work grading (机关档案工作目标管理等级考评) as a feature: its pages per audience, its API and commands."""
 
 from webapp.core.feature import Feature
+from webapp.core.services.audit import register_event_labels
 from webapp.grading import api, bureau, cases, home, public, review, template_helpers, unit
+from webapp.grading.cases.views import TIMELINE_LABELS
 from webapp.grading.commands import authority_command
 from webapp.grading.services.sheet_subject import GradingSheets
 from webapp.scoring.models import CASE_SUBJECT
@@ -26,3 +28,5 @@ FEATURE = Feature(
 
 # a grading case is the subject of the score sheets: grading hands the sheet code its context (issue 8)
 register_procedure(CASE_SUBJECT, GradingSheets())
+# the auditor's page names every event of the case trail as the case page does
+register_event_labels(TIMELINE_LABELS)

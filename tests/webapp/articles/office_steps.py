@@ -81,21 +81,14 @@ def upper_head(world: World) -> User:
 
 @contextmanager
 def counted_statements() -> Iterator[list[str]]:
-    """The SQL statements issued inside the block (to prove a page's statements do not grow with the data)."""
-    import sqlalchemy as sa
+    """The SQL statements issued inside the block (to prove a page's statements do not grow with the data), by
+    the shared counter of tests/webapp/sql_count, on the app whose context is pushed."""
+    from flask import current_app
 
-    from webapp.core.extensions import db
+    from tests.webapp.sql_count import count_statements
 
-    seen: list[str] = []
-
-    def count(conn, cursor, statement, *args):  # type: ignore[no-untyped-def]
-        seen.append(statement)
-
-    sa.event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        yield seen
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", count)
+    with count_statements(current_app._get_current_object()) as seen:
+        yield seen.sql
 
 
 def version_of(page: str) -> str:

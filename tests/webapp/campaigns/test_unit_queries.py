@@ -6,8 +6,6 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 import sqlalchemy as sa
 from flask import Flask
@@ -15,28 +13,13 @@ from werkzeug.datastructures import FileStorage
 
 from tests.factories import make_bureau, make_organ
 from tests.webapp.campaigns.unit_world import CWorld, cworld, login  # noqa: F401  (cworld: the fixture)
+from tests.webapp.sql_count import count_statements
 from webapp.campaigns.models import CampaignUnit
 from webapp.campaigns.services import claims, evidence
 from webapp.core.extensions import db
 from webapp.core.models import User
 
 PDF = b"%PDF-1.4\n%%EOF\n"
-
-
-@contextmanager
-def statements(app: Flask) -> Iterator[list[str]]:
-    seen: list[str] = []
-
-    def count(conn, cursor, statement, *args):  # type: ignore[no-untyped-def]
-        seen.append(statement)
-
-    with app.app_context():
-        sa.event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        yield seen
-    finally:
-        with app.app_context():
-            sa.event.remove(db.engine, "before_cursor_execute", count)
 
 
 def _grow(app: Flask, world: CWorld, n: int) -> None:
@@ -75,9 +58,9 @@ def _counts(app: Flask, client, world: CWorld) -> dict[str, int]:  # type: ignor
         login(client, username)
         for url in urls:
             client.get(url)  # per-process caches (the demo clock's offset) are filled once, not per data size
-            with statements(app) as seen:
+            with count_statements(app) as seen:
                 assert client.get(url).status_code == 200, url
-            found[url] = len(seen)
+            found[url] = seen.count
     return found
 
 

@@ -92,6 +92,13 @@ def test_deactivation_ends_the_users_sessions_and_tokens(demo):
     assert demo.test_client().get("/api/v1/me", headers=headers).status_code == 401
 
 
+def test_the_security_administrator_changing_roles_ends_the_users_sessions(demo):
+    first, _ = _two_browsers(demo, "county-staff")
+    with demo.app_context():
+        accounts.set_roles(user("county-staff").id, {"bureau_staff", "reviewer"}, actor=user("secadmin"))
+    assert not signed_in(first)
+
+
 def test_a_role_change_ends_the_users_sessions_but_a_name_change_does_not(demo):
     first, _ = _two_browsers(demo, "county-staff")
     with demo.app_context():
@@ -101,7 +108,9 @@ def test_a_role_change_ends_the_users_sessions_but_a_name_change_does_not(demo):
     assert signed_in(first)
     with demo.app_context():
         person = user("county-staff")
-        data = UserData(person.username, "刘芳芳", person.organisation_id, frozenset({"bureau_staff"}))
+        data = UserData(
+            person.username, "刘芳芳", person.organisation_id, frozenset({"bureau_staff", "reviewer"})
+        )
         accounts.update_user(person.id, data, actor=user("admin"))
     assert not signed_in(first)
 

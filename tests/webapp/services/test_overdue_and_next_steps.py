@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import timedelta
-from types import SimpleNamespace
 
 import pytest
 import sqlalchemy as sa
+from flask import current_app
 
 from tests.factories import TODAY
 from tests.walk import NOTICE_OVER, user
 from tests.walk import case as get
 from tests.webapp.services.flow import REVIEW_DAY, drive
+from tests.webapp.sql_count import count_statements
 from webapp.core.extensions import db
 from webapp.grading.models import Case
 from webapp.grading.services import next_steps, overdue, summary
@@ -24,21 +23,8 @@ APPLICANT = frozenset({"applicant"})
 
 @pytest.fixture
 def count_queries(ctx):
-    @contextmanager
-    def counting() -> Iterator[SimpleNamespace]:
-        counted = SimpleNamespace(n=0)
-
-        def count(*args: object) -> None:
-            counted.n += 1
-
-        engine = db.engine
-        sa.event.listen(engine, "before_cursor_execute", count)
-        try:
-            yield counted
-        finally:
-            sa.event.remove(engine, "before_cursor_execute", count)
-
-    return counting
+    """The shared statement counter (tests/webapp/sql_count) on the app of ``ctx``."""
+    return lambda: count_statements(current_app._get_current_object())
 
 
 def _overdue_ids(today):
@@ -77,7 +63,7 @@ def test_the_nav_count_is_the_overdue_work_where_the_user_acts_and_one_query(ctx
     assert head.has_role("bureau_head") and head.organisation.name  # every page loads these (the navbar)
     with count_queries() as counted:
         assert overdue_count(head, late_day) == 1
-    assert counted.n == 1
+    assert counted.count == 1
     assert overdue_count(user("unit-county"), late_day) == 0  # not the unit's turn
     assert overdue_count(user("reviewer-7"), late_day) == 0
     # the worklist flags the same row, and counts it by state

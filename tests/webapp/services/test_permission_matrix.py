@@ -76,9 +76,8 @@ def expected_view(role: str, state: str) -> bool:
         "city-head",
         "prov-staff",
         "prov-head",
-        "auditor",
     ):
-        return True  # the bureau itself, the bureaus above it (ARC-9.6), the province auditor
+        return True  # the bureau itself, the bureaus above it (ARC-9.6); the auditor reads the audit only
     return role in ("panel-lead", "panel-member") and state in PANEL_STATES
 
 

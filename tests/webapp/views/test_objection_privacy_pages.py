@@ -13,7 +13,7 @@ from webapp.grading.services import objection_filing, panel
 
 NAME, PHONE = "欧阳明远", "13912345678"
 CONTENT = "该单位2025年度文书档案未按期归档，请核实。"
-NOT_ORGANISER = ("unit-county", "reviewer-7", "city-staff", "prov-staff", "auditor")
+NOT_ORGANISER = ("unit-county", "reviewer-7", "city-staff", "prov-staff")
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ import pytest
 
 from tests.walk import NOTICE_OVER, case
 from tests.walk import event_count as events
+from tests.webapp.sql_count import count_statements
 from tests.webapp.views.case_walk import walk
 
 
@@ -278,25 +279,16 @@ def test_the_case_page_tells_a_panel_member_their_pending_sheet_work(in_review, 
 
 def test_the_task_list_issues_the_same_statements_however_many_cases_it_shows(demo, client, auth):
     """Every list is paginated in the query and loads what it shows in bulk (no query per row)."""
-    import sqlalchemy as sa
-
-    from webapp.core.extensions import db
 
     demo.config["KAOPING_TODAY"] = NOTICE_OVER.isoformat()
     with demo.app_context():
         walk("unit-county", to="panel")
-        engine = db.engine
     auth.login("reviewer-8")
 
     def statements() -> int:
-        seen: list[str] = []
-        listener = lambda *args: seen.append(args[2])  # noqa: E731 - (conn, cursor, statement, ...)
-        sa.event.listen(engine, "before_cursor_execute", listener)
-        try:
+        with count_statements(demo) as seen:
             assert client.get("/review/").status_code == 200
-        finally:
-            sa.event.remove(engine, "before_cursor_execute", listener)
-        return len(seen)
+        return seen.count
 
     one = statements()
     with demo.app_context():

@@ -176,6 +176,32 @@ def test_the_notice_list_and_a_notice_issue_the_same_statements_for_2_and_40_not
     assert second.count("data-case-id=") == 20 and "共 40 条" in second
 
 
+def test_the_notice_api_walks_every_running_notice_by_cursor_with_the_same_statements(demo, client):
+    """ARC-10.3.2: GET /api/v1/notices is keyset-paged like the case list: each page costs the same statements
+    however deep, the pages together hold every running notice once, in order, and a forged cursor is a 400."""
+    with demo.app_context():
+        published = set(_publish(45))
+        ended = _publish(1, start=TODAY - timedelta(days=30))
+    seen: list[int] = []
+    counts: list[int] = []
+    cursor = ""
+    while True:
+        url = f"/api/v1/notices?limit=20&cursor={cursor}"
+        counts.append(statements(client, url))
+        body = client.get(url).get_json()
+        assert body["per_page"] == 20
+        seen += [row["case_id"] for row in body["notices"]]
+        if body["next_cursor"] is None:
+            break
+        cursor = body["next_cursor"]
+    assert len(seen) == len(set(seen)) and published <= set(seen) and ended[0] not in seen
+    assert len(counts) == 3 and len(set(counts)) == 1 and counts[0] <= MOST
+    assert client.get("/api/v1/notices").get_json()["next_cursor"]  # 20 by default, the rest by cursor
+    forged = client.get("/api/v1/notices?cursor=not-a-cursor")
+    assert forged.status_code == 400 and forged.get_json()["field"] == "cursor"
+    assert client.get("/api/v1/notices?limit=101").get_json()["field"] == "limit"
+
+
 # --- the 12月20日 summary --------------------------------------------------------------------------------------
 
 

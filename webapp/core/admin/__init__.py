@@ -1,4 +1,5 @@
-"""System administration (role ``sys_admin``). Every URL of the area is listed here."""
+"""System administration (role ``sys_admin``; an account's roles: ``security_admin``). Every URL of the area is
+listed here."""
 
 from flask import Blueprint
 
@@ -15,6 +16,7 @@ bp.add_url_rule(
 bp.add_url_rule("/users", view_func=views.users, endpoint="users")
 bp.add_url_rule("/users/new", view_func=views.user_new, methods=["GET", "POST"])
 bp.add_url_rule("/users/<int:user_id>/edit", view_func=views.user_edit, methods=["GET", "POST"])
+bp.add_url_rule("/users/<int:user_id>/roles", view_func=views.user_roles, methods=["GET", "POST"])
 bp.add_url_rule("/users/<int:user_id>/password", view_func=views.user_password, methods=["GET", "POST"])
 bp.add_url_rule("/users/<int:user_id>/active", view_func=views.user_active, methods=["POST"])
 bp.add_url_rule("/users/<int:user_id>/deactivate", view_func=views.user_deactivate)

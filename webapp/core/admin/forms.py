@@ -59,13 +59,19 @@ class UserForm(KaopingForm):
     username = StringField("用户名", validators=[DataRequired("请填写用户名。"), Length(max=64)])
     display_name = StringField("姓名", validators=[DataRequired("请填写姓名。"), Length(max=64)])
     organisation_id = SelectField("所属单位", coerce=int, choices=[])
+    active = BooleanField("启用", default=True)
+
+
+class RolesForm(KaopingForm):
+    """The security administrator's form (三员分立): the system administrator's `UserForm` has no roles."""
+
     roles = SelectMultipleField(
         "角色",
         choices=_choices(ROLE_LABELS),
         option_widget=CheckboxInput(),
         widget=ListWidget(prefix_label=False),
+        description="系统管理员、安全管理员、审计员三者互斥，且不得兼任其他角色（等保 2.0 三员分立）",
     )
-    active = BooleanField("启用", default=True)
 
 
 class NewUserForm(UserForm):

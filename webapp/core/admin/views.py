@@ -1,5 +1,6 @@
 """System administration: organisations, users, the demo clock and the trail of these changes. Every view
-requires ``sys_admin``."""
+requires ``sys_admin``, except the roles of an account, which are the security administrator's (三员分立,
+webapp/core/services/roles.py); both read the users list."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from webapp.core.admin.forms import (
     NewUserForm,
     OrganisationForm,
     PasswordResetForm,
+    RolesForm,
     UserForm,
 )
 from webapp.core.auth.permissions import roles_required
@@ -34,6 +36,9 @@ from webapp.core.services.organisations import OrganisationData
 from workflow.errors import RulesetError
 
 admin_only = roles_required(Role.SYS_ADMIN)
+#: 三员分立: the security administrator grants roles, the system administrator keeps the accounts
+security_only = roles_required(Role.SECURITY_ADMIN)
+account_readers = roles_required(Role.SYS_ADMIN, Role.SECURITY_ADMIN)
 
 
 def _show_service_error(form, exc: ServiceError) -> None:  # noqa: ANN001 - a WTForms form
@@ -280,7 +285,7 @@ def _user_org_choices(context_id: int | None) -> list[tuple[int, str]]:
 # --- users -------------------------------------------------------------------------------------------------
 
 
-@admin_only
+@account_readers
 def users() -> str:
     q = (request.args.get("q") or "").strip()
     org_id = id_arg("org")
@@ -320,7 +325,7 @@ def _user_form_data(form: UserForm) -> UserData:
         username=(form.username.data or "").strip(),
         display_name=form.display_name.data or "",
         organisation_id=form.organisation_id.data or 0,
-        roles=frozenset(form.roles.data or []),
+        roles=None,  # roles are the security administrator's (`user_roles`), never this form's
         active=bool(form.active.data),
     )
 
@@ -337,7 +342,7 @@ def user_new() -> Response | str:
         except ServiceError as exc:
             _show_service_error(form, exc)
         else:
-            flash(f"已创建用户「{user.username}」。", "success")
+            flash(f"已创建用户「{user.username}」，请安全管理员为其分配角色。", "success")
             return redirect(url_for("admin.users"))
     return render_template("admin/user_form.html", form=form, user=None)
 
@@ -349,8 +354,6 @@ def user_edit(user_id: int) -> Response | str:
     form.organisation_id.choices = choices(
         _user_org_choices(form.organisation_id.data or user.organisation_id)
     )
-    if request.method == "GET":
-        form.roles.data = sorted(user.roles)
     if form.validate_on_submit():
         data = _user_form_data(form)
         try:
@@ -361,6 +364,24 @@ def user_edit(user_id: int) -> Response | str:
             flash(f"已保存用户「{data.username}」。", "success")
             return redirect(url_for("admin.users"))
     return render_template("admin/user_form.html", form=form, user=user)
+
+
+@security_only
+def user_roles(user_id: int) -> Response | str:
+    """The roles of an account: the security administrator's page (三员分立)."""
+    user = db.session.get(User, user_id) or abort(404)
+    form = RolesForm()
+    if request.method == "GET":
+        form.roles.data = sorted(user.roles)
+    if form.validate_on_submit():
+        try:
+            accounts.set_roles(user.id, form.roles.data or [], actor=current_user)
+        except ServiceError as exc:
+            _show_service_error(form, exc)
+        else:
+            flash(f"已保存「{user.username}」的角色。", "success")
+            return redirect(url_for("admin.users"))
+    return render_template("admin/user_roles.html", form=form, user=user)
 
 
 @admin_only

@@ -13,7 +13,12 @@ from webapp.core.models import Role, User
 
 
 def administration(user: User, today: object) -> list[WorkArea]:
-    """The core's own lines: administration for the system administrator."""
+    """The core's own lines: administration for the system administrator, roles for the security administrator
+    (三员分立)."""
+    if user.has_role(Role.SECURITY_ADMIN):
+        return [
+            WorkArea("角色分配", "为账号分配角色（系统管理员、安全管理员、审计员三员分立）", "admin.users")
+        ]
     if not user.has_role(Role.SYS_ADMIN):
         return []
     areas = [

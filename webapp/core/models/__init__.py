@@ -18,9 +18,10 @@ from webapp.core.models.organisation import (
 from webapp.core.models.sequence import Sequence
 from webapp.core.models.setting import SettingKV
 from webapp.core.models.throttle import Throttle
-from webapp.core.models.user import ROLE_LABELS, ApiToken, Role, User, UserRole, hash_token
+from webapp.core.models.user import ADMIN_ROLES, ROLE_LABELS, ApiToken, Role, User, UserRole, hash_token
 
 __all__ = [
+    "ADMIN_ROLES",
     "AUTHORITY_STATUS_LABELS",
     "ApiToken",
     "AuditRowImmutable",

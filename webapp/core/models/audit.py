@@ -4,6 +4,7 @@ hash-chained to the one before it about the same subject."""
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from datetime import UTC, datetime
 from typing import Any
@@ -16,6 +17,12 @@ from webapp.core.models.types import UTCDateTime
 
 #: prev_hash of the first row of every subject's chain
 GENESIS_HASH = "0" * 64
+#: how a row's ``hash`` was made: 0 = unkeyed SHA-256 (rows written before migration 0015_audit_mac, never
+#: re-hashed), 1 = HMAC-SHA256 under the audit key, which is kept outside the database
+MAC_SHA256 = 0
+MAC_HMAC = 1
+#: ``result`` of a row: the action was done, failed (e.g. a wrong password) or was refused by access control
+RESULTS = ("success", "failure", "denied")
 
 
 class AuditEvent(db.Model):
@@ -25,8 +32,10 @@ class AuditEvent(db.Model):
     ``("organisation", 12)``, ``("settings", 0)`` for the deployment's settings (the demo clock). Each subject
     has its own chain (``seq`` 1, 2, 3 …), so the trail of one case is read and verified on its own.
 
-    Rows are never updated or deleted (the ORM refuses; see the listeners below). ``hash`` covers the row's
-    canonical JSON and ``prev_hash``, so changing or removing any row breaks ``verify_chain``.
+    Rows are never updated or deleted: the ORM refuses (the listeners below) and so does the database
+    (triggers, `APPEND_ONLY_DDL`). ``hash`` is an HMAC-SHA256, under a key kept outside the database, of the
+    row's canonical JSON and ``prev_hash``, so changing or removing any row breaks ``verify_chain``, and a
+    person with only database access cannot recompute the chain after an edit.
     """
 
     __tablename__ = "audit_events"
@@ -45,7 +54,8 @@ class AuditEvent(db.Model):
     actor_name: Mapped[str] = mapped_column(sa.String(64))
     actor_org_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisations.id"))
     actor_org_name: Mapped[str] = mapped_column(sa.String(120), default="")
-    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    #: indexed for the auditor's search by date range
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     event: Mapped[str] = mapped_column(sa.String(48))
     from_state: Mapped[str | None] = mapped_column(sa.String(32))
     to_state: Mapped[str | None] = mapped_column(sa.String(32))
@@ -54,6 +64,13 @@ class AuditEvent(db.Model):
     ruleset_id: Mapped[str | None] = mapped_column(sa.String(40))
     prev_hash: Mapped[str] = mapped_column(sa.String(64))
     hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    #: success | failure | denied (`RESULTS`)
+    result: Mapped[str] = mapped_column(sa.String(16), default="success", server_default="success")
+    #: the client's address (``client_address()``), "" for the system and the command line
+    address: Mapped[str] = mapped_column(sa.String(64), default="", server_default="")
+    #: `MAC_SHA256` (old rows) or `MAC_HMAC`; a row inserted without saying counts as old, and the verifier
+    #: refuses old rows written after the last one the checkpoint knows
+    mac_version: Mapped[int] = mapped_column(default=MAC_HMAC, server_default="0")
 
     @classmethod
     def about(cls, subject_type: str, subject_id: int | None) -> sa.ColumnElement[bool]:
@@ -64,7 +81,7 @@ class AuditEvent(db.Model):
         at = self.at
         if at is not None:
             at = at.astimezone(UTC) if at.tzinfo else at.replace(tzinfo=UTC)
-        return {
+        payload = {
             **subject_key(self.subject_type, self.subject_id),
             "seq": self.seq,
             "actor_user_id": self.actor_user_id,
@@ -81,12 +98,29 @@ class AuditEvent(db.Model):
             "ruleset_id": self.ruleset_id,
             "prev_hash": self.prev_hash,
         }
+        if self.version != MAC_SHA256:
+            # keyed rows also cover what the old ones did not record (the old payload stays as it was hashed)
+            payload["result"] = self.result or "success"
+            payload["address"] = self.address or ""
+        return payload
 
-    def compute_hash(self) -> str:
+    @property
+    def version(self) -> int:
+        return MAC_HMAC if self.mac_version is None else self.mac_version
+
+    def compute_hash(self, key: bytes | None = None) -> str:
+        """The row's MAC: HMAC-SHA256 under ``key`` (default: the running application's audit key) for keyed
+        rows, plain SHA-256 for the old ones (``mac_version`` 0)."""
         canonical = json.dumps(
             self.canonical_payload(), sort_keys=True, ensure_ascii=False, separators=(",", ":")
-        )
-        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+        ).encode("utf-8")
+        if self.version == MAC_SHA256:
+            return hashlib.sha256(canonical).hexdigest()
+        if key is None:
+            from webapp.core.services.audit_chain import audit_key  # the key lives with the app's settings
+
+            key = audit_key()
+        return hmac.new(key, canonical, hashlib.sha256).hexdigest()
 
 
 def subject_key(subject_type: str, subject_id: int) -> dict[str, Any]:
@@ -100,6 +134,43 @@ def subject_key(subject_type: str, subject_id: int) -> dict[str, Any]:
 
 class AuditRowImmutable(RuntimeError):
     """Audit rows are append-only."""
+
+
+#: The database refuses UPDATE and DELETE of audit rows whoever sends them (raw SQL included). Created by
+#: migration 0015_audit_mac and, for databases built by ``create_all`` (tests, ``init-db`` on an empty database),
+#: by the ``after_create`` listener below. On PostgreSQL ``session_replication_role = replica`` (superuser only)
+#: skips the trigger; the test suite uses it to empty its database between tests.
+APPEND_ONLY_DDL: dict[str, tuple[str, ...]] = {
+    "postgresql": (
+        "CREATE OR REPLACE FUNCTION audit_events_append_only() RETURNS trigger LANGUAGE plpgsql AS $$"
+        " BEGIN RAISE EXCEPTION 'audit_events is append-only'; END $$",
+        "CREATE TRIGGER audit_events_append_only BEFORE UPDATE OR DELETE ON audit_events"
+        " FOR EACH ROW EXECUTE FUNCTION audit_events_append_only()",
+    ),
+    "sqlite": (
+        "CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events"
+        " BEGIN SELECT RAISE(ABORT, 'audit_events is append-only (UPDATE refused)'); END",
+        "CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events"
+        " BEGIN SELECT RAISE(ABORT, 'audit_events is append-only (DELETE refused)'); END",
+    ),
+}
+DROP_APPEND_ONLY_DDL: dict[str, tuple[str, ...]] = {
+    "postgresql": ("DROP TRIGGER IF EXISTS audit_events_append_only ON audit_events",),
+    "sqlite": (
+        "DROP TRIGGER IF EXISTS audit_events_no_update",
+        "DROP TRIGGER IF EXISTS audit_events_no_delete",
+    ),
+}
+
+
+def append_only_statements(dialect: str, *, drop: bool = False) -> tuple[str, ...]:
+    return (DROP_APPEND_ONLY_DDL if drop else APPEND_ONLY_DDL).get(dialect, ())
+
+
+@sa.event.listens_for(AuditEvent.__table__, "after_create")
+def _create_triggers(target: Any, connection: sa.Connection, **kw: Any) -> None:
+    for statement in append_only_statements(connection.dialect.name):
+        connection.exec_driver_sql(statement)
 
 
 @sa.event.listens_for(AuditEvent, "before_update")

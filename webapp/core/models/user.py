@@ -25,7 +25,6 @@ class Role(StrEnum):
     BUREAU_STAFF = "bureau_staff"
     BUREAU_HEAD = "bureau_head"
     REVIEWER = "reviewer"
-    NOTICE_EDITOR = "notice_editor"
     SYS_ADMIN = "sys_admin"
     SECURITY_ADMIN = "security_admin"
     AUDITOR = "auditor"
@@ -49,7 +48,6 @@ ROLE_LABELS: dict[str, str] = {
     Role.BUREAU_STAFF: "档案局经办人",
     Role.BUREAU_HEAD: "档案局负责人",
     Role.REVIEWER: "评审专家",
-    Role.NOTICE_EDITOR: "公示编辑",
     Role.SYS_ADMIN: "系统管理员",
     Role.SECURITY_ADMIN: "安全管理员",
     Role.AUDITOR: "审计员",
@@ -63,6 +61,10 @@ ROLE_LABELS: dict[str, str] = {
     Role.ASSESSOR: "考评组成员",
     Role.CAMPAIGN_UNIT: "被考评单位填报人",
 }
+
+#: The three administrators of 等保 2.0's 三员分立 (webapp/core/services/roles.py): an account holds at most one
+#: of them and then no other role, and none of them acts in a case, an article or a campaign.
+ADMIN_ROLES: frozenset[str] = frozenset({Role.SYS_ADMIN, Role.SECURITY_ADMIN, Role.AUDITOR})
 
 
 class User(UserMixin, db.Model):

@@ -21,23 +21,25 @@ from webapp.core.services import passwords, sessions, throttle, transaction
 from webapp.core.services.audit import append_event, describe_changes, record_admin_change
 from webapp.core.services.client import client_address
 from webapp.core.services.errors import Conflict, NotFound, ServiceError
+from webapp.core.services.roles import check_separation
 
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 #: the floor the forms check before the service applies the security policy (`passwords.check_strength`)
 MIN_PASSWORD_LENGTH = 8
 #: roles that only make sense at an organ, and at a bureau
 ORGAN_ROLES = frozenset({Role.UNIT_APPLICANT, Role.UNIT_LEADER})
-BUREAU_ROLES = frozenset({Role.BUREAU_STAFF, Role.BUREAU_HEAD, Role.NOTICE_EDITOR})
+BUREAU_ROLES = frozenset({Role.BUREAU_STAFF, Role.BUREAU_HEAD})
 
 
 @dataclass(frozen=True)
 class UserData:
-    """What a form or the CLI supplies for a user."""
+    """What a form or the CLI supplies for a user. ``roles`` None: the caller does not manage roles (the system
+    administrator's form, 三员分立 — roles are the security administrator's, `set_roles`)."""
 
     username: str
     display_name: str
     organisation_id: int
-    roles: frozenset[str]
+    roles: frozenset[str] | None
     active: bool = True
 
 
@@ -46,7 +48,8 @@ def check_password_strength(password: str, user: User | None = None) -> None:
     passwords.check_strength(password, user)
 
 
-def _validate(data: UserData, user_id: int | None) -> Organisation:
+def _validate(data: UserData, user_id: int | None, roles: frozenset[str]) -> Organisation:
+    """``roles``: the roles the user will hold (the given ones, or the ones kept when the caller sets none)."""
     if not USERNAME_RE.match(data.username or ""):
         raise ServiceError(
             "用户名只能使用小写字母、数字、点、下划线和连字符，2–64 位，以字母或数字开头。", field="username"
@@ -61,16 +64,21 @@ def _validate(data: UserData, user_id: int | None) -> Organisation:
         raise ServiceError("所属单位不存在。", field="organisation_id")
     if not org.active:
         raise ServiceError(f"「{org.name}」已停用，不能添加或调整其用户。", field="organisation_id")
-    unknown = set(data.roles) - set(ROLE_LABELS)
+    if data.roles is not None and not data.roles:
+        raise ServiceError("请至少选择一个角色。", field="roles")
+    _validate_roles(org, roles)
+    return org
+
+
+def _validate_roles(org: Organisation, roles: Iterable[str]) -> None:
+    unknown = set(roles) - set(ROLE_LABELS)
     if unknown:
         raise ServiceError(f"未知角色：{'、'.join(sorted(unknown))}。", field="roles")
-    if not data.roles:
-        raise ServiceError("请至少选择一个角色。", field="roles")
-    if org.is_bureau and set(data.roles) & ORGAN_ROLES:
+    if org.is_bureau and set(roles) & ORGAN_ROLES:
         raise ServiceError("单位申报员、单位负责人只能设在机关（单位），不能设在档案局。", field="roles")
-    if org.is_organ and set(data.roles) & BUREAU_ROLES:
-        raise ServiceError("档案局经办人、负责人、公示编辑只能设在档案局。", field="roles")
-    return org
+    if org.is_organ and set(roles) & BUREAU_ROLES:
+        raise ServiceError("档案局经办人、负责人只能设在档案局。", field="roles")
+    check_separation(roles)
 
 
 def _set_roles(user: User, roles: Iterable[str]) -> None:
@@ -104,8 +112,9 @@ def _record(user: User, event: str, comment: str, actor: User | None, actor_name
 
 def create_user(data: UserData, password: str, *, actor: User | None = None, actor_name: str = "") -> User:
     """``actor`` None: the system or a command (``actor_name`` says which); every change here is audited."""
+    roles = data.roles or frozenset()
     with transaction():
-        _validate(data, None)
+        _validate(data, None, roles)
         check_password_strength(password)
         user = User(
             username=data.username,
@@ -113,7 +122,7 @@ def create_user(data: UserData, password: str, *, actor: User | None = None, act
             organisation_id=data.organisation_id,
             active=data.active,
         )
-        _set_roles(user, data.roles)
+        _set_roles(user, roles)
         db.session.add(user)
         passwords.set_password(user, password)
         db.session.flush()
@@ -121,7 +130,7 @@ def create_user(data: UserData, password: str, *, actor: User | None = None, act
         _record(
             user,
             "user_created",
-            f"新建用户「{user.username}」：{details}；角色：{_roles_text(data.roles)}",
+            f"新建用户「{user.username}」：{details}；角色：{_roles_text(roles)}",
             actor,
             actor_name,
         )
@@ -133,20 +142,21 @@ def update_user(user_id: int, data: UserData, *, actor: User | None = None, acto
         user = db.session.get(User, user_id)
         if user is None:
             raise NotFound("用户不存在。")
-        _validate(data, user_id)
+        roles = frozenset(user.roles) if data.roles is None else data.roles
+        _validate(data, user_id, roles)
         acting_user_id = actor.id if actor is not None else None
         if acting_user_id == user_id and not data.active:
             raise ServiceError("不能停用自己的账号。", field="active")
-        if acting_user_id == user_id and Role.SYS_ADMIN in user.roles and Role.SYS_ADMIN not in data.roles:
-            raise ServiceError("不能取消自己的系统管理员角色。", field="roles")
+        if acting_user_id == user_id and set(roles) != user.roles:
+            raise ServiceError("不能调整自己的角色。", field="roles")
         before, roles_before, was_active = _readable(user), set(user.roles), user.active
         user.username = data.username
         user.display_name = data.display_name.strip()
         user.organisation_id = data.organisation_id
         user.active = data.active
-        _set_roles(user, data.roles)
+        _set_roles(user, roles)
         after = _readable(user)
-        if set(data.roles) != roles_before or (was_active and not data.active):
+        if set(roles) != roles_before or (was_active and not data.active):
             # a role change or a deactivation ends the user's sessions, remember cookies and API tokens
             sessions.bump_generation(user)
         if after != before:
@@ -157,11 +167,38 @@ def update_user(user_id: int, data: UserData, *, actor: User | None = None, acto
                 actor,
                 actor_name,
             )
-        if set(data.roles) != roles_before:
+        if set(roles) != roles_before:
             _record(
                 user,
                 "roles_changed",
-                f"调整用户「{user.username}」的角色：{_roles_text(roles_before)} → {_roles_text(data.roles)}",
+                f"调整用户「{user.username}」的角色：{_roles_text(roles_before)} → {_roles_text(roles)}",
+                actor,
+                actor_name,
+            )
+    return user
+
+
+def set_roles(user_id: int, roles: Iterable[str], *, actor: User | None = None, actor_name: str = "") -> User:
+    """The security administrator's one power over an account (三员分立): which roles it holds. Checked against
+    the account's organisation and `roles.check_separation`; nobody changes their own roles."""
+    wanted = frozenset(roles)
+    with transaction():
+        user = db.session.get(User, user_id)
+        if user is None:
+            raise NotFound("用户不存在。")
+        if not wanted:
+            raise ServiceError("请至少选择一个角色；不再使用的账号请由系统管理员停用。", field="roles")
+        _validate_roles(user.organisation, wanted)
+        if actor is not None and actor.id == user_id and wanted != user.roles:
+            raise ServiceError("不能调整自己的角色。", field="roles")
+        roles_before = set(user.roles)
+        if wanted != roles_before:
+            _set_roles(user, wanted)
+            sessions.bump_generation(user)  # a role change ends the user's sessions, cookies and tokens
+            _record(
+                user,
+                "roles_changed",
+                f"调整用户「{user.username}」的角色：{_roles_text(roles_before)} → {_roles_text(wanted)}",
                 actor,
                 actor_name,
             )
@@ -311,13 +348,16 @@ def _record_refusal(
                             "login_locked",
                             actor=None,
                             actor_name=name,
+                            result="failure",
                             comment=(
                                 f"连续 {account_limit.limit} 次登录失败，锁定{'、'.join(locks)} "
                                 f"{int(account_limit.lock.total_seconds() // 60) if account_limit.lock else 0} 分钟。"
                                 f"依据{LOCK_RULE}"
                             ),
                         )
-                append_event(*subject, "login_failed", actor=None, actor_name=name, comment=comment)
+                append_event(
+                    *subject, "login_failed", actor=None, actor_name=name, comment=comment, result="failure"
+                )
             return
         except IntegrityError:
             if attempt == 2:

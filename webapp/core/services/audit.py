@@ -15,6 +15,9 @@ import sqlalchemy as sa
 from webapp.core import clock
 from webapp.core.extensions import db
 from webapp.core.models import GENESIS_HASH, AuditEvent, User
+from webapp.core.models.audit import MAC_HMAC, MAC_SHA256, RESULTS
+from webapp.core.services.audit_chain import audit_key, remember_rows
+from webapp.core.services.client import client_address
 
 #: Subjects of administration (who may use the system, the organisation tree, the deployment's settings), with
 #: the words the admin trail shows for them.
@@ -49,6 +52,20 @@ SECURITY_EVENT_LABELS: dict[str, str] = {
 ADMIN_SECURITY_EVENTS = ("policy_changed", "lock_lifted")
 
 
+#: Labels of non-transition events the procedures register (uploads, panels, settings …), for the auditor's page;
+#: a procedure's transitions are labelled by its `Procedure.event_labels`.
+_registered_labels: dict[str, str] = {}
+
+
+def register_event_labels(labels: dict[str, str]) -> None:
+    """A procedure's words for its audit events (called from its ``declaration.py``)."""
+    _registered_labels.update(labels)
+
+
+def registered_event_labels() -> dict[str, str]:
+    return dict(_registered_labels)
+
+
 def append_event(
     subject_type: str,
     subject_id: int,
@@ -61,12 +78,17 @@ def append_event(
     rule_id: str | None = None,
     ruleset_id: str | None = None,
     actor_name: str | None = None,
+    result: str = "success",
 ) -> AuditEvent:
     """Add the next audit row about ``(subject_type, subject_id)``. Runs inside the caller's transaction:
     flushes, never commits, so the row stands or falls with the change it records.
 
     ``actor`` None means the system (e.g. ``kaoping tick`` or a CLI command); pass ``actor_name`` to say which.
+    ``result`` is success, failure (e.g. a wrong password) or denied (refused by access control); the client's
+    address is taken from the request (none outside one).
     """
+    if result not in RESULTS:
+        raise ValueError(f"unknown audit result: {result!r}")
     last = db.session.execute(
         sa.select(AuditEvent.seq, AuditEvent.hash)
         .where(AuditEvent.subject_type == subject_type, AuditEvent.subject_id == subject_id)
@@ -91,6 +113,9 @@ def append_event(
         rule_id=rule_id,
         ruleset_id=ruleset_id,
         prev_hash=prev_hash,
+        result=result,
+        address=client_address(),
+        mac_version=MAC_HMAC,
     )
     row.hash = row.compute_hash()
     db.session.add(row)
@@ -142,6 +167,8 @@ def append_system_events(events: list[SystemEvent], *, actor_name: str) -> None:
         for subject_type, subject_id, seq, hash_ in found:
             last[(subject_type, subject_id)] = (seq, hash_)
     at = clock.now().replace(microsecond=0)
+    key = audit_key()
+    address = client_address()
     columns = [column.key for column in AuditEvent.__table__.columns if column.key != "id"]
     rows: list[dict[str, Any]] = []
     for e in events:
@@ -162,14 +189,27 @@ def append_system_events(events: list[SystemEvent], *, actor_name: str) -> None:
             rule_id=e.rule_id,
             ruleset_id=e.ruleset_id,
             prev_hash=prev_hash,
+            result="success",
+            address=address,
+            mac_version=MAC_HMAC,
         )
-        row.hash = row.compute_hash()
+        row.hash = row.compute_hash(key)
         last[(e.subject_type, e.subject_id)] = (row.seq, row.hash)
         rows.append({key: getattr(row, key) for key in columns})
     if rows:
         # a Core executemany: one statement for any number of rows (the ORM would insert one by one to read
-        # back ids on SQLite); the rows are never updated, so nothing needs them in the session
-        db.session.execute(sa.insert(AuditEvent), rows)
+        # back ids on SQLite); the rows are never updated, so nothing needs them in the session. The ids come
+        # back (in the rows' order) for the checkpoint file, written when the transaction commits.
+        ids = db.session.scalars(
+            sa.insert(AuditEvent).returning(AuditEvent.id, sort_by_parameter_order=True), rows
+        ).all()
+        remember_rows(
+            db.session(),
+            [
+                (row_id, r["subject_type"], r["subject_id"], r["seq"], r["hash"])
+                for row_id, r in zip(ids, rows, strict=True)
+            ],
+        )
 
 
 def record_admin_change(
@@ -233,19 +273,36 @@ class ChainCheck:
 
 
 def verify_chain(subject_type: str, subject_id: int) -> ChainCheck:
-    """Recompute every hash of the subject's trail: detects edited, removed, inserted or reordered rows."""
-    rows = trail_of(subject_type, subject_id)
+    """Recompute every MAC of the subject's trail: detects edited, removed, inserted or reordered rows, and a
+    chain recomputed without the audit key. The cheap check of one subject (a case's page); the checkpoint file
+    (deleted newest rows, whole trails) is read by `audit_chain.verify_all`."""
+    return check_rows(trail_of(subject_type, subject_id))
+
+
+def check_rows(rows: list[AuditEvent], *, current_state: str | None = None) -> ChainCheck:
+    """`verify_chain` of a trail already loaded (in ``seq`` order); with ``current_state``, also that the
+    subject's state is the one its last transition recorded (a state changed directly in its table)."""
     prev = GENESIS_HASH
+    key = audit_key()
+    keyed = False
+    last_state: str | None = None
     for expected_seq, row in enumerate(rows, start=1):
+        if row.version == MAC_SHA256 and keyed:
+            # unkeyed rows predate the key: once a trail has keyed rows, a later unkeyed one is a rewrite
+            return ChainCheck(False, expected_seq - 1, row.seq, "记录未使用审计密钥签名（可能已被改写）")
+        keyed = keyed or row.version != MAC_SHA256
         if row.seq != expected_seq:
             return ChainCheck(
                 False, expected_seq - 1, row.seq, f"序号不连续：应为 {expected_seq}，实为 {row.seq}"
             )
         if row.prev_hash != prev:
             return ChainCheck(False, expected_seq - 1, row.seq, "与上一条记录的链接不符")
-        if row.compute_hash() != row.hash:
-            return ChainCheck(False, expected_seq - 1, row.seq, "记录内容与其哈希不符（已被改动）")
+        if row.compute_hash(key) != row.hash:
+            return ChainCheck(False, expected_seq - 1, row.seq, "记录内容与其签名不符（已被改动）")
         prev = row.hash
+        last_state = row.to_state or last_state
+    if current_state is not None and last_state is not None and current_state != last_state:
+        return ChainCheck(False, len(rows), None, "当前状态与审计记录最后的状态不符（状态可能被直接修改）")
     return ChainCheck(True, len(rows))
 
 

@@ -9,6 +9,7 @@ from flask import Response, jsonify, request
 from webapp.core import clock
 from webapp.core.api.spec import operation
 from webapp.core.auth.permissions import public
+from webapp.core.pagination import limit_arg
 from webapp.grading.api import schemas
 from webapp.grading.services import notices as notice_service
 from webapp.grading.services import objection_filing
@@ -34,10 +35,21 @@ def notice_json(row: NoticeRow) -> dict[str, Any]:
 
 
 @public
-@operation("Current public notices (no login)", responses={200: ("the notice list", schemas.NoticeList)})
+@operation(
+    "Current public notices (no login), earliest first, a page at a time",
+    description="`?limit=` 1–100 (default 20); the answer carries `next_cursor`: pass it back unchanged as "
+    "`?cursor=` for the next page (null on the last page). A forged or damaged cursor is 400 naming `cursor`.",
+    query=schemas.CursorQuery,
+    responses={200: ("the notice list", schemas.NoticeList), 400: "bad cursor or limit (field names it)"},
+)
 def list_notices() -> Response:
-    rows = notice_service.current_notices(today=clock.today())
-    return jsonify(notices=[notice_json(row) for row in rows])
+    limit = limit_arg(request.args)
+    page = notice_service.notice_cursor_page(
+        today=clock.today(), cursor=request.args.get("cursor") or None, limit=limit
+    )
+    return jsonify(
+        notices=[notice_json(row) for row in page.items], next_cursor=page.next_cursor, per_page=limit
+    )
 
 
 @public

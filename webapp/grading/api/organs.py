@@ -1,4 +1,4 @@
-"""An organ's grade over JSON (who may read it: its own users, its bureaus, the province auditor)."""
+"""An organ's grade over JSON (who may read it: its own users, its bureaus)."""
 
 from __future__ import annotations
 

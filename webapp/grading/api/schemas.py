@@ -137,6 +137,17 @@ class CaseFilters(Out):
     limit: _number(1, pagination.MAX_LIMIT) = Field(None, description="rows per keyset page (default 20)")
 
 
+class CursorQuery(Out):
+    """A keyset-paged list's query (GET /notices)."""
+
+    cursor: str | None = Field(
+        None,
+        max_length=pagination.MAX_CURSOR_LENGTH,
+        description="keyset paging: empty for the first page, then the answer's next_cursor",
+    )
+    limit: _number(1, pagination.MAX_LIMIT) = Field(None, description="rows per page (default 20)")
+
+
 class VersionQuery(Out):
     expected_version: Annotated[int, Field(ge=0, le=999_999_999)] | Literal[""] | None = Field(
         None,
@@ -319,6 +330,10 @@ class PublicNotice(Out):
 
 class NoticeList(Out):
     notices: list[PublicNotice]
+    per_page: int
+    next_cursor: str | None = Field(
+        None, description="pass as ?cursor= for the next page; null on the last page"
+    )
 
 
 class Reference(Out):

@@ -13,8 +13,8 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from webapp.core import clock
 from webapp.core.extensions import db
-from webapp.core.models import AuditEvent, Organisation, User
-from webapp.core.services.audit import trail_of
+from webapp.core.models import AuditEvent, Organisation, Role, User
+from webapp.core.services.audit import ChainCheck, check_rows, trail_of
 from webapp.core.services.diagram import procedure_svg
 from webapp.core.services.errors import NotFound
 from webapp.grading.models import Attachment, Case, PanelMember, SpotCheck
@@ -72,6 +72,9 @@ class CaseView:
     #: what the viewer may do besides events: {"upload": [...kinds], "set_panel": bool, "spot_check": bool, ...}
     abilities: dict[str, Any] = field(default_factory=dict)
     read_only_reason: str = ""
+    #: the check of the case's audit trail (chain, key, current state), for the bureau heads and the auditor; None
+    #: for others
+    chain: ChainCheck | None = None
     #: every organisation the page names (bureaus, filings, spot checks, the panel's), loaded in one statement
     organisations: list[Organisation] = field(default_factory=list)
 
@@ -183,12 +186,18 @@ def _load_for_page(user: User, case_id: int) -> tuple[Case, list[Organisation]]:
     return case, organisations
 
 
+#: who is told on the case page that its audit trail does not verify
+CHAIN_READERS = (Role.BUREAU_HEAD, Role.AUDITOR)
+
+
 def case_view(user: User, case_id: int, *, today: date | None = None) -> CaseView:
     """The case page's data; raises NotFound when ``user`` may not see the case (no existence leak)."""
     today = _today(today)
     case, organisations = _load_for_page(user, case_id)
     functions = permissions.case_functions(user, case)
     timeline = trail_of("case", case.id)
+    # the trail is loaded anyway: checking it costs no statement (docs/operations.md: the page reports a break)
+    chain = check_rows(timeline, current_state=case.state) if user.has_role(*CHAIN_READERS) else None
     if not sheet_access(permissions.sheet_roles(user, case)).read_reviews:
         # who submitted a reviewer's or the agreed sheet (and its total) is for those who may read those sheets
         timeline = [row for row in timeline if row.event not in SHEET_EVENTS or row.rule_id == "ARC-10.1.4"]
@@ -228,5 +237,6 @@ def case_view(user: User, case_id: int, *, today: date | None = None) -> CaseVie
         diagram=procedure_svg(grading.PROCEDURE, case.state),
         abilities=abilities,
         read_only_reason=_read_only_reason(user, case, functions),
+        chain=chain,
         organisations=organisations,
     )

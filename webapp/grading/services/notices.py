@@ -14,6 +14,7 @@ from config.rulesets import available_rulesets, load_ruleset
 from webapp.core import clock
 from webapp.core.extensions import db
 from webapp.core.models import Organisation
+from webapp.core.pagination import KeysetPage, SortKey, keyset_page
 from webapp.grading.models import Case
 from webapp.grading.services.case_facts import ruleset_for
 from workflow import calendar
@@ -139,6 +140,25 @@ def current_notices(*, today: date | None = None, bureau_id: int | None = None) 
     if bureau_id is not None:
         query = query.where(Case.organizer_id == bureau_id)
     return [_row(case) for case in db.session.scalars(_ordered(query))]
+
+
+#: the public list's order, earliest notice first, as a keyset (the API's cursor)
+NOTICE_KEYS = (
+    SortKey(Case.notice_start, "notice_start", date, descending=False),
+    SortKey(Case.id, "id", int, descending=False),
+)
+
+
+def notice_cursor_page(
+    *, today: date, cursor: str | None, limit: int, bureau_id: int | None = None
+) -> KeysetPage[NoticeRow]:
+    """`current_notices` one page at a time, after ``cursor`` (the API's list): one statement plus the
+    eager loads, at any depth. A forged cursor is `BadQueryArg` (400 naming ``cursor``)."""
+    query = sa.select(Case).where(running_condition(today)).options(*ROW_LOADS)
+    if bureau_id is not None:
+        query = query.where(Case.organizer_id == bureau_id)
+    page = keyset_page(query, NOTICE_KEYS, cursor=cursor, limit=limit)
+    return KeysetPage([_row(case) for case in page.items], page.next_cursor, page.limit)
 
 
 @dataclass(frozen=True)

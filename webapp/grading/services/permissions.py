@@ -126,11 +126,6 @@ def _is_bureau_user(user: User) -> bool:
     return user.has_role(*BUREAU_ROLES) and user.organisation is not None and user.organisation.is_bureau
 
 
-def _is_province_auditor(user: User) -> bool:
-    org = user.organisation
-    return user.has_role(Role.AUDITOR) and org is not None and org.is_bureau and org.parent_id is None
-
-
 def _signed_in(user: User | None) -> bool:
     return user is not None and bool(getattr(user, "is_authenticated", False)) and bool(user.active)
 
@@ -146,15 +141,13 @@ def bureau_of(user: User) -> Organisation | None:
 
 
 def can_read_organ(user: User, organ: Organisation) -> bool:
-    """An organ's grade: its own users, the bureaus in its chain (county → city → province), the province
-    auditor."""
+    """An organ's grade: its own users and the bureaus in its chain (county → city → province). The auditor
+    reads the audit trail only (三员分立, webapp/core/services/roles.py), not the procedures."""
     own = organ_of(user)
     if own is not None and own.id == organ.id:
         return True
     bureau = bureau_of(user)
-    if bureau is not None and bureau.id in {b.id for b in organ.bureau_chain()}:
-        return True
-    return _signed_in(user) and _is_province_auditor(user)
+    return bureau is not None and bureau.id in {b.id for b in organ.bureau_chain()}
 
 
 def bureau_functions(org_id: int, case: Case) -> frozenset[str]:
@@ -233,21 +226,20 @@ def can_view(user: User, case: Case) -> Decision:
         return ALLOWED
     if user.has_role(Role.REVIEWER) and any(member.user_id == user.id for member in case.panel):
         return ALLOWED
-    if case.state != "draft":
-        # a draft is the organ's own until it applies
-        if _is_province_auditor(user):
-            return ALLOWED
-        if _is_bureau_user(user) and (
-            user.organisation_id in _bureaus_with_standing(case) or is_upper_bureau(user, case)
-        ):
-            return ALLOWED
+    # a draft is the organ's own until it applies
+    if (
+        case.state != "draft"
+        and _is_bureau_user(user)
+        and (user.organisation_id in _bureaus_with_standing(case) or is_upper_bureau(user, case))
+    ):
+        return ALLOWED
     return _deny("您无权查看该案件。")
 
 
 def can_see_objector(user: User | None, case: Case) -> bool:
     """Who objected and how to reach them (姓名、联系方式): only the staff of the bureau that organises the
     case's evaluation, who verify objections (GAP-9). The public form promises the contact is not published;
-    the applying unit, reviewers, upper and filing bureaus and auditors see reference, date, status and
+    the applying unit, reviewers, upper and filing bureaus see reference, date, status and
     substance only. Not tied to the state: the organiser keeps the record after deciding."""
     if user is None or not _signed_in(user) or not _is_bureau_user(user):
         return False
@@ -528,9 +520,7 @@ def visible_cases(user: User) -> sa.Select[tuple[Case]]:
         conditions.append(Case.organ_id == user.organisation_id)
     if user.has_role(Role.REVIEWER):
         conditions.append(Case.id.in_(sa.select(PanelMember.case_id).where(PanelMember.user_id == user.id)))
-    if _is_province_auditor(user):
-        conditions.append(Case.state != "draft")
-    elif _is_bureau_user(user):
+    if _is_bureau_user(user):
         conditions.append(sa.and_(Case.state != "draft", standing_within(user.organisation_id)))
     if not conditions:
         return query.where(sa.false())

@@ -1,7 +1,7 @@
 """auth: per-user session generation, password age, remember-me tokens, password history (issue 13, part A).
 
 Revision ID: 0014_auth
-Revises: 0013_throttles
+Revises: 0015_audit_mac (main merged 0016_roles and 0015_audit_mac first; relinked to stay one chain)
 Create Date: 2026-12-02 05:00:00
 """
 
@@ -10,7 +10,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0014_auth"
-down_revision = "0013_throttles"
+down_revision = "0015_audit_mac"
 branch_labels = None
 depends_on = None
 
