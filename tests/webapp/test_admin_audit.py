@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from webapp.core.extensions import db
 from webapp.core.models import AuditEvent, Organisation, User
 from webapp.core.services import accounts, demo_clock
-from webapp.core.services.audit import ADMIN_SUBJECTS, verify_chain
+from webapp.core.services.audit import ADMIN_EVENT_LABELS, ADMIN_SUBJECTS, verify_chain
 
 
 def _ids(app, username):
@@ -20,6 +20,7 @@ def _admin_rows(app):
         rows = db.session.scalars(
             sa.select(AuditEvent)
             .where(AuditEvent.subject_type.in_(list(ADMIN_SUBJECTS)))
+            .where(AuditEvent.event.in_(list(ADMIN_EVENT_LABELS)))  # not the users' own sign-ins
             .order_by(AuditEvent.id)
         ).all()
         return [(r.subject_type, r.subject_id, r.event, r.actor_name, r.comment) for r in rows]

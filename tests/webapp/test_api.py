@@ -28,7 +28,10 @@ def test_only_the_sha256_of_a_token_is_stored(demo, client):
 def test_bad_credentials_get_401_json(demo, client):
     response = _token(client, password="nope")
     assert response.status_code == 401
-    assert response.get_json() == {"error": "invalid_credentials", "message": "用户名或密码错误"}
+    assert response.get_json() == {
+        "error": "invalid_credentials",
+        "message": "用户名或密码错误，或账号已停用或暂时锁定。",
+    }
 
 
 def test_token_request_must_be_json_with_both_fields(demo, client):

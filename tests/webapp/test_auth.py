@@ -1,6 +1,7 @@
 import pytest
 
 from tests.factories import make_test_app
+from tests.walk import user as walk_user
 from webapp.core.extensions import db
 from webapp.core.services import accounts
 
@@ -32,7 +33,7 @@ def test_login_with_empty_fields_says_what_is_missing(demo, client):
 
 def test_deactivated_user_cannot_log_in(demo, auth):
     with demo.app_context():
-        user = accounts.authenticate("unit-town", "kaoping-demo")
+        user = walk_user("unit-town")
         accounts.set_active(user.id, False)
     assert "用户名或密码错误" in auth.login("unit-town").get_data(as_text=True)
 
@@ -41,7 +42,7 @@ def test_deactivated_user_loses_an_open_session(demo, client, auth):
     auth.login("unit-town")
     assert client.get("/").status_code == 200
     with demo.app_context():
-        accounts.set_active(accounts.authenticate("unit-town", "kaoping-demo").id, False)
+        accounts.set_active(walk_user("unit-town").id, False)
     assert client.get("/").status_code == 302
 
 

@@ -42,7 +42,7 @@ def test_production_refuses_to_start_without_a_secret_key(monkeypatch, tmp_path)
 
 def test_production_refuses_kaoping_today(monkeypatch, tmp_path):
     monkeypatch.setenv("KAOPING_CONFIG", "production")
-    monkeypatch.setenv("SECRET_KEY", "a-real-secret")
+    monkeypatch.setenv("SECRET_KEY", "a-real-secret-of-at-least-32-characters")
     monkeypatch.setenv("KAOPING_TODAY", "2027-01-05")
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'p.sqlite3'}")
     with pytest.raises(ConfigError, match="KAOPING_TODAY"):
@@ -51,7 +51,7 @@ def test_production_refuses_kaoping_today(monkeypatch, tmp_path):
 
 def test_production_starts_with_a_secret_and_no_fixed_date(monkeypatch, tmp_path):
     monkeypatch.setenv("KAOPING_CONFIG", "production")
-    monkeypatch.setenv("SECRET_KEY", "a-real-secret")
+    monkeypatch.setenv("SECRET_KEY", "a-real-secret-of-at-least-32-characters")
     monkeypatch.delenv("KAOPING_TODAY", raising=False)
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'p.sqlite3'}")
     monkeypatch.setenv(

@@ -71,7 +71,8 @@ def test_the_auditor_sees_every_row_in_chinese_never_an_event_id(app, world, cli
     text = client.get("/audit/").get_data(as_text=True)
     assert 'href="/audit/"' in text  # in the navigation bar
     labels = re.findall(r'data-testid="event-label">([^<]*)<', text)
-    assert len(labels) == 3 and "设置演示日期" in labels
+    # the world's three rows and the auditor's own sign-in (logins are audited, issue 13 part A)
+    assert len(labels) == 4 and "设置演示日期" in labels and "登录成功" in labels
     assert all(not re.fullmatch(r"[a-z_]+", label) for label in labels)
     assert "demo_clock_set" not in text.split('data-testid="audit-rows"')[1]
     assert "10.9.8.7" in text and "失败" in text
@@ -89,7 +90,7 @@ def test_the_search_filters_by_result_address_subject_event_actor_and_date(app, 
     assert count("subject_type=case") == 2
     assert count("event=submit") == 1
     assert count("actor=吴") == 2 and count("actor=%25") == 0
-    assert count("date_from=2027-01-01&date_to=2027-01-31") == 3
+    assert count("date_from=2027-01-01&date_to=2027-01-31") == 4  # with the auditor's own sign-in
     assert count("date_from=2028-01-01") == 0
 
 
@@ -116,7 +117,9 @@ def test_pages_follow_each_other_by_keyset_without_repeating_a_row(app, world, c
     first = client.get("/audit/").get_data(as_text=True)
     cursor = re.search(r'href="/audit/\?cursor=([^"&]+)"[^>]*data-testid="next-page"', first).group(1)
     second = client.get(f"/audit/?cursor={cursor}").get_data(as_text=True)
-    assert first.count('data-testid="event-label"') == 50 and second.count('data-testid="event-label"') == 13
+    assert (
+        first.count('data-testid="event-label"') == 50 and second.count('data-testid="event-label"') == 14
+    )  # + the sign-in
     assert "第59次" in first and "第59次" not in second and "第0次" in second
 
 

@@ -138,6 +138,9 @@ EXPECTED: dict[str, str] = {
     "admin.user_new": "sys_admin",
     "admin.user_password": "sys_admin",
     "admin.user_roles": "security_admin",
+    "admin.security_lift": "security_admin",
+    "admin.security_locks": "security_admin",
+    "admin.security_policy": "security_admin",
     "admin.users": "accounts",
     "admin_schemes.activate": "schemes",
     "admin_schemes.download": "schemes",
@@ -149,6 +152,7 @@ EXPECTED: dict[str, str] = {
     # everyone
     "auth.login": "public",
     "auth.logout": "public",
+    "auth.password": "signed_in",
     "bootstrap.static": "public",
     "static": "public",
     "favicon": "public",

@@ -3,7 +3,7 @@ listed here."""
 
 from flask import Blueprint
 
-from webapp.core.admin import views
+from webapp.core.admin import security_views, views
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -23,3 +23,11 @@ bp.add_url_rule("/users/<int:user_id>/deactivate", view_func=views.user_deactiva
 bp.add_url_rule("/clock", view_func=views.demo_clock_page, endpoint="demo_clock", methods=["GET", "POST"])
 bp.add_url_rule("/audit", view_func=views.audit, endpoint="audit")
 bp.add_url_rule("/rulesets", view_func=views.rulesets_page, endpoint="rulesets", methods=["GET", "POST"])
+# security administration (安全管理员): login locks and the security policy
+bp.add_url_rule("/security/locks", view_func=security_views.locks, endpoint="security_locks")
+bp.add_url_rule(
+    "/security/locks/lift", view_func=security_views.lift_lock, endpoint="security_lift", methods=["POST"]
+)
+bp.add_url_rule(
+    "/security/policy", view_func=security_views.policy, endpoint="security_policy", methods=["GET", "POST"]
+)

@@ -487,7 +487,7 @@ def audit() -> str:
         page=page,
         subject=subject,
         subjects=audit_trail.ADMIN_SUBJECTS,
-        event_labels=audit_trail.ADMIN_EVENT_LABELS,
+        event_labels=audit_trail.ADMIN_EVENT_LABELS | audit_trail.SECURITY_EVENT_LABELS,
     )
 
 

@@ -8,7 +8,8 @@ from pydantic import Field
 from webapp.core.api.errors import json_error
 from webapp.core.api.spec import Body, Out, operation
 from webapp.core.auth.permissions import public
-from webapp.core.services import accounts
+from webapp.core.services import accounts, passwords
+from webapp.core.services.client import client_address
 
 
 class Credentials(Body):
@@ -30,11 +31,21 @@ class Token(Out):
     responses={
         200: ("the token", Token),
         400: "not a JSON object (bad_request) or a field missing (missing_credentials)",
-        401: "bad credentials",
+        401: "bad credentials, or an inactive or locked account (one answer: invalid_credentials)",
+        403: "the password has expired and must be changed on the web page 修改密码 (password_expired)",
+        429: "too many failed logins from this address: locked for a while (locked)",
     },
 )
 def create_token(body: Credentials) -> tuple[Response, int]:
-    user = accounts.authenticate(body.username, body.password)
-    if user is None:
-        return json_error(401, "invalid_credentials", "用户名或密码错误")
-    return jsonify(token=accounts.issue_token(user)), 200
+    outcome = accounts.attempt_login(body.username, body.password, address=client_address(), channel="API")
+    if outcome.status == "address_locked":
+        message = "本机所在地址登录失败次数过多，已暂时锁定，请稍后再试或联系安全管理员。"
+        return jsonify(error="locked", message=message, rule=accounts.LOCK_RULE), 429
+    if outcome.user is None:
+        return json_error(401, "invalid_credentials", accounts.REFUSED_LOGIN)
+    if outcome.password_expired:
+        days = passwords.policy().password_max_age_days
+        return json_error(
+            403, "password_expired", f"密码已超过 {days} 天未更换，请先在网页「修改密码」中修改后再申请令牌。"
+        )
+    return jsonify(token=accounts.issue_token(outcome.user)), 200

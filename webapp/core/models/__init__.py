@@ -1,6 +1,7 @@
 """The shared models: people, organisations, the audit trail, settings, sequences. Re-exports only."""
 
 from webapp.core.models.audit import GENESIS_HASH, AuditEvent, AuditRowImmutable
+from webapp.core.models.auth import PasswordHistory, RememberToken
 from webapp.core.models.organisation import (
     AUTHORITY_STATUS_LABELS,
     KIND_LABELS,
@@ -33,7 +34,9 @@ __all__ = [
     "OrganTier",
     "Organisation",
     "OrganisationTree",
+    "PasswordHistory",
     "ROLE_LABELS",
+    "RememberToken",
     "Role",
     "Sequence",
     "SettingKV",

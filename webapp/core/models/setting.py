@@ -20,8 +20,22 @@ class SettingKV(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=app_now, onupdate=app_now)
 
 
-#: Keys every request may read (the demo clock's offset, the selected ruleset): read together, once
-REQUEST_KEYS = ("demo_clock_offset_days", "selected_ruleset")
+#: The security policy (`webapp.core.services.passwords.SecurityPolicy`): every signed-in request checks the
+#: session's idle and absolute limits, so the policy is read with the other per-request keys, not on its own
+SECURITY_POLICY_KEYS = (
+    "password_min_length",
+    "password_classes",
+    "password_history",
+    "password_max_age_days",
+    "lock_threshold",
+    "lock_minutes",
+    "session_idle_minutes",
+    "session_absolute_hours",
+    "one_active_session",
+)
+#: Keys every request may read (the demo clock's offset, the selected ruleset, the security policy): read
+#: together, once
+REQUEST_KEYS = ("demo_clock_offset_days", "selected_ruleset", *SECURITY_POLICY_KEYS)
 
 
 def request_settings() -> dict[str, str]:

@@ -78,6 +78,11 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=app_now)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: every session, remember cookie and API token carries the generation it was made under; raising it
+    #: (logout, password change or reset, deactivation, role change) ends them all at once
+    session_generation: Mapped[int] = mapped_column(default=1, server_default="1")
+    #: when the password was last set by a person (None: set before the policy existed, never forced)
+    password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     organisation: Mapped[Organisation] = relationship()
     role_rows: Mapped[list[UserRole]] = relationship(

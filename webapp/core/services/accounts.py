@@ -6,21 +6,25 @@ import re
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Literal
 
 import sqlalchemy as sa
 from flask import current_app
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from webapp.core import clock
 from webapp.core.extensions import db
 from webapp.core.models import ROLE_LABELS, ApiToken, Organisation, Role, User, UserRole, hash_token
-from webapp.core.services import transaction
-from webapp.core.services.audit import describe_changes, record_admin_change
+from webapp.core.services import passwords, sessions, throttle, transaction
+from webapp.core.services.audit import append_event, describe_changes, record_admin_change
+from webapp.core.services.client import client_address
 from webapp.core.services.errors import Conflict, NotFound, ServiceError
 from webapp.core.services.roles import check_separation
 
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
+#: the floor the forms check before the service applies the security policy (`passwords.check_strength`)
 MIN_PASSWORD_LENGTH = 8
 #: roles that only make sense at an organ, and at a bureau
 ORGAN_ROLES = frozenset({Role.UNIT_APPLICANT, Role.UNIT_LEADER})
@@ -39,13 +43,9 @@ class UserData:
     active: bool = True
 
 
-def _hash_method() -> str:
-    return current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
-
-
-def check_password_strength(password: str) -> None:
-    if len(password or "") < MIN_PASSWORD_LENGTH:
-        raise ServiceError(f"密码至少 {MIN_PASSWORD_LENGTH} 位。", field="password")
+def check_password_strength(password: str, user: User | None = None) -> None:
+    """The security policy's password rules (`passwords.check_strength`)."""
+    passwords.check_strength(password, user)
 
 
 def _validate(data: UserData, user_id: int | None, roles: frozenset[str]) -> Organisation:
@@ -122,9 +122,9 @@ def create_user(data: UserData, password: str, *, actor: User | None = None, act
             organisation_id=data.organisation_id,
             active=data.active,
         )
-        user.set_password(password, method=_hash_method())
         _set_roles(user, roles)
         db.session.add(user)
+        passwords.set_password(user, password)
         db.session.flush()
         details = "；".join(f"{label}：{value}" for label, value in _readable(user).items())
         _record(
@@ -149,13 +149,16 @@ def update_user(user_id: int, data: UserData, *, actor: User | None = None, acto
             raise ServiceError("不能停用自己的账号。", field="active")
         if acting_user_id == user_id and set(roles) != user.roles:
             raise ServiceError("不能调整自己的角色。", field="roles")
-        before, roles_before = _readable(user), set(user.roles)
+        before, roles_before, was_active = _readable(user), set(user.roles), user.active
         user.username = data.username
         user.display_name = data.display_name.strip()
         user.organisation_id = data.organisation_id
         user.active = data.active
         _set_roles(user, roles)
         after = _readable(user)
+        if set(roles) != roles_before or (was_active and not data.active):
+            # a role change or a deactivation ends the user's sessions, remember cookies and API tokens
+            sessions.bump_generation(user)
         if after != before:
             _record(
                 user,
@@ -191,6 +194,7 @@ def set_roles(user_id: int, roles: Iterable[str], *, actor: User | None = None, 
         roles_before = set(user.roles)
         if wanted != roles_before:
             _set_roles(user, wanted)
+            sessions.bump_generation(user)  # a role change ends the user's sessions, cookies and tokens
             _record(
                 user,
                 "roles_changed",
@@ -206,14 +210,14 @@ def reset_password(user_id: int, password: str, *, actor: User | None = None, ac
         user = db.session.get(User, user_id)
         if user is None:
             raise NotFound("用户不存在。")
-        check_password_strength(password)
-        user.set_password(password, method=_hash_method())
-        # A reset also revokes the user's API tokens: whoever knew the old password may have made one.
-        db.session.execute(sa.delete(ApiToken).where(ApiToken.user_id == user.id))
+        check_password_strength(password, user)
+        passwords.set_password(user, password)
+        # A reset ends every session, remember cookie and API token: whoever knew the old password may hold one.
+        sessions.bump_generation(user)
         _record(
             user,
             "password_reset",
-            f"重置用户「{user.username}」的密码，其 API 令牌全部作废",
+            f"重置用户「{user.username}」的密码，其会话、记住登录和 API 令牌全部作废",
             actor,
             actor_name,
         )
@@ -229,25 +233,175 @@ def set_active(user_id: int, active: bool, *, actor: User | None = None, actor_n
             raise ServiceError("不能停用自己的账号。")
         was_active = user.active
         user.active = active
-        if not active:
-            db.session.execute(sa.delete(ApiToken).where(ApiToken.user_id == user.id))
+        if not active and was_active:
+            sessions.bump_generation(user)
         if was_active != active:
             event, verb = ("user_activated", "启用") if active else ("user_deactivated", "停用")
             _record(user, event, f"{verb}用户「{user.username}」", actor, actor_name)
     return user
 
 
-def authenticate(username: str, password: str) -> User | None:
-    """The active user with these credentials, else None (same answer for unknown user and bad password)."""
-    user = db.session.scalar(sa.select(User).where(User.username == (username or "").strip()))
-    if user is None or not user.active or not user.check_password(password or ""):
-        return None
+# --- logging in --------------------------------------------------------------------------------------------------
+
+#: the throttle scopes of the login lock (the security administrator's lock page lists them)
+LOGIN_ACCOUNT, LOGIN_ADDRESS = "login_account", "login_address"
+LOGIN_SCOPES = (LOGIN_ACCOUNT, LOGIN_ADDRESS)
+#: the one answer to any refused login: it never says whether the username exists, is inactive or is locked
+REFUSED_LOGIN = "用户名或密码错误，或账号已停用或暂时锁定。"
+#: the rule a lock quotes (to the security administrator, in the audit trail and to a locked address)
+LOCK_RULE = "等保 2.0 三级 8.1.4.1 b）：应具有登录失败处理功能，限制非法登录次数，登录连接超时自动退出"
+#: subject of the audit rows about a username that does not exist
+UNKNOWN_LOGIN_SUBJECT = ("login", 0)
+
+
+def login_limits(rules: passwords.SecurityPolicy) -> tuple[throttle.Limit, throttle.Limit]:
+    """``lock_threshold`` failures within ``lock_minutes`` lock the account, and the address, for ``lock_minutes``."""
+    minutes = timedelta(minutes=rules.lock_minutes)
+    return (
+        throttle.Limit(LOGIN_ACCOUNT, rules.lock_threshold, minutes, minutes),
+        throttle.Limit(LOGIN_ADDRESS, rules.lock_threshold, minutes, minutes),
+    )
+
+
+def account_key(username: str) -> str:
+    """The account lock's key: the typed name casefolded, so 「Admin」 and 「admin」 share one count."""
+    return (username or "").strip().casefold()
+
+
+@dataclass(frozen=True)
+class LoginOutcome:
+    #: ``ok``; ``refused`` (any bad credential, inactive or locked account: one answer); ``address_locked``
+    status: Literal["ok", "refused", "address_locked"]
+    user: User | None = None
+    #: the password is older than the policy allows: the person must change it before anything else
+    password_expired: bool = False
+
+
+def attempt_login(username: str, password: str, *, address: str, channel: str = "登录页") -> LoginOutcome:
+    """One login attempt (the login page or ``POST /api/v1/tokens``), with the lock and the audit trail.
+
+    The password is checked exactly once whether or not the username exists (against a dummy hash when it does
+    not), so a refusal takes the same time either way. A refusal is committed (the counts, a lock reached,
+    the ``login_failed`` row) although the login fails; an address already locked is refused before any hash
+    is computed, so a flood of guesses costs the server nothing."""
+    rules = passwords.policy()
+    now = clock.wall_now()
+    typed = (username or "").strip()
+    key = account_key(typed)
+    account_limit, address_limit = login_limits(rules)
+    if address and throttle.locked_until(address_limit, address, now=now) is not None:
+        _record_refusal(typed, None, f"{channel}：来源地址已被锁定", now=now, limits=None)
+        return LoginOutcome("address_locked")
+    user = db.session.scalar(sa.select(User).where(User.username == typed)) if typed else None
+    password_ok = passwords.verify(user.password_hash if user is not None else None, password)
+    account_locked = throttle.locked_until(account_limit, key, now=now) is not None
+    if user is None or not password_ok or not user.active or account_locked:
+        if user is None:
+            reason = "用户名不存在"
+        elif account_locked:
+            reason = "账号已被锁定" + ("（密码正确）" if password_ok else "")
+        elif not password_ok:
+            reason = "密码错误"
+        else:
+            reason = "账号已停用"
+        _record_refusal(typed, user, f"{channel}：{reason}", now=now, limits=(account_limit, address_limit))
+        return LoginOutcome("refused")
+    with transaction():
+        throttle.clear(LOGIN_ACCOUNT, key)
+        if rules.one_active_session:
+            sessions.bump_generation(user)  # the one-active-session rule: this login ends the others
+        user.last_login_at = clock.now()
+        append_event("user", user.id, "login_succeeded", actor=user, comment=f"{channel}登录成功")
+    return LoginOutcome("ok", user, passwords.is_expired(user, now=now, rules=rules))
+
+
+def _record_refusal(
+    typed: str,
+    user: User | None,
+    comment: str,
+    *,
+    now: datetime,
+    limits: tuple[throttle.Limit, throttle.Limit] | None,
+) -> None:
+    """Count the failure (unless the address is locked already), note a lock it reaches, and audit it — committed
+    on its own although the login fails. Unknown names share one trail; two of them at once may both take its
+    next ``seq``, so the loser retries (never a server error for a wrong password)."""
+    subject = ("user", user.id) if user is not None else UNKNOWN_LOGIN_SUBJECT
+    name = typed[:64] or "（未填用户名）"
+    address = client_address()
+    for attempt in range(3):
+        try:
+            with transaction():
+                if limits is not None:
+                    account_limit, address_limit = limits
+                    locks = []
+                    hit = throttle.hit(account_limit, account_key(typed), now=now)
+                    if hit.count == account_limit.limit and hit.locked(now):
+                        locks.append(f"账号「{name}」")
+                    if address:
+                        hit = throttle.hit(address_limit, address, now=now)
+                        if hit.count == address_limit.limit and hit.locked(now):
+                            locks.append(f"来源地址 {address}")
+                    if locks:
+                        append_event(
+                            *subject,
+                            "login_locked",
+                            actor=None,
+                            actor_name=name,
+                            result="failure",
+                            comment=(
+                                f"连续 {account_limit.limit} 次登录失败，锁定{'、'.join(locks)} "
+                                f"{int(account_limit.lock.total_seconds() // 60) if account_limit.lock else 0} 分钟。"
+                                f"依据{LOCK_RULE}"
+                            ),
+                        )
+                append_event(
+                    *subject, "login_failed", actor=None, actor_name=name, comment=comment, result="failure"
+                )
+            return
+        except IntegrityError:
+            if attempt == 2:
+                raise
+
+
+def change_own_password(user_id: int, old_password: str, new_password: str) -> User:
+    """The person changes their own password (「修改密码」): the old one must be right and the new one pass the
+    policy. Ends every other session, remember cookie and API token of the person (the caller re-opens the
+    current session under the new generation)."""
+    with transaction():
+        user = db.session.get(User, user_id)
+        if user is None or not user.active:
+            raise NotFound("用户不存在。")
+        if not passwords.verify(user.password_hash, old_password):
+            raise ServiceError("原密码不正确。", field="old_password", code="invalid_input")
+        check_password_strength(new_password, user)
+        passwords.set_password(user, new_password)
+        sessions.bump_generation(user)
+        append_event(
+            "user",
+            user.id,
+            "password_changed",
+            actor=user,
+            comment="本人修改密码，其他会话、记住登录和 API 令牌全部作废",
+        )
     return user
 
 
-def record_login(user: User) -> None:
+def record_logout(user_id: int) -> None:
+    """Logout ends every session of the person (the generation rises), not only this browser's."""
     with transaction():
-        user.last_login_at = clock.now()
+        user = db.session.get(User, user_id)
+        if user is None:
+            return
+        sessions.bump_generation(user)
+        append_event("user", user.id, "logout", actor=user, comment="退出登录，其全部会话和记住登录作废")
+
+
+def record_session_expired(user_id: int, reason: str) -> None:
+    with transaction():
+        user = db.session.get(User, user_id)
+        if user is not None:
+            append_event("user", user.id, "session_expired", actor=None, actor_name="系统", comment=reason)
 
 
 def issue_token(user: User) -> str:
@@ -284,3 +438,30 @@ def user_for_token(token: str) -> User | None:
         with transaction():
             row.last_used_at = wall
     return row.user
+
+
+def login_remembered(cookie: str) -> sessions.Remembered | None:
+    """A "remember me" cookie opens a session: the token rotates, the login is audited. None if refused."""
+    with transaction():
+        remembered = sessions.use_remember_token(cookie)
+        if remembered is not None:
+            if passwords.policy().one_active_session:
+                # one active session: this login ends the others, but keeps the token just used (re-issued)
+                sessions.bump_generation(remembered.user)
+                cookie_value, expires = sessions.issue_remember_token(remembered.user)
+                remembered = sessions.Remembered(remembered.user, cookie_value, expires)
+            remembered.user.last_login_at = clock.now()
+            append_event(
+                "user",
+                remembered.user.id,
+                "login_succeeded",
+                actor=remembered.user,
+                comment="凭“记住登录”自动登录",
+            )
+    return remembered
+
+
+def remember(user: User) -> tuple[str, datetime]:
+    """A new remember token for the person who ticked 「在本机保持登录」."""
+    with transaction():
+        return sessions.issue_remember_token(user)

@@ -36,6 +36,20 @@ ADMIN_EVENT_LABELS: dict[str, str] = {
     "organisation_updated": "修改单位",
     "demo_clock_set": "设置演示日期",
 }
+#: What the trail calls each sign-in and security event (part A of issue 13; the auditor's page reads it). Rows
+#: about a username that does not exist have the subject ``("login", 0)``.
+SECURITY_EVENT_LABELS: dict[str, str] = {
+    "login_succeeded": "登录成功",
+    "login_failed": "登录失败",
+    "login_locked": "登录锁定",
+    "lock_lifted": "解除锁定",
+    "logout": "退出登录",
+    "password_changed": "修改密码",
+    "session_expired": "会话超时",
+    "policy_changed": "修改安全策略",
+}
+#: the security events that are administrators' changes (shown on the admin trail with the others)
+ADMIN_SECURITY_EVENTS = ("policy_changed", "lock_lifted")
 
 
 #: Labels of non-transition events the procedures register (uploads, panels, settings …), for the auditor's page;
@@ -233,11 +247,14 @@ def trail_of(subject_type: str, subject_id: int) -> list[AuditEvent]:
 
 
 def admin_trail(*, page: int, per_page: int, subject_type: str | None = None) -> Any:
-    """Admin changes, newest first, one page at a time (a Flask-SQLAlchemy pagination)."""
+    """Admin changes, newest first, one page at a time (a Flask-SQLAlchemy pagination). A user's own sign-ins
+    (their trail's `SECURITY_EVENT_LABELS` rows) are not admin changes and stay off this page, except the
+    security administrator's changes (policy, lifted locks)."""
     types = [subject_type] if subject_type in ADMIN_SUBJECTS else list(ADMIN_SUBJECTS)
+    events = [*ADMIN_EVENT_LABELS, *ADMIN_SECURITY_EVENTS]
     stmt = (
         sa.select(AuditEvent)
-        .where(AuditEvent.subject_type.in_(types))
+        .where(AuditEvent.subject_type.in_(types), AuditEvent.event.in_(events))
         .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
     )
     return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
