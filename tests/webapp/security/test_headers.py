@@ -41,15 +41,23 @@ PRODUCTION_SECRET = "a-production-secret-of-more-than-32-characters"
 
 
 def _add_failing_views(app: Flask) -> None:
-    """A page and an API call that fail inside the database (an unhandled error: the 500 path)."""
+    """A page and an API call that fail with an unhandled error carrying internals in its message (the 500
+    path), and a pair that fail inside the database (bad SQL: the 503 path of webapp.core.errors, which says
+    nothing was saved)."""
 
     @public
     def broken() -> str:
+        raise RuntimeError('SELECT secret_column FROM no_such_table_kp; File "/srv/kaoping/webapp/x.py"')
+
+    @public
+    def broken_in_the_database() -> str:
         db.session.execute(sa.text("SELECT secret_column FROM no_such_table_kp WHERE id = 1"))
         return "unreachable"
 
     app.add_url_rule("/boom-for-test", "boom_page", broken)
     app.add_url_rule("/api/v1/boom-for-test", "boom_api", broken)
+    app.add_url_rule("/db-boom-for-test", "db_boom_page", broken_in_the_database)
+    app.add_url_rule("/api/v1/db-boom-for-test", "db_boom_api", broken_in_the_database)
 
 
 @pytest.fixture
@@ -171,7 +179,12 @@ def test_a_500_in_production_shows_no_internals_on_the_page_or_in_the_json(produ
         "error": "internal_error",
         "message": "服务器内部错误，请稍后重试或联系管理员。",
     }
-    for body in (text, api.get_data(as_text=True), str(page.headers), str(api.headers)):
+    # a failure inside the database: 503, nothing saved, and no SQL either
+    db_page, db_api = client.get("/db-boom-for-test"), client.get("/api/v1/db-boom-for-test")
+    assert db_page.status_code == db_api.status_code == 503
+    assert db_api.get_json()["error"] == "database_unavailable"
+    bodies = (text, api.get_data(as_text=True), db_page.get_data(as_text=True), db_api.get_data(as_text=True))
+    for body in (*bodies, str(page.headers), str(api.headers), str(db_page.headers)):
         shown = [word for word in INTERNALS if word and word in body]
         assert not shown, shown
 
