@@ -43,6 +43,7 @@ from webapp.campaigns.models import Campaign, CampaignClaim, CampaignUnit
 from webapp.core.extensions import db
 from webapp.core.models import (
     GENESIS_HASH,
+    MAC_HMAC,
     AuditEvent,
     Organisation,
     Sequence,
@@ -103,6 +104,7 @@ class _Audit(SimpleNamespace):
 
     canonical_payload = AuditEvent.canonical_payload
     compute_hash = AuditEvent.compute_hash
+    version = AuditEvent.version
 
 
 @dataclass
@@ -546,7 +548,7 @@ def generate_cases(world: World) -> dict[str, Any]:
                 subject_type="case", subject_id=cid, seq=seq, actor_user_id=uid, actor_name=name,
                 actor_org_id=org, actor_org_name=names[org], at=_at(day, seq), event=event,
                 from_state=source, to_state=dest, comment=comment, rule_id=rule, ruleset_id=ruleset.id,
-                prev_hash=prev,
+                prev_hash=prev, result="success", address="", mac_version=MAC_HMAC,
             )  # fmt: skip
             row.hash = row.compute_hash()
             prev = row.hash

@@ -12,6 +12,7 @@ from config.settings import config_for
 from webapp.core import api, auth, sql_count
 from webapp.core.api.validation import DepthSafeJSONProvider
 from webapp.core.auth.permissions import PERMISSION_ATTR, public
+from webapp.core.denials import register_denial_audit
 from webapp.core.errors import register_errorhandlers
 from webapp.core.extensions import bootstrap, csrf, db, login_manager, migrate
 from webapp.core.feature import EXTENSION_KEY, Feature, features_of
@@ -43,6 +44,7 @@ def create_app(test_config: dict[str, Any] | None = None, features: tuple[Featur
     app.extensions[EXTENSION_KEY] = features
     register_blueprints(app)
     register_separation_guard(app)  # 三员分立: the administrators never act in a procedure
+    register_denial_audit(app)  # every 403 to a signed-in person goes on their audit trail
     register_errorhandlers(app)
     register_commands(app)
     register_template_helpers(app)

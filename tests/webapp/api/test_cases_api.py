@@ -138,8 +138,10 @@ def test_the_list_shows_only_visible_cases_and_filters(demo, api):
     city = _case(demo, "unit-city", level="first", to="in_notice")
     assert {c["id"] for c in api("city-staff").get("/api/v1/cases").get_json()["cases"]} == {county, city}
     assert [c["id"] for c in api("unit-county").get("/api/v1/cases").get_json()["cases"]] == [county]
-    nothing = api("admin").get("/api/v1/cases").get_json()
+    nothing = api("reviewer-9").get("/api/v1/cases").get_json()  # on no panel: sees no case
     assert (nothing["cases"], nothing["count"], nothing["page"]) == ([], 0, 1)
+    # 三员分立: the system administrator is refused every procedure route, lists included
+    assert api("admin").get("/api/v1/cases").status_code == 403
     filtered = api("city-staff").get("/api/v1/cases?state=in_notice&level=first").get_json()
     assert [c["id"] for c in filtered["cases"]] == [city]
     response = api("city-staff").get("/api/v1/cases?state=nowhere")
@@ -148,10 +150,12 @@ def test_the_list_shows_only_visible_cases_and_filters(demo, api):
 
 def test_a_case_the_caller_may_not_see_is_404(demo, api):
     case_id = _case(demo)
-    for username in ("unit-city", "admin", "reviewer-9"):
+    for username in ("unit-city", "reviewer-9"):
         response = api(username).get(f"/api/v1/cases/{case_id}")
         assert response.status_code == 404 and response.get_json()["error"] == "not_found"
         assert api(username).fire(case_id, "withdraw").status_code == 404
+    # the system administrator never acts in a case (三员分立): refused before any case is looked up
+    assert api("admin").get(f"/api/v1/cases/{case_id}").status_code == 403
     assert api("unit-county").get("/api/v1/cases/999").status_code == 404
 
 

@@ -1,6 +1,6 @@
 """The shared models: people, organisations, the audit trail, settings, sequences. Re-exports only."""
 
-from webapp.core.models.audit import GENESIS_HASH, AuditEvent, AuditRowImmutable
+from webapp.core.models.audit import GENESIS_HASH, MAC_HMAC, MAC_SHA256, AuditEvent, AuditRowImmutable
 from webapp.core.models.auth import PasswordHistory, RememberToken
 from webapp.core.models.organisation import (
     AUTHORITY_STATUS_LABELS,
@@ -30,6 +30,8 @@ __all__ = [
     "AuditEvent",
     "GENESIS_HASH",
     "KIND_LABELS",
+    "MAC_HMAC",
+    "MAC_SHA256",
     "OrgKind",
     "OrganTier",
     "Organisation",

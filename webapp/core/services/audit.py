@@ -47,6 +47,7 @@ SECURITY_EVENT_LABELS: dict[str, str] = {
     "password_changed": "修改密码",
     "session_expired": "会话超时",
     "policy_changed": "修改安全策略",
+    "permission_denied": "越权访问被拒绝",
 }
 #: the security events that are administrators' changes (shown on the admin trail with the others)
 ADMIN_SECURITY_EVENTS = ("policy_changed", "lock_lifted")
