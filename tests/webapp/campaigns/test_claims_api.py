@@ -87,12 +87,13 @@ def test_a_unit_declares_the_office_verifies_and_the_counted_bonus_changes_org_p
 
 def test_another_units_token_gets_404_and_writes_nothing(app: Flask, api: Api, cworld: CWorld) -> None:
     other = _bearer(api, "c-unit-b")
+    outsider = _bearer(api, "c-outsider")  # before counting: a sign-in for a token is audited (issue 13)
     writes = _writes(app)
     for response in (
         api.get(f"/api/v1/campaigns/units/{cworld.cu_a}/claims", headers=other),
         api.post(f"/api/v1/campaigns/units/{cworld.cu_a}/claims", json=INNOVATION, headers=other),
         api.get(f"/api/v1/campaigns/units/{cworld.cu_a}/evidence", headers=other),
-        api.get(f"/api/v1/campaigns/units/{cworld.cu_a}/claims", headers=_bearer(api, "c-outsider")),
+        api.get(f"/api/v1/campaigns/units/{cworld.cu_a}/claims", headers=outsider),
     ):
         assert response.status_code == 404, response.get_json()
         assert response.get_json()["error"] == "not_found"
