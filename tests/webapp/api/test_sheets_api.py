@@ -422,8 +422,9 @@ def test_starting_a_sheet_is_refused_with_why(world, api):
     bad = start(api("unit-county"), case_id, "draft")
     assert bad.status_code == 400 and bad.get_json()["field"] == "kind"
     assert api("unit-county").post(f"/api/v1/cases/{case_id}/sheets", json={}).get_json()["field"] == "kind"
-    for outsider in ("unit-city", "reviewer-9", "admin"):
+    for outsider in ("unit-city", "reviewer-9"):
         assert start(api(outsider), case_id, "self").status_code == 404
+    assert start(api("admin"), case_id, "self").status_code == 403  # 三员分立: never acts in a case
     assert start(api("unit-county"), 999, "self").status_code == 404
     assert api("unit-county").get("/api/v1/sheets/999").status_code == 404
 
