@@ -178,5 +178,14 @@ def _empty_every_table(url: str) -> None:
                 )
             else:
                 connection.execute(sa.text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+            # a tampering test drops the audit trail's append-only trigger, as an attacker would: the next test
+            # finds it again, as it would on a fresh SQLite file
+            from webapp.core.models.audit import append_only_statements
+
+            for statement in (
+                *append_only_statements("postgresql", drop=True),
+                *append_only_statements("postgresql"),
+            ):
+                connection.exec_driver_sql(statement)
     finally:
         engine.dispose()
