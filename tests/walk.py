@@ -66,6 +66,8 @@ def event_count(case_id: int | None = None) -> int:
     stmt = sa.select(sa.func.count(AuditEvent.id))
     if case_id is not None:
         stmt = stmt.where(AuditEvent.about("case", case_id))
+    else:  # the cases' trails, not the people's (a refusal goes on the refused person's trail)
+        stmt = stmt.where(AuditEvent.subject_type == "case")
     return db.session.scalar(stmt) or 0
 
 

@@ -119,7 +119,9 @@ def test_no_get_route_writes_to_the_database_for_any_user(world):
                 if response.status_code == 403:
                     # a refusal is audited (webapp.core.denials): its audit row is the one write a GET may
                     # leave, and only a refused one
-                    writes[before:] = [w for w in writes[before:] if not w.endswith("INSERT INTO audit_events ")]
+                    writes[before:] = [
+                        w for w in writes[before:] if not w.endswith("INSERT INTO audit_events ")
+                    ]
         finally:
             sa.event.remove(engine, "before_cursor_execute", record)
     assert writes == []

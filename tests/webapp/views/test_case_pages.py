@@ -387,10 +387,16 @@ def test_the_case_list_shows_only_visible_cases_and_filters_by_state(demo, count
     assert 'value="in_notice" selected' in filtered
 
 
-@pytest.mark.parametrize("username", ["unit-county", "county-staff", "city-head", "reviewer-1", "admin"])
+@pytest.mark.parametrize("username", ["unit-county", "county-staff", "city-head", "reviewer-1"])
 def test_every_logged_in_user_can_open_the_case_list(demo, client, auth, username):
     auth.login(username)
     assert client.get("/cases/").status_code == 200
+
+
+def test_the_system_administrator_does_not_open_the_case_list(demo, client, auth):
+    """三员分立 (等保 2.0 8.1.4.2 d): the administrators never work in a procedure, its lists included."""
+    auth.login("admin")
+    assert client.get("/cases/").status_code == 403
 
 
 # --- the confirmation letter and certificate (ARC-10.5.4, ARC-10.5.5) ---------------------------------------

@@ -200,15 +200,27 @@ def append_system_events(events: list[SystemEvent], *, actor_name: str) -> None:
     if rows:
         # a Core executemany: one statement for any number of rows (the ORM would insert one by one to read
         # back ids on SQLite); the rows are never updated, so nothing needs them in the session. The ids come
-        # back (in the rows' order) for the checkpoint file, written when the transaction commits.
-        ids = db.session.scalars(
-            sa.insert(AuditEvent).returning(AuditEvent.id, sort_by_parameter_order=True), rows
+        # back with each row's (subject, seq), unique, for the checkpoint file written when the transaction
+        # commits: matched by that key, not by order (asking for the rows' order makes SQLAlchemy insert row by
+        # row on SQLite, so the tick's statements would grow with the rows)
+        returned = db.session.execute(
+            sa.insert(AuditEvent).returning(
+                AuditEvent.id, AuditEvent.subject_type, AuditEvent.subject_id, AuditEvent.seq
+            ),
+            rows,
         ).all()
+        ids = {(r.subject_type, r.subject_id, r.seq): r.id for r in returned}
         remember_rows(
             db.session(),
             [
-                (row_id, r["subject_type"], r["subject_id"], r["seq"], r["hash"])
-                for row_id, r in zip(ids, rows, strict=True)
+                (
+                    ids[(r["subject_type"], r["subject_id"], r["seq"])],
+                    r["subject_type"],
+                    r["subject_id"],
+                    r["seq"],
+                    r["hash"],
+                )
+                for r in rows
             ],
         )
 
