@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +20,7 @@ from webapp.core.backup import backup_command, restore_command
 from webapp.core.extensions import db
 from webapp.core.feature import features, procedures
 from webapp.core.models import ROLE_LABELS, Organisation
-from webapp.core.services import accounts, transaction
+from webapp.core.services import accounts, sessions, throttle, transaction
 from webapp.core.services.errors import ServiceError
 from webapp.core.tick_lock import tick_lock
 from workflow.errors import RulesetError
@@ -129,9 +129,24 @@ def run_tick(today: date) -> dict[str, Any]:
             counts[key] = len(value)
             if key.rsplit(".", 1)[-1] not in feature.tick_listings:
                 changed += len(value)
+    report["security"] = _security_housekeeping()
     report["counts"] = counts
-    report["changed"] = changed
+    report["changed"] = changed + sum(report["security"].values())
     return report
+
+
+#: a login-failure count untouched this long (and not a lock in force) is forgotten
+THROTTLE_RETENTION = timedelta(days=1)
+
+
+def _security_housekeeping() -> dict[str, int]:
+    """Remember-me tokens past their expiry (refused anyway, but not kept) and stale login-failure counts."""
+    now = clock.wall_now()
+    with transaction():
+        return {
+            "remember_tokens_purged": sessions.forget_expired(now=now),
+            "throttles_purged": throttle.forget_expired(now=now, older_than=THROTTLE_RETENTION),
+        }
 
 
 def _id_lists(part: dict[str, Any], prefix: str = "") -> Iterator[tuple[str, list[Any]]]:

@@ -183,3 +183,48 @@ def test_the_wall_clock_not_the_demo_date_ages_a_password(demo, client, monkeypa
     wall.advance(days=91)
     login(client, "county-staff", STRONG)
     assert client.get("/").headers["Location"] == "/auth/password"
+
+
+def test_after_an_administrators_reset_the_person_must_choose_their_own_password(demo, client):
+    """等保 2.0 三级 8.1.4.1 a: the administrator knows a reset password, so it is good for one thing only —
+    signing in to replace it (the page, the API and the trail say so)."""
+    with demo.app_context():
+        accounts.reset_password(user("county-staff").id, "Reset-by-admin-1", actor=user("admin"))
+        trail = db.session.scalars(
+            sa.select(AuditEvent.comment).where(AuditEvent.event == "password_reset")
+        ).all()
+        assert any("下次登录须本人修改密码" in text for text in trail)
+    response = login(client, "county-staff", "Reset-by-admin-1")
+    assert response.headers["Location"] == "/auth/password"
+    assert client.get("/cases/").headers["Location"] == "/auth/password"
+    assert "由管理员重置" in client.get("/auth/password").get_data(as_text=True)
+    refused = token(client, "county-staff", "Reset-by-admin-1")
+    assert refused.status_code == 403 and refused.get_json()["error"] == "password_expired"
+    assert "由管理员重置" in refused.get_json()["message"]
+    assert _change(client, "Reset-by-admin-1", STRONG).status_code == 302
+    assert client.get("/").status_code == 200
+    with demo.app_context():
+        assert user("county-staff").password_must_change is False
+
+
+def test_wrong_old_passwords_on_the_change_page_lock_the_account_like_failed_logins(demo, client):
+    """等保 2.0 三级 8.1.4.1 b: a session left open must not become a way to guess the password — five wrong
+    old passwords lock the account (and then even the right one is refused, on this page and at login)."""
+    login(client, "county-staff")
+    for _ in range(5):
+        page = _change(client, "not-my-password", STRONG).get_data(as_text=True)
+        assert "原密码不正确" in page
+    locked = _change(client, "kaoping-demo", STRONG).get_data(as_text=True)
+    assert "已被锁定" in locked and "8.1.4.1" in locked
+    with demo.app_context():
+        assert user("county-staff").check_password("kaoping-demo")
+        failures = db.session.scalars(
+            sa.select(AuditEvent.comment).where(AuditEvent.event == "login_failed")
+        ).all()
+        assert failures.count("修改密码：原密码错误") == 5
+        assert db.session.scalar(sa.select(sa.func.count()).where(AuditEvent.event == "login_locked")) == 1
+    client.post("/auth/logout")
+    assert login(client, "county-staff").status_code == 429  # this address is locked as well
+    elsewhere = demo.test_client()
+    assert login(elsewhere, "county-staff", address="10.9.9.9").status_code == 200  # the account: refused
+    assert not signed_in(elsewhere)

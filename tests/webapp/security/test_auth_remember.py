@@ -4,6 +4,8 @@ honoured; the API takes bearer tokens only, so no cookie rides into the CSRF-exe
 
 from __future__ import annotations
 
+import json
+from datetime import timedelta
 from io import BytesIO
 
 import sqlalchemy as sa
@@ -12,8 +14,9 @@ from flask_login.utils import encode_cookie
 from tests.walk import user
 from tests.webapp.security.auth_support import WallClock, login, signed_in
 from tests.webapp.services.flow import drive
+from webapp.core import clock
 from webapp.core.extensions import db
-from webapp.core.models import AuditEvent, RememberToken
+from webapp.core.models import AuditEvent, RememberToken, Throttle
 from webapp.core.services import accounts
 from webapp.grading.models import Attachment
 
@@ -143,3 +146,39 @@ def test_a_bearer_token_still_works_beside_a_stray_flask_login_cookie(demo, clie
     client.set_cookie("remember_token", "garbage|cookie")
     response = client.get("/api/v1/me", headers={"Authorization": f"Bearer {token['token']}"})
     assert response.status_code == 200
+
+
+def test_the_daily_tick_purges_expired_remember_tokens_and_stale_failure_counts(demo):
+    """ASVS 3.3: an expired token is refused anyway, and the tick does not keep it; a failure count nobody
+    touched for a day goes too, while a lock in force stays."""
+    _remembered(demo)
+    kept = _remembered(demo, "county-staff")
+    with demo.app_context():
+        now = clock.wall_now()
+        stale = db.session.scalar(
+            sa.select(RememberToken).where(RememberToken.selector != kept.split(":")[0])
+        )
+        stale.expires_at = now - timedelta(seconds=1)
+        old = now - timedelta(days=2)
+        db.session.add(
+            Throttle(scope="login_address", key="10.0.0.1", count=2, window_started_at=old, last_at=old)
+        )
+        db.session.add(
+            Throttle(
+                scope="login_account",
+                key="locked-one",
+                count=5,
+                window_started_at=old,
+                last_at=old,
+                locked_until=now + timedelta(minutes=5),
+            )
+        )
+        db.session.commit()
+    first = demo.test_cli_runner().invoke(args=["tick"])
+    report = json.loads(first.output.splitlines()[-1])
+    assert report["security"] == {"remember_tokens_purged": 1, "throttles_purged": 1}
+    with demo.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(RememberToken)) == 1
+        assert db.session.scalar(sa.select(Throttle.key)) == "locked-one"
+    again = json.loads(demo.test_cli_runner().invoke(args=["tick"]).output.splitlines()[-1])
+    assert again["security"] == {"remember_tokens_purged": 0, "throttles_purged": 0}

@@ -32,7 +32,7 @@ class Token(Out):
         200: ("the token", Token),
         400: "not a JSON object (bad_request) or a field missing (missing_credentials)",
         401: "bad credentials, or an inactive or locked account (one answer: invalid_credentials)",
-        403: "the password has expired and must be changed on the web page 修改密码 (password_expired)",
+        403: "the password has expired or was reset by an administrator and must be changed on the web page 修改密码 (password_expired)",
         429: "too many failed logins from this address: locked for a while (locked)",
     },
 )
@@ -44,8 +44,7 @@ def create_token(body: Credentials) -> tuple[Response, int]:
     if outcome.user is None:
         return json_error(401, "invalid_credentials", accounts.REFUSED_LOGIN)
     if outcome.password_expired:
-        days = passwords.policy().password_max_age_days
         return json_error(
-            403, "password_expired", f"密码已超过 {days} 天未更换，请先在网页「修改密码」中修改后再申请令牌。"
+            403, "password_expired", passwords.expiry_message(outcome.user, then="后才能申请令牌")
         )
     return jsonify(token=accounts.issue_token(outcome.user)), 200

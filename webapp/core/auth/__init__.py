@@ -152,7 +152,7 @@ def check_session() -> Response | None:
         and request.endpoint not in EXPIRED_PASSWORD_ENDPOINTS
         and passwords.is_expired(current_user, now=now)
     ):
-        flash(views.EXPIRED_MESSAGE.format(days=passwords.policy().password_max_age_days), "warning")
+        flash(passwords.expiry_message(current_user), "warning")
         return redirect(url_for("auth.password"))
     return None
 

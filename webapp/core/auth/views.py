@@ -17,7 +17,6 @@ from webapp.core.services import accounts, passwords, sessions
 from webapp.core.services.client import client_address
 from webapp.core.services.errors import ServiceError
 
-EXPIRED_MESSAGE = "您的密码已超过 {days} 天未更换，请先修改密码再继续使用系统。"
 ADDRESS_LOCKED = (
     "本机所在地址登录失败次数过多，已暂时锁定，请稍后再试或联系安全管理员。依据" + accounts.LOCK_RULE
 )
@@ -64,8 +63,7 @@ def login() -> Response | str | tuple[str, int]:
             if form.remember.data:
                 g.kaoping_remember = accounts.remember(user)
             if outcome.password_expired:
-                days = passwords.policy().password_max_age_days
-                flash(EXPIRED_MESSAGE.format(days=days), "warning")
+                flash(passwords.expiry_message(user), "warning")
                 return redirect(url_for("auth.password"))
             flash(f"欢迎，{user.display_name}。", "success")
             return redirect(_safe_next(request.args.get("next")) or url_for("main.home"))
@@ -108,6 +106,5 @@ def change_password() -> Response | str:
         form=form,
         requirements=passwords.requirements_text(rules),
         history=rules.password_history,
-        expired=expired,
-        max_age_days=rules.password_max_age_days,
+        expired=passwords.expiry_message(current_user, rules) if expired else "",
     )

@@ -83,6 +83,8 @@ class User(UserMixin, db.Model):
     session_generation: Mapped[int] = mapped_column(default=1, server_default="1")
     #: when the password was last set by a person (None: set before the policy existed, never forced)
     password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: set by an administrator's reset: the person must choose their own password at the next sign-in
+    password_must_change: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     organisation: Mapped[Organisation] = relationship()
     role_rows: Mapped[list[UserRole]] = relationship(

@@ -211,13 +211,14 @@ def reset_password(user_id: int, password: str, *, actor: User | None = None, ac
         if user is None:
             raise NotFound("用户不存在。")
         check_password_strength(password, user)
-        passwords.set_password(user, password)
+        # The administrator knows the new password: the person must replace it at the next sign-in.
+        passwords.set_password(user, password, must_change=True)
         # A reset ends every session, remember cookie and API token: whoever knew the old password may hold one.
         sessions.bump_generation(user)
         _record(
             user,
             "password_reset",
-            f"重置用户「{user.username}」的密码，其会话、记住登录和 API 令牌全部作废",
+            f"重置用户「{user.username}」的密码，其会话、记住登录和 API 令牌全部作废，下次登录须本人修改密码",
             actor,
             actor_name,
         )
@@ -367,13 +368,29 @@ def _record_refusal(
 def change_own_password(user_id: int, old_password: str, new_password: str) -> User:
     """The person changes their own password (「修改密码」): the old one must be right and the new one pass the
     policy. Ends every other session, remember cookie and API token of the person (the caller re-opens the
-    current session under the new generation)."""
+    current session under the new generation).
+
+    A wrong old password counts towards the account's and the address's login lock like a failed login, and a
+    locked account cannot change its password either: a session left open on a shared computer must not become
+    a way to guess the password."""
+    user = db.session.get(User, user_id)
+    if user is None or not user.active:
+        raise NotFound("用户不存在。")
+    rules = passwords.policy()
+    now = clock.wall_now()
+    account_limit, address_limit = login_limits(rules)
+    if throttle.locked_until(account_limit, account_key(user.username), now=now) is not None:
+        raise ServiceError(
+            f"账号因连续登录失败已被锁定，请于 {rules.lock_minutes} 分钟后再试或联系安全管理员。依据{LOCK_RULE}",
+            field="old_password",
+            code="locked",
+        )
+    if not passwords.verify(user.password_hash, old_password):
+        _record_refusal(
+            user.username, user, "修改密码：原密码错误", now=now, limits=(account_limit, address_limit)
+        )
+        raise ServiceError("原密码不正确。", field="old_password", code="invalid_input")
     with transaction():
-        user = db.session.get(User, user_id)
-        if user is None or not user.active:
-            raise NotFound("用户不存在。")
-        if not passwords.verify(user.password_hash, old_password):
-            raise ServiceError("原密码不正确。", field="old_password", code="invalid_input")
         check_password_strength(new_password, user)
         passwords.set_password(user, new_password)
         sessions.bump_generation(user)

@@ -190,21 +190,36 @@ def hash_method() -> str:
     return str(current_app.config.get("PASSWORD_HASH_METHOD", "scrypt"))
 
 
-def set_password(user: User, password: str) -> None:
-    """Set the password (already checked), stamp its age and keep it in the history. Inside a transaction."""
+def set_password(user: User, password: str, *, must_change: bool = False) -> None:
+    """Set the password (already checked), stamp its age and keep it in the history. ``must_change``: set by
+    an administrator, so the person must replace it at the next sign-in. Inside a transaction."""
     user.set_password(password, method=hash_method())
     user.password_changed_at = clock.wall_now()
+    user.password_must_change = must_change
     if user.id is None:
         db.session.flush()
     db.session.add(PasswordHistory(user_id=user.id, password_hash=user.password_hash))
 
 
 def is_expired(user: User, *, now: datetime, rules: SecurityPolicy | None = None) -> bool:
-    """True when the password is older than the policy allows (never for a password set before the policy)."""
+    """The person must change the password before anything else: an administrator set it, or it is older than
+    the policy allows."""
+    if user.password_must_change:
+        return True
     rules = rules or policy()
     if rules.password_max_age_days <= 0 or user.password_changed_at is None:
         return False
     return now - user.password_changed_at > timedelta(days=rules.password_max_age_days)
+
+
+def expiry_message(user: User, rules: SecurityPolicy | None = None, *, then: str = "才能继续使用系统") -> str:
+    """Why the person must change the password now (the page's banner, the flash, the API's refusal)."""
+    if user.password_must_change:
+        return (
+            f"您的密码由管理员重置，须先在「修改密码」中改为只有您本人知道的密码{then}。依据{PASSWORD_RULE}"
+        )
+    days = (rules or policy()).password_max_age_days
+    return f"您的密码已超过 {days} 天未更换，须先在「修改密码」中修改{then}。依据{PASSWORD_RULE}"
 
 
 #: method → a hash of a random password nobody knows, made once per process
