@@ -5,6 +5,7 @@ from webapp.articles.commands import articles_command
 from webapp.articles.requests.views import TRAIL_LABELS
 from webapp.articles.services import adoption_changes, forwarding, office_settings
 from webapp.articles.services.article_page import TIMELINE_LABELS
+from webapp.articles.services.audit_names import audit_subject_names
 from webapp.core.feature import Feature
 from webapp.core.services.audit import register_event_labels
 from workflow.articles import PROCEDURE
@@ -21,6 +22,7 @@ FEATURE = Feature(
     overdue_count=home.overdue_count,
     nav=nav.nav,
     tick=home.tick,
+    audit_subject_names=audit_subject_names,
 )
 # the auditor's page names the trails' events as the article and office pages do
 #: a publication issue's trail (its page shows the issue itself, not the trail)

@@ -5,6 +5,7 @@ from webapp.campaigns import api, home, models, nav, office  # noqa: F401  (mode
 from webapp.campaigns.claims_office import bp as claims_bp  # H4: the office's claim verification
 from webapp.campaigns.commands import CLI_COMMANDS
 from webapp.campaigns.office.common import AUDIT_LABELS
+from webapp.campaigns.services.audit_names import audit_subject_names
 from webapp.campaigns.services.results import SHEET_SUBJECT
 from webapp.campaigns.services.sheet_subject import CampaignSheets  # H4: a campaign unit's score sheets
 from webapp.campaigns.team import bp as team_bp  # H4: the assessment team's pages
@@ -24,6 +25,7 @@ FEATURE = Feature(
     worklist=home.worklist,
     overdue_count=home.overdue_count,
     nav=nav.nav,
+    audit_subject_names=audit_subject_names,
 )
 
 # one unit in one campaign is the subject of score sheets of type "campaign_unit" (H4)

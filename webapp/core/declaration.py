@@ -9,6 +9,7 @@ from webapp.core.feature import Feature, NavLink
 from webapp.core.main.views import administration
 from webapp.core.models import User
 from webapp.core.ruleset_commands import ruleset_group
+from webapp.core.services.audit_subjects import core_subject_names
 
 
 def _nav(user: User) -> list[NavLink]:
@@ -23,4 +24,5 @@ FEATURE = Feature(
     app_commands=(*COMMANDS, *AUDIT_COMMANDS, ruleset_group),
     worklist=administration,
     nav=_nav,
+    audit_subject_names=core_subject_names,
 )

@@ -5,6 +5,7 @@ from webapp.core.services.audit import register_event_labels
 from webapp.grading import api, bureau, cases, home, public, review, template_helpers, unit
 from webapp.grading.cases.views import TIMELINE_LABELS
 from webapp.grading.commands import authority_command
+from webapp.grading.services.audit_names import audit_subject_names
 from webapp.grading.services.sheet_subject import GradingSheets
 from webapp.scoring.models import CASE_SUBJECT
 from webapp.scoring.services.scoresheets.subject import register_procedure
@@ -23,6 +24,7 @@ FEATURE = Feature(
     nav=home.nav,
     home_panels=home.home_panels,
     tick=home.tick,
+    audit_subject_names=audit_subject_names,
     tick_listings=("recheck_due",),  # organs that must apply (ARC-11.2): listed, not changed
 )
 

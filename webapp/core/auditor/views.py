@@ -10,7 +10,7 @@ from flask_wtf import FlaskForm
 from webapp.core import clock
 from webapp.core.auth.permissions import roles_required
 from webapp.core.models import Role
-from webapp.core.services import audit_chain, audit_search
+from webapp.core.services import audit_chain, audit_search, audit_subjects
 from webapp.core.services.errors import BadQueryArg
 
 auditor_only = roles_required(Role.AUDITOR)
@@ -35,6 +35,8 @@ def _page(filters: audit_search.Filters, *, verification: Any = None, status: in
             "auditor/index.html",
             filters=filters,
             page=page,
+            # each row's subject by name, one query per subject type on the page (never a record number)
+            subject_of=audit_subjects.describe(page.items) if page else {},
             cursor=cursor,
             events=audit_search.event_labels(),
             states=audit_search.state_labels(),
