@@ -1,8 +1,9 @@
 """Shared fixtures, flaskr style: ``app``, ``client``, ``runner``, ``auth`` and ``demo``.
 
 Each ``app`` gets its own SQLite file in a temp folder, TestingConfig, and "today" fixed at ``TODAY`` (2027-01-05) through
-the config (never through the real clock). Tables come from ``db.create_all()`` for speed; one test runs the
-real migrations (tests/webapp/test_migrations.py).
+the config (never through the real clock). Tables come from ``db.create_all()`` for speed, and ``demo`` from
+``load_demo()``, each made once per process and copied (tests/snapshots.py); one test runs the real migrations
+(tests/webapp/test_migrations.py).
 """
 
 from __future__ import annotations
@@ -17,9 +18,12 @@ from flask.testing import FlaskClient, FlaskCliRunner
 from werkzeug.test import TestResponse
 
 from tests import database as test_database
+from tests import snapshots, url_builders
 from tests.factories import make_test_app
 from webapp.core.extensions import db
-from webapp.demo import DEMO_PASSWORD, load_demo
+from webapp.demo import DEMO_PASSWORD
+
+url_builders.install()
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -47,8 +51,7 @@ def pg_url() -> Iterator[str]:
 @pytest.fixture
 def app(tmp_path: Path) -> Iterator[Flask]:
     app = make_test_app(tmp_path)
-    with app.app_context():
-        db.create_all()
+    snapshots.create_tables(app)
     yield app
     with app.app_context():
         db.session.remove()
@@ -68,8 +71,7 @@ def runner(app: Flask) -> FlaskCliRunner:
 @pytest.fixture
 def demo(app: Flask) -> Flask:
     """The demo organisations, accounts (password ``kaoping-demo``), grades and incidents."""
-    with app.app_context():
-        load_demo()
+    snapshots.load_demo_data(app)
     return app
 
 
