@@ -10,25 +10,15 @@ The behaviour those pages need comes from static/js/kaoping.js (``data-confirm``
 
 from __future__ import annotations
 
-import re
-from collections import Counter
 from collections.abc import Iterator
 from html.parser import HTMLParser
-from urllib.parse import urljoin, urlparse
 
 import pytest
 from flask import Flask
 
-from tests.factories import make_test_app
-from tests.webapp.views.case_walk import walk
-from webapp.core.extensions import db
-from webapp.demo import demo_logins, load_demo
-from webapp.grading.services import objection_filing
+from tests.webapp.page_crawl import crawl, demo_world
+from webapp.demo import demo_logins
 
-#: Links not followed: files, leaving, the API.
-SKIP = re.compile(
-    r"logout|/attachments/|\.pdf|\.xlsx|\.csv|\.toml|/letter|/certificate|/export|/static/|^/api/"
-)
 #: pages of one shape (ids replaced) read per account: the handlers sit in the template, not in the data
 PER_PATTERN = 2
 MAX_PAGES = 120
@@ -40,7 +30,6 @@ class _Scripts(HTMLParser):
     def __init__(self) -> None:
         super().__init__()
         self.offences: list[str] = []
-        self.links: list[str] = []
         self.marks: set[str] = set()
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -56,8 +45,6 @@ class _Scripts(HTMLParser):
                 self.offences.append(f"<{tag} {name}=javascript:…>")
             if name.startswith("data-") and name in ("data-confirm", "data-autosubmit", "data-check-all"):
                 self.marks.add(name)
-        if tag == "a" and values.get("href"):
-            self.links.append(values["href"] or "")
 
 
 def offences_in(html: str) -> list[str]:
@@ -66,58 +53,23 @@ def offences_in(html: str) -> list[str]:
     return parser.offences
 
 
-def _login(client, username: str) -> None:
-    response = client.post("/auth/login", data={"username": username, "password": "kaoping-demo"})
-    assert response.status_code == 302, username
-
-
 def _walk(app: Flask, username: str | None) -> Iterator[tuple[str, _Scripts]]:
     """(path, parsed page) of every HTML page the account reaches."""
-    client = app.test_client()
-    if username:
-        _login(client, username)
-    queue, seen, patterns = ["/", "/notices/", "/help/interpretations"], set(), Counter()
-    while queue and len(seen) < MAX_PAGES:
-        path = queue.pop(0)
-        pattern = re.sub(r"\d+", "N", path.split("?")[0])
-        if path in seen or patterns[pattern] >= PER_PATTERN:
-            continue
-        seen.add(path)
-        patterns[pattern] += 1
-        response = client.get(path)
-        if not response.content_type.startswith("text/html"):
-            continue
+    for path, _status, html in crawl(
+        app, username, max_pages=MAX_PAGES, per_pattern=PER_PATTERN, shape_ignores_query=True
+    ):
         parser = _Scripts()
-        parser.feed(response.get_data(as_text=True))
+        parser.feed(html)
         yield path, parser
-        for href in parser.links:
-            url = urlparse(urljoin(f"http://localhost{path}", href))
-            if url.netloc != "localhost" or "page=" in url.query:
-                continue
-            target = url.path + (f"?{url.query}" if url.query else "")
-            if not SKIP.search(target) and target not in seen:
-                queue.append(target)
 
 
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Flask, list[str | None]]]:
-    app = make_test_app(
-        tmp_path_factory.mktemp("scripts"),
-        own_database=True,
-        DEMO_CASES=True,
-        DEMO_ARTICLES=True,
-        DEMO_CAMPAIGNS=True,
-    )
-    with app.app_context():
-        db.create_all()
-        load_demo()
-        objected = walk("unit-county", to="in_notice")
-        objection_filing.submit_objection(objected, content="申报材料与实际不符，请核实。")
-        accounts: list[str | None] = [row[0] for row in demo_logins()]
-    yield app, [*accounts, None]
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    flags = {"DEMO_CASES": True, "DEMO_ARTICLES": True, "DEMO_CAMPAIGNS": True}
+    with demo_world(tmp_path_factory.mktemp("scripts"), **flags) as app:
+        with app.app_context():
+            accounts: list[str | None] = [row[0] for row in demo_logins()]
+        yield app, [*accounts, None]
 
 
 def test_the_checker_finds_inline_script_handlers_and_javascript_links():

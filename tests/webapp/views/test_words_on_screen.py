@@ -10,19 +10,13 @@ GAP-9) and a case refused as 乡镇机关 for 省特级 (GAP-20).
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Iterator
 from html.parser import HTMLParser
-from urllib.parse import urljoin, urlparse
 
 import pytest
 from flask import Flask
 
-from tests.factories import make_test_app
-from tests.webapp.views.case_walk import walk
-from webapp.core.extensions import db
-from webapp.demo import load_demo
-from webapp.grading.services import objection_filing
+from tests.webapp.page_crawl import crawl, demo_world
 
 #: What nobody but a developer should read.
 INTERNAL = re.compile(r"GAP-\d|CT-\d|hubei-2011|KAOPING_TODAY|seed \d|权限矩阵第")
@@ -44,27 +38,21 @@ ROLES = [
     "reviewer-7",
     None,  # the public
 ]
-#: Links not followed: files, leaving, and pages whose words are the same for every id (visited twice at most).
-SKIP = re.compile(r"logout|/attachments/|\.pdf|\.xlsx|\.toml|/letter|/certificate|/export|/static/|^/api/")
 PER_PATTERN = 2
 MAX_PAGES = 60
 
 
 class _Text(HTMLParser):
-    """Text nodes (not scripts, styles or attributes: tooltips may carry ids) and links of a page."""
+    """Text nodes of a page (not scripts, styles or attributes: tooltips may carry ids)."""
 
     def __init__(self) -> None:
         super().__init__()
         self.skipping = 0
         self.texts: list[str] = []
-        self.links: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in ("script", "style"):
             self.skipping += 1
-        href = dict(attrs).get("href")
-        if tag == "a" and href:
-            self.links.append(href)
 
     def handle_endtag(self, tag: str) -> None:
         if tag in ("script", "style"):
@@ -77,46 +65,19 @@ class _Text(HTMLParser):
 
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
-    app = make_test_app(tmp_path_factory.mktemp("words"), own_database=True, DEMO_CASES=True)
-    with app.app_context():
-        db.create_all()
-        load_demo()
-        objected = walk("unit-county", to="in_notice")
-        objection_filing.submit_objection(objected, content="申报材料与实际不符，请核实。")
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    with demo_world(tmp_path_factory.mktemp("words"), DEMO_CASES=True) as app:
+        yield app
 
 
 def _walk_pages(app: Flask, username: str | None) -> Iterator[tuple[str, str]]:
     """(path, text) of every page the role reaches from the home page and the notice list."""
-    client = app.test_client()
-    if username:
-        response = client.post("/auth/login", data={"username": username, "password": "kaoping-demo"})
-        assert response.status_code == 302, username
-    queue, seen, patterns = ["/", "/notices/", "/help/interpretations"], set(), Counter()
-    while queue and len(seen) < MAX_PAGES:
-        path = queue.pop(0)
-        pattern = re.sub(r"\d+", "N", path)
-        if path in seen or patterns[pattern] >= PER_PATTERN:
-            continue
-        seen.add(path)
-        patterns[pattern] += 1
-        response = client.get(path)
-        if response.status_code != 200 or not response.content_type.startswith("text/html"):
+    for path, status, html in crawl(app, username, max_pages=MAX_PAGES, per_pattern=PER_PATTERN):
+        if status != 200:
             continue
         parser = _Text()
-        parser.feed(response.get_data(as_text=True))
+        parser.feed(html)
         for text in parser.texts:
             yield path, text
-        for href in parser.links:
-            url = urlparse(urljoin(f"http://localhost{path}", href))
-            if url.netloc != "localhost" or "page=" in url.query:
-                continue
-            target = url.path + (f"?{url.query}" if url.query else "")
-            if not SKIP.search(target) and target not in seen:
-                queue.append(target)
 
 
 @pytest.mark.parametrize("username", ROLES, ids=lambda name: name or "public")
