@@ -92,13 +92,16 @@ def clone(source: str, target: str) -> None:
 
 
 def exists_with(url: str, size: str | None) -> bool:
-    """The database is there and was generated at ``size`` (None: holds the demo)."""
+    """The database is there, has today's schema (a column added since means generating again) and was
+    generated at ``size`` (None: holds the demo)."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite" and not Path(parsed.database or "").exists():
         return False
     engine = sa.create_engine(parsed)
     try:
         with engine.connect() as conn:
+            if not _schema_current(conn):
+                return False
             if size is None:
                 return bool(conn.scalar(sa.text("SELECT count(*) FROM users WHERE username = 'prov-staff'")))
             return generated_size(conn) == size
@@ -106,6 +109,20 @@ def exists_with(url: str, size: str | None) -> bool:
         return False
     finally:
         engine.dispose()
+
+
+def _schema_current(conn: sa.Connection) -> bool:
+    from webapp.core.extensions import db
+    from webapp.features import FEATURES  # noqa: F401 - every feature's models on the metadata
+
+    inspector = sa.inspect(conn)
+    present = set(inspector.get_table_names())
+    for table in db.metadata.sorted_tables:
+        if table.name not in present:
+            return False
+        if {column.name for column in table.columns} - {c["name"] for c in inspector.get_columns(table.name)}:
+            return False
+    return True
 
 
 def app_for(url: str, **extra: Any) -> Any:

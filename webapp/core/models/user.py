@@ -115,7 +115,10 @@ class User(UserMixin, db.Model):
 
     @property
     def role_labels(self) -> list[str]:
-        return [ROLE_LABELS.get(role, role) for role in sorted(self.roles, key=list(ROLE_LABELS).index)]
+        """The labels of the roles held, in the labels' order; a stored role the system no longer knows (a
+        database not yet migrated, a hand edit) is neither shown nor allowed to break a page."""
+        held = self.roles
+        return [label for role, label in ROLE_LABELS.items() if role in held]
 
 
 class UserRole(db.Model):
