@@ -394,7 +394,10 @@ def user_password(user_id: int) -> Response | str:
         except ServiceError as exc:
             _show_service_error(form, exc)
         else:
-            flash(f"已重置「{user.username}」的密码，其 API 令牌已全部作废。", "success")
+            flash(
+                f"已重置「{user.username}」的密码：其会话、记住登录和 API 令牌已全部作废，下次登录须本人修改密码。",
+                "success",
+            )
             return redirect(url_for("admin.users"))
     return render_template("admin/user_password.html", form=form, user=user)
 

@@ -152,8 +152,9 @@ def check_session() -> Response | None:
         and request.endpoint not in EXPIRED_PASSWORD_ENDPOINTS
         and passwords.is_expired(current_user, now=now)
     ):
-        flash(passwords.expiry_message(current_user), "warning")
-        return redirect(url_for("auth.password"))
+        return redirect(
+            url_for("auth.password")
+        )  # the page's banner says why (no flash: it would say it twice)
     return None
 
 

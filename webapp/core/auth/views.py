@@ -63,8 +63,7 @@ def login() -> Response | str | tuple[str, int]:
             if form.remember.data:
                 g.kaoping_remember = accounts.remember(user)
             if outcome.password_expired:
-                flash(passwords.expiry_message(user), "warning")
-                return redirect(url_for("auth.password"))
+                return redirect(url_for("auth.password"))  # the page's banner says why
             flash(f"欢迎，{user.display_name}。", "success")
             return redirect(_safe_next(request.args.get("next")) or url_for("main.home"))
     return render_template("auth/login.html", form=form)
