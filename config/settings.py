@@ -96,6 +96,17 @@ def parse_proxy_hops(value: Any) -> int:
     return hops
 
 
+def parse_folder(name: str, value: str | None, default: Path) -> str:
+    """A folder the app writes (uploads, registered rulesets): ``default`` under ``instance/`` unless the variable
+    names another one, which must be absolute (a relative one would depend on where the server was started)."""
+    if value is None or not value.strip():
+        return str(default)
+    folder = Path(value.strip()).expanduser()
+    if not folder.is_absolute():
+        raise ConfigError(f"{name} must be an absolute path, got {value!r}")
+    return str(folder)
+
+
 class BaseConfig:
     #: name used in logs and by ``config_for``
     NAME = "base"
@@ -132,9 +143,13 @@ class BaseConfig:
         self.KAOPING_TODAY = env.get("KAOPING_TODAY") or None
         self.KAOPING_SQL_COUNT = env.get("KAOPING_SQL_COUNT") or ""
         self.KAOPING_PROXY_HOPS = parse_proxy_hops(env.get("KAOPING_PROXY_HOPS"))
-        self.UPLOAD_FOLDER = str(instance / "uploads")
+        self.UPLOAD_FOLDER = parse_folder(
+            "KAOPING_UPLOAD_FOLDER", env.get("KAOPING_UPLOAD_FOLDER"), instance / "uploads"
+        )
         #: rulesets registered with `kaoping ruleset use FILE` (the shipped ones stay in config/rulesets/)
-        self.RULESET_FOLDER = str(instance / "rulesets")
+        self.RULESET_FOLDER = parse_folder(
+            "KAOPING_RULESET_FOLDER", env.get("KAOPING_RULESET_FOLDER"), instance / "rulesets"
+        )
         if not self.SECRET_KEY:
             self.SECRET_KEY = self.default_secret_key(instance)
 

@@ -18,6 +18,25 @@ def test_default_database_is_sqlite_under_instance(tmp_path):
     assert str(tmp_path / "uploads") == settings.UPLOAD_FOLDER
 
 
+def test_the_files_folders_are_set_by_the_environment_as_absolute_paths(tmp_path):
+    """Issue 12 (configuration by environment): uploads and registered rulesets may live on another disk."""
+    elsewhere = tmp_path / "mnt"
+    settings = config_for(
+        "development",
+        tmp_path,
+        environ={
+            "KAOPING_UPLOAD_FOLDER": str(elsewhere / "up"),
+            "KAOPING_RULESET_FOLDER": f" {elsewhere / 'rs'} ",
+        },
+    )
+    up, rs = str(elsewhere / "up"), str(elsewhere / "rs")
+    assert (up, rs) == (settings.UPLOAD_FOLDER, settings.RULESET_FOLDER)
+    unset = config_for("development", tmp_path, environ={"KAOPING_UPLOAD_FOLDER": ""})
+    assert str(tmp_path / "uploads") == unset.UPLOAD_FOLDER
+    with pytest.raises(ConfigError, match="KAOPING_UPLOAD_FOLDER must be an absolute path"):
+        config_for("development", tmp_path, environ={"KAOPING_UPLOAD_FOLDER": "uploads"})
+
+
 def test_database_url_selects_another_database(tmp_path):
     settings = config_for("development", tmp_path, environ={"DATABASE_URL": "postgresql://u:p@db/kaoping"})
     assert settings.SQLALCHEMY_DATABASE_URI == "postgresql+psycopg://u:p@db/kaoping"
