@@ -94,13 +94,13 @@ class Feature:
     tick: Callable[[date], dict[str, Any]] | None = None
     """Advances what is due on ``date`` (idempotent); returns a JSON-able report for ``kaoping tick``: lists of
     the ids it changed (or listed), under its own keys."""
+    tick_listings: tuple[str, ...] = ()
+    """Keys of its tick report that list what people must do (e.g. organs whose recheck is due) rather than rows
+    the run changed: counted in the report, left out of its ``changed`` total."""
     audit_subject_names: Callable[[str, Collection[int]], dict[int, str]] | None = None
     """The readable names of this feature's audit subjects of one type, for the auditor's page and its exports
     (e.g. a case → its organ, year and level): one query per type, ids that no longer exist left out; ``{}``
     without a query for a type the feature does not own. Never an internal id (等保 2.0 8.1.4.3 b)."""
-    tick_listings: tuple[str, ...] = ()
-    """Keys of its tick report that list what people must do (e.g. organs whose recheck is due) rather than rows
-    the run changed: counted in the report, left out of its ``changed`` total."""
 
 
 def features_of(app: Flask) -> tuple[Feature, ...]:
