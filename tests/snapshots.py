@@ -28,7 +28,7 @@ from webapp.core.extensions import db
 from webapp.core.feature import features_of
 from webapp.demo import load_demo
 
-#: what a test app keeps in its folder besides the database (config key → kind)
+#: the folders and files besides the database that make a test app's world (named by these config keys)
 _FOLDER_KEYS = ("UPLOAD_FOLDER", "RULESET_FOLDER")
 _FILE_KEYS = ("AUDIT_CHECKPOINT_PATH",)
 
