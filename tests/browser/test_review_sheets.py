@@ -139,7 +139,8 @@ def test_three_reviewers_score_on_site_and_the_agreed_sheet_decides_the_case(pag
         assert "单位自查" in page.locator('[data-item="HBS-5.1"]').inner_text()
         fill_sheet(page, SCORES[reviewer][:2])
         page.get_by_test_id("save-draft").click()  # saved as they go
-        assert "草稿已保存" in page.content()
+        # the same address reloads: wait for the flash, not the URL (content() mid-navigation is empty)
+        page.get_by_role("alert").filter(has_text="草稿已保存").wait_for()
         if n == 1:
             shot(page, "sheets-1-reviewer-draft")
         fill_sheet(page, SCORES[reviewer][2:])

@@ -50,7 +50,7 @@ def test_admin_user_form_keeps_typed_values_on_error(page):
     page.fill("#password", "long-enough-1")
     assert page.locator("input[name=roles]").count() == 0  # roles are the security administrator's (三员分立)
     page.get_by_role("button", name="保存").click()
-    assert "已被使用" in page.content()
+    page.get_by_text("已被使用").first.wait_for()  # the form comes back at the same address
     assert page.input_value("#username") == "unit-city"
     assert page.input_value("#display_name") == "钱伟"
     shot(page, "admin-user-form-error")
