@@ -548,3 +548,17 @@ def test_the_templates_have_the_header_and_an_example_in_the_sources_words(clien
         rows = list(sheet.iter_rows(values_only=True))
         assert list(rows[0]) == header and len(rows) == 2
     assert client.get("/ledger/import/template/other.xlsx").status_code == 404
+
+
+def test_imported_rows_move_the_offices_records_revision_and_a_repeat_does_not(world: World) -> None:
+    """Issue 12: the bulk INSERTs bypass the ORM's flush, so the import tells the ledger's revision itself —
+    else the live ledger would keep scoring from its cache without the imported adoptions (ZG-4.1)."""
+    from webapp.articles.services import ledger_revision
+
+    file = xlsx(RECORDS, record("ZG-001", 批示级别="省领导"))
+    before = ledger_revision.current(db.session, world.office.id)
+    ledger_import.import_records(world.head, "台账.xlsx", file)
+    after = ledger_revision.current(db.session, world.office.id)
+    assert after == before + 1
+    ledger_import.import_records(world.head, "台账.xlsx", file)  # nothing new: nothing for the ledger to rescore
+    assert ledger_revision.current(db.session, world.office.id) == after

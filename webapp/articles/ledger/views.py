@@ -11,6 +11,7 @@ be scored shows why, never a 500.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -86,8 +87,12 @@ class Picker:
 def ledger_rule(rule: str | None) -> Markup:
     """A rule beside a line or a flag: the regulation's id, small, its words in the tooltip when the article rules
     quote it; our reading of a silent text (GAP-n) reads 「本系统解释」, the id only in the tooltip."""
-    if not rule:
-        return Markup("")
+    return _rule_markup(rule) if rule else Markup("")
+
+
+@functools.lru_cache(maxsize=1024)
+def _rule_markup(rule: str) -> Markup:
+    """`ledger_rule`'s answer, kept: a province ranking page cites the same few rules hundreds of times."""
     if ledger_pages.is_reading(rule):
         return Markup(
             '<small class="kp-rule text-muted" title="办法原文未作规定，按本系统解释计分（{}）">本系统解释</small>'

@@ -49,6 +49,9 @@ class ArticleOffice(db.Model):
     commission_warning_days: Mapped[int] = mapped_column(default=2)
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=app_now)
+    #: raised with every committed change of a record the ledger reads (`services.ledger_revision`): the live
+    #: ledger's cache key, read with one index probe (issue 12)
+    records_revision: Mapped[int] = mapped_column(default=0, server_default="0")
 
     organisation: Mapped[Organisation] = relationship()
     parent: Mapped[ArticleOffice | None] = relationship(remote_side=[id])

@@ -23,7 +23,7 @@ from webapp.articles.models import (
     CommissionTarget,
     OfficeUnit,
 )
-from webapp.articles.services import permissions
+from webapp.articles.services import ledger_revision, permissions
 from webapp.articles.services.errors import Refused
 from webapp.core import clock
 from webapp.core.extensions import db
@@ -257,6 +257,7 @@ def mark_missed(today: date) -> list[int]:
             .values(status="missed")
             .execution_options(synchronize_session=False)
         )
+        ledger_revision.note(db.session, commissions={row.commission_id for row in rows})  # a missed one counts
         by_commission: dict[int, list[Any]] = {}
         for row in rows:
             by_commission.setdefault(row.commission_id, []).append(row)

@@ -32,15 +32,12 @@ from webapp.articles.models import (
     Adoption,
     Article,
     ArticleOffice,
-    Commission,
-    CommissionTarget,
-    Incident,
     Instruction,
     LedgerPeriod,
     LedgerRecompute,
     Publication,
 )
-from webapp.articles.services import commissions, incidents, permissions
+from webapp.articles.services import commissions, incidents, ledger_revision, permissions
 
 # the scheme, periods and roster live in ledger_periods; callers keep reading them as ledger.<name>
 from webapp.articles.services.ledger_periods import (  # noqa: F401 - re-exported
@@ -257,56 +254,10 @@ def records(
 
 
 def records_stamp(office: ArticleOffice) -> tuple[Any, ...]:
-    """One statement that changes whenever a record the ledger reads changes: counts and highest ids of the
-    office's adoptions (and withdrawn ones), articles (and their last update: unit, submission, deletion),
-    instructions, incidents (and withdrawn ones), commissions (and cancelled ones) and their targets' answers.
-    Records are added or withdrawn, never edited in place, so these aggregates move with every change."""
-
-    def agg(*columns: Any, where: Any) -> list[Any]:
-        return [sa.select(column).where(where).scalar_subquery() for column in columns]
-
-    of_office = Commission.office_id == office.id
-    answered = sa.case((CommissionTarget.status == "pending", 0), else_=1)
-    row = db.session.execute(
-        sa.select(
-            *agg(
-                sa.func.count(Adoption.id),
-                sa.func.count(Adoption.cancelled_at),
-                sa.func.max(Adoption.id),
-                where=Adoption.office_id == office.id,
-            ),
-            *agg(
-                sa.func.count(Article.id),
-                sa.func.max(Article.updated_at),
-                where=Article.office_id == office.id,
-            ),
-            *agg(
-                sa.func.count(Instruction.id),
-                sa.func.max(Instruction.id),
-                where=Instruction.office_id == office.id,
-            ),
-            *agg(
-                sa.func.count(Incident.id),
-                sa.func.count(Incident.withdrawn_at),
-                sa.func.max(Incident.id),
-                where=Incident.office_id == office.id,
-            ),
-            *agg(
-                sa.func.count(Commission.id),
-                sa.func.count(Commission.cancelled_at),
-                sa.func.max(Commission.id),
-                where=of_office,
-            ),
-            *(
-                sa.select(column)
-                .join(Commission, Commission.id == CommissionTarget.commission_id)
-                .where(of_office)
-                .scalar_subquery()
-                for column in (sa.func.count(CommissionTarget.id), sa.func.sum(answered))
-            ),
-        )
-    ).one()
-    return tuple(row)
+    """What moves whenever a record the ledger reads changes: the office's records revision, raised at every
+    commit that writes an adoption, article, instruction, incident, commission or target of it
+    (`ledger_revision`). One index probe, whatever the office holds."""
+    return (ledger_revision.current(db.session, office.id),)
 
 
 #: live results kept per process, a few periods deep (the pages of one office read the same period again and
@@ -328,8 +279,8 @@ def live(
     """Score ``period`` now from the flow's records (a closed period's frozen result is `view`'s job).
 
     A page's repeated views are answered from a small per-process cache keyed by the period, the day, the
-    scheme, the roster, the office's publications and `records_stamp` (three statements), so a province's
-    period is scored once per change, not once per view. The result is shared: callers read it, never change
+    scheme, the roster, the office's publications and `records_stamp` (three statements, none over the office's
+    history), so a province's period is scored once per change, not once per view. The result is shared: callers read it, never change
     it. Acts (closing, recomputing) pass ``fresh`` and always score from the records."""
     as_of = as_of or clock.today()
     scheme = require_scheme(office)

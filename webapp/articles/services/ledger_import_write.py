@@ -25,7 +25,7 @@ from webapp.articles.models import (
     LedgerPeriod,
     Publication,
 )
-from webapp.articles.services import ledger
+from webapp.articles.services import ledger, ledger_revision
 from webapp.articles.services.ledger_import_files import ImportRefused, Problem
 from webapp.core import clock
 from webapp.core.extensions import db
@@ -269,6 +269,8 @@ def write(
     for model, values in ((ArticleRevision, revisions), (Adoption, adoptions), (Instruction, instructions)):
         if values:
             db.session.execute(sa.insert(model), values)
+    if ids or adoptions or instructions:  # bulk rows bypass the flush: the ledger's revision is told here
+        ledger_revision.note(db.session, offices=[office.id])
 
     # the article's timeline: a new article starts with 「由台账导入」; one imported before says what was added
     source = f"「{record.filename}」"
