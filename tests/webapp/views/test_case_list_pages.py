@@ -27,9 +27,12 @@ def test_next_and_previous_walk_the_list_by_cursor_through_the_same_rows_as_the_
     with demo.app_context():
         add_cases(11)
     auth.login("prov-staff")
-    numbered = [ids(client.get(f"/cases/?per_page=4&page={n}").get_data(as_text=True)) for n in (1, 2, 3, 4)]
-    assert all(numbered[:3]) and sum(map(len, numbered)) >= 11
     page = client.get("/cases/?per_page=4").get_data(as_text=True)
+    pages = int(re.search(r"第 1/(\d+)", page).group(1))
+    numbered = [
+        ids(client.get(f"/cases/?per_page=4&page={n}").get_data(as_text=True)) for n in range(1, pages + 1)
+    ]
+    assert all(numbered) and sum(map(len, numbered)) >= 11
     walked = [ids(page)]
     while (url := link(page, "next-page")) is not None:
         assert "after=" in url and "per_page=4" in url
@@ -64,3 +67,38 @@ def test_past_the_count_cap_the_list_says_so_and_still_offers_the_next_page(demo
     page = client.get("/cases/?per_page=2&page=3").get_data(as_text=True)
     assert "共 4+ 件" in page and len(ids(page)) == 2
     assert link(page, "next-page") is not None
+
+
+def test_a_page_past_the_end_shows_the_last_page_with_its_rows_and_the_same_statements(
+    demo, client, auth, app
+):
+    """A stale link or a typed page number past the end of an exactly counted list shows the last page (not an
+    empty table), in the statements a page inside the list takes (issue 12: the same at demo and province size)."""
+    from tests.webapp.sql_count import count_statements
+
+    with demo.app_context():
+        add_cases(5)
+    auth.login("prov-staff")
+    first = client.get("/cases/?per_page=4").get_data(as_text=True)
+    pages = int(re.search(r"第 1/(\d+)", first).group(1))
+    client.get(f"/cases/?per_page=4&page={pages}")
+    with count_statements(app) as inside:
+        last = client.get(f"/cases/?per_page=4&page={pages}").get_data(as_text=True)
+    with count_statements(app) as past:
+        beyond = client.get("/cases/?per_page=4&page=1000").get_data(as_text=True)
+    assert ids(beyond) == ids(last) != []
+    assert f"第 {pages}/{pages}" in beyond
+    assert past.count == inside.count, past.sql
+
+
+def test_the_bureaus_worklist_past_its_end_shows_its_last_page(demo, client, auth):
+    """The same for /bureau/ (the county's 待办): page 1000 of a short list is its last page, with the rows."""
+    with demo.app_context():
+        add_cases(6)
+    auth.login("county-staff")
+    first = client.get("/bureau/?per_page=1").get_data(as_text=True)
+    pages = int(re.search(r"第 1 / (\d+) 页", first).group(1))
+    last = client.get(f"/bureau/?per_page=1&page={pages}").get_data(as_text=True)
+    beyond = client.get("/bureau/?per_page=1&page=1000").get_data(as_text=True)
+    assert f"第 {pages} / {pages} 页" in beyond
+    assert re.findall(r'<tr data-case-id="(\d+)"', beyond) == re.findall(r'<tr data-case-id="(\d+)"', last) != []

@@ -90,8 +90,10 @@ PAGES = [
     ("prov-staff", "/api/v1/cases?page=2&per_page=2"),
     ("prov-staff", "/cases/"),
     ("prov-staff", "/cases/?page=2&per_page=2"),
+    ("prov-staff", "/cases/?page=1000"),  # past the end: the last page, with its rows and their statements
     ("county-staff", "/bureau/"),
     ("county-staff", "/bureau/?page=2&per_page=2"),
+    ("county-staff", "/bureau/?page=1000&per_page=2"),
     ("city-staff", "/bureau/?tab=supervised"),
     ("city-staff", "/bureau/"),
     ("prov-staff", "/bureau/"),

@@ -370,5 +370,8 @@ def browse(
         page,
         per_page,
         total,
+        last_if_past_end=True,
     )
-    return CaseListPage(list(numbered.items), page, per_page, total, page > 1, numbered.more)
+    return CaseListPage(
+        list(numbered.items), numbered.page, per_page, total, numbered.page > 1, numbered.more
+    )

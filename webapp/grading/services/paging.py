@@ -41,9 +41,23 @@ class CappedPagination(Pagination):
     total given by the caller (counted together with other lists' totals in one statement). Drop-in for the
     ``pagination`` macro: ``page``, ``pages``, ``has_next``, ``iter_pages`` …, plus ``total_text``."""
 
-    def __init__(self, select: sa.Select[Any], page: int, per_page: int, total: int, cap: int | None = None):
+    def __init__(
+        self,
+        select: sa.Select[Any],
+        page: int,
+        per_page: int,
+        total: int,
+        cap: int | None = None,
+        *,
+        last_if_past_end: bool = False,
+    ):
+        """``last_if_past_end`` (pages people read): a page past the end of an exactly counted list — a stale
+        link, a hand-typed number — shows the last page, not an empty one. An API keeps the page it was asked
+        for (an empty one tells a client that walks pages until none is left to stop)."""
         self.cap = COUNT_CAP if cap is None else cap
         self.more = False
+        if last_if_past_end and per_page and total <= self.cap:
+            page = max(1, min(page, math.ceil(total / per_page)))
         super().__init__(page, per_page, per_page, False, False, select=select)
         self.total = total
 

@@ -182,7 +182,7 @@ def worklist(
     totals_row = db.session.execute(sa.select(*(value.label(name) for name, value in counted.items()))).one()
     totals = {name: int(getattr(totals_row, name) or 0) for name in queries}
     loads = (*ROW_LOADS, selectinload(Case.filings)) if tab == "filed" else ROW_LOADS
-    shown = CappedPagination(queries[tab].options(*loads), page, per_page, totals[tab])
+    shown = CappedPagination(queries[tab].options(*loads), page, per_page, totals[tab], last_if_past_end=True)
     rows = []
     if tab == "act":
         for case in shown.items:
