@@ -101,4 +101,6 @@ def test_the_bureaus_worklist_past_its_end_shows_its_last_page(demo, client, aut
     last = client.get(f"/bureau/?per_page=1&page={pages}").get_data(as_text=True)
     beyond = client.get("/bureau/?per_page=1&page=1000").get_data(as_text=True)
     assert f"第 {pages} / {pages} 页" in beyond
-    assert re.findall(r'<tr data-case-id="(\d+)"', beyond) == re.findall(r'<tr data-case-id="(\d+)"', last) != []
+    assert (
+        re.findall(r'<tr data-case-id="(\d+)"', beyond) == re.findall(r'<tr data-case-id="(\d+)"', last) != []
+    )
