@@ -138,7 +138,10 @@ def test_a_transition_issues_the_same_statements_whatever_the_case_holds(demo, c
     client.get(
         "/api/v1/cases", headers=headers
     )  # the token's once-a-minute "last used" stamp, out of the way
-    assert _fire_precheck(client, short, headers) == _fire_precheck(client, long, headers)
+    short_count, long_count = _fire_precheck(client, short, headers), _fire_precheck(client, long, headers)
+    # issue 12: ≤ 15 with the answer (the case after the event): the guards' facts in one statement, the panel
+    # joined to the case row
+    assert short_count == long_count <= MOST, (short_count, long_count)
     with demo.app_context():
         assert get(short).state == get(long).state == "in_notice"
 

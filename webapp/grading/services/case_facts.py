@@ -21,7 +21,7 @@ from webapp.core.extensions import db
 from webapp.core.models import Organisation
 from webapp.core.rulesets import selected_ruleset
 from webapp.grading.models import Attachment, Case, Grade, Objection, SecurityIncident
-from webapp.scoring.services.scoresheets.agreed import self_check_submitted
+from webapp.scoring.models import CASE_SUBJECT, ScoreSheet, SheetKind, SheetStatus
 from workflow import calendar
 from workflow.grading import TERMINAL_STATES, CaseFacts
 from workflow.grading import grade as domain_grade
@@ -155,13 +155,8 @@ def assignment_for(case: Case, ruleset: Ruleset | None = None) -> Assignment:
     return assignment(ruleset or ruleset_for(case), case.level, case.kind, case.tier)
 
 
-def attachment_kinds(case_id: int) -> set[str]:
-    return set(db.session.scalars(sa.select(Attachment.kind).where(Attachment.case_id == case_id).distinct()))
-
-
-def sheet_evidence(case: Case) -> set[str]:
-    """A submitted self-check score sheet counts as the 自查评分表 (ARC-10.1.4) — score sheets, issue 4."""
-    return {"self_check_sheet"} if self_check_submitted(case.id) else set()
+#: the attachment kind a submitted self-check sheet stands for (ARC-10.1.4)
+SELF_CHECK_EVIDENCE = "self_check_sheet"
 
 
 def open_objection_count(case_id: int) -> int:
@@ -183,6 +178,9 @@ class _Stored:
     open_objections: int
     grade: Grade | None
     incidents: tuple[date, ...]
+    #: the kinds of the case's attachments, and whether its self-check sheet is submitted (ARC-10.1.4)
+    attachment_kinds: frozenset[str]
+    self_check_submitted: bool
 
 
 @cache
@@ -213,8 +211,23 @@ def _stored_facts_query() -> sa.Select[Any]:
         .limit(1)
         .scalar_subquery()
     )
+    kinds = (  # a kind is an identifier (ATTACHMENT_KINDS): no comma in it
+        sa.select(sa.func.aggregate_strings(Attachment.kind, ","))
+        .where(Attachment.case_id == Case.id)
+        .scalar_subquery()
+    )
+    self_check = (  # the same sheet `self_check_submitted` finds: the subject's self-check slot, submitted
+        sa.select(ScoreSheet.id)
+        .where(
+            ScoreSheet.subject_type == CASE_SUBJECT,
+            ScoreSheet.subject_id == Case.id,
+            ScoreSheet.slot == ScoreSheet.slot_for(SheetKind.SELF),
+            ScoreSheet.status == SheetStatus.SUBMITTED,
+        )
+        .exists()
+    )
     return (
-        sa.select(recheck, objections, Grade, SecurityIncident.occurred_on)
+        sa.select(recheck, objections, Grade, SecurityIncident.occurred_on, kinds, self_check)
         .select_from(Case)
         .outerjoin(Grade, Grade.id == current)
         .outerjoin(SecurityIncident, SecurityIncident.organ_id == Case.organ_id)
@@ -225,8 +238,9 @@ def _stored_facts_query() -> sa.Select[Any]:
 
 def _stored_facts(case: Case) -> _Stored:
     """ONE statement for the organ's other running recheck, the case's open objections, the organ's current
-    grade and its security incidents (one row per incident, the rest repeated; one row when there is none),
-    instead of a statement each: the guards run on every transition and every case page."""
+    grade, its security incidents (one row per incident, the rest repeated; one row when there is none), the
+    case's attachment kinds and its submitted self-check sheet, instead of a statement each: the guards run on
+    every transition and every case page."""
     rows = db.session.execute(_stored_facts_query(), {"case_id": case.id}).all()
     first = rows[0]
     return _Stored(
@@ -234,15 +248,17 @@ def _stored_facts(case: Case) -> _Stored:
         open_objections=int(first[1] or 0),
         grade=first[2],
         incidents=tuple(row[3] for row in rows if row[3] is not None),
+        attachment_kinds=frozenset(kind for kind in (first[4] or "").split(",") if kind),
+        self_check_submitted=bool(first[5]),
     )
 
 
 def facts_for(
     case: Case, ruleset: Ruleset | None = None, *, attachments: Iterable[Attachment] | None = None
 ) -> CaseFacts:
-    """Everything the guards of `workflow.grading` need about ``case``, read from the database in a fixed few
-    statements (`_stored_facts`, the case's attachment kinds unless the caller has ``attachments`` loaded,
-    its panel unless loaded, its self-check sheet)."""
+    """Everything the guards of `workflow.grading` need about ``case``, read from the database in one statement
+    (`_stored_facts`, with the attachment kinds and the self-check sheet) and the panel unless loaded; a caller
+    with the ``attachments`` loaded passes them (the page lists them anyway)."""
     ruleset = ruleset or ruleset_for(case)
     if case.id is None:  # not stored yet: nothing of its own to read
         organ = organ_facts(case.organ)
@@ -261,9 +277,10 @@ def facts_for(
         kinds = (
             {attachment.kind for attachment in attachments}
             if attachments is not None
-            else attachment_kinds(case.id)
+            else set(stored.attachment_kinds)
         )
-        kinds |= sheet_evidence(case)
+        if stored.self_check_submitted:
+            kinds.add(SELF_CHECK_EVIDENCE)
     # the tier the case was lodged with, not the organ's today (a re-organisation does not re-route it)
     organ = OrganFacts(
         tier=case.tier,

@@ -156,7 +156,10 @@ def _transition(
     """Fire ``event`` on the row inside the caller's transaction: facts gathered once → the domain checks (each
     guard once) and fires → the row's declared effects → audit. Raises `Refused` with the domain's reason."""
     ruleset = ruleset_for(case)
-    facts = facts_for(case, ruleset)
+    # the event's input already set on the row (a pre-check opinion, a review total) is read from the object:
+    # not flushed before the facts' query, it is written by the transition's one UPDATE (one version step)
+    with db.session.no_autoflush:
+        facts = facts_for(case, ruleset)
     try:
         record = grading.fire(facts, event, actor, today, ruleset, **(inputs or {}))
     except WorkflowError as exc:
