@@ -3,8 +3,12 @@
 from webapp.articles import api, home, ledger, nav, office, publishing, requests, template_helpers, unit
 from webapp.articles.commands import articles_command
 from webapp.articles.requests.views import TRAIL_LABELS
-from webapp.articles.services import adoption_changes, forwarding, office_settings
-from webapp.articles.services import ledger_revision  # noqa: F401 - installs the listeners that keep it
+from webapp.articles.services import (
+    adoption_changes,
+    forwarding,
+    ledger_revision,  # noqa: F401 - installs the listeners that keep it
+    office_settings,
+)
 from webapp.articles.services.article_page import TIMELINE_LABELS
 from webapp.articles.services.audit_names import audit_subject_names
 from webapp.core.feature import Feature

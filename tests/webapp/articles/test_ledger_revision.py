@@ -59,11 +59,10 @@ def test_the_ticks_bulk_update_of_missed_commissions_moves_the_revision_inf_3_10
 def test_a_rolled_back_change_leaves_the_revision(world: World) -> None:
     adoption = adoption_of(world)
     before = revision(world)
-    with pytest.raises(RuntimeError):
-        with db.session.begin_nested():
-            adoption.note = "改了又撤回"
-            db.session.flush()
-            raise RuntimeError("the caller's transaction fails")
+    with pytest.raises(RuntimeError), db.session.begin_nested():
+        adoption.note = "改了又撤回"
+        db.session.flush()
+        raise RuntimeError("the caller's transaction fails")
     db.session.rollback()
     assert revision(world) == before
     db.session.commit()  # nothing left to write
