@@ -257,9 +257,8 @@ def mark_missed(today: date) -> list[int]:
             .values(status="missed")
             .execution_options(synchronize_session=False)
         )
-        ledger_revision.note(
-            db.session, commissions={row.commission_id for row in rows}
-        )  # a missed one counts
+        # a missed important commission is scored (ZG-6.2): the ledger's revision moves
+        ledger_revision.note(db.session, commissions={row.commission_id for row in rows})
         by_commission: dict[int, list[Any]] = {}
         for row in rows:
             by_commission.setdefault(row.commission_id, []).append(row)
