@@ -169,9 +169,12 @@ def resolve_pages(summary_year: int = 2026, transition_subjects: int = 2000) -> 
         Page("12月20日 summary .xlsx", f"/bureau/summary.xlsx?year={summary_year}", "city-staff"),
         Page("/notices/", "/notices/", None, "none"),
     ]
+    # a decided case (its page shows every section: timeline, sheets, documents), so the page at demo size and
+    # at province size is the same page, and its statements compare
+    decided = sa.select(Case.id).where(Case.state.in_(("approved", "rejected")))
     counts = (
         sa.select(AuditEvent.subject_id, sa.func.count().label("n"))
-        .where(AuditEvent.subject_type == "case")
+        .where(AuditEvent.subject_type == "case", AuditEvent.subject_id.in_(decided))
         .group_by(AuditEvent.subject_id)
         .subquery()
     )
