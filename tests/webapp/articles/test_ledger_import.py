@@ -560,7 +560,6 @@ def test_imported_rows_move_the_offices_records_revision_and_a_repeat_does_not(w
     ledger_import.import_records(world.head, "台账.xlsx", file)
     after = ledger_revision.current(db.session, world.office.id)
     assert after == before + 1
-    ledger_import.import_records(
-        world.head, "台账.xlsx", file
-    )  # nothing new: nothing for the ledger to rescore
+    # nothing new: nothing for the ledger to rescore
+    ledger_import.import_records(world.head, "台账.xlsx", file)
     assert ledger_revision.current(db.session, world.office.id) == after

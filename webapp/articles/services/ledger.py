@@ -130,12 +130,11 @@ def records(
         of_unit = [Article.unit_id == unit_id]
         in_window_stmt = in_window_stmt.join(Article, Article.id == Adoption.article_id).where(*of_unit)
     in_window = in_window_stmt.scalar_subquery()
-    # one streamed query of plain columns (no ORM object per row): a province-year is ~700,000 adoptions. The
-    # option is the statement's own: set on the connection it would stay for the rest of the transaction, and
-    # PostgreSQL refuses a server-side cursor for the INSERT that closing a period then issues.
-    # on the session's connection, not through the ORM's result layer: plain columns need no entity loading, and
-    # the ORM's per-row processing was a third of the read at province scale (what the session holds unwritten is
-    # flushed first, as the ORM's own execute would)
+    # one streamed query of plain columns (no ORM object per row): a province-year is ~700,000 adoptions. It runs
+    # on the session's connection, not through the ORM's result layer, whose per-row processing was a third of the
+    # read at province scale (what the session holds unwritten is flushed first, as the ORM's execute would). The
+    # streaming option is the statement's own: set on the connection it would stay for the rest of the
+    # transaction, and PostgreSQL refuses a server-side cursor for the INSERT that closing a period then issues.
     db.session.flush()
     connection = db.session.connection()
     rows = connection.execute(
@@ -285,8 +284,8 @@ def live(
 
     A page's repeated views are answered from a small per-process cache keyed by the period, the day, the
     scheme, the roster, the office's publications and `records_stamp` (three statements, none over the office's
-    history), so a province's period is scored once per change, not once per view. The result is shared: callers read it, never change
-    it. Acts (closing, recomputing) pass ``fresh`` and always score from the records."""
+    history), so a province's period is scored once per change, not once per view. The result is shared: callers
+    read it, never change it. Acts (closing, recomputing) pass ``fresh`` and always score from the records."""
     as_of = as_of or clock.today()
     scheme = require_scheme(office)
     who = roster(office, scheme)

@@ -70,7 +70,6 @@ def _bump_before_commit(session: Session) -> None:
         offices |= set(
             session.scalars(sa.select(Commission.office_id).where(Commission.id.in_(sorted(commissions))))
         )
-    offices.discard(None)
     if offices:
         table = ArticleOffice.__table__
         session.execute(

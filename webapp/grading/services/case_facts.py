@@ -21,7 +21,7 @@ from webapp.core.extensions import db
 from webapp.core.models import Organisation
 from webapp.core.rulesets import selected_ruleset
 from webapp.grading.models import Attachment, Case, Grade, Objection, SecurityIncident
-from webapp.scoring.models import CASE_SUBJECT, ScoreSheet, SheetKind, SheetStatus
+from webapp.scoring.services.scoresheets.agreed import self_check_submitted
 from workflow import calendar
 from workflow.grading import TERMINAL_STATES, CaseFacts
 from workflow.grading import grade as domain_grade
@@ -216,18 +216,10 @@ def _stored_facts_query() -> sa.Select[Any]:
         .where(Attachment.case_id == Case.id)
         .scalar_subquery()
     )
-    self_check = (  # the same sheet `self_check_submitted` finds: the subject's self-check slot, submitted
-        sa.select(ScoreSheet.id)
-        .where(
-            ScoreSheet.subject_type == CASE_SUBJECT,
-            ScoreSheet.subject_id == Case.id,
-            ScoreSheet.slot == ScoreSheet.slot_for(SheetKind.SELF),
-            ScoreSheet.status == SheetStatus.SUBMITTED,
-        )
-        .exists()
-    )
     return (
-        sa.select(recheck, objections, Grade, SecurityIncident.occurred_on, kinds, self_check)
+        sa.select(
+            recheck, objections, Grade, SecurityIncident.occurred_on, kinds, self_check_submitted(Case.id)
+        )
         .select_from(Case)
         .outerjoin(Grade, Grade.id == current)
         .outerjoin(SecurityIncident, SecurityIncident.organ_id == Case.organ_id)

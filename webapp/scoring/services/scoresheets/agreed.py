@@ -12,7 +12,9 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
-from webapp.scoring.models import ScoreSheet, SheetKind, SubjectRef
+import sqlalchemy as sa
+
+from webapp.scoring.models import CASE_SUBJECT, ScoreSheet, SheetKind, SheetStatus
 from webapp.scoring.services.scoresheets.checks import item_reasons, item_scores
 from webapp.scoring.services.scoresheets.entries import form_items, typed_entries
 from webapp.scoring.services.scoresheets.errors import SheetRefused
@@ -307,7 +309,17 @@ def review_outcome(subject: SheetSubject) -> ReviewOutcome | None:
     return ReviewOutcome(result.total, passed, tuple(reasons), result)
 
 
-def self_check_submitted(subject: SubjectRef | int) -> bool:
-    """A submitted self-check sheet is the 自查评分表 the acceptance request needs (ARC-10.1.4)."""
-    sheet = find(subject, SheetKind.SELF)
-    return sheet is not None and sheet.submitted
+def self_check_submitted(case_id: sa.ColumnElement[int]) -> sa.Exists:
+    """A submitted self-check sheet is the 自查评分表 the acceptance request needs (ARC-10.1.4): as an EXISTS on
+    the case ``case_id`` names (a column of the caller's query), so the guards' facts read it in their own
+    statement (`webapp.grading.services.case_facts`)."""
+    return (
+        sa.select(ScoreSheet.id)
+        .where(
+            ScoreSheet.subject_type == CASE_SUBJECT,
+            ScoreSheet.subject_id == case_id,
+            ScoreSheet.slot == ScoreSheet.slot_for(SheetKind.SELF),
+            ScoreSheet.status == SheetStatus.SUBMITTED,
+        )
+        .exists()
+    )
