@@ -207,8 +207,8 @@ def _env(url: str) -> dict[str, str]:
 @contextmanager
 def gunicorn(url: str, workers: int):
     port = _free_port()
-    command = [str(VENV_BIN / "gunicorn"), "-w", str(workers), "-b", f"127.0.0.1:{port}", "--timeout", "600",
-               "--log-level", "warning", "bench.wsgi:app"]  # fmt: skip
+    command = [str(VENV_BIN / "gunicorn"), "-c", "config/gunicorn.conf.py", "-w", str(workers),
+               "-b", f"127.0.0.1:{port}", "--timeout", "600", "--log-level", "warning", "bench.wsgi:app"]  # fmt: skip
     process = subprocess.Popen(command, cwd=ROOT, env=_env(url))
     try:
         probe = pg.HttpBackend("127.0.0.1", port)
