@@ -142,3 +142,20 @@ def test_the_summary_speaks_the_rulesets_words_and_counts_its_levels():
     assert (row["tier"], row["level"], row["kind"]) == ("地方机关", "金级", "复核")
     notes = " ".join(str(value) for row in _cells(_sheet(data)) for value in row if value is not None)
     assert "于11月30日（含当日）前报测试省档案馆" in notes and "测档发〔2030〕2号" in notes
+
+
+def test_the_same_data_downloads_the_workbook_built_the_first_time():
+    """The workbook is kept by the data it was built from: a second download of an unchanged summary is the
+    same bytes, not a second openpyxl build."""
+    data = replace(SUMMARY, rows=list(ROWS), prepared_on=dt.date(2027, 12, 16))
+    first = annual_summary_xlsx(data)
+    assert annual_summary_xlsx(replace(data, rows=list(ROWS))) is first
+
+
+def test_a_changed_row_builds_a_new_workbook_with_the_change():
+    """A certificate issued after the first download (ARC-10.5.3: the table lists it) is in the next one."""
+    data = replace(SUMMARY, prepared_on=dt.date(2027, 12, 17))
+    annual_summary_xlsx(data)
+    issued = replace(ROWS[2], certificate_number="鄂档复证〔2027〕第0099号")
+    sheet = _sheet(replace(data, rows=[*ROWS[:2], issued, *ROWS[3:]]))
+    assert "鄂档复证〔2027〕第0099号" in [sheet.cell(row=r, column=8).value for r in range(4, 8)]

@@ -62,3 +62,20 @@ def test_only_city_bureaus_have_a_summary_others_get_403_with_the_reason(demo, c
     assert response.status_code == 403
     html = response.get_data(as_text=True)
     assert "市州级档案局" in html and "ARC-10.5.3" in html
+
+
+def test_summary_cells_escape_what_was_typed_and_keep_the_columns_order():
+    """The table's cells are made in Python (webapp.grading.bureau.views.summary_row_cells): a name typed with
+    markup in it is shown as text, every column is a cell, and the dates are in small type."""
+    from webapp.grading.bureau.views import summary_row_cells
+    from webapp.grading.documents.summary import SUMMARY_COLUMNS
+
+    row = {key: f"v-{key}" for key, _, _ in SUMMARY_COLUMNS}
+    row["organ_name"] = '<script>alert("x")</script>&'
+    row["seq"] = 7
+    (cells,) = summary_row_cells([row])
+    assert "<script>" not in cells
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;&amp;" in cells
+    assert cells.count("<td") == len(SUMMARY_COLUMNS)
+    assert cells.startswith('<td class="text-nowrap">7</td>')
+    assert '<td class="text-nowrap small">v-approved_on</td>' in cells

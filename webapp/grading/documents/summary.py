@@ -8,6 +8,8 @@ by level and kind, and shapes them for an HTML page (`annual_summary_rows`) or f
 from __future__ import annotations
 
 import datetime as dt
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from io import BytesIO
@@ -183,8 +185,49 @@ def filing_note(data: SummaryData) -> str:
     return "；".join(parts)
 
 
+#: the last workbooks built, by the data they were built from (`_workbook_key`): a city's summary is the same
+#: bytes until an approval, a certificate or a filing changes one of its rows, and building it takes openpyxl
+#: some 40 ms for a few hundred rows, on every download
+_WORKBOOKS: OrderedDict[tuple[object, ...], tuple[Ruleset, bytes]] = OrderedDict()
+_WORKBOOKS_KEPT = 16
+_WORKBOOKS_LOCK = threading.Lock()
+
+
+def _workbook_key(data: SummaryData) -> tuple[object, ...]:
+    """Everything the workbook prints (the rows are frozen dataclasses of dates and strings, so they hash); the
+    ruleset by id, and the hit is taken only when it is the same ruleset object (`annual_summary_xlsx`)."""
+    return (
+        data.city_bureau,
+        data.year,
+        tuple(data.rows),
+        data.ruleset.id,
+        data.prepared_on,
+        data.prepared_by,
+        data.contact_phone,
+        data.province_bureau,
+        tuple(data.notes),
+    )
+
+
 def annual_summary_xlsx(data: SummaryData) -> bytes:
-    """The summary as an .xlsx workbook: title, header frozen, one row per approval, counts, due-date note."""
+    """The summary as an .xlsx workbook: title, header frozen, one row per approval, counts, due-date note.
+    Built once for the same data (`_WORKBOOKS`)."""
+    key = _workbook_key(data)
+    with _WORKBOOKS_LOCK:
+        kept = _WORKBOOKS.get(key)
+        if kept is not None and kept[0] is data.ruleset:
+            _WORKBOOKS.move_to_end(key)
+            return kept[1]
+    body = _build_workbook(data)
+    with _WORKBOOKS_LOCK:
+        _WORKBOOKS[key] = (data.ruleset, body)
+        _WORKBOOKS.move_to_end(key)
+        while len(_WORKBOOKS) > _WORKBOOKS_KEPT:
+            _WORKBOOKS.popitem(last=False)
+    return body
+
+
+def _build_workbook(data: SummaryData) -> bytes:
     rows = annual_summary_rows(data)
     ordered = _ordered(data)
     workbook = Workbook()

@@ -10,7 +10,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import aliased
 
 from webapp.core import clock, request_cache
 from webapp.core.extensions import db
@@ -76,54 +76,65 @@ def _approved_where(org: Organisation, year: int) -> tuple[sa.ColumnElement[bool
     )
 
 
-def _approved_cases(org: Organisation, year: int) -> list[Case]:
-    """The year's approvals with what a row shows (organ, approver, filings with their bureaus) loaded with
-    them: a fixed three statements however many organs the city has."""
-    query = (
-        sa.select(Case)
-        .where(*_approved_where(org, year))
-        .options(
-            joinedload(Case.organ),
-            joinedload(Case.approver),
-            selectinload(Case.filings).joinedload(CaseFiling.bureau),
+def _rows(org: Organisation, year: int) -> list[tuple[int, SummaryRow]]:
+    """The year's approvals as (case id, row), in three statements however many organs the city has: the cases
+    with their organ's and approver's names, the bureaus each filed with, and the grade each gave. Plain
+    columns, not mapped objects: a city's year is a few hundred rows, read on every view of the page."""
+    where = _approved_where(org, year)
+    organ = aliased(Organisation)
+    approver = aliased(Organisation)
+    cases = db.session.execute(
+        sa.select(
+            Case.id,
+            organ.name,
+            Case.tier,
+            Case.level,
+            Case.kind,
+            approver.name,
+            Case.decided_on,
+            Case.certificate_no,
+            Case.letter_no,
         )
+        .join(organ, organ.id == Case.organ_id)
+        .outerjoin(approver, approver.id == Case.approver_id)
+        .where(*where)
         .order_by(Case.decided_on, Case.id)
-    )
-    return list(db.session.scalars(query).unique())
-
-
-def _grades_of(org: Organisation, year: int) -> dict[int, Grade]:
-    """The grade each of the year's approvals gave (its certificate number and validity), in one statement."""
-    query = (
-        sa.select(Grade)
-        .join(Case, Case.id == Grade.case_id)
-        .where(*_approved_where(org, year))
-        .order_by(Grade.id.desc())  # the first grade of a case wins, as a plain lookup by case found it
-    )
-    return {grade.case_id: grade for grade in db.session.scalars(query) if grade.case_id is not None}
-
-
-def _rows(org: Organisation, year: int) -> tuple[list[Case], list[SummaryRow]]:
-    approved = _approved_cases(org, year)
-    grades = _grades_of(org, year)
-    return approved, [_row(case, grades.get(case.id)) for case in approved]
-
-
-def _row(case: Case, grade: Grade | None) -> SummaryRow:
-    assert case.decided_on is not None
-    filed = "、".join(filing.bureau.name for filing in case.filings)
-    return SummaryRow(
-        organ_name=case.organ.name,
-        tier=case.tier,
-        level=case.level,
-        kind=case.kind,
-        approver=case.approver.name if case.approver else "",
-        approved_on=case.decided_on,
-        certificate_number=case.certificate_no or (grade.certificate_no if grade else "") or "",
-        valid_until=grade.valid_to if grade else None,
-        filed_with=filed or None,
-        remark=case.letter_no or "",
-    )
+    ).all()
+    approved = sa.select(Case.id).where(*where).scalar_subquery()
+    filed: dict[int, list[str]] = {}
+    for case_id, bureau in db.session.execute(
+        sa.select(CaseFiling.case_id, Organisation.name)
+        .join(Organisation, Organisation.id == CaseFiling.bureau_id)
+        .where(CaseFiling.case_id.in_(approved))
+        .order_by(CaseFiling.case_id, CaseFiling.bureau_id)
+    ):
+        filed.setdefault(case_id, []).append(bureau)
+    # the first grade of a case wins (ordered last to first, the dict keeps the last one written)
+    grades = {
+        case_id: (certificate_no, valid_to)
+        for case_id, certificate_no, valid_to in db.session.execute(
+            sa.select(Grade.case_id, Grade.certificate_no, Grade.valid_to)
+            .where(Grade.case_id.in_(approved))
+            .order_by(Grade.id.desc())
+        )
+    }
+    rows = []
+    for case_id, organ_name, tier, level, kind, approver_name, decided_on, certificate_no, letter_no in cases:
+        grade_certificate, valid_to = grades.get(case_id, (None, None))
+        row = SummaryRow(
+            organ_name=organ_name,
+            tier=tier,
+            level=level,
+            kind=kind,
+            approver=approver_name or "",
+            approved_on=decided_on,
+            certificate_number=certificate_no or grade_certificate or "",
+            valid_until=valid_to,
+            filed_with="、".join(filed[case_id]) if case_id in filed else None,
+            remark=letter_no or "",
+        )
+        rows.append((case_id, row))
+    return rows
 
 
 def submission_of(bureau_id: int, year: int) -> SummarySubmission | None:
@@ -185,7 +196,7 @@ def annual_summary(user: User, year: int) -> SummaryData:
     submitted = submission_of(org.id, year)
     if submitted is not None:
         return _from_snapshot(submitted)
-    _, rows = _rows(org, year)
+    rows = [row for _, row in _rows(org, year)]
     return SummaryData(
         city_bureau=org.name, year=year, rows=rows, ruleset=selected_ruleset(), prepared_on=clock.today()
     )
@@ -204,8 +215,15 @@ def submit_summary(user: User, year: int, *, today: date | None = None) -> Summa
             f"{year}年度汇总表已于 {existing.submitted_on.isoformat()} 报送省档案局，不能重复报送或修改"
             "（ARC-10.5.3）。"
         )
-    approved, rows = _rows(org, year)
-    data = SummaryData(city_bureau=org.name, year=year, rows=rows, ruleset=selected_ruleset())
+    listed = _rows(org, year)
+    data = SummaryData(
+        city_bureau=org.name, year=year, rows=[row for _, row in listed], ruleset=selected_ruleset()
+    )
+    loaded = {
+        case.id: case
+        for case in db.session.scalars(sa.select(Case).where(Case.id.in_([case_id for case_id, _ in listed])))
+    }
+    approved = [loaded[case_id] for case_id, _ in listed]
     try:
         with transaction():
             submission = SummarySubmission(
