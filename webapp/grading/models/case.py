@@ -70,8 +70,18 @@ class Case(db.Model):
         sa.CheckConstraint("conclusion IS NULL OR conclusion IN ('pass', 'fail')", name="conclusion"),
         sa.CheckConstraint("kind IN ('evaluation', 'recheck')", name="kind"),
         # issue 12: the case lists' order (newest change first, id breaking ties) read straight off an index,
-        # so a page (and a keyset page at any depth) stops after its rows instead of sorting every case
-        sa.Index("ix_cases_updated_at_id", "updated_at", "id"),
+        # so a page (and a keyset page at any depth) stops after its rows instead of sorting every case; the
+        # columns every list filters on follow, so the rows a deep page skips are judged in the index alone
+        # (migration 0019_cases_listing_index)
+        sa.Index(
+            "ix_cases_listing",
+            "updated_at",
+            "id",
+            "deleted_at",
+            "state",
+            "lodged_with_id",
+            *(f"{name}_id" for name in ACTING_COLUMNS),
+        ),
         sa.Index("ix_cases_plan_year", "plan_year"),
         # the worklist's "where this bureau acts next": (function column = bureau AND state IN …) per function,
         # read exactly off these instead of every case the bureau ever held that function in

@@ -205,7 +205,7 @@ def bureau_choices() -> list[tuple[int, str]]:
 
 
 #: every case list's order: newest change first, the id breaking ties (total, so a keyset page never skips or
-#: repeats a row); read off the index ``ix_cases_updated_at_id``
+#: repeats a row); read off the index ``ix_cases_listing``
 LIST_KEYS = (SortKey(Case.updated_at, "updated_at", datetime), SortKey(Case.id, "id", int))
 
 
