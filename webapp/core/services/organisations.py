@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
@@ -192,8 +193,12 @@ def below_ids(org_id: int) -> sa.Select[tuple[int]]:
     return subtree_ids(org_id).where(OrganisationTree.depth > 0)
 
 
+@lru_cache(maxsize=1024)
 def subtree_bureau_ids(org_id: int, *, strictly_below: bool = False) -> sa.Select[tuple[int]]:
     """A SELECT of the *bureaus* in ``org_id``'s subtree (itself included unless ``strictly_below``).
+
+    Built once per process for each bureau (SQLAlchemy's constructs are immutable: every caller that adds to it
+    gets a new one); building it again on every page cost more than running it.
 
     A case's function columns only ever name bureaus, and a province has ~120 of them against ~40,000 organs:
     written from the bureaus (index on ``organisations.kind``) with one primary-key probe of the closure table

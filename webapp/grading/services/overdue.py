@@ -17,6 +17,7 @@ from webapp.grading.models import Case
 from workflow.errors import RulesetError
 from workflow.grading import STATE_LABELS, deadlines
 from workflow.grading.deadlines import Overdue
+from workflow.ruleset import Ruleset
 
 #: states where the applying unit acts next (its own overdue work)
 APPLICANT_STATES = ("planned", "returned")
@@ -69,16 +70,35 @@ def flag_for(case: Case, today: date) -> OverdueFlag | None:
     return OverdueFlag(late, text)
 
 
+#: `overdue_condition` by (day, the rulesets it was built from, by identity): it is part of every bureau page (the
+#: navigation bar's count) and building it again each time cost more than the count itself; the rulesets are
+#: kept with it, so an id in the key is never another object's
+_CONDITIONS: dict[tuple[date, tuple[int, ...]], tuple[tuple[Ruleset, ...], sa.ColumnElement[bool]]] = {}
+_CONDITIONS_KEPT = 8
+
+
 def overdue_condition(today: date) -> sa.ColumnElement[bool]:
     """SQL: the case is overdue today (same answer as `flag_for`, proven by tests/workflow/test_deadlines.py)."""
-    per_ruleset = []
+    rulesets = []
     for ruleset_id in available_rulesets():
         try:
-            rules = load_ruleset(ruleset_id)
+            rulesets.append(load_ruleset(ruleset_id))
         except (
             RulesetError
         ):  # a registered file edited by hand since: its cases are not flagged (admin page says)
             continue
+    key = (today, tuple(id(rules) for rules in rulesets))
+    kept = _CONDITIONS.get(key)
+    if kept is None:
+        if len(_CONDITIONS) >= _CONDITIONS_KEPT:
+            _CONDITIONS.clear()
+        kept = _CONDITIONS[key] = (tuple(rulesets), _build_overdue_condition(today, rulesets))
+    return kept[1]
+
+
+def _build_overdue_condition(today: date, rulesets: list[Ruleset]) -> sa.ColumnElement[bool]:
+    per_ruleset = []
+    for rules in rulesets:
         forwarding_year = deadlines.forwarding_overdue_year(rules, today)
         parts: list[sa.ColumnElement[bool]] = [
             sa.and_(Case.state == "in_notice", Case.notice_start < deadlines.notice_cutoff(rules, today)),

@@ -27,6 +27,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -501,9 +502,11 @@ def can_delete_case(user: User, case: Case) -> Decision:
     return Decision(True, rule="ARC-10.1.1")
 
 
+@lru_cache(maxsize=1024)
 def standing_within(org_id: int) -> sa.ColumnElement[bool]:
     """SQL: the case has a bureau (a function or a filing) that is ``org_id`` or below it — the bureau side of
-    `can_view`, written against the closure table so the database never receives a list of ids."""
+    `can_view`, written against the closure table so the database never receives a list of ids (built once per
+    bureau, as `subtree_bureau_ids` says why)."""
     bureaus = subtree_bureau_ids(org_id)
     standing = [getattr(Case, column).in_(bureaus) for column in BUREAU_FUNCTION_COLUMNS.values()]
     standing.append(Case.id.in_(sa.select(CaseFiling.case_id).where(CaseFiling.bureau_id.in_(bureaus))))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -54,8 +55,10 @@ def _events_for(state: str, functions: frozenset[str]) -> tuple[str, ...]:
     return tuple(events)
 
 
+@lru_cache(maxsize=1024)
 def acting_condition(bureau_id: int) -> sa.ColumnElement[bool]:
-    """Cases in a state where one of the functions ``bureau_id`` holds acts next."""
+    """Cases in a state where one of the functions ``bureau_id`` holds acts next (built once per bureau, as
+    `subtree_bureau_ids` says why)."""
     clauses = []
     for function, column in permissions.BUREAU_FUNCTION_COLUMNS.items():
         states = [state for state, functions in ACTING_FUNCTIONS.items() if function in functions]
@@ -100,6 +103,7 @@ class Worklist:
         return count_text(self.totals.get(tab, 0))
 
 
+@lru_cache(maxsize=1024)
 def _supervised_condition(org_id: int) -> sa.ColumnElement[bool]:
     """Cases a bureau below ``org_id`` holds a function in, and ``org_id`` none (ARC-9.6)."""
     # coalesce: a NULL function column must count as "not ours", not make NOT(...) unknown
