@@ -16,12 +16,13 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Generic, TypeVar
 
 import sqlalchemy as sa
+from flask_sqlalchemy.pagination import Pagination
 
 from webapp.core.extensions import db
 from webapp.core.services.errors import BadQueryArg
@@ -172,3 +173,32 @@ __all__ = [
     "limit_arg",
     "order_by",
 ]
+
+
+class KeyedOffsetPage(Pagination):
+    """One OFFSET page of a list whose total the caller has counted already (with other figures, in one
+    statement), its rows read in two steps inside one statement: the page's keys in the list's order (``keys``,
+    a SELECT of the primary key that an index answers without reading the rows it skips), then those rows
+    (``rows``: given that page of keys as a subquery, the SELECT of the rows, ordered the same way).
+
+    Sorting a few thousand full rows only to show twenty was most of an office's intake queue (2,856 articles
+    waiting: 6.9 ms of SQL for the page; 0.5 ms in two steps, issue 12). Drop-in for the ``paged`` macro."""
+
+    def __init__(
+        self,
+        keys: sa.Select[Any],
+        rows: Callable[[sa.Select[Any]], sa.Select[Any]],
+        page: int,
+        per_page: int,
+        total: int,
+    ):
+        super().__init__(page, per_page, per_page, False, False, keys=keys, rows=rows)
+        self.total = total
+
+    def _query_items(self) -> list[Any]:
+        keys: sa.Select[Any] = self._query_args["keys"]
+        shown = keys.limit(self.per_page).offset(self._query_offset)
+        return list(db.session.scalars(self._query_args["rows"](shown)).unique())
+
+    def _query_count(self) -> int:  # the total is given; never counted here
+        return 0

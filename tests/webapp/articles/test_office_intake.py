@@ -55,6 +55,22 @@ def test_the_intake_issues_the_same_statements_whatever_the_number_of_articles(w
     assert len(many) == len(few) <= 12
 
 
+def test_the_queues_pages_follow_one_another_in_its_order_pub_2_3(world: World) -> None:
+    """The page's ids are read first in the queue's order, then their articles (KeyedOffsetPage): page after page
+    lists every waiting article once, urgent reports first (PUB-2.3), each page in the queue's order."""
+    ordinary = [steps.submitted(world, f"一般信息{n}", unit="ab"[n % 2]) for n in range(9)]
+    urgent = [steps.submitted(world, f"突发事件{n}", kind="urgent") for n in range(2)]
+    pages = [intake.intake(world.editor, page=n, per_page=4) for n in (1, 2, 3)]
+    assert [len(p.page.items) for p in pages] == [4, 4, 3]
+    assert [p.page.total for p in pages] == [11, 11, 11] and pages[0].page.pages == 3
+    assert [a.id for p in pages for a in p.page.items] == urgent + ordinary
+    assert intake.intake(world.editor, page=4, per_page=4).page.items == []  # past the end: an empty page
+    articles.fire(world.editor, ordinary[0], "receive", today=DAY)
+    submitted = intake.intake(world.editor, state="submitted", per_page=4)
+    assert submitted.page.total == 10 and submitted.page.pages == 3
+    assert [a.id for a in submitted.page.items] == urgent + ordinary[1:3]
+
+
 def test_neighbours_in_the_queue_are_the_previous_and_next_for_j_and_k(world: World) -> None:
     a, b, c = (steps.submitted(world, f"第{n}篇") for n in range(3))
     article = articles.load(world.editor, b)

@@ -44,7 +44,19 @@ class Article(db.Model):
     __table_args__ = (
         sa.CheckConstraint("secrecy IN ('none', 'internal', 'secret')", name="secrecy"),
         sa.CheckConstraint("kind IN ('normal', 'commissioned', 'urgent')", name="kind"),
-        sa.Index("ix_articles_office_state", "office_id", "state"),
+        # an office's articles by state, followed by what the intake queue filters and sorts on, so the queue's
+        # page of ids and its counts are read in the index alone (issue 12, migration 0020_articles_queue_index)
+        sa.Index(
+            "ix_articles_queue",
+            "office_id",
+            "state",
+            "deleted_at",
+            "submitted_on",
+            "kind",
+            "submitted_at",
+            "created_at",
+            "id",
+        ),
         sa.Index("ix_articles_unit_state", "unit_id", "state"),
         # the ledger's submissions per unit and day of a period (issue 12, migration 0011)
         sa.Index("ix_articles_office_submitted_on", "office_id", "submitted_on"),

@@ -20,6 +20,7 @@ from webapp.articles.services.errors import Refused
 from webapp.core.extensions import db
 from webapp.core.models import User
 from webapp.core.models.types import UTCDateTime
+from webapp.core.pagination import KeyedOffsetPage
 from workflow.errors import Refusal
 
 PER_PAGE = 20
@@ -72,13 +73,6 @@ def intake(
 ) -> Intake:
     office = office_for(user)
     states = (state,) if state in QUEUE_STATES else QUEUE_STATES
-    stmt = (
-        sa.select(Article)
-        .where(queue_clause(user, office, states))
-        .order_by(*QUEUE_ORDER)
-        .options(joinedload(Article.unit))
-    )
-    listed = db.paginate(stmt, page=page, per_page=per_page, max_per_page=MAX_PER_PAGE, error_out=False)
     counts = {name: 0 for name in QUEUE_STATES}
     for name, number in db.session.execute(
         sa.select(Article.state, sa.func.count(Article.id))
@@ -86,6 +80,20 @@ def intake(
         .group_by(Article.state)
     ):
         counts[name] = number
+    # the page's ids off ix_articles_queue, then its articles (never the whole queue's rows sorted)
+    keys = sa.select(Article.id).where(queue_clause(user, office, states)).order_by(*QUEUE_ORDER)
+    listed = KeyedOffsetPage(
+        keys,
+        lambda shown: (
+            sa.select(Article)
+            .where(Article.id.in_(shown))
+            .order_by(*QUEUE_ORDER)
+            .options(joinedload(Article.unit))
+        ),
+        page,
+        max(1, min(per_page, MAX_PER_PAGE)),
+        sum(counts[name] for name in states),
+    )
     return Intake(
         office,
         state if state in QUEUE_STATES else None,
