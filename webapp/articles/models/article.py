@@ -45,7 +45,7 @@ class Article(db.Model):
         sa.CheckConstraint("secrecy IN ('none', 'internal', 'secret')", name="secrecy"),
         sa.CheckConstraint("kind IN ('normal', 'commissioned', 'urgent')", name="kind"),
         # an office's articles by state, followed by what the intake queue filters and sorts on, so the queue's
-        # page of ids and its counts are read in the index alone (issue 12, migration 0020_articles_queue_index)
+        # page of ids and its counts are read in the index alone (issue 12, migration 0019_covering_indexes)
         sa.Index(
             "ix_articles_queue",
             "office_id",

@@ -72,7 +72,7 @@ class Case(db.Model):
         # issue 12: the case lists' order (newest change first, id breaking ties) read straight off an index,
         # so a page (and a keyset page at any depth) stops after its rows instead of sorting every case; the
         # columns every list filters on follow, so the rows a deep page skips are judged in the index alone
-        # (migration 0019_cases_listing_index)
+        # (migration 0019_covering_indexes)
         sa.Index(
             "ix_cases_listing",
             "updated_at",
