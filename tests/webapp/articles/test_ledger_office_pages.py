@@ -371,6 +371,42 @@ def test_a_live_periods_ranking_issues_the_same_statements_with_more_records(
     assert again == changed and row_value(again, "甲县委组织部", "total") != "0"
 
 
+def test_a_live_rankings_sections_are_rendered_once_until_its_records_change_zg_5_2(
+    world: World, client, monkeypatch
+) -> None:
+    """Issue 12: the sections of a live period's page are kept with its (shared) result: a repeat view renders
+    them no more, another page of units is rendered once, and a change of the records shows the new ranking
+    (ZG-5.2). A closed period's page is rendered from its frozen result on every view."""
+    from webapp.articles.ledger import views
+
+    rendered: list[str] = []
+    real = views.render_template
+
+    def counting(template: str, **context):  # type: ignore[no-untyped-def]
+        if template.endswith("_ranking_sections.html"):
+            rendered.append(template)
+        return real(template, **context)
+
+    monkeypatch.setattr(views, "render_template", counting)
+    monkeypatch.setattr(ledger_pages, "UNITS_PER_PAGE", 1)
+    adoption_of(world, unit="a", title="甲县经验")
+    steps.login(client, world.head)
+    first = text(client.get(f"/ledger/?period={Q4}"))
+    again = text(client.get(f"/ledger/?period={Q4}"))
+    assert sections_of(again) == sections_of(first) and len(rendered) == 1
+    client.get(f"/ledger/?period={Q4}&page=2")
+    client.get(f"/ledger/?period={Q4}&page=2")
+    assert len(rendered) == 2
+    before = row_value(first, "甲县委组织部", "total")
+    adoption_of(world, unit="a", title="甲县又一篇经验")
+    changed = text(client.get(f"/ledger/?period={Q4}"))
+    assert len(rendered) == 3 and row_value(changed, "甲县委组织部", "total") != before
+    assert client.post(f"/ledger/{Q4}/close", data={"confirm": "y"}).status_code == 302
+    client.get(f"/ledger/?period={Q4}")
+    client.get(f"/ledger/?period={Q4}")
+    assert len(rendered) == 5
+
+
 def test_closing_before_the_period_ends_is_refused_with_its_message(world: World, client) -> None:
     steps.login(client, world.head)
     page = text(client.get("/ledger/?period=2027-Q1"))

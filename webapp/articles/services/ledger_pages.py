@@ -160,6 +160,26 @@ def sections(result: dict[str, Any], scheme: LedgerScheme | None) -> list[Sectio
     return sorted(found.values(), key=lambda s: place[s.key])
 
 
+@dataclass(frozen=True)
+class RankingFacts:
+    """What the ranking page reads off a result besides its units: the sections, the rules it cites with their
+    words, and the rules of its two criticisms (零报送, 排名末位: ZG-5.3)."""
+
+    sections: list[Section]
+    citations: list[tuple[str, str]]
+    zero_rule: str
+    last_rule: str
+
+
+def ranking_facts(result: dict[str, Any], scheme: LedgerScheme | None) -> RankingFacts:
+    return RankingFacts(
+        sections(result, scheme),
+        citations(rules_cited(result)),
+        flag_rule(result, "zero_submission", scheme),
+        flag_rule(result, "last_place", scheme),
+    )
+
+
 #: units shown per page of the ranking (the ranking itself is the whole pool's: a province office has ~1,500)
 UNITS_PER_PAGE = 50
 
