@@ -220,8 +220,17 @@ def search(
     `paging.COUNT_CAP` (a province's 60,000 cases are not counted on every page view)."""
     stmt = _listed(user, filters, today)
     total = int(db.session.scalar(sa.select(capped_count(stmt, Case.id))) or 0)
-    ordered = stmt.order_by(*order_by(LIST_KEYS)).options(*ROW_LOADS)
-    return CappedPagination(ordered, page, min(per_page, MAX_PER_PAGE), total)
+    return CappedPagination(_keys_of(stmt), page, min(per_page, MAX_PER_PAGE), total, rows=_page_rows)
+
+
+def _keys_of(listed: sa.Select[Any]) -> sa.Select[Any]:
+    """The ids of a case list in its order: read off ``ix_cases_listing`` alone, however deep the page."""
+    return listed.with_only_columns(Case.id).order_by(*order_by(LIST_KEYS))
+
+
+def _page_rows(keys: sa.Select[Any]) -> sa.Select[Any]:
+    """The cases of one page of `_keys_of`, in the list's order, with what a row shows."""
+    return sa.select(Case).where(Case.id.in_(keys)).order_by(*order_by(LIST_KEYS)).options(*ROW_LOADS)
 
 
 def search_after(
@@ -366,11 +375,7 @@ def browse(
         first = found.next_cursor is None
         return CaseListPage(list(found.items), 1 if first else max(page, 2), per_page, total, not first, True)
     numbered = CappedPagination(
-        _listed(user, filters, today).order_by(*order_by(LIST_KEYS)).options(*ROW_LOADS),
-        page,
-        per_page,
-        total,
-        last_if_past_end=True,
+        _keys_of(_listed(user, filters, today)), page, per_page, total, last_if_past_end=True, rows=_page_rows
     )
     return CaseListPage(
         list(numbered.items), numbered.page, per_page, total, numbered.page > 1, numbered.more

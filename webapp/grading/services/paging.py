@@ -10,6 +10,7 @@ than it shows, so "下一页" is offered while rows remain.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
@@ -50,20 +51,30 @@ class CappedPagination(Pagination):
         cap: int | None = None,
         *,
         last_if_past_end: bool = False,
+        rows: Callable[[sa.Select[Any]], sa.Select[Any]] | None = None,
     ):
         """``last_if_past_end`` (pages people read): a page past the end of an exactly counted list — a stale
         link, a hand-typed number — shows the last page, not an empty one. An API keeps the page it was asked
-        for (an empty one tells a client that walks pages until none is left to stop)."""
+        for (an empty one tells a client that walks pages until none is left to stop).
+
+        ``rows`` (deep lists): ``select`` is then the list's primary keys in its order, and ``rows`` makes the
+        SELECT of the rows of a page of them (given as a subquery), in the same order: the page's keys are found
+        in an index and only its rows are read. PostgreSQL otherwise reads every row an OFFSET skips (page
+        1,000 of the province's cases: 20,000 rows fetched to show 20)."""
         self.cap = COUNT_CAP if cap is None else cap
         self.more = False
         if last_if_past_end and per_page and total <= self.cap:
             page = max(1, min(page, math.ceil(total / per_page)))
-        super().__init__(page, per_page, per_page, False, False, select=select)
+        super().__init__(page, per_page, per_page, False, False, select=select, rows=rows)
         self.total = total
 
     def _query_items(self) -> list[Any]:
-        select: sa.Select[Any] = self._query_args["select"]
-        rows = list(db.session.scalars(select.limit(self.per_page + 1).offset(self._query_offset)))
+        select: sa.Select[Any] = (
+            self._query_args["select"].limit(self.per_page + 1).offset(self._query_offset)
+        )
+        if self._query_args["rows"] is not None:
+            select = self._query_args["rows"](select)
+        rows = list(db.session.scalars(select))
         self.more = len(rows) > self.per_page
         return rows[: self.per_page]
 
