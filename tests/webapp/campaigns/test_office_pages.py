@@ -234,3 +234,31 @@ def test_the_setup_page_sets_score_bands_and_keeps_a_bad_entry_with_its_message(
     good = client.post(f"/campaigns/{campaign_id}/setup/results", data={"bands": "优秀=90，合格=60"})
     assert good.status_code in (302, 303)
     assert 'value="优秀=90，合格=60"' in client.get(f"/campaigns/{campaign_id}/setup").get_data(as_text=True)
+
+
+def test_the_item_comparison_shows_self_against_agreed_and_marks_where_they_differ() -> None:
+    """The 逐项对照 cells (made in Python: webapp.campaigns.office.moderation_views.item_cells): 「自评 / 合议」 per
+    unit in the board's order, — where a sheet has no score, marked where the two differ."""
+    from decimal import Decimal
+    from types import SimpleNamespace
+
+    from webapp.campaigns.office.moderation_views import item_cells
+    from webapp.campaigns.services.moderation import ItemRow
+
+    item = ItemRow(
+        "1.1",
+        "1.1 统计制度",
+        Decimal(10),
+        {1: (Decimal(10), Decimal(8)), 2: (Decimal("9.5"), Decimal("9.5")), 3: (None, Decimal(7))},
+    )
+    board = SimpleNamespace(
+        items=(item,),
+        units=(SimpleNamespace(id=2), SimpleNamespace(id=1), SimpleNamespace(id=3), SimpleNamespace(id=4)),
+    )
+    cells = item_cells(board)["1.1"]  # type: ignore[arg-type]
+    assert cells == (
+        '<td class="text-nowrap">9.5 / 9.5</td>'
+        '<td class="text-nowrap table-warning">10 / 8</td>'
+        '<td class="text-nowrap">— / 7</td>'
+        '<td class="text-nowrap">— / —</td>'
+    )
