@@ -237,6 +237,9 @@ def resolve_pages(summary_year: int = 2026, transition_subjects: int = 2000) -> 
     )
     if period is not None:
         pages.append(Page("ledger bulletin", f"/ledger/{period}/bulletin", "zg-head"))
+    # not one of the issue's pages: the floor under every signed-in page (the session and its user checked, the
+    # navigation with its overdue count, the layout, a three-field form), to read the others' ratios against
+    pages.append(Page("floor: a signed-in form (/auth/password)", "/auth/password", "county-staff"))
     return pages
 
 
