@@ -974,8 +974,7 @@ def generate(size: Size, *, seed: int = 12, log: Callable[[str], None] = print) 
             SettingKV.__table__.insert(),
             [{"key": MARKER, "value": size.name, "updated_at": datetime.now(UTC)}],
         )
-    with db.engine.begin() as conn:
-        bulk.analyze(conn)
+    bulk.analyze(db.engine)
     return world.counts
 
 
