@@ -175,7 +175,7 @@ class _Shown:
 
 #: the live results shown last, by identity. A live result is one shared object until the office's records change
 #: (`ledger.live` keeps it); reading its sections and rules and rendering its 50 units again on every view was
-#: most of the page (a province office: 28 → 12 ms in process). A closed period's result is read from its row on
+#: most of the page (a province office: 28.6 → 14.6 ms in process). A closed period's result is read from its row on
 #: every view and is not kept here. The entry holds the result, so its id is never another object's.
 _SHOWN: OrderedDict[int, _Shown] = OrderedDict()
 _SHOWN_KEPT = ledger.LIVE_CACHE_SIZE

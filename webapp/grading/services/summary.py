@@ -220,10 +220,9 @@ def submit_summary(user: User, year: int, *, today: date | None = None) -> Summa
         city_bureau=org.name, year=year, rows=[row for _, row in listed], ruleset=selected_ruleset()
     )
     loaded = {
-        case.id: case
-        for case in db.session.scalars(sa.select(Case).where(Case.id.in_([case_id for case_id, _ in listed])))
+        case.id: case for case in db.session.scalars(sa.select(Case).where(*_approved_where(org, year)))
     }
-    approved = [loaded[case_id] for case_id, _ in listed]
+    approved = [loaded[case_id] for case_id, _ in listed]  # each listed case gets its 「已列入汇总表」 event
     try:
         with transaction():
             submission = SummarySubmission(
