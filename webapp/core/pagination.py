@@ -16,6 +16,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -191,7 +192,14 @@ class KeyedOffsetPage(Pagination):
         page: int,
         per_page: int,
         total: int,
+        *,
+        last_if_past_end: bool = False,
     ):
+        """``last_if_past_end`` (pages people read): a page past the end — a stale link, a typed number — shows
+        the last page, not an empty one under counts that say there is work. An API keeps the page it asked for
+        (an empty one tells a client walking the pages to stop)."""
+        if last_if_past_end and per_page:
+            page = max(1, min(page, math.ceil(total / per_page)))
         super().__init__(page, per_page, per_page, False, False, keys=keys, rows=rows)
         self.total = total
 

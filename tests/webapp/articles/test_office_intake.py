@@ -64,7 +64,13 @@ def test_the_queues_pages_follow_one_another_in_its_order_pub_2_3(world: World) 
     assert [len(p.page.items) for p in pages] == [4, 4, 3]
     assert [p.page.total for p in pages] == [11, 11, 11] and pages[0].page.pages == 3
     assert [a.id for p in pages for a in p.page.items] == urgent + ordinary
-    assert intake.intake(world.editor, page=4, per_page=4).page.items == []  # past the end: an empty page
+    assert (
+        intake.intake(world.editor, page=4, per_page=4).page.items == []
+    )  # past the end: an empty page (API)
+    last = intake.intake(
+        world.editor, page=99, per_page=4, last_if_past_end=True
+    ).page  # the page people read
+    assert last.page == 3 and [a.id for a in last.items] == ordinary[6:]
     articles.fire(world.editor, ordinary[0], "receive", today=DAY)
     submitted = intake.intake(world.editor, state="submitted", per_page=4)
     assert submitted.page.total == 10 and submitted.page.pages == 3

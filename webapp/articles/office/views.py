@@ -102,7 +102,9 @@ def intake_page() -> tuple[str, int]:
     state = request.args.get("state") or None
     if state is not None and state not in intake.QUEUE_STATES:
         raise BadQueryArg("状态只能是已报送或编辑中，请从标签中选择。", "state")
-    found = intake.intake(current_user, state=state, page=page_arg(), forwarded_page=page_arg("fpage"))
+    found = intake.intake(
+        current_user, state=state, page=page_arg(), forwarded_page=page_arg("fpage"), last_if_past_end=True
+    )
     return render_template("articles/office/intake.html", intake=found, state=state), 200
 
 

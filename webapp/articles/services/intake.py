@@ -70,6 +70,7 @@ def intake(
     page: int = 1,
     per_page: int = PER_PAGE,
     forwarded_page: int = 1,
+    last_if_past_end: bool = False,
 ) -> Intake:
     office = office_for(user)
     states = (state,) if state in QUEUE_STATES else QUEUE_STATES
@@ -93,6 +94,7 @@ def intake(
         page,
         max(1, min(per_page, MAX_PER_PAGE)),
         sum(counts[name] for name in states),
+        last_if_past_end=last_if_past_end,
     )
     return Intake(
         office,
