@@ -176,6 +176,11 @@ __all__ = [
 ]
 
 
+def last_page_if_past_end(page: int, per_page: int, total: int) -> int:
+    """``page``, or the last page of ``total`` rows when it is past the end (page 1 of an empty list)."""
+    return max(1, min(page, math.ceil(total / per_page))) if per_page else page
+
+
 class KeyedOffsetPage(Pagination):
     """One OFFSET page of a list whose total the caller has counted already (with other figures, in one
     statement), its rows read in two steps inside one statement: the page's keys in the list's order (``keys``,
@@ -198,8 +203,8 @@ class KeyedOffsetPage(Pagination):
         """``last_if_past_end`` (pages people read): a page past the end — a stale link, a typed number — shows
         the last page, not an empty one under counts that say there is work. An API keeps the page it asked for
         (an empty one tells a client walking the pages to stop)."""
-        if last_if_past_end and per_page:
-            page = max(1, min(page, math.ceil(total / per_page)))
+        if last_if_past_end:
+            page = last_page_if_past_end(page, per_page, total)
         super().__init__(page, per_page, per_page, False, False, keys=keys, rows=rows)
         self.total = total
 

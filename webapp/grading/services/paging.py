@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from flask_sqlalchemy.pagination import Pagination
 
 from webapp.core.extensions import db
+from webapp.core.pagination import last_page_if_past_end
 
 #: a list longer than this reports "1000+" instead of its exact length (50 pages of 20; counting 1,001 of a
 #: city's rows reads a few thousand index entries, counting 10,001 read the whole table)
@@ -63,8 +64,8 @@ class CappedPagination(Pagination):
         1,000 of the province's cases: 20,000 rows fetched to show 20)."""
         self.cap = COUNT_CAP if cap is None else cap
         self.more = False
-        if last_if_past_end and per_page and total <= self.cap:
-            page = max(1, min(page, math.ceil(total / per_page)))
+        if last_if_past_end and total <= self.cap:
+            page = last_page_if_past_end(page, per_page, total)
         super().__init__(page, per_page, per_page, False, False, select=select, rows=rows)
         self.total = total
 
