@@ -67,3 +67,13 @@ def test_a_rolled_back_change_leaves_the_revision(world: World) -> None:
     assert revision(world) == before
     db.session.commit()  # nothing left to write
     assert revision(world) == before
+
+
+def test_a_change_committed_without_a_flush_before_it_moves_the_revision(world: World) -> None:
+    """The commit's own flush comes after the hook that raises the revision: a change still pending then (no
+    query flushed it) is flushed by the hook and counted."""
+    adoption = adoption_of(world)
+    before = revision(world)
+    adoption.note = "改正采用说明"
+    db.session.commit()
+    assert revision(world) == before + 1

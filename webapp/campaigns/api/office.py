@@ -17,7 +17,15 @@ from flask_login import current_user
 
 from webapp.campaigns.api import schemas
 from webapp.campaigns.models import Campaign
-from webapp.campaigns.services import bulletin, campaigns, moderation, overview, permissions, results
+from webapp.campaigns.services import (
+    bulletin,
+    campaigns,
+    moderation,
+    overview,
+    permissions,
+    results,
+    standing,
+)
 from webapp.campaigns.services.errors import Refused
 from webapp.core import clock
 from webapp.core.api.spec import operation
@@ -210,7 +218,7 @@ def _ranking_json(campaign_id: int) -> Response:
     if not permissions.can_see_ranking(current_user, campaign):
         raise NotFound("考评活动不存在或您无权查看。")
     try:
-        ranked = results.ranking(campaign)
+        ranked = standing.ranking(campaign)
     except QuotaRefused as exc:
         raise Refused(Refusal(exc.code, exc.message, exc.rule), status=409) from exc
     names = results.frozen_names(campaign)

@@ -98,6 +98,10 @@ class Campaign(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=app_now)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=app_now, onupdate=app_now)
     version_id: Mapped[int] = mapped_column(default=1)
+    #: raised at every commit that changes the campaign's units or their score sheets, without touching
+    #: ``version_id`` (a unit saving its sheet does not make the office's open form stale): what keys the
+    #: campaign's shared standing (`webapp.campaigns.services.standing`)
+    standing_revision: Mapped[int] = mapped_column(default=0, server_default="0")
 
     __mapper_args__ = {"version_id_col": version_id}
 

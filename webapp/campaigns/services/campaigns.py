@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from flask import has_request_context, request
 
 from webapp.campaigns.models import Campaign, CampaignClaim, CampaignUnit
-from webapp.campaigns.services import permissions, results
+from webapp.campaigns.services import permissions, results, standing
 from webapp.campaigns.services.errors import Refused, Stale
 from webapp.core import clock
 from webapp.core.extensions import db
@@ -23,7 +23,6 @@ from webapp.core.services import unit_of_work
 from webapp.core.services.audit import append_event
 from webapp.core.services.errors import NotFound
 from workflow import campaigns as domain
-from workflow.campaigns.ranking import QuotaRefused
 from workflow.errors import Refusal, WorkflowError
 
 #: the audit trail's subject type for a campaign (one hash-chained chain per campaign)
@@ -55,9 +54,9 @@ def actor_of(user: User | None, campaign: Campaign) -> domain.Actor:
 def facts_for(campaign: Campaign) -> domain.CampaignFacts:
     """What the guards read, gathered in a fixed number of queries whatever the number of units."""
     rules = campaign.rules or {}
-    units = list(campaign.units)
+    shared = standing.of(campaign)  # a page's: shared by the process; an act's: read from its own session
+    units, progress = shared.units, shared.progress
     grouped = bool(rules.get("groups"))
-    progress = results.sheet_progress(campaign)
     pending = (
         db.session.scalar(
             sa.select(sa.func.count(CampaignClaim.id))
@@ -73,11 +72,9 @@ def facts_for(campaign: Campaign) -> domain.CampaignFacts:
         scheme_frame = True
     quota_problem: str | None = None
     quota_rule = str(rules.get("quota_rule") or "STA-4.1")
-    if campaign.state in ("moderation", "approval"):
-        try:
-            results.ranking(campaign, live=True, progress=progress)
-        except QuotaRefused as exc:
-            quota_problem, quota_rule = exc.message, exc.rule
+    refused = shared.refusal if campaign.state in ("moderation", "approval") else None
+    if refused is not None:
+        quota_problem, quota_rule = refused.message, refused.rule
     return domain.CampaignFacts(
         state=campaign.state,
         units=len(units),

@@ -12,18 +12,17 @@ and audited.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm.attributes import set_committed_value
 
 from webapp.campaigns.models import Campaign, CampaignUnit
-from webapp.campaigns.services import campaigns, permissions, results
+from webapp.campaigns.services import campaigns, permissions, results, standing
 from webapp.campaigns.services.errors import Refused
 from webapp.core.extensions import db
-from webapp.core.models import Organisation, User
+from webapp.core.models import User
 from webapp.core.models.types import app_now
 from webapp.core.services.audit import append_event
 from webapp.core.services.errors import InvalidInput, NotFound
@@ -157,42 +156,38 @@ def _board_order(lines: list[UnitLine]) -> list[UnitLine]:
     )
 
 
+def _named(lines: list[UnitLine]) -> list[UnitLine]:
+    """The page's lines with their units' names as they are now."""
+    names = results.names_of([line.id for line in lines])
+    return [replace(line, name=names.get(line.id, "")) for line in lines]
+
+
 def board(user: User | None, campaign_id: int, *, page: int = 1) -> Board:
     """The side-by-side view for the office (staff or head), in any state after the self-assessment began.
 
-    The ranking needs every unit's total, so the totals of all units are read (plain columns, one query; a
-    campaign has at most `setup.MAX_UNITS` units); the lines shown and the per-item comparison are one page of
-    `BOARD_PER_PAGE` units in the board's order (group, then rank)."""
+    The ranking needs every unit's total: the campaign's standing holds them, read once per change and shared
+    (`standing`); the lines shown, their names and the per-item comparison are one page of `BOARD_PER_PAGE`
+    units in the board's order (group, then rank)."""
     campaign = campaigns.load(user, campaign_id)
     if not permissions.is_office(user, campaign):
         raise NotFound("考评活动不存在或您无权查看。")
-    rows = db.session.execute(
-        sa.select(CampaignUnit, Organisation.name)
-        .join(Organisation, Organisation.id == CampaignUnit.organisation_id)
-        .where(CampaignUnit.campaign_id == campaign.id)
-        .order_by(CampaignUnit.group, CampaignUnit.position, CampaignUnit.id)
-    ).all()
-    # the rows are the campaign's units: hand them to its `units` collection (in its order), so the sheets'
-    # progress and the guards' facts do not load the same rows again
-    set_committed_value(
-        campaign, "units", sorted((unit for unit, _ in rows), key=lambda u: (u.position, u.id))
-    )
-    progress = results.sheet_progress(campaign)
+    shared = standing.of(campaign)
+    progress = shared.progress
     refusal: QuotaRefused | None = None
     ranking: CampaignRanking | None = None
     try:
-        ranking = results.ranking(campaign, progress=progress)
+        ranking = standing.ranking(campaign, shared)
     except QuotaRefused as exc:
         refusal = exc
     ranked = {u.unit: u for u in ranking.units} if ranking is not None else {}
     lines = []
-    for unit, name in rows:
+    for unit in sorted(shared.units, key=lambda u: (u.group, u.position, u.id)):
         sheets = progress.units.get(unit.id) or results.UnitSheets()
         spread = sheets.reviewers
         lines.append(
             UnitLine(
                 id=unit.id,
-                name=name,
+                name="",
                 group=unit.group,
                 self_total=sheets.self_total if sheets.self_submitted else None,
                 self_submitted=sheets.self_submitted,
@@ -211,12 +206,15 @@ def board(user: User | None, campaign_id: int, *, page: int = 1) -> Board:
     ordered = _board_order(lines)
     pages = max(1, -(-len(ordered) // BOARD_PER_PAGE))
     page = min(max(page, 1), pages)
-    shown = ordered[(page - 1) * BOARD_PER_PAGE : page * BOARD_PER_PAGE]
+    shown = _named(ordered[(page - 1) * BOARD_PER_PAGE : page * BOARD_PER_PAGE])
+    ids = [line.id for line in shown]
     rules = campaign.rules or {}
     return Board(
         campaign=campaign,
         units=tuple(shown),
-        items=_item_rows(campaign, _item_scores([line.id for line in shown])),
+        items=shared.derived(
+            ("board_items", tuple(ids)), lambda: _item_rows(campaign, _item_scores(list(ids)))
+        ),
         ranking=ranking,
         refusal=refusal,
         groups=tuple(dict.fromkeys(line.group for line in shown)),

@@ -12,11 +12,9 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy.orm import joinedload
-from sqlalchemy.orm.attributes import set_committed_value
 
-from webapp.campaigns.models import Campaign, CampaignClaim, CampaignUnit
-from webapp.campaigns.services import campaigns, permissions, results
+from webapp.campaigns.models import Campaign, CampaignClaim
+from webapp.campaigns.services import campaigns, permissions, results, standing
 from webapp.core import clock
 from webapp.core.extensions import db
 from webapp.core.models import User
@@ -110,19 +108,14 @@ class _Cut(Pagination):
 def overview(campaign: Campaign, *, page: int = 1, today: date | None = None) -> Overview:
     """A page of the campaign's units with their progress, and the counts over all units."""
     today = today or clock.today()
-    # every unit with its organisation in one statement (a campaign has at most `setup.MAX_UNITS`), handed to the
-    # campaign's `units` collection so the sheets' progress and the guards' facts read no unit again; the page
-    # is cut from it
-    units = db.session.scalars(
-        sa.select(CampaignUnit)
-        .options(joinedload(CampaignUnit.organisation))
-        .where(CampaignUnit.campaign_id == campaign.id)
-        .order_by(CampaignUnit.group, CampaignUnit.position, CampaignUnit.id)
-    ).all()
-    set_committed_value(campaign, "units", sorted(units, key=lambda u: (u.position, u.id)))
-    progress = results.sheet_progress(campaign)
-    pagination = _Cut(list(units), page=page, per_page=UNITS_PER_PAGE, error_out=False, count=True)
-    rows = [(unit, unit.organisation.name) for unit in pagination.items]
+    # every unit's line comes from the campaign's standing, read once per change and shared (`standing`); the
+    # page is cut from it and only its units' names are read
+    shared = standing.of(campaign)
+    progress = shared.progress
+    units = sorted(shared.units, key=lambda u: (u.group, u.position, u.id))
+    pagination = _Cut(units, page=page, per_page=UNITS_PER_PAGE, error_out=False, count=True)
+    names = results.names_of([unit.id for unit in pagination.items])
+    rows = [(unit, names.get(unit.id, "")) for unit in pagination.items]
     ids = [unit.id for unit, _name in rows]
     pending = dict(
         db.session.execute(

@@ -8,7 +8,7 @@ keyed by their ``CampaignUnit`` id (as text) in the domain; the frozen copy carr
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
@@ -74,21 +74,14 @@ def units_of(campaign_id: int) -> sa.Select[tuple[int]]:
 
 
 def sheet_progress(campaign: Campaign) -> Progress:
-    """Every unit's sheets in one query (self, reviewers, agreed): plain columns, the campaign's units as a
-    subquery (never a literal list of their ids)."""
-    cache: dict[tuple[int, int], Progress] | None = None
-    if has_request_context() and request.method == "GET":  # a GET changes nothing: read once per request
-        cache = request.__dict__.setdefault("_kaoping_sheet_progress", {})
-        if (campaign.id, campaign.version_id) in cache:
-            return cache[(campaign.id, campaign.version_id)]
-    progress = _read_progress(campaign)
-    if cache is not None:
-        cache[(campaign.id, campaign.version_id)] = progress
-    return progress
+    """Every unit's sheets as the session sees them now (an act's own reading; pages read the shared copy,
+    `standing.progress`)."""
+    return read_progress(campaign.id, [u.id for u in campaign.units])
 
 
-def _read_progress(campaign: Campaign) -> Progress:
-    ids = [u.id for u in campaign.units]
+def read_progress(campaign_id: int, ids: list[int]) -> Progress:
+    """The sheets of the campaign's units ``ids`` in one query (self, reviewers, agreed): plain columns, the
+    campaign's units as a subquery (never a literal list of their ids)."""
     if not ids:
         return Progress()
     rows = db.session.execute(
@@ -98,11 +91,13 @@ def _read_progress(campaign: Campaign) -> Progress:
             ScoreSheet.status,
             ScoreSheet.total,
             ScoreSheet.submitted_at,
-        ).where(ScoreSheet.subject_type == SHEET_SUBJECT, ScoreSheet.subject_id.in_(units_of(campaign.id)))
+        ).where(ScoreSheet.subject_type == SHEET_SUBJECT, ScoreSheet.subject_id.in_(units_of(campaign_id)))
     ).all()
     found: dict[int, dict[str, Any]] = {i: {"reviewers": []} for i in ids}
     for subject_id, kind, status, total, submitted_at in rows:
-        slot = found[subject_id]
+        slot = found.get(subject_id)
+        if slot is None:  # a unit added since ``ids`` were read: the next change of the revision shows it
+            continue
         submitted = status == SheetStatus.SUBMITTED
         if kind == SheetKind.SELF:
             slot.update(self_total=total, self_submitted=submitted, self_submitted_at=submitted_at)
@@ -128,11 +123,9 @@ def _read_progress(campaign: Campaign) -> Progress:
     )
 
 
-def quotas_of(campaign: Campaign) -> tuple[Quota, ...]:
-    return tuple(
-        Quota(str(q["grade"]), int(q["min"]), int(q["max"]))
-        for q in (campaign.rules or {}).get("quotas") or ()
-    )
+def quotas_of(rules: Mapping[str, Any]) -> tuple[Quota, ...]:
+    """The campaign's quotas from its ``rules``."""
+    return tuple(Quota(str(q["grade"]), int(q["min"]), int(q["max"])) for q in rules.get("quotas") or ())
 
 
 def choices_of(campaign: Campaign) -> dict[str, dict[str, int]]:
@@ -144,30 +137,43 @@ def choices_of(campaign: Campaign) -> dict[str, dict[str, int]]:
 
 def ranking(campaign: Campaign, *, live: bool = False, progress: Progress | None = None) -> CampaignRanking:
     """The campaign's ranking: the frozen copy once approved (unless ``live``), else computed now from the
-    submitted agreed sheets (``progress`` when the caller has read them already). Raises `QuotaRefused` when the
-    office's counts break a quota (STA-4.1)."""
+    session's units and their submitted agreed sheets (``progress`` when the caller has read them already; pages
+    read the shared copy, `standing.ranking`). Raises `QuotaRefused` when the office's counts break a quota
+    (STA-4.1)."""
     if not live and campaign.result:
         return ranking_from_dict(campaign.result)
-    progress = progress or sheet_progress(campaign)
+    return rank(
+        campaign.units, progress or sheet_progress(campaign), campaign.rules or {}, choices_of(campaign)
+    )
+
+
+def rank(
+    units: Iterable[Any],
+    progress: Progress,
+    rules: Mapping[str, Any],
+    choices: Mapping[str, Mapping[str, int]],
+) -> CampaignRanking:
+    """Rank ``units`` (anything with ``id``, ``group``, ``vetoed`` and ``judged_fail``) by their submitted agreed
+    totals under the campaign's ``rules`` and the office's ``choices`` (`workflow.campaigns.ranking`)."""
+    sheets = progress.units
     entries = [
         Entry(
             unit=str(unit.id),
-            total=progress.units[unit.id].agreed_total or Decimal(0),
+            total=sheets[unit.id].agreed_total or Decimal(0),
             group=unit.group,
             vetoed=unit.vetoed,
             judged_fail=unit.judged_fail,
         )
-        for unit in campaign.units
-        if progress.units[unit.id].agreed_submitted and progress.units[unit.id].agreed_total is not None
+        for unit in units
+        if unit.id in sheets and sheets[unit.id].agreed_submitted and sheets[unit.id].agreed_total is not None
     ]
-    rules = campaign.rules or {}
     ranked = rank_campaign(
         entries,
-        quotas=quotas_of(campaign),
+        quotas=quotas_of(rules),
         rest_grade=str(rules.get("rest_grade") or "合格"),
         fail_grade=str(rules.get("fail_grade") or "不合格"),
         veto_grade=rules.get("veto_grade") or None,
-        choose=choices_of(campaign) or None,
+        choose=dict(choices) or None,
         tie_rule=str(rules.get("tie_rule") or "refuse"),
         quota_rule=str(rules.get("quota_rule") or "STA-4.1"),
     )
@@ -201,6 +207,18 @@ def unit_names(campaign: Campaign) -> dict[str, str]:
         .where(CampaignUnit.campaign_id == campaign.id)
     ).all()
     return {str(i): name for i, name in rows}
+
+
+def names_of(unit_ids: list[int]) -> dict[int, str]:
+    """The names of the campaign units ``unit_ids`` as they are now (a page's units, one query)."""
+    if not unit_ids:
+        return {}
+    rows = db.session.execute(
+        sa.select(CampaignUnit.id, Organisation.name)
+        .join(Organisation, Organisation.id == CampaignUnit.organisation_id)
+        .where(CampaignUnit.id.in_(unit_ids))
+    ).all()
+    return {i: name for i, name in rows}
 
 
 def ranking_to_dict(ranked: CampaignRanking, names: Mapping[str, str] | None = None) -> dict[str, Any]:

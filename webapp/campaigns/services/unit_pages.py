@@ -15,7 +15,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from webapp.campaigns.models import Campaign, CampaignClaim, CampaignUnit
-from webapp.campaigns.services import claims, evidence, permissions, results, sheet_subject
+from webapp.campaigns.services import claims, evidence, permissions, results, sheet_subject, standing
 from webapp.campaigns.services.campaigns import load
 from webapp.campaigns.services.results import SHEET_SUBJECT
 from webapp.core import clock
@@ -170,7 +170,7 @@ def _results(user: User, campaign: Campaign, cu: CampaignUnit, own: bool) -> tup
     if not (see_own or see_all) or campaign.state not in OWN_RESULT_STATES:
         return None, None, {}
     try:
-        ranked = results.ranking(campaign)
+        ranked = standing.ranking(campaign)
     except QuotaRefused:
         return None, None, {}
     try:

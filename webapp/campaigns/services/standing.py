@@ -1,0 +1,260 @@
+"""A campaign's standing: its units, their sheets' progress and the live ranking, read once per change of any of
+them and shared by the pages that show them (issue 12: the moderation page of a 400-unit campaign read its 400
+units and 1,600 sheets and ranked them on every view, ~15 ms of a 31 ms page).
+
+What moves when something the standing reads changes:
+
+- ``Campaign.standing_revision``, raised at the commit of any change to the campaign's units or to their score
+  sheets. Rows written through the ORM are noticed by the session's flush (`_note_flushed`); the counter is
+  raised once per commit, just before it (`_bump_before_commit`), as `webapp.articles.services.ledger_revision`
+  does for the ledger. It is raised with a plain UPDATE, so ``version_id`` stays: a unit saving its sheet does
+  not make the office's open form stale. A rolled-back transaction raises nothing.
+- ``Campaign.version_id``, which moves with the campaign's own row (its rules, the office's counts, its state).
+
+Both are on the campaign's row, which every page loads first: the key costs no statement, and what is read
+after it is at least as new as the key (the revision is raised in the transaction that changes the rows).
+
+Only a GET reads or fills the shared copy (a GET changes nothing); an act computes from its own session (`of`
+with a request that is not a GET, or outside a request). The standing is shared: callers read it, never change
+it. Names are not in it (an organisation may be renamed without the campaign knowing): pages read the names of
+the units they show.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import cached_property
+from typing import Any, TypeVar
+
+import sqlalchemy as sa
+from flask import current_app, has_request_context, request
+from sqlalchemy.orm import Session
+
+from webapp.campaigns.models import Campaign, CampaignUnit
+from webapp.campaigns.services import results
+from webapp.core.extensions import db
+from webapp.scoring.models import ScoreSheet
+from workflow.campaigns.ranking import CampaignRanking, QuotaRefused
+
+#: session.info keys: campaign ids, and campaign unit ids (a sheet names its campaign through its unit)
+CAMPAIGNS, UNITS = "kaoping_standing_campaigns", "kaoping_standing_units"
+#: standings kept per process (an office moderates a few campaigns at a time)
+KEPT = 32
+#: values derived from one standing (pages of the board: a campaign has at most six)
+DERIVED_KEPT = 16
+T = TypeVar("T")
+_lock = threading.Lock()
+
+
+@dataclass(frozen=True)
+class UnitRow:
+    """One unit of the campaign as the standing holds it (plain values, no session)."""
+
+    id: int
+    organisation_id: int
+    group: str
+    position: int
+    vetoed: bool
+    veto_reason: str
+    judged_fail: bool
+    fail_reason: str
+    recognition: Decimal | None
+
+
+@dataclass(frozen=True)
+class Standing:
+    campaign_id: int
+    #: the campaign's units in its order (position, then id)
+    units: tuple[Any, ...]
+    progress: results.Progress
+    rules: dict[str, Any] = field(repr=False, compare=False)
+    choices: dict[str, dict[str, int]] = field(repr=False, compare=False)
+    #: what pages derive from the standing alone (a page of the board's per-item scores), kept with it
+    _derived: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    def derived(self, key: Any, build: Callable[[], T]) -> T:
+        """``build()`` once per ``key`` for this standing (at most `DERIVED_KEPT` kept): for values made only
+        of what the standing's key covers — the campaign's row, its units and their sheets."""
+        with _lock:
+            if key in self._derived:
+                found: T = self._derived[key]
+                return found
+        value = build()
+        with _lock:
+            if len(self._derived) < DERIVED_KEPT:
+                self._derived[key] = value
+        return value
+
+    @cached_property
+    def _ranked(self) -> tuple[CampaignRanking | None, QuotaRefused | None]:
+        try:
+            return results.rank(self.units, self.progress, self.rules, self.choices), None
+        except QuotaRefused as exc:
+            return None, exc
+
+    @property
+    def refusal(self) -> QuotaRefused | None:
+        """Why the office's counts break a quota (STA-4.1), if they do: to read, never to raise."""
+        return self._ranked[1]
+
+    @property
+    def live_ranking(self) -> CampaignRanking:
+        """The ranking now, from the submitted agreed sheets; raises `QuotaRefused` (a fresh copy each time, so a
+        shared standing never carries one request's traceback into the next) when the counts break a quota."""
+        ranked, refused = self._ranked
+        if refused is not None:
+            raise QuotaRefused(
+                refused.code,
+                refused.message,
+                refused.rule,
+                group=refused.group,
+                grade=refused.grade,
+                params=refused.params,
+                checks=refused.checks,
+            )
+        assert ranked is not None
+        return ranked
+
+
+def _kept() -> OrderedDict[tuple[int, int, int], Standing]:
+    """The app's standings (per app: two apps of one process — tests — never share campaign ids)."""
+    kept: OrderedDict[tuple[int, int, int], Standing] = current_app.extensions.setdefault(
+        "kaoping_campaign_standings", OrderedDict()
+    )
+    return kept
+
+
+def of(campaign: Campaign) -> Standing:
+    """The campaign's standing: shared within the process on a GET, read from the session otherwise (an act,
+    or a GET whose own transaction changed units or sheets it has not committed yet)."""
+    if not (has_request_context() and request.method == "GET") or _changing(db.session):
+        return _read(campaign, live=True)
+    key = (campaign.id, campaign.version_id, campaign.standing_revision)
+    with _lock:
+        found = _kept().get(key)
+        if found is not None:
+            _kept().move_to_end(key)
+            return found
+    standing = _read(campaign, live=False)
+    with _lock:
+        kept = _kept()
+        kept[key] = standing
+        kept.move_to_end(key)
+        while len(kept) > KEPT:
+            kept.popitem(last=False)
+    return standing
+
+
+def ranking(campaign: Campaign, shared: Standing | None = None) -> CampaignRanking:
+    """The frozen ranking once the head approved, else the live one (`Standing.live_ranking`; ``shared`` when
+    the caller holds the campaign's standing already)."""
+    if campaign.result:
+        return results.ranking_from_dict(campaign.result)
+    return (shared or of(campaign)).live_ranking
+
+
+def _relevant(obj: object) -> bool:
+    return isinstance(obj, CampaignUnit) or (
+        isinstance(obj, ScoreSheet) and obj.subject_type == results.SHEET_SUBJECT
+    )
+
+
+def _changing(session: Session) -> bool:
+    """Whether the transaction holds changes to units or sheets not committed yet (flushed or pending)."""
+    if session.info.get(CAMPAIGNS) or session.info.get(UNITS):
+        return True
+    return any(_relevant(obj) for bucket in (session.new, session.dirty, session.deleted) for obj in bucket)
+
+
+def _read(campaign: Campaign, *, live: bool) -> Standing:
+    units: tuple[Any, ...]
+    if live:  # an act: the session's own units, with whatever it changed and has not committed yet
+        units = tuple(sorted(campaign.units, key=lambda u: (u.position, u.id)))
+    else:
+        units = tuple(
+            UnitRow(*row)
+            for row in db.session.execute(
+                sa.select(
+                    CampaignUnit.id,
+                    CampaignUnit.organisation_id,
+                    CampaignUnit.group,
+                    CampaignUnit.position,
+                    CampaignUnit.vetoed,
+                    CampaignUnit.veto_reason,
+                    CampaignUnit.judged_fail,
+                    CampaignUnit.fail_reason,
+                    CampaignUnit.recognition,
+                )
+                .where(CampaignUnit.campaign_id == campaign.id)
+                .order_by(CampaignUnit.position, CampaignUnit.id)
+            )
+        )
+    return Standing(
+        campaign_id=campaign.id,
+        units=units,
+        progress=results.read_progress(campaign.id, [u.id for u in units]),
+        rules=dict(campaign.rules or {}),
+        choices=results.choices_of(campaign),
+    )
+
+
+# --- the revision ----------------------------------------------------------------------------------------------
+
+
+def note(session: Session, *, campaigns: Iterable[int] = (), units: Iterable[int] = ()) -> None:
+    """Say that a statement changed units of ``campaigns`` (or the sheets of the campaign units ``units``)."""
+    session.info.setdefault(CAMPAIGNS, set()).update(int(c) for c in campaigns if c is not None)
+    session.info.setdefault(UNITS, set()).update(int(u) for u in units if u is not None)
+
+
+@sa.event.listens_for(Session, "after_flush")
+def _note_flushed(session: Session, flush_context: Any) -> None:
+    # new, dirty and deleted still hold what was just flushed (SQLAlchemy: "pre-flush state" in after_flush)
+    campaigns: set[int] = set()
+    units: set[int] = set()
+    for bucket, changed in ((session.new, False), (session.dirty, True), (session.deleted, False)):
+        for obj in bucket:
+            if isinstance(obj, CampaignUnit):
+                into, value = campaigns, obj.campaign_id
+            elif isinstance(obj, ScoreSheet) and obj.subject_type == results.SHEET_SUBJECT:
+                into, value = units, obj.subject_id
+            else:
+                continue
+            if changed and not session.is_modified(obj, include_collections=False):
+                continue
+            into.add(value)
+    if campaigns or units:
+        note(session, campaigns=campaigns, units=units)
+
+
+@sa.event.listens_for(Session, "before_commit")
+def _bump_before_commit(session: Session) -> None:
+    if not _changing(session):
+        return
+    session.flush()  # the commit's own flush comes after this hook: what it writes is noted now
+    campaigns = session.info.pop(CAMPAIGNS, set())
+    units = session.info.pop(UNITS, set())
+    if units:
+        campaigns |= set(
+            session.scalars(sa.select(CampaignUnit.campaign_id).where(CampaignUnit.id.in_(sorted(units))))
+        )
+    if campaigns:
+        table = Campaign.__table__
+        session.execute(
+            sa.update(table)
+            .where(table.c.id.in_(sorted(campaigns)))
+            # updated_at stays: the revision is not a change of the campaign (its column's onupdate would move it)
+            .values(standing_revision=table.c.standing_revision + 1, updated_at=table.c.updated_at)
+        )
+
+
+@sa.event.listens_for(Session, "after_soft_rollback")
+def _forget_on_rollback(session: Session, previous_transaction: Any) -> None:
+    if previous_transaction.nested:  # a savepoint: what the outer transaction changed is still to commit
+        return
+    session.info.pop(CAMPAIGNS, None)
+    session.info.pop(UNITS, None)
