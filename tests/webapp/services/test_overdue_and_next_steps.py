@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
-from flask import current_app
+from flask import current_app, g
 
 from tests.factories import TODAY
 from tests.walk import NOTICE_OVER, user
@@ -70,6 +70,32 @@ def test_the_nav_count_is_the_overdue_work_where_the_user_acts_and_one_query(ctx
     work = worklist(user("county-head"), today=late_day)
     assert [row.overdue.days for row in work.rows if row.case.id == case_id] == [1]
     assert work.overdue_counts == {"awaiting_approval": 1}
+
+
+def test_the_worklist_hands_its_overdue_count_to_the_nav_bar_of_a_county_arc_10_5_2(ctx, count_queries):
+    """On the "act" tab the worklist has just counted the county's overdue work (ARC-10.5.2: 30 days to
+    approve); the navigation bar reads that count instead of counting again (one statement fewer)."""
+    case_id = drive("unit-county", to="awaiting_approval")
+    late_day = REVIEW_DAY + timedelta(days=31)
+    head = user("county-head")
+    app = current_app._get_current_object()
+    app.config["KAOPING_TODAY"] = late_day.isoformat()
+    try:
+        with app.test_request_context("/bureau/"):
+            g.pop("kaoping_overdue_count", None)  # the test's app context outlives each request context
+            work = worklist(head)
+            assert [row.overdue.days for row in work.rows if row.case.id == case_id] == [1]
+            with count_queries() as counted:
+                assert overdue_count(head, late_day) == 1
+            assert counted.count == 0
+        with app.test_request_context("/bureau/"):
+            g.pop("kaoping_overdue_count", None)
+            worklist(head, tab="filed")  # the tab that counts no overdue work: the nav bar counts for itself
+            with count_queries() as counted:
+                assert overdue_count(head, late_day) == 1
+            assert counted.count == 1
+    finally:
+        app.config.pop("KAOPING_TODAY")
 
 
 def test_a_city_bureau_counts_last_years_summary_until_it_is_submitted_arc_10_5_3(ctx):

@@ -178,6 +178,7 @@ def worklist(
             counts[str(row_state)] = int(count)
             if overdue:
                 overdue_counts[str(row_state)] = int(overdue)
+        _remember_overdue(org, counts, overdue_counts, today)
     counted = {name: capped_count(stmt, Case.id) for name, stmt in queries.items()}
     # a bureau with none below it (a county) supervises nothing: CASE skips the count, which would otherwise
     # scan every case to find none (a WHERE guard is not hoisted out of the scan, a CASE branch is)
@@ -232,6 +233,20 @@ def _count_statement(user: User, today: date) -> sa.Select[tuple[int]] | None:
             Case.organ_id == organ.id, Case.state.in_(APPLICANT_STATES), late
         )
     return None
+
+
+def _remember_overdue(
+    bureau: Any, counts: dict[str, int], overdue_counts: dict[str, int], today: date
+) -> None:
+    """The "act" tab has just counted the bureau's overdue work where it acts: that is the navigation bar's
+    count for a county or province bureau (a city's adds its late summaries), so the request reads it once."""
+    if (
+        has_request_context()
+        and bureau.bureau_tier != "city"
+        and today == clock.today()
+        and sum(counts.values()) < GROUPED_ROWS_FENCE
+    ):
+        g.kaoping_overdue_count = sum(overdue_counts.values())
 
 
 def overdue_count(user: User, today: date) -> int:
