@@ -59,19 +59,13 @@ def _note_flushed(session: Session, flush_context: Any) -> None:
         note(session, offices=offices, commissions=commissions)
 
 
-def _pending(session: Session) -> bool:
-    """Whether a record the ledger reads waits to be flushed (the commit's own flush comes after its hook)."""
-    kinds = (*WITH_OFFICE, CommissionTarget)
-    return any(
-        isinstance(obj, kinds) for bucket in (session.new, session.dirty, session.deleted) for obj in bucket
-    )
-
-
 @sa.event.listens_for(Session, "before_commit")
 def _bump_before_commit(session: Session) -> None:
-    if not session.info.get(OFFICES) and not session.info.get(COMMISSIONS) and not _pending(session):
+    # the commit's own flush comes after this hook: flush now so what it writes is noted (nothing to do, and
+    # no scan of the session, when nothing is pending)
+    session.flush()
+    if not session.info.get(OFFICES) and not session.info.get(COMMISSIONS):
         return
-    session.flush()  # the commit's own flush comes after this hook: what it writes is noted now
     offices = session.info.pop(OFFICES, set())
     commissions = session.info.pop(COMMISSIONS, set())
     if commissions:

@@ -157,17 +157,11 @@ def ranking(campaign: Campaign, shared: Standing | None = None) -> CampaignRanki
     return (shared or of(campaign)).live_ranking
 
 
-def _relevant(obj: object) -> bool:
-    return isinstance(obj, CampaignUnit) or (
-        isinstance(obj, ScoreSheet) and obj.subject_type == results.SHEET_SUBJECT
-    )
-
-
 def _changing(session: Session) -> bool:
-    """Whether the transaction holds changes to units or sheets not committed yet (flushed or pending)."""
-    if session.info.get(CAMPAIGNS) or session.info.get(UNITS):
-        return True
-    return any(_relevant(obj) for bucket in (session.new, session.dirty, session.deleted) for obj in bucket)
+    """Whether the transaction changed units or sheets it has not committed yet (pending changes are flushed
+    first, as the next query would; nothing to do when nothing is pending)."""
+    session.flush()
+    return bool(session.info.get(CAMPAIGNS) or session.info.get(UNITS))
 
 
 def _read(campaign: Campaign, *, live: bool) -> Standing:
@@ -233,9 +227,8 @@ def _note_flushed(session: Session, flush_context: Any) -> None:
 
 @sa.event.listens_for(Session, "before_commit")
 def _bump_before_commit(session: Session) -> None:
-    if not _changing(session):
+    if not _changing(session):  # flushed here: the commit's own flush comes after this hook
         return
-    session.flush()  # the commit's own flush comes after this hook: what it writes is noted now
     campaigns = session.info.pop(CAMPAIGNS, set())
     units = session.info.pop(UNITS, set())
     if units:
