@@ -107,27 +107,6 @@ def parse_folder(name: str, value: str | None, default: Path) -> str:
     return str(folder)
 
 
-#: PostgreSQL plans each execution with its own values. psycopg prepares a statement that a connection has run
-#: five times, and PostgreSQL's default (``plan_cache_mode = auto``) then settles on one generic plan whenever its
-#: estimate looks no worse. For the worklists' ORs of (bureau, state) and the visibility conditions, the generic
-#: plans were 4–10× slower on the generated province: /api/v1/cases as the province 30.7 → 3.9 ms of SQL, the
-#: supervised tab 79.9 → 9.6 ms. Preparing still saves parsing.
-POSTGRES_SESSION_OPTIONS = "-c plan_cache_mode=force_custom_plan"
-
-
-def engine_options(url: str, options: Mapping[str, Any]) -> dict[str, Any]:
-    """``SQLALCHEMY_ENGINE_OPTIONS`` for the database at ``url``: on PostgreSQL, every connection starts with
-    `POSTGRES_SESSION_OPTIONS` (unless the deployment set ``plan_cache_mode`` itself)."""
-    merged = dict(options)
-    if url.startswith(("postgresql", "postgres:")):
-        connect = dict(merged.get("connect_args") or {})
-        given = str(connect.get("options") or "")
-        if "plan_cache_mode" not in given:
-            connect["options"] = f"{given} {POSTGRES_SESSION_OPTIONS}".strip()
-        merged["connect_args"] = connect
-    return merged
-
-
 class BaseConfig:
     #: name used in logs and by ``config_for``
     NAME = "base"

@@ -8,7 +8,7 @@ from typing import Any
 from flask import Flask
 
 from config.rulesets import use_registered_dir
-from config.settings import config_for, engine_options
+from config.settings import config_for
 from webapp.core import api, auth, sql_count
 from webapp.core.api.validation import DepthSafeJSONProvider
 from webapp.core.auth.permissions import PERMISSION_ATTR, public
@@ -67,9 +67,6 @@ def configure(app: Flask, test_config: dict[str, Any] | None) -> None:
     app.config.from_object(settings)
     app.config["WTF_I18N_ENABLED"] = False  # WTForms' own zh catalogue (webapp.core.forms), no Flask-Babel
     app.config.update(overrides)
-    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(
-        app.config["SQLALCHEMY_DATABASE_URI"], app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {}
-    )
     type(settings).check(app.config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     audit_chain.init_app(app)  # the audit key, checkpoint file and retention settings (refuses unusable ones)

@@ -1,13 +1,11 @@
 from datetime import UTC, date, datetime
 
 import pytest
-import sqlalchemy as sa
 
-from config.settings import ConfigError, DevelopmentConfig, ProductionConfig, config_for, engine_options
+from config.settings import ConfigError, DevelopmentConfig, ProductionConfig, config_for
 from tests.factories import TODAY, make_test_app
 from webapp import create_app
 from webapp.core import clock
-from webapp.core.extensions import db
 from webapp.core.services import demo_clock
 from webapp.core.services.errors import ServiceError
 
@@ -160,32 +158,3 @@ def test_demo_clock_page_is_absent_in_production_like_config(demo, client, auth)
     demo.config["DEMO_CLOCK_ENABLED"] = False
     auth.login("admin")
     assert client.get("/admin/clock").status_code == 404
-
-
-def test_postgresql_connections_plan_each_execution_with_its_values_and_sqlite_is_left_alone():
-    """Issue 12: psycopg prepares repeated statements and PostgreSQL's default then keeps a generic plan, 4–10×
-    slower for the worklists; every PostgreSQL connection asks for custom plans, unless the deployment chose."""
-    url = "postgresql+psycopg://kaoping@db/kaoping"
-    assert engine_options("sqlite:////srv/kaoping.sqlite3", {"pool_pre_ping": True}) == {
-        "pool_pre_ping": True
-    }
-    assert engine_options(url, {"pool_pre_ping": True}) == {
-        "pool_pre_ping": True,
-        "connect_args": {"options": "-c plan_cache_mode=force_custom_plan"},
-    }
-    given = {"connect_args": {"options": "-c statement_timeout=5000", "connect_timeout": 3}}
-    assert engine_options(url, given)["connect_args"] == {
-        "options": "-c statement_timeout=5000 -c plan_cache_mode=force_custom_plan",
-        "connect_timeout": 3,
-    }
-    assert given == {
-        "connect_args": {"options": "-c statement_timeout=5000", "connect_timeout": 3}
-    }  # not changed
-    chosen = {"connect_args": {"options": "-c plan_cache_mode=auto"}}
-    assert engine_options(url, chosen) == chosen
-
-
-@pytest.mark.postgres
-def test_the_apps_postgresql_sessions_use_custom_plans(app):
-    with app.app_context():
-        assert db.session.scalar(sa.text("SHOW plan_cache_mode")) == "force_custom_plan"
