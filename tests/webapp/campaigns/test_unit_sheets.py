@@ -190,3 +190,26 @@ def test_the_team_and_the_office_open_the_sheet_pages_in_the_campaigns_words(
     client.post("/auth/logout")
     login(client, "c-staff")
     assert client.get(f"/sheets/campaign_unit/{lrn.cu_a}/agreed", follow_redirects=True).status_code == 200
+
+
+def test_the_leads_agreed_sheet_shows_on_the_offices_page_at_once_sta_4_3(
+    app: Flask, client, lrn: CWorld
+) -> None:  # type: ignore[no-untyped-def]
+    """The office's pages share the campaign's standing, read once per change: the lead's agreed sheet, saved
+    through the sheet code, raises the campaign's revision (not its version), and the next view shows it."""
+    set_state(app, lrn.campaign_id, "assessment")
+    login(client, "c-staff")
+    url = f"/campaigns/{lrn.campaign_id}"
+    before = client.get(url).get_data(as_text=True)
+    assert "合议评分表已提交 0。" in before
+    with app.app_context():
+        campaign = db.session.get(Campaign, lrn.campaign_id)
+        assert campaign is not None
+        revision, version = campaign.standing_revision, campaign.version_id
+        fill("c-lead", lrn.cu_a, SheetKind.AGREED, SELF)
+        db.session.expire_all()
+        campaign = db.session.get(Campaign, lrn.campaign_id)
+        assert campaign is not None
+        assert campaign.standing_revision > revision and campaign.version_id == version
+    after = client.get(url).get_data(as_text=True)
+    assert "合议评分表已提交 1。" in after and '<td class="text-end">97.00</td>' in after

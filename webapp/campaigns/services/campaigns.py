@@ -32,8 +32,10 @@ EVENT_INPUTS: dict[str, tuple[str, ...]] = {"return_results": ("reason",)}
 
 
 def load(user: User | None, campaign_id: int, *, lock: bool = False) -> Campaign:
-    """The campaign if ``user`` may see it; NotFound otherwise (no existence leak)."""
-    query = sa.select(Campaign).where(Campaign.id == campaign_id)
+    """The campaign if ``user`` may see it; NotFound otherwise (no existence leak). Its row as committed now,
+    even when the session holds an older copy (a session that outlived one request: a test's, a command's), since
+    the shared standing is keyed by it (`standing`); pending changes are flushed before the query."""
+    query = sa.select(Campaign).where(Campaign.id == campaign_id).execution_options(populate_existing=True)
     if lock:
         query = query.with_for_update()
     campaign = db.session.scalar(query)
