@@ -79,3 +79,21 @@ def test_summary_cells_escape_what_was_typed_and_keep_the_columns_order():
     assert cells.count("<td") == len(SUMMARY_COLUMNS)
     assert cells.startswith('<td class="text-nowrap">7</td>')
     assert '<td class="text-nowrap small">v-approved_on</td>' in cells
+
+
+def test_the_summary_table_is_made_once_per_change_of_its_data_arc_10_5_3(app):
+    """The page's table rows are kept by the data they were made of: an unchanged summary reuses them, a
+    certificate issued since (ARC-10.5.3: the table lists it) is in the next view's table."""
+    from dataclasses import replace
+
+    from tests.webapp.documents.test_summary import ROWS, SUMMARY
+    from webapp.grading.bureau.views import summary_table_rows
+
+    with app.test_request_context("/bureau/summary"):
+        first = summary_table_rows(replace(SUMMARY, rows=list(ROWS)))
+        assert summary_table_rows(replace(SUMMARY, rows=list(ROWS))) is first
+        assert first.count("<tr>") == len(ROWS)
+        issued = replace(ROWS[2], certificate_number="鄂档复证〔2027〕第0099号")
+        changed = summary_table_rows(replace(SUMMARY, rows=[*ROWS[:2], issued, *ROWS[3:]]))
+        assert "鄂档复证〔2027〕第0099号" in changed and "鄂档复证〔2027〕第0099号" not in first
+        assert summary_table_rows(replace(SUMMARY, rows=[])) == ""

@@ -41,6 +41,8 @@ from webapp.grading.bureau.forms import (
 from webapp.grading.cases.forms import SpotCheckForm
 from webapp.grading.documents.summary import (
     SUMMARY_COLUMNS,
+    KeptByData,
+    SummaryData,
     annual_summary_counts,
     annual_summary_rows,
     summary_due_note,
@@ -483,6 +485,20 @@ def summary_row_cells(rows: list[dict[str, str | int]]) -> list[Markup]:
     ]
 
 
+#: the page's table rows, made once per change of the summary's data (`KeptByData`)
+_SUMMARY_TABLES: KeptByData[Markup] = KeptByData(16)
+
+
+def summary_table_rows(data: SummaryData) -> Markup:
+    """The table's ``<tr>`` rows (empty when the year has no approval), kept by the data they were made of."""
+    return _SUMMARY_TABLES.get(
+        data,
+        lambda: Markup(
+            "".join(f"<tr>{cells}</tr>" for cells in summary_row_cells(annual_summary_rows(data)))
+        ),
+    )
+
+
 @bureau_only
 def annual_summary() -> str:
     year = _summary_year()
@@ -498,7 +514,7 @@ def annual_summary() -> str:
         data=data,
         year=year,
         title=summary_title(data),
-        rows=summary_row_cells(annual_summary_rows(data)),
+        rows=summary_table_rows(data),
         due_note=summary_due_note(data),
         counts=annual_summary_counts(data),
         columns=SUMMARY_COLUMNS,

@@ -10,9 +10,10 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from io import BytesIO
+from typing import Generic, TypeVar
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -21,6 +22,8 @@ from openpyxl.utils import get_column_letter
 from webapp.core.xlsx import style_cell
 from webapp.grading.documents.labels import format_date
 from workflow.ruleset import Ruleset
+
+T = TypeVar("T")
 
 #: (key in annual_summary_rows, column header, Excel column width)
 SUMMARY_COLUMNS: tuple[tuple[str, str, float], ...] = (
@@ -185,17 +188,9 @@ def filing_note(data: SummaryData) -> str:
     return "；".join(parts)
 
 
-#: the last workbooks built, by the data they were built from (`_workbook_key`): a city's summary is the same
-#: bytes until an approval, a certificate or a filing changes one of its rows, and building it takes openpyxl
-#: some 40 ms for a few hundred rows, on every download
-_WORKBOOKS: OrderedDict[tuple[object, ...], tuple[Ruleset, bytes]] = OrderedDict()
-_WORKBOOKS_KEPT = 16
-_WORKBOOKS_LOCK = threading.Lock()
-
-
-def _workbook_key(data: SummaryData) -> tuple[object, ...]:
-    """Everything the workbook prints (the rows are frozen dataclasses of dates and strings, so they hash); the
-    ruleset by id, and the hit is taken only when it is the same ruleset object (`annual_summary_xlsx`)."""
+def data_key(data: SummaryData) -> tuple[object, ...]:
+    """Everything the summary prints (the rows are frozen dataclasses of dates and strings, so they hash); the
+    ruleset by id, and a kept value is taken only for the same ruleset object (`KeptByData`)."""
     return (
         data.city_bureau,
         data.year,
@@ -209,22 +204,39 @@ def _workbook_key(data: SummaryData) -> tuple[object, ...]:
     )
 
 
+class KeptByData(Generic[T]):
+    """The last values built from a city's summary data, by `data_key`: a city's summary is the same until an
+    approval, a certificate or a filing changes one of its rows, so what is made of it (the workbook: some 40 ms
+    of openpyxl for a few hundred rows; the page's table: ~3,700 escaped cells) is made once per change."""
+
+    def __init__(self, size: int) -> None:
+        self._kept: OrderedDict[tuple[object, ...], tuple[Ruleset, T]] = OrderedDict()
+        self._size = size
+        self._lock = threading.Lock()
+
+    def get(self, data: SummaryData, build: Callable[[], T]) -> T:
+        key = data_key(data)
+        with self._lock:
+            kept = self._kept.get(key)
+            if kept is not None and kept[0] is data.ruleset:
+                self._kept.move_to_end(key)
+                return kept[1]
+        value = build()
+        with self._lock:
+            self._kept[key] = (data.ruleset, value)
+            self._kept.move_to_end(key)
+            while len(self._kept) > self._size:
+                self._kept.popitem(last=False)
+        return value
+
+
+_WORKBOOKS: KeptByData[bytes] = KeptByData(16)
+
+
 def annual_summary_xlsx(data: SummaryData) -> bytes:
     """The summary as an .xlsx workbook: title, header frozen, one row per approval, counts, due-date note.
-    Built once for the same data (`_WORKBOOKS`)."""
-    key = _workbook_key(data)
-    with _WORKBOOKS_LOCK:
-        kept = _WORKBOOKS.get(key)
-        if kept is not None and kept[0] is data.ruleset:
-            _WORKBOOKS.move_to_end(key)
-            return kept[1]
-    body = _build_workbook(data)
-    with _WORKBOOKS_LOCK:
-        _WORKBOOKS[key] = (data.ruleset, body)
-        _WORKBOOKS.move_to_end(key)
-        while len(_WORKBOOKS) > _WORKBOOKS_KEPT:
-            _WORKBOOKS.popitem(last=False)
-    return body
+    Built once for the same data (`KeptByData`)."""
+    return _WORKBOOKS.get(data, lambda: _build_workbook(data))
 
 
 def _build_workbook(data: SummaryData) -> bytes:
