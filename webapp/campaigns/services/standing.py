@@ -4,11 +4,10 @@ units and 1,600 sheets and ranked them on every view, ~15 ms of a 31 ms page).
 
 What moves when something the standing reads changes:
 
-- ``Campaign.standing_revision``, raised at the commit of any change to the campaign's units or to their score
-  sheets. Rows written through the ORM are noticed by the session's flush (`_note_flushed`); the counter is
-  raised once per commit, just before it (`_bump_before_commit`), as `webapp.articles.services.ledger_revision`
-  does for the ledger. It is raised with a plain UPDATE, so ``version_id`` stays: a unit saving its sheet does
-  not make the office's open form stale. A rolled-back transaction raises nothing.
+- ``Campaign.standing_revision`` (`STANDING`), raised at the commit of any change to the campaign's units or to
+  their score sheets, as the ledger's records revision is (`webapp.core.services.revisions`). It is raised with
+  a plain UPDATE, so ``version_id`` stays: a unit saving its sheet does not make the office's open form stale.
+  A rolled-back transaction raises nothing.
 - ``Campaign.version_id``, which moves with the campaign's own row (its rules, the office's counts, its state).
 
 Both are on the campaign's row, which every page loads first: the key costs no statement, and what is read
@@ -37,11 +36,10 @@ from sqlalchemy.orm import Session
 from webapp.campaigns.models import Campaign, CampaignUnit
 from webapp.campaigns.services import results
 from webapp.core.extensions import db
+from webapp.core.services.revisions import Noticed, Revision
 from webapp.scoring.models import ScoreSheet
 from workflow.campaigns.ranking import CampaignRanking, QuotaRefused
 
-#: session.info keys: campaign ids, and campaign unit ids (a sheet names its campaign through its unit)
-CAMPAIGNS, UNITS = "kaoping_standing_campaigns", "kaoping_standing_units"
 #: standings kept per process (an office moderates a few campaigns at a time)
 KEPT = 32
 #: values derived from one standing (pages of the board: a campaign has at most six)
@@ -131,7 +129,7 @@ def _kept() -> OrderedDict[tuple[int, int, int], Standing]:
 def of(campaign: Campaign) -> Standing:
     """The campaign's standing: shared within the process on a GET, read from the session otherwise (an act,
     or a GET whose own transaction changed units or sheets it has not committed yet)."""
-    if not (has_request_context() and request.method == "GET") or _changing(db.session):
+    if not (has_request_context() and request.method == "GET") or STANDING.pending(db.session):
         return _read(campaign, live=True)
     key = (campaign.id, campaign.version_id, campaign.standing_revision)
     with _lock:
@@ -155,13 +153,6 @@ def ranking(campaign: Campaign, shared: Standing | None = None) -> CampaignRanki
     if campaign.result:
         return results.ranking_from_dict(campaign.result)
     return (shared or of(campaign)).live_ranking
-
-
-def _changing(session: Session) -> bool:
-    """Whether the transaction changed units or sheets it has not committed yet (pending changes are flushed
-    first, as the next query would; nothing to do when nothing is pending)."""
-    session.flush()
-    return bool(session.info.get(CAMPAIGNS) or session.info.get(UNITS))
 
 
 def _read(campaign: Campaign, *, live: bool) -> Standing:
@@ -199,55 +190,23 @@ def _read(campaign: Campaign, *, live: bool) -> Standing:
 # --- the revision ----------------------------------------------------------------------------------------------
 
 
+def _noticed(obj: object) -> Noticed:
+    if isinstance(obj, CampaignUnit):
+        return True, obj.campaign_id
+    if isinstance(obj, ScoreSheet) and obj.subject_type == results.SHEET_SUBJECT:
+        return False, obj.subject_id  # a sheet names its campaign through its unit
+    return None
+
+
+STANDING = Revision(
+    "campaign_standing",
+    Campaign.__table__.c.standing_revision,
+    _noticed,
+    owners_of=lambda ids: sa.select(CampaignUnit.campaign_id).where(CampaignUnit.id.in_(list(ids))),
+    untouched=("updated_at",),  # the revision is not a change of the campaign: its updated_at stays
+).register()
+
+
 def note(session: Session, *, campaigns: Iterable[int] = (), units: Iterable[int] = ()) -> None:
     """Say that a statement changed units of ``campaigns`` (or the sheets of the campaign units ``units``)."""
-    session.info.setdefault(CAMPAIGNS, set()).update(int(c) for c in campaigns if c is not None)
-    session.info.setdefault(UNITS, set()).update(int(u) for u in units if u is not None)
-
-
-@sa.event.listens_for(Session, "after_flush")
-def _note_flushed(session: Session, flush_context: Any) -> None:
-    # new, dirty and deleted still hold what was just flushed (SQLAlchemy: "pre-flush state" in after_flush)
-    campaigns: set[int] = set()
-    units: set[int] = set()
-    for bucket, changed in ((session.new, False), (session.dirty, True), (session.deleted, False)):
-        for obj in bucket:
-            if isinstance(obj, CampaignUnit):
-                into, value = campaigns, obj.campaign_id
-            elif isinstance(obj, ScoreSheet) and obj.subject_type == results.SHEET_SUBJECT:
-                into, value = units, obj.subject_id
-            else:
-                continue
-            if changed and not session.is_modified(obj, include_collections=False):
-                continue
-            into.add(value)
-    if campaigns or units:
-        note(session, campaigns=campaigns, units=units)
-
-
-@sa.event.listens_for(Session, "before_commit")
-def _bump_before_commit(session: Session) -> None:
-    if not _changing(session):  # flushed here: the commit's own flush comes after this hook
-        return
-    campaigns = session.info.pop(CAMPAIGNS, set())
-    units = session.info.pop(UNITS, set())
-    if units:
-        campaigns |= set(
-            session.scalars(sa.select(CampaignUnit.campaign_id).where(CampaignUnit.id.in_(sorted(units))))
-        )
-    if campaigns:
-        table = Campaign.__table__
-        session.execute(
-            sa.update(table)
-            .where(table.c.id.in_(sorted(campaigns)))
-            # updated_at stays: the revision is not a change of the campaign (its column's onupdate would move it)
-            .values(standing_revision=table.c.standing_revision + 1, updated_at=table.c.updated_at)
-        )
-
-
-@sa.event.listens_for(Session, "after_soft_rollback")
-def _forget_on_rollback(session: Session, previous_transaction: Any) -> None:
-    if previous_transaction.nested:  # a savepoint: what the outer transaction changed is still to commit
-        return
-    session.info.pop(CAMPAIGNS, None)
-    session.info.pop(UNITS, None)
+    STANDING.note(session, owners=campaigns, parents=units)

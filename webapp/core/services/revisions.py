@@ -1,0 +1,109 @@
+"""Revision counters raised at commit: an integer column on an owner row (an article office, a campaign) that moves
+with every committed change of the rows a cached read model is made of, so the model is kept per process under
+the counter and read back with one probe (issue 12). The ledger's `records_revision` and a campaign's
+`standing_revision` are two of them.
+
+Rows written through the ORM are noticed by the session's flush; a bulk statement that bypasses the ORM says what
+it changed with `Revision.note`. A noticed row names its owner directly, or through a parent row whose owner one
+statement finds (a commission target through its commission, a score sheet through its campaign unit). The
+counters are raised once per commit, just before it, after every other row lock the transaction takes and in
+owner order, so two transactions never wait on each other's owner rows in a cycle; the column's ``onupdate``
+(an ``updated_at``) is left as it was, and so is the ORM's version counter (a plain UPDATE). A rolled-back
+transaction raises nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+#: what a changed row tells the counter: (True, owner id) when the row names its owner, (False, parent id) when
+#: its owner is found through ``Revision.owners_of``; None when the row is not one the counter follows
+Noticed = tuple[bool, int] | None
+
+
+@dataclass(frozen=True)
+class Revision:
+    """One counter: ``column`` on the owners' table, ``noticed`` for each changed ORM object, ``owners_of`` the
+    statement that maps parent ids to owner ids."""
+
+    name: str
+    column: sa.Column[int]
+    noticed: Callable[[object], Noticed]
+    owners_of: Callable[[Iterable[int]], sa.Select[tuple[int]]] | None = None
+    #: columns the raise sets to themselves, so their ``onupdate`` does not move them
+    untouched: tuple[str, ...] = ()
+
+    @property
+    def _keys(self) -> tuple[str, str]:
+        return f"kaoping_revision_{self.name}_owners", f"kaoping_revision_{self.name}_parents"
+
+    def note(self, session: Session, *, owners: Iterable[int] = (), parents: Iterable[int] = ()) -> None:
+        """Say that a statement changed rows of ``owners`` (or of the owners of ``parents``)."""
+        owner_key, parent_key = self._keys
+        session.info.setdefault(owner_key, set()).update(int(o) for o in owners if o is not None)
+        session.info.setdefault(parent_key, set()).update(int(p) for p in parents if p is not None)
+
+    def pending(self, session: Session) -> bool:
+        """Whether the transaction changed rows it has not committed yet (what is pending is flushed first, as
+        the next query would; nothing to do and no scan of the session when nothing is)."""
+        session.flush()
+        owner_key, parent_key = self._keys
+        return bool(session.info.get(owner_key) or session.info.get(parent_key))
+
+    def current(self, session: Session, owner_id: int) -> int:
+        """The owner's counter as committed now (one probe by primary key; a loaded row may be older)."""
+        table = self.column.table
+        value = session.scalar(sa.select(self.column).where(table.c.id == owner_id))
+        return int(value or 0)
+
+    def register(self) -> Revision:
+        """Listen to every session: notice flushed rows, raise the counters before commit, forget on rollback."""
+        sa.event.listen(Session, "after_flush", self._note_flushed)
+        sa.event.listen(Session, "before_commit", self._raise_before_commit)
+        sa.event.listen(Session, "after_soft_rollback", self._forget_on_rollback)
+        return self
+
+    def _note_flushed(self, session: Session, flush_context: Any) -> None:
+        # new, dirty and deleted still hold what was just flushed (SQLAlchemy: "pre-flush state" in after_flush)
+        owners: set[int] = set()
+        parents: set[int] = set()
+        for bucket, changed in ((session.new, False), (session.dirty, True), (session.deleted, False)):
+            for obj in bucket:
+                found = self.noticed(obj)
+                if found is None:
+                    continue
+                if changed and not session.is_modified(obj, include_collections=False):
+                    continue
+                direct, value = found
+                (owners if direct else parents).add(value)
+        if owners or parents:
+            self.note(session, owners=owners, parents=parents)
+
+    def _raise_before_commit(self, session: Session) -> None:
+        if not self.pending(session):  # flushed here: the commit's own flush comes after this hook
+            return
+        owner_key, parent_key = self._keys
+        owners = session.info.pop(owner_key, set())
+        parents = session.info.pop(parent_key, set())
+        if parents and self.owners_of is not None:
+            owners |= set(session.scalars(self.owners_of(sorted(parents))))
+        owners.discard(None)
+        if not owners:
+            return
+        table = self.column.table
+        session.execute(
+            sa.update(table)
+            .where(table.c.id.in_(sorted(owners)))
+            .values({self.column.name: self.column + 1, **{name: table.c[name] for name in self.untouched}})
+        )
+
+    def _forget_on_rollback(self, session: Session, previous_transaction: Any) -> None:
+        if previous_transaction.nested:  # a savepoint: what the outer transaction changed is still to commit
+            return
+        for key in self._keys:
+            session.info.pop(key, None)
