@@ -130,7 +130,7 @@ def _item_rows(
 
 def _item_scores(unit_ids: list[int]) -> dict[int, dict[str, dict[str, Decimal]]]:
     """Per item, the self and agreed scores of the page's units: their self and agreed sheets' results only (a
-    page of units, so a bounded list; the reviewers' sheets are read as totals by `results.sheet_progress`)."""
+    page of units, so a bounded list; the reviewers' sheets are read as totals in the standing, `standing.of`)."""
     sheets: dict[int, dict[str, dict[str, Decimal]]] = {i: {} for i in unit_ids}
     if not unit_ids:
         return sheets

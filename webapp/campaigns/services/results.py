@@ -135,16 +135,13 @@ def choices_of(campaign: Campaign) -> dict[str, dict[str, int]]:
     }
 
 
-def ranking(campaign: Campaign, *, live: bool = False, progress: Progress | None = None) -> CampaignRanking:
+def ranking(campaign: Campaign, *, live: bool = False) -> CampaignRanking:
     """The campaign's ranking: the frozen copy once approved (unless ``live``), else computed now from the
-    session's units and their submitted agreed sheets (``progress`` when the caller has read them already; pages
-    read the shared copy, `standing.ranking`). Raises `QuotaRefused` when the office's counts break a quota
-    (STA-4.1)."""
+    session's units and their submitted agreed sheets (pages read the shared copy, `standing.ranking`). Raises
+    `QuotaRefused` when the office's counts break a quota (STA-4.1)."""
     if not live and campaign.result:
         return ranking_from_dict(campaign.result)
-    return rank(
-        campaign.units, progress or sheet_progress(campaign), campaign.rules or {}, choices_of(campaign)
-    )
+    return rank(campaign.units, sheet_progress(campaign), campaign.rules or {}, choices_of(campaign))
 
 
 def rank(
@@ -199,26 +196,24 @@ def by_bands(ranked: CampaignRanking, rules: Mapping[str, Any]) -> CampaignRanki
     )
 
 
-def unit_names(campaign: Campaign) -> dict[str, str]:
-    """CampaignUnit id (text) → the unit's name, in one query."""
+def _names(where: sa.ColumnElement[bool]) -> list[tuple[int, str]]:
+    """(CampaignUnit id, its organisation's name now) of the units ``where`` selects, in one query."""
     rows = db.session.execute(
         sa.select(CampaignUnit.id, Organisation.name)
         .join(Organisation, Organisation.id == CampaignUnit.organisation_id)
-        .where(CampaignUnit.campaign_id == campaign.id)
+        .where(where)
     ).all()
-    return {str(i): name for i, name in rows}
+    return [(unit_id, name) for unit_id, name in rows]
+
+
+def unit_names(campaign: Campaign) -> dict[str, str]:
+    """CampaignUnit id (text) → the unit's name, for every unit of the campaign."""
+    return {str(unit_id): name for unit_id, name in _names(CampaignUnit.campaign_id == campaign.id)}
 
 
 def names_of(unit_ids: list[int]) -> dict[int, str]:
-    """The names of the campaign units ``unit_ids`` as they are now (a page's units, one query)."""
-    if not unit_ids:
-        return {}
-    rows = db.session.execute(
-        sa.select(CampaignUnit.id, Organisation.name)
-        .join(Organisation, Organisation.id == CampaignUnit.organisation_id)
-        .where(CampaignUnit.id.in_(unit_ids))
-    ).all()
-    return {i: name for i, name in rows}
+    """The names of the campaign units ``unit_ids`` as they are now (a page's units)."""
+    return dict(_names(CampaignUnit.id.in_(unit_ids))) if unit_ids else {}
 
 
 def ranking_to_dict(ranked: CampaignRanking, names: Mapping[str, str] | None = None) -> dict[str, Any]:

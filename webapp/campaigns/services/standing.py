@@ -65,7 +65,6 @@ class UnitRow:
 
 @dataclass(frozen=True)
 class Standing:
-    campaign_id: int
     #: the campaign's units in its order (position, then id)
     units: tuple[Any, ...]
     progress: results.Progress
@@ -179,7 +178,6 @@ def _read(campaign: Campaign, *, live: bool) -> Standing:
             )
         )
     return Standing(
-        campaign_id=campaign.id,
         units=units,
         progress=results.read_progress(campaign.id, [u.id for u in units]),
         rules=dict(campaign.rules or {}),
