@@ -126,12 +126,23 @@ def _looks_like_path(name_or_path: str) -> bool:
     return name_or_path.endswith(".toml") or "/" in name_or_path or "\\" in name_or_path
 
 
+#: ids already found, with the registered folder they were looked for with: a page of cases asks for its cases'
+#: ruleset row by row, and looking again cost a stat per folder each time. A found file stays (a registered id is
+#: never overwritten, and `_load` keeps what it parsed anyway); an id not found is looked for again next time.
+_found: dict[tuple[str, Path | None], Path] = {}
+
+
 def _resolve(name_or_path: str) -> Path:
     if _looks_like_path(name_or_path):
         return Path(name_or_path).resolve()
+    key = (name_or_path, _registered_dir)
+    found = _found.get(key)
+    if found is not None:
+        return found
     for folder in _dirs():
         path = folder / f"{name_or_path}.toml"
         if path.is_file():
+            _found[key] = path
             return path
     return RULESET_DIR / f"{name_or_path}.toml"
 

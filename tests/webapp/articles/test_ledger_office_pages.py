@@ -371,6 +371,47 @@ def test_a_live_periods_ranking_issues_the_same_statements_with_more_records(
     assert again == changed and row_value(again, "甲县委组织部", "total") != "0"
 
 
+def test_the_roster_is_read_once_per_change_and_a_renamed_or_moved_unit_shows_at_once_zg_5_2(
+    world: World, client, app
+) -> None:
+    """Issue 12: a repeat view of the ranking reads no unit of the office (the roster is kept under the office's
+    records revision); renaming a unit's organisation, moving a unit to another group or taking it off the
+    roster moves the revision at its commit, so the next view ranks the units as they are now (ZG-5.2)."""
+    from webapp.articles.models import OfficeUnit
+    from webapp.articles.services import office_settings
+
+    adoption_of(world, unit="a", title="甲县经验")
+    steps.login(client, world.head)
+    first = text(client.get(f"/ledger/?period={Q4}"))
+    assert "甲县委组织部" in sections_of(first)["县（市、区）委组织部"]
+    with count_statements(app) as repeat:
+        assert sections_of(text(client.get(f"/ledger/?period={Q4}"))) == sections_of(first)
+    assert not [sql for sql in repeat.sql if "article_office_units" in sql], repeat.sql
+
+    world.unit_a.name = (
+        "甲市委组织部"  # the admin renames the organisation (one commit, nothing else changed)
+    )
+    db.session.commit()
+    renamed = text(client.get(f"/ledger/?period={Q4}"))
+    assert "甲市委组织部" in sections_of(renamed)["县（市、区）委组织部"] and "甲县委组织部" not in renamed
+
+    row = db.session.scalars(
+        sa.select(OfficeUnit).where(
+            OfficeUnit.office_id == world.office.id, OfficeUnit.unit_id == world.unit_a.id
+        )
+    ).one()
+    office_settings.update_unit(world.head, row.id, active=False)
+    removed = text(client.get(f"/ledger/?period={Q4}"))
+    assert "甲市委组织部" not in removed
+
+    rolled_back = db.session.get(OfficeUnit, row.id)
+    assert rolled_back is not None
+    rolled_back.active = True
+    db.session.flush()
+    db.session.rollback()  # a change that never commits moves nothing: the page stays as it was
+    assert "甲市委组织部" not in text(client.get(f"/ledger/?period={Q4}"))
+
+
 def test_a_live_rankings_sections_are_rendered_once_until_its_records_change_zg_5_2(
     world: World, client, monkeypatch
 ) -> None:

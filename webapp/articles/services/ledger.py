@@ -37,7 +37,7 @@ from webapp.articles.models import (
     LedgerRecompute,
     Publication,
 )
-from webapp.articles.services import commissions, incidents, ledger_revision, permissions
+from webapp.articles.services import commissions, incidents, permissions
 
 # the scheme, periods and roster live in ledger_periods; callers keep reading them as ledger.<name>
 from webapp.articles.services.ledger_periods import (  # noqa: F401 - re-exported
@@ -52,6 +52,7 @@ from webapp.articles.services.ledger_periods import (  # noqa: F401 - re-exporte
     last_day,
     period_from,
     require_scheme,
+    revision,
     roster,
     scheme_of,
     to_close,
@@ -259,9 +260,9 @@ def records(
 
 def records_stamp(office: ArticleOffice) -> tuple[Any, ...]:
     """What moves whenever a record the ledger reads changes: the office's records revision, raised at every
-    commit that writes an adoption, article, instruction, incident, commission or target of it
-    (`ledger_revision`). One index probe, whatever the office holds."""
-    return (ledger_revision.current(db.session, office.id),)
+    commit that writes an adoption, article, instruction, incident, commission or target of it, or changes its
+    roster (`ledger_revision`). One index probe, whatever the office holds, once per GET (`revision`)."""
+    return (revision(office),)
 
 
 #: live results kept per process, a few periods deep (the pages of one office read the same period again and
@@ -283,8 +284,8 @@ def live(
     """Score ``period`` now from the flow's records (a closed period's frozen result is `view`'s job).
 
     A page's repeated views are answered from a small per-process cache keyed by the period, the day, the
-    scheme, the roster, the office's publications and `records_stamp` (three statements, none over the office's
-    history), so a province's period is scored once per change, not once per view. The result is shared: callers
+    scheme, the roster, the office's publications and `records_stamp` (two statements, none over the office's
+    history, the roster kept under the same revision), so a province's period is scored once per change, not once per view. The result is shared: callers
     read it, never change it. Acts (closing, recomputing) pass ``fresh`` and always score from the records."""
     as_of = as_of or clock.today()
     scheme = require_scheme(office)
@@ -298,9 +299,7 @@ def live(
             as_of,
             scheme.id,
             scheme.version,
-            tuple(who.units),
-            tuple(who.unplaced),
-            tuple(sorted(who.names.items())),
+            who.key(),
             publications,
             records_stamp(office),
         )

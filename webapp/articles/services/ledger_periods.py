@@ -1,20 +1,24 @@
 """The ledger's scheme, periods and roster: which scheme an office scores by, the periods it scores (a month,
 quarter, half or year, and the one to close), and the units it scores with their groups and base scores (read
-once per request). Split from `ledger` (the records, scoring and acts), which re-exports these names.
+once per change: kept per process under the office's records revision, which moves with the roster too). Split
+from `ledger` (the records, scoring and acts), which re-exports these names.
 """
 
 from __future__ import annotations
 
 import calendar
-from dataclasses import dataclass
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
-from flask import has_request_context, request
+from flask import current_app, has_request_context, request
 
 from config.ledger_schemes import load_ledger_scheme
 from webapp.articles.models import ArticleOffice, LedgerPeriod, OfficeUnit
+from webapp.articles.services import ledger_revision
 from webapp.core import clock
 from webapp.core.extensions import db
 from webapp.core.models import Organisation
@@ -125,6 +129,14 @@ class Roster:
     ids: dict[str, int]
     #: units whose group is not one of the scheme's (they are listed, not scored)
     unplaced: list[str]
+    #: what tells this roster from another in a cache key: the revision it was read at, when it is the shared
+    #: copy; else (read in an act, or narrowed to one unit) its content
+    stamp: Any = field(default=None, compare=False, repr=False)
+
+    def key(self) -> Any:
+        if self.stamp is not None:
+            return self.stamp
+        return (tuple(self.units), tuple(self.unplaced), tuple(sorted(self.names.items())))
 
 
 def _per_request(name: str) -> dict[Any, Any]:
@@ -136,17 +148,57 @@ def _per_request(name: str) -> dict[Any, Any]:
     return memo
 
 
-def roster(office: ArticleOffice, scheme: LedgerScheme) -> Roster:
-    """The office's scored units, read once per request (a unit's page reads it for its result, its articles
-    and its months)."""
-    memo: dict[tuple[int, str], Roster] = _per_request("rosters")
-    found = memo.get((office.id, scheme.id))
+#: rosters kept per process (a province has a few dozen offices; the busy ones stay)
+ROSTERS_KEPT = 16
+_rosters_lock = threading.Lock()
+
+
+def revision(office: ArticleOffice) -> int:
+    """The office's records revision as committed (`ledger_revision`), read once per GET request (a GET
+    changes nothing); an act reads it afresh each time."""
+    if not (has_request_context() and request.method == "GET"):
+        return ledger_revision.current(db.session, office.id)
+    memo: dict[int, int] = _per_request("revisions")
+    found = memo.get(office.id)
     if found is None:
-        found = memo[(office.id, scheme.id)] = _read_roster(office, scheme)
+        found = memo[office.id] = ledger_revision.current(db.session, office.id)
     return found
 
 
-def _read_roster(office: ArticleOffice, scheme: LedgerScheme) -> Roster:
+def roster(office: ArticleOffice, scheme: LedgerScheme) -> Roster:
+    """The office's scored units, read once per request (a unit's page reads it for its result, its articles
+    and its months) and, on a GET, once per change of the roster: shared within the process under the office's
+    records revision, which moves at the commit of any change to its units or their organisations' names."""
+    memo: dict[tuple[int, str], Roster] = _per_request("rosters")
+    found = memo.get((office.id, scheme.id))
+    if found is None:
+        found = memo[(office.id, scheme.id)] = _shared_roster(office, scheme)
+    return found
+
+
+def _shared_roster(office: ArticleOffice, scheme: LedgerScheme) -> Roster:
+    if not (has_request_context() and request.method == "GET") or ledger_revision.pending(db.session):
+        return _read_roster(office, scheme)
+    key = (office.id, scheme.id, scheme.version, revision(office))
+    with _rosters_lock:
+        kept: OrderedDict[tuple[Any, ...], Roster] = current_app.extensions.setdefault(
+            "kaoping_ledger_rosters", OrderedDict()
+        )
+        found = kept.get(key)
+        if found is not None:
+            kept.move_to_end(key)
+            return found
+    # read after the revision: what is read is at least as new as the key (the revision is raised in the
+    # transaction that changes the roster)
+    found = _read_roster(office, scheme, stamp=key)
+    with _rosters_lock:
+        kept[key] = found
+        while len(kept) > ROSTERS_KEPT:
+            kept.popitem(last=False)
+    return found
+
+
+def _read_roster(office: ArticleOffice, scheme: LedgerScheme, stamp: Any = None) -> Roster:
     groups = {g.id for g in scheme.groups}
     rows = db.session.execute(
         sa.select(OfficeUnit.unit_id, OfficeUnit.group_code, OfficeUnit.base_score, Organisation.name)
@@ -167,4 +219,4 @@ def _read_roster(office: ArticleOffice, scheme: LedgerScheme) -> Roster:
             units.append(Unit(name, group, base))
         else:
             unplaced.append(name)
-    return Roster(units, names, {v: k for k, v in names.items()}, unplaced)
+    return Roster(units, names, {v: k for k, v in names.items()}, unplaced, stamp)

@@ -314,17 +314,11 @@ def can_cancel_adoption(user: User | None, adoption: Adoption) -> bool:
 
 
 def _office_staff_of(user: User | None, office_id: int) -> bool:
-    return (
-        _active(user)
-        and user is not None
-        and user.has_role(*OFFICE_ROLES)
-        and db.session.scalar(
-            sa.select(ArticleOffice.organisation_id).where(
-                ArticleOffice.id == office_id, ArticleOffice.active.is_(True)
-            )
-        )
-        == user.organisation_id
-    )
+    if not (_active(user) and user is not None and user.has_role(*OFFICE_ROLES)):
+        return False
+    # the office as this request loaded it (a page loads its office first): no statement when it is loaded
+    office = db.session.get(ArticleOffice, office_id)
+    return office is not None and office.active and office.organisation_id == user.organisation_id
 
 
 def _office_head_of(user: User | None, office_id: int) -> bool:

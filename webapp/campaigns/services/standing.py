@@ -190,9 +190,9 @@ def _read(campaign: Campaign, *, live: bool) -> Standing:
 
 def _noticed(obj: object) -> Noticed:
     if isinstance(obj, CampaignUnit):
-        return True, obj.campaign_id
+        return None, obj.campaign_id
     if isinstance(obj, ScoreSheet) and obj.subject_type == results.SHEET_SUBJECT:
-        return False, obj.subject_id  # a sheet names its campaign through its unit
+        return "unit", obj.subject_id  # a sheet names its campaign through its unit
     return None
 
 
@@ -200,11 +200,11 @@ STANDING = Revision(
     "campaign_standing",
     Campaign.__table__.c.standing_revision,
     _noticed,
-    owners_of=lambda ids: sa.select(CampaignUnit.campaign_id).where(CampaignUnit.id.in_(list(ids))),
+    owners_of={"unit": lambda ids: sa.select(CampaignUnit.campaign_id).where(CampaignUnit.id.in_(ids))},
     untouched=("updated_at",),  # the revision is not a change of the campaign: its updated_at stays
 ).register()
 
 
 def note(session: Session, *, campaigns: Iterable[int] = (), units: Iterable[int] = ()) -> None:
     """Say that a statement changed units of ``campaigns`` (or the sheets of the campaign units ``units``)."""
-    STANDING.note(session, owners=campaigns, parents=units)
+    STANDING.note(session, owners=campaigns, parents={"unit": units})

@@ -5,7 +5,8 @@ the counter and read back with one probe (issue 12). The ledger's `records_revis
 
 Rows written through the ORM are noticed by the session's flush; a bulk statement that bypasses the ORM says what
 it changed with `Revision.note`. A noticed row names its owner directly, or through a parent row whose owner one
-statement finds (a commission target through its commission, a score sheet through its campaign unit). The
+statement finds (a commission target through its commission, a score sheet through its campaign unit, a unit's
+organisation through the offices it writes to); a counter may follow parents of several kinds. The
 counters are raised once per commit, just before it, after every other row lock the transaction takes and in
 owner order, so two transactions never wait on each other's owner rows in a cycle; the column's ``onupdate``
 (an ``updated_at``) is left as it was, and so is the ORM's version counter (a plain UPDATE). A rolled-back
@@ -14,27 +15,29 @@ transaction raises nothing.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-#: what a changed row tells the counter: (True, owner id) when the row names its owner, (False, parent id) when
-#: its owner is found through ``Revision.owners_of``; None when the row is not one the counter follows
-Noticed = tuple[bool, int] | None
+#: what a changed row tells the counter: (None, owner id) when the row names its owner, (kind, parent id) when its
+#: owners are found through ``Revision.owners_of[kind]``; None when the row is not one the counter follows
+Noticed = tuple[str | None, int] | None
+#: the statement that maps parent ids of one kind to their owners' ids
+OwnersOf = Callable[[list[int]], sa.Select[tuple[int]]]
 
 
 @dataclass(frozen=True)
 class Revision:
     """One counter: ``column`` on the owners' table, ``noticed`` for each changed ORM object, ``owners_of`` the
-    statement that maps parent ids to owner ids."""
+    statement per parent kind that maps parent ids to owner ids."""
 
     name: str
     column: sa.Column[int]
     noticed: Callable[[object], Noticed]
-    owners_of: Callable[[Iterable[int]], sa.Select[tuple[int]]] | None = None
+    owners_of: Mapping[str, OwnersOf] = field(default_factory=dict)
     #: columns the raise sets to themselves, so their ``onupdate`` does not move them
     untouched: tuple[str, ...] = ()
 
@@ -42,18 +45,28 @@ class Revision:
     def _keys(self) -> tuple[str, str]:
         return f"kaoping_revision_{self.name}_owners", f"kaoping_revision_{self.name}_parents"
 
-    def note(self, session: Session, *, owners: Iterable[int] = (), parents: Iterable[int] = ()) -> None:
-        """Say that a statement changed rows of ``owners`` (or of the owners of ``parents``)."""
+    def note(
+        self,
+        session: Session,
+        *,
+        owners: Iterable[int] = (),
+        parents: Mapping[str, Iterable[int]] | None = None,
+    ) -> None:
+        """Say that a statement changed rows of ``owners`` (or of the owners of ``parents``, by kind)."""
         owner_key, parent_key = self._keys
         session.info.setdefault(owner_key, set()).update(int(o) for o in owners if o is not None)
-        session.info.setdefault(parent_key, set()).update(int(p) for p in parents if p is not None)
+        noted: dict[str, set[int]] = session.info.setdefault(parent_key, {})
+        for kind, ids in (parents or {}).items():
+            if kind not in self.owners_of:
+                raise ValueError(f"{self.name}: no owners_of for parents of kind {kind!r}")
+            noted.setdefault(kind, set()).update(int(p) for p in ids if p is not None)
 
     def pending(self, session: Session) -> bool:
         """Whether the transaction changed rows it has not committed yet (what is pending is flushed first, as
         the next query would; nothing to do and no scan of the session when nothing is)."""
         session.flush()
         owner_key, parent_key = self._keys
-        return bool(session.info.get(owner_key) or session.info.get(parent_key))
+        return bool(session.info.get(owner_key) or any(session.info.get(parent_key, {}).values()))
 
     def current(self, session: Session, owner_id: int) -> int:
         """The owner's counter as committed now (one probe by primary key; a loaded row may be older)."""
@@ -71,7 +84,7 @@ class Revision:
     def _note_flushed(self, session: Session, flush_context: Any) -> None:
         # new, dirty and deleted still hold what was just flushed (SQLAlchemy: "pre-flush state" in after_flush)
         owners: set[int] = set()
-        parents: set[int] = set()
+        parents: dict[str, set[int]] = {}
         for bucket, changed in ((session.new, False), (session.dirty, True), (session.deleted, False)):
             for obj in bucket:
                 found = self.noticed(obj)
@@ -79,8 +92,11 @@ class Revision:
                     continue
                 if changed and not session.is_modified(obj, include_collections=False):
                     continue
-                direct, value = found
-                (owners if direct else parents).add(value)
+                kind, value = found
+                if kind is None:
+                    owners.add(value)
+                else:
+                    parents.setdefault(kind, set()).add(value)
         if owners or parents:
             self.note(session, owners=owners, parents=parents)
 
@@ -89,9 +105,10 @@ class Revision:
             return
         owner_key, parent_key = self._keys
         owners = session.info.pop(owner_key, set())
-        parents = session.info.pop(parent_key, set())
-        if parents and self.owners_of is not None:
-            owners |= set(session.scalars(self.owners_of(sorted(parents))))
+        parents: dict[str, set[int]] = session.info.pop(parent_key, {})
+        for kind, ids in sorted(parents.items()):
+            if ids:
+                owners |= set(session.scalars(self.owners_of[kind](sorted(ids))))
         owners.discard(None)
         if not owners:
             return
