@@ -202,3 +202,34 @@ def test_visibility_sends_the_database_no_list_of_bureau_ids_however_many_there_
             make_bureau(BureauTier.COUNTY, city)
         assert parameters() == before
         assert "organisation_tree" in str(permissions.visible_cases(_user("city-staff")))
+
+
+def test_a_statement_reads_the_bureaus_below_once_however_many_columns_ask(demo):
+    """Issue 12: a case is visible to a bureau when any of six function columns or a filing names a bureau at or
+    below it (ARC-9.6); the statement computes that set once (a CTE named for the bureau) and every column reads
+    it, where seven subqueries were each planned and run. A list count and its rows, the worklist's three tab
+    counts (visibility and supervision: two sets of one bureau) and the lower bureaus all compile and run."""
+    from webapp.grading.services import worklist
+    from webapp.grading.services.case_search import CaseFilters
+
+    with demo.app_context():
+        city, staff = org("yc"), _user("city-staff")
+        county, elsewhere = org("yc-yl"), org("wh")
+        ours = make_case(org("yc-yl-czj"), state="in_notice", organizer=county, approver=county)
+        filed = make_case(org("yc-yl-czj"), state="approved", approver=county, plan_year=2026)
+        theirs = make_case(make_organ(elsewhere), state="in_notice", organizer=elsewhere, approver=elsewhere)
+        db.session.commit()
+        stmt = permissions.visible_cases(staff)
+        sql = str(stmt.compile(dialect=db.engine.dialect))
+        assert sql.count("FROM organisation_tree") == 1 and sql.count(f"bureaus_under_{city.id} AS") == 1
+        visible = set(db.session.scalars(stmt.with_only_columns(permissions.Case.id)))
+        assert {ours.id, filed.id} <= visible and theirs.id not in visible
+        assert visible == {
+            case.id
+            for case in db.session.scalars(sa.select(permissions.Case))
+            if permissions.can_view(staff, case)
+        }
+        listed = worklist.worklist(staff, filters=CaseFilters(), tab="supervised")
+        supervised = {case.id for case in listed.supervised}
+        assert {ours.id, filed.id} <= supervised <= visible and listed.totals["supervised"] == len(supervised)
+        assert permissions.lower_bureau_ids(city) == {o.id for o in city.children if o.is_bureau}
