@@ -314,11 +314,18 @@ def live(
         result = score_ledger(scheme, who.units, collected.records, period)
     except LedgerError as exc:  # a stored value the scheme cannot place: say which, never fail the page
         raise LedgerUnavailable(f"本期记录无法按计分办法计分：{exc}") from None
-    out = _in_office_words(office, scheme, result.to_dict())
+    skipped = collected.skipped
+    # a province office's quarter is ~30,000 adoptions (~16 MB as records) and the engine's result ~5 MB: let
+    # them go before the result is copied into the office's words, so a worker's peak holds one of them at a time
+    del collected
+    dumped = result.to_dict()
+    del result
+    out = _in_office_words(office, scheme, dumped)
+    del dumped
     out["scheme"] = {"id": scheme.id, "version": scheme.version, "name": scheme.name}
     out["office"] = office.name
     out["computed_on"] = as_of.isoformat()
-    out["skipped"] = collected.skipped
+    out["skipped"] = skipped
     out["unplaced"] = who.unplaced
     out["unit_ids"] = {name: unit_id for name, unit_id in who.ids.items()}
     if key is not None:
