@@ -16,14 +16,12 @@ Results are plain dicts — `LedgerResult.to_dict()` plus ``scheme``, ``office``
 from __future__ import annotations
 
 import json
-import threading
-from collections import Counter, OrderedDict
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
-from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
 from webapp.articles.models import (
@@ -63,6 +61,7 @@ from webapp.core.models import User
 from webapp.core.services import transaction
 from webapp.core.services.audit import append_event
 from webapp.core.services.errors import Conflict, InvalidInput, NotFound
+from webapp.core.services.kept import Kept
 from workflow.scoring.ledger import Adoption as LedgerAdoption
 from workflow.scoring.ledger import Incident as LedgerIncident
 from workflow.scoring.ledger import Instruction as LedgerInstruction
@@ -268,14 +267,7 @@ def records_stamp(office: ArticleOffice) -> tuple[Any, ...]:
 #: live results kept per process, a few periods deep (the pages of one office read the same period again and
 #: again; a change of any record moves `records_stamp` and the next view scores afresh)
 LIVE_CACHE_SIZE = 8
-_live_lock = threading.Lock()
-
-
-def _live_cache() -> OrderedDict[tuple[Any, ...], dict[str, Any]]:
-    cache: OrderedDict[tuple[Any, ...], dict[str, Any]] = current_app.extensions.setdefault(
-        "kaoping_ledger_live", OrderedDict()
-    )
-    return cache
+_LIVE: Kept[dict[str, Any]] = Kept("ledger_live", LIVE_CACHE_SIZE)
 
 
 def live(
@@ -285,8 +277,8 @@ def live(
 
     A page's repeated views are answered from a small per-process cache keyed by the period, the day, the
     scheme, the roster, the office's publications and `records_stamp` (two statements, none over the office's
-    history, the roster kept under the same revision), so a province's period is scored once per change, not once per view. The result is shared: callers
-    read it, never change it. Acts (closing, recomputing) pass ``fresh`` and always score from the records."""
+    history; the roster is kept under the same revision), so a province's period is scored once per change, not
+    once per view. The result is shared: callers read it, never change it. Acts (closing, recomputing) pass ``fresh`` and always score from the records."""
     as_of = as_of or clock.today()
     scheme = require_scheme(office)
     who = roster(office, scheme)
@@ -303,12 +295,9 @@ def live(
             publications,
             records_stamp(office),
         )
-        with _live_lock:
-            cache = _live_cache()
-            found = cache.get(key)
-            if found is not None:
-                cache.move_to_end(key)
-                return found
+        found = _LIVE.get(key)
+        if found is not None:
+            return found
     collected = records(office, scheme, period, who, as_of)
     try:
         result = score_ledger(scheme, who.units, collected.records, period)
@@ -329,11 +318,7 @@ def live(
     out["unplaced"] = who.unplaced
     out["unit_ids"] = {name: unit_id for name, unit_id in who.ids.items()}
     if key is not None:
-        with _live_lock:
-            cache = _live_cache()
-            cache[key] = out
-            while len(cache) > LIVE_CACHE_SIZE:
-                cache.popitem(last=False)
+        _LIVE.put(key, out)
     return out
 
 

@@ -7,14 +7,12 @@ from `ledger` (the records, scoring and acts), which re-exports these names.
 from __future__ import annotations
 
 import calendar
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
-from flask import current_app, has_request_context, request
+from flask import has_request_context, request
 
 from config.ledger_schemes import load_ledger_scheme
 from webapp.articles.models import ArticleOffice, LedgerPeriod, OfficeUnit
@@ -23,6 +21,7 @@ from webapp.core import clock
 from webapp.core.extensions import db
 from webapp.core.models import Organisation
 from webapp.core.services.errors import InvalidInput, ServiceError
+from webapp.core.services.kept import Kept
 from workflow.scoring.ledger import LedgerError, LedgerScheme, Period, Unit, parse_period
 
 
@@ -149,8 +148,7 @@ def _per_request(name: str) -> dict[Any, Any]:
 
 
 #: rosters kept per process (a province has a few dozen offices; the busy ones stay)
-ROSTERS_KEPT = 16
-_rosters_lock = threading.Lock()
+_ROSTERS: Kept[Roster] = Kept("ledger_rosters", 16)
 
 
 def revision(office: ArticleOffice) -> int:
@@ -180,22 +178,12 @@ def _shared_roster(office: ArticleOffice, scheme: LedgerScheme) -> Roster:
     if not (has_request_context() and request.method == "GET") or ledger_revision.pending(db.session):
         return _read_roster(office, scheme)
     key = (office.id, scheme.id, scheme.version, revision(office))
-    with _rosters_lock:
-        kept: OrderedDict[tuple[Any, ...], Roster] = current_app.extensions.setdefault(
-            "kaoping_ledger_rosters", OrderedDict()
-        )
-        found = kept.get(key)
-        if found is not None:
-            kept.move_to_end(key)
-            return found
+    found = _ROSTERS.get(key)
+    if found is not None:
+        return found
     # read after the revision: what is read is at least as new as the key (the revision is raised in the
     # transaction that changes the roster)
-    found = _read_roster(office, scheme, stamp=key)
-    with _rosters_lock:
-        kept[key] = found
-        while len(kept) > ROSTERS_KEPT:
-            kept.popitem(last=False)
-    return found
+    return _ROSTERS.put(key, _read_roster(office, scheme, stamp=key))
 
 
 def _read_roster(office: ArticleOffice, scheme: LedgerScheme, stamp: Any = None) -> Roster:

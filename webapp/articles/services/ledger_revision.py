@@ -40,10 +40,8 @@ def _noticed(obj: object) -> Noticed:
         return None, obj.office_id
     if isinstance(obj, CommissionTarget):
         return "commission", obj.commission_id
-    if isinstance(
-        obj, Organisation
-    ):  # its name is the unit's name in the ledger of every office it writes to
-        return "unit", obj.id
+    if isinstance(obj, Organisation):
+        return "unit", obj.id  # its name is the unit's name in the ledger of every office it writes to
     return None
 
 

@@ -22,7 +22,6 @@ the units they show.
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -30,12 +29,13 @@ from functools import cached_property
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
-from flask import current_app, has_request_context, request
+from flask import has_request_context, request
 from sqlalchemy.orm import Session
 
 from webapp.campaigns.models import Campaign, CampaignUnit
 from webapp.campaigns.services import results
 from webapp.core.extensions import db
+from webapp.core.services.kept import Kept
 from webapp.core.services.revisions import Noticed, Revision
 from webapp.scoring.models import ScoreSheet
 from workflow.campaigns.ranking import CampaignRanking, QuotaRefused
@@ -117,12 +117,8 @@ class Standing:
         return ranked
 
 
-def _kept() -> OrderedDict[tuple[int, int, int], Standing]:
-    """The app's standings (per app: two apps of one process — tests — never share campaign ids)."""
-    kept: OrderedDict[tuple[int, int, int], Standing] = current_app.extensions.setdefault(
-        "kaoping_campaign_standings", OrderedDict()
-    )
-    return kept
+#: the app's standings (per app: two apps of one process — tests — never share campaign ids)
+_STANDINGS: Kept[Standing] = Kept("campaign_standings", KEPT)
 
 
 def of(campaign: Campaign) -> Standing:
@@ -131,19 +127,10 @@ def of(campaign: Campaign) -> Standing:
     if not (has_request_context() and request.method == "GET") or STANDING.pending(db.session):
         return _read(campaign, live=True)
     key = (campaign.id, campaign.version_id, campaign.standing_revision)
-    with _lock:
-        found = _kept().get(key)
-        if found is not None:
-            _kept().move_to_end(key)
-            return found
-    standing = _read(campaign, live=False)
-    with _lock:
-        kept = _kept()
-        kept[key] = standing
-        kept.move_to_end(key)
-        while len(kept) > KEPT:
-            kept.popitem(last=False)
-    return standing
+    found = _STANDINGS.get(key)
+    if found is not None:
+        return found
+    return _STANDINGS.put(key, _read(campaign, live=False))
 
 
 def ranking(campaign: Campaign, shared: Standing | None = None) -> CampaignRanking:
