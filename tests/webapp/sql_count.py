@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from flask import Flask
 
 from webapp.core.extensions import db
+from webapp.core.services.kept import PREFIX as KEPT_PREFIX
 
 
 @dataclass
@@ -20,8 +21,14 @@ class Statements:
 
 
 @contextmanager
-def count_statements(app: Flask) -> Iterator[Statements]:
+def count_statements(app: Flask, *, cold: bool = False) -> Iterator[Statements]:
+    """The statements sent inside the block. ``cold``: what the app keeps per process under a revision (a
+    bureau's counts, a ledger, a standing: `webapp.core.services.kept`) is dropped first, so the count is the
+    page's worst case, not one that depends on what an earlier request left."""
     seen = Statements()
+    if cold:
+        for name in [name for name in app.extensions if name.startswith(KEPT_PREFIX)]:
+            del app.extensions[name]
 
     def listener(conn, cursor, statement, parameters, context, executemany) -> None:  # noqa: ANN001
         seen.count += 1

@@ -94,3 +94,16 @@ def test_the_page_forms_count_stops_at_the_cap_and_says_it_is_an_estimate(demo, 
     assert body["pages"] == 4  # the page after this one, since rows remain
     last = staff.get("/api/v1/cases?per_page=100").get_json()
     assert last["count"] == 3 and last["count_is_estimate"] is True and len(last["cases"]) >= 7
+
+
+def test_a_bureaus_list_total_is_kept_until_its_cases_change_arc_9_6(demo, api):
+    """issue 12: the capped total of a bureau's list is kept under its cases revision; a new application in one
+    of its counties moves the city's revision, so the next page counts again."""
+    with demo.app_context():
+        walk("unit-county", to="applied")
+    city = api("city-staff")
+    assert city.get("/api/v1/cases").get_json()["count"] == 1
+    with demo.app_context():
+        walk("unit-town", to="applied")  # 夷陵区 is under 宜昌: the city sees it read-only (ARC-9.6)
+    assert city.get("/api/v1/cases").get_json()["count"] == 2
+    assert api("county-staff").get("/api/v1/cases").get_json()["count"] == 2

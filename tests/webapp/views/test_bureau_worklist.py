@@ -5,11 +5,13 @@ from __future__ import annotations
 import re
 
 import pytest
+import sqlalchemy as sa
 
 from tests.factories import TODAY
 from tests.walk import case as get
-from tests.walk import give_grade
+from tests.walk import fire, give_grade
 from tests.webapp.views.bureau_cases import drive
+from webapp.core.extensions import db
 
 
 @pytest.fixture
@@ -147,3 +149,34 @@ def test_the_city_sees_a_county_organised_first_level_recheck_filed_with_it_arc_
     auth.logout()
     auth.login("prov-staff")
     assert f'data-case-id="{case_id}"' not in client.get("/bureau/?tab=filed").get_data(as_text=True)
+
+
+def _statements(demo, client, url: str) -> tuple[int, str]:  # noqa: ANN001 - the demo app and its client
+    sent: list[str] = []
+    listener = lambda *args: sent.append(args[2])  # noqa: E731 - (conn, cursor, statement, …)
+    with demo.app_context():
+        engine = db.engine
+    sa.event.listen(engine, "before_cursor_execute", listener)
+    try:
+        html = client.get(url).get_data(as_text=True)
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", listener)
+    return len(sent), html
+
+
+def test_the_counts_are_counted_once_per_change_and_a_change_shows_at_the_next_view(
+    county_cases, demo, client, auth
+):
+    """issue 12: the state chips, the tab totals and the overdue count are kept under the bureau's cases revision;
+    a transition committed in between moves it, so the next view counts again (ARC-9.4: planned, the case waits
+    on the applicant, no longer on the county)."""
+    auth.login("county-staff")
+    first, html = _statements(demo, client, "/bureau/")
+    again, html = _statements(demo, client, "/bureau/")
+    assert again <= first - 2  # the grouped state counts and the three tabs' totals are not run again
+    assert 'data-state="applied" data-count="2"' in html and "全部 2" in html
+    with demo.app_context():
+        fire("county-staff", county_cases["county"], "plan")
+    _, html = _statements(demo, client, "/bureau/")
+    assert 'data-state="applied" data-count="1"' in html and "全部 1" in html
+    assert rows(html) == {county_cases["town"]}

@@ -29,8 +29,8 @@ _n = itertools.count(1)
 
 
 def statements(client, url: str, *, method: str = "get", **kwargs: object) -> int:
-    """SQL statements of one request (asserting it succeeded)."""
-    with count_statements(client.application) as counted:
+    """SQL statements of one request (asserting it succeeded), nothing kept from an earlier one."""
+    with count_statements(client.application, cold=True) as counted:
         response = getattr(client, method)(url, **kwargs)
     assert response.status_code == 200, (url, response.status_code)
     return counted.count

@@ -37,12 +37,12 @@ WITH_OFFICE = (Adoption, Article, Instruction, Incident, Commission, OfficeUnit)
 
 def _noticed(obj: object) -> Noticed:
     if isinstance(obj, WITH_OFFICE):
-        return None, obj.office_id
+        return ((None, obj.office_id),)
     if isinstance(obj, CommissionTarget):
-        return "commission", obj.commission_id
+        return (("commission", obj.commission_id),)
     if isinstance(obj, Organisation):
-        return "unit", obj.id  # its name is the unit's name in the ledger of every office it writes to
-    return None
+        return (("unit", obj.id),)  # its name is the unit's name in the ledger of every office it writes to
+    return ()
 
 
 RECORDS = Revision(

@@ -177,10 +177,10 @@ def _read(campaign: Campaign, *, live: bool) -> Standing:
 
 def _noticed(obj: object) -> Noticed:
     if isinstance(obj, CampaignUnit):
-        return None, obj.campaign_id
+        return ((None, obj.campaign_id),)
     if isinstance(obj, ScoreSheet) and obj.subject_type == results.SHEET_SUBJECT:
-        return "unit", obj.subject_id  # a sheet names its campaign through its unit
-    return None
+        return (("unit", obj.subject_id),)  # a sheet names its campaign through its unit
+    return ()
 
 
 STANDING = Revision(

@@ -14,11 +14,13 @@ from typing import Generic, TypeVar
 from flask import current_app
 
 V = TypeVar("V")
+#: the start of every kept store's name in ``app.extensions``
+PREFIX = "kaoping_kept_"
 
 
 class Kept(Generic[V]):
     def __init__(self, name: str, size: int) -> None:
-        self.name = f"kaoping_kept_{name}"
+        self.name = f"{PREFIX}{name}"
         self.size = size
         self._lock = threading.Lock()
 

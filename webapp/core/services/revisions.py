@@ -6,7 +6,8 @@ the counter and read back with one probe (issue 12). The ledger's `records_revis
 Rows written through the ORM are noticed by the session's flush; a bulk statement that bypasses the ORM says what
 it changed with `Revision.note`. A noticed row names its owner directly, or through a parent row whose owner one
 statement finds (a commission target through its commission, a score sheet through its campaign unit, a unit's
-organisation through the offices it writes to); a counter may follow parents of several kinds. The
+organisation through the offices it writes to, a case through the bureaus it names and the bureaus above them); a
+row may name several, and a counter may follow parents of several kinds. The
 counters are raised once per commit, just before it, after every other row lock the transaction takes and in
 owner order, so two transactions never wait on each other's owner rows in a cycle; the column's ``onupdate``
 (an ``updated_at``) is left as it was, and so is the ORM's version counter (a plain UPDATE). A rolled-back
@@ -20,19 +21,25 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-#: what a changed row tells the counter: (None, owner id) when the row names its owner, (kind, parent id) when its
-#: owners are found through ``Revision.owners_of[kind]``; None when the row is not one the counter follows
-Noticed = tuple[str | None, int] | None
+#: one thing a changed row tells the counter: (None, owner id) when the row names its owner, (kind, parent id) when
+#: its owners are found through ``Revision.owners_of[kind]``
+Notice = tuple[str | None, int]
+#: everything a changed row tells the counter: empty when the row is not one the counter follows
+Noticed = Iterable[Notice]
+#: INSERT … ON CONFLICT of the two databases Kaoping runs on (the same clause, two constructs)
+_UPSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 #: the statement that maps parent ids of one kind to their owners' ids
 OwnersOf = Callable[[list[int]], sa.Select[tuple[int]]]
 
 
 @dataclass(frozen=True)
 class Revision:
-    """One counter: ``column`` on the owners' table, ``noticed`` for each changed ORM object, ``owners_of`` the
-    statement per parent kind that maps parent ids to owner ids."""
+    """One counter: ``column`` on the owners' table, ``noticed`` for each changed ORM object (what it names, an
+    empty tuple for a row the counter does not follow), ``owners_of`` the statement per parent kind that maps parent
+    ids to owner ids."""
 
     name: str
     column: sa.Column[int]
@@ -40,6 +47,9 @@ class Revision:
     owners_of: Mapping[str, OwnersOf] = field(default_factory=dict)
     #: columns the raise sets to themselves, so their ``onupdate`` does not move them
     untouched: tuple[str, ...] = ()
+    #: the counters live in a table of their own, one row per owner made by the owner's first raise; the raise is
+    #: then one INSERT … SELECT … ON CONFLICT DO UPDATE that finds the owners itself; no row reads as 0
+    rows_on_first_raise: bool = False
 
     @property
     def _keys(self) -> tuple[str, str]:
@@ -87,16 +97,16 @@ class Revision:
         parents: dict[str, set[int]] = {}
         for bucket, changed in ((session.new, False), (session.dirty, True), (session.deleted, False)):
             for obj in bucket:
-                found = self.noticed(obj)
-                if found is None:
+                found = tuple(self.noticed(obj))
+                if not found or (changed and not session.is_modified(obj, include_collections=False)):
                     continue
-                if changed and not session.is_modified(obj, include_collections=False):
-                    continue
-                kind, value = found
-                if kind is None:
-                    owners.add(value)
-                else:
-                    parents.setdefault(kind, set()).add(value)
+                for kind, value in found:
+                    if value is None:
+                        continue
+                    if kind is None:
+                        owners.add(value)
+                    else:
+                        parents.setdefault(kind, set()).add(value)
         if owners or parents:
             self.note(session, owners=owners, parents=parents)
 
@@ -106,6 +116,9 @@ class Revision:
         owner_key, parent_key = self._keys
         owners = session.info.pop(owner_key, set())
         parents: dict[str, set[int]] = session.info.pop(parent_key, {})
+        if self.rows_on_first_raise:
+            self._upsert(session, owners, parents)
+            return
         for kind, ids in sorted(parents.items()):
             if ids:
                 owners |= set(session.scalars(self.owners_of[kind](sorted(ids))))
@@ -117,6 +130,28 @@ class Revision:
             sa.update(table)
             .where(table.c.id.in_(sorted(owners)))
             .values({self.column.name: self.column + 1, **{name: table.c[name] for name in self.untouched}})
+        )
+
+    def _upsert(self, session: Session, owners: set[int], parents: dict[str, set[int]]) -> None:
+        """One statement, whatever was noticed: INSERT the owners found by every ``owners_of`` (and those named
+        directly) with 1, or add 1 to the rows they already have, in owner order."""
+        found: list[sa.Select[Any]] = [
+            self.owners_of[kind](sorted(ids)) for kind, ids in sorted(parents.items()) if ids
+        ]
+        found += [sa.select(sa.literal(owner, sa.Integer)) for owner in sorted(owners)]
+        if not found:
+            return
+        every = sa.union(*found).subquery() if len(found) > 1 else found[0].subquery()
+        owner = every.c[0]
+        table = self.column.table
+        insert = _UPSERTS[session.connection().dialect.name]
+        session.execute(
+            insert(table)
+            .from_select(
+                ["id", self.column.name],
+                sa.select(owner, sa.literal(1, sa.Integer)).where(owner.is_not(None)).order_by(owner),
+            )
+            .on_conflict_do_update(index_elements=[table.c.id], set_={self.column.name: self.column + 1})
         )
 
     def _forget_on_rollback(self, session: Session, previous_transaction: Any) -> None:

@@ -5,6 +5,7 @@ from webapp.grading.models.case import (
     CASE_STATE_COLOURS,
     CASE_STATE_LABELS,
     CONCLUSION_LABELS,
+    BureauCasesRevision,
     Case,
     CaseFiling,
     CaseKind,
@@ -18,6 +19,7 @@ from webapp.grading.models.oversight import SPOT_CHECK_OUTCOMES, SpotCheck, Summ
 __all__ = [
     "ATTACHMENT_KINDS",
     "Attachment",
+    "BureauCasesRevision",
     "CASE_STATE_COLOURS",
     "CASE_STATE_LABELS",
     "CONCLUSION_LABELS",

@@ -64,6 +64,11 @@ CONCLUSION_LABELS: dict[str, str] = {"pass": "达标", "fail": "未达标"}
 ACTING_COLUMNS = ("forwarder", "planner", "prechecker", "organizer", "approver")
 
 
+def _bureau_column() -> Any:
+    """A case column naming a bureau: indexed, its old value known when it changes."""
+    return mapped_column(sa.ForeignKey("organisations.id"), index=True, active_history=True)
+
+
 class Case(db.Model):
     __tablename__ = "cases"
     __table_args__ = (
@@ -109,16 +114,18 @@ class Case(db.Model):
     #: ARC-10.1.2: date C sent a 特级 application on to P
     forwarded_on: Mapped[date | None] = mapped_column()
 
-    # Concrete bureaus per function (§6), resolved by workflow/grading/authority.py when the case is lodged.
-    lodged_with_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisations.id"), index=True)
-    planner_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisations.id"), index=True)
-    prechecker_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisations.id"), index=True)
-    organizer_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisations.id"), index=True)
-    approver_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisations.id"), index=True)
+    # Concrete bureaus per function (§6), resolved by workflow/grading/authority.py when the case is lodged. Each
+    # keeps its old value when set (active_history): a bureau taken off a case moves its counts' revision too
+    # (`webapp.grading.services.case_revision`).
+    lodged_with_id: Mapped[int | None] = _bureau_column()
+    planner_id: Mapped[int | None] = _bureau_column()
+    prechecker_id: Mapped[int | None] = _bureau_column()
+    organizer_id: Mapped[int | None] = _bureau_column()
+    approver_id: Mapped[int | None] = _bureau_column()
     #: ARC-10.1.2: the bureau that aggregates and forwards a 特级 application to the province
-    forwarder_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisations.id"), index=True)
+    forwarder_id: Mapped[int | None] = _bureau_column()
     #: ARC-10.5.3, GAP-19: the city bureau whose yearly approvals summary includes this case
-    summary_to_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisations.id"), index=True)
+    summary_to_id: Mapped[int | None] = _bureau_column()
     panel_min: Mapped[int | None] = mapped_column()
     panel_max: Mapped[int | None] = mapped_column()
     #: included in the city bureau's 12月20日 approvals summary (ARC-10.5.3, GAP-19)
@@ -208,6 +215,19 @@ class CaseFiling(db.Model):
 
     case: Mapped[Case] = relationship(back_populates="filings")
     bureau: Mapped[Organisation] = relationship()
+
+
+class BureauCasesRevision(db.Model):
+    """A bureau's cases revision (issue 12): raised at every commit that changes a case the bureau, or a bureau
+    below it, names in a function column or a filing, or the bureau's yearly summary; the counts its pages show
+    (worklist tabs, overdue work, list totals) are kept per process under it
+    (`webapp.grading.services.case_revision`). The row is made by the first raise: no row reads as 0."""
+
+    __tablename__ = "bureau_cases_revisions"
+
+    #: the bureau's organisation id
+    id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id", ondelete="CASCADE"), primary_key=True)
+    value: Mapped[int] = mapped_column(default=0, server_default="0")
 
 
 class PanelMember(db.Model):

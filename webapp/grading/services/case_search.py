@@ -13,14 +13,15 @@ from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy.orm import selectinload
 
 from webapp.core.extensions import db
-from webapp.core.models import Organisation, OrganTier, OrgKind
+from webapp.core.models import Organisation, OrganTier, OrgKind, Role
 from webapp.core.pagination import KeysetPage, SortKey, encode_cursor, keyset_page, order_by
 from webapp.core.rulesets import selected_ruleset
 from webapp.grading.documents.case_list import case_list_xlsx
 from webapp.grading.models import CASE_STATE_LABELS, Case, CaseKind, Level
 from webapp.grading.services import paging, permissions
+from webapp.grading.services.case_revision import kept_count
 from webapp.grading.services.errors import FilterError
-from webapp.grading.services.overdue import flag_for, overdue_condition
+from webapp.grading.services.overdue import flag_for, overdue_basis, overdue_condition
 from webapp.grading.services.paging import CappedPagination, capped_count, count_text
 
 PER_PAGE = 20
@@ -213,14 +214,30 @@ def _listed(user: Any, filters: CaseFilters, today: date) -> sa.Select[Any]:
     return apply_filters(permissions.visible_cases(user), filters, today)
 
 
+def _total(user: Any, filters: CaseFilters, today: date) -> int:
+    """The list's total, counted up to the cap. A bureau's (what its staff may read is its bureaus' cases) is kept
+    under its cases revision, unless a keyword is searched (it reads organisations' names, which the revision does
+    not follow) or the user also sits on panels (their cases are the user's own)."""
+
+    def count() -> int:
+        return int(db.session.scalar(sa.select(capped_count(_listed(user, filters, today), Case.id))) or 0)
+
+    bureau = permissions.bureau_of(user)
+    if bureau is None or filters.q or user.has_role(Role.REVIEWER):
+        return count()
+    basis = overdue_basis(today) if filters.overdue else ()
+    return kept_count(bureau.id, ("listed", tuple(sorted(filters.query_args().items())), *basis), count)
+
+
 def search(
     user: Any, filters: CaseFilters, today: date, *, page: int = 1, per_page: int = PER_PAGE
 ) -> CappedPagination:
     """The cases ``user`` may read, filtered, newest change first, one OFFSET page; the total is counted up to
     `paging.COUNT_CAP` (a province's 60,000 cases are not counted on every page view)."""
-    stmt = _listed(user, filters, today)
-    total = int(db.session.scalar(sa.select(capped_count(stmt, Case.id))) or 0)
-    return CappedPagination(_keys_of(stmt), page, min(per_page, MAX_PER_PAGE), total, rows=_page_rows)
+    total = _total(user, filters, today)
+    return CappedPagination(
+        _keys_of(_listed(user, filters, today)), page, min(per_page, MAX_PER_PAGE), total, rows=_page_rows
+    )
 
 
 def _keys_of(listed: sa.Select[Any]) -> sa.Select[Any]:
@@ -366,7 +383,7 @@ def browse(
 ) -> CaseListPage:
     """The page of /cases/: after the ``after`` cursor, before the ``before`` cursor, or page ``page`` by
     OFFSET; plus the capped total. Three statements for the rows and the count, one per relation shown."""
-    total = int(db.session.scalar(sa.select(capped_count(_listed(user, filters, today), Case.id))) or 0)
+    total = _total(user, filters, today)
     if after:
         found = search_after(user, filters, today, cursor=after, limit=per_page)
         return CaseListPage(list(found.items), max(page, 2), per_page, total, True, found.has_next)

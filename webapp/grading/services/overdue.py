@@ -77,8 +77,7 @@ _CONDITIONS: dict[tuple[date, tuple[int, ...]], tuple[tuple[Ruleset, ...], sa.Co
 _CONDITIONS_KEPT = 8
 
 
-def overdue_condition(today: date) -> sa.ColumnElement[bool]:
-    """SQL: the case is overdue today (same answer as `flag_for`, proven by tests/workflow/test_deadlines.py)."""
+def _rulesets() -> list[Ruleset]:
     rulesets = []
     for ruleset_id in available_rulesets():
         try:
@@ -87,6 +86,18 @@ def overdue_condition(today: date) -> sa.ColumnElement[bool]:
             RulesetError
         ):  # a registered file edited by hand since: its cases are not flagged (admin page says)
             continue
+    return rulesets
+
+
+def overdue_basis(today: date) -> tuple[date, tuple[str, ...]]:
+    """What `overdue_condition` is made of besides the cases: the day and the rulesets it read, by id (a
+    registered id never changes content), for a count kept under it (`case_revision.kept_count`)."""
+    return today, tuple(rules.id for rules in _rulesets())
+
+
+def overdue_condition(today: date) -> sa.ColumnElement[bool]:
+    """SQL: the case is overdue today (same answer as `flag_for`, proven by tests/workflow/test_deadlines.py)."""
+    rulesets = _rulesets()
     key = (today, tuple(id(rules) for rules in rulesets))
     kept = _CONDITIONS.get(key)
     if kept is None:

@@ -180,8 +180,10 @@ def _lower_bureaus(org_id: int) -> frozenset[int]:
 
 def _any_below(org_id: int, ids: Iterable[int | None]) -> bool:
     """Is any of ``ids`` (a case's few bureaus) strictly below ``org_id``? One read of the bureaus below per
-    request, whichever ids are asked about."""
-    return not _lower_bureaus(org_id).isdisjoint(i for i in ids if i is not None)
+    request, whichever ids are asked about; none when the ids are only ``org_id`` itself (a bureau is never below
+    itself: the bureau that organises a case asking whether it may spot-check it, ARC-9.6)."""
+    others = {i for i in ids if i is not None and i != org_id}
+    return bool(others) and not _lower_bureaus(org_id).isdisjoint(others)
 
 
 def case_functions(user: User, case: Case) -> frozenset[str]:

@@ -18,11 +18,13 @@ from webapp.core.models import Role, User
 from webapp.core.services.organisations import subtree_bureau_ids
 from webapp.grading.models import Case, CaseFiling, PanelMember, SummarySubmission
 from webapp.grading.services import permissions
+from webapp.grading.services.case_revision import kept_count
 from webapp.grading.services.case_search import PER_PAGE, ROW_LOADS, CaseFilters, apply_filters
 from webapp.grading.services.overdue import (
     APPLICANT_STATES,
     OverdueFlag,
     flag_for,
+    overdue_basis,
     overdue_condition,
     summary_years_due,
 )
@@ -162,30 +164,11 @@ def worklist(
     counts: dict[str, int] = {}
     overdue_counts: dict[str, int] = {}
     if tab == "act":
-        late = overdue_condition(today)
-        # grouped over a LIMITed subquery: without that fence SQLite groups by walking the state index over
-        # every case in the province; with it, the per-function (column, state) indexes give just the tab's
-        # rows (the limit is far above any bureau's open work and never reached)
-        acting = (
-            sa.select(Case.state.label("state"), sa.case((late, 1), else_=0).label("late"))
-            .where(acting_condition(org.id))
-            .limit(GROUPED_ROWS_FENCE)
-            .subquery()
+        counts, overdue_counts = kept_count(
+            org.id, ("acting", *overdue_basis(today)), lambda: _acting_counts(org.id, today)
         )
-        for row_state, count, overdue in db.session.execute(
-            sa.select(acting.c.state, sa.func.count(), sa.func.sum(acting.c.late)).group_by(acting.c.state)
-        ):
-            counts[str(row_state)] = int(count)
-            if overdue:
-                overdue_counts[str(row_state)] = int(overdue)
         _remember_overdue(org, counts, overdue_counts, today)
-    counted = {name: capped_count(stmt, Case.id) for name, stmt in queries.items()}
-    # a bureau with none below it (a county) supervises nothing: CASE skips the count, which would otherwise
-    # scan every case to find none (a WHERE guard is not hoisted out of the scan, a CASE branch is)
-    has_lower = sa.exists(subtree_bureau_ids(org.id, strictly_below=True))
-    counted["supervised"] = sa.case((has_lower, counted["supervised"]), else_=0)
-    totals_row = db.session.execute(sa.select(*(value.label(name) for name, value in counted.items()))).one()
-    totals = {name: int(getattr(totals_row, name) or 0) for name in queries}
+    totals = _totals(org.id, queries, filters, today)
     loads = (*ROW_LOADS, selectinload(Case.filings)) if tab == "filed" else ROW_LOADS
     shown = CappedPagination(queries[tab].options(*loads), page, per_page, totals[tab], last_if_past_end=True)
     rows = []
@@ -204,6 +187,51 @@ def worklist(
         page=shown,
         totals=totals,
     )
+
+
+def _acting_counts(org_id: int, today: date) -> tuple[dict[str, int], dict[str, int]]:
+    """The "act" tab unfiltered: its cases per state, and the overdue ones per state (one grouped statement)."""
+    late = overdue_condition(today)
+    # grouped over a LIMITed subquery: without that fence SQLite groups by walking the state index over every
+    # case in the province; with it, the per-function (column, state) indexes give just the tab's rows (the limit
+    # is far above any bureau's open work and never reached)
+    acting = (
+        sa.select(Case.state.label("state"), sa.case((late, 1), else_=0).label("late"))
+        .where(acting_condition(org_id))
+        .limit(GROUPED_ROWS_FENCE)
+        .subquery()
+    )
+    counts: dict[str, int] = {}
+    overdue_counts: dict[str, int] = {}
+    for row_state, count, overdue in db.session.execute(
+        sa.select(acting.c.state, sa.func.count(), sa.func.sum(acting.c.late)).group_by(acting.c.state)
+    ):
+        counts[str(row_state)] = int(count)
+        if overdue:
+            overdue_counts[str(row_state)] = int(overdue)
+    return counts, overdue_counts
+
+
+def _totals(
+    org_id: int, queries: dict[str, sa.Select[tuple[Case]]], filters: CaseFilters, today: date
+) -> dict[str, int]:
+    """The three tabs' totals under ``filters``, each counted up to the cap (one statement); kept under the
+    bureau's cases revision unless a keyword is searched (it reads organisations' names, which the revision
+    does not follow)."""
+
+    def count() -> dict[str, int]:
+        counted = {name: capped_count(stmt, Case.id) for name, stmt in queries.items()}
+        # a bureau with none below it (a county) supervises nothing: CASE skips the count, which would otherwise
+        # scan every case to find none (a WHERE guard is not hoisted out of the scan, a CASE branch is)
+        has_lower = sa.exists(subtree_bureau_ids(org_id, strictly_below=True))
+        counted["supervised"] = sa.case((has_lower, counted["supervised"]), else_=0)
+        row = db.session.execute(sa.select(*(value.label(name) for name, value in counted.items()))).one()
+        return {name: int(getattr(row, name) or 0) for name in queries}
+
+    if filters.q:
+        return count()
+    basis = overdue_basis(today) if filters.overdue else ()
+    return kept_count(org_id, ("totals", tuple(sorted(filters.query_args().items())), *basis), count)
 
 
 # -- the navigation bar's count -------------------------------------------------------------------------------
@@ -235,6 +263,11 @@ def _count_statement(user: User, today: date) -> sa.Select[tuple[int]] | None:
     return None
 
 
+def _count(user: User, today: date) -> int:
+    stmt = _count_statement(user, today)
+    return int(db.session.scalar(stmt) or 0) if stmt is not None else 0
+
+
 def _remember_overdue(
     bureau: Any, counts: dict[str, int], overdue_counts: dict[str, int], today: date
 ) -> None:
@@ -254,8 +287,12 @@ def overdue_count(user: User, today: date) -> int:
     review; unit: its own steps). One query, cached for the request."""
     if has_request_context() and "kaoping_overdue_count" in g:
         return int(g.kaoping_overdue_count)
-    stmt = _count_statement(user, today) if getattr(user, "is_authenticated", False) else None
-    count = int(db.session.scalar(stmt) or 0) if stmt is not None else 0
+    signed_in = getattr(user, "is_authenticated", False)
+    bureau = permissions.bureau_of(user) if signed_in else None
+    if bureau is not None:  # the bureau's count, whichever of its staff asks: kept under its cases revision
+        count = kept_count(bureau.id, ("overdue", *overdue_basis(today)), lambda: _count(user, today))
+    else:
+        count = _count(user, today) if signed_in else 0
     if has_request_context():
         g.kaoping_overdue_count = count
     return count
