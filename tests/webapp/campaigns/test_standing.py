@@ -12,7 +12,7 @@ from flask import Flask
 
 from tests.webapp.campaigns.conftest import STA_TOTALS, World, draft, login, put_in_state, submit
 from webapp.campaigns.models import Campaign, CampaignUnit
-from webapp.campaigns.services import results, standing
+from webapp.campaigns.services import moderation, results, standing
 from webapp.core.extensions import db
 from webapp.core.models import Organisation
 from webapp.scoring.models import ScoreSheet
@@ -99,11 +99,14 @@ def test_the_board_is_read_once_per_change_and_shows_what_changed(
     monkeypatch.setattr(
         results, "read_progress", lambda cid, ids: reads.append(cid) or read_progress(cid, ids)
     )
+    lined: list[int] = []  # the board's lines of every unit, made from the standing
+    make_lines = moderation._lines
+    monkeypatch.setattr(moderation, "_lines", lambda *args: lined.append(1) or make_lines(*args))
     login(client, "staff")
     url = f"/campaigns/{campaign_id}/moderation"
     first = client.get(url).get_data(as_text=True)
     again = client.get(url).get_data(as_text=True)
-    assert reads == [campaign_id]
+    assert reads == [campaign_id] and len(lined) == 1
     assert _rank_of(again, world.units[0].name) == _rank_of(first, world.units[0].name) == "1"
     assert _rank_of(first, world.units[10].name) == "11"
 
@@ -112,7 +115,7 @@ def test_the_board_is_read_once_per_change_and_shows_what_changed(
         db.session.commit()
     changed = client.get(url).get_data(as_text=True)
     assert _rank_of(changed, world.units[10].name) == "1" and "99" in changed
-    assert len(reads) == 2
+    assert len(reads) == len(lined) == 2
 
     with app.app_context():
         organ = db.session.get(Organisation, world.units[10].id)

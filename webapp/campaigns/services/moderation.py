@@ -162,27 +162,12 @@ def _named(lines: list[UnitLine]) -> list[UnitLine]:
     return [replace(line, name=names.get(line.id, "")) for line in lines]
 
 
-def board(user: User | None, campaign_id: int, *, page: int = 1) -> Board:
-    """The side-by-side view for the office (staff or head), in any state after the self-assessment began.
-
-    The ranking needs every unit's total: the campaign's standing holds them, read once per change and shared
-    (`standing`); the lines shown, their names and the per-item comparison are one page of `BOARD_PER_PAGE`
-    units in the board's order (group, then rank)."""
-    campaign = campaigns.load(user, campaign_id)
-    if not permissions.is_office(user, campaign):
-        raise NotFound("考评活动不存在或您无权查看。")
-    shared = standing.of(campaign)
-    progress = shared.progress
-    refusal: QuotaRefused | None = None
-    ranking: CampaignRanking | None = None
-    try:
-        ranking = standing.ranking(campaign, shared)
-    except QuotaRefused as exc:
-        refusal = exc
+def _lines(shared: standing.Standing, ranking: CampaignRanking | None) -> tuple[UnitLine, ...]:
+    """Every unit's line of the board (nameless: the page names the ones it shows), in the board's order."""
     ranked = {u.unit: u for u in ranking.units} if ranking is not None else {}
     lines = []
     for unit in sorted(shared.units, key=lambda u: (u.group, u.position, u.id)):
-        sheets = progress.units.get(unit.id) or results.UnitSheets()
+        sheets = shared.progress.units.get(unit.id) or results.UnitSheets()
         spread = sheets.reviewers
         lines.append(
             UnitLine(
@@ -203,10 +188,31 @@ def board(user: User | None, campaign_id: int, *, page: int = 1) -> Board:
                 ranked=ranked.get(str(unit.id)),
             )
         )
-    ordered = _board_order(lines)
+    return tuple(_board_order(lines))
+
+
+def board(user: User | None, campaign_id: int, *, page: int = 1) -> Board:
+    """The side-by-side view for the office (staff or head), in any state after the self-assessment began.
+
+    The ranking needs every unit's total: the campaign's standing holds them, read once per change and shared
+    (`standing`); the lines shown, their names and the per-item comparison are one page of `BOARD_PER_PAGE`
+    units in the board's order (group, then rank)."""
+    campaign = campaigns.load(user, campaign_id)
+    if not permissions.is_office(user, campaign):
+        raise NotFound("考评活动不存在或您无权查看。")
+    shared = standing.of(campaign)
+    refusal: QuotaRefused | None = None
+    ranking: CampaignRanking | None = None
+    try:
+        ranking = standing.ranking(campaign, shared)
+    except QuotaRefused as exc:
+        refusal = exc
+    # every unit's line, in the board's order: made of the standing alone (its campaign row, units and sheets),
+    # so made once per standing, not on every view of a 400-unit campaign
+    ordered = shared.derived(("board_lines",), lambda: _lines(shared, ranking))
     pages = max(1, -(-len(ordered) // BOARD_PER_PAGE))
     page = min(max(page, 1), pages)
-    shown = _named(ordered[(page - 1) * BOARD_PER_PAGE : page * BOARD_PER_PAGE])
+    shown = _named(list(ordered[(page - 1) * BOARD_PER_PAGE : page * BOARD_PER_PAGE]))
     ids = [line.id for line in shown]
     rules = campaign.rules or {}
     return Board(
