@@ -75,8 +75,8 @@ def test_a_filing_moves_the_bureau_it_is_filed_with_arc_9_5(ctx):
     before = revisions()
     db.session.add(CaseFiling(case_id=case_id, bureau_id=org("wh").id, rule_id="ARC-9.5", filed_on=TODAY))
     db.session.commit()
-    # the filing bureau and those above it; the case itself is unchanged, so its own bureaus' counts are too
-    assert moved(before, revisions()) == {"wh", "hb"}
+    # the filing bureau and those above it (its filed tab), and the case's own (their summaries name it)
+    assert moved(before, revisions()) == {"wh", "yc-yl", "yc", "hb"}
 
 
 def test_the_yearly_summary_moves_the_city_that_submits_it_arc_10_5_3(ctx):

@@ -97,3 +97,61 @@ def test_the_summary_table_is_made_once_per_change_of_its_data_arc_10_5_3(app):
         changed = summary_table_rows(replace(SUMMARY, rows=[*ROWS[:2], issued, *ROWS[3:]]))
         assert "鄂档复证〔2027〕第0099号" in changed and "鄂档复证〔2027〕第0099号" not in first
         assert summary_table_rows(replace(SUMMARY, rows=[])) == ""
+
+
+def test_the_summary_rows_are_read_once_per_change_and_every_change_shows_at_once_arc_10_5_3(
+    demo, approvals, client, auth
+):
+    """issue 12: the year's rows are kept under the city's cases revision. A repeat view reads no approval; a new
+    approval in a county, an organ renamed, a certificate number corrected and a bureau renamed each move it, so
+    the next view shows the change (the summary reports what was approved, by whom, under what name)."""
+    import sqlalchemy as sa
+
+    from tests.walk import case as get
+    from tests.walk import org
+    from webapp.core.extensions import db
+    from webapp.grading.models import CaseFiling, Grade
+
+    def view() -> tuple[bool, str]:
+        sent: list[str] = []
+        listener = lambda *args: sent.append(args[2])  # noqa: E731 - (conn, cursor, statement, …)
+        sa.event.listen(engine, "before_cursor_execute", listener)
+        try:
+            html = client.get("/bureau/summary?year=2027").get_data(as_text=True)
+        finally:
+            sa.event.remove(engine, "before_cursor_execute", listener)
+        return any("FROM cases" in s and "decided_on" in s for s in sent), html
+
+    with demo.app_context():
+        engine = db.engine
+    auth.login("city-staff")
+    assert view()[0] and not view()[0]  # read, then kept
+    with demo.app_context():
+        drive("unit-town", to="approved")  # 小溪塔街道, under 夷陵区 (yc-yl), approved by the county
+    reads, html = view()
+    assert reads and "小溪塔街道" in html
+    with demo.app_context():
+        org("yc-yl-czj").name = "夷陵区财政局（更名）"
+        db.session.commit()
+    reads, html = view()
+    assert reads and "夷陵区财政局（更名）" in html
+    with demo.app_context():
+        get(approvals[0]).certificate_no = None  # the row then shows its grade's number
+        db.session.commit()
+    assert view()[0]
+    with demo.app_context():
+        grade = db.session.scalar(sa.select(Grade).where(Grade.case_id == approvals[0]))
+        grade.certificate_no = "鄂档证〔2027〕0099号"  # the grade alone changes
+        db.session.commit()
+    reads, html = view()
+    assert reads and "鄂档证〔2027〕0099号" in html
+    with demo.app_context():
+        db.session.add(CaseFiling(case_id=approvals[1], bureau_id=org("hb").id, rule_id="ARC-9.5"))
+        db.session.commit()
+    reads, html = view()
+    assert reads and "湖北省档案局" in html.split("尚无")[0]
+    with demo.app_context():
+        org("hb").name = "湖北省档案馆"  # a bureau above no approver's and below none: its name is on the row
+        db.session.commit()
+    reads, html = view()
+    assert reads and "湖北省档案馆" in html

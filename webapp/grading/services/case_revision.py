@@ -1,19 +1,22 @@
 """The bureaus' cases revision (issue 12): a counter per bureau (`BureauCasesRevision`) raised at every commit that
-changes what the bureau's counts are made of — a case that names the bureau, or a bureau below it, in a function
-column (lodged with, forwarder, planner, pre-checker, organizer, approver, summary to) or a filing; the bureau's
-yearly summary; the bureau's place in the tree — so those counts are kept per process under (bureau, revision)
-and read back with one index probe instead of counting again on every view.
+changes what the bureau's counts and its yearly summary are made of — a case that names the bureau, or a bureau
+below it, in a function column (lodged with, forwarder, planner, pre-checker, organizer, approver, summary to), a
+filing or a grade of such a case, the bureau's yearly summary, the name or place of an organ below it, and any
+bureau's name or place (rare: every bureau is raised) — so those values are kept per process under (bureau,
+revision) and read back with one index probe instead of being read again on every view.
 
-What is kept is counts only, never rows: the worklist's tab totals and its counts per state, the overdue count of
-the navigation bar, the capped total of a case list. A city's supervised tab counted up to a thousand cases of
-its counties on every view (5 ms on SQLite, 6 on PostgreSQL); the county's overdue count walked its 1,500 open
-cases on every page it showed (1.7 and 2.5 ms).
+What is kept: the worklist's tab totals and its counts per state, the overdue count of the navigation bar, the
+capped total of a case list, and the rows of a city's yearly summary (plain values, never mapped objects). A city's
+supervised tab counted up to a thousand cases of its counties on every view (5 ms on SQLite, 6 on PostgreSQL); the
+county's overdue count walked its 1,500 open cases on every page it showed (1.7 and 2.5 ms); the city's summary
+read its few hundred approvals with their organs, filings and grades (~60 % of the page).
 
 A case names its bureaus on its row and its filings: the bureaus named at commit, and those a change took off the
-row (the function columns keep their old value for that, ``active_history``), are raised with every bureau above
+row (the bureau columns keep their old value for that, ``active_history``), are raised with every bureau above
 them (the closure table, depth 0 included). Rows written through the ORM are noticed by the flush; no bulk
-statement writes cases, filings or summaries (a new one calls `note`). Kept entries are used on GET requests only
-and never while the transaction holds unwritten changes; the revision is read before the count, so what is kept
+statement writes cases, filings, grades' shown columns or summaries (`kaoping tick` lapses grades: the lapse is
+shown nowhere that is kept; a new bulk writer calls `note`). Kept values are used on GET requests only and never
+while the transaction holds unwritten changes; the revision is read before the value is made, so what is kept
 under a revision is at least as new as it (`webapp.core.services.revisions`).
 """
 
@@ -32,7 +35,7 @@ from webapp.core.models.organisation import OrgKind
 from webapp.core.request_cache import memo
 from webapp.core.services.kept import Kept
 from webapp.core.services.revisions import Noticed, Revision
-from webapp.grading.models import BureauCasesRevision, Case, CaseFiling, SummarySubmission
+from webapp.grading.models import BureauCasesRevision, Case, CaseFiling, Grade, SummarySubmission
 
 V = TypeVar("V")
 
@@ -46,8 +49,9 @@ BUREAU_COLUMNS = (
     "approver_id",
     "summary_to_id",
 )
-#: counts kept per process: a province has ~120 bureaus, a few kinds of count each, a few filters in use
-KEPT_COUNTS = 512
+#: values kept per process: a province has ~120 bureaus, a few kinds of count each, a few filters in use, and a
+#: summary per city and year looked at
+KEPT_VALUES = 512
 
 
 def _named(obj: object, columns: Iterable[str]) -> Noticed:
@@ -66,11 +70,20 @@ def _noticed(obj: object) -> Noticed:
     if isinstance(obj, Case):
         # and its filings' bureaus, and what a change of state or dates means to them, read back at the commit
         return [("case", obj.id), *_named(obj, BUREAU_COLUMNS)]
-    if isinstance(obj, CaseFiling | SummarySubmission):
+    if isinstance(
+        obj, CaseFiling
+    ):  # counted on the filing bureau's tab; named on the case's bureaus' summary
+        return [("case", obj.case_id), *_named(obj, ("bureau_id",))]
+    if isinstance(obj, SummarySubmission):
         return _named(obj, ("bureau_id",))
-    if isinstance(obj, Organisation) and obj.kind == OrgKind.BUREAU:
-        # a bureau added, moved or removed: what the bureaus above it (before and after) see changes
-        return [("bureau", obj.id), *_named(obj, ("parent_id",))]
+    if isinstance(obj, Grade):  # its certificate number and validity are on the summary
+        return [("case", obj.case_id)] if obj.case_id else []
+    if isinstance(obj, Organisation):
+        if obj.kind == OrgKind.BUREAU:
+            # a bureau renamed, added, moved or removed: its name is on other bureaus' summaries (filed with,
+            # approved by) and its place decides what those above it see; rare enough to raise every bureau
+            return [("every", 0)]
+        return _named(obj, ("parent_id",))  # an organ renamed or moved: the bureaus above it name it
     return ()
 
 
@@ -95,7 +108,11 @@ CASES = Revision(
     "bureau_cases",
     BureauCasesRevision.__table__.c.value,
     _noticed,
-    owners_of={"case": _bureaus_of_cases, "bureau": _above},
+    owners_of={
+        "case": _bureaus_of_cases,
+        "bureau": _above,
+        "every": lambda _: sa.select(Organisation.id).where(Organisation.kind == OrgKind.BUREAU),
+    },
     rows_on_first_raise=True,
 ).register()
 
@@ -111,15 +128,15 @@ def current(session: Session, bureau_id: int) -> int:
     return CASES.current(session, bureau_id)
 
 
-_COUNTS: Kept[object] = Kept("bureau_counts", KEPT_COUNTS)
+_KEPT: Kept[object] = Kept("bureau_cases", KEPT_VALUES)
 
 
-def kept_count(bureau_id: int, what: Hashable, count: Callable[[], V]) -> V:
-    """``count()``, kept per process under the bureau's revision and ``what`` (everything else the count is made
-    of: its kind, the filters, the day). On a GET whose transaction has nothing unwritten; counted afresh
-    otherwise. The revision is read once per request."""
+def kept(bureau_id: int, what: Hashable, make: Callable[[], V]) -> V:
+    """``make()``, kept per process under the bureau's revision and ``what`` (everything else the value is made
+    of: its kind, the filters, the day, the year). On a GET whose transaction has nothing unwritten; made afresh
+    otherwise. The revision is read once per request. The value is shared: read it, never change it."""
     if not (has_request_context() and request.method in ("GET", "HEAD")) or CASES.pending(db.session):
-        return count()
+        return make()
     revisions: dict[int, int] | None = memo("bureau_cases_revisions")
     revision = revisions.get(bureau_id) if revisions is not None else None
     if revision is None:
@@ -127,8 +144,8 @@ def kept_count(bureau_id: int, what: Hashable, count: Callable[[], V]) -> V:
         if revisions is not None:
             revisions[bureau_id] = revision
     key = (bureau_id, revision, what)
-    found = _COUNTS.get(key)
+    found = _KEPT.get(key)
     if found is not None:
         return found  # type: ignore[return-value]
-    # counted after the revision was read: what is kept is at least as new as the key
-    return _COUNTS.put(key, count())  # type: ignore[return-value]
+    # made after the revision was read: what is kept is at least as new as the key
+    return _KEPT.put(key, make())  # type: ignore[return-value]

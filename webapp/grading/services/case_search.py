@@ -19,7 +19,7 @@ from webapp.core.rulesets import selected_ruleset
 from webapp.grading.documents.case_list import case_list_xlsx
 from webapp.grading.models import CASE_STATE_LABELS, Case, CaseKind, Level
 from webapp.grading.services import paging, permissions
-from webapp.grading.services.case_revision import kept_count
+from webapp.grading.services.case_revision import kept
 from webapp.grading.services.errors import FilterError
 from webapp.grading.services.overdue import flag_for, overdue_basis, overdue_condition
 from webapp.grading.services.paging import CappedPagination, capped_count, count_text
@@ -226,7 +226,7 @@ def _total(user: Any, filters: CaseFilters, today: date) -> int:
     if bureau is None or filters.q or user.has_role(Role.REVIEWER):
         return count()
     basis = overdue_basis(today) if filters.overdue else ()
-    return kept_count(bureau.id, ("listed", tuple(sorted(filters.query_args().items())), *basis), count)
+    return kept(bureau.id, ("listed", tuple(sorted(filters.query_args().items())), *basis), count)
 
 
 def search(

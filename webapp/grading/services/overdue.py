@@ -91,7 +91,7 @@ def _rulesets() -> list[Ruleset]:
 
 def overdue_basis(today: date) -> tuple[date, tuple[str, ...]]:
     """What `overdue_condition` is made of besides the cases: the day and the rulesets it read, by id (a
-    registered id never changes content), for a count kept under it (`case_revision.kept_count`)."""
+    registered id never changes content), for a count kept under it (`case_revision.kept`)."""
     return today, tuple(rules.id for rules in _rulesets())
 
 

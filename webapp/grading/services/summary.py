@@ -22,6 +22,7 @@ from webapp.core.services.errors import Conflict, NotFound, ServiceError
 from webapp.grading.documents.summary import SummaryData, SummaryRow
 from webapp.grading.models import Case, CaseFiling, Grade, SummarySubmission
 from webapp.grading.services import permissions
+from webapp.grading.services.case_revision import kept
 from webapp.grading.services.errors import Refused
 from webapp.grading.services.permissions import Decision
 from workflow.grading import deadlines
@@ -196,7 +197,7 @@ def annual_summary(user: User, year: int) -> SummaryData:
     submitted = submission_of(org.id, year)
     if submitted is not None:
         return _from_snapshot(submitted)
-    rows = [row for _, row in _rows(org, year)]
+    rows = [row for _, row in kept(org.id, ("summary", year), lambda: tuple(_rows(org, year)))]
     return SummaryData(
         city_bureau=org.name, year=year, rows=rows, ruleset=selected_ruleset(), prepared_on=clock.today()
     )

@@ -18,7 +18,7 @@ from webapp.core.models import Role, User
 from webapp.core.services.organisations import subtree_bureau_ids
 from webapp.grading.models import Case, CaseFiling, PanelMember, SummarySubmission
 from webapp.grading.services import permissions
-from webapp.grading.services.case_revision import kept_count
+from webapp.grading.services.case_revision import kept
 from webapp.grading.services.case_search import PER_PAGE, ROW_LOADS, CaseFilters, apply_filters
 from webapp.grading.services.overdue import (
     APPLICANT_STATES,
@@ -164,7 +164,7 @@ def worklist(
     counts: dict[str, int] = {}
     overdue_counts: dict[str, int] = {}
     if tab == "act":
-        counts, overdue_counts = kept_count(
+        counts, overdue_counts = kept(
             org.id, ("acting", *overdue_basis(today)), lambda: _acting_counts(org.id, today)
         )
         _remember_overdue(org, counts, overdue_counts, today)
@@ -231,7 +231,7 @@ def _totals(
     if filters.q:
         return count()
     basis = overdue_basis(today) if filters.overdue else ()
-    return kept_count(org_id, ("totals", tuple(sorted(filters.query_args().items())), *basis), count)
+    return kept(org_id, ("totals", tuple(sorted(filters.query_args().items())), *basis), count)
 
 
 # -- the navigation bar's count -------------------------------------------------------------------------------
@@ -290,7 +290,7 @@ def overdue_count(user: User, today: date) -> int:
     signed_in = getattr(user, "is_authenticated", False)
     bureau = permissions.bureau_of(user) if signed_in else None
     if bureau is not None:  # the bureau's count, whichever of its staff asks: kept under its cases revision
-        count = kept_count(bureau.id, ("overdue", *overdue_basis(today)), lambda: _count(user, today))
+        count = kept(bureau.id, ("overdue", *overdue_basis(today)), lambda: _count(user, today))
     else:
         count = _count(user, today) if signed_in else 0
     if has_request_context():
