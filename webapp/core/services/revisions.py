@@ -31,8 +31,10 @@ Notice = tuple[str | None, int]
 Noticed = Iterable[Notice]
 #: INSERT … ON CONFLICT of the two databases Kaoping runs on (the same clause, two constructs)
 _UPSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
-#: the statement that maps parent ids of one kind to their owners' ids
-OwnersOf = Callable[[list[int]], sa.Select[tuple[int]]]
+#: each revision's upsert by the kinds it noticed, built once (`Revision._upsert`)
+_UPSERT_STATEMENTS: dict[tuple[str, tuple[str, ...], str], Any] = {}
+#: the statement that maps parent ids of one kind to their owners' ids (a list, or an expanding bind parameter)
+OwnersOf = Callable[[Any], sa.Select[tuple[int]]]
 
 
 @dataclass(frozen=True)
@@ -134,19 +136,31 @@ class Revision:
 
     def _upsert(self, session: Session, owners: set[int], parents: dict[str, set[int]]) -> None:
         """One statement, whatever was noticed: INSERT the owners found by every ``owners_of`` (and those named
-        directly) with 1, or add 1 to the rows they already have, in owner order."""
-        found: list[sa.Select[Any]] = [
-            self.owners_of[kind](sorted(ids)) for kind, ids in sorted(parents.items()) if ids
-        ]
-        found += [sa.select(sa.literal(owner, sa.Integer)) for owner in sorted(owners)]
-        if not found:
+        directly) with 1, or add 1 to the rows they already have, in owner order. Built once per set of kinds
+        noticed, the ids bound as expanding parameters (building it was most of its cost)."""
+        kinds = tuple(sorted(kind for kind, ids in parents.items() if ids))
+        if not kinds and not owners:
             return
+        dialect = session.connection().dialect.name
+        found: list[sa.Select[Any]] = [
+            sa.select(sa.literal(owner, sa.Integer)) for owner in sorted(owners)
+        ]  # owners named directly (rare): their ids, whether or not they have a row yet; not kept
+        statement = _UPSERT_STATEMENTS.get((self.name, kinds, dialect)) if not found else None
+        if statement is None:
+            found += [
+                self.owners_of[kind](sa.bindparam(f"revision_{kind}", expanding=True)) for kind in kinds
+            ]
+            statement = self._upsert_of(found, dialect)
+            if not owners:
+                _UPSERT_STATEMENTS[(self.name, kinds, dialect)] = statement
+        session.execute(statement, {f"revision_{kind}": sorted(parents[kind]) for kind in kinds})
+
+    def _upsert_of(self, found: list[sa.Select[Any]], dialect: str) -> Any:
         every = sa.union(*found).subquery() if len(found) > 1 else found[0].subquery()
         owner = every.c[0]
         table = self.column.table
-        insert = _UPSERTS[session.connection().dialect.name]
-        session.execute(
-            insert(table)
+        return (
+            _UPSERTS[dialect](table)
             .from_select(
                 ["id", self.column.name],
                 sa.select(owner, sa.literal(1, sa.Integer)).where(owner.is_not(None)).order_by(owner),

@@ -23,7 +23,7 @@ under a revision is at least as new as it (`webapp.core.services.revisions`).
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from flask import has_request_context, request
@@ -96,7 +96,7 @@ def _above(bureau_ids: sa.Select[tuple[int]] | Iterable[int]) -> sa.Select[tuple
     )
 
 
-def _bureaus_of_cases(case_ids: list[int]) -> sa.Select[tuple[int]]:
+def _bureaus_of_cases(case_ids: Any) -> sa.Select[tuple[int]]:
     named = sa.union(
         *(sa.select(getattr(Case, column)).where(Case.id.in_(case_ids)) for column in BUREAU_COLUMNS),
         sa.select(CaseFiling.bureau_id).where(CaseFiling.case_id.in_(case_ids)),
