@@ -70,9 +70,8 @@ def _noticed(obj: object) -> Noticed:
     if isinstance(obj, Case):
         # and its filings' bureaus, and what a change of state or dates means to them, read back at the commit
         return [("case", obj.id), *_named(obj, BUREAU_COLUMNS)]
-    if isinstance(
-        obj, CaseFiling
-    ):  # counted on the filing bureau's tab; named on the case's bureaus' summary
+    if isinstance(obj, CaseFiling):
+        # counted on the filing bureau's tab; named on the summary of the bureaus the case names
         return [("case", obj.case_id), *_named(obj, ("bureau_id",))]
     if isinstance(obj, SummarySubmission):
         return _named(obj, ("bureau_id",))

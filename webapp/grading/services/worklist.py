@@ -284,7 +284,8 @@ def _remember_overdue(
 
 def overdue_count(user: User, today: date) -> int:
     """Overdue work where ``user`` acts next (bureau: its worklist and a late summary; reviewer: panels in
-    review; unit: its own steps). One query, cached for the request."""
+    review; unit: its own steps). One query, cached for the request; a bureau's is kept per process under its
+    cases revision (`case_revision.kept`)."""
     if has_request_context() and "kaoping_overdue_count" in g:
         return int(g.kaoping_overdue_count)
     signed_in = getattr(user, "is_authenticated", False)
