@@ -71,6 +71,26 @@ def test_a_count_outside_STA_4_1_is_400_with_the_rule_quoted_and_the_typed_count
     assert body["field"] == "choices"
 
 
+def test_a_recognition_score_out_of_range_is_400_and_what_was_typed_stays_in_its_field(
+    app: Flask, world: World, client: FlaskClient
+) -> None:
+    """The office records 公认度 on 0–100; a score typed carelessly is refused beside its unit and left in the
+    field to correct, not replaced by the one recorded."""
+    campaign_id = _moderating(app, world)
+    login(client, "staff")
+    board = client.get(f"/campaigns/{campaign_id}/moderation").get_data(as_text=True)
+    unit_id = int(re.search(r'<tr id="unit-(\d+)" data-testid="board-row"', board).group(1))  # type: ignore[union-attr]
+    version = re.search(r'name="version" value="(\d+)"', board).group(1)  # type: ignore[union-attr]
+    response = client.post(
+        f"/campaigns/{campaign_id}/moderation/units/{unit_id}/recognition",
+        data={"score": "一百二", "version": version},
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert 'data-testid="unit-error"' in page and "0至100" in page
+    assert 'name="score" size="5" value="一百二"' in page
+
+
 def test_only_the_head_approves_and_the_published_bulletin_files_hold_the_ranking(
     app: Flask, world: World, client: FlaskClient
 ) -> None:

@@ -146,7 +146,7 @@ def decide(campaign_id: int, unit_id: int, decision: str) -> Response | tuple[st
             campaign_id,
             "campaigns/office/moderation.html",
             errors={f"unit-{unit_id}": exc.message},
-            typed={f"reason-{unit_id}": reason},
+            typed={f"reason-{unit_id}": reason, f"score-{unit_id}": (request.form.get("score") or "")[:20]},
             status=exc.status,
         )
     flash("已保存。", "success")
