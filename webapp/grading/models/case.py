@@ -219,9 +219,10 @@ class CaseFiling(db.Model):
 
 class BureauCasesRevision(db.Model):
     """A bureau's cases revision (issue 12): raised at every commit that changes a case the bureau, or a bureau
-    below it, names in a function column or a filing, or the bureau's yearly summary; the counts its pages show
-    (worklist tabs, overdue work, list totals) are kept per process under it
-    (`webapp.grading.services.case_revision`). The row is made by the first raise: no row reads as 0."""
+    below it, names in a bureau column or a filing, a grade of such a case, the bureau's yearly summary, an organ
+    below it, or any bureau; the counts its pages show (worklist tabs, overdue work, list totals) and a city's
+    summary rows are kept per process under it (`webapp.grading.services.case_revision`, which says why each is
+    followed). The row is made by the first raise: no row reads as 0."""
 
     __tablename__ = "bureau_cases_revisions"
 
