@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 
 import pytest
 import sqlalchemy as sa
@@ -13,7 +14,7 @@ from flask import Flask
 from tests.factories import make_bureau
 from webapp.core.extensions import db
 from webapp.core.models import BureauTier, Organisation
-from webapp.core.pagination import SortKey, decode_cursor, keyset_page, limit_arg
+from webapp.core.pagination import SortKey, after, decode_cursor, keyset_page, limit_arg, order_by
 from webapp.core.services.errors import BadQueryArg
 
 BY_ID = (SortKey(Organisation.id, "id", int),)
@@ -98,3 +99,68 @@ def test_a_limit_out_of_range_is_refused(raw: str) -> None:
 
 def test_a_missing_limit_takes_the_default() -> None:
     assert limit_arg({}) == 20 and limit_arg({"limit": "100"}) == 100
+
+
+def _bureaus(n: int) -> None:
+    province = make_bureau(BureauTier.PROVINCE)
+    for i in range(n):
+        make_bureau(BureauTier.CITY, province, code=f"c{i % 4}-{i:02d}", active=i % 3 != 0)
+    db.session.commit()
+
+
+@pytest.mark.parametrize("keys", [BY_ID, MIXED], ids=["by id", "mixed directions"])
+def test_after_a_row_and_from_a_row_are_the_rows_behind_it_in_the_lists_order(app: Flask, keys) -> None:
+    """``after`` (the next page's cursor) leaves the row out; ``inclusive`` (a page known to start there) keeps
+    it: for every row of the list, in either direction of each key."""
+    with app.app_context():
+        _bureaus(12)
+        ordered = db.session.scalars(sa.select(Organisation).order_by(*order_by(keys))).all()
+        for index, row in enumerate(ordered):
+            values = tuple(key.value_of(row) for key in keys)
+            behind = sa.select(Organisation.id).order_by(*order_by(keys))
+            strict = db.session.scalars(behind.where(after(keys, values))).all()
+            inclusive = db.session.scalars(behind.where(after(keys, values, inclusive=True))).all()
+            assert strict == [o.id for o in ordered[index + 1 :]]
+            assert inclusive == [o.id for o in ordered[index:]]
+
+
+def test_a_page_whose_start_is_known_seeks_to_it_and_shows_the_rows_the_offset_showed(app: Flask) -> None:
+    """Issue 12 (`paging.Anchors`): each page served records where it and the next one start; a page asked again
+    (or the next one by its number) starts there without an OFFSET, with the same rows and the same 下一页."""
+    from webapp.grading.services.paging import Anchors, CappedPagination
+
+    with app.app_context():
+        _bureaus(23)
+        starts: dict[int, tuple] = {}
+        anchors = Anchors(MIXED, find=starts.get, keep=starts.__setitem__)
+        listed = sa.select(Organisation).order_by(*order_by(MIXED))
+        total = len(db.session.scalars(listed).all())
+
+        def page(number: int, with_anchors: bool) -> tuple[list[int], bool, list[int]]:
+            """The page's ids, whether it has a next page, and how many rows its statement skipped."""
+            skipped: list[int] = []
+
+            def offset_of(conn, cursor, statement, parameters, context, executemany) -> None:  # noqa: ANN001
+                found = re.search(r"OFFSET (\?|%\((\w+)\)s)", statement)
+                if found is None:
+                    skipped.append(0)
+                else:  # SQLite writes OFFSET ? (0) after every LIMIT; PostgreSQL only when there is one
+                    skipped.append(parameters[found[2]] if found[2] else parameters[-1])
+
+            sa.event.listen(db.engine, "before_cursor_execute", offset_of)
+            try:
+                found = CappedPagination(listed, number, 5, total, anchors=anchors if with_anchors else None)
+                items = [o.id for o in found.items]
+            finally:
+                sa.event.remove(db.engine, "before_cursor_execute", offset_of)
+            return items, found.has_next, skipped
+
+        pages = -(-total // 5)
+        by_offset = [page(n, False)[:2] for n in range(1, pages + 1)]
+        assert [i for items, _ in by_offset for i in items] == [o.id for o in db.session.scalars(listed)]
+        assert page(3, True) == (*by_offset[2], [10])  # found by OFFSET: records pages 3 and 4
+        assert set(starts) == {10, 15}
+        for number in (3, 4):
+            assert page(number, True) == (*by_offset[number - 1], [0])
+        assert page(pages, True)[:2] == by_offset[-1]  # the last page records no page after it
+        assert max(starts) == (pages - 1) * 5

@@ -109,19 +109,28 @@ def decode_cursor(keys: Sequence[SortKey], cursor: str, name: str = "cursor") ->
         raise BadQueryArg(BAD_CURSOR, name) from exc
 
 
-def after(keys: Sequence[SortKey], values: Sequence[Any]) -> sa.ColumnElement[bool]:
-    """Rows strictly after ``values`` in the order ``keys`` describe (lexicographic, each key its direction).
+def after(
+    keys: Sequence[SortKey], values: Sequence[Any], *, inclusive: bool = False
+) -> sa.ColumnElement[bool]:
+    """Rows strictly after ``values`` in the order ``keys`` describe (lexicographic, each key its direction);
+    ``inclusive``: the row ``values`` name as well (a page that starts at a known row).
 
     Written as ``k1 > v1 OR (k1 = v1 AND k2 > v2) …`` rather than a row-value comparison so keys may mix
-    directions; both SQLite and PostgreSQL use the leading key's index for it."""
+    directions, and bounded by ``k1 >= v1`` as well: PostgreSQL seeks along the leading key's index only with
+    that bound (without it, it read the 19,980 entries before page 1,000's start of a province's cases and
+    filtered them, 3.6 ms); SQLite seeks either way."""
     # bound as parameters of the column's type: SQLAlchemy refuses ``column < True`` written directly
     bound = [sa.literal(value, type_=key.column.type) for key, value in zip(keys, values, strict=True)]
     clauses: list[sa.ColumnElement[bool]] = []
     for index, key in enumerate(keys):
         equal = [k.column == v for k, v in zip(keys[:index], bound[:index], strict=True)]
-        beyond = key.column < bound[index] if key.descending else key.column > bound[index]
+        if inclusive and index == len(keys) - 1:
+            beyond = key.column <= bound[index] if key.descending else key.column >= bound[index]
+        else:
+            beyond = key.column < bound[index] if key.descending else key.column > bound[index]
         clauses.append(sa.and_(*equal, beyond))
-    return sa.or_(*clauses)
+    lead = keys[0].column
+    return sa.and_(lead <= bound[0] if keys[0].descending else lead >= bound[0], sa.or_(*clauses))
 
 
 def order_by(keys: Sequence[SortKey]) -> list[Any]:

@@ -104,3 +104,45 @@ def test_the_bureaus_worklist_past_its_end_shows_its_last_page(demo, client, aut
     assert (
         re.findall(r'<tr data-case-id="(\d+)"', beyond) == re.findall(r'<tr data-case-id="(\d+)"', last) != []
     )
+
+
+def test_a_numbered_page_seen_again_starts_where_it_was_found_until_a_change_moves_the_list(
+    demo, client, auth, app
+):
+    """Issue 12: page 3, found by OFFSET, records where it and page 4 start, kept under the province's cases
+    revision; seen again, both seek to their start and show the rows the OFFSET showed. A transition committed in
+    between (ARC-9.4: the county plans its oldest application, now the newest change) moves the revision: page 3
+    shows the list as it is now, one row further on."""
+    import sqlalchemy as sa
+
+    from tests.walk import fire
+    from tests.webapp.sql_count import count_statements
+    from webapp.core.extensions import db
+    from webapp.grading.models import Case
+
+    with demo.app_context():
+        add_cases(16)
+        oldest = db.session.scalar(
+            sa.select(Case.id).where(Case.state == "applied").order_by(Case.updated_at, Case.id).limit(1)
+        )
+    auth.login("prov-staff")
+    listed = ids(client.get("/cases/?per_page=100").get_data(as_text=True))
+    assert len(listed) == 16 and listed.index(oldest) >= 12
+
+    def page(number: int) -> tuple[list[int], list[str]]:
+        with count_statements(app) as sent:
+            html = client.get(f"/cases/?per_page=4&page={number}").get_data(as_text=True)
+        return ids(html), [sql for sql in sent.sql if "ORDER BY cases.updated_at DESC" in sql]
+
+    rows, (found,) = page(3)
+    assert rows == listed[8:12] and "OFFSET" in found
+    for number in (3, 4):
+        rows, (sought,) = page(number)
+        assert rows == listed[4 * number - 4 : 4 * number]
+        assert "cases.id <=" in sought  # from the start kept: the list's keys, the start's id included
+    with demo.app_context():
+        fire("county-staff", oldest, "plan")
+    now = ids(client.get("/cases/?per_page=100").get_data(as_text=True))
+    assert now[0] == oldest and now[1:] == [i for i in listed if i != oldest]
+    rows, (found,) = page(3)
+    assert rows == now[8:12] == listed[7:11]

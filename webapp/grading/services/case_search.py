@@ -18,11 +18,11 @@ from webapp.core.pagination import KeysetPage, SortKey, encode_cursor, keyset_pa
 from webapp.core.rulesets import selected_ruleset
 from webapp.grading.documents.case_list import case_list_xlsx
 from webapp.grading.models import CASE_STATE_LABELS, Case, CaseKind, Level
-from webapp.grading.services import paging, permissions
+from webapp.grading.services import case_revision, paging, permissions
 from webapp.grading.services.case_revision import kept
 from webapp.grading.services.errors import FilterError
 from webapp.grading.services.overdue import flag_for, overdue_basis, overdue_condition
-from webapp.grading.services.paging import CappedPagination, capped_count, count_text
+from webapp.grading.services.paging import Anchors, CappedPagination, capped_count, count_text
 
 PER_PAGE = 20
 MAX_PER_PAGE = 100
@@ -214,19 +214,42 @@ def _listed(user: Any, filters: CaseFilters, today: date) -> sa.Select[Any]:
     return apply_filters(permissions.visible_cases(user), filters, today)
 
 
+def _kept_under(user: Any, filters: CaseFilters, today: date) -> tuple[int, tuple[Any, ...]] | None:
+    """The bureau whose cases revision ``user``'s list follows, and what else the list is made of; None when it is
+    not kept. A bureau's list (what its staff may read is its bureaus' cases) is, unless a keyword is searched (it
+    reads organisations' names, which the revision does not follow) or the user also sits on panels (their cases
+    are the user's own)."""
+    bureau = permissions.bureau_of(user)
+    if bureau is None or filters.q or user.has_role(Role.REVIEWER):
+        return None
+    basis = overdue_basis(today) if filters.overdue else ()
+    return bureau.id, (tuple(sorted(filters.query_args().items())), *basis)
+
+
 def _total(user: Any, filters: CaseFilters, today: date) -> int:
-    """The list's total, counted up to the cap. A bureau's (what its staff may read is its bureaus' cases) is kept
-    under its cases revision, unless a keyword is searched (it reads organisations' names, which the revision does
-    not follow) or the user also sits on panels (their cases are the user's own)."""
+    """The list's total, counted up to the cap; a bureau's kept under its cases revision (`_kept_under`)."""
 
     def count() -> int:
         return int(db.session.scalar(sa.select(capped_count(_listed(user, filters, today), Case.id))) or 0)
 
-    bureau = permissions.bureau_of(user)
-    if bureau is None or filters.q or user.has_role(Role.REVIEWER):
+    under = _kept_under(user, filters, today)
+    if under is None:
         return count()
-    basis = overdue_basis(today) if filters.overdue else ()
-    return kept(bureau.id, ("listed", tuple(sorted(filters.query_args().items())), *basis), count)
+    bureau_id, what = under
+    return kept(bureau_id, ("listed", *what), count)
+
+
+def _anchors(user: Any, filters: CaseFilters, today: date) -> Anchors | None:
+    """Where the list's numbered pages start, kept with its total (`paging.Anchors`)."""
+    under = _kept_under(user, filters, today)
+    if under is None:
+        return None
+    bureau_id, what = under
+    return Anchors(
+        LIST_KEYS,
+        find=lambda offset: case_revision.anchor(bureau_id, ("page_start", *what, offset)),
+        keep=lambda offset, start: case_revision.keep_anchor(bureau_id, ("page_start", *what, offset), start),
+    )
 
 
 def search(
@@ -236,7 +259,12 @@ def search(
     `paging.COUNT_CAP` (a province's 60,000 cases are not counted on every page view)."""
     total = _total(user, filters, today)
     return CappedPagination(
-        _keys_of(_listed(user, filters, today)), page, min(per_page, MAX_PER_PAGE), total, rows=_page_rows
+        _keys_of(_listed(user, filters, today)),
+        page,
+        min(per_page, MAX_PER_PAGE),
+        total,
+        rows=_page_rows,
+        anchors=_anchors(user, filters, today),
     )
 
 
@@ -392,7 +420,13 @@ def browse(
         first = found.next_cursor is None
         return CaseListPage(list(found.items), 1 if first else max(page, 2), per_page, total, not first, True)
     numbered = CappedPagination(
-        _keys_of(_listed(user, filters, today)), page, per_page, total, last_if_past_end=True, rows=_page_rows
+        _keys_of(_listed(user, filters, today)),
+        page,
+        per_page,
+        total,
+        last_if_past_end=True,
+        rows=_page_rows,
+        anchors=_anchors(user, filters, today),
     )
     return CaseListPage(
         list(numbered.items), numbered.page, per_page, total, numbered.page > 1, numbered.more
