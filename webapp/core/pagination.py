@@ -144,14 +144,19 @@ def keyset_page(
     cursor: str | None,
     limit: int = DEFAULT_LIMIT,
     scalars: bool = True,
+    rows: Callable[[sa.Select[Any]], sa.Select[Any]] | None = None,
 ) -> KeysetPage[Any]:
     """One page of ``query`` in the order of ``keys``, starting after ``cursor`` (None or "" = the first page).
 
     One statement: the page's rows plus one, which only tells whether a next page exists. Eager loads the query
-    carries (``selectinload``) add their one statement each, whatever the page."""
+    carries (``selectinload``) add their one statement each, whatever the page. ``rows``: ``query`` selects the
+    list's primary key, and ``rows`` makes the SELECT of the page's rows from that page of keys (a subquery), in
+    the same order: the page is found in an index, then only its rows are read, joined to what they show."""
     if cursor:
         query = query.where(after(keys, decode_cursor(keys, cursor)))
     query = query.order_by(None).order_by(*order_by(keys)).limit(limit + 1)
+    if rows is not None:
+        query = rows(query)
     result = db.session.execute(query)
     rows = list(result.scalars().all() if scalars else result.all())
     more = len(rows) > limit

@@ -146,3 +146,28 @@ def test_a_numbered_page_seen_again_starts_where_it_was_found_until_a_change_mov
     assert now[0] == oldest and now[1:] == [i for i in listed if i != oldest]
     rows, (found,) = page(3)
     assert rows == now[8:12] == listed[7:11]
+
+
+def test_the_bureau_filter_is_read_once_per_change_and_a_renamed_bureau_shows_at_the_next_view(
+    demo, client, auth, app
+):
+    """Issue 12: the 档案局 filter's choices (every bureau) are kept under the viewer's cases revision, which any
+    bureau's change raises for every bureau: a bureau renamed in between is listed under its new name."""
+    import sqlalchemy as sa
+
+    from tests.webapp.sql_count import count_statements
+    from webapp.core.extensions import db
+    from webapp.core.models import Organisation
+
+    auth.login("city-staff")
+    client.get("/cases/")
+    with count_statements(app) as again:
+        page = client.get("/cases/").get_data(as_text=True)
+    choices = re.compile(r"SELECT organisations\.id, organisations\.name\s+FROM organisations\s+WHERE")
+    assert "江岸区档案局" in page and not any(choices.match(sql) for sql in again.sql)
+    with demo.app_context():
+        bureau = db.session.scalar(sa.select(Organisation).where(Organisation.name == "江岸区档案局"))
+        bureau.name = "江岸区档案馆"
+        db.session.commit()
+    page = client.get("/cases/").get_data(as_text=True)
+    assert "江岸区档案馆" in page and "江岸区档案局" not in page

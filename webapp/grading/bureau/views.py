@@ -146,7 +146,7 @@ def worklist_page() -> tuple[str, int]:
         errors=errors,
         kept=kept,
         active_filters=kept,
-        bureaus=case_search.bureau_choices(),
+        bureaus=case_search.bureau_choices(current_user),
         tab=tab,
         batch_actions=batch_actions,
         batch_events=[action.event for action in BATCH_ACTIONS.values()],

@@ -189,7 +189,7 @@ def index() -> tuple[str, int]:
         errors=errors,
         kept=kept,
         flags=flags,
-        bureaus=case_search.bureau_choices(),
+        bureaus=case_search.bureau_choices(current_user),
         export_url=url_for("cases.export", **kept),
     ), 400 if errors else 200
 
