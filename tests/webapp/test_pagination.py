@@ -164,3 +164,32 @@ def test_a_page_whose_start_is_known_seeks_to_it_and_shows_the_rows_the_offset_s
             assert page(number, True) == (*by_offset[number - 1], [0])
         assert page(pages, True)[:2] == by_offset[-1]  # the last page records no page after it
         assert max(starts) == (pages - 1) * 5
+
+
+@pytest.mark.parametrize(("rows", "counted"), [(0, False), (5, False), (6, True), (12, True)])
+def test_a_short_list_is_counted_only_when_it_goes_beyond_its_first_page(app: Flask, rows, counted) -> None:
+    """Issue 12 (`ShortListPage`, the 上报 section of an office's intake): a first page with room to spare is the
+    whole list, so its total needs no COUNT; a list that fills it is counted, and its later pages are right."""
+    from tests.webapp.sql_count import count_statements
+    from webapp.core.pagination import ShortListPage
+
+    with app.app_context():
+        province = make_bureau(BureauTier.PROVINCE)
+        for n in range(rows):
+            make_bureau(BureauTier.CITY, province, code=f"s{n:02d}")
+        db.session.commit()
+        cities = (
+            sa.select(Organisation).where(Organisation.parent_id == province.id).order_by(Organisation.id)
+        )
+        with count_statements(app) as sent:
+            first = ShortListPage(cities, 1, 5)
+        assert first.total == rows and len(first.items) == min(rows, 5)
+        assert any("count(" in sql.lower() for sql in sent.sql) is counted
+        assert len(sent.sql) == (2 if counted else 1)
+        if rows > 5:
+            second = ShortListPage(cities, 2, 5)
+            assert (
+                second.total == rows
+                and len(second.items) == min(rows - 5, 5)
+                and second.pages == -(-rows // 5)
+            )

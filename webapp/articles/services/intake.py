@@ -20,7 +20,7 @@ from webapp.articles.services.errors import Refused
 from webapp.core.extensions import db
 from webapp.core.models import User
 from webapp.core.models.types import UTCDateTime
-from webapp.core.pagination import KeyedOffsetPage
+from webapp.core.pagination import KeyedOffsetPage, ShortListPage
 from workflow.errors import Refusal
 
 PER_PAGE = 20
@@ -123,7 +123,7 @@ def forwarded_to(user: User, office: ArticleOffice, *, page: int = 1, per_page: 
             selectinload(passed.from_office).joinedload(ArticleOffice.organisation),
         )
     )
-    return db.paginate(stmt, page=page, per_page=per_page, max_per_page=MAX_PER_PAGE, error_out=False)
+    return ShortListPage(stmt, page, max(1, min(per_page, MAX_PER_PAGE)))
 
 
 def _key(article: Article) -> tuple[int, Any, int]:

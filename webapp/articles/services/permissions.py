@@ -36,6 +36,7 @@ from webapp.articles.models import (
 from webapp.core.extensions import db
 from webapp.core.models import Role, User
 from webapp.core.models.organisation import Organisation
+from webapp.core.request_cache import memo
 
 UNIT_ROLES = frozenset({Role.INFO_OFFICER, Role.INFO_SIGNER})
 OFFICE_ROLES = frozenset({Role.OFFICE_EDITOR, Role.OFFICE_HEAD})
@@ -154,10 +155,22 @@ def functions_on(user: User | None, article: Article) -> frozenset[str]:
 
 
 def visible_clause(user: User | None) -> sa.ColumnElement[bool]:
-    """`functions_on(user, a)` is not empty — as a WHERE clause on `Article` for lists and counts."""
+    """`functions_on(user, a)` is not empty — as a WHERE clause on `Article` for lists and counts. Made once per
+    request and user (`request_cache`: forgotten at any write): an office's intake asks for it three times (its
+    counts, its rows, its 上报 section) and the navigation bar's count once more."""
     if not _active(user):
         return sa.false()
     assert user is not None
+    made = memo("article_visible_clause")
+    if made is None:
+        return _visible_clause(user)
+    if user.id not in made:
+        made[user.id] = _visible_clause(user)
+    clause: sa.ColumnElement[bool] = made[user.id]
+    return clause
+
+
+def _visible_clause(user: User) -> sa.ColumnElement[bool]:
     not_secret = Article.secrecy != "secret"
     arms: list[sa.ColumnElement[bool]] = []
     own_unit = Article.unit_id == user.organisation_id
