@@ -129,10 +129,16 @@ def restore(source: Path) -> list[str]:
         if not (source / SQLITE_COPY).is_file():
             raise BackupError(f"备份目录中没有 {SQLITE_COPY}（SQLite 的备份）。")
         database = Path(url.database)
-        if database.exists() and database.stat().st_size > 0:
+        # in WAL mode (`sqlite_wal`) the rows of a database in use may all be in its log yet
+        log = Path(f"{database}-wal")
+        if database.exists() and (database.stat().st_size > 0 or (log.exists() and log.stat().st_size > 0)):
             raise BackupError(f"数据库文件 {database} 已存在；恢复只写入新文件。")
         db.session.remove()
         db.engine.dispose()
+        for suffix in ("-wal", "-shm", "-journal"):
+            # left by a database file removed since (WAL mode, `sqlite_wal`): opened beside the restored file,
+            # SQLite would replay that other database's pages into it
+            Path(f"{database}{suffix}").unlink(missing_ok=True)
         database.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source / SQLITE_COPY, database)
         restored.append(SQLITE_COPY)
