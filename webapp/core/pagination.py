@@ -158,10 +158,10 @@ def keyset_page(
     if rows is not None:
         query = rows(query)
     result = db.session.execute(query)
-    rows = list(result.scalars().all() if scalars else result.all())
-    more = len(rows) > limit
-    rows = rows[:limit]
-    return KeysetPage(rows, encode_cursor(keys, rows[-1]) if more and rows else None, limit)
+    found = list(result.scalars().all() if scalars else result.all())
+    more = len(found) > limit
+    found = found[:limit]
+    return KeysetPage(found, encode_cursor(keys, found[-1]) if more and found else None, limit)
 
 
 def limit_arg(args: Any, name: str = "limit", default: int = DEFAULT_LIMIT, maximum: int = MAX_LIMIT) -> int:
