@@ -224,7 +224,11 @@ def _listed(user: Any, filters: CaseFilters, today: date) -> sa.Select[Any]:
     return apply_filters(permissions.visible_cases(user), filters, today)
 
 
-def _kept_under(user: Any, filters: CaseFilters, today: date) -> tuple[int, tuple[Any, ...]] | None:
+#: what `_kept_under` answers: the bureau, and what else the list is made of (None: not kept)
+KeptUnder = tuple[int, tuple[Any, ...]] | None
+
+
+def _kept_under(user: Any, filters: CaseFilters, today: date) -> KeptUnder:
     """The bureau whose cases revision ``user``'s list follows, and what else the list is made of; None when it is
     not kept. A bureau's list (what its staff may read is its bureaus' cases) is, unless a keyword is searched (it
     reads organisations' names, which the revision does not follow) or the user also sits on panels (their cases
@@ -236,22 +240,20 @@ def _kept_under(user: Any, filters: CaseFilters, today: date) -> tuple[int, tupl
     return bureau.id, (tuple(sorted(filters.query_args().items())), *basis)
 
 
-def _total(user: Any, filters: CaseFilters, today: date) -> int:
-    """The list's total, counted up to the cap; a bureau's kept under its cases revision (`_kept_under`)."""
+def _total(user: Any, filters: CaseFilters, today: date, under: KeptUnder) -> int:
+    """The list's total, counted up to the cap; a bureau's kept under its cases revision (``under``)."""
 
     def count() -> int:
         return int(db.session.scalar(sa.select(capped_count(_listed(user, filters, today), Case.id))) or 0)
 
-    under = _kept_under(user, filters, today)
     if under is None:
         return count()
     bureau_id, what = under
     return kept(bureau_id, ("listed", *what), count)
 
 
-def _anchors(user: Any, filters: CaseFilters, today: date) -> Anchors | None:
+def _anchors(under: KeptUnder) -> Anchors | None:
     """Where the list's numbered pages start, kept with its total (`paging.Anchors`)."""
-    under = _kept_under(user, filters, today)
     if under is None:
         return None
     bureau_id, what = under
@@ -267,14 +269,14 @@ def search(
 ) -> CappedPagination:
     """The cases ``user`` may read, filtered, newest change first, one OFFSET page; the total is counted up to
     `paging.COUNT_CAP` (a province's 60,000 cases are not counted on every page view)."""
-    total = _total(user, filters, today)
+    under = _kept_under(user, filters, today)
     return CappedPagination(
         _keys_of(_listed(user, filters, today)),
         page,
         min(per_page, MAX_PER_PAGE),
-        total,
+        _total(user, filters, today, under),
         rows=_page_rows,
-        anchors=_anchors(user, filters, today),
+        anchors=_anchors(under),
     )
 
 
@@ -421,8 +423,10 @@ def browse(
     before: str | None = None,
 ) -> CaseListPage:
     """The page of /cases/: after the ``after`` cursor, before the ``before`` cursor, or page ``page`` by
-    OFFSET; plus the capped total. Three statements for the rows and the count, one per relation shown."""
-    total = _total(user, filters, today)
+    OFFSET; plus the capped total. One statement for the rows (joined to what they show), one for the count
+    unless kept."""
+    under = _kept_under(user, filters, today)
+    total = _total(user, filters, today, under)
     if after:
         found = search_after(user, filters, today, cursor=after, limit=per_page)
         return CaseListPage(list(found.items), max(page, 2), per_page, total, True, found.has_next)
@@ -437,7 +441,7 @@ def browse(
         total,
         last_if_past_end=True,
         rows=_page_rows,
-        anchors=_anchors(user, filters, today),
+        anchors=_anchors(under),
     )
     return CaseListPage(
         list(numbered.items), numbered.page, per_page, total, numbered.page > 1, numbered.more
