@@ -18,6 +18,8 @@ from webapp.core.services.kept import PREFIX as KEPT_PREFIX
 class Statements:
     count: int = 0
     sql: list[str] = field(default_factory=list)
+    #: transactions begun on the engine inside the block
+    transactions: int = 0
 
 
 @contextmanager
@@ -34,10 +36,15 @@ def count_statements(app: Flask, *, cold: bool = False) -> Iterator[Statements]:
         seen.count += 1
         seen.sql.append(statement)
 
+    def began(conn) -> None:  # noqa: ANN001
+        seen.transactions += 1
+
     with app.app_context():
         engine = db.engine
     sa.event.listen(engine, "before_cursor_execute", listener)
+    sa.event.listen(engine, "begin", began)
     try:
         yield seen
     finally:
         sa.event.remove(engine, "before_cursor_execute", listener)
+        sa.event.remove(engine, "begin", began)

@@ -356,6 +356,9 @@ def test_a_county_direct_second_level_evaluation_walks_from_application_to_appro
         response = caller.fire(case_id, event, **body)
         assert response.status_code == 200, response.get_json()
         assert response.get_json()["state"] == expect
+        # the answer is read inside the event's transaction, before its commit (issue 12): it is what was
+        # committed, timeline, grade, letter and filings included, as a fresh read afterwards finds it
+        assert response.get_json() == caller.get(f"/api/v1/cases/{case_id}").get_json()
         return response.get_json()
 
     step(unit, "apply", "applied")

@@ -224,6 +224,33 @@ def test_a_failing_side_effect_rolls_the_whole_event_back(ctx, monkeypatch):
     assert db.session.scalar(sa.select(Grade).where(Grade.case_id == case_id)) is None
 
 
+def test_the_answer_reads_the_case_as_the_event_leaves_it_and_its_failure_undoes_the_event(ctx):
+    """ARC-9.3: an approval with an answer read before the commit (the API's answer, issue 12): the answer
+    sees the grade and the filings the event wrote; an answer that fails rolls the whole approval back."""
+    case_id = drive("unit-county", to="awaiting_approval")
+    before = event_count()
+
+    def fails(case: Case) -> None:
+        raise NotFound("案件不存在或您无权查看。")
+
+    with pytest.raises(NotFound):
+        cases.fire_event(user("county-head"), case_id, "approve", today=APPROVAL_DAY, answer=fails)
+    assert get(case_id).state == "awaiting_approval" and event_count() == before
+    assert db.session.scalar(sa.select(Grade).where(Grade.case_id == case_id)) is None
+    db.session.remove()
+
+    def read(case: Case) -> tuple[str, int, int]:
+        view = case_page.case_view(user("county-head"), case.id, today=APPROVAL_DAY)
+        grades = db.session.scalar(sa.select(sa.func.count(Grade.id)).where(Grade.case_id == case.id))
+        return view.case.state, grades or 0, len(view.timeline)
+
+    state, grades, timeline = cases.fire_event(
+        user("county-head"), case_id, "approve", today=APPROVAL_DAY, answer=read
+    )
+    assert (state, grades, timeline) == ("approved", 1, len(events_of(case_id)))
+    assert get(case_id).state == "approved" and event_count() == before + 1
+
+
 def test_conclude_review_needs_a_score_for_scored_levels_and_a_pass_line_decides(ctx):
     case_id = drive("unit-county", to="in_review")
     lead = next(m.user for m in get(case_id).panel if m.is_lead)

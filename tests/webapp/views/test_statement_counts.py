@@ -146,6 +146,21 @@ def test_a_transition_issues_the_same_statements_whatever_the_case_holds(demo, c
         assert get(short).state == get(long).state == "in_notice"
 
 
+def test_a_transition_through_the_api_answers_from_its_own_transaction(demo, client):
+    """ARC-10.2.1 fired through the API: one transaction does the event and reads the answer before its commit,
+    no second one reads back what the first wrote (issue 12: two round trips and a reload of the user fewer)."""
+    with demo.app_context():
+        case_id = walk("unit-county", to="prechecking")
+    headers = _token(client, "county-staff")
+    client.get("/api/v1/cases", headers=headers)  # the token's "last used" stamp, out of the way
+    body = {"event": "pass_precheck", "notice_start": TODAY.isoformat(), "opinion": "材料齐全，同意公示。"}
+    with count_statements(client.application, cold=True) as counted:
+        response = client.post(f"/api/v1/cases/{case_id}/events", json=body, headers=headers)
+    assert response.status_code == 200 and response.get_json()["state"] == "in_notice"
+    assert counted.transactions == 1, counted.sql
+    assert response.get_json()["history"][-1]["event"] == "pass_precheck"  # the answer has the event
+
+
 # --- public notices ------------------------------------------------------------------------------------------
 
 

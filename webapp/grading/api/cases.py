@@ -258,19 +258,23 @@ def get_case(case_id: int) -> Response:
     },
 )
 def fire_event(case_id: int, body: schemas.EventRequest) -> Response:
-    case_service.fire_event(
+    today = clock.today()
+    answer = case_service.fire_event(
         current_user,
         case_id,
         body.event,
         comment=body.comment or "",
-        today=clock.today(),
+        today=today,
         expected_version=body.expected_version,
         notice_start=body.notice_start,
         opinion=body.opinion,
         total_score=number_as_sent("total_score"),  # checked as typed: 1e-400 is not a total
         conclusion=body.conclusion,
+        # the answer is read in the event's own transaction, before its commit: no second transaction to
+        # read back what this one wrote
+        answer=lambda case: case_json(case_page.case_view(current_user, case.id, today=today)),
     )
-    return jsonify(_detail(case_id))
+    return jsonify(answer)
 
 
 @login_required

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from flask import current_app
@@ -64,6 +64,8 @@ from workflow.grading.eligibility import candidate_refusals
 from workflow.procedure import Effect
 from workflow.ruleset import Ruleset
 from workflow.scoring.numbers import fmt_points
+
+T = TypeVar("T")
 
 #: The organizer's decision on an objection → the event it fires (GAP-9).
 OBJECTION_OUTCOMES: dict[str, str] = {
@@ -592,6 +594,10 @@ def _fire_checked(
     )
 
 
+def _the_case(case: Case) -> Case:
+    return case
+
+
 def fire_event(
     user: User,
     case_id: int,
@@ -604,7 +610,8 @@ def fire_event(
     opinion: str | None = None,
     total_score: Decimal | float | str | None = None,
     conclusion: str | None = None,
-) -> Case:
+    answer: Callable[[Case], T] = _the_case,  # type: ignore[assignment]  # T is Case when not given
+) -> T:
     """Fire ``event``: permission → domain guards → state change → side effects → audit row → commit.
 
     Event-specific input: ``pass_precheck`` takes ``notice_start`` (default today) and ``opinion``;
@@ -612,6 +619,11 @@ def fire_event(
     ``conclusion`` ``pass``/``fail`` (unscored, e.g. 省特级). ``approve`` creates the grade (superseding a lower
     one), numbers the letter and certificate and records the filings (ARC-9.3/9.5). ``expected_version`` guards
     against two people acting on the same case at once (409 ``stale``).
+
+    Returns ``answer(case)``, the case itself by default. ``answer`` runs inside the transaction, after the event
+    and before the commit, so it reads the case as this transaction leaves it without a second transaction
+    (the API answers with the case page's data this way: 4 round trips fewer on PostgreSQL, issue 12). Its
+    result is returned only if the commit succeeds; whatever it raises rolls the event back.
     """
     today = _today(today)
     with _unit_of_work():
@@ -628,7 +640,8 @@ def fire_event(
             total_score=total_score,
             conclusion=conclusion,
         )
-    return case
+        answered = answer(case)
+    return answered
 
 
 def batch_fire(
