@@ -76,13 +76,33 @@ def test_the_case_list_searches_filters_pages_and_exports_the_same_rows(demo, cl
         ("year=abc", "计划年度须为"),
         ("page=0", "页码须为"),
         ("state=x", "状态的取值无效"),
+        ("bureau=abc", "档案局的取值无效"),
+        (
+            "bureau=999999",
+            "档案局的取值无效",
+        ),  # a number naming no bureau: said, not an unexplained empty list
     ],
 )
 def test_a_bad_filter_on_the_case_list_says_so_with_a_400(demo, client, auth, query, message):
     auth.login("county-staff")
     response = client.get(f"/cases/?{query}")
     assert response.status_code == 400 and message in _html(response)
-    assert client.get(f"/bureau/?{query}").status_code == 400
+    worklist = client.get(f"/bureau/?{query}")
+    assert worklist.status_code == 400 and message in _html(worklist)
+
+
+def test_a_bureau_filter_naming_no_bureau_is_refused_like_a_malformed_one(demo, client, auth):
+    """A 档案局 number that names no bureau (an edited address) is said to be wrong beside the field, as a
+    malformed one is, instead of an empty list that does not say why."""
+    with demo.app_context():
+        case_id = walk("unit-county", to="applied")
+    auth.login("county-staff")
+    listed = client.get("/cases/?bureau=999999")
+    page = _html(listed)
+    assert listed.status_code == 400 and 'data-testid="filter-errors"' in page and "is-invalid" in page
+    # the worklist, as for every bad filter there, lists without it and marks the field
+    worklist = _html(client.get("/bureau/?bureau=999999"))
+    assert f"/cases/{case_id}" in worklist and "is-invalid" in worklist and "档案局的取值无效" in worklist
 
 
 def test_members_read_the_review_date_and_declare_before_scoring(demo, client, auth):

@@ -125,6 +125,9 @@ TABS = worklist.TABS
 def worklist_page() -> tuple[str, int]:
     today = clock.today()
     filters, errors = case_search.parse_filters(request.args)
+    bureaus = case_search.bureau_choices(current_user)
+    filters, unknown = case_search.known_bureau(filters, bureaus)
+    errors = {**errors, **unknown}
     tab = request.args.get("tab", "act")
     if tab not in TABS:
         tab = "act"
@@ -146,7 +149,7 @@ def worklist_page() -> tuple[str, int]:
         errors=errors,
         kept=kept,
         active_filters=kept,
-        bureaus=case_search.bureau_choices(current_user),
+        bureaus=bureaus,
         tab=tab,
         batch_actions=batch_actions,
         batch_events=[action.event for action in BATCH_ACTIONS.values()],

@@ -170,6 +170,9 @@ def index() -> tuple[str, int]:
     """The cases this user may see (``permissions.visible_cases``): keyword, filters, pages, .xlsx export."""
     today = clock.today()
     filters, errors, page_no, per_page = _list_request()
+    bureaus = case_search.bureau_choices(current_user)
+    filters, unknown = case_search.known_bureau(filters, bureaus)
+    errors = {**errors, **unknown}
     after, before = request.args.get("after") or None, request.args.get("before") or None
     try:
         page = case_search.browse(
@@ -189,7 +192,7 @@ def index() -> tuple[str, int]:
         errors=errors,
         kept=kept,
         flags=flags,
-        bureaus=case_search.bureau_choices(current_user),
+        bureaus=bureaus,
         export_url=url_for("cases.export", **kept),
     ), 400 if errors else 200
 

@@ -55,6 +55,8 @@ BUREAU_COLUMNS = (
 KEPT_VALUES = 512
 #: page starts kept per process: a few lists paged deep by a few bureaus
 KEPT_ANCHORS = 2048
+#: lists of every bureau (the 档案局 filter), one per bureau whose staff are looking: a province has ~120
+KEPT_CHOICES = 128
 
 
 def _named(obj: object, columns: Iterable[str]) -> Noticed:
@@ -133,6 +135,9 @@ def current(session: Session, bureau_id: int) -> int:
 _KEPT: Kept[object] = Kept("bureau_cases", KEPT_VALUES)
 #: where pages of a case list start (`paging.Anchors`): a key of two values each, two per page served
 _ANCHORS: Kept[tuple[Any, ...]] = Kept("bureau_cases_anchors", KEPT_ANCHORS)
+#: the bureau filter's choices, in a store of their own: a list of ~120 bureaus per bureau looking would otherwise
+#: push the counts out of `_KEPT`
+CHOICES: Kept[object] = Kept("bureau_choices", KEPT_CHOICES)
 
 
 def _key(bureau_id: int, what: Hashable) -> tuple[int, int, Hashable] | None:
@@ -150,17 +155,17 @@ def _key(bureau_id: int, what: Hashable) -> tuple[int, int, Hashable] | None:
     return (bureau_id, revision, what)
 
 
-def kept(bureau_id: int, what: Hashable, make: Callable[[], V]) -> V:
+def kept(bureau_id: int, what: Hashable, make: Callable[[], V], *, store: Kept[object] = _KEPT) -> V:
     """``make()``, kept per process under the bureau's revision and ``what`` (everything else the value is made
     of: its kind, the filters, the day, the year). On a GET whose transaction has nothing unwritten; made afresh
-    otherwise. The value is shared: read it, never change it."""
+    otherwise. The value is shared: read it, never change it. ``store``: where (the counts' store by default)."""
     key = _key(bureau_id, what)
     if key is None:
         return make()
-    found = _KEPT.get(key)
+    found = store.get(key)
     if found is not None:
         return found  # type: ignore[return-value]
-    return _KEPT.put(key, make())  # type: ignore[return-value]
+    return store.put(key, make())  # type: ignore[return-value]
 
 
 def anchor(bureau_id: int, what: Hashable) -> tuple[Any, ...] | None:

@@ -100,6 +100,9 @@ def _int(value: str, low: int, high: int) -> int | None:
     return number if low <= number <= high else None
 
 
+BUREAU_INVALID = "档案局的取值无效，请从列表中选择。"
+
+
 def parse_filters(args: Mapping[str, str]) -> tuple[CaseFilters, dict[str, str]]:
     """Filters from a query string, and a message per bad value (bad values are left out of the filters)."""
     errors: dict[str, str] = {}
@@ -126,7 +129,7 @@ def parse_filters(args: Mapping[str, str]) -> tuple[CaseFilters, dict[str, str]]
     if bureau:
         parsed = _int(bureau, 1, MAX_ID)
         if parsed is None:
-            errors["bureau"] = "档案局的取值无效，请从列表中选择。"
+            errors["bureau"] = BUREAU_INVALID
         else:
             values["bureau"] = parsed
     overdue = args.get("overdue") or ""
@@ -197,9 +200,21 @@ def apply_filters(stmt: sa.Select[Any], filters: CaseFilters, today: date) -> sa
     return stmt
 
 
+def known_bureau(
+    filters: CaseFilters, choices: tuple[tuple[int, str], ...]
+) -> tuple[CaseFilters, dict[str, str]]:
+    """The filters with a 档案局 that names no bureau (an edited address, a bureau since removed) dropped, and the
+    error saying so, as for a malformed value: the page lists without that filter and marks the field, instead of
+    an empty list that does not say why."""
+    if filters.bureau is None or any(bureau_id == filters.bureau for bureau_id, _ in choices):
+        return filters, {}
+    return replace(filters, bureau=None), {"bureau": BUREAU_INVALID}
+
+
 def bureau_choices(user: Any) -> tuple[tuple[int, str], ...]:
     """Every bureau, for the 档案局 filter (a province has about 120). Kept under a bureau user's cases revision,
-    which any bureau's change (added, renamed, moved) raises for every bureau."""
+    which any bureau's change (added, renamed, moved) raises for every bureau, in a store of its own
+    (`case_revision.CHOICES`), so these lists never push a bureau's counts out."""
 
     def read() -> tuple[tuple[int, str], ...]:
         return tuple(
@@ -212,7 +227,7 @@ def bureau_choices(user: Any) -> tuple[tuple[int, str], ...]:
         )
 
     bureau = permissions.bureau_of(user)
-    return read() if bureau is None else kept(bureau.id, "bureau_choices", read)
+    return read() if bureau is None else kept(bureau.id, "bureau_choices", read, store=case_revision.CHOICES)
 
 
 #: every case list's order: newest change first, the id breaking ties (total, so a keyset page never skips or
