@@ -225,6 +225,15 @@ class OfficeCounts:
     late_suggestions: int = 0
 
 
+def _open_events(office: ArticleOffice) -> Any:
+    return sa.and_(UrgentEvent.office_id == office.id, UrgentEvent.closed_at.is_(None))
+
+
+def _urgent_overdue(office: ArticleOffice, now: datetime) -> Any:
+    """The office's open urgent events whose next report is past due (the count the navigation bar adds)."""
+    return _count(sa.and_(_open_events(office), UrgentEvent.next_due_at < now), UrgentEvent.id)
+
+
 def _office_columns(office: ArticleOffice, today: date, now: datetime) -> dict[str, Any]:
     sent = sa.and_(
         Commission.office_id == office.id,
@@ -240,7 +249,6 @@ def _office_columns(office: ArticleOffice, today: date, now: datetime) -> dict[s
         sa.or_(sa.and_(CommissionTarget.status == "pending", Commission.due_on < today),
                CommissionTarget.status == "missed"),
     )  # fmt: skip
-    events = sa.and_(UrgentEvent.office_id == office.id, UrgentEvent.closed_at.is_(None))
     return {
         "intake": _count(
             sa.and_(
@@ -254,8 +262,8 @@ def _office_columns(office: ArticleOffice, today: date, now: datetime) -> dict[s
         "commissions": _targets(open_),
         "commissions_near": _targets(near),
         "commissions_missed": _targets(missed),
-        "urgent": _count(events, UrgentEvent.id),
-        "urgent_overdue": _count(sa.and_(events, UrgentEvent.next_due_at < now), UrgentEvent.id),
+        "urgent": _count(_open_events(office), UrgentEvent.id),
+        "urgent_overdue": _urgent_overdue(office, now),
         "late_suggestions": _count(urgent.late_suggestion_condition(office.id), UrgentEvent.id),
     }
 
@@ -317,7 +325,7 @@ def _overdue_statement(user: User, today: date, now: datetime) -> tuple[sa.Selec
         parts += [columns[name] for name in columns if name.endswith("_overdue")]
     office = permissions.office_of(user)
     if office is not None and permissions.can_work_at_office(user, office):
-        parts.append(_office_columns(office, today, now)["urgent_overdue"])
+        parts.append(_urgent_overdue(office, now))  # not the home page's other seven columns
     if not parts:
         return None, False
     total = parts[0]
