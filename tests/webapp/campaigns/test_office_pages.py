@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 import re
 
-from flask import Flask
+from flask import Flask, url_for
 from flask.testing import FlaskClient
 from openpyxl import load_workbook
 
@@ -89,6 +89,26 @@ def test_a_recognition_score_out_of_range_is_400_and_what_was_typed_stays_in_its
     assert response.status_code == 400
     assert 'data-testid="unit-error"' in page and "0至100" in page
     assert 'name="score" size="5" value="一百二"' in page
+
+
+def test_every_decision_form_on_the_board_posts_where_url_for_says(
+    app: Flask, world: World, client: FlaskClient
+) -> None:
+    """STA-4.1 / ORG-PR.8 decisions (否决, 不合格, 公认度) are posted from each unit's row; the board writes those
+    addresses out from its own (issue 12: not 150 url_for calls a page), so each must be what the route gives."""
+    campaign_id = _moderating(app, world)
+    login(client, "staff")
+    board = client.get(f"/campaigns/{campaign_id}/moderation").get_data(as_text=True)
+    actions = re.findall(r'<form method="post" action="([^"]*/units/[^"]*)"', board)
+    units = [int(found) for found in re.findall(r'<tr id="unit-(\d+)" data-testid="board-row"', board)]
+    assert units and len(actions) == 3 * len(units)
+    with app.test_request_context():
+        expected = [
+            url_for("campaigns_office.decide", campaign_id=campaign_id, unit_id=unit, decision=decision)
+            for unit in units
+            for decision in ("veto", "fail", "recognition")
+        ]
+    assert actions == expected
 
 
 def test_only_the_head_approves_and_the_published_bulletin_files_hold_the_ranking(
