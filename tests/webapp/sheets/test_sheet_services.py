@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from tests.webapp.sheets import world as w
 from webapp.core.extensions import db
 from webapp.core.models import AuditEvent
-from webapp.core.services.errors import Conflict
+from webapp.core.services.errors import Conflict, NotFound
 from webapp.grading.services import sheet_subject
 from webapp.grading.services.errors import Refused
 from webapp.scoring.models import ScoreSheet
@@ -553,3 +553,21 @@ def test_a_panel_seat_without_the_reviewer_role_gives_no_sheet_rights(world):
         rights = sheet_subject.access(lead, w.case(case_id))
         assert rights.visible and rights.read_reviews  # still reads, as staff of the organising bureau
         assert not (rights.is_member or rights.is_lead or rights.edit_own_review or rights.edit_agreed)
+
+
+def test_a_registered_version_is_read_once_per_process_and_an_unknown_one_is_still_refused(world):
+    """Issue 12: a registered scheme version never changes (a changed table is a new version), so the case page
+    reads its table once per process, not with a statement and the whole TOML text on every view."""
+    from tests.webapp.sql_count import count_statements
+
+    with world.app_context():
+        first = schemes.get_scheme("hubei-archive-sample", "sample-1")
+    with count_statements(world) as again, world.app_context():
+        assert schemes.get_scheme("hubei-archive-sample", "sample-1") is first
+    assert again.count == 0
+    with count_statements(world) as unknown, world.app_context():
+        with pytest.raises(NotFound):
+            schemes.get_scheme("hubei-archive-sample", "no-such-version")
+        with pytest.raises(NotFound):  # not kept: asked again, it is looked up again
+            schemes.get_scheme("hubei-archive-sample", "no-such-version")
+    assert unknown.count == 2

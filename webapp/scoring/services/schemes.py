@@ -18,11 +18,12 @@ import sqlalchemy as sa
 
 from config.rulesets import available_rulesets, load_ruleset
 from config.schemes import SCHEMES_DIR, decode_scheme_bytes, load_scheme, parse_scheme_text, scheme_to_toml
-from webapp.core import clock, request_cache
+from webapp.core import clock
 from webapp.core.extensions import db
 from webapp.core.models import User
 from webapp.core.services import transaction
 from webapp.core.services.errors import Conflict, NotFound, ServiceError
+from webapp.core.services.kept import Kept
 from webapp.scoring.models import SchemeSource, SchemeVersion
 from webapp.scoring.permissions import can_manage_schemes
 from webapp.scoring.services.scoresheets.subject import procedures
@@ -70,19 +71,22 @@ def _parse_cached(ref: str, text: str) -> Scheme:
     return parse_scheme_text(text, f"{ref}.toml")
 
 
+#: registered versions read, per process (issue 12): a registered version's table never changes — a changed table
+#: is registered as a new version (`save_imported`, `register_shipped_schemes`) and no version is ever deleted —
+#: so once read it needs no statement, nor its whole TOML text sent again, on every case and campaign page
+_REGISTERED: Kept[Scheme] = Kept("scheme_versions", 64)
+
+
 def get_scheme(scheme_id: str, version: str) -> Scheme:
     """The exact version: the stored TOML when registered, else the shipped file (`load_scheme("id@version")`)."""
-    cache = request_cache.memo("scheme_versions")  # the case page asks for its scheme more than once
-    if cache is not None and (scheme_id, version) in cache:
-        return cache[scheme_id, version]  # type: ignore[no-any-return]
+    found = _REGISTERED.get((scheme_id, version))
+    if found is not None:
+        return found
     row = db.session.scalar(
         sa.select(SchemeVersion).where(SchemeVersion.scheme_id == scheme_id, SchemeVersion.version == version)
     )
     if row is not None:
-        scheme = _parse_cached(row.ref, row.toml_text)
-        if cache is not None:
-            cache[scheme_id, version] = scheme
-        return scheme
+        return _REGISTERED.put((scheme_id, version), _parse_cached(row.ref, row.toml_text))
     try:
         return load_scheme(f"{scheme_id}@{version}")
     except SchemeError:
