@@ -20,6 +20,7 @@ from tests.webapp.sql_count import count_statements
 from tests.webapp.views.case_walk import walk
 from webapp.core import clock
 from webapp.core.extensions import db
+from webapp.core.services import one_writer_at_a_time
 from webapp.core.services.audit import append_case_event
 from webapp.grading.models import Attachment, CaseFiling, Grade, Objection, PanelMember, SpotCheck
 
@@ -146,9 +147,13 @@ def test_a_transition_issues_the_same_statements_whatever_the_case_holds(demo, c
         assert get(short).state == get(long).state == "in_notice"
 
 
-def test_a_transition_through_the_api_answers_from_its_own_transaction(demo, client):
-    """ARC-10.2.1 fired through the API: one transaction does the event and reads the answer before its commit,
-    no second one reads back what the first wrote (issue 12: two round trips and a reload of the user fewer)."""
+def test_a_transition_through_the_api_answers_from_its_own_transaction_where_the_database_allows(
+    demo, client
+):
+    """ARC-10.2.1 fired through the API. On PostgreSQL one transaction does the event and reads the answer before
+    its commit, no second one reads back what the first wrote (issue 12: two round trips and a reload of the user
+    fewer). On SQLite, whose write lock is the whole database's, the answer is read after the commit, in a second
+    transaction, so the lock is not held while it is built."""
     with demo.app_context():
         case_id = walk("unit-county", to="prechecking")
     headers = _token(client, "county-staff")
@@ -157,7 +162,9 @@ def test_a_transition_through_the_api_answers_from_its_own_transaction(demo, cli
     with count_statements(client.application, cold=True) as counted:
         response = client.post(f"/api/v1/cases/{case_id}/events", json=body, headers=headers)
     assert response.status_code == 200 and response.get_json()["state"] == "in_notice"
-    assert counted.transactions == 1, counted.sql
+    with demo.app_context():
+        one_writer = one_writer_at_a_time()
+    assert counted.transactions == (2 if one_writer else 1), counted.sql
     assert response.get_json()["history"][-1]["event"] == "pass_precheck"  # the answer has the event
 
 

@@ -29,6 +29,14 @@ def transaction() -> Iterator[Session]:
         raise
 
 
+def one_writer_at_a_time() -> bool:
+    """True where a write transaction locks the whole database from its first write to its end (SQLite: write-ahead
+    logging lets readers on, never a second writer); False where it locks only the rows it writes (PostgreSQL).
+    A use case that reads after writing (an answer to send back) reads after the commit on the first, so the next
+    writer does not wait while it reads."""
+    return db.engine.dialect.name == "sqlite"
+
+
 #: How each database names the audit trail's (subject, seq) uniqueness in its error message.
 _AUDIT_SEQ_CLASH = (
     "uq_audit_events_subject_seq",

@@ -270,9 +270,9 @@ def fire_event(case_id: int, body: schemas.EventRequest) -> Response:
         opinion=body.opinion,
         total_score=number_as_sent("total_score"),  # checked as typed: 1e-400 is not a total
         conclusion=body.conclusion,
-        # the answer is read in the event's own transaction, before its commit: no second transaction to
-        # read back what this one wrote
-        answer=lambda case: case_json(case_page.case_view(current_user, case.id, today=today)),
+        # the case as the event left it: read in the event's own transaction where the database allows (see
+        # fire_event), by the id asked for (after a commit the case's own attributes would be read again first)
+        answer=lambda case: case_json(case_page.case_view(current_user, case_id, today=today)),
     )
     return jsonify(answer)
 

@@ -30,7 +30,7 @@ from werkzeug.datastructures import FileStorage
 from webapp.core import clock
 from webapp.core.extensions import db
 from webapp.core.models import Organisation, User
-from webapp.core.services import sequences, unit_of_work, uploads
+from webapp.core.services import one_writer_at_a_time, sequences, unit_of_work, uploads
 from webapp.core.services.audit import append_case_event
 from webapp.core.services.errors import NotFound, ServiceError
 from webapp.core.services.locks import lock_row
@@ -620,12 +620,16 @@ def fire_event(
     one), numbers the letter and certificate and records the filings (ARC-9.3/9.5). ``expected_version`` guards
     against two people acting on the same case at once (409 ``stale``).
 
-    Returns ``answer(case)``, the case itself by default. ``answer`` runs inside the transaction, after the event
-    and before the commit, so it reads the case as this transaction leaves it without a second transaction
-    (the API answers with the case page's data this way: 4 round trips fewer on PostgreSQL, issue 12). Its
-    result is returned only if the commit succeeds; whatever it raises rolls the event back.
+    Returns ``answer(case)``, the case itself by default (the API answers with the case page's data). Where
+    transactions lock only the rows they write (PostgreSQL), ``answer`` runs inside the transaction, after the event
+    and before the commit: it reads the case as this transaction leaves it without a second transaction (issue 12:
+    4 round trips fewer), its result is returned only if the commit succeeds, and whatever it raises rolls the event
+    back. On SQLite, whose write lock holds the whole database until the commit, it runs after the commit instead,
+    in a transaction of its own, so the next writer does not wait while it reads (measured: the bench's POST p50
+    70-76 → 101-110 ms with the answer read inside).
     """
     today = _today(today)
+    inside = not one_writer_at_a_time()
     with _unit_of_work():
         case = _load(user, case_id)
         _check_version(case, expected_version)
@@ -640,8 +644,9 @@ def fire_event(
             total_score=total_score,
             conclusion=conclusion,
         )
-        answered = answer(case)
-    return answered
+        if inside:
+            answered = answer(case)
+    return answered if inside else answer(case)
 
 
 def batch_fire(
