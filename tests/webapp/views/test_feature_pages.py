@@ -100,6 +100,8 @@ def test_a_bureau_filter_naming_no_bureau_is_refused_like_a_malformed_one(demo, 
     listed = client.get("/cases/?bureau=999999")
     page = _html(listed)
     assert listed.status_code == 400 and 'data-testid="filter-errors"' in page and "is-invalid" in page
+    # no list is shown under a bad filter: the page says to correct it, not that no case matches
+    assert 'data-testid="fix-filters"' in page and "没有符合条件的案件" not in page
     # the worklist, as for every bad filter there, lists without it and marks the field
     worklist = _html(client.get("/bureau/?bureau=999999"))
     assert f"/cases/{case_id}" in worklist and "is-invalid" in worklist and "档案局的取值无效" in worklist
