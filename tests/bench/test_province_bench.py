@@ -100,3 +100,40 @@ def test_the_bench_refuses_a_database_whose_name_does_not_say_bench(tmp_path: Pa
         database_urls("postgresql+psycopg://kaoping:kaoping@127.0.0.1:5432/kaoping", "full")
     province, demo = database_urls("postgresql+psycopg://k:k@127.0.0.1:5432/bench_province", "full")
     assert province.endswith("/bench_province") and demo.endswith("/bench_province_demo")
+
+
+def test_no_request_is_timed_before_every_clients_warm_up_is_answered() -> None:
+    """The bench's method (issue 12: p50 and p99 per page): a client done warming up must not time requests that
+    queue behind another client's first, cold one. A slow warm-up of one client holds back everyone's timing."""
+    import threading
+    import time
+
+    events: list[str] = []
+    lock = threading.Lock()
+
+    class Backend:
+        def __init__(self, name: str, first_delay: float) -> None:
+            self.name, self.first_delay, self.calls = name, first_delay, 0
+
+        def request(self, method: str, path: str, headers: dict, body: bytes | None = None):  # noqa: ANN201
+            self.calls += 1
+            if self.calls == 1:
+                time.sleep(self.first_delay)
+            with lock:
+                events.append("warm" if self.calls == 1 else "timed")
+            return 200, {}, b""
+
+    class NoAccounts:
+        def headers(self, page: pg.Page) -> dict[str, str]:
+            return {}
+
+    backends = [Backend("quick", 0.0), Backend("slow", 0.2)]
+    result = pg.measure(
+        pg.Page("/healthz", "/healthz", None, "none"),
+        backends,
+        NoAccounts(),
+        requests=6,
+        max_seconds=5,  # type: ignore[arg-type]
+    )
+    assert len(result.latencies) == 6
+    assert events[:2] == ["warm", "warm"] and set(events[2:]) == {"timed"}
