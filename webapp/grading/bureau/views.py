@@ -125,9 +125,7 @@ TABS = worklist.TABS
 def worklist_page() -> tuple[str, int]:
     today = clock.today()
     filters, errors = case_search.parse_filters(request.args)
-    bureaus = case_search.bureau_choices(current_user)
-    filters, unknown = case_search.known_bureau(filters, bureaus)
-    errors = {**errors, **unknown}
+    filters, errors, bureaus = case_search.with_bureau_choices(current_user, filters, errors)
     tab = request.args.get("tab", "act")
     if tab not in TABS:
         tab = "act"

@@ -170,9 +170,7 @@ def index() -> tuple[str, int]:
     """The cases this user may see (``permissions.visible_cases``): keyword, filters, pages, .xlsx export."""
     today = clock.today()
     filters, errors, page_no, per_page = _list_request()
-    bureaus = case_search.bureau_choices(current_user)
-    filters, unknown = case_search.known_bureau(filters, bureaus)
-    errors = {**errors, **unknown}
+    filters, errors, bureaus = case_search.with_bureau_choices(current_user, filters, errors)
     after, before = request.args.get("after") or None, request.args.get("before") or None
     try:
         page = case_search.browse(

@@ -200,15 +200,16 @@ def apply_filters(stmt: sa.Select[Any], filters: CaseFilters, today: date) -> sa
     return stmt
 
 
-def known_bureau(
-    filters: CaseFilters, choices: tuple[tuple[int, str], ...]
-) -> tuple[CaseFilters, dict[str, str]]:
-    """The filters with a 档案局 that names no bureau (an edited address, a bureau since removed) dropped, and the
-    error saying so, as for a malformed value: the page lists without that filter and marks the field, instead of
-    an empty list that does not say why."""
+def with_bureau_choices(
+    user: Any, filters: CaseFilters, errors: dict[str, str]
+) -> tuple[CaseFilters, dict[str, str], tuple[tuple[int, str], ...]]:
+    """The 档案局 filter's choices for ``user``, with ``filters`` and ``errors`` checked against them: a 档案局 that
+    names no bureau (an edited address, a bureau since removed) is dropped with an error, as a malformed value is,
+    so the page lists without that filter and marks the field instead of an empty list that does not say why."""
+    choices = bureau_choices(user)
     if filters.bureau is None or any(bureau_id == filters.bureau for bureau_id, _ in choices):
-        return filters, {}
-    return replace(filters, bureau=None), {"bureau": BUREAU_INVALID}
+        return filters, errors, choices
+    return replace(filters, bureau=None), {**errors, "bureau": BUREAU_INVALID}, choices
 
 
 def bureau_choices(user: Any) -> tuple[tuple[int, str], ...]:
