@@ -258,13 +258,12 @@ def get_case(case_id: int) -> Response:
     },
 )
 def fire_event(case_id: int, body: schemas.EventRequest) -> Response:
-    today = clock.today()
     answer = case_service.fire_event(
         current_user,
         case_id,
         body.event,
         comment=body.comment or "",
-        today=today,
+        today=clock.today(),
         expected_version=body.expected_version,
         notice_start=body.notice_start,
         opinion=body.opinion,
@@ -272,7 +271,7 @@ def fire_event(case_id: int, body: schemas.EventRequest) -> Response:
         conclusion=body.conclusion,
         # the case as the event left it: read in the event's own transaction where the database allows (see
         # fire_event), by the id asked for (after a commit the case's own attributes would be read again first)
-        answer=lambda case: case_json(case_page.case_view(current_user, case_id, today=today)),
+        answer=lambda _case: _detail(case_id),
     )
     return jsonify(answer)
 
