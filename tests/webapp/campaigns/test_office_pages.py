@@ -277,12 +277,12 @@ def test_the_setup_page_sets_score_bands_and_keeps_a_bad_entry_with_its_message(
 
 
 def test_the_item_comparison_shows_self_against_agreed_and_marks_where_they_differ() -> None:
-    """The 逐项对照 cells (made in Python: webapp.campaigns.office.moderation_views.item_cells): 「自评 / 合议」 per
+    """The 逐项对照 cells (made in Python: webapp.campaigns.office.board_html.item_cells): 「自评 / 合议」 per
     unit in the board's order, — where a sheet has no score, marked where the two differ."""
     from decimal import Decimal
     from types import SimpleNamespace
 
-    from webapp.campaigns.office.moderation_views import item_cells
+    from webapp.campaigns.office.board_html import item_cells
     from webapp.campaigns.services.moderation import ItemRow
 
     item = ItemRow(
@@ -302,3 +302,89 @@ def test_the_item_comparison_shows_self_against_agreed_and_marks_where_they_diff
         '<td class="text-nowrap">— / 7</td>'
         '<td class="text-nowrap">— / —</td>'
     )
+
+
+def _line(**changes: object) -> moderation.UnitLine:
+    from dataclasses import replace
+    from decimal import Decimal
+
+    line = moderation.UnitLine(
+        id=7,
+        name="统计局",
+        group="",
+        self_total=Decimal("95.5"),
+        self_submitted=True,
+        agreed_total=Decimal("92"),
+        agreed_submitted=True,
+        low=Decimal("90"),
+        high=Decimal("94"),
+        vetoed=False,
+        veto_reason="",
+        judged_fail=False,
+        fail_reason="",
+        recognition=None,
+        ranked=None,
+    )
+    return replace(line, **changes)  # type: ignore[arg-type]
+
+
+def test_a_board_row_escapes_what_people_typed_and_shows_dashes_where_nothing_is_known() -> None:
+    """The board's unit rows (made in Python: board_html.unit_rows): a unit's name and the office's reasons for
+    否决 (ORG-12.3) and 不合格 (STA-4.1) are what people typed, so they are escaped; an agreed total not yet
+    submitted, a missing spread and an unranked unit show —."""
+    from types import SimpleNamespace
+
+    from webapp.campaigns.office.board_html import unit_rows
+
+    hostile = _line(
+        name='<script>alert(1)</script>"单位',
+        vetoed=True,
+        veto_reason="<b>迟报</b>",
+        judged_fail=True,
+        fail_reason='"><img src=x onerror=alert(1)>',
+        agreed_submitted=False,
+        low=None,
+        high=None,
+    )
+    board = SimpleNamespace(units=(hostile,), campaign=SimpleNamespace(version_id=3))
+    row = str(unit_rows(board, decide_at=None)[7])  # type: ignore[arg-type]
+    assert "<script>" not in row and "<b>" not in row and "<img" not in row
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;&#34;单位" in row
+    assert "否决理由：&lt;b&gt;迟报&lt;/b&gt;" in row and "不合格理由：&#34;&gt;&lt;img" in row
+    assert '<span class="badge text-bg-danger">一票否决</span>' in row
+    assert '<span class="badge text-bg-warning">不合格</span>' in row
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", row)
+    assert cells[0] == "—"  # not ranked
+    assert cells[2:6] == ["95.5", "—", "—", "—"]  # self total; agreed not submitted; no difference; no spread
+    assert "<form" not in row  # the approval page and a closed board: no decisions
+
+
+def test_a_refused_decision_keeps_what_was_typed_beside_its_unit() -> None:
+    """A refused 否决 / 公认度 (STA-4.1 / ORG-12.3) re-renders the board with the message in the unit's row and the
+    typed reason and score in their fields (escaped), every form carrying the CSRF token and the version."""
+    from decimal import Decimal
+    from types import SimpleNamespace
+
+    from webapp.campaigns.office.board_html import unit_rows
+
+    board = SimpleNamespace(
+        units=(_line(), _line(id=8, vetoed=True, recognition=Decimal("88"))),
+        campaign=SimpleNamespace(version_id=3),
+    )
+    rows = unit_rows(
+        board,  # type: ignore[arg-type]
+        decide_at="/campaigns/1/moderation/units/",
+        csrf="tok",
+        errors={"unit-7": "请写明理由（5至500字）。"},
+        typed={"reason-7": '短"', "score-7": "一百二"},
+    )
+    first, second = str(rows[7]), str(rows[8])
+    assert '<div class="text-danger" data-testid="unit-error">请写明理由（5至500字）。</div>' in first
+    assert first.count('name="reason"') == 2 and first.count('value="短&#34;"') == 2
+    assert 'name="score" size="5" value="一百二"' in first
+    assert first.count('name="csrf_token" value="tok"') == 3 and first.count('name="version" value="3"') == 3
+    assert 'action="/campaigns/1/moderation/units/7/veto"' in first
+    # the other unit: no error; its veto is on, so its form lifts it (no reason asked) and its score is shown
+    assert "unit-error" not in second and "撤销否决" in second and second.count('name="reason"') == 1
+    assert 'name="score" size="5" value="88"' in second
+

@@ -4,14 +4,13 @@ recognition score; the head's page to approve or return with a reason (ORG-PR.8)
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from markupsafe import Markup, escape
+from flask_wtf.csrf import generate_csrf
 from werkzeug.wrappers import Response
 
 from webapp.campaigns.office import bp
+from webapp.campaigns.office.board_html import item_cells, unit_rows
 from webapp.campaigns.office.common import HELPERS, version
 from webapp.campaigns.office.views import _period_label, rules_lines
 from webapp.campaigns.services import campaigns, moderation, permissions
@@ -20,28 +19,7 @@ from webapp.core.auth.permissions import login_required
 from webapp.core.request_args import page_arg
 from webapp.core.services.errors import ServiceError
 
-
-def _score(value: object) -> str:
-    """A score as the cell prints it: a number's digits need no escaping (2,000 cells a page)."""
-    if value is None:
-        return "—"
-    return str(value) if isinstance(value, Decimal | int) else str(escape(value))
-
-
-def item_cells(board: moderation.Board) -> dict[str, Markup]:
-    """Each item's row of the 逐项对照 table: per unit shown, 「自评 / 合议」 (— where a sheet has none), marked
-    where the two differ. Made in Python: 50 units × 20 items were 1,000 cells of template logic."""
-    cells = {}
-    for item in board.items:
-        row = []
-        for unit in board.units:
-            own, agreed = item.scores.get(unit.id, (None, None))
-            differs = own is not None and agreed is not None and own != agreed
-            row.append(
-                f'<td class="text-nowrap{" table-warning" if differs else ""}">{_score(own)} / {_score(agreed)}</td>'
-            )
-        cells[item.id] = Markup("".join(row))
-    return cells
+MODERATION = "campaigns/office/moderation.html"
 
 
 def _render(
@@ -54,13 +32,27 @@ def _render(
 ) -> tuple[str, int]:
     board = moderation.board(current_user, campaign_id, page=page_arg())
     today = clock.today()
+    functions = permissions.functions_on(current_user, board.campaign)
+    deciding = template == MODERATION and board.editable and "staff" in functions
     body = render_template(
         template,
         board=board,
+        deciding=deciding,
+        # each decision form posts to campaigns_office.decide (…/moderation/units/<unit>/<decision>): the
+        # address is written out from the board's own, not built by url_for 150 times a page (tested)
+        unit_rows=unit_rows(
+            board,
+            decide_at=url_for("campaigns_office.moderation", campaign_id=campaign_id) + "/units/"
+            if deciding
+            else None,
+            csrf=generate_csrf() if deciding else "",
+            errors=errors,
+            typed=typed,
+        ),
         item_cells=item_cells(board),
         campaign=board.campaign,
         period_label=_period_label(board.campaign),
-        functions=permissions.functions_on(current_user, board.campaign),
+        functions=functions,
         allowed=campaigns.allowed_events(current_user, board.campaign, today),
         blocked=campaigns.blocked_events(current_user, board.campaign, today),
         rules_lines=rules_lines(board.campaign),
@@ -74,7 +66,7 @@ def _render(
 @bp.route("/<int:campaign_id>/moderation", endpoint="moderation")
 @login_required
 def moderation_page(campaign_id: int) -> tuple[str, int]:
-    return _render(campaign_id, "campaigns/office/moderation.html")
+    return _render(campaign_id, MODERATION)
 
 
 @bp.route("/<int:campaign_id>/approval", endpoint="approval")
@@ -99,7 +91,7 @@ def choices(campaign_id: int) -> Response | tuple[str, int]:
     except ServiceError as exc:
         return _render(
             campaign_id,
-            "campaigns/office/moderation.html",
+            MODERATION,
             errors={"choices": exc.message},
             typed=typed,
             status=exc.status,
@@ -140,11 +132,11 @@ def decide(campaign_id: int, unit_id: int, decision: str) -> Response | tuple[st
                 expected_version=version(),
             )
         else:
-            return _render(campaign_id, "campaigns/office/moderation.html", status=404)
+            return _render(campaign_id, MODERATION, status=404)
     except ServiceError as exc:
         return _render(
             campaign_id,
-            "campaigns/office/moderation.html",
+            MODERATION,
             errors={f"unit-{unit_id}": exc.message},
             typed={f"reason-{unit_id}": reason, f"score-{unit_id}": (request.form.get("score") or "")[:20]},
             status=exc.status,

@@ -79,8 +79,9 @@ class UnitLine:
 
     @property
     def difference(self) -> Decimal | None:
-        """Agreed minus self (negative: the team found less than the unit claimed)."""
-        if self.self_total is None or self.agreed_total is None:
+        """Agreed minus self (negative: the team found less than the unit claimed); none while the agreed sheet is
+        a draft (its total is not shown either)."""
+        if self.self_total is None or self.agreed_total is None or not self.agreed_submitted:
             return None
         return self.agreed_total - self.self_total
 
