@@ -388,3 +388,40 @@ def test_a_refused_decision_keeps_what_was_typed_beside_its_unit() -> None:
     assert "unit-error" not in second and "撤销否决" in second and second.count('name="reason"') == 1
     assert 'name="score" size="5" value="88"' in second
 
+
+def test_the_offices_lines_count_its_campaigns_per_state_and_the_overdue_results_org_pr_6(
+    app: Flask, world: World
+) -> None:
+    """The office's home lines and nav count: 待开展 (draft) and 待审定 for its staff, 待审批 for its head, each with
+    the campaigns whose results are past their due day (ORG-PR.6: 于10日前将考核评分结果报至区绩效办); another
+    office's campaigns are not counted."""
+    from datetime import date, timedelta
+
+    from tests.factories import TODAY
+    from webapp.campaigns.office import home as office_home
+
+    with app.app_context():
+        staff, head = (db.session.get(User, ref.id) for ref in (world.staff, world.head))
+        assert staff is not None and head is not None
+        _in_draft, late, on_time, for_approval, elsewhere = (draft(world) for _ in range(5))
+        for campaign_id, state, due in (
+            (late, "moderation", TODAY - timedelta(days=1)),
+            (on_time, "moderation", TODAY),
+            (for_approval, "approval", date(2020, 1, 10)),
+            (elsewhere, "moderation", TODAY - timedelta(days=1)),
+        ):
+            campaign = db.session.get(Campaign, campaign_id)
+            assert campaign is not None
+            campaign.state, campaign.results_due = state, due
+        campaign = db.session.get(Campaign, elsewhere)
+        assert campaign is not None
+        campaign.office_id = world.other_office.id
+        db.session.commit()
+        counts = office_home.office_counts(staff, TODAY)
+        assert counts is not None
+        assert (counts["draft"], counts["moderation"], counts["moderation_late"]) == (1, 2, 1)
+        assert (counts["approval"], counts["approval_late"], counts["approved"]) == (1, 1, 0)
+        lines = {area.title: (area.count, area.overdue) for area in office_home.office_worklist(staff, TODAY)}
+        assert lines == {"考评活动待开展": (1, 0), "考评结果待审定": (2, 1)}
+        assert office_home.office_overdue(staff, TODAY) == 1
+        assert office_home.office_overdue(head, TODAY) == 1  # the one waiting for approval
