@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import sqlalchemy as sa
 from flask import (
     Blueprint,
     Flask,
@@ -82,17 +83,24 @@ def init_app(app: Flask) -> None:
     app.after_request(write_remember_cookie)
 
 
+#: the signed-in person with their roles and organisation in one statement (every page's navigation and
+#: permission checks read them). Built once: building it on every page cost more than running it (issue 12)
+_SIGNED_IN = (
+    sa.select(User)
+    .options(joinedload(User.role_rows), joinedload(User.organisation))
+    .where(User.id == sa.bindparam("user_id"))
+)
+
+
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
     """The session's user, if the session was made under the user's current generation (logout, a password
     change or reset, deactivation and a role change raise it: every older session ends)."""
     try:
-        # roles and organisation in the same statement: every page's navigation and permission checks read them
-        user = db.session.get(
-            User, int(user_id), options=[joinedload(User.role_rows), joinedload(User.organisation)]
-        )
+        number = int(user_id)
     except (TypeError, ValueError):
         return None
+    user = db.session.execute(_SIGNED_IN, {"user_id": number}).unique().scalar_one_or_none()
     if user is None or session.get(sessions.GEN) != user.session_generation:
         return None
     return user
