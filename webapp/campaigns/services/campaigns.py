@@ -13,7 +13,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import has_request_context, request
 
-from webapp.campaigns.models import Campaign, CampaignClaim, CampaignUnit
+from webapp.campaigns.models import Campaign, CampaignAssessor, CampaignClaim, CampaignUnit
 from webapp.campaigns.services import permissions, results, standing
 from webapp.campaigns.services.errors import Refused, Stale
 from webapp.core import clock
@@ -53,20 +53,30 @@ def actor_of(user: User | None, campaign: Campaign) -> domain.Actor:
     return domain.Actor(permissions.functions_on(user, campaign))
 
 
+_CAMPAIGN = sa.bindparam("campaign")
+#: what the guards count besides the standing: claims awaiting the office, the team and its leads. One
+#: statement, built once (every campaign page gathers the facts for its buttons, an act for its guards)
+_COUNTS = sa.select(
+    sa.select(sa.func.count(CampaignClaim.id))
+    .join(CampaignUnit, CampaignUnit.id == CampaignClaim.campaign_unit_id)
+    .where(CampaignUnit.campaign_id == _CAMPAIGN, CampaignClaim.status == "pending")
+    .scalar_subquery(),
+    sa.select(sa.func.count(CampaignAssessor.id))
+    .where(CampaignAssessor.campaign_id == _CAMPAIGN)
+    .scalar_subquery(),
+    sa.select(sa.func.count(CampaignAssessor.id))
+    .where(CampaignAssessor.campaign_id == _CAMPAIGN, CampaignAssessor.lead.is_(True))
+    .scalar_subquery(),
+)
+
+
 def facts_for(campaign: Campaign) -> domain.CampaignFacts:
     """What the guards read, gathered in a fixed number of queries whatever the number of units."""
     rules = campaign.rules or {}
     shared = standing.of(campaign)  # a page's: shared by the process; an act's: read from its own session
     units, progress = shared.units, shared.progress
     grouped = bool(rules.get("groups"))
-    pending = (
-        db.session.scalar(
-            sa.select(sa.func.count(CampaignClaim.id))
-            .join(CampaignUnit, CampaignUnit.id == CampaignClaim.campaign_unit_id)
-            .where(CampaignUnit.campaign_id == campaign.id, CampaignClaim.status == "pending")
-        )
-        or 0
-    )
+    pending, assessors, leads = db.session.execute(_COUNTS, {"campaign": campaign.id}).one()
     try:
         # a frame (SAF GAP-1: the annex with the points is missing) has areas without items to score
         scheme_frame = results.scheme_of(campaign).frame
@@ -81,8 +91,8 @@ def facts_for(campaign: Campaign) -> domain.CampaignFacts:
         state=campaign.state,
         units=len(units),
         units_without_group=sum(1 for u in units if grouped and not u.group),
-        assessors=len(campaign.assessors),
-        leads=sum(1 for a in campaign.assessors if a.lead),
+        assessors=assessors,
+        leads=leads,
         scheme_frame=scheme_frame,
         period_start=campaign.period_start,
         period_end=campaign.period_end,

@@ -196,24 +196,26 @@ def by_bands(ranked: CampaignRanking, rules: Mapping[str, Any]) -> CampaignRanki
     )
 
 
-def _names(where: sa.ColumnElement[bool]) -> list[tuple[int, str]]:
-    """(CampaignUnit id, its organisation's name now) of the units ``where`` selects, in one query."""
-    rows = db.session.execute(
-        sa.select(CampaignUnit.id, Organisation.name)
-        .join(Organisation, Organisation.id == CampaignUnit.organisation_id)
-        .where(where)
-    ).all()
-    return [(unit_id, name) for unit_id, name in rows]
+#: (CampaignUnit id, its organisation's name now): a campaign's units, or a page's. Built once (the board and the
+#: unit pages read names on every view)
+_NAMES = sa.select(CampaignUnit.id, Organisation.name).join(
+    Organisation, Organisation.id == CampaignUnit.organisation_id
+)
+_NAMES_OF_CAMPAIGN = _NAMES.where(CampaignUnit.campaign_id == sa.bindparam("campaign"))
+_NAMES_OF_UNITS = _NAMES.where(CampaignUnit.id.in_(sa.bindparam("ids", expanding=True)))
 
 
 def unit_names(campaign: Campaign) -> dict[str, str]:
     """CampaignUnit id (text) → the unit's name, for every unit of the campaign."""
-    return {str(unit_id): name for unit_id, name in _names(CampaignUnit.campaign_id == campaign.id)}
+    rows = db.session.execute(_NAMES_OF_CAMPAIGN, {"campaign": campaign.id})
+    return {str(unit_id): name for unit_id, name in rows}
 
 
 def names_of(unit_ids: list[int]) -> dict[int, str]:
     """The names of the campaign units ``unit_ids`` as they are now (a page's units)."""
-    return dict(_names(CampaignUnit.id.in_(unit_ids))) if unit_ids else {}
+    if not unit_ids:
+        return {}
+    return {unit_id: name for unit_id, name in db.session.execute(_NAMES_OF_UNITS, {"ids": list(unit_ids)})}
 
 
 def ranking_to_dict(ranked: CampaignRanking, names: Mapping[str, str] | None = None) -> dict[str, Any]:
