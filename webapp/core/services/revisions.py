@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import sqlalchemy as sa
@@ -80,10 +81,14 @@ class Revision:
         owner_key, parent_key = self._keys
         return bool(session.info.get(owner_key) or any(session.info.get(parent_key, {}).values()))
 
+    @cached_property
+    def _current(self) -> sa.Select[tuple[int]]:
+        # built once per counter: pages read the counter on every GET, and building it cost as much as running it
+        return sa.select(self.column).where(self.column.table.c.id == sa.bindparam("owner"))
+
     def current(self, session: Session, owner_id: int) -> int:
         """The owner's counter as committed now (one probe by primary key; a loaded row may be older)."""
-        table = self.column.table
-        value = session.scalar(sa.select(self.column).where(table.c.id == owner_id))
+        value = session.scalar(self._current, {"owner": owner_id})
         return int(value or 0)
 
     def register(self) -> Revision:
