@@ -382,10 +382,12 @@ def test_a_refused_decision_keeps_what_was_typed_beside_its_unit() -> None:
     assert '<div class="text-danger" data-testid="unit-error">请写明理由（5至500字）。</div>' in first
     assert first.count('name="reason"') == 2 and first.count('value="短&#34;"') == 2
     assert 'name="score" size="5" value="一百二"' in first
+    assert "<details open>" in first  # the refused unit's forms are open, what was typed in sight
     assert first.count('name="csrf_token" value="tok"') == 3 and first.count('name="version" value="3"') == 3
     assert 'action="/campaigns/1/moderation/units/7/veto"' in first
     # the other unit: no error; its veto is on, so its form lifts it (no reason asked) and its score is shown
     assert "unit-error" not in second and "撤销否决" in second and second.count('name="reason"') == 1
+    assert "<details>" in second
     assert 'name="score" size="5" value="88"' in second
 
 

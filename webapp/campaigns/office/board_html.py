@@ -79,7 +79,8 @@ def _decision_cell(
     parts = ['<td class="small">']
     if error:
         parts.append(f'<div class="text-danger" data-testid="unit-error">{escape(error)}</div>')
-    parts.append("<details><summary>否决 / 不合格 / 公认度</summary>")
+    # opened where a decision was just refused, so what was typed is in sight beside the message
+    parts.append(f"<details{' open' if error else ''}><summary>否决 / 不合格 / 公认度</summary>")
     for (decision, on_label, off_label), is_on in zip(SWITCHES, (u.vetoed, u.judged_fail), strict=True):
         reason = (
             ""
