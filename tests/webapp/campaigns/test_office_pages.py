@@ -91,6 +91,34 @@ def test_a_recognition_score_out_of_range_is_400_and_what_was_typed_stays_in_its
     assert 'name="score" size="5" value="一百二"' in page
 
 
+def test_a_refused_veto_keeps_its_typed_reason_and_leaves_the_recorded_recognition_in_its_field(
+    app: Flask, world: World, client: FlaskClient
+) -> None:
+    """ORG-12.3: a veto needs its reason. Refused for a reason too short, the board shows the message in the
+    unit's row with the reason typed; the unit's 公认度 field still shows the score recorded, not an empty one."""
+    campaign_id = _moderating(app, world)
+    login(client, "staff")
+    board = client.get(f"/campaigns/{campaign_id}/moderation").get_data(as_text=True)
+    unit_id = int(re.search(r'<tr id="unit-(\d+)" data-testid="board-row"', board).group(1))  # type: ignore[union-attr]
+    version = re.search(r'name="version" value="(\d+)"', board).group(1)  # type: ignore[union-attr]
+    recorded = client.post(
+        f"/campaigns/{campaign_id}/moderation/units/{unit_id}/recognition",
+        data={"score": "88.5", "version": version},
+    )
+    assert recorded.status_code in (302, 303)
+    board = client.get(f"/campaigns/{campaign_id}/moderation").get_data(as_text=True)
+    version = re.search(r'name="version" value="(\d+)"', board).group(1)  # type: ignore[union-attr]
+    refused = client.post(
+        f"/campaigns/{campaign_id}/moderation/units/{unit_id}/veto",
+        data={"on": "1", "reason": "短", "version": version},
+    )
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 400 and 'data-testid="unit-error"' in page
+    row = re.search(rf'<tr id="unit-{unit_id}" data-testid="board-row">(.*?)</tr>', page, re.S).group(1)  # type: ignore[union-attr]
+    assert 'name="reason" maxlength="500" placeholder="理由（必填）" aria-label="理由" value="短"' in row
+    assert 'name="score" size="5" value="88.50"' in row
+
+
 def test_every_decision_form_on_the_board_posts_where_url_for_says(
     app: Flask, world: World, client: FlaskClient
 ) -> None:

@@ -138,7 +138,10 @@ def decide(campaign_id: int, unit_id: int, decision: str) -> Response | tuple[st
             campaign_id,
             MODERATION,
             errors={f"unit-{unit_id}": exc.message},
-            typed={f"reason-{unit_id}": reason, f"score-{unit_id}": (request.form.get("score") or "")[:20]},
+            # what was typed into the refused form only: the unit's other fields keep what is recorded
+            typed={f"score-{unit_id}": (request.form.get("score") or "")[:20]}
+            if decision == "recognition"
+            else {f"reason-{unit_id}": reason},
             status=exc.status,
         )
     flash("已保存。", "success")
