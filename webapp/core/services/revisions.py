@@ -83,7 +83,7 @@ class Revision:
 
     @cached_property
     def _current(self) -> sa.Select[tuple[int]]:
-        # built once per counter: pages read the counter on every GET, and building it cost as much as running it
+        # built once per counter: pages read the counter on every GET (issue 12)
         return sa.select(self.column).where(self.column.table.c.id == sa.bindparam("owner"))
 
     def current(self, session: Session, owner_id: int) -> int:
