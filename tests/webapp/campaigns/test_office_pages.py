@@ -31,6 +31,14 @@ def _moderating(app: Flask, world: World) -> int:
         return campaign_id
 
 
+def _first_unit_and_version(client: FlaskClient, campaign_id: int) -> tuple[int, str]:
+    """The moderation board's first unit and the campaign version its forms carry, as the office sees them now."""
+    board = client.get(f"/campaigns/{campaign_id}/moderation").get_data(as_text=True)
+    unit_id = int(re.search(r'<tr id="unit-(\d+)" data-testid="board-row"', board).group(1))  # type: ignore[union-attr]
+    version = re.search(r'name="version" value="(\d+)"', board).group(1)  # type: ignore[union-attr]
+    return unit_id, version
+
+
 def test_opening_a_campaign_without_units_shows_the_refusal_with_its_rule(
     app: Flask, world: World, client: FlaskClient
 ) -> None:
@@ -78,9 +86,7 @@ def test_a_recognition_score_out_of_range_is_400_and_what_was_typed_stays_in_its
     field to correct, not replaced by the one recorded."""
     campaign_id = _moderating(app, world)
     login(client, "staff")
-    board = client.get(f"/campaigns/{campaign_id}/moderation").get_data(as_text=True)
-    unit_id = int(re.search(r'<tr id="unit-(\d+)" data-testid="board-row"', board).group(1))  # type: ignore[union-attr]
-    version = re.search(r'name="version" value="(\d+)"', board).group(1)  # type: ignore[union-attr]
+    unit_id, version = _first_unit_and_version(client, campaign_id)
     response = client.post(
         f"/campaigns/{campaign_id}/moderation/units/{unit_id}/recognition",
         data={"score": "一百二", "version": version},
@@ -98,16 +104,13 @@ def test_a_refused_veto_keeps_its_typed_reason_and_leaves_the_recorded_recogniti
     unit's row with the reason typed; the unit's 公认度 field still shows the score recorded, not an empty one."""
     campaign_id = _moderating(app, world)
     login(client, "staff")
-    board = client.get(f"/campaigns/{campaign_id}/moderation").get_data(as_text=True)
-    unit_id = int(re.search(r'<tr id="unit-(\d+)" data-testid="board-row"', board).group(1))  # type: ignore[union-attr]
-    version = re.search(r'name="version" value="(\d+)"', board).group(1)  # type: ignore[union-attr]
+    unit_id, version = _first_unit_and_version(client, campaign_id)
     recorded = client.post(
         f"/campaigns/{campaign_id}/moderation/units/{unit_id}/recognition",
         data={"score": "88.5", "version": version},
     )
     assert recorded.status_code in (302, 303)
-    board = client.get(f"/campaigns/{campaign_id}/moderation").get_data(as_text=True)
-    version = re.search(r'name="version" value="(\d+)"', board).group(1)  # type: ignore[union-attr]
+    _, version = _first_unit_and_version(client, campaign_id)
     refused = client.post(
         f"/campaigns/{campaign_id}/moderation/units/{unit_id}/veto",
         data={"on": "1", "reason": "短", "version": version},
