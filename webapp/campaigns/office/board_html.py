@@ -119,12 +119,13 @@ def unit_rows(
         f'<input type="hidden" name="csrf_token" value="{escape(csrf)}">'
         f'<input type="hidden" name="version" value="{board.campaign.version_id}">'
     )
+    at = escape(decide_at) if decide_at is not None else ""
     rows = {}
     for u in board.units:
         decision = (
             _decision_cell(
                 u,
-                action=f"{escape(decide_at)}{u.id}/",
+                action=f"{at}{u.id}/",
                 hidden=hidden,
                 error=errors.get(f"unit-{u.id}"),
                 typed=typed,
