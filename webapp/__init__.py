@@ -2,30 +2,41 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any
+import gc
 
-from flask import Flask
+# Importing the app leaves ~240,000 long-lived objects (modules, classes, mappers, schemas) and no garbage. The
+# cyclic collector would walk them again and again as they pile up, so it waits until the imports are done
+# (webapp/core/collector.py has the figures).
+_COLLECTING = gc.isenabled()
+gc.disable()
+try:
+    from pathlib import Path
+    from typing import Any
 
-from config.rulesets import use_registered_dir
-from config.settings import config_for
-from webapp.core import api, auth, sql_count, sqlite_wal
-from webapp.core.api.validation import DepthSafeJSONProvider
-from webapp.core.auth.permissions import PERMISSION_ATTR, public
-from webapp.core.denials import register_denial_audit
-from webapp.core.errors import register_errorhandlers
-from webapp.core.extensions import bootstrap, csrf, db, login_manager, migrate
-from webapp.core.feature import EXTENSION_KEY, Feature, features_of
-from webapp.core.nul_guard import register_nul_guard
-from webapp.core.request_args import DatabaseIdConverter
-from webapp.core.security_headers import register_security_headers
-from webapp.core.separation import register_separation_guard
-from webapp.core.services import audit_chain
-from webapp.core.services.client import register_proxy_fix
-from webapp.core.static_files import register_static_files
-from webapp.core.template_helpers import register_template_helpers
-from webapp.demo import DEMO_COMMANDS
-from webapp.features import FEATURES
+    from flask import Flask
+
+    from config.rulesets import use_registered_dir
+    from config.settings import config_for
+    from webapp.core import api, auth, sql_count, sqlite_wal
+    from webapp.core.api.validation import DepthSafeJSONProvider
+    from webapp.core.auth.permissions import PERMISSION_ATTR, public
+    from webapp.core.denials import register_denial_audit
+    from webapp.core.errors import register_errorhandlers
+    from webapp.core.extensions import bootstrap, csrf, db, login_manager, migrate
+    from webapp.core.feature import EXTENSION_KEY, Feature, features_of
+    from webapp.core.nul_guard import register_nul_guard
+    from webapp.core.request_args import DatabaseIdConverter
+    from webapp.core.security_headers import register_security_headers
+    from webapp.core.separation import register_separation_guard
+    from webapp.core.services import audit_chain
+    from webapp.core.services.client import register_proxy_fix
+    from webapp.core.static_files import register_static_files
+    from webapp.core.template_helpers import register_template_helpers
+    from webapp.demo import DEMO_COMMANDS
+    from webapp.features import FEATURES
+finally:
+    if _COLLECTING:
+        gc.enable()
 
 ROOT = Path(__file__).resolve().parent.parent
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"

@@ -238,6 +238,8 @@ def test_kaoping_run_serves_with_the_quiet_handler(monkeypatch):
     monkeypatch.setattr(dev_server, "run_simple", lambda *args, **kwargs: started.update(kwargs))
     monkeypatch.setattr(flask_cli, "run_simple", lambda *args, **kwargs: started.update(kwargs))
     monkeypatch.setenv("KAOPING_CONFIG", "testing")
+    # the script freezes the app it loads (webapp/cli.py): not in this long-lived test process
+    monkeypatch.setattr("webapp.cli.freeze_loaded", lambda: None)
     result = CliRunner().invoke(main, ["run", "--port", "0", "--no-reload"])
     assert result.exit_code == 0, result.output
     assert started.get("request_handler") is dev_server.QuietRequestHandler
