@@ -58,8 +58,9 @@ class Article(db.Model):
             "id",
         ),
         sa.Index("ix_articles_unit_state", "unit_id", "state"),
-        # the ledger's submissions per unit and day of a period (issue 12, migration 0011)
-        sa.Index("ix_articles_office_submitted_on", "office_id", "submitted_on"),
+        # the ledger's submissions per unit and month of a period, read in the index alone (issue 12, migrations
+        # 0011 and 0022)
+        sa.Index("ix_articles_office_submitted", "office_id", "submitted_on", "unit_id", "deleted_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -41,6 +41,23 @@ class Adoption(db.Model):
     """One adoption (采用/录用) of an article in one publication; an article may have several (INF-2.8)."""
 
     __tablename__ = "article_adoptions"
+    # the ledger's read of a period (services/ledger.records) in these two indexes alone (issue 12, migration
+    # 0022): the office's articles adopted in the window, then every adoption of those articles
+    __table_args__ = (
+        sa.Index(
+            "ix_article_adoptions_ledger_window", "office_id", "adopted_on", "article_id", "cancelled_at"
+        ),
+        sa.Index(
+            "ix_article_adoptions_ledger_rows",
+            "article_id",
+            "office_id",
+            "cancelled_at",
+            "publication_id",
+            "class_code",
+            "form_code",
+            "adopted_on",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     article_id: Mapped[int] = mapped_column(sa.ForeignKey("articles.id"), index=True)

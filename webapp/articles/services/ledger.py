@@ -56,6 +56,7 @@ from webapp.articles.services.ledger_periods import (  # noqa: F401 - re-exporte
     to_close,
 )
 from webapp.core import clock
+from webapp.core.collector import collector_paused
 from webapp.core.extensions import db
 from webapp.core.models import User
 from webapp.core.services import transaction
@@ -137,11 +138,13 @@ def records(
     # transaction, and PostgreSQL refuses a server-side cursor for the INSERT that closing a period then issues.
     db.session.flush()
     connection = db.session.connection()
+    # the title is shown only on a unit's own page (`ledger_units`): the office's read leaves the articles' text
+    title_column = Article.title if unit_id is not None else sa.literal("", sa.String)
     rows = connection.execute(
         sa.select(
             Adoption.article_id,
             Article.unit_id,
-            Article.title,
+            title_column,
             Publication.code,
             Publication.name,
             Adoption.class_code,
@@ -209,18 +212,30 @@ def records(
             Records(adoptions=tuple(adoptions), instructions=tuple(instructions)),
             [f"{text}（{n}条）" for text, n in sorted(skipped.items())],
         )
+    # submissions counted per unit and month in the query, with those after the cut-off day apart: they count in
+    # the next month (GAP-9, ZG-6.4), so the month before the period is read as for adoptions and the engine keeps
+    # what falls in the period. It reads only the month of a submission's day, so each count carries a day of its
+    # month and side of the cut-off. A province-year is ~23,000 such counts against ~110,000 per day.
+    cut = scheme.cutoff_day or 31
+    year = sa.cast(sa.extract("year", Article.submitted_on), sa.Integer)
+    month = sa.cast(sa.extract("month", Article.submitted_on), sa.Integer)
+    # the cut-off inline (a scheme's day of the month, 1-31), so the SELECT and GROUP BY read the same expression
+    late = sa.case(
+        (sa.extract("day", Article.submitted_on) > sa.literal(cut, literal_execute=True), 1), else_=0
+    )
     submissions = [
-        LedgerSubmission(who.names[unit_id], day, count)
-        for unit_id, day, count in connection.execute(
-            sa.select(Article.unit_id, Article.submitted_on, sa.func.count())
+        # a day after the cut-off exists in any month that has a late submission
+        LedgerSubmission(who.names[unit_id], date(y, m, cut + 1 if after else 1), count)
+        for unit_id, y, m, after, count in connection.execute(
+            sa.select(Article.unit_id, year, month, late, sa.func.count())
             .where(
                 Article.office_id == office.id,
-                Article.submitted_on >= start,
+                Article.submitted_on >= window_start,
                 Article.submitted_on <= end,
                 Article.deleted_at.is_(None),
             )
-            .group_by(Article.unit_id, Article.submitted_on)
-            .order_by(Article.unit_id, Article.submitted_on)
+            .group_by(Article.unit_id, year, month, late)
+            .order_by(Article.unit_id, year, month, late)
         )
         if who.names.get(unit_id) in scored_units
     ]
@@ -298,19 +313,22 @@ def live(
         found = _LIVE.get(key)
         if found is not None:
             return found
-    collected = records(office, scheme, period, who, as_of)
-    try:
-        result = score_ledger(scheme, who.units, collected.records, period)
-    except LedgerError as exc:  # a stored value the scheme cannot place: say which, never fail the page
-        raise LedgerUnavailable(f"本期记录无法按计分办法计分：{exc}") from None
-    skipped = collected.skipped
-    # a province office's quarter is ~30,000 adoptions (~16 MB as records) and the engine's result ~5 MB: let
-    # them go before the result is copied into the office's words, so a worker's peak holds one of them at a time
-    del collected
-    dumped = result.to_dict()
-    del result
-    out = _in_office_words(office, scheme, dumped)
-    del dumped
+    # a province-year is ~150,000 records that live until the result is made: the cyclic collector would walk
+    # them again and again as they grow and free nothing (webapp/core/collector.py)
+    with collector_paused():
+        collected = records(office, scheme, period, who, as_of)
+        try:
+            result = score_ledger(scheme, who.units, collected.records, period)
+        except LedgerError as exc:  # a stored value the scheme cannot place: say which, never fail the page
+            raise LedgerUnavailable(f"本期记录无法按计分办法计分：{exc}") from None
+        skipped = collected.skipped
+        # a province office's quarter is ~30,000 adoptions (~16 MB as records) and the engine's result ~5 MB: let
+        # them go before the result is copied into the office's words, so a worker's peak holds one at a time
+        del collected
+        dumped = result.to_dict()
+        del result
+        out = _in_office_words(office, scheme, dumped)
+        del dumped
     out["scheme"] = {"id": scheme.id, "version": scheme.version, "name": scheme.name}
     out["office"] = office.name
     out["computed_on"] = as_of.isoformat()
@@ -378,45 +396,47 @@ def points_by_month(
     """Each month of ``year`` up to today scored on its own: {month, label, units: {name: points}} — the
     article points (稿件得分) per unit, for the charts (quotas are not monthly, so they are not in it). With
     ``unit_id``, that unit's only (a unit's article points do not depend on the other units')."""
-    as_of = as_of or clock.today()
-    scheme = require_scheme(office)
-    who = roster(office, scheme)
-    if unit_id is not None:
-        only = who.names.get(unit_id)
-        who = Roster(
-            [u for u in who.units if u.name == only],
-            {unit_id: only} if only is not None else {},
-            {only: unit_id} if only is not None else {},
-            [],
-        )
-    # the year's records read once; the engine places each article in its month (cut-off included)
-    if collected is None:
-        collected = records(
-            office,
-            scheme,
-            Period("year", year * 12),
-            who,
-            as_of,
-            unit_id=unit_id,
-            articles_only=unit_id is not None,
-        )
-    out = []
-    for month in range(12):
-        period = Period("month", year * 12 + month)
-        if first_day(period) > as_of:
-            break
-        try:
-            result = score_ledger(scheme, who.units, collected.records, period)
-        except LedgerError:
-            continue
-        out.append(
-            {
-                "month": period.label,
-                "label": f"{month + 1}月",
-                "units": {u.unit: float(u.points) for u in result.units},
-            }
-        )
-    return out
+    # the office's year read and scored twelve times: the collector held off, as in `live`
+    with collector_paused():
+        as_of = as_of or clock.today()
+        scheme = require_scheme(office)
+        who = roster(office, scheme)
+        if unit_id is not None:
+            only = who.names.get(unit_id)
+            who = Roster(
+                [u for u in who.units if u.name == only],
+                {unit_id: only} if only is not None else {},
+                {only: unit_id} if only is not None else {},
+                [],
+            )
+        # the year's records read once; the engine places each article in its month (cut-off included)
+        if collected is None:
+            collected = records(
+                office,
+                scheme,
+                Period("year", year * 12),
+                who,
+                as_of,
+                unit_id=unit_id,
+                articles_only=unit_id is not None,
+            )
+        out = []
+        for month in range(12):
+            period = Period("month", year * 12 + month)
+            if first_day(period) > as_of:
+                break
+            try:
+                result = score_ledger(scheme, who.units, collected.records, period)
+            except LedgerError:
+                continue
+            out.append(
+                {
+                    "month": period.label,
+                    "label": f"{month + 1}月",
+                    "units": {u.unit: float(u.points) for u in result.units},
+                }
+            )
+        return out
 
 
 @dataclass(frozen=True)
