@@ -9,6 +9,7 @@ touched; the demo-size database is ``<name>_demo`` on the same server).
 
 from __future__ import annotations
 
+import compileall
 import json
 import os
 import shutil
@@ -215,6 +216,15 @@ def _env(url: str) -> dict[str, str]:
     return env
 
 
+def compile_bytecode() -> None:
+    """The project's modules compiled to bytecode, as docs/operations.md has a deployment do after each install
+    or upgrade. Without it, an environment that writes no bytecode (PYTHONDONTWRITEBYTECODE, or a checkout the
+    service cannot write) compiles ~400 modules from source in every gunicorn worker and every `kaoping tick`:
+    measured here, `python -c "import webapp"` 5.4 / 5.8 s from source against 4.0 / 4.3 s from bytecode."""
+    for package in ("config", "webapp", "workflow", "bench"):
+        compileall.compile_dir(ROOT / package, quiet=1)
+
+
 @contextmanager
 def gunicorn(url: str, workers: int):
     port = _free_port()
@@ -402,6 +412,7 @@ def run(args: Any) -> dict[str, Any]:
         db.session.remove()
         db.engine.dispose()
 
+    compile_bytecode()
     rows: list[dict[str, Any]] = []
     log(f"gunicorn, {args.workers} workers, {args.clients} clients, {args.requests} requests per page…")
     with gunicorn(url, args.workers) as (port, process):
