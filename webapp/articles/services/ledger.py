@@ -138,6 +138,11 @@ def records(
     # transaction, and PostgreSQL refuses a server-side cursor for the INSERT that closing a period then issues.
     db.session.flush()
     connection = db.session.connection()
+    if connection.dialect.name == "postgresql":
+        # PostgreSQL plans a cursor for its first tenth of rows (cursor_tuple_fraction 0.1): nested index probes
+        # that suit a page, not this read of every row. Planned for all of them, a province-year's read took
+        # 1.06-1.21 s instead of 2.31-2.52 s (psycopg named cursor, generated province). For this transaction only.
+        connection.execute(sa.text("SET LOCAL cursor_tuple_fraction = 1.0"))
     # the title is shown only on a unit's own page (`ledger_units`): the office's read leaves the articles' text
     title_column = Article.title if unit_id is not None else sa.literal("", sa.String)
     rows = connection.execute(
@@ -164,19 +169,21 @@ def records(
     )
     adoptions: list[LedgerAdoption] = []
     articles: dict[int, str] = {}
-    for article_id, unit_id, title, code, pub_name, klass, form, day in rows:
-        unit = who.names.get(unit_id)
-        if unit not in scored_units:
-            skipped["稿件所属单位不在本办公室计分名册中，采用记录未计分"] += 1
-            continue
-        if code not in publications:
-            skipped[f"刊物「{pub_name}」不在计分办法所列刊物中，其采用记录未计分"] += 1
-            continue
-        if klass not in classes or form not in forms:
-            skipped["采用记录的类别或形式不在计分办法中，未计分"] += 1
-            continue
-        articles[article_id] = unit
-        adoptions.append(LedgerAdoption(unit, str(article_id), code, klass, form, day, title))
+    # a batch of rows at a time (`partitions`): row by row, the result's own fetching cost as much as the loop
+    for batch in rows.partitions():
+        for article_id, unit_id, title, code, pub_name, klass, form, day in batch:
+            unit = who.names.get(unit_id)
+            if unit not in scored_units:
+                skipped["稿件所属单位不在本办公室计分名册中，采用记录未计分"] += 1
+                continue
+            if code not in publications:
+                skipped[f"刊物「{pub_name}」不在计分办法所列刊物中，其采用记录未计分"] += 1
+                continue
+            if klass not in classes or form not in forms:
+                skipped["采用记录的类别或形式不在计分办法中，未计分"] += 1
+                continue
+            articles[article_id] = unit
+            adoptions.append(LedgerAdoption(unit, str(article_id), code, klass, form, day, title))
 
     instructions: list[LedgerInstruction] = []
     if articles:
