@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 import sqlalchemy as sa
@@ -62,6 +63,21 @@ def insert(conn: sa.Connection, table: sa.Table, rows: Sequence[dict[str, Any]])
         )
     cursor.close()
     return len(rows)
+
+
+@contextmanager
+def indexes_deferred(conn: sa.Connection, tables: Sequence[sa.Table]) -> Iterator[None]:
+    """The tables' non-unique indexes dropped while the block loads them and built again after it, from the
+    models' own definitions (the migrations make the same, tests/webapp/test_migrations.py): one sort per index
+    at the end instead of a B-tree insert per row and index. Unique indexes stay, so duplicates still fail at
+    the row that makes them; nothing inside the block may filter these tables by an indexed column."""
+    deferred = [index for table in tables for index in sorted(table.indexes, key=lambda i: i.name or "")
+                if not index.unique]  # fmt: skip
+    for index in deferred:
+        index.drop(conn)
+    yield
+    for index in deferred:
+        index.create(conn)
 
 
 def insert_iter(conn: sa.Connection, table: sa.Table, rows: Iterable[dict[str, Any]]) -> int:

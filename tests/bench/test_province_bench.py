@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from flask import Flask
 
 from bench import pages as pg
-from bench.province import SIZES, generate
+from bench.province import BULK_TABLES, SIZES, generate
 from bench.runner import PAGE_KEYS, REPORT_KEYS, page_row
 from tests.factories import make_test_app
 from webapp.core.extensions import db
@@ -55,6 +55,16 @@ def test_generated_timelines_verify_as_the_app_writes_them(province: Flask) -> N
         assert generated
         for case_id in generated:
             assert verify_chain("case", case_id), case_id
+
+
+def test_the_generator_builds_again_every_index_it_deferred(province: Flask) -> None:
+    """`bulk.indexes_deferred` drops the big tables' indexes for the load: each is there again afterwards."""
+    with province.app_context():
+        inspector = sa.inspect(db.engine)
+        for table in BULK_TABLES:
+            found = {index["name"]: index["column_names"] for index in inspector.get_indexes(table.name)}
+            for index in table.indexes:
+                assert found.get(index.name) == [c.name for c in index.columns], (table.name, index.name)
 
 
 def test_generated_cases_are_in_states_of_the_transition_table(province: Flask) -> None:
