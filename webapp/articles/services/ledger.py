@@ -222,11 +222,11 @@ def records(
     # submissions counted per unit and month in the query, with those after the cut-off day apart: they count in
     # the next month (GAP-9, ZG-6.4), so the month before the period is read as for adoptions and the engine keeps
     # what falls in the period. It reads only the month of a submission's day, so each count carries a day of its
-    # month and side of the cut-off. A province-year is ~23,000 such counts against ~110,000 per day.
+    # month and side of the cut-off: ~31,000 counts for a province-year and its month before, ~109,000 per day.
     cut = scheme.cutoff_day or 31
     year = sa.cast(sa.extract("year", Article.submitted_on), sa.Integer)
     month = sa.cast(sa.extract("month", Article.submitted_on), sa.Integer)
-    # the cut-off inline (a scheme's day of the month, 1-31), so the SELECT and GROUP BY read the same expression
+    # the cut-off inline (a scheme's day 1-28, or 31 for none), so SELECT and GROUP BY read the same expression
     late = sa.case(
         (sa.extract("day", Article.submitted_on) > sa.literal(cut, literal_execute=True), 1), else_=0
     )
