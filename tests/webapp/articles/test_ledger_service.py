@@ -10,8 +10,9 @@ import sqlalchemy as sa
 
 from tests.webapp.articles.conftest import World
 from tests.webapp.articles.issue_world import adopted
+from tests.webapp.articles.office_steps import submitted
 from webapp.articles.models import ArticleOffice, LedgerPeriod, LedgerRecompute, OfficeUnit
-from webapp.articles.services import articles, commissions, incidents, instructions, ledger
+from webapp.articles.services import commissions, incidents, instructions, ledger
 from webapp.core.extensions import db
 from webapp.core.models import AuditEvent
 from webapp.core.services.errors import Conflict, InvalidInput, NotFound
@@ -47,23 +48,13 @@ def test_an_adoption_after_the_28th_counts_in_the_next_period_zg_6_6(world: Worl
     assert _unit(ledger.live(world.office, Q1), "甲县委组织部")["points"] == 6
 
 
-def _submitted(officer, signer, world: World, day: date) -> None:
-    """An article sent in (报送: signed off by the unit's leader) on ``day``, not adopted."""
-    article = articles.create_draft(
-        officer, office_id=world.office.id, title=f"{day.month}月{day.day}日报送", body="正文。", secrecy="none",
-        today=day,
-    )  # fmt: skip
-    articles.fire(officer, article.id, "submit", today=day)
-    articles.fire(signer, article.id, "sign_off", today=day)
-
-
 def test_a_submission_after_the_28th_counts_in_the_next_month_and_period_gap_9_zg_6_4(world: World) -> None:
     """GAP-9 (ZG-6.4, ZG-6.6): 「28日后」 is day 29 or later and moves to the next month. 甲 sent articles in only
     on 29 September and 29 December: Q3 lists it under 零报送 (ZG-5.3), Q4 counts the September one (read from
     the month before the quarter), Q1 the December one. 乙's on 28 June stays in June (Q2)."""
-    _submitted(world.officer_a, world.signer_a, world, date(2026, 9, 29))
-    _submitted(world.officer_a, world.signer_a, world, date(2026, 12, 29))
-    _submitted(world.officer_b, world.signer_b, world, date(2026, 6, 28))
+    submitted(world, "九月二十九日报送", day=date(2026, 9, 29))
+    submitted(world, "十二月二十九日报送", day=date(2026, 12, 29))
+    submitted(world, "六月二十八日报送", unit="b", day=date(2026, 6, 28))
     zero = {label: ledger.live(world.office, ledger.period_from(label))["zero_submission"]
             for label in ("2026-Q2", "2026-Q3", "2026-Q4", "2027-Q1")}  # fmt: skip
     assert "甲县委组织部" in zero["2026-Q3"]
