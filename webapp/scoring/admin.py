@@ -25,7 +25,6 @@ from webapp.core.rulesets import selected_ruleset_id
 from webapp.core.services.errors import ServiceError
 from webapp.scoring.permissions import can_manage_schemes
 from webapp.scoring.services import schemes
-from webapp.scoring.xlsx.scheme_io import scheme_to_xlsx
 from workflow.scoring.numbers import fmt_points
 
 managers = roles_required(Role.SYS_ADMIN, Role.BUREAU_HEAD)
@@ -207,6 +206,8 @@ def download_xlsx(version_pk: int) -> Response:
     if not can_manage_schemes(current_user):
         raise schemes.SchemeRefused()
     row = schemes.get_version(version_pk)
+    from webapp.scoring.xlsx.scheme_io import scheme_to_xlsx  # openpyxl loads on first use
+
     return Response(
         scheme_to_xlsx(schemes.version_scheme(row)),
         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

@@ -14,7 +14,9 @@ import sqlalchemy as sa
 from tests.webapp.articles.conftest import World
 from tests.webapp.articles.issue_world import DAY, adopted
 from tests.webapp.documents.conftest import assert_embeds_cjk_font, read_pdf
-from webapp.articles.documents import IssueDocument, IssueEntry, issue_docx, issue_pdf
+from webapp.articles.documents.data import IssueDocument, IssueEntry
+from webapp.articles.documents.docx import issue_docx
+from webapp.articles.documents.pdf import issue_pdf
 from webapp.articles.services import issue_corrections, issue_exports, issues
 from webapp.articles.services.errors import Refused
 from webapp.core.services.errors import NotFound

@@ -13,9 +13,9 @@ from webapp.grading.documents.summary import (
     SummaryRow,
     annual_summary_counts,
     annual_summary_rows,
-    annual_summary_xlsx,
     summary_due_date,
 )
+from webapp.grading.documents.summary_xlsx import annual_summary_xlsx
 
 HUBEI = load_ruleset("hubei-2011")
 ROWS = [

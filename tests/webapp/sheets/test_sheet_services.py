@@ -503,9 +503,8 @@ def review_pdf_text(monkeypatch, case_id: int) -> str:  # noqa: ANN001
     from tests.webapp.documents.conftest import read_pdf
     from webapp.grading.documents import review
 
-    monkeypatch.setattr(
-        sheet_subject, "review_conclusion_pdf", lambda d: review.review_conclusion_pdf(d, compress=False)
-    )
+    render = review.review_conclusion_pdf  # sheet_subject imports it from there when it renders
+    monkeypatch.setattr(review, "review_conclusion_pdf", lambda d: render(d, compress=False))
     return read_pdf(sheet_subject.review_pdf(w.user(w.LEAD), case_id)[1]).text
 
 

@@ -9,12 +9,10 @@ after the permission check, and these modules lay it out.
 The official layout the issue's and the ledger bulletin's PDFs share (GB/T 9704-2012: type area, red masthead
 and rule, draft watermark) is `webapp.core.documents.official`: the campaign bulletin uses it too.
 
-Beside them, not imported here (matplotlib loads on first use): charts.py, a ledger period's charts (points by
+This package imports none of them: pdf.py and docx.py load ReportLab and python-docx, which starting the app must
+not pay for (docs/architecture.md, "Documents"). Callers import data.py at the top and a renderer in the function
+that makes the file.
+
+Beside them (matplotlib loads on first use): charts.py, a ledger period's charts (points by
 unit, by month, adoptions by publication) as PNG for a report, and the month chart as inline SVG for a unit.
 """
-
-from webapp.articles.documents.data import IssueDocument, IssueEntry, chinese_date, masthead_name
-from webapp.articles.documents.docx import issue_docx
-from webapp.articles.documents.pdf import issue_pdf
-
-__all__ = ["IssueDocument", "IssueEntry", "chinese_date", "issue_docx", "issue_pdf", "masthead_name"]

@@ -35,8 +35,6 @@ from webapp.articles.documents.ledger_bulletin import (
     rule_label,
     table_label,
 )
-from webapp.articles.documents.ledger_pdf import bulletin_pdf
-from webapp.articles.documents.ledger_xlsx import bulletin_xlsx
 from webapp.articles.ledger import bp
 from webapp.articles.models import ArticleOffice, LedgerPeriod
 from webapp.articles.services import ledger, permissions
@@ -248,6 +246,8 @@ def _download(content: bytes, filename: str, mimetype: str) -> Response:
 def bulletin_xlsx_view(period: str) -> Response:
     office, when, record, _staff = _readable(period)
     doc = _document(office, when, record)
+    from webapp.articles.documents.ledger_xlsx import bulletin_xlsx  # openpyxl loads on first use
+
     return _download(bulletin_xlsx(doc), f"{doc.filename_stem}.xlsx", XLSX)
 
 
@@ -256,4 +256,6 @@ def bulletin_xlsx_view(period: str) -> Response:
 def bulletin_pdf_view(period: str) -> Response:
     office, when, record, _staff = _readable(period)
     doc = _document(office, when, record)
+    from webapp.articles.documents.ledger_pdf import bulletin_pdf  # ReportLab loads on first use
+
     return _download(bulletin_pdf(doc), f"{doc.filename_stem}.pdf", "application/pdf")

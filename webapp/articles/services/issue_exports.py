@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from webapp.articles.documents import IssueDocument, IssueEntry, chinese_date, issue_docx, issue_pdf
+from webapp.articles.documents.data import IssueDocument, IssueEntry, chinese_date
 from webapp.articles.models import PublicationIssue
 from webapp.articles.services import permissions
 from webapp.articles.services.errors import Refused
@@ -72,5 +72,15 @@ def export(user: User | None, issue_id: int, fmt: str) -> Export:
             )
         )
     document = document_of(issue)
-    content = issue_pdf(document) if fmt == "pdf" else issue_docx(document)
-    return Export(f"{document.filename_stem}.{fmt}", content, FORMATS[fmt])
+    return Export(f"{document.filename_stem}.{fmt}", render(document, fmt), FORMATS[fmt])
+
+
+def render(document: IssueDocument, fmt: str) -> bytes:
+    """The file's bytes; its renderer, and the library under it, load here on first use (docs/architecture.md)."""
+    if fmt == "pdf":
+        from webapp.articles.documents.pdf import issue_pdf
+
+        return issue_pdf(document)
+    from webapp.articles.documents.docx import issue_docx
+
+    return issue_docx(document)

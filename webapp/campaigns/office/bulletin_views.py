@@ -8,8 +8,6 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from webapp.campaigns.documents.bulletin import amount
-from webapp.campaigns.documents.pdf import bulletin_pdf
-from webapp.campaigns.documents.xlsx import bulletin_xlsx
 from webapp.campaigns.office import bp
 from webapp.campaigns.office.common import HELPERS, version
 from webapp.campaigns.services import bulletin, campaigns, permissions, series
@@ -68,6 +66,8 @@ def _download(content: bytes, filename: str, mimetype: str) -> Response:
 def bulletin_xlsx_view(campaign_id: int) -> Response:
     campaign = bulletin.readable(current_user, campaign_id)
     doc = bulletin.document(campaign)
+    from webapp.campaigns.documents.xlsx import bulletin_xlsx  # openpyxl loads on first use
+
     return _download(bulletin_xlsx(doc), f"{doc.title}{'（未发布）' if doc.draft else ''}.xlsx", XLSX)
 
 
@@ -76,6 +76,8 @@ def bulletin_xlsx_view(campaign_id: int) -> Response:
 def bulletin_pdf_view(campaign_id: int) -> Response:
     campaign = bulletin.readable(current_user, campaign_id)
     doc = bulletin.document(campaign)
+    from webapp.campaigns.documents.pdf import bulletin_pdf  # ReportLab loads on first use
+
     return _download(
         bulletin_pdf(doc), f"{doc.title}{'（未发布）' if doc.draft else ''}.pdf", "application/pdf"
     )

@@ -11,11 +11,6 @@ import functools
 import logging
 from pathlib import Path
 
-from reportlab.lib.fonts import addMapping
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-from reportlab.pdfbase.ttfonts import TTFont
-
 log = logging.getLogger(__name__)
 
 #: Where Debian (fonts-wqy-microhei) and Fedora/RHEL install the font; the first existing file wins.
@@ -32,6 +27,12 @@ FALLBACK_FONT = "STSong-Light"
 @functools.cache
 def cjk_font() -> str:
     """Register the CJK font once and return its ReportLab name."""
+    # Imported here: the charts read FONT_PATHS and must not load ReportLab at start-up (tests/webapp/test_startup.py)
+    from reportlab.lib.fonts import addMapping
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfbase.ttfonts import TTFont
+
     for path in FONT_PATHS:
         if path.is_file():
             # subfontIndex=0: the .ttc holds Micro Hei (0) and Micro Hei Mono (1).

@@ -48,7 +48,6 @@ from webapp.grading.documents.summary import (
     summary_due_note,
     summary_title,
 )
-from webapp.grading.documents.summary import annual_summary_xlsx as annual_summary_xlsx_bytes
 from webapp.grading.models import Case, Objection
 from webapp.grading.services import (
     case_page,
@@ -575,6 +574,10 @@ def summary_received_xlsx(bureau_id: int) -> Response:
 
 
 def _summary_xlsx_response(data: Any, year: int) -> Response:
+    from webapp.grading.documents.summary_xlsx import (
+        annual_summary_xlsx as annual_summary_xlsx_bytes,  # openpyxl
+    )
+
     filename = f"{data.city_bureau}{year}年度审批情况汇总表.xlsx"
     response = Response(
         annual_summary_xlsx_bytes(data),

@@ -17,7 +17,6 @@ from webapp.core.extensions import db
 from webapp.core.models import Organisation, OrganTier, OrgKind, Role
 from webapp.core.pagination import KeysetPage, SortKey, encode_cursor, keyset_page, order_by
 from webapp.core.rulesets import selected_ruleset
-from webapp.grading.documents.case_list import case_list_xlsx
 from webapp.grading.models import CASE_STATE_LABELS, Case, CaseKind, Level
 from webapp.grading.services import case_revision, paging, permissions
 from webapp.grading.services.case_revision import kept
@@ -387,6 +386,8 @@ def export_xlsx(user: Any, filters: CaseFilters, today: date) -> bytes:
                 case.certificate_no or "",
             )
         )
+    from webapp.grading.documents.case_list import case_list_xlsx  # openpyxl loads on first use
+
     return case_list_xlsx(f"考评案件列表（{today.isoformat()}导出）", describe(filters), rows, note)
 
 

@@ -1,4 +1,7 @@
-"""PDF documents of a case, rendered by ``webapp/documents`` after the permission check.
+"""PDF documents of a case, rendered by ``webapp/grading/documents`` after the permission check.
+
+Each function imports its renderer when it is called: the renderers load ReportLab, which starting the app does
+not pay for (docs/architecture.md, "Documents").
 
 - `confirmation_letter`: 确认函 from the approving bureau (ARC-10.5.4), once approved
 - `certificate`: 等级证书 / 复查合格证书 issued by the provincial bureau (ARC-10.5.5, ARC-11.4), once approved
@@ -15,15 +18,6 @@ import sqlalchemy as sa
 from webapp.core import clock
 from webapp.core.extensions import db
 from webapp.core.models import AuditEvent, User
-from webapp.grading.documents import (
-    CertificateData,
-    LetterData,
-    PanelMember,
-    ReviewData,
-    certificate_pdf,
-    confirmation_letter_pdf,
-    review_conclusion_pdf,
-)
 from webapp.grading.models import Case, Grade
 from webapp.grading.services import permissions
 from webapp.grading.services.case_facts import ruleset_for
@@ -71,6 +65,8 @@ def confirmation_letter(user: User, case_id: int) -> bytes:
     grade = _granted(case)
     issued_on = case.decided_on or grade.valid_from
     filed = [filing.bureau.name for filing in case.filings]
+    from webapp.grading.documents.letters import LetterData, confirmation_letter_pdf
+
     data = LetterData(
         bureau_name=case.approver.name if case.approver else "",
         document_number=case.letter_no or "",
@@ -95,6 +91,8 @@ def certificate(user: User, case_id: int) -> bytes:
     grade = _granted(case)
     issuer = _province_name(case)
     approver = case.approver.name if case.approver else None
+    from webapp.grading.documents.certificates import CertificateData, certificate_pdf
+
     data = CertificateData(
         organ_name=case.organ.name,
         ruleset=ruleset_for(case),
@@ -122,6 +120,8 @@ def review_conclusion(user: User, case_id: int) -> bytes:
     passed = None
     if case.total_score is None:
         passed = case.conclusion == "pass"
+    from webapp.grading.documents.review import PanelMember, ReviewData, review_conclusion_pdf
+
     data = ReviewData(
         organ_name=case.organ.name,
         ruleset=ruleset_for(case),

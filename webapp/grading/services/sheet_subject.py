@@ -23,8 +23,6 @@ from webapp.core import clock
 from webapp.core.extensions import db
 from webapp.core.models import AuditEvent, User
 from webapp.core.services.audit import append_case_event
-from webapp.grading.documents.review import PanelMember as PdfPanelMember
-from webapp.grading.documents.review import ReviewData, ReviewItem, ReviewSection, review_conclusion_pdf
 from webapp.grading.models import Case
 from webapp.grading.services import permissions
 from webapp.scoring.models import CASE_SUBJECT, ScoreSheet, SheetKind
@@ -174,6 +172,10 @@ def review_outcome_of(case: Case) -> ReviewOutcome | None:
 
 def review_pdf(user: User, case_id: int, *, reviewed_on: date | None = None) -> tuple[str, bytes]:
     """The printable agreed sheet and review conclusion (评审结论, ARC-10.4.5) from the submitted agreed sheet."""
+    # The renderer loads ReportLab: on first use, not at start-up (docs/architecture.md, "Documents")
+    from webapp.grading.documents.review import PanelMember as PdfPanelMember
+    from webapp.grading.documents.review import ReviewData, ReviewItem, ReviewSection, review_conclusion_pdf
+
     subject, acc = visible_subject(user, case_id)
     case: Case = subject.record
     if not acc.read_agreed:

@@ -27,7 +27,6 @@ from webapp.core.services.kept import Kept
 from webapp.scoring.models import SchemeSource, SchemeVersion
 from webapp.scoring.permissions import can_manage_schemes
 from webapp.scoring.services.scoresheets.subject import procedures
-from webapp.scoring.xlsx.scheme_io import scheme_from_xlsx
 from workflow.errors import RulesetError
 from workflow.scoring.numbers import fmt_points
 from workflow.scoring.scheme import Scheme, SchemeError, parse_scheme
@@ -322,6 +321,8 @@ def validate_xlsx(
     if section_min_ratio is not None and not Decimal(0) < section_min_ratio <= Decimal(1):
         report.problems.append(ImportProblem("section_min_ratio", "各部分最低得分率应在0到1之间，如0.8"))
         section_min_ratio = None
+    from webapp.scoring.xlsx.scheme_io import scheme_from_xlsx  # openpyxl loads on first use
+
     try:
         data, cell_errors = scheme_from_xlsx(
             content, scheme_id=scheme_id or "imported", version=version or "1", name=name or None

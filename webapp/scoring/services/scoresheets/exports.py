@@ -12,7 +12,6 @@ from webapp.scoring.services.scoresheets.checks import score_leniently
 from webapp.scoring.services.scoresheets.entries import typed_entries
 from webapp.scoring.services.scoresheets.store import find, load_sheet, scheme_of
 from webapp.scoring.services.scoresheets.subject import SheetSubject, readable, visible_subject
-from webapp.scoring.xlsx.scheme_io import sheet_to_xlsx
 from workflow.scoring.scheme import Scheme
 from workflow.scoring.table import ItemEntry
 
@@ -24,6 +23,8 @@ def filename(subject: SheetSubject, what: str, ext: str) -> str:
 def export_xlsx(user: User, sheet_id: int, *, blank: bool = False) -> tuple[str, bytes]:
     """The sheet as .xlsx. A reviewer or agreed sheet carries the submitted self-check beside it; ``blank`` leaves
     both score columns empty, for filling on paper or in Excel."""
+    from webapp.scoring.xlsx.scheme_io import sheet_to_xlsx  # openpyxl loads on first use
+
     sheet = load_sheet(sheet_id)
     subject, acc, _ = readable(user, sheet.ref, sheet.kind, sheet.reviewer_id)
     scheme = scheme_of(sheet)
@@ -53,4 +54,6 @@ def export_blank(user: User, ref: SubjectRef | int) -> tuple[str, bytes]:
     scheme = subject.scheme
     if scheme is None or not subject.scored:
         raise NotFound(f"本{subject.words.noun}没有评分表。")
+    from webapp.scoring.xlsx.scheme_io import sheet_to_xlsx  # openpyxl loads on first use
+
     return filename(subject, "空白评分表", "xlsx"), sheet_to_xlsx(scheme, level=subject.sheet_level(scheme))

@@ -47,7 +47,6 @@ from webapp.scoring.services.scoresheets.subject import (
     refusal,
     visible_subject,
 )
-from webapp.scoring.xlsx.scheme_io import sheet_from_xlsx
 from workflow.scoring.numbers import fmt_points
 from workflow.scoring.scheme import Scheme
 
@@ -391,6 +390,8 @@ def import_xlsx(
     scheme = scheme_of(sheet)
     level = subject.sheet_level(scheme)
     column = "self" if sheet.kind == SheetKind.SELF else "review"
+    from webapp.scoring.xlsx.scheme_io import sheet_from_xlsx  # openpyxl loads on first use
+
     try:
         entries, errors = sheet_from_xlsx(content, scheme, column=column, level=level)
     except Exception:  # not a workbook at all
