@@ -81,12 +81,20 @@ def list_rulesets() -> tuple[list[RulesetEntry], list[RulesetError]]:
 
 
 def load_ruleset(name_or_path: str = DEFAULT_RULESET) -> Ruleset:
-    """Read and validate a ruleset by id (``hubei-2011``) or by path to a TOML file; cached per file."""
+    """Read and validate a ruleset by id (``hubei-2011``) or by path to a TOML file; cached per file, and per id
+    once found (`_loaded`)."""
+    key = (name_or_path, _registered_dir)
+    ruleset = _loaded.get(key)
+    if ruleset is not None:
+        return ruleset
     path = _resolve(name_or_path)
     ruleset = _load(path)
-    if not _looks_like_path(name_or_path) and ruleset.id != name_or_path:
+    if _looks_like_path(name_or_path):
+        return ruleset
+    if ruleset.id != name_or_path:
         # cases store the id and load by it later: a file whose id differs from its name would load another
         raise RulesetError(path.name, "id", f"is {ruleset.id!r}, but the file is named {name_or_path!r}")
+    _loaded[key] = ruleset
     return ruleset
 
 
@@ -130,6 +138,11 @@ def _looks_like_path(name_or_path: str) -> bool:
 #: ruleset row by row, and looking again cost a stat per folder each time. A found file stays (a registered id is
 #: never overwritten, and `_load` keeps what it parsed anyway); an id not found is looked for again next time.
 _found: dict[tuple[str, Path | None], Path] = {}
+#: rulesets already loaded by id, with the registered folder: a page of cases asks for them a hundred times (each
+#: row's names, dates and flags), and the per-file cache below costs a path's hash and compare each time. Safe
+#: for the reason `_found` is: a registered id is never overwritten. Also keeps one object per id for good, which
+#: the caches that compare rulesets by identity rely on.
+_loaded: dict[tuple[str, Path | None], Ruleset] = {}
 
 
 def _resolve(name_or_path: str) -> Path:

@@ -123,16 +123,11 @@ TABS = worklist.TABS
 @bureau_only
 def worklist_page() -> tuple[str, int]:
     today = clock.today()
-    filters, errors = case_search.parse_filters(request.args)
+    filters, errors, page, per_page = case_search.parse_list_args(request.args)
     filters, errors, bureaus = case_search.with_bureau_choices(current_user, filters, errors)
     tab = request.args.get("tab", "act")
     if tab not in TABS:
         tab = "act"
-    try:
-        page, per_page = case_search.parse_page(request.args)
-    except case_search.FilterError as exc:
-        errors = {**errors, **exc.errors}
-        page, per_page = 1, case_search.PER_PAGE
     result = worklist.worklist(
         current_user, today=today, filters=filters, tab=tab, page=page, per_page=per_page
     )

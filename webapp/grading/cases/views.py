@@ -155,21 +155,11 @@ def _render_case(
     ), status
 
 
-def _list_request() -> tuple[case_search.CaseFilters, dict[str, str], int, int]:
-    filters, errors = case_search.parse_filters(request.args)
-    try:
-        page, per_page = case_search.parse_page(request.args)
-    except case_search.FilterError as exc:
-        errors = {**errors, **exc.errors}
-        page, per_page = 1, case_search.PER_PAGE
-    return filters, errors, page, per_page
-
-
 @login_required
 def index() -> tuple[str, int]:
     """The cases this user may see (``permissions.visible_cases``): keyword, filters, pages, .xlsx export."""
     today = clock.today()
-    filters, errors, page_no, per_page = _list_request()
+    filters, errors, page_no, per_page = case_search.parse_list_args(request.args)
     filters, errors, bureaus = case_search.with_bureau_choices(current_user, filters, errors)
     after, before = request.args.get("after") or None, request.args.get("before") or None
     try:

@@ -160,6 +160,18 @@ def parse_page(args: Mapping[str, str]) -> tuple[int, int]:
     return page, per_page
 
 
+def parse_list_args(args: Mapping[str, str]) -> tuple[CaseFilters, dict[str, str], int, int]:
+    """Filters, their errors, page and per_page of a list of cases (/cases/, /bureau/): a page number out of
+    range is one more error, and the first page is shown."""
+    filters, errors = parse_filters(args)
+    try:
+        page, per_page = parse_page(args)
+    except FilterError as exc:
+        errors = {**errors, **exc.errors}
+        page, per_page = 1, PER_PAGE
+    return filters, errors, page, per_page
+
+
 def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
