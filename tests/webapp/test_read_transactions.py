@@ -1,0 +1,58 @@
+"""webapp/core/read_transactions.py: on PostgreSQL a request's transaction that wrote nothing ends with COMMIT, so
+psycopg keeps the statements it prepared; one that wrote, or raised, is rolled back as before."""
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+
+from webapp.core.extensions import db
+from webapp.core.models.setting import SettingKV
+
+pytestmark = pytest.mark.postgres
+
+READ = sa.select(SettingKV.value).where(SettingKV.key == "kaoping-read-transactions-test")
+
+
+def _prepared(app: Flask) -> list[str]:
+    with app.app_context():
+        return list(db.session.scalars(sa.text("SELECT statement FROM pg_prepared_statements")))
+
+
+def _keys(app: Flask) -> list[str]:
+    with app.app_context():
+        return list(db.session.scalars(sa.select(SettingKV.key).order_by(SettingKV.key)))
+
+
+def test_a_statement_read_in_one_context_after_another_stays_prepared(app: Flask):
+    """psycopg prepares a statement at its fifth run on a connection and forgets it at a ROLLBACK: with every
+    context rolled back (as Flask-SQLAlchemy's close does) none would ever be prepared."""
+    for _ in range(7):
+        with app.app_context():
+            db.session.execute(READ).all()
+    assert any("FROM settings" in statement for statement in _prepared(app))
+
+
+def test_a_write_nobody_committed_is_still_rolled_back(app: Flask):
+    with app.app_context():
+        db.session.execute(
+            sa.text("INSERT INTO settings (key, value, updated_at) VALUES ('flushed', 'x', now())")
+        )
+    with app.app_context():
+        db.session.add(SettingKV(key="pending", value="x"))
+    assert _keys(app) == []
+
+
+def test_a_context_that_raised_is_rolled_back(app: Flask):
+    with pytest.raises(RuntimeError), app.app_context():
+        db.session.execute(READ).all()
+        db.session.execute(
+            sa.text("INSERT INTO settings (key, value, updated_at) VALUES ('raised', 'x', now())")
+        )
+        raise RuntimeError("boom")
+    assert _keys(app) == []
+
+
+def test_pages_are_served_with_their_transactions_committed_after_the_response(client):
+    """The hook runs in each request's teardown, where an error would surface in the test client."""
+    for _ in range(6):
+        assert client.get("/auth/login").status_code == 200
