@@ -569,13 +569,11 @@ def summary_received_xlsx(bureau_id: int) -> Response:
 
 
 def _summary_xlsx_response(data: Any, year: int) -> Response:
-    from webapp.grading.documents.summary_xlsx import (
-        annual_summary_xlsx as annual_summary_xlsx_bytes,  # openpyxl
-    )
+    from webapp.grading.documents import summary_xlsx  # openpyxl loads on first use
 
     filename = f"{data.city_bureau}{year}年度审批情况汇总表.xlsx"
     response = Response(
-        annual_summary_xlsx_bytes(data),
+        summary_xlsx.annual_summary_xlsx(data),
         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     response.headers["Content-Disposition"] = (
