@@ -56,3 +56,13 @@ def test_pages_are_served_with_their_transactions_committed_after_the_response(c
     """The hook runs in each request's teardown, where an error would surface in the test client."""
     for _ in range(6):
         assert client.get("/auth/login").status_code == 200
+
+
+def test_an_object_read_in_a_context_still_reads_its_attributes_after_it(app: Flask):
+    """As with the close alone: committing what wrote nothing must not expire what was loaded."""
+    with app.app_context():
+        db.session.add(SettingKV(key="kept", value="v"))
+        db.session.commit()
+    with app.app_context():
+        row = db.session.get(SettingKV, "kept")
+    assert row is not None and row.value == "v"

@@ -45,7 +45,13 @@ def end_read_transaction(exc: BaseException | None) -> None:
     try:
         if session.execute(WROTE).scalar_one():
             return  # a write nobody committed: the close rolls it back, as it always did
-        session.commit()
+        # nothing changed, so nothing loaded is stale: left loaded, as the close alone leaves it (an object kept
+        # past the context, detached, still reads its attributes)
+        expire, session.expire_on_commit = session.expire_on_commit, False
+        try:
+            session.commit()
+        finally:
+            session.expire_on_commit = expire
     except sa.exc.SQLAlchemyError:  # a broken connection: the close rolls back and the pool replaces it
         log.warning("could not end a read transaction with COMMIT", exc_info=True)
 
