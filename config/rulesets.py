@@ -134,28 +134,20 @@ def _looks_like_path(name_or_path: str) -> bool:
     return name_or_path.endswith(".toml") or "/" in name_or_path or "\\" in name_or_path
 
 
-#: ids already found, with the registered folder they were looked for with: a page of cases asks for its cases'
-#: ruleset row by row, and looking again cost a stat per folder each time. A found file stays (a registered id is
-#: never overwritten, and `_load` keeps what it parsed anyway); an id not found is looked for again next time.
-_found: dict[tuple[str, Path | None], Path] = {}
-#: rulesets already loaded by id, with the registered folder: a page of cases asks for them a hundred times (each
-#: row's names, dates and flags), and the per-file cache below costs a path's hash and compare each time. Safe
-#: for the reason `_found` is: a registered id is never overwritten. Also keeps one object per id for good, which
-#: the caches that compare rulesets by identity rely on.
+#: rulesets already loaded by id, with the registered folder they were looked for in: a page of cases asks for them
+#: a hundred times (each row's names, dates and flags), and looking again cost a stat per folder, then a path's
+#: hash and compare in the per-file cache below. A loaded id stays: a registered id is never overwritten. This also
+#: keeps one object per id for good, which the caches that compare rulesets by identity rely on. An id not found
+#: (or whose file names another id) is looked for again next time.
 _loaded: dict[tuple[str, Path | None], Ruleset] = {}
 
 
 def _resolve(name_or_path: str) -> Path:
     if _looks_like_path(name_or_path):
         return Path(name_or_path).resolve()
-    key = (name_or_path, _registered_dir)
-    found = _found.get(key)
-    if found is not None:
-        return found
     for folder in _dirs():
         path = folder / f"{name_or_path}.toml"
         if path.is_file():
-            _found[key] = path
             return path
     return RULESET_DIR / f"{name_or_path}.toml"
 

@@ -52,10 +52,11 @@ def test_a_context_that_raised_is_rolled_back(app: Flask):
     assert _keys(app) == []
 
 
-def test_pages_are_served_with_their_transactions_committed_after_the_response(client):
-    """The hook runs in each request's teardown, where an error would surface in the test client."""
+def test_a_page_asked_for_again_and_again_has_its_statements_prepared(app: Flask, client):
+    """The same through HTTP: each request ends in its teardown, where the hook runs."""
     for _ in range(6):
         assert client.get("/auth/login").status_code == 200
+    assert _prepared(app)
 
 
 def test_an_object_read_in_a_context_still_reads_its_attributes_after_it(app: Flask):
