@@ -7,6 +7,7 @@ from flask import Flask
 
 from webapp.core.extensions import db
 from webapp.core.models.setting import SettingKV
+from webapp.core.read_transactions import CUSTOM_PLANS, plan_for_each_run
 
 pytestmark = pytest.mark.postgres
 
@@ -67,3 +68,24 @@ def test_an_object_read_in_a_context_still_reads_its_attributes_after_it(app: Fl
     with app.app_context():
         row = db.session.get(SettingKV, "kept")
     assert row is not None and row.value == "v"
+
+
+def test_every_run_of_a_prepared_statement_is_planned_for_its_own_parameters(app: Flask):
+    """A generic plan is costed for the average parameter: for the province's subtree (40,163 organisations
+    against five on average) it walked the whole closure table, 95-126 ms where the custom plan takes 1-5."""
+    with app.app_context():
+        assert db.session.scalar(sa.text("SHOW plan_cache_mode")) == "force_custom_plan"
+
+
+@pytest.mark.parametrize(
+    ("given", "sent"),
+    [
+        (None, CUSTOM_PLANS),
+        ("-c statement_timeout=5000", f"-c statement_timeout=5000 {CUSTOM_PLANS}"),
+        ("-c plan_cache_mode=auto", "-c plan_cache_mode=auto"),  # the deployment's own choice is kept
+    ],
+)
+def test_the_connection_options_a_deployment_gave_are_kept(given, sent):
+    cparams = {} if given is None else {"options": given}
+    plan_for_each_run(None, None, [], cparams)
+    assert cparams["options"] == sent
