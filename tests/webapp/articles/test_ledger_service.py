@@ -230,6 +230,18 @@ def test_points_by_month_place_each_article_in_its_month_after_the_cut_off_zg_6_
     assert [(m["label"], m["units"]["甲县委组织部"]) for m in january] == [("1月", 6)]
 
 
+def test_the_kept_months_are_scored_again_once_a_record_changes(world: World) -> None:
+    """A chart asked for twice reads the kept months; an adoption recorded since moves `records_stamp` and the
+    next ask scores the year again (ZG-6.6: November's article counts in November)."""
+    adopted(world, day=date(2026, 11, 10), title="十一月")
+    first = ledger.points_by_month(world.office, 2026, as_of=date(2027, 1, 5))
+    assert ledger.points_by_month(world.office, 2026, as_of=date(2027, 1, 5)) is first
+    adopted(world, day=date(2026, 11, 12), title="十一月又一篇")
+    again = ledger.points_by_month(world.office, 2026, as_of=date(2027, 1, 5))
+    assert again is not first
+    assert {m["label"]: m["units"]["甲县委组织部"] for m in again}["11月"] == 12
+
+
 def test_a_published_bulletins_result_is_not_recomputed(world: World) -> None:
     """What was issued stays what was issued: a correction after the bulletin is a new document, not a recompute."""
     ledger.close(world.head, world.office, Q4)

@@ -11,7 +11,7 @@ bonuses and incidents are in `adjust.py`; completion, ranking and advanced units
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date
 from decimal import Decimal
 from math import gcd
@@ -19,7 +19,7 @@ from math import gcd
 from workflow.scoring.ledger.adjust import claims, excess_lines, incidents, quota_lines, round_to
 from workflow.scoring.ledger.errors import LedgerError
 from workflow.scoring.ledger.period import Period
-from workflow.scoring.ledger.records import Adoption, Records, Unit
+from workflow.scoring.ledger.records import Adoption, Instruction, Records, Submission, Unit
 from workflow.scoring.ledger.result import LedgerResult, Line, UnitResult, fmt
 from workflow.scoring.ledger.scheme import ArticleTest, Klass, LedgerScheme, Quota, Value
 from workflow.scoring.ledger.standing import apply_standing
@@ -149,6 +149,49 @@ def score_ledger(
     outcome = LedgerResult(period.label, period.chinese, scheme.currency, ordered, partial=scheme.partial)
     apply_standing(scheme, outcome, bases, groups, state.eligible, state.direct, period)
     return outcome
+
+
+def split_by_month(records: Records, cutoff_day: int | None, months: Iterable[int]) -> dict[int, Records]:
+    """The records each of ``months`` (index: year * 12 + month - 1) is scored from, in one pass: an article's adoptions
+    and instructions go to the month of its first adoption (after the cut-off day, the next: ZG-6.6), a
+    submission to its own month. Incidents, claims and cadre events, which the engine filters by period itself,
+    go to every month, as does an instruction for an article never adopted (every month is refused, as it is
+    from all the records).
+
+    Scoring month m from ``split_by_month(records, cut, [m])[m]`` gives what scoring it from ``records`` gives
+    (tests/workflow/scoring/ledger/test_properties.py); the year's twelve months then read the year's records
+    once, not twelve times (a province office's year: 137,940 adoptions)."""
+    cut = cutoff_day or 31
+    month_of: dict[date, int] = {}
+    article_month: dict[tuple[str, str], int] = {}
+    for adoption in records.adoptions:
+        key = (adoption.unit, adoption.article)
+        month = _month(adoption.day, month_of, cut)
+        if month < article_month.get(key, month + 1):
+            article_month[key] = month
+    adoptions: dict[int, list[Adoption]] = defaultdict(list)
+    for adoption in records.adoptions:
+        adoptions[article_month[(adoption.unit, adoption.article)]].append(adoption)
+    instructions: dict[int, list[Instruction]] = defaultdict(list)
+    orphans: list[Instruction] = []
+    for instruction in records.instructions:
+        placed = article_month.get((instruction.unit, instruction.article))
+        (orphans if placed is None else instructions[placed]).append(instruction)
+    submissions: dict[int, list[Submission]] = defaultdict(list)
+    for submission in records.submissions:
+        day = submission.day
+        submissions[day.year * 12 + day.month - 1 + (day.day > cut)].append(submission)
+    return {
+        month: Records(
+            tuple(adoptions.get(month, ())),
+            tuple(instructions.get(month, ())) + tuple(orphans),
+            tuple(submissions.get(month, ())),
+            records.incidents,
+            records.claims,
+            records.cadre_events,
+        )
+        for month in months
+    }
 
 
 def _month(day: date, month_of: dict[date, int], cut: int) -> int:

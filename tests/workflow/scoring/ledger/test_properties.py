@@ -12,8 +12,19 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.workflow.scoring.ledger.helpers import scheme
-from workflow.scoring.ledger import Adoption, Incident, Instruction, Records, Unit, parse_period, score_ledger
-from workflow.scoring.ledger.engine import explain_article
+from workflow.scoring.ledger import (
+    Adoption,
+    Incident,
+    Instruction,
+    LedgerError,
+    Period,
+    Records,
+    Submission,
+    Unit,
+    parse_period,
+    score_ledger,
+)
+from workflow.scoring.ledger.engine import explain_article, split_by_month
 from workflow.scoring.ledger.period import month_index
 
 ZG, INF, PUB = scheme("ledger-zg"), scheme("ledger-inf"), scheme("ledger-pub")
@@ -185,3 +196,31 @@ def test_a_units_article_points_equal_its_articles_explained_one_by_one(which, p
     result = score_ledger(s, _roster(s), records, when)
     assert sum(expected.values()) > 0
     assert {u.unit: u.points for u in result.units} == expected
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    ledgers(),
+    st.sampled_from([None, 25, 31]),
+    st.lists(st.tuples(st.sampled_from(UNITS), st.integers(0, 365), st.integers(0, 3)), max_size=6),
+)
+def test_a_month_scored_from_its_split_equals_the_month_scored_from_all_the_records(ledger, cutoff, sent):
+    """ZG-6.6: an article counts in the month of its first adoption (after the cut-off day, the next).
+    `split_by_month` hands each month only its articles, so the charts' twelve months read the year once."""
+    s, records = ledger
+    s = dataclasses.replace(s, cutoff_day=cutoff)
+    submissions = tuple(Submission(unit, date(2020, 1, 1) + timedelta(days=d), n) for unit, d, n in sent)
+    records = dataclasses.replace(records, submissions=submissions)
+    months = range(2020 * 12 - 1, 2021 * 12 + 1)  # December 2019 to January 2021: the cut-off's edges too
+    parts = split_by_month(records, s.cutoff_day, months)
+    for month in months:
+        when = Period("month", month)
+        assert score_ledger(s, _roster(s), parts[month], when) == score_ledger(s, _roster(s), records, when)
+
+
+def test_an_instruction_for_an_article_never_adopted_is_refused_in_every_month():
+    records = Records(instructions=(Instruction("甲", "A9", ZG.levels[0].id),))
+    parts = split_by_month(records, ZG.cutoff_day, [2020 * 12, 2020 * 12 + 5])
+    for month, part in parts.items():
+        with pytest.raises(LedgerError):
+            score_ledger(ZG, _roster(ZG), part, Period("month", month))
