@@ -138,6 +138,23 @@ def test_the_search_pages_in_the_query(world: World) -> None:
     assert len(many) == len(few)
 
 
+def test_the_total_is_counted_up_to_the_cap_and_says_there_are_more(
+    world: World, client, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """A province office holds hundreds of thousands of articles: the count stops at `COUNT_CAP` (here 3)."""
+    for n in range(5):
+        steps.submitted(world, f"组工信息第{n}篇")
+    monkeypatch.setattr(search, "COUNT_CAP", 3)
+    found = search.search(world.editor, search.parse_filters({})[0], per_page=2)
+    assert (found.total, found.capped, found.pages, len(found.items)) == (3, True, 2, 2)
+    assert search.search(world.editor, search.parse_filters({"q": "第1篇"})[0]).capped is False
+    steps.login(client, world.editor)
+    page = client.get("/office/articles/search").get_data(as_text=True)
+    assert "超过 3 篇，可加条件缩小范围" in page
+    answer = client.get("/api/v1/office/articles/search").get_json()
+    assert (answer["count"], answer["count_capped"]) == (3, True)
+
+
 def test_the_postgresql_path_names_no_sqlite_table() -> None:
     clause = search.keyword_clause(["民情日记", "群众"], "postgresql")
     sql = str(sa.select(Article.id).where(clause).compile(dialect=postgresql.dialect()))

@@ -229,7 +229,7 @@ def search_articles() -> Response:
     page_no, per_page = _page_args()
     page = search.search(current_user, filters, page=page_no, per_page=per_page)
     rows = [{**article_row(a), "snippet": search.snippet(a, filters.terms)} for a in page.items]
-    return jsonify(articles=rows, **_pages(page))
+    return jsonify(articles=rows, count_capped=page.capped, **_pages(page))
 
 
 # -- adoptions and forwarding ----------------------------------------------------------------------------------

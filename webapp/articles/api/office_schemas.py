@@ -253,7 +253,8 @@ class SearchRow(ArticleRow):
 
 class SearchList(Out):
     articles: list[SearchRow]
-    count: int
+    count: int = Field(description="the total, counted up to 1,000")
+    count_capped: bool = Field(description="there are more than `count`")
     page: int
     per_page: int
     pages: int

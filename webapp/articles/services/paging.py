@@ -1,7 +1,7 @@
 """A page of a list that is read whole and worked out before it is cut into pages — an article's possible
 duplicates (at most `duplicates.CHECKED`), a unit's articles of one period as the ledger scores them — with the
-numbers a page's navigation needs. Lists that can grow without bound are paginated in the query instead
-(``db.paginate``)."""
+numbers a page's navigation needs; and a page of a list paginated in the query whose total is counted up to a
+cap (a unit's article list, the office's article search: ``capped``)."""
 
 from __future__ import annotations
 

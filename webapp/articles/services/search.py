@@ -30,12 +30,15 @@ from webapp.articles.models import (
     Publication,
 )
 from webapp.articles.services import permissions
+from webapp.articles.services.paging import ListPage
 from webapp.core.extensions import db
 from webapp.core.models import Organisation, User
 from webapp.core.services.errors import ServiceError
 
 PER_PAGE = 20
 MAX_PER_PAGE = 100
+#: the count stops here; beyond it the page says there are more than this many (unit_lists.COUNT_CAP alike)
+COUNT_CAP = 1_000
 MAX_PAGE = 100_000
 MAX_QUERY_LENGTH = 60
 MAX_TERMS = 5
@@ -202,14 +205,29 @@ def apply_filters(stmt: sa.Select[Any], filters: SearchFilters) -> sa.Select[Any
     return stmt
 
 
-def search(user: User, filters: SearchFilters, *, page: int = 1, per_page: int = PER_PAGE) -> Any:
-    """The articles ``user`` may see under ``filters``, newest first, one page (a Flask-SQLAlchemy Pagination)."""
-    stmt = (
-        apply_filters(sa.select(Article).where(permissions.visible_clause(user)), filters)
-        .order_by(Article.submitted_on.desc(), Article.id.desc())
-        .options(joinedload(Article.unit))
+def search(
+    user: User, filters: SearchFilters, *, page: int = 1, per_page: int = PER_PAGE
+) -> ListPage[Article]:
+    """The articles ``user`` may see under ``filters``, newest first, one page, with the total counted up to
+    `COUNT_CAP` (a province office's 359,620 articles were counted whole on every page: 200 ms on the generated
+    province)."""
+    per_page = min(max(per_page, 1), MAX_PER_PAGE)
+    stmt = apply_filters(sa.select(Article).where(permissions.visible_clause(user)), filters)
+    total = int(
+        db.session.scalar(
+            sa.select(sa.func.count()).select_from(
+                stmt.with_only_columns(Article.id).limit(COUNT_CAP + 1).subquery()
+            )
+        )
+        or 0
     )
-    return db.paginate(stmt, page=page, per_page=per_page, max_per_page=MAX_PER_PAGE, error_out=False)
+    rows = db.session.scalars(
+        stmt.order_by(Article.submitted_on.desc(), Article.id.desc())
+        .options(joinedload(Article.unit))
+        .limit(per_page)
+        .offset((max(page, 1) - 1) * per_page)
+    ).all()
+    return ListPage(rows, min(total, COUNT_CAP), max(page, 1), per_page, capped=total > COUNT_CAP)
 
 
 @dataclass(frozen=True)
