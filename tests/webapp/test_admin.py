@@ -154,6 +154,24 @@ def test_user_list_filters_by_role_and_organisation(demo, client, auth):
     assert "reviewer-3" in client.get("/admin/users?q=何建平").get_data(as_text=True)
 
 
+def test_the_user_list_reads_its_rows_roles_and_organisations_in_the_same_statements_however_many(
+    demo, client, auth, app
+):
+    """Issue 12: a page issues the same few statements whatever the data. A row shows the person's organisation
+    and roles: twenty people of many organisations take the statements one person takes (each was one more)."""
+    from tests.webapp.sql_count import count_statements
+
+    auth.login("admin")
+    client.get("/admin/users?q=reviewer-1")
+    with count_statements(app) as one:
+        page = client.get("/admin/users?q=city-staff").get_data(as_text=True)
+    assert page.count("<tr") >= 2
+    with count_statements(app) as many:
+        page = client.get("/admin/users").get_data(as_text=True)
+    assert page.count("<tr") > 15 and "评审专家" in page
+    assert many.count == one.count, many.sql
+
+
 def test_the_user_search_takes_percent_and_underscore_literally_and_ignores_case(demo, client, auth):
     """LIKE wildcards typed into the search box are letters, not patterns (no demo username holds "_" or "%");
     and the search ignores case on SQLite and PostgreSQL alike."""

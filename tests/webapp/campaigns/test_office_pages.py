@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import date
 
 from flask import Flask, url_for
 from flask.testing import FlaskClient
@@ -13,7 +14,7 @@ from openpyxl import load_workbook
 from tests.factories import TEST_PASSWORD
 from tests.webapp.campaigns.conftest import STA_TOTALS, World, draft, login, put_in_state, submit
 from webapp.campaigns.models import Campaign
-from webapp.campaigns.services import campaigns, moderation
+from webapp.campaigns.services import campaigns, moderation, setup
 from webapp.core.extensions import db
 from webapp.core.models import User
 
@@ -458,3 +459,28 @@ def test_the_offices_lines_count_its_campaigns_per_state_and_the_overdue_results
         assert lines == {"考评活动待开展": (1, 0), "考评结果待审定": (2, 1)}
         assert office_home.office_overdue(staff, TODAY) == 1
         assert office_home.office_overdue(head, TODAY) == 1  # the one waiting for approval
+
+
+def test_the_setup_page_reads_its_units_and_team_in_the_same_statements_however_many(
+    app: Flask, world: World, client: FlaskClient
+) -> None:
+    """Issue 12: the same few statements whatever the data. The page lists every chosen unit with its name and
+    every team member with their organisation; three units instead of eleven, one member instead of three, take
+    the statements eleven and three take (each was one statement more)."""
+    from tests.webapp.sql_count import count_statements
+
+    with app.app_context():
+        small, large = draft(world), draft(world, day=date(2027, 6, 1))
+        staff = db.session.get(User, world.staff.id)
+        setup.set_units(staff, small, units=[(u.id, "") for u in world.units[:3]])
+        setup.set_team(staff, small, members=[world.assessors[0].id], lead_id=world.assessors[0].id)
+        db.session.commit()
+    login(client, "staff")
+    counts = []
+    for campaign_id in (small, large, small):
+        with count_statements(app) as seen:
+            # searched for no candidate: the chosen units and members are all the page reads of organisations
+            page = client.get(f"/campaigns/{campaign_id}/setup?q=无此单位&aq=无此人").get_data(as_text=True)
+        counts.append(seen.count)
+        assert "第1县统计局" in page and "第3县统计局" in page
+    assert counts[0] == counts[1] == counts[2], counts

@@ -121,3 +121,27 @@ def test_a_panel_cannot_be_formed_before_the_notice(demo, client, auth):
     auth.login("county-staff")
     html = client.get(f"/bureau/cases/{case_id}/panel").get_data(as_text=True)
     assert 'data-testid="panel-refusal"' in html and "预检中" in html
+
+
+def test_the_panel_page_reads_its_reviewers_organisations_in_the_same_statements_however_many(
+    in_notice, demo, client, auth, app
+):
+    """Issue 12: a page issues the same few statements whatever the data. Each reviewer is shown with their
+    organisation; five more reviewers in five more organisations add no statement (they were one each)."""
+    import sqlalchemy as sa
+
+    from tests.webapp.sql_count import count_statements
+    from webapp.core.models import Organisation
+
+    auth.login("county-staff")
+    client.get(f"/bureau/cases/{in_notice}/panel")
+    with count_statements(app) as few:
+        assert client.get(f"/bureau/cases/{in_notice}/panel").status_code == 200
+    with demo.app_context():
+        newest = sa.select(Organisation).order_by(Organisation.id.desc()).limit(5)
+        added = [make_user(organisation, "reviewer").username for organisation in db.session.scalars(newest)]
+        db.session.commit()
+    with count_statements(app) as many:
+        html = client.get(f"/bureau/cases/{in_notice}/panel").get_data(as_text=True)
+    assert all(f'data-username="{username}"' in html for username in added)
+    assert many.count == few.count, many.sql

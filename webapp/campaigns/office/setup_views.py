@@ -24,7 +24,7 @@ FORMS = ("schedule", "quotas", "units", "team")
 def _render(
     campaign_id: int, *, form: str = "", errors: dict[str, str] | None = None, status: int = 200
 ) -> tuple[str, int]:
-    campaign = overview.load_for_office(current_user, campaign_id)
+    campaign = setup.load_members(overview.load_for_office(current_user, campaign_id))
     query = (request.values.get("q") or "")[:60]
     staff = "staff" in permissions.functions_on(current_user, campaign)
     typed: dict[str, Any] = {key: request.form.get(key, "") for key in request.form} if form else {}

@@ -16,6 +16,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 
 from webapp.campaigns.models import Campaign, CampaignAssessor, CampaignUnit
 from webapp.campaigns.models.campaign import PERIOD_KINDS
@@ -601,3 +602,18 @@ def organisations_by_id(ids: Iterable[int]) -> dict[int, Organisation]:
     if not wanted:
         return {}
     return {o.id: o for o in db.session.scalars(sa.select(Organisation).where(Organisation.id.in_(wanted)))}
+
+
+def load_members(campaign: Campaign) -> Campaign:
+    """``campaign`` with its units and their organisations, its team and their people and organisations loaded in
+    two statements: the setup page shows every one (a campaign of the generated province has 101 units, which
+    were one statement each)."""
+    db.session.execute(
+        sa.select(Campaign)
+        .where(Campaign.id == campaign.id)
+        .options(
+            selectinload(Campaign.units).joinedload(CampaignUnit.organisation),
+            selectinload(Campaign.assessors).joinedload(CampaignAssessor.user).joinedload(User.organisation),
+        )
+    ).all()
+    return campaign

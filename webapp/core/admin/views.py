@@ -9,6 +9,7 @@ from collections import defaultdict
 import sqlalchemy as sa
 from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy.orm import contains_eager, selectinload
 from werkzeug.wrappers import Response
 
 from webapp.core import clock
@@ -291,7 +292,13 @@ def users() -> str:
     org_id = id_arg("org")
     role = request.args.get("role") or ""
     status = request.args.get("status") or ""
-    stmt = sa.select(User).join(User.organisation).order_by(Organisation.id, User.username)
+    # each row shows the person's organisation and roles: read with the page, not one statement per row
+    stmt = (
+        sa.select(User)
+        .join(User.organisation)
+        .options(contains_eager(User.organisation), selectinload(User.role_rows))
+        .order_by(Organisation.id, User.username)
+    )
     if q:
         # typed % and _ are letters (autoescape); case is ignored on every database (ILIKE / lower LIKE)
         stmt = stmt.where(

