@@ -135,13 +135,11 @@ def _inputs(event: str) -> tuple[str, ...]:
 
 def actions_for(user: User, article: Article, today: date) -> list[Action]:
     """The events ``user`` may fire now (in table order), then those open to them but blocked by a rule."""
-    allowed = [
-        Action(e, domain.EVENT_LABELS[e], True, inputs=_inputs(e))
-        for e in articles.allowed_events(user, article, today)
-    ]
+    open_events, blocked_events = articles.open_and_blocked_events(user, article, today)
+    allowed = [Action(e, domain.EVENT_LABELS[e], True, inputs=_inputs(e)) for e in open_events]
     blocked = [
         Action(e, domain.EVENT_LABELS[e], False, refusal.message, refusal.rule, _inputs(e))
-        for e, refusal in articles.blocked_events(user, article, today)
+        for e, refusal in blocked_events
     ]
     return allowed + blocked
 

@@ -388,3 +388,16 @@ def blocked_events(
     return domain.blocked_events(
         facts_for(article), actor_of(user, article), today or clock.today(), load_rules()
     )
+
+
+def open_and_blocked_events(
+    user: User | None, article: Article, today: date | None = None
+) -> tuple[list[str], list[tuple[str, Refusal]]]:
+    """`allowed_events` and `blocked_events` from one reading of the article's facts and the person's functions
+    (the article page shows both: each reading is ~10 statements)."""
+    facts, actor, rules = facts_for(article), actor_of(user, article), load_rules()
+    today = today or clock.today()
+    return (
+        domain.allowed_events(facts, actor, today, rules),
+        domain.blocked_events(facts, actor, today, rules),
+    )
