@@ -160,7 +160,8 @@ def split_by_month(records: Records, cutoff_day: int | None, months: Iterable[in
 
     Scoring month m from ``split_by_month(records, cut, [m])[m]`` gives what scoring it from ``records`` gives
     (tests/workflow/scoring/ledger/test_properties.py); the year's twelve months then read the year's records
-    once, not twelve times (a province office's year: 137,940 adoptions)."""
+    once, not twelve times (a province office's year: 137,940 adoptions). One difference: an adoption by a unit
+    not on the roster is refused in its own month only, where the whole year's records refuse every month."""
     cut = cutoff_day or 31
     month_of: dict[date, int] = {}
     article_month: dict[tuple[str, str], int] = {}
