@@ -190,6 +190,14 @@ __all__ = [
 ]
 
 
+def capped_count(stmt: sa.Select[Any], key: Any, cap: int) -> sa.ScalarSelect[int]:
+    """A scalar subquery: the rows of ``stmt`` counted up to ``cap + 1`` (``key``: a column to select, e.g.
+    ``Case.id``; the joins and filters of ``stmt`` are kept, its order and eager loads dropped). More than ``cap``
+    means "more than ``cap``": a list's total is never counted past it (issue 12)."""
+    inner = stmt.with_only_columns(key).order_by(None).limit(cap + 1).subquery()
+    return sa.select(sa.func.count()).select_from(inner).scalar_subquery()
+
+
 def last_page_if_past_end(page: int, per_page: int, total: int) -> int:
     """``page``, or the last page of ``total`` rows when it is past the end (page 1 of an empty list)."""
     return max(1, min(page, math.ceil(total / per_page))) if per_page else page

@@ -33,6 +33,7 @@ from webapp.articles.services import permissions
 from webapp.articles.services.paging import ListPage
 from webapp.core.extensions import db
 from webapp.core.models import Organisation, User
+from webapp.core.pagination import capped_count
 from webapp.core.services.errors import ServiceError
 
 PER_PAGE = 20
@@ -213,14 +214,7 @@ def search(
     province)."""
     per_page = min(max(per_page, 1), MAX_PER_PAGE)
     stmt = apply_filters(sa.select(Article).where(permissions.visible_clause(user)), filters)
-    total = int(
-        db.session.scalar(
-            sa.select(sa.func.count()).select_from(
-                stmt.with_only_columns(Article.id).limit(COUNT_CAP + 1).subquery()
-            )
-        )
-        or 0
-    )
+    total = int(db.session.scalar(sa.select(capped_count(stmt, Article.id, COUNT_CAP))) or 0)
     rows = db.session.scalars(
         stmt.order_by(Article.submitted_on.desc(), Article.id.desc())
         .options(joinedload(Article.unit))

@@ -31,7 +31,7 @@ from webapp.articles.services import permissions
 from webapp.articles.services.paging import ListPage
 from webapp.core.extensions import db
 from webapp.core.models import User
-from webapp.core.pagination import KeysetPage, SortKey, keyset_page, order_by
+from webapp.core.pagination import KeysetPage, SortKey, capped_count, keyset_page, order_by
 from webapp.core.request_args import SQL_INT_MAX
 from webapp.core.services.errors import BadQueryArg, NotFound
 from workflow.articles import ARTICLE_STATES
@@ -162,11 +162,7 @@ def search(
     """The articles ``user`` may see, filtered, latest change first, one page (the page form: OFFSET, with the
     total counted up to `COUNT_CAP`)."""
     stmt = _listed(user, filters)
-    total = db.session.scalar(
-        sa.select(sa.func.count()).select_from(
-            stmt.with_only_columns(Article.id).order_by(None).limit(COUNT_CAP + 1).subquery()
-        )
-    )
+    total = db.session.scalar(sa.select(capped_count(stmt, Article.id, COUNT_CAP)))
     rows = db.session.scalars(
         stmt.order_by(*order_by(LIST_KEYS)).options(*ROW_LOADS).limit(per_page).offset((page - 1) * per_page)
     ).all()

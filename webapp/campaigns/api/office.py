@@ -31,7 +31,7 @@ from webapp.core import clock
 from webapp.core.api.spec import operation
 from webapp.core.auth.permissions import login_required
 from webapp.core.extensions import db
-from webapp.core.pagination import SortKey, keyset_page, limit_arg, order_by
+from webapp.core.pagination import SortKey, capped_count, keyset_page, limit_arg, order_by
 from webapp.core.request_args import page_arg
 from webapp.core.services.errors import NotFound
 from workflow.campaigns import STATE_LABELS
@@ -105,14 +105,7 @@ def campaign_list() -> Response:
             }
         )
     page = page_arg()
-    total = int(
-        db.session.scalar(
-            sa.select(sa.func.count()).select_from(
-                stmt.with_only_columns(Campaign.id).limit(COUNT_CAP + 1).subquery()
-            )
-        )
-        or 0
-    )
+    total = int(db.session.scalar(sa.select(capped_count(stmt, Campaign.id, COUNT_CAP))) or 0)
     total = min(total, COUNT_CAP)
     rows = db.session.scalars(
         stmt.order_by(*order_by(LIST_KEYS)).limit(PER_PAGE).offset((page - 1) * PER_PAGE)

@@ -17,6 +17,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask_sqlalchemy.pagination import Pagination
 
+from webapp.core import pagination
 from webapp.core.extensions import db
 from webapp.core.pagination import SortKey, after, last_page_if_past_end
 
@@ -26,11 +27,8 @@ COUNT_CAP = 1_000
 
 
 def capped_count(stmt: sa.Select[Any], key: Any, cap: int | None = None) -> sa.ScalarSelect[int]:
-    """A scalar subquery: the rows of ``stmt`` counted up to ``cap + 1`` (``key``: a column to select, e.g.
-    ``Case.id``; the joins and filters of ``stmt`` are kept, its order and eager loads dropped)."""
-    cap = COUNT_CAP if cap is None else cap
-    inner = stmt.with_only_columns(key).order_by(None).limit(cap + 1).subquery()
-    return sa.select(sa.func.count()).select_from(inner).scalar_subquery()
+    """`webapp.core.pagination.capped_count` with the case lists' cap, `COUNT_CAP`, unless another is given."""
+    return pagination.capped_count(stmt, key, COUNT_CAP if cap is None else cap)
 
 
 def count_text(total: int, cap: int | None = None) -> str:
