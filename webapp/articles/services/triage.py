@@ -67,8 +67,8 @@ class TriageView:
 
 
 def _actions(user: User, article: Article, today: date) -> dict[str, Refusal | None]:
-    allowed = set(articles.allowed_events(user, article, today))
-    blocked = dict(articles.blocked_events(user, article, today))
+    open_events, blocked_events = articles.open_and_blocked_events(user, article, today)
+    allowed, blocked = set(open_events), dict(blocked_events)
     out: dict[str, Refusal | None] = {}
     for action in ACTIONS:
         event = ACTION_EVENTS[action]
