@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Hashable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -293,6 +294,23 @@ LIVE_CACHE_SIZE = 8
 _LIVE: Kept[dict[str, Any]] = Kept("ledger_live", LIVE_CACHE_SIZE)
 
 
+def _made_of(
+    office: ArticleOffice, what: Hashable, as_of: date, scheme: LedgerScheme, who: Roster
+) -> tuple[Any, ...]:
+    """Everything a kept result of the office's records is made of (`live`, `points_by_month`): ``what`` (a
+    period's label, a year), the day, the scheme, the roster, the office's publications and `records_stamp`."""
+    return (
+        office.id,
+        what,
+        as_of,
+        scheme.id,
+        scheme.version,
+        who.key(),
+        _publications(office),
+        records_stamp(office),
+    )
+
+
 def live(
     office: ArticleOffice, period: Period, as_of: date | None = None, *, fresh: bool = False
 ) -> dict[str, Any]:
@@ -307,17 +325,7 @@ def live(
     who = roster(office, scheme)
     key: tuple[Any, ...] | None = None
     if not fresh:
-        publications = _publications(office)
-        key = (
-            office.id,
-            period.label,
-            as_of,
-            scheme.id,
-            scheme.version,
-            who.key(),
-            publications,
-            records_stamp(office),
-        )
+        key = _made_of(office, period.label, as_of, scheme, who)
         found = _LIVE.get(key)
         if found is not None:
             return found
@@ -414,16 +422,7 @@ def points_by_month(
         who = roster(office, scheme)
         key: tuple[Any, ...] | None = None
         if unit_id is None and collected is None:
-            key = (
-                office.id,
-                year,
-                as_of,
-                scheme.id,
-                scheme.version,
-                who.key(),
-                _publications(office),
-                records_stamp(office),
-            )
+            key = _made_of(office, year, as_of, scheme, who)
             found = _MONTHS.get(key)
             if found is not None:
                 return found
