@@ -24,8 +24,8 @@ plan, ``plan_cache_mode = auto``). Our parameters are skewed: the province's sub
 county's a few hundred, and the generic plan is costed for the average, five. Crawling 1,336 pages of the
 generated province as 21 users with generic plans forced, the bureaus in the province's subtree took 95-126 ms
 (an index walk of all 40,163 closure rows) against 1-5 ms planned for the province; the audit log's page 1.8 s
-against 1.5 ms (a ``LIMIT`` the generic plan cannot see); a case page ``auto`` had switched to generic ran 79 ms
-against 7. So every connection plans each run for its parameters (``plan_cache_mode = force_custom_plan``, sent
+against 1.5 ms (a ``LIMIT`` the generic plan cannot see); on a case page ``auto`` had switched to generic, its
+statements took 61-63 ms a request against 7-8.5. So every connection plans each run for its parameters (``plan_cache_mode = force_custom_plan``, sent
 with the connection's startup, no extra statement, with ``jit = off``: `SETTINGS`); a prepared statement still
 saves its parsing and rewriting.
 """
