@@ -4,7 +4,7 @@ or two characters, ILIKE on PostgreSQL), unit, state, publication and dates — 
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -12,12 +12,13 @@ from flask_migrate import upgrade
 from sqlalchemy.dialects import postgresql
 
 from tests import database as test_database
-from tests.factories import make_test_app
+from tests.factories import make_test_app, make_user
 from tests.webapp.articles import office_steps as steps
 from tests.webapp.articles.conftest import World
 from webapp.articles.models import Article
-from webapp.articles.services import articles, search
+from webapp.articles.services import articles, forwarding, offices, permissions, search
 from webapp.core.extensions import db
+from webapp.core.models import Role, User
 
 DAY = steps.DAY
 
@@ -198,3 +199,55 @@ def test_the_search_page_over_http(world: World, client, three: dict[str, int]) 
     assert "民情日记" in text and "共 1 篇" in text
     steps.login(client, world.reader)
     assert client.get("/office/articles/search").status_code == 200
+
+
+def _written(world: World, officer: User, signer: User, office_id: int, title: str, day: date) -> int:
+    article = articles.create_draft(officer, office_id=office_id, title=title, body="正文" * 50, today=day)
+    articles.fire(officer, article.id, "submit", today=day)
+    articles.fire(signer, article.id, "sign_off", today=day)
+    return article.id
+
+
+def test_each_way_to_an_article_is_searched_once_and_the_pages_merge_in_order(world: World) -> None:
+    """The search takes the page from each way a person sees articles (their unit, their office, forwarded to it
+    under INF-2.5) and merges them: every page, at any size, is the list `visible_clause` orders, each article
+    once — here with a person whose office is also a unit of itself (their own articles are theirs both ways)
+    and an upper office that has articles of its own and forwarded ones."""
+    office_org = world.editor.organisation
+    offices.add_units(world.office.id, [(office_org.id, "county")])
+    offices.add_units(world.upper.id, [(office_org.id, "county")])
+    both = make_user(office_org, Role.OFFICE_EDITOR, Role.INFO_OFFICER, username="editor-and-officer")
+    signer = make_user(office_org, Role.INFO_SIGNER, username="office-signer")
+    db.session.commit()
+    steps.upper_head(world)
+    for n in range(4):  # by both at its own office: in its unit's arm and its office's
+        _written(world, both, signer, world.office.id, f"本部稿件{n}", DAY - timedelta(days=2 * n))
+    for n in range(3):  # to the upper office
+        _written(world, both, signer, world.upper.id, f"报省稿件{n}", DAY - timedelta(days=2 * n + 1))
+    articles.create_draft(both, office_id=world.office.id, title="草稿", body="正文", today=DAY)
+    for n in range(3):
+        steps.submitted(world, f"甲县稿件{n}", day=DAY - timedelta(days=n))
+    for _ in range(2):
+        forwarding.forward(world.editor, steps.adopted(world), "up", today=DAY)
+    for person in (both, world.upper_editor, world.editor, world.reader, world.officer_a):
+        expected = db.session.scalars(
+            sa.select(Article.id)
+            .where(permissions.visible_clause(person))
+            .order_by(Article.submitted_on.desc(), Article.id.desc())
+        ).all()
+        assert set(expected) == {
+            a.id for a in db.session.scalars(sa.select(Article)) if permissions.functions_on(person, a)
+        }
+        assert len(permissions.visible_arms(person)) > 1 or person is world.officer_a
+        for per_page in (1, 2, 3, 50):
+            shown: list[int] = []
+            for page in range(1, len(expected) // per_page + 2):
+                found = search.search(person, search.SearchFilters(), page=page, per_page=per_page)
+                assert found.total == len(expected), (person.username, per_page)
+                shown += [a.id for a in found.items]
+            assert shown == expected, (person.username, per_page)
+    assert len(permissions.visible_arms(both)) == 3
+    assert (
+        db.session.scalar(sa.select(sa.func.count()).where(permissions.visible_clause(both)))
+        == 4 + 3 + 1 + 3 + 2
+    )

