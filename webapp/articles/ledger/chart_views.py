@@ -30,7 +30,7 @@ def chart(period: str, name: str) -> Response:
         abort(404)
     try:
         when = ledger.period_from(period)
-        png = _draw(office, when, name)
+        png = ledger.drawn(office, when, name, lambda: _draw(office, when, name))
     except ServiceError:
         abort(404)
     response = Response(png, mimetype="image/png")

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -470,6 +470,25 @@ def points_by_month(
 
 #: the office-wide points by month kept per process (`points_by_month`), a couple of years deep
 _MONTHS: Kept[list[dict[str, Any]]] = Kept("ledger_months", 4)
+
+
+#: the charts' images kept per process (`drawn`): matplotlib takes ~0.7 s to draw forty units' bars with their
+#: names, and the publications chart reads the period's records (~1 s for a province office's quarter)
+_DRAWN: Kept[bytes] = Kept("ledger_charts", 12)
+
+
+def drawn(office: ArticleOffice, period: Period, name: str, draw: Callable[[], bytes]) -> bytes:
+    """``draw()`` — the chart ``name`` of ``period`` — kept under everything it is drawn from: what `_made_of`
+    says of the office's records, and the period's frozen result when it is closed (changed only by a recompute,
+    which moves the record's version). A view after any change draws afresh."""
+    scheme = require_scheme(office)
+    record = closed_period(office, period)
+    key = (
+        *_made_of(office, (period.label, name), clock.today(), scheme, roster(office, scheme)),
+        (record.id, record.version_id) if record is not None else None,
+    )
+    found = _DRAWN.get(key)
+    return found if found is not None else _DRAWN.put(key, draw())
 
 
 @dataclass(frozen=True)
