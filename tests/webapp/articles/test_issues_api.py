@@ -253,3 +253,35 @@ def test_the_documents_list_every_article_issue_and_instruction_operation(client
         "/article-follow-ups": {"get"},
         "/article-follow-ups/{follow_up_id}/report": {"post"},
     }
+
+
+def test_an_issues_candidates_are_counted_up_to_the_cap(
+    as_user: Any, world: World, client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A province publication's adoptions waiting for an issue run to tens of thousands: they are counted up to
+    `issues.CANDIDATES_CAP` (here 3), oldest first, and the page, the API and the service say there are more."""
+    from tests.webapp.articles.unit_helpers import login
+    from webapp.articles.services import issues
+
+    editor = as_user("editor")
+    issue = _new_issue(editor, world)
+    made = [adopted(world, f"第{n}篇").id for n in range(5)]
+    monkeypatch.setattr(issues, "CANDIDATES_CAP", 3)
+    stored = db.session.get(PublicationIssue, issue["id"])
+    page = issues.candidates(world.editor, stored, page=9, per_page=2)
+    assert (page.total, page.capped, page.pages, page.page, [a.id for a in page.items]) == (
+        3,
+        True,
+        2,
+        2,
+        made[2:4],
+    )
+    answer = editor.get(f"/article-issues/{issue['id']}/candidates?per_page=2").get_json()
+    assert (answer["count"], answer["count_capped"], answer["pages"]) == (3, True, 2)
+    assert [c["adoption_id"] for c in answer["candidates"]] == made[:2]
+    monkeypatch.setattr(issues, "CANDIDATES_CAP", 10)
+    assert issues.candidates(world.editor, stored).capped is False
+    monkeypatch.setattr(issues, "CANDIDATES_CAP", 3)
+    login(client, "editor")
+    shown = client.get(f"/office/publishing/issues/{issue['id']}").get_data(as_text=True)
+    assert "超过 3 篇，先编入采用较早的稿件" in shown and f'value="{made[0]}"' in shown

@@ -250,7 +250,7 @@ def list_candidates(issue_id: int) -> Response:
         }
         for a in page.items
     ]
-    return jsonify(candidates=rows, **_listing(page))
+    return jsonify(candidates=rows, count_capped=page.capped, **_listing(page))
 
 
 @login_required

@@ -212,6 +212,7 @@ class Candidate(Out):
 
 class CandidateList(Listing):
     candidates: list[Candidate]
+    count_capped: bool = Field(description="there are more than `count` (counted up to 1,000)")
 
 
 class Unit(Out):
