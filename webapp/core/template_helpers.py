@@ -113,10 +113,29 @@ def _nav_overdue_count() -> int:
     return total
 
 
+def checkbox_cells(field: Any) -> Markup:
+    """A multiple-choice field's options as checkboxes in the grid cells of the ``render_field`` macro, written
+    here as WTForms writes them: WTForms makes a bound field per option (~0.2 ms each), and a province office's
+    约稿 form lists its 1,801 units (0.37 s of rendering). A box is not ``required`` each: the field says what is
+    missing when the form comes back."""
+    name = escape(field.name)
+    cells = []
+    for index, (value, label, selected, _render_kw) in enumerate(field.iter_choices()):
+        option_id = escape(f"{field.id}-{index}")
+        checked = "checked " if selected else ""
+        cells.append(
+            f'<div class="col"><div class="form-check"><input {checked}class="form-check-input" id="{option_id}" '
+            f'name="{name}" type="checkbox" value="{escape(value)}"> '
+            f'<label class="form-check-label" for="{option_id}">{escape(label or value)}</label></div></div>'
+        )
+    return Markup("\n".join(cells))
+
+
 def register_template_helpers(app: Flask) -> None:
     app.add_template_filter(format_datetime, "datetime_cn")
     app.add_template_filter(format_date, "date_cn")
     app.add_template_global(rule_reference, "rule_ref")
+    app.add_template_global(checkbox_cells, "checkbox_cells")
     app.add_template_global(reason_with_rule, "reason_with_rule")
     app.add_template_global(ruleset_name, "ruleset_name")
     app.add_template_global(selected_ruleset, "selected_ruleset")
