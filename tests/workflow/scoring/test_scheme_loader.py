@@ -205,3 +205,27 @@ def test_a_yes_or_no_where_points_belong_is_refused_as_not_a_number(raw_scheme, 
         parse_scheme(data, "sta-2017.toml")
     assert excinfo.value.code == "number.not_number"
     assert "分数应为数字" in str(excinfo.value)
+
+
+def test_a_directory_is_read_once_until_one_of_its_files_changes(tmp_path, monkeypatch):
+    """A page offering the schemes asks for them several times: the files are read and parsed once, and again
+    when one is added or changed (a new version shipped, GAP: a running case keeps its own)."""
+    import config.schemes as schemes
+
+    old = load_scheme("lrn")
+    (tmp_path / "lrn-1.toml").write_text(scheme_to_toml(old), encoding="utf-8")
+    read = []
+    real = schemes._read_bytes
+    monkeypatch.setattr(
+        schemes, "_read_bytes", lambda content, path: read.append(path.name) or real(content, path)
+    )
+    for _ in range(3):
+        assert load_scheme("lrn", directory=tmp_path) == old
+        assert available_schemes(tmp_path) == [("lrn", old.version, old.name)]
+    assert read == ["lrn-1.toml"]
+    newer = scheme_to_toml(old).replace(f'version = "{old.version}"', 'version = "2"')
+    (tmp_path / "lrn-2.toml").write_text(newer, encoding="utf-8")
+    assert load_scheme("lrn", directory=tmp_path).version == "2"
+    assert sorted(read) == ["lrn-1.toml", "lrn-1.toml", "lrn-2.toml"]
+    (tmp_path / "lrn-2.toml").write_text(newer.replace('version = "2"', 'version = "3"'), encoding="utf-8")
+    assert load_scheme("lrn", directory=tmp_path).version == "3"
