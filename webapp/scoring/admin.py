@@ -83,7 +83,7 @@ def index() -> str:
     return render_template(
         "scoring/admin/schemes.html",
         rows=rows,
-        usage={row.id: schemes.cases_using(row) for row in rows},
+        usage=schemes.cases_using(rows),
         form=form,
     )
 
@@ -161,7 +161,7 @@ def show(version_pk: int) -> str:
         row=row,
         not_applicable=not_applicable,
         scheme=schemes.version_scheme(row),
-        usage=schemes.cases_using(row),
+        usage=schemes.cases_using([row])[row.id],
         form=form,
         fmt_points=fmt_points,
     )

@@ -162,3 +162,39 @@ def test_shipped_schemes_are_registered_once_and_the_sample_is_active_for_hubei(
         refs = {row.ref for row in schemes.list_versions()}
         assert {"sta-2017@2017.1", "hubei-archive-sample@sample-1"} <= refs
         assert schemes.active_scheme_for("hubei-2011") == ("hubei-archive-sample", "sample-1")
+
+
+def test_the_versions_list_counts_every_versions_subjects_in_one_statement_per_procedure(world, client, auth):
+    """The list shows how many cases and campaigns record each version (a version in use is not replaced): one
+    grouped count per procedure, however many versions there are (a count per version scanned every case)."""
+    from tests.factories import make_bureau, make_case, make_organ
+    from tests.webapp.sql_count import count_statements
+    from webapp.campaigns.models import Campaign
+    from webapp.grading.models import Case
+    from webapp.scoring.services.scoresheets.subject import procedures
+
+    with world.app_context():
+        rows = schemes.list_versions()
+        first, second = rows[0], rows[1]
+        organ = make_organ(make_bureau())
+        for row in (first, first, second):
+            make_case(organ, scheme_id=row.scheme_id, scheme_version=row.version)
+        db.session.commit()
+        rows = schemes.list_versions()
+        with count_statements(world) as seen:
+            usage = schemes.cases_using(rows)
+        assert seen.count == len(procedures()) == 2 and len(rows) > 2
+        for row in rows:
+            expected = sum(
+                db.session.scalar(
+                    sa.select(sa.func.count()).where(
+                        model.scheme_id == row.scheme_id, model.scheme_version == row.version
+                    )
+                )
+                for model in (Case, Campaign)
+            )
+            assert usage[row.id] == expected, row.ref
+        assert (usage[first.id], usage[second.id]) == (2, 1)
+    auth.login("admin")
+    listing = client.get("/admin/schemes/").get_data(as_text=True)
+    assert f"<td>{usage[rows[0].id]}</td>" in listing

@@ -93,8 +93,8 @@ class UnitSheets:
     def pin_scheme(self, subject: SheetSubject) -> Scheme | None:
         return self._scheme()
 
-    def scheme_users(self, scheme_id: str, version: str) -> int:
-        return 0
+    def scheme_users(self) -> dict[tuple[str, str], int]:
+        return {}
 
     def record(self, subject: SheetSubject, sheet: ScoreSheet, event: str, actor: User, comment: str) -> None:
         self.recorded.append((subject.id, event, comment))

@@ -165,15 +165,11 @@ class CampaignSheets:
         # the campaign fixed its scheme version when it was set up; running campaigns keep theirs
         return scheme_of_campaign(subject.record.campaign)
 
-    def scheme_users(self, scheme_id: str, version: str) -> int:
-        return (
-            db.session.scalar(
-                sa.select(sa.func.count(Campaign.id)).where(
-                    Campaign.scheme_id == scheme_id, Campaign.scheme_version == version
-                )
-            )
-            or 0
+    def scheme_users(self) -> dict[tuple[str, str], int]:
+        grouped = sa.select(Campaign.scheme_id, Campaign.scheme_version, sa.func.count(Campaign.id)).group_by(
+            Campaign.scheme_id, Campaign.scheme_version
         )
+        return {(scheme_id, version): n for scheme_id, version, n in db.session.execute(grouped) if scheme_id}
 
     def record(self, subject: SheetSubject, sheet: ScoreSheet, event: str, actor: User, comment: str) -> None:
         cu: CampaignUnit = subject.record

@@ -141,15 +141,11 @@ class GradingSheets:
     def pin_scheme(self, subject: SheetSubject) -> Scheme | None:
         return pin_scheme(subject.record)
 
-    def scheme_users(self, scheme_id: str, version: str) -> int:
-        return (
-            db.session.scalar(
-                sa.select(sa.func.count(Case.id)).where(
-                    Case.scheme_id == scheme_id, Case.scheme_version == version
-                )
-            )
-            or 0
+    def scheme_users(self) -> dict[tuple[str, str], int]:
+        grouped = sa.select(Case.scheme_id, Case.scheme_version, sa.func.count(Case.id)).group_by(
+            Case.scheme_id, Case.scheme_version
         )
+        return {(scheme_id, version): n for scheme_id, version, n in db.session.execute(grouped) if scheme_id}
 
     def record(self, subject: SheetSubject, sheet: ScoreSheet, event: str, actor: User, comment: str) -> None:
         case = subject.record

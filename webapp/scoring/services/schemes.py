@@ -9,6 +9,8 @@ official table). Every error an importer sees is in Chinese and names the cell o
 from __future__ import annotations
 
 import re
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
@@ -215,9 +217,14 @@ def ruleset_choices() -> list[tuple[str, str]]:
     return out
 
 
-def cases_using(row: SchemeVersion) -> int:
-    """How many subjects (cases, campaign units…) record this version, as each procedure with sheets counts them."""
-    return sum(proc.scheme_users(row.scheme_id, row.version) for proc in procedures().values())
+def cases_using(rows: Sequence[SchemeVersion]) -> dict[int, int]:
+    """How many subjects (cases, campaigns…) record each of ``rows``' versions, by row id, as each procedure
+    with sheets counts them: one grouped statement per procedure, however many versions are listed (a count
+    per version and procedure scanned the province's 60,000 cases each time: 120 ms for the list)."""
+    used: Counter[tuple[str, str]] = Counter()
+    for proc in procedures().values():
+        used.update(proc.scheme_users())
+    return {row.id: used[(row.scheme_id, row.version)] for row in rows}
 
 
 # --------------------------------------------------------------------------------------------------------

@@ -151,8 +151,9 @@ class SheetProcedure(Protocol):
     def pin_scheme(self, subject: SheetSubject) -> Scheme | None:
         """Fix the subject's scheme version when its first sheet is started (inside that transaction)."""
 
-    def scheme_users(self, scheme_id: str, version: str) -> int:
-        """How many subjects record this scheme version (a version in use is not deleted or replaced)."""
+    def scheme_users(self) -> Mapping[tuple[str, str], int]:
+        """How many subjects record each scheme version, by (scheme id, version), in one grouped statement (a
+        version in use is not deleted or replaced; the versions' list shows every version's count)."""
 
     def record(self, subject: SheetSubject, sheet: ScoreSheet, event: str, actor: User, comment: str) -> None:
         """Write a sheet's submit or reopen (``sheet_submitted`` / ``sheet_reopened``) to the subject's audit
