@@ -369,3 +369,39 @@ def test_the_records_on_the_article_are_listed(world: World, client):
     assert "上报上级" in text and "省委组织部办公室" in text and "待上级处理" in text
     assert "张书记" in text and "市领导" in text and "经验做法值得推广" in text and "报送落实情况" in text
     assert "信息失实" in text and "数据与统计公报不符" in text and "ZG-4.9" in text
+
+
+def test_the_page_gives_the_guards_the_facts_the_services_count_zg_6_1_inf_2_8(world: World) -> None:
+    """The article page reads the article's returns and adoptions for its records and gives the guards their facts
+    from them (an open return blocks sending on, ZG-6.1; adoptions, INF-2.8): the same facts `facts_for` counts,
+    a withdrawn adoption and an answered return included."""
+    from webapp.articles.services import adoption_changes, article_page
+    from webapp.articles.services.adoptions import AdoptionInput
+    from webapp.articles.services.facts import facts_for, facts_from
+
+    answered = walk(world, "returned")
+    articles.fire(world.officer_a, answered, "resubmit", answer="已在第二段注明出处", today=TODAY)
+    twice = walk(world, "adopted")
+    other = db.session.scalar(sa.select(Adoption.publication_id).where(Adoption.article_id == twice))
+    second = adoption_changes.adopt_again(
+        world.editor,
+        twice,
+        AdoptionInput(
+            next(p.id for p in world.office.publications if p.id != other), "exp", "single", adopted_on=TODAY
+        ),
+    )
+    adoption_changes.cancel(world.editor, second.id, reason="误录刊物，撤销此条采用")
+    seen = set()
+    for article_id in (
+        walk(world, "draft"),
+        walk(world, "returned"),
+        answered,
+        walk(world, "adopted"),
+        twice,
+    ):
+        shown = article_page.build(world.officer_a, article_id, today=TODAY)
+        article = db.session.get(Article, article_id)
+        facts = facts_from(article, shown.returns, [row.adoption for row in shown.adoptions])
+        assert facts == facts_for(article), article.state
+        seen.add((facts.open_return, facts.adoptions))
+    assert seen == {(False, 0), (True, 0), (False, 1)}

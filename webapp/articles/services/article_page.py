@@ -35,10 +35,11 @@ from webapp.articles.models import (
 )
 from webapp.articles.services import adoptions, articles, attachments, permissions, revisions
 from webapp.articles.services.adoptions import Choices
+from webapp.articles.services.facts import facts_from
 from webapp.core import clock
 from webapp.core.extensions import db
 from webapp.core.models import AuditEvent, User
-from webapp.core.services.audit import ChainCheck, trail_of, verify_chain
+from webapp.core.services.audit import ChainCheck, check_rows, trail_of
 from webapp.core.services.diagram import procedure_svg
 from workflow import articles as domain
 
@@ -133,9 +134,11 @@ def _inputs(event: str) -> tuple[str, ...]:
     return articles.EVENT_INPUTS.get(event, ())
 
 
-def actions_for(user: User, article: Article, today: date) -> list[Action]:
+def actions_for(
+    user: User, article: Article, today: date, facts: domain.ArticleFacts | None = None
+) -> list[Action]:
     """The events ``user`` may fire now (in table order), then those open to them but blocked by a rule."""
-    open_events, blocked_events = articles.open_and_blocked_events(user, article, today)
+    open_events, blocked_events = articles.open_and_blocked_events(user, article, today, facts=facts)
     allowed = [Action(e, domain.EVENT_LABELS[e], True, inputs=_inputs(e)) for e in open_events]
     blocked = [
         Action(e, domain.EVENT_LABELS[e], False, refusal.message, refusal.rule, _inputs(e))
@@ -150,11 +153,9 @@ def quote(rule: str | None) -> str:
     return rules.cite(rule) if rule and rule in rules.texts else ""
 
 
-def timeline_of(article_id: int) -> list[TimelineRow]:
-    return [
-        TimelineRow(row, TIMELINE_LABELS.get(row.event, "其他记录"), quote(row.rule_id))
-        for row in trail_of(articles.SUBJECT, article_id)
-    ]
+def timeline_of(trail: list[AuditEvent]) -> list[TimelineRow]:
+    """The article's trail as its timeline's rows (the trail read once: the chain check reads the same rows)."""
+    return [TimelineRow(row, TIMELINE_LABELS.get(row.event, "其他记录"), quote(row.rule_id)) for row in trail]
 
 
 def _read_only_reason(article: Article, functions: frozenset[str]) -> str:
@@ -227,7 +228,6 @@ def build(user: User, article_id: int, *, today: date | None = None) -> ArticleP
     today = today or clock.today()
     article = articles.load(user, article_id)
     functions = permissions.functions_on(user, article)
-    actions = actions_for(user, article, today)
     returns = list(
         db.session.scalars(
             sa.select(ArticleReturn)
@@ -236,7 +236,12 @@ def build(user: User, article_id: int, *, today: date | None = None) -> ArticleP
             .order_by(ArticleReturn.id)
         )
     )
+    records = _records(article)
+    # the guards' facts from the returns and adoptions just read, not counted again
+    facts = facts_from(article, returns, (row.adoption for row in records["adoptions"]))
+    actions = actions_for(user, article, today, facts)
     can_adopt = any(a.allowed and a.event == "adopt" for a in actions)
+    trail = trail_of(articles.SUBJECT, article.id)
     return ArticlePage(
         article=article,
         functions=functions,
@@ -244,8 +249,8 @@ def build(user: User, article_id: int, *, today: date | None = None) -> ArticleP
         revisions=revisions.revisions_of(article.id),
         returns=returns,
         attachments=attachments.attachments_of(article.id),
-        timeline=timeline_of(article.id),
-        chain=verify_chain(articles.SUBJECT, article.id),
+        timeline=timeline_of(trail),
+        chain=check_rows(trail),
         diagram=procedure_svg(domain.PROCEDURE, article.state),
         abilities={
             "edit_text": permissions.can_edit_text(user, article),
@@ -254,5 +259,5 @@ def build(user: User, article_id: int, *, today: date | None = None) -> ArticleP
         },
         adoption_choices=adoptions.choices(article.office_id) if can_adopt else None,
         read_only_reason=_read_only_reason(article, functions),
-        **_records(article),
+        **records,
     )

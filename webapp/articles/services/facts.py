@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import sqlalchemy as sa
 
 from webapp.articles.models import Adoption, Article, ArticleReturn
@@ -20,13 +22,29 @@ def facts_for(article: Article) -> ArticleFacts:
             Adoption.article_id == article.id, Adoption.cancelled_at.is_(None)
         )
     )
+    return _facts(article, bool(open_return), int(adoptions or 0))
+
+
+def facts_from(
+    article: Article, returns: Iterable[ArticleReturn], adoptions: Iterable[Adoption]
+) -> ArticleFacts:
+    """`facts_for` from the article's returns and adoptions already read (every one of them: the article page's
+    records), without counting them again."""
+    return _facts(
+        article,
+        any(r.answered_at is None for r in returns),
+        sum(1 for a in adoptions if a.cancelled_at is None),
+    )
+
+
+def _facts(article: Article, open_return: bool, adoptions: int) -> ArticleFacts:
     return ArticleFacts(
         state=article.state,
         title=article.title or "",
         body_length=len((article.body or "").strip()),
         secrecy=article.secrecy,
-        open_return=bool(open_return),
-        adoptions=int(adoptions or 0),
+        open_return=open_return,
+        adoptions=adoptions,
         submitted_on=article.submitted_on,
         signed_off_on=article.signed_off_on,
         received_on=article.received_on,
