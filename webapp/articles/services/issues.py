@@ -41,7 +41,7 @@ from webapp.articles.services.paging import ListPage
 from webapp.core import clock
 from webapp.core.extensions import db
 from webapp.core.models import User
-from webapp.core.pagination import capped_count
+from webapp.core.pagination import capped_count, last_page_if_past_end
 from webapp.core.services.audit import append_event
 from webapp.core.services.errors import InvalidInput, NotFound
 from workflow.articles import SECRECY_LABELS, numbering
@@ -177,7 +177,7 @@ def candidates(
     total = int(db.session.scalar(sa.select(capped_count(query, Adoption.id, CANDIDATES_CAP))) or 0)
     per_page = min(max(per_page, 1), ADD_MAX)
     shown = min(total, CANDIDATES_CAP)
-    page = min(max(page, 1), max(1, -(-shown // per_page)))
+    page = last_page_if_past_end(max(page, 1), per_page, shown)
     rows = db.session.scalars(
         query.options(joinedload(Adoption.article).joinedload(Article.unit))
         .order_by(Adoption.adopted_on, Adoption.id)
