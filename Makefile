@@ -91,7 +91,8 @@ format: venv
 # PostgreSQL (a database whose name contains "bench": it is dropped and generated again). BENCH_ARGS=--quick for a
 # smoke run, --reuse to keep the generated databases between runs. Not part of `make test`.
 BENCH_ARGS ?=
-bench: venv
+# the case page draws its diagram with Graphviz and the PDFs need the CJK font, as in `make run`
+bench: venv system-fonts system-graphviz
 	$(PY) -m pip install --quiet -e '.[bench,postgres]'
 	DATABASE_URL='$(DATABASE_URL)' $(PY) -m bench $(BENCH_ARGS)
 

@@ -117,6 +117,10 @@ def main(argv: list[str] | None = None) -> int:
             with open(out, "w", encoding="utf-8") as handle:
                 json.dump(report, handle, ensure_ascii=False, indent=2)
                 handle.write("\n")
+        failed = [page["name"] for page in report["pages"] if page.get("errors")]
+        if failed:
+            print(f"pages that answered errors (their figures are not results): {', '.join(failed)}")
+            return 1
     return 0
 
 

@@ -359,6 +359,9 @@ def table(rows: list[dict[str, Any]]) -> str:
         small = "—" if row.get("sql_small") is None else row["sql_small"]
         large = "—" if row.get("sql_large") is None else row["sql_large"]
         note = f" ({row['note']})" if row.get("note") else ""
+        if row.get("errors"):  # a page that failed is not a figure: said in the row, and the run exits 1
+            failed = ", ".join(f"{count} × HTTP {status}" for status, count in row["errors"].items())
+            note += f" **FAILED: {failed}**"
         lines.append(
             f"| {row['name']}{note} | {_fmt(row.get('p50_ms'))} | {_fmt(row.get('p99_ms'))} | {ratio} | "
             f"{small} → {large} |"

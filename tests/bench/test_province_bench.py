@@ -147,3 +147,16 @@ def test_no_request_is_timed_before_every_clients_warm_up_is_answered() -> None:
     )
     assert len(result.latencies) == 6
     assert events[:2] == ["warm", "warm"] and set(events[2:]) == {"timed"}
+
+
+def test_a_page_that_answered_errors_is_marked_failed_in_the_table() -> None:
+    """A page answering 500 still has latencies (an error page is fast); the table must not pass them off as
+    its figures (a fresh machine without Graphviz once "measured" the case page that way)."""
+    rows = [
+        {"name": "case page", "p50_ms": 5.0, "p99_ms": 6.0, "baseline_p50_ms": 1.0, "sql_small": 3,
+         "sql_large": 3, "errors": {"500": 208}},
+        {"name": "notices", "p50_ms": 5.0, "p99_ms": 6.0, "baseline_p50_ms": 1.0, "sql_small": 3, "sql_large": 3},
+    ]  # fmt: skip
+    case_line, notices_line = pg.table(rows).splitlines()[2:]
+    assert "FAILED: 208 × HTTP 500" in case_line
+    assert "FAILED" not in notices_line

@@ -7,7 +7,7 @@ from flask import Flask
 
 from webapp.core.extensions import db
 from webapp.core.models.setting import SettingKV
-from webapp.core.read_transactions import with_settings
+from webapp.core.read_transactions import WROTE, note_writes, with_settings
 
 pytestmark = pytest.mark.postgres
 
@@ -40,6 +40,18 @@ def test_a_write_nobody_committed_is_still_rolled_back(app: Flask):
         )
     with app.app_context():
         db.session.add(SettingKV(key="pending", value="x"))
+    assert _keys(app) == []
+
+
+def test_a_write_hidden_in_a_with_is_still_rolled_back(app: Flask):
+    """Only a plain SELECT counts as a read: a WITH may hold an INSERT (a data-modifying CTE)."""
+    with app.app_context():
+        db.session.execute(
+            sa.text(
+                "WITH added AS (INSERT INTO settings (key, value, updated_at) VALUES ('cte', 'x', now()) "
+                "RETURNING key) SELECT key FROM added"
+            )
+        ).all()
     assert _keys(app) == []
 
 
@@ -96,3 +108,31 @@ def test_the_connection_options_a_deployment_gave_are_kept(given, sent):
     cparams = {} if given is None else {"options": given}
     with_settings(None, None, [], cparams)
     assert cparams.get("options") == (sent or None)
+
+
+class _Conn:
+    def __init__(self) -> None:
+        self.info: dict[str, object] = {}
+
+
+@pytest.mark.parametrize(
+    ("statement", "wrote"),
+    [
+        ("SELECT 1", False),
+        (
+            "  select cases.id FROM cases FOR UPDATE OF cases",
+            False,
+        ),  # locks only: COMMIT and ROLLBACK release
+        ("/* kaoping */ SELECT 1", False),
+        ("-- a comment\nSELECT 1", False),
+        ("SELECTED", True),  # not the keyword
+        ("INSERT INTO settings VALUES (1)", True),
+        ("WITH added AS (INSERT INTO t VALUES (1) RETURNING id) SELECT id FROM added", True),
+        ("UPDATE cases SET state = 'x'", True),
+        ("SET LOCAL statement_timeout = 1", True),
+    ],
+)
+def test_only_a_plain_select_leaves_the_transaction_unwritten(statement, wrote):
+    conn = _Conn()
+    note_writes(conn, None, statement, {}, None, False)  # type: ignore[arg-type]
+    assert bool(conn.info.get(WROTE)) is wrote

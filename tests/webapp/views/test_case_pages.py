@@ -441,3 +441,24 @@ def test_an_approved_case_shows_its_grade_numbers(approved, client, auth):
     assert re.search(r'data-testid="certificate-no">[^<—]+号<', facts)
     assert "总分 88.5" in facts and "88.50" not in page
     assert "审批通过" in page
+
+
+def test_the_case_page_answers_without_graphviz(county_case, client, auth, monkeypatch):
+    """A server without Graphviz's ``dot`` (a fresh machine before `make`) still serves the case: the page says
+    the diagram is not available instead of failing with 500."""
+    import graphviz
+
+    from webapp.core.services import diagram
+
+    def missing(*_args, **_kwargs):
+        raise graphviz.ExecutableNotFound(("dot",))
+
+    diagram._drawn.cache_clear()
+    monkeypatch.setattr(graphviz.Digraph, "pipe", missing)
+    try:
+        auth.login("county-staff")
+        response = client.get(f"/cases/{county_case}")
+        assert response.status_code == 200
+        assert 'data-testid="diagram-unavailable"' in _page(response) and "<svg" not in _page(response)
+    finally:
+        diagram._drawn.cache_clear()  # nothing drawn while dot was "missing" stays remembered

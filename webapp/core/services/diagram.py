@@ -8,6 +8,7 @@ Graphviz measure the Chinese labels as the browser draws them.
 
 from __future__ import annotations
 
+import logging
 import re
 from functools import lru_cache
 from typing import Any
@@ -16,6 +17,8 @@ import graphviz
 from markupsafe import Markup
 
 from workflow.procedure import Procedure
+
+log = logging.getLogger(__name__)
 
 #: Fonts Graphviz measures with (the first installed one wins) and the browser draws with.
 FONT = "WenQuanYi Micro Hei"
@@ -62,10 +65,22 @@ def procedure_dot(procedure: Procedure[Any, Any], state: str | None = None) -> g
     return graph
 
 
-@lru_cache(maxsize=64)
 def procedure_svg(procedure: Procedure[Any, Any], state: str | None = None) -> Markup:
     """Inline SVG of the procedure, ``state`` highlighted; rendered once per state and kept (Graphviz takes
-    ~50 ms). Sized in CSS pixels by its viewBox so it scales down on narrow screens and never scrolls."""
+    ~50 ms). Sized in CSS pixels by its viewBox so it scales down on narrow screens and never scrolls.
+
+    Empty when Graphviz cannot draw it (``dot`` missing or failing): the page then says the diagram is not
+    available and shows everything else; a missing program never makes a case or article page fail. Not
+    remembered, so installing Graphviz needs no restart."""
+    try:
+        return _drawn(procedure, state)
+    except (graphviz.ExecutableNotFound, graphviz.CalledProcessError, OSError):
+        log.warning("the procedure diagram could not be drawn (is Graphviz's dot installed?)", exc_info=True)
+        return Markup("")
+
+
+@lru_cache(maxsize=64)
+def _drawn(procedure: Procedure[Any, Any], state: str | None) -> Markup:
     svg = procedure_dot(procedure, state).pipe(format="svg", encoding="utf-8")
     svg = _TITLE.sub("", _COMMENT.sub("", _PROLOGUE.sub("", svg, count=1)))
     return Markup(svg)  # Graphviz escapes the labels, which come from our own tables, never from users
