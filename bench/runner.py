@@ -408,7 +408,7 @@ def run(args: Any) -> dict[str, Any]:
 
     app = app_for(url)
     with app.app_context():
-        page_list = pg.resolve_pages(transition_subjects=args.requests + 4 * args.clients)
+        page_list = pg.resolve_pages(transition_subjects=2 * (args.requests + 4 * args.clients))
         db.session.remove()
         db.engine.dispose()
 

@@ -179,6 +179,44 @@ def test_a_guard_refusal_is_409_with_code_chinese_message_and_rule(demo, api):
     assert "公示时间不少于7天" in body["message"]
 
 
+@pytest.mark.parametrize(
+    "prefer", ["return=minimal", "respond-async, return=minimal", "Return = Minimal; x=1"]
+)
+def test_prefer_return_minimal_answers_the_case_state_and_a_version_the_next_event_accepts(
+    demo, api, client, prefer
+):
+    """RFC 7240: a client firing many events asks for the short answer; the event itself is the same (its row in
+    the history), and the version answered is the one the commit kept (the next event's expected_version)."""
+    case_id = _case(demo)
+    caller = api("county-staff")
+    response = client.post(
+        f"/api/v1/cases/{case_id}/events",
+        json={"event": "plan"},
+        headers={**caller.headers, "Prefer": prefer},
+    )
+    assert response.status_code == 200, response.get_json()
+    assert response.headers["Preference-Applied"] == "return=minimal" and "Prefer" in response.headers["Vary"]
+    detail = caller.get(f"/api/v1/cases/{case_id}").get_json()
+    assert response.get_json() == {
+        "id": case_id,
+        "state": "planned",
+        "state_label": detail["state_label"],
+        "version": detail["version"],
+    }
+    assert detail["history"][-1]["event"] == "plan"
+    # the applicant withdraws (ARC-3.1) against the version the short answer gave: not stale
+    following = api("unit-county").fire(case_id, "withdraw", expected_version=response.get_json()["version"])
+    assert following.status_code == 200, following.get_json()
+
+
+def test_without_prefer_the_event_answers_the_whole_case(demo, api):
+    case_id = _case(demo)
+    response = api("county-staff").fire(case_id, "plan")
+    assert response.status_code == 200 and "Preference-Applied" not in response.headers
+    body = response.get_json()
+    assert body["state"] == "planned" and body["history"][-1]["event"] == "plan" and "allowed_events" in body
+
+
 def test_an_event_in_the_wrong_state_is_409_invalid_transition(demo, api):
     case_id = _case(demo)
     response = api("unit-county").fire(case_id, "request_acceptance")

@@ -27,6 +27,7 @@ from webapp.core import clock
 from webapp.core.auth import views
 from webapp.core.extensions import db, login_manager
 from webapp.core.models import User
+from webapp.core.models.setting import REQUEST_SETTINGS_COLUMN, prime_request_settings
 from webapp.core.services import accounts, passwords, sessions
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
@@ -86,7 +87,7 @@ def init_app(app: Flask) -> None:
 #: the signed-in person with their roles and organisation in one statement (every page's navigation and
 #: permission checks read them). Built once: building it was some 40 % of its cost on every page (issue 12)
 _SIGNED_IN = (
-    sa.select(User)
+    sa.select(User, REQUEST_SETTINGS_COLUMN)
     .options(joinedload(User.role_rows), joinedload(User.organisation))
     .where(User.id == sa.bindparam("user_id"))
 )
@@ -100,8 +101,12 @@ def load_user(user_id: str) -> User | None:
         number = int(user_id)
     except (TypeError, ValueError):
         return None
-    user = db.session.execute(_SIGNED_IN, {"user_id": number}).unique().scalar_one_or_none()
-    if user is None or session.get(sessions.GEN) != user.session_generation:
+    row = db.session.execute(_SIGNED_IN, {"user_id": number}).unique().one_or_none()
+    if row is None:
+        return None
+    user, settings = row
+    prime_request_settings(settings)  # the request's settings came with the person (a statement fewer)
+    if session.get(sessions.GEN) != user.session_generation:
         return None
     return user
 

@@ -251,13 +251,18 @@ def get_case(case_id: int) -> Response:
 @operation(
     "Fire an event (apply, plan, pass_precheck, close_notice, conclude_review, approve …)",
     body=schemas.EventRequest,
+    headers=(schemas.PREFER,),
     responses={
-        200: ("the case after the event", schemas.Case),
+        200: (
+            "the case after the event (with Prefer: return=minimal its id, state and version)",
+            schemas.EventAnswer,
+        ),
         403: "the caller holds no such function (with the rule)",
         409: "a rule refuses it now (code, Chinese message, rule id) or stale",
     },
 )
 def fire_event(case_id: int, body: schemas.EventRequest) -> Response:
+    minimal = _prefers_minimal()
     answer = case_service.fire_event(
         current_user,
         case_id,
@@ -271,9 +276,28 @@ def fire_event(case_id: int, body: schemas.EventRequest) -> Response:
         conclusion=body.conclusion,
         # the case as the event left it: read in the event's own transaction where the database allows (see
         # fire_event), by the id asked for (after a commit the case's own attributes would be read again first)
-        answer=lambda _case: _detail(case_id),
+        answer=_where_it_stands if minimal else lambda _case: _detail(case_id),
     )
-    return jsonify(answer)
+    response = jsonify(answer)
+    response.vary.add("Prefer")
+    if minimal:
+        response.headers["Preference-Applied"] = "return=minimal"
+    return response
+
+
+def _prefers_minimal() -> bool:
+    """``Prefer: return=minimal`` among the request's preferences (RFC 7240: comma-separated, parameters after
+    a semicolon, names case-insensitive, possibly over several header lines)."""
+    preferences = (
+        part.split(";", 1)[0] for line in request.headers.getlist("Prefer") for part in line.split(",")
+    )
+    return any(preference.strip().replace(" ", "").lower() == "return=minimal" for preference in preferences)
+
+
+def _where_it_stands(case: Case) -> dict[str, Any]:
+    """The short answer: the case row as the event leaves it (its new version included)."""
+    case = case_service.settled(case)
+    return {"id": case.id, "state": case.state, "state_label": case.state_label, "version": case.version_id}
 
 
 @login_required

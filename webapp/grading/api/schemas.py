@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, Field, PlainValidator, StringConstraints, WithJsonSchema
+from pydantic import AfterValidator, Field, PlainValidator, RootModel, StringConstraints, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 from webapp.core import pagination
@@ -312,6 +312,33 @@ class Case(CaseSummary):
     attachments: list[Attachment]
     objections: list[Objection]
     history: list[HistoryEntry]
+
+
+class CaseAfterEvent(Out):
+    """The answer to an event sent with ``Prefer: return=minimal``: where the case stands now."""
+
+    id: int
+    state: State
+    state_label: str
+    version: int = Field(description="send as expected_version")
+
+
+class EventAnswer(RootModel[Case | CaseAfterEvent]):
+    """The case after the event (the detail shape of ``GET /cases/<id>``), or with ``Prefer: return=minimal`` its
+    id, state and version only."""
+
+
+#: RFC 7240's ``Prefer: return=minimal`` on an event: the short answer (`CaseAfterEvent`)
+PREFER = {
+    "name": "Prefer",
+    "in": "header",
+    "required": False,
+    "description": "return=minimal (RFC 7240): answer with the case's id, state and version only, not the "
+    "whole case with its history (a client firing many events reads less and the server builds less); the "
+    "answer then carries Preference-Applied: return=minimal. Without it (or with return=representation) the "
+    "answer is the whole case.",
+    "schema": {"type": "string"},
+}
 
 
 class PublicNotice(Out):

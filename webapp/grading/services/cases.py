@@ -649,6 +649,13 @@ def fire_event(
     return answered if inside else answer(case)
 
 
+def settled(case: Case) -> Case:
+    """``case`` with what an event changed flushed, so its version is the one the commit keeps (for an ``answer``
+    of `fire_event` that reads the case row only; after the commit there is nothing left to flush)."""
+    db.session.flush()
+    return case
+
+
 def batch_fire(
     user: User,
     case_ids: list[int],
