@@ -121,3 +121,18 @@ def test_a_stored_role_the_system_no_longer_knows_breaks_no_page_and_is_not_show
     client.post("/auth/login", data={"username": "county-staff", "password": "kaoping-demo"})
     page = client.get("/bureau/")
     assert page.status_code == 200 and "notice_editor" not in page.get_data(as_text=True)
+
+
+def test_acting_hands_services_the_person_not_the_login_proxy(demo):
+    """`acting`: services read the person's roles and organisation hundreds of times a page; through Flask-Login's
+    proxy each read looks the person up again. The person itself (or whatever else was given) comes back."""
+    from flask_login import AnonymousUserMixin, current_user, login_user
+
+    from webapp.core.models import User, acting
+
+    with demo.test_request_context("/"):
+        person = db.session.scalar(sa.select(User).where(User.username == "county-staff"))
+        assert acting(person) is person
+        assert isinstance(acting(current_user), AnonymousUserMixin)
+        login_user(person)
+        assert acting(current_user) is person and type(acting(current_user)) is User

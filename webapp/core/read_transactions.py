@@ -94,11 +94,16 @@ def end_read_transaction(exc: BaseException | None) -> None:
 
 
 def with_settings(_dialect: Any, _record: Any, _cargs: Any, cparams: dict[str, Any]) -> None:
-    """``do_connect``: libpq's ``options`` carry `SETTINGS`, after (and never over) those the URL gave."""
+    """``do_connect``: libpq's ``options`` carry `SETTINGS`, after (and never over) those the URL gave; the
+    connection's cursors describe a statement's columns once (`described_cursor`) unless the deployment chose
+    its own cursor class."""
+    from webapp.core.described_cursor import DescribedOnceCursor
+
     options = str(cparams.get("options") or "")
     added = [f"-c {name}={value}" for name, value in SETTINGS.items() if f"{name}=" not in options]
     if added:
         cparams["options"] = " ".join([options, *added]).strip()
+    cparams.setdefault("cursor_factory", DescribedOnceCursor)
 
 
 def init_app(app: Flask) -> None:

@@ -14,6 +14,7 @@ from config.rulesets import load_ruleset
 from webapp.core import clock
 from webapp.core.feature import NavLink, features, features_of
 from webapp.core.models import ROLE_LABELS
+from webapp.core.models.user import acting
 from webapp.core.rulesets import SelectedNames, selected_ruleset, selected_ruleset_id
 from workflow.errors import RulesetError
 
@@ -78,16 +79,17 @@ def _nav_links() -> list[tuple[NavLink, int]]:
 
     if not current_user.is_authenticated:
         return []
+    user = acting(current_user)
     today = clock.today()
     links: list[tuple[NavLink, int]] = []
     for feature in features():
         if feature.nav is None:
             continue
         overdue: int | None = None
-        for link in feature.nav(current_user):
+        for link in feature.nav(user):
             if link.overdue and overdue is None:
                 try:
-                    overdue = feature.overdue_count(current_user, today) if feature.overdue_count else 0
+                    overdue = feature.overdue_count(user, today) if feature.overdue_count else 0
                 except SQLAlchemyError:
                     overdue = 0  # the error page of a failed request must still render
             links.append((link, (overdue or 0) if link.overdue else 0))
@@ -100,13 +102,14 @@ def _nav_overdue_count() -> int:
 
     if not current_user.is_authenticated:
         return 0
+    user = acting(current_user)
     today = clock.today()
     total = 0
     for feature in features():
         if feature.overdue_count is None:
             continue
         try:
-            total += feature.overdue_count(current_user, today)
+            total += feature.overdue_count(user, today)
         except SQLAlchemyError:
             # the error page of a failed request must still render: no count rather than a second failure
             return 0

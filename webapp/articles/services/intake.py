@@ -18,7 +18,7 @@ from webapp.articles.models import Article, ArticleOffice, Forwarding
 from webapp.articles.services import permissions
 from webapp.articles.services.errors import Refused
 from webapp.core.extensions import db
-from webapp.core.models import User
+from webapp.core.models import User, acting
 from webapp.core.models.types import UTCDateTime
 from webapp.core.pagination import KeyedOffsetPage, ShortListPage
 from workflow.errors import Refusal
@@ -72,6 +72,7 @@ def intake(
     forwarded_page: int = 1,
     last_if_past_end: bool = False,
 ) -> Intake:
+    user = acting(user)
     office = office_for(user)
     states = (state,) if state in QUEUE_STATES else QUEUE_STATES
     counts = {name: 0 for name in QUEUE_STATES}

@@ -18,7 +18,16 @@ from webapp.core.models.organisation import (
 from webapp.core.models.sequence import Sequence
 from webapp.core.models.setting import SettingKV
 from webapp.core.models.throttle import Throttle
-from webapp.core.models.user import ADMIN_ROLES, ROLE_LABELS, ApiToken, Role, User, UserRole, hash_token
+from webapp.core.models.user import (
+    ADMIN_ROLES,
+    ROLE_LABELS,
+    ApiToken,
+    Role,
+    User,
+    UserRole,
+    acting,
+    hash_token,
+)
 
 __all__ = [
     "ADMIN_ROLES",
@@ -44,6 +53,7 @@ __all__ = [
     "SettingKV",
     "Throttle",
     "User",
+    "acting",
     "UserRole",
     "bureau_tier_labels",
     "organ_tier_labels",

@@ -121,6 +121,15 @@ class User(UserMixin, db.Model):
         return [label for role, label in ROLE_LABELS.items() if role in held]
 
 
+def acting(user: User) -> User:
+    """The person itself when handed Flask-Login's ``current_user`` (a proxy that looks the person up in the
+    request context at every attribute read, ~2 µs each). A case page read the person's roles and organisation
+    through it some 300 times: 0.8 ms of its 10 (issue 12). Services that read the person often call this once on
+    entry; anything else (a `User`, the anonymous user) is returned as it is."""
+    unwrap = getattr(user, "_get_current_object", None)
+    return unwrap() if callable(unwrap) else user
+
+
 class UserRole(db.Model):
     __tablename__ = "user_roles"
 

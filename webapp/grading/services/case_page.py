@@ -13,7 +13,7 @@ from sqlalchemy.orm import joinedload
 
 from webapp.core import clock
 from webapp.core.extensions import db
-from webapp.core.models import AuditEvent, Organisation, Role, User
+from webapp.core.models import AuditEvent, Organisation, Role, User, acting
 from webapp.core.services.audit import ChainCheck, check_rows, trail_of
 from webapp.core.services.diagram import procedure_svg
 from webapp.core.services.errors import NotFound
@@ -194,7 +194,7 @@ CHAIN_READERS = (Role.BUREAU_HEAD, Role.AUDITOR)
 
 def case_view(user: User, case_id: int, *, today: date | None = None) -> CaseView:
     """The case page's data; raises NotFound when ``user`` may not see the case (no existence leak)."""
-    today = _today(today)
+    user, today = acting(user), _today(today)
     case, organisations = _load_for_page(user, case_id)
     functions = permissions.case_functions(user, case)
     timeline = trail_of("case", case.id)
