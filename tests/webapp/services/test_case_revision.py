@@ -100,3 +100,29 @@ def test_a_raise_is_one_statement_whatever_the_commit_changed(ctx):
         sa.event.remove(db.engine, "before_cursor_execute", listener)
     raises = [s for s in sent if "bureau_cases_revisions" in s]
     assert len(raises) == 1 and raises[0].lstrip().upper().startswith("INSERT")
+
+
+def test_a_bureau_page_reads_its_revision_with_the_person_and_still_sees_a_change_made_since(
+    demo, client, auth
+):
+    """ARC-9.4: the county's overdue count and worklist totals are kept under its revision, which now comes with
+    the signed-in person (no statement of its own); a case applied for by another request since is counted."""
+    from tests.webapp.sql_count import count_statements
+
+    auth.login("county-staff")
+    assert client.get("/bureau/").status_code == 200
+    with count_statements(client.application) as counted:
+        before = client.get("/bureau/").get_data(as_text=True)
+    assert not [sql for sql in counted.sql if "bureau_cases_revisions" in sql and "users" not in sql]
+    with demo.app_context():
+        drive("unit-county", to="applied")  # a new application lodged with 夷陵区档案局: its revision moves
+    after = client.get("/bureau/").get_data(as_text=True)
+    assert _act_total(after) == _act_total(before) + 1
+
+
+def _act_total(page: str) -> int:
+    import re
+
+    found = re.search(r'data-testid="tab-act"[^>]*>.*?<span[^>]*>(\d+)</span>', page, re.DOTALL)
+    assert found, "the 本局待办 tab shows its total"
+    return int(found.group(1))

@@ -28,7 +28,7 @@ from webapp.core.auth import views
 from webapp.core.extensions import db, login_manager
 from webapp.core.models import User
 from webapp.core.models.setting import REQUEST_SETTINGS_COLUMN, prime_request_settings
-from webapp.core.services import accounts, passwords, sessions
+from webapp.core.services import accounts, passwords, person_extras, sessions
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 bp.add_url_rule("/login", view_func=views.login, methods=["GET", "POST"])
@@ -86,11 +86,19 @@ def init_app(app: Flask) -> None:
 
 #: the signed-in person with their roles and organisation in one statement (every page's navigation and
 #: permission checks read them). Built once: building it was some 40 % of its cost on every page (issue 12)
-_SIGNED_IN = (
-    sa.select(User, REQUEST_SETTINGS_COLUMN)
-    .options(joinedload(User.role_rows), joinedload(User.organisation))
-    .where(User.id == sa.bindparam("user_id"))
-)
+_SIGNED_IN: dict[tuple[str, ...], sa.Select[Any]] = {}
+
+
+def _signed_in() -> sa.Select[Any]:
+    """The statement, built once for the features' registered extras (`person_extras`)."""
+    names = person_extras.registered()
+    if names not in _SIGNED_IN:
+        _SIGNED_IN[names] = (
+            sa.select(User, REQUEST_SETTINGS_COLUMN, *person_extras.columns())
+            .options(joinedload(User.role_rows), joinedload(User.organisation))
+            .where(User.id == sa.bindparam("user_id"))
+        )
+    return _SIGNED_IN[names]
 
 
 @login_manager.user_loader
@@ -101,13 +109,15 @@ def load_user(user_id: str) -> User | None:
         number = int(user_id)
     except (TypeError, ValueError):
         return None
-    row = db.session.execute(_SIGNED_IN, {"user_id": number}).unique().one_or_none()
+    row = db.session.execute(_signed_in(), {"user_id": number}).unique().one_or_none()
     if row is None:
         return None
-    user, settings = row
-    prime_request_settings(settings)  # the request's settings came with the person (a statement fewer)
+    user, settings, *extras = row
     if session.get(sessions.GEN) != user.session_generation:
         return None
+    # the request's settings and the features' per-request values came with the person (statements fewer)
+    prime_request_settings(settings)
+    person_extras.keep(user, extras)
     return user
 
 

@@ -7,7 +7,7 @@ import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Literal
+from typing import Any, Literal
 
 import sqlalchemy as sa
 from flask import current_app
@@ -18,7 +18,7 @@ from webapp.core import clock
 from webapp.core.extensions import db
 from webapp.core.models import ROLE_LABELS, ApiToken, Organisation, Role, User, UserRole, hash_token
 from webapp.core.models.setting import REQUEST_SETTINGS_COLUMN, prime_request_settings
-from webapp.core.services import passwords, sessions, throttle, transaction
+from webapp.core.services import passwords, person_extras, sessions, throttle, transaction
 from webapp.core.services.audit import append_event, describe_changes, record_admin_change
 from webapp.core.services.client import client_address
 from webapp.core.services.errors import Conflict, NotFound, ServiceError
@@ -436,25 +436,33 @@ def issue_token(user: User) -> str:
 
 #: the token with its user, the user's roles and organisation, and the request's settings: one statement for who
 #: is calling, built once (building it cost about as much as running it; issue 12)
-_TOKEN = (
-    sa.select(ApiToken, REQUEST_SETTINGS_COLUMN)
-    .where(ApiToken.token_sha256 == sa.bindparam("sha256"))
-    .options(
-        joinedload(ApiToken.user).joinedload(User.role_rows),
-        joinedload(ApiToken.user).joinedload(User.organisation),
-    )
-)
+_TOKEN: dict[tuple[str, ...], sa.Select[Any]] = {}
+
+
+def _token_statement() -> sa.Select[Any]:
+    """The statement, built once for the features' registered extras (`person_extras`, correlated to the user)."""
+    names = person_extras.registered()
+    if names not in _TOKEN:
+        _TOKEN[names] = (
+            sa.select(ApiToken, REQUEST_SETTINGS_COLUMN, *person_extras.columns())
+            .join(User, User.id == ApiToken.user_id)
+            .where(ApiToken.token_sha256 == sa.bindparam("sha256"))
+            .options(
+                joinedload(ApiToken.user).joinedload(User.role_rows),
+                joinedload(ApiToken.user).joinedload(User.organisation),
+            )
+        )
+    return _TOKEN[names]
 
 
 def user_for_token(token: str) -> User | None:
     """The active user owning this unexpired token; stamps ``last_used_at``."""
     if not token:
         return None
-    found = db.session.execute(_TOKEN, {"sha256": hash_token(token)}).unique().first()
+    found = db.session.execute(_token_statement(), {"sha256": hash_token(token)}).unique().first()
     if found is None:
         return None
-    row, settings = found
-    prime_request_settings(settings)
+    row, settings, *extras = found
     wall = clock.wall_now()
     if row.expires_at <= wall or not row.user.active:
         return None
@@ -462,6 +470,8 @@ def user_for_token(token: str) -> User | None:
     if row.last_used_at is None or wall - row.last_used_at > timedelta(minutes=1):
         with transaction():
             row.last_used_at = wall
+    prime_request_settings(settings)
+    person_extras.keep(row.user, extras)  # after the write: a commit forgets what the request kept
     return row.user
 
 

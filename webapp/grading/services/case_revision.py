@@ -31,9 +31,10 @@ from flask import has_request_context, request
 from sqlalchemy.orm import Session
 
 from webapp.core.extensions import db
-from webapp.core.models import Organisation, OrganisationTree
+from webapp.core.models import Organisation, OrganisationTree, User
 from webapp.core.models.organisation import OrgKind
 from webapp.core.request_cache import memo
+from webapp.core.services import person_extras
 from webapp.core.services.kept import Kept
 from webapp.core.services.revisions import Noticed, Revision
 from webapp.grading.models import BureauCasesRevision, Case, CaseFiling, Grade, SummarySubmission
@@ -119,6 +120,25 @@ CASES = Revision(
     },
     rows_on_first_raise=True,
 ).register()
+
+
+def _own_bureau_revision() -> sa.ColumnElement[Any]:
+    return (
+        sa.select(BureauCasesRevision.value)
+        .where(BureauCasesRevision.id == User.organisation_id)
+        .scalar_subquery()
+    )
+
+
+def _keep_own_bureau_revision(user: User, value: Any) -> None:
+    """The revision of the person's own organisation, read with the person: `_key`'s first probe on every page
+    of a bureau's staff (the navigation's overdue count) costs no statement of its own."""
+    revisions: dict[int, int] | None = memo("bureau_cases_revisions")
+    if revisions is not None and user.organisation_id is not None:
+        revisions.setdefault(user.organisation_id, int(value or 0))
+
+
+person_extras.read_with_person("bureau_cases_revision", _own_bureau_revision, _keep_own_bureau_revision)
 
 
 def note(session: Session, *, bureaus: Iterable[int] = (), cases: Iterable[int] = ()) -> None:
