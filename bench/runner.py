@@ -477,6 +477,7 @@ def run(args: Any) -> dict[str, Any]:
     out.write_text(json.dumps(ordered, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     print()
     print(pg.table(rows))
-    print(f"\nbaseline /healthz p50 {base_p50} ms (of {report['baseline']['samples_p50_ms']}) · ledger {report['ledger_s']} s · tick {report['tick_s']} s · "
-          f"worker RSS {report['rss_mb']} MB · {backend_name} · written to {out}")  # fmt: skip
+    samples = report["baseline"]["samples_p50_ms"]
+    print(f"\nbaseline /healthz p50 {base_p50} ms (of {samples}) · ledger {report['ledger_s']} s · "
+          f"tick {report['tick_s']} s · worker RSS {report['rss_mb']} MB · {backend_name} · written to {out}")  # fmt: skip
     return ordered

@@ -8,12 +8,12 @@ measured without a profiler, alternating runs in process on the generated provin
 ms of the 7.4-9.8 ms those pages cost (3-4 %). SQLAlchemy has the result's shape cached with the compiled
 statement and uses the description only for what psycopg's columns say: names and type codes.
 
-`DescribedOnceCursor` keeps the columns psycopg built, per connection, under the statement's text (and which of its
-results) and its result columns' type oids, and hands out a copy of that list the next times: the same text on the same connection
-answers columns of the same names, and the oids (read from the result at every call, a C call each) catch a
-column whose type changed under a running process (a migration). Nothing else of the cursor changes. A
-connection remembers up to `REMEMBERED` statements (a process runs a few hundred distinct ones); past that it
-starts again from empty.
+`DescribedOnceCursor` keeps the columns psycopg built, per connection, under the statement's text (and which of
+its results) and its result columns' type oids, and hands out a copy of that list the next times: the same text
+on the same connection answers columns of the same names, and the oids (read from the result at every call, a C
+call each) catch a column whose type changed under a running process (a migration). Nothing else of the cursor
+changes. A connection remembers up to `REMEMBERED` statements (a process runs a few hundred distinct ones); past
+that it starts again from empty.
 """
 
 from __future__ import annotations
