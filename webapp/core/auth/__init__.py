@@ -27,7 +27,6 @@ from webapp.core import clock
 from webapp.core.auth import views
 from webapp.core.extensions import db, login_manager
 from webapp.core.models import User
-from webapp.core.models.setting import REQUEST_SETTINGS_COLUMN, prime_request_settings
 from webapp.core.services import accounts, passwords, person_extras, sessions
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
@@ -84,21 +83,14 @@ def init_app(app: Flask) -> None:
     app.after_request(write_remember_cookie)
 
 
-#: the signed-in person with their roles and organisation in one statement (every page's navigation and
-#: permission checks read them). Built once: building it was some 40 % of its cost on every page (issue 12)
-_SIGNED_IN: dict[tuple[str, ...], sa.Select[Any]] = {}
-
-
-def _signed_in() -> sa.Select[Any]:
-    """The statement, built once for the features' registered extras (`person_extras`)."""
-    names = person_extras.registered()
-    if names not in _SIGNED_IN:
-        _SIGNED_IN[names] = (
-            sa.select(User, REQUEST_SETTINGS_COLUMN, *person_extras.columns())
-            .options(joinedload(User.role_rows), joinedload(User.organisation))
-            .where(User.id == sa.bindparam("user_id"))
-        )
-    return _SIGNED_IN[names]
+def _signed_in(extras: list[sa.ColumnElement[Any]]) -> sa.Select[Any]:
+    """The signed-in person with their roles and organisation and the values read with them (`person_extras`) in
+    one statement (every page's navigation and permission checks read them)."""
+    return (
+        sa.select(User, *extras)
+        .options(joinedload(User.role_rows), joinedload(User.organisation))
+        .where(User.id == sa.bindparam("user_id"))
+    )
 
 
 @login_manager.user_loader
@@ -109,15 +101,14 @@ def load_user(user_id: str) -> User | None:
         number = int(user_id)
     except (TypeError, ValueError):
         return None
-    row = db.session.execute(_signed_in(), {"user_id": number}).unique().one_or_none()
+    loaded = person_extras.statement("session", _signed_in)
+    row = db.session.execute(loaded, {"user_id": number}).unique().one_or_none()
     if row is None:
         return None
-    user, settings, *extras = row
+    user, *extras = row
     if session.get(sessions.GEN) != user.session_generation:
         return None
-    # the request's settings and the features' per-request values came with the person (statements fewer)
-    prime_request_settings(settings)
-    person_extras.keep(user, extras)
+    person_extras.keep(user, extras)  # the request's settings and per-request values came with the person
     return user
 
 

@@ -64,17 +64,18 @@ def _settings_object_postgresql(element: _settings_object, compiler: Any, **kw: 
     return f"CAST(json_object_agg({compiler.process(element.clauses, **kw)}) AS TEXT)"
 
 
-#: the per-request settings as one value, for the statement that loads the signed-in person (`prime_request_settings`)
-REQUEST_SETTINGS_COLUMN = (
-    sa.select(_settings_object(SettingKV.key, SettingKV.value))
-    .where(SettingKV.key.in_(REQUEST_KEYS))
-    .scalar_subquery()
-    .label("request_settings")
-)
+def request_settings_column() -> sa.ScalarSelect[str]:
+    """The per-request settings as one JSON text, for the statement that loads the signed-in person
+    (`webapp.core.services.person_extras` reads it there and hands it to `prime_request_settings`)."""
+    return (
+        sa.select(_settings_object(SettingKV.key, SettingKV.value))
+        .where(SettingKV.key.in_(REQUEST_KEYS))
+        .scalar_subquery()
+    )
 
 
 def prime_request_settings(raw: str | None) -> None:
-    """Keep the settings `REQUEST_SETTINGS_COLUMN` read with the person (every signed-in request loads the person
+    """Keep the settings `request_settings_column` read with the person (every signed-in request loads the person
     first): a statement fewer on every signed-in page (issue 12). What is already kept for the request wins."""
     if has_app_context() and "kaoping_settings" not in g:
         values = json.loads(raw) if raw else {}

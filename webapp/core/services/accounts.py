@@ -17,7 +17,6 @@ from sqlalchemy.orm import joinedload
 from webapp.core import clock
 from webapp.core.extensions import db
 from webapp.core.models import ROLE_LABELS, ApiToken, Organisation, Role, User, UserRole, hash_token
-from webapp.core.models.setting import REQUEST_SETTINGS_COLUMN, prime_request_settings
 from webapp.core.services import passwords, person_extras, sessions, throttle, transaction
 from webapp.core.services.audit import append_event, describe_changes, record_admin_change
 from webapp.core.services.client import client_address
@@ -434,35 +433,29 @@ def issue_token(user: User) -> str:
     return token
 
 
-#: the token with its user, the user's roles and organisation, and the request's settings: one statement for who
-#: is calling, built once (building it cost about as much as running it; issue 12)
-_TOKEN: dict[tuple[str, ...], sa.Select[Any]] = {}
-
-
-def _token_statement() -> sa.Select[Any]:
-    """The statement, built once for the features' registered extras (`person_extras`, correlated to the user)."""
-    names = person_extras.registered()
-    if names not in _TOKEN:
-        _TOKEN[names] = (
-            sa.select(ApiToken, REQUEST_SETTINGS_COLUMN, *person_extras.columns())
-            .join(User, User.id == ApiToken.user_id)
-            .where(ApiToken.token_sha256 == sa.bindparam("sha256"))
-            .options(
-                joinedload(ApiToken.user).joinedload(User.role_rows),
-                joinedload(ApiToken.user).joinedload(User.organisation),
-            )
+def _token(extras: list[sa.ColumnElement[Any]]) -> sa.Select[Any]:
+    """The token with its user, the user's roles and organisation and the values read with the person
+    (`person_extras`, correlated to the joined ``users``): one statement for who is calling."""
+    return (
+        sa.select(ApiToken, *extras)
+        .join(User, User.id == ApiToken.user_id)
+        .where(ApiToken.token_sha256 == sa.bindparam("sha256"))
+        .options(
+            joinedload(ApiToken.user).joinedload(User.role_rows),
+            joinedload(ApiToken.user).joinedload(User.organisation),
         )
-    return _TOKEN[names]
+    )
 
 
 def user_for_token(token: str) -> User | None:
     """The active user owning this unexpired token; stamps ``last_used_at``."""
     if not token:
         return None
-    found = db.session.execute(_token_statement(), {"sha256": hash_token(token)}).unique().first()
+    loaded = person_extras.statement("bearer", _token)
+    found = db.session.execute(loaded, {"sha256": hash_token(token)}).unique().first()
     if found is None:
         return None
-    row, settings, *extras = found
+    row, *extras = found
     wall = clock.wall_now()
     if row.expires_at <= wall or not row.user.active:
         return None
@@ -470,7 +463,6 @@ def user_for_token(token: str) -> User | None:
     if row.last_used_at is None or wall - row.last_used_at > timedelta(minutes=1):
         with transaction():
             row.last_used_at = wall
-    prime_request_settings(settings)
     person_extras.keep(row.user, extras)  # after the write: a commit forgets what the request kept
     return row.user
 
