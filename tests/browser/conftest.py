@@ -88,12 +88,31 @@ def browser() -> Iterator[object]:
         browser.close()
 
 
+#: the window the walks use unless they say otherwise
+DESKTOP = {"width": 1280, "height": 900}
+
+
+def open_page(
+    browser: Any, server: LiveServer, *, viewport: dict[str, int] = DESKTOP, timeout_ms: int = 10_000
+) -> Any:
+    """A page in a context of its own on ``server``, in Chinese; close it with ``page.context.close()``."""
+    context = browser.new_context(base_url=server.url, locale="zh-CN", viewport=viewport)
+    context.set_default_timeout(timeout_ms)
+    return context.new_page()
+
+
+@pytest.fixture(scope="session")
+def every_procedure_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """The demo with grading's cases, the articles' offices and the campaigns (the widest pages, the longest
+    navigation bars), CSRF off: for the walks that only read pages."""
+    with demo_served(
+        tmp_path_factory.mktemp("every-procedure"), DEMO_CASES=True, DEMO_ARTICLES=True, DEMO_CAMPAIGNS=True
+    ) as server:
+        yield server
+
+
 @pytest.fixture
 def page(browser, live_server: LiveServer) -> Iterator[object]:  # noqa: ANN001
-    context = browser.new_context(
-        base_url=live_server.url, locale="zh-CN", viewport={"width": 1280, "height": 900}
-    )
-    context.set_default_timeout(10_000)
-    page = context.new_page()
+    page = open_page(browser, live_server)
     yield page
-    context.close()
+    page.context.close()

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import LiveServer, demo_served
+from tests.browser.conftest import LiveServer, demo_served, open_page
 from tests.browser.helpers import login, shot
 from tests.webapp.documents.conftest import inflate, read_pdf
 from workflow.articles import EVENT_LABELS
@@ -46,14 +46,10 @@ def article_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveSer
 
 @pytest.fixture
 def page(browser, article_server: LiveServer) -> Iterator[Page]:  # noqa: ANN001
-    context = browser.new_context(
-        base_url=article_server.url, locale="zh-CN", viewport={"width": 1280, "height": 900}
-    )
-    context.set_default_timeout(10_000)
-    page = context.new_page()
+    page = open_page(browser, article_server)
     page.emulate_media(reduced_motion="reduce")  # no collapse animation to race against
     yield page
-    context.close()
+    page.context.close()
 
 
 def login_as(page: Page, username: str) -> None:

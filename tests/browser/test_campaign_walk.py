@@ -19,7 +19,7 @@ from flask import Flask
 from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import LiveServer
+from tests.browser.conftest import LiveServer, open_page
 from tests.browser.helpers import login, shot
 from tests.factories import TEST_PASSWORD, make_bureau, make_organ, make_user
 from webapp.campaigns.models import Campaign
@@ -154,11 +154,7 @@ def test_an_office_runs_a_quarter_s_campaign_from_opening_to_the_published_bulle
 ) -> None:
     world = _world(app)
     server = LiveServer(app).start()
-    context = browser.new_context(
-        base_url=server.url, locale="zh-CN", viewport={"width": 1280, "height": 900}
-    )
-    context.set_default_timeout(15_000)
-    page: Page = context.new_page()
+    page: Page = open_page(browser, server, timeout_ms=15_000)
     try:
         # --- the staff member opens a draft: the 2017 statistics table, assessed quarterly, 2026-Q4 -------------
         _switch(page, "tj-staff")
@@ -339,5 +335,5 @@ def test_an_office_runs_a_quarter_s_campaign_from_opening_to_the_published_bulle
         shot(page, "campaign-walk-06-unit-result")
         _fits_a_phone(page, [unit_page, "/campaigns/mine"], "unit-published")
     finally:
-        context.close()
+        page.context.close()
         server.stop()

@@ -12,7 +12,7 @@ import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import LiveServer
+from tests.browser.conftest import LiveServer, open_page
 from tests.browser.helpers import login, shot
 from tests.factories import TEST_PASSWORD
 from tests.webapp.articles import office_steps as steps
@@ -70,11 +70,7 @@ def test_an_office_closes_a_quarter_and_publishes_its_bulletin_which_the_unit_th
 ) -> None:
     waiting = _quarter(world)
     server = LiveServer(app).start()
-    context = browser.new_context(
-        base_url=server.url, locale="zh-CN", viewport={"width": 1280, "height": 900}
-    )
-    context.set_default_timeout(15_000)
-    page: Page = context.new_page()
+    page: Page = open_page(browser, server, timeout_ms=15_000)
     try:
         # --- the editor adopts the waiting article into the office's publication, dated 20 December -----------
         login(page, world.editor.username, TEST_PASSWORD)
@@ -149,5 +145,5 @@ def test_an_office_closes_a_quarter_and_publishes_its_bulletin_which_the_unit_th
             page, [f"/ledger/2026-Q4/bulletin?office={world.office.id}", "/ledger/mine?period=2026-Q4"]
         )
     finally:
-        context.close()
+        page.context.close()
         server.stop()

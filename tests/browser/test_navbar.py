@@ -5,7 +5,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.browser.conftest import LiveServer, demo_served
+from tests.browser.conftest import LiveServer, open_page
 from tests.browser.helpers import login
 
 pytestmark = pytest.mark.browser
@@ -14,29 +14,17 @@ pytestmark = pytest.mark.browser
 CROWDED = ("zg-editor", "admin", "prov-staff", "tj-staff")
 
 
-@pytest.fixture(scope="module")
-def every_procedure(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    """The demo with the articles' offices and the campaigns' (their people have the longest bars)."""
-    with demo_served(
-        tmp_path_factory.mktemp("navbar"), DEMO_CASES=True, DEMO_ARTICLES=True, DEMO_CAMPAIGNS=True
-    ) as server:
-        yield server
-
-
 @pytest.fixture
-def desk(browser, every_procedure: LiveServer) -> Iterator[object]:  # noqa: ANN001
-    context = browser.new_context(
-        base_url=every_procedure.url, locale="zh-CN", viewport={"width": 1280, "height": 900}
-    )
-    context.set_default_timeout(10_000)
-    yield context.new_page()
-    context.close()
+def page(browser, every_procedure_server: LiveServer) -> Iterator[object]:  # noqa: ANN001
+    """On the demo with the articles' offices and the campaigns: their people have the longest bars."""
+    page = open_page(browser, every_procedure_server)
+    yield page
+    page.context.close()
 
 
 @pytest.mark.parametrize("width", [1200, 1280, 1440])
 @pytest.mark.parametrize("username", CROWDED)
-def test_no_link_or_button_of_the_bar_wraps_and_the_page_is_no_wider_than_the_window(desk, username, width):
-    page = desk
+def test_no_link_or_button_of_the_bar_wraps_and_the_page_is_no_wider_than_the_window(page, username, width):
     page.set_viewport_size({"width": width, "height": 900})
     login(page, username)
     page.wait_for_url("**/")
@@ -49,8 +37,7 @@ def test_no_link_or_button_of_the_bar_wraps_and_the_page_is_no_wider_than_the_wi
     assert page.evaluate("document.documentElement.scrollWidth") <= width
 
 
-def test_below_1200_px_the_bar_opens_from_its_button(desk):
-    page = desk
+def test_below_1200_px_the_bar_opens_from_its_button(page):
     page.set_viewport_size({"width": 1100, "height": 900})
     login(page, "zg-editor")
     page.wait_for_url("**/")

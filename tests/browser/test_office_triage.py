@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import LiveServer
+from tests.browser.conftest import LiveServer, open_page
 from tests.browser.helpers import login, shot
 from tests.factories import TEST_PASSWORD
 from tests.webapp.articles import office_steps as steps
@@ -21,11 +21,7 @@ def test_an_editor_triages_the_queue_with_the_keyboard(world: World, app, browse
     first = steps.submitted(world, "甲县推行组工干部下沉一线")
     second = steps.submitted(world, "乙区年轻干部递进培养", unit="b")
     server = LiveServer(app).start()
-    context = browser.new_context(
-        base_url=server.url, locale="zh-CN", viewport={"width": 1280, "height": 900}
-    )
-    context.set_default_timeout(10_000)
-    page = context.new_page()
+    page = open_page(browser, server)
     try:
         login(page, world.editor.username, TEST_PASSWORD)
         page.goto("/office/articles")
@@ -51,5 +47,5 @@ def test_an_editor_triages_the_queue_with_the_keyboard(world: World, app, browse
         page.goto(f"/office/articles/{first}/triage")
         assert page.is_visible("[data-testid=triage-done]")
     finally:
-        context.close()
+        page.context.close()
         server.stop()

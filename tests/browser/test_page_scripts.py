@@ -12,7 +12,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import ConsoleMessage, Page, expect
 
-from tests.browser.conftest import LiveServer, demo_served
+from tests.browser.conftest import LiveServer, demo_served, open_page
 from tests.browser.helpers import login
 
 pytestmark = pytest.mark.browser
@@ -28,11 +28,7 @@ def marked_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServ
 
 @pytest.fixture
 def page(browser, marked_server: LiveServer) -> Iterator[Page]:  # noqa: ANN001
-    context = browser.new_context(
-        base_url=marked_server.url, locale="zh-CN", viewport={"width": 1280, "height": 900}
-    )
-    context.set_default_timeout(10_000)
-    page = context.new_page()
+    page = open_page(browser, marked_server)
     violations: list[str] = []
 
     def note(message: ConsoleMessage) -> None:
@@ -41,7 +37,7 @@ def page(browser, marked_server: LiveServer) -> Iterator[Page]:  # noqa: ANN001
 
     page.on("console", note)
     yield page
-    context.close()
+    page.context.close()
     assert not violations, violations  # a script or style the policy blocked: a page broken silently
 
 

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 import pytest
 import sqlalchemy as sa
 
-from tests.browser.conftest import LiveServer, demo_served
+from tests.browser.conftest import LiveServer, open_page
 from tests.browser.helpers import login, shot
 from webapp.articles.demo import CITY_PUBLICATION
 from webapp.articles.models import Article, Publication, PublicationIssue
@@ -93,14 +93,6 @@ PAGES: dict[str | None, list[str]] = {
 }
 
 
-@pytest.fixture(scope="module")
-def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    with demo_served(
-        tmp_path_factory.mktemp("phone"), DEMO_CASES=True, DEMO_ARTICLES=True, DEMO_CAMPAIGNS=True
-    ) as server:
-        yield server
-
-
 def _article_ids(server: LiveServer) -> dict[str, int]:
     """The demo's widest article pages, found in the database (their ids depend on the loading order)."""
     with server.app.app_context():
@@ -137,11 +129,10 @@ def _article_ids(server: LiveServer) -> dict[str, int]:
 
 
 @pytest.fixture
-def phone(browser, demo_server: LiveServer) -> Iterator[object]:  # noqa: ANN001
-    context = browser.new_context(base_url=demo_server.url, locale="zh-CN", viewport=PHONE)
-    context.set_default_timeout(10_000)
-    yield context.new_page()
-    context.close()
+def phone(browser, every_procedure_server: LiveServer) -> Iterator[object]:  # noqa: ANN001
+    page = open_page(browser, every_procedure_server, viewport=PHONE)
+    yield page
+    page.context.close()
 
 
 def _paths(page, paths: list[str], ids: dict[str, int]) -> list[str]:  # noqa: ANN001
@@ -159,12 +150,12 @@ def _paths(page, paths: list[str], ids: dict[str, int]) -> list[str]:  # noqa: A
 
 
 @pytest.mark.parametrize("username", list(PAGES), ids=lambda name: name or "public")
-def test_no_page_scrolls_sideways_at_phone_width(phone, demo_server, username):
+def test_no_page_scrolls_sideways_at_phone_width(phone, every_procedure_server, username):
     if username:
         login(phone, username)
         phone.wait_for_url("**/")
     wide = []
-    for path in _paths(phone, PAGES[username], _article_ids(demo_server)):
+    for path in _paths(phone, PAGES[username], _article_ids(every_procedure_server)):
         response = phone.goto(path)
         assert response.status == 200, path
         width = phone.evaluate("document.documentElement.scrollWidth")
