@@ -153,6 +153,28 @@ def _org_id(code: str) -> int | None:
     return db.session.scalar(sa.select(Organisation.id).where(Organisation.code == code))
 
 
+def subjects_needed(requests: int, clients: int) -> int:
+    """Cases a run of the two POST pages uses up: each timed request and each client's warm-up fires
+    ``start_precheck`` on a case of its own."""
+    return 2 * (requests + clients)
+
+
+def ready_for_precheck(limit: int) -> tuple[int, ...]:
+    """The POST pages' subjects: up to ``limit`` cases waiting for 夷陵区档案局's pre-check (ARC-10.2.1). Inside an
+    app context."""
+    from webapp.grading.models import Case
+
+    county = _org_id("yc-yl")
+    return tuple(
+        db.session.scalars(
+            sa.select(Case.id)
+            .where(Case.state == "acceptance_requested", Case.prechecker_id == county)
+            .order_by(Case.id)
+            .limit(limit)
+        )
+    )
+
+
 def resolve_pages(summary_year: int = 2026, transition_subjects: int = 2000) -> list[Page]:
     """The issue's pages on whatever database the app context holds (the demo or the province). Inside an app
     context; a page whose subject the data lacks is left out (the table says so)."""
@@ -186,15 +208,7 @@ def resolve_pages(summary_year: int = 2026, transition_subjects: int = 2000) -> 
     if case_id is not None:
         n = db.session.scalar(sa.select(counts.c.n).where(counts.c.subject_id == case_id))
         pages.append(Page(f"case page, {n}-event timeline", f"/cases/{case_id}", "prov-staff"))
-    county = _org_id("yc-yl")
-    ready = tuple(
-        db.session.scalars(
-            sa.select(Case.id)
-            .where(Case.state == "acceptance_requested", Case.prechecker_id == county)
-            .order_by(Case.id)
-            .limit(transition_subjects)
-        )
-    )
+    ready = ready_for_precheck(transition_subjects)
     if ready:
         # the same event answered two ways, half the subjects each: the whole case (the default), and the short
         # answer a client firing many events asks for (Prefer: return=minimal, RFC 7240)

@@ -74,6 +74,9 @@ class Size:
     cases: int
     #: open cases on 夷陵区档案局's worklist (county-staff)
     county_open: int
+    #: of them, at least this many waiting for its pre-check (ARC-10.2.1): the bench's POST pages fire
+    #: ``start_precheck`` on each once, so one full run (two pages of 200 requests and 8 warm-ups) needs 416
+    transition_subjects: int
     articles: int
     adoptions: int
     article_units: int
@@ -82,9 +85,9 @@ class Size:
 
 
 SIZES = {
-    "full": Size("full", 17, 103, 40_000, 60_000, 1_500, 600_000, 700_000, 3_000, 12, 400),
-    "quick": Size("quick", 17, 103, 3_000, 4_500, 300, 20_000, 24_000, 300, 4, 60),
-    "tiny": Size("tiny", 6, 8, 200, 300, 30, 400, 480, 30, 2, 15),
+    "full": Size("full", 17, 103, 40_000, 60_000, 1_500, 520, 600_000, 700_000, 3_000, 12, 400),
+    "quick": Size("quick", 17, 103, 3_000, 4_500, 300, 80, 20_000, 24_000, 300, 4, 60),
+    "tiny": Size("tiny", 6, 8, 200, 300, 30, 12, 400, 480, 30, 2, 15),
 }
 
 NEW_CITIES = [
@@ -395,6 +398,7 @@ def plan_cases(world: World) -> list[CasePlan]:
     yl = world.by_code["yc-yl"]
     plans: list[CasePlan] = []
     yl_open = 0
+    yl_final: list[int] = []  #: indices of 夷陵区's open cases in ``plans``
     rng.shuffle(organs)
     organs.sort(key=lambda o: o.parent != yl)  # 夷陵区 first: its open cases are a given
     for organ in organs:
@@ -413,6 +417,7 @@ def plan_cases(world: World) -> list[CasePlan]:
             if organ.parent == yl and yl_open < size.county_open and last:
                 outcome = _weighted(rng, YL_MIX)
                 yl_open += 1
+                yl_final.append(len(plans))
             elif year == 2026 and rng.random() < 0.6:
                 outcome = _weighted(rng, OPEN_MIX)
             else:
@@ -429,6 +434,13 @@ def plan_cases(world: World) -> list[CasePlan]:
             else:
                 year += rng.choice((1, 2))
                 kind = "evaluation"
+    # whatever the mix drew, at least `Size.transition_subjects` of them wait for 夷陵区's own pre-check (a 省二级
+    # case is pre-checked by the county: ARC-10.2.1), one for each request of the bench's POST pages
+    second = [i for i in yl_final if plans[i].level == "second"]
+    waiting = sum(1 for i in second if plans[i].outcome == "acceptance_requested")
+    others = [i for i in second if plans[i].outcome != "acceptance_requested"]
+    for i in others[: max(0, size.transition_subjects - waiting)]:
+        plans[i].outcome = "acceptance_requested"
     return plans
 
 
@@ -665,6 +677,7 @@ def generate_cases(world: World) -> dict[str, Any]:
         for c in cases
         if c["lodged_with_id"] == yl and c["state"] not in ("approved", "rejected", "withdrawn")
     )
+    world.counts["transition_ready"] = len(transition_ready)
     return {"transition_ready": len(transition_ready)}
 
 

@@ -120,6 +120,19 @@ def exists_with(url: str, size: str | None) -> bool:
         engine.dispose()
 
 
+def subjects_left(url: str, needed: int) -> int:
+    """How many cases (up to ``needed``) still wait for the pre-check the POST pages fire."""
+    from webapp.core.extensions import db
+
+    app = app_for(url)
+    with app.app_context():
+        try:
+            return len(pg.ready_for_precheck(needed))
+        finally:
+            db.session.remove()
+            db.engine.dispose()
+
+
 def _schema_current(conn: sa.Connection) -> bool:
     from webapp.core.extensions import db
     from webapp.features import FEATURES  # noqa: F401 - every feature's models on the metadata
@@ -385,7 +398,16 @@ def run(args: Any) -> dict[str, Any]:
     if not (args.reuse and exists_with(demo_url, None)):
         log("building the demo database (SQL counts at demo size; the province starts as its copy)…")
         build(demo_url, None)
-    if args.reuse and exists_with(url, size):
+    reuse = args.reuse and exists_with(url, size)
+    if reuse:
+        # a run uses up the POST pages' subjects (each case is pre-checked once): a province whose subjects an
+        # earlier run used is generated afresh rather than measured with the POST pages left out or cut short
+        needed = pg.subjects_needed(args.requests, args.clients)
+        left = subjects_left(url, needed)
+        if left < needed:
+            log(f"  the POST pages' cases are used up ({left} left, {needed} needed): generating afresh")
+            reuse = False
+    if reuse:
         log("reusing the generated province (--reuse)")
         report["generate_s"] = None
     else:

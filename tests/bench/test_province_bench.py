@@ -6,6 +6,7 @@ The measuring loop runs here with Flask's test client; gunicorn and real HTTP on
 from __future__ import annotations
 
 import json
+import threading
 from pathlib import Path
 
 import pytest
@@ -37,6 +38,10 @@ def province(tmp_path_factory: pytest.TempPathFactory) -> Flask:
         load_demo()
         counts = generate(SIZES["tiny"], log=lambda _: None)
         assert counts["cases"] > 200 and counts["audit_events"] > 2000 and counts["articles"] > 300
+        app.extensions["bench_counts"] = counts
+        # the subjects the POST pages find are the ones the generator counted (before any test uses some)
+        assert len(pg.ready_for_precheck(1000)) == counts["transition_ready"]
+        db.session.remove()
     return app
 
 
@@ -160,3 +165,33 @@ def test_a_page_that_answered_errors_is_marked_failed_in_the_table() -> None:
     case_line, notices_line = pg.table(rows).splitlines()[2:]
     assert "FAILED: 208 × HTTP 500" in case_line
     assert "FAILED" not in notices_line
+
+
+def test_the_generated_province_has_a_case_for_every_post_of_a_run(province: Flask) -> None:
+    """The POST pages fire ``start_precheck`` (ARC-10.2.1) once per case: the generator leaves at least
+    `Size.transition_subjects` cases waiting for 夷陵区档案局's pre-check, whatever its mix drew."""
+    assert province.extensions["bench_counts"]["transition_ready"] >= SIZES["tiny"].transition_subjects
+    assert SIZES["full"].transition_subjects >= pg.subjects_needed(200, 8)
+
+
+def test_a_run_uses_up_as_many_cases_as_the_bench_reckons() -> None:
+    """`subjects_needed` is what the runner checks before reusing a province (``--reuse``): two POST pages of
+    ``requests`` timed requests and one warm-up per client each use a case per request, no more."""
+    used: list[str] = []
+    lock = threading.Lock()
+
+    class Backend:
+        def request(self, method: str, path: str, headers: dict, body: bytes | None = None):  # noqa: ANN201
+            with lock:
+                used.append(path)
+            return 200, {}, b""
+
+    class NoAccounts:
+        def headers(self, page: pg.Page) -> dict[str, str]:
+            return {}
+
+    requests, clients = 30, 4
+    for half in (range(0, 500), range(500, 1000)):
+        page = pg.Page("POST", "/api/v1/cases/{id}/events", None, "none", "POST", tuple(half), {"event": "x"})
+        pg.measure(page, [Backend() for _ in range(clients)], NoAccounts(), requests=requests, max_seconds=60)  # type: ignore[arg-type]
+    assert len(used) == len(set(used)) == pg.subjects_needed(requests, clients)
