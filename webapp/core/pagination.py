@@ -245,11 +245,14 @@ class ShortListPage(SelectPagination):
     spare is the whole list, so no ``COUNT`` is sent for it (issue 12: a statement on every view of an office's
     intake, whose 上报 section is mostly empty). Drop-in for the ``paged`` macro."""
 
-    def __init__(self, select: sa.Select[Any], page: int, per_page: int) -> None:
+    def __init__(self, select: sa.Select[Any] | None, page: int, per_page: int) -> None:
+        """``select`` None: the caller knows the list is empty (a value kept under a revision); nothing is sent."""
         self._fetched = 0
         super().__init__(page, per_page, per_page, False, True, select=select, session=db.session)
 
     def _query_items(self) -> list[Any]:
+        if self._query_args["select"] is None:
+            return []
         select = self._query_args["select"].limit(self.per_page + 1).offset(self._query_offset)
         rows = list(db.session.execute(select).unique().scalars())
         self._fetched = len(rows)

@@ -4,7 +4,10 @@ article after a decision, and who may see and act (deny by default)."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from flask import g
 
 from tests.webapp.articles import office_steps as steps
 from tests.webapp.articles.conftest import World
@@ -13,6 +16,7 @@ from webapp.articles.services import articles, intake, triage
 from webapp.articles.services.adoptions import AdoptionInput
 from webapp.articles.services.errors import Refused
 from webapp.core.extensions import db
+from webapp.core.request_cache import forget
 from webapp.core.services.audit import trail_of, verify_chain
 from webapp.core.services.errors import InvalidInput
 
@@ -220,3 +224,71 @@ def test_a_reader_or_the_unit_cannot_triage(world: World, client, who: str) -> N
     )
     assert answer.status_code == 403
     assert db.session.get(Article, article_id).state == "submitted"  # type: ignore[union-attr]
+
+
+def _queue_count(page: str, state: str) -> int:
+    found = re.search(rf'data-count-state="{state}">[^<]*<span[^>]*>(\d+)</span>', page)
+    assert found, f"the {state} tab shows its count"
+    return int(found.group(1))
+
+
+def test_the_queue_counts_are_kept_under_the_offices_revision_and_follow_a_new_submission_pub_2_3(
+    world: World, client
+) -> None:
+    """PUB-2.3 (the office reads what arrived): the queue's counts are kept under the office's records revision,
+    which comes with the signed-in person, so a second view neither counts the queue nor probes the revision; an
+    article submitted since, committed by another request, is counted; one received moves between the tabs."""
+
+    def view() -> str:
+        # the world's app context outlives each request here, and with it the person Flask-Login loaded and the
+        # request's memo: a request of a server starts with neither
+        forget()
+        g.pop("_login_user", None)
+        return client.get("/office/articles").get_data(as_text=True)
+
+    first = steps.submitted(world, "一般信息")
+    steps.login(client, world.editor)
+    view()
+    with steps.counted_statements() as sql:
+        before = view()
+    assert not [s for s in sql if "count(articles.id)" in s]
+    assert not [s for s in sql if s.startswith("SELECT article_offices.records_revision")]
+    steps.submitted(world, "又一篇一般信息", unit="b")
+    after = view()
+    assert _queue_count(after, "submitted") == _queue_count(before, "submitted") + 1
+    articles.fire(world.editor, first, "receive", today=DAY)
+    moved = view()
+    assert _queue_count(moved, "submitted") == _queue_count(after, "submitted") - 1
+    assert _queue_count(moved, "received") == _queue_count(after, "received") + 1
+
+
+def test_an_empty_forwarded_section_costs_no_statement_and_fills_with_the_next_forwarding_inf_2_5(
+    world: World, client
+) -> None:
+    """INF-2.5 (上报): the upper office's intake remembers that its 上报 section was empty under its records
+    revision; a forwarding to it moves the revision, so the next view lists it, and the decision on it (a
+    conditional UPDATE the flush does not see) moves it again, so the section is empty once more."""
+    from webapp.articles.services import forwarding
+
+    def view() -> str:
+        forget()  # as in the test above: a server's request starts without the world's memo and person
+        g.pop("_login_user", None)
+        return client.get("/office/articles").get_data(as_text=True)
+
+    steps.upper_head(world)
+    article_id = steps.adopted(world)
+    steps.login(client, world.upper_editor)
+    assert "没有待处理的下级上报信息" in view()
+    with steps.counted_statements() as sql:
+        empty = view()
+    assert not [s for s in sql if "article_forwardings AS passed" in s]
+    assert "没有待处理的下级上报信息" in empty
+    passed = forwarding.forward(world.editor, article_id, "up", note="经验做法值得推广", today=DAY)
+    assert f'data-forwarding-id="{passed.id}"' in view()
+    forwarding.decline(world.upper_editor, passed.id, reason="与本地工作关联不大，不予采用", today=DAY)
+    with steps.counted_statements() as sql:
+        view()
+    assert [s for s in sql if "article_forwardings AS passed" in s]  # read again: it changed
+    with steps.counted_statements() as sql:
+        view()
+    assert not [s for s in sql if "article_forwardings AS passed" in s]  # and seen empty once more

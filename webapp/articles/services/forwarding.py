@@ -21,7 +21,7 @@ from webapp.articles.models import (
     ArticleOffice,
     Forwarding,
 )
-from webapp.articles.services import adoptions, articles, permissions
+from webapp.articles.services import adoptions, articles, ledger_revision, permissions
 from webapp.articles.services.adoptions import AdoptionInput
 from webapp.articles.services.errors import Refused, Stale
 from webapp.core import clock
@@ -140,6 +140,8 @@ def _close(forwarding: Forwarding, status: str, user: User, today: date, reason:
     )
     if done.rowcount != 1:  # type: ignore[attr-defined]
         raise Stale()
+    if forwarding.to_office_id:  # a bulk UPDATE, which the flush does not see: the receiving office's intake
+        ledger_revision.note(db.session, offices=[forwarding.to_office_id])
 
 
 def adopt(user: User, forwarding_id: int, data: AdoptionInput, *, today: date | None = None) -> Forwarding:

@@ -12,15 +12,18 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
+from flask import has_request_context, request
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from webapp.articles.models import Article, ArticleOffice, Forwarding
-from webapp.articles.services import permissions
+from webapp.articles.services import ledger_revision, permissions
 from webapp.articles.services.errors import Refused
+from webapp.articles.services.ledger_periods import revision
 from webapp.core.extensions import db
 from webapp.core.models import User, acting
 from webapp.core.models.types import UTCDateTime
 from webapp.core.pagination import KeyedOffsetPage, ShortListPage
+from webapp.core.services.kept import Kept
 from workflow.errors import Refusal
 
 PER_PAGE = 20
@@ -49,6 +52,60 @@ def queue_clause(user: User, office: ArticleOffice, states: tuple[str, ...] = QU
     )
 
 
+#: what the intake page reads on every view, kept per process (a few dozen offices, a few people each): the
+#: queue's counts and whether the 上报 section is empty
+_KEPT: Kept[object] = Kept("intake", 256)
+
+
+def _kept_key(user: User, office: ArticleOffice, what: str) -> tuple[Any, ...] | None:
+    """Where a value of the office's intake is kept now, or None when nothing may be kept (not a GET, or the
+    transaction holds unwritten changes). The office's records revision (`ledger_revision`) moves at the commit of
+    every change to an article of the office (its state, secrecy, unit or deletion included) and to a forwarding
+    to it; the person, their roles and organisation decide which articles they see (`permissions.visible_arms`).
+    The revision is read before the value is made, so what is kept is at least as new as its key."""
+    reading = has_request_context() and request.method in ("GET", "HEAD")
+    if not reading or ledger_revision.pending(db.session):
+        return None
+    return (office.id, revision(office), user.id, tuple(sorted(user.roles)), user.organisation_id, what)
+
+
+def queue_counts(user: User, office: ArticleOffice) -> dict[str, int]:
+    """The office's queue counted per state, as ``user`` sees it, kept under `_kept_key` (issue 12: a statement
+    fewer on the intake page). A queue article is the office's own, seen through the office's arm: an article
+    of another office forwarded here never counts in it."""
+
+    def count() -> dict[str, int]:
+        counts = {name: 0 for name in QUEUE_STATES}
+        for name, number in db.session.execute(
+            sa.select(Article.state, sa.func.count(Article.id))
+            .where(queue_clause(user, office))
+            .group_by(Article.state)
+        ):
+            counts[name] = number
+        return counts
+
+    key = _kept_key(user, office, "counts")
+    if key is None:
+        return count()
+    found = _KEPT.get(key)
+    if found is None:
+        found = _KEPT.put(key, count())
+    return dict(found)  # type: ignore[call-overload]
+
+
+def _forwarded_first_page(user: User, office: ArticleOffice, per_page: int) -> Any:
+    """The first page of `forwarded_to`; no statement when it was empty under the same key (`_kept_key`). The
+    section fills only through a forwarding to the office, which moves its revision; it may empty without one
+    (an article deleted by its own office), and is then read again until it is seen empty."""
+    key = _kept_key(user, office, "no_forwardings")
+    if key is not None and _KEPT.get(key) is True:
+        return ShortListPage(None, 1, per_page)
+    found = forwarded_to(user, office, page=1, per_page=per_page)
+    if key is not None:
+        _KEPT.put(key, not found.items)
+    return found
+
+
 @dataclass(frozen=True)
 class Intake:
     office: ArticleOffice
@@ -75,13 +132,7 @@ def intake(
     user = acting(user)
     office = office_for(user)
     states = (state,) if state in QUEUE_STATES else QUEUE_STATES
-    counts = {name: 0 for name in QUEUE_STATES}
-    for name, number in db.session.execute(
-        sa.select(Article.state, sa.func.count(Article.id))
-        .where(queue_clause(user, office))
-        .group_by(Article.state)
-    ):
-        counts[name] = number
+    counts = queue_counts(user, office)
     # the page's ids off ix_articles_queue, then its articles (never the whole queue's rows sorted)
     keys = sa.select(Article.id).where(queue_clause(user, office, states)).order_by(*QUEUE_ORDER)
     listed = KeyedOffsetPage(
@@ -102,7 +153,9 @@ def intake(
         state if state in QUEUE_STATES else None,
         listed,
         counts,
-        forwarded_to(user, office, page=forwarded_page),
+        _forwarded_first_page(user, office, PER_PAGE)
+        if forwarded_page == 1
+        else forwarded_to(user, office, page=forwarded_page),
     )
 
 

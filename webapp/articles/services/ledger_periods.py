@@ -159,7 +159,10 @@ def revision(office: ArticleOffice) -> int:
     memo: dict[int, int] = _per_request("revisions")
     found = memo.get(office.id)
     if found is None:
-        found = memo[office.id] = ledger_revision.current(db.session, office.id)
+        found = ledger_revision.read_with_person(office)
+        if found is None:
+            found = ledger_revision.current(db.session, office.id)
+        memo[office.id] = found
     return found
 
 
