@@ -113,8 +113,10 @@ def logout(page) -> None:  # noqa: ANN001
     toggler = page.locator(".kp-navbar .navbar-toggler")
     if toggler.is_visible():  # below 1200 px (this test's tablet) the bar opens from its button
         toggler.click()
-    page.get_by_role("button", name="退出登录").click()
-    page.wait_for_url("**/auth/login")
+        # Bootstrap's collapse: "show" once it has opened (a click while it slides open could miss the button)
+        page.locator("#kpNav.show").wait_for()
+    with page.expect_navigation(url="**/auth/login"):
+        page.get_by_role("button", name="退出登录").click()
 
 
 def fill_sheet(page, entries) -> None:  # noqa: ANN001

@@ -290,3 +290,33 @@ def test_a_case_not_on_notice_has_no_notice_page(demo, client):
         prechecking = walk("unit-county", to="prechecking")
     assert client.get(f"/notices/{prechecking}").status_code == 404
     assert client.get(f"/notices/{prechecking}/print").status_code == 404
+
+
+def test_the_list_is_kept_for_every_visitor_and_follows_notices_that_start_end_or_run_out_arc_10_3_2(
+    demo, client
+):
+    """ARC-10.3.2: the public list (its bureaus' counts and its pages) is kept under every bureau's revision at
+    once: a second view reads no case. A notice published since by another request is listed, one withdrawn
+    since is gone, and on the day after its last day a notice is gone with no case changed (the day is in the
+    key)."""
+    from tests.webapp.sql_count import count_statements
+    from webapp.core.models import User
+    from webapp.grading.services import cases
+
+    with demo.app_context():
+        first = walk("unit-county", to="in_notice")  # 2027-01-05 … 2027-01-11
+    assert f'data-case-id="{first}"' in _page(client.get("/notices/"))
+    with count_statements(demo) as counted:
+        assert f'data-case-id="{first}"' in _page(client.get("/notices/"))
+    assert not [sql for sql in counted.sql if "FROM cases" in sql]
+    with demo.app_context():
+        second = walk("unit-town", to="in_notice")
+    listed = _page(client.get("/notices/"))
+    assert f'data-case-id="{first}"' in listed and f'data-case-id="{second}"' in listed
+    with demo.app_context():
+        unit = db.session.scalar(sa.select(User).where(User.username == "unit-town"))
+        cases.fire_event(unit, second, "withdraw")
+    listed = _page(client.get("/notices/"))
+    assert f'data-case-id="{first}"' in listed and f'data-case-id="{second}"' not in listed
+    demo.config["KAOPING_TODAY"] = "2027-01-12"
+    assert f'data-case-id="{first}"' not in _page(client.get("/notices/"))

@@ -17,6 +17,7 @@ from webapp.core.models import Organisation
 from webapp.core.pagination import KeysetPage, SortKey, keyset_page
 from webapp.grading.models import Case
 from webapp.grading.services.case_facts import ruleset_for
+from webapp.grading.services.case_revision import kept_everywhere
 from workflow import calendar
 from workflow.errors import RulesetError
 from workflow.ruleset import Ruleset
@@ -170,16 +171,32 @@ class NoticeBureau:
     count: int
 
 
-def notice_bureaus(today: date) -> list[NoticeBureau]:
-    """The organising bureaus with notices running today and how many each: one grouped statement."""
-    query = (
-        sa.select(Organisation.id, Organisation.name, sa.func.count(Case.id))
-        .join(Organisation, Organisation.id == Case.organizer_id)
-        .where(running_condition(today))
-        .group_by(Organisation.id, Organisation.name)
-        .order_by(Organisation.name, Organisation.id)
-    )
-    return [NoticeBureau(bureau_id, name, count) for bureau_id, name, count in db.session.execute(query)]
+def _list_basis(today: date) -> tuple[date, tuple[str, ...]]:
+    """What the list is made of besides the cases: the day and the rulesets `running_condition` reads, by id (a
+    registered id never changes content), for the list kept under every bureau's revision
+    (`case_revision.kept_everywhere`: a case entering or leaving its notice, an organ or a bureau renamed, a
+    bureau's contact changed, all move it)."""
+    return today, tuple(available_rulesets())
+
+
+def notice_bureaus(today: date) -> tuple[NoticeBureau, ...]:
+    """The organising bureaus with notices running today and how many each: one grouped statement, kept under
+    every bureau's revision (issue 12: the public list is the same for every visitor and changes a few times a
+    day; it was counted at each view)."""
+
+    def make() -> tuple[NoticeBureau, ...]:
+        query = (
+            sa.select(Organisation.id, Organisation.name, sa.func.count(Case.id))
+            .join(Organisation, Organisation.id == Case.organizer_id)
+            .where(running_condition(today))
+            .group_by(Organisation.id, Organisation.name)
+            .order_by(Organisation.name, Organisation.id)
+        )
+        return tuple(
+            NoticeBureau(bureau_id, name, count) for bureau_id, name, count in db.session.execute(query)
+        )
+
+    return kept_everywhere(("notice_bureaus", *_list_basis(today)), make)
 
 
 class NoticePage(Pagination):
@@ -195,14 +212,19 @@ class NoticePage(Pagination):
 
 def notice_page(*, today: date, bureau_id: int | None, page: int, total: int) -> NoticePage:
     """Page ``page`` (clamped to the pages there are) of the running notices, of one bureau or all: one
-    statement (LIMIT/OFFSET; a notice list is short-lived and never deep)."""
+    statement (LIMIT/OFFSET; a notice list is short-lived and never deep), kept as `notice_bureaus` is."""
     pages = max(1, -(-total // PER_PAGE))
     page = min(max(page, 1), pages)
-    query = sa.select(Case).where(running_condition(today))
-    if bureau_id is not None:
-        query = query.where(Case.organizer_id == bureau_id)
-    query = _ordered(query).limit(PER_PAGE).offset((page - 1) * PER_PAGE)
-    rows = [_row(case) for case in db.session.scalars(query)]
+
+    def make() -> tuple[NoticeRow, ...]:
+        query = sa.select(Case).where(running_condition(today))
+        if bureau_id is not None:
+            query = query.where(Case.organizer_id == bureau_id)
+        query = _ordered(query).limit(PER_PAGE).offset((page - 1) * PER_PAGE)
+        return tuple(_row(case) for case in db.session.scalars(query))
+
+    # kept as `notice_bureaus` is, whose counts gave ``total``
+    rows = kept_everywhere(("notice_page", *_list_basis(today), bureau_id, page), make)
     return NoticePage(
         page=page, per_page=PER_PAGE, max_per_page=None, error_out=False, rows=rows, total=total
     )
