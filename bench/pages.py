@@ -160,8 +160,8 @@ def subjects_needed(requests: int, clients: int) -> int:
 
 
 def ready_for_precheck(limit: int) -> tuple[int, ...]:
-    """The POST pages' subjects: up to ``limit`` cases waiting for 夷陵区档案局's pre-check (ARC-10.2.1). Inside an
-    app context."""
+    """The POST pages' subjects: up to ``limit`` cases waiting for 夷陵区档案局's pre-check (ARC-10.2.1).
+    Inside an app context."""
     from webapp.grading.models import Case
 
     county = _org_id("yc-yl")

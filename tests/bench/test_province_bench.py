@@ -193,5 +193,6 @@ def test_a_run_uses_up_as_many_cases_as_the_bench_reckons() -> None:
     requests, clients = 30, 4
     for half in (range(0, 500), range(500, 1000)):
         page = pg.Page("POST", "/api/v1/cases/{id}/events", None, "none", "POST", tuple(half), {"event": "x"})
-        pg.measure(page, [Backend() for _ in range(clients)], NoAccounts(), requests=requests, max_seconds=60)  # type: ignore[arg-type]
+        backends = [Backend() for _ in range(clients)]
+        pg.measure(page, backends, NoAccounts(), requests=requests, max_seconds=60)  # type: ignore[arg-type]
     assert len(used) == len(set(used)) == pg.subjects_needed(requests, clients)

@@ -8,10 +8,12 @@ revision) and read back with one index probe instead of being read again on ever
 What is kept: the worklist's tab totals and its counts per state, the overdue count of the navigation bar, the
 capped total of a case list and where its numbered pages start, and the rows of a city's yearly summary (plain
 values, never mapped objects); and, under every bureau's revision at once (`kept_everywhere`), the public notice
-list's bureaus and pages, the same for every visitor. A city's supervised tab counted up to a thousand cases of its counties on every
-view (5 ms on SQLite, 6 on PostgreSQL); the county's overdue count walked its 1,500 open cases on every page it
-showed (1.7 and 2.5 ms); the city's summary read its few hundred approvals with their organs, filings and grades
-(~60 % of the page); page 1,000 of the province's cases skipped 19,980 index entries (6 ms of PostgreSQL's time).
+list's bureaus and pages, the same for every visitor. A city's supervised tab counted up to a thousand cases of
+its counties on every view (5 ms on SQLite, 6 on PostgreSQL); the county's overdue count walked its 1,500 open
+cases on every page it showed (1.7 and 2.5 ms); the city's summary read its few hundred approvals with their
+organs, filings and grades (~60 % of the page); page 1,000 of the province's cases skipped 19,980 index entries
+(6 ms of PostgreSQL's time); the public list counted its running notices and read a page of them (~4 ms of
+~6).
 
 A case names its bureaus on its row and its filings: the bureaus named at commit, and those a change took off the
 row (the bureau columns keep their old value for that, ``active_history``), are raised with every bureau above
