@@ -64,7 +64,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--quick", action="store_true", help="a small province and fewer requests (smoke run, < 1 min)"
     )
-    parser.add_argument("--reuse", action="store_true", help="keep the generated databases between runs")
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="keep the generated databases between runs (generated again once a run used up the POST pages' cases)",
+    )
     parser.add_argument("--size", choices=["full", "quick", "tiny"], default="full", help="province size")
     parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL") or None,
                         help="PostgreSQL URL (database name must contain 'bench'); default SQLite under instance/bench")  # fmt: skip
