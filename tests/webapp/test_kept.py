@@ -17,3 +17,20 @@ def test_the_least_recently_used_entry_goes_first_and_apps_never_share(app, tmp_
     other = make_test_app(tmp_path)
     with other.app_context():
         assert kept.get("a") is None
+
+
+def test_made_keeps_under_a_key_and_makes_afresh_without_one(app) -> None:  # noqa: ANN001
+    """What every kept read model does (issue 12): made once under its key, made every time when it may not be
+    kept (no key: not a GET, or unwritten changes), a falsy value kept like any other."""
+    kept: Kept[object] = Kept("test_made", 4)
+    made: list[str] = []
+
+    def make(value: object) -> object:
+        made.append(repr(value))
+        return value
+
+    with app.app_context():
+        assert kept.made("k", lambda: make(False)) is False
+        assert kept.made("k", lambda: make(True)) is False  # kept: not made again
+        assert kept.made(None, lambda: make(1)) == 1 and kept.made(None, lambda: make(2)) == 2
+        assert made == ["False", "1", "2"] and kept.get(None) is None

@@ -84,13 +84,7 @@ def queue_counts(user: User, office: ArticleOffice) -> dict[str, int]:
             counts[name] = number
         return counts
 
-    key = _kept_key(user, office, "counts")
-    if key is None:
-        return count()
-    found = _KEPT.get(key)
-    if found is None:
-        found = _KEPT.put(key, count())
-    return dict(found)  # type: ignore[call-overload]
+    return dict(_KEPT.made(_kept_key(user, office, "counts"), count))  # type: ignore[call-overload]
 
 
 def _forwarded_first_page(user: User, office: ArticleOffice, per_page: int) -> Any:

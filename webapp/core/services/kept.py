@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from typing import Generic, TypeVar
 
 from flask import current_app
@@ -46,3 +46,11 @@ class Kept(Generic[V]):
             while len(entries) > self.size:
                 entries.popitem(last=False)
         return value
+
+    def made(self, key: Hashable | None, make: Callable[[], V]) -> V:
+        """The value kept under ``key``, or ``make()`` kept there now; ``make()`` alone, kept nowhere, when ``key``
+        is None (the caller may not keep a value now: not a GET, or unwritten changes)."""
+        if key is None:
+            return make()
+        found = self.get(key)
+        return found if found is not None else self.put(key, make())

@@ -184,13 +184,7 @@ def kept(bureau_id: int, what: Hashable, make: Callable[[], V], *, store: Kept[o
     """``make()``, kept per process under the bureau's revision and ``what`` (everything else the value is made
     of: its kind, the filters, the day, the year). On a GET whose transaction has nothing unwritten; made afresh
     otherwise. The value is shared: read it, never change it. ``store``: where (the counts' store by default)."""
-    key = _key(bureau_id, what)
-    if key is None:
-        return make()
-    found = store.get(key)
-    if found is not None:
-        return found  # type: ignore[return-value]
-    return store.put(key, make())  # type: ignore[return-value]
+    return store.made(_key(bureau_id, what), make)  # type: ignore[return-value]
 
 
 def anchor(bureau_id: int, what: Hashable) -> tuple[Any, ...] | None:
@@ -230,8 +224,4 @@ def kept_everywhere(what: Hashable, make: Callable[[], V]) -> V:
         revision = every_bureau(db.session)
         if revisions is not None:
             revisions["every"] = revision
-    key = (revision, what)
-    found = _EVERYWHERE.get(key)
-    if found is not None:
-        return found  # type: ignore[return-value]
-    return _EVERYWHERE.put(key, make())  # type: ignore[return-value]
+    return _EVERYWHERE.made((revision, what), make)  # type: ignore[return-value]
