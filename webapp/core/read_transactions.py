@@ -10,9 +10,11 @@ tables) plans in 0.65-1.0 ms and runs in 0.1 ms.
 
 At the end of each app context (a request, a command), before Flask-SQLAlchemy closes the session, the open
 transaction is committed when nothing was raised, the session holds no unflushed change, and the transaction sent
-nothing but plain ``SELECT`` statements: every statement passes `note_writes` on its way to the driver, and
-anything else (``INSERT``, ``UPDATE``, ``DELETE``, a ``WITH`` that may hide one, DDL, ``SET``…) marks the
-connection until its transaction ends. For such a transaction COMMIT and ROLLBACK do the same thing, nothing
+nothing but ``SELECT`` statements: every statement passes `note_writes` on its way to the driver, and
+anything else (``INSERT``, ``UPDATE``, ``DELETE``, a ``WITH`` that names one of them, DDL, ``SET``…) marks the
+connection until its transaction ends. (A ``WITH`` was once marked whatever it held: every worklist and list whose
+visibility reads the bureaus under one (`subtree_bureau_ids`, a named CTE) was rolled back, and its connection
+lost every statement it had prepared.) For such a transaction COMMIT and ROLLBACK do the same thing, nothing
 (a ``SELECT … FOR UPDATE`` only locks, and both release); only the driver's cache differs. Anything else is
 rolled back by the session's close, as before. (Until December 2026 PostgreSQL was asked instead,
 ``SELECT pg_current_xact_id_if_assigned()``: one more round trip on every request, 2-3 % of a page's CPU.)
@@ -22,15 +24,24 @@ In process on the generated province, 150 requests each, three alternating round
 county 16.7 / 16.5 / 14.8 → 15.3 / 14.8 / 11.9 (without the write check, which adds one short statement).
 SQLite has no such cache: nothing changes there.
 
-**Custom plans only.** Once a statement is prepared, PostgreSQL may plan it once for any parameters (a *generic*
-plan, ``plan_cache_mode = auto``). Our parameters are skewed: the province's subtree holds 40,163 organisations, a
-county's a few hundred, and the generic plan is costed for the average, five. Crawling 1,336 pages of the
-generated province as 21 users with generic plans forced, the bureaus in the province's subtree took 95-126 ms
-(an index walk of all 40,163 closure rows) against 1-5 ms planned for the province; the audit log's page 1.8 s
-against 1.5 ms (a ``LIMIT`` the generic plan cannot see); on a case page ``auto`` had switched to generic, its
-statements took 61-63 ms a request against 7-8.5. So every connection plans each run for its parameters (``plan_cache_mode = force_custom_plan``, sent
-with the connection's startup, no extra statement, with ``jit = off``: `SETTINGS`); a prepared statement still
-saves its parsing and rewriting.
+**Plans.** Once a statement is prepared, PostgreSQL may plan it once for any parameters (a *generic* plan,
+``plan_cache_mode = auto``, its default: after five runs planned for their own parameters it keeps the generic plan
+when it is costed no higher than their average). Some of our parameters are skewed: the province's subtree holds
+40,163 organisations, a county's a few hundred, and a generic plan is costed for the average, five. Crawling 1,336
+pages of the generated province as 21 users with generic plans *forced*, the bureaus in the province's subtree
+took 95-126 ms (an index walk of all 40,163 closure rows) against 1-5 ms planned for the province; the audit log's
+page 1.8 s against 1.5 ms (a ``LIMIT`` the generic plan cannot see); and an early crawl under ``auto`` saw a case
+page at 61-63 ms against 7-8.5. So until December 2026 every run was planned afresh (``force_custom_plan``), which
+cost the case page 2.3 ms of PostgreSQL's CPU a request against 0.8 under ``auto``, a transition 5.3 against 3.3.
+
+Now the skewed values are written into the statement's text (`skewed_key`: an organisation's id in the closure
+table, an organisation's kind), so each is a statement of its own whose plans are made for it alone, and the
+connections run under ``auto``. Crawling 1,066 pages of the generated province as 15 users and the public, eight
+rounds on one connection, twice each way alternating: PostgreSQL's CPU 2.84 / 2.84 s a round under
+``force_custom_plan``, 2.38 / 2.55 under ``auto``; no page slower than the run-to-run noise (the worst differed
+from run to run, by 2-4 ms on 10-25 ms pages); a ``LIMIT``'s generic plan is costed above the custom ones, so
+those stay custom. Connections also set ``jit = off`` (`SETTINGS`, sent with the connection's startup, no extra
+statement).
 """
 
 from __future__ import annotations
@@ -48,22 +59,39 @@ log = logging.getLogger(__name__)
 
 #: what each connection sets at its startup (see above), unless the deployment's URL sets it in ``options``
 SETTINGS = {
-    # every run of a prepared statement planned for its own parameters
-    "plan_cache_mode": "force_custom_plan",
+    # PostgreSQL's default, said here so a server's own setting does not change it: a prepared statement may keep
+    # a generic plan; the values that would make one wrong are written into the statement (`skewed_key`)
+    "plan_cache_mode": "auto",
     # no JIT compilation: the planner turns it on for any statement it costs above 100,000, which our list counts
     # over a province office's 359,620 articles are; compiling took 183 ms of a 497 ms search, and the office's
     # article search went from 850 to 510 ms without it (the ledger's reads, 3.8 and 3.6 s, do not gain from it)
     "jit": "off",
 }
-#: a statement that cannot change a row: a plain SELECT, after any comments (a WITH may hold an INSERT)
-_READ_ONLY = re.compile(r"\s*(?:/\*.*?\*/\s*|--[^\n]*\n\s*)*SELECT\b", re.IGNORECASE | re.DOTALL)
+#: a statement that reads, after any comments: a SELECT, or a WITH unless it holds a write (`_WRITES`)
+_READ_ONLY = re.compile(r"\s*(?:/\*.*?\*/\s*|--[^\n]*\n\s*)*(SELECT|WITH)\b", re.IGNORECASE | re.DOTALL)
+#: what a data-modifying CTE needs, once a row lock (``FOR UPDATE``, ``FOR NO KEY UPDATE``) is taken out; a
+#: column or a literal that merely contains the word marks the transaction too, which only costs the commit
+_WRITES = re.compile(r"\b(?:INSERT|UPDATE|DELETE|MERGE)\b", re.IGNORECASE)
+_ROW_LOCKS = re.compile(r"\bFOR\s+(?:NO\s+KEY\s+)?UPDATE\b", re.IGNORECASE)
 #: set on the connection's ``info`` from its transaction's first statement that is not `_READ_ONLY` to its end
 WROTE = "kaoping_wrote"
 
 
+def skewed_key(value: Any) -> sa.BindParameter[Any]:
+    """``value`` written into the statement's text instead of bound, where the rows it selects are unevenly spread
+    (the province's subtree holds 40,163 organisations, a county's a few hundred; 120 of them are bureaus): each
+    value is then a statement of its own, prepared and planned for itself, and a plan made for one value is
+    never reused for another (see "Plans" above). Only for values of a small, closed set (an organisation's id,
+    a kind): every value is one more statement in each connection's cache."""
+    return sa.bindparam(None, value, literal_execute=True)
+
+
 def note_writes(conn: sa.Connection, _cursor: Any, statement: str, *_args: Any) -> None:
     """``before_cursor_execute``: remember that this transaction sent a statement that may have written."""
-    if not conn.info.get(WROTE) and not _READ_ONLY.match(statement):
+    if conn.info.get(WROTE):
+        return
+    read = _READ_ONLY.match(statement)
+    if read is None or (read.group(1).upper() == "WITH" and _WRITES.search(_ROW_LOCKS.sub("", statement))):
         conn.info[WROTE] = True
 
 
