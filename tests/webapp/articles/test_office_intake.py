@@ -292,3 +292,15 @@ def test_an_empty_forwarded_section_costs_no_statement_and_fills_with_the_next_f
     with steps.counted_statements() as sql:
         view()
     assert not [s for s in sql if "article_forwardings AS passed" in s]  # and seen empty once more
+
+
+def test_the_intake_names_its_office_in_its_statements(world: World) -> None:
+    """PostgreSQL keeps one plan for a statement run often (``plan_cache_mode = auto``); offices differ a
+    hundredfold in size, so the office is written into the statement (`skewed_key`): each office's queue is
+    planned for itself, never with a plan made for another."""
+    steps.submitted(world, "一篇")
+    db.session.expire_all()
+    with steps.counted_statements() as seen:
+        intake.intake(world.editor)
+    scoped = [sql for sql in seen if "articles.office_id" in sql]
+    assert scoped and all(f"articles.office_id = {world.office.id}" in sql for sql in scoped)

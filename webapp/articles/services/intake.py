@@ -23,6 +23,7 @@ from webapp.core.extensions import db
 from webapp.core.models import User, acting
 from webapp.core.models.types import UTCDateTime
 from webapp.core.pagination import KeyedOffsetPage, ShortListPage
+from webapp.core.read_transactions import skewed_key
 from webapp.core.services.kept import Kept
 from workflow.errors import Refusal
 
@@ -47,7 +48,7 @@ def office_for(user: User) -> ArticleOffice:
 def queue_clause(user: User, office: ArticleOffice, states: tuple[str, ...] = QUEUE_STATES) -> Any:
     return sa.and_(
         permissions.visible_clause(user),
-        Article.office_id == office.id,
+        Article.office_id == skewed_key(office.id),
         Article.state.in_(states),
     )
 

@@ -60,6 +60,7 @@ from webapp.core import clock
 from webapp.core.collector import collector_paused
 from webapp.core.extensions import db
 from webapp.core.models import User
+from webapp.core.read_transactions import skewed_key
 from webapp.core.services import transaction
 from webapp.core.services.audit import append_event
 from webapp.core.services.errors import Conflict, InvalidInput, NotFound
@@ -123,7 +124,7 @@ def records(
     forms = {f.id for f in scheme.forms}
 
     in_window_stmt = sa.select(Adoption.article_id).where(
-        Adoption.office_id == office.id,
+        Adoption.office_id == skewed_key(office.id),
         Adoption.cancelled_at.is_(None),
         Adoption.adopted_on >= window_start,
         Adoption.adopted_on <= end,
@@ -161,7 +162,7 @@ def records(
         .join(Article, Article.id == Adoption.article_id)
         .join(Publication, Publication.id == Adoption.publication_id)
         .where(
-            Adoption.office_id == office.id,
+            Adoption.office_id == skewed_key(office.id),
             Adoption.cancelled_at.is_(None),
             Adoption.article_id.in_(in_window),
             *of_unit,
@@ -195,7 +196,7 @@ def records(
             sa.select(Adoption.id)
             .where(
                 Adoption.article_id == Instruction.article_id,
-                Adoption.office_id == office.id,
+                Adoption.office_id == skewed_key(office.id),
                 Adoption.cancelled_at.is_(None),
                 Adoption.adopted_on >= window_start,
                 Adoption.adopted_on <= end,
@@ -238,7 +239,7 @@ def records(
         for unit_id, y, m, after, count in connection.execute(
             sa.select(Article.unit_id, year, month, late, sa.func.count())
             .where(
-                Article.office_id == office.id,
+                Article.office_id == skewed_key(office.id),
                 Article.submitted_on >= window_start,
                 Article.submitted_on <= end,
                 Article.deleted_at.is_(None),
