@@ -35,9 +35,9 @@ page at 61-63 ms against 7-8.5. So until December 2026 every run was planned afr
 cost the case page 2.3 ms of PostgreSQL's CPU a request against 0.8 under ``auto``, a transition 5.3 against 3.3.
 
 Now the skewed values are written into the statement's text (`skewed_key`: an organisation's id in the closure
-table, an organisation's kind, the office in the intake's and the ledger's statements: the generated province's
-largest office holds 60 % of its articles), so each is a statement of its own whose plans are made for it alone, and the
-connections run under ``auto``. Crawling 1,066 pages of the generated province as 15 users and the public, eight
+table, an organisation's kind, the office in the articles' visibility, intake and ledger statements: the generated
+province's largest office holds 60 % of its articles), so each is a statement of its own whose plans are made for
+it alone, and the connections run under ``auto``. Crawling 1,066 pages of the generated province as 15 users and the public, eight
 rounds on one connection, twice each way alternating: PostgreSQL's CPU 2.84 / 2.84 s a round under
 ``force_custom_plan``, 2.38 / 2.55 under ``auto``; no page slower than the run-to-run noise (the worst differed
 from run to run, by 2-4 ms on 10-25 ms pages); a ``LIMIT``'s generic plan is costed above the custom ones, so
@@ -81,10 +81,10 @@ WROTE = "kaoping_wrote"
 def skewed_key(value: Any) -> sa.BindParameter[Any]:
     """``value`` written into the statement's text instead of bound, where the rows it selects are unevenly spread
     (the province's subtree holds 40,163 organisations, a county's a few hundred; 120 of them are bureaus; the
-    generated province's largest office holds 60 % of its articles): each
-    value is then a statement of its own, prepared and planned for itself, and a plan made for one value is
-    never reused for another (see "Plans" above). Only for values of a small, closed set (an organisation's id,
-    an office's, a kind): every value is one more statement in each connection's cache."""
+    generated province's largest office holds 60 % of its articles): each value is then a statement of its own,
+    prepared and planned for itself, and a plan made for one value is never reused for another (see "Plans"
+    above). Only for values of a small, closed set (an organisation's id, an office's, a kind): every value is one
+    more statement in each connection's cache. SQLAlchemy renders it as a quoted literal of the column's type."""
     return sa.bindparam(None, value, literal_execute=True)
 
 
