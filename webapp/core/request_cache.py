@@ -9,7 +9,8 @@ the same request is read again.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable, Hashable
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from flask import g, has_app_context, has_request_context
@@ -18,6 +19,7 @@ from sqlalchemy.orm import Session
 from webapp.core.extensions import db
 
 _KEY = "kaoping_request_cache"
+V = TypeVar("V")
 
 
 def memo(name: str) -> dict[Any, Any] | None:
@@ -30,6 +32,18 @@ def memo(name: str) -> dict[Any, Any] | None:
         return None
     caches: dict[str, dict[Any, Any]] = g.setdefault(_KEY, {})
     return caches.setdefault(name, {})
+
+
+def once(name: str, key: Hashable, read: Callable[[], V]) -> V:
+    """``read()`` once per request under ``key`` in the memo called ``name`` (None is remembered too); read every
+    time where there is no memo (outside a request, or unwritten changes)."""
+    made = memo(name)
+    if made is None:
+        return read()
+    if key not in made:
+        made[key] = read()
+    found: V = made[key]
+    return found
 
 
 def forget() -> None:

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
-from flask import has_request_context, request
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from webapp.articles.models import Article, ArticleOffice, Forwarding
@@ -24,7 +23,7 @@ from webapp.core.models import User, acting
 from webapp.core.models.types import UTCDateTime
 from webapp.core.pagination import KeyedOffsetPage, ShortListPage
 from webapp.core.read_transactions import skewed_key
-from webapp.core.services.kept import Kept
+from webapp.core.services.kept import Kept, may_keep
 from workflow.errors import Refusal
 
 PER_PAGE = 20
@@ -64,8 +63,7 @@ def _kept_key(user: User, office: ArticleOffice, what: str) -> tuple[Any, ...] |
     every change to an article of the office (its state, secrecy, unit or deletion included) and to a forwarding
     to it; the person, their roles and organisation decide which articles they see (`permissions.visible_arms`).
     The revision is read before the value is made, so what is kept is at least as new as its key."""
-    reading = has_request_context() and request.method in ("GET", "HEAD")
-    if not reading or ledger_revision.pending(db.session):
+    if not may_keep() or ledger_revision.pending(db.session):
         return None
     return (office.id, revision(office), user.id, tuple(sorted(user.roles)), user.organisation_id, what)
 

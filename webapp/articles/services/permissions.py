@@ -37,7 +37,7 @@ from webapp.core.extensions import db
 from webapp.core.models import Role, User
 from webapp.core.models.organisation import Organisation
 from webapp.core.read_transactions import skewed_key
-from webapp.core.request_cache import memo
+from webapp.core.request_cache import once
 
 UNIT_ROLES = frozenset({Role.INFO_OFFICER, Role.INFO_SIGNER})
 OFFICE_ROLES = frozenset({Role.OFFICE_EDITOR, Role.OFFICE_HEAD})
@@ -162,13 +162,7 @@ def visible_clause(user: User | None) -> sa.ColumnElement[bool]:
     if not _active(user):
         return sa.false()
     assert user is not None
-    made = memo("article_visible_clause")
-    if made is None:
-        return _visible_clause(user)
-    if user.id not in made:
-        made[user.id] = _visible_clause(user)
-    clause: sa.ColumnElement[bool] = made[user.id]
-    return clause
+    return once("article_visible_clause", user.id, lambda: _visible_clause(user))
 
 
 def _visible_clause(user: User) -> sa.ColumnElement[bool]:

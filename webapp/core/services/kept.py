@@ -11,7 +11,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Generic, TypeVar
 
-from flask import current_app
+from flask import current_app, has_request_context, request
 
 V = TypeVar("V")
 #: the start of every kept store's name in ``app.extensions``
@@ -54,3 +54,9 @@ class Kept(Generic[V]):
             return make()
         found = self.get(key)
         return found if found is not None else self.put(key, make())
+
+
+def may_keep() -> bool:
+    """A GET or HEAD request: it changes nothing, so a value it makes may be kept for the next (the caller still
+    checks that its session holds nothing unwritten)."""
+    return has_request_context() and request.method in ("GET", "HEAD")

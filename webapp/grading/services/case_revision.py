@@ -30,15 +30,14 @@ from collections.abc import Callable, Hashable, Iterable
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
-from flask import has_request_context, request
 from sqlalchemy.orm import Session
 
 from webapp.core.extensions import db
 from webapp.core.models import Organisation, OrganisationTree, User
 from webapp.core.models.organisation import OrgKind
-from webapp.core.request_cache import memo
+from webapp.core.request_cache import memo, once
 from webapp.core.services import person_extras
-from webapp.core.services.kept import Kept
+from webapp.core.services.kept import Kept, may_keep
 from webapp.core.services.revisions import Noticed, Revision
 from webapp.grading.models import BureauCasesRevision, Case, CaseFiling, Grade, SummarySubmission
 
@@ -169,15 +168,13 @@ def _key(bureau_id: int, what: Hashable) -> tuple[int, int, Hashable] | None:
     """Where a value made of the bureau's cases and ``what`` is kept now, or None when nothing may be kept: not
     a GET, or the transaction holds unwritten changes. The revision is read once per request, before the value
     is made (so what is kept is at least as new as its key)."""
-    if not (has_request_context() and request.method in ("GET", "HEAD")) or CASES.pending(db.session):
+    if not may_keep() or CASES.pending(db.session):
         return None
-    revisions: dict[int, int] | None = memo("bureau_cases_revisions")
-    revision = revisions.get(bureau_id) if revisions is not None else None
-    if revision is None:
-        revision = current(db.session, bureau_id)
-        if revisions is not None:
-            revisions[bureau_id] = revision
-    return (bureau_id, revision, what)
+    return (
+        bureau_id,
+        once("bureau_cases_revisions", bureau_id, lambda: current(db.session, bureau_id)),
+        what,
+    )
 
 
 def kept(bureau_id: int, what: Hashable, make: Callable[[], V], *, store: Kept[object] = _KEPT) -> V:
@@ -216,12 +213,7 @@ def kept_everywhere(what: Hashable, make: Callable[[], V]) -> V:
     before the value is made) and ``what`` (everything else the value is made of: its kind, the day, the rulesets,
     the filters), for a value made of the cases of any bureau: the public notice list, the same for every visitor.
     On a GET whose transaction has nothing unwritten; made afresh otherwise. Read it, never change it."""
-    if not (has_request_context() and request.method in ("GET", "HEAD")) or CASES.pending(db.session):
+    if not may_keep() or CASES.pending(db.session):
         return make()
-    revisions: dict[str, tuple[int, int]] | None = memo("every_bureau_revision")
-    revision = revisions.get("every") if revisions is not None else None
-    if revision is None:
-        revision = every_bureau(db.session)
-        if revisions is not None:
-            revisions["every"] = revision
+    revision = once("every_bureau_revision", "every", lambda: every_bureau(db.session))
     return _EVERYWHERE.made((revision, what), make)  # type: ignore[return-value]

@@ -169,13 +169,11 @@ def lower_bureau_ids(org: Organisation) -> set[int]:
 
 
 def _lower_bureaus(org_id: int) -> frozenset[int]:
-    cache = request_cache.memo("lower_bureau_ids")
-    if cache is not None and org_id in cache:
-        return cache[org_id]
-    below = frozenset(db.session.scalars(subtree_bureau_ids(org_id, strictly_below=True)))
-    if cache is not None:
-        cache[org_id] = below
-    return below
+    return request_cache.once(
+        "lower_bureau_ids",
+        org_id,
+        lambda: frozenset(db.session.scalars(subtree_bureau_ids(org_id, strictly_below=True))),
+    )
 
 
 def _any_below(org_id: int, ids: Iterable[int | None]) -> bool:

@@ -145,17 +145,15 @@ def _rows(org: Organisation, year: int) -> list[tuple[int, SummaryRow]]:
 
 def submission_of(bureau_id: int, year: int) -> SummarySubmission | None:
     """The bureau's submitted summary of ``year`` (read once per request: the page and its table both ask)."""
-    cache = request_cache.memo("summary_submission")
-    if cache is not None and (bureau_id, year) in cache:
-        return cache[bureau_id, year]  # type: ignore[no-any-return]
-    submission = db.session.scalar(
-        sa.select(SummarySubmission).where(
-            SummarySubmission.bureau_id == bureau_id, SummarySubmission.year == year
-        )
+    return request_cache.once(
+        "summary_submission",
+        (bureau_id, year),
+        lambda: db.session.scalar(
+            sa.select(SummarySubmission).where(
+                SummarySubmission.bureau_id == bureau_id, SummarySubmission.year == year
+            )
+        ),
     )
-    if cache is not None:
-        cache[bureau_id, year] = submission
-    return submission
 
 
 def _from_snapshot(submission: SummarySubmission) -> SummaryData:

@@ -35,13 +35,11 @@ def sheets_of(subject: SubjectRef | int) -> list[ScoreSheet]:
     """The subject's sheets by id; read once per request (a subject has a handful: self, one per reviewer,
     agreed), so the page's overview, its conclusion and the guards' facts share one statement."""
     ref = SubjectRef.of(subject)
-    cache = request_cache.memo("sheets_of")
-    if cache is not None and (ref.type, ref.id) in cache:
-        return list(cache[ref.type, ref.id])
-    sheets = list(db.session.scalars(sa.select(ScoreSheet).where(of_subject(ref)).order_by(ScoreSheet.id)))
-    if cache is not None:
-        cache[ref.type, ref.id] = sheets
-    return list(sheets)
+
+    def read() -> list[ScoreSheet]:
+        return list(db.session.scalars(sa.select(ScoreSheet).where(of_subject(ref)).order_by(ScoreSheet.id)))
+
+    return list(request_cache.once("sheets_of", (ref.type, ref.id), read))
 
 
 def find(subject: SubjectRef | int, kind: str, reviewer_id: int | None = None) -> ScoreSheet | None:
