@@ -35,11 +35,13 @@ def test_an_unhashed_or_outdated_url_is_revalidated(client, url):
     assert "immutable" not in response.headers.get("Cache-Control", "")
 
 
-def test_the_hash_changes_with_the_file(app, tmp_path):
+def test_the_hash_changes_with_the_file_where_templates_are_reread(app, tmp_path):
+    """Development (templates re-read from the disk): an edited file gets its new URL at the next page."""
     static = tmp_path / "static"
     static.mkdir()
     (static / "a.css").write_text("a{}")
     app.static_folder = str(static)
+    app.jinja_env.auto_reload = True
     with app.test_request_context():
         from flask import url_for
 
@@ -47,6 +49,29 @@ def test_the_hash_changes_with_the_file(app, tmp_path):
         (static / "a.css").write_text("a{color:red}")
         second = url_for("static", filename="a.css")
     assert first != second and first.split("?")[0] == second.split("?")[0]
+
+
+def test_the_hash_is_read_once_per_process_where_templates_are(app, tmp_path):
+    """Production (issue 12): read once, as the templates are; a release restarts the workers. A name from a
+    request's URL is never remembered: a path spelled many ways must not grow the process's memory."""
+    from webapp.core.static_files import VERSIONS_KEY
+
+    static = tmp_path / "static"
+    static.mkdir()
+    (static / "a.css").write_text("a{}")
+    app.static_folder = str(static)
+    app.jinja_env.auto_reload = False
+    with app.test_request_context():
+        from flask import url_for
+
+        first = url_for("static", filename="a.css")
+        (static / "a.css").write_text("a{color:red}")
+        assert url_for("static", filename="a.css") == first
+    remembered = dict(app.extensions[VERSIONS_KEY])
+    client = app.test_client()
+    for spelling in ("a.css", "b/../a.css", "c/../a.css"):
+        assert client.get(f"/static/{spelling}?v=0").status_code == 200
+    assert app.extensions[VERSIONS_KEY] == remembered
 
 
 def test_every_page_links_a_favicon_that_exists(client, demo, auth):

@@ -17,7 +17,6 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from markupsafe import Markup, escape
 from sqlalchemy.orm import joinedload
-from werkzeug.routing import BuildError
 from werkzeug.wrappers import Response
 
 from config.rulesets import load_ruleset
@@ -63,6 +62,7 @@ from webapp.grading.services import (
 from webapp.grading.services import panel as panel_service
 from webapp.grading.services.errors import BatchRefused, Refused
 from webapp.grading.services.objections import ObjectionView, objection_views
+from webapp.grading.template_helpers import case_url
 from workflow import calendar
 from workflow.grading import EVENT_LABELS, deadlines
 from workflow.grading.authority import assignment
@@ -72,14 +72,6 @@ bureau_only = roles_required(Role.BUREAU_STAFF, Role.BUREAU_HEAD)
 
 
 # --- helpers shared by the templates -----------------------------------------------------------------------
-
-
-def case_url(case_id: int) -> str:
-    """The shared case page (developer U's ``/cases/<id>``)."""
-    try:
-        return url_for("cases.show", case_id=case_id)
-    except BuildError:
-        return f"/cases/{case_id}"
 
 
 def notice_last_day(case: Case) -> date | None:

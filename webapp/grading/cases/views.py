@@ -149,7 +149,13 @@ def _render_case(
         negative_events=NEGATIVE_EVENTS,
         panel_url=_panel_url(view),
         objections_url=_objections_url(view),
-        spot_form=spot_form or SpotCheckForm(formdata=None, data={"checked_on": today}),
+        # made only for those who may record a spot check (the page shows the form to them alone)
+        spot_form=spot_form
+        or (
+            SpotCheckForm(formdata=None, data={"checked_on": today})
+            if view.abilities.get("spot_check")
+            else None
+        ),
         next_step=next_steps.describe(view.case, view.functions, today),
         today=today,
     ), status
