@@ -77,3 +77,18 @@ def test_options_mark_the_chosen_one_escape_every_name_and_follow_a_rename() -> 
     assert str(option_tags({"first": "省一级", "second": "省二级"}, "second")) == (
         '<option value="first">省一级</option><option value="second" selected>省二级</option>'
     )
+
+
+def test_an_articles_state_and_secrecy_badges_say_what_the_macros_said() -> None:
+    from webapp.articles.models import ARTICLE_STATE_LABELS, SECRECY_LEVEL_LABELS
+    from webapp.articles.template_helpers import article_state_badge, secrecy_badge
+
+    state = next(iter(ARTICLE_STATE_LABELS))
+    assert f'data-state="{state}">{ARTICLE_STATE_LABELS[state]}</span>' in str(article_state_badge(state))
+    assert str(secrecy_badge("none")) == str(secrecy_badge(None)) == ""
+    assert str(secrecy_badge("secret")) == (
+        f'<span class="badge text-bg-danger">{SECRECY_LEVEL_LABELS["secret"]}</span>'
+    )
+    assert str(secrecy_badge("internal")) == (
+        f'<span class="badge text-bg-warning">{SECRECY_LEVEL_LABELS["internal"]}</span>'
+    )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
@@ -17,6 +17,7 @@ from webapp.core import clock
 from webapp.core.feature import NavLink, features, features_of
 from webapp.core.models import ROLE_LABELS
 from webapp.core.models.user import acting
+from webapp.core.row_urls import int_url
 from webapp.core.rulesets import SelectedNames, selected_ruleset, selected_ruleset_id
 from workflow.errors import RulesetError
 
@@ -118,6 +119,20 @@ def _nav_overdue_count() -> int:
     return total
 
 
+def state_badges(colours: Mapping[str, str], labels: Mapping[str, str]) -> Callable[[str | None], Markup]:
+    """A procedure's state badge (``<span class="badge text-bg-<colour>" data-state=…>label</span>``), each state's
+    made once per process: a list shows one on every row, and a macro call cost ~6 µs against ~1.6 for this
+    (issue 12). A state the tables do not know shows as stored, escaped, in grey."""
+
+    @lru_cache(maxsize=64)
+    def badge(state: str) -> Markup:
+        return Markup('<span class="badge text-bg-{}" data-state="{}">{}</span>').format(
+            colours.get(state, "secondary"), state, labels.get(state, state)
+        )
+
+    return lambda state: badge(str(state or ""))
+
+
 def option_tags(options: Mapping[Any, str] | Iterable[tuple[Any, str]], selected: Hashable) -> Markup:
     """A filter's ``<option>`` tags, value and label each, ``selected`` on the one equal to ``selected``. The same
     few lists (the states, the levels, a province's 120 bureaus) come back on every list page with the same
@@ -162,6 +177,7 @@ def register_template_helpers(app: Flask) -> None:
     app.add_template_global(rule_reference, "rule_ref")
     app.add_template_global(checkbox_cells, "checkbox_cells")
     app.add_template_global(option_tags, "option_tags")
+    app.add_template_global(int_url, "row_url")
     app.add_template_global(reason_with_rule, "reason_with_rule")
     app.add_template_global(ruleset_name, "ruleset_name")
     app.add_template_global(selected_ruleset, "selected_ruleset")

@@ -3,13 +3,12 @@ lateness badge (made here rather than in macros: a list shows them on every row,
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 from flask import Flask
 from markupsafe import Markup
 
 from webapp.core.row_urls import int_url
 from webapp.core.rulesets import SelectedNames
+from webapp.core.template_helpers import state_badges
 from webapp.grading.models import CASE_STATE_COLOURS, CASE_STATE_LABELS
 from webapp.grading.services.overdue import OverdueFlag
 
@@ -19,17 +18,8 @@ def case_url(case_id: int) -> str:
     return int_url("cases.show", "case_id")(case_id)
 
 
-def state_badge(state: str | None) -> Markup:
-    """A case state's badge, its colour and its Chinese label (the same few states on every row of a list: each
-    is made once per process)."""
-    return _state_badge(str(state or ""))
-
-
-@lru_cache(maxsize=64)
-def _state_badge(state: str) -> Markup:
-    return Markup('<span class="badge text-bg-{}" data-state="{}">{}</span>').format(
-        CASE_STATE_COLOURS.get(state, "secondary"), state, CASE_STATE_LABELS.get(state, state)
-    )
+#: a case state's badge, its colour and its Chinese label
+state_badge = state_badges(CASE_STATE_COLOURS, CASE_STATE_LABELS)
 
 
 def overdue_badge(flag: OverdueFlag | None) -> Markup:

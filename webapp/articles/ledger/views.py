@@ -247,7 +247,7 @@ def _render_index(
     head = permissions.can_close_ledger(current_user, office)
     shown = _shown(result, scheme, shared=not view.frozen)
     units_page = ledger_pages.page_sections(shown.facts.sections, page_arg())
-    completion = ledger_pages.has_completion(result)
+    completion = shown.facts.completion
     context.update(
         view=view,
         result=result,

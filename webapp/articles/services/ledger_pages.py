@@ -163,12 +163,14 @@ def sections(result: dict[str, Any], scheme: LedgerScheme | None) -> list[Sectio
 @dataclass(frozen=True)
 class RankingFacts:
     """What the ranking page reads off a result besides its units: the sections, the rules it cites with their
-    words, and the rules of its two criticisms (零报送, 排名末位: ZG-5.3)."""
+    words, the rules of its two criticisms (零报送, 排名末位: ZG-5.3) and whether any unit has a completion rate
+    (a province office's 1,500 units were looked through on every view)."""
 
     sections: list[Section]
     citations: list[tuple[str, str]]
     zero_rule: str
     last_rule: str
+    completion: bool
 
 
 def ranking_facts(result: dict[str, Any], scheme: LedgerScheme | None) -> RankingFacts:
@@ -177,6 +179,7 @@ def ranking_facts(result: dict[str, Any], scheme: LedgerScheme | None) -> Rankin
         citations(rules_cited(result)),
         flag_rule(result, "zero_submission", scheme),
         flag_rule(result, "last_place", scheme),
+        has_completion(result),
     )
 
 
