@@ -196,3 +196,41 @@ def test_a_run_uses_up_as_many_cases_as_the_bench_reckons() -> None:
         backends = [Backend() for _ in range(clients)]
         pg.measure(page, backends, NoAccounts(), requests=requests, max_seconds=60)  # type: ignore[arg-type]
     assert len(used) == len(set(used)) == pg.subjects_needed(requests, clients)
+
+
+_MASTER = """
+import os, sys, time
+marker = sys.argv[1]
+for busy in (0.6, 0.0):
+    if os.fork() == 0:
+        until = time.process_time() + busy
+        while time.process_time() < until:
+            pass
+        if busy:
+            open(marker, "w").close()
+        time.sleep(60)
+        os._exit(0)
+time.sleep(60)
+"""
+
+
+def test_the_bench_waits_until_every_worker_has_started(tmp_path: Path) -> None:
+    """The first baseline sample is taken once every worker is up and quiet, not at the first answer (a worker
+    still importing served none of it, December 2026)."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    from bench.runner import _wait_until_started
+
+    marker = tmp_path / "started"
+    master = subprocess.Popen([sys.executable, "-c", _MASTER, str(marker)], start_new_session=True)
+    try:
+        _wait_until_started(master.pid, 2, quiet_for=0.2)
+        assert marker.exists()  # the busy worker had finished its start
+        with pytest.raises(RuntimeError):
+            _wait_until_started(master.pid, 3, quiet_for=0.05, limit=0.5)  # a worker that never came
+    finally:
+        os.killpg(master.pid, signal.SIGKILL)  # the workers with their master
+        master.wait()
