@@ -35,19 +35,24 @@ def test_an_unhashed_or_outdated_url_is_revalidated(client, url):
     assert "immutable" not in response.headers.get("Cache-Control", "")
 
 
-def test_the_hash_changes_with_the_file_where_templates_are_reread(app, tmp_path):
-    """Development (templates re-read from the disk): an edited file gets its new URL at the next page."""
+def _url_before_and_after_an_edit(app, tmp_path, *, reread: bool) -> tuple[str, str]:
+    """A static file's URL, then its URL once the file was edited, with templates re-read from the disk or not."""
+    from flask import url_for
+
     static = tmp_path / "static"
     static.mkdir()
     (static / "a.css").write_text("a{}")
     app.static_folder = str(static)
-    app.jinja_env.auto_reload = True
+    app.jinja_env.auto_reload = reread
     with app.test_request_context():
-        from flask import url_for
-
         first = url_for("static", filename="a.css")
         (static / "a.css").write_text("a{color:red}")
-        second = url_for("static", filename="a.css")
+        return first, url_for("static", filename="a.css")
+
+
+def test_the_hash_changes_with_the_file_where_templates_are_reread(app, tmp_path):
+    """Development (templates re-read from the disk): an edited file gets its new URL at the next page."""
+    first, second = _url_before_and_after_an_edit(app, tmp_path, reread=True)
     assert first != second and first.split("?")[0] == second.split("?")[0]
 
 
@@ -56,17 +61,8 @@ def test_the_hash_is_read_once_per_process_where_templates_are(app, tmp_path):
     request's URL is never remembered: a path spelled many ways must not grow the process's memory."""
     from webapp.core.static_files import VERSIONS_KEY
 
-    static = tmp_path / "static"
-    static.mkdir()
-    (static / "a.css").write_text("a{}")
-    app.static_folder = str(static)
-    app.jinja_env.auto_reload = False
-    with app.test_request_context():
-        from flask import url_for
-
-        first = url_for("static", filename="a.css")
-        (static / "a.css").write_text("a{color:red}")
-        assert url_for("static", filename="a.css") == first
+    first, second = _url_before_and_after_an_edit(app, tmp_path, reread=False)
+    assert first == second
     remembered = dict(app.extensions[VERSIONS_KEY])
     client = app.test_client()
     for spelling in ("a.css", "b/../a.css", "c/../a.css"):
