@@ -62,7 +62,6 @@ from webapp.grading.services import (
 from webapp.grading.services import panel as panel_service
 from webapp.grading.services.errors import BatchRefused, Refused
 from webapp.grading.services.objections import ObjectionView, objection_views
-from webapp.grading.template_helpers import case_url
 from workflow import calendar
 from workflow.grading import EVENT_LABELS, deadlines
 from workflow.grading.authority import assignment
@@ -82,7 +81,8 @@ def notice_last_day(case: Case) -> date | None:
 
 
 def template_helpers() -> dict[str, Any]:
-    return {"case_url": case_url, "notice_last_day": notice_last_day, "EVENT_LABELS": EVENT_LABELS}
+    """What the bureau pages' templates call besides the globals (``case_url`` is one: grading's template helpers)."""
+    return {"notice_last_day": notice_last_day, "EVENT_LABELS": EVENT_LABELS}
 
 
 # --- worklist ----------------------------------------------------------------------------------------------
