@@ -98,6 +98,11 @@ def test_a_draft_is_deleted_by_delete_and_an_applied_case_is_409_arc_10_1_1(demo
     assert (stale.status_code, stale.get_json()["error"]) == (409, "stale")
     bad = client.delete(f"/api/v1/cases/{case_id}?expected_version=abc", headers=unit.headers)
     assert (bad.status_code, bad.get_json()["field"]) == (400, "expected_version")
+    # given twice, the first empty: once read as "no version", and the draft was deleted unchecked
+    twice = client.delete(
+        f"/api/v1/cases/{case_id}?expected_version=&expected_version=999", headers=unit.headers
+    )
+    assert (twice.status_code, twice.get_json()["field"]) == (400, "expected_version")
     assert client.delete(f"/api/v1/cases/{case_id}", headers=api("county-staff").headers).status_code == 404
     assert client.delete(f"/api/v1/cases/{case_id}", headers=unit.headers).status_code == 204
     assert unit.get(f"/api/v1/cases/{case_id}").status_code == 404

@@ -147,6 +147,8 @@ def test_stale_versions_and_bad_bodies_are_refused_with_a_field(as_user: Any, wo
     assert answer.status_code == 400 and answer.get_json()["field"] == "adoption_ids"
     assert editor.get("/article-issues?page=0").status_code == 400
     assert editor.delete(f"/article-issues/{issue['id']}/items/1?expected_version=x").status_code == 400
+    twice = editor.delete(f"/article-issues/{issue['id']}/items/1?expected_version=&expected_version=7")
+    assert twice.status_code == 400 and twice.get_json()["field"] == "expected_version"
 
 
 def test_other_offices_units_and_readers_over_the_api(as_user: Any, world: World) -> None:

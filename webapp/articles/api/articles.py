@@ -17,6 +17,7 @@ from webapp.articles.services.article_page import ArticlePage
 from webapp.articles.services.revisions import Row
 from webapp.core import clock
 from webapp.core.api.spec import operation
+from webapp.core.api.validation import expected_version_arg
 from webapp.core.auth.permissions import login_required
 from webapp.core.pagination import limit_arg
 from webapp.core.services import uploads
@@ -257,16 +258,6 @@ def _row(row: Row) -> dict[str, Any]:
     }
 
 
-def _expected_version() -> int | None:
-    """``expected_version`` from the query string or form (DELETE and multipart carry no JSON body)."""
-    raw = request.values.get("expected_version")
-    if raw is None or raw == "":
-        return None
-    if not (raw.isascii() and raw.isdigit()) or len(raw) > 9:
-        raise InvalidInput("expected_version 须为正整数", "expected_version")
-    return int(raw)
-
-
 # -- views -------------------------------------------------------------------------------------------------------
 
 
@@ -355,7 +346,7 @@ def get_article(article_id: int) -> Response:
     responses={204: ("deleted", None), 403: "not the caller's draft, or not a draft any more", 409: "stale"},
 )
 def delete_article(article_id: int) -> tuple[Response, int]:
-    articles.delete_draft(current_user, article_id, expected_version=_expected_version())
+    articles.delete_draft(current_user, article_id, expected_version=expected_version_arg())
     return Response(status=204), 204
 
 
@@ -475,7 +466,7 @@ def upload_attachment(article_id: int) -> tuple[Response, int]:
     if file is None or not file.filename:
         raise InvalidInput("请以 multipart/form-data 上传 file 字段", "file")
     attachment = attachments.add_attachment(
-        current_user, article_id, file, expected_version=_expected_version()
+        current_user, article_id, file, expected_version=expected_version_arg()
     )
     return jsonify(attachment_json(attachment)), 201
 
@@ -505,6 +496,6 @@ def download_attachment(article_id: int, attachment_id: int) -> Response:
 )
 def delete_attachment(article_id: int, attachment_id: int) -> tuple[Response, int]:
     attachments.remove_attachment(
-        current_user, article_id, attachment_id, expected_version=_expected_version()
+        current_user, article_id, attachment_id, expected_version=expected_version_arg()
     )
     return Response(status=204), 204

@@ -14,9 +14,10 @@ from webapp.articles.models import FollowUp, Instruction, IssueCorrection, Issue
 from webapp.articles.services import instructions, issue_corrections, issue_exports, issues, permissions
 from webapp.core import clock
 from webapp.core.api.spec import operation
+from webapp.core.api.validation import expected_version_arg
 from webapp.core.auth.permissions import login_required
 from webapp.core.request_args import PAGE_MAX, SQL_INT_MAX
-from webapp.core.services.errors import BadQueryArg, InvalidInput
+from webapp.core.services.errors import BadQueryArg
 
 ISSUE_ERRORS: dict[int, tuple[str, Any] | str] = {
     403: "the caller may see the issue but not do this (only the office's head locks and corrects)",
@@ -40,15 +41,6 @@ def _paging() -> tuple[int, int]:
 
 def _listing(page: Any) -> dict[str, Any]:
     return {"count": page.total, "page": page.page, "per_page": page.per_page, "pages": page.pages}
-
-
-def _expected_version() -> int | None:
-    raw = request.args.get("expected_version")
-    if raw is None or raw == "":
-        return None
-    if not (raw.isascii() and raw.isdigit()) or len(raw) > 9:
-        raise InvalidInput("expected_version 须为正整数", "expected_version")
-    return int(raw)
 
 
 # -- shapes -----------------------------------------------------------------------------------------------
@@ -282,7 +274,7 @@ def reorder(issue_id: int, body: schemas.Order) -> Response:
     responses={200: ("the issue", schemas.Issue), **ISSUE_ERRORS},
 )
 def remove_item(issue_id: int, item_id: int) -> Response:
-    issues.remove(current_user, issue_id, item_id, expected_version=_expected_version())
+    issues.remove(current_user, issue_id, item_id, expected_version=expected_version_arg())
     return jsonify(issue_json(issue_id))
 
 

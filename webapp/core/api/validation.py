@@ -40,3 +40,19 @@ def number_as_sent(name: str) -> str | None:
     if not isinstance(value, _Token):
         raise InvalidInput(f"{name} 须为数字", name)
     return str(value)
+
+
+def expected_version_arg() -> int | None:
+    """``expected_version`` from the query string or a form (a DELETE and a multipart upload carry no JSON body):
+    None when absent or empty; refused naming the field when it is not a whole number up to nine digits, or when
+    it is given more than once (``?expected_version=&expected_version=7`` was read as "no version" and the change
+    went through unchecked; found by the API's property tests)."""
+    given = request.values.getlist("expected_version")
+    if len(given) > 1:
+        raise InvalidInput("expected_version 只能给一个值", "expected_version")
+    raw = given[0] if given else None
+    if raw is None or raw == "":
+        return None
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 9:  # '²'.isdigit(), yet int('²') fails
+        raise InvalidInput("expected_version 须为正整数", "expected_version")
+    return int(raw)

@@ -10,7 +10,7 @@ from flask_login import current_user
 
 from webapp.core import clock
 from webapp.core.api.spec import operation
-from webapp.core.api.validation import number_as_sent
+from webapp.core.api.validation import expected_version_arg, number_as_sent
 from webapp.core.auth.permissions import login_required
 from webapp.core.pagination import limit_arg
 from webapp.core.services.errors import InvalidInput
@@ -324,19 +324,9 @@ def upload_attachment(case_id: int) -> tuple[Response, int]:
         kind,
         file,
         today=clock.today(),
-        expected_version=_expected_version(),
+        expected_version=expected_version_arg(),
     )
     return jsonify(attachment_json(attachment)), 201
-
-
-def _expected_version() -> int | None:
-    """``expected_version`` from the query string or form (DELETE and multipart PUT carry no JSON body)."""
-    raw = request.values.get("expected_version")
-    if raw is None or raw == "":
-        return None
-    if not (raw.isascii() and raw.isdigit()) or len(raw) > 9:  # '²'.isdigit(), yet int('²') fails
-        raise InvalidInput("expected_version 须为正整数", "expected_version")
-    return int(raw)
 
 
 @login_required
@@ -353,7 +343,9 @@ def _expected_version() -> int | None:
 )
 def delete_attachment(case_id: int, attachment_id: int) -> tuple[Response, int]:
     """204 once deleted; 409 with the rule when the step no longer allows it (see permissions)."""
-    attachments.delete_attachment(current_user, case_id, attachment_id, expected_version=_expected_version())
+    attachments.delete_attachment(
+        current_user, case_id, attachment_id, expected_version=expected_version_arg()
+    )
     return Response(status=204), 204
 
 
@@ -375,7 +367,12 @@ def replace_attachment(case_id: int, attachment_id: int) -> tuple[Response, int]
     if file is None or not file.filename:
         raise InvalidInput("请以 multipart/form-data 上传 file 字段", "file")
     attachment = attachments.replace_attachment(
-        current_user, case_id, attachment_id, file, today=clock.today(), expected_version=_expected_version()
+        current_user,
+        case_id,
+        attachment_id,
+        file,
+        today=clock.today(),
+        expected_version=expected_version_arg(),
     )
     return jsonify(attachment_json(attachment)), 200
 
@@ -388,7 +385,7 @@ def replace_attachment(case_id: int, attachment_id: int) -> tuple[Response, int]
 )
 def delete_case(case_id: int) -> tuple[Response, int]:
     """Delete a draft the unit never applied for; 409 with the rule once it has applied."""
-    attachments.delete_draft(current_user, case_id, expected_version=_expected_version())
+    attachments.delete_draft(current_user, case_id, expected_version=expected_version_arg())
     return Response(status=204), 204
 
 
