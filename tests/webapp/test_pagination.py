@@ -141,9 +141,11 @@ def test_a_page_whose_start_is_known_seeks_to_it_and_shows_the_rows_the_offset_s
             skipped: list[int] = []
 
             def offset_of(conn, cursor, statement, parameters, context, executemany) -> None:  # noqa: ANN001
-                found = re.search(r"OFFSET (\?|%\((\w+)\)s)", statement)
+                found = re.search(r"OFFSET (\d+|\?|%\((\w+)\)s)", statement)
                 if found is None:
                     skipped.append(0)
+                elif found[1].isdigit():  # written into the statement (`page_bound`)
+                    skipped.append(int(found[1]))
                 else:  # SQLite writes OFFSET ? (0) after every LIMIT; PostgreSQL only when there is one
                     skipped.append(parameters[found[2]] if found[2] else parameters[-1])
 
@@ -193,3 +195,39 @@ def test_a_short_list_is_counted_only_when_it_goes_beyond_its_first_page(app: Fl
                 and len(second.items) == min(rows - 5, 5)
                 and second.pages == -(-rows // 5)
             )
+
+
+def test_a_pages_limit_and_offset_are_written_into_its_statement(app: Flask) -> None:
+    """Issue 12 (`read_transactions.page_bound`): on PostgreSQL a bound LIMIT kept every list page from a kept
+    (generic) plan, so each was planned afresh at every run; the page's size and offset are written in instead,
+    by every pager, and the rows are the same."""
+    from tests.webapp.sql_count import count_statements
+    from webapp.core.pagination import KeyedOffsetPage, ShortListPage, capped_count
+    from webapp.grading.services.paging import CappedPagination
+
+    with app.app_context():
+        _bureaus(23)
+        listed = sa.select(Organisation).order_by(Organisation.id)
+        everyone = [o.id for o in db.session.scalars(listed)]
+        with count_statements(app) as sent:
+            capped = [o.id for o in CappedPagination(listed, 3, 5, len(everyone)).items]
+            keyed = [
+                o.id
+                for o in KeyedOffsetPage(
+                    listed.with_only_columns(Organisation.id),
+                    lambda keys: listed.where(Organisation.id.in_(keys)),
+                    2,
+                    4,
+                    len(everyone),
+                ).items
+            ]
+            short = [o.id for o in ShortListPage(listed, 2, 7).items]
+            first = [o.id for o in keyset_page(listed, BY_ID, cursor=None, limit=3).items]
+            counted = db.session.scalar(sa.select(capped_count(listed, Organisation.id, 9)))
+        assert (capped, keyed, short) == (everyone[10:15], everyone[4:8], everyone[7:14])
+        assert first == sorted(everyone, reverse=True)[:3] and counted == 10
+        pages = [sql for sql in sent.sql if "LIMIT" in sql]
+        for written in ("LIMIT 6 OFFSET 10", "LIMIT 4 OFFSET 4", "LIMIT 8 OFFSET 7", "LIMIT 4", "LIMIT 10"):
+            assert any(written in " ".join(sql.split()) for sql in pages), written
+        # none bound (SQLite's dialect writes a bound OFFSET 0 after a LIMIT that has no offset)
+        assert not [sql for sql in pages if re.search(r"LIMIT (\?|%\()|OFFSET %\(", sql)]

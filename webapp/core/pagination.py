@@ -26,6 +26,7 @@ import sqlalchemy as sa
 from flask_sqlalchemy.pagination import Pagination, SelectPagination
 
 from webapp.core.extensions import db
+from webapp.core.read_transactions import page_bound
 from webapp.core.services.errors import BadQueryArg
 
 T = TypeVar("T")
@@ -154,7 +155,7 @@ def keyset_page(
     the same order: the page is found in an index, then only its rows are read, joined to what they show."""
     if cursor:
         query = query.where(after(keys, decode_cursor(keys, cursor)))
-    query = query.order_by(None).order_by(*order_by(keys)).limit(limit + 1)
+    query = query.order_by(None).order_by(*order_by(keys)).limit(page_bound(limit + 1))
     if rows is not None:
         query = rows(query)
     result = db.session.execute(query)
@@ -194,7 +195,7 @@ def capped_count(stmt: sa.Select[Any], key: Any, cap: int) -> sa.ScalarSelect[in
     """A scalar subquery: the rows of ``stmt`` counted up to ``cap + 1`` (``key``: a column to select, e.g.
     ``Case.id``; the joins and filters of ``stmt`` are kept, its order and eager loads dropped). More than ``cap``
     means "more than ``cap``": a list's total is never counted past it (issue 12)."""
-    inner = stmt.with_only_columns(key).order_by(None).limit(cap + 1).subquery()
+    inner = stmt.with_only_columns(key).order_by(None).limit(page_bound(cap + 1)).subquery()
     return sa.select(sa.func.count()).select_from(inner).scalar_subquery()
 
 
@@ -232,7 +233,7 @@ class KeyedOffsetPage(Pagination):
 
     def _query_items(self) -> list[Any]:
         keys: sa.Select[Any] = self._query_args["keys"]
-        shown = keys.limit(self.per_page).offset(self._query_offset)
+        shown = keys.limit(page_bound(self.per_page)).offset(page_bound(self._query_offset))
         return list(db.session.scalars(self._query_args["rows"](shown)).unique())
 
     def _query_count(self) -> int:  # the total is given; never counted here
@@ -253,7 +254,11 @@ class ShortListPage(SelectPagination):
     def _query_items(self) -> list[Any]:
         if self._query_args["select"] is None:
             return []
-        select = self._query_args["select"].limit(self.per_page + 1).offset(self._query_offset)
+        select = (
+            self._query_args["select"]
+            .limit(page_bound(self.per_page + 1))
+            .offset(page_bound(self._query_offset))
+        )
         rows = list(db.session.execute(select).unique().scalars())
         self._fetched = len(rows)
         return rows[: self.per_page]

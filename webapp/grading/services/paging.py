@@ -20,6 +20,7 @@ from flask_sqlalchemy.pagination import Pagination
 from webapp.core import pagination
 from webapp.core.extensions import db
 from webapp.core.pagination import SortKey, after, last_page_if_past_end
+from webapp.core.read_transactions import page_bound
 
 #: a list longer than this reports "1000+" instead of its exact length (50 pages of 20; counting 1,001 of a
 #: city's rows reads a few thousand index entries, counting 10,001 read the whole table)
@@ -89,14 +90,14 @@ class CappedPagination(Pagination):
         self.total = total
 
     def _query_items(self) -> list[Any]:
-        select: sa.Select[Any] = self._query_args["select"].limit(self.per_page + 1)
+        select: sa.Select[Any] = self._query_args["select"].limit(page_bound(self.per_page + 1))
         anchors: Anchors | None = self._query_args["anchors"]
         offset = self._query_offset
         start = anchors.find(offset) if anchors is not None and offset else None
         if start is not None:
             select = select.where(after(anchors.keys, start, inclusive=True))  # type: ignore[union-attr]
         else:
-            select = select.offset(offset)
+            select = select.offset(page_bound(offset))
         if self._query_args["rows"] is not None:
             select = self._query_args["rows"](select)
         rows = list(db.session.scalars(select))
