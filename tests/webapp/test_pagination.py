@@ -231,3 +231,40 @@ def test_a_pages_limit_and_offset_are_written_into_its_statement(app: Flask) -> 
             assert any(written in " ".join(sql.split()) for sql in pages), written
         # none bound (SQLite's dialect writes a bound OFFSET 0 after a LIMIT that has no offset)
         assert not [sql for sql in pages if re.search(r"LIMIT (\?|%\()|OFFSET %\(", sql)]
+
+
+def test_a_page_whose_rows_are_known_is_read_by_them_under_the_lists_own_conditions(app: Flask) -> None:
+    """Issue 12 (`paging.KeptPages`): each page served records its rows' keys and the next row's; the page asked
+    again is read by them (no LIMIT, no OFFSET), with the same rows and the same 下一页; a row that has left the
+    list since is not shown, as the list's conditions still apply."""
+    from tests.webapp.sql_count import count_statements
+    from webapp.grading.services.paging import CappedPagination, KeptPages
+
+    with app.app_context():
+        _bureaus(12)
+        kept: dict[tuple[int, int], tuple] = {}
+        pages = KeptPages(
+            Organisation.id,
+            find=lambda offset, n: kept.get((offset, n)),
+            keep=lambda offset, n, keys: kept.__setitem__((offset, n), keys),
+        )
+        listed = sa.select(Organisation).where(Organisation.active.is_(True)).order_by(Organisation.code)
+        total = len(db.session.scalars(listed).all())
+
+        def page(number: int) -> tuple[list[int], bool, str]:
+            with count_statements(app) as sent:
+                found = CappedPagination(listed, number, 3, total, kept_pages=pages)
+                items = [o.id for o in found.items]
+            return items, found.has_next, " ".join(sent.sql[0].split())
+
+        fresh = [page(n) for n in (1, 2)]
+        assert all("LIMIT 4" in sql for _, _, sql in fresh) and set(kept) == {(0, 3), (3, 3)}
+        assert all(len(keys) == 4 for keys in kept.values())  # the page's rows and the next one
+        again = [page(n) for n in (1, 2)]
+        assert [(items, more) for items, more, _ in again] == [(items, more) for items, more, _ in fresh]
+        assert not [sql for _, _, sql in again if "LIMIT" in sql or "OFFSET" in sql]
+        gone = db.session.get(Organisation, fresh[0][0][1])
+        gone.active = False  # behind the kept keys' back (the app's keys move with the bureau's revision)
+        db.session.commit()
+        items, _, _ = page(1)
+        assert gone.id not in items and items == [key for key in kept[(0, 3)] if key != gone.id]

@@ -151,7 +151,8 @@ def test_the_city_sees_a_county_organised_first_level_recheck_filed_with_it_arc_
     assert f'data-case-id="{case_id}"' not in client.get("/bureau/?tab=filed").get_data(as_text=True)
 
 
-def _statements(demo, client, url: str) -> tuple[int, str]:  # noqa: ANN001 - the demo app and its client
+def _sent(demo, client, url: str) -> tuple[list[str], str]:  # noqa: ANN001 - the demo app and its client
+    """The statements a view sent, and its page."""
     sent: list[str] = []
     listener = lambda *args: sent.append(args[2])  # noqa: E731 - (conn, cursor, statement, …)
     with demo.app_context():
@@ -161,6 +162,11 @@ def _statements(demo, client, url: str) -> tuple[int, str]:  # noqa: ANN001 - th
         html = client.get(url).get_data(as_text=True)
     finally:
         sa.event.remove(engine, "before_cursor_execute", listener)
+    return sent, html
+
+
+def _statements(demo, client, url: str) -> tuple[int, str]:  # noqa: ANN001 - the demo app and its client
+    sent, html = _sent(demo, client, url)
     return len(sent), html
 
 
@@ -180,3 +186,32 @@ def test_the_counts_are_counted_once_per_change_and_a_change_shows_at_the_next_v
     _, html = _statements(demo, client, "/bureau/")
     assert 'data-state="applied" data-count="1"' in html and "全部 1" in html
     assert rows(html) == {county_cases["town"]}
+
+
+def test_a_tabs_page_is_read_again_by_its_kept_ids_and_a_case_that_arrives_since_is_on_it_arc_9_4(
+    demo, client, auth
+):
+    """issue 12 (`paging.KeptPages`): the ids of the page a tab showed are kept under the bureau's cases revision,
+    so the next view reads those cases by id instead of finding and sorting the tab's cases again; an application
+    that reaches the county in between moves the revision, and the next view finds the page afresh, with it."""
+
+    def page_statement(sent: list[str]) -> str:
+        (rows_read,) = [
+            sql for sql in sent if "FROM cases" in sql and "organisations_1" in sql
+        ]  # with the organ
+        return " ".join(rows_read.split())
+
+    with demo.app_context():
+        first = drive("unit-county", to="applied")
+    auth.login("county-staff")
+    sent, html = _sent(demo, client, "/bureau/")
+    assert rows(html) == {first}
+    assert "LIMIT 21" in page_statement(sent)  # found in the tab's order
+    sent, html = _sent(demo, client, "/bureau/")
+    assert rows(html) == {first}
+    assert "LIMIT" not in page_statement(sent) and "cases.id IN" in page_statement(sent)  # read by its ids
+    with demo.app_context():
+        second = drive("unit-town", to="applied")
+    sent, html = _sent(demo, client, "/bureau/")
+    assert rows(html) == {first, second}
+    assert "LIMIT 21" in page_statement(sent)  # found afresh

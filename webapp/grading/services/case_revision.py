@@ -5,8 +5,8 @@ filing or a grade of such a case, the bureau's yearly summary, the name or place
 bureau's name or place (rare: every bureau is raised) — so those values are kept per process under (bureau,
 revision) and read back with one index probe instead of being read again on every view.
 
-What is kept: the worklist's tab totals and its counts per state, the overdue count of the navigation bar, the
-capped total of a case list and where its numbered pages start, and the rows of a city's yearly summary (plain
+What is kept: the worklist's tab totals, its counts per state and the ids of the pages its tabs showed, the
+overdue count of the navigation bar, the capped total of a case list and where its numbered pages start, and the rows of a city's yearly summary (plain
 values, never mapped objects); and, under every bureau's revision at once (`kept_everywhere`), the public notice
 list's bureaus and pages, the same for every visitor. A city's supervised tab counted up to a thousand cases of
 its counties on every view (5 ms on SQLite, 6 on PostgreSQL); the county's overdue count walked its 1,500 open
@@ -40,6 +40,7 @@ from webapp.core.services import person_extras
 from webapp.core.services.kept import Kept, may_keep
 from webapp.core.services.revisions import Noticed, Revision
 from webapp.grading.models import BureauCasesRevision, Case, CaseFiling, Grade, SummarySubmission
+from webapp.grading.services.paging import KeptPages
 
 V = TypeVar("V")
 
@@ -159,6 +160,8 @@ _KEPT: Kept[object] = Kept("bureau_cases", KEPT_VALUES)
 _EVERYWHERE: Kept[object] = Kept("every_bureau_cases", 64)
 #: where pages of a case list start (`paging.Anchors`): a key of two values each, two per page served
 _ANCHORS: Kept[tuple[Any, ...]] = Kept("bureau_cases_anchors", KEPT_ANCHORS)
+#: the keys of a list's pages (`paging.KeptPages`): up to 101 ids each, a few pages of a few lists per bureau
+_PAGES: Kept[tuple[Any, ...]] = Kept("bureau_cases_pages", KEPT_ANCHORS)
 #: the bureau filter's choices, in a store of their own: a list of ~120 bureaus per bureau looking would otherwise
 #: push the counts out of `_KEPT`
 CHOICES: Kept[object] = Kept("bureau_choices", KEPT_CHOICES)
@@ -196,6 +199,22 @@ def keep_anchor(bureau_id: int, what: Hashable, start: tuple[Any, ...]) -> None:
     key = _key(bureau_id, what)
     if key is not None:
         _ANCHORS.put(key, start)
+
+
+def kept_pages(bureau_id: int, what: Hashable, column: Any) -> KeptPages:
+    """The keys of a list's pages (`paging.KeptPages`) kept under the bureau's revision and ``what`` (the list and
+    its filters), as `kept` keeps a value (on a GET with nothing unwritten)."""
+
+    def find(offset: int, per_page: int) -> tuple[Any, ...] | None:
+        key = _key(bureau_id, (what, offset, per_page))
+        return _PAGES.get(key) if key is not None else None
+
+    def keep(offset: int, per_page: int, keys: tuple[Any, ...]) -> None:
+        key = _key(bureau_id, (what, offset, per_page))
+        if key is not None:
+            _PAGES.put(key, keys)
+
+    return KeptPages(column, find, keep)
 
 
 def every_bureau(session: Session) -> tuple[int, int]:

@@ -54,6 +54,22 @@ class Anchors:
         return tuple(key.value_of(row) for key in self.keys)
 
 
+@dataclass(frozen=True)
+class KeptPages:
+    """The keys of the rows of a list's pages, kept while the list stays as it is: ``find(offset, per_page)`` is
+    the keys of that page's rows and of the row after it (which says whether a next page exists), if known;
+    ``keep(offset, per_page, keys)`` records them. A page whose keys are known is read by them (``column IN
+    (…)``, under the list's own conditions, so a row that left the list is never shown) instead of finding them
+    again: a county's worklist sorted its ~1,100 acting cases to show 20 on every view (PostgreSQL's CPU for the
+    page's statement, prepared: 1.0 ms, 0.17 read by its keys; a city's supervised tab 0.7 and 0.4). Not for the
+    case list, whose pages an index already gives in order (`Anchors`): read by their keys under its visibility
+    they cost the same. The caller keys them by everything the list is made of, as `Anchors` (`case_revision`)."""
+
+    column: Any
+    find: Callable[[int, int], tuple[Any, ...] | None]
+    keep: Callable[[int, int, tuple[Any, ...]], None]
+
+
 class CappedPagination(Pagination):
     """One OFFSET page of ``select`` (rows + 1 fetched, so the next page is known without a count) and a capped
     total given by the caller (counted together with other lists' totals in one statement). Drop-in for the
@@ -70,6 +86,7 @@ class CappedPagination(Pagination):
         last_if_past_end: bool = False,
         rows: Callable[[sa.Select[Any]], sa.Select[Any]] | None = None,
         anchors: Anchors | None = None,
+        kept_pages: KeptPages | None = None,
     ):
         """``last_if_past_end`` (pages people read): a page past the end of an exactly counted list — a stale
         link, a hand-typed number — shows the last page, not an empty one. An API keeps the page it was asked
@@ -81,18 +98,35 @@ class CappedPagination(Pagination):
         1,000 of the province's cases: 20,000 rows fetched to show 20).
 
         ``anchors`` (deep lists whose rows are mapped objects ordered by ``anchors.keys``): a page whose first
-        row is known starts there (`Anchors`); each page served records where it and the next page start."""
+        row is known starts there (`Anchors`); each page served records where it and the next page start.
+
+        ``kept_pages``: a page whose rows' keys are known is read by them (`KeptPages`); each page served records
+        its keys."""
         self.cap = COUNT_CAP if cap is None else cap
         self.more = False
         if last_if_past_end and total <= self.cap:
             page = last_page_if_past_end(page, per_page, total)
-        super().__init__(page, per_page, per_page, False, False, select=select, rows=rows, anchors=anchors)
+        super().__init__(
+            page,
+            per_page,
+            per_page,
+            False,
+            False,
+            select=select,
+            rows=rows,
+            anchors=anchors,
+            kept_pages=kept_pages,
+        )
         self.total = total
 
     def _query_items(self) -> list[Any]:
+        kept_pages: KeptPages | None = self._query_args["kept_pages"]
+        offset = self._query_offset
+        known = kept_pages.find(offset, self.per_page) if kept_pages is not None else None
+        if known is not None:
+            return self._rows_of(known)
         select: sa.Select[Any] = self._query_args["select"].limit(page_bound(self.per_page + 1))
         anchors: Anchors | None = self._query_args["anchors"]
-        offset = self._query_offset
         start = anchors.find(offset) if anchors is not None and offset else None
         if start is not None:
             select = select.where(after(anchors.keys, start, inclusive=True))  # type: ignore[union-attr]
@@ -107,6 +141,20 @@ class CappedPagination(Pagination):
                 anchors.keep(offset, anchors.key_of(rows[0]))
             if self.more:
                 anchors.keep(offset + self.per_page, anchors.key_of(rows[self.per_page]))
+        if kept_pages is not None:
+            kept_pages.keep(offset, self.per_page, tuple(getattr(row, kept_pages.column.key) for row in rows))
+        return rows[: self.per_page]
+
+    def _rows_of(self, keys: tuple[Any, ...]) -> list[Any]:
+        """The page read by its rows' keys (and the row after it), in the list's order."""
+        kept_pages: KeptPages = self._query_args["kept_pages"]
+        if not keys:
+            return []
+        select: sa.Select[Any] = self._query_args["select"].where(kept_pages.column.in_(keys))
+        if self._query_args["rows"] is not None:
+            select = self._query_args["rows"](select)
+        rows = list(db.session.scalars(select))
+        self.more = len(rows) > self.per_page
         return rows[: self.per_page]
 
     def _query_count(self) -> int:  # the total is given; never counted here

@@ -18,7 +18,7 @@ from webapp.core.models import Role, User
 from webapp.core.services.organisations import subtree_bureau_ids
 from webapp.grading.models import Case, CaseFiling, PanelMember, SummarySubmission
 from webapp.grading.services import permissions
-from webapp.grading.services.case_revision import kept
+from webapp.grading.services.case_revision import kept, kept_pages
 from webapp.grading.services.case_search import PER_PAGE, CaseFilters, apply_filters
 from webapp.grading.services.overdue import (
     APPLICANT_STATES,
@@ -188,6 +188,10 @@ def worklist(
         # the page's ids in the tab's order, then those rows (the same query, so the same order) joined to what
         # they show: a statement fewer per relation (issue 12)
         rows=lambda keys: listed.where(Case.id.in_(keys)).options(*loads),
+        # the page's ids kept with the tab's totals (not when a keyword is searched, as `_totals`)
+        kept_pages=None
+        if filters.q
+        else kept_pages(org.id, ("pages", tab, *_filtered_by(filters, today)), Case.id),
     )
     rows = []
     if tab == "act":
@@ -248,8 +252,14 @@ def _totals(
 
     if filters.q:
         return count()
+    return kept(org_id, ("totals", *_filtered_by(filters, today)), count)
+
+
+def _filtered_by(filters: CaseFilters, today: date) -> tuple[Any, ...]:
+    """What a kept value of a tab is made of besides the bureau's cases: the filters, and the day when lateness
+    is one of them."""
     basis = overdue_basis(today) if filters.overdue else ()
-    return kept(org_id, ("totals", tuple(sorted(filters.query_args().items())), *basis), count)
+    return (tuple(sorted(filters.query_args().items())), *basis)
 
 
 # -- the navigation bar's count -------------------------------------------------------------------------------
