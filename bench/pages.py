@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
+from urllib.parse import urlencode, urlsplit
 
 import sqlalchemy as sa
 
@@ -123,8 +124,6 @@ def login(backend: Backend, username: str) -> dict[str, str]:
     cookie = _session_cookie(headers)
     match = _CSRF.search(body)
     token = (match.group(1) or match.group(2)).decode() if match else ""
-    from urllib.parse import urlencode
-
     form = urlencode({"username": username, "password": DEMO_PASSWORD, "csrf_token": token}).encode()
     status, headers, _ = backend.request(
         "POST",
@@ -135,7 +134,24 @@ def login(backend: Backend, username: str) -> dict[str, str]:
     cookie = _session_cookie(headers)
     if status != 302 or cookie is None:
         raise RuntimeError(f"login of {username} failed ({status})")
-    return {"Cookie": cookie}
+    return {"Cookie": settled_cookie(backend, cookie, headers.get("location") or "/")}
+
+
+def settled_cookie(backend: Backend, cookie: str, location: str) -> str:
+    """The session cookie once a browser has opened the page the login sent it to, and kept the cookie that page
+    answered with: the login's 「欢迎，…」 shown (and taken out of the session), a CSRF token made and kept. From
+    then on a page view changes nothing in the session and sets no cookie. Until December 2026 the clients sent
+    the cookie the login answered with on every request, so every page measured showed that message again, made a
+    new CSRF token and signed and sent a new cookie: what a browser does once, after logging in."""
+    parts = urlsplit(location)
+    path = parts.path + (f"?{parts.query}" if parts.query else "")
+    for _ in range(3):
+        _, headers, _ = backend.request("GET", path, {"Cookie": cookie})
+        newer = _session_cookie(headers)
+        if newer is None:
+            return cookie
+        cookie = newer
+    raise RuntimeError(f"the session cookie still changes at every view of {path}")
 
 
 def bearer(backend: Backend, username: str) -> dict[str, str]:

@@ -234,3 +234,15 @@ def test_the_bench_waits_until_every_worker_has_started(tmp_path: Path) -> None:
     finally:
         os.killpg(master.pid, signal.SIGKILL)  # the workers with their master
         master.wait()
+
+
+def test_a_client_signs_in_as_a_browser_does_and_its_page_views_set_no_cookie(province: Flask) -> None:
+    """The clients keep the cookie of the page the login sends them to (`pages.settled_cookie`): a measured page
+    view then shows no 「欢迎」 again, makes no CSRF token and sets no cookie, as in a browser after its first page
+    (with the login's own cookie every page view did all three)."""
+    backend = pg.FlaskBackend(province)
+    headers = pg.login(backend, "county-staff")
+    for _ in range(2):
+        status, answered, body = backend.request("GET", "/bureau/", headers)
+        assert status == 200 and "set-cookie" not in answered
+        assert "欢迎" not in body.decode()
