@@ -234,11 +234,12 @@ def test_a_pages_limit_and_offset_are_written_into_its_statement(app: Flask) -> 
 
 
 def test_a_page_whose_rows_are_known_is_read_by_them_under_the_lists_own_conditions(app: Flask) -> None:
-    """Issue 12 (`paging.KeptPages`): each page served records its rows' keys and the next row's; the page asked
+    """Issue 12 (`pagination.KeptPages`): each page served records its rows' keys and the next row's; the page asked
     again is read by them (no LIMIT, no OFFSET), with the same rows and the same 下一页; a row that has left the
     list since is not shown, as the list's conditions still apply."""
     from tests.webapp.sql_count import count_statements
-    from webapp.grading.services.paging import CappedPagination, KeptPages
+    from webapp.core.pagination import KeptPages
+    from webapp.grading.services.paging import CappedPagination
 
     with app.app_context():
         _bureaus(12)

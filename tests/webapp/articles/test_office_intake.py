@@ -253,9 +253,13 @@ def test_the_queue_counts_are_kept_under_the_offices_revision_and_follow_a_new_s
         before = view()
     assert not [s for s in sql if "count(articles.id)" in s]
     assert not [s for s in sql if s.startswith("SELECT article_offices.records_revision")]
-    steps.submitted(world, "又一篇一般信息", unit="b")
+    # the page's ids are kept too (`pagination.KeptPages`): the second view reads its articles by id, unsorted
+    (page_read,) = [s for s in sql if "FROM articles" in s and "organisations_1" in s]
+    assert "LIMIT" not in page_read and f'data-article-id="{first}"' in before
+    second = steps.submitted(world, "又一篇一般信息", unit="b")
     after = view()
     assert _queue_count(after, "submitted") == _queue_count(before, "submitted") + 1
+    assert f'data-article-id="{second}"' in after  # the revision moved: the page was found afresh, with it
     articles.fire(world.editor, first, "receive", today=DAY)
     moved = view()
     assert _queue_count(moved, "submitted") == _queue_count(after, "submitted") - 1

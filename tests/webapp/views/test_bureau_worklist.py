@@ -191,7 +191,7 @@ def test_the_counts_are_counted_once_per_change_and_a_change_shows_at_the_next_v
 def test_a_tabs_page_is_read_again_by_its_kept_ids_and_a_case_that_arrives_since_is_on_it_arc_9_4(
     demo, client, auth
 ):
-    """issue 12 (`paging.KeptPages`): the ids of the page a tab showed are kept under the bureau's cases revision,
+    """issue 12 (`pagination.KeptPages`): the ids of the page a tab showed are kept under the bureau's cases revision,
     so the next view reads those cases by id instead of finding and sorting the tab's cases again; an application
     that reaches the county in between moves the revision, and the next view finds the page afresh, with it."""
 

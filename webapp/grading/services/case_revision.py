@@ -35,12 +35,12 @@ from sqlalchemy.orm import Session
 from webapp.core.extensions import db
 from webapp.core.models import Organisation, OrganisationTree, User
 from webapp.core.models.organisation import OrgKind
+from webapp.core.pagination import KeptPages
 from webapp.core.request_cache import memo, once
 from webapp.core.services import person_extras
 from webapp.core.services.kept import Kept, may_keep
 from webapp.core.services.revisions import Noticed, Revision
 from webapp.grading.models import BureauCasesRevision, Case, CaseFiling, Grade, SummarySubmission
-from webapp.grading.services.paging import KeptPages
 
 V = TypeVar("V")
 
@@ -160,7 +160,7 @@ _KEPT: Kept[object] = Kept("bureau_cases", KEPT_VALUES)
 _EVERYWHERE: Kept[object] = Kept("every_bureau_cases", 64)
 #: where pages of a case list start (`paging.Anchors`): a key of two values each, two per page served
 _ANCHORS: Kept[tuple[Any, ...]] = Kept("bureau_cases_anchors", KEPT_ANCHORS)
-#: the keys of a list's pages (`paging.KeptPages`): up to 101 ids each, a few pages of a few lists per bureau
+#: the keys of a list's pages (`webapp.core.pagination.KeptPages`): up to 101 ids each, a few pages of a few lists per bureau
 _PAGES: Kept[tuple[Any, ...]] = Kept("bureau_cases_pages", KEPT_ANCHORS)
 #: the bureau filter's choices, in a store of their own: a list of ~120 bureaus per bureau looking would otherwise
 #: push the counts out of `_KEPT`
@@ -202,7 +202,7 @@ def keep_anchor(bureau_id: int, what: Hashable, start: tuple[Any, ...]) -> None:
 
 
 def kept_pages(bureau_id: int, what: Hashable, column: Any) -> KeptPages:
-    """The keys of a list's pages (`paging.KeptPages`) kept under the bureau's revision and ``what`` (the list and
+    """The keys of a list's pages (`webapp.core.pagination.KeptPages`) kept under the bureau's revision and ``what`` (the list and
     its filters), as `kept` keeps a value (on a GET with nothing unwritten)."""
 
     def find(offset: int, per_page: int) -> tuple[Any, ...] | None:

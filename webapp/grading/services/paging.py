@@ -19,7 +19,7 @@ from flask_sqlalchemy.pagination import Pagination
 
 from webapp.core import pagination
 from webapp.core.extensions import db
-from webapp.core.pagination import SortKey, after, last_page_if_past_end
+from webapp.core.pagination import KeptPages, SortKey, after, last_page_if_past_end
 from webapp.core.read_transactions import page_bound
 
 #: a list longer than this reports "1000+" instead of its exact length (50 pages of 20; counting 1,001 of a
@@ -52,22 +52,6 @@ class Anchors:
 
     def key_of(self, row: Any) -> tuple[Any, ...]:
         return tuple(key.value_of(row) for key in self.keys)
-
-
-@dataclass(frozen=True)
-class KeptPages:
-    """The keys of the rows of a list's pages, kept while the list stays as it is: ``find(offset, per_page)`` is
-    the keys of that page's rows and of the row after it (which says whether a next page exists), if known;
-    ``keep(offset, per_page, keys)`` records them. A page whose keys are known is read by them (``column IN
-    (…)``, under the list's own conditions, so a row that left the list is never shown) instead of finding them
-    again: a county's worklist sorted its ~1,100 acting cases to show 20 on every view (PostgreSQL's CPU for the
-    page's statement, prepared: 1.0 ms, 0.17 read by its keys; a city's supervised tab 0.7 and 0.4). Not for the
-    case list, whose pages an index already gives in order (`Anchors`): read by their keys under its visibility
-    they cost the same. The caller keys them by everything the list is made of, as `Anchors` (`case_revision`)."""
-
-    column: Any
-    find: Callable[[int, int], tuple[Any, ...] | None]
-    keep: Callable[[int, int, tuple[Any, ...]], None]
 
 
 class CappedPagination(Pagination):
