@@ -110,6 +110,8 @@ BATCH_ACTIONS: dict[str, BatchAction] = {
         BatchAction("publish", "pass_precheck", "发布公示名单", "ARC-10.3.1", BatchPublishForm),
     )
 }
+#: the events a worklist row may be batched for (its checkbox shows when one of them is next)
+BATCH_EVENTS = frozenset(action.event for action in BATCH_ACTIONS.values())
 TABS = worklist.TABS
 
 
@@ -137,7 +139,7 @@ def worklist_page() -> tuple[str, int]:
         bureaus=bureaus,
         tab=tab,
         batch_actions=batch_actions,
-        batch_events=[action.event for action in BATCH_ACTIONS.values()],
+        batch_events=BATCH_EVENTS,
         today=today,
         **template_helpers(),
     ), 400 if errors else 200
