@@ -336,6 +336,39 @@ def test_the_item_comparison_shows_self_against_agreed_and_marks_where_they_diff
     )
 
 
+def test_the_item_cells_are_made_once_per_kept_comparison_and_again_for_a_new_one() -> None:
+    """issue 12: the board's items are kept under the campaign's standing (the same object on every view until a
+    sheet changes), so their 2,000 cells are made once for them; a new comparison (a changed sheet) or another
+    page of units is made afresh."""
+    from decimal import Decimal
+    from types import SimpleNamespace
+
+    from webapp.campaigns.office import board_html
+    from webapp.campaigns.services.moderation import ItemRow
+
+    made: list[int] = []
+    make = board_html.made_item_cells
+
+    def counted(board):  # type: ignore[no-untyped-def]
+        made.append(1)
+        return make(board)
+
+    units = (SimpleNamespace(id=1), SimpleNamespace(id=2))
+    kept = (ItemRow("1.1", "1.1 统计制度", Decimal(10), {1: (Decimal(10), Decimal(8))}),)
+    changed = (ItemRow("1.1", "1.1 统计制度", Decimal(10), {1: (Decimal(10), Decimal(9))}),)
+    original, board_html.made_item_cells = board_html.made_item_cells, counted
+    try:
+        first = board_html.item_cells(SimpleNamespace(items=kept, units=units))  # type: ignore[arg-type]
+        again = board_html.item_cells(SimpleNamespace(items=kept, units=units))  # type: ignore[arg-type]
+        assert again is first and len(made) == 1
+        after = board_html.item_cells(SimpleNamespace(items=changed, units=units))  # type: ignore[arg-type]
+        assert "10 / 9" in after["1.1"] and "10 / 8" in first["1.1"] and len(made) == 2
+        other_page = board_html.item_cells(SimpleNamespace(items=kept, units=units[::-1]))  # type: ignore[arg-type]
+        assert other_page["1.1"].startswith('<td class="text-nowrap">— / —</td>') and len(made) == 3
+    finally:
+        board_html.made_item_cells = original
+
+
 def _line(**changes: object) -> moderation.UnitLine:
     from dataclasses import replace
     from decimal import Decimal

@@ -9,6 +9,8 @@ Everything a person typed or a record holds is escaped; numbers are printed as t
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Mapping
 from decimal import Decimal
 
@@ -26,7 +28,32 @@ def _score(value: object) -> str:
     return str(value) if isinstance(value, Decimal | int) else str(escape(value))
 
 
+#: the cells made for a kept comparison: ``id(items)`` → (the items, the units' ids, the cells). The board's items
+#: are kept under the campaign's standing (`moderation.board`, ``shared.derived``) and are the same object on
+#: every view until the standing changes, so their cells are made once for it (0.5 ms of a ~6.7 ms page, 2,000
+#: cells). An entry holds its items, so the id cannot be reused while it is here; the least recent goes first.
+_MADE: OrderedDict[int, tuple[object, tuple[int, ...], dict[str, Markup]]] = OrderedDict()
+MADE_LIMIT = 64
+_MADE_LOCK = threading.Lock()
+
+
 def item_cells(board: moderation.Board) -> dict[str, Markup]:
+    """`made_item_cells`, once per kept comparison and page of units."""
+    ids = tuple(unit.id for unit in board.units)
+    with _MADE_LOCK:
+        found = _MADE.get(id(board.items))
+        if found is not None and found[0] is board.items and found[1] == ids:
+            _MADE.move_to_end(id(board.items))
+            return found[2]
+    cells = made_item_cells(board)
+    with _MADE_LOCK:
+        _MADE[id(board.items)] = (board.items, ids, cells)
+        while len(_MADE) > MADE_LIMIT:
+            _MADE.popitem(last=False)
+    return cells
+
+
+def made_item_cells(board: moderation.Board) -> dict[str, Markup]:
     """Each item's row of the 逐项对照 table: per unit shown, 「自评 / 合议」 (— where a sheet has none), marked
     where the two differ."""
     cells = {}
