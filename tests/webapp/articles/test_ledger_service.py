@@ -275,6 +275,23 @@ def test_the_quarter_just_ended_waits_in_the_offices_worklist_until_it_is_closed
     assert "计分待结算" not in {area.title for area in home.worklist(world.officer_a, today)}
 
 
+def test_a_request_reads_the_current_and_the_last_period_once_and_again_after_a_close(world: World) -> None:
+    """issue 12: the ledger's page asks whether the last quarter is still to close and whether the one it shows is
+    closed; within a request both are read in one statement. Closing the quarter writes, which drops what the
+    request remembered (`request_cache`): the next question reads the frozen result."""
+    from flask import current_app
+
+    from tests.webapp.articles.office_steps import counted_statements
+
+    with current_app.test_request_context("/ledger/"), counted_statements() as sql:
+        assert ledger.closed_period(world.office, Q4) is None
+        assert ledger.closed_period(world.office, Q1) is None
+        assert len([s for s in sql if "FROM ledger_periods" in s]) == 1
+        closed = ledger.close(world.head, world.office, Q4)
+        assert ledger.closed_period(world.office, Q4) is closed
+        assert ledger.closed_period(world.office, Q1) is None
+
+
 def test_publication_names_are_the_offices_own_where_it_has_the_code(world: World) -> None:
     """P3 is the office's 《市组工信息》; the publications it has no row for keep the scheme's names."""
     scheme = ledger.require_scheme(world.office)

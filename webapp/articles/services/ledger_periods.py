@@ -20,6 +20,7 @@ from webapp.articles.services import ledger_revision
 from webapp.core import clock
 from webapp.core.extensions import db
 from webapp.core.models import Organisation
+from webapp.core.request_cache import memo
 from webapp.core.services.errors import InvalidInput, ServiceError
 from webapp.core.services.kept import Kept
 from workflow.scoring.ledger import LedgerError, LedgerScheme, Period, Unit, parse_period
@@ -90,12 +91,26 @@ def current_period(office: ArticleOffice, today: date | None = None) -> Period:
 
 
 def closed_period(office: ArticleOffice, period: Period) -> LedgerPeriod | None:
-    """The period's frozen result, None while it is scored live."""
-    return db.session.scalar(
-        sa.select(LedgerPeriod).where(
-            LedgerPeriod.office_id == office.id, LedgerPeriod.period == period.label
-        )
-    )
+    """The period's frozen result, None while it is scored live. Within a request the office's current period and
+    the one before it are read with the first one asked, in one statement, and remembered until the session
+    writes (`request_cache`): the ledger's page asks for both (is the last one still to close? is the one shown
+    closed?), a statement each until December 2026."""
+    made = memo("ledger_closed_periods")
+    if made is None:
+        return db.session.scalar(_closed(office, (period.label,)))
+    key = (office.id, period.label)
+    if key not in made:
+        current = current_period(office)
+        labels = {period.label, current.label, Period(current.kind, current.first - current.length).label}
+        found = {row.period: row for row in db.session.scalars(_closed(office, tuple(sorted(labels))))}
+        for label in labels:
+            made.setdefault((office.id, label), found.get(label))
+    found_one: LedgerPeriod | None = made[key]
+    return found_one
+
+
+def _closed(office: ArticleOffice, labels: tuple[str, ...]) -> sa.Select[tuple[LedgerPeriod]]:
+    return sa.select(LedgerPeriod).where(LedgerPeriod.office_id == office.id, LedgerPeriod.period.in_(labels))
 
 
 def to_close(office: ArticleOffice, today: date | None = None) -> Period | None:
