@@ -6,10 +6,10 @@ bureau's name or place (rare: every bureau is raised) — so those values are ke
 revision) and read back with one index probe instead of being read again on every view.
 
 What is kept: the worklist's tab totals, its counts per state and the ids of the pages its tabs showed, the
-overdue count of the navigation bar, the capped total of a case list and where its numbered pages start, and the rows of a city's yearly summary (plain
-values, never mapped objects); and, under every bureau's revision at once (`kept_everywhere`), the public notice
-list's bureaus and pages, the same for every visitor. A city's supervised tab counted up to a thousand cases of
-its counties on every view (5 ms on SQLite, 6 on PostgreSQL); the county's overdue count walked its 1,500 open
+overdue count of the navigation bar, the capped total of a case list and where its numbered pages start, and the
+rows of a city's yearly summary (plain values, never mapped objects); and, under every bureau's revision at once
+(`kept_everywhere`), the public notice list's bureaus and pages, the same for every visitor. A city's supervised
+tab counted up to a thousand cases of its counties on every view (5 ms on SQLite, 6 on PostgreSQL); the county's overdue count walked its 1,500 open
 cases on every page it showed (1.7 and 2.5 ms); the city's summary read its few hundred approvals with their
 organs, filings and grades (~60 % of the page); page 1,000 of the province's cases skipped 19,980 index entries
 (6 ms of PostgreSQL's time); the public list counted its running notices and read a page of them (~4 ms of
@@ -160,7 +160,8 @@ _KEPT: Kept[object] = Kept("bureau_cases", KEPT_VALUES)
 _EVERYWHERE: Kept[object] = Kept("every_bureau_cases", 64)
 #: where pages of a case list start (`paging.Anchors`): a key of two values each, two per page served
 _ANCHORS: Kept[tuple[Any, ...]] = Kept("bureau_cases_anchors", KEPT_ANCHORS)
-#: the keys of a list's pages (`webapp.core.pagination.KeptPages`): up to 101 ids each, a few pages of a few lists per bureau
+#: the keys of a list's pages (`webapp.core.pagination.KeptPages`): up to 101 ids each, a few pages of a few
+#: lists per bureau
 _PAGES: Kept[tuple[Any, ...]] = Kept("bureau_cases_pages", KEPT_ANCHORS)
 #: the bureau filter's choices, in a store of their own: a list of ~120 bureaus per bureau looking would otherwise
 #: push the counts out of `_KEPT`
@@ -202,8 +203,8 @@ def keep_anchor(bureau_id: int, what: Hashable, start: tuple[Any, ...]) -> None:
 
 
 def kept_pages(bureau_id: int, what: Hashable, column: Any) -> KeptPages:
-    """The keys of a list's pages (`webapp.core.pagination.KeptPages`) kept under the bureau's revision and ``what`` (the list and
-    its filters), as `kept` keeps a value (on a GET with nothing unwritten)."""
+    """The keys of a list's pages (`webapp.core.pagination.KeptPages`) kept under the bureau's revision and
+    ``what`` (the list and its filters), as `kept` keeps a value (on a GET with nothing unwritten)."""
 
     def find(offset: int, per_page: int) -> tuple[Any, ...] | None:
         key = _key(bureau_id, (what, offset, per_page))
