@@ -375,6 +375,17 @@ def test_the_organisation_tree_lists_a_bureaus_first_organs_and_pages_the_rest(a
     assert f"市直机关{ORGANS_INLINE - 1:03d}" in large and f"市直机关{ORGANS_INLINE:03d}" not in large
     assert f"另有 {130 - ORGANS_INLINE} 个机关" in large
     assert many.count == few.count
+    # each node's links are made once per page and the id put in (row_url): the same URLs url_for gives
+    with app.test_request_context():
+        from flask import url_for
+
+        for link in (
+            url_for("admin.organisation_edit", org_id=city_id),
+            url_for("admin.users", org=city_id),
+            url_for("admin.organisation_new", parent=city_id),
+            url_for("admin.organisations", bureau=city_id),
+        ):
+            assert f'href="{link}"' in large, link
     listed = client.get(f"/admin/organisations?bureau={city_id}&page=2").get_data(as_text=True)
     assert f"市直机关{ORGANS_PER_PAGE:03d}" in listed and f"市直机关{ORGANS_PER_PAGE - 1:03d}" not in listed
     found = client.get("/admin/organisations?q=机关12").get_data(as_text=True)
