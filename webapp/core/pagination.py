@@ -222,6 +222,14 @@ class KeptPages:
     find: Callable[[int, int], tuple[Any, ...] | None]
     keep: Callable[[int, int, tuple[Any, ...]], None]
 
+    def only(self, select: sa.Select[Any], keys: tuple[Any, ...]) -> sa.Select[Any]:
+        """``select`` (the list, with its conditions) narrowed to the rows of ``keys``."""
+        return select.where(self.column.in_(keys))
+
+    def record(self, offset: int, per_page: int, rows: Sequence[Any]) -> None:
+        """Keep the keys of the page's ``rows``, read off each mapped row."""
+        self.keep(offset, per_page, tuple(getattr(row, self.column.key) for row in rows))
+
 
 class KeyedOffsetPage(Pagination):
     """One OFFSET page of a list whose total the caller has counted already (with other figures, in one
@@ -260,12 +268,12 @@ class KeyedOffsetPage(Pagination):
         if known is not None:
             if not known:
                 return []
-            shown = keys.where(kept_pages.column.in_(known))  # type: ignore[union-attr]
+            shown = kept_pages.only(keys, known)  # type: ignore[union-attr]
         else:
             shown = keys.limit(page_bound(self.per_page)).offset(page_bound(offset))
         rows = list(db.session.scalars(self._query_args["rows"](shown)).unique())
         if kept_pages is not None and known is None:
-            kept_pages.keep(offset, self.per_page, tuple(getattr(row, kept_pages.column.key) for row in rows))
+            kept_pages.record(offset, self.per_page, rows)
         return rows
 
     def _query_count(self) -> int:  # the total is given; never counted here

@@ -126,7 +126,7 @@ class CappedPagination(Pagination):
             if self.more:
                 anchors.keep(offset + self.per_page, anchors.key_of(rows[self.per_page]))
         if kept_pages is not None:
-            kept_pages.keep(offset, self.per_page, tuple(getattr(row, kept_pages.column.key) for row in rows))
+            kept_pages.record(offset, self.per_page, rows)
         return rows[: self.per_page]
 
     def _rows_of(self, keys: tuple[Any, ...]) -> list[Any]:
@@ -134,7 +134,7 @@ class CappedPagination(Pagination):
         kept_pages: KeptPages = self._query_args["kept_pages"]
         if not keys:
             return []
-        select: sa.Select[Any] = self._query_args["select"].where(kept_pages.column.in_(keys))
+        select = kept_pages.only(self._query_args["select"], keys)
         if self._query_args["rows"] is not None:
             select = self._query_args["rows"](select)
         rows = list(db.session.scalars(select))
