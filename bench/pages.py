@@ -278,9 +278,19 @@ def resolve_pages(summary_year: int = 2026, transition_subjects: int = 2000) -> 
     )
     if period is not None:
         pages.append(Page("ledger bulletin", f"/ledger/{period}/bulletin", "zg-head"))
-    # not one of the issue's pages: the floor under every signed-in page (the session and its user checked, the
-    # navigation with its overdue count, the layout, a three-field form), to read the others' ratios against
+    # not the issue's pages: floors to read the others' ratios against. Under every signed-in page: the session
+    # and its user checked, the navigation with its overdue count, the layout, a three-field form. Under every
+    # API call: the bearer token and its person (`/api/v1/me`, one statement). Under the case page and under a
+    # transition's whole answer: the case's own data without its HTML (the API's detail, what the answer adds to
+    # the event)
     pages.append(Page("floor: a signed-in form (/auth/password)", "/auth/password", "county-staff"))
+    pages.append(Page("floor: a bearer API call (/api/v1/me)", "/api/v1/me", "prov-staff", "bearer"))
+    if case_id is not None:
+        pages.append(
+            Page(
+                "floor: the case page's data (API detail)", f"/api/v1/cases/{case_id}", "prov-staff", "bearer"
+            )
+        )
     return pages
 
 

@@ -88,6 +88,12 @@ def test_every_measured_page_answers_200_on_the_generated_province(province: Fla
     names = {page.name for page in page_list}
     assert any(name.startswith("case page") for name in names)
     assert {"API POST a transition (start_precheck)", "campaign moderation page"} <= names
+    # the floors the ratios are read against: a signed-in form, a bearer API call, the case's data without HTML
+    assert {name for name in names if name.startswith("floor:")} == {
+        "floor: a signed-in form (/auth/password)",
+        "floor: a bearer API call (/api/v1/me)",
+        "floor: the case page's data (API detail)",
+    }
     backend = pg.FlaskBackend(province)
     accounts = pg.Accounts(backend)
     baseline = pg.measure(
