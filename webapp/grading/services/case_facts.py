@@ -7,7 +7,7 @@ fired row's declared effects (`cases.apply_effects`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
@@ -171,8 +171,9 @@ def open_objection_count(case_id: int) -> int:
 
 
 @dataclass(frozen=True)
-class _Stored:
-    """What the guards need from rows other than the case's own: read together by `_stored_facts`."""
+class StoredFacts:
+    """What the guards need from rows other than the case's own: read together, by `_stored_facts` or with the
+    case itself (`with_stored_facts`)."""
 
     other_recheck_running: bool
     open_objections: int
@@ -184,9 +185,11 @@ class _Stored:
 
 
 @cache
-def _stored_facts_query() -> sa.Select[Any]:
-    """The statement of `_stored_facts`, built once (building it costs more than running it) and bound to a
-    case by the ``case_id`` parameter."""
+def _stored_parts() -> tuple[tuple[sa.ColumnElement[Any], ...], sa.ColumnElement[Any]]:
+    """The stored facts as columns correlated to `Case` (the organ's other running recheck, the case's open
+    objections, the organ's current grade, each of its security incidents' id and day, the case's attachment
+    kinds and submitted self-check sheet), and the current grade's id the grade is joined on. Built once (building
+    them costs more than running them)."""
     other = aliased(Case)
     newer = aliased(Grade)
     recheck = (
@@ -216,47 +219,86 @@ def _stored_facts_query() -> sa.Select[Any]:
         .where(Attachment.case_id == Case.id)
         .scalar_subquery()
     )
-    return (
-        sa.select(
-            recheck, objections, Grade, SecurityIncident.occurred_on, kinds, self_check_submitted(Case.id)
-        )
-        .select_from(Case)
-        .outerjoin(Grade, Grade.id == current)
-        .outerjoin(SecurityIncident, SecurityIncident.organ_id == Case.organ_id)
-        .where(Case.id == sa.bindparam("case_id"))
-        .order_by(SecurityIncident.occurred_on)
+    columns = (
+        recheck,
+        objections,
+        Grade,
+        SecurityIncident.id,
+        SecurityIncident.occurred_on,
+        kinds,
+        self_check_submitted(Case.id),
+    )
+    return columns, current
+
+
+#: how many columns `with_stored_facts` adds after the case
+STORED_COLUMNS = 7
+
+
+def _joined(query: sa.Select[Any], current: sa.ColumnElement[Any]) -> sa.Select[Any]:
+    """``query`` joined to the organ's current grade and (one row each) its security incidents."""
+    return query.outerjoin_from(Case, Grade, Grade.id == current).outerjoin_from(
+        Case, SecurityIncident, SecurityIncident.organ_id == Case.organ_id
     )
 
 
-def _stored_facts(case: Case) -> _Stored:
+@cache
+def _stored_facts_query() -> sa.Select[Any]:
+    """The statement of `_stored_facts`, built once and bound to a case by the ``case_id`` parameter."""
+    columns, current = _stored_parts()
+    return _joined(sa.select(*columns), current).where(Case.id == sa.bindparam("case_id"))
+
+
+def with_stored_facts(query: sa.Select[Any]) -> sa.Select[Any]:
+    """``query``, a SELECT of one `Case` (its eager loads included), with the case's stored facts as the columns
+    after it, so a page that reads the case reads them in the same statement (issue 12: one statement fewer for
+    the case page, the API's case and an event's whole answer). Its rows: one per security incident of the organ
+    (times the rows the eager loads join); `stored_from` reads them. Not for the statement that locks a case
+    before an event: PostgreSQL evaluates a statement's subqueries with the snapshot taken before it waited for
+    the lock, so the facts an event decides on are read after the lock, by `_stored_facts`."""
+    columns, current = _stored_parts()
+    return _joined(query.add_columns(*columns), current)
+
+
+def stored_from(rows: Sequence[Any], start: int = 0) -> StoredFacts:
+    """The stored facts in ``rows`` (at least one), their columns from position ``start`` on."""
+    first = rows[0]
+    incidents = {row[start + 3]: row[start + 4] for row in rows if row[start + 3] is not None}
+    return StoredFacts(
+        other_recheck_running=bool(first[start]),
+        open_objections=int(first[start + 1] or 0),
+        grade=first[start + 2],
+        incidents=tuple(sorted(incidents.values())),
+        attachment_kinds=frozenset(kind for kind in (first[start + 5] or "").split(",") if kind),
+        self_check_submitted=bool(first[start + 6]),
+    )
+
+
+def _stored_facts(case: Case) -> StoredFacts:
     """ONE statement for the organ's other running recheck, the case's open objections, the organ's current
     grade, its security incidents (one row per incident, the rest repeated; one row when there is none), the
     case's attachment kinds and its submitted self-check sheet, instead of a statement each: the guards run on
     every transition and every case page."""
-    rows = db.session.execute(_stored_facts_query(), {"case_id": case.id}).all()
-    first = rows[0]
-    return _Stored(
-        other_recheck_running=bool(first[0]),
-        open_objections=int(first[1] or 0),
-        grade=first[2],
-        incidents=tuple(row[3] for row in rows if row[3] is not None),
-        attachment_kinds=frozenset(kind for kind in (first[4] or "").split(",") if kind),
-        self_check_submitted=bool(first[5]),
-    )
+    return stored_from(db.session.execute(_stored_facts_query(), {"case_id": case.id}).all())
 
 
 def facts_for(
-    case: Case, ruleset: Ruleset | None = None, *, attachments: Iterable[Attachment] | None = None
+    case: Case,
+    ruleset: Ruleset | None = None,
+    *,
+    attachments: Iterable[Attachment] | None = None,
+    stored: StoredFacts | None = None,
 ) -> CaseFacts:
     """Everything the guards of `workflow.grading` need about ``case``, read from the database in one statement
     (`_stored_facts`, with the attachment kinds and the self-check sheet) and the panel unless loaded; a caller
-    with the ``attachments`` loaded passes them (the page lists them anyway)."""
+    with the ``attachments`` loaded passes them (the page lists them anyway), one that read the ``stored`` facts
+    with the case (`with_stored_facts`) passes those."""
     ruleset = ruleset or ruleset_for(case)
     if case.id is None:  # not stored yet: nothing of its own to read
         organ = organ_facts(case.organ)
         open_objections, kinds = 0, set()
     else:
-        stored = _stored_facts(case)
+        stored = stored or _stored_facts(case)
         organ = OrganFacts(
             tier=case.organ.tier or "",
             has_system_guidance=case.organ.has_system_guidance,

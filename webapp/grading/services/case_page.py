@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -20,8 +21,11 @@ from webapp.core.services.errors import NotFound
 from webapp.grading.models import Attachment, Case, PanelMember, SpotCheck
 from webapp.grading.services import permissions
 from webapp.grading.services.case_facts import (
+    StoredFacts,
     facts_for,
     ruleset_for,
+    stored_from,
+    with_stored_facts,
 )
 from webapp.grading.services.cases import _today
 from webapp.grading.services.objections import ObjectionView, objections_of
@@ -161,16 +165,25 @@ PAGE_LOADS = (
 )
 
 
-def _load_for_page(user: User, case_id: int) -> tuple[Case, list[Organisation]]:
-    """The case with what its page shows, in a fixed handful of statements whatever the case holds: the organ
-    and the filings with the case row, the panel with its members, the spot checks with who checked, then
-    (once it is known the user may see the case) every organisation the page names in one statement, so
-    ``case.organizer``, ``filing.bureau``, ``member.user.organisation`` … come from the session, not a
-    statement each. NotFound when ``user`` may not see it (no existence leak)."""
-    query = sa.select(Case).where(Case.id == case_id).options(*PAGE_LOADS)
-    case = db.session.scalars(query).unique().first()
+@cache
+def _page_query() -> sa.Select[Any]:
+    """The statement of `_load_for_page`'s case, built once (building it cost more than running it) and bound to a
+    case by the ``case_id`` parameter."""
+    return with_stored_facts(sa.select(Case).where(Case.id == sa.bindparam("case_id")).options(*PAGE_LOADS))
+
+
+def _load_for_page(user: User, case_id: int) -> tuple[Case, list[Organisation], StoredFacts]:
+    """The case with what its page shows, in a fixed handful of statements whatever the case holds: the organ,
+    the filings, the panel with its members, the spot checks with who checked and what the guards read besides
+    the case row (`with_stored_facts`) with the case row, then (once it is known the user may see the case) every
+    organisation the page names in one statement, so ``case.organizer``, ``filing.bureau``,
+    ``member.user.organisation`` … come from the session, not a statement each. NotFound when ``user`` may not
+    see it (no existence leak)."""
+    rows = db.session.execute(_page_query(), {"case_id": case_id}).unique().all()
+    case = rows[0][0] if rows else None
     if case is None or not permissions.can_view(user, case):
         raise NotFound("案件不存在或您无权查看。")
+    stored = stored_from(rows, start=1)
     named = {
         case.lodged_with_id,
         case.planner_id,
@@ -185,7 +198,7 @@ def _load_for_page(user: User, case_id: int) -> tuple[Case, list[Organisation]]:
     } - {None}
     # held by the view: the session's identity map keeps rows only while something refers to them
     organisations = list(db.session.scalars(sa.select(Organisation).where(Organisation.id.in_(named))))
-    return case, organisations
+    return case, organisations, stored
 
 
 #: who is told on the case page that its audit trail does not verify
@@ -195,7 +208,7 @@ CHAIN_READERS = (Role.BUREAU_HEAD, Role.AUDITOR)
 def case_view(user: User, case_id: int, *, today: date | None = None) -> CaseView:
     """The case page's data; raises NotFound when ``user`` may not see the case (no existence leak)."""
     user, today = acting(user), _today(today)
-    case, organisations = _load_for_page(user, case_id)
+    case, organisations, stored = _load_for_page(user, case_id)
     functions = permissions.case_functions(user, case)
     timeline = trail_of("case", case.id)
     # the trail is loaded anyway: checking it costs no statement (docs/operations.md: the page reports a break)
@@ -212,7 +225,7 @@ def case_view(user: User, case_id: int, *, today: date | None = None) -> CaseVie
         )
     )
     objections = objections_of(user, case)
-    facts = facts_for(case, ruleset_for(case), attachments=attachments)
+    facts = facts_for(case, ruleset_for(case), attachments=attachments, stored=stored)
     upload_kinds = [
         kind for kind in case.ruleset.attachment_names if permissions.can_upload(user, case, kind)
     ]
