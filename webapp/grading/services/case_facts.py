@@ -231,10 +231,6 @@ def _stored_parts() -> tuple[tuple[sa.ColumnElement[Any], ...], sa.ColumnElement
     return columns, current
 
 
-#: how many columns `with_stored_facts` adds after the case
-STORED_COLUMNS = 7
-
-
 def _joined(query: sa.Select[Any], current: sa.ColumnElement[Any]) -> sa.Select[Any]:
     """``query`` joined to the organ's current grade and (one row each) its security incidents."""
     return query.outerjoin_from(Case, Grade, Grade.id == current).outerjoin_from(
@@ -298,7 +294,7 @@ def facts_for(
         organ = organ_facts(case.organ)
         open_objections, kinds = 0, set()
     else:
-        stored = stored or _stored_facts(case)
+        stored = stored if stored is not None else _stored_facts(case)
         organ = OrganFacts(
             tier=case.organ.tier or "",
             has_system_guidance=case.organ.has_system_guidance,
