@@ -243,12 +243,13 @@ def test_a_page_whose_rows_are_known_is_read_by_them_under_the_lists_own_conditi
 
     with app.app_context():
         _bureaus(12)
-        kept: dict[tuple[int, int], tuple] = {}
-        pages = KeptPages(
-            Organisation.id,
-            find=lambda offset, n: kept.get((offset, n)),
-            keep=lambda offset, n, keys: kept.__setitem__((offset, n), keys),
-        )
+
+        class Store(dict):  # a `Kept` of one process, without its bound
+            def put(self, key, value):  # type: ignore[no-untyped-def]
+                self[key] = value
+
+        kept = Store()
+        pages = KeptPages(Organisation.id, kept, lambda offset, n: (offset, n))
         listed = sa.select(Organisation).where(Organisation.active.is_(True)).order_by(Organisation.code)
         total = len(db.session.scalars(listed).all())
 

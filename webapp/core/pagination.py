@@ -17,10 +17,10 @@ import base64
 import binascii
 import json
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 import sqlalchemy as sa
 from flask_sqlalchemy.pagination import Pagination, SelectPagination
@@ -205,6 +205,14 @@ def last_page_if_past_end(page: int, per_page: int, total: int) -> int:
     return max(1, min(page, math.ceil(total / per_page))) if per_page else page
 
 
+class PageKeys(Protocol):
+    """Where a list's page keys are kept: a `webapp.core.services.kept.Kept` (``get`` / ``put``)."""
+
+    def get(self, key: Hashable) -> tuple[Any, ...] | None: ...
+
+    def put(self, key: Hashable, value: tuple[Any, ...]) -> object: ...
+
+
 @dataclass(frozen=True)
 class KeptPages:
     """The keys of the rows of a list's pages, kept while the list stays as it is: ``find(offset, per_page)`` is
@@ -219,8 +227,20 @@ class KeptPages:
     of, under a revision that moves with it (`case_revision`, the office's records revision)."""
 
     column: Any
-    find: Callable[[int, int], tuple[Any, ...] | None]
-    keep: Callable[[int, int, tuple[Any, ...]], None]
+    #: where the keys are kept
+    store: PageKeys
+    #: the key a page (its offset and size) is kept under now, or None when nothing may be kept (not a GET, or
+    #: the transaction holds unwritten changes)
+    key: Callable[[int, int], Hashable | None]
+
+    def find(self, offset: int, per_page: int) -> tuple[Any, ...] | None:
+        key = self.key(offset, per_page)
+        return self.store.get(key) if key is not None else None
+
+    def keep(self, offset: int, per_page: int, keys: tuple[Any, ...]) -> None:
+        key = self.key(offset, per_page)
+        if key is not None:
+            self.store.put(key, keys)
 
     def only(self, select: sa.Select[Any], keys: tuple[Any, ...]) -> sa.Select[Any]:
         """``select`` (the list, with its conditions) narrowed to the rows of ``keys``."""

@@ -91,17 +91,11 @@ def queue_counts(user: User, office: ArticleOffice) -> dict[str, int]:
 
 def _kept_pages(user: User, office: ArticleOffice, states: tuple[str, ...]) -> KeptPages:
     """The ids of the queue's pages (`KeptPages`), kept under `_kept_key` with the states shown."""
-
-    def find(offset: int, per_page: int) -> tuple[Any, ...] | None:
-        key = _kept_key(user, office, ("page", states, offset, per_page))
-        return _PAGES.get(key) if key is not None else None
-
-    def keep(offset: int, per_page: int, ids: tuple[Any, ...]) -> None:
-        key = _kept_key(user, office, ("page", states, offset, per_page))
-        if key is not None:
-            _PAGES.put(key, ids)
-
-    return KeptPages(Article.id, find, keep)
+    return KeptPages(
+        Article.id,
+        _PAGES,
+        lambda offset, per_page: _kept_key(user, office, ("page", states, offset, per_page)),
+    )
 
 
 def _forwarded_first_page(user: User, office: ArticleOffice, per_page: int) -> Any:

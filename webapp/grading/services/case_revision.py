@@ -188,34 +188,24 @@ def kept(bureau_id: int, what: Hashable, make: Callable[[], V], *, store: Kept[o
     return store.made(_key(bureau_id, what), make)  # type: ignore[return-value]
 
 
-def anchor(
-    bureau_id: int, what: Hashable, *, store: Kept[tuple[Any, ...]] = _ANCHORS
-) -> tuple[Any, ...] | None:
+def anchor(bureau_id: int, what: Hashable) -> tuple[Any, ...] | None:
     """The start of a page (`paging.Anchors`) kept under the bureau's revision and ``what`` (the list, its
-    filters and the offset), or None. ``store``: where (the anchors' by default)."""
+    filters and the offset), or None."""
     key = _key(bureau_id, what)
-    return store.get(key) if key is not None else None
+    return _ANCHORS.get(key) if key is not None else None
 
 
-def keep_anchor(
-    bureau_id: int, what: Hashable, start: tuple[Any, ...], *, store: Kept[tuple[Any, ...]] = _ANCHORS
-) -> None:
+def keep_anchor(bureau_id: int, what: Hashable, start: tuple[Any, ...]) -> None:
     """Keep where a page starts, as `kept` keeps a value (on a GET with nothing unwritten)."""
     key = _key(bureau_id, what)
     if key is not None:
-        store.put(key, start)
+        _ANCHORS.put(key, start)
 
 
 def kept_pages(bureau_id: int, what: Hashable, column: Any) -> KeptPages:
     """The keys of a list's pages (`webapp.core.pagination.KeptPages`) kept under the bureau's revision and
     ``what`` (the list and its filters), as the anchors are, in a store of their own."""
-    return KeptPages(
-        column,
-        find=lambda offset, per_page: anchor(bureau_id, (what, offset, per_page), store=_PAGES),
-        keep=lambda offset, per_page, keys: keep_anchor(
-            bureau_id, (what, offset, per_page), keys, store=_PAGES
-        ),
-    )
+    return KeptPages(column, _PAGES, lambda offset, per_page: _key(bureau_id, (what, offset, per_page)))
 
 
 def every_bureau(session: Session) -> tuple[int, int]:
