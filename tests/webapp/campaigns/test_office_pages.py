@@ -309,12 +309,12 @@ def test_the_setup_page_sets_score_bands_and_keeps_a_bad_entry_with_its_message(
 
 
 def test_the_item_comparison_shows_self_against_agreed_and_marks_where_they_differ() -> None:
-    """The 逐项对照 cells (made in Python: webapp.campaigns.office.board_html.item_cells): 「自评 / 合议」 per
+    """The 逐项对照 cells (made in Python: webapp.campaigns.office.board_html.made_item_cells): 「自评 / 合议」 per
     unit in the board's order, — where a sheet has no score, marked where the two differ."""
     from decimal import Decimal
     from types import SimpleNamespace
 
-    from webapp.campaigns.office.board_html import item_cells
+    from webapp.campaigns.office.board_html import made_item_cells
     from webapp.campaigns.services.moderation import ItemRow
 
     item = ItemRow(
@@ -327,7 +327,7 @@ def test_the_item_comparison_shows_self_against_agreed_and_marks_where_they_diff
         items=(item,),
         units=(SimpleNamespace(id=2), SimpleNamespace(id=1), SimpleNamespace(id=3), SimpleNamespace(id=4)),
     )
-    cells = item_cells(board)["1.1"]  # type: ignore[arg-type]
+    cells = made_item_cells(board)["1.1"]  # type: ignore[arg-type]
     assert cells == (
         '<td class="text-nowrap">9.5 / 9.5</td>'
         '<td class="text-nowrap table-warning">10 / 8</td>'
@@ -336,7 +336,7 @@ def test_the_item_comparison_shows_self_against_agreed_and_marks_where_they_diff
     )
 
 
-def test_the_item_cells_are_made_once_per_kept_comparison_and_again_for_a_new_one() -> None:
+def test_the_item_cells_are_made_once_per_kept_comparison_and_again_for_a_new_one(app: Flask) -> None:
     """issue 12: the board's items are kept under the campaign's standing (the same object on every view until a
     sheet changes), so their 2,000 cells are made once for them; a new comparison (a changed sheet) or another
     page of units is made afresh."""
@@ -358,13 +358,14 @@ def test_the_item_cells_are_made_once_per_kept_comparison_and_again_for_a_new_on
     changed = (ItemRow("1.1", "1.1 统计制度", Decimal(10), {1: (Decimal(10), Decimal(9))}),)
     original, board_html.made_item_cells = board_html.made_item_cells, counted
     try:
-        first = board_html.item_cells(SimpleNamespace(items=kept, units=units))  # type: ignore[arg-type]
-        again = board_html.item_cells(SimpleNamespace(items=kept, units=units))  # type: ignore[arg-type]
-        assert again is first and len(made) == 1
-        after = board_html.item_cells(SimpleNamespace(items=changed, units=units))  # type: ignore[arg-type]
-        assert "10 / 9" in after["1.1"] and "10 / 8" in first["1.1"] and len(made) == 2
-        other_page = board_html.item_cells(SimpleNamespace(items=kept, units=units[::-1]))  # type: ignore[arg-type]
-        assert other_page["1.1"].startswith('<td class="text-nowrap">— / —</td>') and len(made) == 3
+        with app.app_context():
+            first = board_html.item_cells(SimpleNamespace(items=kept, units=units))  # type: ignore[arg-type]
+            again = board_html.item_cells(SimpleNamespace(items=kept, units=units))  # type: ignore[arg-type]
+            assert again is first and len(made) == 1
+            after = board_html.item_cells(SimpleNamespace(items=changed, units=units))  # type: ignore[arg-type]
+            assert "10 / 9" in after["1.1"] and "10 / 8" in first["1.1"] and len(made) == 2
+            other_page = board_html.item_cells(SimpleNamespace(items=kept, units=units[::-1]))  # type: ignore[arg-type]
+            assert other_page["1.1"].startswith('<td class="text-nowrap">— / —</td>') and len(made) == 3
     finally:
         board_html.made_item_cells = original
 
