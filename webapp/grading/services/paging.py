@@ -105,40 +105,33 @@ class CappedPagination(Pagination):
 
     def _query_items(self) -> list[Any]:
         kept_pages: KeptPages | None = self._query_args["kept_pages"]
+        anchors: Anchors | None = self._query_args["anchors"]
         offset = self._query_offset
         known = kept_pages.find(offset, self.per_page) if kept_pages is not None else None
-        if known is not None:
-            return self._rows_of(known)
-        select: sa.Select[Any] = self._query_args["select"].limit(page_bound(self.per_page + 1))
-        anchors: Anchors | None = self._query_args["anchors"]
-        start = anchors.find(offset) if anchors is not None and offset else None
-        if start is not None:
-            select = select.where(after(anchors.keys, start, inclusive=True))  # type: ignore[union-attr]
+        start = None
+        if known is not None:  # the page read by its rows' keys (and the row after it), in the list's order
+            if not known:
+                return []
+            select = kept_pages.only(self._query_args["select"], known)  # type: ignore[union-attr]
         else:
-            select = select.offset(page_bound(offset))
+            select = self._query_args["select"].limit(page_bound(self.per_page + 1))
+            start = anchors.find(offset) if anchors is not None and offset else None
+            if start is not None:
+                select = select.where(after(anchors.keys, start, inclusive=True))  # type: ignore[union-attr]
+            else:
+                select = select.offset(page_bound(offset))
         if self._query_args["rows"] is not None:
             select = self._query_args["rows"](select)
         rows = list(db.session.scalars(select))
         self.more = len(rows) > self.per_page
-        if anchors is not None and rows:
-            if offset and start is None:
-                anchors.keep(offset, anchors.key_of(rows[0]))
-            if self.more:
-                anchors.keep(offset + self.per_page, anchors.key_of(rows[self.per_page]))
-        if kept_pages is not None:
-            kept_pages.record(offset, self.per_page, rows)
-        return rows[: self.per_page]
-
-    def _rows_of(self, keys: tuple[Any, ...]) -> list[Any]:
-        """The page read by its rows' keys (and the row after it), in the list's order."""
-        kept_pages: KeptPages = self._query_args["kept_pages"]
-        if not keys:
-            return []
-        select = kept_pages.only(self._query_args["select"], keys)
-        if self._query_args["rows"] is not None:
-            select = self._query_args["rows"](select)
-        rows = list(db.session.scalars(select))
-        self.more = len(rows) > self.per_page
+        if known is None:
+            if anchors is not None and rows:
+                if offset and start is None:
+                    anchors.keep(offset, anchors.key_of(rows[0]))
+                if self.more:
+                    anchors.keep(offset + self.per_page, anchors.key_of(rows[self.per_page]))
+            if kept_pages is not None:
+                kept_pages.record(offset, self.per_page, rows)
         return rows[: self.per_page]
 
     def _query_count(self) -> int:  # the total is given; never counted here
