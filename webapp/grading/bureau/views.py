@@ -28,6 +28,7 @@ from webapp.core.models import Role, User, UserRole
 from webapp.core.request_args import SQL_INT_MAX, year_arg
 from webapp.core.rulesets import selected_ruleset
 from webapp.core.services.errors import ServiceError
+from webapp.grading.bureau import worklist_html
 from webapp.grading.bureau.forms import (
     OBJECTION_OUTCOMES,
     BatchForwardForm,
@@ -82,7 +83,11 @@ def notice_last_day(case: Case) -> date | None:
 
 def template_helpers() -> dict[str, Any]:
     """What the bureau pages' templates call besides the globals (``case_url`` is one: grading's template helpers)."""
-    return {"notice_last_day": notice_last_day, "EVENT_LABELS": EVENT_LABELS}
+    return {
+        "notice_last_day": notice_last_day,
+        "EVENT_LABELS": EVENT_LABELS,
+        "worklist_act_rows": worklist_html.act_rows,
+    }
 
 
 # --- worklist ----------------------------------------------------------------------------------------------
