@@ -146,20 +146,25 @@ def keyset_page(
     limit: int = DEFAULT_LIMIT,
     scalars: bool = True,
     rows: Callable[[sa.Select[Any]], sa.Select[Any]] | None = None,
+    read: Callable[[sa.Select[Any]], list[Any]] | None = None,
 ) -> KeysetPage[Any]:
     """One page of ``query`` in the order of ``keys``, starting after ``cursor`` (None or "" = the first page).
 
     One statement: the page's rows plus one, which only tells whether a next page exists. Eager loads the query
     carries (``selectinload``) add their one statement each, whatever the page. ``rows``: ``query`` selects the
     list's primary key, and ``rows`` makes the SELECT of the page's rows from that page of keys (a subquery), in
-    the same order: the page is found in an index, then only its rows are read, joined to what they show."""
+    the same order: the page is found in an index, then only its rows are read, joined to what they show.
+    ``read``: how that SELECT becomes the page's rows, instead of ``scalars``."""
     if cursor:
         query = query.where(after(keys, decode_cursor(keys, cursor)))
     query = query.order_by(None).order_by(*order_by(keys)).limit(page_bound(limit + 1))
     if rows is not None:
         query = rows(query)
-    result = db.session.execute(query)
-    found = list(result.scalars().all() if scalars else result.all())
+    if read is not None:
+        found = read(query)
+    else:
+        result = db.session.execute(query)
+        found = list(result.scalars().all() if scalars else result.all())
     more = len(found) > limit
     found = found[:limit]
     return KeysetPage(found, encode_cursor(keys, found[-1]) if more and found else None, limit)

@@ -197,7 +197,7 @@ def test_a_tabs_page_is_read_again_by_its_kept_ids_and_a_case_that_arrives_since
 
     def page_statement(sent: list[str]) -> str:
         (rows_read,) = [
-            sql for sql in sent if "FROM cases" in sql and "organisations_1" in sql
+            sql for sql in sent if "FROM cases" in sql and "record_organ" in sql
         ]  # with the organ
         return " ".join(rows_read.split())
 

@@ -71,7 +71,31 @@ PARENT_BUREAU_TIER = {
 }
 
 
-class Organisation(db.Model):
+class OrganisationNames:
+    """What an organisation is called by its kind and tier, from its columns alone: shared by the mapped
+    `Organisation` and the plain records a long list reads instead (`webapp.grading.services.case_rows`)."""
+
+    __slots__ = ()
+    kind: str
+    bureau_tier: str | None
+    tier: str | None
+
+    @property
+    def is_bureau(self) -> bool:
+        return self.kind == OrgKind.BUREAU
+
+    @property
+    def is_organ(self) -> bool:
+        return self.kind == OrgKind.ORGAN
+
+    @property
+    def tier_label(self) -> str:
+        if self.is_bureau:
+            return bureau_tier_labels().get(self.bureau_tier or "", self.bureau_tier or "")
+        return organ_tier_labels().get(self.tier or "", self.tier or "")
+
+
+class Organisation(OrganisationNames, db.Model):
     __tablename__ = "organisations"
     __table_args__ = (
         sa.CheckConstraint("kind IN ('bureau', 'organ')", name="kind"),
@@ -111,20 +135,6 @@ class Organisation(db.Model):
 
     def __repr__(self) -> str:
         return f"<Organisation {self.code} {self.name}>"
-
-    @property
-    def is_bureau(self) -> bool:
-        return self.kind == OrgKind.BUREAU
-
-    @property
-    def is_organ(self) -> bool:
-        return self.kind == OrgKind.ORGAN
-
-    @property
-    def tier_label(self) -> str:
-        if self.is_bureau:
-            return bureau_tier_labels().get(self.bureau_tier or "", self.bureau_tier or "")
-        return organ_tier_labels().get(self.tier or "", self.tier or "")
 
     @property
     def kind_label(self) -> str:

@@ -61,6 +61,7 @@ from webapp.grading.services import (
     worklist,
 )
 from webapp.grading.services import panel as panel_service
+from webapp.grading.services.case_rows import CaseRecord
 from webapp.grading.services.errors import BatchRefused, Refused
 from webapp.grading.services.objections import ObjectionView, objection_views
 from workflow import calendar
@@ -74,7 +75,7 @@ bureau_only = roles_required(Role.BUREAU_STAFF, Role.BUREAU_HEAD)
 # --- helpers shared by the templates -----------------------------------------------------------------------
 
 
-def notice_last_day(case: Case) -> date | None:
+def notice_last_day(case: Case | CaseRecord) -> date | None:
     """Last day of the case's public notice (ARC-10.3.2), when one was published."""
     if case.notice_start is None:
         return None

@@ -69,7 +69,35 @@ def _bureau_column() -> Any:
     return mapped_column(sa.ForeignKey("organisations.id"), index=True, active_history=True)
 
 
-class Case(db.Model):
+class CaseNames:
+    """What a case is called in its own regulation, from its columns alone: shared by the mapped `Case` and the
+    plain records a long list reads instead (`webapp.grading.services.case_rows`)."""
+
+    __slots__ = ()
+    ruleset_id: str
+    level: str
+    kind: str
+    state: str
+
+    @property
+    def ruleset(self) -> Ruleset:
+        """The ruleset the case started with; it keeps it to the end (the names it shows come from it)."""
+        return load_ruleset(self.ruleset_id)
+
+    @property
+    def level_label(self) -> str:
+        return self.ruleset.level_name(self.level)
+
+    @property
+    def kind_label(self) -> str:
+        return self.ruleset.kind_name(self.kind)
+
+    @property
+    def state_label(self) -> str:
+        return CASE_STATE_LABELS.get(self.state, self.state)
+
+
+class Case(CaseNames, db.Model):
     __tablename__ = "cases"
     __table_args__ = (
         sa.CheckConstraint("conclusion IS NULL OR conclusion IN ('pass', 'fail')", name="conclusion"),
@@ -182,23 +210,6 @@ class Case(db.Model):
 
     def __repr__(self) -> str:
         return f"<Case {self.id} {self.level}/{self.kind} {self.state}>"
-
-    @property
-    def ruleset(self) -> Ruleset:
-        """The ruleset the case started with; it keeps it to the end (the names it shows come from it)."""
-        return load_ruleset(self.ruleset_id)
-
-    @property
-    def level_label(self) -> str:
-        return self.ruleset.level_name(self.level)
-
-    @property
-    def kind_label(self) -> str:
-        return self.ruleset.kind_name(self.kind)
-
-    @property
-    def state_label(self) -> str:
-        return CASE_STATE_LABELS.get(self.state, self.state)
 
 
 class CaseFiling(db.Model):

@@ -18,8 +18,9 @@ from webapp.core.models import Organisation, OrganTier, OrgKind, Role
 from webapp.core.pagination import KeysetPage, SortKey, encode_cursor, keyset_page, order_by
 from webapp.core.rulesets import selected_ruleset
 from webapp.grading.models import CASE_STATE_LABELS, Case, CaseKind, Level
-from webapp.grading.services import case_revision, paging, permissions
+from webapp.grading.services import case_revision, case_rows, paging, permissions
 from webapp.grading.services.case_revision import kept
+from webapp.grading.services.case_rows import CaseRecord
 from webapp.grading.services.errors import FilterError
 from webapp.grading.services.overdue import flag_for, overdue_basis, overdue_condition
 from webapp.grading.services.paging import Anchors, CappedPagination, capped_count, count_text
@@ -318,24 +319,53 @@ def _page_rows(page: sa.Select[Any], keys: tuple[SortKey, ...] = LIST_KEYS) -> s
     return sa.select(Case).where(Case.id.in_(page)).order_by(*order_by(keys)).options(*PAGE_ROW_LOADS)
 
 
+def _page_records(page: sa.Select[Any], keys: tuple[SortKey, ...] = LIST_KEYS) -> sa.Select[Any]:
+    """`_page_rows` as plain records (`case_rows`) with what /cases/ shows of each: its organ and organiser."""
+    return case_rows.records(page, order_by(keys), shown=("organ", "organizer"))
+
+
 def search_after(
-    user: Any, filters: CaseFilters, today: date, *, cursor: str | None, limit: int = PER_PAGE
-) -> KeysetPage[Case]:
+    user: Any,
+    filters: CaseFilters,
+    today: date,
+    *,
+    cursor: str | None,
+    limit: int = PER_PAGE,
+    records: bool = False,
+) -> KeysetPage[Any]:
     """One keyset page of the same list: the rows after ``cursor`` (None: the first page), with the cursor of
-    the next page. The same cost at any depth: the database seeks to the cursor along the list's index."""
+    the next page. The same cost at any depth: the database seeks to the cursor along the list's index.
+    ``records``: the rows as /cases/ shows them (`case_rows.CaseRecord`), not mapped cases."""
     keys = _keys_of(_listed(user, filters, today))
+    if records:
+        return keyset_page(
+            keys, LIST_KEYS, cursor=cursor, limit=limit, rows=_page_records, read=case_rows.read
+        )
     return keyset_page(keys, LIST_KEYS, cursor=cursor, limit=limit, rows=_page_rows)
 
 
 def search_before(
-    user: Any, filters: CaseFilters, today: date, *, cursor: str, limit: int = PER_PAGE
-) -> KeysetPage[Case]:
+    user: Any,
+    filters: CaseFilters,
+    today: date,
+    *,
+    cursor: str,
+    limit: int = PER_PAGE,
+    records: bool = False,
+) -> KeysetPage[Any]:
     """The page *before* the row ``cursor`` names (上一页 after a keyset step), in the list's order; its
     ``next_cursor`` is the cursor of its first row — pass it as ``before`` to go back once more (None: this is
-    the first page)."""
+    the first page). ``records`` as `search_after`."""
     backwards = tuple(replace(key, descending=not key.descending) for key in LIST_KEYS)
     keys = _keys_of(_listed(user, filters, today))
-    page = keyset_page(keys, backwards, cursor=cursor, limit=limit, rows=partial(_page_rows, keys=backwards))
+    page = keyset_page(
+        keys,
+        backwards,
+        cursor=cursor,
+        limit=limit,
+        rows=partial(_page_records if records else _page_rows, keys=backwards),
+        read=case_rows.read if records else None,
+    )
     rows = list(reversed(page.items))
     more = page.next_cursor is not None
     return KeysetPage(rows, encode_cursor(LIST_KEYS, rows[0]) if more and rows else None, limit)
@@ -411,7 +441,7 @@ class CaseListPage:
     on page 1 and page 1,000; a page number jumps by OFFSET (the numbered links). ``page`` is the number shown;
     after keyset steps it is carried along in the links, a label rather than a position."""
 
-    items: list[Case]
+    items: list[CaseRecord]
     page: int
     per_page: int
     #: rows under the filters, counted up to `paging.COUNT_CAP` (+1)
@@ -457,10 +487,10 @@ def browse(
     under = _kept_under(user, filters, today)
     total = _total(user, filters, today, under)
     if after:
-        found = search_after(user, filters, today, cursor=after, limit=per_page)
+        found = search_after(user, filters, today, cursor=after, limit=per_page, records=True)
         return CaseListPage(list(found.items), max(page, 2), per_page, total, True, found.has_next)
     if before:
-        found = search_before(user, filters, today, cursor=before, limit=per_page)
+        found = search_before(user, filters, today, cursor=before, limit=per_page, records=True)
         first = found.next_cursor is None
         return CaseListPage(list(found.items), 1 if first else max(page, 2), per_page, total, not first, True)
     numbered = CappedPagination(
@@ -469,8 +499,9 @@ def browse(
         per_page,
         total,
         last_if_past_end=True,
-        rows=_page_rows,
+        rows=_page_records,
         anchors=_anchors(under),
+        read=case_rows.read,
     )
     return CaseListPage(
         list(numbered.items), numbered.page, per_page, total, numbered.page > 1, numbered.more

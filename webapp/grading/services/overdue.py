@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from config.rulesets import available_rulesets, load_ruleset
 from webapp.core.rulesets import selected_ruleset
 from webapp.grading.models import Case
+from webapp.grading.services.case_rows import CaseRecord
 from workflow.errors import RulesetError
 from workflow.grading import STATE_LABELS, deadlines
 from workflow.grading.deadlines import Overdue
@@ -39,7 +40,7 @@ class OverdueFlag:
         return self.overdue.rule
 
 
-def awaits_forwarding(case: Case) -> bool:
+def awaits_forwarding(case: Case | CaseRecord) -> bool:
     return case.state == "applied" and case.forwarder_id is not None and case.forwarded_on is None
 
 

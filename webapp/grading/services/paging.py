@@ -71,6 +71,7 @@ class CappedPagination(Pagination):
         rows: Callable[[sa.Select[Any]], sa.Select[Any]] | None = None,
         anchors: Anchors | None = None,
         kept_pages: KeptPages | None = None,
+        read: Callable[[sa.Select[Any]], list[Any]] | None = None,
     ):
         """``last_if_past_end`` (pages people read): a page past the end of an exactly counted list — a stale
         link, a hand-typed number — shows the last page, not an empty one. An API keeps the page it was asked
@@ -85,7 +86,10 @@ class CappedPagination(Pagination):
         row is known starts there (`Anchors`); each page served records where it and the next page start.
 
         ``kept_pages``: a page whose rows' keys are known is read by them (`KeptPages`); each page served records
-        its keys."""
+        its keys.
+
+        ``read``: how the page's SELECT becomes its rows (by default its mapped objects; `case_rows.read` for
+        plain records)."""
         self.cap = COUNT_CAP if cap is None else cap
         self.more = False
         if last_if_past_end and total <= self.cap:
@@ -100,6 +104,7 @@ class CappedPagination(Pagination):
             rows=rows,
             anchors=anchors,
             kept_pages=kept_pages,
+            read=read,
         )
         self.total = total
 
@@ -122,7 +127,8 @@ class CappedPagination(Pagination):
                 select = select.offset(page_bound(offset))
         if self._query_args["rows"] is not None:
             select = self._query_args["rows"](select)
-        rows = list(db.session.scalars(select))
+        read = self._query_args["read"]
+        rows = read(select) if read is not None else list(db.session.scalars(select))
         self.more = len(rows) > self.per_page
         if known is None:
             if anchors is not None and rows:

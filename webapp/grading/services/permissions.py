@@ -38,6 +38,7 @@ from webapp.core.models import Organisation, Role, User
 from webapp.core.services.organisations import subtree_bureau_ids
 from webapp.grading.models import Attachment, Case, CaseFiling, PanelMember
 from webapp.grading.services.case_facts import facts_for, ruleset_for
+from webapp.grading.services.case_rows import CaseRecord
 from webapp.scoring.permissions import SheetRoles
 from workflow import grading
 from workflow.errors import Refusal
@@ -151,7 +152,7 @@ def can_read_organ(user: User, organ: Organisation) -> bool:
     return bureau is not None and bureau.id in {b.id for b in organ.bureau_chain()}
 
 
-def bureau_functions(org_id: int, case: Case) -> frozenset[str]:
+def bureau_functions(org_id: int, case: Case | CaseRecord) -> frozenset[str]:
     """Functions a bureau holds in ``case`` (all of them, whoever of its staff acts)."""
     return frozenset(
         function

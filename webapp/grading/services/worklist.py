@@ -17,8 +17,9 @@ from webapp.core.extensions import db
 from webapp.core.models import Role, User
 from webapp.core.services.organisations import subtree_bureau_ids
 from webapp.grading.models import Case, CaseFiling, PanelMember, SummarySubmission
-from webapp.grading.services import permissions
+from webapp.grading.services import case_rows, permissions
 from webapp.grading.services.case_revision import kept, kept_pages
+from webapp.grading.services.case_rows import CaseRecord
 from webapp.grading.services.case_search import PER_PAGE, CaseFilters, apply_filters
 from webapp.grading.services.overdue import (
     APPLICANT_STATES,
@@ -44,13 +45,17 @@ ACTING_FUNCTIONS: dict[str, frozenset[str]] = {
 }
 TABS = ("act", "supervised", "filed")
 #: what each tab's rows show besides the case row, joined to it: the organ everywhere, the organising bureau on
-#: the supervised tab, the approving bureau and the filings on the filed tab (loading the bureaus a tab does not
-#: show cost the county's worklist a tenth of its rows' time, issue 12)
-TAB_ROW_LOADS = {
-    "act": (joinedload(Case.organ),),
-    "supervised": (joinedload(Case.organ), joinedload(Case.organizer)),
-    "filed": (joinedload(Case.organ), joinedload(Case.approver), selectinload(Case.filings)),
+#: the supervised tab (loading the bureaus a tab does not show cost the county's worklist a tenth of its rows'
+#: time, issue 12). These two tabs read plain records (`case_rows`); the filed tab reads its cases with the
+#: approving bureau and the filings.
+TAB_RECORDS = {"act": ("organ",), "supervised": ("organ", "organizer")}
+#: each tab's order: the oldest application first where the bureau acts, the newest case or filing on the others
+TAB_ORDER = {
+    "act": (Case.applied_on, Case.id),
+    "supervised": (Case.id.desc(),),
+    "filed": (CaseFiling.filed_on.desc(), Case.id.desc()),
 }
+FILED_ROW_LOADS = (joinedload(Case.organ), joinedload(Case.approver), selectinload(Case.filings))
 #: see `worklist`: an optimizer fence, not a limit anyone reaches
 GROUPED_ROWS_FENCE = 1_000_000
 
@@ -79,7 +84,7 @@ def acting_condition(bureau_id: int) -> sa.ColumnElement[bool]:
 
 @dataclass(frozen=True)
 class WorklistRow:
-    case: Case
+    case: CaseRecord
     #: functions the user's bureau holds in the case
     functions: frozenset[str]
     #: events the bureau could fire next (labels resolved by the template)
@@ -97,7 +102,7 @@ class Worklist:
     #: overdue cases per state over the unfiltered worklist (the "act" tab only)
     overdue_counts: dict[str, int] = field(default_factory=dict)
     #: cases of lower bureaus the user may read (ARC-9.6) — the "supervised" tab's page, when it is shown
-    supervised: list[Case] = field(default_factory=list)
+    supervised: list[CaseRecord] = field(default_factory=list)
     #: cases filed with this bureau (备案, ARC-9.3/9.5) — the "filed" tab's page, when it is shown
     filed: list[Case] = field(default_factory=list)
     #: the active tab's pagination (page, pages, total …), None for non-bureau users
@@ -128,13 +133,13 @@ def _supervised_condition(org_id: int) -> sa.ColumnElement[bool]:
 
 def tab_queries(org_id: int, filters: CaseFilters, today: date) -> dict[str, sa.Select[tuple[Case]]]:
     """Each tab's filtered SELECT in its order (nothing run)."""
-    acting = sa.select(Case).where(acting_condition(org_id)).order_by(Case.applied_on, Case.id)
-    supervised = sa.select(Case).where(_supervised_condition(org_id)).order_by(Case.id.desc())
+    acting = sa.select(Case).where(acting_condition(org_id)).order_by(*TAB_ORDER["act"])
+    supervised = sa.select(Case).where(_supervised_condition(org_id)).order_by(*TAB_ORDER["supervised"])
     filed = (
         sa.select(Case)
         .join(CaseFiling, CaseFiling.case_id == Case.id)
         .where(CaseFiling.bureau_id == org_id)
-        .order_by(CaseFiling.filed_on.desc(), Case.id.desc())
+        .order_by(*TAB_ORDER["filed"])
     )
     return {
         name: apply_filters(stmt, filters, today)
@@ -178,7 +183,7 @@ def worklist(
         _remember_overdue(org, counts, overdue_counts, today)
     totals = _totals(org.id, queries, filters, today)
     listed = queries[tab]
-    loads = TAB_ROW_LOADS[tab]
+    shown_with = TAB_RECORDS.get(tab)
     shown = CappedPagination(
         listed.with_only_columns(Case.id),
         page,
@@ -187,7 +192,10 @@ def worklist(
         last_if_past_end=True,
         # the page's ids in the tab's order, then those rows (the same query, so the same order) joined to what
         # they show: a statement fewer per relation (issue 12)
-        rows=lambda keys: listed.where(Case.id.in_(keys)).options(*loads),
+        rows=(lambda keys: case_rows.records(keys, TAB_ORDER[tab], shown=shown_with))
+        if shown_with
+        else lambda keys: listed.where(Case.id.in_(keys)).options(*FILED_ROW_LOADS),
+        read=case_rows.read if shown_with else None,
         # the page's ids kept with the tab's totals (not when a keyword is searched, as `_totals`)
         kept_pages=None
         if filters.q
