@@ -25,6 +25,7 @@ from webapp.articles.models import (
     CommissionTarget,
     Forwarding,
     UrgentEvent,
+    overdue_urgent_events,
 )
 from webapp.articles.services import commissions, instructions, ledger, permissions, urgent
 from webapp.core import clock
@@ -229,11 +230,6 @@ def _open_events(office: ArticleOffice) -> Any:
     return sa.and_(UrgentEvent.office_id == office.id, UrgentEvent.closed_at.is_(None))
 
 
-def _urgent_overdue(office: ArticleOffice, now: datetime) -> Any:
-    """The office's open urgent events whose next report is past due (the count the navigation bar adds)."""
-    return _count(sa.and_(_open_events(office), UrgentEvent.next_due_at < now), UrgentEvent.id)
-
-
 def _office_columns(office: ArticleOffice, today: date, now: datetime) -> dict[str, Any]:
     sent = sa.and_(
         Commission.office_id == office.id,
@@ -263,7 +259,7 @@ def _office_columns(office: ArticleOffice, today: date, now: datetime) -> dict[s
         "commissions_near": _targets(near),
         "commissions_missed": _targets(missed),
         "urgent": _count(_open_events(office), UrgentEvent.id),
-        "urgent_overdue": _urgent_overdue(office, now),
+        "urgent_overdue": overdue_urgent_events(office.id, now),
         "late_suggestions": _count(urgent.late_suggestion_condition(office.id), UrgentEvent.id),
     }
 
@@ -315,34 +311,45 @@ def worklist(user: User, today: date, *, now: datetime | None = None) -> list[Wo
 # -- the navigation bar's count --------------------------------------------------------------------------------
 
 
-def _overdue_statement(user: User, today: date, now: datetime) -> tuple[sa.Select[Any] | None, bool]:
-    """The one SELECT summing the user's overdue counts (None: no article work), and whether they work at a
-    unit (whose follow-ups the publishing part counts)."""
+def _overdue_statement(
+    user: User, today: date, now: datetime | None
+) -> tuple[sa.Select[Any] | None, int, bool]:
+    """The one SELECT summing the user's overdue counts (None: nothing left to count), what is counted already,
+    and whether they work at a unit (whose follow-ups the publishing part counts). ``now`` None: the request's
+    own moment, at which an office's urgent events past due were counted with the office
+    (`permissions.urgent_overdue_read_with_office`)."""
     parts: list[Any] = []
+    counted = 0
+    office = permissions.office_of(user)
+    works_at = office if office is not None and permissions.can_work_at_office(user, office) else None
+    read = permissions.urgent_overdue_read_with_office(works_at) if works_at and now is None else None
+    if read is not None:
+        now, counted = read
+    now = now or clock.now()
     offices = _unit_offices(user)
     if offices:
         columns = _unit_columns(user, offices, today, now)
         parts += [columns[name] for name in columns if name.endswith("_overdue")]
-    office = permissions.office_of(user)
-    if office is not None and permissions.can_work_at_office(user, office):
-        parts.append(_urgent_overdue(office, now))  # not the home page's other seven columns
+    if works_at is not None and read is None:  # not the home page's other seven columns
+        parts.append(overdue_urgent_events(works_at.id, now))
     if not parts:
-        return None, False
+        return None, counted, bool(offices)
     total = parts[0]
     for part in parts[1:]:
         total = total + part
-    return sa.select(total), bool(offices)
+    return sa.select(total), counted, bool(offices)
 
 
 def overdue_count(user: User, today: date, *, now: datetime | None = None) -> int:
-    """Overdue article work where ``user`` acts: one query of ours (plus, at a unit, the publishing part's count
-    of follow-ups past their deadline), cached for the request."""
+    """Overdue article work where ``user`` acts: one query of ours, none at an office whose count was read with
+    the office (plus, at a unit, the publishing part's count of follow-ups past their deadline), cached for the
+    request."""
     if has_request_context() and "kaoping_articles_overdue" in g:
         return int(g.kaoping_articles_overdue)
     count = 0
     if getattr(user, "is_authenticated", False):
-        statement, at_unit = _overdue_statement(user, today, now or clock.now())
-        count = int(db.session.scalar(statement) or 0) if statement is not None else 0
+        statement, count, at_unit = _overdue_statement(user, today, now)
+        count += int(db.session.scalar(statement) or 0) if statement is not None else 0
         if at_unit:
             count += instructions.follow_ups_due(user.organisation_id, today)[1]  # 批示落实 past its deadline
     if has_request_context():

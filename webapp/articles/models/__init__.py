@@ -49,9 +49,11 @@ from webapp.articles.models.requests import (
     CommissionTarget,
     Incident,
     UrgentEvent,
+    overdue_urgent_events,
 )
 
 __all__ = [
+    "overdue_urgent_events",
     "IMPORT_KIND_LABELS",
     "LEDGER_STATE_LABELS",
     "LedgerImport",

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -102,6 +102,19 @@ class UrgentEvent(db.Model):
     unit: Mapped[Organisation] = relationship()
     registered_by: Mapped[User] = relationship(foreign_keys=[registered_by_id])
     reports: Mapped[list[Article]] = relationship(order_by="Article.submitted_at", viewonly=True)
+
+
+def overdue_urgent_events(office_id: Any, now: datetime) -> sa.ScalarSelect[int]:
+    """How many of the office's open urgent events have the report they await past due at ``now``: the count the
+    navigation bar shows the office's staff, and a line of its home page (``office_id`` may be a column the
+    count is correlated to)."""
+    return (
+        sa.select(sa.func.count(UrgentEvent.id))
+        .where(
+            UrgentEvent.office_id == office_id, UrgentEvent.closed_at.is_(None), UrgentEvent.next_due_at < now
+        )
+        .scalar_subquery()
+    )
 
 
 class Incident(db.Model):

@@ -18,6 +18,7 @@ page would refuse (a test compares the two).
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 
 import sqlalchemy as sa
 from flask import has_request_context, request
@@ -32,7 +33,9 @@ from webapp.articles.models import (
     OfficeUnit,
     Publication,
     PublicationIssue,
+    overdue_urgent_events,
 )
+from webapp.core import clock
 from webapp.core.extensions import db
 from webapp.core.models import Role, User
 from webapp.core.models.organisation import Organisation
@@ -67,14 +70,33 @@ def office_of(user: User | None) -> ArticleOffice | None:
         cache = request.__dict__.setdefault("_kaoping_article_office", {})
         if user.organisation_id in cache:
             return cache[user.organisation_id]
-    office = db.session.scalar(
-        sa.select(ArticleOffice).where(
-            ArticleOffice.organisation_id == user.organisation_id, ArticleOffice.active.is_(True)
-        )
-    )
-    if cache is not None:
-        cache[user.organisation_id] = office
+    at_office = sa.and_(ArticleOffice.organisation_id == user.organisation_id, ArticleOffice.active.is_(True))
+    if cache is None:
+        return db.session.scalar(sa.select(ArticleOffice).where(at_office))
+    # read with the count of its urgent reports past due, which the navigation bar of its staff shows on every
+    # page: a statement fewer on each (`urgent_overdue_read_with_office`, issue 12)
+    now = clock.now()
+    row = db.session.execute(
+        sa.select(ArticleOffice, overdue_urgent_events(ArticleOffice.id, now)).where(at_office)
+    ).one_or_none()
+    office = row[0] if row is not None else None
+    cache[user.organisation_id] = office
+    if row is not None:
+        request.__dict__.setdefault(_URGENT_OVERDUE, {})[row[0].id] = (now, int(row[1] or 0))
     return office
+
+
+#: per GET request: office id → (the moment, its urgent events past due then), read with the office
+_URGENT_OVERDUE = "_kaoping_urgent_overdue"
+
+
+def urgent_overdue_read_with_office(office: ArticleOffice) -> tuple[datetime, int] | None:
+    """The office's urgent events past due, as `office_of` read them with the office in this GET request, and the
+    moment they were counted at; None outside a GET or when the office was not read that way."""
+    if not _reading():
+        return None
+    found: tuple[datetime, int] | None = request.__dict__.get(_URGENT_OVERDUE, {}).get(office.id)
+    return found
 
 
 def offices_of_unit(unit_id: int) -> list[ArticleOffice]:
