@@ -495,6 +495,49 @@ def test_the_offices_lines_count_its_campaigns_per_state_and_the_overdue_results
         assert office_home.office_overdue(head, TODAY) == 1  # the one waiting for approval
 
 
+def test_the_counts_read_with_the_signed_in_person_are_those_a_count_of_their_own_gives_org_pr_6(
+    app: Flask, world: World
+) -> None:
+    """Issue 12: on a page, the office's campaigns come with the signed-in person (their states and the results'
+    due days) and are counted for the day asked about, with no statement of their own; the counts are those
+    `_BY_STATE` gives, on the due day, the day after and years later, with a campaign that has no due day."""
+    from datetime import timedelta
+
+    from flask import session
+
+    from tests.factories import TODAY
+    from tests.webapp.sql_count import count_statements
+    from webapp.campaigns.office import home as office_home
+    from webapp.core.auth import load_user
+    from webapp.core.services import sessions
+
+    with app.app_context():
+        no_due, late, on_time, for_approval = (draft(world) for _ in range(4))
+        for campaign_id, state, due in (
+            (no_due, "moderation", None),
+            (late, "moderation", TODAY - timedelta(days=1)),
+            (on_time, "moderation", TODAY),
+            (for_approval, "approval", TODAY + timedelta(days=3)),
+        ):
+            campaign = db.session.get(Campaign, campaign_id)
+            assert campaign is not None
+            campaign.state, campaign.results_due = state, due
+        db.session.commit()
+        staff = db.session.get(User, world.staff.id)
+        assert staff is not None
+        days = (TODAY, TODAY + timedelta(days=1), TODAY + timedelta(days=4), TODAY + timedelta(days=800))
+        counted_alone = {day: office_home.office_counts(staff, day) for day in days}
+        assert counted_alone[TODAY + timedelta(days=4)]["moderation_late"] == 2
+        with app.test_request_context("/campaigns/"):
+            session[sessions.GEN] = staff.session_generation
+            signed_in = load_user(str(staff.id))
+            assert signed_in is not None
+            with count_statements(app) as seen:
+                read_with_person = {day: office_home.office_counts(signed_in, day) for day in days}
+            assert seen.count == 0, seen.sql
+        assert read_with_person == counted_alone
+
+
 def test_the_setup_page_reads_its_units_and_team_in_the_same_statements_however_many(
     app: Flask, world: World, client: FlaskClient
 ) -> None:
