@@ -77,3 +77,26 @@ def test_a_change_committed_without_a_flush_before_it_moves_the_revision(world: 
     adoption.note = "改正采用说明"
     db.session.commit()
     assert revision(world) == before + 1
+
+
+def test_a_renamed_publication_moves_the_revision_and_the_ledger_reads_the_new_name(
+    world: World, app
+) -> None:  # noqa: ANN001
+    """The ledger names its adoptions by the office's publications (ZG-6.6's 《**组工信息》): they are kept per
+    process under the revision (a statement fewer on each ledger page) and so must move it."""
+    from tests.webapp.sql_count import count_statements
+    from webapp.articles.services import ledger
+
+    def named() -> tuple[tuple[int, str, str], ...]:
+        with app.test_request_context("/ledger/"):
+            return ledger._publications(world.office)
+
+    assert ("P3", "《市组工信息》") in [(code, name) for _, code, name in named()]
+    with count_statements(app) as seen:
+        named()
+    assert not [sql for sql in seen.sql if "article_publications" in sql]  # kept: read once per change
+    before = revision(world)
+    world.own_publication.name = "《宜昌组工信息》"
+    db.session.commit()
+    assert revision(world) == before + 1
+    assert ("P3", "《宜昌组工信息》") in [(code, name) for _, code, name in named()]

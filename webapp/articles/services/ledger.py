@@ -23,6 +23,7 @@ from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
+from flask import has_request_context, request
 from sqlalchemy.exc import IntegrityError
 
 from webapp.articles.models import (
@@ -36,7 +37,7 @@ from webapp.articles.models import (
     LedgerRecompute,
     Publication,
 )
-from webapp.articles.services import commissions, incidents, permissions
+from webapp.articles.services import commissions, incidents, ledger_revision, permissions
 
 # the scheme, periods and roster live in ledger_periods; callers keep reading them as ledger.<name>
 from webapp.articles.services.ledger_periods import (  # noqa: F401 - re-exported
@@ -364,20 +365,37 @@ def publication_names(office: ArticleOffice, scheme: LedgerScheme) -> dict[str, 
     return {p.id: own.get(p.id, p.name) for p in scheme.publications}
 
 
+#: an office's publications kept per process under its records revision, which moves with every committed change
+#: of them (`ledger_revision`): the ledger's pages read them at every view (the names the results show, and part
+#: of what a kept result is made of), a statement of their own each until issue 12
+_PUBLICATIONS: Kept[tuple[tuple[int, str, str], ...]] = Kept("ledger_publications", 256)
+
+
 def _publications(office: ArticleOffice) -> tuple[tuple[int, str, str], ...]:
-    """The office's publications (id, code, name), read once per request."""
+    """The office's publications (id, code, name), read once per request and, on a GET, once per change."""
     memo: dict[int, tuple[tuple[int, str, str], ...]] = _per_request("publications")
     found = memo.get(office.id)
     if found is None:
-        found = memo[office.id] = tuple(
-            (pid, code, name)
-            for pid, code, name in db.session.execute(
-                sa.select(Publication.id, Publication.code, Publication.name)
-                .where(Publication.office_id == office.id)
-                .order_by(Publication.id)
-            )
-        )
+        if not (has_request_context() and request.method == "GET") or ledger_revision.pending(db.session):
+            found = _read_publications(office)
+        else:
+            key = (office.id, revision(office))
+            found = _PUBLICATIONS.get(key)
+            if found is None:  # read after the revision: at least as new as the key
+                found = _PUBLICATIONS.put(key, _read_publications(office))
+        memo[office.id] = found
     return found
+
+
+def _read_publications(office: ArticleOffice) -> tuple[tuple[int, str, str], ...]:
+    return tuple(
+        (pid, code, name)
+        for pid, code, name in db.session.execute(
+            sa.select(Publication.id, Publication.code, Publication.name)
+            .where(Publication.office_id == office.id)
+            .order_by(Publication.id)
+        )
+    )
 
 
 def in_office_words(text: str, scheme: LedgerScheme, names: dict[str, str]) -> str:

@@ -1,7 +1,7 @@
 """The ledger's records revision: a counter on each office (`ArticleOffice.records_revision`) that moves with
 every committed change of what the ledger reads — adoptions, articles, instructions, incidents, commissions and
-their targets, and the roster: the office's units (their group, base score, whether active) and their
-organisations' names — so a live result and the roster are kept per process under (…, revision) and read back
+their targets, the office's publications, and the roster: the office's units (their group, base score, whether
+active) and their organisations' names — so a live result and the roster are kept per process under (…, revision) and read back
 with one index probe, not with counts over the office's whole history (issue 12: at province scale those counts
 cost ~90 ms a view on SQLite and more on PostgreSQL, and reading a 1,200-unit roster ~6 ms). The office's intake
 page keeps its queue's counts and whether its 上报 section is empty under it too (`intake._kept_key`), so it also
@@ -30,6 +30,7 @@ from webapp.articles.models import (
     Incident,
     Instruction,
     OfficeUnit,
+    Publication,
 )
 from webapp.core.models import Organisation, User
 from webapp.core.request_cache import memo
@@ -37,8 +38,9 @@ from webapp.core.services import person_extras
 from webapp.core.services.revisions import Noticed, Revision
 
 #: the rows whose office id is on the row (a commission target names its office through its commission, an
-#: organisation the offices it is a unit of)
-WITH_OFFICE = (Adoption, Article, Instruction, Incident, Commission, OfficeUnit)
+#: organisation the offices it is a unit of); a publication is what the ledger names its adoptions by
+#: (`ledger._publications`)
+WITH_OFFICE = (Adoption, Article, Instruction, Incident, Commission, OfficeUnit, Publication)
 
 
 def _noticed(obj: object) -> Noticed:

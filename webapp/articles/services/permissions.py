@@ -58,6 +58,16 @@ def _active(user: User | None) -> bool:
     return user is not None and getattr(user, "is_authenticated", False) and user.active
 
 
+_AT_OFFICE = sa.and_(
+    ArticleOffice.organisation_id == sa.bindparam("organisation"), ArticleOffice.active.is_(True)
+)
+#: built once (every page of an office's person reads them)
+_OFFICE = sa.select(ArticleOffice).where(_AT_OFFICE)
+_OFFICE_WITH_URGENT_OVERDUE = sa.select(
+    ArticleOffice, overdue_urgent_events(ArticleOffice.id, sa.bindparam("now"))
+).where(_AT_OFFICE)
+
+
 def office_of(user: User | None) -> ArticleOffice | None:
     """The office the person works at (their organisation receives articles), if any."""
     if not _active(user):
@@ -70,14 +80,13 @@ def office_of(user: User | None) -> ArticleOffice | None:
         cache = request.__dict__.setdefault("_kaoping_article_office", {})
         if user.organisation_id in cache:
             return cache[user.organisation_id]
-    at_office = sa.and_(ArticleOffice.organisation_id == user.organisation_id, ArticleOffice.active.is_(True))
     if cache is None:
-        return db.session.scalar(sa.select(ArticleOffice).where(at_office))
+        return db.session.scalar(_OFFICE, {"organisation": user.organisation_id})
     # read with the count of its urgent reports past due, which the navigation bar of its staff shows on every
     # page: a statement fewer on each (`urgent_overdue_read_with_office`, issue 12)
     now = clock.now()
     row = db.session.execute(
-        sa.select(ArticleOffice, overdue_urgent_events(ArticleOffice.id, now)).where(at_office)
+        _OFFICE_WITH_URGENT_OVERDUE, {"organisation": user.organisation_id, "now": now}
     ).one_or_none()
     office = row[0] if row is not None else None
     cache[user.organisation_id] = office
