@@ -23,7 +23,7 @@ from webapp.core.extensions import db
 from webapp.core.models import User, acting
 from webapp.core.models.types import UTCDateTime
 from webapp.core.pagination import KeptPages, KeyedOffsetPage, ShortListPage
-from webapp.core.read_transactions import skewed_key
+from webapp.core.read_transactions import in_constants, skewed_key
 from webapp.core.services.kept import Kept, may_keep
 from workflow.errors import Refusal
 
@@ -49,7 +49,7 @@ def queue_clause(user: User, office: ArticleOffice, states: tuple[str, ...] = QU
     return sa.and_(
         permissions.visible_clause(user),
         Article.office_id == skewed_key(office.id),
-        Article.state.in_(states),
+        in_constants(Article.state, states),
     )
 
 

@@ -13,6 +13,7 @@ from webapp.campaigns.services import permissions
 from webapp.core.extensions import db
 from webapp.core.feature import NavLink, WorkArea
 from webapp.core.models import Role, User
+from webapp.core.read_transactions import in_constants
 from webapp.core.request_cache import memo
 from webapp.core.services import person_extras
 
@@ -61,10 +62,11 @@ _READ_WITH_PERSON = "campaign_office_states"
 
 
 def _office_states() -> sa.ColumnElement[str]:
-    pair = Campaign.state + ":" + sa.func.coalesce(sa.cast(Campaign.results_due, sa.String), "")
+    colon, comma, empty = (sa.literal_column(f"'{text}'", sa.String) for text in (":", ",", ""))
+    pair = Campaign.state + colon + sa.func.coalesce(sa.cast(Campaign.results_due, sa.String), empty)
     return (
-        sa.select(sa.func.aggregate_strings(pair, ","))
-        .where(Campaign.office_id == User.organisation_id, Campaign.state.in_(COUNTED))
+        sa.select(sa.func.aggregate_strings(pair, comma))
+        .where(Campaign.office_id == User.organisation_id, in_constants(Campaign.state, COUNTED))
         .scalar_subquery()
     )
 

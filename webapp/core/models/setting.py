@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from datetime import datetime
 from typing import Any
 
@@ -15,6 +14,7 @@ from sqlalchemy.sql.expression import FunctionElement
 
 from webapp.core.extensions import db
 from webapp.core.models.types import UTCDateTime, app_now
+from webapp.core.read_transactions import in_constants
 
 
 class SettingKV(db.Model):
@@ -41,12 +41,9 @@ SECURITY_POLICY_KEYS = (
 #: Keys every request may read (the demo clock's offset, the selected ruleset, the security policy): read
 #: together, once
 REQUEST_KEYS = ("demo_clock_offset_days", "selected_ruleset", *SECURITY_POLICY_KEYS)
-if not all(re.fullmatch("[a-z_]+", key) for key in REQUEST_KEYS):  # written into the SQL as they are (below)
-    raise ValueError("a request setting's key is lower-case letters and underscores")
-#: ``key IN ('demo_clock_offset_days', …)`` with the keys in the statement's text: a bound list is expanded
-#: into eleven parameters, each rendered with its cast, at every run of the statement that loads the signed-in
-#: person (issue 12: a tenth of that statement's Python)
-_IS_REQUEST_KEY = SettingKV.key.in_([sa.literal_column(f"'{key}'", sa.String) for key in REQUEST_KEYS])
+#: the keys written into the statement's text (`in_constants`): it is part of the statement that loads the
+#: signed-in person
+_IS_REQUEST_KEY = in_constants(SettingKV.key, REQUEST_KEYS)
 
 
 #: built once (every page reads it; building it cost about as much as running it)

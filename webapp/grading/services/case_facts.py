@@ -19,6 +19,7 @@ from sqlalchemy.orm import aliased
 from config.rulesets import load_ruleset
 from webapp.core.extensions import db
 from webapp.core.models import Organisation
+from webapp.core.read_transactions import in_constants
 from webapp.core.rulesets import selected_ruleset
 from webapp.grading.models import Attachment, Case, Grade, Objection, SecurityIncident
 from webapp.scoring.services.scoresheets.agreed import self_check_submitted
@@ -101,7 +102,7 @@ def domain_grade_from(
 def recheck_open(organ_id: int, *, excluding: int | None = None) -> bool:
     """A recheck case of the organ is running (C1–C10): its grade stays in force (GT-05, GAP-4)."""
     query = sa.select(Case.id).where(
-        Case.organ_id == organ_id, Case.kind == "recheck", Case.state.in_(RUNNING_STATES)
+        Case.organ_id == organ_id, Case.kind == "recheck", in_constants(Case.state, RUNNING_STATES)
     )
     if excluding is not None:
         query = query.where(Case.id != excluding)
@@ -123,7 +124,9 @@ def _organ_facts_query() -> sa.Select[Any]:
     recheck = (
         sa.select(running.id)
         .where(
-            running.organ_id == Organisation.id, running.kind == "recheck", running.state.in_(RUNNING_STATES)
+            running.organ_id == Organisation.id,
+            running.kind == "recheck",
+            in_constants(running.state, RUNNING_STATES),
         )
         .exists()
     )
@@ -197,7 +200,7 @@ def _stored_parts() -> tuple[tuple[sa.ColumnElement[Any], ...], sa.ColumnElement
         .where(
             other.organ_id == Case.organ_id,
             other.kind == "recheck",
-            other.state.in_(RUNNING_STATES),
+            in_constants(other.state, RUNNING_STATES),
             other.id != Case.id,
         )
         .exists()

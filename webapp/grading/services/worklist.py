@@ -15,6 +15,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from webapp.core import clock
 from webapp.core.extensions import db
 from webapp.core.models import Role, User
+from webapp.core.read_transactions import in_constants
 from webapp.core.services.organisations import subtree_bureau_ids
 from webapp.grading.models import Case, CaseFiling, PanelMember, SummarySubmission
 from webapp.grading.services import case_rows, permissions
@@ -78,7 +79,7 @@ def acting_condition(bureau_id: int) -> sa.ColumnElement[bool]:
     for function, column in permissions.BUREAU_FUNCTION_COLUMNS.items():
         states = [state for state, functions in ACTING_FUNCTIONS.items() if function in functions]
         if states:
-            clauses.append(sa.and_(getattr(Case, column) == bureau_id, Case.state.in_(states)))
+            clauses.append(sa.and_(getattr(Case, column) == bureau_id, in_constants(Case.state, states)))
     return sa.or_(*clauses)
 
 
@@ -294,7 +295,7 @@ def _count_statement(user: User, today: date) -> sa.Select[tuple[int]] | None:
     organ = permissions.organ_of(user)
     if organ is not None:
         return sa.select(sa.func.count(Case.id)).where(
-            Case.organ_id == organ.id, Case.state.in_(APPLICANT_STATES), late
+            Case.organ_id == organ.id, in_constants(Case.state, APPLICANT_STATES), late
         )
     return None
 
