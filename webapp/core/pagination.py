@@ -275,14 +275,18 @@ class KeyedOffsetPage(Pagination):
         *,
         last_if_past_end: bool = False,
         kept_pages: KeptPages | None = None,
+        read: Callable[[sa.Select[Any]], list[Any]] | None = None,
     ):
         """``last_if_past_end`` (pages people read): a page past the end — a stale link, a typed number — shows
         the last page, not an empty one under counts that say there is work. An API keeps the page it asked for
         (an empty one tells a client walking the pages to stop). ``kept_pages``: a page whose rows' keys are
-        known is read by them (`KeptPages`); each page served records its keys."""
+        known is read by them (`KeptPages`); each page served records its keys. ``read``: how the rows' SELECT
+        becomes the page's rows (by default its mapped objects; `webapp.core.records` for plain records)."""
         if last_if_past_end:
             page = last_page_if_past_end(page, per_page, total)
-        super().__init__(page, per_page, per_page, False, False, keys=keys, rows=rows, kept_pages=kept_pages)
+        super().__init__(
+            page, per_page, per_page, False, False, keys=keys, rows=rows, kept_pages=kept_pages, read=read
+        )
         self.total = total
 
     def _query_items(self) -> list[Any]:
@@ -296,7 +300,9 @@ class KeyedOffsetPage(Pagination):
             shown = kept_pages.only(keys, known)  # type: ignore[union-attr]
         else:
             shown = keys.limit(page_bound(self.per_page)).offset(page_bound(offset))
-        rows = list(db.session.scalars(self._query_args["rows"](shown)).unique())
+        select = self._query_args["rows"](shown)
+        read = self._query_args["read"]
+        rows = read(select) if read is not None else list(db.session.scalars(select).unique())
         if kept_pages is not None and known is None:
             kept_pages.record(offset, self.per_page, rows)
         return rows

@@ -254,7 +254,7 @@ def test_the_queue_counts_are_kept_under_the_offices_revision_and_follow_a_new_s
     assert not [s for s in sql if "count(articles.id)" in s]
     assert not [s for s in sql if s.startswith("SELECT article_offices.records_revision")]
     # the page's ids are kept too (`pagination.KeptPages`): the second view reads its articles by id, unsorted
-    (page_read,) = [s for s in sql if "FROM articles" in s and "organisations_1" in s]
+    (page_read,) = [s for s in sql if "FROM articles" in s and "record_unit" in s]
     assert "LIMIT" not in page_read and f'data-article-id="{first}"' in before
     second = steps.submitted(world, "又一篇一般信息", unit="b")
     after = view()
@@ -308,3 +308,28 @@ def test_the_intake_names_its_office_in_its_statements(world: World) -> None:
         intake.intake(world.editor)
     scoped = [sql for sql in seen if "articles.office_id" in sql]
     assert scoped and all(f"articles.office_id = {world.office.id}" in sql for sql in scoped)
+
+
+def test_the_queue_reads_plain_records_that_say_what_the_articles_say_pub_2_3(world: World) -> None:
+    """Issue 12: the queue's rows are plain records (`webapp.core.records`), read without the ORM; each holds the
+    columns the queue and the API show, its unit, and the names the article gives its state, secrecy and kind
+    (an urgent report first, PUB-2.3)."""
+
+    ids = [
+        steps.submitted(world, "较早的一般信息"),
+        steps.submitted(world, "突发事件首报", kind="urgent"),
+        steps.submitted(world, "另一单位的信息", unit="b"),
+    ]
+    records = intake.intake(world.editor).page.items
+    assert [record.id for record in records] == [ids[1], ids[0], ids[2]]
+    for record in records:
+        article = db.session.get(Article, record.id)
+        assert article is not None
+        for column in intake.LISTED_COLUMNS:
+            assert getattr(record, column) == getattr(article, column), column
+        assert (record.unit.id, record.unit.name) == (article.unit.id, article.unit.name)
+        assert (record.state_label, record.secrecy_label, record.kind_label) == (
+            article.state_label,
+            article.secrecy_label,
+            article.kind_label,
+        )

@@ -80,7 +80,7 @@ def _named(thing: Any) -> dict[str, Any] | None:
     return {"id": thing.id, "name": thing.name} if thing is not None else None
 
 
-def article_row(article: Article) -> dict[str, Any]:
+def article_row(article: Article | intake.ArticleRecord) -> dict[str, Any]:
     return {
         "id": article.id,
         "number": article.number,

@@ -39,7 +39,29 @@ ARTICLE_KIND_LABELS = {"normal": "一般信息", "commissioned": "约稿信息",
 SECRECY_LEVEL_LABELS: dict[str, str] = dict(SECRECY_LABELS)
 
 
-class Article(db.Model):
+class ArticleNames:
+    """What an article's state, secrecy and kind are called, from its columns alone: shared by the mapped
+    `Article` and the plain records a long list reads instead (`webapp.articles.services.intake`)."""
+
+    __slots__ = ()
+    state: str
+    secrecy: str
+    kind: str
+
+    @property
+    def state_label(self) -> str:
+        return ARTICLE_STATE_LABELS.get(self.state, self.state)
+
+    @property
+    def secrecy_label(self) -> str:
+        return SECRECY_LEVEL_LABELS.get(self.secrecy, self.secrecy)
+
+    @property
+    def kind_label(self) -> str:
+        return ARTICLE_KIND_LABELS.get(self.kind, self.kind)
+
+
+class Article(ArticleNames, db.Model):
     __tablename__ = "articles"
     __table_args__ = (
         sa.CheckConstraint("secrecy IN ('none', 'internal', 'secret')", name="secrecy"),
@@ -113,18 +135,6 @@ class Article(db.Model):
     returns: Mapped[list[ArticleReturn]] = relationship(
         back_populates="article", order_by="ArticleReturn.id", cascade="all, delete-orphan"
     )
-
-    @property
-    def state_label(self) -> str:
-        return ARTICLE_STATE_LABELS.get(self.state, self.state)
-
-    @property
-    def secrecy_label(self) -> str:
-        return SECRECY_LEVEL_LABELS.get(self.secrecy, self.secrecy)
-
-    @property
-    def kind_label(self) -> str:
-        return ARTICLE_KIND_LABELS.get(self.kind, self.kind)
 
 
 class ArticleRevision(db.Model):

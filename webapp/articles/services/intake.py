@@ -8,14 +8,16 @@ whatever the number of articles.
 
 from __future__ import annotations
 
+from collections import namedtuple
 from collections.abc import Hashable
 from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import aliased, joinedload, selectinload
+from sqlalchemy.orm import aliased, selectinload
 
 from webapp.articles.models import Article, ArticleOffice, Forwarding
+from webapp.articles.models.article import ArticleNames
 from webapp.articles.services import ledger_revision, permissions
 from webapp.articles.services.errors import Refused
 from webapp.articles.services.ledger_periods import revision
@@ -24,6 +26,7 @@ from webapp.core.models import User, acting
 from webapp.core.models.types import UTCDateTime
 from webapp.core.pagination import KeptPages, KeyedOffsetPage, ShortListPage
 from webapp.core.read_transactions import in_constants, skewed_key
+from webapp.core.records import Records
 from webapp.core.services.kept import Kept, may_keep
 from workflow.errors import Refusal
 
@@ -35,6 +38,24 @@ URGENT_FIRST = sa.case((Article.kind == "urgent", 0), else_=1)
 #: when it reached the office (to the minute; an article made outside the procedure has only its creation time)
 ARRIVED = sa.func.coalesce(Article.submitted_at, Article.created_at)
 QUEUE_ORDER = (URGENT_FIRST, ARRIVED, Article.id)
+
+#: what the queue's rows show (and the API's `article_row` returns) of an article: the columns a list reads, not
+#: its text
+LISTED_COLUMNS = (
+    "id", "number", "office_id", "unit_id", "kind", "secrecy", "title", "state", "submitted_on", "submitted_at",
+    "created_at", "version_id",
+)  # fmt: skip
+
+
+class ArticleRecord(namedtuple("ArticleRecord", (*LISTED_COLUMNS, "unit")), ArticleNames):  # type: ignore[misc]
+    """An article in the intake queue as a plain record (`webapp.core.records`, issue 12): the columns it shows,
+    its unit (`OrgRecord`) and the names `Article` gives its state, secrecy and kind."""
+
+    __slots__ = ()
+
+
+_LISTED = Records(Article.__table__, ArticleRecord, {"unit": "unit_id"}, columns=LISTED_COLUMNS,
+                  required=frozenset({"unit"}))  # fmt: skip
 
 
 def office_for(user: User) -> ArticleOffice:
@@ -142,12 +163,7 @@ def intake(
     keys = sa.select(Article.id).where(queue_clause(user, office, states)).order_by(*QUEUE_ORDER)
     listed = KeyedOffsetPage(
         keys,
-        lambda shown: (
-            sa.select(Article)
-            .where(Article.id.in_(shown))
-            .order_by(*QUEUE_ORDER)
-            .options(joinedload(Article.unit))
-        ),
+        lambda shown: _LISTED.select(shown, QUEUE_ORDER, ("unit",)),
         page,
         max(1, min(per_page, MAX_PER_PAGE)),
         sum(counts[name] for name in states),
@@ -155,6 +171,7 @@ def intake(
         # the page's ids kept with the queue's counts: the queue is sorted by arrival, which no index gives for
         # both states at once (an office's ~2,800 waiting articles sorted for 20 on every view)
         kept_pages=_kept_pages(user, office, states),
+        read=_LISTED.read,
     )
     return Intake(
         office,
