@@ -1,6 +1,6 @@
-"""The rows of 本局待办 (`webapp.grading.bureau.worklist_html`, made in Python since issue 12): every cell the
-organising bureau needs, its links by function and state (ARC-10.3.2 公示, GAP-9 异议), and a hostile name
-escaped."""
+"""The rows of 本局待办 (`webapp.grading.bureau.worklist_html`) and of /cases/ (`webapp.grading.cases.list_html`),
+made in Python since issue 12: every cell the organising bureau needs, its links by function and state
+(ARC-10.3.2 公示, GAP-9 异议), and a hostile name escaped."""
 
 from __future__ import annotations
 
@@ -88,3 +88,22 @@ def test_a_hostile_organ_name_is_shown_as_text_in_the_row(demo, client, auth):
     assert "<script>" not in row
     assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;财政局" in row
     assert 'aria-label="选择 &lt;script&gt;' in row
+
+
+def test_the_case_list_shows_ten_cells_a_case_and_a_hostile_name_as_text(demo, client, auth):
+    with demo.app_context():
+        applied = drive("unit-county", to="applied")
+        case = get(applied)
+        case.organ.name = '<img src=x onerror="alert(1)">财政局'
+        db.session.commit()
+        level, organizer = case.level_label, case.organizer.name
+    auth.login("prov-staff")
+    html = client.get("/cases/").get_data(as_text=True)
+    table = html.split('data-testid="case-list"')[1].split("</table>")[0]
+    found = re.search(rf'<tr data-case-id="{applied}">.*?</tr>', table, re.DOTALL)
+    assert found
+    row = found.group(0)
+    assert row.count("<td") == 10
+    assert "<img" not in row and "&lt;img src=x onerror=&#34;alert(1)&#34;&gt;财政局" in row
+    assert level in row and organizer in row and 'data-state="applied"' in row
+    assert f'href="/cases/{applied}"' in row

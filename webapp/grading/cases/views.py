@@ -31,6 +31,7 @@ from webapp.core.auth.permissions import login_required
 from webapp.core.forms import STALE_FORM_MESSAGE, choices, form_version
 from webapp.core.services import uploads
 from webapp.core.services.errors import BadQueryArg, ServiceError
+from webapp.grading.cases import list_html
 from webapp.grading.cases.forms import (
     ConcludePassFailForm,
     ConcludeScoreForm,
@@ -188,6 +189,7 @@ def index() -> tuple[str, int]:
         flags=flags,
         bureaus=bureaus,
         export_url=url_for("cases.export", **kept),
+        case_list_rows=list_html.case_list_rows,
     ), 400 if errors else 200
 
 
