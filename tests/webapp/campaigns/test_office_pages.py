@@ -561,3 +561,27 @@ def test_the_setup_page_reads_its_units_and_team_in_the_same_statements_however_
         counts.append(seen.count)
         assert "第1县统计局" in page and "第3县统计局" in page
     assert counts[0] == counts[1] == counts[2], counts
+
+
+def test_a_pages_campaign_comes_with_what_its_guards_count(app: Flask, world: World) -> None:
+    """Issue 12: on a GET the campaign is read with the counts its buttons' guards read (claims awaiting the
+    office, the team and its leads: STA-3.2's 考评组), a statement fewer a page; the facts are those an act gathers
+    for itself, and outside a GET nothing is read with the campaign."""
+    from tests.webapp.sql_count import count_statements
+
+    with app.app_context():
+        campaign_id = draft(world)  # a team of three, assessor0 leading
+        staff = db.session.get(User, world.staff.id)
+        assert staff is not None
+        with app.test_request_context(f"/campaigns/{campaign_id}"):
+            campaign = campaigns.load(staff, campaign_id)
+            with count_statements(app) as seen:
+                facts = campaigns.page_facts(campaign)
+            assert not [sql for sql in seen.sql if "campaign_assessors" in sql], seen.sql
+            assert (facts.assessors, facts.leads, facts.claims_pending) == (3, 1, 0)
+            assert facts == campaigns.facts_for(campaign)  # what an act counts for itself
+        with app.test_request_context(f"/campaigns/{campaign_id}", method="POST"):
+            campaign = campaigns.load(staff, campaign_id)
+            with count_statements(app) as seen:
+                campaigns.page_facts(campaign)
+            assert [sql for sql in seen.sql if "campaign_assessors" in sql]  # counted afresh
