@@ -62,9 +62,10 @@ def test_the_organiser_gets_the_panel_link_in_notice_and_the_objection_link_in_r
     html = client.get("/bureau/").get_data(as_text=True)
     noticed = row_of(html, noticed_and_objected["noticed"])
     objected = row_of(html, noticed_and_objected["objected"])
-    assert f'href="/bureau/cases/{noticed_and_objected["noticed"]}/panel">评审组</a>' in noticed
+    # the buttons stand apart, as the template's white space kept them
+    assert f'href="/bureau/cases/{noticed_and_objected["noticed"]}/panel">评审组</a> <a' in noticed
     assert "核实异议" not in noticed
-    assert 'href="/bureau/objections">核实异议</a>' in objected
+    assert 'href="/bureau/objections">核实异议</a> <a' in objected
     assert f'href="/bureau/cases/{noticed_and_objected["objected"]}/panel">评审组</a>' in objected
 
 
@@ -107,3 +108,25 @@ def test_the_case_list_shows_ten_cells_a_case_and_a_hostile_name_as_text(demo, c
     assert "<img" not in row and "&lt;img src=x onerror=&#34;alert(1)&#34;&gt;财政局" in row
     assert level in row and organizer in row and 'data-state="applied"' in row
     assert f'href="/cases/{applied}"' in row
+
+
+def test_a_lower_bureaus_case_is_read_only_shows_its_spot_check_and_a_hostile_name_as_text_arc_9_6(
+    demo, client, auth
+):
+    with demo.app_context():
+        applied = drive("unit-county", to="applied")
+        case = get(applied)
+        case.organ.name = "<b>夷陵区</b>财政局"
+        db.session.commit()
+    auth.login("city-staff")
+    html = client.get("/bureau/?tab=supervised").get_data(as_text=True)
+    table = html.split('data-testid="supervised"')[1].split("</table>")[0]
+    found = re.search(rf'<tr data-case-id="{applied}">.*?</tr>', table, re.DOTALL)
+    assert found
+    row = found.group(0)
+    assert row.count("<td") == 8 and "<b>" not in row and "&lt;b&gt;夷陵区&lt;/b&gt;财政局" in row
+    assert "spot-checked" not in row and 'name="case_ids"' not in row  # read-only: no box to act on
+    assert (
+        f'href="/cases/{applied}">查看</a> <a' in row
+        and f'href="/cases/{applied}#spot-check">记录抽查' in row
+    )

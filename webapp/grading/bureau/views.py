@@ -88,6 +88,7 @@ def template_helpers() -> dict[str, Any]:
         "notice_last_day": notice_last_day,
         "EVENT_LABELS": EVENT_LABELS,
         "worklist_act_rows": worklist_html.act_rows,
+        "worklist_supervised_rows": worklist_html.supervised_rows,
     }
 
 

@@ -1,4 +1,4 @@
-"""The worklist's rows of 本局待办, made in Python (issue 12).
+"""The worklist's rows of 本局待办 and 下级抽查, made in Python (issue 12).
 
 A row of the bureau's own work shows twelve cells: the organ and its tier, the level and kind in the case's
 regulation, the state, what the bureau can do next, the dates, lateness and the links. Written as template logic
@@ -18,6 +18,8 @@ from flask import url_for
 from markupsafe import Markup, escape
 
 from webapp.core.row_urls import int_url
+from webapp.core.template_helpers import format_datetime
+from webapp.grading.services.case_rows import CaseRecord
 from webapp.grading.services.worklist import WorklistRow
 from webapp.grading.template_helpers import case_url, overdue_badge, state_badge
 from workflow.grading import EVENT_LABELS
@@ -61,10 +63,10 @@ def act_rows(
             if case.state == "objection_review":
                 if not objections_url:
                     objections_url.append(url_for("bureau.objections"))
-                actions += f'<a class="btn btn-sm btn-outline-danger" href="{objections_url[0]}">核实异议</a>'
+                actions += f'<a class="btn btn-sm btn-outline-danger" href="{objections_url[0]}">核实异议</a> '
             if case.state in PANEL_STATES:
                 actions += (
-                    f'<a class="btn btn-sm btn-outline-secondary" href="{panel_url(case.id)}">评审组</a>'
+                    f'<a class="btn btn-sm btn-outline-secondary" href="{panel_url(case.id)}">评审组</a> '
                 )
         made.append(
             f"{tr}<td>{pick}</td>"
@@ -80,6 +82,34 @@ def act_rows(
             f'<td class="small">{overdue_badge(late)}</td>'
             f'<td class="text-end text-nowrap">{actions}<a class="btn btn-sm btn-outline-primary" href="{url}">办理</a>'
             "</td></tr>"
+        )
+    return Markup("\n".join(made))
+
+
+def supervised_rows(cases: Iterable[CaseRecord]) -> Markup:
+    """The ``<tr>`` of each case of the lower bureaus (下级抽查, ARC-9.6), in order: read-only, with the spot check
+    recorded on it, if any, and the links to read it and to record one."""
+    made = []
+    for case in cases:
+        url = case_url(case.id)
+        organizer = case.organizer
+        checked = (
+            '<span class="badge text-bg-warning" data-testid="spot-checked">已抽查</span>'
+            f'<div class="text-muted">{format_datetime(case.spot_checked_at)}</div>'
+            if case.spot_check
+            else "—"
+        )
+        made.append(
+            f'<tr data-case-id="{case.id}">'
+            f'<td><a href="{url}">{escape(case.organ.name)}</a></td>'
+            f"<td>{escape(case.level_label)}</td>"
+            f"<td>{escape(case.kind_label)}</td>"
+            f"<td>{state_badge(case.state)}</td>"
+            f'<td class="small">{escape(organizer.name) if organizer else ""}</td>'
+            f"<td>{int(case.plan_year) if case.plan_year else ''}</td>"
+            f'<td class="small">{checked}</td>'
+            f'<td class="text-end text-nowrap"><a class="btn btn-sm btn-outline-primary" href="{url}">查看</a> '
+            f'<a class="btn btn-sm btn-outline-warning" href="{url}#spot-check">记录抽查</a></td></tr>'
         )
     return Markup("\n".join(made))
 
