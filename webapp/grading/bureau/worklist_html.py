@@ -63,7 +63,9 @@ def act_rows(
             if case.state == "objection_review":
                 if not objections_url:
                     objections_url.append(url_for("bureau.objections"))
-                actions += f'<a class="btn btn-sm btn-outline-danger" href="{objections_url[0]}">核实异议</a> '
+                actions += (
+                    f'<a class="btn btn-sm btn-outline-danger" href="{objections_url[0]}">核实异议</a> '
+                )
             if case.state in PANEL_STATES:
                 actions += (
                     f'<a class="btn btn-sm btn-outline-secondary" href="{panel_url(case.id)}">评审组</a> '
