@@ -191,8 +191,8 @@ def worklist(
         per_page,
         totals[tab],
         last_if_past_end=True,
-        # the page's ids in the tab's order, then those rows (the same query, so the same order) joined to what
-        # they show: a statement fewer per relation (issue 12)
+        # the page's ids in the tab's order, then those rows in the same order joined to what they show: a
+        # statement fewer per relation (issue 12); as plain records (`case_rows`) on the tabs that allow it
         rows=(lambda keys: case_rows.records(keys, TAB_ORDER[tab], shown=shown_with))
         if shown_with
         else lambda keys: listed.where(Case.id.in_(keys)).options(*FILED_ROW_LOADS),
