@@ -23,7 +23,6 @@ from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
-from flask import has_request_context, request
 from sqlalchemy.exc import IntegrityError
 
 from webapp.articles.models import (
@@ -37,7 +36,7 @@ from webapp.articles.models import (
     LedgerRecompute,
     Publication,
 )
-from webapp.articles.services import commissions, incidents, ledger_revision, permissions
+from webapp.articles.services import commissions, incidents, permissions
 
 # the scheme, periods and roster live in ledger_periods; callers keep reading them as ledger.<name>
 from webapp.articles.services.ledger_periods import (  # noqa: F401 - re-exported
@@ -49,6 +48,7 @@ from webapp.articles.services.ledger_periods import (  # noqa: F401 - re-exporte
     default_period,
     first_day,
     is_over,
+    kept_under_revision,
     last_day,
     period_from,
     require_scheme,
@@ -376,14 +376,9 @@ def _publications(office: ArticleOffice) -> tuple[tuple[int, str, str], ...]:
     memo: dict[int, tuple[tuple[int, str, str], ...]] = _per_request("publications")
     found = memo.get(office.id)
     if found is None:
-        if not (has_request_context() and request.method == "GET") or ledger_revision.pending(db.session):
-            found = _read_publications(office)
-        else:
-            key = (office.id, revision(office))
-            found = _PUBLICATIONS.get(key)
-            if found is None:  # read after the revision: at least as new as the key
-                found = _PUBLICATIONS.put(key, _read_publications(office))
-        memo[office.id] = found
+        found = memo[office.id] = kept_under_revision(
+            _PUBLICATIONS, office, (), lambda _key: _read_publications(office)
+        )
     return found
 
 

@@ -7,9 +7,10 @@ from `ledger` (the records, scoring and acts), which re-exports these names.
 from __future__ import annotations
 
 import calendar
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from flask import has_request_context, request
@@ -162,6 +163,8 @@ def _per_request(name: str) -> dict[Any, Any]:
     return memo
 
 
+V = TypeVar("V")
+
 #: rosters kept per process (a province has a few dozen offices; the busy ones stay)
 _ROSTERS: Kept[Roster] = Kept("ledger_rosters", 16)
 
@@ -192,16 +195,26 @@ def roster(office: ArticleOffice, scheme: LedgerScheme) -> Roster:
     return found
 
 
-def _shared_roster(office: ArticleOffice, scheme: LedgerScheme) -> Roster:
+def kept_under_revision(
+    store: Kept[V], office: ArticleOffice, what: tuple[Any, ...], read: Callable[[Any], V]
+) -> V:
+    """On a GET whose transaction changed nothing the ledger reads, the value kept in ``store`` under ``what`` and
+    the office's records revision, read (``read(key)``) once per revision; otherwise ``read(None)``, kept
+    nowhere. Read after the revision, what is read is at least as new as its key (the revision is raised in the
+    transaction that changes the records)."""
     if not (has_request_context() and request.method == "GET") or ledger_revision.pending(db.session):
-        return _read_roster(office, scheme)
-    key = (office.id, scheme.id, scheme.version, revision(office))
-    found = _ROSTERS.get(key)
+        return read(None)
+    key = (office.id, *what, revision(office))
+    found = store.get(key)
     if found is not None:
         return found
-    # read after the revision: what is read is at least as new as the key (the revision is raised in the
-    # transaction that changes the roster)
-    return _ROSTERS.put(key, _read_roster(office, scheme, stamp=key))
+    return store.put(key, read(key))
+
+
+def _shared_roster(office: ArticleOffice, scheme: LedgerScheme) -> Roster:
+    return kept_under_revision(
+        _ROSTERS, office, (scheme.id, scheme.version), lambda key: _read_roster(office, scheme, stamp=key)
+    )
 
 
 def _read_roster(office: ArticleOffice, scheme: LedgerScheme, stamp: Any = None) -> Roster:
