@@ -210,7 +210,7 @@ def page_facts(campaign: Campaign) -> domain.CampaignFacts:
     """`facts_for` for a page's buttons: a page asks for the allowed and the blocked events (and the nav, the
     overview…), so the facts are gathered once per GET request and campaign version (a GET changes nothing, so
     nothing read earlier in it can be stale). Firing an event always gathers its own facts (`fire_checked`)."""
-    if not has_request_context() or request.method != "GET":
+    if not _reading():
         return facts_for(campaign)
     cache = request.__dict__.setdefault("_kaoping_campaign_facts", {})
     key = (campaign.id, campaign.version_id, campaign.state)

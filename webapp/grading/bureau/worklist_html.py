@@ -18,7 +18,7 @@ from flask import url_for
 from markupsafe import Markup, escape
 
 from webapp.core.row_urls import int_url
-from webapp.core.template_helpers import format_datetime
+from webapp.core.template_helpers import format_date, format_datetime
 from webapp.grading.services.case_rows import CaseRecord
 from webapp.grading.services.worklist import WorklistRow
 from webapp.grading.template_helpers import case_url, overdue_badge, state_badge
@@ -79,8 +79,8 @@ def act_rows(
             f"<td>{state_badge(case.state)}</td>"
             f"<td>{int(case.plan_year) if case.plan_year else ''}</td>"
             f'<td class="kp-next">{next_events or NO_NEXT_EVENT}</td>'
-            f'<td class="small text-nowrap">{_day(case.applied_on)}</td>'
-            f'<td class="small text-nowrap">{_day(notice_last_day(case))}</td>'
+            f'<td class="small text-nowrap">{format_date(case.applied_on)}</td>'
+            f'<td class="small text-nowrap">{format_date(notice_last_day(case))}</td>'
             f'<td class="small">{overdue_badge(late)}</td>'
             f'<td class="text-end text-nowrap">{actions}<a class="btn btn-sm btn-outline-primary" href="{url}">办理</a>'
             "</td></tr>"
@@ -114,7 +114,3 @@ def supervised_rows(cases: Iterable[CaseRecord]) -> Markup:
             f'<a class="btn btn-sm btn-outline-warning" href="{url}#spot-check">记录抽查</a></td></tr>'
         )
     return Markup("\n".join(made))
-
-
-def _day(day: date | None) -> str:
-    return day.isoformat() if day else ""
