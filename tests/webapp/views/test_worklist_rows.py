@@ -17,11 +17,11 @@ from webapp.grading.services import objection_filing
 from workflow import calendar
 
 
-def row_of(html: str, case_id: int) -> str:
-    """The ``<tr>`` of ``case_id`` in the worklist table."""
-    table = html.split('data-testid="worklist"')[1].split("</table>")[0]
-    found = re.search(rf'<tr data-case-id="{case_id}"[^>]*>.*?</tr>', table, re.DOTALL)
-    assert found, f"case {case_id} not in the worklist"
+def row_of(html: str, case_id: int, table: str = "worklist") -> str:
+    """The ``<tr>`` of ``case_id`` in the table ``data-testid="<table>"`` (本局待办, 下级抽查, /cases/)."""
+    rows = html.split(f'data-testid="{table}"')[1].split("</table>")[0]
+    found = re.search(rf'<tr data-case-id="{case_id}"[^>]*>.*?</tr>', rows, re.DOTALL)
+    assert found, f"case {case_id} not in the {table} table"
     return found.group(0)
 
 
@@ -99,11 +99,7 @@ def test_the_case_list_shows_ten_cells_a_case_and_a_hostile_name_as_text(demo, c
         db.session.commit()
         level, organizer = case.level_label, case.organizer.name
     auth.login("prov-staff")
-    html = client.get("/cases/").get_data(as_text=True)
-    table = html.split('data-testid="case-list"')[1].split("</table>")[0]
-    found = re.search(rf'<tr data-case-id="{applied}">.*?</tr>', table, re.DOTALL)
-    assert found
-    row = found.group(0)
+    row = row_of(client.get("/cases/").get_data(as_text=True), applied, "case-list")
     assert row.count("<td") == 10
     assert "<img" not in row and "&lt;img src=x onerror=&#34;alert(1)&#34;&gt;财政局" in row
     assert level in row and organizer in row and 'data-state="applied"' in row
@@ -119,11 +115,7 @@ def test_a_lower_bureaus_case_is_read_only_shows_its_spot_check_and_a_hostile_na
         case.organ.name = "<b>夷陵区</b>财政局"
         db.session.commit()
     auth.login("city-staff")
-    html = client.get("/bureau/?tab=supervised").get_data(as_text=True)
-    table = html.split('data-testid="supervised"')[1].split("</table>")[0]
-    found = re.search(rf'<tr data-case-id="{applied}">.*?</tr>', table, re.DOTALL)
-    assert found
-    row = found.group(0)
+    row = row_of(client.get("/bureau/?tab=supervised").get_data(as_text=True), applied, "supervised")
     assert row.count("<td") == 8 and "<b>" not in row and "&lt;b&gt;夷陵区&lt;/b&gt;财政局" in row
     assert "spot-checked" not in row and 'name="case_ids"' not in row  # read-only: no box to act on
     assert (
