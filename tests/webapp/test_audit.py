@@ -10,6 +10,8 @@ from webapp.core.extensions import db
 from webapp.core.models import GENESIS_HASH, AuditEvent, AuditRowImmutable
 from webapp.core.services.audit import append_case_event, append_event, trail_of, verify_chain
 
+AUDIT_COLUMNS = [c.key for c in AuditEvent.__table__.columns]
+
 
 def _case_rows(case_id):
     return sa.select(AuditEvent).where(AuditEvent.about("case", case_id)).order_by(AuditEvent.seq)
@@ -66,6 +68,45 @@ def test_each_subject_has_its_own_chain_in_the_one_trail(app, trail):
         assert verify_chain("user", admin.id).ok and verify_chain("case", trail).ok
         # same id, different subject type: a different subject
         assert trail_of("organisation", admin.id) == []
+
+
+def test_a_trail_is_read_as_records_that_say_and_sign_what_the_mapped_rows_do(app, trail):
+    """`trail_of` reads plain records (issue 12): each has the mapped row's columns, canonical form and MAC, so
+    the timeline and the chain check read them as they read `AuditEvent`."""
+    with app.app_context():
+        mapped = db.session.scalars(_case_rows(trail)).all()
+        records = trail_of("case", trail)
+        assert [r.seq for r in records] == [1, 2, 3]
+        for record, row in zip(records, mapped, strict=True):
+            assert not isinstance(record, AuditEvent)
+            assert {c: getattr(record, c) for c in AUDIT_COLUMNS} == {
+                c: getattr(row, c) for c in AUDIT_COLUMNS
+            }
+            assert record.canonical_payload() == row.canonical_payload()
+            assert record.compute_hash() == row.hash == record.hash
+
+
+def test_the_trail_holds_a_row_the_session_has_not_written_yet(app, trail):
+    """A transition's answer reads the trail in the event's transaction: what the session holds is written
+    first, as it was when the trail was read through the ORM."""
+    with app.app_context():
+        last = trail_of("case", trail)[-1]
+        pending = AuditEvent(
+            subject_type="case",
+            subject_id=trail,
+            seq=last.seq + 1,
+            actor_name="kaoping tick",
+            at=last.at,
+            event="note",
+            comment="未写入",
+            prev_hash=last.hash,
+        )
+        pending.hash = pending.compute_hash()
+        db.session.add(pending)
+        assert [r.comment for r in trail_of("case", trail)][-1] == "未写入"
+        assert verify_chain("case", trail).ok
+        db.session.rollback()
+        assert [r.seq for r in trail_of("case", trail)] == [1, 2, 3]
 
 
 def test_edited_comment_is_detected(app, trail):

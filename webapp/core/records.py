@@ -10,6 +10,9 @@ for, and its records: a named tuple of the columns, under their attributes' name
 mixin both share), so a template or a check reads a record as it reads the mapped object. A record has no
 relationships beyond those it was read with and cannot be changed: a page that acts on a row loads the row.
 
+A page's short reads of one table (a subject's audit trail, a case's objections) are records too: `plain_rows`
+runs a statement built once, without the ORM's handling of each statement.
+
 The statement selects whole tables where it can (their cache key is one entry, not one per column: building
 and keying a SELECT of 68 named columns at every page cost more than the ORM did) and is built once per process
 for each set of organisations shown; each page adds its keys and its order.
@@ -99,3 +102,16 @@ class Records:
                 at += org_width
             made.append(self.record(*row[:width], **orgs))
         return made
+
+
+def plain_rows(statement: sa.Executable, params: Mapping[str, Any]) -> list[sa.Row[Any]]:
+    """The rows of a Core ``statement`` (built once, its values bound by ``params``) on the session's
+    connection, in its transaction. What the session holds unwritten is written first, as an ORM statement's
+    autoflush would (a transition's answer reads the trail row it has just added). Measured on the case page's
+    audit trail (13 rows, PostgreSQL, in process): 0.54 ms of Python as mapped rows from a SELECT built at each
+    call, 0.33 as rows through the session, 0.19 here: the session's handling of a statement (its events, the
+    ORM's compile and result setup) is ~0.13 ms whatever the statement reads."""
+    session = db.session
+    if session.autoflush:
+        session.flush()
+    return list(session.connection().execute(statement, params))

@@ -25,7 +25,77 @@ MAC_HMAC = 1
 RESULTS = ("success", "failure", "denied")
 
 
-class AuditEvent(db.Model):
+class AuditRow:
+    """What a trail row says from its columns alone (its canonical form and its MAC): shared by the mapped
+    `AuditEvent` and the plain records a subject's page reads its trail as (`audit.trail_of`)."""
+
+    __slots__ = ()
+    subject_type: str
+    subject_id: int
+    seq: int
+    actor_user_id: int | None
+    actor_name: str
+    actor_org_id: int | None
+    actor_org_name: str
+    at: datetime
+    event: str
+    from_state: str | None
+    to_state: str | None
+    comment: str
+    rule_id: str | None
+    ruleset_id: str | None
+    prev_hash: str
+    result: str
+    address: str
+    mac_version: int
+
+    def canonical_payload(self) -> dict[str, Any]:
+        at = self.at
+        if at is not None:
+            at = at.astimezone(UTC) if at.tzinfo else at.replace(tzinfo=UTC)
+        payload = {
+            **subject_key(self.subject_type, self.subject_id),
+            "seq": self.seq,
+            "actor_user_id": self.actor_user_id,
+            "actor_name": self.actor_name,
+            "actor_org_id": self.actor_org_id,
+            "actor_org_name": self.actor_org_name or "",
+            # microseconds dropped: not every database keeps them
+            "at": at.replace(microsecond=0).isoformat() if at else None,
+            "event": self.event,
+            "from_state": self.from_state,
+            "to_state": self.to_state,
+            "comment": self.comment or "",
+            "rule_id": self.rule_id,
+            "ruleset_id": self.ruleset_id,
+            "prev_hash": self.prev_hash,
+        }
+        if self.version != MAC_SHA256:
+            # keyed rows also cover what the old ones did not record (the old payload stays as it was hashed)
+            payload["result"] = self.result or "success"
+            payload["address"] = self.address or ""
+        return payload
+
+    @property
+    def version(self) -> int:
+        return MAC_HMAC if self.mac_version is None else self.mac_version
+
+    def compute_hash(self, key: bytes | None = None) -> str:
+        """The row's MAC: HMAC-SHA256 under ``key`` (default: the running application's audit key) for keyed
+        rows, plain SHA-256 for the old ones (``mac_version`` 0)."""
+        canonical = json.dumps(
+            self.canonical_payload(), sort_keys=True, ensure_ascii=False, separators=(",", ":")
+        ).encode("utf-8")
+        if self.version == MAC_SHA256:
+            return hashlib.sha256(canonical).hexdigest()
+        if key is None:
+            from webapp.core.services.audit_chain import audit_key  # the key lives with the app's settings
+
+            key = audit_key()
+        return hmac.new(key, canonical, hashlib.sha256).hexdigest()
+
+
+class AuditEvent(AuditRow, db.Model):
     """One thing that happened to a subject: who (denormalised, survives renames), when, from, to, why.
 
     A subject is ``(subject_type, subject_id)``: ``("case", 7)`` for a grading case, ``("user", 3)``,
@@ -76,51 +146,6 @@ class AuditEvent(db.Model):
     def about(cls, subject_type: str, subject_id: int | None) -> sa.ColumnElement[bool]:
         """WHERE clause for the rows about one subject (e.g. ``AuditEvent.about("case", case.id)``)."""
         return sa.and_(cls.subject_type == subject_type, cls.subject_id == subject_id)
-
-    def canonical_payload(self) -> dict[str, Any]:
-        at = self.at
-        if at is not None:
-            at = at.astimezone(UTC) if at.tzinfo else at.replace(tzinfo=UTC)
-        payload = {
-            **subject_key(self.subject_type, self.subject_id),
-            "seq": self.seq,
-            "actor_user_id": self.actor_user_id,
-            "actor_name": self.actor_name,
-            "actor_org_id": self.actor_org_id,
-            "actor_org_name": self.actor_org_name or "",
-            # microseconds dropped: not every database keeps them
-            "at": at.replace(microsecond=0).isoformat() if at else None,
-            "event": self.event,
-            "from_state": self.from_state,
-            "to_state": self.to_state,
-            "comment": self.comment or "",
-            "rule_id": self.rule_id,
-            "ruleset_id": self.ruleset_id,
-            "prev_hash": self.prev_hash,
-        }
-        if self.version != MAC_SHA256:
-            # keyed rows also cover what the old ones did not record (the old payload stays as it was hashed)
-            payload["result"] = self.result or "success"
-            payload["address"] = self.address or ""
-        return payload
-
-    @property
-    def version(self) -> int:
-        return MAC_HMAC if self.mac_version is None else self.mac_version
-
-    def compute_hash(self, key: bytes | None = None) -> str:
-        """The row's MAC: HMAC-SHA256 under ``key`` (default: the running application's audit key) for keyed
-        rows, plain SHA-256 for the old ones (``mac_version`` 0)."""
-        canonical = json.dumps(
-            self.canonical_payload(), sort_keys=True, ensure_ascii=False, separators=(",", ":")
-        ).encode("utf-8")
-        if self.version == MAC_SHA256:
-            return hashlib.sha256(canonical).hexdigest()
-        if key is None:
-            from webapp.core.services.audit_chain import audit_key  # the key lives with the app's settings
-
-            key = audit_key()
-        return hmac.new(key, canonical, hashlib.sha256).hexdigest()
 
 
 def subject_key(subject_type: str, subject_id: int) -> dict[str, Any]:

@@ -7,6 +7,8 @@ rows with `trail_of`; the admin page reads the admin subjects with `admin_trail`
 
 from __future__ import annotations
 
+from collections import namedtuple
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -15,9 +17,12 @@ import sqlalchemy as sa
 from webapp.core import clock
 from webapp.core.extensions import db
 from webapp.core.models import GENESIS_HASH, AuditEvent, User
-from webapp.core.models.audit import MAC_HMAC, MAC_SHA256, RESULTS
+from webapp.core.models.audit import MAC_HMAC, MAC_SHA256, RESULTS, AuditRow
+from webapp.core.records import plain_rows
 from webapp.core.services.audit_chain import audit_key, remember_rows
 from webapp.core.services.client import client_address
+
+AUDIT_TABLE = AuditEvent.__table__
 
 #: Subjects of administration (who may use the system, the organisation tree, the deployment's settings), with
 #: the words the admin trail shows for them.
@@ -67,6 +72,18 @@ def registered_event_labels() -> dict[str, str]:
     return dict(_registered_labels)
 
 
+#: the subject's last row (its seq and MAC, which the next row chains to), built once: every audited write reads it
+_LAST = (
+    sa.select(AuditEvent.seq, AuditEvent.hash)
+    .where(
+        AuditEvent.subject_type == sa.bindparam("subject_type"),
+        AuditEvent.subject_id == sa.bindparam("subject_id"),
+    )
+    .order_by(AuditEvent.seq.desc())
+    .limit(1)
+)
+
+
 def append_event(
     subject_type: str,
     subject_id: int,
@@ -90,12 +107,7 @@ def append_event(
     """
     if result not in RESULTS:
         raise ValueError(f"unknown audit result: {result!r}")
-    last = db.session.execute(
-        sa.select(AuditEvent.seq, AuditEvent.hash)
-        .where(AuditEvent.subject_type == subject_type, AuditEvent.subject_id == subject_id)
-        .order_by(AuditEvent.seq.desc())
-        .limit(1)
-    ).first()
+    last = db.session.execute(_LAST, {"subject_type": subject_type, "subject_id": subject_id}).first()
     seq, prev_hash = (last.seq + 1, last.hash) if last else (1, GENESIS_HASH)
     org = actor.organisation if actor is not None else None
     row = AuditEvent(
@@ -248,15 +260,30 @@ def describe_changes(before: dict[str, str], after: dict[str, str]) -> str:
     return "；".join(changed) or "无变化"
 
 
-def trail_of(subject_type: str, subject_id: int) -> list[AuditEvent]:
-    """The subject's rows in order (a case's timeline)."""
-    return list(
-        db.session.scalars(
-            sa.select(AuditEvent)
-            .where(AuditEvent.subject_type == subject_type, AuditEvent.subject_id == subject_id)
-            .order_by(AuditEvent.seq)
-        )
+class AuditRecord(namedtuple("AuditRecord", AUDIT_TABLE.c.keys()), AuditRow):  # type: ignore[misc]
+    """A trail row's columns, named as `AuditEvent` names them, read without the ORM; checked as the mapped row
+    is (`AuditRow`). Rows are never changed, so a page has nothing to do with a trail row but read it."""
+
+    __slots__ = ()
+
+
+#: one subject's trail in order, built once (`records.plain_rows`)
+_TRAIL = (
+    sa.select(AUDIT_TABLE)
+    .where(
+        AUDIT_TABLE.c.subject_type == sa.bindparam("subject_type"),
+        AUDIT_TABLE.c.subject_id == sa.bindparam("subject_id"),
     )
+    .order_by(AUDIT_TABLE.c.seq)
+)
+
+
+def trail_of(subject_type: str, subject_id: int) -> list[AuditRecord]:
+    """The subject's rows in order (a case's timeline), as records: every page with a timeline reads one
+    (issue 12: a case's 13 rows as mapped rows from a statement built at each call cost 0.54 ms of Python, as
+    records 0.19)."""
+    params = {"subject_type": subject_type, "subject_id": subject_id}
+    return [AuditRecord._make(row) for row in plain_rows(_TRAIL, params)]
 
 
 def admin_trail(*, page: int, per_page: int, subject_type: str | None = None) -> Any:
@@ -292,7 +319,7 @@ def verify_chain(subject_type: str, subject_id: int) -> ChainCheck:
     return check_rows(trail_of(subject_type, subject_id))
 
 
-def check_rows(rows: list[AuditEvent], *, current_state: str | None = None) -> ChainCheck:
+def check_rows(rows: Sequence[AuditRow], *, current_state: str | None = None) -> ChainCheck:
     """`verify_chain` of a trail already loaded (in ``seq`` order); with ``current_state``, also that the
     subject's state is the one its last transition recorded (a state changed directly in its table)."""
     prev = GENESIS_HASH

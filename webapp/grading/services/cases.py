@@ -102,18 +102,19 @@ def _forbidden(message: str, rule: str | None = None) -> Refused:
     return Refused(Decision(False, "forbidden", message, rule))
 
 
+#: a case with what the permission check and the guards' facts read (organ, filings, panel): one statement, not
+#: three lazy loads on every transition; built once (building and keying it at each event cost ~0.15 ms)
+_LOADED = (
+    sa.select(Case)
+    .where(Case.id == sa.bindparam("case_id"))
+    .options(joinedload(Case.organ), joinedload(Case.filings), joinedload(Case.panel))
+)
+_LOCKED = _LOADED.with_for_update(of=Case)  # PostgreSQL locks no outer-joined side
+
+
 def _load(user: User | None, case_id: int, *, lock: bool = False) -> Case:
     """The case if ``user`` may read it; NotFound otherwise (no existence leak)."""
-    # with what the permission check and the guards' facts read (organ, filings, panel): one statement, not
-    # three lazy loads on every transition
-    query = (
-        sa.select(Case)
-        .where(Case.id == case_id)
-        .options(joinedload(Case.organ), joinedload(Case.filings), joinedload(Case.panel))
-    )
-    if lock:
-        query = query.with_for_update(of=Case)  # PostgreSQL locks no outer-joined side
-    case = db.session.scalars(query).unique().first()
+    case = db.session.scalars(_LOCKED if lock else _LOADED, {"case_id": case_id}).unique().first()
     if case is None or user is None or not permissions.can_view(user, case):
         raise NotFound("案件不存在或您无权查看。")
     return case

@@ -12,12 +12,14 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 import sqlalchemy as sa
 
 from webapp.core import clock
 from webapp.core.extensions import db
 from webapp.core.models import User
+from webapp.core.records import plain_rows
 from webapp.core.services.errors import NotFound, ServiceError
 from webapp.grading.models import OBJECTION_STATUS_LABELS, Case, Objection
 from webapp.grading.services import permissions
@@ -48,7 +50,7 @@ class ObjectionView:
         return OBJECTION_STATUS_LABELS.get(self.status, self.status)
 
 
-def view_of(objection: Objection, *, objector_visible: bool) -> ObjectionView:
+def view_of(objection: Objection | sa.Row[Any], *, objector_visible: bool) -> ObjectionView:
     """The one place an objection is turned into what a viewer gets."""
     return ObjectionView(
         id=objection.id,
@@ -65,16 +67,26 @@ def view_of(objection: Objection, *, objector_visible: bool) -> ObjectionView:
     )
 
 
-def objection_views(user: User | None, case: Case, objections: Iterable[Objection]) -> list[ObjectionView]:
+def objection_views(
+    user: User | None, case: Case, objections: Iterable[Objection | sa.Row[Any]]
+) -> list[ObjectionView]:
     """``objections`` of ``case`` as ``user`` may see them (who objected only for the organising bureau)."""
     visible = permissions.can_see_objector(user, case)
     return [view_of(objection, objector_visible=visible) for objection in objections]
 
 
+#: a case's objections, oldest first, built once (`records.plain_rows`: the case page and the API's case read them)
+_OF_CASE = (
+    sa.select(Objection.__table__)
+    .where(Objection.__table__.c.case_id == sa.bindparam("case_id"))
+    .order_by(Objection.__table__.c.id)
+)
+
+
 def objections_of(user: User | None, case: Case) -> list[ObjectionView]:
-    """All objections of ``case``, oldest first, as ``user`` may see them."""
-    rows = db.session.scalars(sa.select(Objection).where(Objection.case_id == case.id).order_by(Objection.id))
-    return objection_views(user, case, rows)
+    """All objections of ``case``, oldest first, as ``user`` may see them (read as rows: a view reads their
+    columns alone)."""
+    return objection_views(user, case, plain_rows(_OF_CASE, {"case_id": case.id}))
 
 
 # -- the public look-up by reference number ------------------------------------------------------------------

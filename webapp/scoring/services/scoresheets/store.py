@@ -31,13 +31,24 @@ def of_subject(subject: SubjectRef | int) -> sa.ColumnElement[bool]:
     return sa.and_(ScoreSheet.subject_type == ref.type, ScoreSheet.subject_id == ref.id)
 
 
+#: one subject's sheets by id, built once (every case page and transition reads them)
+_SHEETS_OF = (
+    sa.select(ScoreSheet)
+    .where(
+        ScoreSheet.subject_type == sa.bindparam("subject_type"),
+        ScoreSheet.subject_id == sa.bindparam("subject_id"),
+    )
+    .order_by(ScoreSheet.id)
+)
+
+
 def sheets_of(subject: SubjectRef | int) -> list[ScoreSheet]:
     """The subject's sheets by id; read once per request (a subject has a handful: self, one per reviewer,
     agreed), so the page's overview, its conclusion and the guards' facts share one statement."""
     ref = SubjectRef.of(subject)
 
     def read() -> list[ScoreSheet]:
-        return list(db.session.scalars(sa.select(ScoreSheet).where(of_subject(ref)).order_by(ScoreSheet.id)))
+        return list(db.session.scalars(_SHEETS_OF, {"subject_type": ref.type, "subject_id": ref.id}))
 
     return list(request_cache.once("sheets_of", (ref.type, ref.id), read))
 
