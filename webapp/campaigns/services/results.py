@@ -19,6 +19,7 @@ from flask import has_request_context, request
 from webapp.campaigns.models import Campaign, CampaignUnit
 from webapp.core.extensions import db
 from webapp.core.models.organisation import Organisation
+from webapp.core.records import plain_rows
 from webapp.scoring.models import ScoreSheet, SheetKind, SheetStatus
 from webapp.scoring.services.schemes import get_scheme
 from workflow.campaigns.ranking import (
@@ -215,7 +216,7 @@ def names_of(unit_ids: list[int]) -> dict[int, str]:
     """The names of the campaign units ``unit_ids`` as they are now (a page's units)."""
     if not unit_ids:
         return {}
-    return {unit_id: name for unit_id, name in db.session.execute(_NAMES_OF_UNITS, {"ids": list(unit_ids)})}
+    return {unit_id: name for unit_id, name in plain_rows(_NAMES_OF_UNITS, {"ids": list(unit_ids)})}
 
 
 def ranking_to_dict(ranked: CampaignRanking, names: Mapping[str, str] | None = None) -> dict[str, Any]:
