@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import re
 from datetime import date
+from decimal import Decimal
 
 from flask import Flask, url_for
 from flask.testing import FlaskClient
@@ -392,6 +393,19 @@ def _line(**changes: object) -> moderation.UnitLine:
         ranked=None,
     )
     return replace(line, **changes)  # type: ignore[arg-type]
+
+
+def test_a_board_line_named_for_a_page_is_the_line_with_that_name_and_leaves_the_shared_line_as_it_was() -> (
+    None
+):
+    """The board's lines are made once per standing and shared between views; each page names the lines it shows
+    (`UnitLine.named`), which must not rename the shared line."""
+    from dataclasses import replace
+
+    shared = _line(name="")
+    named = shared.named("统计局<办公室>")
+    assert named == replace(shared, name="统计局<办公室>") and named is not shared
+    assert shared.name == "" and named.difference == shared.difference == Decimal("-3.5")
 
 
 def test_a_board_row_escapes_what_people_typed_and_shows_dashes_where_nothing_is_known() -> None:
