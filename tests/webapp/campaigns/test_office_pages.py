@@ -395,9 +395,7 @@ def _line(**changes: object) -> moderation.UnitLine:
     return replace(line, **changes)  # type: ignore[arg-type]
 
 
-def test_a_board_line_named_for_a_page_is_the_line_with_that_name_and_leaves_the_shared_line_as_it_was() -> (
-    None
-):
+def test_a_board_line_named_for_a_page_leaves_the_shared_line_as_it_was() -> None:
     """The board's lines are made once per standing and shared between views; each page names the lines it shows
     (`UnitLine.named`), which must not rename the shared line."""
     from dataclasses import replace
