@@ -6,9 +6,13 @@ import sqlalchemy as sa
 
 from tests.factories import make_bureau, make_case, make_organ, make_user
 from tests.webapp.security.audit_helpers import drop_append_only_triggers
+from tests.webapp.sql_count import count_statements
 from webapp.core.extensions import db
 from webapp.core.models import GENESIS_HASH, AuditEvent, AuditRowImmutable
+from webapp.core.services import unit_of_work
 from webapp.core.services.audit import append_case_event, append_event, trail_of, verify_chain
+from webapp.core.services.errors import Stale
+from webapp.grading.models import Case
 
 AUDIT_COLUMNS = [c.key for c in AuditEvent.__table__.columns]
 
@@ -107,6 +111,67 @@ def test_the_trail_holds_a_row_the_session_has_not_written_yet(app, trail):
         assert verify_chain("case", trail).ok
         db.session.rollback()
         assert [r.seq for r in trail_of("case", trail)] == [1, 2, 3]
+
+
+def _reads_of_the_last_row(sql):
+    """The statements that read a subject's last row on their own (`append_event`'s read)."""
+    return [s for s in sql if s.lstrip().upper().startswith("SELECT AUDIT_EVENTS.SEQ")]
+
+
+def test_a_row_chains_to_the_row_its_transaction_added_without_reading_it_again(app, trail):
+    """Two rows about one case in one transaction: the second chains to the first from what the transaction
+    remembers of its own rows (issue 12), and the chain verifies."""
+    with app.app_context():
+        case = db.session.get(Case, trail)
+        append_case_event(case, "note", actor=None, actor_name="kaoping tick", comment="第一条")
+        with count_statements(app) as counted:
+            second = append_case_event(case, "note", actor=None, actor_name="kaoping tick", comment="第二条")
+        db.session.commit()
+        assert not _reads_of_the_last_row(counted.sql), counted.sql
+        assert second.seq == 5 and verify_chain("case", trail).ok
+
+
+def test_a_row_chains_to_the_last_row_its_caller_read_with_what_it_decided_on(app, trail):
+    """``chained_to``: the last row (seq, MAC) as the caller read it in the transaction (a grading event reads it
+    with the guards' facts) is not read again."""
+    with app.app_context():
+        last = trail_of("case", trail)[-1]
+        case = db.session.get(Case, trail)
+        with count_statements(app) as counted:
+            row = append_case_event(
+                case, "note", actor=None, actor_name="kaoping tick", chained_to=(last.seq, last.hash)
+            )
+        db.session.commit()
+        assert not _reads_of_the_last_row(counted.sql), counted.sql
+        assert (row.seq, row.prev_hash) == (4, last.hash) and verify_chain("case", trail).ok
+
+
+def test_a_row_chained_to_a_last_row_that_is_no_longer_last_is_refused_as_a_change_made_meanwhile(app, trail):
+    """A row another transaction added after the caller read the last one takes the seq the caller's row would:
+    the unique (subject, seq) index refuses it, and the caller is told 已被他人处理，请刷新 (409); nothing of its
+    transaction is written, and the chain still verifies."""
+    with app.app_context():
+        second = trail_of("case", trail)[1]  # as if read before the third row was added
+        with pytest.raises(Stale), unit_of_work():
+            append_case_event(
+                db.session.get(Case, trail),
+                "note",
+                actor=None,
+                actor_name="kaoping tick",
+                chained_to=(second.seq, second.hash),
+            )
+        assert [r.seq for r in trail_of("case", trail)] == [1, 2, 3] and verify_chain("case", trail).ok
+
+
+def test_rows_of_a_transaction_that_never_committed_are_not_chained_to(app, trail):
+    """A session closed without a commit (its rows rolled back with the connection) leaves nothing for the next
+    transaction to chain to: the next row follows the last row stored."""
+    with app.app_context():
+        append_case_event(db.session.get(Case, trail), "note", actor=None, actor_name="kaoping tick")
+        db.session.close()
+        row = append_case_event(db.session.get(Case, trail), "note", actor=None, actor_name="kaoping tick")
+        db.session.commit()
+        assert row.seq == 4 and verify_chain("case", trail).ok
 
 
 def test_edited_comment_is_detected(app, trail):

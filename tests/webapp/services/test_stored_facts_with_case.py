@@ -4,6 +4,7 @@ open objections, ARC-10.1.4 the self-check sheet) read in the statement that rea
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -11,7 +12,10 @@ import sqlalchemy as sa
 
 from tests.walk import user
 from tests.webapp.services.flow import APPROVAL_DAY, drive
+from tests.webapp.sql_count import count_statements
 from webapp.core.extensions import db
+from webapp.core.models import GENESIS_HASH
+from webapp.core.services.audit import trail_of, verify_chain
 from webapp.grading.models import Case, Objection, SecurityIncident
 from webapp.grading.services import case_facts, case_page, cases
 from workflow.grading import CaseFacts
@@ -46,8 +50,11 @@ def test_the_facts_read_with_the_case_are_the_facts_read_alone_for_every_case_ar
     for case_id in ids:
         db.session.expunge_all()
         together = _read_with_the_case(case_id)
-        alone = case_facts._stored_facts(db.session.get(Case, case_id))
-        assert together == alone, case_id
+        alone = case_facts.stored_facts(db.session.get(Case, case_id))
+        # the event's read has the case's last audit row besides; the page's does not need it
+        assert together == replace(alone, last_row=None), case_id
+        last = trail_of("case", case_id)[-1] if trail_of("case", case_id) else None
+        assert alone.last_row == ((last.seq, last.hash) if last else (0, GENESIS_HASH)), case_id
     db.session.expunge_all()
     widest_facts = _read_with_the_case(widest_id)
     assert widest_facts.incidents.count(day) == 2 and widest_facts.open_objections >= 1
@@ -71,7 +78,7 @@ def test_the_case_page_reads_no_stored_facts_of_its_own_and_decides_as_the_guard
         raise AssertionError("the case page read the stored facts in a statement of their own")
 
     monkeypatch.setattr(case_page, "facts_for", page_facts)
-    monkeypatch.setattr(case_facts, "_stored_facts", refused)
+    monkeypatch.setattr(case_facts, "stored_facts", refused)
     view = case_page.case_view(head, case_id)
     assert seen == [expected]
     assert "approve" in {action.event for action in view.actions if action.allowed}
@@ -83,15 +90,30 @@ def test_an_event_reads_its_facts_after_the_lock_in_a_statement_of_their_own(ctx
     for. One read of them, after the case row is locked."""
     case_id = drive("unit-county", to="awaiting_approval")
     reads: list[int] = []
-    original = case_facts._stored_facts
+    original = case_facts.stored_facts
 
     def counted(case):  # noqa: ANN001, ANN202
         reads.append(case.id)
         return original(case)
 
-    monkeypatch.setattr(case_facts, "_stored_facts", counted)
+    monkeypatch.setattr(case_facts, "stored_facts", counted)
     cases.fire_event(user("county-head"), case_id, "approve", today=APPROVAL_DAY)
     assert reads == [case_id]
+
+
+def test_an_events_row_chains_to_the_last_row_read_with_its_facts_arc_10_5_2(ctx):
+    """The event's audit row follows the case's last row as read with the guards' facts (after the lock), in no
+    statement of its own (issue 12: seven statements for an event through the API, from eight); the trail still
+    verifies."""
+    case_id = drive("unit-county", to="awaiting_approval")
+    before = trail_of("case", case_id)[-1]
+    with count_statements(ctx) as counted:
+        cases.fire_event(user("county-head"), case_id, "approve", today=APPROVAL_DAY)
+    alone = [s for s in counted.sql if s.lstrip().upper().startswith("SELECT AUDIT_EVENTS.SEQ")]
+    assert not alone, alone
+    rows = trail_of("case", case_id)
+    assert (rows[-1].event, rows[-1].prev_hash) == ("approve", before.hash)
+    assert verify_chain("case", case_id).ok
 
 
 @pytest.mark.parametrize("start", [0, 1])

@@ -19,7 +19,7 @@ from webapp.core.extensions import db
 from webapp.core.models import GENESIS_HASH, AuditEvent, User
 from webapp.core.models.audit import MAC_HMAC, MAC_SHA256, RESULTS, AuditRow
 from webapp.core.records import plain_rows
-from webapp.core.services.audit_chain import audit_key, remember_rows
+from webapp.core.services.audit_chain import appended_last, audit_key, remember_rows
 from webapp.core.services.client import client_address
 
 AUDIT_TABLE = AuditEvent.__table__
@@ -97,6 +97,7 @@ def append_event(
     ruleset_id: str | None = None,
     actor_name: str | None = None,
     result: str = "success",
+    chained_to: tuple[int, str] | None = None,
 ) -> AuditEvent:
     """Add the next audit row about ``(subject_type, subject_id)``. Runs inside the caller's transaction:
     flushes, never commits, so the row stands or falls with the change it records.
@@ -104,11 +105,20 @@ def append_event(
     ``actor`` None means the system (e.g. ``kaoping tick`` or a CLI command); pass ``actor_name`` to say which.
     ``result`` is success, failure (e.g. a wrong password) or denied (refused by access control); the client's
     address is taken from the request (none outside one).
+
+    The row chains to the subject's last row: the last this transaction added about it, else ``chained_to`` (its
+    seq and MAC, ``(0, GENESIS_HASH)`` for none) where the caller read it in this transaction with what it
+    decided on (a grading event reads it with the guards' facts: one statement fewer), else the one read here. A
+    row another transaction added meanwhile takes the same seq, which the unique (subject, seq) index refuses:
+    `unit_of_work` answers 已被他人处理，请刷新, as for any other change made meanwhile.
     """
     if result not in RESULTS:
         raise ValueError(f"unknown audit result: {result!r}")
-    last = db.session.execute(_LAST, {"subject_type": subject_type, "subject_id": subject_id}).first()
-    seq, prev_hash = (last.seq + 1, last.hash) if last else (1, GENESIS_HASH)
+    last = appended_last(db.session, subject_type, subject_id) or chained_to
+    if last is None:
+        row = db.session.execute(_LAST, {"subject_type": subject_type, "subject_id": subject_id}).first()
+        last = (row.seq, row.hash) if row else (0, GENESIS_HASH)
+    seq, prev_hash = last[0] + 1, last[1]
     org = actor.organisation if actor is not None else None
     row = AuditEvent(
         subject_type=subject_type,
@@ -361,8 +371,10 @@ def append_case_event(
     comment: str = "",
     rule_id: str | None = None,
     actor_name: str | None = None,
+    chained_to: tuple[int, str] | None = None,
 ) -> AuditEvent:
-    """The next row of a grading case's trail (subject ``("case", id)``), stamped with the case's ruleset."""
+    """The next row of a grading case's trail (subject ``("case", id)``), stamped with the case's ruleset
+    (``chained_to``: `append_event`)."""
     if case.id is None:
         db.session.flush()
     assert case.id is not None
@@ -377,4 +389,5 @@ def append_case_event(
         rule_id=rule_id,
         ruleset_id=case.ruleset_id,
         actor_name=actor_name,
+        chained_to=chained_to,
     )

@@ -41,6 +41,8 @@ from webapp.core.models.audit import (
 
 KEY_EXTENSION = "kaoping.audit_key"
 PENDING = "kaoping.audit_pending"
+#: each subject's last row among them: (subject_type, subject_id) → (seq, MAC)
+PENDING_LAST = "kaoping.audit_pending_last"
 #: 等保 2.0 (GB/T 22239-2019 8.1.4.3 安全审计) asks that audit records be kept; 《网络安全法》第二十一条 asks for
 #: at least six months of network logs: the retention period cannot be set below 180 days.
 MIN_RETENTION_DAYS = 180
@@ -146,8 +148,19 @@ def _load_key(app: Flask) -> bytes:
 
 def remember_rows(session: Any, rows: list[tuple[int, str, int, int, str]]) -> None:
     """Rows ``(id, subject_type, subject_id, seq, mac)`` this transaction added: written to the checkpoint file
-    when it commits, forgotten if it rolls back."""
+    when it commits, forgotten if it rolls back; each subject's last one is kept for `appended_last`."""
     session.info.setdefault(PENDING, []).extend(rows)
+    last: dict[tuple[str, int], tuple[int, str]] = session.info.setdefault(PENDING_LAST, {})
+    for _id, subject_type, subject_id, seq, mac in rows:
+        known = last.get((subject_type, subject_id))
+        if known is None or seq > known[0]:
+            last[(subject_type, subject_id)] = (seq, mac)
+
+
+def appended_last(session: Any, subject_type: str, subject_id: int) -> tuple[int, str] | None:
+    """The last row (seq, MAC) this transaction has added about the subject, if any: the next row chains to it."""
+    last: dict[tuple[str, int], tuple[int, str]] | None = session.info.get(PENDING_LAST)
+    return last.get((subject_type, subject_id)) if last else None
 
 
 @sa.event.listens_for(AuditEvent, "after_insert")
@@ -159,6 +172,7 @@ def _after_insert(mapper: Any, connection: Any, target: AuditEvent) -> None:
 
 @sa.event.listens_for(sa.orm.Session, "after_commit")
 def _after_commit(session: Any) -> None:
+    session.info.pop(PENDING_LAST, None)
     rows = session.info.pop(PENDING, None)
     if rows and has_app_context():
         append_lines(Path(current_app.config["AUDIT_CHECKPOINT_PATH"]), [_line(*row) for row in rows])
@@ -167,6 +181,15 @@ def _after_commit(session: Any) -> None:
 @sa.event.listens_for(sa.orm.Session, "after_soft_rollback")
 def _after_rollback(session: Any, previous_transaction: Any) -> None:
     session.info.pop(PENDING, None)
+    session.info.pop(PENDING_LAST, None)
+
+
+@sa.event.listens_for(sa.orm.Session, "after_transaction_end")
+def _after_transaction_end(session: Any, transaction: Any) -> None:
+    # a session closed without a rollback (no "soft rollback" event) must not carry the rows of a transaction
+    # that never committed into the next one: the next row would chain to a row that does not exist
+    if transaction.parent is None:
+        session.info.pop(PENDING_LAST, None)
 
 
 def _line(row_id: int, subject_type: str, subject_id: int, seq: int, mac: str) -> str:

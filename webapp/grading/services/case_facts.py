@@ -8,7 +8,7 @@ fired row's declared effects (`cases.apply_effects`).
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from functools import cache
 from typing import Any
@@ -18,7 +18,7 @@ from sqlalchemy.orm import aliased
 
 from config.rulesets import load_ruleset
 from webapp.core.extensions import db
-from webapp.core.models import Organisation
+from webapp.core.models import GENESIS_HASH, AuditEvent, Organisation
 from webapp.core.read_transactions import in_constants
 from webapp.core.rulesets import selected_ruleset
 from webapp.grading.models import Attachment, Case, Grade, Objection, SecurityIncident
@@ -175,7 +175,7 @@ def open_objection_count(case_id: int) -> int:
 
 @dataclass(frozen=True)
 class StoredFacts:
-    """What the guards need from rows other than the case's own: read together, by `_stored_facts` or with the
+    """What the guards need from rows other than the case's own: read together, by `stored_facts` or with the
     case itself (`with_stored_facts`)."""
 
     other_recheck_running: bool
@@ -185,6 +185,9 @@ class StoredFacts:
     #: the kinds of the case's attachments, and whether its self-check sheet is submitted (ARC-10.1.4)
     attachment_kinds: frozenset[str]
     self_check_submitted: bool
+    #: the case's last audit row (seq, MAC; ``(0, GENESIS_HASH)`` for none), read with the facts before an event
+    #: (`stored_facts`), so the event's row chains to it without reading it again; None where not read
+    last_row: tuple[int, str] | None = None
 
 
 @cache
@@ -243,9 +246,21 @@ def _joined(query: sa.Select[Any], current: sa.ColumnElement[Any]) -> sa.Select[
 
 @cache
 def _stored_facts_query() -> sa.Select[Any]:
-    """The statement of `_stored_facts`, built once and bound to a case by the ``case_id`` parameter."""
+    """The statement of `stored_facts`, built once and bound to a case by the ``case_id`` parameter: the stored
+    facts, then the seq and MAC of the case's last audit row."""
     columns, current = _stored_parts()
-    return _joined(sa.select(*columns), current).where(Case.id == sa.bindparam("case_id"))
+
+    def last(column: Any) -> sa.ScalarSelect[Any]:
+        return (
+            sa.select(column)
+            .where(AuditEvent.subject_type == "case", AuditEvent.subject_id == Case.id)
+            .order_by(AuditEvent.seq.desc())
+            .limit(1)
+            .scalar_subquery()
+        )
+
+    chain = (last(AuditEvent.seq), last(AuditEvent.hash))
+    return _joined(sa.select(*columns, *chain), current).where(Case.id == sa.bindparam("case_id"))
 
 
 def with_stored_facts(query: sa.Select[Any]) -> sa.Select[Any]:
@@ -254,7 +269,7 @@ def with_stored_facts(query: sa.Select[Any]) -> sa.Select[Any]:
     the case page, the API's case and an event's whole answer). Its rows: one per security incident of the organ
     (times the rows the eager loads join); `stored_from` reads them. Not for the statement that locks a case
     before an event: PostgreSQL evaluates a statement's subqueries with the snapshot taken before it waited for
-    the lock, so the facts an event decides on are read after the lock, by `_stored_facts`."""
+    the lock, so the facts an event decides on are read after the lock, by `stored_facts`."""
     columns, current = _stored_parts()
     return _joined(query.add_columns(*columns), current)
 
@@ -273,12 +288,14 @@ def stored_from(rows: Sequence[Any], start: int = 0) -> StoredFacts:
     )
 
 
-def _stored_facts(case: Case) -> StoredFacts:
+def stored_facts(case: Case) -> StoredFacts:
     """ONE statement for the organ's other running recheck, the case's open objections, the organ's current
     grade, its security incidents (one row per incident, the rest repeated; one row when there is none), the
     case's attachment kinds and its submitted self-check sheet, instead of a statement each: the guards run on
-    every transition and every case page."""
-    return stored_from(db.session.execute(_stored_facts_query(), {"case_id": case.id}).all())
+    every transition and every case page. With them the case's last audit row, which an event's row chains to."""
+    rows = db.session.execute(_stored_facts_query(), {"case_id": case.id}).all()
+    seq, mac = rows[0][-2:]
+    return replace(stored_from(rows), last_row=(seq, mac) if seq is not None else (0, GENESIS_HASH))
 
 
 def facts_for(
@@ -289,7 +306,7 @@ def facts_for(
     stored: StoredFacts | None = None,
 ) -> CaseFacts:
     """Everything the guards of `workflow.grading` need about ``case``, read from the database in one statement
-    (`_stored_facts`, with the attachment kinds and the self-check sheet) and the panel unless loaded; a caller
+    (`stored_facts`, with the attachment kinds and the self-check sheet) and the panel unless loaded; a caller
     with the ``attachments`` loaded passes them (the page lists them anyway), one that read the ``stored`` facts
     with the case (`with_stored_facts`) passes those."""
     ruleset = ruleset or ruleset_for(case)
@@ -297,7 +314,7 @@ def facts_for(
         organ = organ_facts(case.organ)
         open_objections, kinds = 0, set()
     else:
-        stored = stored if stored is not None else _stored_facts(case)
+        stored = stored if stored is not None else stored_facts(case)
         organ = OrganFacts(
             tier=case.organ.tier or "",
             has_system_guidance=case.organ.has_system_guidance,

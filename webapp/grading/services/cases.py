@@ -44,7 +44,7 @@ from webapp.grading.models import (
     Grade,
     Objection,
 )
-from webapp.grading.services import permissions, sheet_subject
+from webapp.grading.services import case_facts, permissions, sheet_subject
 from webapp.grading.services.case_facts import (
     assignment_for,
     current_grade,
@@ -162,7 +162,8 @@ def _transition(
     # the event's input already set on the row (a pre-check opinion, a review total) is read from the object:
     # not flushed before the facts' query, it is written by the transition's one UPDATE (one version step)
     with db.session.no_autoflush:
-        facts = facts_for(case, ruleset)
+        stored = case_facts.stored_facts(case)
+        facts = facts_for(case, ruleset, stored=stored)
     try:
         record = grading.fire(facts, event, actor, today, ruleset, **(inputs or {}))
     except WorkflowError as exc:
@@ -180,6 +181,7 @@ def _transition(
         to_state=record.dest,
         comment="；".join(part for part in (comment, *notes) if part),
         rule_id=record.rule,
+        chained_to=stored.last_row,  # read with the facts (a row an effect added since comes first)
     )
     return record
 
