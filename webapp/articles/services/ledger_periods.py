@@ -202,13 +202,9 @@ def kept_under_revision(
     the office's records revision, read (``read(key)``) once per revision; otherwise ``read(None)``, kept
     nowhere. Read after the revision, what is read is at least as new as its key (the revision is raised in the
     transaction that changes the records)."""
-    if not (has_request_context() and request.method == "GET") or ledger_revision.pending(db.session):
-        return read(None)
-    key = (office.id, *what, revision(office))
-    found = store.get(key)
-    if found is not None:
-        return found
-    return store.put(key, read(key))
+    keeping = has_request_context() and request.method == "GET" and not ledger_revision.pending(db.session)
+    key = (office.id, *what, revision(office)) if keeping else None
+    return store.made(key, lambda: read(key))
 
 
 def _shared_roster(office: ArticleOffice, scheme: LedgerScheme) -> Roster:

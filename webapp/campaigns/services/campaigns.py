@@ -11,7 +11,7 @@ from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
-from flask import has_request_context, request
+from flask import request
 
 from webapp.campaigns.models import Campaign, CampaignAssessor, CampaignClaim, CampaignUnit
 from webapp.campaigns.services import permissions, results, standing
@@ -22,6 +22,7 @@ from webapp.core.models import User
 from webapp.core.services import unit_of_work
 from webapp.core.services.audit import append_event
 from webapp.core.services.errors import NotFound
+from webapp.core.services.kept import may_keep
 from workflow import campaigns as domain
 from workflow.errors import Refusal, WorkflowError
 
@@ -35,8 +36,8 @@ def load(user: User | None, campaign_id: int, *, lock: bool = False) -> Campaign
     """The campaign if ``user`` may see it; NotFound otherwise (no existence leak). Its row as committed now,
     even when the session holds an older copy (a session that outlived one request: a test's, a command's), since
     the shared standing is keyed by it (`standing`); pending changes are flushed before the query. In a GET
-    request it comes with what the guards count (`_COUNTS`), for the page's buttons (`page_facts`)."""
-    if not lock and _reading():
+    (or HEAD) request it comes with what the guards count (`_COUNTS`), for the page's buttons (`page_facts`)."""
+    if not lock and may_keep():
         row = db.session.execute(_LOAD_WITH_COUNTS, {"campaign": campaign_id}).one_or_none()
         campaign = row[0] if row is not None else None
         if row is not None:
@@ -51,10 +52,6 @@ def load(user: User | None, campaign_id: int, *, lock: bool = False) -> Campaign
     if campaign is None or not permissions.can_view(user, campaign):
         raise NotFound("考评活动不存在或您无权查看。")
     return campaign
-
-
-def _reading() -> bool:
-    return has_request_context() and request.method == "GET"
 
 
 def check_version(campaign: Campaign, expected_version: int | None) -> None:
@@ -93,7 +90,7 @@ _LOAD_WITH_COUNTS = (
     .where(Campaign.id == _CAMPAIGN)
     .execution_options(populate_existing=True)
 )
-#: per GET request: (campaign id, version) → its counts, read with the campaign by `load`
+#: per GET (or HEAD) request: (campaign id, version) → its counts, read with the campaign by `load`
 _COUNTED = "_kaoping_campaign_counts"
 
 
@@ -208,9 +205,9 @@ def fire(
 
 def page_facts(campaign: Campaign) -> domain.CampaignFacts:
     """`facts_for` for a page's buttons: a page asks for the allowed and the blocked events (and the nav, the
-    overview…), so the facts are gathered once per GET request and campaign version (a GET changes nothing, so
-    nothing read earlier in it can be stale). Firing an event always gathers its own facts (`fire_checked`)."""
-    if not _reading():
+    overview…), so the facts are gathered once per GET (or HEAD) request and campaign version (it changes nothing,
+    so nothing read earlier in it can be stale). Firing an event always gathers its own facts (`fire_checked`)."""
+    if not may_keep():
         return facts_for(campaign)
     cache = request.__dict__.setdefault("_kaoping_campaign_facts", {})
     key = (campaign.id, campaign.version_id, campaign.state)

@@ -172,7 +172,6 @@ def _after_insert(mapper: Any, connection: Any, target: AuditEvent) -> None:
 
 @sa.event.listens_for(sa.orm.Session, "after_commit")
 def _after_commit(session: Any) -> None:
-    session.info.pop(PENDING_LAST, None)
     rows = session.info.pop(PENDING, None)
     if rows and has_app_context():
         append_lines(Path(current_app.config["AUDIT_CHECKPOINT_PATH"]), [_line(*row) for row in rows])
@@ -186,8 +185,9 @@ def _after_rollback(session: Any, previous_transaction: Any) -> None:
 
 @sa.event.listens_for(sa.orm.Session, "after_transaction_end")
 def _after_transaction_end(session: Any, transaction: Any) -> None:
-    # a session closed without a rollback (no "soft rollback" event) must not carry the rows of a transaction
-    # that never committed into the next one: the next row would chain to a row that does not exist
+    # each subject's last new row is forgotten when the transaction ends, however it ends: committed, rolled
+    # back, or closed without either (no "soft rollback" event), where the next transaction would otherwise chain
+    # to a row that does not exist (a savepoint rolled back is `_after_rollback`'s)
     if transaction.parent is None:
         session.info.pop(PENDING_LAST, None)
 
