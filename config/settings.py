@@ -116,7 +116,8 @@ class BaseConfig:
     DEMO_CLOCK_ENABLED = False
     TIMEZONE = "Asia/Shanghai"
     SQLALCHEMY_TRACK_MODIFICATIONS = False
-    SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {"pool_pre_ping": True}
+    #: no ``pool_pre_ping``: a pooled connection is pinged only after it sat idle (webapp/core/pool_check.py)
+    SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {}
     #: Bootstrap 5 files come from Bootstrap-Flask's package, never a CDN (networks are often closed)
     BOOTSTRAP_SERVE_LOCAL = True
     BOOTSTRAP_BOOTSWATCH_THEME = None
@@ -182,7 +183,6 @@ class TestingConfig(BaseConfig):
     WTF_CSRF_ENABLED = False
     #: cheap hashes keep the suite fast; never used outside tests
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
-    SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {}
 
 
 class ProductionConfig(BaseConfig):

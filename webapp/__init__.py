@@ -17,7 +17,7 @@ try:
 
     from config.rulesets import use_registered_dir
     from config.settings import config_for
-    from webapp.core import api, auth, read_transactions, sql_count, sqlite_wal
+    from webapp.core import api, auth, pool_check, read_transactions, sql_count, sqlite_wal
     from webapp.core.api.validation import DepthSafeJSONProvider
     from webapp.core.auth.permissions import PERMISSION_ATTR, public
     from webapp.core.denials import register_denial_audit
@@ -98,6 +98,7 @@ def register_extensions(app: Flask) -> None:
     db.init_app(app)
     sqlite_wal.init_app(app)  # SQLite files: readers and the writer no longer wait on each other
     read_transactions.init_app(app)  # PostgreSQL: a request that wrote nothing keeps its prepared statements
+    pool_check.init_app(app)  # a pooled connection is pinged before use only after it sat idle
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True, compare_type=True)
     login_manager.init_app(app)
     auth.init_app(app)

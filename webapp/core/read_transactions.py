@@ -131,8 +131,11 @@ def note_writes(conn: sa.Connection, _cursor: Any, statement: str, *_args: Any) 
 
 
 def forget_writes(conn: sa.Connection) -> None:
-    """``begin``, ``commit`` and ``rollback``: a new transaction has written nothing yet."""
-    conn.info.pop(WROTE, None)
+    """``begin``, ``commit`` and ``rollback``: a new transaction has written nothing yet. A connection the server
+    closed under a request is rolled back by the session's close with nothing behind it: its ``info`` cannot be
+    read then (SQLAlchemy raises), and the connection that replaces it starts with an empty one."""
+    if not conn.invalidated:
+        conn.info.pop(WROTE, None)
 
 
 def end_read_transaction(exc: BaseException | None) -> None:

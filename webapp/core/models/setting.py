@@ -96,7 +96,9 @@ def request_settings() -> dict[str, str]:
         return dict(g.kaoping_settings)
     try:
         values = {key: value for key, value in db.session.execute(_REQUEST_SETTINGS)}
-    except (sa.exc.OperationalError, sa.exc.ProgrammingError):
+    except (sa.exc.OperationalError, sa.exc.ProgrammingError) as error:
+        if error.connection_invalidated:  # the server went away: an error, not a database without settings
+            raise
         db.session.rollback()
         values = {}
     g.kaoping_settings = values
