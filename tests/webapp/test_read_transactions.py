@@ -1,15 +1,17 @@
-"""webapp/core/read_transactions.py: on PostgreSQL a request's transaction that wrote nothing ends with COMMIT, so
-psycopg keeps the statements it prepared; one that wrote, or raised, is rolled back as before."""
+"""webapp/core/read_transactions.py: on PostgreSQL reads run outside a transaction and the first statement that
+needs one begins it, so psycopg keeps the statements it prepared; a transaction that wrote, or raised, is rolled
+back as before, and a row lock is held until its transaction ends."""
 
 import pytest
 import sqlalchemy as sa
 from flask import Flask
 
-from tests.factories import make_bureau, make_organ
+from tests import database as test_database
+from tests.factories import make_bureau, make_organ, make_test_app
 from webapp.core.extensions import db
 from webapp.core.models import BureauTier
 from webapp.core.models.setting import SettingKV
-from webapp.core.read_transactions import WROTE, note_writes, with_settings
+from webapp.core.read_transactions import WROTE, needs_transaction, note_writes, with_settings
 from webapp.core.services.organisations import subtree_bureau_ids, subtree_ids
 
 pytestmark = pytest.mark.postgres
@@ -184,3 +186,118 @@ def test_a_list_page_is_prepared_with_its_size_written_in(demo: Flask, client, a
     lists = [statement for statement in prepared if "LIMIT" in statement]
     assert any("LIMIT 21 OFFSET 0" in statement for statement in lists)
     assert not [statement for statement in lists if "LIMIT $" in statement or "OFFSET $" in statement]
+
+
+# -- reads outside a transaction (`begin_when_needed`) ------------------------------------------------------------
+
+IDLE, IN_TRANSACTION = 0, 2  # libpq's PQTRANS_IDLE, PQTRANS_INTRANS
+
+
+def _status() -> int:
+    """The transaction status of the session's connection as the server reported it last."""
+    return int(db.session.connection().connection.dbapi_connection.pgconn.transaction_status)
+
+
+def test_a_read_runs_outside_a_transaction(app: Flask):
+    """No BEGIN before a page's reads and no COMMIT after them: two round trips fewer on every page (issue 12)."""
+    with app.app_context():
+        db.session.execute(READ).all()
+        assert _status() == IDLE
+        assert db.session.connection().connection.dbapi_connection.autocommit
+
+
+def test_a_write_begins_the_transaction_and_what_follows_runs_in_it(app: Flask):
+    with app.app_context():
+        db.session.execute(READ).all()
+        db.session.add(SettingKV(key="begun", value="x"))
+        db.session.flush()
+        assert _status() == IN_TRANSACTION
+        # the read runs in the write's transaction: it sees the row no other connection sees yet
+        assert db.session.scalar(sa.select(SettingKV.value).where(SettingKV.key == "begun")) == "x"
+        assert _status() == IN_TRANSACTION
+        db.session.commit()
+        db.session.execute(READ).all()
+        assert _status() == IDLE  # after the COMMIT, reads are outside a transaction again
+    assert _keys(app) == ["begun"]
+
+
+def test_a_write_after_reads_is_rolled_back_whole(app: Flask):
+    """A transaction either commits whole or not at all: two writes after a read, then an error."""
+    with pytest.raises(RuntimeError), app.app_context():
+        db.session.execute(READ).all()
+        db.session.add(SettingKV(key="first", value="x"))
+        db.session.flush()
+        db.session.execute(READ).all()
+        db.session.add(SettingKV(key="second", value="x"))
+        db.session.flush()
+        raise RuntimeError("boom")
+    assert _keys(app) == []
+
+
+def test_a_row_lock_taken_by_a_select_is_held_until_its_transaction_ends(app: Flask):
+    """``SELECT … FOR UPDATE`` (every event locks its case, `locks.lock_row`) begins the transaction: in
+    autocommit its lock would be released as soon as it was taken, and two events could both pass their guards."""
+    with app.app_context():
+        db.session.add(SettingKV(key="locked", value="x"))
+        db.session.commit()
+    other = sa.create_engine(app.config["SQLALCHEMY_DATABASE_URI"], poolclass=sa.NullPool)
+    try:
+        with app.app_context():
+            db.session.execute(sa.select(SettingKV).where(SettingKV.key == "locked").with_for_update()).all()
+            assert _status() == IN_TRANSACTION
+            with (
+                other.connect() as conn,
+                pytest.raises(sa.exc.OperationalError, match="could not obtain lock"),
+            ):
+                conn.execute(sa.text("SELECT key FROM settings WHERE key = 'locked' FOR UPDATE NOWAIT")).all()
+            db.session.rollback()
+        with other.connect() as conn:
+            conn.execute(sa.text("SELECT key FROM settings WHERE key = 'locked' FOR UPDATE NOWAIT")).all()
+    finally:
+        other.dispose()
+
+
+def test_a_connection_given_autocommit_by_sqlalchemy_is_left_alone(app: Flask):
+    """``execution_options(isolation_level="AUTOCOMMIT")`` for what cannot run in a transaction (the bench's
+    ``VACUUM ANALYZE``): no BEGIN is sent before it."""
+    with app.app_context(), db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(sa.text("VACUUM ANALYZE settings"))
+
+
+def test_a_deployment_that_chose_an_isolation_level_keeps_its_reads_in_transactions(tmp_path):
+    if not test_database.on_postgres():
+        pytest.skip(test_database.SKIP_REASON)
+    app = make_test_app(tmp_path, SQLALCHEMY_ENGINE_OPTIONS={"isolation_level": "REPEATABLE READ"})
+    try:
+        with app.app_context():
+            db.session.execute(sa.text("SELECT 1")).all()
+            assert _status() == IN_TRANSACTION
+    finally:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.mark.parametrize(
+    ("statement", "needed"),
+    [
+        ("SELECT 1", False),
+        ("/* kaoping */ select cases.id FROM cases WHERE cases.id = 1", False),
+        ("WITH bureaus_under_1 AS (SELECT id FROM organisations) SELECT cases.id FROM cases", False),
+        ("SELECT pg_try_advisory_lock(1)", False),  # held by the connection, not the transaction (tick_lock)
+        ("SELECT cases.id FROM cases WHERE cases.id = 1 FOR UPDATE", True),
+        ("select cases.id from cases for no key update of cases", True),
+        ("SELECT cases.id FROM cases FOR SHARE", True),
+        ("SELECT cases.id FROM cases FOR KEY SHARE SKIP LOCKED", True),
+        ("SELECT pg_advisory_xact_lock(7)", True),
+        ("SELECT set_config('statement_timeout', '5s', true)", True),
+        ("INSERT INTO settings VALUES (1)", True),
+        ("UPDATE cases SET state = 'x'", True),
+        ("WITH added AS (INSERT INTO t VALUES (1) RETURNING id) SELECT id FROM added", True),
+        ("SET LOCAL cursor_tuple_fraction = 1.0", True),
+        ("SAVEPOINT sa_savepoint_1", True),
+        ("SELECTED", True),
+    ],
+)
+def test_only_a_read_that_holds_nothing_to_the_end_runs_outside_a_transaction(statement, needed):
+    assert needs_transaction(statement) is needed

@@ -238,6 +238,26 @@ def test_an_upload_of_a_kind_the_function_does_not_upload_is_refused_arc_10_1_4(
         assert (refused.allowed, refused.rule) == (False, "ARC-10.1.4")
 
 
+def test_the_case_pages_upload_choices_are_the_kinds_can_upload_allows(world):
+    """The case page decides its upload choices in one call (`upload_kinds`, issue 12: the user's standing once,
+    not once per kind); for every role in every state it offers exactly what `can_upload` allows (ARC-10.1.4)."""
+    app, ids = world
+    with app.app_context():
+        offered = 0
+        for state in ids:
+            case = db.session.get(Case, ids[state])
+            kinds = list(case.ruleset.attachment_names)
+            for role in ROLES:
+                who = _who(role, state, ids)
+                chosen = permissions.upload_kinds(who, case, kinds)
+                assert chosen == [kind for kind in kinds if permissions.can_upload(who, case, kind)], (
+                    role,
+                    state,
+                )
+                offered += len(chosen)
+        assert offered  # some role may upload something somewhere: the comparison is not of two empty lists
+
+
 def test_visible_cases_is_one_sql_query(world):
     app, ids = world
     with app.app_context():

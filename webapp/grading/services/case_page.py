@@ -231,10 +231,9 @@ def case_view(user: User, case_id: int, *, today: date | None = None) -> CaseVie
     attachments = list(db.session.scalars(_ATTACHMENTS, {"case_id": case.id}))
     objections = objections_of(user, case)
     facts = facts_for(case, ruleset_for(case), attachments=attachments, stored=stored)
-    upload_kinds = [
-        kind for kind in case.ruleset.attachment_names if permissions.can_upload(user, case, kind)
-    ]
-    abilities: dict[str, Any] = {"upload": upload_kinds}
+    abilities: dict[str, Any] = {
+        "upload": permissions.upload_kinds(user, case, case.ruleset.attachment_names)
+    }
     # ids of the attachments the viewer may delete or replace now, and whether it may delete the draft
     abilities["change_attachments"] = [
         a.id for a in attachments if permissions.can_change_attachment(user, case, a)

@@ -319,8 +319,23 @@ def can_upload(user: User, case: Case, kind: str | None = None) -> Decision:
     seen = can_view(user, case)
     if not seen:
         return seen
-    functions = case_functions(user, case)
-    allowed_kinds = {k for function in functions for k in UPLOAD_KINDS.get(function, ())}
+    return _upload_decision(_upload_kinds(user, case), case, kind)
+
+
+def upload_kinds(user: User, case: Case, kinds: Iterable[str]) -> list[str]:
+    """Those of ``kinds`` that `can_upload` allows ``user`` to upload now, in their order: the case page's upload
+    choices, with the user's standing in the case decided once rather than once per kind."""
+    if not can_view(user, case):
+        return []
+    allowed = _upload_kinds(user, case)
+    return [kind for kind in kinds if _upload_decision(allowed, case, kind)]
+
+
+def _upload_kinds(user: User, case: Case) -> set[str]:
+    return {k for function in case_functions(user, case) for k in UPLOAD_KINDS.get(function, ())}
+
+
+def _upload_decision(allowed_kinds: set[str], case: Case, kind: str | None) -> Decision:
     if not allowed_kinds:
         return _deny("您在本案件中不能上传材料。")
     if kind is not None and kind not in allowed_kinds:
