@@ -257,6 +257,19 @@ def test_a_row_lock_taken_by_a_select_is_held_until_its_transaction_ends(app: Fl
         other.dispose()
 
 
+def test_a_read_streamed_through_a_server_side_cursor_runs_in_a_transaction(app: Flask):
+    """``yield_per`` (the audit log's export, the chain check) declares a cursor on the server, which PostgreSQL
+    allows only inside a transaction ("DECLARE CURSOR can only be used in transaction blocks")."""
+    with app.app_context():
+        db.session.add_all([SettingKV(key=f"streamed-{n}", value="x") for n in range(5)])
+        db.session.commit()
+        db.session.execute(READ).all()
+        assert _status() == IDLE
+        keys = db.session.scalars(sa.select(SettingKV.key).execution_options(yield_per=2)).all()
+        assert len(keys) == 5
+        assert _status() == IN_TRANSACTION
+
+
 def test_a_connection_given_autocommit_by_sqlalchemy_is_left_alone(app: Flask):
     """``execution_options(isolation_level="AUTOCOMMIT")`` for what cannot run in a transaction (the bench's
     ``VACUUM ANALYZE``): no BEGIN is sent before it."""

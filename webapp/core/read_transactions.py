@@ -34,7 +34,9 @@ SQLAlchemy's commit). `begin_when_needed` (``before_cursor_execute``) runs a rea
 switches autocommit off before the first statement that needs a transaction (`needs_transaction`: anything but a
 read, and a read whose effect lasts until the transaction ends: a row lock ``FOR UPDATE`` / ``FOR SHARE``, an
 ``_xact_lock`` advisory lock, ``set_config``); psycopg then sends BEGIN with that statement, and everything after
-it, reads included, runs in that transaction until its COMMIT or ROLLBACK. An event still locks its case and reads
+it, reads included, runs in that transaction until its COMMIT or ROLLBACK. So does a read streamed through a
+server-side cursor (``yield_per``: the audit log's export, the chain check), whose DECLARE PostgreSQL allows only
+in a transaction. An event still locks its case and reads
 its facts after the lock, in its transaction (`locks.lock_row`, `case_facts.stored_facts`); a write is still
 committed or rolled back whole; and what a transaction reads after it wrote sees its own write. A deployment that
 sets an ``isolation_level`` of its own (REPEATABLE READ, whose point is one snapshot for several statements) keeps
@@ -174,12 +176,15 @@ def begin_when_needed(conn: sa.Connection, cursor: Any, statement: str, *_args: 
     statement that needs one (`needs_transaction`) begins it: psycopg sends ``BEGIN`` before that statement, and
     everything after it runs in the transaction until its COMMIT or ROLLBACK. A read on a connection with no
     transaction open goes back to autocommit (psycopg refuses the switch inside a transaction, and none is open
-    then). A connection given an isolation level of its own (``execution_options(isolation_level=…)``, e.g.
+    then). A read streamed through a server-side cursor runs in a transaction too. A connection given an isolation
+    level of its own (``execution_options(isolation_level=…)``, e.g.
     AUTOCOMMIT for a ``VACUUM``) is SQLAlchemy's to manage and left alone."""
     if "isolation_level" in conn.get_execution_options():
         return
     connection = cursor.connection
-    if needs_transaction(statement):
+    # a server-side cursor (``yield_per``, ``stream_results``: psycopg's named cursor) is a DECLARE, which
+    # PostgreSQL allows only inside a transaction
+    if needs_transaction(statement) or getattr(cursor, "name", None) is not None:
         if connection.autocommit:
             connection.autocommit = False
     elif not connection.autocommit and connection.pgconn.transaction_status == _IDLE:
