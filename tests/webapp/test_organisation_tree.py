@@ -4,6 +4,9 @@ and visibility follows a re-parented bureau at once."""
 
 from __future__ import annotations
 
+import threading
+import time
+
 import pytest
 import sqlalchemy as sa
 from flask_migrate import upgrade
@@ -11,6 +14,7 @@ from flask_migrate import upgrade
 from tests.factories import make_bureau, make_case, make_organ, make_test_app, make_user
 from webapp.core.extensions import db
 from webapp.core.models import BureauTier, Organisation, OrganisationTree, Role
+from webapp.core.services import organisations
 from webapp.core.services.organisations import rebuild_organisation_tree, subtree_ids
 from webapp.grading.services import permissions
 
@@ -233,3 +237,31 @@ def test_a_statement_reads_the_bureaus_below_once_however_many_columns_ask(demo)
         supervised = {case.id for case in listed.supervised}
         assert {ours.id, filed.id} <= supervised <= visible and listed.totals["supervised"] == len(supervised)
         assert permissions.lower_bureau_ids(city) == {o.id for o in city.children if o.is_bureau}
+
+
+def test_threads_that_ask_for_a_bureaus_subtree_at_once_all_get_the_one_statement(monkeypatch):
+    """Two statements with one CTE name cannot be compiled together ("Multiple, unrelated CTEs found with the same
+    name": a worklist answered 500 once under gunicorn's threaded workers, where two threads missed the cache at
+    once and each built one). Building is slowed down so that every thread misses together."""
+    built = organisations._subtree_bureaus
+
+    def slowly(*args):  # noqa: ANN002, ANN202
+        time.sleep(0.02)
+        return built(*args)
+
+    monkeypatch.setattr(organisations, "_subtree_bureaus", slowly)
+    org_id = 987_654_321  # no process has built it yet
+    start = threading.Barrier(8)
+    got: list[object] = []
+
+    def ask() -> None:
+        start.wait()
+        got.append(organisations.subtree_bureau_ids(org_id, strictly_below=True))
+
+    threads = [threading.Thread(target=ask) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(got) == 8 and all(statement is got[0] for statement in got)
+    organisations._SUBTREE_BUREAUS.pop((org_id, True), None)
