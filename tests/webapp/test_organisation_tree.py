@@ -259,9 +259,11 @@ def test_threads_that_ask_for_a_bureaus_subtree_at_once_all_get_the_one_statemen
         got.append(organisations.subtree_bureau_ids(org_id, strictly_below=True))
 
     threads = [threading.Thread(target=ask) for _ in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        organisations._SUBTREE_BUREAUS.pop((org_id, True), None)
     assert len(got) == 8 and all(statement is got[0] for statement in got)
-    organisations._SUBTREE_BUREAUS.pop((org_id, True), None)
