@@ -82,6 +82,12 @@ def main(argv: list[str] | None = None) -> int:
         "--warmup", type=int, default=None, help="clients that send a warm-up request per page (default all)"
     )
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=None,
+        help="rounds the pages and the baseline are timed in, a share of the requests each (default 4, quick 1)",
+    )
     parser.add_argument("--json", help="where to write the results (default bench/results/latest.json)")
     parser.add_argument("--skip-domain", action="store_true", help="without the domain and ledger groups")
     parser.add_argument(
@@ -97,6 +103,9 @@ def main(argv: list[str] | None = None) -> int:
         args.requests = 24 if args.quick else 200
     if args.max_seconds is None:
         args.max_seconds = 8.0 if args.quick else 40.0
+    if args.rounds is None:
+        args.rounds = 1 if args.quick else 4
+    args.rounds = max(1, min(args.rounds, args.requests))
 
     figures: list[Figure] = []
     if not args.skip_domain:

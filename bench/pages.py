@@ -15,7 +15,7 @@ import statistics
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 from urllib.parse import urlencode, urlsplit
 
@@ -169,10 +169,39 @@ def _org_id(code: str) -> int | None:
     return db.session.scalar(sa.select(Organisation.id).where(Organisation.code == code))
 
 
-def subjects_needed(requests: int, clients: int) -> int:
-    """Cases a run of the two POST pages uses up: each timed request and each client's warm-up fires
+def subjects_needed(requests: int, clients: int, rounds: int = 1) -> int:
+    """Cases a run of the two POST pages uses up: each timed request and each client's warm-up (one a round) fires
     ``start_precheck`` on a case of its own."""
-    return 2 * (requests + clients)
+    return 2 * (requests + rounds * clients)
+
+
+def in_rounds(requests: int, rounds: int) -> list[int]:
+    """``requests`` shared out over ``rounds`` as evenly as they go (the first rounds take one more)."""
+    return [requests // rounds + (1 if n < requests % rounds else 0) for n in range(rounds)]
+
+
+def in_round_pages(page: Page, shares: list[int], warmups: int) -> list[Page]:
+    """``page`` for each round of ``shares`` requests: a POST page's rounds each take their own cases (one per timed
+    request and one per warm-up), the others are the page itself."""
+    if not page.subjects:
+        return [page] * len(shares)
+    rounds, taken = [], 0
+    for share in shares:
+        rounds.append(replace(page, subjects=page.subjects[taken : taken + share + warmups]))
+        taken += share + warmups
+    return rounds
+
+
+def merged(results: list[Result]) -> Result:
+    """One page's rounds as one result: every timed request, every status, the first SQL count reported."""
+    whole = Result(results[0].name, path=results[0].path)
+    for result in results:
+        whole.latencies.extend(result.latencies)
+        for status, n in result.statuses.items():
+            whole.statuses[status] = whole.statuses.get(status, 0) + n
+        if whole.sql is None:
+            whole.sql = result.sql
+    return whole
 
 
 def ready_for_precheck(limit: int) -> tuple[int, ...]:

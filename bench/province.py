@@ -75,7 +75,8 @@ class Size:
     #: open cases on 夷陵区档案局's worklist (county-staff)
     county_open: int
     #: of them, at least this many waiting for its pre-check (ARC-10.2.1): the bench's POST pages fire
-    #: ``start_precheck`` on each once, so one full run (two pages of 200 requests and 8 warm-ups) needs 416
+    #: ``start_precheck`` on each once, so one full run (two pages of 200 requests, and 8 warm-ups in each of its 4
+    #: rounds) needs 464
     transition_subjects: int
     articles: int
     adoptions: int

@@ -429,7 +429,7 @@ def run(args: Any) -> dict[str, Any]:
     if reuse:
         # a run uses up the POST pages' subjects (each case is pre-checked once): a province whose subjects an
         # earlier run used is generated afresh rather than measured with the POST pages left out or cut short
-        needed = pg.subjects_needed(args.requests, args.clients)
+        needed = pg.subjects_needed(args.requests, args.clients, args.rounds)
         left = subjects_left(url, needed)
         if left < needed:
             log(f"  the POST pages' cases are used up ({left} left, {needed} needed): generating afresh")
@@ -457,45 +457,59 @@ def run(args: Any) -> dict[str, Any]:
 
     app = app_for(url)
     with app.app_context():
-        page_list = pg.resolve_pages(transition_subjects=2 * (args.requests + 4 * args.clients))
+        page_list = pg.resolve_pages(
+            transition_subjects=pg.subjects_needed(args.requests, args.clients, args.rounds)
+        )
         db.session.remove()
         db.engine.dispose()
 
     compile_bytecode()
-    log(f"gunicorn, {args.workers} workers, {args.clients} clients, {args.requests} requests per page…")
+    rounds = args.rounds
+    log(f"gunicorn, {args.workers} workers, {args.clients} clients, {args.requests} requests per page "
+        f"in {rounds} round(s)…")  # fmt: skip
     with gunicorn(url, args.workers) as (port, process):
         clients: list[pg.Backend] = [pg.HttpBackend("127.0.0.1", port) for _ in range(args.clients)]
         accounts = pg.Accounts(clients[0])
         health = pg.Page("/healthz (baseline)", "/healthz", None, "none")
-
-        def measure_baseline(when: str) -> pg.Result:
-            measured = pg.measure(health, clients, accounts, requests=max(200, args.requests), max_seconds=60)
-            log(f"  baseline /healthz ({when}) p50 {measured.p50_ms} ms, p99 {measured.p99_ms} ms")
-            return measured
-
-        # the baseline is measured three times, before the first page, halfway and after the last, and its p50 is
-        # that of all three samples together: a single 0.6-second sample at the start moved by a third between two
-        # runs of the same code (2.8 and 4.1 ms), and every ratio with it
-        baselines = [measure_baseline("before the pages")]
+        # as many baseline requests as before rounds (three samples of 200), shared out over rounds + 1 samples
+        baseline_shares = pg.in_rounds(3 * max(200, args.requests), rounds + 1)
+        page_shares = pg.in_rounds(args.requests, rounds)
+        # The pages and the baseline are timed in rounds, a share of each page's requests a round, with the
+        # baseline before each round and once more after the last: this machine's speed drifts over the minutes a
+        # run takes (the same code's page moved by up to 30 % between runs timed a page after another), and a
+        # page timed all at once took the drift of its own minute, which its ratio then carried. Timed in rounds,
+        # each page and the baseline see every part of the run alike.
+        baselines: list[pg.Result] = []
+        parts: dict[str, list[pg.Result]] = {page.name: [] for page in page_list}
+        warmups = min(args.warmup or args.clients, args.clients)
+        round_pages = {page.name: pg.in_round_pages(page, page_shares, warmups) for page in page_list}
+        for number in range(rounds + 1):
+            measured = pg.measure(health, clients, accounts, requests=baseline_shares[number], max_seconds=60)
+            baselines.append(measured)
+            log(f"  baseline /healthz (before round {number + 1}) p50 {measured.p50_ms} ms, p99 {measured.p99_ms} ms"
+                if number < rounds else f"  baseline /healthz (after the last round) p50 {measured.p50_ms} ms")  # fmt: skip
+            if number == rounds:
+                break
+            for page in page_list:
+                parts[page.name].append(
+                    pg.measure(
+                        round_pages[page.name][number],
+                        clients,
+                        accounts,
+                        requests=page_shares[number],
+                        max_seconds=args.max_seconds / rounds,
+                        warmup_clients=args.warmup,
+                    )
+                )
         results: list[tuple[pg.Page, pg.Result]] = []
-        for index, page in enumerate(page_list):
-            if index == len(page_list) // 2:
-                baselines.append(measure_baseline("halfway"))
-            result = pg.measure(
-                page,
-                clients,
-                accounts,
-                requests=args.requests,
-                max_seconds=args.max_seconds,
-                warmup_clients=args.warmup,
-            )
+        for page in page_list:
+            result = pg.merged(parts[page.name])
             results.append((page, result))
             log(f"  {page.name}: p50 {result.p50_ms} ms, p99 {result.p99_ms} ms, "
                 f"{len(result.latencies)} requests, SQL {small.get(_key(page.name))} → {result.sql}"
                 + (f", ERRORS {result.errors}" if result.errors else ""))  # fmt: skip
-        baselines.append(measure_baseline("after the pages"))
         report["rss_mb"] = worker_rss_mb(process.pid)
-    baseline = pg.Result(health.name, latencies=[t for b in baselines for t in b.latencies])
+    baseline = pg.merged(baselines)
     base_p50 = baseline.p50_ms
     rows = [page_row(result, base_p50, small.get(_key(page.name))) for page, result in results]
     report["pages"] = rows
@@ -514,6 +528,7 @@ def run(args: Any) -> dict[str, Any]:
     log(f"  {report['tick_s']} s ({report['tick_detail']})")
     report["clients"], report["workers"] = args.clients, args.workers
     report["requests_per_page"], report["max_seconds_per_page"] = args.requests, args.max_seconds
+    report["rounds"] = rounds
     report["warmup_clients"] = args.warmup or args.clients
     report["measured_at"] = datetime.now(UTC).isoformat(timespec="seconds")
     with suppress(OSError):

@@ -177,7 +177,7 @@ def test_the_generated_province_has_a_case_for_every_post_of_a_run(province: Fla
     """The POST pages fire ``start_precheck`` (ARC-10.2.1) once per case: the generator leaves at least
     `Size.transition_subjects` cases waiting for 夷陵区档案局's pre-check, whatever its mix drew."""
     assert province.extensions["bench_counts"]["transition_ready"] >= SIZES["tiny"].transition_subjects
-    assert SIZES["full"].transition_subjects >= pg.subjects_needed(200, 8)
+    assert SIZES["full"].transition_subjects >= pg.subjects_needed(200, 8, rounds=4)
 
 
 def test_a_run_uses_up_as_many_cases_as_the_bench_reckons() -> None:
@@ -202,6 +202,53 @@ def test_a_run_uses_up_as_many_cases_as_the_bench_reckons() -> None:
         backends = [Backend() for _ in range(clients)]
         pg.measure(page, backends, NoAccounts(), requests=requests, max_seconds=60)  # type: ignore[arg-type]
     assert len(used) == len(set(used)) == pg.subjects_needed(requests, clients)
+
+
+def test_a_run_in_rounds_uses_a_case_per_timed_request_and_per_warm_up_of_each_round() -> None:
+    """Timed in rounds, each round of a POST page takes cases no other round took, and the whole run takes what
+    `subjects_needed` reckons with the rounds' warm-ups counted (the runner checks it before reusing a province)."""
+    used: list[str] = []
+    lock = threading.Lock()
+
+    class Backend:
+        def request(self, method: str, path: str, headers: dict, body: bytes | None = None):  # noqa: ANN201
+            with lock:
+                used.append(path)
+            return 200, {}, b""
+
+    class NoAccounts:
+        def headers(self, page: pg.Page) -> dict[str, str]:
+            return {}
+
+    requests, clients, rounds = 30, 4, 4
+    shares = pg.in_rounds(requests, rounds)
+    assert shares == [8, 8, 7, 7]
+    timed = 0
+    for half in (range(0, 500), range(500, 1000)):
+        page = pg.Page("POST", "/api/v1/cases/{id}/events", None, "none", "POST", tuple(half), {"event": "x"})
+        for share, round_page in zip(shares, pg.in_round_pages(page, shares, clients), strict=True):
+            backends = [Backend() for _ in range(clients)]
+            result = pg.measure(
+                round_page, backends, NoAccounts(), requests=share, max_seconds=60, min_requests=1
+            )  # type: ignore[arg-type]
+            timed += len(result.latencies)
+    assert timed == 2 * requests
+    assert len(used) == len(set(used)) == pg.subjects_needed(requests, clients, rounds)
+
+
+def test_a_pages_rounds_are_read_as_one_result() -> None:
+    """Its p50 and p99 over every timed request of every round; its failures summed; the SQL count as reported."""
+    rounds = [
+        pg.Result("page", latencies=[0.010, 0.020], statuses={200: 2}, sql=None, path="/p"),
+        pg.Result("page", latencies=[0.030], statuses={200: 1, 500: 1}, sql=7, path="/p"),
+        pg.Result("page", latencies=[0.040, 0.050], statuses={200: 2}, sql=7, path="/p"),
+    ]
+    whole = pg.merged(rounds)
+    assert whole.latencies == [0.010, 0.020, 0.030, 0.040, 0.050]
+    assert (whole.p50_ms, whole.statuses, whole.errors, whole.sql) == (30.0, {200: 5, 500: 1}, {500: 1}, 7)
+    assert pg.in_rounds(200, 4) == [50] * 4 and sum(pg.in_rounds(601, 5)) == 601
+    get = pg.Page("GET", "/notices/")
+    assert pg.in_round_pages(get, [50, 50], 8) == [get, get]
 
 
 _MASTER = """
