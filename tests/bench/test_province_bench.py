@@ -180,60 +180,58 @@ def test_the_generated_province_has_a_case_for_every_post_of_a_run(province: Fla
     assert SIZES["full"].transition_subjects >= pg.subjects_needed(200, 8, rounds=4)
 
 
+class _Recorder:
+    """A stand-in server that answers 200 and notes every path asked for (from any client thread)."""
+
+    def __init__(self) -> None:
+        self.used: list[str] = []
+        self.lock = threading.Lock()
+
+    def request(self, method: str, path: str, headers: dict, body: bytes | None = None):  # noqa: ANN201
+        with self.lock:
+            self.used.append(path)
+        return 200, {}, b""
+
+
+class _NoAccounts:
+    def headers(self, page: pg.Page) -> dict[str, str]:
+        return {}
+
+
+def _post_pages() -> list[pg.Page]:
+    """The two POST pages of a run, each with cases of its own."""
+    return [
+        pg.Page("POST", "/api/v1/cases/{id}/events", None, "none", "POST", tuple(half), {"event": "x"})
+        for half in (range(0, 500), range(500, 1000))
+    ]
+
+
 def test_a_run_uses_up_as_many_cases_as_the_bench_reckons() -> None:
     """`subjects_needed` is what the runner checks before reusing a province (``--reuse``): two POST pages of
     ``requests`` timed requests and one warm-up per client each use a case per request, no more."""
-    used: list[str] = []
-    lock = threading.Lock()
-
-    class Backend:
-        def request(self, method: str, path: str, headers: dict, body: bytes | None = None):  # noqa: ANN201
-            with lock:
-                used.append(path)
-            return 200, {}, b""
-
-    class NoAccounts:
-        def headers(self, page: pg.Page) -> dict[str, str]:
-            return {}
-
+    server = _Recorder()
     requests, clients = 30, 4
-    for half in (range(0, 500), range(500, 1000)):
-        page = pg.Page("POST", "/api/v1/cases/{id}/events", None, "none", "POST", tuple(half), {"event": "x"})
-        backends = [Backend() for _ in range(clients)]
-        pg.measure(page, backends, NoAccounts(), requests=requests, max_seconds=60)  # type: ignore[arg-type]
-    assert len(used) == len(set(used)) == pg.subjects_needed(requests, clients)
+    for page in _post_pages():
+        pg.measure(page, [server] * clients, _NoAccounts(), requests=requests, max_seconds=60)  # type: ignore[arg-type]
+    assert len(server.used) == len(set(server.used)) == pg.subjects_needed(requests, clients)
 
 
 def test_a_run_in_rounds_uses_a_case_per_timed_request_and_per_warm_up_of_each_round() -> None:
     """Timed in rounds, each round of a POST page takes cases no other round took, and the whole run takes what
     `subjects_needed` reckons with the rounds' warm-ups counted (the runner checks it before reusing a province)."""
-    used: list[str] = []
-    lock = threading.Lock()
-
-    class Backend:
-        def request(self, method: str, path: str, headers: dict, body: bytes | None = None):  # noqa: ANN201
-            with lock:
-                used.append(path)
-            return 200, {}, b""
-
-    class NoAccounts:
-        def headers(self, page: pg.Page) -> dict[str, str]:
-            return {}
-
+    server = _Recorder()
     requests, clients, rounds = 30, 4, 4
     shares = pg.in_rounds(requests, rounds)
     assert shares == [8, 8, 7, 7]
     timed = 0
-    for half in (range(0, 500), range(500, 1000)):
-        page = pg.Page("POST", "/api/v1/cases/{id}/events", None, "none", "POST", tuple(half), {"event": "x"})
+    for page in _post_pages():
         for share, round_page in zip(shares, pg.in_round_pages(page, shares, clients), strict=True):
-            backends = [Backend() for _ in range(clients)]
             result = pg.measure(
-                round_page, backends, NoAccounts(), requests=share, max_seconds=60, min_requests=1
+                round_page, [server] * clients, _NoAccounts(), requests=share, max_seconds=60, min_requests=1
             )  # type: ignore[arg-type]
             timed += len(result.latencies)
     assert timed == 2 * requests
-    assert len(used) == len(set(used)) == pg.subjects_needed(requests, clients, rounds)
+    assert len(server.used) == len(set(server.used)) == pg.subjects_needed(requests, clients, rounds)
 
 
 def test_a_pages_rounds_are_read_as_one_result() -> None:
