@@ -185,11 +185,11 @@ def in_round_pages(page: Page, shares: list[int], warmups: int) -> list[Page]:
     request and one per warm-up), the others are the page itself."""
     if not page.subjects:
         return [page] * len(shares)
-    rounds, taken = [], 0
+    pages, taken = [], 0
     for share in shares:
-        rounds.append(replace(page, subjects=page.subjects[taken : taken + share + warmups]))
+        pages.append(replace(page, subjects=page.subjects[taken : taken + share + warmups]))
         taken += share + warmups
-    return rounds
+    return pages
 
 
 def merged(results: list[Result]) -> Result:

@@ -483,13 +483,14 @@ def run(args: Any) -> dict[str, Any]:
         parts: dict[str, list[pg.Result]] = {page.name: [] for page in page_list}
         warmups = min(args.warmup or args.clients, args.clients)
         round_pages = {page.name: pg.in_round_pages(page, page_shares, warmups) for page in page_list}
-        for number in range(rounds + 1):
+
+        def measure_baseline(number: int, when: str) -> None:
             measured = pg.measure(health, clients, accounts, requests=baseline_shares[number], max_seconds=60)
             baselines.append(measured)
-            log(f"  baseline /healthz (before round {number + 1}) p50 {measured.p50_ms} ms, p99 {measured.p99_ms} ms"
-                if number < rounds else f"  baseline /healthz (after the last round) p50 {measured.p50_ms} ms")  # fmt: skip
-            if number == rounds:
-                break
+            log(f"  baseline /healthz ({when}) p50 {measured.p50_ms} ms, p99 {measured.p99_ms} ms")
+
+        for number in range(rounds):
+            measure_baseline(number, f"before round {number + 1}")
             for page in page_list:
                 parts[page.name].append(
                     pg.measure(
@@ -501,6 +502,7 @@ def run(args: Any) -> dict[str, Any]:
                         warmup_clients=args.warmup,
                     )
                 )
+        measure_baseline(rounds, "after the last round")
         results: list[tuple[pg.Page, pg.Result]] = []
         for page in page_list:
             result = pg.merged(parts[page.name])

@@ -97,7 +97,7 @@ def register_input_guards(app: Flask) -> None:
 def register_extensions(app: Flask) -> None:
     db.init_app(app)
     sqlite_wal.init_app(app)  # SQLite files: readers and the writer no longer wait on each other
-    read_transactions.init_app(app)  # PostgreSQL: a request that wrote nothing keeps its prepared statements
+    read_transactions.init_app(app)  # PostgreSQL: reads outside a transaction; prepared statements kept
     pool_check.init_app(app)  # a pooled connection is pinged before use only after it sat idle
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True, compare_type=True)
     login_manager.init_app(app)

@@ -319,7 +319,7 @@ def can_upload(user: User, case: Case, kind: str | None = None) -> Decision:
     seen = can_view(user, case)
     if not seen:
         return seen
-    return _upload_decision(_upload_kinds(user, case), case, kind)
+    return _upload_decision(_kinds_held(user, case), case, kind)
 
 
 def upload_kinds(user: User, case: Case, kinds: Iterable[str]) -> list[str]:
@@ -327,11 +327,11 @@ def upload_kinds(user: User, case: Case, kinds: Iterable[str]) -> list[str]:
     choices, with the user's standing in the case decided once rather than once per kind."""
     if not can_view(user, case):
         return []
-    allowed = _upload_kinds(user, case)
+    allowed = _kinds_held(user, case)
     return [kind for kind in kinds if _upload_decision(allowed, case, kind)]
 
 
-def _upload_kinds(user: User, case: Case) -> set[str]:
+def _kinds_held(user: User, case: Case) -> set[str]:
     return {k for function in case_functions(user, case) for k in UPLOAD_KINDS.get(function, ())}
 
 
