@@ -49,6 +49,14 @@ class Result:
     statuses: dict[int, int] = field(default_factory=dict)
     sql: int | None = None
     path: str = ""
+    #: CPU the server's workers spent while the requests ran, warm-ups included (None: not measured)
+    cpu_s: float | None = None
+
+    @property
+    def worker_cpu_ms(self) -> float | None:
+        """The workers' CPU a request of the page costs (every request answered, warm-ups included)."""
+        answered = sum(self.statuses.values())
+        return round(self.cpu_s * 1000 / answered, 2) if self.cpu_s is not None and answered else None
 
     @property
     def p50_ms(self) -> float | None:
@@ -193,8 +201,11 @@ def in_round_pages(page: Page, shares: list[int], warmups: int) -> list[Page]:
 
 
 def merged(results: list[Result]) -> Result:
-    """One page's rounds as one result: every timed request, every status, the first SQL count reported."""
+    """One page's rounds as one result: every timed request, every status, the first SQL count reported, the
+    workers' CPU of every round (unknown when a round's is)."""
     whole = Result(results[0].name, path=results[0].path)
+    cpu = [result.cpu_s for result in results]
+    whole.cpu_s = None if None in cpu else sum(c for c in cpu if c is not None)
     for result in results:
         whole.latencies.extend(result.latencies)
         for status, n in result.statuses.items():
@@ -428,8 +439,11 @@ def sql_once(page: Page, backend: Backend, accounts: Accounts) -> tuple[int | No
 
 
 def table(rows: list[dict[str, Any]]) -> str:
-    """page | p50 | p99 | × baseline p50 | SQL demo → province, as a Markdown table."""
-    lines = ["| page | p50 ms | p99 ms | × baseline p50 | SQL demo → province |", "|---|---|---|---|---|"]
+    """page | p50 | p99 | × baseline p50 | SQL demo → province | workers' CPU a request, as a Markdown table."""
+    lines = [
+        "| page | p50 ms | p99 ms | × baseline p50 | SQL demo → province | worker CPU ms |",
+        "|---|---|---|---|---|---|",
+    ]
     for row in rows:
         ratio = (
             f"{row['p50_ms'] / row['baseline_p50_ms']:.1f}"
@@ -444,15 +458,15 @@ def table(rows: list[dict[str, Any]]) -> str:
             note += f" **FAILED: {failed}**"
         lines.append(
             f"| {row['name']}{note} | {_fmt(row.get('p50_ms'))} | {_fmt(row.get('p99_ms'))} | {ratio} | "
-            f"{small} → {large} |"
+            f"{small} → {large} | {_fmt(row.get('worker_cpu_ms'), 2)} |"
         )
     return "\n".join(lines)
 
 
-def _fmt(value: float | None) -> str:
+def _fmt(value: float | None, places: int = 1) -> str:
     if value is None:
         return "—"
-    return f"{value:,.0f}" if value >= 100 else f"{value:.1f}"
+    return f"{value:,.0f}" if value >= 100 else f"{value:.{places}f}"
 
 
 Timer = Callable[[], float]

@@ -18,8 +18,10 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -297,6 +299,30 @@ def _wait_until_started(master: int, workers: int, *, quiet_for: float = 0.3, li
     raise RuntimeError("gunicorn's workers did not finish starting")
 
 
+def _cpu_of(proc: Path, fields: list[str]) -> float:
+    """A process's CPU time so far in seconds: ``schedstat``'s nanoseconds on a CPU, or ``stat``'s user + system
+    clock ticks where the kernel keeps no schedstat (10 ms steps: too coarse for a sample of the baseline)."""
+    with suppress(OSError, ValueError, IndexError):
+        return int((proc / "schedstat").read_text().split()[0]) / 1e9
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def workers_cpu(master: int) -> dict[Path, float]:
+    """The CPU time each of the master's workers has used so far, in seconds."""
+    return {proc: _cpu_of(proc, fields) for proc, fields in _workers(master).items()}
+
+
+def with_workers_cpu(master: int, measure: Callable[[], pg.Result]) -> pg.Result:
+    """``measure()``'s result with the CPU the workers spent while it ran (``cpu_s``); left unknown when a worker
+    came or went meanwhile. The workers serve nothing else during a run, so that CPU is the requests'."""
+    before = workers_cpu(master)
+    result = measure()
+    after = workers_cpu(master)
+    if before.keys() == after.keys():
+        result.cpu_s = sum(after.values()) - sum(before.values())
+    return result
+
+
 def worker_rss_mb(master: int) -> float | None:
     """The largest peak resident size (VmHWM) of the master's worker processes, in MB."""
     peaks = []
@@ -324,6 +350,7 @@ def page_row(result: pg.Result, baseline_p50: float | None, sql_small: int | Non
         "sql_large": result.sql,
         "path": result.path,
         "requests": len(result.latencies),
+        "worker_cpu_ms": result.worker_cpu_ms,
     }
     if result.errors:
         row["errors"] = {str(k): v for k, v in result.errors.items()}
@@ -485,7 +512,12 @@ def run(args: Any) -> dict[str, Any]:
         round_pages = {page.name: pg.in_round_pages(page, page_shares, warmups) for page in page_list}
 
         def measure_baseline(number: int, when: str) -> None:
-            measured = pg.measure(health, clients, accounts, requests=baseline_shares[number], max_seconds=60)
+            measured = with_workers_cpu(
+                process.pid,
+                partial(
+                    pg.measure, health, clients, accounts, requests=baseline_shares[number], max_seconds=60
+                ),
+            )
             baselines.append(measured)
             log(f"  baseline /healthz ({when}) p50 {measured.p50_ms} ms, p99 {measured.p99_ms} ms")
 
@@ -493,13 +525,17 @@ def run(args: Any) -> dict[str, Any]:
             measure_baseline(number, f"before round {number + 1}")
             for page in page_list:
                 parts[page.name].append(
-                    pg.measure(
-                        round_pages[page.name][number],
-                        clients,
-                        accounts,
-                        requests=page_shares[number],
-                        max_seconds=args.max_seconds / rounds,
-                        warmup_clients=args.warmup,
+                    with_workers_cpu(
+                        process.pid,
+                        partial(
+                            pg.measure,
+                            round_pages[page.name][number],
+                            clients,
+                            accounts,
+                            requests=page_shares[number],
+                            max_seconds=args.max_seconds / rounds,
+                            warmup_clients=args.warmup,
+                        ),
                     )
                 )
         measure_baseline(rounds, "after the last round")
@@ -508,7 +544,8 @@ def run(args: Any) -> dict[str, Any]:
             result = pg.merged(parts[page.name])
             results.append((page, result))
             log(f"  {page.name}: p50 {result.p50_ms} ms, p99 {result.p99_ms} ms, "
-                f"{len(result.latencies)} requests, SQL {small.get(_key(page.name))} → {result.sql}"
+                f"{len(result.latencies)} requests, SQL {small.get(_key(page.name))} → {result.sql}, "
+                f"worker CPU {result.worker_cpu_ms} ms a request"
                 + (f", ERRORS {result.errors}" if result.errors else ""))  # fmt: skip
         report["rss_mb"] = worker_rss_mb(process.pid)
     baseline = pg.merged(baselines)
@@ -520,6 +557,7 @@ def run(args: Any) -> dict[str, Any]:
         "p99_ms": baseline.p99_ms,
         "requests": len(baseline.latencies),
         "samples_p50_ms": [b.p50_ms for b in baselines],
+        "worker_cpu_ms": baseline.worker_cpu_ms,
     }
 
     log("ledger score of a province-year…")
@@ -544,6 +582,7 @@ def run(args: Any) -> dict[str, Any]:
     print()
     print(pg.table(rows))
     samples = report["baseline"]["samples_p50_ms"]
-    print(f"\nbaseline /healthz p50 {base_p50} ms (of {samples}) · ledger {report['ledger_s']} s · "
+    print(f"\nbaseline /healthz p50 {base_p50} ms (of {samples}), worker CPU {baseline.worker_cpu_ms} ms a request · "
+          f"ledger {report['ledger_s']} s · "
           f"tick {report['tick_s']} s · worker RSS {report['rss_mb']} MB · {backend_name} · written to {out}")  # fmt: skip
     return ordered

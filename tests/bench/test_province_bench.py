@@ -297,3 +297,60 @@ def test_a_client_signs_in_as_a_browser_does_and_its_page_views_set_no_cookie(pr
         status, answered, body = backend.request("GET", "/bureau/", headers)
         assert status == 200 and "set-cookie" not in answered
         assert "欢迎" not in body.decode()
+
+
+def test_a_pages_worker_cpu_is_its_rounds_cpu_over_every_answered_request() -> None:
+    """The workers' CPU a request: the rounds' CPU summed over every request answered (warm-ups are served too,
+    so they count); unknown when any round's is (a worker came or went), never a guess."""
+    rounds = [
+        pg.Result("page", latencies=[0.010] * 50, statuses={200: 58}, cpu_s=0.40),
+        pg.Result("page", latencies=[0.010] * 50, statuses={200: 58}, cpu_s=0.30),
+    ]
+    assert pg.merged(rounds).worker_cpu_ms == round(700 / 116, 2)
+    assert pg.merged([*rounds, pg.Result("page", latencies=[0.01], statuses={200: 1})]).worker_cpu_ms is None
+    assert pg.Result("page", cpu_s=0.1).worker_cpu_ms is None  # nothing answered
+    row = page_row(pg.merged(rounds), 1.0, 3)
+    assert row["worker_cpu_ms"] == 6.03
+    assert pg.table([row]).splitlines()[2].endswith("| 6.03 |")
+
+
+def test_the_workers_cpu_is_read_from_the_kernel_while_a_page_runs() -> None:
+    """`with_workers_cpu` reads the CPU the master's children spent during the measurement: a child that spins
+    for 0.3 s of CPU shows about that (and one sleeping shows about none); a child that exits meanwhile makes the
+    figure unknown."""
+    import os
+    import subprocess
+    import sys
+
+    from bench.runner import with_workers_cpu
+
+    spin = "import sys, time\nfor line in sys.stdin:\n    end = time.process_time() + float(line)\n" \
+        "    while time.process_time() < end: pass\n    print('done', flush=True)\n"  # fmt: skip
+    child = subprocess.Popen(
+        [sys.executable, "-c", spin], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    try:
+
+        def busy(seconds: float) -> pg.Result:
+            assert child.stdin is not None and child.stdout is not None
+            child.stdin.write(f"{seconds}\n")
+            child.stdin.flush()
+            assert child.stdout.readline().strip() == "done"
+            return pg.Result("page", statuses={200: 1})
+
+        assert with_workers_cpu(os.getpid(), lambda: busy(0.0)).cpu_s is not None  # started, its imports done
+        spun = with_workers_cpu(os.getpid(), lambda: busy(0.3)).cpu_s
+        idle = with_workers_cpu(os.getpid(), lambda: busy(0.0)).cpu_s
+        assert spun is not None and 0.28 <= spun <= 0.45
+        assert idle is not None and idle < 0.05
+
+        def exits() -> pg.Result:
+            assert child.stdin is not None
+            child.stdin.close()
+            child.wait(timeout=10)
+            return pg.Result("page", statuses={200: 1})
+
+        assert with_workers_cpu(os.getpid(), exits).cpu_s is None
+    finally:
+        child.kill()
+        child.wait()
