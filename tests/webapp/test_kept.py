@@ -34,3 +34,25 @@ def test_made_keeps_under_a_key_and_makes_afresh_without_one(app) -> None:  # no
         assert kept.made("k", lambda: make(True)) is False  # kept: not made again
         assert kept.made(None, lambda: make(1)) == 1 and kept.made(None, lambda: make(2)) == 2
         assert made == ["False", "1", "2"] and kept.get(None) is None
+
+
+def test_a_budget_bounds_what_the_entries_weigh_together_but_the_newest_stays(app) -> None:  # noqa: ANN001
+    """issue 12 (worker RSS ≤ 200 MB): values of very different sizes — a city office's ledger result and a
+    province office's year — are bounded by their weight, the least recently used dropped first; a value heavier
+    than the whole budget is still kept alone (the page that made it reads it again at once)."""
+    kept: Kept[str] = Kept("test_budget", 8, budget=10)
+    with app.app_context():
+        kept.put("a", "A", 4)
+        kept.put("b", "B", 4)
+        assert kept.get("a") == "A"  # now the most recently used: "b" goes first
+        kept.put("c", "C", 4)  # 12 > 10
+        assert (kept.get("a"), kept.get("b"), kept.get("c")) == ("A", None, "C")
+        kept.put("big", "BIG", 25)
+        assert [kept.get(k) for k in ("a", "c", "big")] == [None, None, "BIG"]
+        value = "V"
+        kept.put("small", value, 1)  # 26 > 10: the heavy one goes, the newest stays
+        assert kept.get("big") is None and kept.holds(value) and not kept.holds("BIG")
+        unbounded: Kept[int] = Kept("test_unbounded", 3)
+        for n in range(5):
+            unbounded.put(n, n, 10**9)  # no budget: only the count bounds it
+        assert [unbounded.get(n) for n in range(5)] == [None, None, 2, 3, 4]

@@ -301,3 +301,48 @@ def test_publication_names_are_the_offices_own_where_it_has_the_code(world: Worl
         ledger.in_office_words("6 = 《**组工信息》经验类单条", scheme, names)
         == "6 = 《市组工信息》经验类单条"
     )
+
+
+def test_the_kept_live_results_are_bounded_by_their_weight_and_the_page_lets_go_of_them_too(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """issue 12 (worker RSS ≤ 200 MB): an office head looking at period after period kept eight results of a
+    province office in each worker (256 MB resident measured). The live results are kept under a weight budget
+    (`LIVE_CACHE_WEIGHT`), and the ranking page's rendered sections of a result go when the ledger lets go of
+    it, so nothing keeps a dropped result alive."""
+    from flask import current_app
+
+    from webapp.articles.ledger import views
+
+    adopted(world, day=date(2026, 11, 10))
+    with current_app.test_request_context("/ledger/"):
+        q4 = ledger.live(world.office, Q4)
+        weight = ledger.result_weight(q4)
+        assert weight >= len(q4["units"]) + 1  # its units and at least the line of 甲's adoption (ZG-4.3)
+        monkeypatch.setattr(ledger._LIVE, "budget", weight + 1)  # room for one such result only
+        views._shown(q4, ledger.scheme_of(world.office), shared=True)
+        assert id(q4) in views._SHOWN
+        assert ledger.live(world.office, Q4) is q4 and ledger.still_kept(q4)
+        q3 = ledger.live(world.office, ledger.period_from("2026-Q3"))
+        assert not ledger.still_kept(q4) and ledger.still_kept(q3)
+        assert ledger.live(world.office, Q4) is not q4  # scored again from the records: the same figures
+        assert _unit(ledger.live(world.office, Q4), "甲县委组织部")["points"] == 6
+        views._shown(q3, ledger.scheme_of(world.office), shared=True)
+        assert id(q4) not in views._SHOWN and id(q3) in views._SHOWN
+
+
+def test_the_records_of_a_period_share_their_repeated_values(world: World) -> None:
+    """issue 12 (worker RSS): the driver makes every row's publication code, class, form and day a new object; the
+    records keep one of each (a province-year's records took half the memory they held), the same values."""
+    adopted(world, day=date(2026, 11, 10), title="一")
+    adopted(world, day=date(2026, 11, 10), title="二")
+    scheme = ledger.require_scheme(world.office)
+    collected = ledger.records(
+        world.office, scheme, Q4, ledger.roster(world.office, scheme), date(2027, 1, 5)
+    )
+    first, second = collected.records.adoptions[:2]
+    assert (first.publication, first.klass, first.form, first.day) == (
+        second.publication, second.klass, second.form, second.day,
+    )  # fmt: skip
+    assert first.article != second.article
+    assert all(getattr(first, f) is getattr(second, f) for f in ("publication", "klass", "form", "day"))

@@ -176,7 +176,8 @@ class _Shown:
 #: the live results shown last, by identity. A live result is one shared object until the office's records change
 #: (`ledger.live` keeps it); reading its sections and rules and rendering its 50 units again on every view was
 #: most of the page (a province office: 28.6 → 14.6 ms in process). A closed period's result is read from its row on
-#: every view and is not kept here. The entry holds the result, so its id is never another object's.
+#: every view and is not kept here. The entry holds the result, so its id is never another object's; it goes when
+#: the ledger no longer keeps its result (`ledger.still_kept`), so it never keeps a result alive by itself.
 _SHOWN: OrderedDict[int, _Shown] = OrderedDict()
 _SHOWN_KEPT = ledger.LIVE_CACHE_SIZE
 _SHOWN_LOCK = threading.Lock()
@@ -194,6 +195,12 @@ def _shown(result: dict[str, Any], scheme: LedgerScheme | None, *, shared: bool)
     if shared:
         with _SHOWN_LOCK:
             _SHOWN[id(result)] = shown
+            for gone in [
+                key
+                for key, kept in _SHOWN.items()
+                if kept is not shown and not ledger.still_kept(kept.result)
+            ]:
+                del _SHOWN[gone]
             while len(_SHOWN) > _SHOWN_KEPT:
                 _SHOWN.popitem(last=False)
     return shown

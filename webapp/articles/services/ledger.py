@@ -173,6 +173,10 @@ def records(
     )
     adoptions: list[LedgerAdoption] = []
     articles: dict[int, str] = {}
+    # the driver makes each row's publication code, class, form and day a new object: one of each kept and shared
+    # by every record that has it (a province-year's ~150,000 records held their own copies, most of the records'
+    # memory and so of a worker's peak while the year is scored)
+    share: Callable[[Any, Any], Any] = {}.setdefault
     # a batch of rows at a time (`partitions`): row by row, the result's own fetching cost as much as the loop
     for batch in rows.partitions():
         for article_id, unit_id, title, code, pub_name, klass, form, day in batch:
@@ -187,7 +191,17 @@ def records(
                 skipped["采用记录的类别或形式不在计分办法中，未计分"] += 1
                 continue
             articles[article_id] = unit
-            adoptions.append(LedgerAdoption(unit, str(article_id), code, klass, form, day, title))
+            adoptions.append(
+                LedgerAdoption(
+                    unit,
+                    str(article_id),
+                    share(code, code),
+                    share(klass, klass),
+                    share(form, form),
+                    share(day, day),
+                    title,
+                )
+            )
 
     instructions: list[LedgerInstruction] = []
     if articles:
@@ -293,7 +307,27 @@ def records_stamp(office: ArticleOffice) -> tuple[Any, ...]:
 #: live results kept per process, a few periods deep (the pages of one office read the same period again and
 #: again; a change of any record moves `records_stamp` and the next view scores afresh)
 LIVE_CACHE_SIZE = 8
-_LIVE: Kept[dict[str, Any]] = Kept("ledger_live", LIVE_CACHE_SIZE)
+#: and no more than this weight of them together (`result_weight`: a result's units and their lines, quotas and
+#: flags). A province office's result is large: its month weighs ~7,000 (~4 MB in memory), its quarter ~15,000
+#: (~8 MB), its year ~34,000 (~17 MB); a city's, a few hundred. Bounded by count only, an office head looking at
+#: a few periods kept eight such results in a worker (measured: 256 MB resident after eight periods, against the
+#: 200 MB a worker is to stay under, issue 12).
+LIVE_CACHE_WEIGHT = 40_000
+_LIVE: Kept[dict[str, Any]] = Kept("ledger_live", LIVE_CACHE_SIZE, budget=LIVE_CACHE_WEIGHT)
+
+
+def result_weight(result: dict[str, Any]) -> int:
+    """What a live result counts against `LIVE_CACHE_WEIGHT`: its units, and their lines, quotas and flags (its
+    memory follows them)."""
+    return sum(
+        1 + len(unit.get("lines") or ()) + len(unit.get("quotas") or ()) + len(unit.get("flags") or ())
+        for unit in result.get("units") or ()
+    )
+
+
+def still_kept(result: dict[str, Any]) -> bool:
+    """Whether ``result`` is one of the live results kept now (what is made of it may be kept as long)."""
+    return _LIVE.holds(result)
 
 
 def _made_of(
@@ -354,7 +388,7 @@ def live(
     out["unplaced"] = who.unplaced
     out["unit_ids"] = {name: unit_id for name, unit_id in who.ids.items()}
     if key is not None:
-        _LIVE.put(key, out)
+        _LIVE.put(key, out, result_weight(out))
     return out
 
 

@@ -19,14 +19,24 @@ PREFIX = "kaoping_kept_"
 
 
 class Kept(Generic[V]):
-    def __init__(self, name: str, size: int) -> None:
+    """At most ``size`` entries; with a ``budget``, also at most that much of the entries' weights together (what
+    a value weighs is the caller's measure, given to `put`), but never fewer than the newest entry: a store of
+    values of very different sizes (a city office's ledger result and a province office's year) is bounded by
+    what it holds, not only by how many."""
+
+    def __init__(self, name: str, size: int, budget: int | None = None) -> None:
         self.name = f"{PREFIX}{name}"
         self.size = size
+        self.budget = budget
         self._lock = threading.Lock()
 
     def _entries(self) -> OrderedDict[Hashable, V]:
         entries: OrderedDict[Hashable, V] = current_app.extensions.setdefault(self.name, OrderedDict())
         return entries
+
+    def _weights(self) -> dict[Hashable, int]:
+        weights: dict[Hashable, int] = current_app.extensions.setdefault(f"{self.name}_weights", {})
+        return weights
 
     def get(self, key: Hashable) -> V | None:
         """The value kept under ``key`` (now the most recently used), or None."""
@@ -37,15 +47,25 @@ class Kept(Generic[V]):
                 entries.move_to_end(key)
             return found
 
-    def put(self, key: Hashable, value: V) -> V:
-        """Keep ``value`` under ``key``, dropping the least recently used beyond the size; returns ``value``."""
+    def put(self, key: Hashable, value: V, weight: int = 0) -> V:
+        """Keep ``value`` under ``key``, dropping the least recently used beyond the size (and the budget, where
+        there is one: ``weight`` is what ``value`` counts against it); returns ``value``."""
         with self._lock:
-            entries = self._entries()
+            entries, weights = self._entries(), self._weights()
             entries[key] = value
             entries.move_to_end(key)
-            while len(entries) > self.size:
-                entries.popitem(last=False)
+            weights[key] = weight
+            while len(entries) > self.size or (
+                self.budget is not None and len(entries) > 1 and sum(weights.values()) > self.budget
+            ):
+                dropped, _ = entries.popitem(last=False)
+                weights.pop(dropped, None)
         return value
+
+    def holds(self, value: object) -> bool:
+        """Whether ``value`` itself (not an equal one) is kept now."""
+        with self._lock:
+            return any(kept is value for kept in self._entries().values())
 
     def made(self, key: Hashable | None, make: Callable[[], V]) -> V:
         """The value kept under ``key``, or ``make()`` kept there now; ``make()`` alone, kept nowhere, when ``key``
