@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import functools
 import threading
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -168,42 +167,24 @@ class _Shown:
     """A live result the ranking page showed: its facts and its rendered pages of sections."""
 
     result: dict[str, Any]
-    scheme: tuple[str, int] | None
     facts: ledger_pages.RankingFacts
     pages: dict[tuple[str, int], Markup] = field(default_factory=dict)
 
 
-#: the live results shown last, by identity. A live result is one shared object until the office's records change
-#: (`ledger.live` keeps it); reading its sections and rules and rendering its 50 units again on every view was
-#: most of the page (a province office: 28.6 → 14.6 ms in process). A closed period's result is read from its row on
-#: every view and is not kept here. The entry holds the result, so its id is never another object's; it goes when
-#: the ledger no longer keeps its result (`ledger.still_kept`), so it never keeps a result alive by itself.
-_SHOWN: OrderedDict[int, _Shown] = OrderedDict()
-_SHOWN_KEPT = ledger.LIVE_CACHE_SIZE
-_SHOWN_LOCK = threading.Lock()
+#: a live result is one shared object until the office's records change (`ledger.live` keeps it); reading its
+#: sections and rules and rendering its 50 units again on every view was most of the page (a province office: 28.6
+#: → 14.6 ms in process). What the page makes of it is kept with it (`ledger.kept_with`) and dropped with it. A
+#: closed period's result is read from its row on every view and nothing is kept of it.
+_PAGES_LOCK = threading.Lock()
 
 
 def _shown(result: dict[str, Any], scheme: LedgerScheme | None, *, shared: bool) -> _Shown:
     scheme_key = (scheme.id, scheme.version) if scheme is not None else None
-    if shared:
-        with _SHOWN_LOCK:
-            found = _SHOWN.get(id(result))
-            if found is not None and found.result is result and found.scheme == scheme_key:
-                _SHOWN.move_to_end(id(result))
-                return found
-    shown = _Shown(result, scheme_key, ledger_pages.ranking_facts(result, scheme))
-    if shared:
-        with _SHOWN_LOCK:
-            _SHOWN[id(result)] = shown
-            for gone in [
-                key
-                for key, kept in _SHOWN.items()
-                if kept is not shown and not ledger.still_kept(kept.result)
-            ]:
-                del _SHOWN[gone]
-            while len(_SHOWN) > _SHOWN_KEPT:
-                _SHOWN.popitem(last=False)
-    return shown
+
+    def make() -> _Shown:
+        return _Shown(result, ledger_pages.ranking_facts(result, scheme))
+
+    return ledger.kept_with(result, ("ranking", scheme_key), make) if shared else make()
 
 
 def _ranking_sections(
@@ -222,7 +203,7 @@ def _ranking_sections(
                 **flags,
             )
         )
-        with _SHOWN_LOCK:
+        with _PAGES_LOCK:
             shown.pages[key] = found
     return found
 

@@ -62,10 +62,21 @@ class Kept(Generic[V]):
                 weights.pop(dropped, None)
         return value
 
-    def holds(self, value: object) -> bool:
-        """Whether ``value`` itself (not an equal one) is kept now."""
+    def make_room(self, weight: int) -> None:
+        """Drop the least recently used entries until one weighing ``weight`` fits the budget beside the rest:
+        called before a heavy value is made, so what is kept and what is being made are never both over it."""
+        if self.budget is None:
+            return
         with self._lock:
-            return any(kept is value for kept in self._entries().values())
+            entries, weights = self._entries(), self._weights()
+            while entries and sum(weights.values()) + weight > self.budget:
+                dropped, _ = entries.popitem(last=False)
+                weights.pop(dropped, None)
+
+    def values(self) -> list[V]:
+        """The values kept now, the least recently used first."""
+        with self._lock:
+            return list(self._entries().values())
 
     def made(self, key: Hashable | None, make: Callable[[], V]) -> V:
         """The value kept under ``key``, or ``make()`` kept there now; ``make()`` alone, kept nowhere, when ``key``
