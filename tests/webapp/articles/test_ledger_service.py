@@ -335,7 +335,7 @@ def test_the_kept_live_results_are_bounded_by_their_weight_and_what_the_page_mad
 
 def test_the_records_of_a_period_share_their_repeated_values(world: World) -> None:
     """issue 12 (worker RSS): the driver makes every row's publication code, class, form and day a new object; the
-    records keep one of each (a province-year's records took half the memory they held), the same values."""
+    records keep one of each, the same values (a province-year's records: 36.7 → 18.5 MB)."""
     adopted(world, day=date(2026, 11, 10), title="一")
     adopted(world, day=date(2026, 11, 10), title="二")
     scheme = ledger.require_scheme(world.office)
@@ -355,7 +355,7 @@ def test_a_period_is_scored_with_the_kept_results_making_room_for_it_first(
 ) -> None:
     """issue 12 (worker RSS): before a period is scored afresh, the kept results make room for the one about to be
     made (`expected_weight`: its roster and months), so a worker never holds a kept year and the scoring of another
-    at once. Measured on the generated province: a second year took a worker from 233.5 to 254.9 MB resident."""
+    at once (the generated province, tracemalloc: a second year's scoring peak 73.7 MB with the first kept, 56.6)."""
     from flask import current_app
 
     from webapp.articles.services.ledger import score_ledger
