@@ -66,10 +66,8 @@ def test_room_is_made_before_a_heavy_value_is_made(app) -> None:  # noqa: ANN001
         kept.put("a", "A", 4)
         kept.put("b", "B", 4)
         kept.make_room(2)  # 8 + 2 fits
-        assert (kept.get("a"), kept.get("b")) == (
-            "A",
-            "B",
-        )  # read in that order: "a" is the least recently used
+        # both still kept; read in that order, "a" is now the least recently used
+        assert (kept.get("a"), kept.get("b")) == ("A", "B")
         kept.make_room(5)  # 8 + 5 does not: "a" goes
         assert (kept.get("a"), kept.get("b")) == (None, "B")
         kept.make_room(11)  # more than the whole budget: everything goes
