@@ -3,9 +3,10 @@
 A connection kept in the pool may have been closed by the server meanwhile (PostgreSQL restarted, an idle
 timeout, a proxy or a network between), and a request that got such a connection would fail on its first
 statement. SQLAlchemy's ``pool_pre_ping`` guards against it by sending a statement of its own (``;`` with psycopg)
-at every checkout, that is at the start of every request: one more round trip to the server each time. On the generated province, in process on PostgreSQL (400 requests a page, two
-alternating rounds): checking a connection out cost 0.23 ms of Python with the ping and 0.09 without, and the
-province's case list took 7.0 / 6.6 → 6.5 / 6.4 ms a request, the case page 9.1 / 9.1 → 8.9 / 8.5.
+at every checkout, that is at the start of every request: one more round trip to the server each time. On the
+generated province, in process on PostgreSQL (400 requests a page, two alternating rounds): checking a connection
+out cost 0.23 ms of Python with the ping and 0.09 without, and the province's case list took 7.0 / 6.6 → 6.5 / 6.4
+ms a request, the case page 9.1 / 9.1 → 8.9 / 8.5.
 
 So the check is skipped for a connection that was given back to the pool less than `CHECK_AFTER_IDLE` seconds
 ago, as HikariCP does (``aliveBypassWindowMs``, 500 ms): a busy worker takes back the connection it returned a few

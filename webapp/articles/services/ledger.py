@@ -346,16 +346,21 @@ def expected_weight(who: Roster, period: Period) -> int:
     return len(who.units) * (4 + 2 * period.length)
 
 
+def _entry_of(result: dict[str, Any]) -> _Live | None:
+    """The kept entry of the live result ``result`` itself (not an equal one), or None when it is not kept."""
+    return next((entry for entry in _LIVE.values() if entry.result is result), None)
+
+
 def still_kept(result: dict[str, Any]) -> bool:
     """Whether ``result`` is one of the live results kept now."""
-    return any(entry.result is result for entry in _LIVE.values())
+    return _entry_of(result) is not None
 
 
 def kept_with(result: dict[str, Any], name: Hashable, make: Callable[[], T]) -> T:
     """``make()``, kept with the live result ``result`` under ``name`` for as long as the ledger keeps the result
     and dropped with it (the ranking page's facts and rendered sections of it: kept apart, they kept a result the
     ledger had let go of alive); made afresh each time for a result that is not kept (a closed period's)."""
-    entry = next((entry for entry in _LIVE.values() if entry.result is result), None)
+    entry = _entry_of(result)
     if entry is None:
         return make()
     with _MADE_LOCK:
