@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
 import pytest
 
 from config.ledger_schemes import load_ledger_scheme, parse_ledger_text
-from tests.workflow.scoring.ledger.helpers import scheme
+from tests.workflow.scoring.ledger.helpers import adoptions, instruction, scheme, score, unit
 from workflow.scoring.ledger import LedgerError
 from workflow.scoring.ledger.rows import events_from_data, parse_day, records_from_rows, roster_from_rows
 
@@ -132,3 +133,45 @@ def test_invalid_toml_names_the_line():
     with pytest.raises(LedgerError) as refused:
         parse_ledger_text('id = "x"\nname = \n', "bad.toml")
     assert refused.value.code == "ledger.scheme.invalid_syntax" and "第2行" in refused.value.message
+
+
+# -- records the roster cannot place (the engine's own refusals) ----------------------------------------------
+
+
+def _placed(article: str, unit_name: str, row: int):
+    (adoption,) = adoptions(
+        ZG, unit_name, "《河南组工信息》", "经验类", "单条", day=date(2020, 4, 10), article=article
+    )
+    return replace(adoption, row=row)
+
+
+def test_an_adoption_by_a_unit_not_on_the_roster_is_refused_naming_its_first_row():
+    """The first adoption, in the records' order, of the first unit that is not on the roster is the one named,
+    whatever else follows (adoptions are grouped by unit and article before they are scored)."""
+    records = [
+        _placed("1", "县A", 2),
+        _placed("2", "县Z", 3),  # the first unit not on the roster: its first adoption
+        _placed("2", "县Z", 4),
+        _placed("3", "县Y", 5),
+        _placed("4", "县Z", 6),
+    ]
+    with pytest.raises(LedgerError) as refused:
+        score(ZG, [unit(ZG, "县A", "县（市、区）委组织部")], "2020-Q2", records)
+    error = refused.value
+    assert error.code == "ledger.input.unknown_unit"
+    assert (error.row, error.column, error.params["value"]) == (3, "单位", "县Z")
+
+
+def test_an_instruction_on_an_article_the_unit_has_no_adoption_of_is_refused_naming_its_row():
+    """An instruction's article must be one of its unit's adopted articles (ZG-4.5 adds to an adopted article):
+    the same article number adopted by another unit does not count."""
+    roster = [unit(ZG, "县A", "县（市、区）委组织部"), unit(ZG, "县B", "县（市、区）委组织部")]
+    records = [_placed("1", "县A", 2), _placed("2", "县B", 3)]
+    fine = replace(instruction(ZG, "县A", "1", "省领导"), row=2)
+    stray = replace(instruction(ZG, "县A", "2", "省领导"), row=3)  # 县B's article
+    assert score(ZG, roster, "2020-Q2", records, [fine]).unit("县A").points > 0
+    with pytest.raises(LedgerError) as refused:
+        score(ZG, roster, "2020-Q2", records, [fine, stray])
+    error = refused.value
+    assert error.code == "ledger.input.no_article"
+    assert (error.row, error.column, error.params["value"]) == (3, "稿件编号", "2")
