@@ -17,12 +17,12 @@ try:
 
     from config.rulesets import use_registered_dir
     from config.settings import config_for
-    from webapp.core import api, auth, pool_check, read_transactions, sql_count, sqlite_wal
+    from webapp.core import api, auth, pool_check, read_transactions, schema_migrations, sql_count, sqlite_wal
     from webapp.core.api.validation import DepthSafeJSONProvider
     from webapp.core.auth.permissions import PERMISSION_ATTR, public
     from webapp.core.denials import register_denial_audit
     from webapp.core.errors import register_errorhandlers
-    from webapp.core.extensions import bootstrap, csrf, db, login_manager, migrate
+    from webapp.core.extensions import bootstrap, csrf, db, login_manager
     from webapp.core.feature import EXTENSION_KEY, Feature, features_of
     from webapp.core.nul_guard import register_nul_guard
     from webapp.core.request_args import DatabaseIdConverter
@@ -99,7 +99,8 @@ def register_extensions(app: Flask) -> None:
     sqlite_wal.init_app(app)  # SQLite files: readers and the writer no longer wait on each other
     read_transactions.init_app(app)  # PostgreSQL: reads outside a transaction; prepared statements kept
     pool_check.init_app(app)  # a pooled connection is pinged before use only after it sat idle
-    migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True, compare_type=True)
+    # Flask-Migrate (Alembic) is set up when a command or a test first uses it, never in a web worker
+    schema_migrations.init_app(app, directory=str(MIGRATIONS_DIR), render_as_batch=True, compare_type=True)
     login_manager.init_app(app)
     auth.init_app(app)
     csrf.init_app(app)

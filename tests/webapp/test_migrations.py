@@ -11,6 +11,7 @@ from flask_migrate import downgrade, upgrade
 
 from tests import database as test_database
 from tests.factories import make_test_app
+from webapp import MIGRATIONS_DIR
 from webapp.articles.models import is_fulltext_table
 from webapp.core.extensions import db
 from webapp.core.models import GENESIS_HASH, AuditEvent
@@ -40,6 +41,32 @@ def test_migrations_on_an_empty_database_match_the_models(tmp_path):
         diff, tables = _schema_differences()
     assert diff == []
     assert set(db.metadata.tables) <= tables
+
+
+def test_the_db_commands_upgrade_and_downgrade_through_the_command_line(tmp_path):
+    """`kaoping db upgrade / downgrade / current` (docs/operations.md): Flask-Migrate's command group, loaded when
+    the command line first reaches it (webapp/core/schema_migrations.py), parses its own options (``-d``) and runs
+    its commands; once Flask-Migrate is set up, its own group answers. (Alembic prints to the interpreter's own
+    stdout, which the runner does not capture: the database says where it stands.)"""
+    app = make_test_app(tmp_path, own_database=True)
+    runner = app.test_cli_runner()
+    head = ScriptDirectory(str(MIGRATIONS_DIR)).get_current_head()
+
+    def revision() -> str | None:
+        with app.app_context(), db.engine.connect() as connection:
+            return MigrationContext.configure(connection).get_current_revision()
+
+    assert revision() is None
+    missing = str(tmp_path / "nowhere")
+    assert runner.invoke(args=["db", "-d", missing, "upgrade"]).exit_code != 0  # no scripts there
+    assert revision() is None
+    assert runner.invoke(args=["db", "-d", str(MIGRATIONS_DIR), "upgrade"]).exit_code == 0
+    assert revision() == head
+    assert runner.invoke(args=["db", "current"]).exit_code == 0
+    assert runner.invoke(args=["db", "downgrade"]).exit_code == 0
+    assert revision() not in (head, None)
+    assert runner.invoke(args=["db", "upgrade"]).exit_code == 0
+    assert revision() == head
 
 
 def test_the_latest_migration_downgrades_and_upgrades_again(tmp_path):

@@ -12,7 +12,6 @@ import click
 import sqlalchemy as sa
 from flask import current_app
 from flask.cli import with_appcontext
-from flask_migrate import upgrade
 
 from config.rulesets import load_ruleset
 from webapp.core import clock
@@ -36,6 +35,8 @@ def _ensure_sqlite_folder() -> None:
 @with_appcontext
 def init_db_command() -> None:
     """Create or upgrade the database schema (Alembic migrations)."""
+    from flask_migrate import upgrade  # Alembic only where it is used (webapp/core/schema_migrations.py)
+
     Path(current_app.instance_path).mkdir(parents=True, exist_ok=True)
     Path(current_app.config["UPLOAD_FOLDER"]).mkdir(parents=True, exist_ok=True)
     _ensure_sqlite_folder()
