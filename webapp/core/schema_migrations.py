@@ -1,8 +1,8 @@
 """Flask-Migrate, set up on the app the first time something uses it (issue 12: worker RSS).
 
 Importing Flask-Migrate imports Alembic, and with it Mako and Pygments: ~10 MB resident and ~0.1 s in every
-process that builds the app, though only `kaoping init-db`, `kaoping db …` and the tests'
-migrations use it; a gunicorn worker and `kaoping tick` never do. So `init_app` leaves two stand-ins:
+process that builds the app, though only `kaoping init-db`, `kaoping db …` and the tests' migrations use it; a
+gunicorn worker and `kaoping tick` never do. So `init_app` leaves two stand-ins:
 
 - ``app.extensions["migrate"]``, where Flask-Migrate's functions (`upgrade`, `downgrade`…) and
   `webapp/migrations/env.py` read its settings: the first attribute read of it sets Flask-Migrate up on the app
@@ -34,9 +34,8 @@ class _Settings:
 
         from webapp.core.extensions import db
 
-        Migrate(
-            self._app, db, **self._options
-        )  # its init_app puts its own settings in app.extensions["migrate"]
+        # Flask-Migrate's init_app puts its own settings in app.extensions["migrate"] (and its db group in app.cli)
+        Migrate(self._app, db, **self._options)
         settings = self._app.extensions["migrate"]
         if settings is self:
             raise RuntimeError("Flask-Migrate did not set itself up on the app")

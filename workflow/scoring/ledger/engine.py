@@ -113,12 +113,12 @@ def score_ledger(
         instructed = levels.get(name, no_levels)
         tally: dict[tuple[_Profile, int], int] = defaultdict(int)
         for article, found in articles.items():
-            several = found if isinstance(found, list) else None
-            if several is not None:
-                adoption = several[0]
+            several: list[Adoption] | None
+            if isinstance(found, list):
+                several, adoption = found, found[0]
                 month = min(_month(a.day, month_of, cut) for a in several)
             else:
-                adoption = found  # type: ignore[assignment]  # not a list: the article's one adoption
+                several, adoption = None, found
                 day = adoption.day
                 month = month_of.get(day)  # type: ignore[assignment]
                 if month is None:
