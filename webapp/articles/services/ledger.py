@@ -311,8 +311,9 @@ def records_stamp(office: ArticleOffice) -> tuple[Any, ...]:
 #: again; a change of any record moves `records_stamp` and the next view scores afresh)
 LIVE_CACHE_SIZE = 8
 #: and no more than this weight of them together (`result_weight`: a result's units and their lines, quotas and
-#: flags). A province office's result is large: its month weighs ~7,000 (~4 MB in memory), its quarter ~15,000
-#: (~8 MB), its year ~34,000 (~17 MB); a city's, a few hundred. Bounded by count only, an office head looking at
+#: flags). A large office's result is large: in the generated province 宜昌's (1,206 units) weighs ~7,000 for a
+#: month, ~15,000 for a quarter (~5 MB in memory) and ~34,000 for its year (~10 MB), the province office's (1,800
+#: units) ~23,000 and ~52,000; a small office's, a few hundred. Bounded by count only, an office head looking at
 #: a few periods kept eight such results in a worker (measured: 256 MB resident after eight periods, against the
 #: 200 MB a worker is to stay under, issue 12).
 LIVE_CACHE_WEIGHT = 40_000
