@@ -407,6 +407,7 @@ MESSAGES.update(
         "ledger.input.bad_number": "「{value}」不是合理的数字（应在0到{limit}之间）",
         "ledger.input.no_value": "办法中没有「{publication}」{klass}{form}的分值",
         "ledger.input.no_article": "稿件「{value}」没有采用记录，批示无从计分",
+        "ledger.input.not_grouped": "单位「{value}」的采用记录未连在一起，无法逐个单位计分",
         "ledger.input.tier_cap": "{tier}不超过{cap}人，填写了{count}人",
         "ledger.input.bad_rank": "名次{rank}应在1到参加排名单位数{n}之间",
         "ledger.input.unreadable": "无法读取该文件",

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from tests.webapp.articles.conftest import World
 from tests.webapp.articles.issue_world import adopted
 from tests.webapp.articles.office_steps import submitted
-from webapp.articles.models import ArticleOffice, LedgerPeriod, LedgerRecompute, OfficeUnit
+from webapp.articles.models import ArticleOffice, LedgerPeriod, LedgerRecompute, OfficeUnit, Publication
 from webapp.articles.services import commissions, incidents, instructions, ledger
 from webapp.core.extensions import db
 from webapp.core.models import AuditEvent
@@ -348,6 +348,49 @@ def test_the_records_of_a_period_share_their_repeated_values(world: World) -> No
     )  # fmt: skip
     assert first.article != second.article
     assert all(getattr(first, f) is getattr(second, f) for f in ("publication", "klass", "form", "day"))
+
+
+def test_the_adoptions_read_unit_after_unit_are_the_records_read_at_once(world: World) -> None:
+    """issue 12 (worker RSS): a live period reads the office's adoptions ordered by unit for the engine to score
+    one unit's at a time (`records(..., by_unit=True)`). What it reads and what it leaves out are the records read
+    at once: an adoption in a publication the scheme does not list is skipped and counted, and a provincial
+    leader's instruction on it left out (ZG-4.5 adds to a scored article); a county leader's is counted as not
+    scored (ZG-4.5 names national, provincial and city leaders)."""
+    outside = Publication(office_id=world.office.id, code="XX", name="《内部参阅》")
+    db.session.add(outside)
+    db.session.commit()
+    scored = [
+        adopted(world, day=date(2026, 11, 10), title="甲县经验"),
+        adopted(
+            world, day=date(2026, 11, 11), title="乙区经验", officer=world.officer_b, signer=world.signer_b
+        ),
+        adopted(world, day=date(2026, 11, 12), title="甲县经验二"),
+    ]
+    unscored = adopted(world, day=date(2026, 11, 13), title="内部参阅稿", publication_id=outside.id)
+    for adoption, level in ((scored[1], "county"), (unscored, "provincial"), (scored[0], "provincial")):
+        instructions.record(
+            world.editor, adoption.article_id, leader="某领导", level=level, text="很好，请推广。",
+            instructed_on=date(2026, 11, 20), today=date(2026, 11, 20),
+        )  # fmt: skip
+    scheme = ledger.require_scheme(world.office)
+    who = ledger.roster(world.office, scheme)
+    at_once = ledger.records(world.office, scheme, Q4, who, date(2027, 1, 5))
+    by_unit = ledger.records(world.office, scheme, Q4, who, date(2027, 1, 5), by_unit=True)
+    assert by_unit.records.adoptions == () and by_unit.by_unit is not None
+    read = list(by_unit.by_unit)
+    runs = [a.unit for i, a in enumerate(read) if i == 0 or read[i - 1].unit != a.unit]
+    assert len(runs) == len(set(runs)) == 2  # each unit's adoptions together
+    assert sorted(read, key=repr) == sorted(at_once.records.adoptions, key=repr) and len(read) == 3
+    assert by_unit.records.instructions == at_once.records.instructions
+    assert [i.article for i in at_once.records.instructions] == [str(scored[0].article_id)]
+    assert (
+        by_unit.skipped
+        == at_once.skipped
+        == [
+            "刊物「《内部参阅》」不在计分办法所列刊物中，其采用记录未计分（1条）",
+            "县（区）领导批示不在本计分办法的批示加分之列，未加分（1条）",
+        ]
+    )
 
 
 def test_a_kept_result_holds_each_repeated_word_once(world: World) -> None:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import threading
 from collections import Counter
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, TypeVar, cast
@@ -98,8 +98,15 @@ REASON_MIN, REASON_MAX = 4, 500
 @dataclass
 class Collected:
     records: Records
-    #: what the flow holds that this scheme does not score, in Chinese (shown beside the result)
-    skipped: list[str]
+    #: what the flow holds that this scheme does not score: the reason (Chinese) → how many records
+    counts: Counter[str]
+    #: `records(..., by_unit=True)`: the adoptions, still to be read, one unit's after another's
+    by_unit: Iterator[LedgerAdoption] | None = None
+
+    @property
+    def skipped(self) -> list[str]:
+        """What the scheme does not score, in Chinese (shown beside the result); complete once `by_unit` is read."""
+        return [f"{text}（{n}条）" for text, n in sorted(self.counts.items())]
 
 
 def records(
@@ -111,6 +118,7 @@ def records(
     *,
     unit_id: int | None = None,
     articles_only: bool = False,
+    by_unit: bool = False,
 ) -> Collected:
     """The flow's records that can fall in ``period``: adoptions from the month before (the cut-off moves late
     ones forward, ZG-6.6) with every adoption of the same articles (an article counts in the month of its first
@@ -118,7 +126,12 @@ def records(
 
     With ``unit_id``, only that unit's articles and their adoptions and instructions (a unit's own page: its
     article points do not depend on the other units', so it reads a few hundred rows, not the office's).
-    ``articles_only``: adoptions and instructions only (what a unit's articles and monthly points need)."""
+    ``articles_only``: adoptions and instructions only (what a unit's articles and monthly points need).
+    ``by_unit`` (an office's whole roster): the adoptions are left unread in `Collected.by_unit`, ordered by unit,
+    for the engine to score one unit's at a time as it reads them (`score_ledger`'s ``unit_by_unit``): a
+    province-year's ~140,000 adoptions are never all held (what they skip is counted as they are read)."""
+    if by_unit and (unit_id is not None or articles_only):
+        raise ValueError("by_unit reads an office's whole roster")
     start, end = first_day(period), last_day(period)
     window_start = date(start.year - (start.month == 1), (start.month - 2) % 12 + 1, 1)
     skipped: Counter[str] = Counter()
@@ -152,7 +165,7 @@ def records(
         connection.execute(sa.text("SET LOCAL cursor_tuple_fraction = 1.0"))
     # the title is shown only on a unit's own page (`ledger_units`): the office's read leaves the articles' text
     title_column = Article.title if unit_id is not None else sa.literal("", sa.String)
-    rows = connection.execute(
+    adoptions_stmt = (
         sa.select(
             Adoption.article_id,
             Article.unit_id,
@@ -171,75 +184,110 @@ def records(
             Adoption.article_id.in_(in_window),
             *of_unit,
         )
-        .order_by(Adoption.id)
+        .order_by(*((Article.unit_id,) if by_unit else ()), Adoption.id)
         .execution_options(yield_per=STREAM_ROWS)
     )
-    adoptions: list[LedgerAdoption] = []
-    articles: dict[int, str] = {}
-    # the driver makes each row's publication code, class, form and day a new object: one of each kept and shared
-    # by every record that has it (a province-year's ~150,000 records held their own copies, most of the records'
-    # memory and so of a worker's peak while the year is scored)
-    share: Callable[[Any, Any], Any] = {}.setdefault
-    # a batch of rows at a time (`partitions`): row by row, the result's own fetching cost as much as the loop
-    for batch in rows.partitions():
-        for article_id, unit_id, title, code, pub_name, klass, form, day in batch:
-            unit = who.names.get(unit_id)
-            if unit not in scored_units:
-                skipped["稿件所属单位不在本办公室计分名册中，采用记录未计分"] += 1
-                continue
-            if code not in publications:
-                skipped[f"刊物「{pub_name}」不在计分办法所列刊物中，其采用记录未计分"] += 1
-                continue
-            if klass not in classes or form not in forms:
-                skipped["采用记录的类别或形式不在计分办法中，未计分"] += 1
-                continue
-            articles[article_id] = unit
-            adoptions.append(
-                LedgerAdoption(
-                    unit,
-                    str(article_id),
-                    share(code, code),
-                    share(klass, klass),
-                    share(form, form),
-                    share(day, day),
-                    title,
-                )
-            )
 
-    instructions: list[LedgerInstruction] = []
-    if articles:
-        # the window as a correlated EXISTS (each of the office's instructions probes the adoptions' article index),
-        # never a literal list of (up to hundreds of thousands of) article ids
-        adopted_in_window = (
+    def read(articles: dict[int, str] | None) -> Iterator[LedgerAdoption]:
+        """The adoptions the scheme scores (``articles``, when given, gets each one's article → unit)."""
+        rows = connection.execute(adoptions_stmt)
+        # the driver makes each row's publication code, class, form and day a new object: one of each kept and
+        # shared by every record that has it (a province-year's ~150,000 records held their own copies, most of the
+        # records' memory and so of a worker's peak while the year is scored)
+        share: Callable[[Any, Any], Any] = {}.setdefault
+        try:
+            # a batch of rows at a time (`partitions`): row by row, the result's own fetching cost as much as the loop
+            for batch in rows.partitions():
+                for article_id, unit_id, title, code, pub_name, klass, form, day in batch:
+                    unit = who.names.get(unit_id)
+                    if unit not in scored_units:
+                        skipped["稿件所属单位不在本办公室计分名册中，采用记录未计分"] += 1
+                        continue
+                    if code not in publications:
+                        skipped[f"刊物「{pub_name}」不在计分办法所列刊物中，其采用记录未计分"] += 1
+                        continue
+                    if klass not in classes or form not in forms:
+                        skipped["采用记录的类别或形式不在计分办法中，未计分"] += 1
+                        continue
+                    if articles is not None:
+                        articles[article_id] = unit
+                    yield LedgerAdoption(
+                        unit,
+                        str(article_id),
+                        share(code, code),
+                        share(klass, klass),
+                        share(form, form),
+                        share(day, day),
+                        title,
+                    )
+        finally:
+            rows.close()  # read to its end, or left by a scoring that failed: its cursor goes either way
+
+    # the window as a correlated EXISTS (each of the office's instructions probes the adoptions' article index),
+    # never a literal list of (up to hundreds of thousands of) article ids
+    adopted_in_window = (
+        sa.select(Adoption.id)
+        .where(
+            Adoption.article_id == Instruction.article_id,
+            Adoption.office_id == skewed_key(office.id),
+            Adoption.cancelled_at.is_(None),
+            Adoption.adopted_on >= window_start,
+            Adoption.adopted_on <= end,
+        )
+        .exists()
+    )
+    instructed: list[tuple[str, int, str]] = []  # unit, article, level
+    adoptions: tuple[LedgerAdoption, ...] = ()
+    if by_unit:
+        # the adoptions are not read yet: an instruction counts where its article has an adoption the scheme
+        # scores (the read's own tests, in the statement; its unit's, here)
+        scored_adoption = (
             sa.select(Adoption.id)
+            .join(Publication, Publication.id == Adoption.publication_id)
             .where(
                 Adoption.article_id == Instruction.article_id,
                 Adoption.office_id == skewed_key(office.id),
                 Adoption.cancelled_at.is_(None),
-                Adoption.adopted_on >= window_start,
-                Adoption.adopted_on <= end,
+                # the scheme's own few codes, written into the statement (one statement per scheme)
+                Publication.code.in_(_written(publications)),
+                Adoption.class_code.in_(_written(classes)),
+                Adoption.form_code.in_(_written(forms)),
             )
             .exists()
         )
-        for article_id, level in db.session.execute(
-            sa.select(Instruction.article_id, Instruction.level)
-            .where(Instruction.office_id == office.id, adopted_in_window)
+        for article_id, level, article_unit in db.session.execute(
+            sa.select(Instruction.article_id, Instruction.level, Article.unit_id)
+            .join(Article, Article.id == Instruction.article_id)
+            .where(Instruction.office_id == office.id, adopted_in_window, scored_adoption)
             .order_by(Instruction.id)
         ):
-            if article_id not in articles:  # an article whose adoptions were not scored (said in `skipped`)
-                continue
-            mapped = scheme.flow.levels.get(level)
-            if mapped is None:
-                label = INSTRUCTION_LEVEL_LABELS.get(level, level)
-                skipped[f"{label}批示不在本计分办法的批示加分之列，未加分"] += 1
-                continue
-            instructions.append(LedgerInstruction(articles[article_id], str(article_id), mapped))
+            unit = who.names.get(article_unit)
+            if unit in scored_units:
+                instructed.append((unit, article_id, level))
+    else:
+        articles: dict[int, str] = {}
+        adoptions = tuple(read(articles))
+        if articles:
+            for article_id, level in db.session.execute(
+                sa.select(Instruction.article_id, Instruction.level)
+                .where(Instruction.office_id == office.id, adopted_in_window)
+                .order_by(Instruction.id)
+            ):
+                # an article not in `articles` had none of its adoptions scored (said in `skipped`)
+                if article_id in articles:
+                    instructed.append((articles[article_id], article_id, level))
+    instructions: list[LedgerInstruction] = []
+    for unit, article_id, level in instructed:
+        mapped = scheme.flow.levels.get(level)
+        if mapped is None:
+            label = INSTRUCTION_LEVEL_LABELS.get(level, level)
+            skipped[f"{label}批示不在本计分办法的批示加分之列，未加分"] += 1
+            continue
+        instructions.append(LedgerInstruction(unit, str(article_id), mapped))
 
     if articles_only:
-        return Collected(
-            Records(adoptions=tuple(adoptions), instructions=tuple(instructions)),
-            [f"{text}（{n}条）" for text, n in sorted(skipped.items())],
-        )
+        return Collected(Records(adoptions=adoptions, instructions=tuple(instructions)), skipped)
+
     # submissions counted per unit and month in the query, with those after the cut-off day apart: they count in
     # the next month (GAP-9, ZG-6.4), so the month before the period is read as for adoptions and the engine keeps
     # what falls in the period. It reads only the month of a submission's day, so each count carries a day of its
@@ -288,13 +336,20 @@ def records(
 
     return Collected(
         Records(
-            adoptions=tuple(adoptions),
+            adoptions=adoptions,
             instructions=tuple(instructions),
             submissions=tuple(submissions),
             incidents=tuple(found),
         ),
-        [f"{text}（{n}条）" for text, n in sorted(skipped.items())],
+        skipped,
+        # run when the engine first reads it: the statements above are done by then, none runs beside its cursor
+        read(None) if by_unit else None,
     )
+
+
+def _written(values: set[str]) -> sa.BindParameter[Any]:
+    """A scheme's codes for an ``IN``, written into the statement's text (a closed set of a few: no parameters)."""
+    return sa.bindparam(None, sorted(values), expanding=True, literal_execute=True)
 
 
 # -- scoring ---------------------------------------------------------------------------------------------------
@@ -412,17 +467,22 @@ def live(
         # what is kept makes room first: a worker that keeps a province office's year and scores another held both
         # and the second's records at once (tracemalloc, the second year's peak: 73.7 MB, 56.6 with room made)
         _LIVE.make_room(expected_weight(who, period))
-    # a province-year is ~150,000 records that live until the result is made: the cyclic collector would walk
-    # them again and again as they grow and free nothing (webapp/core/collector.py)
+    # the scoring makes many objects that live until the result is made: the cyclic collector would walk them
+    # again and again as they grow and free nothing (webapp/core/collector.py)
     with collector_paused():
-        collected = records(office, scheme, period, who, as_of)
+        # the adoptions are read unit after unit as the engine scores them, never all held (tracemalloc, the
+        # generated province's year: 宜昌's 99,638 scored adoptions held ~15 MB; the scoring's peak went from 41.5
+        # to 29.9 MB, the province office's from 61.4 to 44.2)
+        collected = records(office, scheme, period, who, as_of, by_unit=True)
         try:
-            result = score_ledger(scheme, who.units, collected.records, period)
+            result = score_ledger(
+                scheme, who.units, collected.records, period, unit_by_unit=collected.by_unit
+            )
         except LedgerError as exc:  # a stored value the scheme cannot place: say which, never fail the page
             raise LedgerUnavailable(f"本期记录无法按计分办法计分：{exc}") from None
-        skipped = collected.skipped
-        # a province office's quarter is ~30,000 adoptions (~16 MB as records) and the engine's result ~5 MB: let
-        # them go before the result is copied into the office's words, so a worker's peak holds one at a time
+        skipped = collected.skipped  # counted as the adoptions were read
+        # the engine's result (宜昌's year: ~10 MB) goes before the result is copied into the office's words, so
+        # a worker's peak holds one at a time
         del collected
         dumped = result.to_dict()
         del result

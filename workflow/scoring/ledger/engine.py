@@ -1,9 +1,9 @@
 """`score_ledger`: the records of a period → per-unit points, quotas, bonuses, deductions and explained lines.
 
-Pure: no I/O, no clock. Built for a province-year (700,000 adoptions): one pass groups adoptions by
-(unit, article); each article is then scored once. Most articles have one adoption and no instruction: they
-take a fast path through a per-(group, publication, class, form) profile computed once by the general path's
-own rules. Unit lines are aggregated by (rule, kind of article, value), so a unit's explanation stays a few
+Pure: no I/O, no clock. Built for a province-year (700,000 adoptions): adoptions are grouped by unit, then
+article, and each article is scored once, unit after unit (a stream of adoptions ordered by unit is scored as
+it is read). Most articles have one adoption and no instruction: they take a fast path through a per-(group,
+publication, class, form) profile computed once by the general path's own rules. Unit lines are aggregated by (rule, kind of article, value), so a unit's explanation stays a few
 dozen lines however many articles it has; `explain_article` gives one article's reasoning. Shortfalls,
 bonuses and incidents are in `adjust.py`; completion, ranking and advanced units in `standing.py`.
 """
@@ -11,7 +11,7 @@ bonuses and incidents are in `adjust.py`; completion, ranking and advanced units
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from decimal import Decimal
 from math import gcd
@@ -42,9 +42,21 @@ def _adoption_order(a: Adoption) -> tuple[str, str, str, str, date]:
 
 
 def score_ledger(
-    scheme: LedgerScheme, roster: Sequence[Unit], records: Records, period: Period
+    scheme: LedgerScheme,
+    roster: Sequence[Unit],
+    records: Records,
+    period: Period,
+    *,
+    unit_by_unit: Iterable[Adoption] | None = None,
 ) -> LedgerResult:
-    """Score every unit of `roster` for `period` under `scheme` (see docs/schemes.md, 「台账计分办法」)."""
+    """Score every unit of `roster` for `period` under `scheme` (see docs/schemes.md, 「台账计分办法」).
+
+    ``unit_by_unit``: the adoptions as a stream whose units come one after another (each unit's adoptions
+    together, in any order among themselves), read in place of ``records.adoptions``: each unit's articles are
+    scored as its run ends, so the adoptions are never all held at once (a province-year's are ~15-20 MB). A
+    unit coming back after another is refused (``ledger.input.not_grouped``). An instruction on an article the
+    stream never adopts is left out, not refused: the caller passes only adoptions it scores, and said why of the
+    others."""
     units: dict[str, UnitResult] = {}
     bases: dict[str, Decimal | None] = {}
     groups: dict[str, str] = {}
@@ -61,42 +73,32 @@ def score_ledger(
         groups[unit.name] = unit.group
 
     # An article belongs to the month of its first adoption (after the cut-off, ZG-6.6), so it lands in
-    # exactly one period whatever the order of the records. One pass groups adoptions by unit, then article
-    # (the article's adoption, or its adoptions when there are several); months are read from a per-day table
-    # (a year has 365 days, a province-year 700,000 adoptions). Grouped by unit, each unit's articles are
-    # tallied and applied before the next unit's: a province-year's (unit, article) keys and the tally of every
-    # unit at once held 12.6 MB, and its scoring's peak went from 56.1 to 41.5 MB without them (tracemalloc).
+    # exactly one period whatever the order of the records. Adoptions are grouped by unit, then article (the
+    # article's adoption, or its adoptions when there are several), and each unit's articles are tallied and
+    # applied before the next unit's; months are read from a per-day table (a year has 365 days, a
+    # province-year 700,000 adoptions). Measured on a province-year (tracemalloc): the (unit, article) key tuples
+    # of every adoption and the tally of every unit at once held 12.6 MB, and the scoring's peak went from 56.1
+    # to 41.5 MB without them; a stream of runs by unit (``unit_by_unit``) holds one unit's adoptions at a time.
     cut = scheme.cutoff_day or 31
-    by_unit: dict[str, dict[str, Adoption | list[Adoption]]] = {}
-    by_unit_get = by_unit.get
-    for adoption in records.adoptions:
-        articles = by_unit_get(adoption.unit)
-        if articles is None:
-            articles = by_unit[adoption.unit] = {}
-        article = adoption.article
-        seen = articles.get(article)
-        if seen is None:
-            articles[article] = adoption
-        elif isinstance(seen, list):
-            seen.append(adoption)
-        else:
-            articles[article] = [seen, adoption]
-    if not by_unit.keys() <= units.keys():
-        # the first adoption (in the records' order) of a unit not on the roster is its first article's first
-        for name, articles in by_unit.items():
-            if name not in units:
-                found = next(iter(articles.values()))
-                adoption = found[0] if isinstance(found, list) else found
-                raise LedgerError(
-                    "ledger.input.unknown_unit", row=adoption.row, column="单位", value=adoption.unit
-                )
     levels: dict[str, dict[str, list[str]]] = {}
     for instruction in records.instructions:
-        if instruction.article not in by_unit.get(instruction.unit, {}):
-            raise LedgerError(
-                "ledger.input.no_article", row=instruction.row, column="稿件编号", value=instruction.article
-            )
         levels.setdefault(instruction.unit, {}).setdefault(instruction.article, []).append(instruction.level)
+    grouped: Iterable[tuple[str, _Articles]]
+    if unit_by_unit is None:
+        # every adoption is at hand: the first unit not on the roster, then an instruction on no adopted article
+        at_once = _units_at_once(records.adoptions)
+        _refuse_unknown_unit(at_once, units)
+        for instruction in records.instructions:
+            if instruction.article not in at_once.get(instruction.unit, {}):
+                raise LedgerError(
+                    "ledger.input.no_article",
+                    row=instruction.row,
+                    column="稿件编号",
+                    value=instruction.article,
+                )
+        grouped = at_once.items()
+    else:
+        grouped = _units_one_by_one(unit_by_unit, units)
 
     state = _State(scheme, units, groups)
     low, high = period.first, period.first + period.length
@@ -108,7 +110,7 @@ def score_ledger(
     month_of: dict[date, int] = {}
     profiles = state.profiles
     no_levels: dict[str, list[str]] = {}
-    for name, articles in by_unit.items():
+    for name, articles in grouped:
         group = groups[name]
         instructed = levels.get(name, no_levels)
         tally: dict[tuple[_Profile, int], int] = defaultdict(int)
@@ -158,6 +160,66 @@ def score_ledger(
     outcome = LedgerResult(period.label, period.chinese, scheme.currency, ordered, partial=scheme.partial)
     apply_standing(scheme, outcome, bases, groups, state.eligible, state.direct, period)
     return outcome
+
+
+_Articles = dict[str, Adoption | list[Adoption]]  # article → its adoption, or its adoptions when several
+
+
+def _add(articles: _Articles, adoption: Adoption) -> None:
+    article = adoption.article
+    seen = articles.get(article)
+    if seen is None:
+        articles[article] = adoption
+    elif isinstance(seen, list):
+        seen.append(adoption)
+    else:
+        articles[article] = [seen, adoption]
+
+
+def _units_at_once(adoptions: Iterable[Adoption]) -> dict[str, _Articles]:
+    """Every unit's articles, the units in the order their first adoption comes."""
+    by_unit: dict[str, _Articles] = {}
+    by_unit_get = by_unit.get
+    for adoption in adoptions:
+        articles = by_unit_get(adoption.unit)
+        if articles is None:
+            articles = by_unit[adoption.unit] = {}
+        _add(articles, adoption)
+    return by_unit
+
+
+def _units_one_by_one(
+    adoptions: Iterable[Adoption], units: dict[str, UnitResult]
+) -> Iterator[tuple[str, _Articles]]:
+    """Each unit's articles as its run of adoptions ends (`score_ledger`'s ``unit_by_unit``); a unit not on the
+    roster is refused at its first adoption, a unit whose run comes back after another's at its return."""
+    done: set[str] = set()
+    unit: str | None = None
+    articles: _Articles = {}
+    for adoption in adoptions:
+        if adoption.unit != unit:
+            if unit is not None:
+                yield unit, articles
+                done.add(unit)
+            unit, articles = adoption.unit, {}
+            if unit in done:
+                raise LedgerError("ledger.input.not_grouped", row=adoption.row, column="单位", value=unit)
+            if unit not in units:
+                raise LedgerError("ledger.input.unknown_unit", row=adoption.row, column="单位", value=unit)
+        _add(articles, adoption)
+    if unit is not None:
+        yield unit, articles
+
+
+def _refuse_unknown_unit(by_unit: dict[str, _Articles], units: dict[str, UnitResult]) -> None:
+    """The first adoption (in the records' order) of the first unit not on the roster: its first article's first."""
+    for name, articles in by_unit.items():
+        if name not in units:
+            found = next(iter(articles.values()))
+            adoption = found[0] if isinstance(found, list) else found
+            raise LedgerError(
+                "ledger.input.unknown_unit", row=adoption.row, column="单位", value=adoption.unit
+            )
 
 
 def split_by_month(records: Records, cutoff_day: int | None, months: Iterable[int]) -> dict[int, Records]:

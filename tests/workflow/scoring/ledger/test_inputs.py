@@ -10,7 +10,7 @@ import pytest
 
 from config.ledger_schemes import load_ledger_scheme, parse_ledger_text
 from tests.workflow.scoring.ledger.helpers import adoptions, instruction, scheme, score, unit
-from workflow.scoring.ledger import LedgerError
+from workflow.scoring.ledger import LedgerError, Records, parse_period, score_ledger
 from workflow.scoring.ledger.rows import events_from_data, parse_day, records_from_rows, roster_from_rows
 
 ZG = scheme("ledger-zg")
@@ -175,3 +175,26 @@ def test_an_instruction_on_an_article_the_unit_has_no_adoption_of_is_refused_nam
     error = refused.value
     assert error.code == "ledger.input.no_article"
     assert (error.row, error.column, error.params["value"]) == (3, "稿件编号", "2")
+
+
+def test_adoptions_read_unit_after_unit_must_keep_each_units_together():
+    """``unit_by_unit`` scores a unit when its run ends: a unit coming back after another is refused at its return
+    (the row named), as is a unit not on the roster at its first adoption; an instruction on an article the stream
+    never adopts is left out (the caller passes only the adoptions it scores)."""
+    roster = [unit(ZG, "县A", "县（市、区）委组织部"), unit(ZG, "县B", "县（市、区）委组织部")]
+    records = Records(instructions=(replace(instruction(ZG, "县A", "9", "省领导"), row=7),))
+    stream = [_placed("1", "县A", 2), _placed("2", "县B", 3), _placed("3", "县A", 4)]
+    with pytest.raises(LedgerError) as refused:
+        score_ledger(ZG, roster, records, parse_period("2020-Q2"), unit_by_unit=stream)
+    error = refused.value
+    assert error.code == "ledger.input.not_grouped" and "县A" in error.message
+    assert (error.row, error.column) == (4, "单位")
+    with pytest.raises(LedgerError) as refused:
+        score_ledger(ZG, roster, records, parse_period("2020-Q2"), unit_by_unit=[_placed("4", "县Z", 5)])
+    assert (refused.value.code, refused.value.row) == ("ledger.input.unknown_unit", 5)
+    grouped = sorted(stream, key=lambda a: a.unit)
+    result = score_ledger(ZG, roster, records, parse_period("2020-Q2"), unit_by_unit=grouped)
+    # the same as the adoptions at once without the stray instruction (which they would refuse: test above)
+    at_once = score_ledger(ZG, roster, Records(tuple(grouped)), parse_period("2020-Q2"))
+    assert result.to_dict() == at_once.to_dict()
+    assert result.unit("县A").points == 2 * result.unit("县B").points > 0  # no 省领导 bonus (ZG-4.5) for 县A

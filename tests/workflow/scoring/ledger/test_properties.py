@@ -95,6 +95,20 @@ def test_scoring_does_not_depend_on_the_order_of_the_records(ledger, period, rnd
 
 
 @settings(max_examples=60, deadline=None)
+@given(ledgers(), PERIODS, st.randoms(use_true_random=False))
+def test_adoptions_read_unit_after_unit_score_as_the_records_do(ledger, period, rnd):
+    """issue 12 (worker RSS): the office's adoptions are read ordered by unit and scored as each unit's run ends
+    (``unit_by_unit``), never all held; the result is the records' own, whatever the order within a unit."""
+    s, records = ledger
+    by_unit = sorted(rnd.sample(records.adoptions, len(records.adoptions)), key=lambda a: a.unit)
+    when = parse_period(period)
+    streamed = score_ledger(
+        s, _roster(s), dataclasses.replace(records, adoptions=()), when, unit_by_unit=by_unit
+    )
+    assert streamed.to_dict() == score_ledger(s, _roster(s), records, when).to_dict()
+
+
+@settings(max_examples=60, deadline=None)
 @given(ledgers(), PERIODS)
 def test_highest_only_never_exceeds_cumulative(ledger, period):
     """ZG-4.7 / PUB-4.8 (就高不就低) ≤ INF-2.8 (累计) ≤ full stacking, unit by unit."""
