@@ -67,3 +67,34 @@ def test_a_chart_is_drawn_once_per_change_of_what_it_shows(world: World, client,
     after = images()
     assert set(drawn.values()) == {2}
     assert after["publications"] != first["publications"]  # 1 篇 → 2 篇
+
+
+def test_the_publications_chart_counts_the_periods_scored_adoptions_per_publication(
+    world: World, client, monkeypatch
+) -> None:  # noqa: ANN001
+    """The period's adoptions counted per publication as they are read (issue 12: never all held): an adoption
+    counts in the month of its day (ZG-6.6: after the 28th, the next month), one in a publication the scheme does
+    not list is not scored, so not counted."""
+    from webapp.articles.models import Publication
+    from webapp.core.extensions import db
+
+    national = db.session.scalars(
+        db.select(Publication).where(Publication.office_id == world.office.id, Publication.code == "P1")
+    ).one()
+    outside = Publication(office_id=world.office.id, code="XX", name="《内部参阅》")
+    db.session.add(outside)
+    db.session.commit()
+    adopted(world, title="十一月一", day=date(2026, 11, 10))
+    adopted(world, title="十一月二", day=date(2026, 11, 20), officer=world.officer_b, signer=world.signer_b)
+    adopted(world, title="中组部采用", day=date(2026, 12, 1), publication_id=national.id)
+    adopted(world, title="九月二十九日", day=date(2026, 9, 29))  # after the 28th: October, in 2026-Q4
+    adopted(world, title="九月十日", day=date(2026, 9, 10))  # September: 2026-Q3
+    adopted(world, title="内部参阅", day=date(2026, 11, 11), publication_id=outside.id)
+    drawn: list[list[tuple[str, int]]] = []
+    real = charts.adoptions_by_publication_png
+    monkeypatch.setattr(
+        charts, "adoptions_by_publication_png", lambda t, rows: drawn.append(rows) or real(t, rows)
+    )
+    login(client, "reader")
+    assert client.get("/ledger/2026-Q4/charts/publications.png").status_code == 200
+    assert drawn == [[("《市组工信息》", 3), ("中组部《组工信息》", 1)]]
