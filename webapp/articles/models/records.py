@@ -41,7 +41,7 @@ class Adoption(db.Model):
     """One adoption (采用/录用) of an article in one publication; an article may have several (INF-2.8)."""
 
     __tablename__ = "article_adoptions"
-    # the ledger's read of a period (services/ledger.records) in these two indexes alone (issue 12, migration
+    # the ledger's read of a period (services/ledger_records.records) in these two indexes alone (issue 12, migration
     # 0022): the office's articles adopted in the window, then every adoption of those articles
     __table_args__ = (
         sa.Index(
