@@ -96,10 +96,11 @@ def records_stamp(office: ArticleOffice) -> tuple[Any, ...]:
 LIVE_CACHE_SIZE = 8
 #: and no more than this weight of them together (`result_weight`: a result's units and their lines, quotas and
 #: flags). A large office's result is large: in the generated province 宜昌's (1,206 units) weighs ~7,000 for a
-#: month, ~15,000 for a quarter (~5 MB in memory) and ~34,000 for its year (~10 MB), the province office's (1,800
-#: units) ~23,000 and ~52,000; a small office's, a few hundred. Bounded by count only, an office head looking at
-#: a few periods kept eight such results in a worker (measured: 256 MB resident after eight periods, against the
-#: 200 MB a worker is to stay under, issue 12).
+#: month, ~15,000 for a quarter (~2.2 MB in memory, each repeated line and word held once: `renamed_copy`) and
+#: ~34,000 for its year (~3.5 MB), the province office's (1,800 units) ~23,000 and ~52,000 (~3.0 and ~4.8 MB); a
+#: small office's, a few hundred. Bounded by count only, an office head looking at a few periods kept eight such
+#: results in a worker (measured before lines were shared: 256 MB resident after eight periods, against the 200
+#: MB a worker is to stay under, issue 12).
 LIVE_CACHE_WEIGHT = 40_000
 
 
@@ -201,7 +202,7 @@ def live(
     with collector_paused():
         # the adoptions are read unit after unit as the engine scores them, never all held (tracemalloc, the
         # generated province's year: 宜昌's 99,638 scored adoptions held ~15 MB; the scoring's peak went from 41.5
-        # to 29.9 MB, the province office's from 61.4 to 44.2)
+        # to 29.9 MB, the province office's from 61.4 to 44.2; with lines shared and no JSON text, 18.8 and 22.5)
         collected = records(office, scheme, period, who, as_of, by_unit=True)
         try:
             result = score_ledger(
@@ -210,12 +211,12 @@ def live(
         except LedgerError as exc:  # a stored value the scheme cannot place: say which, never fail the page
             raise LedgerUnavailable(f"本期记录无法按计分办法计分：{exc}") from None
         skipped = collected.skipped  # counted as the adoptions were read
-        # the engine's result (宜昌's year: ~10 MB) goes before the result is copied into the office's words, so
-        # a worker's peak holds one at a time
+        # the engine's result goes before the result is copied into the office's words, and its units as they are
+        # copied, so a worker's peak holds about one of them at a time
         del collected
         dumped = result.to_dict()
         del result
-        out = _in_office_words(office, scheme, dumped)
+        out = _into_office_words(office, scheme, dumped)
         del dumped
     out["scheme"] = {"id": scheme.id, "version": scheme.version, "name": scheme.name}
     out["office"] = office.name
@@ -265,39 +266,87 @@ def _read_publications(office: ArticleOffice) -> tuple[tuple[int, str, str], ...
 
 def in_office_words(text: str, scheme: LedgerScheme, names: dict[str, str]) -> str:
     """``text`` worded by the engine with the scheme's publication names, in the office's (`publication_names`)."""
-    for pub in scheme.publications:
-        if names.get(pub.id, pub.name) != pub.name:
-            text = text.replace(pub.name, names[pub.id])
+    for old, own in _renamed(scheme, names):
+        text = text.replace(old, own)
     return text
 
 
-def _in_office_words(office: ArticleOffice, scheme: LedgerScheme, result: dict[str, Any]) -> dict[str, Any]:
-    """The whole result in the office's words (lines, flags, quotas…), through its JSON text."""
-    names = publication_names(office, scheme)
-    text = json.dumps(result, ensure_ascii=False)
-    # the names as they stand inside JSON strings (a quote in a name is escaped there)
-    escaped = {k: json.dumps(v, ensure_ascii=False)[1:-1] for k, v in names.items()}
-    for pub in scheme.publications:
-        old = json.dumps(pub.name, ensure_ascii=False)[1:-1]
-        if escaped[pub.id] != old:
-            text = text.replace(old, escaped[pub.id])
-    renamed: dict[str, Any] = json.loads(text, object_hook=_sharing_strings({}))
-    return renamed
+def _renamed(scheme: LedgerScheme, names: dict[str, str]) -> list[tuple[str, str]]:
+    """(the scheme's name, the office's) of each publication the office names otherwise, in the scheme's order."""
+    return [
+        (pub.name, names[pub.id]) for pub in scheme.publications if names.get(pub.id, pub.name) != pub.name
+    ]
 
 
-def _sharing_strings(shared: dict[str, str]) -> Callable[[dict[str, Any]], dict[str, Any]]:
-    """A ``json.loads`` object hook that makes equal string values one object: a province-year's result read back
-    held 88,621 strings of 1,776 values (its lines' and quotas' words repeat from unit to unit), 7.1 of the 17.0 MB
-    a worker keeps it in."""
-    share = shared.setdefault
+def _into_office_words(office: ArticleOffice, scheme: LedgerScheme, dumped: dict[str, Any]) -> dict[str, Any]:
+    """The engine's result (``dumped``, `LedgerResult.to_dict`) as the office reads it (`renamed_copy`)."""
+    return renamed_copy(dumped, _renamed(scheme, publication_names(office, scheme)))
 
-    def hook(values: dict[str, Any]) -> dict[str, Any]:
-        for key, value in values.items():
-            if type(value) is str:
-                values[key] = share(value, value)  # the same keys: the dict's size does not change
-        return values
 
-    return hook
+#: the JSON values a dict `renamed_copy` shares holds (its keys are strings)
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
+def renamed_copy(dumped: dict[str, Any], renamed: list[tuple[str, str]]) -> dict[str, Any]:
+    """A copy of ``dumped`` (a result's JSON values) with each (old, new) of ``renamed`` replaced in every string,
+    keys included, in order, and each distinct string one object: what its JSON text would read back as with the
+    names replaced in it. ``dumped`` is used up: its ``units`` are dropped one by one as their copies are made.
+
+    Equal strings, and equal dicts of scalars (a line, a flag), are one object because the units repeat the same
+    lines: in the generated province 宜昌's year held 88,621 strings of 1,776 values (7.1 of the 17.0 MB a worker
+    kept), the province office's 38,789 line dicts of 543 (kept: 14.8 MB, 4.8 with one of each). Consumers read
+    a result and never change it (`live`). The copy is made unit by unit because it was the scoring's heaviest
+    moment: made through the result's JSON text, the engine's dicts, the text and the copy were all held at once
+    (tracemalloc, the province office's year: 43.5 MB, against 30.2 while it was scored), and it took ~160 ms
+    against ~90 now."""
+    worded: dict[str, str] = {}  # each string met → its copy
+    shared: dict[str, str] = {}  # each copy's value → the one object
+    alike: dict[tuple[Any, ...], dict[str, Any]] = {}  # each dict of scalars → the one object
+
+    def word(text: str) -> str:
+        found = worded.get(text)
+        if found is None:
+            new = text
+            for old, own in renamed:
+                new = new.replace(old, own)
+            found = worded[text] = shared.setdefault(new, new)
+        return found
+
+    def copy(value: Any) -> Any:
+        kind = type(value)
+        if kind is str:
+            return word(value)
+        if kind is dict:
+            copied = {
+                word(key) if type(key) is str else key_of(key): copy(item) for key, item in value.items()
+            }
+            if all(type(item) in _SCALARS for item in copied.values()):
+                # a line or flag of many units (the same words and points): one dict. Keyed by each value's
+                # type as well, so 1, 1.0 and True stay what they are
+                return alike.setdefault(tuple((k, type(v), v) for k, v in copied.items()), copied)
+            return copied
+        if kind is list or kind is tuple:
+            return [copy(item) for item in value]
+        if kind is int or kind is float or kind is bool or value is None:
+            return value
+        # anything else as its JSON reads back (what a frozen result keeps): TypeError where it has none
+        return copy(json.loads(json.dumps(value, ensure_ascii=False)))
+
+    def key_of(key: Any) -> str:
+        # a key that is not a string as JSON writes it: 1 → "1", True → "true" (TypeError where it cannot)
+        return word(next(iter(json.loads(json.dumps({key: None})))))
+
+    out: dict[str, Any] = {}
+    for key, value in dumped.items():
+        if key == "units" and type(value) is list:
+            value.reverse()
+            units = []
+            while value:  # each engine-made unit dropped as its copy is made
+                units.append(copy(value.pop()))
+            out[word(key)] = units
+        else:
+            out[word(key)] = copy(value)
+    return out
 
 
 def points_by_month(

@@ -570,13 +570,22 @@ class _State:
         """Aggregated article lines → each unit's `lines` (highest first) and flags."""
         quantum, currency = self.scheme.precision, self.scheme.currency
         per_unit: dict[str, list[Line]] = defaultdict(list)
+        # one Line (frozen) for each line and count, whichever units have it: a year's units repeat the same few
+        # hundred (the generated province office's year: 38,789 lines of 543; the result held after scoring went
+        # from 19.7 to 8.0 MB, and the scoring's peak from 30.2 to 21.7)
+        made: dict[tuple[int, int], Line] = {}
         for (unit, line), count in self.line_counts.items():
             rule, text, value, kind = self.line_keys[line]
             if kind == "note":
                 self.units[unit].flag("superseded", rule, f"{text}：{count}篇")
                 continue
-            total = round_to(value * count, quantum)
-            per_unit[unit].append(Line(rule, f"{text}：{fmt(value)}{currency}×{count}篇", total, kind))
+            found = made.get((line, count))
+            if found is None:
+                total = round_to(value * count, quantum)
+                found = made[(line, count)] = Line(
+                    rule, f"{text}：{fmt(value)}{currency}×{count}篇", total, kind
+                )
+            per_unit[unit].append(found)
         for unit, lines in per_unit.items():
             lines.sort(key=lambda ln: (-ln.points, ln.rule, ln.text))
             self.units[unit].lines[:0] = lines

@@ -198,3 +198,23 @@ def test_adoptions_read_unit_after_unit_must_keep_each_units_together():
     at_once = score_ledger(ZG, roster, Records(tuple(grouped)), parse_period("2020-Q2"))
     assert result.to_dict() == at_once.to_dict()
     assert result.unit("县A").points == 2 * result.unit("县B").points > 0  # no 省领导 bonus (ZG-4.5) for 县A
+
+
+def test_units_with_the_same_line_share_one_line_object():
+    """issue 12 (worker RSS): a year's units repeat the same few thousand lines (ZG-4.3 「《**组工信息》经验类单条：
+    6分×2篇」); the engine makes one (frozen) `Line` of each line and count, not one per unit. A different count is
+    another line."""
+    county = "县（市、区）委组织部"
+    roster = [unit(ZG, name, county) for name in ("县A", "县B", "县C")]
+    records = [
+        *adoptions(ZG, "县A", "《**组工信息》", "经验类", "单条", 2),
+        *adoptions(ZG, "县B", "《**组工信息》", "经验类", "单条", 2),
+        *adoptions(ZG, "县C", "《**组工信息》", "经验类", "单条", 3),
+    ]
+    result = score(ZG, roster, "2020-Q2", records)
+    (a,), (b,), (c,) = (
+        [ln for ln in result.unit(n).lines if ln.rule == "ZG-4.3"] for n in ("县A", "县B", "县C")
+    )
+    assert a.text == "《**组工信息》经验类单条：6分×2篇" and a.points == 12
+    assert a is b
+    assert c is not a and c.text.endswith("×3篇") and c.points == 18
