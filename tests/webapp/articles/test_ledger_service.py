@@ -242,6 +242,100 @@ def test_the_kept_months_are_scored_again_once_a_record_changes(world: World) ->
     assert {m["label"]: m["units"]["甲县委组织部"] for m in again}["11月"] == 12
 
 
+def test_the_offices_months_scored_some_units_at_a_time_are_its_months_scored_at_once(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """issue 12 (worker RSS): the office's months read the year once, ordered by unit, and score a few units at a
+    time (`MONTH_UNITS_AT_ONCE`): each unit's points are what the whole roster's records scored at once give.
+    ZG-4.3 (经验类单条 6分), ZG-4.5 (a provincial leader's instruction +20), ZG-6.6 (29 December counts in January);
+    a unit with no adoption has 0 in every month."""
+    first = adopted(world, day=date(2026, 11, 10), title="经验一")
+    adopted(world, day=date(2026, 12, 29), title="十二月二十九日")
+    instructions.record(
+        world.editor, first.article_id, leader="某领导", level="provincial", text="很好，请推广。",
+        instructed_on=date(2026, 11, 20), today=date(2026, 11, 20),
+    )  # fmt: skip
+    monkeypatch.setattr(ledger, "MONTH_UNITS_AT_ONCE", 1)
+    today = date(2027, 1, 5)
+
+    def at_once() -> list[dict]:
+        scheme = ledger.require_scheme(world.office)
+        who = ledger.roster(world.office, scheme)
+        year = ledger.records(world.office, scheme, ledger.period_from("2026"), who, today)
+        return ledger.points_by_month(world.office, 2026, as_of=today, collected=year)
+
+    months = ledger.points_by_month(world.office, 2026, as_of=today)
+    assert months == at_once()
+    by_label = {m["label"]: m["units"] for m in months}
+    assert by_label["11月"] == {"甲县委组织部": 26, "乙区委组织部": 0}
+    assert by_label["12月"] == {"甲县委组织部": 0, "乙区委组织部": 0}
+    adopted(world, day=date(2026, 10, 5), title="乙区经验", officer=world.officer_b, signer=world.signer_b)
+    months = ledger.points_by_month(world.office, 2026, as_of=today)  # 甲 and 乙 scored apart
+    assert months == at_once()
+    assert {m["label"]: m["units"]["乙区委组织部"] for m in months}["10月"] == 6
+
+
+def test_a_month_the_records_of_some_units_cannot_be_scored_in_is_left_out_for_all(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The office's months scored some units at a time leave out a month the engine refuses for any of them, as
+    it would for the whole office's records (the chart shows no month it cannot score; ZG-4.3 for the rest)."""
+    from workflow.scoring.ledger import LedgerError
+
+    adopted(world, day=date(2026, 11, 10), title="甲县经验")
+    adopted(world, day=date(2026, 10, 5), title="乙区经验", officer=world.officer_b, signer=world.signer_b)
+    monkeypatch.setattr(ledger, "MONTH_UNITS_AT_ONCE", 1)
+    score = ledger.score_ledger
+
+    def refusing_november_for_yi(scheme, units, records, period, **kwargs):  # type: ignore[no-untyped-def]
+        if period.label == "2026-11" and [u.name for u in units] == ["乙区委组织部"]:
+            raise LedgerError("ledger.input.unknown_unit", value="乙区委组织部")
+        return score(scheme, units, records, period, **kwargs)
+
+    monkeypatch.setattr(ledger, "score_ledger", refusing_november_for_yi)
+    months = ledger.points_by_month(world.office, 2026, as_of=date(2027, 1, 5))
+    assert [m["label"] for m in months] == [f"{n}月" for n in range(1, 13) if n != 11]
+    assert {m["label"]: m["units"]["乙区委组织部"] for m in months}["10月"] == 6
+
+
+def test_the_offices_months_leave_out_an_instruction_on_an_article_not_read_and_refuse_a_unit_read_twice(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The office's months, from a read of the year by unit: an instruction whose article the read did not bring is
+    left out, as the read at once leaves it (ZG-4.5 adds to an adopted article); a unit whose adoptions come back
+    after another's is refused in Chinese, never scored twice over (单位「…」的采用记录未连在一起)."""
+    from dataclasses import replace
+
+    from workflow.scoring.ledger import Instruction as LedgerInstruction
+
+    adopted(world, day=date(2026, 11, 10), title="甲县经验")
+    adopted(world, day=date(2026, 11, 11), title="甲县经验二")
+    adopted(world, day=date(2026, 10, 5), title="乙区经验", officer=world.officer_b, signer=world.signer_b)
+    monkeypatch.setattr(ledger, "MONTH_UNITS_AT_ONCE", 1)
+    read = ledger.records
+    today = date(2027, 1, 5)
+
+    def with_an_instruction_on_no_article(*args, **kwargs):  # type: ignore[no-untyped-def]
+        found = read(*args, **kwargs)
+        stray = LedgerInstruction("甲县委组织部", "999999", "provincial")
+        return replace(found, records=replace(found.records, instructions=(stray,)))
+
+    monkeypatch.setattr(ledger, "records", with_an_instruction_on_no_article)
+    months = {m["label"]: m["units"] for m in ledger.points_by_month(world.office, 2026, as_of=today)}
+    assert months["11月"] == {"甲县委组织部": 12, "乙区委组织部": 0} and months["10月"]["乙区委组织部"] == 6
+
+    def with_jia_read_twice(*args, **kwargs):  # type: ignore[no-untyped-def]
+        found = read(*args, **kwargs)
+        adoptions = sorted(found.by_unit or (), key=lambda a: a.unit)  # 乙区… sorts after 甲县…
+        jia = [a for a in adoptions if a.unit == "甲县委组织部"]
+        others = [a for a in adoptions if a.unit != "甲县委组织部"]
+        return replace(found, by_unit=iter(jia[:1] + others + jia[1:]))
+
+    monkeypatch.setattr(ledger, "records", with_jia_read_twice)
+    with pytest.raises(ledger.LedgerUnavailable, match="单位「甲县委组织部」的采用记录未连在一起"):
+        ledger.points_by_month(world.office, 2026, as_of=date(2027, 1, 6))
+
+
 def test_a_published_bulletins_result_is_not_recomputed(world: World) -> None:
     """What was issued stays what was issued: a correction after the bulletin is a new document, not a recompute."""
     ledger.close(world.head, world.office, Q4)

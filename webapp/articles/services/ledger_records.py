@@ -68,10 +68,11 @@ def records(
     With ``unit_id``, only that unit's articles and their adoptions and instructions (a unit's own page: its
     article points do not depend on the other units', so it reads a few hundred rows, not the office's).
     ``articles_only``: adoptions and instructions only (what a unit's articles and monthly points need).
-    ``by_unit`` (an office's whole roster): the adoptions are left unread in `Collected.by_unit`, ordered by unit,
-    for the engine to score one unit's at a time as it reads them (`score_ledger`'s ``unit_by_unit``): a
+    ``by_unit`` (an office's whole roster, ``articles_only`` or not): the adoptions are left unread in
+    `Collected.by_unit`, ordered by unit, for the engine to score one unit's at a time as it reads them
+    (`score_ledger`'s ``unit_by_unit``) or the months a few units at a time (`ledger.points_by_month`): a
     province-year's ~140,000 adoptions are never all held (what they skip is counted as they are read)."""
-    if by_unit and (unit_id is not None or articles_only):
+    if by_unit and unit_id is not None:
         raise ValueError("by_unit reads an office's whole roster")
     start, end = first_day(period), last_day(period)
     window_start = date(start.year - (start.month == 1), (start.month - 2) % 12 + 1, 1)
@@ -227,7 +228,11 @@ def records(
         instructions.append(LedgerInstruction(unit, str(article_id), mapped))
 
     if articles_only:
-        return Collected(Records(adoptions=adoptions, instructions=tuple(instructions)), skipped)
+        return Collected(
+            Records(adoptions=adoptions, instructions=tuple(instructions)),
+            skipped,
+            read(None) if by_unit else None,
+        )
 
     # submissions counted per unit and month in the query, with those after the cut-off day apart: they count in
     # the next month (GAP-9, ZG-6.4), so the month before the period is read as for adoptions and the engine keeps
