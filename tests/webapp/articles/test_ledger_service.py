@@ -12,7 +12,7 @@ from tests.webapp.articles.conftest import World
 from tests.webapp.articles.issue_world import adopted
 from tests.webapp.articles.office_steps import submitted
 from webapp.articles.models import ArticleOffice, LedgerPeriod, LedgerRecompute, OfficeUnit, Publication
-from webapp.articles.services import commissions, incidents, instructions, ledger
+from webapp.articles.services import commissions, incidents, instructions, ledger, ledger_months
 from webapp.core.extensions import db
 from webapp.core.models import AuditEvent
 from webapp.core.services.errors import Conflict, InvalidInput, NotFound
@@ -222,11 +222,11 @@ def test_points_by_month_place_each_article_in_its_month_after_the_cut_off_zg_6_
     """The chart's months: an article adopted on 29 December counts in January of the next year (ZG-6.6)."""
     adopted(world, day=date(2026, 11, 10), title="十一月")
     adopted(world, day=date(2026, 12, 29), title="十二月二十九日")
-    months = ledger.points_by_month(world.office, 2026, as_of=date(2027, 1, 5))
+    months = ledger_months.points_by_month(world.office, 2026, as_of=date(2027, 1, 5))
     assert [m["label"] for m in months] == [f"{n}月" for n in range(1, 13)]
     by_label = {m["label"]: m["units"]["甲县委组织部"] for m in months}
     assert (by_label["11月"], by_label["12月"]) == (6, 0)
-    january = ledger.points_by_month(world.office, 2027, as_of=date(2027, 1, 5))
+    january = ledger_months.points_by_month(world.office, 2027, as_of=date(2027, 1, 5))
     assert [(m["label"], m["units"]["甲县委组织部"]) for m in january] == [("1月", 6)]
 
 
@@ -234,10 +234,10 @@ def test_the_kept_months_are_scored_again_once_a_record_changes(world: World) ->
     """A chart asked for twice reads the kept months; an adoption recorded since moves `records_stamp` and the
     next ask scores the year again (ZG-6.6: November's article counts in November)."""
     adopted(world, day=date(2026, 11, 10), title="十一月")
-    first = ledger.points_by_month(world.office, 2026, as_of=date(2027, 1, 5))
-    assert ledger.points_by_month(world.office, 2026, as_of=date(2027, 1, 5)) is first
+    first = ledger_months.points_by_month(world.office, 2026, as_of=date(2027, 1, 5))
+    assert ledger_months.points_by_month(world.office, 2026, as_of=date(2027, 1, 5)) is first
     adopted(world, day=date(2026, 11, 12), title="十一月又一篇")
-    again = ledger.points_by_month(world.office, 2026, as_of=date(2027, 1, 5))
+    again = ledger_months.points_by_month(world.office, 2026, as_of=date(2027, 1, 5))
     assert again is not first
     assert {m["label"]: m["units"]["甲县委组织部"] for m in again}["11月"] == 12
 
@@ -246,31 +246,31 @@ def test_the_offices_months_scored_some_units_at_a_time_are_its_months_scored_at
     world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """issue 12 (worker RSS): the office's months read the year once, ordered by unit, and score a few units at a
-    time (`MONTH_UNITS_AT_ONCE`): each unit's points are what the whole roster's records scored at once give.
-    ZG-4.3 (经验类单条 6分), ZG-4.5 (a provincial leader's instruction +20), ZG-6.6 (29 December counts in January);
-    a unit with no adoption has 0 in every month."""
+    time (`ledger_months.MONTH_UNITS_AT_ONCE`): each unit's points are what the whole roster's records scored at
+    once give. ZG-4.3 (经验类单条 6分), ZG-4.5 (a provincial leader's instruction +20), ZG-6.6 (29 December counts
+    in January); a unit with no adoption has 0 in every month."""
     first = adopted(world, day=date(2026, 11, 10), title="经验一")
     adopted(world, day=date(2026, 12, 29), title="十二月二十九日")
     instructions.record(
         world.editor, first.article_id, leader="某领导", level="provincial", text="很好，请推广。",
         instructed_on=date(2026, 11, 20), today=date(2026, 11, 20),
     )  # fmt: skip
-    monkeypatch.setattr(ledger, "MONTH_UNITS_AT_ONCE", 1)
+    monkeypatch.setattr(ledger_months, "MONTH_UNITS_AT_ONCE", 1)
     today = date(2027, 1, 5)
 
     def at_once() -> list[dict]:
         scheme = ledger.require_scheme(world.office)
         who = ledger.roster(world.office, scheme)
         year = ledger.records(world.office, scheme, ledger.period_from("2026"), who, today)
-        return ledger.points_by_month(world.office, 2026, as_of=today, collected=year)
+        return ledger_months.points_by_month(world.office, 2026, as_of=today, collected=year)
 
-    months = ledger.points_by_month(world.office, 2026, as_of=today)
+    months = ledger_months.points_by_month(world.office, 2026, as_of=today)
     assert months == at_once()
     by_label = {m["label"]: m["units"] for m in months}
     assert by_label["11月"] == {"甲县委组织部": 26, "乙区委组织部": 0}
     assert by_label["12月"] == {"甲县委组织部": 0, "乙区委组织部": 0}
     adopted(world, day=date(2026, 10, 5), title="乙区经验", officer=world.officer_b, signer=world.signer_b)
-    months = ledger.points_by_month(world.office, 2026, as_of=today)  # 甲 and 乙 scored apart
+    months = ledger_months.points_by_month(world.office, 2026, as_of=today)  # 甲 and 乙 scored apart
     assert months == at_once()
     assert {m["label"]: m["units"]["乙区委组织部"] for m in months}["10月"] == 6
 
@@ -284,16 +284,16 @@ def test_a_month_the_records_of_some_units_cannot_be_scored_in_is_left_out_for_a
 
     adopted(world, day=date(2026, 11, 10), title="甲县经验")
     adopted(world, day=date(2026, 10, 5), title="乙区经验", officer=world.officer_b, signer=world.signer_b)
-    monkeypatch.setattr(ledger, "MONTH_UNITS_AT_ONCE", 1)
-    score = ledger.score_ledger
+    monkeypatch.setattr(ledger_months, "MONTH_UNITS_AT_ONCE", 1)
+    score = ledger_months.score_ledger
 
     def refusing_november_for_yi(scheme, units, records, period, **kwargs):  # type: ignore[no-untyped-def]
         if period.label == "2026-11" and [u.name for u in units] == ["乙区委组织部"]:
             raise LedgerError("ledger.input.unknown_unit", value="乙区委组织部")
         return score(scheme, units, records, period, **kwargs)
 
-    monkeypatch.setattr(ledger, "score_ledger", refusing_november_for_yi)
-    months = ledger.points_by_month(world.office, 2026, as_of=date(2027, 1, 5))
+    monkeypatch.setattr(ledger_months, "score_ledger", refusing_november_for_yi)
+    months = ledger_months.points_by_month(world.office, 2026, as_of=date(2027, 1, 5))
     assert [m["label"] for m in months] == [f"{n}月" for n in range(1, 13) if n != 11]
     assert {m["label"]: m["units"]["乙区委组织部"] for m in months}["10月"] == 6
 
@@ -311,8 +311,8 @@ def test_the_offices_months_leave_out_an_instruction_on_an_article_not_read_and_
     adopted(world, day=date(2026, 11, 10), title="甲县经验")
     adopted(world, day=date(2026, 11, 11), title="甲县经验二")
     adopted(world, day=date(2026, 10, 5), title="乙区经验", officer=world.officer_b, signer=world.signer_b)
-    monkeypatch.setattr(ledger, "MONTH_UNITS_AT_ONCE", 1)
-    read = ledger.records
+    monkeypatch.setattr(ledger_months, "MONTH_UNITS_AT_ONCE", 1)
+    read = ledger_months.records
     today = date(2027, 1, 5)
 
     def with_an_instruction_on_no_article(*args, **kwargs):  # type: ignore[no-untyped-def]
@@ -320,8 +320,8 @@ def test_the_offices_months_leave_out_an_instruction_on_an_article_not_read_and_
         stray = LedgerInstruction("甲县委组织部", "999999", "provincial")
         return replace(found, records=replace(found.records, instructions=(stray,)))
 
-    monkeypatch.setattr(ledger, "records", with_an_instruction_on_no_article)
-    months = {m["label"]: m["units"] for m in ledger.points_by_month(world.office, 2026, as_of=today)}
+    monkeypatch.setattr(ledger_months, "records", with_an_instruction_on_no_article)
+    months = {m["label"]: m["units"] for m in ledger_months.points_by_month(world.office, 2026, as_of=today)}
     assert months["11月"] == {"甲县委组织部": 12, "乙区委组织部": 0} and months["10月"]["乙区委组织部"] == 6
 
     def with_jia_read_twice(*args, **kwargs):  # type: ignore[no-untyped-def]
@@ -331,9 +331,9 @@ def test_the_offices_months_leave_out_an_instruction_on_an_article_not_read_and_
         others = [a for a in adoptions if a.unit != "甲县委组织部"]
         return replace(found, by_unit=iter(jia[:1] + others + jia[1:]))
 
-    monkeypatch.setattr(ledger, "records", with_jia_read_twice)
+    monkeypatch.setattr(ledger_months, "records", with_jia_read_twice)
     with pytest.raises(ledger.LedgerUnavailable, match="单位「甲县委组织部」的采用记录未连在一起"):
-        ledger.points_by_month(world.office, 2026, as_of=date(2027, 1, 6))
+        ledger_months.points_by_month(world.office, 2026, as_of=date(2027, 1, 6))
 
 
 def test_a_published_bulletins_result_is_not_recomputed(world: World) -> None:
@@ -491,7 +491,8 @@ def test_a_kept_result_holds_each_repeated_line_and_word_once(world: World) -> N
     """issue 12 (worker RSS): the lines and quotas of every unit repeat the same words; read back from the result's
     JSON each was a string of its own (宜昌's year in the generated province: 88,621 strings of 1,776 values, 7.1
     of the 17.0 MB kept), and each line a dict of its own (the province office's year: 38,789 of 543, 14.8 MB kept,
-    4.8 with one of each). The result keeps one of each: it is read, never changed. ZG-4.3: 甲 and 乙 each have one 经验类单条 adopted, worth 6分."""
+    4.8 with one of each). The result keeps one of each: it is read, never changed. ZG-4.3: 甲 and 乙 each have one
+    经验类单条 adopted, worth 6分."""
     adopted(world, day=date(2026, 11, 10), title="甲县经验")
     adopted(world, day=date(2026, 11, 11), title="乙区经验", officer=world.officer_b, signer=world.signer_b)
     result = ledger.live(world.office, Q4)

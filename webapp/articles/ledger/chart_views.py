@@ -12,7 +12,7 @@ from werkzeug.wrappers import Response
 from webapp.articles.documents import charts
 from webapp.articles.ledger import bp
 from webapp.articles.models import ArticleOffice
-from webapp.articles.services import ledger, permissions
+from webapp.articles.services import ledger, ledger_months, permissions
 from webapp.core import clock
 from webapp.core.auth.permissions import login_required
 from webapp.core.services.errors import ServiceError
@@ -45,7 +45,7 @@ def _draw(office: ArticleOffice, when: Period, name: str) -> bytes:
         rows = sorted(((u["unit"], u["total"]) for u in result["units"]), key=lambda row: -row[1])
         return charts.points_by_unit_png(f"{when.chinese}各单位得分", rows, result.get("currency", "分"))
     if name == "months":
-        months = ledger.points_by_month(office, when.year)
+        months = ledger_months.points_by_month(office, when.year)
         rows = [(m["month"], sum(m["units"].values())) for m in months]
         return charts.points_by_month_png(f"{when.year}年各月稿件得分", rows)
     scheme = ledger.require_scheme(office)

@@ -70,7 +70,7 @@ def records(
     ``articles_only``: adoptions and instructions only (what a unit's articles and monthly points need).
     ``by_unit`` (an office's whole roster, ``articles_only`` or not): the adoptions are left unread in
     `Collected.by_unit`, ordered by unit, for the engine to score one unit's at a time as it reads them
-    (`score_ledger`'s ``unit_by_unit``) or the months a few units at a time (`ledger.points_by_month`): a
+    (`score_ledger`'s ``unit_by_unit``) or the months a few units at a time (`ledger_months.points_by_month`): a
     province-year's ~140,000 adoptions are never all held (what they skip is counted as they are read)."""
     if by_unit and unit_id is not None:
         raise ValueError("by_unit reads an office's whole roster")

@@ -20,7 +20,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from webapp.articles.models import Article, ArticleOffice
-from webapp.articles.services import ledger, permissions
+from webapp.articles.services import ledger, ledger_months, permissions
 from webapp.articles.services.article_page import quote as rule_quote
 from webapp.articles.services.errors import Refused
 from webapp.articles.services.paging import ListPage, page_of
@@ -443,7 +443,7 @@ def months(
     ``collected``, from those (the unit's records of the year, `unit_records`)."""
     return [
         MonthPoints(m["month"], m["label"], Decimal(str(m["units"].get(unit_name, 0))))
-        for m in ledger.points_by_month(office, year, unit_id=unit_id, collected=collected)
+        for m in ledger_months.points_by_month(office, year, unit_id=unit_id, collected=collected)
     ]
 
 
