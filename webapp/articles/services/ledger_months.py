@@ -26,6 +26,7 @@ from workflow.scoring.ledger import (
     LedgerScheme,
     Period,
     Records,
+    runs_by_unit,
     score_ledger,
     split_by_month,
 )
@@ -144,19 +145,16 @@ def _office_months(
 
     part: list[LedgerAdoption] = []
     names: list[str] = []
-    done: set[str] = set()
-    for adoption in collected.by_unit or ():
-        if not names or names[-1] != adoption.unit:
-            # read ordered by unit: a unit coming back would have its points overwritten, never added
-            if adoption.unit in done:
-                error = LedgerError("ledger.input.not_grouped", column="单位", value=adoption.unit)
-                raise LedgerUnavailable(f"本年记录无法按计分办法计分：{error}")
-            done.add(adoption.unit)
+    try:
+        # read ordered by unit: a unit coming back would have its points overwritten, never added (refused)
+        for name, run in runs_by_unit(collected.by_unit or ()):
             if len(names) == MONTH_UNITS_AT_ONCE:
                 score(part, names)
                 part, names = [], []
-            names.append(adoption.unit)
-        part.append(adoption)
+            names.append(name)
+            part.extend(run)
+    except LedgerError as error:
+        raise LedgerUnavailable(f"本年记录无法按计分办法计分：{error}") from None
     score(part, names)
     # a unit without an adoption has no article points: 0, as the whole roster scored at once gives it
     return [

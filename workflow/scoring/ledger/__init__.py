@@ -5,7 +5,7 @@ records for a period; `score_cadre` scores CAD events per person; `rows` turns i
 """
 
 from workflow.scoring.ledger.cadre import score_cadre
-from workflow.scoring.ledger.engine import score_ledger, split_by_month
+from workflow.scoring.ledger.engine import runs_by_unit, score_ledger, split_by_month
 from workflow.scoring.ledger.errors import LedgerError
 from workflow.scoring.ledger.parsing import parse_ledger_scheme
 from workflow.scoring.ledger.period import Period, parse_period
@@ -39,6 +39,7 @@ __all__ = [
     "UnitResult",
     "parse_ledger_scheme",
     "parse_period",
+    "runs_by_unit",
     "score_cadre",
     "score_ledger",
     "split_by_month",

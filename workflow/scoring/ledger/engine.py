@@ -190,26 +190,36 @@ def _units_at_once(adoptions: Iterable[Adoption]) -> dict[str, _Articles]:
     return by_unit
 
 
-def _units_one_by_one(
-    adoptions: Iterable[Adoption], units: dict[str, UnitResult]
-) -> Iterator[tuple[str, _Articles]]:
-    """Each unit's articles as its run of adoptions ends (`score_ledger`'s ``unit_by_unit``); a unit not on the
-    roster is refused at its first adoption, a unit whose run comes back after another's at its return."""
+def runs_by_unit(adoptions: Iterable[Adoption]) -> Iterator[tuple[str, list[Adoption]]]:
+    """Each unit's run of adoptions as it ends, from a stream whose units come one after another (each unit's
+    adoptions together); a unit whose run comes back after another's is refused at its return."""
     done: set[str] = set()
     unit: str | None = None
-    articles: _Articles = {}
+    run: list[Adoption] = []
     for adoption in adoptions:
         if adoption.unit != unit:
             if unit is not None:
-                yield unit, articles
+                yield unit, run
                 done.add(unit)
-            unit, articles = adoption.unit, {}
+            unit, run = adoption.unit, []
             if unit in done:
                 raise LedgerError("ledger.input.not_grouped", row=adoption.row, column="单位", value=unit)
-            if unit not in units:
-                raise LedgerError("ledger.input.unknown_unit", row=adoption.row, column="单位", value=unit)
-        _add(articles, adoption)
+        run.append(adoption)
     if unit is not None:
+        yield unit, run
+
+
+def _units_one_by_one(
+    adoptions: Iterable[Adoption], units: dict[str, UnitResult]
+) -> Iterator[tuple[str, _Articles]]:
+    """Each unit's articles as its run of adoptions ends (`score_ledger`'s ``unit_by_unit``, `runs_by_unit`); a
+    unit not on the roster is refused at its first adoption."""
+    for unit, run in runs_by_unit(adoptions):
+        if unit not in units:
+            raise LedgerError("ledger.input.unknown_unit", row=run[0].row, column="单位", value=unit)
+        articles: _Articles = {}
+        for adoption in run:
+            _add(articles, adoption)
         yield unit, articles
 
 
