@@ -91,7 +91,7 @@ class SchemeVersion(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    scheme_id: Mapped[str] = mapped_column(sa.String(60), index=True)
+    scheme_id: Mapped[str] = mapped_column(sa.String(60))
     #: text, e.g. "sample-1" or "2027.1"; the case column holds 20 characters
     version: Mapped[str] = mapped_column(sa.String(20))
     name: Mapped[str] = mapped_column(sa.String(200))

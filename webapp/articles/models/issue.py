@@ -30,7 +30,7 @@ class PublicationIssue(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    publication_id: Mapped[int] = mapped_column(sa.ForeignKey("article_publications.id"), index=True)
+    publication_id: Mapped[int] = mapped_column(sa.ForeignKey("article_publications.id"))
     year: Mapped[int] = mapped_column()
     #: 第N期 in the year, and 总第N期 since the first issue
     number: Mapped[int] = mapped_column()

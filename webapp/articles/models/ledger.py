@@ -38,7 +38,7 @@ class LedgerPeriod(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    office_id: Mapped[int] = mapped_column(sa.ForeignKey("article_offices.id"), index=True)
+    office_id: Mapped[int] = mapped_column(sa.ForeignKey("article_offices.id"))
     #: the CLI's spelling: ``2027-01``, ``2027-Q1``, ``2027-H1``, ``2027``
     period: Mapped[str] = mapped_column(sa.String(8))
     scheme_id: Mapped[str] = mapped_column(sa.String(60))

@@ -74,7 +74,7 @@ class OfficeUnit(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    office_id: Mapped[int] = mapped_column(sa.ForeignKey("article_offices.id"), index=True)
+    office_id: Mapped[int] = mapped_column(sa.ForeignKey("article_offices.id"))
     unit_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"), index=True)
     group_code: Mapped[str] = mapped_column(sa.String(40), default="")
     #: the unit's annual base score (基础分, INF-1) where the office's scheme has one; None: scored on actual
@@ -93,7 +93,7 @@ class Publication(db.Model):
     __table_args__ = (sa.UniqueConstraint("office_id", "code", name="uq_article_publications_code"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    office_id: Mapped[int] = mapped_column(sa.ForeignKey("article_offices.id"), index=True)
+    office_id: Mapped[int] = mapped_column(sa.ForeignKey("article_offices.id"))
     #: the id in the office's ledger scheme (``P3``), so the ledger scores it without guessing by name
     code: Mapped[str] = mapped_column(sa.String(40))
     name: Mapped[str] = mapped_column(sa.String(80))
@@ -115,7 +115,7 @@ class VocabularyTerm(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    office_id: Mapped[int] = mapped_column(sa.ForeignKey("article_offices.id"), index=True)
+    office_id: Mapped[int] = mapped_column(sa.ForeignKey("article_offices.id"))
     kind: Mapped[str] = mapped_column(sa.String(8))
     code: Mapped[str] = mapped_column(sa.String(40))
     name: Mapped[str] = mapped_column(sa.String(40))

@@ -60,9 +60,9 @@ class Adoption(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    article_id: Mapped[int] = mapped_column(sa.ForeignKey("articles.id"), index=True)
+    article_id: Mapped[int] = mapped_column(sa.ForeignKey("articles.id"))
     #: the office that recorded it (the receiving office, or the higher office after forwarding)
-    office_id: Mapped[int] = mapped_column(sa.ForeignKey("article_offices.id"), index=True)
+    office_id: Mapped[int] = mapped_column(sa.ForeignKey("article_offices.id"))
     publication_id: Mapped[int] = mapped_column(sa.ForeignKey("article_publications.id"), index=True)
     class_code: Mapped[str] = mapped_column(sa.String(40))
     form_code: Mapped[str] = mapped_column(sa.String(40))

@@ -61,7 +61,7 @@ class CommissionTarget(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    commission_id: Mapped[int] = mapped_column(sa.ForeignKey("article_commissions.id"), index=True)
+    commission_id: Mapped[int] = mapped_column(sa.ForeignKey("article_commissions.id"))
     unit_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"), index=True)
     status: Mapped[str] = mapped_column(sa.String(10), default="pending", index=True)
     #: when the unit's answering article reached the office (signed off)

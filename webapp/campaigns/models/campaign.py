@@ -127,7 +127,7 @@ class CampaignUnit(db.Model):
     __table_args__ = (sa.UniqueConstraint("campaign_id", "organisation_id", name="uq_campaign_units_unit"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    campaign_id: Mapped[int] = mapped_column(sa.ForeignKey("campaigns.id", ondelete="CASCADE"), index=True)
+    campaign_id: Mapped[int] = mapped_column(sa.ForeignKey("campaigns.id", ondelete="CASCADE"))
     organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"), index=True)
     #: the ranking group (ORG-PR.9: 街道 / 区直单位); "" when the campaign ranks everyone together
     group: Mapped[str] = mapped_column(sa.String(40), default="")
@@ -158,7 +158,7 @@ class CampaignAssessor(db.Model):
     __table_args__ = (sa.UniqueConstraint("campaign_id", "user_id", name="uq_campaign_assessors_user"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    campaign_id: Mapped[int] = mapped_column(sa.ForeignKey("campaigns.id", ondelete="CASCADE"), index=True)
+    campaign_id: Mapped[int] = mapped_column(sa.ForeignKey("campaigns.id", ondelete="CASCADE"))
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
     lead: Mapped[bool] = mapped_column(default=False)
 

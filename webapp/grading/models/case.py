@@ -64,9 +64,11 @@ CONCLUSION_LABELS: dict[str, str] = {"pass": "达标", "fail": "未达标"}
 ACTING_COLUMNS = ("forwarder", "planner", "prechecker", "organizer", "approver")
 
 
-def _bureau_column() -> Any:
-    """A case column naming a bureau: indexed, its old value known when it changes."""
-    return mapped_column(sa.ForeignKey("organisations.id"), index=True, active_history=True)
+def _bureau_column(*, index: bool = True) -> Any:
+    """A case column naming a bureau, its old value known when it changes; indexed on its own unless an index
+    of the table begins with it (an acting bureau's ``ix_cases_<function>_state``, migration
+    0023_redundant_indexes)."""
+    return mapped_column(sa.ForeignKey("organisations.id"), index=index, active_history=True)
 
 
 class CaseNames:
@@ -146,12 +148,12 @@ class Case(CaseNames, db.Model):
     # keeps its old value when set (active_history): a bureau taken off a case moves its counts' revision too
     # (`webapp.grading.services.case_revision`).
     lodged_with_id: Mapped[int | None] = _bureau_column()
-    planner_id: Mapped[int | None] = _bureau_column()
-    prechecker_id: Mapped[int | None] = _bureau_column()
-    organizer_id: Mapped[int | None] = _bureau_column()
-    approver_id: Mapped[int | None] = _bureau_column()
+    planner_id: Mapped[int | None] = _bureau_column(index=False)
+    prechecker_id: Mapped[int | None] = _bureau_column(index=False)
+    organizer_id: Mapped[int | None] = _bureau_column(index=False)
+    approver_id: Mapped[int | None] = _bureau_column(index=False)
     #: ARC-10.1.2: the bureau that aggregates and forwards a 特级 application to the province
-    forwarder_id: Mapped[int | None] = _bureau_column()
+    forwarder_id: Mapped[int | None] = _bureau_column(index=False)
     #: ARC-10.5.3, GAP-19: the city bureau whose yearly approvals summary includes this case
     summary_to_id: Mapped[int | None] = _bureau_column()
     panel_min: Mapped[int | None] = mapped_column()
@@ -252,7 +254,7 @@ class PanelMember(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id", ondelete="CASCADE"))
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
     is_lead: Mapped[bool] = mapped_column(default=False)
     #: 回避声明: None until the member declares; "none" (no conflict) or "conflict" (asks to be replaced)

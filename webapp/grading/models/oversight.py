@@ -63,7 +63,7 @@ class SummarySubmission(db.Model):
     __table_args__ = (sa.UniqueConstraint("bureau_id", "year", name="uq_summary_submissions_bureau_year"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    bureau_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"), index=True)
+    bureau_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"))
     year: Mapped[int] = mapped_column()
     #: the application's day of submission (the one clock), used for the deadline
     submitted_on: Mapped[date] = mapped_column()
