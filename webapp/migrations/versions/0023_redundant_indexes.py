@@ -7,7 +7,7 @@ such copies. ``tests/webapp/test_indexes.py`` keeps a new one from coming back.
 
 Revision ID: 0023_redundant_indexes
 Revises: 0022_ledger_covering_indexes
-Create Date: 2026-12-05 21:30:00
+Create Date: 2026-12-05 20:40:00
 """
 
 from alembic import op
